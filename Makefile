@@ -1,0 +1,54 @@
+# KAM Workbook. The two commands a newcomer needs: `make workbook` and `make test`.
+# Only Python 3.11+ is required; everything else is installed into .venv from pyproject.toml.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.kam-installed
+SOURCE ?= data/sample
+AS_OF  ?= 2025-12-31
+NBVAL  := --nbval --sanitize-with tests/nbval_sanitize.cfg
+# -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
+XDIST  := -n 2 --dist loadfile
+
+.PHONY: venv workbook test unit nbval notebooks sample-data bench clean help
+
+help:
+	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
+	@echo "make test       - install dev tools, run unit tests and validate notebooks with nbval"
+	@echo "make notebooks  - re-execute notebooks/ in place to refresh nbval reference outputs"
+	@echo "make sample-data - regenerate data/sample from its seed"
+	@echo "make bench      - speed and memory ratios"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+workbook: $(STAMP)
+	$(VENV)/bin/kam run $(SOURCE) --as-of $(AS_OF)
+
+test: $(STAMP)
+	$(PY) -m pytest tests notebooks $(NBVAL) $(XDIST)
+
+unit: $(STAMP)
+	$(PY) -m pytest tests $(XDIST)
+
+nbval: $(STAMP)
+	$(PY) -m pytest notebooks $(NBVAL) $(XDIST)
+
+notebooks: $(STAMP)
+	$(PY) -c 'from kamlib.runner import refresh_notebooks; print(*refresh_notebooks(), sep="\n")'
+
+sample-data: $(STAMP)
+	$(VENV)/bin/kam sample-data data/sample --force
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

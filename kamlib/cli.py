@@ -1,0 +1,116 @@
+"""The ``kam`` command line: validate data, write the sample company, run the workbook.
+
+User errors (bad data, missing paths, an existing output) print one clear message and exit with
+status 2, never a traceback. A failing notebook in ``kam run`` exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .data import load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load(args.source, as_of=args.as_of, warn=False)
+    print(f"{data.source}: valid (as_of {data.as_of.date()})")
+    summary = data.summary()
+    summary = summary[summary["present"]]
+    width = max(len(t) for t in summary["table"])
+    for rec in summary.itertuples():
+        print(f"  {rec.table:<{width}}  {rec.rows:>9,} rows  {rec.columns:>2} columns")
+    missing = [t for t in data.summary().query("~present")["table"]]
+    if missing:
+        print(f"  optional tables not present: {', '.join(missing)}")
+    for note in data.warnings:
+        print(f"warning: {note}")
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from . import sample
+
+    out = Path(args.out)
+    tables = sample.generate(seed=args.seed, n_accounts=args.n_accounts, years=args.years, as_of=args.as_of)
+    targets = [out / f"{name}.csv" for name in tables]
+    existing = [p for p in targets if p.exists()]
+    if existing and not args.force:
+        raise _UserError(f"{out} already holds {', '.join(p.name for p in existing[:3])}"
+                         f"{' ...' if len(existing) > 3 else ''}; not overwriting (use --force)")
+    written = sample.write(tables, out)
+    rows = sum(len(t) for t in tables.values())
+    print(f"wrote {len(written)} tables ({rows:,} rows) to {out} (seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_workbook
+
+    params = {"as_of": args.as_of, "lang": args.lang}
+    result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
+                          run_id=args.run_id, parameters=params, workers=args.workers)
+    for r in result.results:
+        state = f"FAILED ({r.error})" if r.error else "ok"
+        print(f"  {r.notebook:<32} {r.seconds:6.1f} s  {state}")
+    print(f"report: {result.run_dir / 'index.html'}")
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+class _UserError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kam", description="KAM Workbook: validate data and run the workbook.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check a data source and print a summary or every problem found")
+    v.add_argument("source", help="folder of CSV/Parquet files, .xlsx workbook or database URL")
+    v.add_argument("--as-of", default=None, help="analysis date YYYY-MM-DD (default: today)")
+    v.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser("sample-data", help="write the fictional sample company as CSV files")
+    s.add_argument("out", help="output folder")
+    s.add_argument("--seed", type=int, default=2025)
+    s.add_argument("--n-accounts", type=int, default=240)
+    s.add_argument("--years", type=int, default=3)
+    s.add_argument("--as-of", default="2025-12-31")
+    s.add_argument("--force", action="store_true", help="overwrite existing table files in OUT")
+    s.set_defaults(func=_cmd_sample)
+
+    r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
+    r.add_argument("source", nargs="?", default="data/sample", help="data source (default: data/sample)")
+    r.add_argument("--as-of", default="2025-12-31", help="analysis date (default: 2025-12-31, the sample's)")
+    r.add_argument("--lang", default="en", choices=["en", "de"])
+    r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
+    r.add_argument("--out", default="reports", help="where run folders are created")
+    r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
+    r.add_argument("--workers", type=int, default=2, help="notebooks executed in parallel")
+    r.set_defaults(func=_cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .errors import KamDataError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KamDataError as err:
+        print(f"kam {args.command}: {err}", file=sys.stderr)
+    except (_UserError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError) as err:
+        print(f"kam {args.command}: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""Pandera contracts for the KAM data model: one ``DataFrameModel`` per table.
+
+The loader (:mod:`kamlib.data`) parses raw cells into these types first (so that a cell
+that is not a number or not a date is reported with its row and column), then validates
+each table with its model here, then checks the foreign keys across tables. Steps after
+the loader trust :class:`kamlib.KamData` and do not re-validate.
+
+Only ``accounts`` and ``orders`` are required; every other table is optional.
+
+Examples
+--------
+>>> from kamlib import schemas
+>>> schemas.TABLES["orders"].required
+True
+>>> [c for c in schemas.columns("kams")]
+['kam_id', 'name', 'level', 'capacity']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+#: Allowed values, shared by the schemas, the sample generator and the notebooks.
+RELATIONSHIP_STAGES = ("exploratory", "basic", "cooperative", "interdependent", "integrated")
+ACCOUNT_STATUS = ("active", "prospect", "lost")
+KAM_LEVELS = ("junior", "senior", "ceo")
+COST_CATEGORIES = ("marketing", "sales", "service", "logistics")
+INTERACTION_TYPES = ("meeting", "call", "visit", "email", "qbr")
+SEVERITIES = ("low", "medium", "high", "critical")
+BUYING_ROLES = ("user", "influencer", "buyer", "decider", "gatekeeper", "initiator", "approver")
+ATTITUDES = ("champion", "supporter", "neutral", "opponent")
+ACTION_STATUS = ("open", "in_progress", "done", "cancelled")
+CRITERIA = (
+    "revenue_share",
+    "lifetime_value",
+    "tailored_service",
+    "growth_potential",
+    "credibility",
+    "relationship",
+)
+#: A period is a year ("2025"), a quarter ("2025Q4") or a month ("2025-12").
+PERIOD_PATTERN = r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$"
+
+Date = pd.Timestamp
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        strict = False  # unknown extra columns are a warning (raised by the loader), not an error
+        coerce = False  # the loader parses types itself, with row numbers in its messages
+
+
+class Accounts(_Base):
+    account_id: Series[str] = pa.Field(unique=True)
+    name: Series[str]
+    industry: Optional[Series[str]] = pa.Field(nullable=True)
+    country: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
+    city: Optional[Series[str]] = pa.Field(nullable=True)
+    timezone: Optional[Series[str]] = pa.Field(nullable=True)
+    employees: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, ge=0)
+    customer_revenue_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    kam_id: Optional[Series[str]] = pa.Field(nullable=True)
+    since: Optional[Series[Date]] = pa.Field(nullable=True)
+    reference_value: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
+    relationship_stage: Optional[Series[str]] = pa.Field(nullable=True, isin=RELATIONSHIP_STAGES)
+    status: Optional[Series[str]] = pa.Field(nullable=True, isin=ACCOUNT_STATUS)
+
+
+class Kams(_Base):
+    kam_id: Series[str] = pa.Field(unique=True)
+    name: Series[str]
+    level: Optional[Series[str]] = pa.Field(nullable=True, isin=KAM_LEVELS)
+    capacity: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, ge=0)
+
+
+class Products(_Base):
+    product_id: Series[str] = pa.Field(unique=True)
+    name: Optional[Series[str]] = pa.Field(nullable=True)
+    product_line: Series[str]
+
+
+class Orders(_Base):
+    order_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    date: Series[Date]
+    product_id: Optional[Series[str]] = pa.Field(nullable=True)
+    business_unit: Optional[Series[str]] = pa.Field(nullable=True)
+    quantity: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    gross_revenue_eur: Series[float] = pa.Field(ge=0)
+    discount_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    cogs_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+
+    @pa.dataframe_check
+    def discount_not_above_gross(cls, df: pd.DataFrame) -> Series[bool]:
+        if "discount_eur" not in df:
+            return pd.Series(True, index=df.index)
+        # a negative gross revenue is reported by its own check; don't repeat it here
+        return ~((df["discount_eur"] > df["gross_revenue_eur"]) & (df["gross_revenue_eur"] >= 0))
+
+
+class ServiceCosts(_Base):
+    account_id: Series[str]
+    period: Series[str] = pa.Field(str_matches=PERIOD_PATTERN)
+    category: Series[str] = pa.Field(isin=COST_CATEGORIES)
+    cost_eur: Series[float] = pa.Field(ge=0)
+
+
+class Interactions(_Base):
+    interaction_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    date: Series[Date]
+    type: Series[str] = pa.Field(isin=INTERACTION_TYPES)
+    kam_id: Optional[Series[str]] = pa.Field(nullable=True)
+    contact_id: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class Complaints(_Base):
+    complaint_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    opened: Series[Date]
+    closed: Optional[Series[Date]] = pa.Field(nullable=True)
+    severity: Optional[Series[str]] = pa.Field(nullable=True, isin=SEVERITIES)
+    category: Optional[Series[str]] = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def closed_not_before_opened(cls, df: pd.DataFrame) -> Series[bool]:
+        if "closed" not in df:
+            return pd.Series(True, index=df.index)
+        return ~(df["closed"] < df["opened"])
+
+
+class Contacts(_Base):
+    contact_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    name: Series[str]
+    title: Optional[Series[str]] = pa.Field(nullable=True)
+    business_unit: Optional[Series[str]] = pa.Field(nullable=True)
+    buying_role: Series[str] = pa.Field(isin=BUYING_ROLES)
+    influence: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
+    attitude: Optional[Series[str]] = pa.Field(nullable=True, isin=ATTITUDES)
+
+
+class Wallet(_Base):
+    account_id: Series[str]
+    product_line: Series[str]
+    business_unit: Series[str]
+    potential_eur: Series[float] = pa.Field(ge=0)
+
+    class Config:
+        unique = ["account_id", "product_line", "business_unit"]
+
+
+class Competitors(_Base):
+    account_id: Series[str]
+    competitor: Series[str]
+    product_line: Series[str]
+    share: Series[float] = pa.Field(in_range={"min_value": 0, "max_value": 1})
+
+    @pa.dataframe_check
+    def shares_sum_to_at_most_one(cls, df: pd.DataFrame) -> Series[bool]:
+        total = df.groupby(["account_id", "product_line"])["share"].transform("sum")
+        return ~(total > 1.0 + 1e-6)
+
+
+class Targets(_Base):
+    account_id: Series[str]
+    period: Series[str] = pa.Field(str_matches=PERIOD_PATTERN)
+    revenue_target_eur: Series[float] = pa.Field(ge=0)
+    margin_target_eur: Optional[Series[float]] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["account_id", "period"]
+
+
+class Actions(_Base):
+    action_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    goal: Optional[Series[str]] = pa.Field(nullable=True)
+    action: Series[str]
+    owner: Optional[Series[str]] = pa.Field(nullable=True)
+    due: Optional[Series[Date]] = pa.Field(nullable=True)
+    status: Series[str] = pa.Field(isin=ACTION_STATUS)
+
+
+class Ratings(_Base):
+    rater: Series[str]
+    account_id: Series[str]
+    criterion: Series[str] = pa.Field(isin=CRITERIA)
+    score: Series[float] = pa.Field(in_range={"min_value": 0, "max_value": 10})
+
+    class Config:
+        unique = ["rater", "account_id", "criterion"]
+
+
+#: Messages for dataframe-level checks, keyed by the check's name.
+ROW_CHECK_MESSAGES = {
+    "discount_not_above_gross": ("discount_eur", "discount is larger than gross_revenue_eur"),
+    "closed_not_before_opened": ("closed", "closed date lies before the opened date"),
+    "shares_sum_to_at_most_one": ("share", "competitor shares for this account and product line add up to more than 1"),
+}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    column: str
+    table: str
+    target: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What the loader needs to know about one table."""
+
+    name: str
+    model: type[pa.DataFrameModel]
+    required: bool
+    key: str | None  # the id column shown next to the row number in messages
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    #: date columns that must not lie after ``as_of`` (plans and due dates may)
+    past_dates: tuple[str, ...] = ()
+
+
+def _fk(column: str, table: str, target: str | None = None) -> ForeignKey:
+    return ForeignKey(column, table, target or column)
+
+
+_ACC = _fk("account_id", "accounts")
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("accounts", Accounts, True, "account_id", (_fk("kam_id", "kams"),), ("since",)),
+        TableSpec("kams", Kams, False, "kam_id"),
+        TableSpec("products", Products, False, "product_id"),
+        TableSpec("orders", Orders, True, "order_id", (_ACC, _fk("product_id", "products")), ("date",)),
+        TableSpec("service_costs", ServiceCosts, False, None, (_ACC,)),
+        TableSpec(
+            "interactions",
+            Interactions,
+            False,
+            "interaction_id",
+            (_ACC, _fk("kam_id", "kams"), _fk("contact_id", "contacts")),
+            ("date",),
+        ),
+        TableSpec("complaints", Complaints, False, "complaint_id", (_ACC,), ("opened", "closed")),
+        TableSpec("contacts", Contacts, False, "contact_id", (_ACC,)),
+        TableSpec("wallet", Wallet, False, None, (_ACC,)),
+        TableSpec("competitors", Competitors, False, None, (_ACC,)),
+        TableSpec("targets", Targets, False, None, (_ACC,)),
+        TableSpec("actions", Actions, False, "action_id", (_ACC,)),
+        TableSpec("ratings", Ratings, False, None, (_ACC,)),
+    )
+}
+
+
+def column_kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
+    """Column name -> (kind, required, nullable) with kind one of text, number, integer, date."""
+    schema = TABLES[table].model.to_schema()
+    out: dict[str, tuple[str, bool, bool]] = {}
+    for name, col in schema.columns.items():
+        dtype = str(col.dtype).lower()
+        if "datetime" in dtype:
+            kind = "date"
+        elif "int" in dtype:
+            kind = "integer"
+        elif "float" in dtype:
+            kind = "number"
+        else:
+            kind = "text"
+        out[name] = (kind, bool(col.required), bool(col.nullable))
+    return out
+
+
+def columns(table: str) -> list[str]:
+    """Column names of ``table`` in the order of the data model."""
+    return list(column_kinds(table))
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """An empty DataFrame with the table's columns and dtypes (for an optional table that is absent)."""
+    dtypes = {"date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, (k, _, _) in column_kinds(table).items()})

@@ -1,0 +1,366 @@
+"""kamlib.load: dialects, sources and the bad-input corpus (each case's findings asserted exactly)."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kamlib
+from kamlib import KamDataError, KamDataWarning
+
+AS_OF = "2025-12-31"
+
+ACCOUNTS = """account_id,name,industry,country,kam_id,since,reference_value,status
+ACC-1,Müller GmbH,automotive,DE,KAM-1,2020-01-15,4,active
+ACC-2,Schröder & Co. KG,chemicals,AT,,2021-06-01,2,active
+ACC-3,"Dupont, Fils et Cie",food,FR,KAM-1,2022-03-01,3,active
+"""
+KAMS = """kam_id,name,level,capacity
+KAM-1,Anna Weiß,senior,4
+"""
+PRODUCTS = """product_id,name,product_line
+P-1,Getriebe G1,gearboxes
+P-2,Motor M2,motors
+"""
+ORDER_HEADER = "order_id,account_id,date,product_id,quantity,gross_revenue_eur,discount_eur,cogs_eur"
+
+
+def order_lines() -> list[str]:
+    """16 valid order lines: file rows 2..17."""
+    return [
+        f"O-{i:02d},ACC-{1 + i % 3},2025-{1 + i % 12:02d}-{1 + i:02d},P-{1 + i % 2},{i + 1},{1000 + 10 * i}.50,{i}.00,{500 + i}.25"
+        for i in range(16)
+    ]
+
+
+def write_case(folder: Path, *, accounts=ACCOUNTS, kams=KAMS, products=PRODUCTS, orders=None,
+               encoding="utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if orders is None:
+        orders = "\n".join([ORDER_HEADER, *order_lines()]) + "\n"
+    for name, text in (("accounts", accounts), ("kams", kams), ("products", products), ("orders", orders)):
+        if text is not None:
+            (folder / f"{name}.csv").write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return folder
+
+
+def findings_of(folder: Path | str) -> list[str]:
+    with pytest.raises(KamDataError) as exc:
+        kamlib.load(folder, as_of=AS_OF, warn=False)
+    return [str(f) for f in exc.value.findings]
+
+
+def with_order(row: int, line: str) -> str:
+    lines = order_lines()
+    lines[row - 2] = line
+    return "\n".join([ORDER_HEADER, *lines]) + "\n"
+
+
+# ----------------------------------------------------------------------------- valid inputs
+
+
+def test_valid_case_loads(tmp_path):
+    data = kamlib.load(write_case(tmp_path / "ok"), as_of=AS_OF)
+    assert len(data.orders) == 16 and len(data.accounts) == 3
+    assert data.orders["gross_revenue_eur"].iloc[0] == 1000.5
+    assert data.accounts.loc[1, "name"] == "Schröder & Co. KG"
+    assert data.accounts.loc[2, "name"] == "Dupont, Fils et Cie"
+    assert set(data.available) == {"accounts", "kams", "products", "orders"}
+    assert not data.has("contacts") and len(data.contacts) == 0
+    assert list(data.contacts.columns)[:3] == ["contact_id", "account_id", "name"]
+
+
+@pytest.mark.parametrize("encoding,bom", [("cp1252", b""), ("utf-8", b"\xef\xbb\xbf")])
+def test_german_excel_csv_loads_with_right_numbers_and_dates(tmp_path, encoding, bom):
+    accounts = ("account_id;name;industry;country;kam_id;since;reference_value;status\r\n"
+                "ACC-1;Müller GmbH;automotive;DE;KAM-1;15.01.2020;4;active\r\n"
+                "ACC-2;Größler Antriebe KG;chemicals;AT;;01.06.2021;2;active\r\n"
+                "ACC-3;\"Dupont; Fils\";food;FR;KAM-1;01.03.2022;3;active\r\n")
+    orders = ("order_id;account_id;date;product_id;quantity;gross_revenue_eur;discount_eur;cogs_eur\r\n"
+              "O-1;ACC-1;31.12.2024;P-1;1.200;1.234,56;34,56;600,00\r\n"
+              "O-2;ACC-2;02.01.2025;P-2;3;987,5;0;400\r\n"
+              "O-3;ACC-3;28.02.2025;P-1;2;12.345.678,90;1.000,00;7.000.000,10\r\n")
+    kams = "kam_id;name;level;capacity\r\nKAM-1;Anna Weiß;senior;4\r\n"
+    products = "product_id;name;product_line\r\nP-1;Getriebe;gearboxes\r\nP-2;Motor;motors\r\n"
+    folder = tmp_path / "de"
+    folder.mkdir()
+    for name, text in (("accounts", accounts), ("orders", orders), ("kams", kams), ("products", products)):
+        (folder / f"{name}.csv").write_bytes(bom + text.encode(encoding))
+    data = kamlib.load(folder, as_of=AS_OF)
+    o = data.orders
+    assert o["gross_revenue_eur"].tolist() == [1234.56, 987.5, 12345678.90]
+    assert o["discount_eur"].tolist() == [34.56, 0.0, 1000.0]
+    assert o["quantity"].tolist() == [1200.0, 3.0, 2.0]  # "1.200" is twelve hundred in a German file
+    assert o["date"].tolist() == [pd.Timestamp("2024-12-31"), pd.Timestamp("2025-01-02"), pd.Timestamp("2025-02-28")]
+    assert data.accounts["name"].tolist() == ["Müller GmbH", "Größler Antriebe KG", "Dupont; Fils"]
+    assert data.accounts["since"].iloc[0] == pd.Timestamp("2020-01-15")
+    assert data.kams["name"].iloc[0] == "Anna Weiß"
+
+
+def test_english_thousands_separator_and_tabs(tmp_path):
+    orders = "\n".join([ORDER_HEADER.replace(",", "\t"),
+                        "O-1\tACC-1\t2025-01-02\tP-1\t1\t1,234.50\t0.5\t600"]) + "\n"
+    data = kamlib.load(write_case(tmp_path / "en", orders=orders), as_of=AS_OF)
+    assert data.orders["gross_revenue_eur"].tolist() == [1234.5]
+    assert data.orders["discount_eur"].tolist() == [0.5]
+
+
+def test_unknown_extra_column_and_file_are_warnings_not_errors(tmp_path):
+    folder = write_case(tmp_path / "extra",
+                        accounts=ACCOUNTS.replace("status\n", "status,notes\n", 1).replace("active\n", "active,x\n"))
+    (folder / "customers.csv").write_text("a,b\n1,2\n")
+    with pytest.warns(KamDataWarning) as rec:
+        data = kamlib.load(folder, as_of=AS_OF)
+    messages = [str(w.message) for w in rec]
+    assert any("accounts.csv: column 'notes' is not part of the accounts table" in m for m in messages)
+    assert any(m.startswith("customers.csv: not a table of the data model") for m in messages)
+    assert len(data.warnings) == 2
+    assert data.accounts["notes"].tolist() == ["x", "x", "x"]  # the user's own column survives
+
+
+def test_header_names_are_matched_loosely(tmp_path):
+    orders = "\n".join(["Order ID,Account_ID,Date,product-id,Quantity,Gross Revenue EUR,discount_eur,cogs_eur",
+                        *order_lines()]) + "\n"
+    data = kamlib.load(write_case(tmp_path / "hdr", orders=orders), as_of=AS_OF)
+    assert len(data.orders) == 16
+
+
+def test_blank_lines_keep_row_numbers(tmp_path):
+    lines = order_lines()
+    lines.insert(3, "")  # a blank line in the file: row 5
+    lines[7] = lines[7].replace("1060.50", "x1")  # file row 9: O-06
+    orders = "\n".join([ORDER_HEADER, *lines]) + "\n"
+    found = findings_of(write_case(tmp_path / "blank", orders=orders))
+    assert found == ["orders.csv row 9 (order_id O-06), column gross_revenue_eur: 'x1' is not a number"]
+
+
+# ----------------------------------------------------------------------------- the bad-input corpus
+
+
+def test_missing_required_file(tmp_path):
+    folder = _without(tmp_path, "orders")
+    assert findings_of(folder) == [f"{folder}: required table orders is missing (expected file orders.csv)"]
+
+
+def _without(tmp_path: Path, table: str) -> Path:
+    folder = write_case(tmp_path / "c")
+    (folder / f"{table}.csv").unlink()
+    return folder
+
+
+def test_missing_required_column(tmp_path):
+    orders = "\n".join([ORDER_HEADER.replace(",gross_revenue_eur", ""),
+                        *[",".join(p for j, p in enumerate(line.split(",")) if j != 5) for line in order_lines()]])
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv, column gross_revenue_eur: required column is missing (the header has: order_id, account_id, "
+        "date, product_id, quantity, discount_eur, cogs_eur)"
+    ]
+
+
+def test_wrong_type_names_file_row_column(tmp_path):
+    orders = with_order(17, "O-15,ACC-1,2025-04-16,P-2,16,abc,0,10")
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv row 17 (order_id O-15), column gross_revenue_eur: 'abc' is not a number"
+    ]
+
+
+def test_wrong_date_and_whole_number(tmp_path):
+    orders = with_order(3, "O-01,ACC-2,31.02.2025,P-2,2,1010.50,1,501")
+    kams = KAMS.replace(",4\n", ",2.5\n")
+    assert findings_of(write_case(tmp_path / "c", orders=orders, kams=kams)) == [
+        "kams.csv row 2 (kam_id KAM-1), column capacity: '2.5' is not a whole number",
+        "orders.csv row 3 (order_id O-01), column date: '31.02.2025' is not a date (use YYYY-MM-DD or DD.MM.YYYY)",
+    ]
+
+
+def test_empty_required_value(tmp_path):
+    accounts = ACCOUNTS.replace("ACC-2,Schröder & Co. KG", "ACC-2,")
+    assert findings_of(write_case(tmp_path / "c", accounts=accounts)) == [
+        "accounts.csv row 3 (account_id ACC-2), column name: is empty, but a value is required"
+    ]
+
+
+def test_duplicate_id(tmp_path):
+    orders = with_order(6, "O-03,ACC-2,2025-05-05,P-1,5,1040.50,4.00,504.25")
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv row 5 (order_id O-03), column order_id: duplicate value 'O-03'",
+        "orders.csv row 6 (order_id O-03), column order_id: duplicate value 'O-03'",
+    ]
+
+
+def test_negative_quantity_and_revenue(tmp_path):
+    orders = with_order(4, "O-02,ACC-3,2025-03-03,P-1,-3,-1020.50,0,502.25")
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv row 4 (order_id O-02), column gross_revenue_eur: '-1020.50' is negative; it must be 0 or more",
+        "orders.csv row 4 (order_id O-02), column quantity: '-3' is negative; it must be 0 or more",
+    ]
+
+
+def test_date_after_as_of(tmp_path):
+    orders = with_order(2, "O-00,ACC-1,2026-01-05,P-1,1,1000.50,0.00,500.25")
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv row 2 (order_id O-00), column date: date 2026-01-05 lies after as_of 2025-12-31"
+    ]
+
+
+def test_foreign_keys_to_unknown_account_product_kam(tmp_path):
+    orders = with_order(8, "O-06,ACC-9,2025-07-07,P-7,7,1060.50,6.00,506.25")
+    accounts = ACCOUNTS.replace("FR,KAM-1", "FR,KAM-7")
+    assert findings_of(write_case(tmp_path / "c", orders=orders, accounts=accounts)) == [
+        "accounts.csv row 4 (account_id ACC-3), column kam_id: 'KAM-7' is not a known kam_id (not in kams)",
+        "orders.csv row 8 (order_id O-06), column account_id: 'ACC-9' is not a known account_id (not in accounts)",
+        "orders.csv row 8 (order_id O-06), column product_id: 'P-7' is not a known product_id (not in products)",
+    ]
+
+
+def test_allowed_values_and_ranges(tmp_path):
+    accounts = ACCOUNTS.replace("2020-01-15,4,active", "2020-01-15,7,gone")
+    assert findings_of(write_case(tmp_path / "c", accounts=accounts)) == [
+        "accounts.csv row 2 (account_id ACC-1), column reference_value: '7' is outside the allowed range 1 to 5",
+        "accounts.csv row 2 (account_id ACC-1), column status: 'gone' is not an allowed value "
+        "(allowed: active, prospect, lost)",
+    ]
+
+
+def test_empty_file(tmp_path):
+    folder = write_case(tmp_path / "c", orders="")
+    assert findings_of(folder) == ["orders.csv: the file is empty"]
+
+
+def test_header_only_required_table(tmp_path):
+    folder = write_case(tmp_path / "c", orders=ORDER_HEADER + "\n")
+    assert findings_of(folder) == ["orders.csv: the orders table has no rows; it is required"]
+
+
+def test_unreadable_encoding(tmp_path):
+    bad = ACCOUNTS.encode("utf-8").replace("Müller".encode(), b"M\x81\x8dller")
+    assert findings_of(write_case(tmp_path / "c", accounts=bad)) == [
+        "accounts.csv row 2: unreadable encoding: byte 0x81 is neither UTF-8 nor Windows-1252 text; "
+        "save the file as 'CSV UTF-8'"
+    ]
+
+
+def test_many_problems_are_all_listed_and_summarised(tmp_path):
+    lines = [line.replace(",P-", ",P-", 1).replace(".50,", "x,", 1) for line in order_lines()]
+    orders = "\n".join([ORDER_HEADER, *lines]) + "\n"
+    with pytest.raises(KamDataError) as exc:
+        kamlib.load(write_case(tmp_path / "c", orders=orders), as_of=AS_OF)
+    assert len(exc.value.findings) == 16
+    text = str(exc.value)
+    assert text.startswith("16 problems found in")
+    KamDataError.max_shown, old = 5, KamDataError.max_shown
+    try:
+        short = str(KamDataError(exc.value.findings))
+    finally:
+        KamDataError.max_shown = old
+    assert "... and 11 more:" in short and "11 in orders.csv, column gross_revenue_eur" in short
+
+
+def test_missing_source():
+    with pytest.raises(KamDataError, match="does/not/exist: not found"):
+        kamlib.load("does/not/exist")
+
+
+# ----------------------------------------------------------------------------- other sources
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def test_load_writes_nothing(sample_copy):
+    before = _digest(sample_copy)
+    kamlib.load(sample_copy, as_of=AS_OF)
+    assert _digest(sample_copy) == before
+    assert sorted(p.name for p in sample_copy.iterdir()) == sorted(p.name for p in sample_copy.iterdir())
+
+
+def _assert_same(a: kamlib.KamData, b: kamlib.KamData) -> None:
+    assert a.available == b.available
+    for name in a.available:
+        left, right = getattr(a, name), getattr(b, name)
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=name)
+
+
+def test_excel_workbook_matches_csv(sample_data, tmp_path):
+    book = kamlib.export(sample_data, tmp_path / "sample.xlsx")
+    _assert_same(sample_data, kamlib.load(book, as_of=AS_OF))
+
+
+def test_parquet_folder_matches_csv(sample_data, tmp_path):
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    for name in sample_data.available:
+        getattr(sample_data, name).to_parquet(folder / f"{name}.parquet")
+    _assert_same(sample_data, kamlib.load(folder, as_of=AS_OF))
+
+
+def test_sqlite_url_matches_csv(sample_data, tmp_path):
+    url = f"sqlite:///{tmp_path / 'kam.db'}"
+    kamlib.export(sample_data, url)
+    _assert_same(sample_data, kamlib.load(url, as_of=AS_OF))
+
+
+def test_sql_errors_name_the_table(sample_data, tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'bad.db'}"
+    kamlib.export(sample_data, url, tables=["accounts", "orders"])
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE orders SET gross_revenue_eur = -1 WHERE order_id = "
+                             "(SELECT order_id FROM orders ORDER BY rowid LIMIT 1 OFFSET 4)"))
+    engine.dispose()
+    found = findings_of(url)
+    assert len(found) == 1
+    assert found[0].startswith("table orders row 5 (order_id ")
+    assert found[0].endswith("column gross_revenue_eur: '-1.0' is negative; it must be 0 or more")
+
+
+def test_missing_sqlite_file_is_not_created(tmp_path):
+    db = tmp_path / "nope.db"
+    assert findings_of(f"sqlite:///{db}") == [f"sqlite:///{db}: database file '{db}' not found"]
+    assert not db.exists()
+
+
+def test_export_never_overwrites(sample_data, tmp_path):
+    book = tmp_path / "x.xlsx"
+    book.write_text("precious")
+    with pytest.raises(FileExistsError):
+        kamlib.export(sample_data, book)
+    assert book.read_text() == "precious"
+
+
+def test_excel_sheet_rows_are_numbered_like_excel(sample_data, tmp_path):
+    book = tmp_path / "b.xlsx"
+    with pd.ExcelWriter(book) as xw:
+        sample_data.accounts.to_excel(xw, sheet_name="accounts", index=False)
+        o = sample_data.orders.head(10).copy()
+        o["quantity"] = o["quantity"].astype(object)
+        o.loc[6, "quantity"] = "viele"
+        o.to_excel(xw, sheet_name="orders", index=False)
+    found = findings_of(book)
+    assert found == [f"b.xlsx, sheet orders row 8 (order_id {o.loc[6, 'order_id']}), column quantity: "
+                     "'viele' is not a number"]
+
+
+def test_kamdata_is_frozen(sample_data):
+    with pytest.raises(Exception):
+        sample_data.orders = sample_data.orders  # type: ignore[misc]
+    assert "orders=" in repr(sample_data)
+
+
+def test_validate_returns_findings(tmp_path):
+    folder = write_case(tmp_path / "c", orders=with_order(17, "O-15,ACC-1,2025-04-16,P-2,16,abc,0,10"))
+    assert [f.row for f in kamlib.validate(folder, as_of=AS_OF)] == [17]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kamlib.validate(write_case(tmp_path / "ok"), as_of=AS_OF) == []
