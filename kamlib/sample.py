@@ -1,0 +1,1521 @@
+"""Deterministic synthetic sample data for the KAM Workbook.
+
+The data describe the customers of the fictional *Rheinwerk Antriebstechnik
+GmbH*, a German Mittelstand manufacturer of industrial drive and automation
+components (gearboxes, motors, controls, sensors, service & spare parts).
+
+:func:`generate` builds all 13 tables of the project's data model as pandas
+DataFrames; :func:`write` stores them as CSV files with a fixed, byte-stable
+format. Everything is drawn from ``numpy.random.default_rng(seed)`` and is
+vectorised, so ``generate(n_accounts=100_000)`` stays fast.
+
+Designed-in stories (ranks refer to the current yearly run-rate, 1 = largest):
+
+* revenue concentration: the top 20 % of accounts hold 80 % of gross revenue
+  (calibrated, see :func:`generate`); total ~25 M EUR per year by default;
+* rank 1 ("Müller Maschinenbau GmbH") has rows in every table, including an
+  open complaint and an overdue open action;
+* rank 2 is a big account whose buying center has no ``decider``;
+* rank 4 is single-threaded: one contact carries almost all interactions;
+* rank 5 is a declining key account; rank 10 and a few mid-size accounts are
+  profit destroyers (heavy discounts, tailored service);
+* emerging accounts (recent ``since``, strong growth), declining, lost (no
+  orders in the last year) and prospect accounts (at most two trial orders);
+* "Nordlicht Robotik GmbH" is brand new: five orders, at most two interactions
+  and their service costs, nothing else (no KAM, contacts, wallet, targets,
+  actions, ratings or complaints);
+* small accounts with many small orders are unprofitable after cost-to-serve,
+  so the whale curve has profit destroyers.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["COMPANY", "TABLES", "COLUMNS", "generate", "write"]
+
+COMPANY = "Rheinwerk Antriebstechnik GmbH"
+
+#: Table names in canonical order (also the order of :func:`generate`'s dict).
+TABLES: tuple[str, ...] = (
+    "accounts",
+    "kams",
+    "products",
+    "orders",
+    "service_costs",
+    "interactions",
+    "complaints",
+    "contacts",
+    "wallet",
+    "competitors",
+    "targets",
+    "actions",
+    "ratings",
+)
+
+#: Column names per table, in file order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        "account_id", "name", "industry", "country", "city", "timezone", "employees",
+        "customer_revenue_eur", "kam_id", "since", "reference_value",
+        "relationship_stage", "status",
+    ),
+    "kams": ("kam_id", "name", "level", "capacity"),
+    "products": ("product_id", "name", "product_line"),
+    "orders": (
+        "order_id", "account_id", "date", "product_id", "business_unit", "quantity",
+        "gross_revenue_eur", "discount_eur", "cogs_eur",
+    ),
+    "service_costs": ("account_id", "period", "category", "cost_eur"),
+    "interactions": ("interaction_id", "account_id", "date", "type", "kam_id", "contact_id"),
+    "complaints": ("complaint_id", "account_id", "opened", "closed", "severity", "category"),
+    "contacts": (
+        "contact_id", "account_id", "name", "title", "business_unit", "buying_role",
+        "influence", "attitude",
+    ),
+    "wallet": ("account_id", "product_line", "business_unit", "potential_eur"),
+    "competitors": ("account_id", "competitor", "product_line", "share"),
+    "targets": ("account_id", "period", "revenue_target_eur", "margin_target_eur"),
+    "actions": ("action_id", "account_id", "goal", "action", "owner", "due", "status"),
+    "ratings": ("rater", "account_id", "criterion", "score"),
+}
+
+# --------------------------------------------------------------------------------------
+# Master data
+# --------------------------------------------------------------------------------------
+
+PRODUCT_LINES: tuple[str, ...] = (
+    "Getriebe", "Motoren", "Steuerungen", "Sensorik", "Service & Ersatzteile",
+)
+_L_SENS, _L_SERV = 3, 4
+_LINE_COGS = np.array([0.58, 0.62, 0.52, 0.48, 0.47])  # share of net revenue
+
+# (name, line index, list price EUR)
+_PRODUCTS: tuple[tuple[str, int, float], ...] = (
+    ("Planetengetriebe PG-25", 0, 480.0),
+    ("Planetengetriebe PG-50", 0, 1150.0),
+    ("Stirnradgetriebe SG-40", 0, 890.0),
+    ("Stirnradgetriebe SG-80", 0, 2350.0),
+    ("Kegelradgetriebe KG-60", 0, 1780.0),
+    ("Kegelradgetriebe KG-120", 0, 4900.0),
+    ("Schneckengetriebe SN-30", 0, 640.0),
+    ("Flachgetriebe FG-70", 0, 3150.0),
+    ("Industriegetriebe IG-400", 0, 18500.0),
+    ("Drehstrommotor IE3 0,75 kW", 1, 290.0),
+    ("Drehstrommotor IE3 5,5 kW", 1, 820.0),
+    ("Getriebemotor GM 2,2 kW", 1, 1240.0),
+    ("Synchronmotor SY-11 kW IE4", 1, 2680.0),
+    ("Servomotor SM-3", 1, 960.0),
+    ("Servomotor SM-8", 1, 1890.0),
+    ("Explosionsgeschützter Motor EX-4 kW", 1, 3400.0),
+    ("Torquemotor TM-200", 1, 7200.0),
+    ("Frequenzumrichter FU-0,75 kW", 2, 420.0),
+    ("Frequenzumrichter FU-22 kW", 2, 2450.0),
+    ("Servoregler SR-10", 2, 1380.0),
+    ("Kompaktsteuerung KS-200", 2, 1950.0),
+    ("Bedienpanel HMI-7", 2, 780.0),
+    ("Bedienpanel HMI-15", 2, 1640.0),
+    ("Motion-Controller MC-8", 2, 3900.0),
+    ("Antriebsschrank AS-300", 2, 14800.0),
+    ("Induktiver Näherungsschalter NS-12", 3, 45.0),
+    ("Temperaturfühler TS-PT100", 3, 68.0),
+    ("Lichtschranke LS-20", 3, 135.0),
+    ("Drehgeber DG-1024", 3, 240.0),
+    ("Absolutwertgeber AG-17", 3, 520.0),
+    ("Schwingungssensor VS-3", 3, 610.0),
+    ("Drehmomentsensor DS-500", 3, 1850.0),
+    ("Condition-Monitoring-Box CM-1", 3, 2900.0),
+    ("Lagerset Wälzlager", 4, 60.0),
+    ("Ersatzteilpaket Getriebe", 4, 380.0),
+    ("Ersatzteilpaket Motor", 4, 290.0),
+    ("Reparatur-Pauschale", 4, 850.0),
+    ("Schulung Antriebstechnik", 4, 1200.0),
+    ("Inbetriebnahme vor Ort", 4, 1600.0),
+    ("Wartungsvertrag Basis", 4, 2400.0),
+    ("Wartungsvertrag Premium", 4, 6800.0),
+    ("Retrofit-Paket", 4, 12500.0),
+)
+
+INDUSTRIES: tuple[str, ...] = (
+    "Automotive", "Machine Building", "Food & Beverage", "Chemicals", "Logistics",
+    "Energy", "Medical Technology",
+)
+_IND_P = np.array([0.18, 0.30, 0.12, 0.12, 0.10, 0.10, 0.08])
+# Dirichlet base of product-line affinity per industry
+_IND_LINES = np.array(
+    [
+        [3.0, 3.0, 2.0, 2.0, 2.0],
+        [4.0, 3.0, 3.0, 2.0, 2.0],
+        [2.0, 3.0, 2.0, 2.0, 3.0],
+        [2.0, 3.0, 2.0, 3.0, 3.0],
+        [2.0, 3.0, 3.0, 2.0, 2.0],
+        [3.0, 2.0, 2.0, 3.0, 3.0],
+        [1.0, 2.0, 3.0, 3.0, 2.0],
+    ]
+)
+
+# country -> (language group, weight, [(city, IANA timezone), ...])
+_COUNTRIES: tuple[tuple[str, str, float, tuple[tuple[str, str], ...]], ...] = (
+    ("DE", "de", 0.60, tuple((c, "Europe/Berlin") for c in (
+        "Stuttgart", "München", "Köln", "Düsseldorf", "Hamburg", "Nürnberg", "Mannheim",
+        "Augsburg", "Bielefeld", "Dortmund", "Essen", "Chemnitz", "Dresden", "Leipzig",
+        "Hannover", "Braunschweig", "Ulm", "Würzburg", "Regensburg", "Göttingen",
+        "Lüdenscheid", "Gütersloh", "Paderborn", "Wolfsburg", "Ingolstadt", "Saarbrücken",
+        "Freiburg im Breisgau", "Osnabrück", "Kassel", "Siegen", "Bremen", "Heilbronn",
+        "Schweinfurt", "Fürth", "Tuttlingen", "Friedrichshafen", "Mülheim an der Ruhr",
+    ))),
+    ("AT", "de", 0.08, tuple((c, "Europe/Vienna") for c in (
+        "Wien", "Linz", "Graz", "Salzburg", "Steyr", "Wels", "Innsbruck", "Dornbirn",
+    ))),
+    ("CH", "de", 0.07, tuple((c, "Europe/Zurich") for c in (
+        "Zürich", "Basel", "Winterthur", "St. Gallen", "Schaffhausen", "Aarau",
+    ))),
+    ("FR", "fr", 0.04, tuple((c, "Europe/Paris") for c in (
+        "Lyon", "Strasbourg", "Mulhouse", "Toulouse", "Grenoble",
+    ))),
+    ("IT", "it", 0.05, tuple((c, "Europe/Rome") for c in (
+        "Milano", "Torino", "Bologna", "Brescia", "Bergamo", "Vicenza",
+    ))),
+    ("NL", "nl", 0.04, tuple((c, "Europe/Amsterdam") for c in (
+        "Eindhoven", "Rotterdam", "Venlo", "Utrecht",
+    ))),
+    ("PL", "pl", 0.04, tuple((c, "Europe/Warsaw") for c in (
+        "Wrocław", "Poznań", "Katowice", "Łódź",
+    ))),
+    ("CZ", "cz", 0.02, tuple((c, "Europe/Prague") for c in ("Plzeň", "Brno", "Ostrava"))),
+    ("SE", "se", 0.01, tuple((c, "Europe/Stockholm") for c in ("Göteborg", "Västerås"))),
+    ("US", "en", 0.03, (
+        ("Chicago", "America/Chicago"), ("Detroit", "America/Detroit"),
+        ("Charlotte", "America/New_York"), ("Houston", "America/Chicago"),
+        ("San Jose", "America/Los_Angeles"), ("Milwaukee", "America/Chicago"),
+    )),
+    ("CN", "cn", 0.02, tuple((c, "Asia/Shanghai") for c in (
+        "Shanghai", "Suzhou", "Shenzhen", "Tianjin", "Ningbo",
+    ))),
+)
+
+_STEMS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+        "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+        "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
+        "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Köhler",
+        "Weiß", "Groß", "Größler", "Jäger", "Böhm", "Günther", "Fröhlich", "Vogt", "Kühn",
+        "Hörmann", "Bäumer", "Stöcker", "Lößl", "Süß", "Strauß", "Haßler", "Rheinland",
+        "Allgäu", "Schwaben", "Westfalen", "Lausitz", "Harz", "Eifel", "Spessart",
+        "Bodensee", "Donau", "Elbe", "Main", "Neckar", "Alb", "Ruhr", "Saar", "Weser",
+        "Taunus", "Odenwald", "Märkische", "Fränkische", "Thüringer", "Münsterländer",
+    ),
+    "fr": ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Rhône", "Alsace",
+           "Lorraine", "Dauphiné", "Savoie", "Rousseau", "Dubois"),
+    "it": ("Bianchi", "Rossi", "Ferrari", "Lombarda", "Brambilla", "Galli", "Padana",
+           "Veneta", "Colombo", "Marchetti", "Ricci", "Emiliana"),
+    "nl": ("Van Dijk", "De Vries", "Bakker", "Janssen", "Brabant", "Limburg", "Visser",
+           "Smit", "Maas", "Kempen"),
+    "pl": ("Nowak", "Kowalski", "Wiśniewski", "Śląsk", "Wielkopolska", "Zieliński",
+           "Mazur", "Kamiński", "Odra", "Wisła"),
+    "cz": ("Novák", "Dvořák", "Svoboda", "Morava", "Plzeňská", "Černý", "Procházka",
+           "Vltava"),
+    "se": ("Lindqvist", "Bergström", "Svea", "Norrland", "Åkerlund", "Vänern"),
+    "en": ("Great Lakes", "Midwest", "Carolina", "Summit", "Keystone", "Lone Star",
+           "Pioneer", "Bay Area", "Hudson", "Appalachian", "Prairie", "Gulf Coast"),
+    "cn": ("Huaxin", "Jinling", "Zhongda", "Hengtai", "Tianyu", "Haida", "Ruifeng",
+           "Dongli", "Xinhua", "Changjiang"),
+}
+_SECTORS: dict[str, tuple[tuple[str, ...], ...]] = {  # per language, per industry
+    "de": (
+        ("Fahrzeugteile", "Automotive", "Karosseriebau", "Zulieferteile", "Fahrzeugtechnik"),
+        ("Maschinenbau", "Anlagenbau", "Werkzeugmaschinen", "Sondermaschinen",
+         "Verpackungsmaschinen", "Präzisionstechnik"),
+        ("Brauerei", "Lebensmittelwerke", "Getränke", "Molkerei", "Backwaren",
+         "Süßwaren", "Fleischwaren"),
+        ("Chemie", "Kunststoffwerke", "Lackfabrik", "Spezialchemie", "Verfahrenstechnik"),
+        ("Logistik", "Fördertechnik", "Intralogistik", "Lagertechnik", "Spedition"),
+        ("Energietechnik", "Windkraft", "Kraftwerkstechnik", "Wasserkraft", "Solartechnik"),
+        ("Medizintechnik", "Labortechnik", "Dentaltechnik", "Orthopädietechnik",
+         "Pharmatechnik"),
+    ),
+    "fr": (
+        ("Automobile", "Équipements Auto"), ("Mécanique", "Machines Spéciales"),
+        ("Agroalimentaire", "Laiterie", "Boissons"), ("Chimie", "Plastiques"),
+        ("Logistique", "Manutention"), ("Énergie", "Hydraulique"), ("Médical", "Biotech"),
+    ),
+    "it": (
+        ("Automotive", "Componenti Auto"), ("Meccanica", "Macchine Utensili"),
+        ("Alimentari", "Caseificio", "Bevande"), ("Chimica", "Plastica"),
+        ("Logistica", "Movimentazione"), ("Energia", "Idroelettrica"),
+        ("Medicale", "Biomedica"),
+    ),
+    "en": (
+        ("Automotive", "Auto Parts", "Vehicle Systems"),
+        ("Machinery", "Industrial Systems", "Machine Works"),
+        ("Foods", "Beverages", "Dairy"), ("Chemicals", "Polymers", "Coatings"),
+        ("Logistics", "Material Handling", "Warehousing"),
+        ("Energy", "Power Systems", "Wind Power"),
+        ("Medical", "Life Sciences", "Diagnostics"),
+    ),
+}
+_FORMS: dict[str, tuple[str, ...]] = {
+    "DE": ("GmbH", "GmbH", "GmbH", "GmbH & Co. KG", "GmbH & Co. KG", "KG", "AG", "e.K."),
+    "AT": ("GmbH", "GmbH", "Ges.m.b.H.", "KG", "AG"),
+    "CH": ("AG", "AG", "GmbH", "SA"),
+    "FR": ("S.A.S.", "S.A.", "SARL"),
+    "IT": ("S.p.A.", "S.r.l.", "S.r.l."),
+    "NL": ("B.V.", "B.V.", "N.V."),
+    "PL": ("Sp. z o.o.", "S.A."),
+    "CZ": ("s.r.o.", "a.s."),
+    "SE": ("AB",),
+    "US": ("Inc.", "LLC", "Corp."),
+    "CN": ("Co., Ltd.",),
+}
+_REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte", "Rhein-Main", "Sachsen", "Franken",
+            "Thüringen", "Württemberg", "Oberpfalz", "Niederrhein", "Emsland", "Ostalb")
+
+# rank -> (name, industry index, country, city); rank 0 is the largest account
+_CURATED: dict[int, tuple[str, int, str, str]] = {
+    0: ("Müller Maschinenbau GmbH", 1, "DE", "Stuttgart"),
+    1: ("Größler Antriebe KG", 1, "DE", "Würzburg"),
+    2: ("Bäcker & Söhne AG", 2, "DE", "Köln"),
+    3: ("Weißenburger Fahrzeugtechnik GmbH & Co. KG", 0, "DE", "Ingolstadt"),
+    4: ("Chemiepark Rhein-Ruhr AG", 3, "DE", "Essen"),
+    5: ("Alpenländische Molkerei Ges.m.b.H.", 2, "AT", "Salzburg"),
+    6: ("Süßwarenfabrik Lößnitz GmbH", 2, "DE", "Dresden"),
+    8: ("Hanseatische Intralogistik GmbH", 4, "DE", "Hamburg"),
+    9: ("Great Lakes Packaging Systems Inc.", 1, "US", "Chicago"),
+    11: ('Brauerei "Zum Löwen" Maier, Söhne & Co. KG', 2, "DE", "München"),
+    13: ("Suzhou Huadong Precision Co., Ltd.", 0, "CN", "Suzhou"),
+    15: ("Präzisionsmedizin Jäger AG", 6, "CH", "Basel"),
+    17: ("Windpark-Service Küste GmbH", 5, "DE", "Bremen"),
+}
+_SPARSE_NAME = ("Nordlicht Robotik GmbH", 1, "DE", "Bremen")
+
+_UNITS: tuple[str, ...] = (
+    "Produktion", "Instandhaltung", "Einkauf Zentral", "Entwicklung", "Werk Süd",
+    "Werk Nord", "Logistik", "Qualitätssicherung", "Technischer Service",
+)
+_UNIT_W = np.array([3.0, 2.5, 2.0, 1.5, 1.0, 1.0, 0.8, 0.6, 0.6])
+
+_PERSONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        # first half male, second half female (German titles are gendered)
+        ("Jürgen", "Thomas", "Michael", "Andreas", "Jörg", "Matthias", "Björn", "Sören",
+         "Tobias", "Felix", "Günter", "Hans-Peter", "Mehmet", "Dirk", "Uwe", "Maximilian",
+         "Ümit", "Jens", "Frank", "Holger",
+         "Sabine", "Anja", "Stefanie", "Claudia", "Özlem", "Kerstin", "Lena", "Bärbel",
+         "Ann-Kathrin", "Agnieszka", "Heike", "Svenja", "Sophie", "Nadine", "Petra",
+         "Katrin", "Anna", "Käthe", "Jana", "Małgorzata"),
+        ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+         "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+         "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
+         "Hartmann", "Lange", "Köhler", "Weiß", "Groß", "Jäger", "Böhm", "Günther",
+         "Fröhlich", "Vogt", "Kühn", "Heß", "Strauß", "Möller", "Schüler", "Dörr",
+         "Özdemir", "Nowak", "Yılmaz", "Kößler", "Bühler"),
+    ),
+    "fr": (("Jean", "Marie", "François", "Hélène", "Luc", "Céline", "Stéphane", "Amélie"),
+           ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Dubois", "Rousseau", "Fabre")),
+    "it": (("Marco", "Giulia", "Luca", "Francesca", "Alessandro", "Chiara", "Matteo"),
+           ("Bianchi", "Rossi", "Ferrari", "Colombo", "Ricci", "Marino", "Galli")),
+    "nl": (("Jan", "Sanne", "Pieter", "Anouk", "Bram", "Femke"),
+           ("de Vries", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "de Jong")),
+    "pl": (("Piotr", "Małgorzata", "Krzysztof", "Agnieszka", "Tomasz", "Katarzyna"),
+           ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamińska", "Zieliński")),
+    "cz": (("Jiří", "Petra", "Tomáš", "Lenka", "Jan", "Kateřina"),
+           ("Novák", "Dvořák", "Svoboda", "Černý", "Procházka", "Král")),
+    "se": (("Erik", "Anna", "Lars", "Karin", "Björn", "Ingrid"),
+           ("Lindqvist", "Bergström", "Andersson", "Åkesson", "Nilsson")),
+    "en": (("John", "Sarah", "Michael", "Jennifer", "David", "Emily", "Robert", "Ashley"),
+           ("Smith", "Johnson", "Miller", "Brown", "Davis", "Garcia", "Wilson", "Anderson")),
+    "cn": (("Wei", "Na", "Jun", "Xiaoling", "Hao", "Mei", "Lei", "Yan"),
+           ("Zhang", "Wang", "Li", "Liu", "Chen", "Yang", "Zhao", "Huang")),
+}
+_LANGS: tuple[str, ...] = tuple(_PERSONS)
+
+BUYING_ROLES: tuple[str, ...] = (
+    "user", "influencer", "buyer", "decider", "gatekeeper", "initiator", "approver",
+)
+_R_DECIDER, _R_APPROVER = 3, 6
+_ROLE_P = np.array([0.22, 0.24, 0.20, 0.04, 0.10, 0.10, 0.10])
+_ROLE_INFL = ((1, 3), (2, 4), (3, 4), (4, 5), (1, 2), (2, 4), (3, 5))  # inclusive
+_TITLES_DE = (  # per role: (male, female) forms
+    (("Instandhaltungsleiter", "Instandhaltungsleiterin"),
+     ("Schichtleiter Produktion", "Schichtleiterin Produktion"),
+     ("Betriebsingenieur", "Betriebsingenieurin"),
+     ("Meister Instandhaltung", "Meisterin Instandhaltung")),
+    (("Leiter Konstruktion", "Leiterin Konstruktion"),
+     ("Entwicklungsingenieur", "Entwicklungsingenieurin"),
+     ("Projektingenieur", "Projektingenieurin"),
+     ("Leiter Automatisierung", "Leiterin Automatisierung")),
+    (("Leiter Einkauf", "Leiterin Einkauf"),
+     ("Strategischer Einkäufer", "Strategische Einkäuferin"),
+     ("Einkäufer", "Einkäuferin"), ("Leiter Beschaffung", "Leiterin Beschaffung")),
+    (("Geschäftsführer", "Geschäftsführerin"), ("Werkleiter", "Werkleiterin"),
+     ("Technischer Geschäftsführer", "Technische Geschäftsführerin"),
+     ("Vorstand Produktion", "Vorständin Produktion")),
+    (("Assistent der Geschäftsführung", "Assistentin der Geschäftsführung"),
+     ("Sachbearbeiter Einkauf", "Sachbearbeiterin Einkauf"),
+     ("Office Manager", "Office Managerin")),
+    (("Produktionsleiter", "Produktionsleiterin"),
+     ("Leiter Qualitätssicherung", "Leiterin Qualitätssicherung"),
+     ("Leiter Technik", "Leiterin Technik")),
+    (("Kaufmännischer Leiter", "Kaufmännische Leiterin"),
+     ("Leiter Controlling", "Leiterin Controlling"),
+     ("Finanzvorstand", "Finanzvorständin")),
+)
+_TITLES_EN = (
+    ("Maintenance Manager", "Production Supervisor", "Plant Engineer"),
+    ("Head of Engineering", "Design Engineer", "Automation Engineer"),
+    ("Head of Procurement", "Strategic Buyer", "Purchasing Manager"),
+    ("Managing Director", "Plant Manager", "General Manager"),
+    ("Executive Assistant", "Purchasing Assistant"),
+    ("Production Manager", "Quality Manager", "Technical Lead"),
+    ("CFO", "Finance Director", "Head of Controlling"),
+)
+ATTITUDES: tuple[str, ...] = ("champion", "supporter", "neutral", "opponent")
+STAGES: tuple[str, ...] = (
+    "exploratory", "basic", "cooperative", "interdependent", "integrated",
+)
+STATUSES: tuple[str, ...] = ("active", "prospect", "lost")
+INTERACTION_TYPES: tuple[str, ...] = ("meeting", "call", "visit", "email", "qbr")
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+COMPLAINT_CATEGORIES: tuple[str, ...] = ("delivery", "quality", "invoice", "service")
+COST_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "service", "logistics")
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
+RATERS: tuple[str, ...] = ("GF", "Vertrieb", "Controlling", "Service")
+CRITERIA: tuple[str, ...] = (
+    "revenue_share", "lifetime_value", "tailored_service", "growth_potential",
+    "credibility", "relationship",
+)
+_COMPETITORS: tuple[tuple[str, ...], ...] = (  # per product line
+    ("Hansa Getriebebau AG", "Alpin Drives AG", "Vogt & Reuter Getriebe GmbH",
+     "Dongfang Precision Motion Co., Ltd."),
+    ("Nordmotion A/S", "Elektromotorenwerk Zwickau GmbH", "Voltrana S.p.A.",
+     "Alpin Drives AG"),
+    ("Kessler Automation GmbH", "Dongfang Precision Motion Co., Ltd.", "Alpin Drives AG",
+     "Voltrana S.p.A."),
+    ("Sensotec Rhein GmbH", "Optelis S.A.S.", "Kessler Automation GmbH",
+     "Nordmotion A/S"),
+    ("Industrieservice Lenz GmbH", "Hansa Getriebebau AG", "Nordmotion A/S",
+     "Kundeneigene Instandhaltung"),
+)
+_GOALS: tuple[tuple[str, str], ...] = (
+    ("Share of Wallet Steuerungen erhöhen", "Cross-Selling-Workshop mit der Konstruktion"),
+    ("Beziehung zum Entscheider ausbauen", "Termin mit der Geschäftsführung vereinbaren"),
+    ("Reklamationsquote senken", "8D-Report zur Lieferverzögerung abschließen"),
+    ("Rahmenvertrag verlängern", "Angebot für 3-Jahres-Rahmenvertrag erstellen"),
+    ("Servicegeschäft ausbauen", "Wartungsvertrag Premium anbieten"),
+    ("Wettbewerber verdrängen", "Vergleichstest Getriebe beim Kunden organisieren"),
+    ("Neues Werk erschließen", "Kontakt zur Werkleitung Süd aufbauen"),
+    ("Preisniveau stabilisieren", "Preisgleitklausel verhandeln"),
+    ("Account-Plan aktualisieren", "Quartalsgespräch (QBR) vorbereiten"),
+    ("Kundenzufriedenheit messen", "Zufriedenheitsbefragung durchführen"),
+    ("Multi-Threading verbessern", "Zweiten Ansprechpartner im Einkauf gewinnen"),
+    ("Innovationspartnerschaft", "Pilotprojekt Condition Monitoring starten"),
+    ("Lieferperformance sichern", "Konsignationslager für Ersatzteile einrichten"),
+)
+_OWNER_ROLES = ("Vertriebsinnendienst", "Service-Leitung", "Geschäftsführung",
+                "Anwendungstechnik")
+_KAM_FIRST = ("Jürgen", "Sabine", "Thomas", "Anja", "Michael", "Stefanie", "Andreas",
+              "Claudia", "Matthias", "Björn", "Özlem", "Sören", "Kerstin", "Tobias",
+              "Lena", "Felix", "Marta", "Dragan", "Elif", "Jan", "Svenja", "Ralf", "Ute",
+              "Nils", "Jörg")
+_KAM_LAST = ("Brückner", "Hoffmann", "Kowalczyk", "Lübke", "Öztürk", "Straßburger",
+             "Neumann", "Wendt", "Krämer", "Yılmaz", "Vogel", "Dörr", "Engel",
+             "Baumgärtner", "Heß", "Kaiser", "Roth", "Sommer", "Fuchs", "Schäfer")
+_CEO_NAME = "Dr. Katharina Weiß"
+
+_KEY, _NORMAL, _EMERGING, _DECLINING, _LOST, _PROSPECT = range(6)
+_TOP_SHARE_TARGET = 0.80
+_EUR_PER_ACCOUNT_YEAR = 25e6 / 240  # ~25 M EUR/year for the default 240 accounts
+_SEASON = np.array([0.9, 1.0, 1.1, 1.0, 1.0, 1.05, 0.95, 0.8, 1.1, 1.05, 1.1, 0.85])
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+
+
+def _ids(prefix: str, n: int, width: int) -> pa.Array:
+    """``prefix`` + 1..n zero-padded to ``width`` (or more digits if needed)."""
+    width = max(width, len(str(n)))
+    nums = pa.array(np.arange(1, n + 1, dtype=np.int64)).cast(pa.string())
+    return pc.binary_join_element_wise(
+        pa.scalar(prefix), pc.utf8_lpad(nums, width, "0"), pa.scalar(""))
+
+
+def _take(labels: pa.Array | np.ndarray | tuple | list, codes: np.ndarray) -> pd.Series:
+    """Strings ``labels[codes]`` as a pandas string column (code -1 means missing)."""
+    if not isinstance(labels, pa.Array):
+        labels = pa.array([str(v) for v in labels], type=pa.string())
+    codes = np.asarray(codes, dtype=np.int64)
+    return pc.take(labels, pa.array(codes, mask=codes < 0)).to_pandas()
+
+
+def _str(values: np.ndarray | list | pa.Array) -> pd.Series:
+    if not isinstance(values, pa.Array):
+        values = pa.array([str(v) for v in values], type=pa.string())
+    return values.to_pandas()
+
+
+def _dates(start: np.datetime64, days: np.ndarray) -> pd.Series:
+    """Day offsets from ``start`` as a datetime64[us] column (negative offset -> NaT)."""
+    days = np.asarray(days, dtype=np.int64)
+    out = (start + days.astype("timedelta64[D]")).astype("datetime64[us]")
+    out[days == np.iinfo(np.int64).min] = np.datetime64("NaT")
+    return pd.Series(out)
+
+
+def _power_alpha(values: np.ndarray, target: float) -> float:
+    """Exponent a with top-20 % share of values**a == target (bisection)."""
+    v = np.sort(np.asarray(values, dtype=float))[::-1]  # x**a keeps the order
+    k = max(1, math.ceil(0.2 * len(v)))
+    logv = np.log(v[v > 0])
+    logv -= logv[0]  # avoid overflow
+
+    def share(a: float) -> float:
+        w = np.exp(a * logv)
+        return float(w[:k].sum() / w.sum())
+
+    lo, hi = 0.05, 8.0
+    if share(lo) > target:
+        return lo
+    if share(hi) < target:
+        return hi
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if share(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _group_starts(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+
+
+def _local_index(counts: np.ndarray) -> np.ndarray:
+    """0..count-1 within each group of a repeated array."""
+    total = int(counts.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(_group_starts(counts), counts)
+
+
+def _choose_in_groups(
+    rng: np.random.Generator, weights: np.ndarray, counts: np.ndarray, group: np.ndarray
+) -> np.ndarray:
+    """For each event of ``group`` pick an element of that group, prob. ~ weights.
+
+    ``weights`` are laid out group after group (``counts`` per group); ``group`` holds
+    the group number (0..len(counts)-1) of each event. Returns global element indices.
+    """
+    starts = _group_starts(counts)
+    gsum = np.add.reduceat(weights, starts) if len(weights) else np.zeros(0)
+    norm = weights / np.repeat(gsum, counts)
+    cum = np.cumsum(norm)
+    target = group + rng.random(len(group)) * 0.999999
+    # cum is ~ g+1 at the end of group g; the clip below absorbs floating drift
+    idx = np.searchsorted(cum, target, side="right")
+    lo = starts[group]
+    hi = lo + counts[group] - 1
+    return np.clip(idx, lo, hi)
+
+
+def _shift_weekend(rng: np.random.Generator, days: np.ndarray, start: np.datetime64,
+                   lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Move Saturdays/Sundays to a random weekday of the same week (next week at ``lo``)."""
+    dow = (days + (start - np.datetime64("1970-01-05", "D")).astype(np.int64)) % 7  # 0=Mon
+    wd = rng.integers(0, 5, len(days))
+    weekend = dow >= 5
+    out = np.where(weekend, days - dow + wd, days)
+    out = np.where(weekend & (out < lo), days - dow + 7 + wd, out)
+    return np.clip(out, lo, hi)
+
+
+def _quarter_index(start: np.datetime64, days: np.ndarray) -> np.ndarray:
+    """Absolute quarter number (year*4 + quarter-1) of day offsets."""
+    months = (start + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(np.int64)
+    return (months // 12 + 1970) * 4 + (months % 12) // 3
+
+
+def _quarter_labels(aq: np.ndarray) -> np.ndarray:
+    return np.array([f"{q // 4}Q{q % 4 + 1}" for q in aq.tolist()], dtype=object)
+
+
+# --------------------------------------------------------------------------------------
+# Generator
+# --------------------------------------------------------------------------------------
+
+
+def generate(
+    seed: int = 2025, n_accounts: int = 240, years: int = 3, as_of: str = "2025-12-31"
+) -> dict[str, pd.DataFrame]:
+    """Generate the synthetic KAM sample data set.
+
+    Customers of the fictional *Rheinwerk Antriebstechnik GmbH*: accounts with a
+    heavy-tailed (log-normal) size distribution, orders over ``years`` years
+    ending at ``as_of``, cost-to-serve, KAM activities, buying centers, share of
+    wallet, competitors, targets, action plans and portfolio ratings.
+
+    The top 20 % of accounts (``ceil(0.2 * n_accounts)`` accounts, zero-revenue
+    accounts included) are calibrated to hold 80 % of total gross revenue.
+
+    Parameters
+    ----------
+    seed : int, default 2025
+        Seed for ``numpy.random.default_rng``; the only source of randomness. The
+        same arguments always give identical DataFrames.
+    n_accounts : int, default 240
+        Number of customer accounts (at least 10). Other tables scale with it;
+        the number of KAMs grows with its cube root.
+    years : int, default 3
+        Length of the order history in years, ending at ``as_of``.
+    as_of : str, default "2025-12-31"
+        Reference date (ISO). No order, interaction, complaint or ``since`` lies
+        after it; only ``actions.due`` and ``targets.period`` may.
+
+    Returns
+    -------
+    dict[str, pandas.DataFrame]
+        One DataFrame per table in :data:`TABLES` order, columns as in
+        :data:`COLUMNS`. Dates are ``datetime64[us]`` (``NaT`` when missing),
+        money is float rounded to cents, shares to 4 decimals, missing strings
+        are ``NaN``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_accounts < 10`` or ``years < 1``.
+
+    See Also
+    --------
+    write : store the tables as byte-stable CSV files.
+
+    Examples
+    --------
+    >>> from kamlib.sample import generate
+    >>> tables = generate(seed=7, n_accounts=60)
+    >>> list(tables)[:4]
+    ['accounts', 'kams', 'products', 'orders']
+    >>> len(tables["accounts"])
+    60
+    >>> bool(tables["orders"]["date"].max() <= pd.Timestamp("2025-12-31"))
+    True
+    >>> tables["kams"]["level"].value_counts()["ceo"]
+    np.int64(1)
+    """
+    if n_accounts < 10:
+        raise ValueError("n_accounts must be at least 10")
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    n = int(n_accounts)
+    root = np.random.default_rng(seed)
+    (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act,
+     r_rat, r_name) = root.spawn(12)
+
+    end_ts = pd.Timestamp(as_of).normalize()
+    start_ts = end_ts - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+    end = np.datetime64(end_ts.date(), "D")
+    start = np.datetime64(start_ts.date(), "D")
+    D = int((end - start).astype(np.int64)) + 1  # days in period, day index 0..D-1
+    last = D - 1
+
+    # ---------------------------------------------------------------- accounts: core
+    z = r_acc.standard_normal(n)
+    size0 = np.exp(1.7 * z)
+    order = np.argsort(-size0, kind="stable")  # account index by size rank
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+
+    arch = np.full(n, _NORMAL, dtype=np.int64)
+    n_key = max(2, round(0.08 * n))
+    arch[order[:n_key]] = _KEY
+
+    def band(lo: float, hi: float) -> np.ndarray:
+        idx = order[int(lo * n): max(int(lo * n) + 1, int(hi * n))]
+        return idx[arch[idx] == _NORMAL]
+
+    def pick(cands: np.ndarray, k: int) -> np.ndarray:
+        k = min(k, len(cands))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(r_acc.choice(cands, size=k, replace=False))
+
+    arch[pick(band(0.10, 0.50), max(2, round(0.05 * n)))] = _EMERGING
+    arch[pick(band(0.08, 0.85), max(2, round(0.08 * n)))] = _DECLINING
+    arch[pick(band(0.30, 0.95), max(1, round(0.04 * n)))] = _LOST
+    arch[pick(band(0.50, 1.00), max(1, round(0.03 * n)))] = _PROSPECT
+    n_cand = max(3, round(0.25 * n))
+    # the brand-new account with almost no data: outside the candidate ranks
+    late = order[n_cand:]
+    pool = late[arch[late] == _EMERGING]
+    if len(pool) == 0:
+        pool = late[arch[late] == _NORMAL]
+    sparse = int(pool[0]) if len(pool) else int(order[-1])
+    arch[sparse] = _EMERGING
+    top = int(order[0])  # the largest account: rows in every table
+    declining_key = int(order[min(4, n_key - 1)]) if n_key >= 4 else -1
+    # profit destroyers: a large account (rank 10) and a few mid-size ones with heavy
+    # discounts and tailored engineering/service
+    demanding = int(order[min(9, n - 1)])
+    mid = order[int(0.05 * n): max(int(0.05 * n) + 1, int(0.4 * n))]
+    mid = mid[(arch[mid] == _NORMAL) | (arch[mid] == _DECLINING)]
+    destroyers = np.union1d(pick(mid, max(1, round(0.03 * n))), [demanding])
+
+    growth = np.select(
+        [arch == _KEY, arch == _EMERGING, arch == _DECLINING, arch == _LOST],
+        [r_acc.normal(0.04, 0.04, n), r_acc.uniform(0.55, 1.0, n),
+         r_acc.uniform(-0.55, -0.2, n), r_acc.normal(-0.1, 0.1, n)],
+        default=r_acc.normal(0.02, 0.10, n),
+    )
+    growth[arch == _PROSPECT] = 0.0
+    if declining_key >= 0:
+        growth[declining_key] = -0.4
+
+    def day_of(s: str) -> int:
+        return int((np.datetime64(s, "D") - start).astype(np.int64))
+
+    def uni(lo: int, hi: int) -> np.ndarray:
+        return r_acc.integers(lo, max(lo, hi) + 1, n)
+
+    recent = r_acc.random(n) < 0.2
+    since = np.select(
+        [arch == _KEY, arch == _DECLINING, arch == _LOST, arch == _EMERGING,
+         arch == _PROSPECT, recent],
+        [uni(day_of("1985-01-01"), day_of("2012-12-31")),
+         uni(day_of("1990-01-01"), -1),
+         uni(day_of("1998-01-01"), -1),
+         last - uni(int(1.3 * 365), int(2.6 * 365)),
+         last - uni(30, 500),
+         uni(0, last - 180)],
+        default=uni(day_of("1992-01-01"), -1),
+    )
+    since[sparse] = last - int(r_acc.integers(90, 151))
+    since = np.minimum(since, last)
+
+    lo_day = np.maximum(since, 0)
+    hi_day = np.full(n, last, dtype=np.int64)
+    is_lost = arch == _LOST
+    gap = uni(372, max(372, D - 90))
+    hi_day[is_lost] = last - gap[is_lost]
+    is_pros = arch == _PROSPECT
+    lo_day[is_pros] = np.maximum(lo_day[is_pros], last - 180)
+    span = np.maximum(hi_day - lo_day + 1, 0)  # active days
+
+    def integral(r: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """Years-weighted integral of exp(r (t - end)) over the window, in years."""
+        ly = length / 365.25
+        small = np.abs(r * ly) < 1e-9
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            val = -np.expm1(-r * ly) / np.where(r == 0, 1.0, r)
+        return np.where(small, ly, val)
+
+    exp_rel = size0 * integral(growth, span)
+    exp_rel[is_pros | (span == 0)] = 0.0
+    alpha = _power_alpha(exp_rel, _TOP_SHARE_TARGET)
+    target_total = _EUR_PER_ACCOUNT_YEAR * n * years
+    logv = np.log(np.maximum(exp_rel, 1e-300))
+    powv = np.where(exp_rel > 0, np.exp(alpha * (logv - logv.max())), 0.0)
+    expected = powv * (target_total / powv.sum())  # EUR over the period
+    # run-rate (EUR/year at the end of the active window), also for prospects/lost
+    fac = np.where(exp_rel > 0, expected / np.maximum(exp_rel, 1e-300), np.nan)
+    med_fac = np.nanmedian(fac)
+    runrate = size0 * np.where(np.isnan(fac), med_fac, fac)
+
+    # industry / country (curated names for some top accounts fix both)
+    industry = r_acc.choice(len(INDUSTRIES), size=n, p=_IND_P)
+    c_codes = np.array([c[0] for c in _COUNTRIES])
+    c_p = np.array([c[2] for c in _COUNTRIES])
+    country = r_acc.choice(len(_COUNTRIES), size=n, p=c_p / c_p.sum())
+    city_u = r_acc.random(n)
+    curated_by_acc: dict[int, tuple[str, int, str, str]] = {}
+    for rk in sorted(_CURATED):
+        if rk < n and int(order[rk]) != sparse:
+            curated_by_acc[int(order[rk])] = _CURATED[rk]
+    curated_by_acc[sparse] = _SPARSE_NAME
+    cidx = {c[0]: i for i, c in enumerate(_COUNTRIES)}
+    for a, (_nm, ind, cc, _city) in curated_by_acc.items():
+        industry[a] = ind
+        country[a] = cidx[cc]
+
+    # ------------------------------------------------------------------- orders
+    years_active = span / 365.25
+    rev_year = np.where(span > 0, expected / np.maximum(years_active, 1e-9), 0.0)
+    rate = np.minimum(150.0, 4.0 + 3.0 * (rev_year / 1e4) ** 0.45)
+    n_ord = r_ord.poisson(rate * years_active)
+    n_ord = np.where(span > 0, np.maximum(n_ord, 1), 0)
+    trial = r_ord.random(n) < 0.35
+    n_ord[is_pros] = np.where(trial[is_pros], r_ord.integers(1, 3, is_pros.sum()), 0)
+    expected[is_pros] = n_ord[is_pros] * r_ord.uniform(600, 4000, is_pros.sum())
+    n_ord[sparse] = 5
+    M = int(n_ord.sum())
+
+    acc = np.repeat(np.arange(n), n_ord)
+    # stratified draws: an account's orders are spread evenly over its window
+    u = (_local_index(n_ord) + r_ord.random(M)) / np.maximum(n_ord[acc], 1)
+    r_d = growth[acc] / 365.25
+    L = span[acc].astype(float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        x = np.log1p(u * np.expm1(r_d * L)) / np.where(r_d == 0, 1.0, r_d)
+    x = np.where(np.abs(r_d * L) < 1e-9, u * L, x)
+    day = lo_day[acc] + np.clip(np.floor(x).astype(np.int64), 0, np.maximum(span[acc] - 1, 0))
+    day = _shift_weekend(r_ord, day, start, lo_day[acc], hi_day[acc])
+    month = (start + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(np.int64) % 12
+
+    # product lines: industry affinity, white space for smaller accounts
+    aff = r_acc.gamma(_IND_LINES[industry] * 1.5)
+    keep_p = np.clip(0.45 + 0.5 * (1 - rank / n), 0.3, 0.97)
+    keep = r_acc.random((n, 5)) < keep_p[:, None]
+    keep[np.arange(n), np.argmax(aff, axis=1)] = True
+    aff = np.where(keep, aff, 0.0)
+    aff /= aff.sum(axis=1, keepdims=True)
+    cum_aff = np.cumsum(aff, axis=1)
+
+    sigma = np.where(arch == _KEY, 0.35, 0.5)[acc]  # key accounts order more steadily
+    noise = np.exp(r_ord.normal(0.0, 1.0, M) * sigma - 0.5 * sigma**2)
+    value = expected[acc] / np.maximum(n_ord[acc], 1) * _SEASON[month] * noise
+    u_line = r_ord.random(M)
+    line = np.zeros(M, dtype=np.int64)
+    for k in range(4):
+        line += u_line > cum_aff[acc, k]
+    line = np.minimum(line, 4)
+    prod_line = np.array([p[1] for p in _PRODUCTS])
+    prod_price = np.array([p[2] for p in _PRODUCTS])
+    min_price = np.array([prod_price[prod_line == k].min() for k in range(5)])
+    cheap = value < 0.7 * min_price[line]
+    line[cheap] = np.where(r_ord.random(int(cheap.sum())) < 0.5, _L_SENS, _L_SERV)
+
+    price_factor = np.exp(r_acc.normal(0.0, 0.05, n))
+    product = np.zeros(M, dtype=np.int64)
+    u_prod = r_ord.random(M)
+    for k in range(5):
+        ids_k = np.flatnonzero(prod_line == k)
+        ids_k = ids_k[np.argsort(prod_price[ids_k], kind="stable")]
+        m = line == k
+        cap = np.searchsorted(prod_price[ids_k], value[m] * 1.5 / price_factor[acc[m]],
+                              side="right")
+        cap = np.clip(cap, 1, len(ids_k))
+        product[m] = ids_k[np.minimum((u_prod[m] * cap).astype(np.int64), cap - 1)]
+    unit_price = prod_price[product] * price_factor[acc]
+    quantity = np.maximum(1, np.rint(value / unit_price)).astype(np.int64)
+    gross = quantity * unit_price
+
+    # exact calibration of the revenue concentration (per-account price level)
+    realized = np.bincount(acc, weights=gross, minlength=n)
+    a2 = _power_alpha(realized, _TOP_SHARE_TARGET)
+    pos = realized > 0
+    lr = np.zeros(n)
+    lr[pos] = np.log(realized[pos])
+    pw = np.where(pos, np.exp(a2 * (lr - lr[pos].max())), 0.0)
+    new_total = pw * (target_total / pw.sum())
+    scale = np.where(pos, new_total / np.where(pos, realized, 1.0), 1.0)
+    gross = np.maximum(np.round(gross * scale[acc], 2), 1.0)
+
+    disc_acc = np.clip(0.03 + 0.025 * np.log10(np.maximum(runrate, 1e3) / 1e4)
+                       + r_acc.normal(0, 0.015, n), 0.0, 0.2)
+    disc_acc[destroyers] += 0.07
+    disc = np.clip(disc_acc[acc] + r_ord.normal(0, 0.01, M), 0.0, 0.3)
+    disc[disc < 0.005] = 0.0
+    discount = np.minimum(np.round(gross * disc, 2), gross)
+    net = gross - discount
+    cogs_rate = np.clip(_LINE_COGS[line] + r_ord.normal(0, 0.03, M), 0.42, 0.72)
+    cogs = np.round(net * cogs_rate, 2)
+
+    unit_rank = np.argsort(
+        -(np.log(_UNIT_W)[None, :] + r_acc.gumbel(size=(n, len(_UNITS)))), axis=1,
+        kind="stable")[:, :4]
+    n_units = np.where(rank < 0.1 * n, r_acc.integers(3, 5, n),
+                       np.where(rank < 0.4 * n, r_acc.integers(2, 4, n),
+                                r_acc.integers(1, 3, n)))
+    n_units[order[0]] = 4
+    local_unit = np.minimum((n_units[acc] * r_ord.random(M) ** 1.6).astype(np.int64),
+                            n_units[acc] - 1)
+    unit = unit_rank[acc, local_unit]
+
+    o_sort = np.argsort(day * n + acc, kind="stable")
+    acc, day, product, unit, quantity = (acc[o_sort], day[o_sort], product[o_sort],
+                                         unit[o_sort], quantity[o_sort])
+    gross, discount, cogs, line = gross[o_sort], discount[o_sort], cogs[o_sort], line[o_sort]
+
+    # ------------------------------------------------------------------- names etc.
+    name_obj = np.empty(n, dtype=object)
+    city_obj = np.empty(n, dtype=object)
+    tz_obj = np.empty(n, dtype=object)
+    for i in range(n):
+        cities = _COUNTRIES[country[i]][3]
+        city_obj[i], tz_obj[i] = cities[int(city_u[i] * len(cities))]
+    for a, (nm, ind, cc, city) in curated_by_acc.items():
+        tzs = dict(_COUNTRIES[cidx[cc]][3])
+        city_obj[a], tz_obj[a] = city, tzs[city]
+    lang = np.array([_COUNTRIES[c][1] for c in country.tolist()], dtype=object)
+    name_obj[:] = _company_names(r_name, industry, country, c_codes, lang)
+    cur_idx = np.array(sorted(curated_by_acc), dtype=np.int64)
+    name_obj[cur_idx] = [curated_by_acc[a][0] for a in cur_idx.tolist()]
+    is_cur = np.zeros(n, dtype=bool)
+    is_cur[cur_idx] = True
+    cur_names = [curated_by_acc[a][0] for a in cur_idx.tolist()]
+
+    def name_dups() -> np.ndarray:
+        ser = pd.Series(name_obj)
+        return np.flatnonzero((ser.duplicated().to_numpy() | ser.isin(cur_names).to_numpy())
+                              & ~is_cur)
+
+    for attempt in range(14):
+        d = name_dups()
+        if not len(d):
+            break
+        if attempt < 10:
+            name_obj[d] = _company_names(r_name, industry[d], country[d], c_codes, lang[d],
+                                         complex_only=True)
+        elif attempt == 10:  # very large n: tell twins apart by their city
+            name_obj[d] = [f"{name_obj[i]} ({city_obj[i]})" for i in d.tolist()]
+        else:
+            k = pd.Series(name_obj).groupby(pd.Series(name_obj)).cumcount().to_numpy()
+            name_obj[d] = [f"{name_obj[i]} ({k[i] + 1})" for i in d.tolist()]
+    if len(name_dups()):  # pragma: no cover - defensive
+        raise RuntimeError("could not make account names unique")
+
+    # the customer's own size, correlated with (but much larger than) our business
+    rel = np.log(np.maximum(runrate, 1.0) / np.median(runrate))
+    cust_rev = np.round(np.maximum(
+        np.exp(np.log(2.5e7) + 0.6 * rel + r_acc.normal(0.0, 0.8, n)),
+        np.maximum(runrate * 20, 5e5)), -3)
+    employees = np.maximum(5, np.rint(cust_rev / r_acc.uniform(1.5e5, 3.2e5, n))).astype(
+        np.int64)
+    ref = np.clip(np.rint(1 + 4 * (1 - rank / n) ** 2 + r_acc.normal(0, 0.8, n)), 1, 5)
+    stage_p = {
+        _KEY: [0, 0, 0.3, 0.45, 0.25], _EMERGING: [0, 0.5, 0.5, 0, 0],
+        _DECLINING: [0.1, 0.5, 0.4, 0, 0], _LOST: [0.5, 0.5, 0, 0, 0],
+        _PROSPECT: [1.0, 0, 0, 0, 0],
+    }
+    stage = np.zeros(n, dtype=np.int64)
+    u_stage = r_acc.random(n)
+    for i_arch in (_KEY, _NORMAL, _EMERGING, _DECLINING, _LOST, _PROSPECT):
+        if i_arch == _NORMAL:
+            for m_, p in ((rank < 0.3 * n, [0, 0.3, 0.6, 0.1, 0]),
+                          (rank >= 0.3 * n, [0.3, 0.6, 0.1, 0, 0])):
+                m_ = m_ & (arch == _NORMAL)
+                stage[m_] = np.searchsorted(np.cumsum(p), u_stage[m_], side="right")
+        else:
+            m_ = arch == i_arch
+            stage[m_] = np.searchsorted(np.cumsum(stage_p[i_arch]), u_stage[m_],
+                                        side="right")
+    stage = np.minimum(stage, 4)
+    stage[sparse] = 0
+    status = np.where(is_lost, 2, np.where(is_pros, 1, 0))
+
+    # ---------------------------------------------------------------- KAMs
+    n_kam = max(4, round(6 * (n / 240) ** (1 / 3)))
+    n_sen = max(1, round(0.4 * (n_kam - 1)))
+    level = np.array([2] + [1] * n_sen + [0] * (n_kam - 1 - n_sen))  # 0 jr, 1 sr, 2 ceo
+    capacity = np.where(level == 2, 8, np.where(level == 1, r_kam.integers(3, 6, n_kam),
+                                                r_kam.integers(2, 4, n_kam)))
+    kam_names = [_CEO_NAME]
+    combos = [f"{f} {l}" for f in _KAM_FIRST for l in _KAM_LAST]
+    perm = r_kam.permutation(len(combos))
+    kam_names += [combos[i] for i in perm[: n_kam - 1]]
+
+    # candidates (contacts, wallet...): top accounts by run-rate, active or prospect
+    cand_mask = np.zeros(n, dtype=bool)
+    eligible = order[(~is_lost[order]) & (order != sparse)]
+    cand_order = eligible[:n_cand]
+    cand_mask[cand_order] = True
+    n_kacc = max(2, round(0.08 * n))
+    kam_accs = [int(a) for a in cand_order if arch[a] != _PROSPECT][:n_kacc]
+    legacy_pool = order[int(0.5 * n):]
+    legacy_pool = legacy_pool[(arch[legacy_pool] == _NORMAL) & (legacy_pool != sparse)]
+    legacy = pick(legacy_pool, round(0.015 * n))
+    kam_of = np.full(n, -1, dtype=np.int64)
+    load = np.zeros(n_kam)
+    ceo_n = min(5, len(kam_accs))
+    for a in kam_accs[:ceo_n]:
+        kam_of[a] = 0
+        load[0] += 1
+    jitter = r_kam.random(len(kam_accs) + len(legacy)) * 0.3
+    for j, a in enumerate(kam_accs[ceo_n:] + [int(x) for x in legacy]):
+        ratio = (load[1:] + jitter[j] * r_kam.random(n_kam - 1)) / capacity[1:]
+        # bigger accounts prefer seniors: juniors get a penalty for the top half
+        if j < len(kam_accs) // 2:
+            ratio = ratio + np.where(level[1:] == 0, 0.5, 0.0)
+        k = int(np.argmin(ratio)) + 1
+        kam_of[a] = k
+        load[k] += 1
+    has_kam = kam_of >= 0
+
+    # ---------------------------------------------------------------- contacts
+    c_accs = cand_order  # rank order; contacts are listed by account id below
+    c_accs = np.sort(c_accs)
+    n_c = np.clip(2 + np.rint(1.2 * np.log(np.maximum(runrate[c_accs], 1e4) / 1e4))
+                  + r_con.poisson(1.0, len(c_accs)), 2, 9).astype(np.int64)
+    no_decider = int(order[1])
+    single = int(order[min(3, n_cand - 1)])
+    n_c[c_accs == top] = np.maximum(n_c[c_accs == top], 6)
+    n_c[c_accs == single] = np.maximum(n_c[c_accs == single], 4)
+    C = int(n_c.sum())
+    con_acc = np.repeat(c_accs, n_c)
+    con_j = _local_index(n_c)
+    role = np.searchsorted(np.cumsum(_ROLE_P), r_con.random(C), side="right")
+    role = np.minimum(role, len(BUYING_ROLES) - 1)
+    first_dec = r_con.random(C) < 0.85
+    role = np.where((con_j == 0) & first_dec, _R_DECIDER, role)
+    role[(con_acc == top) & (con_j == 0)] = _R_DECIDER
+    role[(con_acc == no_decider) & (role == _R_DECIDER)] = _R_APPROVER
+    lo_i = np.array([r[0] for r in _ROLE_INFL])
+    hi_i = np.array([r[1] for r in _ROLE_INFL])
+    influence = lo_i[role] + (r_con.random(C) * (hi_i[role] - lo_i[role] + 1)).astype(np.int64)
+    att_p = np.where(arch[con_acc] == _KEY, 0, 1)
+    u_att = r_con.random(C)
+    attitude = np.where(
+        att_p == 0,
+        np.searchsorted([0.25, 0.65, 0.9], u_att, side="right"),
+        np.searchsorted([0.12, 0.45, 0.85], u_att, side="right"),
+    )
+    con_lang = lang[con_acc]
+    con_names = np.empty(C, dtype=object)
+    titles = np.empty(C, dtype=object)
+    u_f, u_l, u_t = r_con.random(C), r_con.random(C), r_con.random(C)
+    for lg in _LANGS:
+        m_ = np.flatnonzero(con_lang == lg)
+        if not len(m_):
+            continue
+        firsts, lasts = _PERSONS[lg]
+        fi = (u_f[m_] * len(firsts)).astype(np.int64)
+        li = (u_l[m_] * len(lasts)).astype(np.int64)
+        if lg == "cn":
+            con_names[m_] = [f"{lasts[b]} {firsts[a]}" for a, b in zip(fi, li)]
+        else:
+            con_names[m_] = [f"{firsts[a]} {lasts[b]}" for a, b in zip(fi, li)]
+        if lg == "de":
+            female = (fi >= len(firsts) // 2).tolist()
+            titles[m_] = [_TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f] for r, v, f in
+                          zip(role[m_].tolist(), u_t[m_].tolist(), female)]
+        else:
+            titles[m_] = [_TITLES_EN[r][int(v * len(_TITLES_EN[r]))]
+                          for r, v in zip(role[m_].tolist(), u_t[m_].tolist())]
+    unit_pick = (r_con.random(C) * n_units[con_acc]).astype(np.int64)
+    con_unit = unit_rank[con_acc, unit_pick]
+    no_unit = np.isin(role, [_R_DECIDER, _R_APPROVER, 4]) & (r_con.random(C) < 0.8)
+    con_unit = np.where(no_unit, -1, con_unit)
+    con_start = np.full(n, -1, dtype=np.int64)
+    con_cnt = np.zeros(n, dtype=np.int64)
+    con_start[c_accs] = _group_starts(n_c)
+    con_cnt[c_accs] = n_c
+
+    # ---------------------------------------------------------------- interactions
+    lg10 = np.log10(np.maximum(runrate, 1e4) / 1e4)
+    lam = np.where(has_kam, 8 + 4 * lg10,
+                   np.where(cand_mask, 3 + 1.5 * lg10, 1.0 + 0.5 * lg10))
+    lam[is_pros] = 6.0
+    i_lo = np.maximum(since, 0)
+    i_hi = np.where(is_lost, np.minimum(hi_day + 60, last), last)
+    i_span = np.maximum(i_hi - i_lo + 1, 0)
+    n_int = r_int.poisson(lam * i_span / 365.25)
+    n_int[sparse] = min(int(n_int[sparse]), 2)
+    n_int[top] = max(int(n_int[top]), 40)
+    I = int(n_int.sum())
+    i_acc = np.repeat(np.arange(n), n_int)
+    i_day = i_lo[i_acc] + (r_int.random(I) * i_span[i_acc]).astype(np.int64)
+    i_day = _shift_weekend(r_int, i_day, start, i_lo[i_acc], i_hi[i_acc])
+    u_type = r_int.random(I)
+    i_type = np.where(
+        has_kam[i_acc],
+        np.searchsorted([0.25, 0.55, 0.73, 0.94], u_type, side="right"),
+        np.searchsorted([0.08, 0.55, 0.60, 1.0], u_type, side="right"),
+    )
+    i_type = np.minimum(i_type, 4)
+    i_kam = np.where(has_kam[i_acc] & (r_int.random(I) < 0.85), kam_of[i_acc], -1)
+    # contacts: weighted by influence, one account single-threaded
+    w = influence.astype(float) ** 1.3 * np.exp(r_int.normal(0, 0.5, C))
+    sm = con_acc == single
+    w[sm] = np.where(con_j[sm] == 0, 40.0, 0.2)
+    with_c = (con_cnt[i_acc] > 0) & (r_int.random(I) < 0.9)
+    i_contact = np.full(I, -1, dtype=np.int64)
+    if with_c.any():
+        grp_of_acc = np.full(n, -1, dtype=np.int64)
+        grp_of_acc[c_accs] = np.arange(len(c_accs))
+        i_contact[with_c] = _choose_in_groups(r_int, w, n_c, grp_of_acc[i_acc[with_c]])
+    i_sort = np.argsort(i_day * n + i_acc, kind="stable")
+    i_acc, i_day, i_type, i_kam, i_contact = (i_acc[i_sort], i_day[i_sort], i_type[i_sort],
+                                              i_kam[i_sort], i_contact[i_sort])
+
+    # ---------------------------------------------------------------- complaints
+    ord_per_year = n_ord / np.maximum(years_active, 0.25)
+    c_rate = 0.25 + 0.05 * ord_per_year
+    problem = r_cmp.random(n) < 0.03
+    c_rate = np.where(problem, c_rate * 4, c_rate)
+    c_hi = np.minimum(hi_day + 30, last)
+    c_span = np.where(n_ord > 0, np.maximum(c_hi - lo_day + 1, 0), 0)
+    n_cmp = r_cmp.poisson(c_rate * c_span / 365.25)
+    n_cmp[sparse] = 0
+    n_cmp[top] = max(int(n_cmp[top]), 3)
+    K = int(n_cmp.sum())
+    k_acc = np.repeat(np.arange(n), n_cmp)
+    opened = lo_day[k_acc] + (r_cmp.random(K) * c_span[k_acc]).astype(np.int64)
+    severity = np.searchsorted([0.4, 0.75, 0.95], r_cmp.random(K), side="right")
+    med = np.array([6.0, 12.0, 20.0, 30.0])[severity]
+    dur = med * np.exp(r_cmp.normal(0, 0.8, K))
+    dur = np.where(r_cmp.random(K) < 0.04, dur * 8, dur)
+    closed = opened + np.floor(dur).astype(np.int64)
+    closed = np.where(closed > last, np.iinfo(np.int64).min, closed)
+    k_cat = np.searchsorted([0.35, 0.68, 0.84], r_cmp.random(K), side="right")
+    # the largest account has a recent complaint that is still open
+    open_i = int(np.flatnonzero(k_acc == top)[-1])
+    opened[open_i] = max(int(lo_day[top]), last - int(r_cmp.integers(3, 26)))
+    closed[open_i] = np.iinfo(np.int64).min
+    k_sort = np.argsort(opened * n + k_acc, kind="stable")
+    k_acc, opened, closed, severity, k_cat = (k_acc[k_sort], opened[k_sort], closed[k_sort],
+                                              severity[k_sort], k_cat[k_sort])
+
+    # ---------------------------------------------------------------- service costs
+    aq_start = int(_quarter_index(start, np.array([0]))[0])
+    aq_end = int(_quarter_index(start, np.array([last]))[0])
+    Q = aq_end - aq_start + 1
+    o_q = _quarter_index(start, day) - aq_start
+    cell = acc * Q + o_q
+    q_orders = np.bincount(cell, minlength=n * Q).reshape(n, Q)
+    q_gross = np.bincount(cell, weights=gross, minlength=n * Q).reshape(n, Q)
+    sev_cost = np.array([250.0, 600.0, 1500.0, 4000.0])
+    k_q = _quarter_index(start, opened) - aq_start
+    q_cmp = np.bincount(k_acc * Q + k_q, weights=sev_cost[severity] if K else None,
+                        minlength=n * Q).reshape(n, Q)
+    int_cost = np.array([200.0, 20.0, 450.0, 5.0, 1200.0])
+    i_q = _quarter_index(start, i_day) - aq_start
+    q_int = np.bincount(i_acc * Q + i_q, weights=int_cost[i_type] if I else None,
+                        minlength=n * Q).reshape(n, Q)
+    s_lo = np.where(n_ord > 0, lo_day, i_lo)
+    s_hi = np.where(is_lost, np.minimum(hi_day + 90, last), last)
+    q_lo = _quarter_index(start, np.clip(s_lo, 0, last)) - aq_start
+    q_hi = _quarter_index(start, np.clip(s_hi, 0, last)) - aq_start
+    qs = np.arange(Q)[None, :]
+    active_q = (qs >= q_lo[:, None]) & (qs <= q_hi[:, None]) & (s_hi >= s_lo)[:, None]
+    active_q[sparse] &= q_orders[sparse] > 0  # brand new: only quarters with orders
+    rq = r_svc
+    # cost-to-serve drivers: fixed coverage cost per quarter, per order, per complaint,
+    # per interaction, plus revenue-linked freight and tailored service
+    per_order = np.select([np.isin(c_codes[country], ["US", "CN"]),
+                           c_codes[country] != "DE"], [320.0, 160.0], 110.0)
+    intensity = np.exp(rq.normal(0.0, 0.5, n)) * np.where(rq.random(n) < 0.05, 2.5, 1.0)
+    intensity[destroyers] = 3.0
+    base_sales = np.where(has_kam[:, None],
+                          rq.uniform(4000, 9000, (n, Q)) * (1 + 0.3 * lg10[:, None]),
+                          rq.uniform(400, 900, (n, Q)))
+    sales = base_sales + q_int
+    logistics = (q_orders * (per_order * intensity)[:, None]
+                 * np.exp(rq.normal(0, 0.2, (n, Q))) + 0.025 * q_gross)
+    tailored = np.where((arch == _KEY)[:, None], 0.03 * q_gross, 0.0)
+    tailored[destroyers] = (rq.uniform(0.35, 0.5, len(destroyers))[:, None]
+                            * q_gross[destroyers])
+    service = (q_cmp + tailored + 0.01 * intensity[:, None] * q_gross
+               + np.where(rq.random((n, Q)) < 0.1, rq.uniform(150, 900, (n, Q)), 0.0))
+    mk_prob = np.where(has_kam, 1.0, np.where(is_pros, 0.6, 0.15))
+    marketing = np.where(rq.random((n, Q)) < mk_prob[:, None],
+                         np.where(has_kam[:, None], rq.uniform(800, 2500, (n, Q)),
+                                  rq.uniform(100, 500, (n, Q)) * np.where(
+                                      is_pros, 3.0, 1.0)[:, None]), 0.0)
+    cost = np.stack([marketing, sales, service, logistics], axis=2)  # n, Q, 4
+    cost = np.round(cost, 2) * active_q[:, :, None]
+    sa, sq, sc = np.nonzero(cost > 0)  # row-major: account, quarter, category
+    s_cost = cost[sa, sq, sc]
+
+    # ---------------------------------------------------------------- wallet
+    l12 = day > last - 365
+    wal_accs = c_accs
+    cellw = (acc[l12] * 5 + line[l12]) * len(_UNITS) + unit[l12]
+    rev12 = np.bincount(cellw, weights=gross[l12], minlength=n * 5 * len(_UNITS)).reshape(
+        n, 5, len(_UNITS))
+    # candidate cells: every product line x every unit of the account
+    wa = np.repeat(wal_accs, 5 * n_units[wal_accs])
+    per = 5 * n_units[wal_accs]
+    jj = _local_index(per)
+    wl = jj // n_units[wa]
+    wu = unit_rank[wa, jj % n_units[wa]]
+    wrev = rev12[wa, wl, wu]
+    acc_rev12 = rev12.sum(axis=(1, 2))
+    acc_total = np.bincount(acc, weights=gross, minlength=n)
+    n_rev_cells = np.maximum(np.bincount(wa, weights=(wrev > 0), minlength=n), 1)
+    basis = np.where(acc_rev12 > 0, acc_rev12, acc_total / years)[wa] / n_rev_cells[wa]
+    basis = np.maximum(basis, 2000.0)
+    white = r_wal.random(len(wa)) < np.where(wa == top, 1.0, 0.4)
+    sow = np.clip(r_wal.beta(2.2, 4.5, len(wa)) * 0.95, 0.04, 0.92)
+    pot = np.where(wrev > 0, wrev / sow, basis * np.exp(r_wal.normal(0.3, 0.6, len(wa))))
+    keepw = (wrev > 0) | white
+    wa, wl, wu, pot = wa[keepw], wl[keepw], wu[keepw], np.round(pot[keepw], -2)
+    w_sort = np.lexsort((wu, wl, wa))
+    wa, wl, wu, pot = wa[w_sort], wl[w_sort], wu[w_sort], pot[w_sort]
+
+    # ---------------------------------------------------------------- competitors
+    al = wa * 5 + wl
+    key_al, inv = np.unique(al, return_inverse=True)
+    pot_al = np.bincount(inv, weights=pot)
+    ca, cl = key_al // 5, key_al % 5
+    rev_al = rev12.sum(axis=2)[ca, cl]
+    our = np.clip(rev_al / np.maximum(pot_al, 1.0), 0.0, 1.0)
+    has_comp = (r_wal.random(len(ca)) < 0.85) | (ca == top)
+    ca, cl, our = ca[has_comp], cl[has_comp], our[has_comp]
+    kc = np.searchsorted([0.35, 0.75], r_wal.random(len(ca)), side="right") + 1
+    cover = r_wal.uniform(0.55, 0.95, len(ca))
+    g = r_wal.gamma(1.5, size=(len(ca), 3)) * (np.arange(3)[None, :] < kc[:, None])
+    frac = g / g.sum(axis=1, keepdims=True)
+    shares = np.floor(((1 - our) * cover)[:, None] * frac * 1e4) / 1e4
+    comp_pick = np.argsort(r_wal.random((len(ca), 4)), axis=1, kind="stable")[:, :3]
+    rows = np.nonzero((np.arange(3)[None, :] < kc[:, None]) & (shares > 0))
+    cp_acc = ca[rows[0]]
+    cp_line = cl[rows[0]]
+    cp_name = np.array([_COMPETITORS[li][ci] for li, ci in
+                        zip(cp_line.tolist(), comp_pick[rows].tolist())], dtype=object)
+    cp_share = shares[rows]
+
+    # ---------------------------------------------------------------- targets
+    t_accs = np.flatnonzero(has_kam)
+    aq_last = aq_end
+    t_q = np.arange(aq_last - 3, aq_last + 2)
+    ta = np.repeat(t_accs, len(t_q))
+    tq = np.tile(t_q, len(t_accs))
+    prev = tq - 4 - aq_start
+    prev_ok = (prev >= 0) & (prev < Q)
+    prev_rev = np.where(prev_ok, q_gross[ta, np.clip(prev, 0, Q - 1)], 0.0)
+    q_avg = acc_rev12[ta] / 4
+    base_t = np.where(prev_rev > 0, 0.5 * prev_rev + 0.5 * q_avg, q_avg)
+    base_t = np.where(base_t > 0, base_t, runrate[ta] / 4)
+    plan_g = np.select([arch[ta] == _EMERGING, arch[ta] == _DECLINING, arch[ta] == _KEY],
+                       [0.25, 0.0, 0.05], 0.06) + r_tgt.normal(0, 0.02, len(ta))
+    rev_t = np.round(np.maximum(base_t * (1 + plan_g), 0.0), -2)
+    a_net = np.bincount(acc, weights=gross - discount - cogs, minlength=n)
+    m_rate = np.clip(a_net / np.maximum(acc_total, 1.0), 0.1, 0.6)
+    mar_t = np.round(rev_t * (m_rate[ta] + 0.01), -2)
+
+    # ---------------------------------------------------------------- actions
+    act_base = np.where(has_kam, r_act.integers(2, 6, n),
+                        np.where(cand_mask & (r_act.random(n) < 0.3),
+                                 r_act.integers(1, 3, n), 0))
+    act_base[sparse] = 0
+    act_base[top] = max(int(act_base[top]), 4)
+    A = int(act_base.sum())
+    a_acc = np.repeat(np.arange(n), act_base)
+    a_j = _local_index(act_base)
+    goal_i = (r_act.random(A) * len(_GOALS)).astype(np.int64)
+    due = last + r_act.integers(-240, 181, A)
+    due[(a_acc == top) & (a_j == 0)] = last - 21  # an overdue open action at the top
+    u_st = r_act.random(A)
+    st = np.select(
+        [due < last - 60, due < last],
+        [np.searchsorted([0.1, 0.2, 0.9], u_st, side="right"),
+         np.searchsorted([0.25, 0.5, 0.9], u_st, side="right")],
+        default=np.searchsorted([0.55, 0.95, 1.0], u_st, side="right"),
+    )
+    st = np.minimum(st, 3)
+    st[(a_acc == top) & (a_j == 0)] = 0
+    own_kam = (kam_of[a_acc] >= 0) & (r_act.random(A) < 0.75)
+    role_i = (r_act.random(A) * len(_OWNER_ROLES)).astype(np.int64)
+    owner = np.array([kam_names[kam_of[a]] if ok else _OWNER_ROLES[ri]
+                      for a, ok, ri in zip(a_acc.tolist(), own_kam.tolist(),
+                                           role_i.tolist())], dtype=object)
+
+    # ---------------------------------------------------------------- ratings
+    n_rated = int(np.clip(round(0.075 * n), 3, len(kam_accs)))
+    rated = np.sort(np.array(kam_accs[:n_rated], dtype=np.int64))
+    R = len(rated)
+    pct = 1 - rank[rated] / n
+    since_years = (last - since[rated]) / 365.25
+    true = np.stack([
+        10 * pct ** 3,
+        np.clip(2 + since_years / 5 + 3 * pct, 0, 10),
+        np.clip(3 + 1.5 * stage[rated] + r_rat.normal(0, 1, R), 0, 10),
+        np.clip(5 + 6 * growth[rated] + r_rat.normal(0, 1, R), 0, 10),
+        np.clip(2 * ref[rated], 0, 10),
+        np.clip(1 + 2 * stage[rated] + r_rat.normal(0, 0.8, R), 0, 10),
+    ], axis=1)  # R x 6
+    bias = np.array([0.0, 0.8, -0.5, -0.2])
+    rater_on = np.ones((4, R), dtype=bool)
+    rater_on[3] = r_rat.random(R) < 0.7
+    rater_on[3, rated == top] = True
+    score = np.clip(np.rint(true[None, :, :] + bias[:, None, None]
+                            + r_rat.normal(0, 1.2, (4, R, 6))), 0, 10).astype(np.int64)
+    rr, ra, rc = np.nonzero(np.broadcast_to(rater_on[:, :, None], (4, R, 6)))
+
+    # ---------------------------------------------------------------- assemble
+    width = max(4, len(str(n)))
+    acc_ids = _ids("ACC-", n, width)
+    kam_ids = _ids("KAM-", n_kam, 2)
+    con_ids = _ids("CON-", C, 5)
+
+    def acc_col(idx: np.ndarray) -> pd.Series:
+        return _take(acc_ids, idx)
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["accounts"] = pd.DataFrame({
+        "account_id": _str(acc_ids),
+        "name": _str(name_obj),
+        "industry": _take(INDUSTRIES, industry),
+        "country": _take(c_codes, country),
+        "city": _str(city_obj),
+        "timezone": _str(tz_obj),
+        "employees": employees,
+        "customer_revenue_eur": cust_rev.astype(float),
+        "kam_id": _take(kam_ids, kam_of),
+        "since": _dates(start, since),
+        "reference_value": ref.astype(np.int64),
+        "relationship_stage": _take(STAGES, stage),
+        "status": _take(STATUSES, status),
+    })
+    lv = ("junior", "senior", "ceo")
+    tables["kams"] = pd.DataFrame({
+        "kam_id": _str(kam_ids),
+        "name": _str(kam_names),
+        "level": _take(lv, level),
+        "capacity": capacity.astype(np.int64),
+    })
+    tables["products"] = pd.DataFrame({
+        "product_id": _str(_ids("P-", len(_PRODUCTS), 3)),
+        "name": _str([p[0] for p in _PRODUCTS]),
+        "product_line": _take(PRODUCT_LINES, prod_line),
+    })
+    tables["orders"] = pd.DataFrame({
+        "order_id": _str(_ids("ORD-", M, 7)),
+        "account_id": acc_col(acc),
+        "date": _dates(start, day),
+        "product_id": _take(_ids("P-", len(_PRODUCTS), 3), product),
+        "business_unit": _take(_UNITS, unit),
+        "quantity": quantity.astype(np.int64),
+        "gross_revenue_eur": gross,
+        "discount_eur": discount,
+        "cogs_eur": cogs,
+    })
+    tables["service_costs"] = pd.DataFrame({
+        "account_id": acc_col(sa),
+        "period": _take(_quarter_labels(np.arange(aq_start, aq_end + 1)), sq),
+        "category": _take(COST_CATEGORIES, sc),
+        "cost_eur": s_cost,
+    })
+    tables["interactions"] = pd.DataFrame({
+        "interaction_id": _str(_ids("INT-", I, 6)),
+        "account_id": acc_col(i_acc),
+        "date": _dates(start, i_day),
+        "type": _take(INTERACTION_TYPES, i_type),
+        "kam_id": _take(kam_ids, i_kam),
+        "contact_id": _take(con_ids, i_contact),
+    })
+    tables["complaints"] = pd.DataFrame({
+        "complaint_id": _str(_ids("CMP-", K, 5)),
+        "account_id": acc_col(k_acc),
+        "opened": _dates(start, opened),
+        "closed": _dates(start, closed),
+        "severity": _take(SEVERITIES, severity),
+        "category": _take(COMPLAINT_CATEGORIES, k_cat),
+    })
+    tables["contacts"] = pd.DataFrame({
+        "contact_id": _str(con_ids),
+        "account_id": acc_col(con_acc),
+        "name": _str(con_names),
+        "title": _str(titles),
+        "business_unit": _take(_UNITS, con_unit),
+        "buying_role": _take(BUYING_ROLES, role),
+        "influence": influence.astype(np.int64),
+        "attitude": _take(ATTITUDES, attitude),
+    })
+    tables["wallet"] = pd.DataFrame({
+        "account_id": acc_col(wa),
+        "product_line": _take(PRODUCT_LINES, wl),
+        "business_unit": _take(_UNITS, wu),
+        "potential_eur": pot.astype(float),
+    })
+    tables["competitors"] = pd.DataFrame({
+        "account_id": acc_col(cp_acc),
+        "competitor": _str(cp_name),
+        "product_line": _take(PRODUCT_LINES, cp_line),
+        "share": np.round(cp_share, 4),
+    })
+    tables["targets"] = pd.DataFrame({
+        "account_id": acc_col(ta),
+        "period": _str(_quarter_labels(tq)),
+        "revenue_target_eur": rev_t,
+        "margin_target_eur": mar_t,
+    })
+    tables["actions"] = pd.DataFrame({
+        "action_id": _str(_ids("ACT-", A, 4)),
+        "account_id": acc_col(a_acc),
+        "goal": _take([g_[0] for g_ in _GOALS], goal_i),
+        "action": _take([g_[1] for g_ in _GOALS], goal_i),
+        "owner": _str(owner),
+        "due": _dates(start, due),
+        "status": _take(ACTION_STATUSES, st),
+    })
+    tables["ratings"] = pd.DataFrame({
+        "rater": _take(RATERS, rr),
+        "account_id": acc_col(rated[ra]),
+        "criterion": _take(CRITERIA, rc),
+        "score": score[rr, ra, rc].astype(np.int64),
+    })
+    for name, cols in COLUMNS.items():
+        assert tuple(tables[name].columns) == cols, name
+    return {name: tables[name] for name in TABLES}
+
+
+def _company_names(
+    rng: np.random.Generator,
+    industry: np.ndarray,
+    country: np.ndarray,
+    c_codes: np.ndarray,
+    lang: np.ndarray,
+    complex_only: bool = False,
+) -> list[str]:
+    """Fictional company names; duplicates are resolved by the caller."""
+    k = len(industry)
+    u = rng.random((k, 5))
+    out: list[str] = []
+    for i in range(k):
+        lg = lang[i]
+        cc = c_codes[country[i]]
+        stems = _STEMS[lg]
+        sectors = _SECTORS.get(lg, _SECTORS["en"])[industry[i]]
+        forms = _FORMS[cc]
+        s1 = stems[int(u[i, 0] * len(stems))]
+        j2 = int(u[i, 1] * (len(stems) - 1))
+        s2 = stems[j2 + 1] if stems[j2] == s1 else stems[j2]
+        sec = sectors[int(u[i, 2] * len(sectors))]
+        form = forms[int(u[i, 3] * len(forms))]
+        p = u[i, 4] if not complex_only else 0.45 + 0.55 * u[i, 4]
+        if lg == "de":
+            if p < 0.52:
+                nm = f"{s1} {sec} {form}"
+            elif p < 0.56:
+                nm = f"{s1} & Söhne {form}"
+            elif p < 0.78:
+                nm = f"{s1} & {s2} {sec} {form}"
+            else:
+                nm = f"{s1} {sec} {_REGIONS[int((p - 0.78) / 0.22 * len(_REGIONS))]} {form}"
+        elif lg == "fr":
+            nm = f"{sec} {s1} {form}" if p < 0.5 else f"{sec} {s1} & {s2} {form}"
+        elif lg == "cn":
+            city = _COUNTRIES[country[i]][3][int(u[i, 1] * 5) % 5][0]
+            nm = (f"{city} {s1} {sec} {form}" if p < 0.6
+                  else f"{city} {s1} {s2} {sec} {form}")
+        elif p < 0.4:
+            nm = f"{s1} {sec} {form}"
+        elif p < 0.75:
+            nm = f"{s1} & {s2} {sec} {form}"
+        else:
+            cities = _COUNTRIES[country[i]][3]
+            nm = f"{s1} {sec} {cities[int((p - 0.75) / 0.25 * len(cities))][0]} {form}"
+        out.append(nm)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# CSV writer
+# --------------------------------------------------------------------------------------
+
+
+def _fmt_fixed(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Fixed-point strings with exactly ``decimals`` decimals; NaN -> ''."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    v = np.asarray(values, dtype=float)
+    nan = np.isnan(v)
+    scale = 10 ** decimals
+    scaled = np.rint(np.abs(np.where(nan, 0.0, v)) * scale).astype(np.int64)
+    ip = pa.array(scaled // scale).cast(pa.large_string())
+    fp = pc.utf8_lpad(pa.array(scaled % scale).cast(pa.large_string()), decimals, "0")
+    neg = pa.array(np.where((v < 0) & (scaled > 0), "-", ""), type=pa.large_string())
+    out = pc.binary_join_element_wise(neg, ip, pa.scalar(".", pa.large_string()), fp,
+                                      pa.scalar("", pa.large_string()))
+    return pc.if_else(pa.array(nan), pa.scalar("", pa.large_string()), out)
+
+
+def _fmt_column(name: str, s: pd.Series):  # -> pyarrow.Array[large_string]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ls = pa.large_string()
+    empty = pa.scalar("", ls)
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s):
+        d = s.dt.tz_localize(None) if isinstance(s.dtype, pd.DatetimeTZDtype) else s
+        arr = pa.array(d.to_numpy().astype("datetime64[D]")).cast(ls)
+        return pc.fill_null(arr, empty)
+    if pd.api.types.is_bool_dtype(s) and not s.isna().any():
+        return pa.array(np.where(s.to_numpy(dtype=bool), "true", "false"), type=ls)
+    if pd.api.types.is_integer_dtype(s):
+        mask = s.isna().to_numpy()
+        vals = s.to_numpy(dtype=np.int64, na_value=0)
+        arr = pa.array(vals).cast(ls)
+        return pc.if_else(pa.array(mask), empty, arr)
+    if pd.api.types.is_float_dtype(s):
+        decimals = 4 if (name == "share" or name.endswith("_share")) else 2
+        return _fmt_fixed(s.to_numpy(dtype=float, na_value=np.nan), decimals)
+    if isinstance(s.dtype, pd.StringDtype):
+        arr = pa.array(s, from_pandas=True).cast(ls)
+    else:
+        obj = s.astype(object).where(s.notna(), None)
+        arr = pa.array([None if v is None else str(v) for v in obj.tolist()], type=ls)
+    needs = pc.fill_null(pc.match_substring_regex(arr, '[",\r\n]'), False)
+    quoted = pc.binary_join_element_wise(
+        pa.scalar('"', ls), pc.replace_substring(arr, '"', '""'), pa.scalar('"', ls),
+        empty)
+    return pc.fill_null(pc.if_else(needs, quoted, arr), empty)
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ls = pa.large_string()
+
+    def quote(h: str) -> str:
+        return '"' + h.replace('"', '""') + '"' if any(c in h for c in ',"\r\n') else h
+
+    header = ",".join(quote(str(c)) for c in df.columns) + "\n"
+    if len(df) == 0:
+        return header.encode("utf-8")
+    cols = [_fmt_column(str(c), df[c]) for c in df.columns]
+    cols = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in cols]
+    lines = pc.binary_join_element_wise(*cols, pa.scalar(",", ls))
+    lines = pc.binary_join_element_wise(lines, pa.scalar("\n", ls), pa.scalar("", ls))
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+    o0, o1 = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
+    body = lines.buffers()[2]
+    return header.encode("utf-8") + body.to_pybytes()[o0:o1]
+
+
+def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write one ``<table>.csv`` per DataFrame into ``out_dir``.
+
+    Format: UTF-8 without BOM, ``,`` separator, ``\\n`` line endings, a header
+    row, minimal RFC 4180 quoting (only fields containing ``,``, ``"`` or a line
+    break are quoted, quotes doubled), ISO dates ``YYYY-MM-DD``, integers
+    without decimals, floats with exactly 2 decimals (4 for a column named
+    ``share``), empty string for missing values. The bytes depend only on the
+    DataFrames, so ``write(generate(seed))`` is reproducible bit for bit.
+
+    Parameters
+    ----------
+    tables : dict[str, pandas.DataFrame]
+        Table name -> data, e.g. the result of :func:`generate`.
+    out_dir : pathlib.Path
+        Target directory; created if missing. Other files in it are left alone;
+        existing ``<table>.csv`` files are overwritten.
+
+    Returns
+    -------
+    list[pathlib.Path]
+        The written files, in the order of ``tables``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for name, df in tables.items():
+        if not name or any(c in name for c in "/\\") or name.startswith("."):
+            raise ValueError(f"invalid table name: {name!r}")
+        path = out / f"{name}.csv"
+        data = _csv_bytes(df)
+        tmp = path.with_name(f".{name}.csv.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        paths.append(path)
+    return paths
