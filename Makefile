@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.kam-installed
 SOURCE ?= data/sample
 AS_OF  ?= 2025-12-31
-NBVAL  := --nbval --sanitize-with tests/nbval_sanitize.cfg
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
 
@@ -33,7 +33,7 @@ workbook: $(STAMP)
 	$(VENV)/bin/kam run $(SOURCE) --as-of $(AS_OF)
 
 test: $(STAMP)
-	$(PY) -m pytest tests notebooks $(NBVAL) $(XDIST)
+	$(PY) -m pytest tests notebooks kamlib --doctest-modules $(NBVAL) $(XDIST)
 
 unit: $(STAMP)
 	$(PY) -m pytest tests $(XDIST)

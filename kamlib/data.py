@@ -300,7 +300,7 @@ def _missing_mask(s: pd.Series) -> pd.Series:
 
 def _parse_text(s: pd.Series) -> pd.Series:
     def conv(v: object) -> object:
-        if v is None:
+        if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
             return None
         if isinstance(v, float) and v.is_integer():
             return str(int(v))  # Excel stores 1001 as 1001.0

@@ -66,3 +66,11 @@ class KamDataError(ValueError):
 
 class KamDataWarning(UserWarning):
     """Something in the input was ignored or looks odd but does not stop the analysis."""
+
+
+class KamParameterError(ValueError):
+    """A notebook or function parameter is unusable; the message names the parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        super().__init__(f"parameter {parameter}: {message}")

@@ -38,9 +38,38 @@ _LABELS: dict[str, tuple[str, str]] = {
     "gini_normalised": ("Gini (normalised)", "Gini (normiert)"),
     "total_eur": ("Revenue (EUR)", "Umsatz (EUR)"),
     "concentration_sentence": (
-        "The top 20 % of accounts ({k} of {n}) bring {share:.1%} of gross revenue {period}; Gini {gini:.2f}.",
-        "Die besten 20 % der Kunden ({k} von {n}) bringen {share:.1%} des Bruttoumsatzes {period}; Gini {gini:.2f}.",
+        "The top 20 % of accounts ({k} of {n}) bring {share} of gross revenue {period}; Gini {gini}.",
+        "Die besten 20 % der Kunden ({k} von {n}) bringen {share} des Bruttoumsatzes {period}; Gini {gini}.",
     ),
+    "weighted_score": ("Weighted score (0-10)", "Gewichteter Score (0-10)"),
+    "score_breakdown_title": ("Score per criterion (● definitive, ○ provisional only)",
+                              "Score je Kriterium (● definitiv, ○ nur provisorisch)"),
+    "strength_axis": ("Relationship strength (0-10)", "Stärke der Beziehung (0-10)"),
+    "attractiveness_axis": ("Attractiveness to us (0-10)", "Attraktivität für uns (0-10)"),
+    "portfolio_title": ("Key-account portfolio (bubble = revenue, last 12 months)",
+                        "Key-Account-Portfolio (Blase = Umsatz, letzte 12 Monate)"),
+    "sensitivity_title": ("Probability under perturbed weights (* borderline)",
+                          "Wahrscheinlichkeit bei gestörten Gewichten (* Grenzfall)"),
+    "p_selected": ("selected", "ausgewählt"),
+    "p_strategic": ("strategic", "strategisch"),
+    "p_star": ("star", "Star"),
+    "p_status": ("status", "Status"),
+    "p_streamline": ("streamline", "Straffen"),
+}
+
+CRITERION_LABELS: dict[str, tuple[str, str]] = {
+    "revenue_share": ("Revenue share", "Umsatzanteil"),
+    "lifetime_value": ("Lifetime value", "Kundenlebenszeitwert"),
+    "tailored_service": ("Demand for tailored service", "Bedarf an individueller Betreuung"),
+    "growth_potential": ("Growth potential", "Wachstumspotenzial"),
+    "credibility": ("Credibility / reference", "Glaubwürdigkeit / Referenz"),
+    "relationship": ("Strength of relationship", "Stärke der Beziehung"),
+}
+QUADRANT_LABELS: dict[str, tuple[str, str]] = {
+    "strategic": ("Strategic", "Strategisch"),
+    "star": ("Star", "Star"),
+    "status": ("Status", "Status"),
+    "streamline": ("Streamline", "Straffen"),
 }
 
 #: What each table of the data model holds, for the data tour.
@@ -73,6 +102,32 @@ TABLE_MEANING: dict[str, tuple[str, str]] = {
 }
 
 
+def number(value: float, lang: str = "en", decimals: int = 2) -> str:
+    """Format a number the way readers of ``lang`` expect: 1,234.50 (en) or 1.234,50 (de).
+
+    Examples
+    --------
+    >>> number(1234.5, "de"), number(1234.5, "en")
+    ('1.234,50', '1,234.50')
+    """
+    text = f"{value:,.{decimals}f}"
+    if check_lang(lang) == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def percent(value: float, lang: str = "en", decimals: int = 1) -> str:
+    """80.0% in English, 80,0 % in German (with the non-breaking space German style guides ask for).
+
+    Examples
+    --------
+    >>> percent(0.8, "en"), percent(0.8, "de")
+    ('80.0%', '80,0\u00a0%')
+    """
+    text = number(value * 100, lang, decimals)
+    return f"{text}\u00a0%" if lang == "de" else f"{text}%"
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise a ValueError naming the choices."""
     if lang not in LANGS:
@@ -83,6 +138,16 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang`` ('en' or 'de')."""
     en, de = _LABELS[key]
+    return de if check_lang(lang) == "de" else en
+
+
+def criterion_label(criterion: str, lang: str = "en") -> str:
+    en, de = CRITERION_LABELS[criterion]
+    return de if check_lang(lang) == "de" else en
+
+
+def quadrant_label(quadrant: str, lang: str = "en") -> str:
+    en, de = QUADRANT_LABELS[quadrant]
     return de if check_lang(lang) == "de" else en
 
 

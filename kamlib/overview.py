@@ -65,5 +65,6 @@ def concentration_sentence(revenue: pd.Series, *, period: str = "", lang: str = 
     n = len(rev)
     k = max(1, math.ceil(0.2 * n - 1e-9))
     return i18n.t("concentration_sentence", lang).format(
-        k=k, n=n, share=selection.top_share(rev), gini=selection.gini(rev), period=period
+        k=k, n=n, share=i18n.percent(selection.top_share(rev), lang), gini=i18n.number(selection.gini(rev), lang),
+        period=period
     ).replace("  ", " ").replace(" ;", ";")

@@ -10,7 +10,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 AS_OF = "2025-12-31"
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def require_system(what: str, available: bool) -> None:

@@ -1,0 +1,62 @@
+"""The kam command: exit codes, messages without tracebacks, nothing overwritten."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import AS_OF, SAMPLE
+from test_data import with_order, write_case
+
+
+def kam(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kamlib.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_validate_sample_exits_0_with_summary():
+    r = kam("validate", str(SAMPLE), "--as-of", AS_OF)
+    assert r.returncode == 0, r.stderr
+    assert "valid (as_of 2025-12-31)" in r.stdout
+    assert "orders" in r.stdout and "rows" in r.stdout
+
+
+def test_validate_bad_folder_exits_2_without_traceback(tmp_path):
+    folder = write_case(tmp_path / "bad", orders=with_order(17, "O-15,ACC-1,2025-04-16,P-2,16,abc,0,10"))
+    r = kam("validate", str(folder), "--as-of", AS_OF)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr + r.stdout
+    assert "orders.csv row 17 (order_id O-15), column gross_revenue_eur: 'abc' is not a number" in r.stderr
+
+
+def test_validate_missing_path_exits_2(tmp_path):
+    r = kam("validate", str(tmp_path / "nothing"))
+    assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sample_data_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "s"
+    out.mkdir()
+    (out / "orders.csv").write_text("mine")
+    r = kam("sample-data", str(out), "--n-accounts", "30")
+    assert r.returncode == 2 and "not overwriting" in r.stderr and "Traceback" not in r.stderr
+    assert (out / "orders.csv").read_text() == "mine"
+
+
+def test_sample_data_writes_loadable_data(tmp_path):
+    out = tmp_path / "s"
+    r = kam("sample-data", str(out), "--n-accounts", "60", "--seed", "7")
+    assert r.returncode == 0, r.stderr
+    v = kam("validate", str(out), "--as-of", AS_OF)
+    assert v.returncode == 0, v.stderr
+
+
+def test_bundled_sample_regenerates_bit_identically(tmp_path):
+    out = tmp_path / "regen"
+    r = kam("sample-data", str(out))  # defaults are the ones data/sample was made with
+    assert r.returncode == 0, r.stderr
+    bundled = sorted(p.name for p in SAMPLE.glob("*.csv"))
+    assert sorted(p.name for p in out.glob("*.csv")) == bundled
+    for name in bundled:
+        assert (out / name).read_bytes() == (SAMPLE / name).read_bytes(), name

@@ -1,0 +1,90 @@
+"""kam run / the papermill runner, and the notebooks executed with non-default parameters."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+import kamlib
+from conftest import AS_OF, ROOT, SAMPLE
+from test_cli import kam
+from test_data import with_order, write_case
+
+
+@pytest.fixture(scope="module")
+def workbook_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "t1", cwd=ROOT)
+    return r, out / "t1"
+
+
+def test_run_produces_index_html_and_manifest(workbook_run):
+    r, run_dir = workbook_run
+    assert r.returncode == 0, r.stdout + r.stderr
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks, "no step notebooks found"
+    for nb in notebooks:
+        assert (run_dir / nb).is_file()
+        html = (run_dir / nb.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert "<html" in html
+        assert "kamlib.load(" not in html  # code is hidden in the report
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    for nb in notebooks:
+        assert nb.replace(".ipynb", ".html") in index
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["failures"] == []
+    assert manifest["parameters"]["as_of"] == AS_OF
+    assert len(manifest["source_sha256"]) == 64
+    assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
+
+
+def test_run_report_prints_top20_share(workbook_run):
+    _, run_dir = workbook_run
+    nb = nbformat.read(run_dir / "00_start_here.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "The top 20 % of accounts" in text
+
+
+def test_run_never_writes_into_notebooks(workbook_run):
+    _, run_dir = workbook_run
+    assert run_dir.parent != ROOT / "notebooks"
+    assert not list((ROOT / "notebooks").glob("*.html"))
+
+
+def test_run_with_bad_source_writes_nothing(tmp_path):
+    bad = write_case(tmp_path / "bad", orders=with_order(5, "O-03,ACC-1,2025-04-04,P-2,4,oops,0,1"))
+    out = tmp_path / "reports"
+    r = kam("run", str(bad), "--as-of", AS_OF, "--out", str(out), cwd=ROOT)
+    assert r.returncode == 2
+    assert "orders.csv row 5 (order_id O-03), column gross_revenue_eur: 'oops' is not a number" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_existing_run_id_is_not_overwritten(tmp_path):
+    out = tmp_path / "reports"
+    (out / "keep").mkdir(parents=True)
+    (out / "keep" / "index.html").write_text("old")
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "keep", cwd=ROOT)
+    assert r.returncode == 2 and "exists already" in r.stderr
+    assert (out / "keep" / "index.html").read_text() == "old"
+
+
+def test_notebooks_run_with_non_default_parameters(tmp_path, sample_data):
+    """Every notebook under papermill with German labels, a later as_of and an Excel source."""
+    import papermill as pm
+
+    book = kamlib.export(sample_data, tmp_path / "sample.xlsx")
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        out = tmp_path / nb.name
+        pm.execute_notebook(str(nb), str(out), parameters={"source": str(book), "as_of": "2026-03-31", "lang": "de"},
+                            cwd=str(nb.parent), progress_bar=False, kernel_name="python3")
+        executed = nbformat.read(out, as_version=4)
+        texts = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                        for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        assert "as_of=2026-03-31" in texts  # the KamData repr shows the parameter took effect
+        assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+        if nb.name.startswith("00_"):
+            assert "Die besten 20 % der Kunden" in texts and "80,0\u00a0%" in texts
