@@ -62,3 +62,75 @@ def lorenz_chart(revenue: pd.Series, *, lang: str = "en", ax: Axes | None = None
     ax.legend(loc="upper left", frameon=False)
     ax.set_aspect("equal")
     return ax
+
+
+QUADRANT_COLOURS = {"strategic": "#1f4e79", "star": "#70ad47", "status": "#ed7d31", "streamline": "#a5a5a5"}
+CRITERION_COLOURS = {
+    "revenue_share": "#1f4e79", "lifetime_value": "#2e75b6", "tailored_service": "#9dc3e6",
+    "growth_potential": "#70ad47", "credibility": "#ffc000", "relationship": "#ed7d31",
+}
+
+
+def score_breakdown(selection, *, top: int = 20, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Stacked bars: each criterion's weighted contribution to the score of the top accounts."""
+    t = selection.table.sort_values("score", ascending=False, kind="stable").head(top)
+    ax = _axes(ax, (9, 0.32 * len(t) + 1.2))
+    left = np.zeros(len(t))
+    labels = [f"{n[:28]}" for n in t["name"]]
+    y = np.arange(len(t))[::-1]
+    for c in selection.criteria:
+        part = t[c].fillna(0.0).to_numpy() * float(selection.weights[c])
+        ax.barh(y, part, left=left, color=CRITERION_COLOURS.get(c, "grey"), label=i18n.criterion_label(c, lang),
+                edgecolor="white", linewidth=0.5)
+        left += part
+    for yi, (prov, defin) in zip(y, zip(t["provisional"], t["definitive"])):
+        mark = "●" if defin else ("○" if prov else "")
+        ax.text(left.max() * 1.01, yi, mark, va="center", fontsize=9)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel(i18n.t("weighted_score", lang))
+    ax.set_title(i18n.t("score_breakdown_title", lang))
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return ax
+
+
+def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_top: int = 12,
+                     ax: Axes | None = None) -> Axes:
+    """Portfolio matrix (McDonald/Woodburn): strength (x) vs attractiveness (y), bubble = revenue."""
+    import seaborn as sns
+
+    t = selection.table
+    t = t[t["revenue_12m"] > 0]
+    ax = _axes(ax, (7.5, 6.5))
+    sns.scatterplot(data=t, x="strength", y="attractiveness", size="revenue_12m", sizes=(15, 900),
+                    hue="quadrant", hue_order=list(QUADRANT_COLOURS), palette=QUADRANT_COLOURS, alpha=0.7,
+                    edgecolor="white", linewidth=0.5, legend=False, ax=ax)
+    ax.axvline(split, color="grey", linewidth=1)
+    ax.axhline(split, color="grey", linewidth=1)
+    ax.set_xlim(-0.3, 10.3)
+    ax.set_ylim(-0.3, 10.3)
+    for q, (x, y) in {"strategic": (9.9, 9.9), "star": (0.1, 9.9), "status": (9.9, 0.1), "streamline": (0.1, 0.1)}.items():
+        ax.text(x, y, i18n.quadrant_label(q, lang), ha="right" if x > 5 else "left", va="top" if y > 5 else "bottom",
+                color=QUADRANT_COLOURS[q], fontsize=11, fontweight="bold")
+    for acc_id, row in t.sort_values("revenue_12m", ascending=False).head(label_top).iterrows():
+        ax.annotate(str(row["name"])[:22], (row["strength"], row["attractiveness"]), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel(i18n.t("strength_axis", lang))
+    ax.set_ylabel(i18n.t("attractiveness_axis", lang))
+    ax.set_title(i18n.t("portfolio_title", lang))
+    return ax
+
+
+def sensitivity_heatmap(sensitivity: pd.DataFrame, *, top: int = 25, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Heat map of selection and quadrant probabilities for the accounts nearest the decision."""
+    import seaborn as sns
+
+    s = sensitivity[sensitivity["p_selected"] > 0].head(top)
+    cols = ["p_selected", "p_strategic", "p_star", "p_status", "p_streamline"]
+    ax = _axes(ax, (7.5, 0.3 * len(s) + 1.5))
+    m = s[cols].copy()
+    m.index = [str(n)[:28] + (" *" if b else "") for n, b in zip(s["name"], s["borderline"])]
+    m.columns = [i18n.t(c, lang) for c in cols]
+    sns.heatmap(m, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax, annot_kws={"fontsize": 7})
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(i18n.t("sensitivity_title", lang))
+    return ax

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -191,3 +192,647 @@ def concentration_summary(values: pd.Series, *, cutoffs: tuple[float, float] = (
             }
         ]
     )
+
+
+# =========================================================================== criteria and scoring
+
+#: The six selection criteria of source 001 and the rule that turns data into a 0-10 score.
+CRITERION_RULES: dict[str, tuple[str, str]] = {
+    "revenue_share": (
+        "Share of gross revenue in the last 12 months, as a percentile among all accounts (0 = smallest, 10 = largest).",
+        "Anteil am Bruttoumsatz der letzten 12 Monate als Perzentil unter allen Kunden (0 = kleinster, 10 = größter).",
+    ),
+    "lifetime_value": (
+        "Contractual lifetime value m*r/(1+d-r) with m = DB I of the last 12 months, r = the portfolio's yearly "
+        "account retention, d = discount_rate; as a percentile.",
+        "Kundenlebenszeitwert m*r/(1+d-r) mit m = DB I der letzten 12 Monate, r = jährliche Kundenbindungsrate des "
+        "Portfolios, d = Diskontsatz; als Perzentil.",
+    ),
+    "tailored_service": (
+        "Demand for tailored service: cost to serve (marketing, sales, service, logistics) in the last 12 months, as a "
+        "percentile; without service_costs, the number of product line x business unit cells bought.",
+        "Bedarf an individueller Betreuung: Betreuungskosten der letzten 12 Monate als Perzentil; ohne service_costs "
+        "die Zahl gekaufter Felder Produktlinie x Geschäftsbereich.",
+    ),
+    "growth_potential": (
+        "Mean of two percentiles: revenue growth (last 12 months vs the 12 before, capped at +300 %) and untapped "
+        "wallet (potential minus current revenue, where wallet estimates exist).",
+        "Mittel aus zwei Perzentilen: Umsatzwachstum (letzte 12 Monate gegen die 12 davor, höchstens +300 %) und "
+        "offenes Potenzial (Wallet minus aktueller Umsatz, wo geschätzt).",
+    ),
+    "credibility": (
+        "Reference value 1-5 from accounts, mapped linearly: 1 -> 0, 3 -> 5, 5 -> 10.",
+        "Referenzwert 1-5 aus accounts, linear: 1 -> 0, 3 -> 5, 5 -> 10.",
+    ),
+    "relationship": (
+        "Relationship stage: exploratory 0, basic 2.5, cooperative 5, interdependent 7.5, integrated 10; without a "
+        "stage, years since the first order (10 years -> 10).",
+        "Beziehungsstufe: explorativ 0, Basis 2,5, kooperativ 5, interdependent 7,5, integriert 10; ohne Stufe die "
+        "Jahre seit dem ersten Auftrag (10 Jahre -> 10).",
+    ),
+}
+_EPS = 1e-9  # scores equal up to float noise count as equal
+STAGE_SCORE = {"exploratory": 0.0, "basic": 2.5, "cooperative": 5.0, "interdependent": 7.5, "integrated": 10.0}
+DEFAULT_CRITERIA = ("revenue_share", "lifetime_value", "growth_potential", "relationship")
+QUADRANTS = ("strategic", "star", "status", "streamline")
+QUADRANT_STRATEGY: dict[str, tuple[str, str]] = {
+    "strategic": ("Invest: partner deeply, joint plans, senior sponsor.",
+                  "Investieren: enge Partnerschaft, gemeinsame Pläne, Sponsor aus der Geschäftsleitung."),
+    "star": ("Invest selectively to build the relationship; need not be profitable yet.",
+             "Selektiv investieren, um die Beziehung aufzubauen; muss noch nicht profitabel sein."),
+    "status": ("Maintain: keep service level, manage cost to serve.",
+               "Halten: Servicelevel sichern, Betreuungskosten steuern."),
+    "streamline": ("Manage for profitability: standardise, lower cost to serve.",
+                   "Auf Profitabilität steuern: standardisieren, Betreuungskosten senken."),
+}
+
+
+def percentile_score(values: pd.Series) -> pd.Series:
+    """0-10 score by rank: 10 * (min-rank - 1) / (n - 1) among non-missing values; ties share the lower score.
+
+    The smallest value scores 0 and the largest 10; missing values stay missing (no data, criterion not met).
+
+    Examples
+    --------
+    >>> percentile_score(pd.Series([5.0, 1.0, 3.0, None])).tolist()
+    [10.0, 0.0, 5.0, nan]
+    """
+    v = values.astype(float)
+    ok = v.notna()
+    out = pd.Series(np.nan, index=values.index)
+    n = int(ok.sum())
+    if n == 1:
+        out[ok] = 10.0 if float(v[ok].iloc[0]) > 0 else 0.0
+    elif n > 1:
+        out[ok] = 10.0 * (v[ok].rank(method="min") - 1.0) / (n - 1.0)
+    return out
+
+
+def _window(as_of: pd.Timestamp, months: int, back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
+    end = as_of - pd.DateOffset(months=months * back)
+    start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    return start, end
+
+
+def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12,
+                      discount_rate: float = 0.10) -> pd.DataFrame:
+    """The raw figures behind the six criteria, one row per account (index account_id).
+
+    Columns: revenue_12m, revenue_prev_12m, growth, db1_12m, retention, clv, cost_to_serve, cells_bought,
+    wallet_potential, whitespace, share_of_wallet, reference_value, relationship_stage, tenure_years.
+    """
+    as_of_ts = pd.Timestamp(as_of) if as_of is not None else data.as_of
+    acc = data.accounts.set_index("account_id")
+    o = data.orders
+    cur_start, cur_end = _window(as_of_ts, window_months)
+    prev_start, prev_end = _window(as_of_ts, window_months, back=1)
+    cur = o[(o["date"] >= cur_start) & (o["date"] <= cur_end)]
+    prev = o[(o["date"] >= prev_start) & (o["date"] <= prev_end)]
+    ids = acc.index
+    rev = cur.groupby("account_id")["gross_revenue_eur"].sum().reindex(ids, fill_value=0.0)
+    rev_prev = prev.groupby("account_id")["gross_revenue_eur"].sum().reindex(ids, fill_value=0.0)
+    growth = pd.Series(np.nan, index=ids)
+    has_prev = rev_prev > 0
+    growth[has_prev] = (rev[has_prev] - rev_prev[has_prev]) / rev_prev[has_prev]
+    growth[~has_prev & (rev > 0)] = 3.0  # new account: counts as the growth cap
+    growth = growth.clip(-1.0, 3.0)
+    net = cur["gross_revenue_eur"] - cur["discount_eur"].fillna(0.0)
+    db1 = (net - cur["cogs_eur"].fillna(0.0)).groupby(cur["account_id"]).sum().reindex(ids, fill_value=0.0)
+    active_prev = set(prev["account_id"])
+    retention = (len(active_prev & set(cur["account_id"])) / len(active_prev)) if active_prev else np.nan
+    r = min(retention, 0.99) if retention == retention else np.nan
+    clv = db1 * r / (1.0 + discount_rate - r) if r == r else pd.Series(np.nan, index=ids)
+    out = pd.DataFrame({"revenue_12m": rev, "revenue_prev_12m": rev_prev, "growth": growth, "db1_12m": db1,
+                        "retention": retention, "clv": clv})
+    if data.has("service_costs"):
+        sc = data.service_costs
+        periods = sc["period"].map(_period_end)
+        in_window = (periods >= cur_start) & (periods <= cur_end + pd.Timedelta(days=1))
+        out["cost_to_serve"] = sc[in_window].groupby("account_id")["cost_eur"].sum().reindex(ids, fill_value=0.0)
+    else:
+        out["cost_to_serve"] = np.nan
+    if "product_id" in cur and data.has("products"):
+        line = cur["product_id"].map(data.products.set_index("product_id")["product_line"])
+        cells = (line.astype(str) + "|" + cur.get("business_unit", pd.Series("", index=cur.index)).astype(str))
+        out["cells_bought"] = cells.groupby(cur["account_id"]).nunique().reindex(ids, fill_value=0).astype(float)
+    else:
+        out["cells_bought"] = cur.groupby("account_id").size().reindex(ids, fill_value=0).astype(float)
+    if data.has("wallet"):
+        pot = data.wallet.groupby("account_id")["potential_eur"].sum().reindex(ids)
+        out["wallet_potential"] = pot
+        out["whitespace"] = (pot - rev).clip(lower=0.0)
+        out["share_of_wallet"] = (rev / pot.where(pot > 0)).clip(upper=1.0)
+    else:
+        out["wallet_potential"] = out["whitespace"] = out["share_of_wallet"] = np.nan
+    out["reference_value"] = acc["reference_value"].astype("Float64").astype(float) if "reference_value" in acc else np.nan
+    out["relationship_stage"] = acc["relationship_stage"] if "relationship_stage" in acc else None
+    first = o.groupby("account_id")["date"].min().reindex(ids)
+    if "since" in acc:
+        first = first.where(first.notna() & (acc["since"].isna() | (first < acc["since"])), acc["since"])
+    out["tenure_years"] = ((as_of_ts - first).dt.days / 365.25).clip(lower=0.0)
+    out.index.name = "account_id"
+    return out
+
+
+def _period_end(period: str) -> pd.Timestamp:
+    if "Q" in period:
+        return pd.Period(period, freq="Q").end_time.normalize()
+    if "-" in period:
+        return pd.Period(period, freq="M").end_time.normalize()
+    return pd.Period(period, freq="Y").end_time.normalize()
+
+
+def criterion_scores(metrics: pd.DataFrame, *, ratings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Turn :func:`criterion_metrics` into 0-10 scores per criterion (rules in ``CRITERION_RULES``).
+
+    Where workshop ``ratings`` exist for an account and criterion, the mean of the raters' scores
+    replaces the data-derived score.
+    """
+    m = metrics
+    s = pd.DataFrame(index=m.index)
+    s["revenue_share"] = percentile_score(m["revenue_12m"])
+    s["lifetime_value"] = percentile_score(m["clv"])
+    if m["cost_to_serve"].notna().any():
+        s["tailored_service"] = percentile_score(m["cost_to_serve"])
+    else:
+        s["tailored_service"] = percentile_score(m["cells_bought"])
+    parts = pd.concat([percentile_score(m["growth"]), percentile_score(m["whitespace"])], axis=1)
+    s["growth_potential"] = parts.mean(axis=1, skipna=True)
+    s["credibility"] = ((m["reference_value"] - 1.0) * 2.5).clip(0.0, 10.0)
+    stage = m["relationship_stage"].map(STAGE_SCORE) if m["relationship_stage"].notna().any() else pd.Series(np.nan, index=m.index)
+    s["relationship"] = stage.astype(float).fillna((m["tenure_years"].clip(upper=10.0)).astype(float))
+    if ratings is not None and len(ratings):
+        mean = ratings.groupby(["account_id", "criterion"])["score"].mean().unstack()
+        for crit in mean.columns.intersection(s.columns):
+            vals = mean[crit].reindex(s.index)
+            s[crit] = vals.where(vals.notna(), s[crit])
+    return s.astype(float).round(6)
+
+
+def check_selection_parameters(
+    criteria, weights=None, thresholds=None, *, min_criteria: int = 2
+) -> tuple[tuple[str, ...], pd.Series, pd.Series, list[str]]:
+    """Validate the chosen criteria, weights and thresholds; normalise weights to sum 1.
+
+    Returns (criteria, weights, thresholds, notes). Raises :class:`kamlib.errors.KamParameterError`
+    naming the parameter for negative weights, unknown criteria, fewer than ``min_criteria`` criteria
+    or thresholds outside 0-10.
+    """
+    from .errors import KamParameterError
+
+    crit = tuple(criteria)
+    unknown = [c for c in crit if c not in CRITERION_RULES]
+    if unknown:
+        raise KamParameterError("criteria", f"unknown criterion {', '.join(map(repr, unknown))}; "
+                                f"choose from {', '.join(CRITERION_RULES)}")
+    if len(set(crit)) != len(crit):
+        raise KamParameterError("criteria", "a criterion is listed twice")
+    if len(crit) < max(2, min_criteria):
+        raise KamParameterError("criteria", f"choose at least {max(2, min_criteria)} criteria (source 004 suggests 3-4); got {len(crit)}")
+    notes: list[str] = []
+    if weights is None:
+        w = pd.Series(1.0 / len(crit), index=list(crit))
+    else:
+        if isinstance(weights, dict):
+            extra = [k for k in weights if k not in crit]
+            if extra:
+                raise KamParameterError("weights", f"weight given for {', '.join(map(repr, extra))}, which is not among the criteria")
+            missing = [c for c in crit if c not in weights]
+            if missing:
+                raise KamParameterError("weights", f"no weight for {', '.join(map(repr, missing))}")
+            w = pd.Series({c: float(weights[c]) for c in crit})
+        else:
+            vals = list(weights)
+            if len(vals) != len(crit):
+                raise KamParameterError("weights", f"{len(vals)} weights for {len(crit)} criteria")
+            w = pd.Series([float(v) for v in vals], index=list(crit))
+        if (w < 0).any() or not np.isfinite(w).all():
+            raise KamParameterError("weights", "weights must be finite and 0 or more")
+        total = float(w.sum())
+        if total <= 0:
+            raise KamParameterError("weights", "at least one weight must be above 0")
+        if abs(total - 1.0) > 1e-9:
+            notes.append(f"weights summed to {total:g}; normalised to 1")
+            w = w / total
+    if thresholds is None:
+        t = pd.Series(7.0, index=list(crit))
+    elif isinstance(thresholds, (int, float)):
+        t = pd.Series(float(thresholds), index=list(crit))
+    else:
+        td = dict(thresholds)
+        extra = [k for k in td if k not in crit]
+        if extra:
+            raise KamParameterError("thresholds", f"threshold given for {', '.join(map(repr, extra))}, which is not among the criteria")
+        t = pd.Series({c: float(td.get(c, 7.0)) for c in crit})
+    bad = t[(t < 0) | (t > 10) | t.isna()]
+    if len(bad):
+        raise KamParameterError("thresholds", f"{', '.join(f'{k}={v:g}' for k, v in bad.items())} outside 0-10")
+    return crit, w, t, notes
+
+
+# =========================================================================== the selection
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Result of :func:`select_key_accounts`.
+
+    ``table`` has one row per account, best first: revenue, ABC class, the chosen criteria's scores,
+    weighted score, rank, criteria met, provisional and definitive flags, existing/emerging, portfolio
+    quadrant and the reason for the decision. ``capacity`` compares key accounts per KAM with capacity.
+    """
+
+    table: pd.DataFrame
+    capacity: pd.DataFrame
+    criteria: tuple[str, ...]
+    weights: pd.Series
+    thresholds: pd.Series
+    notes: tuple[str, ...]
+    max_key_accounts: int
+    min_criteria: int = 2
+
+    @property
+    def provisional(self) -> pd.DataFrame:
+        return self.table[self.table["provisional"]]
+
+    @property
+    def definitive(self) -> pd.DataFrame:
+        return self.table[self.table["definitive"]]
+
+    def __repr__(self) -> str:
+        return (f"Selection(criteria={list(self.criteria)}, provisional={int(self.table['provisional'].sum())}, "
+                f"definitive={int(self.table['definitive'].sum())}, max_key_accounts={self.max_key_accounts})")
+
+
+def weighted_score(scores: pd.DataFrame, weights: pd.Series) -> pd.Series:
+    """S_j = sum_i w_i * x_ij; a missing score counts as 0 (no evidence for the criterion)."""
+    return (scores[weights.index].fillna(0.0) * weights).sum(axis=1)
+
+
+def rank_accounts(score: pd.Series, eligible: pd.Series) -> pd.Series:
+    """Rank 1 = best weighted score among eligible accounts (ties broken by account id); others NaN."""
+    order = pd.DataFrame({"s": score.round(9), "id": score.index.astype(str)}, index=score.index)
+    order = order[eligible.reindex(score.index, fill_value=False)]
+    order = order.sort_values(["s", "id"], ascending=[False, True], kind="stable")
+    ranks = pd.Series(np.nan, index=score.index)
+    ranks[order.index] = np.arange(1, len(order) + 1)
+    return ranks
+
+
+def portfolio_position(scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.Series, *,
+                       split: float = 5.0) -> pd.DataFrame:
+    """Portfolio matrix coordinates (McDonald/Woodburn): attractiveness vs relationship strength, 0-10.
+
+    Attractiveness is the weighted score of the chosen criteria other than ``relationship`` (weights
+    re-normalised); strength is the relationship score, averaged with the share-of-wallet percentile where
+    wallet estimates exist. ``split`` divides high from low on both axes.
+    """
+    w = weights.drop("relationship", errors="ignore")
+    if w.sum() <= 0:
+        w = pd.Series(1.0, index=["revenue_share", "lifetime_value", "growth_potential"])
+        w = w / w.sum()
+        scores = scores.reindex(columns=scores.columns.union(w.index))
+    w = w / w.sum()
+    attractiveness = weighted_score(scores, w)
+    strength = pd.concat([scores["relationship"], percentile_score(metrics["share_of_wallet"])], axis=1).mean(axis=1)
+    strength = strength.fillna(0.0)
+    high, strong = attractiveness >= split - _EPS, strength >= split - _EPS  # on the line counts as high
+    quadrant = np.select(
+        [high & strong, high, strong],
+        ["strategic", "star", "status"], default="streamline")
+    return pd.DataFrame({"attractiveness": attractiveness.round(6), "strength": strength.round(6),
+                         "quadrant": quadrant}, index=scores.index)
+
+
+def select_key_accounts(
+    data,
+    *,
+    criteria=DEFAULT_CRITERIA,
+    weights=None,
+    thresholds=None,
+    min_criteria: int = 2,
+    max_key_accounts: int | None = None,
+    cutoffs: tuple[float, float] = (0.8, 0.95),
+    use_ratings: bool = False,
+    discount_rate: float = 0.10,
+    emerging_growth: float = 0.25,
+    split: float = 5.0,
+) -> Selection:
+    """From the whole customer base to a provisional, then a definitive key-account list.
+
+    Rule (source 004): an account is **provisional** when it meets at least ``min_criteria`` of the
+    chosen criteria (score >= its threshold) and ranks within the top ``max_key_accounts`` on the
+    weighted score among such accounts. The **definitive** list then drops accounts that are lost or mere
+    prospects, have no revenue in the last 12 months, or exceed the KAMs' capacity (lowest score first;
+    an overloaded KAM's account stays when another KAM has room, flagged for reassignment).
+
+    Parameters
+    ----------
+    data
+        :class:`kamlib.KamData`.
+    criteria, weights, thresholds
+        3-4 of ``CRITERION_RULES`` (at least 2), their weights (normalised to sum 1, with a note), and
+        per-criterion thresholds on the 0-10 scale (default 7).
+    max_key_accounts
+        Size of the provisional list; default: the KAMs' total capacity, or 10 without a kams table.
+    cutoffs
+        ABC cut-offs on cumulative revenue share.
+    use_ratings
+        Use the mean of workshop ratings where they exist instead of the data-derived score. Off by default:
+        raters score on their own scale, so mixing them with percentiles favours unrated accounts.
+    emerging_growth
+        Revenue growth that makes a non-A account an *emerging* key account.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data = kamlib.load("data/sample", as_of="2025-12-31")
+    >>> sel = select_key_accounts(data, criteria=["revenue_share", "growth_potential", "relationship"])
+    >>> bool(sel.table["definitive"].sum() <= sel.capacity["capacity"].sum())
+    True
+    """
+    from .errors import KamParameterError
+
+    crit, w, t, notes = check_selection_parameters(criteria, weights, thresholds, min_criteria=min_criteria)
+    if not 1 <= min_criteria <= len(crit):
+        raise KamParameterError("min_criteria", f"must be between 1 and the number of criteria ({len(crit)})")
+    a, b = cutoffs
+    if not 0 < a < b <= 1:
+        raise KamParameterError("cutoffs", "must satisfy 0 < A < B <= 1")
+    metrics = criterion_metrics(data, discount_rate=discount_rate)
+    if metrics["revenue_12m"].sum() <= 0:
+        raise KamParameterError("as_of", f"no orders with revenue in the 12 months up to {data.as_of.date()}; "
+                                "choose an as_of inside the data")
+    ratings = data.ratings if (use_ratings and data.has("ratings")) else None
+    scores = criterion_scores(metrics, ratings=ratings)
+    acc = data.accounts.set_index("account_id")
+    capacity_total = int(data.kams["capacity"].fillna(0).sum()) if data.has("kams") else 0
+    if max_key_accounts is None:
+        max_key_accounts = capacity_total if capacity_total > 0 else 10
+    if int(max_key_accounts) < 1:
+        raise KamParameterError("max_key_accounts", "must be at least 1")
+    max_key_accounts = int(max_key_accounts)
+
+    chosen = scores[list(crit)]
+    met = chosen.ge(t, axis=1) & chosen.notna()
+    n_met = met.sum(axis=1)
+    score = weighted_score(scores, w)
+    qualifies = n_met >= min_criteria
+    rank = rank_accounts(score, qualifies)
+    provisional = rank <= max_key_accounts
+    abc = abc_classes(metrics["revenue_12m"], cutoffs=cutoffs)["abc"].reindex(scores.index)
+    kind = np.where(abc == "A", "existing",
+                    np.where(metrics["growth"].fillna(-1) >= emerging_growth, "emerging", "other"))
+    pos = portfolio_position(scores, metrics, w, split=split)
+
+    table = pd.DataFrame(index=scores.index)
+    table["name"] = acc["name"]
+    table["kam_id"] = acc["kam_id"] if "kam_id" in acc else None
+    table["status"] = acc["status"] if "status" in acc else None
+    table["revenue_12m"] = metrics["revenue_12m"].round(2)
+    table["growth"] = metrics["growth"].round(4)
+    table["abc"] = abc
+    for c in crit:
+        table[c] = chosen[c].round(2)
+    table["score"] = score.round(4)
+    table["criteria_met"] = [", ".join(c for c in crit if met.at[i, c]) for i in table.index]
+    table["n_met"] = n_met.astype(int)
+    table["rank"] = rank.astype("Int64")
+    table["provisional"] = provisional.fillna(False).astype(bool)
+    table["type"] = kind
+    table = table.join(pos)
+
+    # ----- definitive checks
+    definitive = table["provisional"].copy()
+    reason = pd.Series("", index=table.index, dtype=object)
+    reason[~qualifies] = [f"meets {k} of {len(crit)} criteria (needs {min_criteria})" for k in n_met[~qualifies]]
+    reason[qualifies & ~table["provisional"]] = [f"rank {r} beyond the {max_key_accounts} places" for r in rank[qualifies & ~table["provisional"]].astype(int)]
+    status = table["status"].fillna("active")
+    for st in ("lost", "prospect"):
+        hit = definitive & (status == st)
+        definitive[hit] = False
+        reason[hit] = f"status {st}"
+    no_rev = definitive & (table["revenue_12m"] <= 0)
+    definitive[no_rev] = False
+    reason[no_rev] = "no revenue in the last 12 months"
+
+    cap_rows = []
+    if data.has("kams"):
+        kams = data.kams.set_index("kam_id")
+        free_elsewhere = 0
+        counts = table[definitive].groupby("kam_id").size()
+        for kam_id, row in kams.iterrows():
+            free_elsewhere += max(0, int(row.get("capacity") or 0) - int(counts.get(kam_id, 0)))
+        for kam_id, row in kams.iterrows():
+            cap = int(row.get("capacity") or 0)
+            mine = table[definitive & (table["kam_id"] == kam_id)].sort_values("rank")
+            over = mine.iloc[cap:]
+            drop = []
+            for acc_id in over.index:
+                if free_elsewhere > 0:
+                    free_elsewhere -= 1
+                    reason[acc_id] = f"reassign: {kam_id} is over capacity ({len(mine)} > {cap})"
+                else:
+                    definitive[acc_id] = False
+                    reason[acc_id] = f"over capacity of {kam_id} ({len(mine)} > {cap}); lowest score dropped first"
+                drop.append(acc_id)
+            cap_rows.append({"kam_id": kam_id, "name": row.get("name"), "level": row.get("level"), "capacity": cap,
+                             "provisional": int((table["provisional"] & (table["kam_id"] == kam_id)).sum()),
+                             "definitive": int((definitive & (table["kam_id"] == kam_id)).sum()),
+                             "drop_or_reassign_first": ", ".join(drop)})
+        if capacity_total and table["provisional"].sum() > capacity_total:
+            notes.append(f"the provisional list ({int(table['provisional'].sum())}) exceeds the KAMs' total capacity "
+                         f"({capacity_total}); drop the lowest scores first - promoting later is easier than demoting")
+        # overall capacity: key accounts without a KAM also need one
+        if definitive.sum() > capacity_total > 0:
+            keep = table[definitive].sort_values("rank").index[:capacity_total]
+            cut = definitive & ~table.index.isin(keep)
+            definitive[cut] = False
+            reason[cut] = "beyond the KAMs' total capacity"
+        no_kam = definitive & table["kam_id"].isna()
+        reason[no_kam] = "key account without a KAM: assign one"
+    capacity = pd.DataFrame(cap_rows, columns=["kam_id", "name", "level", "capacity", "provisional", "definitive",
+                                               "drop_or_reassign_first"])
+    table["definitive"] = definitive.astype(bool)
+    ok = table["definitive"] & (reason == "")
+    reason[ok] = [f"meets {table.at[i, 'criteria_met']}; rank {int(table.at[i, 'rank'])}" for i in table.index[ok]]
+    table["reason"] = reason
+    table = table.sort_values(["provisional", "score", "revenue_12m"], ascending=[False, False, False], kind="stable")
+    table.index.name = "account_id"
+    return Selection(table, capacity, crit, w, t, tuple(notes), max_key_accounts, min_criteria)
+
+
+# =========================================================================== sensitivity and agreement
+
+
+def weight_sensitivity(
+    selection: Selection,
+    scores: pd.DataFrame | None = None,
+    *,
+    spread: float = 0.1,
+    n_draws: int = 1000,
+    seed: int = 42,
+    split: float = 5.0,
+) -> pd.DataFrame:
+    """How robust is the provisional list when the weights move? (none of the commercial tools asks)
+
+    Draws ``n_draws`` weight vectors from a Dirichlet distribution centred on the chosen weights with
+    concentration ``1 / spread**2`` (seeded), re-applies the rule of :func:`select_key_accounts` (at least
+    ``min_criteria`` met, top ``max_key_accounts`` on the weighted score) and the portfolio split, and returns
+    per account the probability of being selected and of each quadrant, plus ``borderline`` (selected in
+    10-90 % of the draws).
+    """
+    from .errors import KamParameterError
+
+    if not spread > 0:
+        raise KamParameterError("spread", "must be above 0")
+    if n_draws < 1:
+        raise KamParameterError("n_draws", "must be at least 1")
+    t = selection.table
+    crit = list(selection.criteria)
+    x = t[crit].fillna(0.0).to_numpy(dtype=float)  # accounts x criteria
+    rng = np.random.default_rng(seed)
+    alpha = np.maximum(selection.weights.to_numpy(dtype=float), 1e-6) / spread**2
+    draws = rng.dirichlet(alpha, size=n_draws)  # draws x criteria
+    s = x @ draws.T  # accounts x draws
+    qualifies = t["n_met"].to_numpy() >= selection.min_criteria
+    s_q = np.where(qualifies[:, None], s, -np.inf)
+    k = min(selection.max_key_accounts, int(qualifies.sum()))
+    selected = np.zeros_like(s, dtype=bool)
+    if k > 0:
+        # ties broken by account id like rank_accounts: order rows by id first, stable sort
+        order_ids = np.argsort(t.index.astype(str).to_numpy(), kind="stable")
+        s_sorted = s_q[order_ids]
+        idx = np.argsort(-s_sorted, axis=0, kind="stable")[:k]
+        sel_sorted = np.zeros_like(s_sorted, dtype=bool)
+        np.put_along_axis(sel_sorted, idx, True, axis=0)
+        selected[order_ids] = sel_sorted
+    # portfolio: attractiveness from the non-relationship criteria of each draw
+    att_cols = [i for i, c in enumerate(crit) if c != "relationship"]
+    if att_cols:
+        wa = draws[:, att_cols]
+        wa = wa / wa.sum(axis=1, keepdims=True)
+        att = x[:, att_cols] @ wa.T
+    else:
+        att = np.repeat(t["attractiveness"].to_numpy()[:, None], n_draws, axis=1)
+    strong = (t["strength"].to_numpy() >= split - _EPS)[:, None]
+    high = att >= split - _EPS
+    out = pd.DataFrame(index=t.index)
+    out["name"] = t["name"]
+    out["p_selected"] = selected.mean(axis=1).round(4)
+    out["p_strategic"] = (high & strong).mean(axis=1).round(4)
+    out["p_star"] = (high & ~strong).mean(axis=1).round(4)
+    out["p_status"] = (~high & strong).mean(axis=1).round(4)
+    out["p_streamline"] = (~high & ~strong).mean(axis=1).round(4)
+    out["provisional"] = t["provisional"]
+    out["borderline"] = (out["p_selected"] > 0.1) & (out["p_selected"] < 0.9)
+    return out.sort_values(["p_selected", "p_strategic"], ascending=False, kind="stable")
+
+
+def kendalls_w(ratings: pd.DataFrame) -> float:
+    """Kendall's coefficient of concordance W for a raters x items table of scores (ties corrected).
+
+    W = 12 S / (m^2 (n^3 - n) - m T), with m raters, n items, S the squared deviations of the rank sums
+    from their mean and T the tie correction sum(t^3 - t). 1 = raters rank identically, 0 = no agreement.
+
+    Examples
+    --------
+    >>> kendalls_w(pd.DataFrame([[1, 2, 3], [1, 2, 3]]))
+    1.0
+    """
+    r = ratings.dropna(axis=1, how="any")
+    m, n = r.shape
+    if m < 2 or n < 2:
+        return float("nan")
+    ranks = r.rank(axis=1, method="average")
+    rank_sums = ranks.sum(axis=0)
+    s = float(((rank_sums - rank_sums.mean()) ** 2).sum())
+    ties = 0.0
+    for _, row in r.iterrows():
+        counts = row.value_counts()
+        ties += float((counts**3 - counts).sum())
+    denom = m**2 * (n**3 - n) - m * ties
+    return float(12 * s / denom) if denom > 0 else float("nan")
+
+
+def rating_agreement(ratings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spread of workshop scores per account and criterion, and Kendall's W per criterion.
+
+    Returns (spread, agreement): spread has raters, mean, std, min, max, range per (account, criterion);
+    agreement has Kendall's W and the number of raters and accounts per criterion.
+    """
+    g = ratings.groupby(["account_id", "criterion"])["score"]
+    spread = pd.DataFrame({"raters": g.size(), "mean": g.mean().round(3), "std": g.std(ddof=0).round(3),
+                           "min": g.min(), "max": g.max()})
+    spread["range"] = spread["max"] - spread["min"]
+    rows = []
+    for crit, part in ratings.groupby("criterion"):
+        table = part.pivot_table(index="rater", columns="account_id", values="score", aggfunc="mean")
+        rows.append({"criterion": crit, "raters": table.shape[0], "accounts": int(table.dropna(axis=1).shape[1]),
+                     "kendalls_w": round(kendalls_w(table), 4)})
+    return spread.reset_index(), pd.DataFrame(rows)
+
+
+def rerank(x: np.ndarray, weights: np.ndarray, thresholds: np.ndarray, *, min_criteria: int = 2,
+           k: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Fast re-ranking for the workshop widget: (weighted scores, indices of the top-k qualifying accounts).
+
+    ``x`` is accounts x criteria (missing already 0); plain numpy so that 10,000 accounts re-rank in
+    about a millisecond.
+    """
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum() if w.sum() > 0 else np.full_like(w, 1.0 / len(w))
+    s = x @ w
+    q = (x >= np.asarray(thresholds, dtype=float)).sum(axis=1) >= min_criteria
+    s_q = np.where(q, s, -np.inf)
+    k = min(k, int(q.sum()))
+    if k == 0:
+        return s, np.array([], dtype=int)
+    top = np.argpartition(-s_q, k - 1)[:k]
+    top = top[np.argsort(-s_q[top], kind="stable")]
+    return s, top
+
+
+# =========================================================================== concentration over time
+
+
+def account_margin(orders: pd.DataFrame, *, start=None, end=None) -> pd.Series:
+    """Contribution margin DB I (net revenue minus cost of goods) per account in ``[start, end]``."""
+    o = orders
+    if start is not None:
+        o = o[o["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        o = o[o["date"] <= pd.Timestamp(end)]
+    db1 = o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)
+    out = db1.groupby(o["account_id"]).sum().sort_values(ascending=False, kind="stable")
+    out.name = "db1_eur"
+    return out
+
+
+def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
+                          cutoffs: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
+    """Per calendar year: accounts, total, top-20 % share, Gini (plain, normalised), ABC counts, and the
+    change of share and Gini against the previous year.
+
+    ``measure`` is ``"revenue"`` (gross) or ``"margin"`` (DB I). Only accounts with a positive value in the
+    year count; accounts with a negative margin are left out of the margin view (concentration needs
+    non-negative values) and counted in ``negative_accounts``.
+    """
+    if measure not in ("revenue", "margin"):
+        raise ValueError("measure must be 'revenue' or 'margin'")
+    rows = []
+    for year in sorted(orders["date"].dt.year.unique()):
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        v = account_revenue(orders, start=start, end=end) if measure == "revenue" else account_margin(orders, start=start, end=end)
+        negative = int((v < 0).sum())
+        v = v[v > 0]
+        s = concentration_summary(v, cutoffs=cutoffs).iloc[0].to_dict()
+        s = {"year": int(year), **s, "negative_accounts": negative}
+        rows.append(s)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out[["accounts", "A", "B", "C"]] = out[["accounts", "A", "B", "C"]].astype(int)
+        out["top20_change"] = out["top20_share"].diff()
+        out["gini_change"] = out["gini"].diff()
+    return out.round({"total_eur": 2, "top20_share": 4, "gini": 4, "gini_normalised": 4, "top20_change": 4,
+                      "gini_change": 4})

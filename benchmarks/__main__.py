@@ -1,0 +1,87 @@
+"""make bench: speed and memory goals, measured in one run and printed as ratios to the goal.
+
+Goals live here, not in timed tests (the machines are shared and noisy). A ratio below 1 meets the goal.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+
+def _median_ms(fn, repeats: int) -> float:
+    times = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def bench_widget(n_accounts: int = 10_000, goal_ms: float = 150.0) -> tuple[str, float, float]:
+    import kamlib
+    from kamlib import sample, selection
+    from kamlib.widgets import SelectionWorkshop
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample.write(sample.generate(seed=1, n_accounts=n_accounts), Path(tmp))
+        data = kamlib.load(tmp, as_of="2025-12-31", warn=False)
+    sel = selection.select_key_accounts(data, max_key_accounts=25)
+    ws = SelectionWorkshop.from_selection(sel)
+    ws.update()  # first draw builds the figure
+    rng = np.random.default_rng(0)
+    moves = [rng.dirichlet(np.ones(len(sel.criteria))) for _ in range(30)]
+    ms = _median_ms(lambda i: ws.update(moves[i], ws.thresholds), len(moves))
+    return f"workshop widget: re-rank + redraw, {n_accounts:,} accounts (median of 30 slider moves)", ms, goal_ms
+
+
+def bench_load(n_accounts: int = 20_000) -> tuple[str, float, float]:
+    import kamlib
+    from kamlib import sample
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tables = sample.generate(seed=3, n_accounts=n_accounts)
+        sample.write(tables, Path(tmp))
+        rows = sum(len(t) for t in tables.values())
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        kamlib.load(tmp, as_of="2025-12-31", warn=False)
+        seconds = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    rate = rows / seconds
+    goal = 100_000.0  # rows per second validated, all tables together
+    print(f"  load + validate {n_accounts:,} accounts: {rows:,} rows in {seconds:.2f} s = {rate:,.0f} rows/s, "
+          f"peak Python memory {peak / 2**20:,.0f} MiB")
+    return f"load + validate, rows per second (goal >= {goal:,.0f})", goal / rate, 1.0
+
+
+def bench_sample(n_accounts: int = 100_000, goal_s: float = 60.0) -> tuple[str, float, float]:
+    from kamlib import sample
+
+    t0 = time.perf_counter()
+    tables = sample.generate(seed=5, n_accounts=n_accounts)
+    seconds = time.perf_counter() - t0
+    print(f"  sample.generate({n_accounts:,}): {sum(len(t) for t in tables.values()):,} rows in {seconds:.1f} s")
+    return f"sample company with {n_accounts:,} accounts, seconds", seconds, goal_s
+
+
+def main() -> int:
+    print("KAM Workbook benchmarks (ratio = measured / goal; below 1 meets the goal)")
+    results = []
+    for bench in (bench_widget, bench_load, bench_sample):
+        name, measured, goal = bench()
+        ratio = measured / goal
+        results.append(ratio)
+        print(f"{name}: {measured:,.2f} vs goal {goal:,.2f} -> ratio {ratio:.2f} {'ok' if ratio <= 1 else 'MISSED'}")
+    return 0 if all(r <= 1 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""Concentration measures: ABC classes, top share, Lorenz curve, Gini."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import selection
+
+
+def test_abc_classes_follow_cutoffs():
+    rev = pd.Series({"a": 50.0, "b": 30.0, "c": 15.0, "d": 5.0})
+    out = selection.abc_classes(rev)
+    assert out["abc"].tolist() == ["A", "A", "B", "C"]
+    assert out["rank"].tolist() == [1, 2, 3, 4]
+    out2 = selection.abc_classes(rev, cutoffs=(0.5, 0.8))
+    assert out2["abc"].tolist() == ["A", "B", "C", "C"]
+
+
+def test_top_account_is_always_a():
+    out = selection.abc_classes(pd.Series({"x": 85.0, "y": 8.0, "z": 7.0}))
+    assert out["abc"].tolist() == ["A", "B", "C"]
+
+
+def test_inputs_are_not_mutated():
+    rev = pd.Series({"b": 1.0, "a": 3.0, "c": 2.0})
+    before = rev.copy()
+    selection.abc_classes(rev)
+    selection.gini(rev)
+    selection.lorenz(rev)
+    selection.top_share(rev)
+    pd.testing.assert_series_equal(rev, before)
+
+
+def test_gini_matches_definition():
+    # Gini via mean absolute difference: G = sum|xi - xj| / (2 n^2 mean)
+    rng = np.random.default_rng(1)
+    x = pd.Series(rng.lognormal(0, 1.5, 200))
+    v = x.to_numpy()
+    expected = np.abs(v[:, None] - v[None, :]).sum() / (2 * len(v) ** 2 * v.mean())
+    assert selection.gini(x) == pytest.approx(expected, rel=1e-9)
+    assert selection.gini(x, normalised=True) == pytest.approx(expected * 200 / 199, rel=1e-9)
+
+
+def test_gini_bounds():
+    assert selection.gini(pd.Series([5.0] * 10)) == pytest.approx(0.0)
+    assert selection.gini(pd.Series([1.0] + [0.0] * 9)) == pytest.approx(0.9)
+    assert selection.gini(pd.Series([1.0] + [0.0] * 9), normalised=True) == pytest.approx(1.0)
+
+
+def test_lorenz_area_equals_gini():
+    x = pd.Series(np.random.default_rng(2).pareto(1.5, 500) + 1)
+    lc = selection.lorenz(x)
+    area = np.trapezoid(lc["value_share"], lc["accounts_share"])
+    assert 1 - 2 * area == pytest.approx(selection.gini(x), abs=1e-9)
+    assert lc.iloc[0].tolist() == [0.0, 0.0] and lc.iloc[-1].tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_top_share_rounds_up_to_whole_accounts():
+    assert selection.top_share(pd.Series([10.0, 5, 5, 5, 5, 5, 5]), fraction=0.2) == pytest.approx(15 / 40)
+
+
+def test_negative_values_are_rejected():
+    with pytest.raises(ValueError, match="non-negative"):
+        selection.gini(pd.Series([1.0, -1.0]))
+
+
+def test_account_revenue_window_and_net(sample_data):
+    o = sample_data.orders
+    rev = selection.account_revenue(o, start="2025-01-01", end="2025-12-31")
+    in_2025 = o[o["date"].dt.year == 2025]
+    assert rev.sum() == pytest.approx(in_2025["gross_revenue_eur"].sum())
+    net = selection.account_revenue(o, measure="net")
+    assert net.sum() == pytest.approx((o["gross_revenue_eur"] - o["discount_eur"].fillna(0)).sum())
+    full = selection.account_revenue(o, accounts=sample_data.accounts)
+    assert len(full) == len(sample_data.accounts)
+
+
+# ----------------------------------------------------------------------------- the selection rule
+
+import kamlib  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kamlib import schemas  # noqa: E402
+from kamlib.errors import KamParameterError  # noqa: E402
+
+
+def make_data(accounts: pd.DataFrame, orders: pd.DataFrame, kams: pd.DataFrame | None = None,
+              as_of: str = "2025-12-31", **extra: pd.DataFrame) -> kamlib.KamData:
+    tables = {n: schemas.empty_frame(n) for n in schemas.TABLES}
+    tables.update(accounts=accounts, orders=orders, **extra)
+    available = ["accounts", "orders", *extra]
+    if kams is not None:
+        tables["kams"] = kams
+        available.append("kams")
+    return kamlib.KamData(**tables, source="test", as_of=pd.Timestamp(as_of),
+                          available=tuple(n for n in schemas.TABLES if n in available))
+
+
+def hand_example(kam_ids=("K1", "K1", None, None, None), kams=None) -> kamlib.KamData:
+    """Five accounts; revenue last 12 months 500/300/100/60/40, the 12 months before 250/300/200/20/0."""
+    ids = ["A", "B", "C", "D", "E"]
+    accounts = pd.DataFrame({"account_id": ids, "name": [f"Kunde {i}" for i in ids], "kam_id": list(kam_ids),
+                             "relationship_stage": ["integrated", "cooperative", "interdependent", "basic", "exploratory"],
+                             "status": ["active"] * 5})
+    rows = []
+    for i, (cur, prev) in enumerate(zip([500, 300, 100, 60, 40], [250, 300, 200, 20, 0])):
+        rows.append({"order_id": f"o{i}c", "account_id": ids[i], "date": pd.Timestamp("2025-06-01"),
+                     "gross_revenue_eur": float(cur), "discount_eur": 0.0, "cogs_eur": cur * 0.5})
+        if prev:
+            rows.append({"order_id": f"o{i}p", "account_id": ids[i], "date": pd.Timestamp("2024-06-01"),
+                         "gross_revenue_eur": float(prev), "discount_eur": 0.0, "cogs_eur": prev * 0.5})
+    return make_data(accounts, pd.DataFrame(rows), kams)
+
+
+CRIT3 = ["revenue_share", "growth_potential", "relationship"]
+
+
+def test_scores_follow_the_stated_rules():
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    t = sel.table.sort_index()
+    assert t["revenue_share"].tolist() == [10.0, 7.5, 5.0, 2.5, 0.0]
+    # growth: A +100 %, B 0 %, C -50 %, D +200 %, E new (= cap) -> percentiles
+    assert t["growth_potential"].tolist() == [5.0, 2.5, 0.0, 7.5, 10.0]
+    assert t["relationship"].tolist() == [10.0, 5.0, 7.5, 2.5, 0.0]
+    assert t["score"].tolist() == pytest.approx([25 / 3, 5.0, 12.5 / 3, 12.5 / 3, 10 / 3], abs=1e-4)
+    assert t["n_met"].tolist() == [3, 2, 2, 1, 1]
+
+
+def test_at_least_two_criteria_then_rank():
+    kams = pd.DataFrame({"kam_id": ["K1", "K2"], "name": ["Anna", "Ben"], "level": ["senior", "junior"],
+                         "capacity": pd.array([1, 1], dtype="Int64")})
+    sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    t = sel.table
+    assert sorted(sel.provisional.index) == ["A", "B"]
+    assert t.loc["C", "reason"] == "rank 3 beyond the 2 places"
+    assert t.loc["D", "reason"] == "meets 1 of 3 criteria (needs 2)"
+    assert t.loc["E", "rank"] is pd.NA
+    # K1 has capacity 1 but holds A and B; K2 has room, so B stays, flagged for reassignment
+    assert sorted(sel.definitive.index) == ["A", "B"]
+    assert t.loc["B", "reason"] == "reassign: K1 is over capacity (2 > 1)"
+    assert t.loc["A", "reason"] == "meets revenue_share, growth_potential, relationship; rank 1"
+
+
+def test_capacity_drops_lowest_score_first():
+    kams = pd.DataFrame({"kam_id": ["K1"], "name": ["Anna"], "level": ["senior"], "capacity": pd.array([1], dtype="Int64")})
+    sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    assert list(sel.definitive.index) == ["A"]
+    assert sel.table.loc["B", "reason"] == "over capacity of K1 (2 > 1); lowest score dropped first"
+    assert sel.capacity.loc[0, "drop_or_reassign_first"] == "B"
+    assert any("exceeds the KAMs' total capacity (1)" in n for n in sel.notes)
+
+
+def test_status_and_no_revenue_are_not_definitive():
+    data = hand_example()
+    acc = data.accounts.copy()
+    acc.loc[acc["account_id"] == "B", "status"] = "lost"
+    data = make_data(acc, data.orders)
+    sel = selection.select_key_accounts(data, criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    assert sel.table.loc["B", "provisional"] and not sel.table.loc["B", "definitive"]
+    assert sel.table.loc["B", "reason"] == "status lost"
+
+
+def test_weights_are_normalised_with_a_note():
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, weights=[2, 1, 1], thresholds=5.0)
+    assert sel.weights.tolist() == pytest.approx([0.5, 0.25, 0.25])
+    assert "weights summed to 4; normalised to 1" in sel.notes
+
+
+@pytest.mark.parametrize("kwargs,parameter,text", [
+    ({"weights": [1, -1, 1]}, "weights", "0 or more"),
+    ({"criteria": ["revenue_share", "size"]}, "criteria", "unknown criterion 'size'"),
+    ({"criteria": ["revenue_share"]}, "criteria", "at least 2"),
+    ({"thresholds": {"revenue_share": 11}}, "thresholds", "revenue_share=11 outside 0-10"),
+    ({"weights": {"revenue_share": 1}}, "weights", "no weight for"),
+    ({"max_key_accounts": -1}, "max_key_accounts", "at least 1"),
+])
+def test_bad_parameters_name_the_parameter(kwargs, parameter, text):
+    args = {"criteria": CRIT3, **kwargs}
+    with pytest.raises(KamParameterError, match=text) as exc:
+        selection.select_key_accounts(hand_example(), **args)
+    assert exc.value.parameter == parameter
+    assert str(exc.value).startswith(f"parameter {parameter}: ")
+
+
+def test_no_orders_in_period_is_a_parameter_error():
+    data = hand_example()
+    late = make_data(data.accounts, data.orders, as_of="2030-12-31")
+    with pytest.raises(KamParameterError, match="no orders with revenue in the 12 months up to 2030-12-31"):
+        selection.select_key_accounts(late, criteria=CRIT3)
+
+
+def test_zero_revenue_accounts_give_no_nan():
+    data = hand_example()
+    acc = pd.concat([data.accounts, pd.DataFrame({"account_id": ["Z"], "name": ["Null GmbH"], "kam_id": [None],
+                                                  "relationship_stage": ["basic"], "status": ["prospect"]})],
+                    ignore_index=True)
+    sel = selection.select_key_accounts(make_data(acc, data.orders), criteria=CRIT3)
+    t = sel.table
+    assert t.loc["Z", "revenue_12m"] == 0 and t.loc["Z", "revenue_share"] == 0
+    assert not t[["score", "revenue_share", "attractiveness", "strength"]].isna().any().any()
+
+
+def test_sensitivity_with_tiny_spread_reproduces_the_list():
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    sens = selection.weight_sensitivity(sel, spread=1e-4, n_draws=200, seed=1)
+    assert (sens["p_selected"] == sens["provisional"].astype(float)).all()
+    off_the_line = sel.table[(sel.table["attractiveness"] - 5.0).abs() > 0.01]
+    assert 0 < len(off_the_line) < 5  # B sits exactly on the split (5.0): any perturbation may move it
+    for acc, q in off_the_line["quadrant"].items():
+        assert sens.loc[acc, f"p_{q}"] == pytest.approx(1.0)
+
+
+def test_sensitivity_is_seeded_and_finds_borderline_accounts():
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    a = selection.weight_sensitivity(sel, spread=0.6, n_draws=500, seed=7)
+    b = selection.weight_sensitivity(sel, spread=0.6, n_draws=500, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    # B (score 5.0) and C (4.17) swap when growth weighs more: both borderline, A always in
+    assert a.loc["A", "p_selected"] == 1.0
+    assert a.loc["B", "borderline"] and a.loc["C", "borderline"]
+    assert a.loc["B", "p_selected"] + a.loc["C", "p_selected"] == pytest.approx(1.0)
+
+
+def test_kendalls_w_hand_example():
+    # 3 raters, 4 items; rank sums 4, 6, 9, 11 (mean 7.5) -> S = 29, W = 12*29 / (3^2 * (4^3 - 4)) = 0.6444
+    r = pd.DataFrame([[1, 2, 3, 4], [1, 3, 2, 4], [2, 1, 4, 3]])
+    assert selection.kendalls_w(r) == pytest.approx(12 * 29 / (9 * 60))
+    assert selection.kendalls_w(pd.DataFrame([[1, 2, 3], [3, 2, 1]])) == pytest.approx(0.0)
+
+
+def test_rating_agreement_tables():
+    ratings = pd.DataFrame({"rater": ["x", "x", "y", "y"], "account_id": ["A", "B", "A", "B"],
+                            "criterion": ["credibility"] * 4, "score": [8.0, 2.0, 6.0, 3.0]})
+    spread, agreement = selection.rating_agreement(ratings)
+    assert spread.set_index("account_id").loc["A", "range"] == 2.0
+    assert agreement.loc[0, "kendalls_w"] == 1.0
+
+
+def test_percentile_ties_share_the_lower_score():
+    assert selection.percentile_score(pd.Series([0.0, 0.0, 5.0])).tolist() == [0.0, 0.0, 10.0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(list(range(5))), st.lists(st.floats(0.05, 1.0), min_size=3, max_size=3))
+def test_ranking_is_invariant_to_row_order_and_input_unchanged(perm, weights):
+    data = hand_example()
+    shuffled = make_data(data.accounts.iloc[perm].reset_index(drop=True),
+                         data.orders.sample(frac=1.0, random_state=perm[0]).reset_index(drop=True))
+    before = shuffled.accounts.copy(), shuffled.orders.copy()
+    a = selection.select_key_accounts(data, criteria=CRIT3, weights=weights, thresholds=5.0, max_key_accounts=2)
+    b = selection.select_key_accounts(shuffled, criteria=CRIT3, weights=weights, thresholds=5.0, max_key_accounts=2)
+    pd.testing.assert_frame_equal(a.table.sort_index(), b.table.sort_index())
+    pd.testing.assert_frame_equal(shuffled.accounts, before[0])
+    pd.testing.assert_frame_equal(shuffled.orders, before[1])
+
+
+def test_rerank_matches_full_selection():
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    x = sel.table[list(sel.criteria)].to_numpy()
+    _, top = selection.rerank(x, sel.weights.to_numpy(), sel.thresholds.to_numpy(), k=2)
+    assert list(sel.table.index[top]) == list(sel.provisional.sort_values("rank").index)
+
+
+def test_sample_selection_respects_capacity(sample_data):
+    sel = selection.select_key_accounts(sample_data)
+    assert sel.table["definitive"].sum() <= sample_data.kams["capacity"].sum()
+    assert sel.table["provisional"].sum() == sel.max_key_accounts
+    assert set(sel.table["quadrant"]) <= set(selection.QUADRANTS)
+    by_year = selection.concentration_by_year(sample_data.orders)
+    assert by_year["top20_change"].iloc[1:].notna().all()
