@@ -50,12 +50,35 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(text: str) -> str:
+    """argparse type for --as-of: a real calendar date in ISO form."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _param(text: str) -> tuple[str, object]:
+    """-p NAME=VALUE; VALUE is read as JSON (numbers, lists, objects, true/false) or else kept as text."""
+    import json
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r}: use NAME=VALUE, e.g. -p max_key_accounts=15")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_workbook
 
-    params = {"as_of": args.as_of, "lang": args.lang}
+    params = {"as_of": args.as_of, "lang": args.lang, **dict(args.param)}
     result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
-                          run_id=args.run_id, parameters=params, workers=args.workers)
+                          run_id=args.run_id, parameters=params, workers=args.workers, only=args.only)
     for r in result.results:
         state = f"FAILED ({r.error})" if r.error else "ok"
         print(f"  {r.notebook:<32} {r.seconds:6.1f} s  {state}")
@@ -73,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a data source and print a summary or every problem found")
     v.add_argument("source", help="folder of CSV/Parquet files, .xlsx workbook or database URL")
-    v.add_argument("--as-of", default=None, help="analysis date YYYY-MM-DD (default: today)")
+    v.add_argument("--as-of", type=_date, default=None, help="analysis date YYYY-MM-DD (default: today)")
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("sample-data", help="write the fictional sample company as CSV files")
@@ -81,29 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2025)
     s.add_argument("--n-accounts", type=int, default=240)
     s.add_argument("--years", type=int, default=3)
-    s.add_argument("--as-of", default="2025-12-31")
+    s.add_argument("--as-of", type=_date, default="2025-12-31")
     s.add_argument("--force", action="store_true", help="overwrite existing table files in OUT")
     s.set_defaults(func=_cmd_sample)
 
     r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
     r.add_argument("source", nargs="?", default="data/sample", help="data source (default: data/sample)")
-    r.add_argument("--as-of", default="2025-12-31", help="analysis date (default: 2025-12-31, the sample's)")
+    r.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date (default: 2025-12-31, the sample's)")
     r.add_argument("--lang", default="en", choices=["en", "de"])
     r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
     r.add_argument("--workers", type=int, default=2, help="notebooks executed in parallel")
+    r.add_argument("--only", action="append", default=[], metavar="PREFIX",
+                   help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01")
+    r.add_argument("-p", "--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
+                   help="notebook parameter, value as JSON, e.g. -p 'criteria=[\"revenue_share\",\"credibility\"]' "
+                        "(passed to the notebooks that declare it)")
     r.set_defaults(func=_cmd_run)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .errors import KamDataError
+    from .errors import KamDataError, KamParameterError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except KamDataError as err:
+    except (KamDataError, KamParameterError) as err:
         print(f"kam {args.command}: {err}", file=sys.stderr)
     except (_UserError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError) as err:
         print(f"kam {args.command}: {err}", file=sys.stderr)

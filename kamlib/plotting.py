@@ -93,7 +93,7 @@ def score_breakdown(selection, *, top: int = 20, lang: str = "en", ax: Axes | No
     return ax
 
 
-def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_top: int = 12,
+def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_top: int = 6,
                      ax: Axes | None = None) -> Axes:
     """Portfolio matrix (McDonald/Woodburn): strength (x) vs attractiveness (y), bubble = revenue."""
     import seaborn as sns
@@ -111,9 +111,13 @@ def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_t
     for q, (x, y) in {"strategic": (9.9, 9.9), "star": (0.1, 9.9), "status": (9.9, 0.1), "streamline": (0.1, 0.1)}.items():
         ax.text(x, y, i18n.quadrant_label(q, lang), ha="right" if x > 5 else "left", va="top" if y > 5 else "bottom",
                 color=QUADRANT_COLOURS[q], fontsize=11, fontweight="bold")
-    for acc_id, row in t.sort_values("revenue_12m", ascending=False).head(label_top).iterrows():
-        ax.annotate(str(row["name"])[:22], (row["strength"], row["attractiveness"]), fontsize=7,
-                    xytext=(4, 4), textcoords="offset points")
+    offsets = [(8, 10), (8, -14), (-8, 14), (-8, -16), (10, 0), (-10, 0)]
+    top = t.sort_values("revenue_12m", ascending=False).head(label_top)
+    for k, (_, row) in enumerate(top.iterrows()):
+        dx, dy = offsets[k % len(offsets)]
+        ax.annotate(str(row["name"])[:24], (row["strength"], row["attractiveness"]), fontsize=7,
+                    xytext=(dx, dy), textcoords="offset points", ha="left" if dx > 0 else "right",
+                    arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
     ax.set_xlabel(i18n.t("strength_axis", lang))
     ax.set_ylabel(i18n.t("attractiveness_axis", lang))
     ax.set_title(i18n.t("portfolio_title", lang))

@@ -95,12 +95,17 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict, cwd: str) -> Note
     t0 = time.perf_counter()
     error = None
     try:
+        declared = pm.inspect_notebook(str(nb))  # pass only what the notebook's parameters cell declares
+        params = {k: v for k, v in parameters.items() if k in declared}
         pm.execute_notebook(
-            str(nb), str(out_ipynb), parameters=parameters, cwd=cwd, progress_bar=False,
+            str(nb), str(out_ipynb), parameters=params, cwd=cwd, progress_bar=False,
             request_save_on_cell_execute=False, execution_timeout=NOTEBOOK_TIMEOUT_S, kernel_name="python3",
         )
-    except Exception as exc:  # papermill's execution error carries the cell's traceback
-        error = f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    except Exception as exc:  # papermill's execution error carries the failing cell's exception
+        if hasattr(exc, "ename"):
+            error = f"{exc.ename}: {exc.evalue} (cell {getattr(exc, 'exec_count', '?')})"
+        else:
+            error = f"{exc.__class__.__name__}: {exc}"
     html_name = None
     if out_ipynb.exists():
         try:
@@ -145,6 +150,7 @@ def run_workbook(
     parameters: dict | None = None,
     workers: int = 2,
     pattern: str = "[0-9][0-9]_*.ipynb",
+    only: list[str] | None = None,
 ) -> RunResult:
     """Execute every step notebook on ``source`` into a fresh ``out/<run-id>/`` folder.
 
@@ -158,9 +164,13 @@ def run_workbook(
     load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
     params["source"] = src
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
+    if only:
+        nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     if not nbs:
-        raise FileNotFoundError(f"no notebooks matching {pattern} in {notebooks_dir}")
+        raise FileNotFoundError(f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} "
+                                f"in {notebooks_dir}")
     run_dir = new_run_dir(out, run_id)
+    params["output_dir"] = str(run_dir.resolve())  # notebooks write their CSV/Excel extracts here
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     cwd = str(notebooks_dir.resolve())

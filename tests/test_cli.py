@@ -60,3 +60,14 @@ def test_bundled_sample_regenerates_bit_identically(tmp_path):
     assert sorted(p.name for p in out.glob("*.csv")) == bundled
     for name in bundled:
         assert (out / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+
+
+def test_bad_as_of_is_a_usage_error_not_a_traceback():
+    r = kam("validate", str(SAMPLE), "--as-of", "2025-13-45")
+    assert r.returncode == 2
+    assert "'2025-13-45' is not a date in the form YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bad_param_syntax_is_a_usage_error():
+    r = kam("run", str(SAMPLE), "-p", "no equals sign")
+    assert r.returncode == 2 and "use NAME=VALUE" in r.stderr

@@ -40,6 +40,16 @@ def test_run_produces_index_html_and_manifest(workbook_run):
     assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
 
 
+def test_run_writes_key_accounts_csv(workbook_run, sample_data):
+    import pandas as pd
+
+    _, run_dir = workbook_run
+    ka = pd.read_csv(run_dir / "key_accounts.csv", encoding="utf-8-sig")
+    assert len(ka) == len(sample_data.accounts)
+    assert 0 < ka["definitive"].sum() <= sample_data.kams["capacity"].sum()
+    assert {"account_id", "name", "score", "rank", "reason", "quadrant"} <= set(ka.columns)
+
+
 def test_run_report_prints_top20_share(workbook_run):
     _, run_dir = workbook_run
     nb = nbformat.read(run_dir / "00_start_here.ipynb", as_version=4)
@@ -88,3 +98,47 @@ def test_notebooks_run_with_non_default_parameters(tmp_path, sample_data):
         assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
         if nb.name.startswith("00_"):
             assert "Die besten 20 % der Kunden" in texts and "80,0\u00a0%" in texts
+
+
+def test_every_parameter_line_is_understood_by_papermill():
+    """papermill silently drops a parameter line it cannot parse (e.g. an apostrophe in the comment)."""
+    import papermill as pm
+
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = nbformat.read(nb, as_version=4).cells
+        first_code = next(c for c in cells if c.cell_type == "code")
+        assert "parameters" in first_code.metadata.get("tags", []), nb.name
+        lines = [ln for ln in first_code.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        declared = pm.inspect_notebook(str(nb))
+        assert len(declared) == len(lines), (nb.name, sorted(declared))
+        for name, info in declared.items():
+            assert info["inferred_type_name"] != "None", f"{nb.name}: {name} has no type annotation"
+            assert info["help"], f"{nb.name}: {name} has no comment"
+
+
+def test_selection_with_non_default_criteria_via_kam_run(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "crit", "--only", "01",
+            "-p", 'criteria=["revenue_share", "credibility", "tailored_service"]',
+            "-p", "weights=[2, 1, 1]",
+            "-p", 'thresholds={"revenue_share": 6, "credibility": 6, "tailored_service": 6}',
+            "-p", "max_key_accounts=10", "--lang", "de", cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    run_dir = out / "crit"
+    assert sorted(p.name for p in run_dir.glob("*.ipynb")) == ["01_account_selection.ipynb"]
+    ka = pd.read_csv(run_dir / "key_accounts.csv", encoding="utf-8-sig")
+    assert {"credibility", "tailored_service"} <= set(ka.columns) and "relationship" not in ka.columns
+    assert ka["provisional"].sum() == 10
+    nb = nbformat.read(run_dir / "01_account_selection.ipynb", as_version=4)
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "weights summed to 4; normalised to 1" in text
+
+
+def test_bad_selection_parameter_fails_the_notebook_with_its_name(tmp_path):
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "bad", "--only", "01",
+            "-p", 'criteria=["revenue_share", "size"]', cwd=ROOT)
+    assert r.returncode == 1
+    assert "parameter criteria: unknown criterion 'size'" in r.stdout
