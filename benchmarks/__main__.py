@@ -9,7 +9,7 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
+import resource
 from pathlib import Path
 
 import numpy as np
@@ -49,17 +49,15 @@ def bench_load(n_accounts: int = 20_000) -> tuple[str, float, float]:
         tables = sample.generate(seed=3, n_accounts=n_accounts)
         sample.write(tables, Path(tmp))
         rows = sum(len(t) for t in tables.values())
-        tracemalloc.start()
         t0 = time.perf_counter()
         kamlib.load(tmp, as_of="2025-12-31", warn=False)
         seconds = time.perf_counter() - t0
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    rate = rows / seconds
-    goal = 100_000.0  # rows per second validated, all tables together
-    print(f"  load + validate {n_accounts:,} accounts: {rows:,} rows in {seconds:.2f} s = {rate:,.0f} rows/s, "
-          f"peak Python memory {peak / 2**20:,.0f} MiB")
-    return f"load + validate, rows per second (goal >= {goal:,.0f})", goal / rate, 1.0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # includes generating the data
+    goal_rate = 100_000.0  # rows per second parsed and validated, all tables together
+    print(f"  load + validate {n_accounts:,} accounts: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s, "
+          f"peak RSS of the process {peak / 2**20:,.0f} MiB")
+    # expressed as seconds against the time the goal rate allows, so that below 1 meets the goal
+    return f"load + validate {rows:,} rows, seconds (goal: {goal_rate:,.0f} rows/s)", seconds, rows / goal_rate
 
 
 def bench_sample(n_accounts: int = 100_000, goal_s: float = 60.0) -> tuple[str, float, float]:

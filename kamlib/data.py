@@ -170,9 +170,9 @@ def _read_csv(path: Path) -> _Raw:
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         row = int(m.group(1)) if m else None
-        raise _FileProblem(label, f"row {row}: wrong number of fields (check the separator '{sep}' and quotes)" if row else str(exc)) from None
+        raise _FileProblem(label, f"wrong number of fields (the file uses the separator {sep!r}; check it and the "
+                                  "quotes)", row=row) from None
     df.index = pd.RangeIndex(2, len(df) + 2)
-    df = df.astype(object).where(df.notna(), None)
     return _Raw(path.stem.lower(), label, df, _detect_decimal(df, sep))
 
 
@@ -180,11 +180,13 @@ def _detect_decimal(df: pd.DataFrame, sep: str) -> str:
     """Decimal mark of a text table: ',' when values like '1.234,56' or '12,5' outnumber '12.5'."""
     comma = point = 0
     for col in df.columns:
-        s = df[col].dropna().astype(str).str.strip()
-        s = s[s.str.fullmatch(r"[+-]?[\d.,]*\d")]
+        s = df[col].dropna()
+        if _kind(s) not in ("string", "mixed"):
+            continue
+        s = s.head(5000).astype("str").str.strip()
+        s = s[s.str.fullmatch(r"[+-]?[\d.,]*\d").fillna(False).astype(bool)]
         if s.empty:
             continue
-        s = s.head(2000)
         comma += int(s.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3},\d{3}").sum())
         point += int(s.str.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").sum())
     if comma != point:
@@ -281,7 +283,6 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
                 df = pd.read_sql(sa.select(tbl), conn)
                 df.columns = [str(c) for c in df.columns]
                 df.index = pd.RangeIndex(1, len(df) + 1)
-                df = df.astype(object).where(df.notna(), None)
                 out[table] = _Raw(table, f"table {name}", df, _detect_decimal(df, ","))
     except Exception as exc:
         problems.append(Finding(shown, None, None, f"cannot read database ({exc.__class__.__name__}: {exc})"))
@@ -293,23 +294,55 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
 # --------------------------------------------------------------------------- cell parsing
 
 
-def _missing_mask(s: pd.Series) -> pd.Series:
-    as_text = s.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
-    return s.isna() | as_text.isin(_MISSING_TOKENS)
+def _kind(s: pd.Series) -> str:
+    """What the cells of a raw column are: 'string' (CSV), 'number', 'datetime', 'empty' or 'mixed'."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return "datetime"
+    inferred = pd.api.types.infer_dtype(s, skipna=True)
+    if inferred == "empty":
+        return "empty"
+    if inferred == "string":
+        return "string"
+    if inferred in ("floating", "integer", "mixed-integer-float", "decimal"):
+        return "number"
+    if inferred in ("datetime", "datetime64", "date"):
+        return "datetime"
+    return "mixed"
 
 
-def _parse_text(s: pd.Series) -> pd.Series:
+def _as_text(s: pd.Series) -> pd.Series:
+    """Stripped text with missing as NaN (vectorised for string columns; per cell for mixed ones)."""
+    kind = _kind(s)
+    if kind == "empty":
+        return pd.Series(np.nan, index=s.index, dtype="str")
+    if kind == "string":
+        t = s.astype("str").str.strip()
+        return t.mask(t == "")
+
     def conv(v: object) -> object:
         if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
             return None
         if isinstance(v, float) and v.is_integer():
             return str(int(v))  # Excel stores 1001 as 1001.0
-        if isinstance(v, pd.Timestamp):
-            return v.date().isoformat()
+        if isinstance(v, (pd.Timestamp, np.datetime64)) or (hasattr(v, "year") and hasattr(v, "isoformat")):
+            return pd.Timestamp(v).date().isoformat()
         text = str(v).strip()
         return text or None
 
     return s.map(conv).astype("str")
+
+
+def _missing_mask(s: pd.Series) -> pd.Series:
+    if _kind(s) in ("number", "datetime", "empty"):
+        return s.isna()
+    t = _as_text(s)
+    return t.isna() | t.str.lower().isin(_MISSING_TOKENS)
+
+
+def _parse_text(s: pd.Series) -> pd.Series:
+    return _as_text(s)
 
 
 _NUM_PATTERNS = {
@@ -318,62 +351,74 @@ _NUM_PATTERNS = {
 }
 
 
+def _split_typed(s: pd.Series, typed: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(missing, already-typed cells, text cells) masks for a raw column."""
+    missing = _missing_mask(s)
+    kind = _kind(s)
+    if kind == typed:
+        return missing, ~missing, pd.Series(False, index=s.index)
+    if kind in ("string", "empty"):
+        return missing, pd.Series(False, index=s.index), ~missing
+    if typed == "number":
+        is_typed = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
+    else:
+        is_typed = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or
+                         (hasattr(v, "year") and hasattr(v, "isoformat")))
+    return missing, is_typed & ~missing, ~is_typed & ~missing
+
+
 def _parse_number(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
     """Parse to float; returns (values, bad mask). Missing values are NaN and not bad."""
-    missing = _missing_mask(s)
+    missing, typed, text = _split_typed(s, "number")
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     bad = pd.Series(False, index=s.index)
-    numeric = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    idx = numeric & ~missing
-    if idx.any():
-        out[idx] = s[idx].astype("float64")
-    text_idx = ~numeric & ~missing
-    if text_idx.any():
-        t = s[text_idx].astype(str).str.strip().str.replace(r"[\s\u00a0\u202f€]|EUR$", "", regex=True)
-        ok = t.str.fullmatch(_NUM_PATTERNS[decimal].pattern)
+    if typed.any():
+        out[typed] = s[typed].astype("float64")
+    if text.any():
+        t = s[text].astype("str").str.strip().str.replace("[\\s\u00a0\u202f€]|EUR$", "", regex=True)
+        ok = t.str.fullmatch(_NUM_PATTERNS[decimal].pattern).fillna(False).astype(bool)
         if decimal == ",":
             clean = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         else:
             clean = t.str.replace(",", "", regex=False)
         vals = pd.to_numeric(clean.where(ok), errors="coerce")
-        out[text_idx] = vals.astype("float64")
-        bad[text_idx] = ~ok.fillna(False).astype(bool)
+        out[text] = vals.astype("float64")
+        bad[text] = ~ok
     return out, bad
 
 
 _DATE_FORMATS = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"), "%Y-%m-%d %H:%M:%S"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}"), "%Y-%m-%d %H:%M"),
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), "%d.%m.%Y"),
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}(:\d{2})?"), "%d.%m.%Y %H:%M"),
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}"), "%d.%m.%y"),
+    (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
+    (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?", "ISO8601"),
+    (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "%Y-%m-%d %H:%M"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}", "%d.%m.%Y %H:%M"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}:\d{2}", "%d.%m.%Y %H:%M:%S"),
+    (r"\d{1,2}\.\d{1,2}\.\d{2}", "%d.%m.%y"),
 )
 
 
 def _parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    missing = _missing_mask(s)
+    missing, typed, text = _split_typed(s, "datetime")
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     bad = pd.Series(False, index=s.index)
-    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
-    idx = is_dt & ~missing
-    if idx.any():
-        out[idx] = pd.to_datetime(s[idx].map(pd.Timestamp)).astype("datetime64[ns]")
-    rest = ~is_dt & ~missing
-    if rest.any():
-        t = s[rest].astype(str).str.strip().str.replace("T", " ", regex=False)
+    if typed.any():
+        vals = s[typed]
+        if vals.dtype == object:
+            vals = vals.map(pd.Timestamp)
+        vals = pd.to_datetime(vals)
+        if getattr(vals.dt, "tz", None) is not None:
+            vals = vals.dt.tz_localize(None)
+        out[typed] = vals.astype("datetime64[ns]")
+    if text.any():
+        t = s[text].astype("str").str.strip().str.replace("T", " ", regex=False)
         parsed = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
         for pattern, fmt in _DATE_FORMATS:
-            m = t.str.fullmatch(pattern.pattern) & parsed.isna()
+            m = t.str.fullmatch(pattern).fillna(False).astype(bool) & parsed.isna()
             if m.any():
-                f = fmt.replace("T", " ")
-                if f.endswith("%H:%M") and fmt.startswith("%d"):
-                    vals = pd.to_datetime(t[m].str.slice(0, 16), format="%d.%m.%Y %H:%M", errors="coerce")
-                else:
-                    vals = pd.to_datetime(t[m], format=f, errors="coerce")
-                parsed[m] = vals.astype("datetime64[ns]")
-        out[rest] = parsed
-        bad[rest] = parsed.isna()
+                parsed[m] = pd.to_datetime(t[m], format=fmt, errors="coerce").astype("datetime64[ns]")
+        out[text] = parsed
+        bad[text] = parsed.isna()
     return out.dt.normalize(), bad
 
 
