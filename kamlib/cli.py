@@ -73,16 +73,52 @@ def _param(text: str) -> tuple[str, object]:
         return name, value
 
 
+def _load_params_file(path: str | None) -> dict:
+    if not path:
+        return {}
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise _UserError(f"params file {path} not found")
+    try:
+        params = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise _UserError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(params, dict):
+        raise _UserError(f"{path}: expected NAME: VALUE lines at the top level")
+    return params
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_workbook
 
-    params = {"as_of": args.as_of, "lang": args.lang, **dict(args.param)}
-    result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
-                          run_id=args.run_id, parameters=params, workers=args.workers, only=args.only)
-    for r in result.results:
-        state = f"FAILED ({r.error})" if r.error else "ok"
-        print(f"  {r.notebook:<32} {r.seconds:6.1f} s  {state}")
-    print(f"report: {result.run_dir / 'index.html'}")
+    # precedence: defaults < params file < --as-of/--lang < -p NAME=VALUE
+    params = {"as_of": "2025-12-31", "lang": "en", **_load_params_file(args.params)}
+    if args.as_of:
+        params["as_of"] = args.as_of
+    if args.lang:
+        params["lang"] = args.lang
+    params.update(dict(args.param))
+    accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
+    result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out), run_id=args.run_id,
+                          parameters=params, workers=args.jobs, only=args.only, accounts=accounts,
+                          all_accounts=args.all_accounts, resume=args.resume, dry_run=args.dry_run, pdf=args.pdf,
+                          timeout=args.timeout, quiet=args.quiet)
+    if args.dry_run:
+        print(f"plan: {len(result)} notebook runs")
+        for task in result:
+            shown = {k: v for k, v in task.parameters.items() if k not in ("source", "output_dir")}
+            print(f"  {task.key:<58} {shown}")
+        return EXIT_OK
+    if not args.quiet or result.failed:
+        for r in result.results:
+            state = f"FAILED ({r.error})" if r.status != "ok" else "ok"
+            if not args.quiet or r.status != "ok":
+                print(f"  {r.key:<58} {r.seconds:6.1f} s  {state}")
+    print(f"report: {result.run_dir / 'index.html'} ({len(result.results)} notebooks, {len(result.failed)} failed)")
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
@@ -110,17 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
     r.add_argument("source", nargs="?", default="data/sample", help="data source (default: data/sample)")
-    r.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date (default: 2025-12-31, the sample's)")
-    r.add_argument("--lang", default="en", choices=["en", "de"])
+    r.add_argument("--as-of", type=_date, default=None, help="analysis date (default: 2025-12-31, the sample's)")
+    r.add_argument("--lang", default=None, choices=["en", "de"], help="report language (default: en)")
+    r.add_argument("--params", metavar="FILE.yaml", help="notebook parameters as YAML (NAME: VALUE per line)")
+    r.add_argument("-p", "--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
+                   help="notebook parameter, value as JSON, e.g. -p 'criteria=[\"revenue_share\",\"credibility\"]' "
+                        "(passed to the notebooks that declare it; wins over --params)")
+    r.add_argument("--accounts", action="append", metavar="ID[,ID...]",
+                   help="per-account notebooks for these accounts (default: the definitive key accounts)")
+    r.add_argument("--all-accounts", action="store_true", help="per-account notebooks for every account")
+    r.add_argument("--only", action="append", default=[], metavar="PREFIX",
+                   help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01")
+    r.add_argument("--jobs", "--workers", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    r.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take (default 600)")
+    r.add_argument("--pdf", action="store_true", help="also print each report to PDF (needs Debian chromium)")
+    r.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
+    r.add_argument("--quiet", action="store_true", help="no progress bar; print only failures and the report path")
+    r.add_argument("--resume", metavar="RUN_ID", help="re-run only what is missing or failed in reports/RUN_ID")
     r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
-    r.add_argument("--workers", type=int, default=2, help="notebooks executed in parallel")
-    r.add_argument("--only", action="append", default=[], metavar="PREFIX",
-                   help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01")
-    r.add_argument("-p", "--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
-                   help="notebook parameter, value as JSON, e.g. -p 'criteria=[\"revenue_share\",\"credibility\"]' "
-                        "(passed to the notebooks that declare it)")
     r.set_defaults(func=_cmd_run)
     return p
 

@@ -1,12 +1,19 @@
-"""Batch execution of the workbook: papermill in a small worker pool, HTML with the code hidden.
+"""Batch execution of the workbook: plan, run in a worker pool, write a report folder atomically.
 
-``run_workbook`` is what ``kam run`` and ``make workbook`` call. It never writes into
-``notebooks/``: every run gets its own ``reports/<run-id>/`` folder with the executed notebooks,
-their HTML (input hidden), an ``index.html`` linking them and a ``manifest.json`` (parameters,
-input hash, versions, timings, failures).
+``run_workbook`` is what ``kam run`` and ``make workbook`` call:
 
-``refresh_notebooks`` is the one place that does write into ``notebooks/``: it re-executes them
-in place on the sample data so that nbval has reference outputs (``make notebooks``).
+1. **Plan.** Notebooks without an ``account_id`` parameter run once (portfolio). Notebooks that declare
+   ``account_id`` run once per account (the definitive key accounts by default, or ``accounts=``); when
+   their default ``account_id`` is empty they also run once as a portfolio view.
+2. **Run.** papermill's Python API in a process pool (no subprocess per notebook); each worker also
+   exports the HTML (code hidden) with a footer naming run id, data date and input hash.
+3. **Write safely.** Every file is written to a temporary name and renamed, so no half-written report
+   sits under its final name. Account ids become folder names only after sanitising. A failing
+   notebook (exception, dead kernel, timeout) never stops the others; its error is recorded in
+   ``manifest.json`` and ``index.html``. ``resume`` re-runs only what is missing or failed.
+
+It never writes into ``notebooks/``. ``refresh_notebooks`` is the one place that does: it re-executes
+notebooks in place on the sample data so that nbval has reference outputs (``make notebooks``).
 """
 
 from __future__ import annotations
@@ -14,22 +21,45 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import platform
+import re
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+import unicodedata
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 NOTEBOOK_TIMEOUT_S = 600
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass
+class Task:
+    """One notebook execution: which notebook, for which account (or the portfolio), where to."""
+
+    notebook: str  # path to the source notebook
+    key: str  # unique, file-system safe: "01_account_selection" or "accounts/ACC-0001/02_account_profile"
+    parameters: dict
+    account_id: str | None = None
+    account_name: str | None = None
 
 
 @dataclass
 class NotebookResult:
+    key: str
     notebook: str
-    ipynb: str
+    account_id: str | None
+    ipynb: str | None
     html: str | None
+    pdf: str | None
     seconds: float
+    started: str
+    status: str  # ok | failed
     error: str | None = None
 
 
@@ -40,7 +70,172 @@ class RunResult:
 
     @property
     def failed(self) -> list[NotebookResult]:
-        return [r for r in self.results if r.error]
+        return [r for r in self.results if r.status != "ok"]
+
+
+def safe_name(text: str, *, max_len: int = 80) -> str:
+    """A file-system safe, readable name for an account id or name.
+
+    Keeps letters (also umlauts, folded to ASCII), digits, ``-``, ``_`` and ``.``; everything else
+    becomes ``_``; no leading dots (no ``..`` or hidden files), no Windows reserved names, bounded length,
+    never empty. Distinct inputs that collide get a short hash suffix.
+
+    Examples
+    --------
+    >>> safe_name("../../etc/passwd")
+    'etc_passwd-3754d6'
+    >>> safe_name("ACC-0001")
+    'ACC-0001'
+    >>> safe_name("Müller & Söhne")
+    'Muller_Sohne-6d9a29'
+    """
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("._-") or "x"
+    clean = clean[:max_len]
+    if clean.lower().split(".")[0] in _RESERVED:
+        clean = "_" + clean
+    if clean != text:  # lossy: keep different inputs apart
+        clean = f"{clean}-{hashlib.sha256(str(text).encode()).hexdigest()[:6]}"
+    return clean
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict]:
+    import papermill as pm
+
+    return pm.inspect_notebook(str(notebook))
+
+
+def plan_run(
+    notebooks: list[Path],
+    *,
+    parameters: dict,
+    accounts: list[tuple[str, str]] | None,
+) -> list[Task]:
+    """Tasks for ``notebooks``: portfolio notebooks once, per-account notebooks once per account."""
+    tasks: list[Task] = []
+    for nb in notebooks:
+        declared = declared_parameters(nb)
+        params = {k: v for k, v in parameters.items() if k in declared}
+        per_account = "account_id" in declared
+        portfolio_too = per_account and declared["account_id"].get("default", "").strip() in ('""', "''", "None")
+        if not per_account or portfolio_too:
+            p = dict(params)
+            if per_account:
+                p["account_id"] = ""
+            tasks.append(Task(str(nb), nb.stem, p))
+        if per_account:
+            for acc_id, name in accounts or []:
+                p = {**params, "account_id": acc_id}
+                tasks.append(Task(str(nb), f"accounts/{safe_name(acc_id)}/{nb.stem}", p, acc_id, name))
+    return tasks
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _within(run_dir: Path, path: Path) -> Path:
+    resolved = path.resolve()
+    if run_dir.resolve() not in resolved.parents:
+        raise ValueError(f"refusing to write outside the run folder: {path}")
+    return resolved
+
+
+def footer_html(run: dict) -> str:
+    return (
+        '<footer style="margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ccc;color:#666;'
+        'font:12px system-ui,sans-serif">'
+        f"KAM Workbook run {html.escape(run['run_id'])} · data as of {html.escape(str(run['as_of']))} · "
+        f"input sha256 {html.escape(run['source_sha256'][:12])} · kamlib {html.escape(run.get('kamlib', ''))}"
+        "</footer>"
+    )
+
+
+def to_html(ipynb: Path, target: Path, *, footer: str = "") -> None:
+    """Executed notebook -> standalone HTML without code cells, footer added; written atomically."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(ipynb, as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    if footer:
+        body = body.replace("</body>", footer + "\n</body>", 1) if "</body>" in body else body + footer
+    _atomic_write_text(target, body)
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None) -> None:
+    """Print an HTML report to PDF with headless Chromium (offline); atomic."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = chromium or shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not exe:
+        raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium' (apt-get install chromium)")
+    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+               "--no-pdf-header-footer", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    os.replace(tmp, pdf_path)
+
+
+# --------------------------------------------------------------------------- executing
+
+
+def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = NOTEBOOK_TIMEOUT_S,
+                 pdf: bool = False) -> NotebookResult:
+    """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors."""
+    import papermill as pm
+
+    root = Path(run_dir)
+    base = _within(root, root / task.key)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    out_ipynb, out_html, out_pdf = (base.with_suffix(s) for s in (".ipynb", ".html", ".pdf"))
+    tmp_ipynb = base.with_name(f".{base.name}.ipynb.tmp-{os.getpid()}")
+    params = dict(task.parameters)
+    if "output_dir" in params:
+        params["output_dir"] = str(base.parent)
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    error = None
+    try:
+        pm.execute_notebook(task.notebook, str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
+                            log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
+                            kernel_name="python3")
+    except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
+        error = _describe(exc)
+    html_name = pdf_name = ipynb_name = None
+    if tmp_ipynb.exists():
+        os.replace(tmp_ipynb, out_ipynb)
+        ipynb_name = out_ipynb.relative_to(root.resolve()).as_posix()
+        try:
+            to_html(out_ipynb, out_html, footer=footer_html(run))
+            html_name = out_html.relative_to(root.resolve()).as_posix()
+            if pdf and error is None:
+                html_to_pdf(out_html, out_pdf)
+                pdf_name = out_pdf.relative_to(root.resolve()).as_posix()
+        except Exception as exc:  # a broken export must not hide the notebook itself
+            error = error or f"export failed: {_describe(exc)}"
+    return NotebookResult(task.key, Path(task.notebook).name, task.account_id, ipynb_name, html_name, pdf_name,
+                          round(time.perf_counter() - t0, 2), started, "failed" if error else "ok", error)
+
+
+def _describe(exc: BaseException) -> str:
+    if hasattr(exc, "ename"):
+        return f"{exc.ename}: {exc.evalue}"[:500]
+    text = str(exc).strip().splitlines()
+    return f"{exc.__class__.__name__}: {text[-1] if text else ''}"[:500]
+
+
+# --------------------------------------------------------------------------- the run
 
 
 def source_hash(source: str) -> str:
@@ -55,14 +250,14 @@ def source_hash(source: str) -> str:
     elif p.is_file():
         h.update(p.read_bytes())
     else:
-        h.update(source.encode())
+        h.update(re.sub(r"://[^@/]*@", "://", source).encode())  # never hash (or show) a password
     return h.hexdigest()
 
 
 def new_run_dir(out: Path, run_id: str | None = None) -> Path:
     """Create ``out/<run-id>``; never reuses an existing folder."""
     out.mkdir(parents=True, exist_ok=True)
-    base = run_id or datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    base = safe_name(run_id) if run_id else datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     candidate, n = out / base, 1
     while True:
         try:
@@ -70,75 +265,23 @@ def new_run_dir(out: Path, run_id: str | None = None) -> Path:
             return candidate
         except FileExistsError:
             if run_id:
-                raise FileExistsError(f"{candidate} exists already; choose another --run-id") from None
+                raise FileExistsError(f"{candidate} exists already; choose another --run-id or --resume it") from None
             n += 1
             candidate = out / f"{base}-{n}"
 
 
-def to_html(ipynb: Path, target: Path) -> None:
-    """Executed notebook -> standalone HTML without code cells (the report a reader sees)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+def select_accounts(data, parameters: dict) -> list[tuple[str, str]]:
+    """The definitive key accounts under the run's selection parameters (as notebook 01 computes them)."""
+    from .selection import select_key_accounts
 
-    nb = nbformat.read(ipynb, as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    target.write_text(body, encoding="utf-8")
-
-
-def _execute_one(nb_path: str, out_dir: str, parameters: dict, cwd: str) -> NotebookResult:
-    import papermill as pm
-
-    nb = Path(nb_path)
-    out_ipynb = Path(out_dir) / nb.name
-    out_html = out_ipynb.with_suffix(".html")
-    t0 = time.perf_counter()
-    error = None
-    try:
-        declared = pm.inspect_notebook(str(nb))  # pass only what the notebook's parameters cell declares
-        params = {k: v for k, v in parameters.items() if k in declared}
-        pm.execute_notebook(
-            str(nb), str(out_ipynb), parameters=params, cwd=cwd, progress_bar=False,
-            request_save_on_cell_execute=False, execution_timeout=NOTEBOOK_TIMEOUT_S, kernel_name="python3",
-        )
-    except Exception as exc:  # papermill's execution error carries the failing cell's exception
-        if hasattr(exc, "ename"):
-            error = f"{exc.ename}: {exc.evalue} (cell {getattr(exc, 'exec_count', '?')})"
-        else:
-            error = f"{exc.__class__.__name__}: {exc}"
-    html_name = None
-    if out_ipynb.exists():
-        try:
-            to_html(out_ipynb, out_html)
-            html_name = out_html.name
-        except Exception as exc:  # a broken HTML export must not hide the notebook itself
-            error = error or f"HTML export failed: {exc}"
-    return NotebookResult(nb.name, out_ipynb.name, html_name, round(time.perf_counter() - t0, 2), error)
-
-
-def _index_html(run_dir: Path, manifest: dict) -> str:
-    rows = []
-    for r in manifest["notebooks"]:
-        name = html.escape(r["notebook"])
-        link = f'<a href="{html.escape(r["html"])}">{name}</a>' if r["html"] else name
-        status = "failed: " + html.escape(r["error"]) if r["error"] else "ok"
-        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{r['seconds']:.1f} s</td>"
-                    f'<td><a href="{html.escape(r["ipynb"])}">ipynb</a></td></tr>')
-    params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(repr(v))}</code></li>"
-                     for k, v in manifest["parameters"].items())
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>KAM Workbook run {html.escape(manifest['run_id'])}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse}}td,th{{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}}</style>
-</head><body>
-<h1>KAM Workbook: run {html.escape(manifest['run_id'])}</h1>
-<p>Source: <code>{html.escape(manifest['source'])}</code> (sha256 {manifest['source_sha256'][:12]}&hellip;),
-started {html.escape(manifest['started'])}, {manifest['seconds']:.1f} s in all.</p>
-<ul>{params}</ul>
-<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Executed notebook</th></tr>
-{''.join(rows)}
-</table></body></html>
-"""
+    keys = ("criteria", "weights", "thresholds", "min_criteria", "cutoffs", "max_key_accounts", "use_ratings")
+    kwargs = {k: parameters[k] for k in keys if k in parameters}
+    if kwargs.get("max_key_accounts") == 0:
+        kwargs["max_key_accounts"] = None
+    if "cutoffs" in kwargs:
+        kwargs["cutoffs"] = tuple(kwargs["cutoffs"])
+    sel = select_key_accounts(data, **kwargs)
+    return [(str(i), str(n)) for i, n in sel.definitive["name"].items()]
 
 
 def run_workbook(
@@ -148,52 +291,132 @@ def run_workbook(
     out: Path = Path("reports"),
     run_id: str | None = None,
     parameters: dict | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     pattern: str = "[0-9][0-9]_*.ipynb",
     only: list[str] | None = None,
-) -> RunResult:
-    """Execute every step notebook on ``source`` into a fresh ``out/<run-id>/`` folder.
+    accounts: list[str] | None = None,
+    all_accounts: bool = False,
+    resume: str | None = None,
+    dry_run: bool = False,
+    pdf: bool = False,
+    timeout: int = NOTEBOOK_TIMEOUT_S,
+    quiet: bool = True,
+    executor: Executor | None = None,
+) -> RunResult | list[Task]:
+    """Execute the workbook on ``source`` into a fresh ``out/<run-id>/`` folder (or resume one).
 
     The source is validated before anything is written (a bad source raises
-    :class:`kamlib.KamDataError` and leaves no run folder behind).
+    :class:`kamlib.KamDataError` and leaves no run folder behind). With ``dry_run`` the plan (a list of
+    :class:`Task`) is returned and nothing is executed or written.
     """
     from . import load
+    from .errors import KamParameterError
 
     params = dict(parameters or {})
     src = source if "://" in source else str(Path(source).resolve())
-    load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
+    data = load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
     params["source"] = src
+    params.setdefault("output_dir", "")
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
     if only:
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     if not nbs:
         raise FileNotFoundError(f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} "
                                 f"in {notebooks_dir}")
-    run_dir = new_run_dir(out, run_id)
-    params["output_dir"] = str(run_dir.resolve())  # notebooks write their CSV/Excel extracts here
+    names = data.accounts.set_index("account_id")["name"].astype(str)
+    if accounts:
+        unknown = [a for a in accounts if a not in names.index]
+        if unknown:
+            raise KamParameterError("accounts", f"unknown account id {', '.join(map(repr, unknown[:5]))}")
+        acc_list = [(a, names[a]) for a in accounts]
+    elif all_accounts:
+        acc_list = list(names.items())
+    elif any("account_id" in declared_parameters(nb) for nb in nbs):
+        acc_list = select_accounts(data, params)
+    else:
+        acc_list = []
+    tasks = plan_run(nbs, parameters=params, accounts=acc_list)
+    if dry_run:
+        return tasks
+
+    previous: dict[str, dict] = {}
+    if resume:
+        run_dir = out / resume
+        manifest_path = run_dir / "manifest.json"
+        if not manifest_path.is_file():
+            raise FileNotFoundError(f"nothing to resume: {manifest_path} not found")
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+        previous = {r["key"]: r for r in old["notebooks"]}
+        if old.get("source_sha256") != source_hash(src):
+            raise KamParameterError("resume", "the source data changed since that run; start a new run instead")
+        keep = {k for k, r in previous.items() if r["status"] == "ok" and r.get("html")
+                and (run_dir / r["html"]).is_file()}
+        todo = [t for t in tasks if t.key not in keep]
+    else:
+        run_dir = new_run_dir(out, run_id)
+        todo = tasks
+    run_info = {
+        "run_id": run_dir.name,
+        "as_of": str(data.as_of.date()),
+        "source_sha256": source_hash(src),
+        "kamlib": _versions().get("kamlib", ""),
+    }
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     cwd = str(notebooks_dir.resolve())
-    args = [(str(nb.resolve()), str(run_dir.resolve()), params, cwd) for nb in nbs]
-    if workers > 1 and len(nbs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(nbs))) as pool:
-            results = list(pool.map(_execute_one, *zip(*args)))
-    else:
-        results = [_execute_one(*a) for a in args]
+    results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
+                       executor=executor)
+    by_key = {k: NotebookResult(**v) for k, v in previous.items()}
+    by_key.update({r.key: r for r in results})
+    ordered = [by_key[t.key] for t in tasks if t.key in by_key]
     manifest = {
-        "run_id": run_dir.name,
+        **run_info,
         "started": started,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - t0, 2),
-        "source": src,
-        "source_sha256": source_hash(src),
-        "parameters": params,
-        "notebooks": [r.__dict__ for r in results],
-        "failures": [r.notebook for r in results if r.error],
+        "source": re.sub(r"://[^@/]*@", "://", src),
+        "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a)} for a, n in acc_list],
+        "notebooks": [asdict(r) for r in ordered],
+        "failures": [r.key for r in ordered if r.status != "ok"],
+        "resumed": bool(resume),
         "versions": _versions(),
     }
-    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-    (run_dir / "index.html").write_text(_index_html(run_dir, manifest), encoding="utf-8")
-    return RunResult(run_dir, results)
+    _atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    _atomic_write_text(run_dir / "index.html", _index_html(manifest, run_dir))
+    return RunResult(run_dir, ordered)
+
+
+def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,
+             pdf: bool, quiet: bool, executor: Executor | None) -> list[NotebookResult]:
+    if not tasks:
+        return []
+    from tqdm.auto import tqdm
+
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=n_workers)
+    results: list[NotebookResult] = []
+    failed = 0
+    try:
+        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf): t for t in tasks}
+        bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                r = fut.result()
+            except Exception as exc:  # the worker process itself died
+                r = NotebookResult(task.key, Path(task.notebook).name, task.account_id, None, None, None, 0.0,
+                                   "", "failed", f"worker crashed: {_describe(exc)}")
+            failed += r.status != "ok"
+            results.append(r)
+            bar.set_postfix(done=len(results) - failed, failed=failed, left=len(tasks) - len(results))
+            bar.update(1)
+        bar.close()
+    finally:
+        if own:
+            pool.shutdown()
+    return results
 
 
 def _versions() -> dict[str, str]:
@@ -206,6 +429,62 @@ def _versions() -> dict[str, str]:
         except PackageNotFoundError:
             pass
     return out
+
+
+def _link(path: str | None, label: str) -> str:
+    return f'<a href="{html.escape(path, quote=True)}">{html.escape(label)}</a>' if path else html.escape(label)
+
+
+def _index_html(manifest: dict, run_dir: Path) -> str:
+    portfolio, per_account = [], {}
+    for r in manifest["notebooks"]:
+        (per_account.setdefault(r["account_id"], []) if r["account_id"] else portfolio).append(r)
+
+    def status(r: dict) -> str:
+        if r["status"] == "ok":
+            return '<span class="ok">ok</span>'
+        return f'<span class="failed">failed</span> <small>{html.escape(r["error"] or "")}</small>'
+
+    rows = []
+    for r in portfolio:
+        links = " · ".join(x for x in (_link(r["ipynb"], "ipynb") if r["ipynb"] else "",
+                                        _link(r["pdf"], "pdf") if r["pdf"] else "") if x)
+        rows.append(f"<tr><td>{_link(r['html'], r['notebook'])}</td><td>{status(r)}</td>"
+                    f"<td>{r['seconds']:.1f} s</td><td>{links}</td></tr>")
+    acc_rows = []
+    names = {a["account_id"]: a["name"] for a in manifest["accounts"]}
+    for acc_id, items in per_account.items():
+        cells = " · ".join(_link(r["html"], r["notebook"].split("_", 1)[0]) + ("" if r["status"] == "ok" else " ✗")
+                           for r in items)
+        bad = [r for r in items if r["status"] != "ok"]
+        flag = ('<span class="failed">' + html.escape("; ".join(f"{r['notebook']}: {r['error']}" for r in bad))
+                + "</span>") if bad else '<span class="ok">ok</span>'
+        acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(names.get(acc_id, ''))}</td>"
+                        f"<td>{cells}</td><td>{flag}</td></tr>")
+    params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(json.dumps(v, default=str))}</code></li>"
+                     for k, v in manifest["parameters"].items())
+    n_fail = len(manifest["failures"])
+    accounts_table = ("<h2>Key accounts</h2><table><tr><th>Account</th><th>Name</th><th>Reports</th><th>Status</th></tr>"
+                      + "".join(acc_rows) + "</table>") if acc_rows else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>KAM Workbook run {html.escape(manifest['run_id'])}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}}
+table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}}
+.ok{{color:#2e7d32}}.failed{{color:#c62828}}small{{color:#666}}</style>
+</head><body>
+<h1>KAM Workbook: run {html.escape(manifest['run_id'])}</h1>
+<p>Data as of <b>{html.escape(manifest['as_of'])}</b> from <code>{html.escape(manifest['source'])}</code>
+(sha256 {manifest['source_sha256'][:12]}&hellip;); started {html.escape(manifest['started'])}, {manifest['seconds']:.1f} s;
+{len(manifest['notebooks'])} reports, <span class="{'failed' if n_fail else 'ok'}">{n_fail} failed</span>.</p>
+<h2>Portfolio</h2>
+<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Files</th></tr>
+{''.join(rows)}
+</table>
+{accounts_table}
+<details><summary>Parameters</summary><ul>{params}</ul></details>
+{footer_html(manifest)}
+</body></html>
+"""
 
 
 def refresh_notebooks(notebooks_dir: Path = Path("notebooks"), pattern: str = "*.ipynb") -> list[Path]:

@@ -1,0 +1,164 @@
+"""The batch runner at scale: plan, faults, resume, hostile names, atomic writes, browser checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import AS_OF, ROOT, SAMPLE, require_system
+from kamlib import reporting, runner
+
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+ACCOUNTS = ["ACC-0001", "ACC-0002", "ACC-0003", "ACC-0004", "ACC-0005"]
+
+
+def _run(tmp_path: Path, **kwargs):
+    kwargs.setdefault("parameters", {"as_of": AS_OF})
+    return runner.run_workbook(str(SAMPLE), notebooks_dir=FIXTURES, out=tmp_path / "reports", workers=2, **kwargs)
+
+
+def test_dry_run_plans_portfolio_once_and_accounts_each(tmp_path):
+    tasks = _run(tmp_path, accounts=ACCOUNTS[:3], dry_run=True)
+    assert [t.key for t in tasks] == ["10_portfolio", *[f"accounts/{a}/20_account" for a in ACCOUNTS[:3]]]
+    assert tasks[1].parameters["account_id"] == "ACC-0001"
+    assert "account_id" not in tasks[0].parameters
+    assert not (tmp_path / "reports").exists()  # a dry run writes nothing
+
+
+def test_default_accounts_are_the_definitive_key_accounts(tmp_path, sample_data):
+    from kamlib.selection import select_key_accounts
+
+    tasks = _run(tmp_path, dry_run=True)
+    expected = list(select_key_accounts(sample_data).definitive.index)
+    assert [t.account_id for t in tasks if t.account_id] == expected
+
+
+def test_faults_do_not_stop_the_others_and_resume_reruns_only_failures(tmp_path):
+    marker = tmp_path / "FAIL"
+    marker.write_text("x")
+    params = {"as_of": AS_OF, "fail_marker": str(marker), "hang_for": "ACC-0004"}
+    result = _run(tmp_path, accounts=ACCOUNTS, parameters=params, run_id="r1", timeout=5)
+    run_dir = result.run_dir
+    status = {r.key: r for r in result.results}
+    assert status["10_portfolio"].status == "ok"
+    assert status["accounts/ACC-0001/20_account"].status == "ok"
+    assert status["accounts/ACC-0002/20_account"].status == "ok"
+    assert "RuntimeError: injected failure for ACC-0003" in status["accounts/ACC-0003/20_account"].error
+    assert "Timeout" in status["accounts/ACC-0004/20_account"].error or "timed out" in status["accounts/ACC-0004/20_account"].error
+    assert "Dead" in status["accounts/ACC-0005/20_account"].error or "died" in status["accounts/ACC-0005/20_account"].error
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert sorted(manifest["failures"]) == [f"accounts/{a}/20_account" for a in ("ACC-0003", "ACC-0004", "ACC-0005")]
+    index = (run_dir / "index.html").read_text()
+    assert "3 failed" in index and "injected failure for ACC-0003" in index
+    assert (run_dir / "portfolio.txt").read_text() == "done"  # output_dir points at the run folder
+    assert (run_dir / "accounts" / "ACC-0001" / "done.txt").read_text() == "ACC-0001"
+    assert not list(run_dir.rglob("*.tmp-*")), "temporary files left behind"
+    ok_html = run_dir / "accounts" / "ACC-0001" / "20_account.html"
+    before = ok_html.stat().st_mtime_ns
+
+    marker.unlink()  # the cause is fixed: resume
+    params["hang_for"] = ""
+    again = _run(tmp_path, accounts=ACCOUNTS, parameters=params, resume="r1", timeout=5)
+    assert again.run_dir == run_dir and again.failed == []
+    assert ok_html.stat().st_mtime_ns == before  # not re-run
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["failures"] == [] and manifest["resumed"] is True
+    assert len(manifest["notebooks"]) == 6
+    rerun = {r.key for r in again.results if r.started >= manifest["started"]}
+    assert rerun == {f"accounts/{a}/20_account" for a in ("ACC-0003", "ACC-0004", "ACC-0005")}
+
+
+def test_resume_refuses_changed_data(tmp_path, sample_copy):
+    from kamlib.errors import KamParameterError
+
+    runner.run_workbook(str(sample_copy), notebooks_dir=FIXTURES, out=tmp_path / "reports", run_id="r",
+                        parameters={"as_of": AS_OF}, accounts=["ACC-0001"], workers=1)
+    with open(sample_copy / "accounts.csv", "a", encoding="utf-8") as f:
+        f.write("ACC-9999,Neu GmbH" + "," * 11 + "\n")
+    with pytest.raises(KamParameterError, match="source data changed"):
+        runner.run_workbook(str(sample_copy), notebooks_dir=FIXTURES, out=tmp_path / "reports", resume="r",
+                            parameters={"as_of": AS_OF}, accounts=["ACC-0001"], workers=1)
+
+
+def hostile_source(tmp_path: Path) -> Path:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    accounts = pd.DataFrame({
+        "account_id": ["../../evil", "CON", "ACC 1/2"],
+        "name": ["<script>alert(1)</script>", '=HYPERLINK("http://x","click")', "Müller & Söhne"],
+    })
+    accounts.to_csv(folder / "accounts.csv", index=False)
+    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3"], "account_id": accounts["account_id"],
+                           "date": ["2025-03-01"] * 3, "gross_revenue_eur": [10.0, 20.0, 30.0]})
+    orders.to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_hostile_ids_and_names_give_safe_files_and_escaped_html(tmp_path):
+    src = hostile_source(tmp_path)
+    out = tmp_path / "reports"
+    result = runner.run_workbook(str(src), notebooks_dir=FIXTURES, out=out, run_id="h", workers=2,
+                                 parameters={"as_of": AS_OF}, all_accounts=True)
+    assert result.failed == [], [r.error for r in result.failed]
+    run_dir = out / "h"
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and src not in p.parents]
+    assert all(run_dir in p.parents for p in written), "a file was written outside the run folder"
+    folders = sorted(p.name for p in (run_dir / "accounts").iterdir())
+    assert all(".." not in f and "/" not in f and f.lower() != "con" for f in folders)
+    assert len(folders) == 3
+    index = (run_dir / "index.html").read_text()
+    assert "<script>alert(1)</script>" not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    for report in (run_dir / "accounts").rglob("*.html"):
+        assert "<script>alert(1)</script>" not in report.read_text()
+
+
+def test_csv_exports_neutralise_formulas(tmp_path):
+    df = pd.DataFrame({"name": ['=HYPERLINK("http://x","y")', "+49 30 123", "-5", "@SUM(A1)", "Müller"],
+                       "revenue": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    path = reporting.write_csv(df, tmp_path / "x.csv", index=False)
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["name"].tolist() == ["'=HYPERLINK(\"http://x\",\"y\")", "'+49 30 123", "'-5", "'@SUM(A1)", "Müller"]
+    assert back["revenue"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    with pytest.raises(FileExistsError):
+        reporting.write_csv(df, path)
+
+
+def test_safe_name_properties():
+    for hostile in ["../../x", "/etc/passwd", "a\\b", "..", ".hidden", "CON", "nul.txt", "x" * 300, "", "ä/ö"]:
+        name = runner.safe_name(hostile)
+        assert name and "/" not in name and "\\" not in name and not name.startswith(".")
+        assert name.split(".")[0].lower() not in runner._RESERVED and len(name) <= 90
+    assert runner.safe_name("a/b") != runner.safe_name("a_b")  # collisions kept apart
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _screenshot(url: str, png: Path) -> np.ndarray:
+    import matplotlib.image as mpimg
+
+    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={png.parent / 'profile'}", "--hide-scrollbars", "--window-size=1200,900",
+                    f"--screenshot={png}", url], check=True, capture_output=True, timeout=120)
+    return mpimg.imread(png)
+
+
+def test_browser_screenshots_of_index_and_a_report_are_not_blank(tmp_path):
+    require_system("chromium", _chromium() is not None)
+    result = _run(tmp_path, accounts=["ACC-0001"], run_id="shot", pdf=True)
+    assert result.failed == []
+    for page in (result.run_dir / "index.html", result.run_dir / "accounts" / "ACC-0001" / "20_account.html"):
+        img = _screenshot(page.resolve().as_uri(), tmp_path / f"{page.stem}.png")
+        rgb = img[..., :3]
+        dark = (rgb.mean(axis=2) < 0.8).mean()
+        assert img.shape[0] > 100 and dark > 0.002, f"{page.name} looks blank ({dark:.4f} dark pixels)"
+    pdf = result.run_dir / "accounts" / "ACC-0001" / "20_account.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
