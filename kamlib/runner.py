@@ -199,7 +199,7 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     base = _within(root, root / task.key)
     base.parent.mkdir(parents=True, exist_ok=True)
     out_ipynb, out_html, out_pdf = (base.with_suffix(s) for s in (".ipynb", ".html", ".pdf"))
-    tmp_ipynb = base.with_name(f".{base.name}.ipynb.tmp-{os.getpid()}")
+    tmp_ipynb = base.with_name(f".{base.name}.tmp-{os.getpid()}.ipynb")
     params = dict(task.parameters)
     if "output_dir" in params:
         params["output_dir"] = str(base.parent)
