@@ -498,6 +498,12 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
         for row in s.index[bad]:
             findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} {problem}", _key(raw, spec, row, df)))
         out[col] = vals
+    # optional columns the source lacks exist as empty typed columns: steps can rely on the whole data model
+    empty = schemas.empty_frame(raw.table)
+    for col in kinds:
+        if col not in out.columns:
+            out[col] = empty[col].reindex(out.index)
+    out = out[[*kinds, *[c for c in out.columns if c not in kinds]]]
     # extra columns are kept as text so that users' own columns survive
     for col in df.columns:
         if col not in kinds:

@@ -272,6 +272,11 @@ def new_run_dir(out: Path, run_id: str | None = None) -> Path:
 
 def select_accounts(data, parameters: dict) -> list[tuple[str, str]]:
     """The definitive key accounts under the run's selection parameters (as notebook 01 computes them)."""
+    sel = _selection(data, parameters)
+    return [(str(i), str(n)) for i, n in sel.definitive["name"].items()]
+
+
+def _selection(data, parameters: dict):
     from .selection import select_key_accounts
 
     keys = ("criteria", "weights", "thresholds", "min_criteria", "cutoffs", "max_key_accounts", "use_ratings")
@@ -280,8 +285,27 @@ def select_accounts(data, parameters: dict) -> list[tuple[str, str]]:
         kwargs["max_key_accounts"] = None
     if "cutoffs" in kwargs:
         kwargs["cutoffs"] = tuple(kwargs["cutoffs"])
-    sel = select_key_accounts(data, **kwargs)
-    return [(str(i), str(n)) for i, n in sel.definitive["name"].items()]
+    return select_key_accounts(data, **kwargs)
+
+
+def _account_facts(data, parameters: dict, ids: list[str]) -> dict[str, dict]:
+    """Revenue, KAM, quadrant and type per account for the index page (empty if selection is impossible)."""
+    from .errors import KamParameterError
+
+    try:
+        table = _selection(data, parameters).table
+    except (KamParameterError, ValueError):
+        return {}
+    cols = ["kam_id", "revenue_12m", "quadrant", "type", "definitive"]
+    facts = table.reindex(ids)[cols]
+    return {i: {c: (None if pd_isna(v) else (float(v) if c == "revenue_12m" else (bool(v) if c == "definitive" else str(v))))
+                for c, v in row.items()} for i, row in facts.iterrows()}
+
+
+def pd_isna(v) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(v)) if not isinstance(v, (list, tuple, dict)) else False
 
 
 def run_workbook(
@@ -355,6 +379,7 @@ def run_workbook(
     else:
         run_dir = new_run_dir(out, run_id)
         todo = tasks
+    facts = _account_facts(data, params, [a for a, _ in acc_list]) if acc_list else {}
     run_info = {
         "run_id": run_dir.name,
         "as_of": str(data.as_of.date()),
@@ -376,7 +401,7 @@ def run_workbook(
         "seconds": round(time.perf_counter() - t0, 2),
         "source": re.sub(r"://[^@/]*@", "://", src),
         "parameters": {k: v for k, v in params.items() if k != "output_dir"},
-        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a)} for a, n in acc_list],
+        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {})} for a, n in acc_list],
         "notebooks": [asdict(r) for r in ordered],
         "failures": [r.key for r in ordered if r.status != "ok"],
         "resumed": bool(resume),
@@ -452,19 +477,24 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
         rows.append(f"<tr><td>{_link(r['html'], r['notebook'])}</td><td>{status(r)}</td>"
                     f"<td>{r['seconds']:.1f} s</td><td>{links}</td></tr>")
     acc_rows = []
-    names = {a["account_id"]: a["name"] for a in manifest["accounts"]}
+    info = {a["account_id"]: a for a in manifest["accounts"]}
     for acc_id, items in per_account.items():
-        cells = " · ".join(_link(r["html"], r["notebook"].split("_", 1)[0]) + ("" if r["status"] == "ok" else " ✗")
+        a = info.get(acc_id, {})
+        cells = " · ".join(_link(r["html"], r["notebook"].removesuffix(".ipynb")) + ("" if r["status"] == "ok" else " ✗")
                            for r in items)
+        revenue = f"{a['revenue_12m']:,.0f}" if a.get("revenue_12m") is not None else ""
         bad = [r for r in items if r["status"] != "ok"]
         flag = ('<span class="failed">' + html.escape("; ".join(f"{r['notebook']}: {r['error']}" for r in bad))
                 + "</span>") if bad else '<span class="ok">ok</span>'
-        acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(names.get(acc_id, ''))}</td>"
+        acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(a.get('name', ''))}</td>"
+                        f"<td>{html.escape(a.get('kam_id') or '')}</td><td style='text-align:right'>{revenue}</td>"
+                        f"<td>{html.escape(a.get('quadrant') or '')}</td><td>{html.escape(a.get('type') or '')}</td>"
                         f"<td>{cells}</td><td>{flag}</td></tr>")
     params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(json.dumps(v, default=str))}</code></li>"
                      for k, v in manifest["parameters"].items())
     n_fail = len(manifest["failures"])
-    accounts_table = ("<h2>Key accounts</h2><table><tr><th>Account</th><th>Name</th><th>Reports</th><th>Status</th></tr>"
+    accounts_table = ("<h2>Key accounts</h2><table><tr><th>Account</th><th>Name</th><th>KAM</th>"
+                      "<th>Revenue 12 m (EUR)</th><th>Quadrant</th><th>Type</th><th>Reports</th><th>Status</th></tr>"
                       + "".join(acc_rows) + "</table>") if acc_rows else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>KAM Workbook run {html.escape(manifest['run_id'])}</title>

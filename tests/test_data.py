@@ -364,3 +364,13 @@ def test_validate_returns_findings(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kamlib.validate(write_case(tmp_path / "ok"), as_of=AS_OF) == []
+
+
+def test_absent_optional_columns_exist_empty(tmp_path):
+    orders = "order_id,account_id,date,gross_revenue_eur\nO-1,ACC-1,2025-01-02,10\n"
+    data = kamlib.load(write_case(tmp_path / "min", orders=orders, kams=None, products=None,
+                                  accounts="account_id,name\nACC-1,Solo GmbH\n"), as_of=AS_OF)
+    assert list(data.orders.columns[:9]) == ["order_id", "account_id", "date", "product_id", "business_unit",
+                                             "quantity", "gross_revenue_eur", "discount_eur", "cogs_eur"]
+    assert data.orders["discount_eur"].isna().all() and data.orders["discount_eur"].dtype == "float64"
+    assert data.accounts["since"].dtype.kind == "M"
