@@ -249,13 +249,43 @@ def _read_excel(path: Path, problems: list[Finding], notes: list[str], seen: set
     return out
 
 
+def sql_options(url: str) -> tuple[str, str | None, dict[str, str]]:
+    """Split the workbook's own options off a database URL.
+
+    ``kam_schema=NAME`` reads the tables from that schema; ``kam_table_<table>=NAME`` maps a table of the
+    data model to the database's own table name (e.g. ``kam_table_orders=erp_order_lines``). They travel in
+    the URL, so ``kam run`` hands them to every notebook with the source.
+
+    Examples
+    --------
+    >>> sql_options("postgresql://u@h/db?kam_schema=sales&kam_table_orders=erp_orders&sslmode=require")
+    ('postgresql://u@h/db?sslmode=require', 'sales', {'orders': 'erp_orders'})
+    """
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    query = dict(parsed.query)
+    schema = query.pop("kam_schema", None)
+    tables = {k[len("kam_table_"):]: str(v) for k, v in list(query.items()) if k.startswith("kam_table_")}
+    for k in list(query):
+        if k.startswith("kam_table_"):
+            query.pop(k)
+    unknown = [t for t in tables if t not in schemas.TABLES]
+    if unknown:
+        raise ValueError(f"kam_table_{unknown[0]}: {unknown[0]!r} is not a table of the data model")
+    return parsed.set(query=query).render_as_string(hide_password=False), schema, tables
+
+
 def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str]) -> dict[str, _Raw]:
     import sqlalchemy as sa
 
     try:
+        url, schema, mapping = sql_options(url)
         parsed = sa.engine.make_url(url)
-    except Exception:
-        problems.append(Finding(url, None, None, "not a valid database URL (e.g. sqlite:///kam.db or postgresql://user@host/db)"))
+    except Exception as exc:
+        detail = str(exc) if isinstance(exc, ValueError) and "kam_table_" in str(exc) else \
+            "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
+        problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
     if parsed.get_backend_name() == "sqlite":
         # SQLite would silently create a missing file: check first and open read-only.
@@ -271,23 +301,35 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
         problems.append(Finding(shown, None, None, f"cannot open database ({exc.__class__.__name__}: {exc})"))
         return {}
     out: dict[str, _Raw] = {}
+    wanted = {mapping.get(t, t).lower(): t for t in schemas.TABLES}
     try:
         with engine.connect() as conn:
-            names = sa.inspect(conn).get_table_names()
+            names = sa.inspect(conn).get_table_names(schema=schema)
             for name in names:
-                table = _norm_name(name)
-                if table not in schemas.TABLES:
+                table = wanted.get(name.lower()) or (_norm_name(name) if _norm_name(name) in schemas.TABLES
+                                                     and _norm_name(name) not in mapping else None)
+                if table is None:
                     continue
                 seen.add(table)
-                tbl = sa.Table(name, sa.MetaData(), autoload_with=conn)
-                df = pd.read_sql(sa.select(tbl), conn)
+                tbl = sa.Table(name, sa.MetaData(), autoload_with=conn, schema=schema)
+                # a database has no row order: sort by the id (or by the model's columns) so that row
+                # numbers in messages and every result are the same on each run
+                spec = schemas.TABLES[table]
+                by_name = {_norm_name(c.name): c for c in tbl.columns}
+                keys = [spec.key] if spec.key in by_name else [c for c in schemas.column_kinds(table) if c in by_name]
+                df = pd.read_sql(sa.select(tbl).order_by(*[by_name[k] for k in keys]), conn)
                 df.columns = [str(c) for c in df.columns]
                 df.index = pd.RangeIndex(1, len(df) + 1)
-                out[table] = _Raw(table, f"table {name}", df, _detect_decimal(df, ","))
+                label = f"table {schema + '.' if schema else ''}{name}"
+                out[table] = _Raw(table, label, df, _detect_decimal(df, ","))
     except Exception as exc:
-        problems.append(Finding(shown, None, None, f"cannot read database ({exc.__class__.__name__}: {exc})"))
+        problems.append(Finding(shown, None, None, f"cannot read database ({exc.__class__.__name__}: "
+                                f"{str(exc).splitlines()[0]})"))
     finally:
         engine.dispose()
+    missing_mapped = [f"{t} -> {n}" for t, n in mapping.items() if t not in seen]
+    if missing_mapped and not problems:
+        problems.append(Finding(shown, None, None, f"mapped table not found: {', '.join(missing_mapped)}"))
     return out
 
 
@@ -613,6 +655,11 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
 # --------------------------------------------------------------------------- public API
 
 
+def _mask_password(url: str) -> str:
+    """postgresql://user:secret@host/db -> postgresql://user:***@host/db (for messages and reprs)."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
 def _resolve(source: str | Path) -> tuple[str, str]:
     text = str(source)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", text):
@@ -659,6 +706,7 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     """
     as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else pd.Timestamp.today().normalize()
     kind, where = _resolve(source)
+    shown = _mask_password(where) if kind == "sql" else where
     findings: list[Finding] = []
     notes: list[str] = []
     seen: set[str] = set()
@@ -676,11 +724,11 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
         raise KamDataError([Finding(where, None, None, msg)], where)
 
     if not raws and findings:  # the source itself could not be opened
-        raise KamDataError(findings, where)
+        raise KamDataError(findings, shown)
     located = {"folder": "file {t}.csv", "excel": "sheet {t}", "sql": "table {t}"}[kind]
     for name, spec in schemas.TABLES.items():
         if spec.required and name not in seen:
-            findings.append(Finding(where, None, None,
+            findings.append(Finding(shown, None, None,
                                     f"required table {name} is missing (expected {located.format(t=name)})"))
 
     frames: dict[str, pd.DataFrame] = {}
@@ -705,7 +753,7 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
             table = next((r.table for r in raws.values() if r.label == f.location), "")
             return (order.get(table, -1), f.location, f.row if f.row is not None else -1, f.column or "")
 
-        raise KamDataError(sorted(unique.values(), key=sort_key), where)
+        raise KamDataError(sorted(unique.values(), key=sort_key), shown)
 
     if warn:
         for note in notes:
@@ -716,7 +764,7 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
             tables[name] = frames[name].reset_index(drop=True)
         else:
             tables[name] = schemas.empty_frame(name)
-    return KamData(**tables, source=where, as_of=as_of_ts,
+    return KamData(**tables, source=shown, as_of=as_of_ts,
                    available=tuple(n for n in schemas.TABLES if n in frames), warnings=tuple(notes))
 
 
