@@ -287,16 +287,20 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
             "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
-    if parsed.get_backend_name() == "sqlite":
-        # SQLite would silently create a missing file: check first and open read-only.
+    connect_args: dict = {}
+    if parsed.get_backend_name() in ("sqlite", "duckdb"):
+        # embedded databases would silently create a missing file: check first and open read-only
         db = parsed.database or ""
         if db in ("", ":memory:") or not Path(db).is_file():
             problems.append(Finding(parsed.render_as_string(hide_password=True), None, None, f"database file {db!r} not found"))
             return {}
-        parsed = parsed.set(database=f"file:{Path(db).resolve()}?mode=ro", query={"uri": "true"})
+        if parsed.get_backend_name() == "sqlite":
+            parsed = parsed.set(database=f"file:{Path(db).resolve()}?mode=ro", query={"uri": "true"})
+        else:
+            connect_args = {"read_only": True}
     shown = parsed.render_as_string(hide_password=True)
     try:
-        engine = sa.create_engine(parsed)
+        engine = sa.create_engine(parsed, connect_args=connect_args)
     except Exception as exc:
         problems.append(Finding(shown, None, None, f"cannot open database ({exc.__class__.__name__}: {exc})"))
         return {}
@@ -311,13 +315,17 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
                 if table is None:
                     continue
                 seen.add(table)
-                tbl = sa.Table(name, sa.MetaData(), autoload_with=conn, schema=schema)
+                # plain quoted SELECTs instead of reflection: works the same on every dialect
+                prep = conn.dialect.identifier_preparer
+                full = (prep.quote_schema(schema) + "." if schema else "") + prep.quote(name)
+                cols = list(conn.execute(sa.text(f"SELECT * FROM {full} WHERE 1 = 0")).keys())
                 # a database has no row order: sort by the id (or by the model's columns) so that row
                 # numbers in messages and every result are the same on each run
                 spec = schemas.TABLES[table]
-                by_name = {_norm_name(c.name): c for c in tbl.columns}
+                by_name = {_norm_name(c): c for c in cols}
                 keys = [spec.key] if spec.key in by_name else [c for c in schemas.column_kinds(table) if c in by_name]
-                df = pd.read_sql(sa.select(tbl).order_by(*[by_name[k] for k in keys]), conn)
+                order = ", ".join(prep.quote(by_name[k]) for k in keys)
+                df = pd.read_sql(sa.text(f"SELECT * FROM {full}" + (f" ORDER BY {order}" if order else "")), conn)
                 df.columns = [str(c) for c in df.columns]
                 df.index = pd.RangeIndex(1, len(df) + 1)
                 label = f"table {schema + '.' if schema else ''}{name}"

@@ -314,6 +314,15 @@ def test_sqlite_url_matches_csv(sample_data, tmp_path):
     assert loaded.orders["order_id"].is_monotonic_increasing  # sorted by id: stable row numbers
 
 
+def test_duckdb_url_matches_csv(sample_data, tmp_path):
+    url = f"duckdb:///{tmp_path / 'kam.duckdb'}"
+    kamlib.export(sample_data, url)
+    _assert_same(sample_data, kamlib.load(url, as_of=AS_OF), sort=True)
+    missing = tmp_path / "none.duckdb"
+    assert findings_of(f"duckdb:///{missing}") == [f"duckdb:///{missing}: database file '{missing}' not found"]
+    assert not missing.exists()
+
+
 def test_sql_errors_name_the_table(sample_data, tmp_path):
     import sqlalchemy as sa
 
