@@ -231,8 +231,8 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
 def _describe(exc: BaseException) -> str:
     if hasattr(exc, "ename"):
         return f"{exc.ename}: {exc.evalue}"[:500]
-    text = str(exc).strip().splitlines()
-    return f"{exc.__class__.__name__}: {text[-1] if text else ''}"[:500]
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip().strip("-")]
+    return f"{exc.__class__.__name__}: {lines[0] if lines else ''}"[:500]
 
 
 # --------------------------------------------------------------------------- the run
