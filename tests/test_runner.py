@@ -20,21 +20,29 @@ def workbook_run(tmp_path_factory):
     return r, out / "t1"
 
 
-def test_run_produces_index_html_and_manifest(workbook_run):
+def test_run_produces_index_html_and_manifest(workbook_run, sample_data):
     r, run_dir = workbook_run
     assert r.returncode == 0, r.stdout + r.stderr
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks, "no step notebooks found"
-    for nb in notebooks:
-        assert (run_dir / nb).is_file()
-        html = (run_dir / nb.replace(".ipynb", ".html")).read_text(encoding="utf-8")
-        assert "<html" in html
-        assert "kamlib.load(" not in html  # code is hidden in the report
-    index = (run_dir / "index.html").read_text(encoding="utf-8")
-    for nb in notebooks:
-        assert nb.replace(".ipynb", ".html") in index
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["failures"] == []
+    ran = {}
+    for rec in manifest["notebooks"]:
+        ran.setdefault(rec["notebook"], []).append(rec)
+    assert sorted(ran) == notebooks  # every step notebook ran
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    for rec in manifest["notebooks"]:
+        html = (run_dir / rec["html"]).read_text(encoding="utf-8")
+        assert "<html" in html and "kamlib.load(" not in html  # code is hidden in the report
+        assert manifest["run_id"] in html and "data as of 2025-12-31" in html  # footer
+        assert rec["html"] in index
+    from kamlib.selection import select_key_accounts
+
+    key_accounts = list(select_key_accounts(sample_data).definitive.index)
+    per_account = {rec["account_id"] for rec in manifest["notebooks"] if rec["account_id"]}
+    if per_account:
+        assert per_account == set(key_accounts)
     assert manifest["parameters"]["as_of"] == AS_OF
     assert len(manifest["source_sha256"]) == 64
     assert {"pandas", "papermill", "python"} <= set(manifest["versions"])

@@ -1,0 +1,1685 @@
+"""Account profile, step 2 of the KAM cycle: one profile per key account, ready for the customer meeting.
+
+:func:`build_profile` collects everything the data says about one account into a frozen
+:class:`AccountProfile` (plain DataFrames plus a table of findings): basics with the time-zone overlap,
+relationship history, buying center with coverage checks, whitespace with share of wallet and ranked
+cross-/upsell opportunities, competitors, open actions, and a profile linter. The 02 notebook shows it;
+review notebooks and reports reuse the same object.
+
+Sections the data cannot support are not an error: :attr:`AccountProfile.notes` holds one sentence per
+such section, and the notebook prints that sentence instead of a table.
+
+Rules (stated once here, tested in ``tests/test_profile.py``)
+-------------------------------------------------------------
+* Windows: the *last 12 months* are ``(as_of - 12 months, as_of]``; the 12 months before that are the
+  previous window. Revenue is gross revenue (as in the selection step); DB I = gross - discount - cost of goods.
+* Trend: growth g = R_last / R_previous - 1; *growing* when g > +10 %, *declining* when g < -10 %, *stable*
+  otherwise; *too new to judge* without revenue in the previous 12 months.
+* Buying center: a *key contact* is a decider, approver or buyer, or anyone with influence >= 4. The account is
+  *single-threaded* when only one contact is known or one contact carries more than half of the interactions
+  with named contacts in the last 12 months. Key contacts whose last interaction is older than ``cadence_days``
+  (or who were never met) are flagged, as are opponents with influence >= 4 and a missing decider.
+* Whitespace: cells are product line x business unit. *owned*: our revenue in the cell in the last 12 months;
+  *gap*: not owned but eligible (a wallet potential above 0, or the customer bought there before);
+  *not eligible*: neither. Share of wallet = our revenue / potential (per cell; in total over the cells with an
+  estimate). Penetration = owned cells / eligible cells. Gap = potential - revenue (not below 0).
+* Win probability of a cell: (peers owning it + 1) / (peers + 2) - Laplace's rule of succession over the
+  *peers*, i.e. the other accounts of the same industry that bought from us in the last 12 months. Expected
+  value = gap x win probability; opportunities are ranked by it (cross-sell in gap cells, upsell in owned cells).
+* Actions are *overdue* when open or in progress and due strictly before ``as_of``.
+* The last *review* is the last interaction of type ``qbr``; it is stale when older than ``cadence_days``.
+* The linter also reports absent tables and columns, empty account fields, no target for the quarter after
+  ``as_of``, open complaints, wallet estimates below our revenue, and data whose latest order (of any account)
+  lies more than 31 days before ``as_of`` (then the last-12-months figures are incomplete).
+
+Examples
+--------
+>>> import kamlib
+>>> from kamlib import profile
+>>> data = kamlib.load("data/sample", as_of="2025-12-31")
+>>> p = profile.build_profile(data, "Müller Maschinenbau GmbH")
+>>> p.account_id, p.key_figures["trend"]
+('ACC-0044', 'stable')
+>>> sorted(p.notes)
+[]
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from . import i18n, schemas
+from .errors import KamParameterError
+
+#: Our side of the table: time zone and business hours (local, start and end hour).
+OUR_TIMEZONE = "Europe/Berlin"
+BUSINESS_HOURS = (8, 17)
+#: Trend band: growth beyond +/- this share of the previous 12 months counts as growing / declining.
+TREND_BAND = 0.10
+#: A contact carrying more than this share of the interactions makes the account single-threaded.
+SINGLE_THREAD_SHARE = 0.5
+#: Influence (1-5) from which a contact counts as highly influential.
+HIGH_INFLUENCE = 4
+#: Buying roles that always make a contact a key contact.
+KEY_ROLES = ("decider", "approver", "buyer")
+#: Action statuses that still need work.
+OPEN_STATUS = ("open", "in_progress")
+SEVERITIES = ("high", "medium", "low")
+SECTIONS = ("data", "basics", "history", "complaints", "buying_center", "whitespace", "competitors", "actions")
+WINDOW_MONTHS = 12
+_DASH = "\u2013"
+
+# --------------------------------------------------------------------------- labels (en, de)
+
+LABELS: dict[str, tuple[str, str]] = {
+    # basics
+    "account_id": ("Account id", "Kunden-ID"),
+    "name": ("Name", "Name"),
+    "industry": ("Industry", "Branche"),
+    "country": ("Country", "Land"),
+    "city": ("City", "Ort"),
+    "timezone": ("Time zone", "Zeitzone"),
+    "time_difference_h": ("Time difference to us (hours)", "Zeitverschiebung zu uns (Stunden)"),
+    "business_hours_overlap_h": ("Overlap of business hours (hours)", "Überschneidung der Geschäftszeiten (Stunden)"),
+    "overlap_window": ("Overlap window (our time)", "Gemeinsames Zeitfenster (unsere Zeit)"),
+    "employees": ("Employees", "Mitarbeitende"),
+    "customer_revenue_eur": ("Customer's own revenue (EUR)", "Eigener Umsatz des Kunden (EUR)"),
+    "kam": ("Key account manager", "Key Account Manager"),
+    "since": ("Customer since", "Kunde seit"),
+    "customer_years": ("Years as customer", "Jahre als Kunde"),
+    "relationship_stage": ("Relationship stage", "Beziehungsstufe"),
+    "reference_value": ("Reference value (1-5)", "Referenzwert (1-5)"),
+    "account_status": ("Status", "Status"),
+    # key figures
+    "revenue_12m_eur": ("Revenue, last 12 months (EUR)", "Umsatz, letzte 12 Monate (EUR)"),
+    "revenue_prev_12m_eur": ("Revenue, 12 months before (EUR)", "Umsatz, 12 Monate davor (EUR)"),
+    "growth": ("Growth", "Wachstum"),
+    "trend": ("Trend", "Trend"),
+    "db1_12m_eur": ("DB I, last 12 months (EUR)", "DB I, letzte 12 Monate (EUR)"),
+    "db1_margin_12m": ("DB I margin, last 12 months", "DB-I-Marge, letzte 12 Monate"),
+    "orders_12m": ("Orders, last 12 months", "Aufträge, letzte 12 Monate"),
+    "orders_total": ("Orders in all", "Aufträge insgesamt"),
+    "first_order": ("First order", "Erster Auftrag"),
+    "last_order": ("Last order", "Letzter Auftrag"),
+    "days_since_last_order": ("Days since the last order", "Tage seit dem letzten Auftrag"),
+    "mean_days_between_orders": ("Mean days between order dates", "Mittlerer Abstand der Auftragstage (Tage)"),
+    "product_lines_12m": ("Product lines bought, last 12 months", "Gekaufte Produktlinien, letzte 12 Monate"),
+    "complaints_12m": ("Complaints, last 12 months", "Reklamationen, letzte 12 Monate"),
+    "open_complaints": ("Open complaints", "Offene Reklamationen"),
+    "contacts": ("Contacts", "Ansprechpartner"),
+    "interactions_12m": ("Interactions, last 12 months", "Kontakte, letzte 12 Monate"),
+    "last_interaction": ("Last interaction", "Letzter Kontakt"),
+    "last_review": ("Last business review (QBR)", "Letztes Jahres-/Quartalsgespräch (QBR)"),
+    "share_of_wallet": ("Share of wallet", "Share of Wallet"),
+    "penetration": ("Penetration (owned / eligible cells)", "Durchdringung (belegte / relevante Felder)"),
+    "whitespace_eur": ("Whitespace (EUR)", "Whitespace (EUR)"),
+    "open_actions": ("Open actions", "Offene Maßnahmen"),
+    "overdue_actions": ("Overdue actions", "Überfällige Maßnahmen"),
+    # history
+    "quarter": ("Quarter", "Quartal"),
+    "gross_revenue_eur": ("Revenue (EUR)", "Umsatz (EUR)"),
+    "discount_eur": ("Discounts (EUR)", "Rabatte (EUR)"),
+    "net_revenue_eur": ("Net revenue (EUR)", "Nettoumsatz (EUR)"),
+    "cogs_eur": ("Cost of goods (EUR)", "Wareneinsatz (EUR)"),
+    "db1_eur": ("DB I (EUR)", "DB I (EUR)"),
+    "db1_margin": ("DB I margin", "DB-I-Marge"),
+    "orders": ("Orders", "Aufträge"),
+    "revenue_target_eur": ("Revenue target (EUR)", "Umsatzziel (EUR)"),
+    "margin_target_eur": ("Margin target (EUR)", "DB-Ziel (EUR)"),
+    "complete": ("Complete quarter", "Volles Quartal"),
+    "product_line": ("Product line", "Produktlinie"),
+    "product_id": ("Product", "Produkt"),
+    "product_name": ("Product name", "Produktname"),
+    "first_purchase": ("First purchase", "Erstkauf"),
+    "last_purchase": ("Last purchase", "Letzter Kauf"),
+    "products": ("Products", "Produkte"),
+    "revenue_total_eur": ("Revenue in all (EUR)", "Umsatz insgesamt (EUR)"),
+    "line_status": ("Status", "Status"),
+    "complaint_id": ("Complaint", "Reklamation"),
+    "opened": ("Opened", "Eröffnet"),
+    "closed": ("Closed", "Erledigt"),
+    "severity": ("Severity", "Schwere"),
+    "category": ("Category", "Kategorie"),
+    "days_open": ("Days open", "Tage offen"),
+    "open": ("Open", "Offen"),
+    "total": ("Total", "Summe"),
+    "low": ("low", "niedrig"),
+    "medium": ("medium", "mittel"),
+    "high": ("high", "hoch"),
+    "critical": ("critical", "kritisch"),
+    # buying center
+    "contact_id": ("Contact", "Kontakt-ID"),
+    "title": ("Title", "Funktion"),
+    "business_unit": ("Business unit", "Bereich"),
+    "buying_role": ("Buying role", "Rolle im Buying Center"),
+    "influence": ("Influence (1-5)", "Einfluss (1-5)"),
+    "attitude": ("Attitude", "Haltung"),
+    "interactions_total": ("Interactions in all", "Kontakte insgesamt"),
+    "days_since_last": ("Days since", "Tage seither"),
+    "met_in_cadence": ("Met within cadence", "Im Rhythmus getroffen"),
+    "key_contact": ("Key contact", "Schlüsselkontakt"),
+    "names": ("Names", "Namen"),
+    "max_influence": ("Highest influence", "Höchster Einfluss"),
+    # whitespace
+    "status": ("Status", "Status"),
+    "potential_eur": ("Potential (EUR)", "Potenzial (EUR)"),
+    "gap_eur": ("Gap (EUR)", "Lücke (EUR)"),
+    "peers": ("Peers", "Vergleichskunden"),
+    "peer_owners": ("Peers owning the cell", "Vergleichskunden mit Feld"),
+    "win_probability": ("Win probability", "Gewinnwahrscheinlichkeit"),
+    "expected_value_eur": ("Expected value (EUR)", "Erwartungswert (EUR)"),
+    "opportunity": ("Opportunity", "Chance"),
+    "rank": ("Rank", "Rang"),
+    # competitors
+    "competitor": ("Competitor", "Wettbewerber"),
+    "share": ("Share", "Anteil"),
+    "our_share": ("Our share (share of wallet)", "Unser Anteil (Share of Wallet)"),
+    "leader": ("Largest competitor", "Größter Wettbewerber"),
+    "leader_share": ("Its share", "Dessen Anteil"),
+    "competitors": ("Competitors", "Wettbewerber"),
+    "our_rank": ("Our rank", "Unser Rang"),
+    "position": ("Our position", "Unsere Position"),
+    "others_share": ("Others / unknown", "Andere / unbekannt"),
+    # actions
+    "action_id": ("Action", "Maßnahme"),
+    "goal": ("Goal / pain point", "Ziel / Pain Point"),
+    "action": ("What", "Was"),
+    "owner": ("Owner", "Verantwortlich"),
+    "due": ("Due", "Fällig"),
+    "overdue": ("Overdue", "Überfällig"),
+    "days_overdue": ("Days overdue", "Tage überfällig"),
+    "is_open": ("Open", "Offen"),
+    # findings
+    "section": ("Section", "Abschnitt"),
+    "check": ("Check", "Prüfung"),
+    "message": ("Finding", "Befund"),
+    "field": ("Field", "Feld"),
+    "period": ("Period", "Periode"),
+    "value": ("Value", "Wert"),
+    # figures
+    "fig_revenue_title": ("Revenue and DB I per quarter", "Umsatz und DB I je Quartal"),
+    "fig_target": ("Revenue target", "Umsatzziel"),
+    "fig_timeline_title": ("Product lines over time (dot = revenue in the quarter, ring = first purchase)",
+                           "Produktlinien im Zeitverlauf (Punkt = Umsatz im Quartal, Ring = Erstkauf)"),
+    "fig_map_title": ("Relationship map (size = influence, colour = attitude, line = interactions in 12 months)",
+                      "Beziehungslandkarte (Größe = Einfluss, Farbe = Haltung, Linie = Kontakte in 12 Monaten)"),
+    "fig_map_us": ("us", "wir"),
+    "fig_map_not_met": ("dashed: not met within the cadence", "gestrichelt: nicht im Rhythmus getroffen"),
+    "fig_map_key": ("black ring: key contact", "schwarzer Ring: Schlüsselkontakt"),
+    "fig_heat_title": ("Whitespace: share of wallet per cell", "Whitespace: Share of Wallet je Feld"),
+    "fig_gap": ("gap", "Lücke"),
+}
+
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "owned": ("owned", "belegt"),
+    "gap": ("gap", "Lücke"),
+    "not_eligible": ("not eligible", "nicht relevant"),
+    "cross_sell": ("cross-sell", "Cross-Selling"),
+    "upsell": ("upsell", "Upselling"),
+    "growing": ("growing", "wachsend"),
+    "stable": ("stable", "stabil"),
+    "declining": ("declining", "rückläufig"),
+    "too_new": ("too new to judge", "zu neu für ein Urteil"),
+    "no_revenue": ("no revenue", "kein Umsatz"),
+    "active": ("active", "aktiv"),
+    "lapsed": ("lapsed", "ruhend"),
+    "prospect": ("prospect", "Interessent"),
+    "lost": ("lost", "verloren"),
+    "low": ("low", "niedrig"),
+    "medium": ("medium", "mittel"),
+    "high": ("high", "hoch"),
+    "critical": ("critical", "kritisch"),
+    "user": ("user", "Anwender"),
+    "influencer": ("influencer", "Beeinflusser"),
+    "buyer": ("buyer", "Einkäufer"),
+    "decider": ("decider", "Entscheider"),
+    "gatekeeper": ("gatekeeper", "Gatekeeper"),
+    "initiator": ("initiator", "Initiator"),
+    "approver": ("approver", "Genehmiger"),
+    "champion": ("champion", "Fürsprecher"),
+    "supporter": ("supporter", "Unterstützer"),
+    "neutral": ("neutral", "neutral"),
+    "opponent": ("opponent", "Gegner"),
+    "open": ("open", "offen"),
+    "in_progress": ("in progress", "in Arbeit"),
+    "done": ("done", "erledigt"),
+    "cancelled": ("cancelled", "abgebrochen"),
+    "data": ("data", "Daten"),
+    "basics": ("basics", "Stammdaten"),
+    "history": ("history", "Historie"),
+    "complaints": ("complaints", "Reklamationen"),
+    "buying_center": ("buying center", "Buying Center"),
+    "whitespace": ("whitespace", "Whitespace"),
+    "competitors": ("competitors", "Wettbewerb"),
+    "actions": ("actions", "Maßnahmen"),
+    "first": ("lead supplier", "Hauptlieferant"),
+    "second": ("2nd supplier", "2. Lieferant"),
+    "third": ("3rd supplier", "3. Lieferant"),
+    "behind": ("behind the top 3", "hinter den Top 3"),
+    "unknown": ("unknown (no wallet estimate)", "unbekannt (keine Potenzialschätzung)"),
+    "none": ("not a supplier yet", "noch kein Lieferant"),
+    "exploratory": ("exploratory", "Anbahnung"),
+    "basic": ("basic", "Basis"),
+    "cooperative": ("cooperative", "kooperativ"),
+    "interdependent": ("interdependent", "wechselseitig abhängig"),
+    "integrated": ("integrated", "integriert"),
+}
+#: Columns (and basics/key-figure fields) whose values are codes translated by :data:`VALUE_LABELS`.
+_CODED = {"status", "opportunity", "trend", "line_status", "severity", "buying_role", "attitude", "section",
+          "position", "relationship_stage", "account_status"}
+_PERCENT = {"share", "share_of_wallet", "win_probability", "db1_margin", "db1_margin_12m", "growth", "penetration",
+            "our_share", "leader_share", "others_share"}
+_ONE_DECIMAL = {"time_difference_h", "business_hours_overlap_h", "customer_years", "mean_days_between_orders"}
+
+# Messages (en, de) of the linter and of the one-sentence notes; {placeholders} are filled in.
+_TEXT: dict[str, tuple[str, str]] = {
+    "missing_table": ("The source has no {table} table, so {loss}.", "Die Quelle hat keine Tabelle {table}, daher {loss_de}."),
+    "missing_column": ("The {table} table lacks the columns {columns}.", "Der Tabelle {table} fehlen die Spalten {columns}."),
+    "missing_field": ("The account has no {field}.", "Beim Kunden fehlt: {field}."),
+    "missing_product": ("{n} of the account's orders in the last 12 months have no product or business unit.",
+                        "{n} Aufträge der letzten 12 Monate haben kein Produkt oder keinen Bereich."),
+    "contact_fields": ("{n} contacts have no influence or attitude: {names}.",
+                       "{n} Ansprechpartner ohne Einfluss oder Haltung: {names}."),
+    "no_kam": ("No key account manager is assigned.", "Kein Key Account Manager zugeordnet."),
+    "no_revenue_12m": ("No revenue in the last 12 months.", "Kein Umsatz in den letzten 12 Monaten."),
+    "data_ends_early": ("The latest order of any account is from {date}, {days} days before the profile date: figures "
+                        "for the last 12 months may be incomplete.",
+                        "Der jüngste Auftrag aller Kunden ist vom {date}, {days} Tage vor dem Profildatum: die Zahlen "
+                        "der letzten 12 Monate sind womöglich unvollständig."),
+    "open_complaint": ("{n} complaints are still open, the oldest since {date}.",
+                       "{n} Reklamationen sind noch offen, die älteste seit {date}."),
+    "no_contacts": ("No contacts are recorded: the buying center is unknown.",
+                    "Keine Ansprechpartner erfasst: das Buying Center ist unbekannt."),
+    "no_decider": ("No decider is known among the {n} contacts.", "Unter den {n} Ansprechpartnern ist kein Entscheider bekannt."),
+    "single_threaded": ("Single-threaded: {name} carries {share} of the {n} interactions with named contacts in the "
+                        "last 12 months.",
+                        "Single-threaded: {name} trägt {share} der {n} Kontakte mit benannten Ansprechpartnern in den "
+                        "letzten 12 Monaten."),
+    "single_contact": ("Single-threaded: {name} is the only known contact.",
+                       "Single-threaded: {name} ist der einzige bekannte Ansprechpartner."),
+    "no_interactions": ("No interactions with named contacts in the last 12 months.",
+                        "Keine Kontakte mit benannten Ansprechpartnern in den letzten 12 Monaten."),
+    "key_contact_not_met": ("Key contact {name} ({role}, influence {influence}) was last met {when}; the cadence is "
+                            "{cadence} days.",
+                            "Schlüsselkontakt {name} ({role}, Einfluss {influence}) zuletzt getroffen: {when}; der "
+                            "Rhythmus ist {cadence} Tage."),
+    "never": ("never", "nie"),
+    "days_ago": ("on {date}, {days} days ago", "am {date}, vor {days} Tagen"),
+    "opponent_high_influence": ("{name} ({role}) is an opponent with influence {influence}.",
+                                "{name} ({role}) ist Gegner mit Einfluss {influence}."),
+    "no_wallet": ("No wallet estimate for this account: share of wallet and whitespace are unknown.",
+                  "Keine Potenzialschätzung für diesen Kunden: Share of Wallet und Whitespace sind unbekannt."),
+    "wallet_below_revenue": ("In {n} cells our revenue exceeds the wallet estimate ({cells}): update the estimate.",
+                             "In {n} Feldern übersteigt unser Umsatz das geschätzte Potenzial ({cells}): Schätzung "
+                             "aktualisieren."),
+    "no_competitors": ("No competitor shares are recorded for this account.",
+                       "Für diesen Kunden sind keine Wettbewerberanteile erfasst."),
+    "no_targets": ("No revenue target for the coming period {period}.", "Kein Umsatzziel für die kommende Periode {period}."),
+    "no_actions": ("No goals or actions are recorded for this account.", "Für diesen Kunden sind keine Ziele oder Maßnahmen erfasst."),
+    "overdue_action": ("Action {action_id} ({action}) was due on {due}, {days} days ago; owner {owner}.",
+                       "Maßnahme {action_id} ({action}) war am {due} fällig, vor {days} Tagen; verantwortlich {owner}."),
+    "stale_review": ("The last business review was {when}; the cadence is {cadence} days.",
+                     "Das letzte Jahres-/Quartalsgespräch war {when}; der Rhythmus ist {cadence} Tage."),
+    "no_review": ("No business review (QBR) is recorded; the cadence is {cadence} days.",
+                  "Kein Jahres-/Quartalsgespräch (QBR) erfasst; der Rhythmus ist {cadence} Tage."),
+    # one-sentence notes for sections the data cannot support
+    "note_history": ("No orders are recorded for this account up to {as_of}, so there is no relationship history.",
+                     "Bis {as_of} sind für diesen Kunden keine Aufträge erfasst, daher gibt es keine Historie."),
+    "note_product_lines": ("Without a products table the orders cannot be grouped into product lines.",
+                           "Ohne Produkttabelle lassen sich die Aufträge nicht Produktlinien zuordnen."),
+    "note_complaints_table": ("The source has no complaints table, so complaints cannot be shown.",
+                              "Die Quelle hat keine Reklamationstabelle, daher können keine Reklamationen gezeigt werden."),
+    "note_complaints": ("No complaints are recorded for this account.", "Für diesen Kunden sind keine Reklamationen erfasst."),
+    "note_buying_center": ("No contacts are recorded for this account, so the buying center and the relationship map "
+                           "cannot be shown.",
+                           "Für diesen Kunden sind keine Ansprechpartner erfasst, daher fehlen Buying Center und "
+                           "Beziehungslandkarte."),
+    "note_whitespace": ("No wallet estimate exists for this account, so share of wallet, whitespace and opportunities "
+                        "cannot be computed.",
+                        "Für diesen Kunden gibt es keine Potenzialschätzung, daher lassen sich Share of Wallet, "
+                        "Whitespace und Chancen nicht berechnen."),
+    "note_opportunities": ("No eligible cell has potential left, so there is no cross- or upsell opportunity.",
+                           "Kein relevantes Feld hat noch Potenzial, daher gibt es keine Cross- oder Upselling-Chance."),
+    "note_competitors": ("No competitor shares are recorded for this account.",
+                         "Für diesen Kunden sind keine Wettbewerberanteile erfasst."),
+    "note_actions": ("No goals or actions are recorded for this account.",
+                     "Für diesen Kunden sind keine Ziele oder Maßnahmen erfasst."),
+    "note_no_open_actions": ("All recorded actions are done or cancelled.",
+                             "Alle erfassten Maßnahmen sind erledigt oder abgebrochen."),
+    # sentences the notebook prints
+    "open_complaints_count": ("Open complaints: {n}", "Offene Reklamationen: {n}"),
+    "wallet_summary": ("Share of wallet: {sow}; penetration: {pen}; whitespace: {ws} EUR",
+                       "Share of Wallet: {sow}; Durchdringung: {pen}; Whitespace: {ws} EUR"),
+    "runner_up": ("We are 2nd or 3rd supplier in: {lines}.", "Wir sind 2. oder 3. Lieferant bei: {lines}."),
+    "runner_up_none": ("We are 2nd or 3rd supplier in no product line.",
+                       "Wir sind in keiner Produktlinie 2. oder 3. Lieferant."),
+    "no_coverage_findings": ("No coverage findings: a decider is known, several people carry the relationship and "
+                             "key contacts are current.",
+                             "Keine Befunde zur Abdeckung: ein Entscheider ist bekannt, mehrere Personen tragen die "
+                             "Beziehung und die Schlüsselkontakte sind aktuell."),
+    "linter_clean": ("The linter found nothing: the profile is complete and current.",
+                     "Der Profil-Check hat nichts gefunden: das Profil ist vollständig und aktuell."),
+}
+
+_TABLE_LOSS: dict[str, tuple[str, str]] = {
+    "products": ("purchases cannot be grouped into product lines", "lassen sich Käufe nicht Produktlinien zuordnen"),
+    "contacts": ("the buying center is unknown", "ist das Buying Center unbekannt"),
+    "interactions": ("last contacts and reviews are unknown", "sind letzte Kontakte und Gespräche unbekannt"),
+    "complaints": ("complaints are unknown", "sind Reklamationen unbekannt"),
+    "wallet": ("share of wallet and whitespace are unknown", "sind Share of Wallet und Whitespace unbekannt"),
+    "competitors": ("competitor shares are unknown", "sind Wettbewerberanteile unbekannt"),
+    "targets": ("targets cannot be checked", "lassen sich Ziele nicht prüfen"),
+    "actions": ("goals and actions are unknown", "sind Ziele und Maßnahmen unbekannt"),
+    "kams": ("the key account manager's name is unknown", "ist der Name des Key Account Managers unbekannt"),
+}
+
+#: Days between the latest order of any account and ``as_of`` after which the data counts as ending early.
+STALE_DATA_DAYS = 31
+#: Account fields the profile needs, with the severity of a gap.
+_ACCOUNT_FIELDS = {"industry": "medium", "country": "low", "city": "low", "timezone": "medium", "employees": "low",
+                   "customer_revenue_eur": "low", "since": "low", "relationship_stage": "medium",
+                   "reference_value": "low"}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """Label of a column, field or figure text in ``lang``; unknown keys come back unchanged.
+
+    Examples
+    --------
+    >>> label("share_of_wallet", "de"), label("gap_eur", "de")
+    ('Share of Wallet', 'Lücke (EUR)')
+    """
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if i18n.check_lang(lang) == "de" else pair[0]
+
+
+def value_label(value: object, lang: str = "en") -> object:
+    """Translate a code such as ``"gap"`` or ``"decider"``; other values come back unchanged."""
+    pair = VALUE_LABELS.get(value) if isinstance(value, str) else None
+    if pair is None:
+        return value
+    return pair[1] if i18n.check_lang(lang) == "de" else pair[0]
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """A generated sentence (finding, note or notebook line) in ``lang`` with ``values`` filled in.
+
+    Examples
+    --------
+    >>> text("open_complaints_count", "de", n=2)
+    'Offene Reklamationen: 2'
+    """
+    en, de = _TEXT[key]
+    return (de if i18n.check_lang(lang) == "de" else en).format(**values)
+
+
+_text = text
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class AccountProfile:
+    """Everything the data says about one account, as of one date. Built by :func:`build_profile`.
+
+    Attributes
+    ----------
+    account_id, name, as_of, cadence_days, lang, anonymised
+        What the profile is of and how it was built.
+    basics : pd.Series
+        Master data plus time difference and overlap of business hours with ours.
+    key_figures : pd.Series
+        Revenue, DB I, trend, order frequency, last order, complaints, contacts, share of wallet, penetration,
+        open and overdue actions (values are numbers, dates or codes).
+    quarterly : pd.DataFrame
+        One row per quarter from the first order to ``as_of``: revenue, discounts, net, cost of goods, DB I,
+        margin, orders and the revenue/margin targets where set.
+    product_lines, products : pd.DataFrame
+        What was bought, with first and last purchase; ``product_line_quarters`` has revenue per line and quarter.
+    complaints, complaints_by_quarter : pd.DataFrame
+        The account's complaints (days open, still open) and counts per quarter and severity.
+    contacts, roles : pd.DataFrame
+        Contacts with role, influence, attitude, interactions and last interaction; contacts per buying role.
+    whitespace, opportunities : pd.DataFrame
+        One row per product line x business unit cell; the cross-/upsell opportunities ranked by expected value.
+    competitors, competitive_position : pd.DataFrame
+        Competitor shares per product line; our share and rank per line.
+    targets, actions : pd.DataFrame
+        The account's targets, and its actions with ``is_open``, ``overdue`` and ``days_overdue``.
+    findings : pd.DataFrame
+        The profile linter: severity, section, check, message (most severe first).
+    notes : dict
+        Section -> one sentence, for each section the data cannot support.
+    """
+
+    account_id: str
+    name: str
+    as_of: pd.Timestamp
+    cadence_days: int
+    lang: str
+    anonymised: bool
+    basics: pd.Series
+    key_figures: pd.Series
+    quarterly: pd.DataFrame
+    product_lines: pd.DataFrame
+    products: pd.DataFrame
+    product_line_quarters: pd.DataFrame
+    complaints: pd.DataFrame
+    complaints_by_quarter: pd.DataFrame
+    contacts: pd.DataFrame
+    roles: pd.DataFrame
+    whitespace: pd.DataFrame
+    opportunities: pd.DataFrame
+    competitors: pd.DataFrame
+    competitive_position: pd.DataFrame
+    targets: pd.DataFrame
+    actions: pd.DataFrame
+    findings: pd.DataFrame
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """The buying-center findings (no decider, single-threaded, key contacts not met, opponents)."""
+        return self.findings[self.findings["section"] == "buying_center"].reset_index(drop=True)
+
+    @property
+    def open_actions(self) -> pd.DataFrame:
+        """Actions still open or in progress, the overdue ones first."""
+        return self.actions[self.actions["is_open"]].reset_index(drop=True)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every DataFrame of the profile by name (for export and for checks)."""
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, pd.DataFrame)}
+
+    def __repr__(self) -> str:
+        n = self.findings["severity"].value_counts()
+        return (f"AccountProfile({self.account_id}, {self.name!r}, as_of={self.as_of.date()}, findings: "
+                f"{int(n.get('high', 0))} high, {int(n.get('medium', 0))} medium, {int(n.get('low', 0))} low)")
+
+
+# --------------------------------------------------------------------------- account lookup
+
+
+def _fold(text: str) -> str:
+    """Lower case, umlauts spelled out, accents and extra spaces removed (for fuzzy matching)."""
+    t = str(text).casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    t = unicodedata.normalize("NFKD", t)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def resolve_account(data, account_id: str, *, max_matches: int = 5) -> str:
+    """The account id that ``account_id`` means: an id (case-insensitive) or a unique customer name.
+
+    Raises
+    ------
+    KamParameterError
+        Naming the parameter ``account_id``, with up to ``max_matches`` close matches by id and name
+        ("ACC-0044 (Müller Maschinenbau GmbH)"), or the ids when a name belongs to several accounts.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data = kamlib.load("data/sample", as_of="2025-12-31")
+    >>> resolve_account(data, "acc-0044"), resolve_account(data, "Müller Maschinenbau GmbH")
+    ('ACC-0044', 'ACC-0044')
+    """
+    acc = data.accounts
+    if not isinstance(account_id, str) or not account_id.strip():
+        raise KamParameterError("account_id", f"give an account id (such as {acc['account_id'].iloc[0]}) or a "
+                                "unique customer name, not " + repr(account_id))
+    key = account_id.strip()
+    ids = acc["account_id"].astype(str)
+    if (ids == key).any():
+        return key
+    hit = ids[ids.str.casefold() == key.casefold()]
+    if len(hit) == 1:
+        return str(hit.iloc[0])
+    names = acc["name"].astype(str)
+    squash = names.str.strip().str.replace(r"\s+", " ", regex=True).str.casefold()
+    hit = acc[squash == re.sub(r"\s+", " ", key).casefold()]
+    if len(hit) == 1:
+        return str(hit["account_id"].iloc[0])
+    if len(hit) > 1:
+        shown = ", ".join(f"{i} ({n})" for i, n in zip(hit["account_id"], hit["name"]))
+        raise KamParameterError("account_id", f"the name {key!r} belongs to {len(hit)} accounts ({shown}); "
+                                "give the account id")
+    fk = _fold(key)
+    scores = []
+    for i, n in zip(ids, names):
+        fi, fn = _fold(i), _fold(n)
+        s = max(difflib.SequenceMatcher(None, fk, fi).ratio(), difflib.SequenceMatcher(None, fk, fn).ratio())
+        if len(fk) >= 3 and (fk in fn or fk in fi):
+            s = max(s, 0.9 + min(len(fk) / max(len(fn), 1), 1.0) * 0.09)
+        scores.append((s, i, n))
+    scores.sort(key=lambda t: (-t[0], t[1]))
+    close = [f"{i} ({n})" for s, i, n in scores[:max_matches] if s >= 0.6]
+    if close:
+        raise KamParameterError("account_id", f"no account with id or name {key!r}; close matches: "
+                                + "; ".join(close))
+    raise KamParameterError("account_id", f"no account with id or name {key!r} and nothing close; the "
+                            f"{len(ids)} ids run from {ids.min()} to {ids.max()}")
+
+
+def pseudonym(contact_id: str, *, lang: str = "en", salt: str = "", length: int = 4) -> str:
+    """A stable pseudonym for a contact: the same contact id always gives the same text.
+
+    Derived from a SHA-256 hash of ``salt + contact_id``: deterministic across runs and machines, and not
+    readable back to the name without the data. Give a ``salt`` to make pseudonyms differ between handouts.
+
+    Examples
+    --------
+    >>> pseudonym("CON-00074", lang="de") == pseudonym("CON-00074", lang="de")
+    True
+    >>> pseudonym("CON-00074", lang="de")[:8], len(pseudonym("CON-00074"))
+    ('Kontakt ', 12)
+    """
+    digest = hashlib.sha256((salt + str(contact_id)).encode("utf-8")).hexdigest()[:length].upper()
+    return f"{'Kontakt' if i18n.check_lang(lang) == 'de' else 'Contact'} {digest}"
+
+
+def _pseudonyms(contact_ids: pd.Series, *, lang: str, salt: str) -> dict[str, str]:
+    ids = sorted(set(contact_ids.astype(str)))
+    for length in (4, 6, 8, 12, 64):
+        names = {c: pseudonym(c, lang=lang, salt=salt, length=length) for c in ids}
+        if len(set(names.values())) == len(names):
+            return names
+    raise AssertionError("SHA-256 collision")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- small rules
+
+
+def business_hours_overlap(timezone: str, *, on: str | pd.Timestamp, our_timezone: str = OUR_TIMEZONE,
+                           hours: tuple[float, float] = BUSINESS_HOURS) -> dict[str, object]:
+    """Time difference and overlap of business hours between a customer's time zone and ours, on one day.
+
+    Both sides are assumed to work ``hours`` (local start and end hour); the customer's previous, same and next
+    calendar day are compared with our day, so that zones far east or west are handled. Daylight saving time
+    follows the date ``on``.
+
+    Returns
+    -------
+    dict
+        ``time_difference_h`` (their clock minus ours), ``overlap_h`` and ``window`` (our local time, e.g.
+        ``"08:00-10:00"``, empty without overlap). NaN values and an empty window for an unknown time zone.
+
+    Examples
+    --------
+    >>> business_hours_overlap("Asia/Shanghai", on="2025-12-31")
+    {'time_difference_h': 7.0, 'overlap_h': 2.0, 'window': '08:00-10:00'}
+    >>> business_hours_overlap("America/Chicago", on="2025-07-01")["window"]
+    '15:00-17:00'
+    """
+    try:
+        ours, theirs = ZoneInfo(our_timezone), ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return {"time_difference_h": float("nan"), "overlap_h": float("nan"), "window": ""}
+    day = pd.Timestamp(on).date()
+
+    def at(d, hour: float, tz) -> datetime:
+        return datetime.combine(d, time(0), tz) + timedelta(hours=float(hour))
+
+    o_start, o_end = at(day, hours[0], ours), at(day, hours[1], ours)
+    total, best = 0.0, None
+    for shift in (-1, 0, 1):
+        d = day + timedelta(days=shift)
+        s, e = max(o_start, at(d, hours[0], theirs)), min(o_end, at(d, hours[1], theirs))
+        if e > s:
+            total += (e - s).total_seconds() / 3600
+            if best is None or (e - s) > (best[1] - best[0]):
+                best = (s, e)
+    noon_ours, noon_theirs = at(day, 12, ours), at(day, 12, theirs)
+    diff = (noon_theirs.utcoffset() - noon_ours.utcoffset()).total_seconds() / 3600
+    window = f"{best[0].astimezone(ours):%H:%M}-{best[1].astimezone(ours):%H:%M}" if best else ""
+    return {"time_difference_h": float(diff), "overlap_h": round(total, 4), "window": window}
+
+
+def revenue_trend(current: float, previous: float, *, band: float = TREND_BAND) -> str:
+    """Trend code from revenue in the last 12 months and in the 12 months before.
+
+    ``growing`` when growth > +band, ``declining`` when growth < -band, ``stable`` in between (the band's
+    edges count as stable); ``too_new`` without previous revenue, ``no_revenue`` without any.
+
+    Examples
+    --------
+    >>> revenue_trend(111, 100), revenue_trend(110, 100), revenue_trend(89, 100), revenue_trend(5, 0)
+    ('growing', 'stable', 'declining', 'too_new')
+    """
+    if previous <= 0:
+        return "too_new" if current > 0 else "no_revenue"
+    g = round((current - previous) / previous, 9)
+    if g > band:
+        return "growing"
+    if g < -band:
+        return "declining"
+    return "stable"
+
+
+def win_probability(owners: int | np.ndarray, peers: int | np.ndarray) -> float | np.ndarray:
+    """Laplace's rule of succession: (owners + 1) / (peers + 2).
+
+    A cell no peer owns still gets a small chance, a cell all peers own never reaches certainty, and with no
+    peers at all the estimate is an honest 50 %.
+
+    Examples
+    --------
+    >>> win_probability(3, 8), win_probability(0, 0)
+    (0.4, 0.5)
+    """
+    result = (np.asarray(owners, dtype=float) + 1.0) / (np.asarray(peers, dtype=float) + 2.0)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def overdue(actions: pd.DataFrame, *, as_of: str | pd.Timestamp) -> pd.Series:
+    """True for actions that are open or in progress and were due strictly before ``as_of``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"status": ["open", "open", "done", "in_progress"],
+    ...                   "due": pd.to_datetime(["2025-12-30", "2025-12-31", "2025-01-01", "2025-06-30"])})
+    >>> overdue(a, as_of="2025-12-31").tolist()
+    [True, False, False, True]
+    """
+    ts = pd.Timestamp(as_of)
+    due = actions["due"] if "due" in actions else pd.Series(pd.NaT, index=actions.index)
+    return (actions["status"].isin(OPEN_STATUS) & due.notna() & (due < ts)).astype(bool)
+
+
+def single_threaded(interactions_per_contact: pd.Series, *, contacts: int,
+                    share: float = SINGLE_THREAD_SHARE) -> tuple[bool, str | None, float]:
+    """Whether one contact carries the relationship.
+
+    ``interactions_per_contact`` counts interactions per contact (last 12 months); ``contacts`` is the number of
+    known contacts. Single-threaded when only one contact is known, or the top contact's share of the interactions
+    is above ``share``. Returns (flag, top contact, top share); share is NaN without interactions.
+
+    Examples
+    --------
+    >>> single_threaded(pd.Series({"a": 3, "b": 1}), contacts=3)
+    (True, 'a', 0.75)
+    >>> single_threaded(pd.Series({"a": 2, "b": 2}), contacts=3)[0]
+    False
+    """
+    counts = interactions_per_contact[interactions_per_contact > 0]
+    if contacts == 1:
+        top = str(counts.index[0]) if len(counts) else None
+        return True, top, 1.0 if len(counts) else float("nan")
+    if counts.sum() <= 0:
+        return False, None, float("nan")
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    top_share = float(counts.iloc[0] / counts.sum())
+    return top_share > share + 1e-12, str(counts.index[0]), top_share
+
+
+def coming_period(as_of: str | pd.Timestamp) -> pd.Period:
+    """The quarter after the one ``as_of`` lies in (the period a target must exist for).
+
+    Examples
+    --------
+    >>> str(coming_period("2025-12-31")), str(coming_period("2025-11-15"))
+    ('2026Q1', '2026Q1')
+    """
+    return pd.Timestamp(as_of).to_period("Q") + 1
+
+
+def _period_covers(period: str, quarter: pd.Period) -> bool:
+    p = str(period)
+    if re.fullmatch(r"\d{4}", p):
+        return int(p) == quarter.year
+    if re.fullmatch(r"\d{4}Q[1-4]", p):
+        return pd.Period(p, freq="Q") == quarter
+    if re.fullmatch(r"\d{4}-\d{2}", p):
+        return pd.Period(p, freq="M").asfreq("Q") == quarter
+    return False
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@functools.lru_cache(maxsize=None)
+def _kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
+    return schemas.column_kinds(table)
+
+
+_DTYPES = {"date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
+
+
+def _complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with every column of the data model (absent optional columns added empty)."""
+    missing = [c for c in _kinds(table) if c not in df.columns]
+    if not missing:
+        return df
+    out = df.copy()
+    for c in missing:
+        out[c] = pd.Series(np.nan, index=out.index).astype(_DTYPES[_kinds(table)[c][0]])
+    return out
+
+
+def _window(as_of: pd.Timestamp, back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
+    end = as_of - pd.DateOffset(months=WINDOW_MONTHS * back)
+    return end - pd.DateOffset(months=WINDOW_MONTHS) + pd.Timedelta(days=1), end
+
+
+def _in(dates: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    return (dates >= window[0]) & (dates <= window[1])
+
+
+def _date_text(ts: object, lang: str) -> str:
+    if ts is None or pd.isna(ts):
+        return _DASH
+    ts = pd.Timestamp(ts)
+    return ts.strftime("%d.%m.%Y") if lang == "de" else ts.strftime("%Y-%m-%d")
+
+
+def _finding(rows: list, severity: str, section: str, check: str, message: str) -> None:
+    rows.append({"severity": severity, "section": section, "check": check, "message": message})
+
+
+def _db1(o: pd.DataFrame) -> pd.Series:
+    return o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)
+
+
+def _line_of(orders: pd.DataFrame, products: pd.DataFrame) -> pd.Series:
+    lines = products.set_index("product_id")["product_line"] if len(products) else pd.Series(dtype="str")
+    return orders["product_id"].map(lines).astype("str").fillna("?")
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def build_profile(
+    data,
+    account_id: str,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    cadence_days: int = 90,
+    anonymise: bool = False,
+    lang: str = "en",
+    our_timezone: str = OUR_TIMEZONE,
+    business_hours: tuple[float, float] = BUSINESS_HOURS,
+    trend_band: float = TREND_BAND,
+    single_thread_share: float = SINGLE_THREAD_SHARE,
+    high_influence: int = HIGH_INFLUENCE,
+    salt: str = "",
+) -> AccountProfile:
+    """Build the profile of one account as of a date.
+
+    Parameters
+    ----------
+    data
+        :class:`kamlib.KamData`; it is not changed.
+    account_id
+        The account's id (case-insensitive) or its name when that is unique.
+    as_of
+        Profile date; default ``data.as_of``. An earlier date cuts orders, interactions and complaints at that
+        date (complaints closed later count as open); action statuses are taken as recorded.
+    cadence_days
+        Review cadence: key contacts and business reviews older than this are flagged (90 = quarterly).
+    anonymise
+        Replace contact names by stable pseudonyms ("Contact 7F3A" / "Kontakt 7F3A") everywhere in the profile.
+    lang
+        Language of findings and notes: ``"en"`` or ``"de"``.
+    our_timezone, business_hours
+        Our time zone and business hours (local start and end hour, also assumed for the customer).
+    trend_band, single_thread_share, high_influence
+        Thresholds of the trend, single-threaded and high-influence rules (see the module docstring).
+    salt
+        Mixed into the pseudonyms; the same salt gives the same pseudonyms.
+
+    Returns
+    -------
+    AccountProfile
+
+    Raises
+    ------
+    KamParameterError
+        Unknown ``account_id`` (with close matches), ``as_of`` after the data's date, bad ``cadence_days``
+        or ``lang``.
+    """
+    try:
+        i18n.check_lang(lang)
+    except ValueError as exc:
+        raise KamParameterError("lang", str(exc)) from None
+    if isinstance(cadence_days, bool) or not isinstance(cadence_days, (int, np.integer)) or cadence_days < 1:
+        raise KamParameterError("cadence_days", f"must be a whole number of days of at least 1, not {cadence_days!r}")
+    cadence_days = int(cadence_days)
+    try:
+        ts = data.as_of if as_of in (None, "") else pd.Timestamp(as_of).normalize()
+    except (ValueError, TypeError):
+        raise KamParameterError("as_of", f"{as_of!r} is not a date (use YYYY-MM-DD)") from None
+    if ts > data.as_of:
+        raise KamParameterError("as_of", f"{ts.date()} lies after the data's as_of {data.as_of.date()}; the data "
+                                "cannot describe a later date")
+    acc_id = resolve_account(data, account_id)
+    ctx = _Context.create(data, acc_id, ts, lang=lang, cadence_days=cadence_days, anonymise=anonymise, salt=salt)
+    findings: list[dict] = []
+    notes: dict[str, str] = {}
+
+    basics = _basics(ctx, our_timezone=our_timezone, business_hours=business_hours)
+    quarterly, product_lines, products, line_quarters, hist = _history(ctx, notes)
+    complaints, complaints_by_quarter, comp = _complaints(ctx, quarterly, notes)
+    contacts, roles, bc = _buying_center(ctx, notes, findings, single_thread_share=single_thread_share,
+                                         high_influence=high_influence)
+    whitespace, opportunities, ws = _whitespace(ctx, notes, findings)
+    competitors, position = _competitors(ctx, whitespace, notes, findings)
+    targets, actions, act = _actions(ctx, notes, findings)
+    _lint(ctx, findings, hist=hist, comp=comp, bc=bc)
+
+    trend = revenue_trend(hist["revenue_12m_eur"], hist["revenue_prev_12m_eur"], band=trend_band)
+    prev = hist["revenue_prev_12m_eur"]
+    key_figures = pd.Series({
+        "revenue_12m_eur": hist["revenue_12m_eur"],
+        "revenue_prev_12m_eur": prev,
+        "growth": (hist["revenue_12m_eur"] - prev) / prev if prev > 0 else float("nan"),
+        "trend": trend,
+        "db1_12m_eur": hist["db1_12m_eur"],
+        "db1_margin_12m": hist["db1_margin_12m"],
+        "orders_12m": hist["orders_12m"],
+        "orders_total": hist["orders_total"],
+        "first_order": hist["first_order"],
+        "last_order": hist["last_order"],
+        "days_since_last_order": hist["days_since_last_order"],
+        "mean_days_between_orders": hist["mean_days_between_orders"],
+        "product_lines_12m": hist["product_lines_12m"],
+        "complaints_12m": comp["complaints_12m"],
+        "open_complaints": comp["open_complaints"],
+        "contacts": bc["contacts"],
+        "interactions_12m": bc["interactions_12m"],
+        "last_interaction": bc["last_interaction"],
+        "last_review": bc["last_review"],
+        "share_of_wallet": ws["share_of_wallet"],
+        "penetration": ws["penetration"],
+        "whitespace_eur": ws["whitespace_eur"],
+        "open_actions": act["open_actions"],
+        "overdue_actions": act["overdue_actions"],
+    }, dtype=object, name=acc_id)
+
+    f = pd.DataFrame(findings, columns=["severity", "section", "check", "message"])
+    if len(f):
+        f["_s"] = f["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+        f["_c"] = f["section"].map({s: i for i, s in enumerate(SECTIONS)})
+        f = f.sort_values(["_s", "_c"], kind="stable").drop(columns=["_s", "_c"]).reset_index(drop=True)
+    if ctx.anonymise:
+        f["message"] = f["message"].map(ctx.scrub)
+        actions = actions.assign(**{c: actions[c].map(ctx.scrub) for c in ("goal", "action", "owner")})
+    return AccountProfile(
+        account_id=acc_id, name=ctx.name, as_of=ts, cadence_days=cadence_days, lang=lang,
+        anonymised=bool(anonymise), basics=basics, key_figures=key_figures, quarterly=quarterly,
+        product_lines=product_lines, products=products, product_line_quarters=line_quarters, complaints=complaints,
+        complaints_by_quarter=complaints_by_quarter, contacts=contacts, roles=roles, whitespace=whitespace,
+        opportunities=opportunities, competitors=competitors, competitive_position=position, targets=targets,
+        actions=actions, findings=f, notes=notes)
+
+
+@dataclass
+class _Context:
+    """The account's slices of the data, cut at ``as_of``, and the run's options."""
+
+    data: object
+    account_id: str
+    account: pd.Series
+    name: str
+    as_of: pd.Timestamp
+    lang: str
+    cadence_days: int
+    anonymise: bool
+    orders: pd.DataFrame  # all accounts, <= as_of, with product_line
+    mine: pd.DataFrame  # this account's orders
+    interactions: pd.DataFrame
+    complaints: pd.DataFrame
+    contacts: pd.DataFrame
+    wallet: pd.DataFrame
+    names: dict[str, str]  # contact id -> shown name (pseudonym when anonymised)
+    real_names: dict[str, str]
+    cur: tuple[pd.Timestamp, pd.Timestamp]
+    prev: tuple[pd.Timestamp, pd.Timestamp]
+
+    @classmethod
+    def create(cls, data, acc_id: str, as_of: pd.Timestamp, *, lang: str, cadence_days: int, anonymise: bool,
+               salt: str) -> "_Context":
+        accounts = _complete(data.accounts, "accounts")
+        account = accounts[accounts["account_id"] == acc_id].iloc[0]
+        orders = _complete(data.orders, "orders")
+        orders = orders[orders["date"] <= as_of]
+        products = _complete(data.products, "products")
+        orders = orders.assign(product_line=_line_of(orders, products))
+        inter = _complete(data.interactions, "interactions")
+        inter = inter[(inter["account_id"] == acc_id) & (inter["date"] <= as_of)]
+        comp = _complete(data.complaints, "complaints")
+        comp = comp[(comp["account_id"] == acc_id) & (comp["opened"] <= as_of)]
+        comp = comp.assign(closed=comp["closed"].where(comp["closed"] <= as_of))
+        contacts = _complete(data.contacts, "contacts")
+        contacts = contacts[contacts["account_id"] == acc_id]
+        real = dict(zip(contacts["contact_id"].astype(str), contacts["name"].astype(str)))
+        shown = _pseudonyms(contacts["contact_id"], lang=lang, salt=salt) if anonymise else dict(real)
+        wallet = _complete(data.wallet, "wallet")
+        return cls(data=data, account_id=acc_id, account=account, name=str(account["name"]), as_of=as_of, lang=lang,
+                   cadence_days=cadence_days, anonymise=anonymise, orders=orders,
+                   mine=orders[orders["account_id"] == acc_id], interactions=inter, complaints=comp,
+                   contacts=contacts, wallet=wallet[wallet["account_id"] == acc_id], names=shown, real_names=real,
+                   cur=_window(as_of), prev=_window(as_of, back=1))
+
+    def scrub(self, text: object) -> object:
+        """Replace any real contact name inside ``text`` by the contact's pseudonym."""
+        if not isinstance(text, str) or not self.anonymise:
+            return text
+        for cid, real in sorted(self.real_names.items(), key=lambda kv: -len(kv[1])):
+            if real and real in text:
+                text = text.replace(real, self.names[cid])
+        return text
+
+    def has(self, table: str) -> bool:
+        return table in self.data.available
+
+
+def _basics(ctx: _Context, *, our_timezone: str, business_hours: tuple[float, float]) -> pd.Series:
+    a = ctx.account
+    tz = a["timezone"]
+    hours = business_hours_overlap(tz, on=ctx.as_of, our_timezone=our_timezone, hours=business_hours) \
+        if pd.notna(tz) else {"time_difference_h": float("nan"), "overlap_h": float("nan"), "window": ""}
+    kam = None
+    if pd.notna(a["kam_id"]):
+        kams = _complete(ctx.data.kams, "kams").set_index("kam_id")["name"]
+        kam = f"{kams[a['kam_id']]} ({a['kam_id']})" if a["kam_id"] in kams.index else str(a["kam_id"])
+    since = a["since"]
+    years = round((ctx.as_of - since).days / 365.25, 1) if pd.notna(since) else float("nan")
+    window = f"{hours['window']} ({our_timezone})" if hours["window"] else (
+        _DASH if pd.isna(hours["overlap_h"]) else ("none" if ctx.lang == "en" else "keine"))
+    return pd.Series({
+        "account_id": ctx.account_id, "name": ctx.name, "industry": a["industry"], "country": a["country"],
+        "city": a["city"], "timezone": tz, "time_difference_h": hours["time_difference_h"],
+        "business_hours_overlap_h": hours["overlap_h"], "overlap_window": window,
+        "employees": a["employees"], "customer_revenue_eur": a["customer_revenue_eur"], "kam": kam,
+        "since": since, "customer_years": years, "relationship_stage": a["relationship_stage"],
+        "reference_value": a["reference_value"], "account_status": a["status"],
+    }, dtype=object, name=ctx.account_id)
+
+
+def _history(ctx: _Context, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    o = ctx.mine
+    lang = ctx.lang
+    cur, prev = o[_in(o["date"], ctx.cur)], o[_in(o["date"], ctx.prev)]
+    db1_cur = float(_db1(cur).sum())
+    net_cur = float((cur["gross_revenue_eur"] - cur["discount_eur"].fillna(0.0)).sum())
+    dates = pd.Series(sorted(o["date"].unique()))
+    hist = {
+        "revenue_12m_eur": float(cur["gross_revenue_eur"].sum()),
+        "revenue_prev_12m_eur": float(prev["gross_revenue_eur"].sum()),
+        "db1_12m_eur": db1_cur,
+        "db1_margin_12m": db1_cur / net_cur if net_cur > 0 else float("nan"),
+        "orders_12m": int(len(cur)),
+        "orders_total": int(len(o)),
+        "first_order": o["date"].min() if len(o) else pd.NaT,
+        "last_order": o["date"].max() if len(o) else pd.NaT,
+        "days_since_last_order": int((ctx.as_of - o["date"].max()).days) if len(o) else float("nan"),
+        "mean_days_between_orders": round((dates.iloc[-1] - dates.iloc[0]).days / (len(dates) - 1), 1)
+        if len(dates) > 1 else float("nan"),
+        "product_lines_12m": int(cur.loc[cur["product_line"] != "?", "product_line"].nunique()),
+    }
+    q_cols = ["quarter", "gross_revenue_eur", "discount_eur", "net_revenue_eur", "cogs_eur", "db1_eur", "db1_margin",
+              "orders", "revenue_target_eur", "margin_target_eur", "complete"]
+    if not len(o):
+        notes["history"] = _text("note_history", lang, as_of=_date_text(ctx.as_of, lang))
+        empty_lines = pd.DataFrame(columns=["product_line", "first_purchase", "last_purchase", "products", "orders",
+                                            "revenue_total_eur", "revenue_12m_eur", "line_status"])
+        return (pd.DataFrame(columns=q_cols), empty_lines,
+                pd.DataFrame(columns=["product_id", "product_name", "product_line", "first_purchase", "last_purchase",
+                                      "orders", "revenue_total_eur"]),
+                pd.DataFrame(columns=["quarter", "product_line", "gross_revenue_eur"]), hist)
+    quarters = pd.period_range(o["date"].min().to_period("Q"), ctx.as_of.to_period("Q"), freq="Q")
+    oq = o.assign(q=o["date"].dt.to_period("Q"), net=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0),
+                  db1=_db1(o), disc=o["discount_eur"].fillna(0.0), cogs=o["cogs_eur"].fillna(0.0))
+    g = oq.groupby("q")
+    q = pd.DataFrame({"gross_revenue_eur": g["gross_revenue_eur"].sum(), "discount_eur": g["disc"].sum(),
+                      "net_revenue_eur": g["net"].sum(), "cogs_eur": g["cogs"].sum(), "db1_eur": g["db1"].sum(),
+                      "orders": g.size()}).reindex(quarters, fill_value=0)
+    q["orders"] = q["orders"].astype(int)
+    q["db1_margin"] = (q["db1_eur"] / q["net_revenue_eur"].where(q["net_revenue_eur"] > 0)).round(6)
+    tq = _quarter_targets(ctx, quarters)
+    q = q.join(tq)
+    q["complete"] = [p.end_time.normalize() <= ctx.as_of for p in q.index]
+    q.index = q.index.astype(str)
+    q.index.name = "quarter"
+    q = q.reset_index()[q_cols].round({c: 2 for c in q_cols if c.endswith("_eur")})
+
+    by_line = oq.groupby("product_line")
+    lines = pd.DataFrame({
+        "first_purchase": by_line["date"].min(), "last_purchase": by_line["date"].max(),
+        "products": by_line["product_id"].nunique(), "orders": by_line.size(),
+        "revenue_total_eur": by_line["gross_revenue_eur"].sum().round(2),
+        "revenue_12m_eur": cur.groupby("product_line")["gross_revenue_eur"].sum().round(2),
+    })
+    lines["revenue_12m_eur"] = lines["revenue_12m_eur"].fillna(0.0)
+    lines["line_status"] = np.where(lines["last_purchase"] >= ctx.cur[0], "active", "lapsed")
+    lines.index.name = "product_line"
+    lines = lines.reset_index().sort_values(["first_purchase", "product_line"], kind="stable").reset_index(drop=True)
+    if not ctx.has("products"):
+        notes["product_lines"] = _text("note_product_lines", lang)
+    prods = _complete(ctx.data.products, "products").set_index("product_id")
+    by_prod = oq[oq["product_id"].notna()].groupby("product_id")
+    products = pd.DataFrame({"first_purchase": by_prod["date"].min(), "last_purchase": by_prod["date"].max(),
+                             "orders": by_prod.size(), "revenue_total_eur": by_prod["gross_revenue_eur"].sum().round(2)})
+    products.index.name = "product_id"
+    products = products.reset_index()
+    products.insert(1, "product_name", products["product_id"].map(prods["name"]))
+    products.insert(2, "product_line", products["product_id"].map(prods["product_line"]))
+    products = products.sort_values(["first_purchase", "product_id"], kind="stable").reset_index(drop=True)
+    lq = oq.groupby(["q", "product_line"])["gross_revenue_eur"].sum().round(2).reset_index()
+    lq["quarter"] = lq["q"].astype(str)
+    lq = lq[["quarter", "product_line", "gross_revenue_eur"]]
+    return q, lines, products, lq, hist
+
+
+def _quarter_targets(ctx: _Context, quarters: pd.PeriodIndex) -> pd.DataFrame:
+    """Targets per quarter: a quarter's own row, else the sum of its months, else a quarter of the year's row."""
+    out = pd.DataFrame(np.nan, index=quarters, columns=["revenue_target_eur", "margin_target_eur"])
+    t = _complete(ctx.data.targets, "targets")
+    t = t[t["account_id"] == ctx.account_id]
+    if not len(t):
+        return out
+    per = t["period"].astype(str)
+    for p in quarters:
+        rows = t[per == str(p)]
+        factor = 1.0
+        if not len(rows):
+            rows = t[per.str.fullmatch(r"\d{4}-\d{2}") & per.isin([str(m) for m in pd.period_range(
+                p.start_time, p.end_time, freq="M")])]
+        if not len(rows):
+            rows, factor = t[per == str(p.year)], 0.25
+        if len(rows):
+            out.loc[p, "revenue_target_eur"] = float(rows["revenue_target_eur"].sum()) * factor
+            m = rows["margin_target_eur"]
+            out.loc[p, "margin_target_eur"] = float(m.sum()) * factor if m.notna().any() else np.nan
+    return out
+
+
+def _complaints(ctx: _Context, quarterly: pd.DataFrame, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    c = ctx.complaints
+    lang = ctx.lang
+    cols = ["complaint_id", "opened", "closed", "severity", "category", "days_open", "open"]
+    is_open = c["closed"].isna()
+    end = c["closed"].where(~is_open, ctx.as_of)
+    out = c.assign(days_open=(end - c["opened"]).dt.days.astype("Int64"), open=is_open.astype(bool))[cols]
+    out = out.sort_values(["opened", "complaint_id"], kind="stable").reset_index(drop=True)
+    info = {"complaints_12m": int(_in(c["opened"], ctx.cur).sum()), "open_complaints": int(is_open.sum()),
+            "oldest_open": c.loc[is_open, "opened"].min() if is_open.any() else pd.NaT}
+    sev_cols = list(schemas.SEVERITIES)
+    if not ctx.has("complaints"):
+        notes["complaints"] = _text("note_complaints_table", lang)
+    elif not len(c):
+        notes["complaints"] = _text("note_complaints", lang)
+    if not len(c):
+        return out, pd.DataFrame(columns=["quarter", *sev_cols, "total"]), info
+    start = min(c["opened"].min().to_period("Q"),
+                pd.Period(quarterly["quarter"].iloc[0], freq="Q") if len(quarterly) else ctx.as_of.to_period("Q"))
+    quarters = pd.period_range(start, ctx.as_of.to_period("Q"), freq="Q")
+    sev = c["severity"].astype("str").fillna("?")
+    tab = pd.crosstab(c["opened"].dt.to_period("Q"), sev).reindex(index=quarters, fill_value=0)
+    tab = tab.reindex(columns=sev_cols + ([s for s in tab.columns if s not in sev_cols]), fill_value=0)
+    tab["total"] = tab.sum(axis=1)
+    tab.index = tab.index.astype(str)
+    tab.index.name = "quarter"
+    tab.columns.name = None
+    return out, tab.reset_index(), info
+
+
+def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_share: float,
+                   high_influence: int) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    lang, c, it = ctx.lang, ctx.contacts, ctx.interactions
+    last_review = it.loc[it["type"] == "qbr", "date"].max() if (it["type"] == "qbr").any() else pd.NaT
+    info = {"contacts": int(len(c)), "interactions_12m": int(_in(it["date"], ctx.cur).sum()),
+            "last_interaction": it["date"].max() if len(it) else pd.NaT, "last_review": last_review}
+    cols = ["contact_id", "name", "title", "business_unit", "buying_role", "influence", "attitude",
+            "interactions_total", "interactions_12m", "last_interaction", "days_since_last", "met_in_cadence",
+            "key_contact"]
+    role_cols = ["buying_role", "contacts", "names", "max_influence"]
+    if not len(c):
+        notes["buying_center"] = _text("note_buying_center", lang)
+        if ctx.has("contacts"):
+            _finding(findings, "high", "buying_center", "no_contacts", _text("no_contacts", lang))
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=role_cols), info
+    named = it[it["contact_id"].isin(c["contact_id"])]
+    total = named.groupby("contact_id").size()
+    recent = named[_in(named["date"], ctx.cur)].groupby("contact_id").size()
+    last = named.groupby("contact_id")["date"].max()
+    ids = c["contact_id"]
+    out = pd.DataFrame({
+        "contact_id": ids.to_numpy(),
+        "name": ids.map(ctx.names).to_numpy(),
+        "title": c["title"].to_numpy(), "business_unit": c["business_unit"].to_numpy(),
+        "buying_role": c["buying_role"].to_numpy(), "influence": c["influence"].to_numpy(),
+        "attitude": c["attitude"].to_numpy(),
+        "interactions_total": total.reindex(ids).fillna(0).astype(int).to_numpy(),
+        "interactions_12m": recent.reindex(ids).fillna(0).astype(int).to_numpy(),
+        "last_interaction": pd.to_datetime(last.reindex(ids)).to_numpy(),
+    })
+    out["days_since_last"] = (ctx.as_of - out["last_interaction"]).dt.days.astype("Int64")
+    out["met_in_cadence"] = (out["days_since_last"] <= ctx.cadence_days).fillna(False).astype(bool)
+    infl = out["influence"].astype("Float64")
+    out["key_contact"] = (out["buying_role"].isin(KEY_ROLES) | (infl >= high_influence).fillna(False)).astype(bool)
+    role_rank = {r: i for i, r in enumerate(schemas.BUYING_ROLES)}
+    out = out.assign(_r=out["buying_role"].map(role_rank), _i=-infl.fillna(0)).sort_values(
+        ["_r", "_i", "contact_id"], kind="stable").drop(columns=["_r", "_i"]).reset_index(drop=True)[cols]
+    roles = []
+    for r in schemas.BUYING_ROLES:
+        part = out[out["buying_role"] == r]
+        roles.append({"buying_role": r, "contacts": len(part), "names": ", ".join(part["name"]),
+                      "max_influence": part["influence"].max() if len(part) else pd.NA})
+    roles = pd.DataFrame(roles, columns=role_cols)
+
+    # coverage findings
+    if not (out["buying_role"] == "decider").any():
+        _finding(findings, "high", "buying_center", "no_decider", _text("no_decider", lang, n=len(out)))
+    flag, top, share = single_threaded(recent, contacts=len(out), share=single_thread_share)
+    if len(out) == 1:
+        _finding(findings, "high", "buying_center", "single_threaded",
+                 _text("single_contact", lang, name=out["name"].iloc[0]))
+    elif flag:
+        _finding(findings, "high", "buying_center", "single_threaded",
+                 _text("single_threaded", lang, name=ctx.names.get(top, top), share=i18n.percent(share, lang, 0),
+                       n=int(recent.sum())))
+    if info["interactions_12m"] == 0 or recent.sum() == 0:
+        _finding(findings, "medium", "buying_center", "no_interactions", _text("no_interactions", lang))
+    for _, row in out[out["key_contact"] & ~out["met_in_cadence"]].iterrows():
+        when = _text("never", lang) if pd.isna(row["last_interaction"]) else _text(
+            "days_ago", lang, date=_date_text(row["last_interaction"], lang), days=int(row["days_since_last"]))
+        _finding(findings, "medium", "buying_center", "key_contact_not_met",
+                 _text("key_contact_not_met", lang, name=row["name"], role=value_label(row["buying_role"], lang),
+                       influence=_DASH if pd.isna(row["influence"]) else int(row["influence"]), when=when,
+                       cadence=ctx.cadence_days))
+    opp = out[(out["attitude"] == "opponent") & (out["influence"].astype("Float64") >= high_influence).fillna(False)]
+    for _, row in opp.iterrows():
+        _finding(findings, "high", "buying_center", "opponent_high_influence",
+                 _text("opponent_high_influence", lang, name=row["name"], role=value_label(row["buying_role"], lang),
+                       influence=int(row["influence"])))
+    return out, roles, info
+
+
+def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    lang = ctx.lang
+    cols = ["product_line", "business_unit", "status", "revenue_12m_eur", "potential_eur", "share_of_wallet",
+            "gap_eur", "peers", "peer_owners", "win_probability", "expected_value_eur", "opportunity"]
+    opp_cols = ["rank", "product_line", "business_unit", "opportunity", "revenue_12m_eur", "potential_eur",
+                "share_of_wallet", "gap_eur", "win_probability", "expected_value_eur", "peers", "peer_owners"]
+    info = {"share_of_wallet": float("nan"), "penetration": float("nan"), "whitespace_eur": float("nan")}
+    w = ctx.wallet
+    if not len(w):
+        notes["whitespace"] = _text("note_whitespace", lang)
+        if ctx.has("wallet"):
+            _finding(findings, "medium", "whitespace", "no_wallet", _text("no_wallet", lang))
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=opp_cols), info
+    o = ctx.orders
+    mine = ctx.mine
+    bu = mine["business_unit"].astype("str").fillna("?")
+    cur_mask = _in(mine["date"], ctx.cur)
+    rev = mine[cur_mask].groupby([mine.loc[cur_mask, "product_line"], bu[cur_mask]])["gross_revenue_eur"].sum()
+    ever = set(zip(mine["product_line"], bu))
+    pot = w.groupby(["product_line", "business_unit"])["potential_eur"].sum()
+    lines = sorted(set(_complete(ctx.data.products, "products")["product_line"].dropna().astype(str))
+                   | set(w["product_line"].astype(str)) | {pl for pl, _ in rev.index})
+    units = sorted(set(w["business_unit"].astype(str)) | {b for _, b in rev.index})
+    lines = [x for x in lines if x != "?"] + (["?"] if "?" in lines else [])
+    units = [x for x in units if x != "?"] + (["?"] if "?" in units else [])
+    grid = pd.MultiIndex.from_product([lines, units], names=["product_line", "business_unit"])
+    ws = pd.DataFrame(index=grid)
+    ws["revenue_12m_eur"] = rev.reindex(grid).fillna(0.0).round(2)
+    ws["potential_eur"] = pot.reindex(grid)
+    has_pot = ws["potential_eur"] > 0
+    owned = ws["revenue_12m_eur"] > 0
+    bought_before = pd.Series([k in ever for k in grid], index=grid)
+    eligible = owned | has_pot | bought_before
+    ws["status"] = np.where(owned, "owned", np.where(eligible, "gap", "not_eligible"))
+    ws["share_of_wallet"] = (ws["revenue_12m_eur"] / ws["potential_eur"].where(has_pot)).round(6)
+    ws["gap_eur"] = (ws["potential_eur"].where(has_pot) - ws["revenue_12m_eur"]).clip(lower=0.0).round(2)
+
+    # peers: other accounts of the same industry that bought in the last 12 months
+    acc = _complete(ctx.data.accounts, "accounts").set_index("account_id")
+    oc = o[_in(o["date"], ctx.cur) & (o["account_id"] != ctx.account_id) & (o["gross_revenue_eur"] > 0)]
+    industry = ctx.account["industry"]
+    if pd.notna(industry):
+        oc = oc[oc["account_id"].map(acc["industry"]) == industry]
+    n_peers = int(oc["account_id"].nunique())
+    cells = oc.assign(bu=oc["business_unit"].astype("str").fillna("?")).groupby(["product_line", "bu"])[
+        "account_id"].nunique()
+    cells.index.names = ["product_line", "business_unit"]
+    ws["peers"] = n_peers
+    ws["peer_owners"] = cells.reindex(grid).fillna(0).astype(int)
+    ws["win_probability"] = win_probability(ws["peer_owners"].to_numpy(), np.full(len(ws), n_peers)).round(6)
+    ws["expected_value_eur"] = (ws["gap_eur"] * ws["win_probability"]).round(2)
+    ws["opportunity"] = np.where(~(ws["gap_eur"] > 0), None, np.where(owned, "upsell", "cross_sell"))
+    ws = ws.reset_index()[cols]
+
+    est = ws[ws["potential_eur"] > 0]
+    sow = float(est["revenue_12m_eur"].sum() / est["potential_eur"].sum()) if len(est) else float("nan")
+    n_elig = int((ws["status"] != "not_eligible").sum())
+    info = {"share_of_wallet": round(sow, 6),
+            "penetration": round(int((ws["status"] == "owned").sum()) / n_elig, 6) if n_elig else float("nan"),
+            "whitespace_eur": round(float(ws["gap_eur"].fillna(0).sum()), 2)}
+    opp = ws[ws["opportunity"].notna()].sort_values(
+        ["expected_value_eur", "gap_eur", "product_line", "business_unit"], ascending=[False, False, True, True],
+        kind="stable").reset_index(drop=True)
+    opp.insert(0, "rank", np.arange(1, len(opp) + 1))
+    opp = opp[opp_cols]
+    if not len(opp):
+        notes["opportunities"] = _text("note_opportunities", lang)
+    over = est[est["revenue_12m_eur"] > est["potential_eur"]]
+    if len(over):
+        shown = ", ".join(f"{r.product_line}/{r.business_unit}" for r in over.head(3).itertuples())
+        _finding(findings, "low", "whitespace", "wallet_below_revenue",
+                 _text("wallet_below_revenue", lang, n=len(over), cells=shown + (" ..." if len(over) > 3 else "")))
+    return ws, opp, info
+
+
+def _competitors(ctx: _Context, ws: pd.DataFrame, notes: dict, findings: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    comp = _complete(ctx.data.competitors, "competitors")
+    comp = comp[comp["account_id"] == ctx.account_id][["product_line", "competitor", "share"]]
+    comp = comp.sort_values(["product_line", "share", "competitor"], ascending=[True, False, True],
+                            kind="stable").reset_index(drop=True)
+    pos_cols = ["product_line", "our_share", "leader", "leader_share", "competitors", "others_share", "our_rank",
+                "position"]
+    if not len(comp):
+        notes["competitors"] = _text("note_competitors", ctx.lang)
+        if ctx.has("competitors"):
+            _finding(findings, "low", "competitors", "no_competitors", _text("no_competitors", ctx.lang))
+        return comp, pd.DataFrame(columns=pos_cols)
+    est = ws[ws["potential_eur"] > 0] if len(ws) else ws
+    rows = []
+    for line, part in comp.groupby("product_line", sort=True):
+        e = est[est["product_line"] == line] if len(est) else est
+        ours = float(e["revenue_12m_eur"].sum() / e["potential_eur"].sum()) if len(e) else float("nan")
+        top = part.iloc[0]
+        if ours == ours and ours <= 0:
+            rank, position, others = pd.NA, "none", max(0.0, 1.0 - float(part["share"].sum()))
+        elif ours == ours:
+            rank = 1 + int((part["share"] > ours).sum())
+            position = {1: "first", 2: "second", 3: "third"}.get(rank, "behind")
+            others = max(0.0, 1.0 - min(ours, 1.0) - float(part["share"].sum()))
+        else:
+            rank, position, others = pd.NA, "unknown", float("nan")
+        rows.append({"product_line": line, "our_share": round(ours, 6), "leader": top["competitor"],
+                     "leader_share": float(top["share"]), "competitors": len(part), "others_share": round(others, 6),
+                     "our_rank": rank, "position": position})
+    pos = pd.DataFrame(rows, columns=pos_cols)
+    pos["our_rank"] = pos["our_rank"].astype("Int64")
+    return comp, pos
+
+
+def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    lang = ctx.lang
+    t = _complete(ctx.data.targets, "targets")
+    targets = t[t["account_id"] == ctx.account_id][["period", "revenue_target_eur", "margin_target_eur"]]
+    targets = targets.sort_values("period", kind="stable").reset_index(drop=True)
+    a = _complete(ctx.data.actions, "actions")
+    a = a[a["account_id"] == ctx.account_id]
+    cols = ["action_id", "goal", "action", "owner", "due", "status", "is_open", "overdue", "days_overdue"]
+    late = overdue(a, as_of=ctx.as_of)
+    out = a.assign(is_open=a["status"].isin(OPEN_STATUS).astype(bool), overdue=late,
+                   days_overdue=(ctx.as_of - a["due"]).dt.days.where(late).astype("Int64"))[cols]
+    out = out.assign(_o=~out["is_open"], _l=~out["overdue"]).sort_values(
+        ["_o", "_l", "due", "action_id"], kind="stable").drop(columns=["_o", "_l"]).reset_index(drop=True)
+    info = {"open_actions": int(out["is_open"].sum()), "overdue_actions": int(out["overdue"].sum())}
+    if not len(out):
+        notes["actions"] = _text("note_actions", lang)
+        if ctx.has("actions"):
+            _finding(findings, "low", "actions", "no_actions", _text("no_actions", lang))
+    elif not out["is_open"].any():
+        notes["actions"] = _text("note_no_open_actions", lang)
+    for _, r in out[out["overdue"]].iterrows():
+        _finding(findings, "high", "actions", "overdue_action",
+                 _text("overdue_action", lang, action_id=r["action_id"], action=r["action"],
+                       due=_date_text(r["due"], lang), days=int(r["days_overdue"]),
+                       owner=r["owner"] if pd.notna(r["owner"]) else _DASH))
+    if ctx.has("targets"):
+        nxt = coming_period(ctx.as_of)
+        if not any(_period_covers(p, nxt) for p in targets["period"]):
+            _finding(findings, "high", "actions", "no_targets", _text("no_targets", lang, period=str(nxt)))
+    return targets, out, info
+
+
+def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) -> None:
+    """The data checks of the linter (the section builders add their own findings)."""
+    lang, data, a = ctx.lang, ctx.data, ctx.account
+    for table in ("products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions",
+                  "kams"):
+        if table not in data.available:
+            en, de = _TABLE_LOSS[table]
+            _finding(findings, "medium" if table in ("contacts", "wallet", "targets", "interactions") else "low",
+                     "data", "missing_table", _text("missing_table", lang, table=table, loss=en, loss_de=de))
+    for table in ("accounts", "orders", "contacts", "interactions", "actions"):
+        if table not in data.available:
+            continue
+        frame = getattr(data, table)
+        absent = [col for col, (_kind, required, _n) in _kinds(table).items() if not required and col not in frame]
+        if absent:
+            _finding(findings, "low", "data", "missing_column",
+                     _text("missing_column", lang, table=table, columns=", ".join(absent)))
+    if pd.isna(a["kam_id"]):
+        _finding(findings, "medium", "basics", "no_kam", _text("no_kam", lang))
+    for fld, sev in _ACCOUNT_FIELDS.items():
+        if fld in data.accounts.columns and pd.isna(a[fld]):
+            _finding(findings, sev, "basics", "missing_field", _text("missing_field", lang, field=label(
+                "account_status" if fld == "status" else fld, lang)))
+    cur = ctx.mine[_in(ctx.mine["date"], ctx.cur)]
+    n_bad = int((cur["product_id"].isna() | cur["business_unit"].isna()).sum())
+    if n_bad and {"product_id", "business_unit"} <= set(data.orders.columns):
+        _finding(findings, "low", "data", "missing_field", _text("missing_product", lang, n=n_bad))
+    c = ctx.contacts
+    thin = c[c["influence"].isna() | c["attitude"].isna()]
+    if len(thin):
+        names = ", ".join(ctx.names[str(i)] for i in thin["contact_id"].head(5)) + (" ..." if len(thin) > 5 else "")
+        _finding(findings, "low", "buying_center", "missing_field", _text("contact_fields", lang, n=len(thin),
+                                                                         names=names))
+    latest = ctx.orders["date"].max()
+    if pd.notna(latest) and (ctx.as_of - latest).days > STALE_DATA_DAYS:
+        _finding(findings, "medium", "data", "data_ends_early", _text(
+            "data_ends_early", lang, date=_date_text(latest, lang), days=int((ctx.as_of - latest).days)))
+    if hist["revenue_12m_eur"] <= 0:
+        _finding(findings, "high", "history", "no_revenue_12m", _text("no_revenue_12m", lang))
+    if comp["open_complaints"]:
+        _finding(findings, "medium", "complaints", "open_complaints",
+                 _text("open_complaint", lang, n=comp["open_complaints"], date=_date_text(comp["oldest_open"], lang)))
+    if ctx.has("interactions"):
+        lr = bc["last_review"]
+        if pd.isna(lr):
+            _finding(findings, "medium", "buying_center", "stale_review",
+                     _text("no_review", lang, cadence=ctx.cadence_days))
+        elif (ctx.as_of - lr).days > ctx.cadence_days:
+            when = _text("days_ago", lang, date=_date_text(lr, lang), days=int((ctx.as_of - lr).days))
+            _finding(findings, "medium", "buying_center", "stale_review",
+                     _text("stale_review", lang, when=when, cadence=ctx.cadence_days))
+
+
+# --------------------------------------------------------------------------- presentation
+
+
+def _format(key: str, value: object, lang: str) -> object:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return _DASH
+    if isinstance(value, (pd.Timestamp, datetime, np.datetime64)):
+        return _date_text(value, lang)
+    if isinstance(value, (bool, np.bool_)):
+        return i18n.t("yes" if value else "no", lang)
+    if isinstance(value, str):
+        return value_label(value, lang) if key in _CODED else value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if key in _PERCENT:
+            return i18n.percent(v, lang, 1)
+        if key.endswith("_eur"):
+            return i18n.number(v, lang, 0)
+        if key in _ONE_DECIMAL:
+            return i18n.number(v, lang, 1)
+        if v.is_integer():
+            return i18n.number(v, lang, 0)
+        return i18n.number(v, lang, 2)
+    return value
+
+
+def present(obj: pd.DataFrame | pd.Series, lang: str = "en", *, columns: list[str] | None = None,
+            index: str | bool | None = None) -> pd.DataFrame:
+    """A display copy: translated headers and codes, numbers formatted for ``lang`` (1,234 / 1.234; 15.8% /
+    15,8 %), dates as 2025-12-31 / 31.12.2025, missing values as a dash.
+
+    A Series (``basics``, ``key_figures``) becomes a two-column table of label and value. ``columns`` picks
+    columns; ``index`` (default: the first column) becomes the row label, ``index=False`` numbers the rows from 1. All cells are text, so notebook output
+    is identical on every machine; the HTML view escapes customer names (pandas does).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"product_line": ["Motoren"], "gap_eur": [12345.6], "share_of_wallet": [0.158],
+    ...                    "status": ["gap"]})
+    >>> present(df, "de").to_dict("records")
+    [{'Lücke (EUR)': '12.346', 'Share of Wallet': '15,8\\xa0%', 'Status': 'Lücke'}]
+    """
+    i18n.check_lang(lang)
+    if isinstance(obj, pd.Series):
+        vals = [_format(k, v, lang) for k, v in obj.items()]
+        out = pd.DataFrame({label("value", lang): vals}, index=[label(k, lang) for k in obj.index])
+        out.index.name = label("field", lang)
+        return out
+    df = obj[list(columns)] if columns is not None else obj
+    out = pd.DataFrame({label(c, lang): [_format(c, v, lang) for v in df[c]] for c in df.columns})
+    if index is False:
+        out.index = pd.RangeIndex(1, len(out) + 1)
+    elif len(df.columns):
+        out = out.set_index(label(index or df.columns[0], lang))
+    return out
+
+
+def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFrame:
+    """Product line x business unit as text: share of wallet for owned cells, "gap" or a dash.
+
+    Owned cells without an estimate show "owned"; gap cells show the gap in EUR where the wallet is estimated.
+    """
+    ws = profile.whitespace
+    if not len(ws):
+        return pd.DataFrame()
+
+    def cell(r) -> str:
+        if r["status"] == "owned":
+            sow = r["share_of_wallet"]
+            return i18n.percent(sow, lang, 0) if pd.notna(sow) else value_label("owned", lang)
+        if r["status"] == "gap":
+            g = r["gap_eur"]
+            return value_label("gap", lang) + (f" {i18n.number(g / 1000, lang, 0)}k" if pd.notna(g) else "")
+        return _DASH
+
+    m = ws.assign(text=ws.apply(cell, axis=1)).pivot(index="product_line", columns="business_unit", values="text")
+    m = m.reindex(index=list(dict.fromkeys(ws["product_line"])), columns=list(dict.fromkeys(ws["business_unit"])))
+    m.index.name = label("product_line", lang)
+    m.columns.name = label("business_unit", lang)
+    return m
+
+
+def summary_sentences(profile: AccountProfile, *, lang: str | None = None) -> list[str]:
+    """Three sentences for the top of the profile: revenue and trend, buying center, whitespace."""
+    lang = lang or profile.lang
+    k = profile.key_figures
+    de = lang == "de"
+    out = []
+    trend = value_label(k["trend"], lang)
+    growth = "" if pd.isna(k["growth"]) else f" ({'+' if k['growth'] >= 0 else ''}{i18n.percent(k['growth'], lang)})"
+    if de:
+        out.append(f"Umsatz der letzten 12 Monate: {i18n.number(k['revenue_12m_eur'], lang, 0)} EUR, Trend {trend}"
+                   f"{growth} (Regel: mehr als {i18n.percent(TREND_BAND, lang, 0)} Veränderung zum Vorjahreszeitraum).")
+    else:
+        out.append(f"Revenue in the last 12 months: {i18n.number(k['revenue_12m_eur'], lang, 0)} EUR, trend {trend}"
+                   f"{growth} (rule: a change of more than {i18n.percent(TREND_BAND, lang, 0)} against the 12 months "
+                   "before).")
+    n_high = int((profile.findings["severity"] == "high").sum())
+    if de:
+        out.append(f"{k['contacts']} Ansprechpartner, {k['interactions_12m']} Kontakte in 12 Monaten; "
+                   f"{len(profile.findings)} Befunde im Profil-Check, davon {n_high} hoch.")
+    else:
+        out.append(f"{k['contacts']} contacts, {k['interactions_12m']} interactions in 12 months; "
+                   f"{len(profile.findings)} findings in the profile check, {n_high} of them high.")
+    if pd.notna(k["share_of_wallet"]):
+        if de:
+            out.append(f"Share of Wallet {i18n.percent(k['share_of_wallet'], lang)}, Durchdringung "
+                       f"{i18n.percent(k['penetration'], lang)}, Whitespace {i18n.number(k['whitespace_eur'], lang, 0)}"
+                       " EUR.")
+        else:
+            out.append(f"Share of wallet {i18n.percent(k['share_of_wallet'], lang)}, penetration "
+                       f"{i18n.percent(k['penetration'], lang)}, whitespace {i18n.number(k['whitespace_eur'], lang, 0)}"
+                       " EUR.")
+    return out
+
+
+# --------------------------------------------------------------------------- figures
+
+ATTITUDE_COLOURS = {"champion": "#2e7d32", "supporter": "#8bc34a", "neutral": "#9e9e9e", "opponent": "#c62828"}
+
+
+def _axes(ax, size: tuple[float, float]):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _eur_axis(axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(
+        lambda v, _: f"{v / 1e6:.1f} M" if abs(v) >= 1e6 else f"{v / 1e3:.0f} k" if v else "0"))
+
+
+def _safe(text: object) -> str:
+    """Text for a matplotlib label: a literal dollar sign must not start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def _empty(ax, text: str):
+    ax.text(0.5, 0.5, _safe(text), ha="center", va="center", wrap=True, transform=ax.transAxes, fontsize=10)
+    ax.set_axis_off()
+    return ax
+
+
+def revenue_chart(profile: AccountProfile, *, lang: str = "en", ax=None):
+    """Bars of revenue and DB I per quarter, revenue targets as black ticks. Returns the Axes."""
+    ax = _axes(ax, (10, 4))
+    q = profile.quarterly
+    if not len(q):
+        return _empty(ax, profile.notes.get("history", ""))
+    x = np.arange(len(q))
+    ax.bar(x, q["gross_revenue_eur"], width=0.8, color="#9dc3e6", label=label("gross_revenue_eur", lang))
+    ax.bar(x, q["db1_eur"], width=0.45, color="#1f4e79", label=label("db1_eur", lang))
+    if q["revenue_target_eur"].notna().any():
+        ax.plot(x, q["revenue_target_eur"], linestyle="none", marker="_", markersize=18, markeredgewidth=2.5,
+                color="black", label=label("fig_target", lang))
+    ax.set_xticks(x, q["quarter"], rotation=90 if len(q) > 12 else 0, fontsize=8)
+    _eur_axis(ax.yaxis)
+    ax.set_ylabel("EUR")
+    ax.set_title(_safe(label("fig_revenue_title", lang) + f" · {profile.name}"))
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax
+
+
+def product_line_timeline(profile: AccountProfile, *, lang: str = "en", ax=None):
+    """One row per product line: a dot per quarter with revenue (area ~ revenue), a ring at the first purchase."""
+    lq = profile.product_line_quarters
+    lines = list(profile.product_lines["product_line"])
+    ax = _axes(ax, (10, 0.55 * max(len(lines), 1) + 1.5))
+    if not len(lq):
+        return _empty(ax, profile.notes.get("history", ""))
+    quarters = list(profile.quarterly["quarter"])
+    xpos = {q: i for i, q in enumerate(quarters)}
+    ypos = {pl: len(lines) - 1 - i for i, pl in enumerate(lines)}
+    size = 600 * np.sqrt(lq["gross_revenue_eur"].clip(lower=0) / max(lq["gross_revenue_eur"].max(), 1.0))
+    ax.scatter(lq["quarter"].map(xpos), lq["product_line"].map(ypos), s=size + 4, color="#2e75b6", alpha=0.75,
+               linewidth=0)
+    for r in profile.product_lines.itertuples():
+        fq = str(pd.Timestamp(r.first_purchase).to_period("Q"))
+        if fq in xpos:
+            ax.scatter([xpos[fq]], [ypos[r.product_line]], s=260, facecolors="none", edgecolors="#c00000",
+                       linewidth=1.8)
+            ax.annotate(_date_text(r.first_purchase, lang), (xpos[fq], ypos[r.product_line]), xytext=(0, 11),
+                        textcoords="offset points", ha="center", fontsize=7, color="#c00000")
+    ax.set_yticks(list(ypos.values()), [_safe(k) for k in ypos], fontsize=8)
+    ax.set_xticks(range(len(quarters)), quarters, rotation=90 if len(quarters) > 12 else 0, fontsize=8)
+    ax.set_ylim(-0.7, len(lines) - 0.3)
+    ax.set_xlim(-0.7, len(quarters) - 0.3)
+    ax.set_title(label("fig_timeline_title", lang), fontsize=10)
+    ax.grid(axis="y", color="#eeeeee")
+    return ax
+
+
+def relationship_map(profile: AccountProfile, *, lang: str = "en", ax=None):
+    """Contacts on a circle around us, grouped by buying role.
+
+    Node size = influence, colour = attitude, line width = interactions in the last 12 months, dashed line =
+    not met within the cadence, bold ring = key contact.
+    """
+    c = profile.contacts
+    ax = _axes(ax, (9, 7))
+    if not len(c):
+        return _empty(ax, profile.notes.get("buying_center", ""))
+    n = len(c)
+    angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n
+    xs, ys = np.cos(angles), np.sin(angles)
+    top = max(int(c["interactions_12m"].max()), 1)
+    for x, y, r in zip(xs, ys, c.itertuples()):
+        width = 0.6 + 5.0 * r.interactions_12m / top
+        ax.plot([0, x], [0, y], color="#7f7f7f", linewidth=width, linestyle="-" if r.met_in_cadence else "--",
+                zorder=1, alpha=0.8)
+    infl = c["influence"].astype("Float64").fillna(1).astype(float).to_numpy()
+    colours = [ATTITUDE_COLOURS.get(a, "#d9d9d9") if isinstance(a, str) else "#d9d9d9" for a in c["attitude"]]
+    ax.scatter(xs, ys, s=180 + 170 * infl, c=colours, edgecolors=["black" if k else "white" for k in c["key_contact"]],
+               linewidths=[2.2 if k else 1.0 for k in c["key_contact"]], zorder=3)
+    ax.scatter([0], [0], s=900, c="#1f4e79", zorder=3)
+    ax.text(0, 0, label("fig_map_us", lang), color="white", ha="center", va="center", fontsize=10, zorder=4,
+            fontweight="bold")
+    for x, y, r in zip(xs, ys, c.itertuples()):
+        ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
+        va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
+        role = value_label(r.buying_role, lang)
+        infl_text = _DASH if pd.isna(r.influence) else int(r.influence)
+        ax.annotate(_safe(f"{r.name}\n{role} · {infl_text}"), (x, y), xytext=(x * 1.2, y * 1.2), ha=ha, va=va, fontsize=8,
+                    textcoords="data")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor=col, markeredgecolor="white",
+                      label=value_label(a, lang)) for a, col in ATTITUDE_COLOURS.items()]
+    handles.append(Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor="white",
+                          markeredgecolor="black", markeredgewidth=2, label=label("fig_map_key", lang)))
+    handles.append(Line2D([], [], color="#7f7f7f", linestyle="--", label=label("fig_map_not_met", lang)))
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8)
+    ax.set_xlim(-1.9, 1.9)
+    ax.set_ylim(-1.55, 1.55)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(label("fig_map_title", lang), fontsize=10)
+    return ax
+
+
+def whitespace_heatmap(profile: AccountProfile, *, lang: str = "en", ax=None):
+    """Product line x business unit: owned cells in blue by share of wallet, gaps orange, not eligible grey."""
+    import matplotlib.pyplot as plt
+
+    ws = profile.whitespace
+    lines = list(dict.fromkeys(ws["product_line"]))
+    units = list(dict.fromkeys(ws["business_unit"]))
+    ax = _axes(ax, (1.3 * max(len(units), 1) + 3, 0.6 * max(len(lines), 1) + 1.5))
+    if not len(ws):
+        return _empty(ax, profile.notes.get("whitespace", ""))
+    blues = plt.get_cmap("Blues")
+    rgba = np.ones((len(lines), len(units), 4))
+    matrix = whitespace_matrix(profile, lang=lang)
+    for r in ws.itertuples():
+        i, j = lines.index(r.product_line), units.index(r.business_unit)
+        if r.status == "owned":
+            s = r.share_of_wallet
+            rgba[i, j] = blues(0.3 + 0.65 * min(float(s), 1.0)) if pd.notna(s) else blues(0.5)
+        elif r.status == "gap":
+            rgba[i, j] = (0.96, 0.69, 0.51, 1.0)
+        else:
+            rgba[i, j] = (0.93, 0.93, 0.93, 1.0)
+    ax.imshow(rgba, aspect="auto")
+    for i, pl in enumerate(lines):
+        for j, bu in enumerate(units):
+            dark = rgba[i, j][:3].mean() < 0.55
+            ax.text(j, i, _safe(matrix.iloc[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black")
+    ax.set_xticks(range(len(units)), [_safe(u) for u in units], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(lines)), [_safe(pl) for pl in lines], fontsize=8)
+    ax.set_xticks(np.arange(-0.5, len(units)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(lines)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    ax.set_title(label("fig_heat_title", lang), fontsize=10)
+    return ax

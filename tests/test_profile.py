@@ -1,0 +1,537 @@
+"""Account profile (kamlib.profile and notebooks/02_account_profile.ipynb).
+
+Rules are checked on small hand-made data with hand-computed numbers; the sample company checks the lookup,
+anonymisation, the thin and the full account; one test runs the notebook for every sample key account.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from conftest import AS_OF, ROOT, SAMPLE  # noqa: E402
+from kamlib import profile as kp  # noqa: E402
+from kamlib.errors import KamParameterError  # noqa: E402
+from test_selection import make_data  # noqa: E402
+
+NOTEBOOK = ROOT / "notebooks" / "02_account_profile.ipynb"
+T = pd.Timestamp
+
+
+# ----------------------------------------------------------------------------- hand-made data
+
+
+def _order(i, acc, date, product, bu, gross, cogs=0.0):
+    return {"order_id": f"o{i}", "account_id": acc, "date": T(date), "product_id": product, "business_unit": bu,
+            "quantity": 1.0, "gross_revenue_eur": float(gross), "discount_eur": 0.0, "cogs_eur": float(cogs)}
+
+
+def hand_data(**extra) -> "kamlib.KamData":  # noqa: F821
+    """A and three peers in industry X (E bought only before the window), D in another industry.
+
+    Products: P1 -> L1, P2 -> L2, P3 -> L3. Wallet of A: L1/BU1 1000, L2/BU1 500, L1/BU2 400, L3/BU2 0.
+    """
+    accounts = pd.DataFrame({
+        "account_id": ["A", "B", "C", "D", "E"],
+        "name": ["Alpha & Söhne GmbH", "Beta AG", "Gamma KG", "Delta SE", "Epsilon GmbH"],
+        "industry": ["X", "X", "X", "Y", "X"],
+        "timezone": ["Europe/Berlin", None, None, None, None],
+        "kam_id": ["K1", None, None, None, None],
+    })
+    orders = pd.DataFrame([
+        _order(1, "A", "2025-06-01", "P1", "BU1", 300, 100),
+        _order(2, "A", "2025-07-01", "P2", "BU2", 200, 50),
+        _order(3, "A", "2023-05-01", "P3", "BU1", 50),
+        _order(4, "A", "2024-06-01", "P1", "BU1", 400),
+        _order(5, "B", "2025-03-01", "P2", "BU1", 100),
+        _order(6, "C", "2025-04-01", "P2", "BU1", 100),
+        _order(7, "C", "2025-04-02", "P1", "BU2", 100),
+        _order(8, "D", "2025-05-01", "P1", "BU2", 100),
+        _order(9, "E", "2024-02-01", "P1", "BU2", 100),
+    ])
+    products = pd.DataFrame({"product_id": ["P1", "P2", "P3"], "name": ["p1", "p2", "p3"],
+                             "product_line": ["L1", "L2", "L3"]})
+    wallet = pd.DataFrame({"account_id": ["A"] * 4, "product_line": ["L1", "L2", "L1", "L3"],
+                           "business_unit": ["BU1", "BU1", "BU2", "BU2"], "potential_eur": [1000.0, 500, 400, 0]})
+    kams = pd.DataFrame({"kam_id": ["K1"], "name": ["Kim KAM"], "level": ["senior"], "capacity": [3]})
+    tables = {"products": products, "wallet": wallet, **extra}
+    return make_data(accounts, orders, kams, **tables)
+
+
+def contacts_frame(rows):
+    cols = ["contact_id", "account_id", "name", "title", "business_unit", "buying_role", "influence", "attitude"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["influence"] = df["influence"].astype("Int64")
+    return df
+
+
+def interactions_frame(rows):
+    """rows: (contact_id, date[, type])."""
+    out = []
+    for i, r in enumerate(rows):
+        out.append({"interaction_id": f"i{i}", "account_id": "A", "date": T(r[1]),
+                    "type": r[2] if len(r) > 2 else "call", "kam_id": "K1", "contact_id": r[0]})
+    return pd.DataFrame(out, columns=["interaction_id", "account_id", "date", "type", "kam_id", "contact_id"])
+
+
+CONTACTS = contacts_frame([
+    ("c1", "A", "Dora Decider", "CEO", "BU1", "decider", 5, "champion"),
+    ("c2", "A", "Bert Buyer", "Einkauf", "BU1", "buyer", 3, "supporter"),
+    ("c3", "A", "Ulla User", "Werk", "BU2", "user", 4, "opponent"),
+])
+
+
+def checks(profile, check=None):
+    f = profile.findings
+    return f if check is None else f[f["check"] == check]
+
+
+# ----------------------------------------------------------------------------- whitespace
+
+
+def test_whitespace_share_of_wallet_penetration_and_ranked_opportunities():
+    p = kp.build_profile(hand_data(), "A")
+    ws = p.whitespace.set_index(["product_line", "business_unit"])
+    assert ws.loc[("L1", "BU1"), "status"] == "owned"
+    assert ws.loc[("L1", "BU1"), "share_of_wallet"] == pytest.approx(0.3)
+    assert ws.loc[("L1", "BU1"), "gap_eur"] == pytest.approx(700)
+    assert ws.loc[("L2", "BU2"), "status"] == "owned"  # revenue without an estimate: owned, share unknown
+    assert np.isnan(ws.loc[("L2", "BU2"), "share_of_wallet"])
+    assert ws.loc[("L1", "BU2"), "status"] == "gap" and ws.loc[("L2", "BU1"), "status"] == "gap"
+    assert ws.loc[("L3", "BU1"), "status"] == "gap"  # bought in 2023: eligible, no estimate
+    assert np.isnan(ws.loc[("L3", "BU1"), "gap_eur"])
+    assert ws.loc[("L3", "BU2"), "status"] == "not_eligible"  # potential 0 and never bought
+    k = p.key_figures
+    assert k["share_of_wallet"] == pytest.approx(300 / 1900, abs=1e-6)  # cells with an estimate only
+    assert k["penetration"] == pytest.approx(2 / 5)  # owned L1/BU1, L2/BU2 of five eligible cells
+    assert k["whitespace_eur"] == pytest.approx(700 + 400 + 500)
+    # peers: B and C (industry X, bought in the window); D is another industry, E bought too long ago
+    assert set(ws["peers"]) == {2}
+    assert ws.loc[("L2", "BU1"), "peer_owners"] == 2 and ws.loc[("L1", "BU2"), "peer_owners"] == 1
+    opp = p.opportunities
+    assert list(zip(opp["product_line"], opp["business_unit"], opp["opportunity"])) == [
+        ("L2", "BU1", "cross_sell"), ("L1", "BU2", "cross_sell"), ("L1", "BU1", "upsell")]
+    assert opp["win_probability"].tolist() == pytest.approx([3 / 4, 2 / 4, 1 / 4])
+    assert opp["expected_value_eur"].tolist() == pytest.approx([375, 200, 175])
+    assert opp["rank"].tolist() == [1, 2, 3]
+
+
+def test_competitive_position_uses_share_of_wallet_per_line():
+    comp = pd.DataFrame({"account_id": ["A", "A", "A"], "competitor": ["X1", "X2", "X3"],
+                         "product_line": ["L1", "L1", "L2"], "share": [0.5, 0.2, 0.1]})
+    p = kp.build_profile(hand_data(competitors=comp), "A")
+    pos = p.competitive_position.set_index("product_line")
+    assert pos.loc["L1", "our_share"] == pytest.approx(300 / 1400, abs=1e-6)  # (300 + 0) / (1000 + 400)
+    assert pos.loc["L1", "our_rank"] == 2 and pos.loc["L1", "position"] == "second"
+    assert pos.loc["L1", "leader"] == "X1"
+    assert pos.loc["L1", "others_share"] == pytest.approx(1 - 300 / 1400 - 0.7, abs=1e-6)
+    assert pos.loc["L2", "position"] == "none"  # no revenue against the L2 estimate: not a supplier yet
+
+
+def test_no_wallet_means_one_sentence_and_a_finding():
+    data = hand_data()
+    data = make_data(data.accounts, data.orders, data.kams, products=data.products,
+                     wallet=data.wallet[data.wallet["account_id"] == "nobody"])
+    p = kp.build_profile(data, "A")
+    assert p.whitespace.empty and p.opportunities.empty
+    assert "wallet" in p.notes["whitespace"] and p.notes["whitespace"].count(". ") == 0
+    assert len(checks(p, "no_wallet")) == 1
+    assert np.isnan(p.key_figures["share_of_wallet"])
+
+
+# ----------------------------------------------------------------------------- buying center
+
+
+def test_single_threaded_rule_counts_named_interactions_of_the_last_12_months():
+    inter = interactions_frame([("c1", "2025-12-01"), ("c1", "2025-11-01"), ("c1", "2025-10-01"),
+                                ("c2", "2025-09-15"),
+                                *[("c2", f"2023-0{m}-01") for m in range(1, 6)],  # old: do not count
+                                (None, "2025-12-20")])  # no named contact: does not count
+    p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A")
+    st = checks(p, "single_threaded")
+    assert len(st) == 1
+    assert "Dora Decider" in st["message"].iloc[0] and "75%" in st["message"].iloc[0] and "of the 4 " in \
+        st["message"].iloc[0]
+    c = p.contacts.set_index("contact_id")
+    assert c.loc["c1", "interactions_12m"] == 3 and c.loc["c2", "interactions_12m"] == 1
+    assert c.loc["c2", "interactions_total"] == 6
+
+
+def test_balanced_interactions_are_not_single_threaded_but_one_contact_is():
+    inter = interactions_frame([("c1", "2025-12-01"), ("c1", "2025-11-01"), ("c2", "2025-12-02"),
+                                ("c2", "2025-11-02")])
+    p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A")
+    assert checks(p, "single_threaded").empty  # 2 of 4 is half, not more than half
+    only = CONTACTS[CONTACTS["contact_id"] == "c1"]
+    p1 = kp.build_profile(hand_data(contacts=only, interactions=inter[inter["contact_id"] == "c1"]), "A")
+    assert "only known contact" in checks(p1, "single_threaded")["message"].iloc[0]
+
+
+def test_kam_single_threaded_helper():
+    assert kp.single_threaded(pd.Series({"a": 3, "b": 1}), contacts=3) == (True, "a", 0.75)
+    assert kp.single_threaded(pd.Series({"a": 2, "b": 2}), contacts=3)[0] is False
+    flag, top, share = kp.single_threaded(pd.Series(dtype=int), contacts=2)
+    assert flag is False and top is None and np.isnan(share)
+
+
+def test_key_contacts_cadence_opponents_and_decider():
+    # c2 (buyer) met exactly 90 days before as_of: inside the cadence; c3 (user, influence 4) never met
+    inter = interactions_frame([("c1", "2025-12-01"), ("c2", "2025-10-02")])
+    p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A", cadence_days=90)
+    c = p.contacts.set_index("contact_id")
+    assert c["key_contact"].to_dict() == {"c1": True, "c2": True, "c3": True}
+    assert c.loc["c2", "days_since_last"] == 90 and c.loc["c2", "met_in_cadence"]
+    not_met = checks(p, "key_contact_not_met")
+    assert len(not_met) == 1 and "Ulla User" in not_met["message"].iloc[0] and "never" in not_met["message"].iloc[0]
+    opp = checks(p, "opponent_high_influence")
+    assert len(opp) == 1 and "Ulla User" in opp["message"].iloc[0]
+    assert checks(p, "no_decider").empty
+    # one day shorter cadence: c2 drops out of it
+    p89 = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A", cadence_days=89)
+    assert len(checks(p89, "key_contact_not_met")) == 2
+    # without the decider the gap is reported
+    p2 = kp.build_profile(hand_data(contacts=CONTACTS[CONTACTS["contact_id"] != "c1"], interactions=inter), "A")
+    assert len(checks(p2, "no_decider")) == 1
+    assert p.roles.set_index("buying_role").loc["decider", "contacts"] == 1
+
+
+def test_stale_review_rule():
+    base = [("c1", "2025-12-01")]
+    fresh = kp.build_profile(hand_data(contacts=CONTACTS, interactions=interactions_frame(
+        base + [("c1", "2025-10-02", "qbr")])), "A", cadence_days=90)
+    assert checks(fresh, "stale_review").empty
+    stale = kp.build_profile(hand_data(contacts=CONTACTS, interactions=interactions_frame(
+        base + [("c1", "2025-10-01", "qbr")])), "A", cadence_days=90)
+    assert "91 days ago" in checks(stale, "stale_review")["message"].iloc[0]
+    never = kp.build_profile(hand_data(contacts=CONTACTS, interactions=interactions_frame(base)), "A")
+    assert "No business review" in checks(never, "stale_review")["message"].iloc[0]
+
+
+# ----------------------------------------------------------------------------- actions, targets, trend
+
+
+def test_overdue_rule():
+    actions = pd.DataFrame({
+        "action_id": ["a1", "a2", "a3", "a4", "a5"], "account_id": ["A"] * 5, "goal": ["g"] * 5,
+        "action": ["due yesterday", "due today", "done long ago", "in progress, late", "no due date"],
+        "owner": ["o"] * 5,
+        "due": pd.to_datetime(["2025-12-30", "2025-12-31", "2025-01-01", "2025-06-30", None]),
+        "status": ["open", "open", "done", "in_progress", "open"]})
+    p = kp.build_profile(hand_data(actions=actions), "A")
+    a = p.actions.set_index("action_id")
+    assert a["overdue"].to_dict() == {"a1": True, "a2": False, "a3": False, "a4": True, "a5": False}
+    assert a.loc["a1", "days_overdue"] == 1 and a.loc["a4", "days_overdue"] == 184
+    assert p.key_figures["open_actions"] == 4 and p.key_figures["overdue_actions"] == 2
+    assert sorted(checks(p, "overdue_action")["message"].str.extract(r"Action (a\d)")[0]) == ["a1", "a4"]
+    assert p.open_actions["action_id"].tolist()[:2] == ["a4", "a1"]  # overdue first, by due date
+    assert actions["status"].tolist()[0] == "open"  # input unchanged
+
+
+@pytest.mark.parametrize("periods, flagged", [(["2025Q4"], True), (["2026"], False), (["2026-02"], False),
+                                              (["2026Q1"], False), (["2026Q2"], True)])
+def test_no_target_for_the_coming_quarter(periods, flagged):
+    targets = pd.DataFrame({"account_id": ["A"] * len(periods), "period": periods,
+                            "revenue_target_eur": [100.0] * len(periods), "margin_target_eur": [40.0] * len(periods)})
+    p = kp.build_profile(hand_data(targets=targets), "A")
+    found = checks(p, "no_targets")
+    assert len(found) == int(flagged)
+    if flagged:
+        assert "2026Q1" in found["message"].iloc[0]
+
+
+def test_year_targets_are_spread_over_quarters_in_the_history():
+    targets = pd.DataFrame({"account_id": ["A", "A"], "period": ["2025", "2024Q2"],
+                            "revenue_target_eur": [400.0, 77.0], "margin_target_eur": [np.nan, 30.0]})
+    q = kp.build_profile(hand_data(targets=targets), "A").quarterly.set_index("quarter")
+    assert q.loc["2025Q3", "revenue_target_eur"] == 100.0 and q.loc["2024Q2", "revenue_target_eur"] == 77.0
+    assert np.isnan(q.loc["2024Q1", "revenue_target_eur"])
+
+
+def test_history_trend_and_quarters():
+    p = kp.build_profile(hand_data(), "A")
+    k = p.key_figures
+    assert k["revenue_12m_eur"] == 500 and k["revenue_prev_12m_eur"] == 400
+    assert k["growth"] == pytest.approx(0.25) and k["trend"] == "growing"
+    assert k["db1_12m_eur"] == pytest.approx(500 - 150) and k["orders_12m"] == 2
+    assert k["first_order"] == T("2023-05-01") and k["last_order"] == T("2025-07-01")
+    assert k["days_since_last_order"] == 183
+    q = p.quarterly
+    assert q["quarter"].iloc[0] == "2023Q2" and q["quarter"].iloc[-1] == "2025Q4" and len(q) == 11
+    assert q["gross_revenue_eur"].sum() == pytest.approx(950)
+    lines = p.product_lines.set_index("product_line")
+    assert lines.loc["L3", "first_purchase"] == T("2023-05-01") and lines.loc["L3", "line_status"] == "lapsed"
+    assert lines.loc["L1", "line_status"] == "active"
+
+
+@pytest.mark.parametrize("cur, prev, trend", [(111, 100, "growing"), (110, 100, "stable"), (90, 100, "stable"),
+                                              (89, 100, "declining"), (5, 0, "too_new"), (0, 0, "no_revenue")])
+def test_trend_rule(cur, prev, trend):
+    assert kp.revenue_trend(cur, prev) == trend
+
+
+@pytest.mark.parametrize("tz, on, expected", [
+    ("Asia/Shanghai", "2025-12-31", (7.0, 2.0, "08:00-10:00")),
+    ("Asia/Shanghai", "2025-07-01", (6.0, 3.0, "08:00-11:00")),  # Berlin on summer time
+    ("America/Chicago", "2025-12-31", (-7.0, 2.0, "15:00-17:00")),
+    ("Europe/London", "2025-12-31", (-1.0, 8.0, "09:00-17:00")),
+    ("Europe/Berlin", "2025-12-31", (0.0, 9.0, "08:00-17:00")),
+    ("Australia/Sydney", "2025-12-31", (10.0, 0.0, "")),
+])
+def test_business_hours_overlap(tz, on, expected):
+    r = kp.business_hours_overlap(tz, on=on)
+    assert (r["time_difference_h"], r["overlap_h"], r["window"]) == expected
+
+
+def test_unknown_timezone_gives_no_overlap_instead_of_failing():
+    r = kp.business_hours_overlap("Mars/Olympus", on="2025-12-31")
+    assert np.isnan(r["overlap_h"]) and r["window"] == ""
+
+
+# ----------------------------------------------------------------------------- lookup and parameters
+
+
+def test_unknown_id_lists_close_matches_by_id_and_name(sample_data):
+    with pytest.raises(KamParameterError) as err:
+        kp.build_profile(sample_data, "ACC-0444")
+    assert err.value.parameter == "account_id"
+    assert "close matches" in str(err.value) and "ACC-0044 (Müller Maschinenbau GmbH)" in str(err.value)
+    with pytest.raises(KamParameterError, match=r"ACC-0044 \(Müller Maschinenbau GmbH\)"):
+        kp.build_profile(sample_data, "Mueller Maschinenbau")
+    with pytest.raises(KamParameterError, match="nothing close"):
+        kp.build_profile(sample_data, "zzzzqqqq")
+
+
+def test_a_unique_name_may_replace_the_id(sample_data):
+    assert kp.build_profile(sample_data, "Müller Maschinenbau GmbH").account_id == "ACC-0044"
+    assert kp.resolve_account(sample_data, "  müller maschinenbau   gmbh ") == "ACC-0044"
+    assert kp.resolve_account(sample_data, "acc-0110") == "ACC-0110"
+
+
+def test_a_name_shared_by_two_accounts_asks_for_the_id():
+    data = hand_data()
+    acc = data.accounts.assign(name=["Same GmbH", "Same GmbH", "Gamma KG", "Delta SE", "Epsilon GmbH"])
+    data = make_data(acc, data.orders, data.kams, products=data.products, wallet=data.wallet)
+    with pytest.raises(KamParameterError, match=r"belongs to 2 accounts \(A \(Same GmbH\), B \(Same GmbH\)\)"):
+        kp.build_profile(data, "Same GmbH")
+
+
+def test_bad_parameters_name_themselves(sample_data):
+    with pytest.raises(KamParameterError, match="parameter as_of: 2026-01-31 lies after"):
+        kp.build_profile(sample_data, "ACC-0044", as_of="2026-01-31")
+    with pytest.raises(KamParameterError, match="parameter cadence_days"):
+        kp.build_profile(sample_data, "ACC-0044", cadence_days=0)
+    with pytest.raises(KamParameterError, match="parameter lang"):
+        kp.build_profile(sample_data, "ACC-0044", lang="fr")
+
+
+def test_earlier_as_of_cuts_the_event_tables(sample_data):
+    p = kp.build_profile(sample_data, "ACC-0044", as_of="2025-06-30")
+    assert p.quarterly["quarter"].iloc[-1] == "2025Q2"
+    assert p.key_figures["last_order"] <= T("2025-06-30")
+    assert "CMP-00513" not in set(p.complaints["complaint_id"])  # opened 2025-12-14
+    o = sample_data.orders
+    mine = o[(o["account_id"] == "ACC-0044") & (o["date"] > T("2024-06-30")) & (o["date"] <= T("2025-06-30"))]
+    assert p.key_figures["revenue_12m_eur"] == pytest.approx(mine["gross_revenue_eur"].sum())
+
+
+# ----------------------------------------------------------------------------- the sample company
+
+
+def test_full_account_has_every_section_and_sample_numbers(sample_data):
+    before = {n: df.copy() for n, df in sample_data.tables().items()}
+    p = kp.build_profile(sample_data, "ACC-0044")
+    for n, df in sample_data.tables().items():
+        pd.testing.assert_frame_equal(df, before[n])  # the input is not changed
+    assert p.notes == {}
+    o = sample_data.orders[sample_data.orders["account_id"] == "ACC-0044"]
+    assert p.key_figures["revenue_12m_eur"] == pytest.approx(o.loc[o["date"].dt.year == 2025,
+                                                                   "gross_revenue_eur"].sum())
+    assert p.quarterly["gross_revenue_eur"].sum() == pytest.approx(o["gross_revenue_eur"].sum(), abs=0.05)
+    assert len(p.contacts) == (sample_data.contacts["account_id"] == "ACC-0044").sum()
+    w = sample_data.wallet[sample_data.wallet["account_id"] == "ACC-0044"]
+    assert p.whitespace["potential_eur"].sum() == pytest.approx(w["potential_eur"].sum())
+    assert p.basics["kam"] == "Dr. Katharina Weiß (KAM-01)"
+    for name, frame in p.frames().items():
+        assert isinstance(frame, pd.DataFrame), name
+
+
+def test_thin_account_says_so_in_one_sentence(sample_data):
+    p = kp.build_profile(sample_data, "Nordlicht Robotik GmbH", lang="de")
+    assert {"buying_center", "whitespace", "competitors", "actions", "complaints"} <= set(p.notes)
+    for sentence in p.notes.values():
+        assert sentence.endswith(".") and sentence.count(". ") == 0, sentence
+    found = set(p.findings["check"])
+    assert {"no_contacts", "no_wallet", "no_targets", "no_kam", "stale_review", "no_actions"} <= found
+    assert p.key_figures["trend"] == "too_new"
+    assert "Keine Potenzialschätzung" in " ".join(p.findings["message"])  # findings follow lang
+    assert p.findings["severity"].tolist() == sorted(p.findings["severity"], key=kp.SEVERITIES.index)
+
+
+def _strings(p) -> list[str]:
+    out = [str(v) for v in p.basics.tolist() + p.key_figures.tolist()] + list(p.notes.values())
+    for df in p.frames().values():
+        for col in df.columns:
+            out += [v for v in df[col].tolist() if isinstance(v, str)]
+        out += [str(i) for i in df.index]
+    return out
+
+
+def test_anonymise_is_stable_and_leaves_no_real_contact_name(sample_data):
+    real = sample_data.contacts.loc[sample_data.contacts["account_id"] == "ACC-0044", "name"].tolist()
+    p = kp.build_profile(sample_data, "ACC-0044", anonymise=True, lang="de")
+    text = "\n".join(_strings(p))
+    assert real and not [n for n in real if n in text]
+    assert all(re.fullmatch(r"Kontakt [0-9A-F]{4}", n) for n in p.contacts["name"])
+    assert p.contacts["name"].is_unique
+    again = kp.build_profile(sample_data, "ACC-0044", anonymise=True, lang="de", as_of="2025-06-30")
+    assert (p.contacts.set_index("contact_id")["name"].to_dict()
+            == again.contacts.set_index("contact_id")["name"].to_dict())
+    # names are replaced in free text too (a contact named in an action)
+    actions = pd.DataFrame({"action_id": ["a1"], "account_id": ["A"], "goal": ["Meet Dora Decider"],
+                            "action": ["Lunch with Dora Decider"], "owner": ["Kim KAM"], "due": [T("2026-01-10")],
+                            "status": ["open"]})
+    h = kp.build_profile(hand_data(contacts=CONTACTS, actions=actions), "A", anonymise=True)
+    assert h.actions["action"].iloc[0] == f"Lunch with {kp.pseudonym('c1')}"
+    assert "Dora" not in "\n".join(_strings(h))
+
+
+def test_present_formats_german_numbers_and_escapes_html():
+    data = hand_data()
+    acc = data.accounts.assign(name=['Kunde "A" & <Söhne>, Nord'] + data.accounts["name"].tolist()[1:],
+                               customer_revenue_eur=[1234567.0, None, None, None, None])
+    data = make_data(acc, data.orders, data.kams, products=data.products, wallet=data.wallet)
+    p = kp.build_profile(data, "A", lang="de")
+    shown = kp.present(p.basics, "de")
+    assert shown.loc["Eigener Umsatz des Kunden (EUR)", "Wert"] == "1.234.567"
+    assert "Kunde &quot;A&quot; &amp; &lt;Söhne&gt;, Nord" in shown.to_html() or \
+        "Kunde \"A\" &amp; &lt;Söhne&gt;, Nord" in shown.to_html()
+    figures = kp.present(p.key_figures, "de")
+    assert figures.loc["Share of Wallet", "Wert"] == "15,8\u00a0%"
+    assert figures.loc["Trend", "Wert"] == "wachsend"
+    assert kp.present(p.opportunities, "de", index=False).index.tolist() == [1, 2, 3]
+
+
+def test_only_the_required_tables_still_give_a_profile():
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "name": ["Alpha", "Beta"]})
+    orders = pd.DataFrame({"order_id": ["o1"], "account_id": ["A"], "date": [T("2025-12-01")],
+                           "gross_revenue_eur": [100.0]})
+    data = make_data(accounts, orders)
+    p = kp.build_profile(data, "A")
+    assert p.key_figures["revenue_12m_eur"] == 100 and p.key_figures["trend"] == "too_new"
+    assert {"buying_center", "whitespace", "competitors", "actions", "complaints", "product_lines"} <= set(p.notes)
+    f = p.findings
+    assert set(f.loc[f["check"] == "missing_table", "message"].str.extract(r"no (\w+) table")[0]) == {
+        "products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions", "kams"}
+    cols = f.loc[f["check"] == "missing_column", "message"].tolist()
+    assert len(cols) == 2 and "product_id, business_unit, quantity, discount_eur, cogs_eur" in cols[1]
+    empty = kp.build_profile(data, "B")  # an account without any order
+    assert empty.quarterly.empty and "history" in empty.notes
+    assert len(checks(empty, "no_revenue_12m")) == 1
+
+
+def test_data_ending_before_as_of_is_reported(sample_data):
+    hand = kp.build_profile(hand_data(), "A")  # the last order of any account is 2025-07-01
+    assert "2025-07-01, 183 days before" in checks(hand, "data_ends_early")["message"].iloc[0]
+    assert checks(kp.build_profile(sample_data, "ACC-0044"), "data_ends_early").empty  # last order 2025-12-29
+
+
+def test_figures_survive_dollar_signs_in_names():
+    import matplotlib.pyplot as plt
+
+    data = hand_data()
+    # unescaped, "$^$" and "$_$" are invalid mathtext and make matplotlib raise when drawing
+    acc = data.accounts.assign(name=["Ca$^$h & Carry GmbH"] + data.accounts["name"].tolist()[1:])
+    contacts = CONTACTS.assign(name=["Do$_$ra", "Bert", "Ulla"])
+    data = make_data(acc, data.orders, data.kams, products=data.products, wallet=data.wallet, contacts=contacts)
+    p = kp.build_profile(data, "A")
+    for fn in (kp.revenue_chart, kp.relationship_map):
+        ax = fn(p)
+        ax.figure.canvas.draw()  # mathtext errors surface only when drawing
+    assert any("Do\\$_\\$ra" in t.get_text() for t in ax.texts)
+    plt.close("all")
+
+
+def test_figures_draw_every_account_kind(sample_data):
+    import matplotlib.pyplot as plt
+
+    full = kp.build_profile(sample_data, "ACC-0044")
+    thin = kp.build_profile(sample_data, "ACC-0110")
+    for fn in (kp.revenue_chart, kp.product_line_timeline, kp.relationship_map, kp.whitespace_heatmap):
+        ax = fn(full, lang="de")
+        assert ax.has_data() or ax.images, fn.__name__
+    ax = kp.relationship_map(full)
+    assert len(ax.texts) == len(full.contacts) + 1  # one label per contact plus "us"
+    ax = kp.whitespace_heatmap(full)
+    assert len(ax.texts) == len(full.whitespace)
+    ax = kp.relationship_map(thin)
+    assert ax.texts[0].get_text() == thin.notes["buying_center"]
+    plt.close("all")
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+
+def _run_notebook(args: tuple[str, dict, str]) -> tuple[str, list[str], str]:
+    import papermill as pm
+
+    account, params, out = args
+    pm.execute_notebook(str(NOTEBOOK), out, parameters=params, cwd=str(NOTEBOOK.parent), progress_bar=False,
+                        kernel_name="python3", request_save_on_cell_execute=False)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("data", {}).get("text/html", "")
+                   for o in outputs)
+    return account, errors, text
+
+
+def test_notebook_runs_for_every_key_account_and_the_thin_one(sample_data, tmp_path):
+    from kamlib.selection import select_key_accounts
+
+    accounts = list(select_key_accounts(sample_data).definitive.index)
+    assert "ACC-0044" in accounts and len(accounts) >= 10
+    jobs = []
+    for i, acc in enumerate([*accounts, "Nordlicht Robotik GmbH"]):
+        params = {"source": str(SAMPLE), "as_of": AS_OF, "account_id": acc, "lang": "de" if i % 2 else "en",
+                  "anonymise": i % 3 == 0, "cadence_days": 60 if i % 4 == 1 else 90}
+        if acc.startswith("Nordlicht"):
+            params.update(lang="de", anonymise=True)
+        if i == 1:
+            params["output_dir"] = str(tmp_path / "out")
+        jobs.append((acc, params, str(tmp_path / f"{i:02d}.ipynb")))
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(_run_notebook, jobs))
+    contacts = sample_data.contacts
+    for (acc, params, _), (_, errors, text) in zip(jobs, results):
+        assert errors == [], (acc, errors)
+        acc_id = "ACC-0110" if acc.startswith("Nordlicht") else acc
+        assert f"AccountProfile({acc_id}," in text
+        if params["anonymise"]:
+            real = contacts.loc[contacts["account_id"] == acc_id, "name"]
+            assert not [n for n in real if n in text], acc
+        if params["lang"] == "de":
+            assert "Umsatz, letzte 12 Monate (EUR)" in text
+    thin = results[-1][2]
+    assert "keine Ansprechpartner erfasst" in thin and "keine Potenzialschätzung" in thin
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [f"profile_{jobs[1][0]}_{k}.csv" for k in ("contacts", "findings", "opportunities",
+                                                                   "quarterly")]
+
+
+def test_notebook_has_typed_commented_parameters_and_no_logic():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    names = [ln.split(":")[0] for ln in code[0].source.splitlines() if ln.strip()]
+    assert {"source", "as_of", "account_id", "cadence_days", "anonymise", "lang", "output_dir"} <= set(names)
+    assert not any(re.search(r"^\s*(def|class)\s", c.source, re.M) for c in code)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
