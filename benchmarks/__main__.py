@@ -81,9 +81,10 @@ def _benches():
         from . import bench_clv
     except ImportError:
         return
-    for name in sorted(dir(bench_clv)):
-        if name.startswith("bench_"):
-            yield getattr(bench_clv, name)
+    yield from bench_clv.BENCHES
+    from . import bench_scale
+
+    yield bench_scale.bench_scale
 
 
 def main() -> int:

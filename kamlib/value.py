@@ -1,0 +1,469 @@
+"""Customer contribution margin (Kundendeckungsbeitragsrechnung), cost to serve and the whale curve.
+
+The contribution margin scheme peels off, step by step, what an account costs us:
+
+    gross revenue − discounts                = net revenue
+    net revenue   − cost of goods            = DB I
+    DB I          − marketing                = DB II
+    DB II         − sales (visits, orders)   = DB III
+    DB III        − service and logistics    = DB IV
+
+Revenue, discounts and cost of goods come from ``orders``; marketing, sales, service and logistics from
+``service_costs`` (periods like ``2025``, ``2025Q4`` or ``2025-12``). Cost to serve = marketing + sales +
+service + logistics. The **whale curve** sorts accounts from most to least profitable (DB IV) and
+cumulates their profit: it rises above 100 % of total profit and falls back as the accounts that destroy
+profit are added -- the limit of profitable care that source 000 asks to set.
+
+All functions take data first, keep options keyword-only and never change their inputs.
+
+Examples
+--------
+>>> import kamlib, numpy as np
+>>> data = kamlib.load("data/sample", as_of="2025-12-31")
+>>> acc = account_contribution(data, start="2025-01-01", end="2025-12-31")
+>>> bool(np.allclose(acc["db4"], acc["db3"] - acc["service"] - acc["logistics"], atol=0.011))  # cents rounded
+True
+>>> int((acc["db4"] < 0).sum()) > 50   # accounts that lose money after cost to serve
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .errors import KamParameterError
+
+COST_CATEGORIES = ("marketing", "sales", "service", "logistics")
+#: Columns of the scheme, top to bottom.
+LEVELS = ("gross_revenue", "discount", "net_revenue", "cogs", "db1", "marketing", "db2", "sales", "db3", "service",
+          "logistics", "db4")
+_SUBTOTALS = ("net_revenue", "db1", "db2", "db3", "db4")
+FREQS = {"Y": "year", "Q": "quarter", "M": "month"}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "gross_revenue": ("Gross revenue", "Bruttoumsatz"),
+    "discount": ("− Discounts and bonuses", "− Rabatte und Boni"),
+    "net_revenue": ("= Net revenue", "= Nettoumsatz"),
+    "cogs": ("− Cost of goods", "− Wareneinsatz"),
+    "db1": ("= DB I", "= DB I"),
+    "marketing": ("− Customer marketing", "− Kundenmarketing"),
+    "db2": ("= DB II", "= DB II"),
+    "sales": ("− Sales (visits, order handling)", "− Vertrieb (Besuche, Auftragsabwicklung)"),
+    "db3": ("= DB III", "= DB III"),
+    "service": ("− Service", "− Service"),
+    "logistics": ("− Logistics", "− Logistik"),
+    "db4": ("= DB IV", "= DB IV"),
+    "eur": ("EUR", "EUR"),
+    "share_of_net": ("% of net revenue", "% vom Nettoumsatz"),
+    "level": ("Step", "Stufe"),
+    "whale_title": ("Whale curve: cumulative DB IV, most profitable accounts first",
+                    "Walkurve: kumulierter DB IV, profitabelste Kunden zuerst"),
+    "whale_x": ("Share of accounts (ranked by DB IV)", "Anteil der Kunden (nach DB IV sortiert)"),
+    "whale_y": ("Cumulative share of total DB IV", "Kumulierter Anteil am gesamten DB IV"),
+    "peak": ("peak {share} after {k} accounts", "Gipfel {share} nach {k} Kunden"),
+    "cts_title": ("Cost to serve against net revenue (last 12 months)",
+                  "Betreuungskosten gegen Nettoumsatz (letzte 12 Monate)"),
+    "net_revenue_axis": ("Net revenue (EUR)", "Nettoumsatz (EUR)"),
+    "cts_axis": ("Cost to serve (EUR)", "Betreuungskosten (EUR)"),
+    "profitable": ("DB IV ≥ 0", "DB IV ≥ 0"),
+    "destroyer": ("DB IV < 0 (profit destroyer)", "DB IV < 0 (Gewinnvernichter)"),
+    "waterfall_title": ("From gross revenue to DB IV", "Vom Bruttoumsatz zum DB IV"),
+    "whale_sentence": (
+        "The {k} most profitable accounts earn {peak} ({peak_share} of the total DB IV of {total}); accounts that "
+        "lose money after cost to serve: {n_neg}, destroying {destroyed} of it.",
+        "Die {k} profitabelsten Kunden erwirtschaften {peak} ({peak_share} des gesamten DB IV von {total}); Kunden mit "
+        "Verlust nach Betreuungskosten: {n_neg}, sie vernichten davon {destroyed}.",
+    ),
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The label ``key`` of this module in ``lang`` ('en' or 'de')."""
+    en, de = _LABELS[key]
+    return de if i18n.check_lang(lang) == "de" else en
+
+
+def eur(value: float, lang: str = "en") -> str:
+    """Whole euros: '1,234,567 EUR' (en) or '1.234.567 EUR' (de)."""
+    return f"{i18n.number(value, lang, 0)} EUR"
+
+
+# =========================================================================== parameters and periods
+
+
+def check_account_id(data, account_id: str | None) -> str | None:
+    """Return ``account_id`` stripped (None when empty); raise KamParameterError when it is unknown.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data = kamlib.load("data/sample", as_of="2025-12-31")
+    >>> check_account_id(data, "") is None
+    True
+    """
+    if account_id is None or str(account_id).strip() == "":
+        return None
+    acc = str(account_id).strip()
+    ids = data.accounts["account_id"].astype(str)
+    if acc not in set(ids):
+        close = sorted(i for i in ids if acc.lower() in i.lower())[:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; ids look like {ids.iloc[0]}"
+        raise KamParameterError("account_id", f"unknown account {acc!r}{hint}")
+    return acc
+
+
+def _check_freq(freq: str) -> str:
+    if freq not in FREQS:
+        raise KamParameterError("freq", f"must be one of {', '.join(FREQS)} (year, quarter, month), not {freq!r}")
+    return freq
+
+
+def period_of(dates: pd.Series, freq: str = "Y") -> pd.Series:
+    """Period label of each date: '2025' (Y), '2025Q4' (Q) or '2025-12' (M) -- the format of ``service_costs.period``.
+
+    Examples
+    --------
+    >>> period_of(pd.Series(pd.to_datetime(["2025-11-30"])), "Q").tolist()
+    ['2025Q4']
+    """
+    _check_freq(freq)
+    d = pd.to_datetime(dates)
+    if freq == "Y":
+        out = d.dt.year.astype(str)
+    elif freq == "Q":
+        out = d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
+    else:
+        out = d.dt.year.astype(str) + "-" + d.dt.month.astype(str).str.zfill(2)
+    return out.astype(str)
+
+
+def _cost_period_granularity(period: str) -> str:
+    return "Q" if "Q" in period else ("M" if "-" in period else "Y")
+
+
+def cost_period(periods: pd.Series, freq: str = "Y") -> pd.Series:
+    """Map service-cost periods ('2025', '2025Q4', '2025-12') to the period label at ``freq``.
+
+    A quarter maps to its year; a month to its quarter or year. A cost booked per year cannot be split
+    into quarters: asking for a finer ``freq`` than the data have raises KamParameterError.
+
+    Examples
+    --------
+    >>> cost_period(pd.Series(["2025Q4", "2024-03"]), "Y").tolist()
+    ['2025', '2024']
+    """
+    _check_freq(freq)
+    p = periods.astype(str)
+    order = {"Y": 0, "Q": 1, "M": 2}
+    gran = p.map(_cost_period_granularity)
+    too_coarse = gran.map(order) < order[freq]
+    if too_coarse.any():
+        example = p[too_coarse].iloc[0]
+        raise KamParameterError("freq", f"service_costs are booked per {FREQS[gran[too_coarse].iloc[0]]} (e.g. {example}); "
+                                f"they cannot be split per {FREQS[freq]}: choose a coarser freq")
+    year = p.str.slice(0, 4)
+    if freq == "Y":
+        return year
+    quarter = np.where(gran == "Q", p.str.slice(5, 6),
+                       ((p.str.slice(5, 7).where(gran == "M", "01").astype(int) - 1) // 3 + 1).astype(str))
+    if freq == "Q":
+        return pd.Series(year + "Q" + pd.Series(quarter, index=p.index).astype(str), index=p.index)
+    return p
+
+
+def _period_end(period: str) -> pd.Timestamp:
+    gran = _cost_period_granularity(period)
+    freq = {"Y": "Y", "Q": "Q", "M": "M"}[gran]
+    return pd.Period(period, freq=freq).end_time.normalize()
+
+
+def _window_costs(service_costs: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Service costs whose period ends inside [start, end] (quarters and months aligned with the window)."""
+    sc = service_costs
+    if start is None and end is None:
+        return sc
+    ends = sc["period"].astype(str).map(_period_end)
+    mask = pd.Series(True, index=sc.index)
+    if start is not None:
+        mask &= ends >= pd.Timestamp(start)
+    if end is not None:
+        mask &= ends <= pd.Timestamp(end) + pd.Timedelta(days=1)
+    return sc[mask]
+
+
+def last_12_months(as_of) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(start, end) of the 12 months up to and including ``as_of``."""
+    end = pd.Timestamp(as_of)
+    return end - pd.DateOffset(years=1) + pd.Timedelta(days=1), end
+
+
+# =========================================================================== the scheme
+
+
+def _with_levels(df: pd.DataFrame) -> pd.DataFrame:
+    """Add subtotals and cost to serve to a frame holding gross_revenue, discount, cogs and the cost categories."""
+    out = df.copy()
+    for c in ("gross_revenue", "discount", "cogs", *COST_CATEGORIES):
+        if c not in out:
+            out[c] = 0.0
+        out[c] = out[c].astype(float).fillna(0.0)
+    out["net_revenue"] = out["gross_revenue"] - out["discount"]
+    out["db1"] = out["net_revenue"] - out["cogs"]
+    out["db2"] = out["db1"] - out["marketing"]
+    out["db3"] = out["db2"] - out["sales"]
+    out["db4"] = out["db3"] - out["service"] - out["logistics"]
+    out["cost_to_serve"] = out[list(COST_CATEGORIES)].sum(axis=1)
+    return out[[*LEVELS, "cost_to_serve"]].round(2)
+
+
+def contribution_margins(data, *, freq: str = "Y", start=None, end=None) -> pd.DataFrame:
+    """DB I-IV per account and period.
+
+    Parameters
+    ----------
+    data
+        :class:`kamlib.KamData` (``orders`` required; ``service_costs`` optional -- without it DB II-IV
+        equal DB I and cost to serve is 0).
+    freq
+        ``"Y"``, ``"Q"`` or ``"M"``: periods as in ``service_costs.period``.
+    start, end
+        Optional date window: orders by date, service costs by the end of their period.
+
+    Returns
+    -------
+    DataFrame
+        Index (account_id, period); columns gross_revenue, discount, net_revenue, cogs, db1, marketing, db2,
+        sales, db3, service, logistics, db4 and cost_to_serve, in EUR. An account with costs but no orders
+        in a period appears with zero revenue: it costs money without earning any.
+    """
+    _check_freq(freq)
+    o = data.orders
+    if start is not None:
+        o = o[o["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        o = o[o["date"] <= pd.Timestamp(end)]
+    period = period_of(o["date"], freq)
+    rev = pd.DataFrame({
+        "account_id": o["account_id"].astype(str),
+        "period": period,
+        "gross_revenue": o["gross_revenue_eur"].astype(float),
+        "discount": o["discount_eur"].fillna(0.0).astype(float) if "discount_eur" in o else 0.0,
+        "cogs": o["cogs_eur"].fillna(0.0).astype(float) if "cogs_eur" in o else 0.0,
+    }).groupby(["account_id", "period"]).sum()
+    if data.has("service_costs"):
+        sc = _window_costs(data.service_costs, start, end)
+        costs = (sc.assign(account_id=sc["account_id"].astype(str), period=cost_period(sc["period"], freq))
+                 .pivot_table(index=["account_id", "period"], columns="category", values="cost_eur", aggfunc="sum"))
+        costs = costs.reindex(columns=list(COST_CATEGORIES))
+        table = rev.join(costs, how="outer")
+    else:
+        table = rev
+    table = _with_levels(table)
+    table.index.names = ["account_id", "period"]
+    return table.sort_index()
+
+
+def account_contribution(data, *, start=None, end=None) -> pd.DataFrame:
+    """DB I-IV per account over a window, with name, cost-to-serve ratio and DB IV margin.
+
+    Columns: name, the scheme (see :func:`contribution_margins`), cost_to_serve, ``cts_ratio`` (cost to
+    serve / net revenue), ``db1_margin`` and ``db4_margin`` (share of net revenue) and ``rank`` by DB IV
+    (1 = most profitable). Sorted by DB IV, most profitable first.
+    """
+    m = contribution_margins(data, freq="Y", start=start, end=end)
+    t = m.groupby(level="account_id").sum()
+    t = _with_levels(t)
+    names = data.accounts.assign(account_id=data.accounts["account_id"].astype(str)).set_index("account_id")["name"]
+    t.insert(0, "name", names.reindex(t.index))
+    net = t["net_revenue"].where(t["net_revenue"] > 0)
+    t["cts_ratio"] = (t["cost_to_serve"] / net).round(6)
+    t["db1_margin"] = (t["db1"] / net).round(6)
+    t["db4_margin"] = (t["db4"] / net).round(6)
+    t = t.sort_values(["db4", "net_revenue"], ascending=[False, False], kind="stable")
+    t["rank"] = np.arange(1, len(t) + 1)
+    t.index.name = "account_id"
+    return t
+
+
+def statement(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """The contribution margin scheme as a top-to-bottom table for one account or the portfolio.
+
+    ``values`` is a row of :func:`account_contribution` (or :func:`contribution_margins`), or a frame of
+    such rows (summed). Returns one row per step with EUR and the share of net revenue.
+
+    Examples
+    --------
+    >>> row = pd.Series({"gross_revenue": 100.0, "discount": 10.0, "cogs": 50.0, "marketing": 5.0,
+    ...                  "sales": 10.0, "service": 5.0, "logistics": 5.0})
+    >>> float(statement(row).loc["db4", "EUR"])
+    15.0
+    """
+    if isinstance(values, pd.DataFrame):
+        values = values[[c for c in values.columns if c in (*LEVELS, "cost_to_serve")]].sum()
+    row = _with_levels(pd.DataFrame([values]))
+    v = row.iloc[0]
+    net = float(v["net_revenue"])
+    out = pd.DataFrame({
+        label("level", lang): [label(k, lang) for k in LEVELS],
+        "EUR": [float(v[k]) for k in LEVELS],
+        label("share_of_net", lang): [round(100.0 * float(v[k]) / net, 1) if net else np.nan for k in LEVELS],
+    }, index=pd.Index(LEVELS, name="key"))
+    return out
+
+
+# =========================================================================== the whale curve
+
+
+def whale_curve(db4: pd.Series) -> pd.DataFrame:
+    """Cumulative DB IV with accounts ranked from most to least profitable.
+
+    Returns one row per account: rank, db4, cum_db4, ``accounts_share`` (rank / n) and ``profit_share``
+    (cum_db4 / total DB IV). With loss-making accounts the curve peaks above 1 and ends at 1.
+
+    Examples
+    --------
+    >>> c = whale_curve(pd.Series({"a": 80.0, "b": 40.0, "c": -20.0}))
+    >>> c["profit_share"].tolist()
+    [0.8, 1.2, 1.0]
+    """
+    s = db4.astype(float).sort_values(ascending=False, kind="stable")
+    total = float(s.sum())
+    out = pd.DataFrame({"rank": np.arange(1, len(s) + 1), "db4": s.to_numpy(), "cum_db4": s.cumsum().to_numpy()},
+                       index=s.index)
+    out["accounts_share"] = (out["rank"] / max(len(s), 1)).round(6)
+    out["profit_share"] = (out["cum_db4"] / total).round(6) if total != 0 else np.nan
+    return out
+
+
+def whale_summary(curve: pd.DataFrame) -> dict:
+    """Key figures of a whale curve: total, peak and where it is reached, and what the loss-makers destroy."""
+    if curve.empty:
+        return {"accounts": 0, "total": 0.0, "peak": 0.0, "peak_share": np.nan, "peak_accounts": 0,
+                "profitable": 0, "destroyers": 0, "destroyed": 0.0}
+    k = int(curve["cum_db4"].to_numpy().argmax()) + 1
+    peak = float(curve["cum_db4"].iloc[k - 1])
+    total = float(curve["cum_db4"].iloc[-1])
+    neg = curve["db4"] < 0
+    return {"accounts": len(curve), "total": total, "peak": peak,
+            "peak_share": peak / total if total > 0 else np.nan, "peak_accounts": k,
+            "profitable": int((curve["db4"] > 0).sum()), "destroyers": int(neg.sum()),
+            "destroyed": float(-curve.loc[neg, "db4"].sum())}
+
+
+def whale_sentence(summary: dict, *, lang: str = "en") -> str:
+    """One sentence on the whale curve in ``lang``."""
+    en, de = _LABELS["whale_sentence"]
+    text = de if i18n.check_lang(lang) == "de" else en
+    share = i18n.percent(summary["peak_share"], lang, 0) if summary["peak_share"] == summary["peak_share"] else "–"
+    return text.format(k=summary["peak_accounts"], peak=eur(summary["peak"], lang), peak_share=share,
+                       total=eur(summary["total"], lang), n_neg=summary["destroyers"],
+                       destroyed=eur(summary["destroyed"], lang))
+
+
+def profit_destroyers(contribution: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """Accounts whose DB IV is negative, biggest loss first, with the cost that tips them over.
+
+    ``main_cost`` is the largest of the four cost-to-serve categories; ``cost_above_db1`` = cost to serve −
+    DB I (how much care would have to be cut to break even).
+    """
+    t = contribution[contribution["db4"] < 0].sort_values("db4", kind="stable")
+    cols = ["name", "net_revenue", "db1", "cost_to_serve", "db4", "cts_ratio"]
+    out = t[[c for c in cols if c in t.columns]].copy()
+    out["main_cost"] = t[list(COST_CATEGORIES)].idxmax(axis=1) if len(t) else pd.Series(dtype=str)
+    out["cost_above_db1"] = (t["cost_to_serve"] - t["db1"]).round(2)
+    return out.head(top) if top else out
+
+
+# =========================================================================== figures
+
+
+def _axes(ax, size=(7.5, 4.0)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def whale_chart(curve: pd.DataFrame, *, lang: str = "en", label_top: int = 0, ax=None):
+    """Whale curve: cumulative share of total DB IV against the share of accounts; marks the peak."""
+    from matplotlib.ticker import PercentFormatter
+
+    ax = _axes(ax)
+    x = np.concatenate([[0.0], curve["accounts_share"].to_numpy()])
+    y = np.concatenate([[0.0], curve["profit_share"].to_numpy()])
+    ax.plot(x, y, color="#1f4e79", linewidth=2)
+    ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
+    neg = curve["db4"].to_numpy() < 0
+    if neg.any():
+        first_neg = int(np.argmax(neg))
+        ax.fill_between(x[first_neg:], y[first_neg:], 1.0, color="#c00000", alpha=0.15, linewidth=0)
+    s = whale_summary(curve)
+    if s["accounts"]:
+        px, py = x[s["peak_accounts"]], y[s["peak_accounts"]]
+        ax.plot([px], [py], "o", color="#c00000")
+        ax.annotate(label("peak", lang).format(share=i18n.percent(py, lang, 0), k=s["peak_accounts"]), (px, py),
+                    xytext=(10, 6), textcoords="offset points", fontsize=9, color="#c00000")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(label("whale_x", lang))
+    ax.set_ylabel(label("whale_y", lang))
+    ax.set_title(label("whale_title", lang))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(min(0.0, float(np.nanmin(y)) - 0.05), float(np.nanmax(y)) * 1.08)
+    return ax
+
+
+def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_top: int = 5, ax=None):
+    """Scatter of cost to serve against net revenue (log axes); loss-making accounts in red, biggest losses named."""
+    ax = _axes(ax, (7.5, 5.0))
+    t = contribution[(contribution["net_revenue"] > 0) & (contribution["cost_to_serve"] > 0)]
+    neg = t["db4"] < 0
+    ax.scatter(t.loc[~neg, "net_revenue"], t.loc[~neg, "cost_to_serve"], s=18, color="#1f4e79", alpha=0.6,
+               label=label("profitable", lang), linewidths=0)
+    ax.scatter(t.loc[neg, "net_revenue"], t.loc[neg, "cost_to_serve"], s=24, color="#c00000", alpha=0.8,
+               label=label("destroyer", lang), linewidths=0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    lo = float(min(t["net_revenue"].min(), t["cost_to_serve"].min())) if len(t) else 1.0
+    hi = float(max(t["net_revenue"].max(), t["cost_to_serve"].max())) if len(t) else 10.0
+    for share, style in ((1.0, "--"), (0.1, ":")):
+        ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
+        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
+    for acc, row in t[neg].sort_values("db4").head(label_top).iterrows():
+        ax.annotate(str(row.get("name", acc))[:22], (row["net_revenue"], row["cost_to_serve"]), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel(label("net_revenue_axis", lang))
+    ax.set_ylabel(label("cts_axis", lang))
+    ax.set_title(label("cts_title", lang))
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax
+
+
+def margin_waterfall(values: pd.Series | pd.DataFrame, *, lang: str = "en", ax=None):
+    """Waterfall from gross revenue to DB IV: deductions as falling bars, subtotals as full bars."""
+    st = statement(values, lang=lang)
+    ax = _axes(ax, (8.5, 4.0))
+    level = 0.0
+    xs, labels = [], []
+    for i, key in enumerate(LEVELS):
+        v = float(st.loc[key, "EUR"])
+        if key == "gross_revenue" or key in _SUBTOTALS:
+            colour = "#1f4e79" if v >= 0 else "#c00000"
+            ax.bar(i, v, color=colour, width=0.7)
+            level = v
+        else:
+            ax.bar(i, -v, bottom=level, color="#ed7d31", width=0.7)
+            level -= v
+        xs.append(i)
+        labels.append(label(key, lang).lstrip("−= ").replace(" (", "\n("))
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.set_xticks(xs, labels, fontsize=7, rotation=0)
+    ax.set_ylabel("EUR")
+    ax.set_title(label("waterfall_title", lang))
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.1f} M" if abs(v) >= 1e6 else f"{v / 1e3:.0f} k"))
+    return ax
