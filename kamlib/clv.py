@@ -89,8 +89,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str = "en") -> str:
     """The chart or table label ``key`` of this module in ``lang`` ('en' or 'de')."""
-    en, de = _LABELS[key]
-    return de if i18n.check_lang(lang) == "de" else en
+    return i18n.pick(_LABELS[key], lang)
 
 
 # =========================================================================== parameters

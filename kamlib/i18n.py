@@ -135,22 +135,23 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def pick(pair: tuple[str, str], lang: str = "en") -> str:
+    """The German or English half of an (English, German) pair; every module's label table uses this."""
+    return pair[1] if check_lang(lang) == "de" else pair[0]
+
+
 def t(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang`` ('en' or 'de')."""
-    en, de = _LABELS[key]
-    return de if check_lang(lang) == "de" else en
+    return pick(_LABELS[key], lang)
 
 
 def criterion_label(criterion: str, lang: str = "en") -> str:
-    en, de = CRITERION_LABELS[criterion]
-    return de if check_lang(lang) == "de" else en
+    return pick(CRITERION_LABELS[criterion], lang)
 
 
 def quadrant_label(quadrant: str, lang: str = "en") -> str:
-    en, de = QUADRANT_LABELS[quadrant]
-    return de if check_lang(lang) == "de" else en
+    return pick(QUADRANT_LABELS[quadrant], lang)
 
 
 def table_meaning(table: str, lang: str = "en") -> str:
-    en, de = TABLE_MEANING[table]
-    return de if check_lang(lang) == "de" else en
+    return pick(TABLE_MEANING[table], lang)

@@ -400,17 +400,13 @@ def label(key: str, lang: str = "en") -> str:
     ('Share of Wallet', 'Lücke (EUR)')
     """
     pair = LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if i18n.check_lang(lang) == "de" else pair[0]
+    return key if pair is None else i18n.pick(pair, lang)
 
 
 def value_label(value: object, lang: str = "en") -> object:
     """Translate a code such as ``"gap"`` or ``"decider"``; other values come back unchanged."""
     pair = VALUE_LABELS.get(value) if isinstance(value, str) else None
-    if pair is None:
-        return value
-    return pair[1] if i18n.check_lang(lang) == "de" else pair[0]
+    return value if pair is None else i18n.pick(pair, lang)
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
@@ -421,8 +417,7 @@ def text(key: str, lang: str = "en", **values: object) -> str:
     >>> text("open_complaints_count", "de", n=2)
     'Offene Reklamationen: 2'
     """
-    en, de = _TEXT[key]
-    return (de if i18n.check_lang(lang) == "de" else en).format(**values)
+    return i18n.pick(_TEXT[key], lang).format(**values)
 
 
 _text = text
