@@ -1,0 +1,998 @@
+"""Review cycles: the quarterly business review of one account and the portfolio review of all key accounts.
+
+Source 001 asks for regular reviews that compare revenue with previous quarters and with the plan; source 003
+names the KPIs a key account manager is measured by (retention, churn, additional products sold, meetings and
+calls, change in profitability); source 004 places reviews and controlling after the implementation.
+
+Periods are calendar quarters written ``"2025Q4"``. Revenue is gross revenue (``gross_revenue_eur``) as in
+:mod:`kamlib.selection`; margin is DB I (net revenue minus cost of goods).
+
+Examples
+--------
+>>> import kamlib
+>>> data = kamlib.load("data/sample", as_of="2025-12-31")
+>>> str(check_period(data, "2025Q4"))
+'2025Q4'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .errors import KamParameterError
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+#: Health score components and their default weights (normalised to sum 1).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "growth_vs_plan": 0.25,
+    "margin": 0.15,
+    "engagement": 0.20,
+    "complaints": 0.15,
+    "coverage": 0.15,
+    "action_completion": 0.10,
+}
+#: Upper ends of the health bands (inclusive); above the last: green.
+BANDS = ((50.0, "red"), (75.0, "amber"))
+CONTACT_TYPES = ("meeting", "call", "visit", "qbr")
+COVERAGE_ROLES = ("decider", "buyer", "influencer", "user")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "revenue": ("Revenue", "Umsatz"),
+    "db1": ("Margin (DB I)", "Deckungsbeitrag I"),
+    "actual": ("Actual", "Ist"),
+    "target": ("Plan", "Plan"),
+    "attainment": ("Attainment", "Zielerreichung"),
+    "previous_quarter": ("Previous quarter", "Vorquartal"),
+    "qoq_growth": ("Growth vs previous quarter", "Wachstum ggü. Vorquartal"),
+    "same_quarter_last_year": ("Same quarter last year", "Vorjahresquartal"),
+    "yoy_growth": ("Growth vs last year", "Wachstum ggü. Vorjahr"),
+    "ytd_actual": ("Year to date", "Jahr bis heute"),
+    "ytd_target": ("Plan year to date", "Plan bis heute"),
+    "ytd_attainment": ("Attainment year to date", "Zielerreichung bis heute"),
+    "base": ("Base period", "Basisperiode"),
+    "volume": ("Volume effect", "Mengeneffekt"),
+    "mix": ("Mix effect", "Mixeffekt"),
+    "price": ("Price effect", "Preiseffekt"),
+    "new_lines": ("New product lines", "Neue Produktlinien"),
+    "lost_lines": ("Lost product lines", "Verlorene Produktlinien"),
+    "total": ("Total variance", "Gesamtabweichung"),
+    "growth_vs_plan": ("Growth vs plan", "Wachstum ggü. Plan"),
+    "margin": ("Margin trend (DB IV)", "Margenentwicklung (DB IV)"),
+    "engagement": ("Engagement", "Kontaktintensität"),
+    "complaints": ("Complaints", "Reklamationen"),
+    "coverage": ("Buying-center coverage", "Abdeckung Buying Center"),
+    "action_completion": ("Action completion", "Maßnahmenumsetzung"),
+    "health": ("Health score", "Health Score"),
+    "score": ("Score", "Punkte"),
+    "weight": ("Weight", "Gewicht"),
+    "rule": ("Rule", "Regel"),
+    "band": ("Band", "Ampel"),
+    "red": ("red", "rot"),
+    "amber": ("amber", "gelb"),
+    "green": ("green", "grün"),
+    "kpi": ("KPI", "Kennzahl"),
+    "value": ("Value", "Wert"),
+    "name": ("Account", "Kunde"),
+    "kam_id": ("KAM", "KAM"),
+    "quadrant": ("Quadrant", "Quadrant"),
+    "trend": ("Trend vs previous quarter", "Trend ggü. Vorquartal"),
+    "previous": ("Previous", "Vorher"),
+    "current": ("Current", "Aktuell"),
+    "not_key": ("not key", "kein Key Account"),
+    "proposal": ("Proposed action", "Vorgeschlagene Maßnahme"),
+    "owner": ("Owner", "Verantwortlich"),
+    "due": ("Due", "Fällig"),
+    "reason": ("Why", "Begründung"),
+    "check": ("Check", "Prüfung"),
+    "finding": ("Finding", "Befund"),
+    "status": ("Status", "Status"),
+    "kams_capacity": ("Capacity", "Kapazität"),
+    "key_accounts": ("Key accounts", "Key Accounts"),
+    "all_accounts": ("All accounts", "Alle Kunden"),
+    "meetings": ("Meetings and calls", "Termine und Telefonate"),
+    "utilisation": ("Utilisation", "Auslastung"),
+    "revenue_eur": ("Revenue (EUR)", "Umsatz (EUR)"),
+}
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "meet_decider": ("Meet the decider {who} (last met {days} days ago)",
+                     "Termin mit Entscheider {who} (zuletzt vor {days} Tagen)"),
+    "find_decider": ("Identify the decider and arrange a meeting", "Entscheider identifizieren und Termin vereinbaren"),
+    "meet_contact": ("Meet key contact {who}", "Termin mit Schlüsselkontakt {who}"),
+    "close_action": ("Complete overdue action {id}: {action}", "Überfällige Maßnahme {id} abschließen: {action}"),
+    "schedule_qbr": ("Hold the quarterly business review", "Quartalsgespräch (QBR) durchführen"),
+    "close_complaints": ("Close the open complaints with the customer", "Offene Reklamationen mit dem Kunden klären"),
+    "offer": ("Offer {line} to {unit} (expected value {value} EUR)",
+              "Angebot {line} für {unit} (Erwartungswert {value} EUR)"),
+    "from_finding": ("profile finding", "Befund des Profils"),
+    "from_whitespace": ("top whitespace opportunity", "größte Whitespace-Chance"),
+    "from_health": ("health component {what} below 50", "Health-Komponente {what} unter 50"),
+    "recover_plan": ("Agree a recovery plan for the revenue gap to plan", "Aufholplan für die Lücke zum Plan vereinbaren"),
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The label ``key`` in ``lang`` ('en' or 'de'); unknown keys are returned unchanged."""
+    en, de = LABELS.get(key, (key, key))
+    return de if i18n.check_lang(lang) == "de" else en
+
+
+def _text(key: str, lang: str, **values: object) -> str:
+    en, de = _TEXTS[key]
+    return (de if i18n.check_lang(lang) == "de" else en).format(**values)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def parse_period(period: str) -> pd.Period:
+    """A calendar quarter ``"YYYYQn"`` as a :class:`pandas.Period`; anything else is a KamParameterError.
+
+    Examples
+    --------
+    >>> parse_period("2025Q4").end_time.date()
+    datetime.date(2025, 12, 31)
+    """
+    m = QUARTER_PATTERN.match(str(period).strip()) if isinstance(period, str) else None
+    if m is None:
+        raise KamParameterError("period", f"{period!r} is not a calendar quarter; write it like '2025Q4' "
+                                "(year, the letter Q, quarter 1-4)")
+    return pd.Period(f"{m.group(1)}Q{m.group(2)}", freq="Q")
+
+
+def check_period(data, period: str, *, as_of: str | pd.Timestamp | None = None,
+                 account_id: str | None = None) -> pd.Period:
+    """Validate ``period`` against the data and return it as a quarter.
+
+    A period is refused when it is not written ``YYYYQn``, when it ends after ``as_of`` (default
+    ``data.as_of``; a quarter still running cannot be reviewed yet), or when it has no orders at all (for
+    ``account_id``: neither orders nor a target of the account in the quarter).
+
+    Raises
+    ------
+    KamParameterError
+        With parameter ``period`` and a message that names the usable range.
+    """
+    q = parse_period(period)
+    as_of = pd.Timestamp(as_of if as_of is not None else data.as_of)
+    last_full = (pd.Period(as_of, freq="Q") if as_of >= pd.Period(as_of, freq="Q").end_time.normalize()
+                 else pd.Period(as_of, freq="Q") - 1)
+    if q > last_full:
+        raise KamParameterError("period", f"{q} is not complete as of {as_of.date()}; the latest quarter "
+                                f"that can be reviewed is {last_full}")
+    d = data.orders["date"]
+    in_q = (d >= q.start_time) & (d <= q.end_time)
+    if not in_q.any():
+        first = d.min()
+        rng = f"{pd.Period(first, freq='Q')} to {last_full}" if len(d) else "none"
+        raise KamParameterError("period", f"{q} has no orders in the data; quarters with data: {rng}")
+    if account_id is not None:
+        has_orders = (in_q & (data.orders["account_id"] == account_id)).any()
+        t = data.targets
+        has_target = ((t["account_id"] == account_id) & (t["period"].astype(str) == str(q))).any()
+        if not (has_orders or has_target):
+            raise KamParameterError("period", f"account {account_id} has neither orders nor a target in {q}")
+    return q
+
+
+def _in(dates: pd.Series, q: pd.Period) -> pd.Series:
+    return (dates >= q.start_time) & (dates <= q.end_time)
+
+
+def _ytd(q: pd.Period) -> list[pd.Period]:
+    return [pd.Period(f"{q.year}Q{i}", freq="Q") for i in range(1, q.quarter + 1)]
+
+
+def _growth(cur: float, prev: float) -> float:
+    return float(cur / prev - 1.0) if prev else float("nan")
+
+
+def snapshot(data, as_of: str | pd.Timestamp):
+    """A copy of ``data`` as it looked on ``as_of``: dated rows after it removed, complaints closed later reopened.
+
+    Action statuses cannot be rolled back and are kept as recorded.
+    """
+    as_of = pd.Timestamp(as_of)
+    c = data.complaints[data.complaints["opened"] <= as_of].copy()
+    c["closed"] = c["closed"].where(c["closed"] <= as_of)
+    return dataclasses.replace(
+        data, as_of=as_of,
+        orders=data.orders[data.orders["date"] <= as_of],
+        interactions=data.interactions[data.interactions["date"] <= as_of],
+        complaints=c,
+    )
+
+
+# --------------------------------------------------------------------------- plan vs actual
+
+
+def quarterly_figures(data, *, account_ids=None) -> pd.DataFrame:
+    """Revenue (gross) and DB I per account and quarter: index (account_id, period), columns revenue, db1."""
+    o = data.orders
+    if account_ids is not None:
+        o = o[o["account_id"].isin(list(account_ids))]
+    db1 = o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)
+    frame = pd.DataFrame({"account_id": o["account_id"].astype(str),
+                          "period": o["date"].dt.to_period("Q"),
+                          "revenue": o["gross_revenue_eur"].astype(float), "db1": db1.astype(float)})
+    return frame.groupby(["account_id", "period"]).sum()
+
+
+def quarter_target(data, account_id: str, q: pd.Period) -> tuple[float, float]:
+    """Revenue and margin target of one account for quarter ``q`` (a year target counts one quarter)."""
+    t = data.targets[data.targets["account_id"] == account_id]
+    per = t["period"].astype(str)
+    rows, factor = t[per == str(q)], 1.0
+    if not len(rows):
+        rows, factor = t[per == str(q.year)], 0.25
+    if not len(rows):
+        return float("nan"), float("nan")
+    m = rows["margin_target_eur"]
+    return (float(rows["revenue_target_eur"].sum()) * factor,
+            float(m.sum()) * factor if m.notna().any() else float("nan"))
+
+
+def plan_vs_actual(data, account_id: str, period: str) -> pd.DataFrame:
+    """Revenue and DB I of one account in ``period`` against plan, previous quarter, last year and year to date.
+
+    Returns
+    -------
+    DataFrame
+        Index ``revenue``, ``db1``; columns actual, target, attainment (actual/target), previous_quarter,
+        qoq_growth, same_quarter_last_year, yoy_growth, ytd_actual, ytd_target and ytd_attainment (targets
+        of quarters without a target are left out of the YTD plan, and their actuals too).
+    """
+    q = check_period(data, period, account_id=account_id)
+    fig = quarterly_figures(data, account_ids=[account_id])
+    fig = fig.droplevel(0) if len(fig) else pd.DataFrame(columns=["revenue", "db1"], dtype=float)
+
+    def val(p, col):
+        return float(fig[col].get(p, 0.0))
+
+    rows = {}
+    for i, col in enumerate(("revenue", "db1")):
+        actual = val(q, col)
+        target = quarter_target(data, account_id, q)[i]
+        prev, last = val(q - 1, col), val(q - 4, col)
+        ytd_q = _ytd(q)
+        ytd_t = [quarter_target(data, account_id, p)[i] for p in ytd_q]
+        planned = [p for p, t in zip(ytd_q, ytd_t) if not math.isnan(t)]
+        ytd_target = float(sum(t for t in ytd_t if not math.isnan(t))) if planned else float("nan")
+        ytd_actual = float(sum(val(p, col) for p in ytd_q))
+        ytd_planned_actual = float(sum(val(p, col) for p in planned))
+        rows[col] = {
+            "actual": actual, "target": target,
+            "attainment": actual / target if target and not math.isnan(target) else float("nan"),
+            "previous_quarter": prev, "qoq_growth": _growth(actual, prev),
+            "same_quarter_last_year": last, "yoy_growth": _growth(actual, last),
+            "ytd_actual": ytd_actual, "ytd_target": ytd_target,
+            "ytd_attainment": ytd_planned_actual / ytd_target if planned and ytd_target else float("nan"),
+        }
+    return pd.DataFrame(rows).T
+
+
+def _cents(x) -> np.ndarray:
+    return np.round(np.asarray(x, dtype=float) * 100.0).astype(np.int64)
+
+
+def price_volume_mix(current: pd.DataFrame, base: pd.DataFrame, *, by: str = "product_line",
+                     revenue: str = "gross_revenue_eur") -> pd.Series:
+    """Split the revenue change between two periods into volume, mix, price and new/lost product lines.
+
+    Parameters
+    ----------
+    current, base
+        Order rows of the two periods with columns ``by``, ``quantity`` and ``gross_revenue_eur``
+        (a missing quantity counts as 1).
+    by
+        The column defining the items *i* below: ``"product_line"`` or ``"product_id"`` (finer: prices of
+        different products in one line are not mixed up into a price effect).
+    revenue
+        The revenue column (``"gross_revenue_eur"``, or ``"net_revenue_eur"`` when the caller added it, so
+        that discounts show up in the price effect).
+
+    Returns
+    -------
+    Series
+        ``base_revenue``, ``current_revenue``, ``volume``, ``mix``, ``price``, ``new_lines``, ``lost_lines`` and
+        ``total`` in EUR, with ``volume + mix + price + new_lines + lost_lines == total`` exactly.
+
+    Notes
+    -----
+    Per item *i* (product line or product) sold in both periods: quantities q0_i, q1_i, average prices p_i = revenue_i / q_i,
+    totals Q0 = Σ q0_i and Q1 = Σ q1_i, base shares s0_i = q0_i / Q0 and base average price
+    P0 = Σ s0_i·p0_i. Then
+
+    * volume = (Q1 − Q0) · P0 (more or fewer units at the old mix and prices),
+    * mix = Σ (q1_i − Q1·s0_i) · p0_i (units shifted between lines at old prices),
+    * price = Σ q1_i · (p1_i − p0_i) (new prices on the new quantities),
+    * new_lines = revenue of items sold now but not in the base period (existing vs new business),
+    * lost_lines = − revenue of items sold in the base period but not now.
+
+    Volume + mix = Σ q1_i·p0_i − Σ q0_i·p0_i, so the three effects add up to the change of the common lines
+    algebraically. To make the sum exact also in floating point, all effects are computed in whole cents;
+    volume and mix are rounded to the cent and the price effect is the remaining cents, which differs from
+    the formula above by at most a few cents of rounding.
+    """
+    def lines(df):
+        q = df["quantity"].astype(float).fillna(1.0) if "quantity" in df else pd.Series(1.0, index=df.index)
+        g = pd.DataFrame({"line": df[by].fillna("?").astype(str), "q": q,
+                          "rev": df[revenue].astype(float)})
+        return g.groupby("line")[["q", "rev"]].sum()
+
+    b, c = lines(base), lines(current)
+    common = b.index.intersection(c.index)
+    common = common[(b.loc[common, "q"] > 0) & (c.loc[common, "q"] > 0)]
+    new = c.index.difference(common)
+    lost = b.index.difference(common)
+    rev0_c, rev1_c = int(_cents(b["rev"]).sum()), int(_cents(c["rev"]).sum())
+    total = rev1_c - rev0_c
+    new_c = int(_cents(c.loc[new, "rev"]).sum())
+    lost_c = -int(_cents(b.loc[lost, "rev"]).sum())
+    if len(common):
+        q0, q1 = b.loc[common, "q"], c.loc[common, "q"]
+        p0 = b.loc[common, "rev"] / q0
+        Q0, Q1 = float(q0.sum()), float(q1.sum())
+        share0 = q0 / Q0
+        P0 = float((share0 * p0).sum())
+        volume = int(_cents((Q1 - Q0) * P0))
+        mix = int(_cents(((q1 - Q1 * share0) * p0).sum()))
+    else:
+        volume = mix = 0
+    price = total - volume - mix - new_c - lost_c
+    out = pd.Series({"base_revenue": rev0_c, "current_revenue": rev1_c, "volume": volume, "mix": mix,
+                     "price": price, "new_lines": new_c, "lost_lines": lost_c, "total": total}, dtype="int64")
+    return out / 100.0
+
+
+def _orders_with_lines(data, account_id: str) -> pd.DataFrame:
+    o = data.orders[data.orders["account_id"] == account_id]
+    lines = data.products.set_index("product_id")["product_line"] if len(data.products) else pd.Series(dtype=str)
+    line = o["product_id"].map(lines).astype(object)
+    return o.assign(product_line=line.fillna(o["product_id"]).fillna("?"))
+
+
+def variance_bridge(data, account_id: str, period: str, *, base: str = "year", by: str = "product_id",
+                    measure: str = "net") -> pd.Series:
+    """Price/volume/mix bridge of one account: ``period`` against the same quarter last year (``base="year"``)
+    or the previous quarter (``base="quarter"``), by product (``by="product_id"``, default) or product line.
+    ``measure="net"`` (default) bridges net revenue (gross minus discount), so that discounts appear in the
+    price effect; ``"gross"`` bridges gross revenue as in :func:`plan_vs_actual`.
+    See :func:`price_volume_mix` for the definitions."""
+    if measure not in ("net", "gross"):
+        raise KamParameterError("measure", f"must be 'net' or 'gross', not {measure!r}")
+    if by not in ("product_id", "product_line"):
+        raise KamParameterError("by", f"must be 'product_id' or 'product_line', not {by!r}")
+    if base not in ("year", "quarter"):
+        raise KamParameterError("base", f"must be 'year' or 'quarter', not {base!r}")
+    q = check_period(data, period, account_id=account_id)
+    q0 = q - 4 if base == "year" else q - 1
+    o = _orders_with_lines(data, account_id)
+    o = o.assign(product_id=o["product_id"].fillna("?"),
+                 net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0))
+    col = "net_revenue_eur" if measure == "net" else "gross_revenue_eur"
+    out = price_volume_mix(o[_in(o["date"], q)], o[_in(o["date"], q0)], by=by, revenue=col)
+    out.name = f"{q0} -> {q}"
+    return out
+
+
+# --------------------------------------------------------------------------- KPIs of source 003
+
+
+def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -> pd.Series:
+    """Logo and revenue retention over a set of accounts, ``period`` against a base period.
+
+    The base period is the same quarter last year (``base="year"``) or the previous quarter. Start accounts are
+    those with revenue in the base period. Per start account with base revenue r0 and current revenue r1:
+    churn = r0 when r1 == 0, contraction = r0 − r1 when 0 < r1 < r0, expansion = r1 − r0 when r1 > r0.
+
+    * logo retention = start accounts with revenue now / start accounts; churn rate = 1 − logo retention
+    * GRR = (start − contraction − churn) / start (never above 100 %)
+    * NRR = (start + expansion − contraction − churn) / start
+
+    Accounts without revenue in the base period are not in the start set: ``returned`` counts those that
+    bought before the base period and buy again now (win-backs), ``new`` those buying for the first time.
+    Neither changes GRR or NRR.
+    """
+    if base not in ("year", "quarter"):
+        raise KamParameterError("base", f"must be 'year' or 'quarter', not {base!r}")
+    q = check_period(data, period)
+    q0 = q - 4 if base == "year" else q - 1
+    o = data.orders
+    if account_ids is not None:
+        o = o[o["account_id"].isin(list(account_ids))]
+    r0 = o[_in(o["date"], q0)].groupby("account_id")["gross_revenue_eur"].sum()
+    r0 = r0[r0 > 0]
+    r1_all = o[_in(o["date"], q)].groupby("account_id")["gross_revenue_eur"].sum()
+    r1_all = r1_all[r1_all > 0]
+    r1 = r1_all.reindex(r0.index, fill_value=0.0)
+    start = float(r0.sum())
+    churn = float(r0[r1 == 0].sum())
+    contraction = float((r0 - r1)[(r1 > 0) & (r1 < r0)].sum())
+    expansion = float((r1 - r0)[r1 > r0].sum())
+    others = r1_all.index.difference(r0.index)
+    bought_before = set(o.loc[o["date"] < q0.start_time, "account_id"])
+    returned = sum(1 for a in others if a in bought_before)
+    n0 = len(r0)
+    kept = int((r1 > 0).sum())
+    return pd.Series({
+        "base_period": str(q0), "start_accounts": n0, "retained_accounts": kept, "churned_accounts": n0 - kept,
+        "returned_accounts": returned, "new_accounts": len(others) - returned,
+        "logo_retention": kept / n0 if n0 else float("nan"),
+        "churn_rate": 1 - kept / n0 if n0 else float("nan"),
+        "start_revenue": start, "expansion": expansion, "contraction": contraction, "churned_revenue": churn,
+        "grr": (start - contraction - churn) / start if start else float("nan"),
+        "nrr": (start + expansion - contraction - churn) / start if start else float("nan"),
+    }, dtype=object)
+
+
+def expected_contacts(q: pd.Period, cadence_days: int) -> int:
+    """Meetings/calls a quarter should have at one contact every ``cadence_days`` days (at least 1)."""
+    days = (q.end_time.normalize() - q.start_time).days + 1
+    return max(1, int(round(days / cadence_days)))
+
+
+def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) -> pd.Series:
+    """The KPIs of source 003 for one account and quarter (previous quarter as comparison).
+
+    Returns
+    -------
+    Series
+        revenue, revenue_previous_quarter, revenue_last_year, nrr_yoy (revenue / same quarter last year),
+        product_lines, new_product_lines (lines bought for the first time), contacts_held (meetings, calls,
+        visits, QBRs), contacts_expected (from the cadence), meetings, calls, db4_margin, db4_margin_previous,
+        db4_margin_change (percentage points as a fraction), complaints_opened, complaints_closed,
+        complaints_open_at_end, mean_resolution_days (of complaints closed in the quarter).
+    """
+    if cadence_days <= 0:
+        raise KamParameterError("cadence_days", "must be a positive number of days")
+    q = check_period(data, period, account_id=account_id)
+    o = _orders_with_lines(data, account_id)
+    cur = o[_in(o["date"], q)]
+    lines_now = set(cur["product_line"])
+    lines_before = set(o.loc[o["date"] < q.start_time, "product_line"])
+    rev = lambda p: float(o.loc[_in(o["date"], p), "gross_revenue_eur"].sum())  # noqa: E731
+    it = data.interactions[(data.interactions["account_id"] == account_id) & _in(data.interactions["date"], q)]
+    held = it[it["type"].isin(CONTACT_TYPES)]
+    margins = db4_margins(data, account_id)
+    m1, m0 = margins.get(str(q), float("nan")), margins.get(str(q - 1), float("nan"))
+    c = data.complaints[data.complaints["account_id"] == account_id]
+    opened = c[_in(c["opened"], q)]
+    closed = c[c["closed"].notna() & _in(c["closed"], q)]
+    open_end = c[(c["opened"] <= q.end_time) & (c["closed"].isna() | (c["closed"] > q.end_time))]
+    res = (closed["closed"] - closed["opened"]).dt.days
+    r1, r_last = rev(q), rev(q - 4)
+    return pd.Series({
+        "revenue": r1, "revenue_previous_quarter": rev(q - 1), "revenue_last_year": r_last,
+        "nrr_yoy": r1 / r_last if r_last else float("nan"),
+        "product_lines": len(lines_now), "new_product_lines": len(lines_now - lines_before),
+        "contacts_held": len(held), "contacts_expected": expected_contacts(q, cadence_days),
+        "meetings": int(held["type"].isin(["meeting", "visit", "qbr"]).sum()),
+        "calls": int((held["type"] == "call").sum()),
+        "db4_margin": m1, "db4_margin_previous": m0, "db4_margin_change": m1 - m0,
+        "complaints_opened": len(opened), "complaints_closed": len(closed),
+        "complaints_open_at_end": len(open_end),
+        "mean_resolution_days": float(res.mean()) if len(res) else float("nan"),
+    }, dtype=object)
+
+
+def db4_margins(data, account_id: str) -> pd.Series:
+    """DB IV / net revenue per quarter of one account (from :func:`kamlib.value.contribution_margins`)."""
+    from .value import contribution_margins
+
+    sub = dataclasses.replace(data, orders=data.orders[data.orders["account_id"] == account_id],
+                              service_costs=data.service_costs[data.service_costs["account_id"] == account_id])
+    cm = contribution_margins(sub, freq="Q")
+    if not len(cm):
+        return pd.Series(dtype=float)
+    cm = cm.droplevel(0)
+    return (cm["db4"] / cm["net_revenue"].where(cm["net_revenue"] > 0)).astype(float)
+
+
+# --------------------------------------------------------------------------- health score
+
+
+def check_weights(weights: dict | None) -> tuple[dict[str, float], str | None]:
+    """Validate and normalise health weights; returns (weights summing to 1, note or None).
+
+    Unknown components, negative, non-numeric or all-zero weights raise KamParameterError("weights", ...).
+    Components left out get weight 0.
+    """
+    if weights is None:
+        return dict(DEFAULT_WEIGHTS), None
+    if not isinstance(weights, dict):
+        raise KamParameterError("weights", "must be a dict of component -> weight")
+    unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
+    if unknown:
+        raise KamParameterError("weights", f"unknown component(s) {', '.join(map(str, unknown))}; "
+                                f"choose from {', '.join(DEFAULT_WEIGHTS)}")
+    w = {}
+    for k in DEFAULT_WEIGHTS:
+        v = weights.get(k, 0.0)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(float(v)):
+            raise KamParameterError("weights", f"weight of {k} must be a number, not {v!r}")
+        if v < 0:
+            raise KamParameterError("weights", f"weight of {k} is negative ({v}); weights must be >= 0")
+        w[k] = float(v)
+    s = sum(w.values())
+    if s <= 0:
+        raise KamParameterError("weights", "at least one weight must be positive")
+    note = None
+    if abs(s - 1.0) > 1e-9:
+        note = f"weights added up to {s:g}; they were divided by that sum so that they add up to 1"
+    return {k: v / s for k, v in w.items()}, note
+
+
+def band(score: float) -> str:
+    """'red' for score <= 50, 'amber' for <= 75, else 'green' (NaN: 'n/a')."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return "n/a"
+    for upper, name in BANDS:
+        if score <= upper:
+            return name
+    return "green"
+
+
+RULES: dict[str, str] = {
+    "growth_vs_plan": "revenue/plan: 50 % or less -> 0, 100 % or more -> 100, linear between "
+                      "(no plan: revenue/same quarter last year)",
+    "margin": "change in DB IV margin vs previous quarter: -10 pp -> 0, 0 -> 50, +10 pp -> 100",
+    "engagement": "meetings and calls held / expected by the cadence, capped at 100",
+    "complaints": "100 minus 20 per complaint opened in the quarter and 20 per complaint open at its end",
+    "coverage": "share of the roles decider, buyer, influencer, user with a contact met in the last 12 months",
+    "action_completion": "done / actions due by the quarter's end (not cancelled); none due -> 50",
+}
+
+
+def _clip(x: float) -> float:
+    return float(min(100.0, max(0.0, x)))
+
+
+def health_components(data, account_id: str, period: str, *, cadence_days: int = 90) -> pd.Series:
+    """Scores 0-100 of the six health components (NaN when the data cannot support one); rules in :data:`RULES`."""
+    q = check_period(data, period, account_id=account_id)
+    k = account_kpis(data, account_id, period, cadence_days=cadence_days)
+    target = quarter_target(data, account_id, q)[0]
+    if not math.isnan(target) and target > 0:
+        ratio = k["revenue"] / target
+    elif k["revenue_last_year"]:
+        ratio = k["revenue"] / k["revenue_last_year"]
+    else:
+        ratio = float("nan")
+    s = {"growth_vs_plan": _clip((ratio - 0.5) / 0.5 * 100) if not math.isnan(ratio) else float("nan")}
+    dm = k["db4_margin_change"]
+    s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) else float("nan")
+    s["engagement"] = _clip(100 * k["contacts_held"] / k["contacts_expected"]) if data.has("interactions") else float("nan")
+    s["complaints"] = (_clip(100 - 20 * k["complaints_opened"] - 20 * k["complaints_open_at_end"])
+                       if data.has("complaints") else float("nan"))
+    if data.has("contacts"):
+        contacts = data.contacts[data.contacts["account_id"] == account_id]
+        it = data.interactions
+        met = it[(it["account_id"] == account_id) & (it["date"] <= q.end_time)
+                 & (it["date"] > q.end_time - pd.Timedelta(days=365))]["contact_id"]
+        roles = set(contacts.loc[contacts["contact_id"].isin(met), "buying_role"])
+        s["coverage"] = 100.0 * len(roles & set(COVERAGE_ROLES)) / len(COVERAGE_ROLES)
+    else:
+        s["coverage"] = float("nan")
+    if data.has("actions"):
+        a = data.actions[(data.actions["account_id"] == account_id) & (data.actions["status"] != "cancelled")]
+        due = a[a["due"].notna() & (a["due"] <= q.end_time)]
+        s["action_completion"] = 100.0 * (due["status"] == "done").mean() if len(due) else 50.0
+    else:
+        s["action_completion"] = float("nan")
+    return pd.Series(s, dtype=float)
+
+
+def health_score(data, account_id: str, period: str, *, weights: dict | None = None,
+                 cadence_days: int = 90) -> pd.DataFrame:
+    """Health score of one account: one row per component plus a ``health`` total row.
+
+    Columns score (0-100), weight (normalised; components without data get weight 0 and the rest is
+    re-normalised), contribution (score x weight), rule, and for the total also the band and the previous
+    quarter's score in ``previous`` (trend = score - previous).
+    """
+    w, _ = check_weights(weights)
+    comps = health_components(data, account_id, period, cadence_days=cadence_days)
+    total = _total(comps, w)
+    q = parse_period(period)
+    try:
+        prev = _total(health_components(data, account_id, str(q - 1), cadence_days=cadence_days), w)
+    except KamParameterError:
+        prev = float("nan")
+    ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
+    ww = ww / ww.sum() if ww.sum() else ww
+    out = pd.DataFrame({"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww,
+                        "rule": pd.Series(RULES)})
+    out.loc["health"] = {"score": total, "weight": float(ww.sum()), "contribution": total, "rule": "weighted sum"}
+    out["band"] = [band(v) for v in out["score"]]
+    out["previous"] = float("nan")
+    out.loc["health", "previous"] = prev
+    out["trend"] = out["score"] - out["previous"]
+    return out
+
+
+def _total(comps: pd.Series, w: dict[str, float]) -> float:
+    ok = comps.notna()
+    ws = pd.Series(w)[comps.index][ok]
+    if ws.sum() <= 0:
+        return float("nan")
+    return float((comps[ok] * ws).sum() / ws.sum())
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def action_status(data, account_id: str, period: str) -> pd.DataFrame:
+    """The account's actions with a ``state`` of done, open, overdue (open and due before the quarter's end)
+    or cancelled, overdue first."""
+    q = check_period(data, period, account_id=account_id)
+    a = data.actions[data.actions["account_id"] == account_id].copy()
+    is_open = a["status"].isin(["open", "in_progress"])
+    state = np.where(a["status"] == "done", "done", np.where(a["status"] == "cancelled", "cancelled", "open"))
+    a["state"] = state
+    a.loc[is_open & a["due"].notna() & (a["due"] < q.end_time), "state"] = "overdue"
+    order = {"overdue": 0, "open": 1, "done": 2, "cancelled": 3}
+    return a.assign(_o=a["state"].map(order)).sort_values(["_o", "due"], kind="stable").drop(columns="_o") \
+        .reset_index(drop=True)[["action_id", "goal", "action", "owner", "due", "status", "state"]]
+
+
+def next_actions(data, account_id: str, period: str, *, profile=None, health: pd.DataFrame | None = None,
+                 lang: str = "en", top_opportunities: int = 1) -> pd.DataFrame:
+    """Proposed next actions from the profile's findings, its top whitespace opportunities and weak health
+    components: one row per proposal with proposal, owner (the account's KAM), due date and reason.
+
+    ``profile`` is :func:`kamlib.profile.build_profile` as of the quarter's end; built when not given.
+    """
+    from .profile import build_profile
+
+    q = check_period(data, period, account_id=account_id)
+    end = q.end_time.normalize()
+    if profile is None:
+        profile = build_profile(data, account_id, as_of=min(end, data.as_of))
+    acc = data.accounts.set_index("account_id").loc[account_id]
+    kam = acc.get("kam_id")
+    owner = kam
+    if isinstance(kam, str) and len(data.kams):
+        names = data.kams.set_index("kam_id")["name"]
+        owner = names.get(kam, kam)
+    owner = owner if isinstance(owner, str) else "-"
+    rows = []
+
+    def add(text, why, days):
+        rows.append({"proposal": text, "owner": owner, "due": end + pd.Timedelta(days=days), "reason": why})
+
+    f = profile.findings
+    for _, r in f.iterrows():
+        why = f"{_text('from_finding', lang)}: {r['check']}"
+        if r["check"] == "overdue_action":
+            m = re.search(r"Action (\S+) \((.*?)\)", str(r["message"]))
+            if m:
+                add(_text("close_action", lang, id=m.group(1), action=m.group(2)), why, 14)
+        elif r["check"] == "no_decider":
+            add(_text("find_decider", lang), why, 30)
+        elif r["check"] == "key_contact_not_met":
+            m = re.search(r"Key contact (.+?) \((\w+), .*?(\d+) days ago", str(r["message"]))
+            if m and m.group(2) == "decider":
+                add(_text("meet_decider", lang, who=m.group(1), days=m.group(3)), why, 30)
+            elif m:
+                add(_text("meet_contact", lang, who=m.group(1)), why, 45)
+        elif r["check"] == "stale_review":
+            add(_text("schedule_qbr", lang), why, 30)
+        elif r["check"] == "open_complaints":
+            add(_text("close_complaints", lang), why, 21)
+    opp = profile.opportunities.head(top_opportunities)
+    for _, r in opp.iterrows():
+        add(_text("offer", lang, line=r["product_line"], unit=r["business_unit"],
+                  value=i18n.number(float(r["expected_value_eur"]), lang, 0)), _text("from_whitespace", lang), 60)
+    if health is not None and "growth_vs_plan" in health.index and health.loc["growth_vs_plan", "score"] < 50:
+        add(_text("recover_plan", lang), _text("from_health", lang, what=label("growth_vs_plan", lang)), 30)
+    out = pd.DataFrame(rows, columns=["proposal", "owner", "due", "reason"])
+    return out.drop_duplicates("proposal").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_days: int = 90,
+                     selection=None) -> pd.DataFrame:
+    """All definitive key accounts in one table, the accounts needing attention first.
+
+    Columns name, kam_id, quadrant, revenue, target, attainment, yoy_growth, health, band, previous (health
+    of the previous quarter), trend and attention (1 = look first). Sorting: band red, amber, green; within a
+    band the lower health first, then the lower plan attainment.
+    """
+    from .selection import select_key_accounts
+
+    q = check_period(data, period)
+    sel = selection if selection is not None else select_key_accounts(data)
+    rows = []
+    for acc, r in sel.definitive.iterrows():
+        try:
+            pva = plan_vs_actual(data, acc, str(q))
+            h = health_score(data, acc, str(q), weights=weights, cadence_days=cadence_days).loc["health"]
+        except KamParameterError:
+            continue
+        rows.append({"account_id": acc, "name": r["name"], "kam_id": r["kam_id"], "quadrant": r["quadrant"],
+                     "revenue": pva.loc["revenue", "actual"], "target": pva.loc["revenue", "target"],
+                     "attainment": pva.loc["revenue", "attainment"], "yoy_growth": pva.loc["revenue", "yoy_growth"],
+                     "health": h["score"], "band": h["band"], "previous": h["previous"], "trend": h["trend"]})
+    out = pd.DataFrame(rows).set_index("account_id")
+    order = {"red": 0, "amber": 1, "green": 2, "n/a": 3}
+    out = out.assign(_b=out["band"].map(order)).sort_values(["_b", "health", "attainment"], kind="stable",
+                                                             na_position="last").drop(columns="_b")
+    out["attention"] = range(1, len(out) + 1)
+    return out
+
+
+def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None, **selection_options):
+    """Portfolio quadrants of the key accounts one year ago (or on ``previous_as_of``) and now.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per account (definitive key account in either snapshot): previous and current quadrant, ``not_key``
+        when it was not a definitive key account then; and the transition table (rows previous, columns
+        current, counts).
+    """
+    from .selection import QUADRANTS, select_key_accounts
+
+    prev_as_of = pd.Timestamp(previous_as_of) if previous_as_of is not None else data.as_of - pd.DateOffset(years=1)
+    now = select_key_accounts(data, **selection_options).table
+    before = select_key_accounts(snapshot(data, prev_as_of), **selection_options).table
+    ids = now.index[now["definitive"]].union(before.index[before["definitive"]])
+
+    def quad(tab, i):
+        return tab.loc[i, "quadrant"] if i in tab.index and bool(tab.loc[i, "definitive"]) else "not_key"
+
+    per = pd.DataFrame({"name": data.accounts.set_index("account_id").loc[ids, "name"],
+                        "previous": [quad(before, i) for i in ids], "current": [quad(now, i) for i in ids]})
+    per.index.name = "account_id"
+    states = [*QUADRANTS, "not_key"]
+    table = pd.crosstab(per["previous"], per["current"]).reindex(index=states, columns=states, fill_value=0)
+    return per, table
+
+
+def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
+    """Per KAM: definitive key accounts, meetings and calls held in ``period``, key-account revenue in the
+    period, capacity and utilisation (key accounts / capacity). Source 003: a KAM serves only 2-3 clients."""
+    from .selection import select_key_accounts
+
+    q = check_period(data, period)
+    sel = selection if selection is not None else select_key_accounts(data)
+    d = sel.definitive
+    o = data.orders[data.orders["account_id"].isin(d.index) & _in(data.orders["date"], q)]
+    rev = o.groupby(o["account_id"].map(d["kam_id"]))["gross_revenue_eur"].sum()
+    it = data.interactions[_in(data.interactions["date"], q) & data.interactions["type"].isin(CONTACT_TYPES)
+                           & data.interactions["account_id"].isin(d.index)]
+    kams = data.kams.set_index("kam_id")
+    out = pd.DataFrame(index=kams.index)
+    out["name"] = kams["name"]
+    out["key_accounts"] = d.groupby("kam_id").size().reindex(out.index, fill_value=0)
+    out["meetings"] = it.groupby("kam_id").size().reindex(out.index, fill_value=0)
+    out["revenue"] = rev.reindex(out.index, fill_value=0.0)
+    out["capacity"] = kams["capacity"]
+    cap = out["capacity"].astype(float)
+    out["utilisation"] = out["key_accounts"] / cap.where(cap > 0)
+    return out
+
+
+def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
+    """The pitfalls of source 001 in the data: too many key accounts, and smaller accounts neglected.
+
+    Non-key accounts (active, not definitive key accounts) are compared over the four quarters up to
+    ``period`` against the four quarters before: interactions per account, complaints per account, mean days
+    to close a complaint and logo churn (accounts with revenue in the earlier four quarters that bought
+    nothing in the later ones). One row per check with before, now and ``flag`` (True: looks like the pitfall).
+    """
+    from .selection import select_key_accounts
+
+    q = check_period(data, period)
+    sel = selection if selection is not None else select_key_accounts(data)
+    key = set(sel.definitive.index)
+    start_now, end_now = (q - 3).start_time, q.end_time
+    start_before, end_before = (q - 7).start_time, (q - 4).end_time
+    others = data.accounts.loc[~data.accounts["account_id"].isin(key), "account_id"]
+    rows = []
+    cap = float(data.kams["capacity"].fillna(0).sum()) if len(data.kams) else float("nan")
+    n_key = len(key)
+    rows.append({"check": "key_accounts_vs_capacity", "before": float(len(sel.provisional)), "now": float(n_key),
+                 "limit": cap, "flag": bool(n_key > cap) if not math.isnan(cap) else False})
+    over = 0
+    if len(data.kams):
+        load = sel.definitive.groupby("kam_id").size()
+        capk = data.kams.set_index("kam_id")["capacity"]
+        over = int((load > capk.reindex(load.index).fillna(0)).sum())
+    rows.append({"check": "kams_over_capacity", "before": float("nan"), "now": float(over), "limit": 0.0,
+                 "flag": over > 0})
+
+    def window(s, e):
+        o = data.orders[data.orders["account_id"].isin(others) & (data.orders["date"] >= s) & (data.orders["date"] <= e)]
+        buyers = set(o["account_id"])
+        it = data.interactions
+        it = it[it["account_id"].isin(others) & (it["date"] >= s) & (it["date"] <= e)]
+        c = data.complaints
+        c = c[c["account_id"].isin(others) & (c["opened"] >= s) & (c["opened"] <= e)]
+        closed = c[c["closed"].notna() & (c["closed"] <= e)]
+        days = (closed["closed"] - closed["opened"]).dt.days
+        n = max(len(buyers), 1)
+        return buyers, len(it) / n, len(c) / n, float(days.mean()) if len(days) else float("nan")
+
+    b_before, it_b, c_b, d_b = window(start_before, end_before)
+    b_now, it_n, c_n, d_n = window(start_now, end_now)
+    prior = data.orders[data.orders["account_id"].isin(others) & (data.orders["date"] < start_before)
+                        & (data.orders["date"] >= start_before - pd.DateOffset(years=1))]
+    churn_before = (len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
+                    if len(set(prior["account_id"])) else float("nan"))
+    churn_now = len(b_before - b_now) / len(b_before) if b_before else float("nan")
+    rows += [
+        {"check": "non_key_interactions_per_account", "before": it_b, "now": it_n, "limit": float("nan"),
+         "flag": bool(it_n < 0.8 * it_b)},
+        {"check": "non_key_complaints_per_account", "before": c_b, "now": c_n, "limit": float("nan"),
+         "flag": bool(c_n > 1.2 * c_b)},
+        {"check": "non_key_resolution_days", "before": d_b, "now": d_n, "limit": float("nan"),
+         "flag": bool(d_n > 1.2 * d_b) if not (math.isnan(d_b) or math.isnan(d_n)) else False},
+        {"check": "non_key_logo_churn", "before": churn_before, "now": churn_now, "limit": float("nan"),
+         "flag": bool(churn_now > churn_before + 0.05) if not math.isnan(churn_before) else False},
+    ]
+    return pd.DataFrame(rows).set_index("check")
+
+
+# --------------------------------------------------------------------------- one-page summary
+
+
+def _fmt_eur(v: float, lang: str) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{i18n.number(v, lang, 0)} EUR"
+
+
+def _fmt_pct(v: float, lang: str) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else i18n.percent(v, lang)
+
+
+def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis: pd.Series,
+                health: pd.DataFrame, actions: pd.DataFrame, proposals: pd.DataFrame, lang: str = "en") -> str:
+    """The QBR / Jahresgespräch one-pager as Markdown (KPIs, wins, issues, next-quarter goals with owners).
+
+    All inputs are the results of the functions of this module for the same account and period; nothing is
+    recomputed, so the page shows exactly the numbers of the notebook.
+    """
+    de = i18n.check_lang(lang) == "de"
+    q = parse_period(period)
+    name = data.accounts.set_index("account_id").loc[account_id, "name"]
+    rev, db1 = plan.loc["revenue"], plan.loc["db1"]
+    h = health.loc["health"]
+    title = "Quartalsgespräch" if de else "Quarterly business review"
+    lines = [f"## {title} {q}: {name} ({account_id})", ""]
+    t = (lambda en, dd: dd if de else en)  # noqa: E731
+    lines += [f"| {label('kpi', lang)} | {label('value', lang)} |", "|---|---|",
+              f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
+              f"| {label('attainment', lang)} | {_fmt_pct(rev['attainment'], lang)} |",
+              f"| {label('yoy_growth', lang)} | {_fmt_pct(rev['yoy_growth'], lang)} |",
+              f"| {label('ytd_attainment', lang)} | {_fmt_pct(rev['ytd_attainment'], lang)} |",
+              f"| {label('db1', lang)} | {_fmt_eur(db1['actual'], lang)} |",
+              f"| {t('DB IV margin', 'DB-IV-Marge')} | {_fmt_pct(kpis['db4_margin'], lang)} |",
+              f"| {label('meetings', lang)} | {kpis['contacts_held']} / {kpis['contacts_expected']} |",
+              f"| {t('Complaints opened / open at end', 'Reklamationen neu / offen am Ende')} | "
+              f"{kpis['complaints_opened']} / {kpis['complaints_open_at_end']} |",
+              f"| {label('health', lang)} | {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)}) |", ""]
+    comps = health.drop(index="health")
+    wins, issues = [], []
+    if rev["attainment"] >= 1:
+        wins.append(t(f"Plan met: {_fmt_pct(rev['attainment'], lang)} of the revenue target",
+                      f"Plan erfüllt: {_fmt_pct(rev['attainment'], lang)} des Umsatzziels"))
+    elif not math.isnan(rev["attainment"]):
+        issues.append(t(f"Revenue at {_fmt_pct(rev['attainment'], lang)} of plan",
+                        f"Umsatz bei {_fmt_pct(rev['attainment'], lang)} des Plans"))
+    if rev["yoy_growth"] > 0:
+        wins.append(t(f"Revenue up {_fmt_pct(rev['yoy_growth'], lang)} on the same quarter last year",
+                      f"Umsatz {_fmt_pct(rev['yoy_growth'], lang)} über dem Vorjahresquartal"))
+    elif rev["yoy_growth"] < 0:
+        issues.append(t(f"Revenue down {_fmt_pct(-rev['yoy_growth'], lang)} on the same quarter last year",
+                        f"Umsatz {_fmt_pct(-rev['yoy_growth'], lang)} unter dem Vorjahresquartal"))
+    if kpis["new_product_lines"]:
+        wins.append(t(f"{kpis['new_product_lines']} new product line(s) sold",
+                      f"{kpis['new_product_lines']} neue Produktlinie(n) verkauft"))
+    for k, r in comps.iterrows():
+        if r["score"] >= 90:
+            wins.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
+        elif r["score"] < 50:
+            issues.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
+    n_over = int((actions["state"] == "overdue").sum()) if len(actions) else 0
+    if n_over:
+        issues.append(t(f"{n_over} overdue action(s)", f"{n_over} überfällige Maßnahme(n)"))
+    lines += [f"**{t('Wins', 'Erfolge')}**", ""] + [f"- {w}" for w in wins or ["-"]] + [""]
+    lines += [f"**{t('Issues', 'Herausforderungen')}**", ""] + [f"- {i}" for i in issues or ["-"]] + [""]
+    nxt = q + 1
+    lines += [f"**{t('Goals for', 'Ziele für')} {nxt}**", "",
+              f"| # | {t('Goal', 'Ziel')} | {label('owner', lang)} | {label('due', lang)} |", "|---|---|---|---|"]
+    tgt = quarter_target(data, account_id, nxt)[0]
+    n = 1
+    if not math.isnan(tgt):
+        lines.append(f"| {n} | {t('Revenue target', 'Umsatzziel')} {_fmt_eur(tgt, lang)} | "
+                     f"{proposals['owner'].iloc[0] if len(proposals) else '-'} | {nxt.end_time.date()} |")
+        n += 1
+    for _, r in proposals.iterrows():
+        lines.append(f"| {n} | {r['proposal']} | {r['owner']} | {pd.Timestamp(r['due']).date()} |")
+        n += 1
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _axes(ax, size=(7.5, 4.0)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax=None):
+    """Waterfall from base revenue to current revenue through the effects of :func:`price_volume_mix`."""
+    ax = _axes(ax)
+    steps = ["volume", "mix", "price", "new_lines", "lost_lines"]
+    x, level = 0, bridge["base_revenue"]
+    ax.bar(x, level, color="#7f8c8d")
+    for s in steps:
+        x += 1
+        v = bridge[s]
+        ax.bar(x, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
+        level += v
+    ax.bar(x + 1, bridge["current_revenue"], color="#2c3e50")
+    names = [label("base", lang), *[label(s, lang) for s in steps], label("current", lang)]
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(lambda v, _: i18n.number(v, lang, 0))
+    ax.set_ylabel("EUR")
+    ax.set_title(f"{label('total', lang)}: {str(bridge.name)}")
+    return ax
+
+
+def health_chart(health: pd.DataFrame, *, lang: str = "en", ax=None):
+    """Horizontal bars of the component scores (0-100) with the band limits and the total."""
+    ax = _axes(ax)
+    comps = health.drop(index="health")
+    colors = {"red": "#c0392b", "amber": "#f39c12", "green": "#27ae60", "n/a": "#bdc3c7"}
+    ax.barh([label(k, lang) for k in comps.index], comps["score"].fillna(0), color=[colors[b] for b in comps["band"]])
+    for limit, _ in BANDS:
+        ax.axvline(limit, color="#7f8c8d", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    h = health.loc["health"]
+    ax.set_title(f"{label('health', lang)}: {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)})")
+    return ax
+
+
+def migration_chart(table: pd.DataFrame, *, lang: str = "en", ax=None):
+    """Heat map of the quadrant transition table (rows previous, columns current snapshot)."""
+    ax = _axes(ax, (6.0, 5.0))
+
+    def name(s):
+        return label("not_key", lang) if s == "not_key" else i18n.quadrant_label(s, lang)
+
+    ax.imshow(table.to_numpy(), cmap="Blues")
+    ax.set_xticks(range(table.shape[1]), [name(c) for c in table.columns], rotation=30, ha="right")
+    ax.set_yticks(range(table.shape[0]), [name(r) for r in table.index])
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            ax.text(j, i, str(int(table.iat[i, j])), ha="center", va="center")
+    ax.set_xlabel(label("current", lang))
+    ax.set_ylabel(label("previous", lang))
+    return ax
+
+
+def workload_chart(workload: pd.DataFrame, *, lang: str = "en", ax=None):
+    """Key accounts per KAM against their capacity."""
+    ax = _axes(ax)
+    x = np.arange(len(workload))
+    ax.bar(x - 0.2, workload["key_accounts"], width=0.4, label=label("key_accounts", lang), color="#2c3e50")
+    ax.bar(x + 0.2, workload["capacity"].astype(float), width=0.4, label=label("kams_capacity", lang),
+           color="#bdc3c7")
+    ax.set_xticks(x, workload.index)
+    ax.legend()
+    return ax

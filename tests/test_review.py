@@ -1,0 +1,221 @@
+"""Tests of kamlib.review on hand-made data (numbers computed by hand) and one papermill run of 04/05."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from kamlib import review as rv
+from kamlib.errors import KamParameterError
+from test_selection import make_data
+
+
+def _orders(rows):
+    out = []
+    for i, (acc, date, rev, pid, qty) in enumerate(rows):
+        out.append({"order_id": f"o{i}", "account_id": acc, "date": pd.Timestamp(date), "product_id": pid,
+                    "quantity": float(qty), "gross_revenue_eur": float(rev), "discount_eur": 0.0,
+                    "cogs_eur": rev * 0.5})
+    return pd.DataFrame(out)
+
+
+def retention_data():
+    """A: 100 -> 120 (expansion 20); B: 200 -> 150 (contraction 50); C: 50 -> 0 (churn 50);
+    D: bought in 2024Q1, nothing in 2024Q4, buys 30 in 2025Q4 (returns); E: new in 2025Q4."""
+    ids = list("ABCDE")
+    accounts = pd.DataFrame({"account_id": ids, "name": ids, "status": ["active"] * 5})
+    orders = _orders([
+        ("A", "2024-11-01", 100, "P1", 1), ("A", "2025-11-01", 120, "P1", 1),
+        ("B", "2024-11-01", 200, "P1", 2), ("B", "2025-11-01", 150, "P1", 1),
+        ("C", "2024-11-01", 50, "P1", 1),
+        ("D", "2024-02-01", 80, "P1", 1), ("D", "2025-11-01", 30, "P1", 1),
+        ("E", "2025-11-01", 10, "P1", 1),
+    ])
+    return make_data(accounts, orders)
+
+
+def test_retention_kpis_hand_computed():
+    k = rv.retention_kpis(retention_data(), "2025Q4", base="year")
+    assert k["start_accounts"] == 3 and k["retained_accounts"] == 2 and k["churned_accounts"] == 1
+    assert k["returned_accounts"] == 1 and k["new_accounts"] == 1
+    assert k["logo_retention"] == pytest.approx(2 / 3)
+    assert k["churn_rate"] == pytest.approx(1 / 3)
+    assert (k["start_revenue"], k["expansion"], k["contraction"], k["churned_revenue"]) == (350, 20, 50, 50)
+    assert k["grr"] == pytest.approx((350 - 50 - 50) / 350)
+    assert k["nrr"] == pytest.approx((350 + 20 - 50 - 50) / 350)
+
+
+def test_grr_never_above_100_percent_even_when_everyone_grows():
+    accounts = pd.DataFrame({"account_id": ["A"], "name": ["A"]})
+    orders = _orders([("A", "2024-11-01", 100, "P1", 1), ("A", "2025-11-01", 500, "P1", 1)])
+    k = rv.retention_kpis(make_data(accounts, orders), "2025Q4")
+    assert k["grr"] == 1.0 and k["nrr"] == pytest.approx(5.0)
+
+
+def test_returning_account_churns_then_is_counted_as_returned():
+    accounts = pd.DataFrame({"account_id": ["D", "F"], "name": ["D", "F"]})
+    orders = _orders([("D", "2025-05-01", 80, "P1", 1), ("D", "2025-11-01", 30, "P1", 1),
+                      ("F", "2025-05-01", 10, "P1", 1), ("F", "2025-08-01", 10, "P1", 1),
+                      ("F", "2025-11-01", 10, "P1", 1)])
+    data = make_data(accounts, orders)
+    q3 = rv.retention_kpis(data, "2025Q3", base="quarter")  # D churns
+    assert q3["churned_accounts"] == 1 and q3["logo_retention"] == 0.5 and q3["churned_revenue"] == 80
+    assert q3["grr"] == pytest.approx(10 / 90)
+    q4 = rv.retention_kpis(data, "2025Q4", base="quarter")  # D returns: not in the start set, not new
+    assert q4["start_accounts"] == 1 and q4["returned_accounts"] == 1 and q4["new_accounts"] == 0
+    assert q4["logo_retention"] == 1.0 and q4["nrr"] == 1.0
+    # against the year before, the returned revenue does not lift NRR either
+    assert rv.retention_kpis(retention_data(), "2025Q4")["nrr"] == pytest.approx(270 / 350)
+
+
+def test_price_volume_mix_hand_computed_and_exact():
+    # base: line X 10 units at 10, line Y 10 units at 20; now: X 5 units at 12, Y 20 units at 20, Z new 50
+    base = pd.DataFrame({"product_line": ["X", "Y", "W"], "quantity": [10, 10, 1],
+                         "gross_revenue_eur": [100.0, 200.0, 40.0]})
+    cur = pd.DataFrame({"product_line": ["X", "Y", "Z"], "quantity": [5, 20, 1],
+                        "gross_revenue_eur": [60.0, 400.0, 50.0]})
+    e = rv.price_volume_mix(cur, base)
+    # common lines: Q0 = 20, Q1 = 25, P0 = 15 -> volume 75; mix = (5-12.5)*10 + (20-12.5)*20 = 75
+    # price = 5*(12-10) = 10; new 50; lost -40; total = 510 - 340 = 170
+    assert (e["volume"], e["mix"], e["price"], e["new_lines"], e["lost_lines"], e["total"]) == (
+        75.0, 75.0, 10.0, 50.0, -40.0, 170.0)
+    assert e["volume"] + e["mix"] + e["price"] + e["new_lines"] + e["lost_lines"] == e["total"]
+
+
+def test_price_volume_mix_sums_exactly_on_awkward_numbers():
+    base = pd.DataFrame({"product_line": ["X", "Y"], "quantity": [3, 7], "gross_revenue_eur": [100.01, 333.33]})
+    cur = pd.DataFrame({"product_line": ["X", "Y"], "quantity": [11, 2], "gross_revenue_eur": [412.17, 77.77]})
+    e = rv.price_volume_mix(cur, base)
+    cents = [round(e[k] * 100) for k in ("volume", "mix", "price", "new_lines", "lost_lines")]
+    assert sum(cents) == round(e["total"] * 100)
+    # price effect matches its formula up to rounding of cents
+    p = 11 * (412.17 / 11 - 100.01 / 3) + 2 * (77.77 / 2 - 333.33 / 7)
+    assert e["price"] == pytest.approx(p, abs=0.02)
+
+
+def test_price_volume_mix_property():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    line = st.tuples(st.sampled_from("ABCD"), st.integers(1, 50), st.integers(1, 10**7))
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(st.lists(line, min_size=1, max_size=6), st.lists(line, min_size=1, max_size=6))
+    def check(b, c):
+        def frame(rows):
+            return pd.DataFrame({"product_line": [r[0] for r in rows], "quantity": [r[1] for r in rows],
+                                 "gross_revenue_eur": [r[2] / 100 for r in rows]})
+        e = rv.price_volume_mix(frame(c), frame(b))
+        parts = [round(e[k] * 100) for k in ("volume", "mix", "price", "new_lines", "lost_lines")]
+        assert sum(parts) == round(e["total"] * 100)
+        assert round(e["total"] * 100) == round(e["current_revenue"] * 100) - round(e["base_revenue"] * 100)
+
+    check()
+
+
+@pytest.mark.parametrize("period, words", [("2025Q5", "not a calendar quarter"), ("25Q4", "not a calendar"),
+                                           ("2025-12", "not a calendar"), ("2026Q1", "not complete"),
+                                           ("2020Q2", "no orders")])
+def test_bad_periods(period, words):
+    with pytest.raises(KamParameterError, match=words) as err:
+        rv.check_period(retention_data(), period)
+    assert err.value.parameter == "period"
+
+
+def test_period_without_account_data():
+    with pytest.raises(KamParameterError, match="neither orders nor a target"):
+        rv.check_period(retention_data(), "2025Q4", account_id="C")
+
+
+def test_weights_checked_and_normalised():
+    w, note = rv.check_weights({"growth_vs_plan": 2, "margin": 2})
+    assert w["growth_vs_plan"] == 0.5 and w["engagement"] == 0.0 and "divided" in note
+    for bad in ({"growth": 1}, {"margin": -1}, {"margin": 0}, {"margin": "x"}):
+        with pytest.raises(KamParameterError) as err:
+            rv.check_weights(bad)
+        assert err.value.parameter == "weights"
+
+
+@pytest.mark.parametrize("score, expected", [(0, "red"), (50, "red"), (50.1, "amber"), (75, "amber"),
+                                             (75.1, "green"), (100, "green")])
+def test_bands(score, expected):
+    assert rv.band(score) == expected
+
+
+def health_data():
+    """One account: plan 100 in 2025Q4, revenue 75 (-> growth score 50); one meeting with the decider and one call
+    (cadence 90 days expects 1 -> engagement 100); one complaint opened and still open (-> 60); contacts decider and
+    buyer, only the decider met (coverage 25); two actions due, one done (-> 50)."""
+    accounts = pd.DataFrame({"account_id": ["A"], "name": ["A"]})
+    orders = _orders([("A", "2025-07-01", 80, "P1", 1), ("A", "2025-11-01", 75, "P1", 1)])
+    targets = pd.DataFrame({"account_id": ["A"], "period": ["2025Q4"], "revenue_target_eur": [100.0],
+                            "margin_target_eur": [40.0]})
+    contacts = pd.DataFrame({"contact_id": ["c1", "c2"], "account_id": ["A", "A"], "name": ["X", "Y"],
+                             "buying_role": ["decider", "buyer"]})
+    interactions = pd.DataFrame({"interaction_id": ["i1", "i2"], "account_id": ["A", "A"],
+                                 "date": pd.to_datetime(["2025-10-10", "2025-11-10"]), "type": ["meeting", "call"],
+                                 "kam_id": [None, None], "contact_id": ["c1", "c1"]})
+    complaints = pd.DataFrame({"complaint_id": ["k1"], "account_id": ["A"], "opened": pd.to_datetime(["2025-12-01"]),
+                               "closed": pd.to_datetime([None]), "severity": ["low"], "category": ["quality"]})
+    actions = pd.DataFrame({"action_id": ["a1", "a2", "a3"], "account_id": ["A"] * 3, "goal": ["g"] * 3,
+                            "action": ["x", "y", "z"], "owner": ["o"] * 3,
+                            "due": pd.to_datetime(["2025-10-01", "2025-12-01", "2026-03-01"]),
+                            "status": ["done", "open", "open"]})
+    return make_data(accounts, orders, targets=targets, contacts=contacts, interactions=interactions,
+                     complaints=complaints, actions=actions)
+
+
+def test_health_components_and_total():
+    data = health_data()
+    c = rv.health_components(data, "A", "2025Q4")
+    assert c["growth_vs_plan"] == 50.0
+    assert c["engagement"] == 100.0
+    assert c["complaints"] == 60.0
+    assert c["coverage"] == 25.0
+    assert c["action_completion"] == 50.0
+    assert c["margin"] == 50.0  # DB IV margin unchanged at 50 % (no service costs)
+    h = rv.health_score(data, "A", "2025Q4", weights={"growth_vs_plan": 1, "coverage": 1})
+    assert h.loc["health", "score"] == pytest.approx(37.5)
+    assert h.loc["health", "band"] == "red"
+    s = rv.action_status(data, "A", "2025Q4")
+    assert list(s["state"]) == ["overdue", "open", "done"]
+
+
+def test_plan_vs_actual_hand_computed():
+    p = rv.plan_vs_actual(health_data(), "A", "2025Q4")
+    assert p.loc["revenue", "actual"] == 75 and p.loc["revenue", "attainment"] == 0.75
+    assert p.loc["revenue", "qoq_growth"] == pytest.approx(75 / 80 - 1)
+    assert math.isnan(p.loc["revenue", "yoy_growth"])
+    assert p.loc["revenue", "ytd_actual"] == 155 and p.loc["revenue", "ytd_attainment"] == 0.75
+    assert p.loc["db1", "actual"] == 37.5
+
+
+def test_inputs_not_mutated(sample_data):
+    before = sample_data.orders.copy()
+    rv.variance_bridge(sample_data, "ACC-0044", "2025Q4")
+    pd.testing.assert_frame_equal(before, sample_data.orders)
+
+
+def _errors(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
+
+
+def test_review_notebooks_run_with_other_period_and_german(tmp_path):
+    pm = pytest.importorskip("papermill")
+    nbdir = ROOT / "notebooks"
+    out4 = tmp_path / "04.ipynb"
+    pm.execute_notebook(str(nbdir / "04_review_cycle.ipynb"), str(out4), cwd=str(nbdir), kernel_name="python3",
+                        parameters={"period": "2025Q3", "lang": "de", "account_id": "ACC-0013",
+                                    "output_dir": str(tmp_path / "out")}, progress_bar=False)
+    assert not _errors(out4)
+    assert list((tmp_path / "out").glob("*.csv"))
+    out5 = tmp_path / "05.ipynb"
+    pm.execute_notebook(str(nbdir / "05_portfolio_review.ipynb"), str(out5), cwd=str(nbdir), kernel_name="python3",
+                        parameters={"period": "2025Q3"}, progress_bar=False)
+    assert not _errors(out5)
