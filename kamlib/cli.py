@@ -83,6 +83,10 @@ def _load_params_file(path: str | None) -> dict:
         raise _UserError(f"params file {path} not found")
     try:
         params = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise _UserError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except ValueError as err:  # e.g. as_of: 2024-02-30 fails inside YAML's date parser
+        raise _UserError(f"{path}: {err}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -102,6 +106,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.lang:
         params["lang"] = args.lang
     params.update(dict(args.param))
+    try:  # a date in the YAML file or in -p must be a real calendar date, like --as-of
+        params["as_of"] = _date(str(params["as_of"]))
+    except argparse.ArgumentTypeError as err:
+        raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
     result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out), run_id=args.run_id,
                           parameters=params, workers=args.jobs, only=args.only, accounts=accounts,
@@ -179,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     except (KamDataError, KamParameterError) as err:
         print(f"kam {args.command}: {err}", file=sys.stderr)
     except (_UserError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError) as err:
+        print(f"kam {args.command}: {err}", file=sys.stderr)
+    except ValueError as err:  # remaining bad values (e.g. sample-data --n-accounts 5): a message, not a traceback
         print(f"kam {args.command}: {err}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import warnings
@@ -152,6 +153,12 @@ def _detect_sep(header: str) -> str:
 
 
 def _read_csv(path: Path) -> _Raw:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)  # "Length of header or names does not match"
+        return _read_csv_inner(path)
+
+
+def _read_csv_inner(path: Path) -> _Raw:
     label = path.name
     raw = path.read_bytes()
     text = _decode(raw, label)
@@ -159,6 +166,12 @@ def _read_csv(path: Path) -> _Raw:
         raise _FileProblem(label, "the file is empty")
     header = text.lstrip("\ufeff").splitlines()[0]
     sep = _detect_sep(header)
+    names = next(csv.reader([header], delimiter=sep))
+    normalised = [_norm_name(n) for n in names]
+    dupes = sorted({n for n in normalised if normalised.count(n) > 1 and n})
+    if dupes:
+        raise _FileProblem(label, f"the header names column {', '.join(map(repr, dupes))} more than once; keep one",
+                           row=1)
     try:
         df = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")),
@@ -166,8 +179,9 @@ def _read_csv(path: Path) -> _Raw:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            index_col=False,  # a row with an extra field is an error, never a silent shift of columns
         )
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         m = re.search(r"line (\d+)", str(exc))
         row = int(m.group(1)) if m else None
         raise _FileProblem(label, f"wrong number of fields (the file uses the separator {sep!r}; check it and the "
@@ -423,7 +437,10 @@ def _parse_number(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     bad = pd.Series(False, index=s.index)
     if typed.any():
-        out[typed] = s[typed].astype("float64")
+        vals = s[typed].astype("float64")
+        finite = np.isfinite(vals.to_numpy())
+        out[typed] = vals.where(finite)
+        bad[typed] = ~finite  # inf from Parquet, Excel or SQL is not a number either
     if text.any():
         t = s[text].astype("str").str.strip().str.replace("[\\s\u00a0\u202f€]|EUR$", "", regex=True)
         ok = t.str.fullmatch(_NUM_PATTERNS[decimal].pattern).fillna(False).astype(bool)
@@ -431,9 +448,10 @@ def _parse_number(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
             clean = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         else:
             clean = t.str.replace(",", "", regex=False)
-        vals = pd.to_numeric(clean.where(ok), errors="coerce")
-        out[text] = vals.astype("float64")
-        bad[text] = ~ok
+        vals = pd.to_numeric(clean.where(ok), errors="coerce").astype("float64")
+        finite = np.isfinite(vals.to_numpy())
+        out[text] = vals.where(finite)
+        bad[text] = ~ok | (ok & ~finite)
     return out, bad
 
 
@@ -540,10 +558,14 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
                 problem += " (this file uses the decimal comma, e.g. 1.234,56)"
             if kind == "integer":
                 frac = vals.notna() & (vals != np.floor(vals.fillna(0)))
+                huge = vals.notna() & (vals.abs() >= 2.0**53)  # beyond exact integers: a typo, not a count
                 for row in vals.index[frac & ~bad]:
                     findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} is not a whole number",
                                             _key(raw, spec, row, df)))
-                vals = vals.where(~frac)
+                for row in vals.index[huge & ~frac & ~bad]:
+                    findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} is too large",
+                                            _key(raw, spec, row, df)))
+                vals = vals.where(~frac & ~huge)
                 vals = vals.astype("Int64")
         for row in s.index[bad]:
             findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} {problem}", _key(raw, spec, row, df)))

@@ -283,8 +283,6 @@ def _selection(data, parameters: dict):
     kwargs = {k: parameters[k] for k in keys if k in parameters}
     if kwargs.get("max_key_accounts") == 0:
         kwargs["max_key_accounts"] = None
-    if "cutoffs" in kwargs:
-        kwargs["cutoffs"] = tuple(kwargs["cutoffs"])
     return select_key_accounts(data, **kwargs)
 
 
@@ -365,14 +363,24 @@ def run_workbook(
 
     previous: dict[str, dict] = {}
     if resume:
+        if safe_name(resume) != resume:
+            raise KamParameterError("resume", f"{resume!r} is not a run id (a folder name inside {out})")
         run_dir = out / resume
         manifest_path = run_dir / "manifest.json"
         if not manifest_path.is_file():
             raise FileNotFoundError(f"nothing to resume: {manifest_path} not found")
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-        previous = {r["key"]: r for r in old["notebooks"]}
+        try:
+            old = json.loads(manifest_path.read_text(encoding="utf-8"))
+            previous = {r["key"]: r for r in old["notebooks"]}
+        except (ValueError, KeyError, TypeError):
+            raise KamParameterError("resume", f"{manifest_path} is damaged; start a new run instead") from None
         if old.get("source_sha256") != source_hash(src):
             raise KamParameterError("resume", "the source data changed since that run; start a new run instead")
+        changed = sorted(k for k in set(old.get("parameters", {})) | set(_shown_params(params))
+                         if old.get("parameters", {}).get(k) != _shown_params(params).get(k))
+        if changed:
+            raise KamParameterError("resume", f"parameters differ from that run ({', '.join(changed)}); "
+                                    "resume with the same parameters or start a new run")
         keep = {k for k, r in previous.items() if r["status"] == "ok" and r.get("html")
                 and (run_dir / r["html"]).is_file()}
         todo = [t for t in tasks if t.key not in keep]
@@ -399,8 +407,8 @@ def run_workbook(
         "started": started,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - t0, 2),
-        "source": re.sub(r"://[^@/]*@", "://", src),
-        "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+        "source": _shown_params({"source": src})["source"],
+        "parameters": _shown_params(params),
         "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {})} for a, n in acc_list],
         "notebooks": [asdict(r) for r in ordered],
         "failures": [r.key for r in ordered if r.status != "ok"],
@@ -410,6 +418,13 @@ def run_workbook(
     _atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
     _atomic_write_text(run_dir / "index.html", _index_html(manifest, run_dir))
     return RunResult(run_dir, ordered)
+
+
+def _shown_params(params: dict) -> dict:
+    """Parameters as recorded in the manifest and index: no output_dir, passwords masked."""
+    from .data import _mask_password
+
+    return {k: (_mask_password(v) if isinstance(v, str) else v) for k, v in params.items() if k != "output_dir"}
 
 
 def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +79,8 @@ def account_revenue(
 def _sorted_desc(values: pd.Series) -> pd.Series:
     if (values < 0).any():
         raise ValueError("concentration measures need non-negative values")
-    return values.sort_values(ascending=False, kind="stable")
+    # ties broken by the index (account id), so the result never depends on the input's row order
+    return values.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
 
 
 def abc_classes(values: pd.Series, *, cutoffs: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
@@ -264,7 +266,10 @@ def percentile_score(values: pd.Series) -> pd.Series:
     if n == 1:
         out[ok] = 10.0 if float(v[ok].iloc[0]) > 0 else 0.0
     elif n > 1:
-        out[ok] = 10.0 * (v[ok].rank(method="min") - 1.0) / (n - 1.0)
+        if v[ok].nunique() == 1:  # all equal: nobody is behind anybody
+            out[ok] = 10.0 if float(v[ok].iloc[0]) > 0 else 0.0
+        else:
+            out[ok] = 10.0 * (v[ok].rank(method="min") - 1.0) / (n - 1.0)
     return out
 
 
@@ -405,6 +410,8 @@ def check_selection_parameters(
     """
     from .errors import KamParameterError
 
+    if isinstance(criteria, str):
+        raise KamParameterError("criteria", f"give a list of criteria, e.g. [{criteria!r}, ...], not a single string")
     crit = tuple(criteria)
     unknown = [c for c in crit if c not in CRITERION_RULES]
     if unknown:
@@ -581,9 +588,18 @@ def select_key_accounts(
     crit, w, t, notes = check_selection_parameters(criteria, weights, thresholds, min_criteria=min_criteria)
     if not 1 <= min_criteria <= len(crit):
         raise KamParameterError("min_criteria", f"must be between 1 and the number of criteria ({len(crit)})")
-    a, b = cutoffs
+    try:
+        a, b = (float(c) for c in cutoffs)
+    except (TypeError, ValueError):
+        raise KamParameterError("cutoffs", f"give two numbers like [0.8, 0.95], not {cutoffs!r}") from None
     if not 0 < a < b <= 1:
         raise KamParameterError("cutoffs", "must satisfy 0 < A < B <= 1")
+    cutoffs = (a, b)
+    if max_key_accounts is not None:
+        whole = (isinstance(max_key_accounts, numbers.Real) and not isinstance(max_key_accounts, bool)
+                 and float(max_key_accounts).is_integer())
+        if not whole:
+            raise KamParameterError("max_key_accounts", f"must be a whole number, not {max_key_accounts!r}")
     metrics = criterion_metrics(data, discount_rate=discount_rate)
     if metrics["revenue_12m"].sum() <= 0:
         raise KamParameterError("as_of", f"no orders with revenue in the 12 months up to {data.as_of.date()}; "
@@ -646,10 +662,14 @@ def select_key_accounts(
         kams = data.kams.set_index("kam_id")
         free_elsewhere = 0
         counts = table[definitive].groupby("kam_id").size()
+        def capacity_of(row) -> int:  # an unknown capacity counts as 0: nobody to take more accounts
+            cap = row.get("capacity")
+            return 0 if cap is None or pd.isna(cap) else int(cap)
+
         for kam_id, row in kams.iterrows():
-            free_elsewhere += max(0, int(row.get("capacity") or 0) - int(counts.get(kam_id, 0)))
+            free_elsewhere += max(0, capacity_of(row) - int(counts.get(kam_id, 0)))
         for kam_id, row in kams.iterrows():
-            cap = int(row.get("capacity") or 0)
+            cap = capacity_of(row)
             mine = table[definitive & (table["kam_id"] == kam_id)].sort_values("rank")
             over = mine.iloc[cap:]
             drop = []

@@ -71,3 +71,14 @@ def test_bad_as_of_is_a_usage_error_not_a_traceback():
 def test_bad_param_syntax_is_a_usage_error():
     r = kam("run", str(SAMPLE), "-p", "no equals sign")
     assert r.returncode == 2 and "use NAME=VALUE" in r.stderr
+
+
+def test_bad_dates_and_values_in_run_parameters_are_messages(tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("as_of: 2024-02-30\n")
+    for args in (["--params", str(params)], ["-p", "as_of=yesterday"], ["-p", "cutoffs=5"]):
+        r = kam("run", str(SAMPLE), "--dry-run", *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr
+    r = kam("sample-data", str(tmp_path / "s"), "--n-accounts", "5")
+    assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -388,3 +388,25 @@ def test_absent_optional_columns_exist_empty(tmp_path):
                                              "quantity", "gross_revenue_eur", "discount_eur", "cogs_eur"]
     assert data.orders["discount_eur"].isna().all() and data.orders["discount_eur"].dtype == "float64"
     assert data.accounts["since"].dtype.kind == "M"
+
+
+def test_huge_and_infinite_numbers_are_findings(tmp_path):
+    kams = "kam_id,name,level,capacity\nKAM-1,Anna,senior,1e20\n"
+    orders = with_order(3, "O-01,ACC-2,2025-02-02,P-2,2,1e999,1,501")
+    assert findings_of(write_case(tmp_path / "c", kams=kams, orders=orders)) == [
+        "kams.csv row 2 (kam_id KAM-1), column capacity: '1e20' is too large",
+        "orders.csv row 3 (order_id O-01), column gross_revenue_eur: '1e999' is not a number",
+    ]
+
+
+def test_extra_field_in_a_row_is_an_error_not_a_shift(tmp_path):
+    orders = with_order(4, "O-02,ACC-3,2025-03-03,P-1,3,1020.50,2.00,502.25,EXTRA")
+    found = findings_of(write_case(tmp_path / "c", orders=orders))
+    assert len(found) == 1 and found[0].startswith("orders.csv row 4: wrong number of fields")
+
+
+def test_duplicate_header_is_an_error(tmp_path):
+    orders = "\n".join([ORDER_HEADER + ",gross_revenue_eur", *[ln + ",1" for ln in order_lines()]]) + "\n"
+    assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
+        "orders.csv row 1: the header names column 'gross_revenue_eur' more than once; keep one"
+    ]

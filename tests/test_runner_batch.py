@@ -62,8 +62,7 @@ def test_faults_do_not_stop_the_others_and_resume_reruns_only_failures(tmp_path)
     ok_html = run_dir / "accounts" / "ACC-0001" / "20_account.html"
     before = ok_html.stat().st_mtime_ns
 
-    marker.unlink()  # the cause is fixed: resume
-    params["hang_for"] = ""
+    marker.unlink()  # the cause is fixed: resume with the same parameters
     again = _run(tmp_path, accounts=ACCOUNTS, parameters=params, resume="r1", timeout=300)
     assert again.run_dir == run_dir and again.failed == []
     assert ok_html.stat().st_mtime_ns == before  # not re-run
@@ -72,6 +71,21 @@ def test_faults_do_not_stop_the_others_and_resume_reruns_only_failures(tmp_path)
     assert len(manifest["notebooks"]) == 6
     rerun = {r.key for r in again.results if r.started >= manifest["started"]}
     assert rerun == {f"accounts/{a}/20_account" for a in ("ACC-0003", "ACC-0004", "ACC-0005")}
+
+
+def test_resume_refuses_other_parameters_and_foreign_paths(tmp_path):
+    from kamlib.errors import KamParameterError
+
+    _run(tmp_path, accounts=["ACC-0001"], run_id="p1")
+    with pytest.raises(KamParameterError, match=r"parameters differ from that run \(as_of\)"):
+        _run(tmp_path, accounts=["ACC-0001"], resume="p1", parameters={"as_of": "2026-01-31"})
+    with pytest.raises(KamParameterError, match="is not a run id"):
+        _run(tmp_path, accounts=["ACC-0001"], resume="../p1")
+
+
+def test_password_is_masked_in_manifest_and_index(tmp_path):
+    params = runner._shown_params({"source": "postgresql+psycopg://kam:S3cret@db/kam", "output_dir": "/x"})
+    assert params == {"source": "postgresql+psycopg://kam:***@db/kam"}
 
 
 def test_resume_refuses_changed_data(tmp_path, sample_copy):

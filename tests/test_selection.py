@@ -271,3 +271,16 @@ def test_sample_selection_respects_capacity(sample_data):
     assert set(sel.table["quadrant"]) <= set(selection.QUADRANTS)
     by_year = selection.concentration_by_year(sample_data.orders)
     assert by_year["top20_change"].iloc[1:].notna().all()
+
+
+def test_missing_kam_capacity_counts_as_zero():
+    kams = pd.DataFrame({"kam_id": ["K1"], "name": ["Anna"], "level": ["senior"],
+                         "capacity": pd.array([pd.NA], dtype="Int64")})
+    sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    assert sel.capacity.loc[0, "capacity"] == 0
+
+
+def test_equal_values_all_score_ten():
+    assert selection.percentile_score(pd.Series([100.0, 100.0, 100.0])).tolist() == [10.0, 10.0, 10.0]
+    abc = selection.abc_classes(pd.Series({"b": 5.0, "a": 5.0, "c": 1.0}))
+    assert list(abc.index) == ["a", "b", "c"]  # ties by id, not by input order
