@@ -70,7 +70,7 @@ class SelectionWorkshop:
         from matplotlib.figure import Figure
 
         if self._fig is None:
-            fig = Figure(figsize=(7, 0.25 * self.k + 1.0), dpi=80)
+            fig = Figure(figsize=(5, 0.25 * self.k + 1.0), dpi=80)
             FigureCanvasAgg(fig)
             ax = fig.add_subplot(1, 1, 1)
             y = np.arange(self.k)[::-1]
@@ -78,7 +78,8 @@ class SelectionWorkshop:
             ax.set_yticks(y, [""] * self.k, fontsize=7)
             ax.set_xlim(0, 10)
             ax.set_xlabel(i18n.t("weighted_score", self.lang))
-            fig.subplots_adjust(left=0.35, right=0.97, top=0.97, bottom=0.08)
+            ax.set_ylabel("#")
+            fig.subplots_adjust(left=0.1, right=0.97, top=0.97, bottom=0.08)
             self._fig = fig
         return self._fig
 
@@ -87,7 +88,8 @@ class SelectionWorkshop:
         fig = self._figure()
         ax = fig.axes[0]
         n = len(ranking)
-        labels = [str(s)[:30] for s in ranking["name"]] + [""] * (self.k - n)
+        # the table beside the chart carries the names; rank numbers keep the redraw cheap (text is the cost)
+        labels = [str(r) for r in ranking["rank"]] + [""] * (self.k - n)
         values = list(ranking["score"]) + [0.0] * (self.k - n)
         for bar, v in zip(self._bars, values):
             bar.set_width(v)
