@@ -284,3 +284,26 @@ def test_equal_values_all_score_ten():
     assert selection.percentile_score(pd.Series([100.0, 100.0, 100.0])).tolist() == [10.0, 10.0, 10.0]
     abc = selection.abc_classes(pd.Series({"b": 5.0, "a": 5.0, "c": 1.0}))
     assert list(abc.index) == ["a", "b", "c"]  # ties by id, not by input order
+
+
+def test_workshop_widget_reranks_when_a_slider_moves():
+    from kamlib.widgets import SelectionWorkshop
+
+    data = hand_example()
+    acc = data.accounts.copy()
+    acc.loc[0, "name"] = "<b>Kunde A</b> & Co"
+    sel = selection.select_key_accounts(make_data(acc, data.orders), criteria=CRIT3, thresholds=5.0,
+                                        max_key_accounts=2)
+    ws = SelectionWorkshop.from_selection(sel)
+    png, html = ws.update()
+    assert png.startswith(b"\x89PNG") and "&lt;b&gt;Kunde A&lt;/b&gt; &amp; Co" in html and "<b>Kunde" not in html
+    ui = ws.widget()
+    weight_sliders = [row.children[0] for row in ui.children[:3]]
+    table = ui.children[-1].children[1]
+    before = table.value
+    assert "Kunde B" in before and "Kunde C" not in before
+    weight_sliders[0].value = 0.0  # drop revenue share: C (growth 0, relationship 7.5) overtakes B
+    weight_sliders[1].value = 0.0
+    assert table.value != before and "Kunde C" in table.value and "Kunde B" not in table.value
+    weight_sliders[2].value = 0.0  # all weights 0: the room sees a message, the last ranking stays
+    assert "at least one weight must be above 0" in ui.children[3].value
