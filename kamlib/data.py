@@ -233,6 +233,10 @@ def _read_folder(folder: Path, problems: list[Finding], notes: list[str], seen: 
         try:
             raw = _read_parquet(path) if path.suffix.lower() == ".parquet" else _read_csv(path)
         except _FileProblem as exc:
+            if exc.finding.message == "the file is empty" and not schemas.TABLES[table].required:
+                notes.append(f"{path.name}: the file is empty; the optional table {table} is treated as absent")
+                seen.discard(table)
+                continue
             problems.append(exc.finding)
             continue
         raw.table = table
@@ -255,7 +259,11 @@ def _read_excel(path: Path, problems: list[Finding], notes: list[str], seen: set
             continue
         seen.add(table)
         if df.shape[1] == 0:
-            problems.append(Finding(label, None, None, "the sheet is empty"))
+            if schemas.TABLES[table].required:
+                problems.append(Finding(label, None, None, "the sheet is empty"))
+            else:
+                notes.append(f"{label}: the sheet is empty; the optional table {table} is treated as absent")
+                seen.discard(table)
             continue
         df.index = pd.RangeIndex(2, len(df) + 2)
         df = df.astype(object).where(df.notna(), None)
@@ -398,6 +406,13 @@ def _as_text(s: pd.Series) -> pd.Series:
     return s.map(conv).astype("str")
 
 
+def _blank_mask(s: pd.Series) -> pd.Series:
+    """Cells with no content at all (a token like 'NA' is content: the row is not blank)."""
+    if _kind(s) in ("number", "datetime", "empty"):
+        return s.isna()
+    return _as_text(s).isna()
+
+
 def _missing_mask(s: pd.Series) -> pd.Series:
     if _kind(s) in ("number", "datetime", "empty"):
         return s.isna()
@@ -496,7 +511,7 @@ def _parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _key(raw: _Raw, spec: schemas.TableSpec, row: int, frame: pd.DataFrame) -> str | None:
     if spec.key and spec.key in frame.columns and row in frame.index:
         v = frame.at[row, spec.key]
-        if isinstance(v, str) and v:
+        if v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v):
             return f"{spec.key} {v}"
     return None
 
@@ -523,7 +538,7 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
     df = df.loc[:, ~pd.Index(names).duplicated()]
     # drop fully empty rows (blank lines in a CSV, empty rows in a sheet), keeping row numbers
     if len(df):
-        empty_row = pd.concat([_missing_mask(df[c]) for c in df.columns], axis=1).all(axis=1)
+        empty_row = pd.concat([_blank_mask(df[c]) for c in df.columns], axis=1).all(axis=1)
         df = df.loc[~empty_row]
     ok = True
     for col, (kind, required, _nullable) in kinds.items():

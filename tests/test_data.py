@@ -410,3 +410,14 @@ def test_duplicate_header_is_an_error(tmp_path):
     assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
         "orders.csv row 1: the header names column 'gross_revenue_eur' more than once; keep one"
     ]
+
+
+def test_empty_optional_file_is_a_warning_and_na_rows_are_not_blank(tmp_path):
+    folder = write_case(tmp_path / "c", kams="", accounts=ACCOUNTS.replace("ACC-1,Müller GmbH,automotive,DE,KAM-1",
+                                                                           "ACC-1,Müller GmbH,automotive,DE,"))
+    with pytest.warns(KamDataWarning, match="kams.csv: the file is empty; the optional table kams is treated"):
+        data = kamlib.load(folder, as_of=AS_OF)
+    assert not data.has("kams") and "kams" not in data.available
+    folder2 = write_case(tmp_path / "d", accounts=ACCOUNTS + "NA,NA,,,,,,\n")
+    data2 = kamlib.load(folder2, as_of=AS_OF, warn=False)
+    assert "NA" in data2.accounts["account_id"].tolist()  # an account literally called NA is kept
