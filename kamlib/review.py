@@ -119,13 +119,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang`` ('en' or 'de'); unknown keys are returned unchanged."""
-    en, de = LABELS.get(key, (key, key))
-    return de if i18n.check_lang(lang) == "de" else en
+    return i18n.pick(LABELS.get(key, (key, key)), lang)
 
 
 def _text(key: str, lang: str, **values: object) -> str:
-    en, de = _TEXTS[key]
-    return (de if i18n.check_lang(lang) == "de" else en).format(**values)
+    return i18n.pick(_TEXTS[key], lang).format(**values)
 
 
 # --------------------------------------------------------------------------- periods

@@ -286,24 +286,23 @@ def _selection(data, parameters: dict):
     return select_key_accounts(data, **kwargs)
 
 
-def _account_facts(data, parameters: dict, ids: list[str]) -> dict[str, dict]:
-    """Revenue, KAM, quadrant and type per account for the index page (empty if selection is impossible)."""
-    from .errors import KamParameterError
-
-    try:
-        table = _selection(data, parameters).table
-    except (KamParameterError, ValueError):
-        return {}
-    cols = ["kam_id", "revenue_12m", "quadrant", "type", "definitive"]
-    facts = table.reindex(ids)[cols]
-    return {i: {c: (None if pd_isna(v) else (float(v) if c == "revenue_12m" else (bool(v) if c == "definitive" else str(v))))
-                for c, v in row.items()} for i, row in facts.iterrows()}
-
-
-def pd_isna(v) -> bool:
+def _account_facts(table, ids: list[str]) -> dict[str, dict]:
+    """KAM, revenue, quadrant and type per account (from a selection table) for the index page."""
     import pandas as pd
 
-    return bool(pd.isna(v)) if not isinstance(v, (list, tuple, dict)) else False
+    if table is None:
+        return {}
+    facts = table.reindex(ids)[["kam_id", "revenue_12m", "quadrant", "type", "definitive"]]
+    out: dict[str, dict] = {}
+    for acc_id, row in facts.iterrows():
+        out[acc_id] = {
+            "kam_id": None if pd.isna(row["kam_id"]) else str(row["kam_id"]),
+            "revenue_12m": None if pd.isna(row["revenue_12m"]) else float(row["revenue_12m"]),
+            "quadrant": None if pd.isna(row["quadrant"]) else str(row["quadrant"]),
+            "type": None if pd.isna(row["type"]) else str(row["type"]),
+            "definitive": bool(row["definitive"]) if not pd.isna(row["definitive"]) else False,
+        }
+    return out
 
 
 def run_workbook(
@@ -346,6 +345,14 @@ def run_workbook(
         raise FileNotFoundError(f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} "
                                 f"in {notebooks_dir}")
     names = data.accounts.set_index("account_id")["name"].astype(str)
+    table = None  # the selection, computed at most once: it picks the accounts and fills the index page
+    if not accounts and not all_accounts and any("account_id" in declared_parameters(nb) for nb in nbs):
+        table = _selection(data, params).table
+    elif accounts or all_accounts:
+        try:
+            table = _selection(data, params).table
+        except (KamParameterError, ValueError):  # facts for the index only; the run does not need them
+            table = None
     if accounts:
         unknown = [a for a in accounts if a not in names.index]
         if unknown:
@@ -353,8 +360,9 @@ def run_workbook(
         acc_list = [(a, names[a]) for a in accounts]
     elif all_accounts:
         acc_list = list(names.items())
-    elif any("account_id" in declared_parameters(nb) for nb in nbs):
-        acc_list = select_accounts(data, params)
+    elif table is not None:
+        definitive = table[table["definitive"]]
+        acc_list = [(str(i), str(n)) for i, n in definitive["name"].items()]
     else:
         acc_list = []
     tasks = plan_run(nbs, parameters=params, accounts=acc_list)
@@ -387,7 +395,7 @@ def run_workbook(
     else:
         run_dir = new_run_dir(out, run_id)
         todo = tasks
-    facts = _account_facts(data, params, [a for a, _ in acc_list]) if acc_list else {}
+    facts = _account_facts(table, [a for a, _ in acc_list])
     run_info = {
         "run_id": run_dir.name,
         "as_of": str(data.as_of.date()),
