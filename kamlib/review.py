@@ -183,8 +183,19 @@ def _in(dates: pd.Series, q: pd.Period) -> pd.Series:
     return (dates >= q.start_time) & (dates <= q.end_time)
 
 
-def _ytd(q: pd.Period) -> list[pd.Period]:
-    return [pd.Period(f"{q.year}Q{i}", freq="Q") for i in range(1, q.quarter + 1)]
+def _ytd(q: pd.Period, fiscal_year_start: int = 1) -> list[pd.Period]:
+    """Quarters of the (fiscal) year up to and including ``q``; the fiscal year starts in month 1, 4, 7 or 10."""
+    first = (fiscal_year_start - 1) // 3 + 1
+    year = q.year if q.quarter >= first else q.year - 1
+    return list(pd.period_range(pd.Period(f"{year}Q{first}", freq="Q"), q, freq="Q"))
+
+
+def check_fiscal_year_start(month: object) -> int:
+    """The fiscal year's first month; quarters stay calendar quarters, so it must be 1, 4, 7 or 10."""
+    if isinstance(month, bool) or month not in (1, 4, 7, 10):
+        raise KamParameterError("fiscal_year_start", f"must be the first month of a calendar quarter (1, 4, 7 or 10), "
+                                f"not {month!r}")
+    return int(month)
 
 
 def _growth(cur: float, prev: float) -> float:
@@ -236,8 +247,11 @@ def quarter_target(data, account_id: str, q: pd.Period) -> tuple[float, float]:
             float(m.sum()) * factor if m.notna().any() else float("nan"))
 
 
-def plan_vs_actual(data, account_id: str, period: str) -> pd.DataFrame:
+def plan_vs_actual(data, account_id: str, period: str, *, fiscal_year_start: int = 1) -> pd.DataFrame:
     """Revenue and DB I of one account in ``period`` against plan, previous quarter, last year and year to date.
+
+    The year to date runs from the first quarter of the fiscal year (``fiscal_year_start``: month 1, 4, 7
+    or 10; e.g. 4 for a year from April to March) up to ``period``.
 
     Returns
     -------
@@ -247,6 +261,7 @@ def plan_vs_actual(data, account_id: str, period: str) -> pd.DataFrame:
         of quarters without a target are left out of the YTD plan, and their actuals too).
     """
     q = check_period(data, period, account_id=account_id)
+    fiscal_year_start = check_fiscal_year_start(fiscal_year_start)
     fig = quarterly_figures(data, account_ids=[account_id])
     fig = fig.droplevel(0) if len(fig) else pd.DataFrame(columns=["revenue", "db1"], dtype=float)
 
@@ -258,7 +273,7 @@ def plan_vs_actual(data, account_id: str, period: str) -> pd.DataFrame:
         actual = val(q, col)
         target = quarter_target(data, account_id, q)[i]
         prev, last = val(q - 1, col), val(q - 4, col)
-        ytd_q = _ytd(q)
+        ytd_q = _ytd(q, fiscal_year_start)
         ytd_t = [quarter_target(data, account_id, p)[i] for p in ytd_q]
         planned = [p for p, t in zip(ytd_q, ytd_t) if not math.isnan(t)]
         ytd_target = float(sum(t for t in ytd_t if not math.isnan(t))) if planned else float("nan")

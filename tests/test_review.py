@@ -219,3 +219,26 @@ def test_review_notebooks_run_with_other_period_and_german(tmp_path):
     pm.execute_notebook(str(nbdir / "05_portfolio_review.ipynb"), str(out5), cwd=str(nbdir), kernel_name="python3",
                         parameters={"period": "2025Q3"}, progress_bar=False)
     assert not _errors(out5)
+
+
+def test_fiscal_year_start_moves_the_year_to_date():
+    from kamlib import review
+
+    q = pd.Period("2025Q1", freq="Q")
+    assert [str(p) for p in review._ytd(q)] == ["2025Q1"]
+    assert [str(p) for p in review._ytd(q, 4)] == ["2024Q2", "2024Q3", "2024Q4", "2025Q1"]
+    assert [str(p) for p in review._ytd(pd.Period("2025Q2", freq="Q"), 4)] == ["2025Q2"]
+    assert [str(p) for p in review._ytd(pd.Period("2025Q4", freq="Q"), 10)] == ["2025Q4"]
+    with pytest.raises(KamParameterError, match="fiscal_year_start: must be the first month of a calendar quarter"):
+        review.check_fiscal_year_start(5)
+
+
+def test_fiscal_year_changes_ytd_figures(sample_data):
+    from kamlib import review
+
+    cal = review.plan_vs_actual(sample_data, "ACC-0044", "2025Q1")
+    fy = review.plan_vs_actual(sample_data, "ACC-0044", "2025Q1", fiscal_year_start=4)
+    figures = review.quarterly_figures(sample_data, account_ids=["ACC-0044"]).droplevel(0)
+    quarters = [pd.Period(p, freq="Q") for p in ("2024Q2", "2024Q3", "2024Q4", "2025Q1")]
+    assert fy.loc["revenue", "ytd_actual"] == pytest.approx(sum(figures["revenue"].get(p, 0.0) for p in quarters))
+    assert cal.loc["revenue", "ytd_actual"] == pytest.approx(figures["revenue"].get(quarters[-1], 0.0))
