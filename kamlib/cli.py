@@ -114,7 +114,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out), run_id=args.run_id,
                           parameters=params, workers=args.jobs, only=args.only, accounts=accounts,
                           all_accounts=args.all_accounts, resume=args.resume, dry_run=args.dry_run, pdf=args.pdf,
-                          timeout=args.timeout, quiet=args.quiet)
+                          timeout=args.timeout, quiet=args.quiet, cache=not args.no_cache,
+                          executor=_scheduler_executor(args.scheduler))
     if args.dry_run:
         print(f"plan: {len(result)} notebook runs")
         for task in result:
@@ -132,6 +133,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 class _UserError(Exception):
     pass
+
+
+def _scheduler_executor(address: str | None):
+    """A Dask distributed cluster as the runner's executor (``kam run --scheduler tcp://host:8786``)."""
+    if not address:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise _UserError("--scheduler needs Dask distributed: pip install 'kamlib[dask]'") from None
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise _UserError(f"--scheduler {address}: cannot reach the Dask scheduler ({err})") from None
+    return client.get_executor(pure=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,11 +187,83 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     r.add_argument("--quiet", action="store_true", help="no progress bar; print only failures and the report path")
     r.add_argument("--resume", metavar="RUN_ID", help="re-run only what is missing or failed in reports/RUN_ID")
+    r.add_argument("--no-cache", action="store_true",
+                   help="let every notebook load and compute on its own (default: load once, share portfolio results)")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="run the notebooks on a Dask distributed cluster instead of the local pool "
+                        "(its workers must see the notebooks, the data and --out under the same paths)")
     r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
     r.set_defaults(func=_cmd_run)
+    _add_workshop_commands(sub)
     return p
+
+
+# ----------------------------------------------------------------------------- workshop commands
+# kam workshop-template / kam workshop-ratings: the Excel round trip of the criteria workshop
+# (logic in kamlib.workshop; bad cells are KamDataError findings naming file, sheet, row and column).
+
+
+def _cmd_workshop_template(args: argparse.Namespace) -> int:
+    from . import workshop
+    from .data import load
+
+    out = Path(args.out)
+    if out.exists():
+        raise _UserError(f"{out} exists; not overwriting")
+    if out.suffix.lower() != ".xlsx":
+        raise _UserError(f"{out}: the template must be an .xlsx file")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load(args.source, as_of=args.as_of, warn=False)
+    accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
+    chosen = workshop.template_accounts(data, accounts=accounts, top=args.top)
+    workshop.write_template(chosen, out, lang=args.lang)
+    print(f"wrote {out}: {len(chosen)} accounts x {len(workshop.CRITERIA)} criteria to score 0-10; "
+          f"one copy per rater, then: kam workshop-ratings FILLED.xlsx ... -o ratings.csv")
+    return EXIT_OK
+
+
+def _cmd_workshop_ratings(args: argparse.Namespace) -> int:
+    from . import workshop
+
+    out = Path(args.output)
+    if out.exists():
+        raise _UserError(f"{out} exists; not overwriting")
+    known = None
+    if args.source:
+        from .data import load
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            known = load(args.source, as_of=args.as_of, warn=False).accounts["account_id"].astype(str).tolist()
+    ratings = workshop.read_ratings(args.filled, known_accounts=known)
+    if not len(ratings):
+        raise _UserError(f"no scores found in {', '.join(args.filled)}; nothing written")
+    workshop.save_ratings(ratings, out)
+    print(f"wrote {out}: {len(ratings)} ratings by {ratings['rater'].nunique()} raters on "
+          f"{ratings['account_id'].nunique()} accounts")
+    return EXIT_OK
+
+
+def _add_workshop_commands(sub) -> None:
+    t = sub.add_parser("workshop-template", help="write the Excel sheet raters fill in a criteria workshop")
+    t.add_argument("source", help="data source (folder, .xlsx or database URL)")
+    t.add_argument("out", help="the template to write (.xlsx); never overwritten")
+    which = t.add_mutually_exclusive_group()
+    which.add_argument("--accounts", action="append", metavar="ID[,ID...]", help="these accounts, in this order")
+    which.add_argument("--top", type=int, metavar="N", help="the N best accounts by the data-driven weighted score")
+    t.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date (default: 2025-12-31)")
+    t.add_argument("--lang", default="en", choices=["en", "de"], help="language of the instructions and labels")
+    t.set_defaults(func=_cmd_workshop_template)
+
+    r = sub.add_parser("workshop-ratings", help="read filled workshop templates into a ratings CSV")
+    r.add_argument("filled", nargs="+", help="one or several filled templates (.xlsx)")
+    r.add_argument("-o", "--output", required=True, help="ratings CSV to write (rater, account_id, criterion, score)")
+    r.add_argument("--source", default=None, help="also check the account ids against this data source")
+    r.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date for --source")
+    r.set_defaults(func=_cmd_workshop_ratings)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -309,6 +310,10 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
             "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
+    if parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV):
+        # kam run hands notebooks the URL without its password and the password in the kernel's
+        # environment, so it never appears in an executed notebook
+        parsed = parsed.set(password=os.environ[PASSWORD_ENV])
     connect_args: dict = {}
     if parsed.get_backend_name() in ("sqlite", "duckdb"):
         # embedded databases would silently create a missing file: check first and open read-only
@@ -700,6 +705,27 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
 # --------------------------------------------------------------------------- public API
 
 
+PASSWORD_ENV = "KAM_DB_PASSWORD"
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """``postgresql://u:secret@h/db`` -> (``postgresql://u@h/db``, ``secret``); other sources unchanged.
+
+    Examples
+    --------
+    >>> split_password("postgresql+psycopg://kam:s3cr%40t@127.0.0.1:5432/kam?kam_schema=x")
+    ('postgresql+psycopg://kam@127.0.0.1:5432/kam?kam_schema=x', 's3cr@t')
+    >>> split_password("data/sample")
+    ('data/sample', None)
+    """
+    from urllib.parse import unquote
+
+    m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@]*):([^@/]*)@(.*)$", url)
+    if not m:
+        return url, None
+    return f"{m.group(1)}@{m.group(3)}", unquote(m.group(2))
+
+
 def _mask_password(url: str) -> str:
     """postgresql://user:secret@host/db -> postgresql://user:***@host/db (for messages and reprs)."""
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
@@ -749,6 +775,14 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     >>> int(data.orders["gross_revenue_eur"].gt(0).all())
     1
     """
+    from . import cache
+
+    hit = cache.cached_data(source, as_of)  # inside ``kam run``: validated once by the runner
+    if hit is not None:
+        if warn:
+            for note in hit.warnings:
+                warnings.warn(note, KamDataWarning, stacklevel=2)
+        return hit
     as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else pd.Timestamp.today().normalize()
     kind, where = _resolve(source)
     shown = _mask_password(where) if kind == "sql" else where

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import time
 import unicodedata
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -32,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 NOTEBOOK_TIMEOUT_S = 600
+PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data reads
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -191,8 +193,12 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None)
 
 
 def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = NOTEBOOK_TIMEOUT_S,
-                 pdf: bool = False) -> NotebookResult:
-    """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors."""
+                 pdf: bool = False, env: dict | None = None) -> NotebookResult:
+    """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors.
+
+    ``env`` is added to the environment the notebook's kernel starts with (the run cache folder, a
+    database password) and removed again afterwards; nothing of it is written into the notebook.
+    """
     import papermill as pm
 
     root = Path(run_dir)
@@ -206,12 +212,20 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     error = None
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
     try:
         pm.execute_notebook(task.notebook, str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
                             kernel_name="python3")
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
         error = _describe(exc)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     html_name = pdf_name = ipynb_name = None
     if tmp_ipynb.exists():
         os.replace(tmp_ipynb, out_ipynb)
@@ -323,20 +337,30 @@ def run_workbook(
     timeout: int = NOTEBOOK_TIMEOUT_S,
     quiet: bool = True,
     executor: Executor | None = None,
+    cache: bool = True,
 ) -> RunResult | list[Task]:
     """Execute the workbook on ``source`` into a fresh ``out/<run-id>/`` folder (or resume one).
 
     The source is validated before anything is written (a bad source raises
     :class:`kamlib.KamDataError` and leaves no run folder behind). With ``dry_run`` the plan (a list of
     :class:`Task`) is returned and nothing is executed or written.
+
+    With ``cache`` (the default) the validated data and the portfolio results the notebooks share are
+    computed once for the run (see :mod:`kamlib.cache`); ``executor`` may be any
+    :class:`concurrent.futures.Executor` (a process pool by default, or a Dask cluster's
+    ``client.get_executor()``) whose workers see the run folder under the same path.
     """
     from . import load
+    from .data import split_password
     from .errors import KamParameterError
 
     params = dict(parameters or {})
     src = source if "://" in source else str(Path(source).resolve())
     data = load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
-    params["source"] = src
+    # notebooks get the URL without its password (it would be saved in every executed notebook);
+    # their kernels get it in the environment instead
+    nb_src, password = split_password(src)
+    params["source"] = nb_src
     params.setdefault("output_dir", "")
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
     if only:
@@ -405,8 +429,20 @@ def run_workbook(
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     cwd = str(notebooks_dir.resolve())
-    results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
-                       executor=executor)
+    env = {}
+    if password:
+        env[PASSWORD_ENV] = password
+    cache_folder = run_dir / ".cache"
+    try:
+        if cache and todo:  # validated data and shared portfolio results, for this run's notebooks only
+            from .cache import ENV, store_data
+
+            store_data(data, nb_src, params.get("as_of"), cache_folder)
+            env[ENV] = str(cache_folder.resolve())
+        results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
+                           executor=executor, env=env)
+    finally:  # the cache holds customer data in pickles: never leave it in a report folder
+        shutil.rmtree(cache_folder, ignore_errors=True)
     by_key = {k: NotebookResult(**v) for k, v in previous.items()}
     by_key.update({r.key: r for r in results})
     ordered = [by_key[t.key] for t in tasks if t.key in by_key]
@@ -436,7 +472,7 @@ def _shown_params(params: dict) -> dict:
 
 
 def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,
-             pdf: bool, quiet: bool, executor: Executor | None) -> list[NotebookResult]:
+             pdf: bool, quiet: bool, executor: Executor | None, env: dict | None = None) -> list[NotebookResult]:
     if not tasks:
         return []
     from tqdm.auto import tqdm
@@ -447,7 +483,7 @@ def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: 
     results: list[NotebookResult] = []
     failed = 0
     try:
-        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf): t for t in tasks}
+        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env): t for t in tasks}
         bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
         for fut in as_completed(futures):
             task = futures[fut]

@@ -92,3 +92,13 @@ def test_kam_validate_and_run_against_postgres(pg_schema, tmp_path):
     r = kam("run", url, "--as-of", AS_OF, "--out", str(tmp_path), "--run-id", "pg", "--only", "00", cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "pg" / "00_start_here.html").is_file()
+    # the password reaches the kernels through the environment, never the executed notebook;
+    # --no-cache makes the notebook connect to the server itself
+    password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+    r = kam("run", url, "--as-of", AS_OF, "--out", str(tmp_path), "--run-id", "pg2", "--only", "00", "--no-cache",
+            cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for run in ("pg", "pg2"):
+        for f in (tmp_path / run).rglob("*"):
+            if f.is_file():
+                assert f":{password}@" not in f.read_text(encoding="utf-8", errors="replace"), f

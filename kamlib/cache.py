@@ -1,0 +1,130 @@
+"""The run cache: what ``kam run`` computes once and hands to every notebook of the run.
+
+A batch run executes the same portfolio computations in every per-account notebook: loading and
+validating the source (about 1.3 s on the sample company), the key-account selection, contribution
+margins, retention tables. ``kam run`` therefore
+
+1. loads the source once, validated, and pickles the :class:`~kamlib.data.KamData` into
+   ``<run folder>/.cache/``;
+2. points every notebook's kernel at that folder through the environment variable ``KAM_RUN_CACHE``;
+3. lets :func:`kamlib.load` return the pickled data when it is asked for the same source and date, and
+   lets the portfolio functions marked with :func:`portfolio_memo` store their result there the first
+   time any notebook of the run computes it and read it back in every later one.
+
+Outside a run (a trainee in JupyterLab, the tests, nbval) ``KAM_RUN_CACHE`` is unset and nothing here does
+anything. Memoised results are used only for the data object that came from the cache itself: a notebook
+that builds its own, changed ``KamData`` (filtered, anonymised, a different date) always computes afresh.
+Every file is written under a temporary name and renamed, so parallel notebooks never read half a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import os
+import pickle
+import re
+from pathlib import Path
+
+ENV = "KAM_RUN_CACHE"
+_TOKEN = "_kam_run_token"  # attribute set on the KamData that came from the cache
+
+
+def cache_dir() -> Path | None:
+    """The run cache folder named by ``KAM_RUN_CACHE``, or None outside a run."""
+    value = os.environ.get(ENV, "")
+    path = Path(value) if value else None
+    return path if path is not None and path.is_dir() else None
+
+
+def _source_key(source, as_of) -> str:
+    import pandas as pd
+
+    text = str(source)
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", text):
+        text = str(Path(text).expanduser().resolve())
+    day = "" if as_of is None else str(pd.Timestamp(as_of).normalize().date())
+    return hashlib.sha256(f"{text}\x00{day}".encode()).hexdigest()[:24]
+
+
+def _atomic_pickle(obj, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def store_data(data, source, as_of, folder: Path) -> Path:
+    """Pickle validated ``data`` as the answer to ``load(source, as_of=as_of)`` within a run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"data-{_source_key(source, as_of)}.pkl"
+    _atomic_pickle(data, path)
+    return path
+
+
+def cached_data(source, as_of):
+    """The run's pickled KamData for ``(source, as_of)``, or None (outside a run, or another source/date)."""
+    folder = cache_dir()
+    if folder is None or as_of is None:
+        return None
+    key = _source_key(source, as_of)
+    path = folder / f"data-{key}.pkl"
+    if not path.is_file():
+        return None
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    object.__setattr__(data, _TOKEN, key)  # KamData is frozen; the token only marks its origin
+    return data
+
+
+def _canonical(value) -> str:
+    """A stable text for an argument: dicts sorted, pandas objects by content hash."""
+    import pandas as pd
+
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_canonical(k)}:{_canonical(v)}" for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
+        obj = value.to_frame() if isinstance(value, pd.Index) else value
+        return "pd:" + str(int(pd.util.hash_pandas_object(obj, index=True).sum()))
+    return repr(value)
+
+
+def portfolio_memo(fn):
+    """Compute ``fn(data, ...)`` once per run and share it between the run's notebooks.
+
+    Only active when ``data`` came from the run cache (see the module docstring); otherwise the call
+    goes straight through. The key is the function and its bound arguments with defaults applied, so
+    ``f(data)`` and ``f(data, x=<default>)`` share one entry.
+    """
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(data, *args, **kwargs):
+        token = getattr(data, _TOKEN, None)
+        folder = cache_dir() if token else None
+        if folder is None:
+            return fn(data, *args, **kwargs)
+        bound = sig.bind(data, *args, **kwargs)
+        bound.apply_defaults()
+        parts = [fn.__module__, fn.__qualname__, token]
+        parts += [f"{k}={_canonical(v)}" for k, v in list(bound.arguments.items())[1:]]
+        key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
+        path = folder / f"memo-{fn.__name__}-{key}.pkl"
+        if path.is_file():
+            try:
+                with open(path, "rb") as fh:
+                    return pickle.load(fh)
+            except Exception:  # a damaged entry is recomputed, never trusted
+                pass
+        result = fn(data, *args, **kwargs)
+        try:
+            _atomic_pickle(result, path)
+        except Exception:  # an unpicklable result is simply not shared
+            pass
+        return result
+
+    wrapper.__wrapped__ = fn
+    return wrapper
