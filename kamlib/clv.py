@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .cache import portfolio_memo
 from scipy import special
 
 from . import i18n
@@ -370,6 +372,7 @@ def _alive_matrix(orders: pd.DataFrame, windows) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+@portfolio_memo
 def retention_table(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12) -> pd.DataFrame:
     """Yearly account retention measured from the orders.
 
@@ -416,6 +419,7 @@ def estimate_retention(data, *, as_of: str | pd.Timestamp | None = None, window_
     return float(t["retention"].iloc[-1]) if len(t) else float("nan")
 
 
+@portfolio_memo
 def choose_retention(data, retention: float = 0.0, *, as_of=None) -> tuple[float, str]:
     """The retention r to use and where it comes from: the parameter when above 0, else the pooled estimate.
 
@@ -433,6 +437,7 @@ def choose_retention(data, retention: float = 0.0, *, as_of=None) -> tuple[float
     return float(table["retention"].iloc[-1]), f"orders: pooled over {pairs} year{'s' if pairs != 1 else ''}"
 
 
+@portfolio_memo
 def survival_table(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12) -> pd.DataFrame:
     """Cohort survival counts for the sBG model: rows = cohorts, columns = years since the cohort started.
 

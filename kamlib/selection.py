@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .cache import portfolio_memo
+
 
 def account_revenue(
     orders: pd.DataFrame,
@@ -279,6 +281,7 @@ def _window(as_of: pd.Timestamp, months: int, back: int = 0) -> tuple[pd.Timesta
     return start, end
 
 
+@portfolio_memo
 def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12,
                       discount_rate: float = 0.10) -> pd.DataFrame:
     """The raw figures behind the six criteria, one row per account (index account_id).
@@ -536,6 +539,7 @@ def portfolio_position(scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.
                          "quadrant": quadrant}, index=scores.index)
 
 
+@portfolio_memo
 def select_key_accounts(
     data,
     *,

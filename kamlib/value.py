@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cache import portfolio_memo
+
 from . import i18n
 from .errors import KamParameterError
 
@@ -217,6 +219,7 @@ def _with_levels(df: pd.DataFrame) -> pd.DataFrame:
     return out[[*LEVELS, "cost_to_serve"]].round(2)
 
 
+@portfolio_memo
 def contribution_margins(data, *, freq: str = "Y", start=None, end=None) -> pd.DataFrame:
     """DB I-IV per account and period.
 
@@ -264,6 +267,7 @@ def contribution_margins(data, *, freq: str = "Y", start=None, end=None) -> pd.D
     return table.sort_index()
 
 
+@portfolio_memo
 def account_contribution(data, *, start=None, end=None) -> pd.DataFrame:
     """DB I-IV per account over a window, with name, cost-to-serve ratio and DB IV margin.
 
