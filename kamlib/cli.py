@@ -111,11 +111,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except argparse.ArgumentTypeError as err:
         raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
-    result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out), run_id=args.run_id,
-                          parameters=params, workers=args.jobs, only=args.only, accounts=accounts,
-                          all_accounts=args.all_accounts, resume=args.resume, dry_run=args.dry_run, pdf=args.pdf,
-                          timeout=args.timeout, quiet=args.quiet, cache=not args.no_cache,
-                          executor=_scheduler_executor(args.scheduler))
+    client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
+    try:
+        result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
+                              run_id=args.run_id, parameters=params, workers=args.jobs, only=args.only,
+                              accounts=accounts, all_accounts=args.all_accounts, resume=args.resume,
+                              dry_run=args.dry_run, pdf=args.pdf, timeout=args.timeout, quiet=args.quiet,
+                              cache=not args.no_cache, executor=client.get_executor(pure=False) if client else None)
+    finally:
+        if client is not None:
+            client.close()
     if args.dry_run:
         print(f"plan: {len(result)} notebook runs")
         for task in result:
@@ -135,10 +140,8 @@ class _UserError(Exception):
     pass
 
 
-def _scheduler_executor(address: str | None):
-    """A Dask distributed cluster as the runner's executor (``kam run --scheduler tcp://host:8786``)."""
-    if not address:
-        return None
+def _scheduler_client(address: str):
+    """A client of a Dask distributed cluster, whose executor runs the notebooks (``--scheduler tcp://…``)."""
     try:
         from distributed import Client
     except ImportError:
@@ -147,7 +150,7 @@ def _scheduler_executor(address: str | None):
         client = Client(address, timeout=10)
     except (OSError, TimeoutError, ValueError) as err:
         raise _UserError(f"--scheduler {address}: cannot reach the Dask scheduler ({err})") from None
-    return client.get_executor(pure=False)
+    return client
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -63,6 +63,7 @@ class NotebookResult:
     started: str
     status: str  # ok | failed
     error: str | None = None
+    worker: str = ""  # host:pid of the process that ran it (a pool worker or a Dask worker)
 
 
 @dataclass
@@ -239,7 +240,8 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         except Exception as exc:  # a broken export must not hide the notebook itself
             error = error or f"export failed: {_describe(exc)}"
     return NotebookResult(task.key, Path(task.notebook).name, task.account_id, ipynb_name, html_name, pdf_name,
-                          round(time.perf_counter() - t0, 2), started, "failed" if error else "ok", error)
+                          round(time.perf_counter() - t0, 2), started, "failed" if error else "ok", error,
+                          f"{platform.node()}:{os.getpid()}")
 
 
 def _describe(exc: BaseException) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 
 import pytest
 
@@ -72,3 +73,37 @@ def test_a_run_shares_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_pa
         nb = json.loads((res.run_dir / "accounts" / "ACC-0002" / "20_account.ipynb").read_text())
         reports[use_cache] = [o.get("text") for c in nb["cells"] for o in c.get("outputs", [])]
     assert reports[True] == reports[False] and any(reports[True])
+
+
+def test_kam_run_on_a_local_dask_cluster(tmp_path):
+    """--scheduler: the same run through a Dask distributed cluster (two worker processes on 127.0.0.1)."""
+    from distributed import Client, LocalCluster
+
+    from kamlib import cli
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            worker_pids = set(client.run(os.getpid).values())
+        assert len(worker_pids) == 2
+        code = cli.main(["run", str(SAMPLE), "--notebooks", str(FIXTURES), "--out", str(tmp_path), "--run-id", "dask",
+                         "--accounts", "ACC-0001,ACC-0002,ACC-0003", "--scheduler", cluster.scheduler_address,
+                         "--quiet"])
+    assert code == 0
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert [r["status"] for r in manifest["notebooks"]] == ["ok"] * 4
+    ran_on = {int(r["worker"].rsplit(":", 1)[1]) for r in manifest["notebooks"]}
+    assert os.getpid() not in ran_on
+    assert ran_on <= worker_pids
+    assert (tmp_path / "dask" / "accounts" / "ACC-0003" / "20_account.html").is_file()
+    assert not (tmp_path / "dask" / ".cache").exists()
+
+
+def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
+    from kamlib import cli
+
+    code = cli.main(["run", str(SAMPLE), "--notebooks", str(FIXTURES), "--out", str(tmp_path),
+                     "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach the Dask scheduler" in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())  # nothing written
