@@ -321,6 +321,38 @@ def _account_facts(table, ids: list[str]) -> dict[str, dict]:
     return out
 
 
+def _account_signals(run_dir: Path, folder: str) -> dict:
+    """Health band and profile flags of one account, read from the extracts its notebooks wrote.
+
+    Notebook 04 writes ``review_<period>_health.csv`` (a ``health`` row with score and band), notebook 02
+    writes ``profile_findings.csv`` (severity, check, message). Missing or unreadable extracts give empty
+    values: the index then simply shows no band or flags for that account.
+    """
+    import pandas as pd
+
+    out: dict = {"health": None, "band": None, "flags": []}
+    base = run_dir / "accounts" / folder
+    health_files = sorted(base.glob("review_*_health.csv"))
+    try:
+        if health_files:
+            h = pd.read_csv(health_files[-1], index_col=0, encoding="utf-8-sig")
+            if "health" in h.index:
+                score = h.loc["health", "score"]
+                out["health"] = None if pd.isna(score) else round(float(score), 1)
+                band = h.loc["health", "band"]
+                out["band"] = None if pd.isna(band) else str(band)
+        f = base / "profile_findings.csv"
+        if f.is_file():
+            fnd = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False)
+            rank = {"high": 0, "medium": 1, "low": 2}
+            fnd = fnd.assign(_r=fnd["severity"].map(rank).fillna(3)).sort_values("_r", kind="stable")
+            out["flags"] = [{"severity": str(r.severity), "check": str(r.check),
+                             "message": str(r.message).lstrip("'")} for r in fnd.itertuples()]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    return out
+
+
 def run_workbook(
     source: str,
     *,
@@ -455,7 +487,8 @@ def run_workbook(
         "seconds": round(time.perf_counter() - t0, 2),
         "source": _shown_params({"source": src})["source"],
         "parameters": _shown_params(params),
-        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {})} for a, n in acc_list],
+        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {}),
+                      **_account_signals(run_dir, safe_name(a))} for a, n in acc_list],
         "notebooks": [asdict(r) for r in ordered],
         "failures": [r.key for r in ordered if r.status != "ok"],
         "resumed": bool(resume),
@@ -545,23 +578,34 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
                            for r in items)
         revenue = f"{a['revenue_12m']:,.0f}" if a.get("revenue_12m") is not None else ""
         bad = [r for r in items if r["status"] != "ok"]
+        band = a.get("band") or ""
+        health = (f'<span class="band {html.escape(band)}">{html.escape(band)}</span> {a["health"]:.0f}'
+                  if a.get("health") is not None else html.escape(band))
+        flags = a.get("flags") or []
+        high = [f for f in flags if f["severity"] == "high"]
+        flag_cell = (f'<details><summary>{len(high)} high · {len(flags)} in all</summary><ul>'
+                     + "".join(f"<li>{html.escape(f['severity'])}: {html.escape(f['message'])}</li>" for f in flags)
+                     + "</ul></details>") if flags else ""
         flag = ('<span class="failed">' + html.escape("; ".join(f"{r['notebook']}: {r['error']}" for r in bad))
                 + "</span>") if bad else '<span class="ok">ok</span>'
         acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(a.get('name', ''))}</td>"
                         f"<td>{html.escape(a.get('kam_id') or '')}</td><td style='text-align:right'>{revenue}</td>"
                         f"<td>{html.escape(a.get('quadrant') or '')}</td><td>{html.escape(a.get('type') or '')}</td>"
-                        f"<td>{cells}</td><td>{flag}</td></tr>")
+                        f"<td>{health}</td><td>{flag_cell}</td><td>{cells}</td><td>{flag}</td></tr>")
     params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(json.dumps(v, default=str))}</code></li>"
                      for k, v in manifest["parameters"].items())
     n_fail = len(manifest["failures"])
     accounts_table = ("<h2>Key accounts</h2><table><tr><th>Account</th><th>Name</th><th>KAM</th>"
-                      "<th>Revenue 12 m (EUR)</th><th>Quadrant</th><th>Type</th><th>Reports</th><th>Status</th></tr>"
+                      "<th>Revenue 12 m (EUR)</th><th>Quadrant</th><th>Type</th><th>Health</th><th>Flags</th><th>Reports</th>"
+                      "<th>Status</th></tr>"
                       + "".join(acc_rows) + "</table>") if acc_rows else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>KAM Workbook run {html.escape(manifest['run_id'])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}}
 table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}}
-.ok{{color:#2e7d32}}.failed{{color:#c62828}}small{{color:#666}}</style>
+.ok{{color:#2e7d32}}.failed{{color:#c62828}}small{{color:#666}}
+.band{{padding:0 .4rem;border-radius:.6rem;color:#fff;background:#888}}.band.green{{background:#2e7d32}}
+.band.amber{{background:#ef8f00}}.band.red{{background:#c62828}}summary{{cursor:pointer}}</style>
 </head><body>
 <h1>KAM Workbook: run {html.escape(manifest['run_id'])}</h1>
 <p>Data as of <b>{html.escape(manifest['as_of'])}</b> from <code>{html.escape(manifest['source'])}</code>

@@ -176,3 +176,30 @@ def test_browser_screenshots_of_index_and_a_report_are_not_blank(tmp_path):
         assert img.shape[0] > 100 and dark > 0.002, f"{page.name} looks blank ({dark:.4f} dark pixels)"
     pdf = result.run_dir / "accounts" / "ACC-0001" / "20_account.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_index_shows_health_band_and_flags_from_the_extracts_escaped(tmp_path):
+    """The index reads each account's health (notebook 04) and profile flags (notebook 02) from its extracts."""
+    run_dir = tmp_path / "run"
+    base = run_dir / "accounts" / "ACC-0001"
+    base.mkdir(parents=True)
+    health = pd.DataFrame({"score": [80.0, 42.4], "band": ["green", "red"]}, index=["margin", "health"])
+    reporting.write_csv(health, base / "review_2025Q4_health.csv")
+    findings = pd.DataFrame({"severity": ["medium", "high"], "section": ["x", "y"], "check": ["a", "b"],
+                             "message": ["<script>alert(1)</script> not met", "=HYPERLINK(\"http://x\") overdue"]})
+    reporting.write_csv(findings, base / "profile_findings.csv", index=False)
+    signals = runner._account_signals(run_dir, "ACC-0001")
+    assert signals["health"] == 42.4 and signals["band"] == "red"
+    assert [f["severity"] for f in signals["flags"]] == ["high", "medium"]  # most severe first
+    manifest = {"run_id": "r", "as_of": AS_OF, "source": "s", "source_sha256": "0" * 64, "started": "t",
+                "seconds": 1.0, "parameters": {}, "failures": [], "kamlib": "0",
+                "accounts": [{"account_id": "ACC-0001", "name": "A", **signals}],
+                "notebooks": [{"key": "accounts/ACC-0001/02", "notebook": "02_account_profile.ipynb",
+                               "account_id": "ACC-0001", "ipynb": None, "html": "accounts/ACC-0001/02.html",
+                               "pdf": None, "seconds": 1.0, "status": "ok", "error": None}]}
+    page = runner._index_html(manifest, run_dir)
+    assert '<span class="band red">red</span> 42' in page
+    assert "1 high · 2 in all" in page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # no extracts (the account's 02/04 did not run): empty cells, no error
+    assert runner._account_signals(run_dir, "ACC-0404") == {"health": None, "band": None, "flags": []}
