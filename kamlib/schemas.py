@@ -258,8 +258,122 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+#: Column name -> (kind, required, nullable) per table, as the pandera models define them. Written out
+#: because building a pandera schema costs about a second of imports in a fresh kernel; a test checks
+#: that this table equals what the models give (``_kinds_from_models``).
+COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
+    "accounts": {
+        "account_id": ('text', True, False),
+        "name": ('text', True, False),
+        "industry": ('text', False, True),
+        "country": ('text', False, True),
+        "city": ('text', False, True),
+        "timezone": ('text', False, True),
+        "employees": ('integer', False, True),
+        "customer_revenue_eur": ('number', False, True),
+        "kam_id": ('text', False, True),
+        "since": ('date', False, True),
+        "reference_value": ('integer', False, True),
+        "relationship_stage": ('text', False, True),
+        "status": ('text', False, True),
+    },
+    "kams": {
+        "kam_id": ('text', True, False),
+        "name": ('text', True, False),
+        "level": ('text', False, True),
+        "capacity": ('integer', False, True),
+    },
+    "products": {
+        "product_id": ('text', True, False),
+        "name": ('text', False, True),
+        "product_line": ('text', True, False),
+    },
+    "orders": {
+        "order_id": ('text', True, False),
+        "account_id": ('text', True, False),
+        "date": ('date', True, False),
+        "product_id": ('text', False, True),
+        "business_unit": ('text', False, True),
+        "quantity": ('number', False, True),
+        "gross_revenue_eur": ('number', True, False),
+        "discount_eur": ('number', False, True),
+        "cogs_eur": ('number', False, True),
+    },
+    "service_costs": {
+        "account_id": ('text', True, False),
+        "period": ('text', True, False),
+        "category": ('text', True, False),
+        "cost_eur": ('number', True, False),
+    },
+    "interactions": {
+        "interaction_id": ('text', True, False),
+        "account_id": ('text', True, False),
+        "date": ('date', True, False),
+        "type": ('text', True, False),
+        "kam_id": ('text', False, True),
+        "contact_id": ('text', False, True),
+    },
+    "complaints": {
+        "complaint_id": ('text', True, False),
+        "account_id": ('text', True, False),
+        "opened": ('date', True, False),
+        "closed": ('date', False, True),
+        "severity": ('text', False, True),
+        "category": ('text', False, True),
+    },
+    "contacts": {
+        "contact_id": ('text', True, False),
+        "account_id": ('text', True, False),
+        "name": ('text', True, False),
+        "title": ('text', False, True),
+        "business_unit": ('text', False, True),
+        "buying_role": ('text', True, False),
+        "influence": ('integer', False, True),
+        "attitude": ('text', False, True),
+    },
+    "wallet": {
+        "account_id": ('text', True, False),
+        "product_line": ('text', True, False),
+        "business_unit": ('text', True, False),
+        "potential_eur": ('number', True, False),
+    },
+    "competitors": {
+        "account_id": ('text', True, False),
+        "competitor": ('text', True, False),
+        "product_line": ('text', True, False),
+        "share": ('number', True, False),
+    },
+    "targets": {
+        "account_id": ('text', True, False),
+        "period": ('text', True, False),
+        "revenue_target_eur": ('number', True, False),
+        "margin_target_eur": ('number', False, True),
+    },
+    "actions": {
+        "action_id": ('text', True, False),
+        "account_id": ('text', True, False),
+        "goal": ('text', False, True),
+        "action": ('text', True, False),
+        "owner": ('text', False, True),
+        "due": ('date', False, True),
+        "status": ('text', True, False),
+    },
+    "ratings": {
+        "rater": ('text', True, False),
+        "account_id": ('text', True, False),
+        "criterion": ('text', True, False),
+        "score": ('number', True, False),
+    },
+}
+
+
 def column_kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
     """Column name -> (kind, required, nullable) with kind one of text, number, integer, date."""
+    return dict(COLUMN_KINDS[table])
+
+
+def _kinds_from_models(table: str) -> dict[str, tuple[str, bool, bool]]:
+    """The same, derived from the pandera model (slow in a fresh process; used by the test of COLUMN_KINDS)."""
     schema = TABLES[table].model.to_schema()
     out: dict[str, tuple[str, bool, bool]] = {}
     for name, col in schema.columns.items():

@@ -421,3 +421,10 @@ def test_empty_optional_file_is_a_warning_and_na_rows_are_not_blank(tmp_path):
     folder2 = write_case(tmp_path / "d", accounts=ACCOUNTS + "NA,NA,,,,,,\n")
     data2 = kamlib.load(folder2, as_of=AS_OF, warn=False)
     assert "NA" in data2.accounts["account_id"].tolist()  # an account literally called NA is kept
+
+
+def test_column_kinds_table_matches_the_pandera_models():
+    from kamlib import schemas
+
+    for table in schemas.TABLES:
+        assert schemas.column_kinds(table) == schemas._kinds_from_models(table), table
