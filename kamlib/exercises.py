@@ -201,7 +201,7 @@ class Feedback:
         return str(self)
 
     def _repr_markdown_(self) -> str:
-        mark = "✅" if self.correct else "❌"
+        mark = "✅" if self.correct else ("✏️" if self.key == "empty" else "❌")
         head = _t("correct" if self.correct else "not_yet", self.lang)
         return f"{mark} **{_t('exercise', self.lang)} {self.exercise_id}: {head}** {self.message}".rstrip()
 

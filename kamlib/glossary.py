@@ -237,3 +237,21 @@ def write_markdown(path: str | Path = Path(__file__).resolve().parents[1] / "doc
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(markdown(), encoding="utf-8")
     return path
+
+
+class _Markdown(str):
+    """A string that Jupyter renders as Markdown (plain text elsewhere)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def show(lang: str = "en") -> str:
+    """The glossary as a Markdown table in ``lang`` (rendered in notebooks, full text, no truncated columns)."""
+    table = glossary(lang)
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in table.itertuples(index=False)]
+    return _Markdown("\n".join(lines))

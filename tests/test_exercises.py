@@ -354,8 +354,9 @@ def test_a_missing_language_would_fail():
 
 
 def test_feedback_renders_in_notebooks():
-    fb = E.check("03.2", None, lang="de")
+    fb = E.check("03.2", 1.0, lang="de")
     assert fb._repr_markdown_().startswith("❌ **Übung 03.2: Noch nicht.**")
+    assert E.check("03.2", None)._repr_markdown_().startswith("✏️ **Exercise 03.2: Not yet.**")
     assert str(fb).startswith("Übung 03.2: Noch nicht.")
     ok = E.check("03.2", E.solution("03.2"))
     assert ok._repr_markdown_().startswith("✅") and repr(ok) == "Exercise 03.2: Correct."

@@ -66,3 +66,11 @@ def test_markdown_has_one_row_per_term(tmp_path):
     rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == len(G.GLOSSARY) + 1  # header
     assert all(line.count(" | ") == 3 for line in rows)
+
+
+def test_show_renders_the_table_in_the_notebook_language():
+    text = G.show("de")
+    assert text._repr_markdown_().startswith("| Deutsch | Englisch | Bedeutung |")
+    assert repr(text) == str(text)  # plain-text outputs show the table, not an escaped string
+    assert "| Schlüsselkunde | key account |" in text
+    assert G.show("en").startswith("| English | German | Meaning |")
