@@ -86,6 +86,25 @@ _LABELS: dict[str, tuple[str, str]] = {
     "uplift_title": ("Retention uplift that pays for extra care", "Bindungszuwachs, der zusätzliche Betreuung bezahlt"),
     "uplift_pp": ("Required uplift (percentage points)", "Nötiger Zuwachs (Prozentpunkte)"),
     "not_attainable": ("not attainable", "nicht erreichbar"),
+    "since_last_purchase": ("Time since the last purchase", "Zeit seit dem letzten Kauf"),
+}
+
+
+#: Rows and columns of :func:`assumptions_table`.
+ASSUMPTION_LABELS: dict[str, tuple[str, str]] = {
+    "margin": ("Margin per year", "Deckungsbeitrag je Jahr"),
+    "data": ("data", "Daten"),
+    "retention": ("Yearly retention", "Jährliche Bindungsrate"),
+    "discount_rate": ("Discount rate", "Diskontsatz"),
+    "horizon": ("Horizon (finite variant)", "Horizont (endliche Variante)"),
+    "years": ("years", "Jahre"),
+    "growth": ("Margin growth (growth variant)", "Wachstum des DB (Wachstumsvariante)"),
+    "timing": ("When the margin arrives", "Zeitpunkt des DB"),
+    "timing_value": ("end of each year (start: variant)", "Jahresende (Jahresanfang: Variante)"),
+    "symbol": ("symbol", "Symbol"),
+    "assumption": ("assumption", "Annahme"),
+    "value": ("value", "Wert"),
+    "source": ("source", "Quelle"),
 }
 
 
@@ -307,23 +326,20 @@ def clv_table(margin: pd.Series, *, retention, discount_rate: float, horizon: in
 def assumptions_table(*, margin_basis: str, retention: float, retention_source: str, discount_rate: float,
                       horizon: int, growth: float, lang: str = "en") -> pd.DataFrame:
     """The assumptions behind a CLV, one row each, with the symbol, the value and where it comes from."""
-    de = i18n.check_lang(lang) == "de"
+    i18n.check_lang(lang)
+
+    def a(key: str) -> str:
+        return i18n.pick(ASSUMPTION_LABELS[key], lang)
+
     rows = [
-        ("m", "Margin per year" if not de else "Deckungsbeitrag je Jahr", margin_basis,
-         "data" if not de else "Daten"),
-        ("r", "Yearly retention" if not de else "Jährliche Bindungsrate", i18n.percent(retention, lang, 1),
-         retention_source),
-        ("d", "Discount rate" if not de else "Diskontsatz", i18n.percent(discount_rate, lang, 1),
-         "parameter discount_rate"),
-        ("T", "Horizon (finite variant)" if not de else "Horizont (endliche Variante)",
-         f"{horizon} {'years' if not de else 'Jahre'}", "parameter horizon"),
-        ("g", "Margin growth (growth variant)" if not de else "Wachstum des DB (Wachstumsvariante)",
-         i18n.percent(growth, lang, 1), "parameter growth"),
-        ("timing", "When the margin arrives" if not de else "Zeitpunkt des DB",
-         "end of each year (start: variant)" if not de else "Jahresende (Jahresanfang: Variante)",
-         "Gupta & Lehmann 2003"),
+        ("m", a("margin"), margin_basis, a("data")),
+        ("r", a("retention"), i18n.percent(retention, lang, 1), retention_source),
+        ("d", a("discount_rate"), i18n.percent(discount_rate, lang, 1), "parameter discount_rate"),
+        ("T", a("horizon"), f"{horizon} {a('years')}", "parameter horizon"),
+        ("g", a("growth"), i18n.percent(growth, lang, 1), "parameter growth"),
+        ("timing", a("timing"), a("timing_value"), "Gupta & Lehmann 2003"),
     ]
-    cols = ["symbol", "assumption", "value", "source"] if not de else ["Symbol", "Annahme", "Wert", "Quelle"]
+    cols = [a(c) for c in ("symbol", "assumption", "value", "source")]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -872,30 +888,48 @@ def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: s
     if value not in ("gross", "net", "db1"):
         raise KamParameterError("value", f"must be 'gross', 'net' or 'db1', not {value!r}")
     as_of_ts = pd.Timestamp(as_of)
-    o = orders[orders["date"] <= as_of_ts]
-    v = o["gross_revenue_eur"].astype(float)
-    if value in ("net", "db1") and "discount_eur" in o:
-        v = v - o["discount_eur"].fillna(0.0)
-    if value == "db1" and "cogs_eur" in o:
-        v = v - o["cogs_eur"].fillna(0.0)
-    day = o["date"].dt.normalize()
-    daily = v.groupby([o[customer], day]).sum().rename("value").reset_index()
-    daily.columns = [customer, "day", "value"]
-    g = daily.groupby(customer)
-    first, last, days = g["day"].min(), g["day"].max(), g.size()
-    total = g["value"].sum()
-    first_value = daily.sort_values([customer, "day"]).groupby(customer)["value"].first()
+    keep = (orders["date"] <= as_of_ts).to_numpy().copy()
+    v = orders["gross_revenue_eur"].to_numpy(dtype=float)
+    if value in ("net", "db1") and "discount_eur" in orders:
+        v = v - orders["discount_eur"].fillna(0.0).to_numpy(dtype=float)
+    if value == "db1" and "cogs_eur" in orders:
+        v = v - orders["cogs_eur"].fillna(0.0).to_numpy(dtype=float)
+    # integer codes for customer and day: grouping 10 million order lines by two integers is several
+    # times faster than by text and timestamps, and never copies the other columns
+    code, names = pd.factorize(orders[customer])
+    day = orders["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    keep &= code >= 0
+    # one sort by (customer, day), then sums over runs: almost every order line is a purchase day of its
+    # own in large data, where hashing ten million keys is slower than sorting them
+    code, day, v = code[keep].astype(np.int64), day[keep], v[keep]
+    d0 = int(day.min()) if len(day) else 0
+    span = int(day.max()) - d0 + 1 if len(day) else 1
+    key = code * span + (day - d0)
+    order = np.argsort(key, kind="stable")
+    key, v = key[order], v[order]
+    run = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], dtype=np.int64)
+    daily_v = np.add.reduceat(v, run) if len(run) else np.array([], dtype=float)
+    c, d = key[run] // span, key[run] % span + d0
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.array([], dtype=np.int64)
+    ends = (np.r_[starts[1:], len(c)] - 1)[: len(starts)]
+    days = ends - starts + 1
+    total = np.add.reduceat(daily_v, starts) if len(starts) else np.array([], dtype=float)
+    first_d, last_d = d[starts], d[ends]
     freq = (days - 1).astype(int)
+    index = pd.Index(names.take(c[starts]).tolist(), name=customer)  # dtype inferred as groupby would
+    stamp = orders["date"].dtype if isinstance(orders["date"].dtype, np.dtype) else np.dtype("datetime64[ns]")
+    as_of_day = np.int64(np.datetime64(as_of_ts.normalize().date(), "D").astype(np.int64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monetary = np.where(freq > 0, (total - daily_v[starts]) / np.maximum(freq, 1), np.nan)
     out = pd.DataFrame({
         "frequency": freq,
-        "recency": (last - first).dt.days / unit,
-        "T": (as_of_ts - first).dt.days / unit,
-        "monetary_value": ((total - first_value) / freq.where(freq > 0)).astype(float),
-        "first_purchase": first,
-        "last_purchase": last,
-    })
-    out.index.name = customer
-    return out
+        "recency": (last_d - first_d) / unit,
+        "T": (as_of_day - first_d) / unit,
+        "monetary_value": monetary.astype(float),
+        "first_purchase": first_d.astype("datetime64[D]").astype(stamp),
+        "last_purchase": last_d.astype("datetime64[D]").astype(stamp),
+    }, index=index)
+    return out.sort_index()
 
 
 # =========================================================================== BG/NBD
@@ -1687,14 +1721,8 @@ def _axes(ax, size=(7.5, 4.0)):
     return ax
 
 
-def _eur_short(v: float) -> str:
-    if not np.isfinite(v):
-        return "∞"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.1f} M"
-    if abs(v) >= 1e3:
-        return f"{v / 1e3:.0f} k"
-    return f"{v:.0f}"
+def _eur_short(v: float, lang: str = "en") -> str:
+    return i18n.short_amount(v, lang) if v else "0"
 
 
 def clv_heatmap(grid: pd.DataFrame, *, lang: str = "en", mark: tuple[float, float] | None = None, ax=None):
@@ -1705,7 +1733,7 @@ def clv_heatmap(grid: pd.DataFrame, *, lang: str = "en", mark: tuple[float, floa
     shown = grid.copy()
     shown.index = [i18n.percent(v, lang, 0) for v in grid.index]
     shown.columns = [i18n.percent(v, lang, 0) for v in grid.columns]
-    annot = np.vectorize(_eur_short)(grid.to_numpy(dtype=float))
+    annot = np.vectorize(lambda v: _eur_short(v, lang))(grid.to_numpy(dtype=float))
     sns.heatmap(shown, annot=annot, fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8},
                 mask=~np.isfinite(grid.to_numpy(dtype=float)))
     if mark is not None:
@@ -1718,6 +1746,7 @@ def clv_heatmap(grid: pd.DataFrame, *, lang: str = "en", mark: tuple[float, floa
     ax.set_ylabel(label("retention", lang))
     ax.set_xlabel(label("discount_rate", lang))
     ax.set_title(label("heatmap_title", lang))
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1734,6 +1763,7 @@ def convergence_chart(margin: float, retention: float, discount_rate: float, *, 
     ax.set_ylabel(label("clv_eur", lang))
     ax.set_title(label("convergence_title", lang))
     ax.legend(frameon=False, loc="lower right")
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1756,6 +1786,7 @@ def survival_chart(sbg: ShiftedBetaGeometric, survivors, *, fit_periods: int, la
     ax.set_ylabel(label("survivors_share", lang))
     ax.set_title(label("survival_title", lang).format(n=fit_periods), fontsize=10)
     ax.legend(frameon=False)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1773,6 +1804,7 @@ def uplift_chart(table: pd.DataFrame, *, names: pd.Series | None = None, lang: s
     ax.set_yticks(y, list(lbl), fontsize=7)
     ax.set_xlabel(label("uplift_pp", lang))
     ax.set_title(label("uplift_title", lang))
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1786,8 +1818,9 @@ def alive_chart(summary: pd.DataFrame, p_alive, *, time_unit: str = "W", lang: s
     size = 8 + 2.0 * np.sqrt(summary["frequency"].to_numpy(dtype=float))
     ax.scatter(since_last, p, s=size, c=np.where(p < 0.5, "#c00000", "#1f4e79"), alpha=0.6, linewidths=0)
     unit = _TIME_UNIT_NAMES[time_unit][1 if i18n.check_lang(lang) == "de" else 0]
-    ax.set_xlabel(("Time since the last purchase" if lang == "en" else "Zeit seit dem letzten Kauf") + f" ({unit})")
+    ax.set_xlabel(f"{label('since_last_purchase', lang)} ({unit})")
     ax.set_ylabel(label("p_alive", lang))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(label("alive_title", lang))
+    i18n.localise_axes(ax, lang)
     return ax

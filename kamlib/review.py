@@ -69,7 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "coverage": ("Buying-center coverage", "Abdeckung Buying Center"),
     "action_completion": ("Action completion", "Maßnahmenumsetzung"),
     "health": ("Health score", "Health Score"),
-    "score": ("Score", "Punkte"),
+    "score": ("Score", "Score"),
     "weight": ("Weight", "Gewicht"),
     "rule": ("Rule", "Regel"),
     "band": ("Band", "Ampel"),
@@ -137,6 +137,20 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "from_whitespace": ("top whitespace opportunity", "größte Whitespace-Chance"),
     "from_health": ("health component {what} below 50", "Health-Komponente {what} unter 50"),
     "recover_plan": ("Agree a recovery plan for the revenue gap to plan", "Aufholplan für die Lücke zum Plan vereinbaren"),
+    # the QBR one-pager (qbr_summary)
+    "qbr_title": ("Quarterly business review", "Quartalsgespräch"),
+    "complaints_new_open": ("Complaints opened / open at end", "Reklamationen neu / offen am Ende"),
+    "plan_met": ("Plan met: {pct} of the revenue target", "Plan erfüllt: {pct} des Umsatzziels"),
+    "revenue_at": ("Revenue at {pct} of plan", "Umsatz bei {pct} des Plans"),
+    "revenue_up": ("Revenue up {pct} on the same quarter last year", "Umsatz {pct} über dem Vorjahresquartal"),
+    "revenue_down": ("Revenue down {pct} on the same quarter last year", "Umsatz {pct} unter dem Vorjahresquartal"),
+    "new_lines_sold": ("{n} new product line(s) sold", "{n} neue Produktlinie(n) verkauft"),
+    "overdue_n": ("{n} overdue action(s)", "{n} überfällige Maßnahme(n)"),
+    "wins": ("Wins", "Erfolge"),
+    "issues": ("Issues", "Herausforderungen"),
+    "goals_for": ("Goals for {q}", "Ziele für {q}"),
+    "goal": ("Goal", "Ziel"),
+    "revenue_target": ("Revenue target {value}", "Umsatzziel {value}"),
 }
 
 
@@ -453,8 +467,8 @@ def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -
     contraction = float((r0 - r1)[(r1 > 0) & (r1 < r0)].sum())
     expansion = float((r1 - r0)[r1 > r0].sum())
     others = r1_all.index.difference(r0.index)
-    bought_before = set(o.loc[o["date"] < q0.start_time, "account_id"])
-    returned = sum(1 for a in others if a in bought_before)
+    earlier = o.loc[(o["date"] < q0.start_time).to_numpy(), "account_id"]
+    returned = int(others.isin(pd.unique(earlier)).sum())  # hashed, not a Python set of millions of ids
     n0 = len(r0)
     kept = int((r1 > 0).sum())
     return pd.Series({
@@ -575,15 +589,27 @@ def band(score: float) -> str:
     return "green"
 
 
-RULES: dict[str, str] = {
-    "growth_vs_plan": "revenue/plan: 50 % or less -> 0, 100 % or more -> 100, linear between "
-                      "(no plan: revenue/same quarter last year)",
-    "margin": "change in DB IV margin vs previous quarter: -10 pp -> 0, 0 -> 50, +10 pp -> 100",
-    "engagement": "meetings and calls held / expected by the cadence, capped at 100",
-    "complaints": "100 minus 20 per complaint opened in the quarter and 20 per complaint open at its end",
-    "coverage": "share of the roles decider, buyer, influencer, user with a contact met in the last 12 months",
-    "action_completion": "done / actions due by the quarter's end (not cancelled); none due -> 50",
+#: How each health component is scored, (English, German); :data:`RULES` is the English text.
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "growth_vs_plan": ("revenue/plan: 50 % or less -> 0, 100 % or more -> 100, linear between "
+                       "(no plan: revenue/same quarter last year)",
+                       "Umsatz/Plan: 50 % oder weniger -> 0, 100 % oder mehr -> 100, linear dazwischen "
+                       "(ohne Plan: Umsatz/Vorjahresquartal)"),
+    "margin": ("change in DB IV margin vs previous quarter: -10 pp -> 0, 0 -> 50, +10 pp -> 100",
+               "Veränderung der DB-IV-Marge ggü. Vorquartal: -10 Pp. -> 0, 0 -> 50, +10 Pp. -> 100"),
+    "engagement": ("meetings and calls held / expected by the cadence, capped at 100",
+                   "gehaltene Termine und Anrufe / laut Rhythmus erwartete, höchstens 100"),
+    "complaints": ("100 minus 20 per complaint opened in the quarter and 20 per complaint open at its end",
+                   "100 minus 20 je im Quartal eröffneter und 20 je am Quartalsende offener Reklamation"),
+    "coverage": ("share of the roles decider, buyer, influencer, user with a contact met in the last 12 months",
+                 "Anteil der Rollen Entscheider, Einkäufer, Beeinflusser, Anwender mit einem in den letzten "
+                 "12 Monaten getroffenen Kontakt"),
+    "action_completion": ("done / actions due by the quarter's end (not cancelled); none due -> 50",
+                          "erledigt / bis Quartalsende fällige Maßnahmen (ohne abgebrochene); keine fällig -> 50"),
+    "total": ("weighted sum", "gewichtete Summe"),
 }
+
+RULES: dict[str, str] = {k: v[0] for k, v in RULE_LABELS.items() if k != "total"}
 
 
 def _clip(x: float) -> float:
@@ -705,7 +731,8 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
 
     f = profile.findings
     for _, r in f.iterrows():
-        why = f"{_text('from_finding', lang)}: {r['check']}"
+        check = r["check"] if lang == "en" else (i18n.code_label(r["check"], lang) or r["check"])
+        why = f"{_text('from_finding', lang)}: {check}"
         if r["check"] == "overdue_action":
             m = re.search(r"Action (\S+) \((.*?)\)", str(r["message"]))
             if m:
@@ -897,42 +924,35 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     All inputs are the results of the functions of this module for the same account and period; nothing is
     recomputed, so the page shows exactly the numbers of the notebook.
     """
-    de = i18n.check_lang(lang) == "de"
+    i18n.check_lang(lang)
     q = parse_period(period)
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
     rev, db1 = plan.loc["revenue"], plan.loc["db1"]
     h = health.loc["health"]
-    title = "Quartalsgespräch" if de else "Quarterly business review"
-    lines = [f"## {title} {q}: {name} ({account_id})", ""]
-    t = (lambda en, dd: dd if de else en)  # noqa: E731
+    lines = [f"## {_text('qbr_title', lang)} {q}: {name} ({account_id})", ""]
     lines += [f"| {label('kpi', lang)} | {label('value', lang)} |", "|---|---|",
               f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
               f"| {label('attainment', lang)} | {_fmt_pct(rev['attainment'], lang)} |",
               f"| {label('yoy_growth', lang)} | {_fmt_pct(rev['yoy_growth'], lang)} |",
               f"| {label('ytd_attainment', lang)} | {_fmt_pct(rev['ytd_attainment'], lang)} |",
               f"| {label('db1', lang)} | {_fmt_eur(db1['actual'], lang)} |",
-              f"| {t('DB IV margin', 'DB-IV-Marge')} | {_fmt_pct(kpis['db4_margin'], lang)} |",
+              f"| {label('db4_margin', lang)} | {_fmt_pct(kpis['db4_margin'], lang)} |",
               f"| {label('meetings', lang)} | {kpis['contacts_held']} / {kpis['contacts_expected']} |",
-              f"| {t('Complaints opened / open at end', 'Reklamationen neu / offen am Ende')} | "
+              f"| {_text('complaints_new_open', lang)} | "
               f"{kpis['complaints_opened']} / {kpis['complaints_open_at_end']} |",
               f"| {label('health', lang)} | {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)}) |", ""]
     comps = health.drop(index="health")
     wins, issues = [], []
     if rev["attainment"] >= 1:
-        wins.append(t(f"Plan met: {_fmt_pct(rev['attainment'], lang)} of the revenue target",
-                      f"Plan erfüllt: {_fmt_pct(rev['attainment'], lang)} des Umsatzziels"))
+        wins.append(_text("plan_met", lang, pct=_fmt_pct(rev["attainment"], lang)))
     elif not math.isnan(rev["attainment"]):
-        issues.append(t(f"Revenue at {_fmt_pct(rev['attainment'], lang)} of plan",
-                        f"Umsatz bei {_fmt_pct(rev['attainment'], lang)} des Plans"))
+        issues.append(_text("revenue_at", lang, pct=_fmt_pct(rev["attainment"], lang)))
     if rev["yoy_growth"] > 0:
-        wins.append(t(f"Revenue up {_fmt_pct(rev['yoy_growth'], lang)} on the same quarter last year",
-                      f"Umsatz {_fmt_pct(rev['yoy_growth'], lang)} über dem Vorjahresquartal"))
+        wins.append(_text("revenue_up", lang, pct=_fmt_pct(rev["yoy_growth"], lang)))
     elif rev["yoy_growth"] < 0:
-        issues.append(t(f"Revenue down {_fmt_pct(-rev['yoy_growth'], lang)} on the same quarter last year",
-                        f"Umsatz {_fmt_pct(-rev['yoy_growth'], lang)} unter dem Vorjahresquartal"))
+        issues.append(_text("revenue_down", lang, pct=_fmt_pct(-rev["yoy_growth"], lang)))
     if kpis["new_product_lines"]:
-        wins.append(t(f"{kpis['new_product_lines']} new product line(s) sold",
-                      f"{kpis['new_product_lines']} neue Produktlinie(n) verkauft"))
+        wins.append(_text("new_lines_sold", lang, n=kpis["new_product_lines"]))
     for k, r in comps.iterrows():
         if r["score"] >= 90:
             wins.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
@@ -940,20 +960,20 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
             issues.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
     n_over = int((actions["state"] == "overdue").sum()) if len(actions) else 0
     if n_over:
-        issues.append(t(f"{n_over} overdue action(s)", f"{n_over} überfällige Maßnahme(n)"))
-    lines += [f"**{t('Wins', 'Erfolge')}**", ""] + [f"- {w}" for w in wins or ["-"]] + [""]
-    lines += [f"**{t('Issues', 'Herausforderungen')}**", ""] + [f"- {i}" for i in issues or ["-"]] + [""]
+        issues.append(_text("overdue_n", lang, n=n_over))
+    lines += [f"**{_text('wins', lang)}**", ""] + [f"- {w}" for w in wins or ["-"]] + [""]
+    lines += [f"**{_text('issues', lang)}**", ""] + [f"- {i}" for i in issues or ["-"]] + [""]
     nxt = q + 1
-    lines += [f"**{t('Goals for', 'Ziele für')} {nxt}**", "",
-              f"| # | {t('Goal', 'Ziel')} | {label('owner', lang)} | {label('due', lang)} |", "|---|---|---|---|"]
+    lines += [f"**{_text('goals_for', lang, q=nxt)}**", "",
+              f"| # | {_text('goal', lang)} | {label('owner', lang)} | {label('due', lang)} |", "|---|---|---|---|"]
     tgt = quarter_target(data, account_id, nxt)[0]
     n = 1
     if not math.isnan(tgt):
-        lines.append(f"| {n} | {t('Revenue target', 'Umsatzziel')} {_fmt_eur(tgt, lang)} | "
-                     f"{proposals['owner'].iloc[0] if len(proposals) else '-'} | {nxt.end_time.date()} |")
+        lines.append(f"| {n} | {_text('revenue_target', lang, value=_fmt_eur(tgt, lang))} | "
+                     f"{proposals['owner'].iloc[0] if len(proposals) else '-'} | {i18n.date(nxt.end_time, lang)} |")
         n += 1
     for _, r in proposals.iterrows():
-        lines.append(f"| {n} | {r['proposal']} | {r['owner']} | {pd.Timestamp(r['due']).date()} |")
+        lines.append(f"| {n} | {r['proposal']} | {r['owner']} | {i18n.date(r['due'], lang)} |")
         n += 1
     return "\n".join(lines)
 
@@ -986,6 +1006,7 @@ def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax=None):
     ax.yaxis.set_major_formatter(lambda v, _: i18n.number(v, lang, 0))
     ax.set_ylabel("EUR")
     ax.set_title(f"{label('total', lang)}: {str(bridge.name)}")
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1001,6 +1022,7 @@ def health_chart(health: pd.DataFrame, *, lang: str = "en", ax=None):
     ax.invert_yaxis()
     h = health.loc["health"]
     ax.set_title(f"{label('health', lang)}: {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)})")
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1019,6 +1041,7 @@ def migration_chart(table: pd.DataFrame, *, lang: str = "en", ax=None):
             ax.text(j, i, str(int(table.iat[i, j])), ha="center", va="center")
     ax.set_xlabel(label("current", lang))
     ax.set_ylabel(label("previous", lang))
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1031,4 +1054,5 @@ def workload_chart(workload: pd.DataFrame, *, lang: str = "en", ax=None):
            color="#bdc3c7")
     ax.set_xticks(x, workload.index)
     ax.legend()
+    i18n.localise_axes(ax, lang)
     return ax

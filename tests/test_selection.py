@@ -307,3 +307,37 @@ def test_workshop_widget_reranks_when_a_slider_moves():
     assert table.value != before and "Kunde C" in table.value and "Kunde B" not in table.value
     weight_sliders[2].value = 0.0  # all weights 0: the room sees a message, the last ranking stays
     assert "at least one weight must be above 0" in ui.children[3].value
+
+
+def test_cells_bought_and_revenue_match_a_plain_groupby_with_gaps_and_either_string_type():
+    """The code-based fast path of criterion_metrics equals the obvious pandas computation."""
+    import pandas as pd
+
+    from kamlib import sample, selection
+    from kamlib.data import KamData
+
+    tables = sample.generate(seed=3, n_accounts=400)
+    o = tables["orders"].copy()
+    o.loc[o.index[::7], "business_unit"] = None
+    o.loc[o.index[::11], "product_id"] = "P-UNKNOWN"
+    as_of = pd.Timestamp("2025-12-31")
+    cur = o[(o["date"] > as_of - pd.DateOffset(months=12)) & (o["date"] <= as_of)]
+    line = cur["product_id"].map(tables["products"].set_index("product_id")["product_line"])
+    cells = pd.DataFrame({"a": cur["account_id"], "l": line, "u": cur["business_unit"]}).dropna()
+    ids = tables["accounts"]["account_id"]
+    expected_cells = cells.drop_duplicates().groupby("a").size().reindex(ids, fill_value=0).astype(float)
+    for text in ("str", object):
+        orders = o.astype({"account_id": text, "product_id": text, "business_unit": text})
+        data = KamData(**{**tables, "orders": orders}, source="x", as_of=as_of, available=tuple(tables))
+        m = selection.criterion_metrics(data)
+        assert m["cells_bought"].to_numpy().tolist() == expected_cells.to_numpy().tolist(), text
+        window = _window_sum(orders, as_of).reindex(ids, fill_value=0.0)
+        assert abs(m["revenue_12m"].to_numpy() - window.to_numpy()).max() < 1e-6, text
+
+
+def _window_sum(o, as_of):
+    import pandas as pd
+
+    start = as_of - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    cur = o[(o["date"] >= start) & (o["date"] <= as_of)]
+    return cur.groupby("account_id")["gross_revenue_eur"].sum()
