@@ -117,7 +117,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                               run_id=args.run_id, parameters=params, workers=args.jobs, only=args.only,
                               accounts=accounts, all_accounts=args.all_accounts, resume=args.resume,
                               dry_run=args.dry_run, pdf=args.pdf, timeout=args.timeout, quiet=args.quiet,
-                              cache=not args.no_cache, executor=client.get_executor(pure=False) if client else None)
+                              cache=not args.no_cache, exercises=args.with_exercises,
+                              executor=client.get_executor(pure=False) if client else None)
     finally:
         if client is not None:
             client.close()
@@ -190,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     r.add_argument("--quiet", action="store_true", help="no progress bar; print only failures and the report path")
     r.add_argument("--resume", metavar="RUN_ID", help="re-run only what is missing or failed in reports/RUN_ID")
+    r.add_argument("--with-exercises", action="store_true",
+                   help="keep the trainee cells (exercises, glossary) in the reports (default: left out)")
     r.add_argument("--no-cache", action="store_true",
                    help="let every notebook load and compute on its own (default: load once, share portfolio results)")
     r.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,

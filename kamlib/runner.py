@@ -193,13 +193,20 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None)
 # --------------------------------------------------------------------------- executing
 
 
+#: Cells with this tag are for trainees (exercises, glossary, objectives): left out of batch reports.
+TRAINEE_TAG = "learning-path"
+
+
 def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = NOTEBOOK_TIMEOUT_S,
-                 pdf: bool = False, env: dict | None = None) -> NotebookResult:
+                 pdf: bool = False, env: dict | None = None, drop_tags: tuple[str, ...] = (TRAINEE_TAG,)
+                 ) -> NotebookResult:
     """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors.
 
     ``env`` is added to the environment the notebook's kernel starts with (the run cache folder, a
-    database password) and removed again afterwards; nothing of it is written into the notebook.
+    database password) and removed again afterwards; nothing of it is written into the notebook. Cells
+    tagged with one of ``drop_tags`` are removed before execution (neither run nor shown).
     """
+    import nbformat
     import papermill as pm
 
     root = Path(run_dir)
@@ -216,7 +223,11 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     try:
-        pm.execute_notebook(task.notebook, str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
+        source_nb = nbformat.read(task.notebook, as_version=4)
+        if drop_tags:
+            source_nb.cells = [c for c in source_nb.cells
+                               if not set(c.get("metadata", {}).get("tags", [])) & set(drop_tags)]
+        pm.execute_notebook(source_nb, str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
                             kernel_name="python3")
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
@@ -372,6 +383,7 @@ def run_workbook(
     quiet: bool = True,
     executor: Executor | None = None,
     cache: bool = True,
+    exercises: bool = False,
 ) -> RunResult | list[Task]:
     """Execute the workbook on ``source`` into a fresh ``out/<run-id>/`` folder (or resume one).
 
@@ -382,7 +394,8 @@ def run_workbook(
     With ``cache`` (the default) the validated data and the portfolio results the notebooks share are
     computed once for the run (see :mod:`kamlib.cache`); ``executor`` may be any
     :class:`concurrent.futures.Executor` (a process pool by default, or a Dask cluster's
-    ``client.get_executor()``) whose workers see the run folder under the same path.
+    ``client.get_executor()``) whose workers see the run folder under the same path. Trainee cells
+    (exercises, glossary; tag ``learning-path``) are left out of the reports unless ``exercises``.
     """
     from . import load
     from .data import split_password
@@ -474,7 +487,7 @@ def run_workbook(
             store_data(data, nb_src, params.get("as_of"), cache_folder)
             env[ENV] = str(cache_folder.resolve())
         results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
-                           executor=executor, env=env)
+                           executor=executor, env=env, drop_tags=() if exercises else (TRAINEE_TAG,))
     finally:  # the cache holds customer data in pickles: never leave it in a report folder
         shutil.rmtree(cache_folder, ignore_errors=True)
     by_key = {k: NotebookResult(**v) for k, v in previous.items()}
@@ -507,7 +520,8 @@ def _shown_params(params: dict) -> dict:
 
 
 def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,
-             pdf: bool, quiet: bool, executor: Executor | None, env: dict | None = None) -> list[NotebookResult]:
+             pdf: bool, quiet: bool, executor: Executor | None, env: dict | None = None,
+             drop_tags: tuple[str, ...] = (TRAINEE_TAG,)) -> list[NotebookResult]:
     if not tasks:
         return []
     from tqdm.auto import tqdm
@@ -518,7 +532,8 @@ def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: 
     results: list[NotebookResult] = []
     failed = 0
     try:
-        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env): t for t in tasks}
+        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags): t
+                   for t in tasks}
         bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
         for fut in as_completed(futures):
             task = futures[fut]

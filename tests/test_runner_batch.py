@@ -203,3 +203,23 @@ def test_index_shows_health_band_and_flags_from_the_extracts_escaped(tmp_path):
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     # no extracts (the account's 02/04 did not run): empty cells, no error
     assert runner._account_signals(run_dir, "ACC-0404") == {"health": None, "band": None, "flags": []}
+
+
+def test_trainee_cells_are_left_out_of_reports_unless_asked_for(tmp_path):
+    import nbformat
+
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    nb = nbformat.read(FIXTURES / "20_account.ipynb", as_version=4)
+    cell = nbformat.v4.new_code_cell('print("trainee cell ran")')
+    cell.metadata["tags"] = [runner.TRAINEE_TAG]
+    nb.cells.append(cell)
+    nbformat.write(nb, nb_dir / "20_account.ipynb")
+    texts = {}
+    for keep in (False, True):
+        res = runner.run_workbook(str(SAMPLE), notebooks_dir=nb_dir, out=tmp_path / "out", workers=1,
+                                  parameters={"as_of": AS_OF}, accounts=["ACC-0001"], exercises=keep)
+        assert not res.failed, [r.error for r in res.failed]
+        texts[keep] = (res.run_dir / "accounts" / "ACC-0001" / "20_account.html").read_text(encoding="utf-8")
+    assert "trainee cell ran" not in texts[False]
+    assert "trainee cell ran" in texts[True]
