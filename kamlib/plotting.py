@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
 from . import i18n, selection
 
@@ -31,7 +31,7 @@ def pareto_chart(revenue: pd.Series, *, cutoffs: tuple[float, float] = (0.8, 0.9
     ax.bar(x, abc["value"], width=1.0, color=[ABC_COLOURS[c] for c in abc["abc"]], linewidth=0)
     ax.set_xlabel(i18n.t("accounts_ranked", lang))
     ax.set_ylabel(i18n.t("revenue_eur", lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.1f} M" if v >= 1e6 else f"{v / 1e3:.0f} k"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "short"))
     ax2 = ax.twinx()
     ax2.plot(x, abc["cum_share"], color="#c00000", linewidth=1.8)
     for c in cutoffs:
@@ -43,6 +43,7 @@ def pareto_chart(revenue: pd.Series, *, cutoffs: tuple[float, float] = (0.8, 0.9
     ax.legend(handles, [f"{k}: {(abc['abc'] == k).sum()}" for k in "ABC"], loc="center right", frameon=False)
     ax.set_title(i18n.t("pareto_title", lang))
     ax.set_xlim(0.5, len(abc) + 0.5)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -51,7 +52,8 @@ def lorenz_chart(revenue: pd.Series, *, lang: str = "en", ax: Axes | None = None
     ax = _axes(ax, (4.5, 4.5))
     lc = selection.lorenz(revenue)
     g = selection.gini(revenue)
-    ax.plot(lc["accounts_share"], lc["value_share"], color="#1f4e79", linewidth=2, label=f"Gini {g:.2f}")
+    ax.plot(lc["accounts_share"], lc["value_share"], color="#1f4e79", linewidth=2,
+            label=f"Gini {i18n.number(g, lang, 2)}")
     ax.fill_between(lc["accounts_share"], lc["value_share"], lc["accounts_share"], color="#bdd7ee", alpha=0.6)
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label=i18n.t("equality", lang))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -61,6 +63,7 @@ def lorenz_chart(revenue: pd.Series, *, lang: str = "en", ax: Axes | None = None
     ax.set_title(i18n.t("lorenz_title", lang))
     ax.legend(loc="upper left", frameon=False)
     ax.set_aspect("equal")
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -90,6 +93,7 @@ def score_breakdown(selection, *, top: int = 20, lang: str = "en", ax: Axes | No
     ax.set_xlabel(i18n.t("weighted_score", lang))
     ax.set_title(i18n.t("score_breakdown_title", lang))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -121,6 +125,7 @@ def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_t
     ax.set_xlabel(i18n.t("strength_axis", lang))
     ax.set_ylabel(i18n.t("attractiveness_axis", lang))
     ax.set_title(i18n.t("portfolio_title", lang))
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -134,7 +139,10 @@ def sensitivity_heatmap(sensitivity: pd.DataFrame, *, top: int = 25, lang: str =
     m = s[cols].copy()
     m.index = [str(n)[:28] + (" *" if b else "") for n, b in zip(s["name"], s["borderline"])]
     m.columns = [i18n.t(c, lang) for c in cols]
-    sns.heatmap(m, annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax, annot_kws={"fontsize": 7})
+    annot = np.vectorize(lambda v: i18n.percent(v, lang, 0))(m.to_numpy(dtype=float)) if len(m) else True
+    sns.heatmap(m, annot=annot, fmt="" if len(m) else ".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax,
+                annot_kws={"fontsize": 7})
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(i18n.t("sensitivity_title", lang))
+    i18n.localise_axes(ax, lang)
     return ax

@@ -283,7 +283,20 @@ _ONE_DECIMAL = {"time_difference_h", "business_hours_overlap_h", "customer_years
 
 # Messages (en, de) of the linter and of the one-sentence notes; {placeholders} are filled in.
 _TEXT: dict[str, tuple[str, str]] = {
-    "missing_table": ("The source has no {table} table, so {loss}.", "Die Quelle hat keine Tabelle {table}, daher {loss_de}."),
+    "no_overlap": ("none", "keine"),
+    # summary_sentences
+    "summary_revenue": ("Revenue in the last 12 months: {revenue} EUR, trend {trend}{growth} (rule: a change of more "
+                        "than {band} against the 12 months before).",
+                        "Umsatz der letzten 12 Monate: {revenue} EUR, Trend {trend}{growth} (Regel: mehr als {band} "
+                        "Veränderung zum Vorjahreszeitraum)."),
+    "summary_contacts": ("{contacts} contacts, {interactions} interactions in 12 months; {findings} findings in the "
+                         "profile check, {high} of them high.",
+                         "{contacts} Ansprechpartner, {interactions} Kontakte in 12 Monaten; {findings} Befunde im "
+                         "Profil-Check, davon {high} hoch."),
+    "summary_wallet": ("Share of wallet {sow}, penetration {pen}, whitespace {ws} EUR.",
+                       "Share of Wallet {sow}, Durchdringung {pen}, Whitespace {ws} EUR."),
+    "missing_table": ("The source has no {table} table, so {loss}.",
+                      "Die Quelle hat keine Tabelle {table}, daher {loss}."),
     "missing_column": ("The {table} table lacks the columns {columns}.", "Der Tabelle {table} fehlen die Spalten {columns}."),
     "missing_field": ("The account has no {field}.", "Beim Kunden fehlt: {field}."),
     "missing_product": ("{n} of the account's orders in the last 12 months have no product or business unit.",
@@ -993,7 +1006,7 @@ def _basics(ctx: _Context, *, our_timezone: str, business_hours: tuple[float, fl
     since = a["since"]
     years = round((ctx.as_of - since).days / 365.25, 1) if pd.notna(since) else float("nan")
     window = f"{hours['window']} ({our_timezone})" if hours["window"] else (
-        _DASH if pd.isna(hours["overlap_h"]) else ("none" if ctx.lang == "en" else "keine"))
+        _DASH if pd.isna(hours["overlap_h"]) else _text("no_overlap", ctx.lang))
     return pd.Series({
         "account_id": ctx.account_id, "name": ctx.name, "industry": a["industry"], "country": a["country"],
         "city": a["city"], "timezone": tz, "time_difference_h": hours["time_difference_h"],
@@ -1351,9 +1364,9 @@ def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) ->
     for table in ("products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions",
                   "kams"):
         if table not in data.available:
-            en, de = _TABLE_LOSS[table]
             _finding(findings, "medium" if table in ("contacts", "wallet", "targets", "interactions") else "low",
-                     "data", "missing_table", _text("missing_table", lang, table=table, loss=en, loss_de=de))
+                     "data", "missing_table",
+                     _text("missing_table", lang, table=table, loss=i18n.pick(_TABLE_LOSS[table], lang)))
     for table in ("accounts", "orders", "contacts", "interactions", "actions"):
         if table not in data.available:
             continue
@@ -1484,33 +1497,17 @@ def summary_sentences(profile: AccountProfile, *, lang: str | None = None) -> li
     """Three sentences for the top of the profile: revenue and trend, buying center, whitespace."""
     lang = lang or profile.lang
     k = profile.key_figures
-    de = lang == "de"
     out = []
     trend = value_label(k["trend"], lang)
     growth = "" if pd.isna(k["growth"]) else f" ({'+' if k['growth'] >= 0 else ''}{i18n.percent(k['growth'], lang)})"
-    if de:
-        out.append(f"Umsatz der letzten 12 Monate: {i18n.number(k['revenue_12m_eur'], lang, 0)} EUR, Trend {trend}"
-                   f"{growth} (Regel: mehr als {i18n.percent(TREND_BAND, lang, 0)} Veränderung zum Vorjahreszeitraum).")
-    else:
-        out.append(f"Revenue in the last 12 months: {i18n.number(k['revenue_12m_eur'], lang, 0)} EUR, trend {trend}"
-                   f"{growth} (rule: a change of more than {i18n.percent(TREND_BAND, lang, 0)} against the 12 months "
-                   "before).")
+    out.append(_text("summary_revenue", lang, revenue=i18n.number(k["revenue_12m_eur"], lang, 0), trend=trend,
+                     growth=growth, band=i18n.percent(TREND_BAND, lang, 0)))
     n_high = int((profile.findings["severity"] == "high").sum())
-    if de:
-        out.append(f"{k['contacts']} Ansprechpartner, {k['interactions_12m']} Kontakte in 12 Monaten; "
-                   f"{len(profile.findings)} Befunde im Profil-Check, davon {n_high} hoch.")
-    else:
-        out.append(f"{k['contacts']} contacts, {k['interactions_12m']} interactions in 12 months; "
-                   f"{len(profile.findings)} findings in the profile check, {n_high} of them high.")
+    out.append(_text("summary_contacts", lang, contacts=k["contacts"], interactions=k["interactions_12m"],
+                     findings=len(profile.findings), high=n_high))
     if pd.notna(k["share_of_wallet"]):
-        if de:
-            out.append(f"Share of Wallet {i18n.percent(k['share_of_wallet'], lang)}, Durchdringung "
-                       f"{i18n.percent(k['penetration'], lang)}, Whitespace {i18n.number(k['whitespace_eur'], lang, 0)}"
-                       " EUR.")
-        else:
-            out.append(f"Share of wallet {i18n.percent(k['share_of_wallet'], lang)}, penetration "
-                       f"{i18n.percent(k['penetration'], lang)}, whitespace {i18n.number(k['whitespace_eur'], lang, 0)}"
-                       " EUR.")
+        out.append(_text("summary_wallet", lang, sow=i18n.percent(k["share_of_wallet"], lang),
+                         pen=i18n.percent(k["penetration"], lang), ws=i18n.number(k["whitespace_eur"], lang, 0)))
     return out
 
 
@@ -1527,11 +1524,8 @@ def _axes(ax, size: tuple[float, float]):
     return ax
 
 
-def _eur_axis(axis) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(
-        lambda v, _: f"{v / 1e6:.1f} M" if abs(v) >= 1e6 else f"{v / 1e3:.0f} k" if v else "0"))
+def _eur_axis(axis, lang: str = "en") -> None:
+    axis.set_major_formatter(i18n.tick_formatter(lang, "short"))
 
 
 def _safe(text: object) -> str:
@@ -1558,10 +1552,11 @@ def revenue_chart(profile: AccountProfile, *, lang: str = "en", ax=None):
         ax.plot(x, q["revenue_target_eur"], linestyle="none", marker="_", markersize=18, markeredgewidth=2.5,
                 color="black", label=label("fig_target", lang))
     ax.set_xticks(x, q["quarter"], rotation=90 if len(q) > 12 else 0, fontsize=8)
-    _eur_axis(ax.yaxis)
+    _eur_axis(ax.yaxis, lang)
     ax.set_ylabel("EUR")
     ax.set_title(_safe(label("fig_revenue_title", lang) + f" · {profile.name}"))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1591,6 +1586,7 @@ def product_line_timeline(profile: AccountProfile, *, lang: str = "en", ax=None)
     ax.set_xlim(-0.7, len(quarters) - 0.3)
     ax.set_title(label("fig_timeline_title", lang), fontsize=10)
     ax.grid(axis="y", color="#eeeeee")
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1639,6 +1635,7 @@ def relationship_map(profile: AccountProfile, *, lang: str = "en", ax=None):
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(label("fig_map_title", lang), fontsize=10)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1677,4 +1674,5 @@ def whitespace_heatmap(profile: AccountProfile, *, lang: str = "en", ax=None):
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
     ax.set_title(label("fig_heat_title", lang), fontsize=10)
+    i18n.localise_axes(ax, lang)
     return ax

@@ -416,6 +416,7 @@ def whale_chart(curve: pd.DataFrame, *, lang: str = "en", label_top: int = 0, ax
     ax.set_title(label("whale_title", lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(min(0.0, float(np.nanmin(y)) - 0.05), float(np.nanmax(y)) * 1.08)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -442,6 +443,7 @@ def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_t
     ax.set_ylabel(label("cts_axis", lang))
     ax.set_title(label("cts_title", lang))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
+    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -466,7 +468,6 @@ def margin_waterfall(values: pd.Series | pd.DataFrame, *, lang: str = "en", ax=N
     ax.set_xticks(xs, labels, fontsize=7, rotation=0)
     ax.set_ylabel("EUR")
     ax.set_title(label("waterfall_title", lang))
-    from matplotlib.ticker import FuncFormatter
-
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.1f} M" if abs(v) >= 1e6 else f"{v / 1e3:.0f} k"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "short"))
+    i18n.localise_axes(ax, lang)
     return ax
