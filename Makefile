@@ -11,7 +11,7 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
 
-.PHONY: venv workbook test unit nbval notebooks sample-data bench clean help
+.PHONY: venv workbook test unit nbval notebooks sample-data bench clean help workshop
 
 help:
 	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
@@ -19,6 +19,7 @@ help:
 	@echo "make notebooks  - re-execute notebooks/ in place to refresh nbval reference outputs"
 	@echo "make sample-data - regenerate data/sample from its seed"
 	@echo "make bench      - speed and memory ratios"
+	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
@@ -49,6 +50,10 @@ sample-data: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# the workshop notebooks as a code-free web app on 127.0.0.1 (first free port from 8866)
+workshop: $(STAMP)
+	$(PY) -m kamlib.workshop_app
 
 clean:
 	rm -rf $(VENV) build *.egg-info

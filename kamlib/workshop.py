@@ -1,0 +1,1077 @@
+"""Workshops in the room: collect ratings, see agreement, agree weights, play with the portfolio matrix.
+
+Two workshops, each a notebook in ``notebooks/workshop/`` (opened without code by ``make workshop``):
+
+* **Criteria workshop.** Raters score the candidate accounts on the six criteria (0-10), either in an
+  Excel template (:func:`write_template` / :func:`read_ratings`, also ``kam workshop-template`` and
+  ``kam workshop-ratings``) or in a small form (:class:`RatingForm`). :func:`rated_scores` averages them,
+  :func:`kamlib.selection.rating_agreement` shows where the raters disagree, the weight sliders of
+  :class:`RatedWorkshop` (a :class:`~kamlib.widgets.SelectionWorkshop`) re-rank, and :func:`build_handout`
+  turns the agreed weights into the provisional list as an HTML (and Excel) handout.
+* **Portfolio workshop.** :class:`PortfolioDefinition` says which criteria, with which weights, make up
+  attractiveness and relationship strength and where the cut lines lie; :func:`place` puts the accounts in
+  the four quadrants, :func:`quadrant_changes` lists who moved against the default definition, and
+  :func:`scenario` drops the weakest or adds the next emerging accounts and shows the effect on KAM capacity.
+  :class:`PortfolioWorkshop` puts sliders and buttons on top.
+
+Logic lives in pure functions; the widget classes are thin. Every widget has a static rendering
+(:meth:`PortfolioWorkshop.static`, :meth:`RatedWorkshop.static`) that :func:`show` displays when no live
+frontend is attached (papermill, nbval), so batch outputs are deterministic and carry no widget ids.
+
+Examples
+--------
+>>> import pandas as pd
+>>> r = pd.DataFrame({"rater": ["A", "A", "B", "B"], "account_id": ["X", "Y", "X", "Y"],
+...                   "criterion": ["credibility"] * 4, "score": [8, 3, 9, 2]})
+>>> float(rated_scores(r).loc["X", "credibility"])
+8.5
+>>> d = PortfolioDefinition({"revenue_share": 1.0}, {"relationship": 1.0})
+>>> place(pd.DataFrame({"revenue_share": [8.0, 2.0], "relationship": [6.0, 9.0]}, index=["X", "Y"]), d)["quadrant"].tolist()
+['strategic', 'status']
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .errors import Finding, KamDataError, KamParameterError
+from .reporting import neutralise, safe_frame
+from .selection import (CRITERION_RULES, QUADRANTS, Selection, check_selection_parameters, criterion_metrics,
+                        criterion_scores, percentile_score, rank_accounts, rating_agreement)
+from .widgets import SelectionWorkshop
+
+CRITERIA: tuple[str, ...] = tuple(CRITERION_RULES)
+#: What attractiveness and strength can be built from: the six criteria plus the share-of-wallet percentile.
+COMPONENTS: tuple[str, ...] = CRITERIA + ("share_of_wallet",)
+RATINGS_COLUMNS = ("rater", "account_id", "criterion", "score")
+_EPS = 1e-9
+
+# (English, German) labels of everything this module writes for people
+_L: dict[str, tuple[str, str]] = {
+    "rater": ("Rater", "Bewerter"),
+    "template_help": ("Enter your name in B1. Score each account on each criterion from 0 (not at all) to 10 "
+                      "(fully); leave a cell empty when you cannot judge it. Do not change columns A-B or row 4.",
+                      "Tragen Sie Ihren Namen in B1 ein. Bewerten Sie jeden Kunden je Kriterium von 0 (gar nicht) "
+                      "bis 10 (voll); lassen Sie eine Zelle leer, wenn Sie es nicht beurteilen können. Spalten A-B "
+                      "und Zeile 4 bitte nicht ändern."),
+    "score_error": ("Please enter a number from 0 to 10.", "Bitte eine Zahl von 0 bis 10 eingeben."),
+    "account": ("Account", "Kunde"),
+    "name": ("Name", "Name"),
+    "handout_title": ("Key-account workshop: provisional list", "Key-Account-Workshop: vorläufige Liste"),
+    "as_of": ("Data as of", "Datenstand"),
+    "raters": ("Raters", "Bewerter"),
+    "weights": ("Agreed weights and thresholds", "Vereinbarte Gewichte und Schwellen"),
+    "criterion": ("Criterion", "Kriterium"),
+    "weight": ("Weight", "Gewicht"),
+    "threshold": ("Threshold", "Schwelle"),
+    "rule": ("An account is a candidate when it reaches the threshold on at least {k} criteria; candidates are "
+             "ranked by the weighted mean of the raters' scores.",
+             "Ein Kunde ist Kandidat, wenn er bei mindestens {k} Kriterien die Schwelle erreicht; Kandidaten werden "
+             "nach dem gewichteten Mittel der Bewertungen gereiht."),
+    "provisional": ("Provisional key-account list", "Vorläufige Key-Account-Liste"),
+    "rank": ("Rank", "Rang"),
+    "score": ("Score", "Score"),
+    "criteria_met": ("Criteria met", "Erfüllte Kriterien"),
+    "max_range": ("Largest disagreement (points)", "Größte Abweichung (Punkte)"),
+    "agreement": ("Do the raters agree? (Kendall's W: 1 = same ranking, 0 = none)",
+                  "Sind sich die Bewerter einig? (Kendalls W: 1 = gleiche Reihenfolge, 0 = keine)"),
+    "kendalls_w": ("Kendall's W", "Kendalls W"),
+    "accounts": ("Accounts", "Kunden"),
+    "disputed": ("To discuss: where the raters differ most", "Zu besprechen: wo die Bewerter am weitesten auseinanderliegen"),
+    "range": ("Range", "Spannweite"),
+    "mean": ("Mean", "Mittel"),
+    "none": ("No account meets the rule.", "Kein Kunde erfüllt die Regel."),
+    "footer": ("Provisional: the definitive list follows after checking status, revenue and KAM capacity.",
+               "Vorläufig: die endgültige Liste folgt nach Prüfung von Status, Umsatz und KAM-Kapazität."),
+    "attractiveness": ("Attractiveness", "Attraktivität"),
+    "strength": ("Strength", "Stärke"),
+    "cut": ("cut line", "Trennlinie"),
+    "before": ("before", "vorher"),
+    "after": ("after", "nachher"),
+    "no_changes": ("No account changes quadrant against the default definition.",
+                   "Kein Kunde wechselt den Quadranten gegenüber der Standarddefinition."),
+    "kam": ("KAM", "KAM"),
+    "capacity": ("Capacity", "Kapazität"),
+    "key_accounts": ("Key accounts", "Key Accounts"),
+    "free": ("Free", "Frei"),
+    "no_kam": ("(no KAM)", "(kein KAM)"),
+    "total": ("Total", "Summe"),
+    "drop": ("Drop the weakest {n}", "Schwächste {n} streichen"),
+    "add": ("Add the next {n} emerging", "Nächste {n} aufstrebende aufnehmen"),
+    "reset": ("Reset", "Zurücksetzen"),
+    "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
+    "quadrant": ("Quadrant", "Quadrant"),
+    "added": ("added", "aufgenommen"),
+    "dropped": ("dropped", "gestrichen"),
+    "yes": ("yes", "ja"),
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """A label of this module in ``lang``; criteria and ``share_of_wallet`` get their display names.
+
+    Examples
+    --------
+    >>> label("rater", "de"), label("share_of_wallet", "en"), label("credibility", "de")
+    ('Bewerter', 'Share of wallet', 'Glaubwürdigkeit / Referenz')
+    """
+    if key in CRITERIA:
+        return i18n.criterion_label(key, lang)
+    return i18n.pick(_L[key], lang)
+
+
+# =========================================================================== live or batch
+
+
+def live_frontend() -> bool:
+    """True when a person is looking: a kernel started by JupyterLab/Jupyter Server or by Voilà.
+
+    papermill, nbclient and nbval start kernels without these variables, so batch runs get the static
+    rendering. ``KAM_WORKSHOP_LIVE=1`` or ``=0`` overrides the guess.
+    """
+    forced = os.environ.get("KAM_WORKSHOP_LIVE")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila") or bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def show(workshop) -> None:
+    """Display ``workshop.widget()`` in a live frontend, else ``workshop.static()`` (deterministic output)."""
+    from IPython.display import display
+
+    if live_frontend():
+        display(workshop.widget())
+    else:
+        static = workshop.static()
+        for part in static if isinstance(static, tuple) else (static,):
+            display(part)
+
+
+class _HTML:
+    """HTML for notebooks with a readable text fallback (what nbval compares)."""
+
+    def __init__(self, html_text: str, text: str):
+        self.html_text, self.text = html_text, text
+
+    def _repr_html_(self) -> str:
+        return self.html_text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+# =========================================================================== collecting ratings
+
+TEMPLATE_SHEET = "ratings"
+META_SHEET = "kam"
+HEADER_ROW = 4  # row of the machine-readable header (account_id, name, criterion keys)
+FIRST_ROW = HEADER_ROW + 1
+
+
+def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int | None = None,
+                      selection: Selection | None = None) -> pd.DataFrame:
+    """The accounts a template asks about: ``accounts`` (ids, in that order), else the ``top`` N by weighted
+    score of the data-driven selection, else its provisional list. Returns account_id and name."""
+    from .selection import select_key_accounts
+
+    acc = data.accounts.set_index("account_id")
+    if accounts:
+        ids = [str(a) for a in accounts]
+        unknown = [a for a in ids if a not in acc.index]
+        if unknown:
+            raise KamParameterError("accounts", f"unknown account {', '.join(map(repr, unknown[:5]))}"
+                                    f"{' ...' if len(unknown) > 5 else ''}")
+        if len(set(ids)) != len(ids):
+            raise KamParameterError("accounts", "an account is listed twice")
+    else:
+        sel = selection if selection is not None else select_key_accounts(data)
+        t = sel.table
+        if top is not None:
+            if top < 1:
+                raise KamParameterError("top", "must be at least 1")
+            ids = t.sort_values(["score", "revenue_12m"], ascending=False, kind="stable").index[:top].tolist()
+        else:
+            ids = sel.provisional.index.tolist()
+    return pd.DataFrame({"account_id": ids, "name": acc.loc[ids, "name"].astype(str).to_numpy()})
+
+
+def write_template(accounts: pd.DataFrame, path: str | Path, *, lang: str = "en",
+                   criteria: Sequence[str] = CRITERIA) -> Path:
+    """Write the Excel sheet raters fill: one row per account, one column per criterion, 0-10 validated.
+
+    Row 1 holds the rater's name (B1), row 3 the criteria in ``lang``, row 4 the machine-readable header,
+    accounts from row 5. Names are neutralised against formula injection. A hidden sheet ``kam`` lists
+    the accounts and criteria, so :func:`read_ratings` can tell an unknown account. Never overwrites.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    i18n.check_lang(lang)
+    p = Path(path)
+    if p.exists():
+        raise FileExistsError(f"{p} exists; not overwriting")
+    if p.suffix.lower() != ".xlsx":
+        raise KamParameterError("out", f"{p.name}: the template must be an .xlsx file")
+    crit = list(criteria)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = TEMPLATE_SHEET
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    ws["A1"] = label("rater", lang)
+    ws["A1"].font = Font(bold=True)
+    ws["B1"].fill = fill
+    ws["A2"] = label("template_help", lang)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + len(crit))
+    ws.row_dimensions[2].height = 45
+    for j, c in enumerate(crit, start=3):
+        ws.cell(row=3, column=j, value=label(c, lang)).alignment = Alignment(wrap_text=True)
+    ws.row_dimensions[3].height = 45
+    for j, key in enumerate(["account_id", "name", *crit], start=1):
+        ws.cell(row=HEADER_ROW, column=j, value=key).font = Font(bold=True, color="808080")
+    for i, (acc_id, name) in enumerate(accounts[["account_id", "name"]].itertuples(index=False), start=FIRST_ROW):
+        ws.cell(row=i, column=1, value=neutralise(str(acc_id)))
+        ws.cell(row=i, column=2, value=neutralise(str(name)))
+        for j in range(3, 3 + len(crit)):
+            ws.cell(row=i, column=j).fill = fill
+    last = FIRST_ROW + len(accounts) - 1
+    if len(accounts):
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10", allow_blank=True,
+                            showErrorMessage=True, errorTitle="0-10", error=label("score_error", lang))
+        dv.add(f"C{FIRST_ROW}:{get_column_letter(2 + len(crit))}{last}")
+        ws.add_data_validation(dv)
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 40
+    for j in range(3, 3 + len(crit)):
+        ws.column_dimensions[get_column_letter(j)].width = 16
+    ws.freeze_panes = f"C{FIRST_ROW}"
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"], meta["B1"] = "account_id", "criterion"
+    for i, acc_id in enumerate(accounts["account_id"], start=2):
+        meta.cell(row=i, column=1, value=neutralise(str(acc_id)))
+    for i, c in enumerate(crit, start=2):
+        meta.cell(row=i, column=2, value=c)
+    meta.sheet_state = "hidden"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(p.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(p)
+    return p
+
+
+def _unneutralise(value: str) -> str:
+    """Undo :func:`~kamlib.reporting.neutralise` for ids read back from a template."""
+    if value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _cell_text(v: object) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read one or several filled templates into the ``ratings`` format (rater, account_id, criterion, score).
+
+    Every bad cell becomes a :class:`~kamlib.errors.Finding` naming file, sheet, row, column and problem;
+    if there is any, :class:`~kamlib.errors.KamDataError` lists them all. Empty score cells mean "not rated".
+    ``known_accounts`` (e.g. the source's account ids) is checked in addition to the template's own list.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    findings: list[Finding] = []
+    rows: list[tuple[str, str, str, float]] = []
+    seen: dict[tuple[str, str, str], str] = {}  # (rater, account, criterion) -> file that rated it first
+    known = set(map(str, known_accounts)) if known_accounts is not None else None
+    for path in paths:
+        p = Path(path)
+        where = f"{path}, sheet {TEMPLATE_SHEET}"
+        if not p.is_file():
+            findings.append(Finding(str(path), None, None, "file not found"))
+            continue
+        try:
+            wb = load_workbook(p, data_only=True, read_only=False)
+        except Exception as err:  # zip/xml errors: not a workbook
+            findings.append(Finding(str(path), None, None, f"not an Excel workbook (.xlsx): {type(err).__name__}"))
+            continue
+        if TEMPLATE_SHEET not in wb.sheetnames:
+            findings.append(Finding(str(path), None, None, f"sheet {TEMPLATE_SHEET!r} not found; fill a template "
+                                                            "written by kam workshop-template"))
+            continue
+        ws = wb[TEMPLATE_SHEET]
+        template_ids: set[str] | None = None
+        if META_SHEET in wb.sheetnames:
+            template_ids = {_unneutralise(_cell_text(r[0])) for r in wb[META_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)
+                            if _cell_text(r[0])}
+        header = [_cell_text(c.value) for c in ws[HEADER_ROW]]
+        if header[:2] != ["account_id", "name"] or not any(h in CRITERIA for h in header[2:]):
+            findings.append(Finding(where, HEADER_ROW, None, "header changed: expected account_id, name and the "
+                                                             "criteria (do not edit row 4)"))
+            continue
+        crit_cols = [(j, h) for j, h in enumerate(header) if j >= 2 and h]
+        bad_crit = [(j, h) for j, h in crit_cols if h not in CRITERIA]
+        for j, h in bad_crit:
+            findings.append(Finding(where, HEADER_ROW, get_column_letter(j + 1), f"{h!r} is not a criterion; choose "
+                                                                                 f"from {', '.join(CRITERIA)}"))
+        rater = _cell_text(ws["B1"].value)
+        if not rater:
+            findings.append(Finding(where, 1, "B (rater)", "the rater's name is empty"))
+        first_row: dict[str, int] = {}
+        for r, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, values_only=True), start=FIRST_ROW):
+            values = list(values) + [None] * (len(header) - len(values))
+            acc_raw = _cell_text(values[0])
+            scores_raw = [values[j] for j, _ in crit_cols]
+            if not acc_raw:
+                if any(_cell_text(v) for v in scores_raw):
+                    findings.append(Finding(where, r, "A (account_id)", "scores without an account_id"))
+                continue
+            acc_id = _unneutralise(acc_raw)
+            key = f"account_id {acc_id}"
+            if template_ids is not None and acc_id not in template_ids:
+                findings.append(Finding(where, r, "A (account_id)", f"{acc_id!r} is not an account of this template",
+                                        key=None))
+                continue
+            if known is not None and acc_id not in known:
+                findings.append(Finding(where, r, "A (account_id)", f"{acc_id!r} is not a known account_id"))
+                continue
+            if acc_id in first_row:
+                findings.append(Finding(where, r, "A (account_id)", f"{acc_id} is listed twice (first in row "
+                                                                     f"{first_row[acc_id]})"))
+                continue
+            first_row[acc_id] = r
+            for (j, crit), v in zip(crit_cols, scores_raw):
+                if crit not in CRITERIA:
+                    continue
+                col = f"{get_column_letter(j + 1)} ({crit})"
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    continue
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    text = str(v).strip().replace(",", ".", 1)
+                    try:
+                        num = float(text)
+                    except ValueError:
+                        findings.append(Finding(where, r, col, f"{str(v)!r} is not a number; enter 0-10 or leave it "
+                                                               "empty", key=key))
+                        continue
+                else:
+                    num = float(v)
+                if not math.isfinite(num) or not 0 <= num <= 10:
+                    findings.append(Finding(where, r, col, f"{num:g} is outside 0-10", key=key))
+                    continue
+                if rater:
+                    k = (rater, acc_id, crit)
+                    if k in seen:
+                        findings.append(Finding(where, r, col, f"rater {rater!r} already rated {acc_id} on {crit} in "
+                                                               f"{seen[k]}", key=key))
+                        continue
+                    seen[k] = str(path)
+                    rows.append((rater, acc_id, crit, num))
+    if findings:
+        raise KamDataError(findings, ", ".join(map(str, paths)))
+    return _sorted_ratings(pd.DataFrame(rows, columns=list(RATINGS_COLUMNS)))
+
+
+def save_ratings(ratings: pd.DataFrame, path: str | Path) -> Path:
+    """Write ratings as CSV in the data model's format (neutralised, UTF-8 with BOM); never overwrites."""
+    from .reporting import write_csv
+
+    return write_csv(ratings[list(RATINGS_COLUMNS)], path, index=False)
+
+
+def add_rating(ratings: pd.DataFrame | None, rater: str, account_id: str, scores: Mapping[str, float]) -> pd.DataFrame:
+    """A new ratings frame with ``rater``'s scores for ``account_id`` (replacing what they gave before).
+
+    Examples
+    --------
+    >>> r = add_rating(None, "GF", "ACC-1", {"credibility": 7, "relationship": 4})
+    >>> add_rating(r, "GF", "ACC-1", {"credibility": 9})[["criterion", "score"]].values.tolist()
+    [['credibility', 9.0], ['relationship', 4.0]]
+    """
+    rater = str(rater).strip()
+    if not rater:
+        raise KamParameterError("rater", "enter the rater's name")
+    if not str(account_id).strip():
+        raise KamParameterError("account_id", "choose an account")
+    new = []
+    for crit, v in scores.items():
+        if crit not in CRITERIA:
+            raise KamParameterError("scores", f"unknown criterion {crit!r}")
+        v = float(v)
+        if not 0 <= v <= 10:
+            raise KamParameterError("scores", f"{crit}={v:g} outside 0-10")
+        new.append((rater, str(account_id), crit, v))
+    base = pd.DataFrame(columns=list(RATINGS_COLUMNS)) if ratings is None else ratings[list(RATINGS_COLUMNS)]
+    add = pd.DataFrame(new, columns=list(RATINGS_COLUMNS))
+    keep = ~base.set_index(["rater", "account_id", "criterion"]).index.isin(add.set_index(["rater", "account_id", "criterion"]).index)
+    out = pd.concat([base[keep], add], ignore_index=True) if len(base) else add
+    out["score"] = out["score"].astype(float)
+    return _sorted_ratings(out)
+
+
+def _sorted_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
+    """By rater, account and the criteria's order in ``CRITERION_RULES``: the same input, the same file."""
+    order = {c: i for i, c in enumerate(CRITERIA)}
+    idx = np.lexsort((ratings["criterion"].map(order).to_numpy(), ratings["account_id"].astype(str).to_numpy(),
+                      ratings["rater"].astype(str).to_numpy()))
+    return ratings.iloc[idx].reset_index(drop=True)
+
+
+class RatingForm:
+    """A small ipywidgets form for the room: rater, account, six sliders, *add*, the table, *save*."""
+
+    def __init__(self, accounts: pd.DataFrame, *, ratings: pd.DataFrame | None = None, lang: str = "en",
+                 path: str = "ratings.csv"):
+        self.accounts = accounts[["account_id", "name"]].reset_index(drop=True)
+        self.ratings = ratings if ratings is not None else pd.DataFrame(columns=list(RATINGS_COLUMNS))
+        self.lang, self.path = lang, path
+
+    def table_html(self) -> str:
+        if not len(self.ratings):
+            return "<i>-</i>"
+        wide = self.ratings.pivot_table(index=["rater", "account_id"], columns="criterion", values="score")
+        wide = wide.reindex(columns=[c for c in CRITERIA if c in wide.columns])
+        return wide.to_html(escape=True, float_format=lambda v: f"{v:g}")
+
+    def static(self):
+        return self.ratings if len(self.ratings) else _HTML("<i>no ratings yet</i>", "no ratings yet")
+
+    def widget(self):
+        import ipywidgets as w
+
+        rater = w.Text(description=label("rater", self.lang))
+        options = [(f"{a} · {n}", a) for a, n in self.accounts.itertuples(index=False)]
+        account = w.Dropdown(options=options, description=label("account", self.lang))
+        sliders = {c: w.IntSlider(value=5, min=0, max=10, description=label(c, self.lang)[:22],
+                                  style={"description_width": "14em"}, layout=w.Layout(width="32em")) for c in CRITERIA}
+        add = w.Button(description="+", button_style="primary")
+        path = w.Text(value=self.path, description="CSV")
+        save = w.Button(description="save")
+        table, message = w.HTML(self.table_html()), w.HTML()
+
+        def on_add(_):
+            try:
+                self.ratings = add_rating(self.ratings, rater.value, account.value, {c: s.value for c, s in sliders.items()})
+            except KamParameterError as err:
+                message.value = f"<b>{html.escape(str(err))}</b>"
+                return
+            message.value = ""
+            table.value = self.table_html()
+
+        def on_save(_):
+            try:
+                written = save_ratings(self.ratings, path.value)
+                message.value = f"saved {len(self.ratings)} ratings to {html.escape(str(written))}"
+            except (OSError, ValueError) as err:
+                message.value = f"<b>{html.escape(str(err))}</b>"
+
+        add.on_click(on_add)
+        save.on_click(on_save)
+        return w.VBox([rater, account, *sliders.values(), add, message, table, w.HBox([path, save])])
+
+
+# =========================================================================== agreement and the provisional list
+
+
+def rated_scores(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Mean score per account (rows) and criterion (columns, in the order of ``CRITERION_RULES``)."""
+    mean = ratings.groupby(["account_id", "criterion"])["score"].mean().unstack()
+    return mean.reindex(columns=[c for c in CRITERIA if c in mean.columns]).astype(float)
+
+
+def provisional_from_ratings(ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series | None = None, *,
+                             weights=None, thresholds=None, min_criteria: int = 2,
+                             places: int | None = None) -> pd.DataFrame:
+    """The rule of source 004 on the raters' mean scores: at least ``min_criteria`` thresholds reached,
+    ranked by the weighted mean (ties by account id); the top ``places`` are provisional.
+
+    Returns every rated account with name, the mean scores, score, criteria met, rank, provisional and
+    the largest disagreement between raters (max - min over its criteria).
+    """
+    scores = rated_scores(ratings)
+    crit = tuple(scores.columns)
+    weights = {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights
+    thresholds = {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds
+    crit, w, t, _ = check_selection_parameters(crit, weights, thresholds, min_criteria=min_criteria)
+    met = scores.ge(t, axis=1) & scores.notna()
+    n_met = met.sum(axis=1)
+    score = (scores.fillna(0.0) * w).sum(axis=1)
+    rank = rank_accounts(score, n_met >= min_criteria)
+    places = len(scores) if places is None or places <= 0 else int(places)
+    g = ratings.groupby(["account_id", "criterion"])["score"]
+    spread = (g.max() - g.min()).groupby(level=0).max()
+    out = scores.round(2)
+    out.insert(0, "name", [str(names.get(a, a)) if names is not None else a for a in scores.index])
+    out["score"] = score.round(3)
+    out["criteria_met"] = [", ".join(c for c in crit if met.at[i, c]) for i in scores.index]
+    out["n_met"] = n_met.astype(int)
+    out["rank"] = rank.astype("Int64")
+    out["provisional"] = (rank <= places).fillna(False).astype(bool)
+    out["max_range"] = spread.reindex(scores.index).astype(float)
+    out["raters"] = ratings.groupby("account_id")["rater"].nunique().reindex(scores.index).astype(int)
+    out.index.name = "account_id"
+    return out.sort_values(["rank", "score"], ascending=[True, False], na_position="last", kind="stable")
+
+
+@dataclass
+class RatedWorkshop(SelectionWorkshop):
+    """The weight sliders of :class:`~kamlib.widgets.SelectionWorkshop` over the raters' mean scores.
+
+    Remembers the last weights and thresholds the room agreed on (``current``), so the handout uses them.
+    """
+
+    ids: np.ndarray | None = None
+    current: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_ratings(cls, ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *, weights=None,
+                     thresholds=None, min_criteria: int = 2, places: int | None = None,
+                     lang: str = "en") -> "RatedWorkshop":
+        scores = rated_scores(ratings)
+        crit, w, t, _ = check_selection_parameters(tuple(scores.columns), weights, thresholds, min_criteria=min_criteria)
+        return cls(names=np.array([str(names.get(a, a)) for a in scores.index]),
+                   scores=scores.fillna(0.0).to_numpy(dtype=float), criteria=crit, weights=w.to_numpy(dtype=float),
+                   thresholds=t.to_numpy(dtype=float), min_criteria=min_criteria,
+                   k=min(len(scores), places) if places else len(scores), lang=lang, ids=scores.index.to_numpy())
+
+    def update(self, weights=None, thresholds=None):
+        out = super().update(weights, thresholds)
+        self.current = (np.asarray(self.weights if weights is None else weights, dtype=float),
+                        np.asarray(self.thresholds if thresholds is None else thresholds, dtype=float))
+        return out
+
+    def agreed(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The weights and thresholds of the last slider position (normalised), else the starting ones."""
+        w, t = self.current if self.current is not None else (self.weights, self.thresholds)
+        w = np.asarray(w, dtype=float)
+        w = w / w.sum() if w.sum() > 0 else w
+        return dict(zip(self.criteria, map(float, w))), dict(zip(self.criteria, map(float, t)))
+
+    def static(self) -> pd.DataFrame:
+        return self.ranking()
+
+
+class HandoutPanel:
+    """A button that writes the handout with the weights the sliders of ``workshop`` stand at."""
+
+    def __init__(self, workshop: RatedWorkshop, ratings: pd.DataFrame, names, *, output_dir: str = "",
+                 as_of: str = "", lang: str = "en", places: int | None = None):
+        self.workshop, self.ratings, self.names = workshop, ratings, names
+        self.output_dir, self.as_of, self.lang, self.places = output_dir, as_of, lang, places
+
+    def handout(self) -> "Handout":
+        w, t = self.workshop.agreed()
+        return build_handout(self.ratings, self.names, weights=w, thresholds=t, min_criteria=self.workshop.min_criteria,
+                             places=self.places, as_of=self.as_of, lang=self.lang)
+
+    def static(self) -> "Handout":
+        return self.handout()
+
+    def widget(self):
+        import ipywidgets as w
+
+        button = w.Button(description="Handout", button_style="success", icon="file")
+        preview, message = w.HTML(), w.HTML()
+
+        def on_click(_):
+            h = self.handout()
+            preview.value = h._repr_html_()
+            if self.output_dir:
+                stamp = pd.Timestamp.now().strftime("%Y%m%d-%H%M%S")
+                try:
+                    files = h.save(self.output_dir, stem=f"workshop_handout_{stamp}")
+                    message.value = "saved: " + html.escape(", ".join(str(f) for f in files))
+                except OSError as err:
+                    message.value = f"<b>{html.escape(str(err))}</b>"
+
+        button.on_click(on_click)
+        return w.VBox([button, message, preview])
+
+
+# =========================================================================== the handout
+
+
+@dataclass(frozen=True)
+class Handout:
+    """What the room agreed on: weights, the provisional list, agreement and the disputed scores."""
+
+    weights: pd.DataFrame
+    provisional: pd.DataFrame
+    agreement: pd.DataFrame
+    disputed: pd.DataFrame
+    raters: tuple[str, ...]
+    min_criteria: int
+    as_of: str
+    lang: str = "en"
+    title: str = ""
+
+    def html(self) -> str:
+        """A self-contained HTML page; every name is escaped."""
+        L = lambda k: html.escape(label(k, self.lang))  # noqa: E731
+        esc = html.escape
+
+        def table(df: pd.DataFrame, headers: list[str]) -> str:
+            head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+            body = "".join("<tr>" + "".join(f"<td>{esc(_fmt(v, self.lang))}</td>" for v in row) + "</tr>"
+                           for row in df.itertuples(index=False))
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+        title = esc(self.title or label("handout_title", self.lang))
+        prov = self.provisional
+        parts = [
+            f"<!DOCTYPE html><html lang=\"{self.lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>",
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;"
+            "margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
+            "th{background:#1f4e79;color:#fff}</style></head><body>",
+            f"<h1>{title}</h1>",
+            f"<p>{L('as_of')}: {esc(self.as_of)} · {L('raters')}: {esc(', '.join(self.raters))}</p>",
+            f"<h2>{L('weights')}</h2>",
+            table(self.weights, [label("criterion", self.lang), label("weight", self.lang), label("threshold", self.lang)]),
+            f"<p>{esc(label('rule', self.lang).format(k=self.min_criteria))}</p>",
+            f"<h2>{L('provisional')}</h2>",
+            table(prov[["rank", "account_id", "name", "score", "criteria_met", "max_range"]],
+                  [label(k, self.lang) for k in ("rank", "account", "name", "score", "criteria_met", "max_range")])
+            if len(prov) else f"<p>{L('none')}</p>",
+            f"<h2>{L('agreement')}</h2>",
+            table(self.agreement, [label(k, self.lang) for k in ("criterion", "kendalls_w", "raters", "accounts")]),
+            f"<h2>{L('disputed')}</h2>",
+            table(self.disputed, [label(k, self.lang) for k in ("account", "name", "criterion", "mean", "range")]),
+            f"<p><i>{L('footer')}</i></p></body></html>",
+        ]
+        return "\n".join(parts)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """The same tables as an Excel workbook, text cells neutralised; never overwrites."""
+        p = Path(path)
+        if p.exists():
+            raise FileExistsError(f"{p} exists; not overwriting")
+        tmp = p.with_name(p.name + ".tmp")
+        sheets = {label("weights", self.lang)[:31]: self.weights,
+                  label("provisional", self.lang)[:31]: self.provisional,
+                  label("kendalls_w", self.lang)[:31]: self.agreement,
+                  label("range", self.lang)[:31]: self.disputed}
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            for name, df in sheets.items():
+                safe_frame(df).to_excel(xl, sheet_name=name, index=False)
+        tmp.replace(p)
+        return p
+
+    def save(self, folder: str | Path, *, stem: str = "workshop_handout", excel: bool = True) -> list[Path]:
+        """Write ``stem.html`` (and ``stem.xlsx``) into ``folder``; refuses to overwrite either."""
+        folder = Path(folder)
+        targets = [folder / f"{stem}.html"] + ([folder / f"{stem}.xlsx"] if excel else [])
+        existing = [t for t in targets if t.exists()]
+        if existing:
+            raise FileExistsError(f"{existing[0]} exists; not overwriting")
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = targets[0].with_name(targets[0].name + ".tmp")
+        tmp.write_text(self.html(), encoding="utf-8")
+        tmp.replace(targets[0])
+        if excel:
+            self.to_excel(targets[1])
+        return targets
+
+    def _repr_html_(self) -> str:
+        body = self.html()
+        return body[body.index("<h1>"):body.index("</body>")]
+
+    def __repr__(self) -> str:
+        prov = self.provisional
+        lines = [f"{self.title or label('handout_title', self.lang)} ({label('as_of', self.lang)} {self.as_of}; "
+                 f"{label('raters', self.lang)}: {', '.join(self.raters)})"]
+        lines += [f"{int(r)}. {a} {n}: {s:.2f}" for r, a, n, s in prov[["rank", "account_id", "name", "score"]].itertuples(index=False)]
+        return "\n".join(lines)
+
+
+def _fmt(v: object, lang: str) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return label("yes", lang) if v else ""
+    if isinstance(v, (float, np.floating)):
+        return "" if v != v else i18n.number(float(v), lang, 2)
+    return "" if v is None or v is pd.NA else str(v)
+
+
+def build_handout(ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *, weights=None, thresholds=None,
+                  min_criteria: int = 2, places: int | None = None, as_of: str = "", lang: str = "en",
+                  disputed: int = 10, title: str = "") -> Handout:
+    """Everything the handout shows, computed from the ratings and the agreed weights."""
+    i18n.check_lang(lang)
+    table = provisional_from_ratings(ratings, names, weights=weights, thresholds=thresholds,
+                                     min_criteria=min_criteria, places=places)
+    crit = [c for c in CRITERIA if c in table.columns]
+    _, w, t, _ = check_selection_parameters(
+        tuple(crit), {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights,
+        {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds,
+        min_criteria=min_criteria)
+    wt = pd.DataFrame({"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(),
+                       "threshold": t.to_numpy()})
+    prov = table[table["provisional"]].reset_index()
+    spread, agreement = rating_agreement(ratings)
+    agreement = agreement.assign(criterion=[label(c, lang) for c in agreement["criterion"]])
+    agreement = agreement[["criterion", "kendalls_w", "raters", "accounts"]]
+    top = spread.sort_values(["range", "account_id", "criterion"], ascending=[False, True, True], kind="stable").head(disputed)
+    top = pd.DataFrame({"account_id": top["account_id"].to_numpy(),
+                        "name": [str(names.get(a, a)) for a in top["account_id"]],
+                        "criterion": [label(c, lang) for c in top["criterion"]],
+                        "mean": top["mean"].to_numpy(), "range": top["range"].astype(float).to_numpy()})
+    raters = tuple(sorted(ratings["rater"].astype(str).unique()))
+    return Handout(wt, prov, agreement, top, raters, min_criteria, str(as_of), lang, title)
+
+
+# =========================================================================== portfolio workshop
+
+
+@dataclass(frozen=True)
+class PortfolioDefinition:
+    """Which components, with which weights, make up attractiveness and strength, and the cut lines (0-10).
+
+    Weights are normalised per axis; a component with weight 0 is not used.
+    """
+
+    attractiveness: Mapping[str, float]
+    strength: Mapping[str, float]
+    attractiveness_cut: float = 5.0
+    strength_cut: float = 5.0
+
+    def __post_init__(self):
+        for axis in ("attractiveness", "strength"):
+            w = dict(getattr(self, axis))
+            bad = [k for k in w if k not in COMPONENTS]
+            if bad:
+                raise KamParameterError(axis, f"unknown component {', '.join(map(repr, bad))}; choose from "
+                                              f"{', '.join(COMPONENTS)}")
+            if any(not math.isfinite(float(v)) or float(v) < 0 for v in w.values()):
+                raise KamParameterError(axis, "weights must be finite and 0 or more")
+            if sum(float(v) for v in w.values()) <= 0:
+                raise KamParameterError(axis, "at least one weight must be above 0")
+            object.__setattr__(self, axis, {k: float(v) for k, v in w.items()})
+        for name in ("attractiveness_cut", "strength_cut"):
+            v = float(getattr(self, name))
+            if not 0 <= v <= 10:
+                raise KamParameterError(name, f"{v:g} outside 0-10")
+            object.__setattr__(self, name, v)
+
+    @classmethod
+    def from_selection(cls, selection: Selection, *, split: float = 5.0) -> "PortfolioDefinition":
+        """The definition :func:`kamlib.selection.portfolio_position` uses: attractiveness = the chosen
+        criteria except relationship, with their weights; strength = relationship and share of wallet, equal."""
+        w = selection.weights.drop("relationship", errors="ignore")
+        if w.sum() <= 0:
+            w = pd.Series(1.0, index=["revenue_share", "lifetime_value", "growth_potential"])
+        return cls(dict(w / w.sum()), {"relationship": 0.5, "share_of_wallet": 0.5}, split, split)
+
+
+def component_scores(data, *, discount_rate: float = 0.10) -> pd.DataFrame:
+    """The six criterion scores (missing = 0) and the share-of-wallet percentile (missing stays missing)."""
+    metrics = criterion_metrics(data, discount_rate=discount_rate)
+    s = criterion_scores(metrics).fillna(0.0)
+    s["share_of_wallet"] = percentile_score(metrics["share_of_wallet"]).round(6)
+    return s[list(COMPONENTS)]
+
+
+def _axis(scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    w = pd.Series({k: v for k, v in weights.items() if v > 0}, dtype=float)
+    x = scores.reindex(columns=w.index)
+    have = x.notna()
+    num = (x.fillna(0.0) * w).sum(axis=1)
+    den = (have * w).sum(axis=1)
+    # a missing component (no wallet estimate) drops out and the others are re-weighted, as in portfolio_position
+    return (num / den.where(den > 0)).fillna(0.0)
+
+
+def place(scores: pd.DataFrame, definition: PortfolioDefinition) -> pd.DataFrame:
+    """Attractiveness, strength (0-10) and quadrant per account; on a cut line counts as high."""
+    att = _axis(scores, definition.attractiveness)
+    strg = _axis(scores, definition.strength)
+    high = att >= definition.attractiveness_cut - _EPS
+    strong = strg >= definition.strength_cut - _EPS
+    quadrant = np.select([high & strong, high, strong], ["strategic", "star", "status"], default="streamline")
+    return pd.DataFrame({"attractiveness": att.round(6), "strength": strg.round(6), "quadrant": quadrant},
+                        index=scores.index)
+
+
+def quadrant_changes(scores: pd.DataFrame, definition: PortfolioDefinition, base: PortfolioDefinition,
+                     names: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+    """Accounts whose quadrant under ``definition`` differs from ``base``, sorted by account id."""
+    a, b = place(scores, base), place(scores, definition)
+    moved = a["quadrant"] != b["quadrant"]
+    out = pd.DataFrame({"name": [str(names.get(i, i)) if names is not None else i for i in a.index[moved]],
+                        "quadrant_before": a.loc[moved, "quadrant"], "quadrant_after": b.loc[moved, "quadrant"],
+                        "attractiveness_before": a.loc[moved, "attractiveness"].round(2),
+                        "attractiveness_after": b.loc[moved, "attractiveness"].round(2),
+                        "strength_before": a.loc[moved, "strength"].round(2),
+                        "strength_after": b.loc[moved, "strength"].round(2)}, index=a.index[moved])
+    out.index.name = "account_id"
+    return out.sort_index(kind="stable")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if key-account list: who is on it, who was dropped or added, and the KAMs' load."""
+
+    ids: tuple[str, ...]
+    dropped: tuple[str, ...]
+    added: tuple[str, ...]
+    capacity: pd.DataFrame
+
+
+def capacity_load(table: pd.DataFrame, ids: Sequence[str], kams: pd.DataFrame | None) -> pd.DataFrame:
+    """Key accounts per KAM against capacity (``free`` < 0: overloaded), a row for accounts without a KAM
+    and a total row."""
+    on = table.loc[list(ids)]
+    counts = on["kam_id"].value_counts(dropna=True) if "kam_id" in on else pd.Series(dtype=int)
+    rows = []
+    if kams is not None and len(kams):
+        for k in kams.itertuples(index=False):
+            cap = 0 if pd.isna(getattr(k, "capacity", None)) else int(k.capacity)
+            n = int(counts.get(k.kam_id, 0))
+            rows.append({"kam_id": k.kam_id, "capacity": cap, "key_accounts": n, "free": cap - n})
+    known = {r["kam_id"] for r in rows}
+    for kam_id, n in counts.items():
+        if kam_id not in known:
+            rows.append({"kam_id": kam_id, "capacity": 0, "key_accounts": int(n), "free": -int(n)})
+    no_kam = int(on["kam_id"].isna().sum()) if "kam_id" in on else len(on)
+    if no_kam:
+        rows.append({"kam_id": "-", "capacity": 0, "key_accounts": no_kam, "free": -no_kam})
+    out = pd.DataFrame(rows, columns=["kam_id", "capacity", "key_accounts", "free"])
+    total = {"kam_id": "total", "capacity": int(out["capacity"].sum()), "key_accounts": len(on),
+             "free": int(out["capacity"].sum()) - len(on)}
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def scenario(selection: Selection, kams: pd.DataFrame | None = None, *, ids: Sequence[str] | None = None,
+             drop_weakest: int = 0, add_emerging: int = 0) -> Scenario:
+    """Start from ``ids`` (default: the definitive key accounts), drop the ``drop_weakest`` lowest weighted
+    scores, then add the next ``add_emerging`` emerging accounts not on the list (active, with revenue in
+    the last 12 months, best weighted score first; ties by account id)."""
+    if drop_weakest < 0 or add_emerging < 0:
+        raise KamParameterError("scenario", "counts must be 0 or more")
+    t = selection.table
+    start = list(selection.definitive.index) if ids is None else list(ids)
+    order = t.loc[start].assign(_id=lambda d: d.index.astype(str))
+    weakest = order.sort_values(["score", "_id"], ascending=[True, False], kind="stable").index[:drop_weakest]
+    kept = [i for i in start if i not in set(weakest)]
+    pool = t[(t["type"] == "emerging") & ~t.index.isin(start) & (t["revenue_12m"] > 0)
+             & (t["status"].fillna("active") == "active")].assign(_id=lambda d: d.index.astype(str))
+    added = pool.sort_values(["score", "_id"], ascending=[False, True], kind="stable").index[:add_emerging].tolist()
+    new = kept + added
+    return Scenario(tuple(new), tuple(weakest), tuple(added), capacity_load(t, new, kams))
+
+
+class PortfolioWorkshop:
+    """Sliders for the portfolio definition and scenario buttons over the key-account list.
+
+    ``static()`` renders the current state (definition, quadrant counts, changes vs the default, capacity)
+    for batch runs; ``widget()`` is the live version.
+    """
+
+    def __init__(self, selection: Selection, scores: pd.DataFrame, kams: pd.DataFrame | None = None, *,
+                 lang: str = "en", step: int = 3):
+        self.selection, self.kams, self.lang, self.step = selection, kams, i18n.check_lang(lang), step
+        self.scores = scores.reindex(selection.table.index)
+        self.names = selection.table["name"].astype(str)
+        self.base = PortfolioDefinition.from_selection(selection)
+        self.definition = self.base
+        self.scenario = scenario(selection, kams)
+        self._fig = None
+
+    @classmethod
+    def from_data(cls, data, selection: Selection, *, lang: str = "en") -> "PortfolioWorkshop":
+        return cls(selection, component_scores(data), data.kams if data.has("kams") else None, lang=lang)
+
+    # -------------------------------------------------------------- state
+    def define(self, attractiveness=None, strength=None, attractiveness_cut=None, strength_cut=None) -> PortfolioDefinition:
+        d = self.definition
+        self.definition = PortfolioDefinition(
+            d.attractiveness if attractiveness is None else attractiveness,
+            d.strength if strength is None else strength,
+            d.attractiveness_cut if attractiveness_cut is None else attractiveness_cut,
+            d.strength_cut if strength_cut is None else strength_cut)
+        return self.definition
+
+    def apply(self, *, drop_weakest: int = 0, add_emerging: int = 0) -> Scenario:
+        """Apply a step to the current list; ``dropped``/``added`` are counted against the definitive list."""
+        s = scenario(self.selection, self.kams, ids=self.scenario.ids, drop_weakest=drop_weakest,
+                     add_emerging=add_emerging)
+        base = list(self.selection.definitive.index)
+        self.scenario = Scenario(s.ids, tuple(i for i in base if i not in s.ids),
+                                 tuple(i for i in s.ids if i not in base), s.capacity)
+        return self.scenario
+
+    def reset(self) -> None:
+        self.definition = self.base
+        self.scenario = scenario(self.selection, self.kams)
+
+    # -------------------------------------------------------------- tables
+    def positions(self) -> pd.DataFrame:
+        ids = list(self.scenario.ids)
+        pos = place(self.scores.loc[ids], self.definition)
+        t = self.selection.table.loc[ids]
+        out = pd.DataFrame({"name": self.names.loc[ids], "kam_id": t["kam_id"], "score": t["score"]}).join(pos)
+        out["change"] = ["+" if i in self.scenario.added else "" for i in ids]
+        return out.sort_values(["quadrant", "attractiveness"], ascending=[True, False], kind="stable")
+
+    def counts(self) -> pd.DataFrame:
+        q = self.positions()["quadrant"]
+        return pd.DataFrame({"quadrant": [i18n.quadrant_label(x, self.lang) for x in QUADRANTS],
+                             "accounts": [int((q == x).sum()) for x in QUADRANTS]})
+
+    def changes(self) -> pd.DataFrame:
+        ids = list(self.scenario.ids)
+        return quadrant_changes(self.scores.loc[ids], self.definition, self.base, self.names)
+
+    def definition_table(self) -> pd.DataFrame:
+        d = self.definition
+        rows = [{"component": c, "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
+                 "strength": round(d.strength.get(c, 0.0) / sum(d.strength.values()), 3)} for c in COMPONENTS]
+        rows.append({"component": label("cut", self.lang), "attractiveness": d.attractiveness_cut, "strength": d.strength_cut})
+        return pd.DataFrame(rows)
+
+    def static(self) -> tuple:
+        changes = self.changes()
+        return (self.definition_table(), self.counts(),
+                changes if len(changes) else _HTML(f"<p>{html.escape(label('no_changes', self.lang))}</p>",
+                                                   label("no_changes", self.lang)),
+                self.scenario.capacity)
+
+    # -------------------------------------------------------------- drawing
+    def render(self) -> tuple[bytes, str]:
+        """(png of the matrix, html of changes and capacity)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        pos = self.positions()
+        if self._fig is None:
+            self._fig = Figure(figsize=(5.5, 5), dpi=80)
+            FigureCanvasAgg(self._fig)
+        fig = self._fig
+        fig.clear()
+        ax = fig.add_subplot(1, 1, 1)
+        colors = {"strategic": "#1f4e79", "star": "#c55a11", "status": "#548235", "streamline": "#7f7f7f"}
+        ax.scatter(pos["strength"], pos["attractiveness"], c=[colors[q] for q in pos["quadrant"]], s=40)
+        for i, (x, y) in enumerate(zip(pos["strength"], pos["attractiveness"])):
+            ax.annotate(str(pos.index[i])[-4:], (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
+        ax.axvline(self.definition.strength_cut, color="k", lw=0.8)
+        ax.axhline(self.definition.attractiveness_cut, color="k", lw=0.8)
+        ax.set_xlim(-0.3, 10.3)
+        ax.set_ylim(-0.3, 10.3)
+        ax.set_xlabel(i18n.t("strength_axis", self.lang))
+        ax.set_ylabel(i18n.t("attractiveness_axis", self.lang))
+        for q, (x, y) in {"strategic": (9.8, 9.8), "star": (0.2, 9.8), "status": (9.8, 0.2), "streamline": (0.2, 0.2)}.items():
+            ax.text(x, y, i18n.quadrant_label(q, self.lang), ha="right" if x > 5 else "left",
+                    va="top" if y > 5 else "bottom", fontsize=8, color=colors[q])
+        fig.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.1)
+        buf = io.BytesIO()
+        fig.canvas.print_png(buf)
+        changes = self.changes()
+        ch = (changes[["name", "quadrant_before", "quadrant_after"]].to_html(escape=True) if len(changes)
+              else f"<p>{html.escape(label('no_changes', self.lang))}</p>")
+        sc = self.scenario
+        moves = "".join(f"<li>{html.escape(label(k, self.lang))}: {html.escape(', '.join(v))}</li>"
+                        for k, v in (("dropped", sc.dropped), ("added", sc.added)) if v)
+        return buf.getvalue(), (f"<div class='kam-changes'>{ch}</div>{'<ul>' + moves + '</ul>' if moves else ''}"
+                                f"<div class='kam-capacity'>{sc.capacity.to_html(escape=True, index=False)}</div>")
+
+    def widget(self):
+        import ipywidgets as w
+
+        d = self.definition
+        lab = lambda c: label(c, self.lang)[:20]  # noqa: E731
+        att = {c: w.FloatSlider(value=d.attractiveness.get(c, 0.0), min=0, max=1, step=0.05, description=lab(c),
+                                continuous_update=False, style={"description_width": "11em"}) for c in COMPONENTS}
+        strg = {c: w.FloatSlider(value=d.strength.get(c, 0.0), min=0, max=1, step=0.05, description=lab(c),
+                                 continuous_update=False, style={"description_width": "11em"}) for c in COMPONENTS}
+        acut = w.FloatSlider(value=d.attractiveness_cut, min=0, max=10, step=0.5, continuous_update=False,
+                             description=f"{label('attractiveness', self.lang)}: {label('cut', self.lang)}"[:24],
+                             style={"description_width": "14em"})
+        scut = w.FloatSlider(value=d.strength_cut, min=0, max=10, step=0.5, continuous_update=False,
+                             description=f"{label('strength', self.lang)}: {label('cut', self.lang)}"[:24],
+                             style={"description_width": "14em"})
+        drop = w.Button(description=label("drop", self.lang).format(n=self.step))
+        add = w.Button(description=label("add", self.lang).format(n=self.step))
+        reset = w.Button(description=label("reset", self.lang))
+        image, tables, message = w.Image(format="png"), w.HTML(), w.HTML()
+
+        def draw():
+            png, body = self.render()
+            image.value, tables.value = png, body
+
+        def refresh(_=None):
+            try:
+                self.define({c: s.value for c, s in att.items()}, {c: s.value for c, s in strg.items()},
+                            acut.value, scut.value)
+            except KamParameterError as err:
+                message.value = f"<b>{html.escape(str(err))}</b>"
+                return
+            message.value = ""
+            draw()
+
+        def on_drop(_):
+            self.apply(drop_weakest=self.step)
+            draw()
+
+        def on_add(_):
+            self.apply(add_emerging=self.step)
+            draw()
+
+        def on_reset(_):
+            self.reset()
+            for c in COMPONENTS:
+                att[c].value, strg[c].value = self.base.attractiveness.get(c, 0.0), self.base.strength.get(c, 0.0)
+            acut.value, scut.value = self.base.attractiveness_cut, self.base.strength_cut
+            draw()
+
+        for s in [*att.values(), *strg.values(), acut, scut]:
+            s.observe(refresh, names="value")
+        drop.on_click(on_drop)
+        add.on_click(on_add)
+        reset.on_click(on_reset)
+        draw()
+        head = lambda k: w.HTML(f"<b>{html.escape(label(k, self.lang))}</b>")  # noqa: E731
+        controls = w.HBox([w.VBox([head("attractiveness"), *att.values(), acut]),
+                           w.VBox([head("strength"), *strg.values(), scut])])
+        return w.VBox([controls, w.HBox([drop, add, reset]), message, w.HBox([image, tables])])
+
+
+# =========================================================================== reference outputs
+
+
+def refresh_workshop_notebooks(folder: str | Path = "notebooks/workshop") -> list[Path]:
+    """Re-execute the workshop notebooks in place (reference outputs for nbval), as ``make notebooks`` does
+    for the step notebooks: default parameters, no live frontend, no execution timestamps."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    done = []
+    previous = os.environ.get("KAM_WORKSHOP_LIVE")
+    os.environ["KAM_WORKSHOP_LIVE"] = "0"  # the kernel inherits it: static renderings only
+    try:
+        for nb_path in sorted(Path(folder).glob("*.ipynb")):
+            nb = nbformat.read(nb_path, as_version=4)
+            NotebookClient(nb, timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str(nb_path.parent.resolve())}}).execute()
+            for cell in nb.cells:
+                cell.metadata.pop("execution", None)
+            nb.metadata.pop("widgets", None)
+            nbformat.write(nb, nb_path)
+            done.append(nb_path)
+    finally:
+        if previous is None:
+            os.environ.pop("KAM_WORKSHOP_LIVE", None)
+        else:
+            os.environ["KAM_WORKSHOP_LIVE"] = previous
+    return done

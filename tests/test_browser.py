@@ -1,0 +1,279 @@
+"""Real-browser tests of the workshop: JupyterLab and the Voilà app, driven by Playwright.
+
+Both servers run on 127.0.0.1 inside the test (subprocesses in their own process group, stopped by PID in
+the fixture teardown) on a copy of the workshop notebooks and the sample data, so JupyterLab's autosave
+never touches the committed notebooks. The browser is Debian's /usr/bin/chromium (no ``playwright
+install``); every request to a host other than 127.0.0.1 is aborted. The screenshot taken after the slider
+moved is kept in ``reports/test-artifacts/`` (gitignored) and its path printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, require_system
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "reports" / "test-artifacts"
+NOTEBOOK = "criteria_workshop.ipynb"
+SERVER_START_S = 120
+RUN_S = int(os.environ.get("KAM_BROWSER_TIMEOUT", 180))
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """notebooks/workshop and data/sample copied with the same relative layout."""
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(ROOT / "notebooks" / "workshop", root / "notebooks" / "workshop",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "data" / "sample", root / "data" / "sample")
+    return root
+
+
+def _free_port() -> int:
+    from kamlib.workshop_app import free_port
+
+    return free_port(0)
+
+
+def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+class _Server:
+    def __init__(self, cmd: list[str], cwd: Path, log: Path, env: dict[str, str]):
+        self.log = log
+        self._fh = open(log, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self._fh, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+
+    def stop(self) -> None:
+        """Stop the server and its kernels: the process group led by our PID, TERM then KILL."""
+        try:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait(timeout=10)
+            else:  # leader gone: kernels it started may still be in its group
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        finally:
+            self._fh.close()
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "KAM_WORKSHOP_LIVE"))}
+    # own config, data and runtime dirs: no user settings, no workspace restore, nothing outside tmp
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               IPYTHONDIR=str(home / "ipython"), MPLBACKEND="Agg")
+    return env
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(workdir, chromium):
+    token = uuid.uuid4().hex
+    port = _free_port()
+    home = workdir / "_lab"
+    settings = home / "settings"
+    # render every cell (no windowing, so the widget is in the DOM wherever it is) and fetch no news
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none", "autoStartDefaultKernel": true}')
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--ServerApp.token={token}", f"--port={port}",
+           "--ip=127.0.0.1", f"--ServerApp.root_dir={workdir}", "--ServerApp.port_retries=0", "--allow-root",
+           "--LabApp.extension_manager=readonly",
+           f"--LabApp.workspaces_dir={home / 'workspaces'}", f"--LabApp.user_settings_dir={settings}",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None"]
+    server = _Server(cmd, workdir, home / "server.log", _env(home))
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", server.proc, server.log, SERVER_START_S)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def voila(workdir, chromium):
+    from kamlib.workshop_app import voila_command
+
+    port = _free_port()
+    home = workdir / "_voila"
+    home.mkdir()
+    server = _Server(voila_command(port, workdir / "notebooks" / "workshop"), workdir, home / "server.log", _env(home))
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/", server.proc, server.log, SERVER_START_S)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def page(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+            def loopback_only(route):
+                host = urlparse(route.request.url).hostname
+                if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+                    route.continue_()
+                else:
+                    route.abort()
+
+            context.route("**/*", loopback_only)
+            context.set_default_timeout(60_000)
+            pg = context.new_page()
+            yield pg
+        finally:
+            try:  # what the browser showed at the end, for a failing run
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                pg.screenshot(path=str(ARTIFACTS / "last_page.png"), full_page=False, timeout=10_000)
+            except Exception:
+                pass
+            browser.close()
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _ranking_table(scope):
+    """The ranking table of the weight workshop (the only widget table with a 'Score' column header)."""
+    return scope.locator(".widget-html-content table", has=scope.page.locator("th", has_text="Score")).first
+
+
+def _set_slider(scope, description: str, value: str) -> None:
+    """Type a value into the readout of the slider whose label starts with ``description`` (as a user can)."""
+    exact = re.compile(rf"^{re.escape(description)}$")  # the form's sliders have longer labels
+    slider = scope.locator(".widget-slider", has=scope.page.locator(".widget-label", has_text=exact)).first
+    readout = slider.locator(".widget-readout")
+    readout.scroll_into_view_if_needed()
+    readout.click()
+    readout.press("Control+a")
+    readout.type(value)
+    readout.press("Enter")
+
+
+def _expected_names(relationship_weight: float) -> list[str]:
+    """The ranking kamlib computes when the relationship slider stands at ``relationship_weight``."""
+    import kamlib
+    from kamlib import workshop
+
+    data = kamlib.load(ROOT / "data" / "sample", as_of="2025-12-31")
+    names = data.accounts.set_index("account_id")["name"]
+    room = workshop.RatedWorkshop.from_ratings(data.ratings, names)
+    w = room.weights.copy()
+    w[list(room.criteria).index("relationship")] = relationship_weight
+    return room.ranking(w)["name"].tolist()
+
+
+def _names(table) -> list[str]:
+    return [line.split("\t")[1] for line in table.inner_text().splitlines()[1:] if line.count("\t") >= 2]
+
+
+def _move_and_check(page, scope, name: str) -> Path:
+    table = _ranking_table(scope)
+    table.wait_for(state="attached", timeout=RUN_S * 1000)
+    table.scroll_into_view_if_needed()
+    before = table.inner_text()
+    assert _names(table) == _expected_names(1 / 6)  # equal weights to start with
+    _set_slider(scope, "Strength of relati", "1")  # the relationship weight from 0.17 to 1
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old", arg=[table.element_handle(), before], timeout=30_000)
+    after = _names(table)
+    assert after != _expected_names(1 / 6)
+    assert after == _expected_names(1.0)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"workshop_after_slider_{name}.png"
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(shot), full_page=False)
+    print(f"screenshot: {shot}")
+    _assert_not_blank(shot)
+    return shot
+
+
+def _assert_not_blank(path: Path) -> None:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+        colors = rgb.getcolors(maxcolors=1 << 20) or []
+        lo, hi = zip(*rgb.getextrema())
+    assert len(colors) > 50, f"{path}: only {len(colors)} colours, looks blank"
+    assert min(lo) < 100 and max(hi) > 200, f"{path}: no contrast"
+
+
+# ---------------------------------------------------------------------------------------------- tests
+
+
+def test_jupyterlab_runs_workshop_and_slider_reranks(jupyterlab, page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    base, token = jupyterlab
+    t0 = time.monotonic()
+    page.goto(f"{base}/lab/tree/notebooks/workshop/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
+    # wait until the notebook is open and its kernel is idle, then Run > Run All Cells
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=SERVER_START_S * 1000)
+    select = page.locator(".jp-Dialog button", has_text="Select")  # kernel dialog, if Lab still asks
+    try:
+        select.wait_for(timeout=5_000)
+        select.click()
+    except PlaywrightTimeout:
+        pass
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
+                 ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
+                                                                                  timeout=SERVER_START_S * 1000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    _move_and_check(page, page.locator(".jp-Notebook"), "lab")
+    print(f"JupyterLab: run + slider in {time.monotonic() - t0:.1f} s")
+
+
+def test_voila_app_shows_workshop_without_code_and_slider_reranks(voila, page):
+    t0 = time.monotonic()
+    page.goto(f"{voila}/voila/render/{NOTEBOOK}", wait_until="domcontentloaded", timeout=RUN_S * 1000)
+    shot = _move_and_check(page, page.locator("body"), "voila")
+    body = page.locator("body").inner_text()
+    assert "import kamlib" not in body and "workshop.show(" not in body  # participants see no code
+    assert "Traceback" not in body
+    print(f"Voila: render + slider in {time.monotonic() - t0:.1f} s ({shot.name})")
