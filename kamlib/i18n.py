@@ -397,6 +397,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
                        "Verwendete Bindungsrate: r = {r} ({how}); Abwanderung 1 - r = {churn}"),
     "pooled_over": ("orders: pooled over {n} years", "Aufträge: gepoolt über {n} Jahre"),
     "by_hand": ("by hand: {formula}", "von Hand: {formula}"),
+    "by_kamlib": ("kamlib: {call} = {x}", "kamlib: {call} = {x}"),
+    "clv_inputs": ("{account}: m = {m}, r = {r}, d = {d}", "{account}: m = {m}, r = {r}, d = {d}"),
     "finite_horizon": ("finite horizon T = {t}: {x}; margin at start: {y}",
                        "endlicher Horizont T = {t}: {x}; DB am Jahresanfang: {y}"),
     "published_sbg": ("Published (Fader & Hardie 2007): regular alpha {a}, beta {b}; high end alpha {c}, beta {d}",

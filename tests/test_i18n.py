@@ -25,6 +25,7 @@ SAME_IN_BOTH = {
     "CLV, sBG (EUR)", "CLV, BG/NBD (EUR)", "DB IV ≥ 0", "Plan", "Symbol", "Parameter", "Portfolio", "Notebook",
     "Health Score", "Initiator", "Gatekeeper", "neutral", "Share of Wallet", "Upselling", "Cross-Selling",
     "Whitespace", "ok", "–", "P(alive)", "Buying Center", "Whitespace (EUR)", "DB I (EUR)",
+    "kamlib: {call} = {x}", "{account}: m = {m}, r = {r}, d = {d}",
 }
 #: English words German KAM texts use as they are; stripped before looking for English leftovers.
 GERMAN_LOANWORDS = ("Key Account Management", "Key Accounts", "Key Account", "Health Score", "Share of Wallet",
