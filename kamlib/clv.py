@@ -1258,9 +1258,15 @@ class GammaGamma:
 
     Examples
     --------
-    >>> gg = GammaGamma().fit([1, 2, 3, 5, 2, 4, 1, 6], [20.0, 35.0, 28.0, 40.0, 15.0, 33.0, 60.0, 25.0])
-    >>> gg.params_.index.tolist()
-    ['p', 'q', 'gamma']
+    Simulated repeat buyers with p = 6, q = 4, γ = 15: the fit finds values of that size (2,000
+    customers are not many for three parameters; on eight customers the likelihood is too flat to fit).
+
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.integers(1, 8, 2000)
+    >>> nu = rng.gamma(4.0, 1 / 15.0, 2000)  # each customer's spend rate
+    >>> gg = GammaGamma().fit(x, rng.gamma(6.0 * x, 1 / (nu * x)))  # mean of x spends
+    >>> gg.params_.index.tolist(), bool(abs(gg.params_["p"] - 6) < 1.5 and abs(gg.params_["q"] - 4) < 1)
+    (['p', 'q', 'gamma'], True)
     """
 
     def __init__(self, *, penalizer: float = 0.0, exclude_nonpositive: bool = False) -> None:
