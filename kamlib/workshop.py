@@ -314,6 +314,12 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                                                             "written by kam workshop-template"))
             continue
         ws = wb[TEMPLATE_SHEET]
+        formulas = load_workbook(p, data_only=False)[TEMPLATE_SHEET]  # to tell a formula Excel never computed
+
+        def uncomputed(row: int, col: int) -> str | None:
+            f = formulas.cell(row=row, column=col).value
+            return f if isinstance(f, str) and f.startswith("=") else None
+
         template_ids: set[str] | None = None
         if META_SHEET in wb.sheetnames:
             template_ids = {_unneutralise(_cell_text(r[0])) for r in wb[META_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)
@@ -329,7 +335,10 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
             findings.append(Finding(where, HEADER_ROW, get_column_letter(j + 1), f"{h!r} is not a criterion; choose "
                                                                                  f"from {', '.join(CRITERIA)}"))
         rater = _cell_text(ws["B1"].value)
-        if not rater:
+        if not rater and uncomputed(1, 2):
+            findings.append(Finding(where, 1, "B (rater)", f"{uncomputed(1, 2)!r} is a formula without a value; "
+                                                           "type the name as text"))
+        elif not rater:
             findings.append(Finding(where, 1, "B (rater)", "the rater's name is empty"))
         first_row: dict[str, int] = {}
         for r, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, values_only=True), start=FIRST_ROW):
@@ -358,6 +367,10 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                 if crit not in CRITERIA:
                     continue
                 col = f"{get_column_letter(j + 1)} ({crit})"
+                if v is None and uncomputed(r, j + 1):
+                    findings.append(Finding(where, r, col, f"{uncomputed(r, j + 1)!r} is a formula without a value; "
+                                                           "enter a number 0-10", key=key))
+                    continue
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -851,6 +864,27 @@ def capacity_load(table: pd.DataFrame, ids: Sequence[str], kams: pd.DataFrame | 
     total = {"kam_id": "total", "capacity": int(out["capacity"].sum()), "key_accounts": len(on),
              "free": int(out["capacity"].sum()) - len(on)}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def compare_load(**loads: pd.DataFrame) -> pd.DataFrame:
+    """Key accounts and free capacity per KAM side by side, e.g. ``compare_load(now=..., fewer=..., more=...)``.
+
+    Rows follow the first table (KAMs, ``-`` for accounts without a KAM, ``total`` last); a row missing in
+    another table counts 0 key accounts there.
+    """
+    first = next(iter(loads.values()))
+    rows = list(first["kam_id"])
+    for df in loads.values():
+        rows += [k for k in df["kam_id"] if k not in rows]
+    rows = [k for k in rows if k != "total"] + ["total"]
+    cap = pd.concat([df.set_index("kam_id")["capacity"] for df in loads.values()], axis=1).max(axis=1)
+    out = pd.DataFrame({"capacity": cap.reindex(rows).fillna(0).astype(int)})
+    for name, df in loads.items():
+        n = df.set_index("kam_id")["key_accounts"].reindex(rows).fillna(0).astype(int)
+        out[f"key_accounts_{name}"] = n
+        out[f"free_{name}"] = out["capacity"] - n
+    out.index.name = "kam_id"
+    return out
 
 
 def scenario(selection: Selection, kams: pd.DataFrame | None = None, *, ids: Sequence[str] | None = None,

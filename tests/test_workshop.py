@@ -1,0 +1,394 @@
+"""Workshops: Excel template round trip, bad cells, agreement, weights, handout, portfolio definitions, scenarios."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import AS_OF, SAMPLE
+from kamlib import KamDataError, selection, workshop
+from kamlib.cli import main as kam_main
+from kamlib.errors import KamParameterError
+
+EVIL = '=HYPERLINK("http://evil.example","click")'
+SCRIPT = "<script>alert(1)</script> GmbH"
+
+
+@pytest.fixture(scope="module")
+def sel(sample_data):
+    return selection.select_key_accounts(sample_data)
+
+
+@pytest.fixture(scope="module")
+def names(sample_data):
+    return sample_data.accounts.set_index("account_id")["name"]
+
+
+def _accounts() -> pd.DataFrame:
+    return pd.DataFrame({"account_id": ["ACC-0013", "ACC-0020", "ACC-0027"],
+                         "name": ["Größler Antriebe KG", EVIL, SCRIPT]})
+
+
+def _fill(template: Path, out: Path, rater: str, rows: dict[int, list]) -> Path:
+    """Fill a copy of ``template``: B1 = rater, row -> values from column C on."""
+    wb = load_workbook(template)
+    ws = wb["ratings"]
+    ws["B1"] = rater
+    for row, values in rows.items():
+        for j, v in enumerate(values, start=3):
+            ws.cell(row=row, column=j, value=v)
+    wb.save(out)
+    return out
+
+
+def _kam(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kamlib.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+# ------------------------------------------------------------------------------------- template round trip
+
+
+def test_template_layout_validation_and_neutralised_names(tmp_path):
+    path = workshop.write_template(_accounts(), tmp_path / "t.xlsx", lang="de")
+    wb = load_workbook(path)
+    ws = wb["ratings"]
+    assert ws["A1"].value == "Bewerter" and ws["B1"].value is None
+    assert [c.value for c in ws[4]][:3] == ["account_id", "name", "revenue_share"]
+    assert ws["C3"].value == "Umsatzanteil"
+    assert ws["B6"].value == "'" + EVIL  # a formula would run in Excel; the apostrophe makes it text
+    assert ws["B6"].data_type == "s"
+    assert ws["B7"].value == SCRIPT
+    (dv,) = ws.data_validations.dataValidation
+    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("decimal", "between", "0", "10")
+    assert str(dv.sqref) == "C5:H7"
+    assert wb["kam"].sheet_state == "hidden"
+    ids = [r[0].value for r in wb["kam"].iter_rows(min_row=2, max_col=1) if r[0].value]
+    assert ids == ["ACC-0013", "ACC-0020", "ACC-0027"]
+
+
+def test_template_round_trip_several_files(tmp_path):
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    a = _fill(t, tmp_path / "a.xlsx", "GF", {5: [10, 9, 4, 8, 7, 6], 6: [3, None, "", 2.5, 1, 0]})
+    b = _fill(t, tmp_path / "b.xlsx", "Vertrieb", {7: ["7", "8,5", None, None, None, None]})
+    got = workshop.read_ratings([a, b])
+    expected = pd.DataFrame(
+        [("GF", "ACC-0013", c, float(v)) for c, v in zip(workshop.CRITERIA, [10, 9, 4, 8, 7, 6])]
+        + [("GF", "ACC-0020", c, v) for c, v in [("revenue_share", 3.0), ("growth_potential", 2.5),
+                                                 ("credibility", 1.0), ("relationship", 0.0)]]
+        + [("Vertrieb", "ACC-0027", "revenue_share", 7.0), ("Vertrieb", "ACC-0027", "lifetime_value", 8.5)],
+        columns=["rater", "account_id", "criterion", "score"])
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_cli_template_and_ratings_end_to_end(tmp_path):
+    t = tmp_path / "t.xlsx"
+    assert kam_main(["workshop-template", str(SAMPLE), str(t), "--accounts", "ACC-0013,ACC-0020", "--lang", "en"]) == 0
+    wb = load_workbook(t)
+    assert [r[0].value for r in wb["ratings"].iter_rows(min_row=5, max_col=1)] == ["ACC-0013", "ACC-0020"]
+    filled = _fill(t, tmp_path / "f.xlsx", "@SUM(1+1)*cmd", {5: [8, 8, 8, 8, 8, 8]})
+    out = tmp_path / "ratings.csv"
+    assert kam_main(["workshop-ratings", str(filled), "-o", str(out), "--source", str(SAMPLE)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "rater,account_id,criterion,score"
+    assert text.splitlines()[1] == "'@SUM(1+1)*cmd,ACC-0013,revenue_share,8.0"  # rater name neutralised
+    back = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(back) == 6 and set(back["criterion"]) == set(workshop.CRITERIA)
+
+
+def test_cli_template_top_n(tmp_path, sample_data, sel):
+    t = tmp_path / "top.xlsx"
+    assert kam_main(["workshop-template", str(SAMPLE), str(t), "--top", "4"]) == 0
+    ids = [r[0].value for r in load_workbook(t)["ratings"].iter_rows(min_row=5, max_col=1)]
+    best = sel.table.sort_values(["score", "revenue_12m"], ascending=False).index[:4].tolist()
+    assert ids == best
+
+
+# ------------------------------------------------------------------------------------- bad cells
+
+
+def test_bad_cells_named_with_file_sheet_row_column(tmp_path):
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    bad = _fill(t, tmp_path / "bad.xlsx", "GF", {5: [11, None, None, None, None, None], 6: [None, "abc"]})
+    wb = load_workbook(bad)
+    wb["ratings"]["A7"] = "ACC-9999"
+    wb.save(bad)
+    with pytest.raises(KamDataError) as err:
+        workshop.read_ratings(bad)
+    assert str(err.value) == (
+        f"3 problems found in {bad}:\n"
+        f"  - {bad}, sheet ratings row 5 (account_id ACC-0013), column C (revenue_share): 11 is outside 0-10\n"
+        f"  - {bad}, sheet ratings row 6 (account_id ACC-0020), column D (lifetime_value): 'abc' is not a number; "
+        "enter 0-10 or leave it empty\n"
+        f"  - {bad}, sheet ratings row 7, column A (account_id): 'ACC-9999' is not an account of this template")
+
+
+def test_cli_bad_cell_exit_2_no_traceback_nothing_written(tmp_path):
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    bad = _fill(t, tmp_path / "bad.xlsx", "GF", {6: [None, None, None, None, None, 11]})
+    out = tmp_path / "ratings.csv"
+    r = _kam("workshop-ratings", str(bad), "-o", str(out))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr + r.stdout
+    assert (f"{bad}, sheet ratings row 6 (account_id ACC-0020), column H (relationship): 11 is outside 0-10"
+            in r.stderr)
+    assert not out.exists()
+
+
+def test_missing_rater_duplicate_rating_and_foreign_workbook(tmp_path):
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    nameless = _fill(t, tmp_path / "n.xlsx", "", {5: [5]})
+    with pytest.raises(KamDataError, match=r"n\.xlsx, sheet ratings row 1, column B \(rater\): the rater's name is empty"):
+        workshop.read_ratings(nameless)
+    a = _fill(t, tmp_path / "a.xlsx", "GF", {5: [5]})
+    a2 = _fill(t, tmp_path / "a2.xlsx", "GF", {5: [6]})
+    with pytest.raises(KamDataError, match=r"a2\.xlsx, sheet ratings row 5 \(account_id ACC-0013\), column C "
+                                           r"\(revenue_share\): rater 'GF' already rated ACC-0013 on revenue_share in"):
+        workshop.read_ratings([a, a2])
+    formula = _fill(t, tmp_path / "formula.xlsx", "=A1", {5: ["=5+6"]})  # openpyxl writes formulas, no values
+    with pytest.raises(KamDataError) as err:
+        workshop.read_ratings(formula)
+    assert str(err.value).splitlines()[1:] == [
+        f"  - {formula}, sheet ratings row 1, column B (rater): '=A1' is a formula without a value; type the name as text",
+        f"  - {formula}, sheet ratings row 5 (account_id ACC-0013), column C (revenue_share): '=5+6' is a formula "
+        "without a value; enter a number 0-10"]
+    other = tmp_path / "other.xlsx"
+    pd.DataFrame({"x": [1]}).to_excel(other, index=False)
+    with pytest.raises(KamDataError, match="sheet 'ratings' not found"):
+        workshop.read_ratings(other)
+    with pytest.raises(KamDataError, match=r"\(account_id\): 'ACC-0013' is not a known account_id"):
+        workshop.read_ratings(a, known_accounts=["ACC-0020"])
+
+
+# ------------------------------------------------------------------------------------- never overwrite
+
+
+def test_never_overwrites_template_or_ratings(tmp_path):
+    t = tmp_path / "t.xlsx"
+    t.write_bytes(b"mine")
+    r = _kam("workshop-template", str(SAMPLE), str(t), "--top", "3")
+    assert r.returncode == 2 and "exists; not overwriting" in r.stderr and "Traceback" not in r.stderr
+    assert t.read_bytes() == b"mine"
+    with pytest.raises(FileExistsError):
+        workshop.write_template(_accounts(), t)
+    good = _fill(workshop.write_template(_accounts(), tmp_path / "g.xlsx"), tmp_path / "f.xlsx", "GF", {5: [5]})
+    out = tmp_path / "ratings.csv"
+    out.write_text("keep me")
+    assert kam_main(["workshop-ratings", str(good), "-o", str(out)]) == 2
+    assert out.read_text() == "keep me"
+
+
+# ------------------------------------------------------------------------------------- agreement
+
+
+def test_kendalls_w_on_collected_ratings(tmp_path):
+    # three raters rank three accounts on credibility: ranks (1,2,3), (1,3,2), (2,1,3)
+    # rank sums 4, 6, 8 -> S = 8, W = 12*8 / (3^2 * (3^3 - 3)) = 0.4444
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    files = [_fill(t, tmp_path / f"{r}.xlsx", r, {5: [None] * 4 + [a], 6: [None] * 4 + [b], 7: [None] * 4 + [c]})
+             for r, (a, b, c) in {"A": (1, 2, 3), "B": (1, 3, 2), "C": (2, 1, 3)}.items()]
+    ratings = workshop.read_ratings(files)
+    spread, agreement = selection.rating_agreement(ratings)
+    row = agreement.set_index("criterion").loc["credibility"]
+    assert row["kendalls_w"] == pytest.approx(0.4444, abs=1e-4)
+    assert (row["raters"], row["accounts"]) == (3, 3)
+    assert spread.set_index("account_id").loc["ACC-0020", "range"] == 2
+
+
+def test_rated_scores_and_provisional_rule():
+    r = pd.DataFrame([("A", "X", "revenue_share", 9), ("B", "X", "revenue_share", 7), ("A", "X", "credibility", 8),
+                      ("A", "Y", "revenue_share", 10), ("A", "Y", "credibility", 2),
+                      ("A", "Z", "revenue_share", 7), ("A", "Z", "credibility", 7)],
+                     columns=["rater", "account_id", "criterion", "score"])
+    out = workshop.provisional_from_ratings(r, {"X": "Xa", "Y": "Ya"}, places=1)
+    # Y meets only one threshold (7) and gets no rank; X (8.0) ranks before Z (7.0); one place
+    assert out.loc["Y", "rank"] is pd.NA and out.loc["Y", "n_met"] == 1
+    assert out.loc[["X", "Z"], "rank"].tolist() == [1, 2]
+    assert out["provisional"].to_dict() == {"X": True, "Z": False, "Y": False}
+    assert out.loc["X", "max_range"] == 2 and out.loc["Z", "name"] == "Z"
+    heavy = workshop.provisional_from_ratings(r, None, weights={"revenue_share": 0.0, "credibility": 1.0})
+    assert heavy.loc["X", "score"] == 8.0
+
+
+def test_rated_workshop_sliders_rerank_and_remember(sample_data, names):
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names)
+    start = room.static()["name"].tolist()
+    w = room.weights.copy()
+    w[list(room.criteria).index("relationship")] = 1.0
+    png, table = room.update(w, None)
+    assert png[:4] == b"\x89PNG" and room.last["name"].tolist() != start
+    agreed, thresholds = room.agreed()
+    assert agreed["relationship"] == pytest.approx(1.0 / (1.0 + 5 / 6))
+    assert thresholds == dict.fromkeys(workshop.CRITERIA, 7.0)
+
+
+# ------------------------------------------------------------------------------------- handout
+
+
+def test_handout_escapes_html_and_neutralises_excel(tmp_path, sample_data):
+    r = sample_data.ratings
+    evil_names = {a: (SCRIPT if a == "ACC-0136" else EVIL if a == "ACC-0038" else a) for a in r["account_id"].unique()}
+    h = workshop.build_handout(r, evil_names, as_of=AS_OF)
+    page = h.html()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; GmbH" in page
+    assert "&lt;script&gt;" in h._repr_html_()
+    html_file, xlsx_file = h.save(tmp_path)
+    assert html_file.read_text(encoding="utf-8") == page
+    cells = [c.value for ws in load_workbook(xlsx_file).worksheets for row in ws.iter_rows() for c in row]
+    assert "'" + EVIL in cells and EVIL not in cells
+    with pytest.raises(FileExistsError):
+        h.save(tmp_path)
+
+
+def test_german_handout_has_german_labels(sample_data, names):
+    de = workshop.build_handout(sample_data.ratings, names, as_of=AS_OF, lang="de").html()
+    en = workshop.build_handout(sample_data.ratings, names, as_of=AS_OF, lang="en").html()
+    for text in ("Vorläufige Key-Account-Liste", "Vereinbarte Gewichte und Schwellen", "Umsatzanteil", "Bewerter",
+                 "Kendalls W", '<html lang="de">'):
+        assert text in de and text not in en
+    assert "Provisional key-account list" in en and "Provisional key-account list" not in de
+    assert "8,75" in de and "8.75" in en  # the top score in each language's number format
+
+
+def test_handout_lists_the_provisional_accounts(sample_data, names):
+    h = workshop.build_handout(sample_data.ratings, names, places=5, as_of=AS_OF)
+    assert h.provisional["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert h.provisional["account_id"].iloc[0] == "ACC-0136"
+    assert h.raters == ("Controlling", "GF", "Service", "Vertrieb")
+    assert repr(h).splitlines()[1] == "1. ACC-0136 Smit & Maas Auto Parts N.V.: 8.75"
+
+
+# ------------------------------------------------------------------------------------- portfolio
+
+
+def test_default_definition_reproduces_selection_quadrants(sample_data, sel):
+    scores = workshop.component_scores(sample_data)
+    placed = workshop.place(scores.loc[sel.table.index], workshop.PortfolioDefinition.from_selection(sel))
+    pd.testing.assert_series_equal(placed["quadrant"], sel.table["quadrant"], check_names=False)
+    assert np.allclose(placed["attractiveness"], sel.table["attractiveness"])
+    assert np.allclose(placed["strength"], sel.table["strength"])
+
+
+def test_definition_changes_move_the_expected_accounts():
+    scores = pd.DataFrame({"revenue_share": [8.0, 8.0, 3.0, 3.0], "credibility": [0.0, 10.0, 10.0, 0.0],
+                           "relationship": [6.0, 5.5, 9.0, 2.0], "share_of_wallet": [np.nan, np.nan, 4.0, 2.0]},
+                          index=["A", "B", "C", "D"])
+    base = workshop.PortfolioDefinition({"revenue_share": 1.0}, {"relationship": 0.5, "share_of_wallet": 0.5})
+    assert workshop.place(scores, base)["quadrant"].tolist() == ["strategic", "strategic", "status", "streamline"]
+    # credibility joins attractiveness at equal weight: A (8+0)/2 = 4 drops to status, C (3+10)/2 = 6.5 rises
+    cred = workshop.PortfolioDefinition({"revenue_share": 1.0, "credibility": 1.0}, base.strength)
+    moved = workshop.quadrant_changes(scores, cred, base, {"A": "Alpha"})
+    assert moved[["name", "quadrant_before", "quadrant_after"]].to_dict("index") == {
+        "A": {"name": "Alpha", "quadrant_before": "strategic", "quadrant_after": "status"},
+        "C": {"name": "C", "quadrant_before": "status", "quadrant_after": "strategic"}}
+    # the strength line moves to 6: B (5.5, no wallet estimate) becomes a star, A stays on the line
+    line = workshop.PortfolioDefinition(base.attractiveness, base.strength, strength_cut=6.0)
+    assert workshop.quadrant_changes(scores, line, base).index.tolist() == ["B"]
+    assert workshop.quadrant_changes(scores, base, base).empty
+
+
+def test_definition_errors_name_the_parameter():
+    with pytest.raises(KamParameterError, match="parameter attractiveness: unknown component 'size'"):
+        workshop.PortfolioDefinition({"size": 1.0}, {"relationship": 1.0})
+    with pytest.raises(KamParameterError, match="parameter strength: at least one weight must be above 0"):
+        workshop.PortfolioDefinition({"revenue_share": 1.0}, {"relationship": 0.0})
+    with pytest.raises(KamParameterError, match="parameter strength_cut: 11 outside 0-10"):
+        workshop.PortfolioDefinition({"revenue_share": 1.0}, {"relationship": 1.0}, strength_cut=11)
+
+
+def test_scenarios_drop_weakest_and_add_emerging(sample_data, sel):
+    t = sel.table
+    definitive = list(sel.definitive.index)
+    fewer = workshop.scenario(sel, sample_data.kams, drop_weakest=3)
+    weakest = t.loc[definitive].sort_values("score").index[:3]
+    assert set(fewer.dropped) == set(weakest) and len(fewer.ids) == len(definitive) - 3 and not fewer.added
+    more = workshop.scenario(sel, sample_data.kams, add_emerging=3)
+    pool = t[(t["type"] == "emerging") & ~t.index.isin(definitive) & (t["status"] == "active") & (t["revenue_12m"] > 0)]
+    assert list(more.added) == pool.sort_values("score", ascending=False).index[:3].tolist()
+    assert all(t.loc[i, "type"] == "emerging" for i in more.added)
+    # capacity: per KAM the key accounts on the new list, total = list length
+    cap = more.capacity.set_index("kam_id")
+    on = t.loc[list(more.ids)]
+    for kam_id, n in on["kam_id"].value_counts().items():
+        assert cap.loc[kam_id, "key_accounts"] == n
+        assert cap.loc[kam_id, "free"] == cap.loc[kam_id, "capacity"] - n
+    assert cap.loc["-", "key_accounts"] == int(on["kam_id"].isna().sum())
+    assert cap.loc["total", "key_accounts"] == len(definitive) + 3
+    assert cap.loc["total", "free"] == int(sample_data.kams["capacity"].sum()) - len(definitive) - 3
+
+
+def test_portfolio_workshop_state_and_static(sample_data, sel):
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel)
+    definition, counts, changes, capacity = board.static()
+    assert counts["accounts"].sum() == len(sel.definitive)
+    assert repr(changes) == "No account changes quadrant against the default definition."
+    board.define(strength_cut=6.0)
+    assert not board.changes().empty
+    assert set(board.changes()["quadrant_after"]) <= {"star", "streamline"}
+    board.apply(drop_weakest=3)
+    board.apply(add_emerging=3)
+    assert len(board.scenario.dropped) == 3 and len(board.scenario.added) == 3
+    png, body = board.render()
+    assert png[:4] == b"\x89PNG" and "kam-capacity" in body
+    board.reset()
+    assert board.definition == board.base and board.scenario.ids == tuple(sel.definitive.index)
+
+
+# ------------------------------------------------------------------------------------- form, live, app
+
+
+def test_rating_form_adds_replaces_and_saves(tmp_path):
+    r = workshop.add_rating(None, "GF", "ACC-1", {"credibility": 7, "relationship": 4})
+    r = workshop.add_rating(r, "=GF", "ACC-1", {"credibility": 2})
+    r = workshop.add_rating(r, "GF", "ACC-1", {"credibility": 9})
+    assert r.values.tolist() == [["=GF", "ACC-1", "credibility", 2.0], ["GF", "ACC-1", "credibility", 9.0],
+                                 ["GF", "ACC-1", "relationship", 4.0]]
+    with pytest.raises(KamParameterError, match="parameter scores: credibility=12 outside 0-10"):
+        workshop.add_rating(r, "GF", "ACC-1", {"credibility": 12})
+    with pytest.raises(KamParameterError, match="parameter rater"):
+        workshop.add_rating(r, " ", "ACC-1", {"credibility": 1})
+    out = workshop.save_ratings(r, tmp_path / "r.csv")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1] == "'=GF,ACC-1,credibility,2.0"
+    form = workshop.RatingForm(_accounts(), ratings=r)
+    assert "&lt;script&gt;" not in form.table_html() and "credibility" in form.table_html()
+
+
+def test_live_frontend_detection(monkeypatch):
+    for var in ("KAM_WORKSHOP_LIVE", "SERVER_SOFTWARE", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(var, raising=False)
+    assert workshop.live_frontend() is False  # papermill, nbclient, nbval
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    assert workshop.live_frontend() is True
+    monkeypatch.setenv("KAM_WORKSHOP_LIVE", "0")
+    assert workshop.live_frontend() is False
+    monkeypatch.delenv("SERVER_SOFTWARE")
+    monkeypatch.setenv("KAM_WORKSHOP_LIVE", "1")
+    assert workshop.live_frontend() is True
+
+
+def test_workshop_app_port_and_command():
+    from kamlib.workshop_app import HOST, free_port, voila_command
+
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        s.listen()
+        taken = s.getsockname()[1]
+        assert free_port(taken) != taken
+    cmd = voila_command(8866)
+    assert "--Voila.ip=127.0.0.1" in cmd and "--port=8866" in cmd and "--no-browser" in cmd
+    assert cmd[-1] != "--show_tracebacks=True" and "--show_tracebacks=False" in cmd
+
+
+def test_compare_load_side_by_side(sample_data, sel):
+    now = workshop.capacity_load(sel.table, list(sel.definitive.index), sample_data.kams)
+    fewer = workshop.scenario(sel, sample_data.kams, drop_weakest=3).capacity
+    table = workshop.compare_load(now=now, fewer=fewer)
+    assert table.index[-1] == "total" and list(table.index[:-1]) == [k for k in now["kam_id"] if k != "total"]
+    assert table.loc["total", "key_accounts_now"] - table.loc["total", "key_accounts_fewer"] == 3
+    assert (table["free_fewer"] == table["capacity"] - table["key_accounts_fewer"]).all()
