@@ -460,6 +460,14 @@ class RatingForm:
         wide = wide.reindex(columns=[c for c in CRITERIA if c in wide.columns])
         return wide.to_html(escape=True, float_format=lambda v: f"{v:g}")
 
+    def download_link(self) -> str:
+        """A link that downloads the collected ratings as CSV (neutralised) from the page itself."""
+        import base64
+
+        text = safe_frame(self.ratings[list(RATINGS_COLUMNS)]).to_csv(index=False)
+        data = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")
+        return f'<a download="ratings.csv" href="data:text/csv;charset=utf-8;base64,{data}">ratings.csv</a>'
+
     def static(self):
         return self.ratings if len(self.ratings) else _HTML("<i>no ratings yet</i>", "no ratings yet")
 
@@ -482,7 +490,7 @@ class RatingForm:
             except KamParameterError as err:
                 message.value = f"<b>{html.escape(str(err))}</b>"
                 return
-            message.value = ""
+            message.value = self.download_link()
             table.value = self.table_html()
 
         def on_save(_):
@@ -602,7 +610,7 @@ class HandoutPanel:
 
         def on_click(_):
             h = self.handout()
-            preview.value = h._repr_html_()
+            preview.value = h.download_links() + h._repr_html_()
             if self.output_dir:
                 stamp = pd.Timestamp.now().strftime("%Y%m%d-%H%M%S")
                 try:
@@ -682,6 +690,23 @@ class Handout:
                 safe_frame(df).to_excel(xl, sheet_name=name, index=False)
         tmp.replace(p)
         return p
+
+    def excel_bytes(self) -> bytes:
+        """The Excel handout as bytes (for a download link in the browser)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            return self.to_excel(Path(d) / "handout.xlsx").read_bytes()
+
+    def download_links(self, stem: str = "workshop_handout") -> str:
+        """HTML links that download the handout (HTML and Excel) from the page itself: no file on the server."""
+        import base64
+
+        page = base64.b64encode(self.html().encode("utf-8")).decode("ascii")
+        xlsx = base64.b64encode(self.excel_bytes()).decode("ascii")
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return (f'<p><a download="{stem}.html" href="data:text/html;charset=utf-8;base64,{page}">{stem}.html</a> · '
+                f'<a download="{stem}.xlsx" href="data:{mime};base64,{xlsx}">{stem}.xlsx</a></p>')
 
     def save(self, folder: str | Path, *, stem: str = "workshop_handout", excel: bool = True) -> list[Path]:
         """Write ``stem.html`` (and ``stem.xlsx``) into ``folder``; refuses to overwrite either."""
@@ -1035,9 +1060,10 @@ class PortfolioWorkshop:
         scut = w.FloatSlider(value=d.strength_cut, min=0, max=10, step=0.5, continuous_update=False,
                              description=f"{label('strength', self.lang)}: {label('cut', self.lang)}"[:24],
                              style={"description_width": "14em"})
-        drop = w.Button(description=label("drop", self.lang).format(n=self.step))
-        add = w.Button(description=label("add", self.lang).format(n=self.step))
-        reset = w.Button(description=label("reset", self.lang))
+        wide = w.Layout(width="auto")
+        drop = w.Button(description=label("drop", self.lang).format(n=self.step), layout=wide)
+        add = w.Button(description=label("add", self.lang).format(n=self.step), layout=wide)
+        reset = w.Button(description=label("reset", self.lang), layout=wide)
         image, tables, message = w.Image(format="png"), w.HTML(), w.HTML()
 
         def draw():

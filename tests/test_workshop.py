@@ -244,6 +244,13 @@ def test_handout_escapes_html_and_neutralises_excel(tmp_path, sample_data):
     assert "'" + EVIL in cells and EVIL not in cells
     with pytest.raises(FileExistsError):
         h.save(tmp_path)
+    import base64
+    import re
+
+    links = h.download_links()
+    page_b64 = re.search(r'download="workshop_handout.html" href="data:text/html;charset=utf-8;base64,([^"]+)"', links)
+    assert base64.b64decode(page_b64.group(1)).decode("utf-8") == page
+    assert "<script>" not in links
 
 
 def test_german_handout_has_german_labels(sample_data, names):
@@ -356,6 +363,11 @@ def test_rating_form_adds_replaces_and_saves(tmp_path):
     out = workshop.save_ratings(r, tmp_path / "r.csv")
     assert out.read_text(encoding="utf-8-sig").splitlines()[1] == "'=GF,ACC-1,credibility,2.0"
     form = workshop.RatingForm(_accounts(), ratings=r)
+    import base64
+
+    link = form.download_link()
+    csv = base64.b64decode(link.split("base64,")[1].split('"')[0]).decode("utf-8-sig")
+    assert csv.splitlines()[:2] == ["rater,account_id,criterion,score", "'=GF,ACC-1,credibility,2.0"]
     assert "&lt;script&gt;" not in form.table_html() and "credibility" in form.table_html()
 
 
