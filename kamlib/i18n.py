@@ -644,6 +644,10 @@ INDEX: dict[str, tuple[str, str]] = {
     "quadrant": ("Quadrant", "Quadrant"),
     "type": ("Type", "Typ"),
     "parameters": ("Parameters", "Parameter"),
+    "health": ("Health", "Health Score"),
+    "flags": ("Flags", "Hinweise"),
+    "flag_summary": ("{high} high · {n} in all", "{high} hoch · {n} insgesamt"),
+    "reports_col": ("Reports", "Berichte"),
     "footer": ("KAM Workbook run {run_id} · data as of {as_of} · input sha256 {sha} · kamlib {version}",
                "KAM-Arbeitsbuch Lauf {run_id} · Datenstand {as_of} · Eingabe sha256 {sha} · kamlib {version}"),
 }

@@ -149,22 +149,30 @@ def _within(run_dir: Path, path: Path) -> Path:
     return resolved
 
 
-def footer_html(run: dict) -> str:
+def footer_html(run: dict, lang: str = "en") -> str:
+    from . import i18n
+
+    text = i18n.pick(i18n.INDEX["footer"], lang).format(
+        run_id=run["run_id"], as_of=i18n.date(str(run["as_of"]), lang), sha=run["source_sha256"][:12],
+        version=run.get("kamlib", ""))
     return (
         '<footer style="margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ccc;color:#666;'
-        'font:12px system-ui,sans-serif">'
-        f"KAM Workbook run {html.escape(run['run_id'])} · data as of {html.escape(str(run['as_of']))} · "
-        f"input sha256 {html.escape(run['source_sha256'][:12])} · kamlib {html.escape(run.get('kamlib', ''))}"
-        "</footer>"
+        f'font:12px system-ui,sans-serif">{html.escape(text)}</footer>'
     )
 
 
-def to_html(ipynb: Path, target: Path, *, footer: str = "") -> None:
-    """Executed notebook -> standalone HTML without code cells, footer added; written atomically."""
+def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", exercises: bool = False) -> None:
+    """Executed notebook -> standalone HTML without code cells, footer added; written atomically.
+
+    The report follows ``lang`` (:func:`kamlib.report_i18n.report_notebook`: German headings and outputs,
+    no English prose in a German report) and leaves exercises out unless ``exercises``.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(ipynb, as_version=4)
+    from .report_i18n import report_notebook
+
+    nb = report_notebook(nbformat.read(ipynb, as_version=4), lang, exercises=exercises)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     if footer:
@@ -243,7 +251,8 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         os.replace(tmp_ipynb, out_ipynb)
         ipynb_name = out_ipynb.relative_to(root.resolve()).as_posix()
         try:
-            to_html(out_ipynb, out_html, footer=footer_html(run))
+            lang = params.get("lang", "en") if params.get("lang") in ("en", "de") else "en"
+            to_html(out_ipynb, out_html, footer=footer_html(run, lang), lang=lang, exercises=not drop_tags)
             html_name = out_html.relative_to(root.resolve()).as_posix()
             if pdf and error is None:
                 html_to_pdf(out_html, out_pdf)
@@ -570,69 +579,94 @@ def _link(path: str | None, label: str) -> str:
 
 
 def _index_html(manifest: dict, run_dir: Path) -> str:
+    """The run's index page, in the run's ``lang`` (every label from ``i18n.INDEX`` and ``i18n.VALUES``)."""
+    from . import i18n
+
+    lang = manifest.get("parameters", {}).get("lang", "en")
+    lang = lang if lang in i18n.LANGS else "en"
+
+    def L(key: str) -> str:
+        return html.escape(i18n.pick(i18n.INDEX[key], lang))
+
+    def value(code: str | None) -> str:
+        if not code:
+            return ""
+        pair = i18n.VALUES.get(code)
+        return html.escape(i18n.pick(pair, lang) if pair else code)
+
     portfolio, per_account = [], {}
     for r in manifest["notebooks"]:
         (per_account.setdefault(r["account_id"], []) if r["account_id"] else portfolio).append(r)
 
     def status(r: dict) -> str:
         if r["status"] == "ok":
-            return '<span class="ok">ok</span>'
-        return f'<span class="failed">failed</span> <small>{html.escape(r["error"] or "")}</small>'
+            return f'<span class="ok">{L("ok")}</span>'
+        return f'<span class="failed">{L("failed")}</span> <small>{html.escape(r["error"] or "")}</small>'
 
     rows = []
     for r in portfolio:
         links = " · ".join(x for x in (_link(r["ipynb"], "ipynb") if r["ipynb"] else "",
                                         _link(r["pdf"], "pdf") if r["pdf"] else "") if x)
         rows.append(f"<tr><td>{_link(r['html'], r['notebook'])}</td><td>{status(r)}</td>"
-                    f"<td>{r['seconds']:.1f} s</td><td>{links}</td></tr>")
+                    f"<td>{i18n.number(r['seconds'], lang, 1)} s</td><td>{links}</td></tr>")
     acc_rows = []
     info = {a["account_id"]: a for a in manifest["accounts"]}
     for acc_id, items in per_account.items():
         a = info.get(acc_id, {})
         cells = " · ".join(_link(r["html"], r["notebook"].removesuffix(".ipynb")) + ("" if r["status"] == "ok" else " ✗")
                            for r in items)
-        revenue = f"{a['revenue_12m']:,.0f}" if a.get("revenue_12m") is not None else ""
+        revenue = i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else ""
         bad = [r for r in items if r["status"] != "ok"]
         band = a.get("band") or ""
-        health = (f'<span class="band {html.escape(band)}">{html.escape(band)}</span> {a["health"]:.0f}'
-                  if a.get("health") is not None else html.escape(band))
+        health = (f'<span class="band {html.escape(band)}">{value(band)}</span> {a["health"]:.0f}'
+                  if a.get("health") is not None else value(band))
         flags = a.get("flags") or []
         high = [f for f in flags if f["severity"] == "high"]
-        flag_cell = (f'<details><summary>{len(high)} high · {len(flags)} in all</summary><ul>'
-                     + "".join(f"<li>{html.escape(f['severity'])}: {html.escape(f['message'])}</li>" for f in flags)
+
+        def flag_text(f: dict) -> str:  # the linter's sentences are English; German shows the check's name
+            if lang == "en" or f["check"] not in i18n.CHECKS:
+                return html.escape(f["message"])
+            return html.escape(i18n.pick(i18n.CHECKS[f["check"]], lang))
+
+        summary = html.escape(i18n.pick(i18n.INDEX["flag_summary"], lang).format(high=len(high), n=len(flags)))
+        flag_cell = (f'<details><summary>{summary}</summary><ul>'
+                     + "".join(f"<li>{value(f['severity'])}: {flag_text(f)}</li>" for f in flags)
                      + "</ul></details>") if flags else ""
         flag = ('<span class="failed">' + html.escape("; ".join(f"{r['notebook']}: {r['error']}" for r in bad))
-                + "</span>") if bad else '<span class="ok">ok</span>'
+                + "</span>") if bad else f'<span class="ok">{L("ok")}</span>'
         acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(a.get('name', ''))}</td>"
                         f"<td>{html.escape(a.get('kam_id') or '')}</td><td style='text-align:right'>{revenue}</td>"
-                        f"<td>{html.escape(a.get('quadrant') or '')}</td><td>{html.escape(a.get('type') or '')}</td>"
+                        f"<td>{value(a.get('quadrant'))}</td><td>{value(a.get('type'))}</td>"
                         f"<td>{health}</td><td>{flag_cell}</td><td>{cells}</td><td>{flag}</td></tr>")
     params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(json.dumps(v, default=str))}</code></li>"
                      for k, v in manifest["parameters"].items())
     n_fail = len(manifest["failures"])
-    accounts_table = ("<h2>Key accounts</h2><table><tr><th>Account</th><th>Name</th><th>KAM</th>"
-                      "<th>Revenue 12 m (EUR)</th><th>Quadrant</th><th>Type</th><th>Health</th><th>Flags</th><th>Reports</th>"
-                      "<th>Status</th></tr>"
+    accounts_table = (f"<h2>{L('key_accounts')}</h2><table><tr><th>{L('account')}</th><th>{L('name')}</th>"
+                      f"<th>{L('kam')}</th><th>{L('revenue_12m')}</th><th>{L('quadrant')}</th><th>{L('type')}</th>"
+                      f"<th>{L('health')}</th><th>{L('flags')}</th><th>{L('reports_col')}</th><th>{L('status')}</th></tr>"
                       + "".join(acc_rows) + "</table>") if acc_rows else ""
+    title = html.escape(i18n.pick(i18n.INDEX["title"], lang).format(run_id=manifest["run_id"]))
+    heading = html.escape(i18n.pick(i18n.INDEX["heading"], lang).format(run_id=manifest["run_id"]))
+    failed_word = L("failed")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>KAM Workbook run {html.escape(manifest['run_id'])}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}}
 table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}}
 .ok{{color:#2e7d32}}.failed{{color:#c62828}}small{{color:#666}}
 .band{{padding:0 .4rem;border-radius:.6rem;color:#fff;background:#888}}.band.green{{background:#2e7d32}}
 .band.amber{{background:#ef8f00}}.band.red{{background:#c62828}}summary{{cursor:pointer}}</style>
 </head><body>
-<h1>KAM Workbook: run {html.escape(manifest['run_id'])}</h1>
-<p>Data as of <b>{html.escape(manifest['as_of'])}</b> from <code>{html.escape(manifest['source'])}</code>
-(sha256 {manifest['source_sha256'][:12]}&hellip;); started {html.escape(manifest['started'])}, {manifest['seconds']:.1f} s;
-{len(manifest['notebooks'])} reports, <span class="{'failed' if n_fail else 'ok'}">{n_fail} failed</span>.</p>
-<h2>Portfolio</h2>
-<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Files</th></tr>
+<h1>{heading}</h1>
+<p>{L("data_as_of")} <b>{html.escape(i18n.date(manifest['as_of'], lang))}</b> {L("from")} <code>{html.escape(manifest['source'])}</code>
+(sha256 {manifest['source_sha256'][:12]}&hellip;); {L("started")} {html.escape(manifest['started'])}, {i18n.number(manifest['seconds'], lang, 1)} s;
+{len(manifest['notebooks'])} {L("reports")}, <span class="{'failed' if n_fail else 'ok'}">{n_fail} {failed_word}</span>.</p>
+<h2>{L("portfolio")}</h2>
+<table><tr><th>{L("notebook")}</th><th>{L("status")}</th><th>{L("time")}</th><th>{L("files")}</th></tr>
 {''.join(rows)}
 </table>
 {accounts_table}
-<details><summary>Parameters</summary><ul>{params}</ul></details>
-{footer_html(manifest)}
+<details><summary>{L("parameters")}</summary><ul>{params}</ul></details>
+{footer_html(manifest, lang)}
 </body></html>
 """
 
