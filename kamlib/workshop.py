@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import math
@@ -396,6 +397,51 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                     rows.append((rater, acc_id, crit, num))
     if findings:
         raise KamDataError(findings, ", ".join(map(str, paths)))
+    return _sorted_ratings(pd.DataFrame(rows, columns=list(RATINGS_COLUMNS)))
+
+
+def load_ratings(path: str | Path) -> pd.DataFrame:
+    """Read a ratings CSV (as ``kam workshop-ratings`` or :class:`RatingForm` write it) and check every row.
+
+    Bad rows raise :class:`~kamlib.errors.KamDataError` naming file, row (header = row 1), column and problem.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise KamDataError([Finding(str(path), None, None, "file not found")])
+    try:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
+    except (UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
+        raise KamDataError([Finding(str(path), None, None, f"not a readable CSV file ({err})")]) from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    missing = [c for c in RATINGS_COLUMNS if c not in raw.columns]
+    if missing:
+        raise KamDataError([Finding(str(path), 1, None, f"missing column {', '.join(missing)}; expected "
+                                                        f"{', '.join(RATINGS_COLUMNS)}")])
+    findings, rows = [], []
+    for i, rec in enumerate(raw[list(RATINGS_COLUMNS)].itertuples(index=False), start=2):
+        rater, acc, crit, score = (str(v).strip() for v in rec)
+        if not any((rater, acc, crit, score)):
+            continue
+        bad = False
+        for col, v in (("rater", rater), ("account_id", acc)):
+            if not v:
+                findings.append(Finding(str(path), i, col, "is empty, but a value is required"))
+                bad = True
+        if crit not in CRITERIA:
+            findings.append(Finding(str(path), i, "criterion", f"{crit!r} is not a criterion; choose from {', '.join(CRITERIA)}"))
+            bad = True
+        try:
+            num = float(score.replace(",", "."))
+            if not 0 <= num <= 10:
+                findings.append(Finding(str(path), i, "score", f"{num:g} is outside 0-10"))
+                bad = True
+        except ValueError:
+            findings.append(Finding(str(path), i, "score", f"{score!r} is not a number"))
+            bad = True
+        if not bad:
+            rows.append((rater, acc, crit, num))
+    if findings:
+        raise KamDataError(findings, str(path))
     return _sorted_ratings(pd.DataFrame(rows, columns=list(RATINGS_COLUMNS)))
 
 

@@ -218,8 +218,7 @@ def _move_and_check(page, scope, name: str) -> Path:
     before = table.inner_text()
     assert _names(table) == _expected_names(1 / 6)  # equal weights to start with
     _set_slider(scope, "Strength of relati", "1")  # the relationship weight from 0.17 to 1
-    page.wait_for_function(
-        "([el, old]) => el.innerText !== old", arg=[table.element_handle(), before], timeout=30_000)
+    _wait_until(lambda: table.inner_text() != before)
     after = _names(table)
     assert after != _expected_names(1 / 6)
     assert after == _expected_names(1.0)
@@ -230,6 +229,15 @@ def _move_and_check(page, scope, name: str) -> Path:
     print(f"screenshot: {shot}")
     _assert_not_blank(shot)
     return shot
+
+
+def _wait_until(condition, timeout: float = 30.0) -> None:
+    """Poll ``condition`` (locators re-query the page: widgets replace their HTML on every update)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page did not change within {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 def _assert_not_blank(path: Path) -> None:
@@ -277,3 +285,29 @@ def test_voila_app_shows_workshop_without_code_and_slider_reranks(voila, page):
     assert "import kamlib" not in body and "workshop.show(" not in body  # participants see no code
     assert "Traceback" not in body
     print(f"Voila: render + slider in {time.monotonic() - t0:.1f} s ({shot.name})")
+
+
+def test_voila_portfolio_cut_line_and_scenario_button(voila, page, sample_data):
+    from kamlib import selection, workshop
+
+    sel = selection.select_key_accounts(
+        sample_data, criteria=["revenue_share", "lifetime_value", "growth_potential", "relationship"],
+        weights={"revenue_share": 0.35, "lifetime_value": 0.25, "growth_potential": 0.2, "relationship": 0.2})
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel)
+    board.define(strength_cut=6.0)
+    expected_moves = board.changes().index.tolist()
+    assert expected_moves  # the strength line at 6 moves some key accounts
+    page.goto(f"{voila}/voila/render/portfolio_workshop.ipynb", wait_until="domcontentloaded", timeout=RUN_S * 1000)
+    changes = page.locator(".kam-changes").first
+    changes.wait_for(state="attached", timeout=RUN_S * 1000)
+    assert "No account changes quadrant" in changes.inner_text()
+    _set_slider(page.locator("body"), "Strength: cut line", "6")
+    _wait_until(lambda: "No account changes" not in changes.inner_text())
+    shown = [line.split("\t")[0] for line in changes.inner_text().splitlines() if line.startswith("ACC-")]
+    assert shown == expected_moves
+    capacity = page.locator(".kam-capacity").first
+    total_before = [ln for ln in capacity.inner_text().splitlines() if ln.startswith("total")][0]
+    page.locator("button", has_text="Drop the weakest 3").click()
+    _wait_until(lambda: total_before not in capacity.inner_text())
+    total_after = [ln for ln in capacity.inner_text().splitlines() if ln.startswith("total")][0]
+    assert total_after.split("\t")[2] == str(len(sel.definitive) - 3)

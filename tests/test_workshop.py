@@ -404,3 +404,32 @@ def test_compare_load_side_by_side(sample_data, sel):
     assert table.index[-1] == "total" and list(table.index[:-1]) == [k for k in now["kam_id"] if k != "total"]
     assert table.loc["total", "key_accounts_now"] - table.loc["total", "key_accounts_fewer"] == 3
     assert (table["free_fewer"] == table["capacity"] - table["key_accounts_fewer"]).all()
+
+
+def test_ratings_csv_loads_back_and_into_the_data_model(tmp_path, sample_copy):
+    t = workshop.write_template(_accounts(), tmp_path / "t.xlsx")
+    filled = _fill(t, tmp_path / "f.xlsx", "+Vertrieb", {5: [8, 7, 6, 5, 4, 3]})
+    out = tmp_path / "ratings.csv"
+    assert kam_main(["workshop-ratings", str(filled), "-o", str(out)]) == 0
+    back = workshop.load_ratings(out)
+    assert back["rater"].unique().tolist() == ["'+Vertrieb"] and back["score"].tolist() == [8, 7, 6, 5, 4, 3]
+    (sample_copy / "ratings.csv").write_bytes(out.read_bytes())
+    import kamlib
+
+    data = kamlib.load(sample_copy, as_of=AS_OF)
+    assert len(data.ratings) == 6 and set(data.ratings["criterion"]) == set(workshop.CRITERIA)
+
+
+def test_load_ratings_names_row_and_column(tmp_path):
+    bad = tmp_path / "r.csv"
+    bad.write_text("rater,account_id,criterion,score\nGF,ACC-1,credibility,7\nGF,ACC-1,size,5\n,ACC-2,credibility,x\n")
+    with pytest.raises(KamDataError) as err:
+        workshop.load_ratings(bad)
+    assert str(err.value).splitlines()[1:] == [
+        f"  - {bad} row 3, column criterion: 'size' is not a criterion; choose from {', '.join(workshop.CRITERIA)}",
+        f"  - {bad} row 4, column rater: is empty, but a value is required",
+        f"  - {bad} row 4, column score: 'x' is not a number"]
+    other = tmp_path / "o.csv"
+    other.write_text("who,what\n1,2\n")
+    with pytest.raises(KamDataError, match="row 1: missing column rater, account_id, criterion, score"):
+        workshop.load_ratings(other)
