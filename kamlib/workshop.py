@@ -1041,7 +1041,7 @@ class PortfolioWorkshop:
 
     def definition_table(self) -> pd.DataFrame:
         d = self.definition
-        rows = [{"component": c, "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
+        rows = [{"component": label(c, self.lang), "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
                  "strength": round(d.strength.get(c, 0.0) / sum(d.strength.values()), 3)} for c in COMPONENTS]
         rows.append({"component": label("cut", self.lang), "attractiveness": d.attractiveness_cut, "strength": d.strength_cut})
         return pd.DataFrame(rows)
