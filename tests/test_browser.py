@@ -284,6 +284,12 @@ def test_voila_app_shows_workshop_without_code_and_slider_reranks(voila, page):
     body = page.locator("body").inner_text()
     assert "import kamlib" not in body and "workshop.show(" not in body  # participants see no code
     assert "Traceback" not in body
+    # the handout follows the sliders: relationship 1 against five times 1/6 is 0.55 after normalising
+    page.locator("button", has_text="Handout").click()
+    link = page.locator("a[download='workshop_handout.html']")
+    link.wait_for(timeout=30_000)
+    weights = page.locator("table", has=page.locator("th", has_text="Weight")).first.inner_text()
+    assert "Strength of relationship\t0.55" in weights
     print(f"Voila: render + slider in {time.monotonic() - t0:.1f} s ({shot.name})")
 
 
