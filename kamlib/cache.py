@@ -12,8 +12,9 @@ margins, retention tables. ``kam run`` therefore
    time any notebook of the run computes it and read it back in every later one.
 
 Outside a run (a trainee in JupyterLab, the tests, nbval) ``KAM_RUN_CACHE`` is unset and nothing here does
-anything. Memoised results are used only for the data object that came from the cache itself: a notebook
-that builds its own, changed ``KamData`` (filtered, anonymised, a different date) always computes afresh.
+anything. Memoised results are used only for the data object that came from the cache itself, and their key
+includes a :func:`fingerprint` of the data's current content: a notebook that builds its own ``KamData``
+(filtered, anonymised, a different date) or changes the loaded one in place computes afresh.
 Every file is written under a temporary name and renamed, so parallel notebooks never read half a file.
 """
 
@@ -25,6 +26,7 @@ import inspect
 import os
 import pickle
 import re
+import uuid
 from pathlib import Path
 
 ENV = "KAM_RUN_CACHE"
@@ -49,7 +51,7 @@ def _source_key(source, as_of) -> str:
 
 
 def _atomic_pickle(obj, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     with open(tmp, "wb") as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
@@ -70,12 +72,34 @@ def cached_data(source, as_of):
         return None
     key = _source_key(source, as_of)
     path = folder / f"data-{key}.pkl"
-    if not path.is_file():
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+    except Exception:  # missing, damaged, or written by another pandas/kamlib (a remote worker): load afresh
         return None
-    with open(path, "rb") as fh:
-        data = pickle.load(fh)
     object.__setattr__(data, _TOKEN, key)  # KamData is frozen; the token only marks its origin
     return data
+
+
+def fingerprint(data) -> str:
+    """A cheap digest of what ``data`` holds now: per table its shape, the sums of its numeric columns and
+    a hash of up to 256 evenly spaced rows. A notebook that changes its loaded data in place (a what-if)
+    changes the fingerprint, so it never reads or writes the results of the unchanged data.
+    """
+    import numpy as np
+    import pandas as pd
+
+    h = hashlib.sha256()
+    for name in sorted(getattr(data, "available", ())) or ():
+        df = getattr(data, name)
+        h.update(f"{name}:{df.shape}".encode())
+        for col in df.columns:
+            if pd.api.types.is_numeric_dtype(df[col].dtype) and not pd.api.types.is_bool_dtype(df[col].dtype):
+                h.update(np.float64(df[col].sum()).tobytes())
+        if len(df):
+            rows = df.iloc[np.linspace(0, len(df) - 1, min(len(df), 256)).astype(int)]
+            h.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:24]
 
 
 def _canonical(value) -> str:
@@ -109,7 +133,7 @@ def portfolio_memo(fn):
             return fn(data, *args, **kwargs)
         bound = sig.bind(data, *args, **kwargs)
         bound.apply_defaults()
-        parts = [fn.__module__, fn.__qualname__, token]
+        parts = [fn.__module__, fn.__qualname__, token, fingerprint(data)]
         parts += [f"{k}={_canonical(v)}" for k, v in list(bound.arguments.items())[1:]]
         key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
         path = folder / f"memo-{fn.__name__}-{key}.pkl"

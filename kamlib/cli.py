@@ -7,6 +7,7 @@ status 2, never a traceback. A failing notebook in ``kam run`` exits with status
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -112,6 +113,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
+    # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
                               run_id=args.run_id, parameters=params, workers=args.jobs, only=args.only,
@@ -139,6 +142,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 class _UserError(Exception):
     pass
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _scheduler_client(address: str):

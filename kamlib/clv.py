@@ -888,7 +888,12 @@ def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: s
     if value not in ("gross", "net", "db1"):
         raise KamParameterError("value", f"must be 'gross', 'net' or 'db1', not {value!r}")
     as_of_ts = pd.Timestamp(as_of)
-    keep = (orders["date"] <= as_of_ts).to_numpy().copy()
+    dates = orders["date"]
+    if getattr(dates.dt, "tz", None) is not None:  # time-zone aware: the local calendar day counts
+        dates = dates.dt.tz_localize(None)
+    if as_of_ts.tzinfo is not None:
+        as_of_ts = as_of_ts.tz_localize(None)
+    keep = (dates <= as_of_ts).to_numpy().copy()
     v = orders["gross_revenue_eur"].to_numpy(dtype=float)
     if value in ("net", "db1") and "discount_eur" in orders:
         v = v - orders["discount_eur"].fillna(0.0).to_numpy(dtype=float)
@@ -897,7 +902,7 @@ def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: s
     # integer codes for customer and day: grouping 10 million order lines by two integers is several
     # times faster than by text and timestamps, and never copies the other columns
     code, names = pd.factorize(orders[customer])
-    day = orders["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
     keep &= code >= 0
     # one sort by (customer, day), then sums over runs: almost every order line is a purchase day of its
     # own in large data, where hashing ten million keys is slower than sorting them
@@ -917,7 +922,7 @@ def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: s
     first_d, last_d = d[starts], d[ends]
     freq = (days - 1).astype(int)
     index = pd.Index(names.take(c[starts]).tolist(), name=customer)  # dtype inferred as groupby would
-    stamp = orders["date"].dtype if isinstance(orders["date"].dtype, np.dtype) else np.dtype("datetime64[ns]")
+    stamp = dates.dtype if isinstance(dates.dtype, np.dtype) else np.dtype("datetime64[ns]")
     as_of_day = np.int64(np.datetime64(as_of_ts.normalize().date(), "D").astype(np.int64))
     with np.errstate(divide="ignore", invalid="ignore"):
         monetary = np.where(freq > 0, (total - daily_v[starts]) / np.maximum(freq, 1), np.nan)

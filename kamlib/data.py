@@ -310,9 +310,10 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
             "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
-    if parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV):
+    if (parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV)
+            and os.environ.get(PASSWORD_URL_ENV) == parsed.render_as_string(hide_password=False)):
         # kam run hands notebooks the URL without its password and the password in the kernel's
-        # environment, so it never appears in an executed notebook
+        # environment, so it never appears in an executed notebook; it is used for that URL only
         parsed = parsed.set(password=os.environ[PASSWORD_ENV])
     connect_args: dict = {}
     if parsed.get_backend_name() in ("sqlite", "duckdb"):
@@ -706,29 +707,71 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
 
 
 PASSWORD_ENV = "KAM_DB_PASSWORD"
+PASSWORD_URL_ENV = "KAM_DB_PASSWORD_URL"  # the password-free URL the password belongs to
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
+
+
+def _parse_url(url: str):
+    """SQLAlchemy's own reading of a database URL (the same rules as the connection), or None."""
+    if not _URL.match(url):
+        return None
+    try:
+        import sqlalchemy as sa
+
+        return sa.engine.make_url(url)
+    except Exception:
+        return None
 
 
 def split_password(url: str) -> tuple[str, str | None]:
     """``postgresql://u:secret@h/db`` -> (``postgresql://u@h/db``, ``secret``); other sources unchanged.
 
+    Parsed the way SQLAlchemy parses the URL, so a password with ``/``, ``:`` or ``+`` is split off whole.
+
     Examples
     --------
     >>> split_password("postgresql+psycopg://kam:s3cr%40t@127.0.0.1:5432/kam?kam_schema=x")
     ('postgresql+psycopg://kam@127.0.0.1:5432/kam?kam_schema=x', 's3cr@t')
+    >>> split_password("postgresql://kam:Zm9v/YmFy+==@db:5432/kam")
+    ('postgresql://kam@db:5432/kam', 'Zm9v/YmFy+==')
     >>> split_password("data/sample")
     ('data/sample', None)
     """
-    from urllib.parse import unquote
-
-    m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@]*):([^@/]*)@(.*)$", url)
-    if not m:
+    parsed = _parse_url(url)
+    if parsed is None or parsed.password is None:
         return url, None
-    return f"{m.group(1)}@{m.group(3)}", unquote(m.group(2))
+    return parsed._replace(password=None).render_as_string(hide_password=False), str(parsed.password)
 
 
 def _mask_password(url: str) -> str:
-    """postgresql://user:secret@host/db -> postgresql://user:***@host/db (for messages and reprs)."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """postgresql://user:secret@host/db -> postgresql://user:***@host/db (for messages and reprs).
+
+    Examples
+    --------
+    >>> _mask_password("postgresql://kam:Zm9v/YmFy+==@db/kam")
+    'postgresql://kam:***@db/kam'
+    """
+    parsed = _parse_url(url)
+    if parsed is not None:
+        return parsed.render_as_string(hide_password=True) if parsed.password is not None else url
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+def absolute_database_path(url: str) -> str:
+    """An SQLite or DuckDB URL with a relative file path made absolute (notebooks run in another folder).
+
+    Examples
+    --------
+    >>> absolute_database_path("sqlite:///:memory:"), absolute_database_path("postgresql://h/db")
+    ('sqlite:///:memory:', 'postgresql://h/db')
+    """
+    parsed = _parse_url(url)
+    if parsed is None or parsed.get_backend_name() not in ("sqlite", "duckdb"):
+        return url
+    db = parsed.database or ""
+    if db in ("", ":memory:") or Path(db).is_absolute():
+        return url
+    return parsed.set(database=str(Path(db).resolve())).render_as_string(hide_password=False)
 
 
 def _resolve(source: str | Path) -> tuple[str, str]:

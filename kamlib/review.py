@@ -457,23 +457,34 @@ def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -
     o = data.orders
     if account_ids is not None:
         o = o[o["account_id"].isin(list(account_ids))]
-    r0 = o[_in(o["date"], q0)].groupby("account_id")["gross_revenue_eur"].sum()
-    r0 = r0[r0 > 0]
-    r1_all = o[_in(o["date"], q)].groupby("account_id")["gross_revenue_eur"].sum()
-    r1_all = r1_all[r1_all > 0]
-    r1 = r1_all.reindex(r0.index, fill_value=0.0)
-    start = float(r0.sum())
-    churn = float(r0[r1 == 0].sum())
-    contraction = float((r0 - r1)[(r1 > 0) & (r1 < r0)].sum())
-    expansion = float((r1 - r0)[r1 > r0].sum())
-    others = r1_all.index.difference(r0.index)
-    earlier = o.loc[(o["date"] < q0.start_time).to_numpy(), "account_id"]
-    returned = int(others.isin(pd.unique(earlier)).sum())  # hashed, not a Python set of millions of ids
-    n0 = len(r0)
-    kept = int((r1 > 0).sum())
+    # per-account sums on integer codes (bincount): the same numbers as a groupby, without hashing the ids
+    # of millions of order lines three times
+    code, _ = pd.factorize(o["account_id"])
+    known = code >= 0
+    gross = o["gross_revenue_eur"].to_numpy(dtype=float)
+    k = int(code.max(initial=-1)) + 1
+
+    def revenue(mask: np.ndarray) -> np.ndarray:
+        m = mask & known
+        return np.bincount(code[m], weights=gross[m], minlength=k)
+
+    r0 = revenue(_in(o["date"], q0).to_numpy())
+    r1 = revenue(_in(o["date"], q).to_numpy())
+    earlier = np.bincount(code[(o["date"] < q0.start_time).to_numpy() & known], minlength=k) > 0
+    in_start, buying = r0 > 0, r1 > 0
+    r1_start = np.where(buying, r1, 0.0)
+    start = float(r0[in_start].sum())
+    churn = float(r0[in_start & ~buying].sum())
+    contraction = float((r0 - r1_start)[in_start & buying & (r1_start < r0)].sum())
+    expansion = float((r1_start - r0)[in_start & (r1_start > r0)].sum())
+    others = buying & ~in_start  # buying now, not in the base period
+    returned = int((others & earlier).sum())
+    n0 = int(in_start.sum())
+    kept = int((in_start & buying).sum())
+    n_others = int(others.sum())
     return pd.Series({
         "base_period": str(q0), "start_accounts": n0, "retained_accounts": kept, "churned_accounts": n0 - kept,
-        "returned_accounts": returned, "new_accounts": len(others) - returned,
+        "returned_accounts": returned, "new_accounts": n_others - returned,
         "logo_retention": kept / n0 if n0 else float("nan"),
         "churn_rate": 1 - kept / n0 if n0 else float("nan"),
         "start_revenue": start, "expansion": expansion, "contraction": contraction, "churned_revenue": churn,

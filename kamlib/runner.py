@@ -25,8 +25,10 @@ import os
 import platform
 import re
 import shutil
+import tempfile
 import time
 import unicodedata
+import uuid
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -210,8 +212,9 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
                  ) -> NotebookResult:
     """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors.
 
-    ``env`` is added to the environment the notebook's kernel starts with (the run cache folder, a
-    database password) and removed again afterwards; nothing of it is written into the notebook. Cells
+    ``env`` is added to the environment of this notebook's kernel only (the run cache folder, a database
+    password); this process's own environment is never changed, so tasks in threads of one worker (a
+    thread pool, Dask) cannot see each other's values. Nothing of it is written into the notebook. Cells
     tagged with one of ``drop_tags`` are removed before execution (neither run nor shown).
     """
     import nbformat
@@ -228,26 +231,32 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     error = None
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
+    tmp_src = base.with_name(f".{base.name}.src-{os.getpid()}-{uuid.uuid4().hex[:8]}.ipynb")
     try:
+        # the notebook as it will run: trainee cells removed, saved outputs cleared (they could come from
+        # another account or company), written next to the report so papermill reads a path, not a copy
         source_nb = nbformat.read(task.notebook, as_version=4)
-        if drop_tags:
-            source_nb.cells = [c for c in source_nb.cells
-                               if not set(c.get("metadata", {}).get("tags", [])) & set(drop_tags)]
-        pm.execute_notebook(source_nb, str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
+        source_nb.cells = [c for c in source_nb.cells
+                           if not set(c.get("metadata", {}).get("tags", [])) & set(drop_tags)]
+        for c in source_nb.cells:
+            if c.cell_type == "code":
+                c.outputs, c.execution_count = [], None
+        nbformat.write(source_nb, tmp_src)
+        pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-                            kernel_name="python3")
+                            kernel_name="python3", kernel_manager_class=_kernel_manager_class(env or {}))
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
         error = _describe(exc)
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        tmp_src.unlink(missing_ok=True)
     html_name = pdf_name = ipynb_name = None
     if tmp_ipynb.exists():
+        try:  # record the real source notebook, not the temporary copy
+            executed = nbformat.read(tmp_ipynb, as_version=4)
+            executed.metadata.setdefault("papermill", {})["input_path"] = str(task.notebook)
+            nbformat.write(executed, tmp_ipynb)
+        except Exception:  # a damaged notebook is still moved into place and reported below
+            pass
         os.replace(tmp_ipynb, out_ipynb)
         ipynb_name = out_ipynb.relative_to(root.resolve()).as_posix()
         try:
@@ -262,6 +271,20 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     return NotebookResult(task.key, Path(task.notebook).name, task.account_id, ipynb_name, html_name, pdf_name,
                           round(time.perf_counter() - t0, 2), started, "failed" if error else "ok", error,
                           f"{platform.node()}:{os.getpid()}")
+
+
+def _kernel_manager_class(env: dict):
+    """A kernel manager class whose kernels start with ``env`` added to this process's environment."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    extra = dict(env)
+
+    class RunKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = {**kw.get("env", os.environ), **extra}
+            return await super()._async_pre_start_kernel(**kw)
+
+    return RunKernelManager
 
 
 def _describe(exc: BaseException) -> str:
@@ -411,12 +434,15 @@ def run_workbook(
     from .errors import KamParameterError
 
     params = dict(parameters or {})
-    src = source if "://" in source else str(Path(source).resolve())
+    from .data import absolute_database_path
+
+    src = absolute_database_path(source) if "://" in source else str(Path(source).resolve())
     data = load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
     # notebooks get the URL without its password (it would be saved in every executed notebook);
     # their kernels get it in the environment instead
     nb_src, password = split_password(src)
     params["source"] = nb_src
+    params.setdefault("as_of", str(data.as_of.date()))  # the date the runner validated, for every notebook
     params.setdefault("output_dir", "")
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
     if only:
@@ -487,18 +513,23 @@ def run_workbook(
     cwd = str(notebooks_dir.resolve())
     env = {}
     if password:
-        env[PASSWORD_ENV] = password
-    cache_folder = run_dir / ".cache"
+        from .data import PASSWORD_URL_ENV
+
+        env[PASSWORD_ENV], env[PASSWORD_URL_ENV] = password, nb_src
+    # the cache holds customer data: a private temporary folder (0700) outside the report folder, removed
+    # when the run ends; workers on other machines (Dask) do not see it and simply load for themselves
+    cache_folder = Path(tempfile.mkdtemp(prefix="kam-run-cache-")) if cache and todo else None
     try:
-        if cache and todo:  # validated data and shared portfolio results, for this run's notebooks only
+        if cache_folder is not None:
             from .cache import ENV, store_data
 
-            store_data(data, nb_src, params.get("as_of"), cache_folder)
-            env[ENV] = str(cache_folder.resolve())
+            store_data(data, nb_src, params["as_of"], cache_folder)
+            env[ENV] = str(cache_folder)
         results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
                            executor=executor, env=env, drop_tags=() if exercises else (TRAINEE_TAG,))
-    finally:  # the cache holds customer data in pickles: never leave it in a report folder
-        shutil.rmtree(cache_folder, ignore_errors=True)
+    finally:
+        if cache_folder is not None:
+            shutil.rmtree(cache_folder, ignore_errors=True)
     by_key = {k: NotebookResult(**v) for k, v in previous.items()}
     by_key.update({r.key: r for r in results})
     ordered = [by_key[t.key] for t in tasks if t.key in by_key]

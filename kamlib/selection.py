@@ -339,10 +339,10 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
         line_of_product = pd.factorize(prod)[0]
         p = _positions(prod.index, o["product_id"])[in_cur]
         line = np.where(p >= 0, line_of_product[np.maximum(p, 0)], -1)
-        if "business_unit" in o:
+        if "business_unit" in o and o["business_unit"].notna().any():
             unit = pd.factorize(o["business_unit"])[0][in_cur]
-        else:
-            unit = np.full(int(in_cur.sum()), -1, dtype=np.int64)
+        else:  # no business units recorded: the cells are the product lines
+            unit = np.zeros(int(in_cur.sum()), dtype=np.int64)
         ok = (line >= 0) & (unit >= 0)
         n_line, n_unit = int(line.max(initial=0)) + 1, int(unit.max(initial=0)) + 1
         cell_key = (code[in_cur][ok].astype(np.int64) * n_line + line[ok]) * n_unit + unit[ok]

@@ -7,6 +7,7 @@ import json
 import os
 
 import pytest
+from pathlib import Path
 
 import kamlib
 from conftest import AS_OF, ROOT, SAMPLE
@@ -60,19 +61,86 @@ def test_portfolio_memo_computes_once_per_run_and_only_for_cached_data(run_cache
     memo(sample_data)  # not from the cache: always computed, never stored
     assert len(calls) == 4
     assert len(list(run_cache.glob("memo-select_key_accounts-*.pkl"))) == 2
+    # a notebook that changes its loaded data in place (a what-if) gets results for the changed data
+    cached.orders.loc[cached.orders["account_id"] == "ACC-0044", "gross_revenue_eur"] *= 100
+    changed = memo(cached)
+    assert len(calls) == 5
+    assert changed.table.loc["ACC-0044", "revenue_12m"] > 50 * first.table.loc["ACC-0044", "revenue_12m"]
+    assert memo(kamlib.load(SAMPLE, as_of=AS_OF)).table.equals(first.table)  # a fresh load: the unchanged entry
+    assert len(calls) == 5
 
 
-def test_a_run_shares_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path):
+def _probe_notebook(folder):
+    """A per-account notebook that reports whether its data came from the run cache, and a stale output."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('source: str = ""  # data\nas_of: str = "2025-12-31"  # date\n'
+                                       'account_id: str = "ACC-0001"  # account')
+    params.metadata["tags"] = ["parameters"]
+    probe = nbformat.v4.new_code_cell("import os, kamlib\ndata = kamlib.load(source, as_of=as_of)\n"
+                                      "print('cached', bool(getattr(data, '_kam_run_token', None)))\n"
+                                      "print(data.accounts.set_index('account_id').loc[account_id, 'name'])")
+    probe.outputs = [nbformat.v4.new_output("stream", name="stdout", text="STALE-OUTPUT-ACC-0099\n")]
+    nb.cells = [params, probe]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / "20_probe.ipynb")
+    return folder
+
+
+def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path):
+    import tempfile
+
+    nb_dir = _probe_notebook(tmp_path / "nbs")
     reports = {}
+    before = set(Path(tempfile.gettempdir()).glob("kam-run-cache-*"))
     for use_cache in (True, False):
         out = tmp_path / ("cached" if use_cache else "plain")
-        res = runner.run_workbook(str(SAMPLE), notebooks_dir=FIXTURES, out=out, run_id="r", workers=2,
+        res = runner.run_workbook(str(SAMPLE), notebooks_dir=nb_dir, out=out, run_id="r", workers=2,
                                   parameters={"as_of": AS_OF}, accounts=["ACC-0001", "ACC-0002"], cache=use_cache)
         assert not res.failed, [r.error for r in res.failed]
-        assert not (res.run_dir / ".cache").exists()
-        nb = json.loads((res.run_dir / "accounts" / "ACC-0002" / "20_account.ipynb").read_text())
-        reports[use_cache] = [o.get("text") for c in nb["cells"] for o in c.get("outputs", [])]
-    assert reports[True] == reports[False] and any(reports[True])
+        text = (res.run_dir / "accounts" / "ACC-0002" / "20_probe.ipynb").read_text()
+        nb = json.loads(text)
+        outputs = ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])]
+        assert outputs[0].startswith(f"cached {use_cache}"), outputs
+        reports[use_cache] = outputs[0].split("\n", 1)[1]
+        # the saved output of the source notebook never reaches a report; the real source is recorded
+        assert "STALE-OUTPUT" not in text
+        assert nb["metadata"]["papermill"]["input_path"] == str(nb_dir / "20_probe.ipynb")
+        assert not any(p.name.startswith(".") for p in res.run_dir.rglob("*"))  # no temporary files left
+    assert reports[True] == reports[False] and reports[True].strip()
+    assert set(Path(tempfile.gettempdir()).glob("kam-run-cache-*")) == before  # the cache is gone
+
+
+def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
+    """Tasks running in threads of one worker (thread pools, Dask) each give their kernel their own values."""
+    import nbformat
+    from concurrent.futures import ThreadPoolExecutor
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('tag: str = ""  # which task')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import os, time\ntime.sleep(1)\n"
+                                                  "print(tag, os.environ.get('KAM_TEST_SECRET'))")]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, tmp_path / "30_env.ipynb")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    info = {"run_id": "r", "as_of": AS_OF, "source_sha256": "0" * 64, "kamlib": "0"}
+    tasks = [runner.Task(str(tmp_path / "30_env.ipynb"), f"30_env_{t}", {"tag": t}) for t in ("a", "b")]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda t: runner.execute_task(t, str(run_dir), str(tmp_path), info,
+                                                              env={"KAM_TEST_SECRET": f"secret-{t.parameters['tag']}"}),
+                                tasks))
+    assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]
+    for t in ("a", "b"):
+        nb_out = json.loads((run_dir / f"30_env_{t}.ipynb").read_text())
+        printed = "".join("".join(o.get("text", "")) for c in nb_out["cells"] for o in c.get("outputs", []))
+        assert printed.strip() == f"{t} secret-{t}"
+        assert "secret-" not in json.dumps(nb_out["metadata"]) and "secret-" not in "".join(
+            "".join(c["source"]) for c in nb_out["cells"])
+    assert "KAM_TEST_SECRET" not in os.environ
 
 
 def test_kam_run_on_a_local_dask_cluster(tmp_path):

@@ -86,6 +86,13 @@ def test_resume_refuses_other_parameters_and_foreign_paths(tmp_path):
 def test_password_is_masked_in_manifest_and_index(tmp_path):
     params = runner._shown_params({"source": "postgresql+psycopg://kam:S3cret@db/kam", "output_dir": "/x"})
     assert params == {"source": "postgresql+psycopg://kam:***@db/kam"}
+    # a password with '/' (base64) is masked whole, and notebooks get the URL without it
+    params = runner._shown_params({"source": "postgresql://kam:Zm9v/YmFy+==@db:5432/kam?kam_schema=s"})
+    assert params == {"source": "postgresql://kam:***@db:5432/kam?kam_schema=s"}
+    from kamlib.data import split_password
+
+    assert split_password("postgresql://kam:Zm9v/YmFy+==@db:5432/kam") == ("postgresql://kam@db:5432/kam",
+                                                                          "Zm9v/YmFy+==")
 
 
 def test_resume_refuses_changed_data(tmp_path, sample_copy):
