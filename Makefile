@@ -44,6 +44,7 @@ nbval: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) -c 'from kamlib.runner import refresh_notebooks; print(*refresh_notebooks(), sep="\n")'
+	$(PY) -c 'from kamlib.workshop import refresh_workshop_notebooks; print(*refresh_workshop_notebooks(), sep="\n")'
 
 sample-data: $(STAMP)
 	$(VENV)/bin/kam sample-data data/sample --force

@@ -341,3 +341,20 @@ def _window_sum(o, as_of):
     start = as_of - pd.DateOffset(months=12) + pd.Timedelta(days=1)
     cur = o[(o["date"] >= start) & (o["date"] <= as_of)]
     return cur.groupby("account_id")["gross_revenue_eur"].sum()
+
+
+def test_cells_bought_without_business_units_counts_product_lines():
+    import pandas as pd
+
+    from kamlib import sample, selection
+    from kamlib.data import KamData
+
+    tables = sample.generate(seed=3, n_accounts=200)
+    orders = tables["orders"].assign(business_unit=pd.Series(pd.NA, index=tables["orders"].index, dtype="str"))
+    as_of = pd.Timestamp("2025-12-31")
+    data = KamData(**{**tables, "orders": orders}, source="x", as_of=as_of, available=tuple(tables))
+    cur = orders[(orders["date"] > as_of - pd.DateOffset(months=12)) & (orders["date"] <= as_of)]
+    lines = cur["product_id"].map(tables["products"].set_index("product_id")["product_line"])
+    expected = lines.groupby(cur["account_id"]).nunique().reindex(tables["accounts"]["account_id"], fill_value=0)
+    got = selection.criterion_metrics(data)["cells_bought"]
+    assert got.to_numpy().tolist() == expected.astype(float).to_numpy().tolist() and got.max() > 0
