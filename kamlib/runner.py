@@ -242,9 +242,11 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
             if c.cell_type == "code":
                 c.outputs, c.execution_count = [], None
         nbformat.write(source_nb, tmp_src)
-        pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, cwd=cwd, progress_bar=False,
+        # the kernel starts in ``cwd`` (papermill's own cwd= would chdir this whole process, which races
+        # between threads of one worker)
+        pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-                            kernel_name="python3", kernel_manager_class=_kernel_manager_class(env or {}))
+                            kernel_name="python3", kernel_manager_class=_kernel_manager_class(env or {}, cwd))
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
         error = _describe(exc)
     finally:
@@ -273,8 +275,8 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
                           f"{platform.node()}:{os.getpid()}")
 
 
-def _kernel_manager_class(env: dict):
-    """A kernel manager class whose kernels start with ``env`` added to this process's environment."""
+def _kernel_manager_class(env: dict, cwd: str | None = None):
+    """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment."""
     from jupyter_client.manager import AsyncKernelManager
 
     extra = dict(env)
@@ -282,6 +284,8 @@ def _kernel_manager_class(env: dict):
     class RunKernelManager(AsyncKernelManager):
         async def _async_pre_start_kernel(self, **kw):
             kw["env"] = {**kw.get("env", os.environ), **extra}
+            if cwd:
+                kw["cwd"] = cwd
             return await super()._async_pre_start_kernel(**kw)
 
     return RunKernelManager

@@ -122,11 +122,12 @@ def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
     params = nbformat.v4.new_code_cell('tag: str = ""  # which task')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell("import os, time\ntime.sleep(1)\n"
-                                                  "print(tag, os.environ.get('KAM_TEST_SECRET'))")]
+                                                  "print(tag, os.environ.get('KAM_TEST_SECRET'), os.getcwd())")]
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, tmp_path / "30_env.ipynb")
     run_dir = tmp_path / "run"
     run_dir.mkdir()
+    here = os.getcwd()
     info = {"run_id": "r", "as_of": AS_OF, "source_sha256": "0" * 64, "kamlib": "0"}
     tasks = [runner.Task(str(tmp_path / "30_env.ipynb"), f"30_env_{t}", {"tag": t}) for t in ("a", "b")]
     with ThreadPoolExecutor(2) as pool:
@@ -137,10 +138,11 @@ def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
     for t in ("a", "b"):
         nb_out = json.loads((run_dir / f"30_env_{t}.ipynb").read_text())
         printed = "".join("".join(o.get("text", "")) for c in nb_out["cells"] for o in c.get("outputs", []))
-        assert printed.strip() == f"{t} secret-{t}"
+        assert printed.strip() == f"{t} secret-{t} {tmp_path}"  # the kernel runs in the notebooks' folder
         assert "secret-" not in json.dumps(nb_out["metadata"]) and "secret-" not in "".join(
             "".join(c["source"]) for c in nb_out["cells"])
     assert "KAM_TEST_SECRET" not in os.environ
+    assert os.getcwd() == here  # nor the worker's working directory (papermill's cwd= would chdir it)
 
 
 def test_kam_run_on_a_local_dask_cluster(tmp_path):
