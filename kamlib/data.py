@@ -299,9 +299,23 @@ def sql_options(url: str) -> tuple[str, str | None, dict[str, str]]:
     return parsed.set(query=query).render_as_string(hide_password=False), schema, tables
 
 
+def _with_run_password(parsed, given: str):
+    """``parsed`` with the password ``kam run`` put in the kernel's environment, if it belongs to ``given``.
+
+    kam run hands notebooks the URL without its password and the password in the kernel's environment, so
+    it never appears in an executed notebook; it is used for exactly that URL, never sent to another host.
+    """
+    if (parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV)
+            and os.environ.get(PASSWORD_URL_ENV) == given):
+        return parsed.set(password=os.environ[PASSWORD_ENV])
+    return parsed
+
+
 def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str]) -> dict[str, _Raw]:
     import sqlalchemy as sa
 
+    given = _parse_url(url)  # the URL as the caller wrote it, options included (for the password check)
+    given = given.render_as_string(hide_password=False) if given is not None else url
     try:
         url, schema, mapping = sql_options(url)
         parsed = sa.engine.make_url(url)
@@ -310,11 +324,7 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
             "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
-    if (parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV)
-            and os.environ.get(PASSWORD_URL_ENV) == parsed.render_as_string(hide_password=False)):
-        # kam run hands notebooks the URL without its password and the password in the kernel's
-        # environment, so it never appears in an executed notebook; it is used for that URL only
-        parsed = parsed.set(password=os.environ[PASSWORD_ENV])
+    parsed = _with_run_password(parsed, given)
     connect_args: dict = {}
     if parsed.get_backend_name() in ("sqlite", "duckdb"):
         # embedded databases would silently create a missing file: check first and open read-only

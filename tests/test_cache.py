@@ -177,3 +177,19 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and "Traceback" not in err
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_run_password_is_used_only_for_its_own_url(monkeypatch):
+    import sqlalchemy as sa
+
+    from kamlib import data
+
+    own = "postgresql+psycopg://kam@db:5432/kam?kam_schema=s"
+    monkeypatch.setenv(data.PASSWORD_ENV, "Zm9v/YmFy+==")
+    monkeypatch.setenv(data.PASSWORD_URL_ENV, own)
+    bare = sa.engine.make_url("postgresql+psycopg://kam@db:5432/kam")
+    assert data._with_run_password(bare, own).password == "Zm9v/YmFy+=="
+    other = sa.engine.make_url("postgresql+psycopg://kam@elsewhere:5432/kam")
+    assert data._with_run_password(other, "postgresql+psycopg://kam@elsewhere:5432/kam").password is None
+    monkeypatch.delenv(data.PASSWORD_ENV)
+    assert data._with_run_password(bare, own).password is None
