@@ -621,7 +621,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "Pitfalls of source 001": ("Pitfalls of source 001", "Fallstricke aus Quelle 001"),
 }
 
-#: The run's index page (``index.html``), see :func:`kamlib.report_i18n.index_labels`.
+#: The run's index page (``index.html``) and report footer, written by :mod:`kamlib.runner`.
 INDEX: dict[str, tuple[str, str]] = {
     "title": ("KAM Workbook run {run_id}", "KAM-Arbeitsbuch: Lauf {run_id}"),
     "heading": ("KAM Workbook: run {run_id}", "KAM-Arbeitsbuch: Lauf {run_id}"),

@@ -13,7 +13,8 @@ Notebook narrative is written once, in English. A report is for readers of ``lan
   label registry (:func:`kamlib.i18n.localise_text`), English number and date formats in tables as
   1.234,56 and 31.12.2025, and printed lines through :data:`kamlib.i18n.SENTENCES`.
 
-:func:`localise_index` does the same for the run's ``index.html`` and the report footer.
+The run's ``index.html`` and the report footer are written in ``lang`` directly by :mod:`kamlib.runner`
+from the labels in :data:`kamlib.i18n.INDEX`.
 
 Examples
 --------
@@ -283,61 +284,3 @@ def localise_output(output, lang: str = "en"):
         elif "text/plain" in data and "image/png" not in data and not data["text/plain"].startswith("<"):
             data["text/plain"] = localise_lines(data["text/plain"], lang)
     return output
-
-
-# --------------------------------------------------------------------------- index page and footer
-
-def index_labels(lang: str = "en") -> dict[str, str]:
-    """The labels of the run's index page in ``lang`` (keys of :data:`kamlib.i18n.INDEX`).
-
-    Examples
-    --------
-    >>> index_labels("de")["revenue_12m"], index_labels("en")["revenue_12m"]
-    ('Umsatz 12 Monate (EUR)', 'Revenue 12 m (EUR)')
-    """
-    return {k: i18n.pick(v, lang) for k, v in i18n.INDEX.items()}
-
-
-_FOOTER = re.compile(r"KAM Workbook run (?P<run_id>.*?) · data as of (?P<as_of>.*?) · input sha256 (?P<sha>\S*) · "
-                     r"kamlib (?P<version>[^<]*)")
-
-
-def localise_index(page: str, lang: str = "en") -> str:
-    """The run's ``index.html`` (or a report footer) as :func:`kamlib.runner` writes it, in ``lang``.
-
-    Table headers, status words, the summary line, the footer, code values (quadrant, type) and revenue
-    figures are translated; English comes back unchanged.
-    """
-    if i18n.check_lang(lang) == "en":
-        return page
-    en, de = {k: v[0] for k, v in i18n.INDEX.items()}, index_labels("de")
-    footer = i18n.INDEX["footer"]
-    page = _FOOTER.sub(lambda m: footer[1].format(**{**m.groupdict(), "as_of": i18n.localise_text(m["as_of"], lang)}),
-                       page)
-    page = page.replace('<html lang="en">', '<html lang="de">')
-    for key in ("title", "heading"):
-        pre, post = en[key].split("{run_id}")
-        dpre, dpost = de[key].split("{run_id}")
-        page = re.sub(rf"(<(?:title|h1)>){re.escape(pre)}(.*?){re.escape(post)}(</(?:title|h1)>)",
-                      lambda m: f"{m.group(1)}{dpre}{m.group(2)}{dpost}{m.group(3)}", page)
-    page = page.replace(f"<p>{en['data_as_of']} <b>", f"<p>{de['data_as_of']} <b>")
-    page = re.sub(r"(<b>)(\d{4}-\d{2}-\d{2})(</b>)", lambda m: m.group(1) + i18n.date(m.group(2), lang) + m.group(3),
-                  page)
-    page = page.replace(f"</b> {en['from']} <code>", f"</b> {de['from']} <code>")
-    page = page.replace(f"; {en['started']} ", f"; {de['started']} ")
-    page = re.sub(rf"(\d+) {en['reports']}, ", lambda m: f"{m.group(1)} {de['reports']}, ", page)
-    page = re.sub(rf'(<span class="(?:ok|failed)">)(\d+ )?{en["failed"]}</span>',
-                  lambda m: f"{m.group(1)}{m.group(2) or ''}{de['failed']}</span>", page)
-    for key in ("portfolio", "key_accounts", "notebook", "status", "time", "files", "account", "name", "kam",
-                "revenue_12m", "quadrant", "type"):
-        page = page.replace(f"<th>{html.escape(en[key])}</th>", f"<th>{html.escape(de[key])}</th>")
-        page = page.replace(f"<h2>{html.escape(en[key])}</h2>", f"<h2>{html.escape(de[key])}</h2>")
-    page = page.replace(f"<summary>{en['parameters']}</summary>", f"<summary>{de['parameters']}</summary>")
-
-    def td(m: re.Match) -> str:
-        inner = m.group(2)
-        if "<" in inner:
-            return m.group(0)
-        return m.group(1) + html.escape(i18n.localise_text(html.unescape(inner), lang), quote=False) + m.group(3)
-
-    return re.sub(r"(<td[^>]*>)(.*?)(</td>)", td, page)
