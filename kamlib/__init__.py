@@ -5,13 +5,21 @@ Public API::
     kamlib.load(source, as_of=...)      -> KamData   (CSV/Parquet folder, .xlsx, SQL URL)
     kamlib.KamDataError, kamlib.KamDataWarning, kamlib.Finding
     kamlib.sample.generate(seed=...)    -> dict of DataFrames (the fictional sample company)
-    kamlib.concentration                 -> ABC/Pareto and Gini helpers used from step 00 on
+    kamlib.SAMPLE                        -> path of the bundled sample company (data/sample)
+    kamlib.decision.decide(data, params) -> the run's key-account decision
+    kamlib.defaults                      -> the one home of the workbook's default parameters
 
 Importing kamlib changes no global state (no pandas options, no warning filters, no plot styles).
 """
 
+from pathlib import Path as _Path
+
 from .data import KamData, export, load, validate
 from .errors import Finding, KamDataError, KamDataWarning
 
-__all__ = ["KamData", "KamDataError", "KamDataWarning", "Finding", "load", "validate", "export"]
+#: The bundled sample company, found from kamlib's own location (not the working directory), so a
+#: notebook's empty ``source`` works wherever papermill or Jupyter was started.
+SAMPLE = str(_Path(__file__).resolve().parent.parent / "data" / "sample")
+
+__all__ = ["SAMPLE", "KamData", "KamDataError", "KamDataWarning", "Finding", "load", "validate", "export"]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The ``kam`` command line: validate data, write the sample company, run the workbook.
+"""The ``kam`` command line: validate data, write the sample company or a public data set, run the workbook.
 
 User errors (bad data, missing paths, an existing output) print one clear message and exit with
 status 2, never a traceback. A failing notebook in ``kam run`` exits with status 1.
@@ -48,6 +48,22 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     written = sample.write(tables, out)
     rows = sum(len(t) for t in tables.values())
     print(f"wrote {len(written)} tables ({rows:,} rows) to {out} (seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_public_data(args: argparse.Namespace) -> int:
+    from . import public_data
+
+    out = Path(args.out)
+    existing = [out / f"{name}.csv" for name in ("accounts", "orders") if (out / f"{name}.csv").exists()]
+    if existing and not args.force:  # before reading the file: an existing output is the user's data
+        raise _UserError(f"{out} already holds {', '.join(p.name for p in existing)}; not overwriting (use --force)")
+    tables = public_data.cdnow(args.path, n_customers=args.customers)
+    written = public_data.write(tables, out, force=args.force)
+    orders = tables["orders"]
+    print(f"wrote {len(written)} tables to {out}: {len(tables['accounts']):,} accounts, {len(orders):,} orders "
+          f"({orders['date'].min().date()} to {orders['date'].max().date()}; dollar values as gross_revenue_eur, "
+          f"not converted); then: kam run {out} --as-of {orders['date'].max().date()}")
     return EXIT_OK
 
 
@@ -101,14 +117,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_workbook
 
     # precedence: defaults < params file < --as-of/--lang < -p NAME=VALUE
-    params = {"as_of": "2025-12-31", "lang": "en", **_load_params_file(args.params)}
+    params = {"lang": "en", **_load_params_file(args.params)}
     if args.as_of:
         params["as_of"] = args.as_of
     if args.lang:
         params["lang"] = args.lang
     params.update(dict(args.param))
     try:  # a date in the YAML file or in -p must be a real calendar date, like --as-of
-        params["as_of"] = _date(str(params["as_of"]))
+        if params.get("as_of") not in (None, ""):  # no date: the runner takes it from the data
+            params["as_of"] = _date(str(params["as_of"]))
+        else:
+            params.pop("as_of", None)
     except argparse.ArgumentTypeError as err:
         raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
@@ -167,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a data source and print a summary or every problem found")
     v.add_argument("source", help="folder of CSV/Parquet files, .xlsx workbook or database URL")
-    v.add_argument("--as-of", type=_date, default=None, help="analysis date YYYY-MM-DD (default: today)")
+    v.add_argument("--as-of", type=_date, default=None, help="analysis date YYYY-MM-DD (default: from the data: the last order date, or the end of its month "
+                        "when the orders run to the month's last working day)")
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("sample-data", help="write the fictional sample company as CSV files")
@@ -179,9 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite existing table files in OUT")
     s.set_defaults(func=_cmd_sample)
 
+    d = sub.add_parser("public-data", help="write a real public data set (CDNOW) as accounts.csv + orders.csv",
+                       description="Write a real public transaction data set in the KAM data model. cdnow: the "
+                                   "CDNOW master file shipped in the lifetimes wheel (23,570 customers, "
+                                   "1997-01 to 1998-06, dollar values kept as they are).")
+    d.add_argument("dataset", choices=["cdnow"], help="the data set")
+    d.add_argument("out", help="output folder")
+    d.add_argument("--customers", type=int, default=None, metavar="N",
+                   help="only the first N customers by id (default: all)")
+    d.add_argument("--path", default=None, metavar="FILE",
+                   help="CDNOW_master.txt (default: the copy inside the installed lifetimes package)")
+    d.add_argument("--force", action="store_true", help="overwrite accounts.csv and orders.csv in OUT")
+    d.set_defaults(func=_cmd_public_data)
+
     r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
     r.add_argument("source", nargs="?", default="data/sample", help="data source (default: data/sample)")
-    r.add_argument("--as-of", type=_date, default=None, help="analysis date (default: 2025-12-31, the sample's)")
+    r.add_argument("--as-of", type=_date, default=None, help="analysis date (default: from the data, as kam validate shows it)")
     r.add_argument("--lang", default=None, choices=["en", "de"], help="report language (default: en)")
     r.add_argument("--params", metavar="FILE.yaml", help="notebook parameters as YAML (NAME: VALUE per line)")
     r.add_argument("-p", "--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
@@ -267,7 +300,7 @@ def _add_workshop_commands(sub) -> None:
     which = t.add_mutually_exclusive_group()
     which.add_argument("--accounts", action="append", metavar="ID[,ID...]", help="these accounts, in this order")
     which.add_argument("--top", type=int, metavar="N", help="the N best accounts by the data-driven weighted score")
-    t.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date (default: 2025-12-31)")
+    t.add_argument("--as-of", type=_date, default=None, help="analysis date (default: from the data)")
     t.add_argument("--lang", default="en", choices=["en", "de"], help="language of the instructions and labels")
     t.set_defaults(func=_cmd_workshop_template)
 
@@ -275,7 +308,7 @@ def _add_workshop_commands(sub) -> None:
     r.add_argument("filled", nargs="+", help="one or several filled templates (.xlsx)")
     r.add_argument("-o", "--output", required=True, help="ratings CSV to write (rater, account_id, criterion, score)")
     r.add_argument("--source", default=None, help="also check the account ids against this data source")
-    r.add_argument("--as-of", type=_date, default="2025-12-31", help="analysis date for --source")
+    r.add_argument("--as-of", type=_date, default=None, help="analysis date for --source (default: from the data)")
     r.set_defaults(func=_cmd_workshop_ratings)
 
 

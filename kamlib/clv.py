@@ -435,22 +435,80 @@ def estimate_retention(data, *, as_of: str | pd.Timestamp | None = None, window_
     return float(t["retention"].iloc[-1]) if len(t) else float("nan")
 
 
+#: Yearly retention assumed when the orders cannot measure it, i.e. when they cover less than two full
+#: 12-month windows (:func:`choose_retention`). Why 0.8: Reichheld ("Loyalty-based management", HBR 1993)
+#: reports that US companies lose about half their customers in five years, a yearly retention of
+#: 0.5^(1/5) ≈ 0.87; an *assumed* retention should not flatter the CLV, so we stay below that. At d = 10 % the
+#: margin multiple r/(1+d−r) is then 2.67 instead of 3.78 at 0.87 (and 4.5 at 0.9). It is a placeholder, not
+#: an estimate: the notebook says so, and the ``retention`` parameter (or setting this constant) overrides it.
+FALLBACK_RETENTION: float = 0.8
+
+#: Generated sentences of this module (registered in :func:`kamlib.i18n.registry`).
+TEXTS: dict[str, tuple[str, str]] = {
+    "source_fallback": ("assumed: kamlib.clv.FALLBACK_RETENTION (history too short to measure)",
+                        "angenommen: kamlib.clv.FALLBACK_RETENTION (Historie zu kurz zum Messen)"),
+    "retention_assumed": (
+        "Note: the orders cover only {span} ({first} to {as_of}), less than the two full years needed to "
+        "measure yearly retention. Assumed instead: r = {r} (kamlib.clv.FALLBACK_RETENTION). Every CLV below "
+        "rests on this assumption; set the retention parameter (e.g. retention=0.9) to use your own.",
+        "Hinweis: Die Aufträge decken nur {span} ab ({first} bis {as_of}), weniger als die zwei vollen Jahre, "
+        "die man zum Messen der jährlichen Bindungsrate braucht. Stattdessen angenommen: r = {r} "
+        "(kamlib.clv.FALLBACK_RETENTION). Jeder CLV unten beruht auf dieser Annahme; mit dem Parameter "
+        "retention (z. B. retention=0.9) setzen Sie Ihren eigenen Wert."),
+    "months": ("{n} months", "{n} Monate"),
+    "quadrant_retention_assumed": (
+        "Note: the orders are too short to measure retention per quadrant; every quadrant gets the retention used "
+        "above, r = {r}, so the value of a move below comes from the difference in DB IV margin alone.",
+        "Hinweis: Die Aufträge reichen nicht, um die Bindungsrate je Quadrant zu messen; jeder Quadrant erhält die "
+        "oben verwendete Bindungsrate r = {r}, der Wert eines Wechsels unten kommt also allein aus dem Unterschied "
+        "der DB-IV-Marge."),
+}
+
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """The generated sentence ``key`` of :data:`TEXTS` in ``lang``, with ``values`` filled in."""
+    return i18n.pick(TEXTS[key], lang).format(**values)
+
+
+def retention_is_assumed(source: str) -> bool:
+    """True when :func:`choose_retention` fell back to :data:`FALLBACK_RETENTION` (its ``source`` says so)."""
+    return source in TEXTS["source_fallback"]
+
+
 @portfolio_memo
 def choose_retention(data, retention: float = 0.0, *, as_of=None) -> tuple[float, str]:
     """The retention r to use and where it comes from: the parameter when above 0, else the pooled estimate.
 
-    Raises KamParameterError("retention") when r must come from the data but the orders cover less than
-    two full years (nothing to measure retention on).
+    When r must come from the data but the orders cover less than two full years (nothing to measure
+    retention on), r is :data:`FALLBACK_RETENTION` and the source says it was assumed
+    (:func:`retention_is_assumed`; :func:`retention_note` gives the sentence for the report).
     """
     check_parameters(retention=retention)
     if retention > 0:
         return float(retention), "parameter retention"
     table = retention_table(data, as_of=as_of)
     if table.empty:
-        raise KamParameterError("retention", "the orders cover less than two full years, so retention cannot be "
-                                "measured; set it explicitly (e.g. retention=0.9)")
+        return float(FALLBACK_RETENTION), TEXTS["source_fallback"][0]
     pairs = len(table) - 1
     return float(table["retention"].iloc[-1]), f"orders: pooled over {pairs} year{'s' if pairs != 1 else ''}"
+
+
+def retention_note(data, retention: float, source: str, *, as_of=None, lang: str = "en") -> str:
+    """The sentence a report shows when the retention was assumed (empty when it was measured or set).
+
+    Names the span the orders cover and the value assumed, and how to override it.
+    """
+    i18n.check_lang(lang)
+    if not retention_is_assumed(source):
+        return ""
+    as_of_ts = pd.Timestamp(as_of) if as_of is not None else data.as_of
+    dates = data.orders.loc[data.orders["date"] <= as_of_ts, "date"]
+    first = dates.min() if len(dates) else as_of_ts
+    months = (as_of_ts.year - first.year) * 12 + as_of_ts.month - first.month + (as_of_ts.day >= first.day)
+    span = i18n.pick(TEXTS["months"], lang).format(n=max(int(months), 0))
+    return i18n.pick(TEXTS["retention_assumed"], lang).format(
+        span=span, first=i18n.date(first, lang), as_of=i18n.date(as_of_ts, lang),
+        r=i18n.percent(retention, lang, 1))
 
 
 @portfolio_memo
@@ -1613,12 +1671,17 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
 
 
 def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: float = 20.0,
-                       window_months: int = 12) -> pd.DataFrame:
+                       window_months: int = 12, fallback: float | None = None) -> pd.DataFrame:
     """Yearly retention per group of accounts (e.g. portfolio quadrant), shrunk towards the portfolio.
 
     Small groups with no loss would otherwise claim 100 % retention. The shrunk estimate adds
     ``prior_weight`` pseudo-accounts at the pooled portfolio retention r̄:
     r_g = (retained_g + k·r̄) / (active_before_g + k).
+
+    When the orders cover less than two full windows, nothing can be measured: the table is empty, or,
+    with ``fallback`` (the assumed retention of :func:`choose_retention`), every group gets ``fallback``
+    (``active_before`` 0, ``retention_raw`` NaN), so that differences between groups come from the margin
+    alone.
     """
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else data.as_of
     orders = data.orders[data.orders["date"] <= as_of_ts]
@@ -1626,7 +1689,13 @@ def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: flo
     pooled = estimate_retention(data, as_of=as_of_ts, window_months=window_months)
     cols = ["accounts", "active_before", "retained", "retention_raw", "retention"]
     if len(windows) < 2 or not np.isfinite(pooled):
-        return pd.DataFrame(columns=cols)
+        if fallback is None:
+            return pd.DataFrame(columns=cols)
+        check_parameters(retention=fallback)
+        names = list(pd.unique(groups.dropna()))
+        return pd.DataFrame({"accounts": [int((groups == n).sum()) for n in names], "active_before": 0, "retained": 0,
+                             "retention_raw": np.nan, "retention": float(fallback)},
+                            index=pd.Index(names, name="group"), columns=cols)
     alive = _alive_matrix(orders, windows)
     labels = list(alive.columns)
     before = sum(alive[p].astype(int) for p in labels[:-1])
@@ -1696,6 +1765,11 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
     ``accounts`` needs columns quadrant, net_revenue and db4 (and optionally name).
     """
     check_parameters(discount_rate=discount_rate, horizon=horizon)
+    unknown = [str(q) for q in profile.index if not np.isfinite(float(profile.at[q, "retention"]))]
+    if unknown:
+        raise KamParameterError("profile", f"the retention of {', '.join(unknown)} is unknown (the orders are too "
+                                "short to measure it); build the profile with retention_by_group(..., fallback=r) "
+                                "to assume one")
     rows = []
     for acc, row in accounts.iterrows():
         q = row["quadrant"]

@@ -71,6 +71,7 @@ class KamData:
     targets: pd.DataFrame
     actions: pd.DataFrame
     ratings: pd.DataFrame
+    key_account_decisions: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame("key_account_decisions"))
     source: str = ""
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
     available: tuple[str, ...] = ()
@@ -700,7 +701,8 @@ def _fk_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], finding
 
 
 def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_of: pd.Timestamp,
-                     findings: list[Finding]) -> None:
+                     findings: list[Finding], derived: bool = False) -> None:
+    how = " (taken from the last order date; give as_of to choose another)" if derived else ""
     for name, frame in frames.items():
         spec = schemas.TABLES[name]
         for col in spec.past_dates:
@@ -709,11 +711,39 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
             late = frame[col] > as_of
             for row in frame.index[late.fillna(False)]:
                 findings.append(Finding(raws[name].label, int(row), col,
-                                        f"date {frame.at[row, col].date()} lies after as_of {as_of.date()}",
+                                        f"date {frame.at[row, col].date()} lies after as_of {as_of.date()}{how}",
                                         _key(raws[name], spec, row, frame)))
 
 
 # --------------------------------------------------------------------------- public API
+
+
+def data_as_of(orders: pd.DataFrame | None, *, today: pd.Timestamp | None = None) -> pd.Timestamp:
+    """The analysis date a data set implies: its last order date, or the end of that month when the
+    orders run to the month's last working day (Monday to Friday). Without dated orders: ``today``.
+
+    Every part of the workbook uses this one rule when no ``as_of`` is given (``kam validate``,
+    ``kam run``, the notebooks), so a company's own export needs no date to be typed in.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> def last(day):
+    ...     return data_as_of(pd.DataFrame({"date": pd.to_datetime(["2024-03-01", day])})).date()
+    >>> str(last("2025-12-31")), str(last("2025-12-30"))  # the 31st is a Wednesday
+    ('2025-12-31', '2025-12-30')
+    >>> str(last("2025-05-30"))  # Friday 30 May is May's last working day: the month counts as complete
+    '2025-05-31'
+    >>> str(last("2025-05-15"))
+    '2025-05-15'
+    """
+    dates = orders["date"].dropna() if orders is not None and "date" in orders else pd.Series(dtype="datetime64[ns]")
+    if not len(dates):
+        return (today if today is not None else pd.Timestamp.today()).normalize()
+    last = pd.Timestamp(dates.max()).normalize()
+    month_end = last + pd.offsets.MonthEnd(0)
+    last_working = month_end - pd.offsets.BDay(0) if month_end.weekday() < 5 else month_end - pd.offsets.BDay(1)
+    return month_end if last >= last_working else last
 
 
 PASSWORD_ENV = "KAM_DB_PASSWORD"
@@ -806,7 +836,8 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
         Folder, workbook path or database URL (see the module docstring).
     as_of
         The analysis date; dates of orders, interactions, complaints and ``accounts.since`` must not
-        lie after it. Defaults to today.
+        lie after it. Default (None or empty): taken from the data by :func:`data_as_of` (the last order
+        date, or the end of its month when the orders run to the month's last working day).
     warn
         Emit :class:`kamlib.KamDataWarning` for ignored files and columns (they are also listed in
         ``KamData.warnings``).
@@ -836,7 +867,8 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
             for note in hit.warnings:
                 warnings.warn(note, KamDataWarning, stacklevel=2)
         return hit
-    as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else pd.Timestamp.today().normalize()
+    if isinstance(as_of, str) and not as_of.strip():
+        as_of = None  # a notebook's empty parameter: the date comes from the data
     kind, where = _resolve(source)
     shown = _mask_password(where) if kind == "sql" else where
     findings: list[Finding] = []
@@ -871,7 +903,9 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
         _pandera_findings(raw, typed, findings)
         frames[name] = typed
     _fk_findings(raws, frames, findings)
-    _future_findings(raws, frames, as_of_ts, findings)
+    derived = as_of is None
+    as_of_ts = pd.Timestamp(as_of).normalize() if not derived else data_as_of(frames.get("orders"))
+    _future_findings(raws, frames, as_of_ts, findings, derived=derived)
 
     if findings:
         # one finding per cell (a bad number also shows up as an empty required value)
@@ -936,9 +970,12 @@ def export(data: KamData, target: str | Path, *, tables: Iterable[str] | None = 
         raise FileExistsError(f"{path} exists; not overwriting")
     if path.suffix.lower() == ".xlsx":
         path.parent.mkdir(parents=True, exist_ok=True)
+        from .reporting import excel_text_cells
+
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             for n in names:
                 getattr(data, n).to_excel(xw, sheet_name=n, index=False)
+                excel_text_cells(xw.sheets[n])  # a name like =HYPERLINK(...) stays text, not a formula
         return path
     path.mkdir(parents=True, exist_ok=True)
     for n in names:

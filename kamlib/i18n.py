@@ -102,6 +102,8 @@ TABLE_MEANING: dict[str, tuple[str, str]] = {
                 "Ziele und Maßnahmen mit Verantwortlichem, Termin und Status"),
     "ratings": ("Workshop scores (0-10) per rater, account and selection criterion",
                 "Workshop-Bewertungen (0-10) je Bewerter, Kunde und Kriterium"),
+    "key_account_decisions": ("Decision register: the key-account list as management pinned it, with reasons",
+                              "Entscheidungsregister: die beschlossene Key-Account-Liste mit Begründungen"),
 }
 
 
@@ -648,6 +650,15 @@ INDEX: dict[str, tuple[str, str]] = {
     "flags": ("Flags", "Hinweise"),
     "flag_summary": ("{high} high · {n} in all", "{high} hoch · {n} insgesamt"),
     "reports_col": ("Reports", "Berichte"),
+    "decision_computed": ("{n} key accounts, selected from the data with this run's selection parameters",
+                          "{n} Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs"),
+    "decision_pinned": ("{n} key accounts as pinned on {on} by {by} (decision register); today's data would "
+                        "decide differently for {k}",
+                        "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister); nach den "
+                        "heutigen Daten fiele die Entscheidung bei {k} anders aus"),
+    "decision_override": ("{n} accounts chosen with {option}, not by the key-account decision",
+                          "{n} Kunden mit {option} gewählt, nicht nach der Key-Account-Entscheidung"),
+    "failures_heading": ("What failed, by cause", "Fehlgeschlagen, nach Ursache"),
     "footer": ("KAM Workbook run {run_id} · data as of {as_of} · input sha256 {sha} · kamlib {version}",
                "KAM-Arbeitsbuch Lauf {run_id} · Datenstand {as_of} · Eingabe sha256 {sha} · kamlib {version}"),
 }
@@ -853,17 +864,18 @@ def code_label(code: str, lang: str = "en") -> str | None:
 
 
 def _code_tables() -> list[dict[str, tuple[str, str]]]:
-    from . import clv, profile, review, value
+    from . import clv, profile, review, scope, value
 
     return [COLUMNS, CRITERION_LABELS, CHECKS, _LABELS, profile.LABELS, review.LABELS, VALUES, profile.VALUE_LABELS,
-            clv._LABELS, {k: (v[0].lstrip("−= "), v[1].lstrip("−= ")) for k, v in value._LABELS.items()}]
+            clv._LABELS, {k: (v[0].lstrip("−= "), v[1].lstrip("−= ")) for k, v in value._LABELS.items()},
+            scope.LABELS]
 
 
 def registry() -> dict[str, tuple[str, str]]:
     """Every (English, German) pair kamlib shows, keyed ``table.key``: this module's tables and the label and
     text tables of the modules (profile, value, clv, review, selection). Tests iterate over it.
     """
-    from . import clv, profile, review, selection, value
+    from . import clv, profile, review, scope, selection, value
 
     tables = {
         "i18n.labels": _LABELS, "i18n.criteria": CRITERION_LABELS, "i18n.quadrants": QUADRANT_LABELS,
@@ -874,7 +886,7 @@ def registry() -> dict[str, tuple[str, str]]:
         "clv.time_units": clv._TIME_UNIT_NAMES, "clv.assumptions": clv.ASSUMPTION_LABELS,
         "review.labels": review.LABELS, "review.texts": review._TEXTS, "review.rules": review.RULE_LABELS,
         "selection.criterion_rules": selection.CRITERION_RULES,
-        "selection.quadrant_strategy": selection.QUADRANT_STRATEGY,
+        "selection.quadrant_strategy": selection.QUADRANT_STRATEGY, "scope.labels": scope.LABELS,
     }
     extra = getattr(clv, "TEXTS", None)
     if extra:
@@ -1125,5 +1137,9 @@ def styler(df, lang: str = "en", *, precision: int = 2):
     """
     de = check_lang(lang) == "de"
     shown = df.rename(columns=lambda c: code_label(str(c), lang) or c)
-    return shown.style.format(precision=precision, thousands="." if de else ",", decimal="," if de else ".",
-                              na_rep="–")
+    # a Styler, unlike DataFrame.to_html, does not escape by default: cells, labels and names carry customer text
+    st = shown.style.format(precision=precision, thousands="." if de else ",", decimal="," if de else ".",
+                            na_rep="–", escape="html")
+    for axis in (0, 1):
+        st = st.format_index(escape="html", axis=axis).format_index_names(escape="html", axis=axis)
+    return st

@@ -37,7 +37,9 @@ def data_tour(data: KamData, lang: str = "en") -> pd.DataFrame:
 def concentration_by_year(data: KamData, lang: str = "en") -> pd.DataFrame:
     """Top-20 % share and Gini of gross revenue per calendar year and for the whole period.
 
-    Only accounts with revenue in the year count, so a lost customer does not dilute a later year.
+    Every account with orders in the year counts, zero-value ones included (a customer whose orders were
+    worth nothing is still a customer, and leaving it out would make the revenue look less concentrated
+    than it is); an account without orders in a year, e.g. a lost customer, does not dilute that year.
     """
     orders = data.orders
     rows = []
@@ -49,7 +51,6 @@ def concentration_by_year(data: KamData, lang: str = "en") -> pd.DataFrame:
         else:
             rev = selection.account_revenue(orders, start=f"{year}-01-01", end=f"{year}-12-31")
             label = str(year)
-        rev = rev[rev > 0]
         s = selection.concentration_summary(rev).iloc[0]
         rows.append({i18n.t("year", lang): label, i18n.t("accounts", lang): int(s["accounts"]),
                      i18n.t("total_eur", lang): round(float(s["total_eur"]), 2),
@@ -60,8 +61,12 @@ def concentration_by_year(data: KamData, lang: str = "en") -> pd.DataFrame:
 
 
 def concentration_sentence(revenue: pd.Series, *, period: str = "", lang: str = "en") -> str:
-    """A sentence stating the top-20 % share and Gini of ``revenue`` (accounts with revenue > 0)."""
-    rev = revenue[revenue > 0]
+    """A sentence stating the top-20 % share and Gini of ``revenue``.
+
+    Every account in ``revenue`` counts, zero values included: pass :func:`kamlib.selection.account_revenue`
+    of the orders for every account with orders (missing values are left out).
+    """
+    rev = revenue.dropna()
     n = len(rev)
     k = max(1, math.ceil(0.2 * n - 1e-9))
     return i18n.t("concentration_sentence", lang).format(

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import i18n
 from .errors import KamParameterError
+from .reporting import md_escape
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 #: Health score components and their default weights (normalised to sum 1).
@@ -151,7 +152,78 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "goals_for": ("Goals for {q}", "Ziele für {q}"),
     "goal": ("Goal", "Ziel"),
     "revenue_target": ("Revenue target {value}", "Umsatzziel {value}"),
+    # what a review cannot show without an optional table (missing_data_notes)
+    "missing_targets": ("No targets table: plan and attainment cannot be shown; growth vs plan compares with the "
+                        "same quarter last year instead.",
+                        "Keine Tabelle targets: Plan und Zielerreichung lassen sich nicht zeigen; Wachstum ggü. Plan "
+                        "vergleicht stattdessen mit dem Vorjahresquartal."),
+    "missing_interactions": ("No interactions table: meetings and calls are unknown (shown as empty, not as 0); "
+                             "engagement drops out of the health score.",
+                             "Keine Tabelle interactions: Termine und Anrufe sind unbekannt (leer, nicht 0); die "
+                             "Kontaktintensität fällt aus dem Health Score."),
+    "missing_complaints": ("No complaints table: complaints are unknown (shown as empty, not as 0) and drop out of "
+                           "the health score.",
+                           "Keine Tabelle complaints: Reklamationen sind unbekannt (leer, nicht 0) und fallen aus dem "
+                           "Health Score."),
+    "missing_contacts": ("No contacts table: buying-center coverage drops out of the health score.",
+                         "Keine Tabelle contacts: die Abdeckung des Buying Centers fällt aus dem Health Score."),
+    "missing_actions": ("No actions table: there are no actions to track, and action completion drops out of the "
+                        "health score.",
+                        "Keine Tabelle actions: Es gibt keine Maßnahmen zu verfolgen, und die Maßnahmenumsetzung "
+                        "fällt aus dem Health Score."),
+    "missing_service_costs": ("No service_costs table: the cost to serve is unknown, so the DB IV margin shown is the "
+                              "DB I margin.",
+                              "Keine Tabelle service_costs: Die Betreuungskosten sind unbekannt, die gezeigte "
+                              "DB-IV-Marge ist also die DB-I-Marge."),
+    "missing_products": ("No products table: orders cannot be grouped into product lines; each product id counts as "
+                         "its own line (orders without one as a single line '?').",
+                         "Keine Tabelle products: Aufträge lassen sich nicht Produktlinien zuordnen; jede Produkt-ID "
+                         "zählt als eigene Linie (Aufträge ohne als eine Linie '?')."),
+    "no_costs": ("Neither cost of goods (orders.cogs_eur) nor service costs: every margin is 100 % of net revenue, "
+                 "so the margin trend drops out of the health score.",
+                 "Weder Wareneinsatz (orders.cogs_eur) noch Betreuungskosten: Jede Marge ist 100 % des "
+                 "Nettoumsatzes, die Margenentwicklung fällt daher aus dem Health Score."),
+    "missing_kams": ("No kams table: KAM workload and capacity cannot be shown; the number of key accounts comes "
+                     "from the selection's default size.",
+                     "Keine Tabelle kams: Auslastung und Kapazität der KAMs lassen sich nicht zeigen; die Zahl der "
+                     "Key Accounts kommt aus der Standardgröße der Auswahl."),
 }
+
+#: Optional tables each view of this module reads, in the order their notes are shown.
+NOTE_TABLES: dict[str, tuple[str, ...]] = {
+    "account": ("targets", "interactions", "complaints", "contacts", "actions", "service_costs", "products"),
+    "portfolio": ("kams", "targets", "interactions", "complaints", "contacts", "actions", "service_costs"),
+}
+
+
+def has_costs(data) -> bool:
+    """True when the data hold any cost: cost of goods in ``orders`` or a ``service_costs`` table.
+
+    Without either, every margin is 100 % of net revenue, and a margin trend carries no information.
+    """
+    o = data.orders
+    return data.has("service_costs") or ("cogs_eur" in o and bool(o["cogs_eur"].notna().any()))
+
+
+def missing_data_notes(data, *, view: str = "account", lang: str = "en") -> list[str]:
+    """What a review cannot show with this data: one sentence per optional table it lacks, in ``lang``.
+
+    ``view`` is ``"account"`` (notebook 04) or ``"portfolio"`` (notebook 05). Empty when every table the view
+    reads is there.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> missing_data_notes(kamlib.load("data/sample", as_of="2025-12-31"))
+    []
+    """
+    if view not in NOTE_TABLES:
+        raise KamParameterError("view", f"must be one of {', '.join(NOTE_TABLES)}, not {view!r}")
+    i18n.check_lang(lang)
+    notes = [_text(f"missing_{t}", lang) for t in NOTE_TABLES[view] if not data.has(t)]
+    if not has_costs(data):
+        notes.append(_text("no_costs", lang))
+    return notes
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -181,9 +253,28 @@ def parse_period(period: str) -> pd.Period:
     return pd.Period(f"{m.group(1)}Q{m.group(2)}", freq="Q")
 
 
-def check_period(data, period: str, *, as_of: str | pd.Timestamp | None = None,
+def last_complete_quarter(as_of: str | pd.Timestamp) -> pd.Period:
+    """The latest calendar quarter that has ended by ``as_of`` (the default review period).
+
+    Examples
+    --------
+    >>> str(last_complete_quarter("2025-12-31")), str(last_complete_quarter("2025-12-30"))
+    ('2025Q4', '2025Q3')
+    >>> str(last_complete_quarter("1998-06-30")), str(last_complete_quarter("2026-01-15"))
+    ('1998Q2', '2025Q4')
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    q = pd.Period(as_of, freq="Q")
+    return q if as_of >= q.end_time.normalize() else q - 1
+
+
+def check_period(data, period: str | None, *, as_of: str | pd.Timestamp | None = None,
                  account_id: str | None = None) -> pd.Period:
     """Validate ``period`` against the data and return it as a quarter.
+
+    An empty ``period`` (or None) means the default: the last complete quarter as of ``as_of``
+    (:func:`last_complete_quarter`), or the last quarter with orders when the data ends before it; the
+    same in every notebook and in ``kam run``.
 
     A period is refused when it is not written ``YYYYQn``, when it ends after ``as_of`` (default
     ``data.as_of``; a quarter still running cannot be reviewed yet), or when it has no orders at all (for
@@ -194,10 +285,13 @@ def check_period(data, period: str, *, as_of: str | pd.Timestamp | None = None,
     KamParameterError
         With parameter ``period`` and a message that names the usable range.
     """
-    q = parse_period(period)
     as_of = pd.Timestamp(as_of if as_of is not None else data.as_of)
-    last_full = (pd.Period(as_of, freq="Q") if as_of >= pd.Period(as_of, freq="Q").end_time.normalize()
-                 else pd.Period(as_of, freq="Q") - 1)
+    last_full = last_complete_quarter(as_of)
+    if period is None or not str(period).strip():  # the default: the last complete quarter with orders
+        seen = data.orders["date"][data.orders["date"] <= last_full.end_time]
+        q = pd.Period(seen.max(), freq="Q") if len(seen) else last_full
+    else:
+        q = parse_period(period)
     if q > last_full:
         raise KamParameterError("period", f"{q} is not complete as of {as_of.date()}; the latest quarter "
                                 f"that can be reviewed is {last_full}")
@@ -529,16 +623,18 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
     open_end = c[(c["opened"] <= q.end_time) & (c["closed"].isna() | (c["closed"] > q.end_time))]
     res = (closed["closed"] - closed["opened"]).dt.days
     r1, r_last = rev(q), rev(q - 4)
+    nan = float("nan")
+    met, heard = data.has("interactions"), data.has("complaints")  # without the table: unknown, not 0
     return pd.Series({
         "revenue": r1, "revenue_previous_quarter": rev(q - 1), "revenue_last_year": r_last,
         "nrr_yoy": r1 / r_last if r_last else float("nan"),
         "product_lines": len(lines_now), "new_product_lines": len(lines_now - lines_before),
-        "contacts_held": len(held), "contacts_expected": expected_contacts(q, cadence_days),
-        "meetings": int(held["type"].isin(["meeting", "visit", "qbr"]).sum()),
-        "calls": int((held["type"] == "call").sum()),
+        "contacts_held": len(held) if met else nan, "contacts_expected": expected_contacts(q, cadence_days),
+        "meetings": int(held["type"].isin(["meeting", "visit", "qbr"]).sum()) if met else nan,
+        "calls": int((held["type"] == "call").sum()) if met else nan,
         "db4_margin": m1, "db4_margin_previous": m0, "db4_margin_change": m1 - m0,
-        "complaints_opened": len(opened), "complaints_closed": len(closed),
-        "complaints_open_at_end": len(open_end),
+        "complaints_opened": len(opened) if heard else nan, "complaints_closed": len(closed) if heard else nan,
+        "complaints_open_at_end": len(open_end) if heard else nan,
         "mean_resolution_days": float(res.mean()) if len(res) else float("nan"),
     }, dtype=object)
 
@@ -640,7 +736,8 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
         ratio = float("nan")
     s = {"growth_vs_plan": _clip((ratio - 0.5) / 0.5 * 100) if not math.isnan(ratio) else float("nan")}
     dm = k["db4_margin_change"]
-    s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) else float("nan")
+    # without any cost the margin is 100 % in every quarter: its "trend" says nothing, so it drops out
+    s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) and has_costs(data) else float("nan")
     s["engagement"] = _clip(100 * k["contacts_held"] / k["contacts_expected"]) if data.has("interactions") else float("nan")
     s["complaints"] = (_clip(100 - 20 * k["complaints_opened"] - 20 * k["complaints_open_at_end"])
                        if data.has("complaints") else float("nan"))
@@ -781,10 +878,10 @@ def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_
     of the previous quarter), trend and attention (1 = look first). Sorting: band red, amber, green; within a
     band the lower health first, then the lower plan attainment.
     """
-    from .selection import select_key_accounts
+    from .decision import decide
 
     q = check_period(data, period)
-    sel = selection if selection is not None else select_key_accounts(data)
+    sel = selection if selection is not None else decide(data).selection
     rows = []
     for acc, r in sel.definitive.iterrows():
         try:
@@ -804,8 +901,13 @@ def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_
     return out
 
 
-def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None, **selection_options):
+def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None, decision=None,
+                       **selection_options):
     """Portfolio quadrants of the key accounts one year ago (or on ``previous_as_of``) and now.
+
+    With ``decision`` (:class:`kamlib.decision.Decision`) "now" is that decision's list, and when the
+    decision register holds an earlier decision, "before" is that previous pinned list on its date, not a
+    recomputation: what management decided then is compared with what it decided now.
 
     Returns
     -------
@@ -817,8 +919,16 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
     from .selection import QUADRANTS, select_key_accounts
 
     prev_as_of = pd.Timestamp(previous_as_of) if previous_as_of is not None else data.as_of - pd.DateOffset(years=1)
-    now = select_key_accounts(data, **selection_options).table
+    if decision is not None:
+        selection_options = {**decision.parameters, **selection_options}
+        now = decision.selection.table
+        if decision.previous_ids is not None and previous_as_of is None:
+            prev_as_of = pd.Timestamp(decision.previous_on)
+    else:
+        now = select_key_accounts(data, **selection_options).table
     before = select_key_accounts(snapshot(data, prev_as_of), **selection_options).table
+    if decision is not None and decision.previous_ids is not None and previous_as_of is None:
+        before = before.assign(definitive=before.index.isin(decision.previous_ids))
     ids = now.index[now["definitive"]].union(before.index[before["definitive"]])
 
     def quad(tab, i):
@@ -835,10 +945,10 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
 def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
     """Per KAM: definitive key accounts, meetings and calls held in ``period``, key-account revenue in the
     period, capacity and utilisation (key accounts / capacity). Source 003: a KAM serves only 2-3 clients."""
-    from .selection import select_key_accounts
+    from .decision import decide
 
     q = check_period(data, period)
-    sel = selection if selection is not None else select_key_accounts(data)
+    sel = selection if selection is not None else decide(data).selection
     d = sel.definitive
     o = data.orders[data.orders["account_id"].isin(d.index) & _in(data.orders["date"], q)]
     rev = o.groupby(o["account_id"].map(d["kam_id"]))["gross_revenue_eur"].sum()
@@ -864,10 +974,10 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
     to close a complaint and logo churn (accounts with revenue in the earlier four quarters that bought
     nothing in the later ones). One row per check with before, now and ``flag`` (True: looks like the pitfall).
     """
-    from .selection import select_key_accounts
+    from .decision import decide
 
     q = check_period(data, period)
-    sel = selection if selection is not None else select_key_accounts(data)
+    sel = selection if selection is not None else decide(data).selection
     key = set(sel.definitive.index)
     start_now, end_now = (q - 3).start_time, q.end_time
     start_before, end_before = (q - 7).start_time, (q - 4).end_time
@@ -904,6 +1014,10 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
     churn_before = (len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
                     if len(set(prior["account_id"])) else float("nan"))
     churn_now = len(b_before - b_now) / len(b_before) if b_before else float("nan")
+    if not data.has("interactions"):  # no table: unknown, not "no contacts"
+        it_b = it_n = float("nan")
+    if not data.has("complaints"):
+        c_b = c_n = float("nan")
     rows += [
         {"check": "non_key_interactions_per_account", "before": it_b, "now": it_n, "limit": float("nan"),
          "flag": bool(it_n < 0.8 * it_b)},
@@ -924,6 +1038,11 @@ def _fmt_eur(v: float, lang: str) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{i18n.number(v, lang, 0)} EUR"
 
 
+def _fmt_count(v, lang: str) -> str:
+    """A count for the one-pager; '-' when unknown (the table it comes from is missing)."""
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else i18n.number(v, lang, 0)
+
+
 def _fmt_pct(v: float, lang: str) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else i18n.percent(v, lang)
 
@@ -933,14 +1052,16 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     """The QBR / Jahresgespräch one-pager as Markdown (KPIs, wins, issues, next-quarter goals with owners).
 
     All inputs are the results of the functions of this module for the same account and period; nothing is
-    recomputed, so the page shows exactly the numbers of the notebook.
+    recomputed, so the page shows exactly the numbers of the notebook. Customer text (account name and id,
+    the proposals, which quote action texts and contact names, the owners) goes through
+    :func:`kamlib.reporting.md_escape`: it shows as text, never as HTML, a link or Markdown formatting.
     """
     i18n.check_lang(lang)
     q = parse_period(period)
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
     rev, db1 = plan.loc["revenue"], plan.loc["db1"]
     h = health.loc["health"]
-    lines = [f"## {_text('qbr_title', lang)} {q}: {name} ({account_id})", ""]
+    lines = [f"## {_text('qbr_title', lang)} {q}: {md_escape(name)} ({md_escape(account_id)})", ""]
     lines += [f"| {label('kpi', lang)} | {label('value', lang)} |", "|---|---|",
               f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
               f"| {label('attainment', lang)} | {_fmt_pct(rev['attainment'], lang)} |",
@@ -948,10 +1069,11 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
               f"| {label('ytd_attainment', lang)} | {_fmt_pct(rev['ytd_attainment'], lang)} |",
               f"| {label('db1', lang)} | {_fmt_eur(db1['actual'], lang)} |",
               f"| {label('db4_margin', lang)} | {_fmt_pct(kpis['db4_margin'], lang)} |",
-              f"| {label('meetings', lang)} | {kpis['contacts_held']} / {kpis['contacts_expected']} |",
+              f"| {label('meetings', lang)} | {_fmt_count(kpis['contacts_held'], lang)} / "
+              f"{_fmt_count(kpis['contacts_expected'], lang)} |",
               f"| {_text('complaints_new_open', lang)} | "
-              f"{kpis['complaints_opened']} / {kpis['complaints_open_at_end']} |",
-              f"| {label('health', lang)} | {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)}) |", ""]
+              f"{_fmt_count(kpis['complaints_opened'], lang)} / {_fmt_count(kpis['complaints_open_at_end'], lang)} |",
+              f"| {label('health', lang)} | {_fmt_count(h['score'], lang)} ({label(h['band'], lang)}) |", ""]
     comps = health.drop(index="health")
     wins, issues = [], []
     if rev["attainment"] >= 1:
@@ -981,10 +1103,11 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     n = 1
     if not math.isnan(tgt):
         lines.append(f"| {n} | {_text('revenue_target', lang, value=_fmt_eur(tgt, lang))} | "
-                     f"{proposals['owner'].iloc[0] if len(proposals) else '-'} | {i18n.date(nxt.end_time, lang)} |")
+                     f"{md_escape(proposals['owner'].iloc[0]) if len(proposals) else '-'} | "
+                     f"{i18n.date(nxt.end_time, lang)} |")
         n += 1
     for _, r in proposals.iterrows():
-        lines.append(f"| {n} | {r['proposal']} | {r['owner']} | {i18n.date(r['due'], lang)} |")
+        lines.append(f"| {n} | {md_escape(r['proposal'])} | {md_escape(r['owner'])} | {i18n.date(r['due'], lang)} |")
         n += 1
     return "\n".join(lines)
 

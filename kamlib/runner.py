@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import decision as decision_mod
+
 NOTEBOOK_TIMEOUT_S = 600
 PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data reads
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -163,11 +165,20 @@ def footer_html(run: dict, lang: str = "en") -> str:
     )
 
 
+#: nbconvert's lab template without MathJax: MathJax typesets ``$...$`` and ``\(...\)`` anywhere on the page,
+#: also in customer text of tables and printed lines (``$\href{http://…}{x}$`` would become a live link once
+#: the page is opened online); no notebook narrative uses math, and the report loads no script from a CDN for it.
+REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+"""
+
+
 def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", exercises: bool = False) -> None:
     """Executed notebook -> standalone HTML without code cells, footer added; written atomically.
 
     The report follows ``lang`` (:func:`kamlib.report_i18n.report_notebook`: German headings and outputs,
-    no English prose in a German report) and leaves exercises out unless ``exercises``.
+    no English prose in a German report) and leaves exercises out unless ``exercises``. No MathJax
+    (:data:`REPORT_TEMPLATE`): customer text is never typeset as math.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -176,6 +187,7 @@ def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", ex
 
     nb = report_notebook(nbformat.read(ipynb, as_version=4), lang, exercises=exercises)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.raw_template = REPORT_TEMPLATE
     body, _ = exporter.from_notebook_node(nb)
     if footer:
         body = body.replace("</body>", footer + "\n</body>", 1) if "</body>" in body else body + footer
@@ -246,7 +258,8 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         # between threads of one worker)
         pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-                            kernel_name="python3", kernel_manager_class=_kernel_manager_class(env or {}, cwd))
+                            kernel_name="python3",
+                            kernel_manager_class=_kernel_manager_class(env or {}, cwd, root.resolve() / KERNEL_LOG))
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
         error = _describe(exc)
     finally:
@@ -256,6 +269,7 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         try:  # record the real source notebook, not the temporary copy
             executed = nbformat.read(tmp_ipynb, as_version=4)
             executed.metadata.setdefault("papermill", {})["input_path"] = str(task.notebook)
+            drop_set_defaults(executed, params)  # e.g. account_id = "ACC-0044" in another account's notebook
             nbformat.write(executed, tmp_ipynb)
         except Exception:  # a damaged notebook is still moved into place and reported below
             pass
@@ -263,7 +277,10 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         ipynb_name = out_ipynb.relative_to(root.resolve()).as_posix()
         try:
             lang = params.get("lang", "en") if params.get("lang") in ("en", "de") else "en"
-            to_html(out_ipynb, out_html, footer=footer_html(run, lang), lang=lang, exercises=not drop_tags)
+            if error is None:
+                to_html(out_ipynb, out_html, footer=footer_html(run, lang), lang=lang, exercises=not drop_tags)
+            else:  # a reader gets what failed and what to do, not a traceback followed by empty sections
+                _atomic_write_text(out_html, error_page(task, error, run, depth=task.key.count("/")))
             html_name = out_html.relative_to(root.resolve()).as_posix()
             if pdf and error is None:
                 html_to_pdf(out_html, out_pdf)
@@ -275,8 +292,102 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
                           f"{platform.node()}:{os.getpid()}")
 
 
-def _kernel_manager_class(env: dict, cwd: str | None = None):
-    """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment."""
+def error_page(task: Task, error: str, run: dict, *, depth: int = 0) -> str:
+    """A short HTML page for a report that failed: which report, the cause (escaped), what to do next."""
+    what = Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else "")
+    back = "../" * depth + "index.html"
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Failed: {html.escape(what)}</title>'
+            '<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}'
+            'pre{white-space:pre-wrap;background:#f6f6f6;padding:.8rem;border-left:4px solid #c62828}</style></head>'
+            f'<body><p><a href="{html.escape(back, quote=True)}">&larr; index</a></p>'
+            f"<h1>This report could not be made: {html.escape(what)}</h1>"
+            f"<p>The cause, as the notebook reported it:</p><pre>{html.escape(_plain(error))}</pre>"
+            "<p>Fix the cause (the data or the parameter it names), then re-run only what failed with "
+            f"<code>kam run SOURCE --resume {html.escape(run.get('run_id', 'RUN_ID'))}</code>.</p>"
+            f"{footer_html(run)}</body></html>")
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _plain(text: str) -> str:
+    """An error message without terminal colour codes."""
+    return _ANSI.sub("", text or "")
+
+
+def failure_causes(results: list[dict]) -> list[tuple[str, int, list[str]]]:
+    """Failures grouped by cause: (message with the account id taken out, count, keys), largest first.
+
+    When 22 reports fail for one reason, the index says that reason once, at the top.
+    """
+    groups: dict[str, list[str]] = {}
+    for r in results:
+        if r.get("status") == "ok":
+            continue
+        msg = _plain(r.get("error") or "unknown error")
+        if r.get("account_id"):
+            msg = msg.replace(str(r["account_id"]), "<account>")
+        groups.setdefault(msg, []).append(r["key"])
+    return sorted(((m, len(k), k) for m, k in groups.items()), key=lambda x: (-x[1], x[0]))
+
+
+def drop_set_defaults(nb, parameters: dict) -> list[str]:
+    r"""Remove from ``nb``'s ``parameters`` cell the lines of the parameters a run sets; return their names.
+
+    papermill injects the values a run sets in a cell right after the ``parameters`` cell and keeps the
+    defaults above it. Defaults are examples for an interactive session (``account_id: str = "ACC-0044"``,
+    a data path, a date); left in place, every account's executed notebook would carry another account's
+    id. The cell keeps the other parameters and comments and says which ones the next cell sets.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell('source: str = "x"  # data\naccount_id: str = "ACC-0044"  # e.g.\n'
+    ...                                  'weights: dict = {"a": 1,\n                "b": 2}\nlang: str = "en"')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> drop_set_defaults(nb, {"account_id": "ACC-0001", "weights": {}, "unknown": 1})
+    ['account_id', 'weights']
+    >>> print(nb.cells[0].source)
+    source: str = "x"  # data
+    lang: str = "en"
+    # set by kam run in the next cell: account_id, weights
+    """
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # papermill reports that; nothing to drop here
+            return []
+        drop, names = set(), []
+        for node in tree.body:
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            hit = [t.id for t in targets if isinstance(t, ast.Name) and t.id in parameters]
+            if hit:
+                names += hit
+                drop.update(range(node.lineno - 1, node.end_lineno))
+        if names:
+            kept = [line for i, line in enumerate(cell.source.splitlines()) if i not in drop]
+            cell.source = "\n".join([*kept, f"# set by kam run in the next cell: {', '.join(names)}"])
+        return names
+    return []
+
+
+#: Where the kernels' own messages go (relative to the run folder): not to the user's terminal.
+KERNEL_LOG = "kernels.log"
+
+
+def _kernel_manager_class(env: dict, cwd: str | None = None, log: Path | None = None):
+    """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment.
+
+    With ``log`` the kernel's stdout and stderr (ipykernel's "running over TCP without encryption", a
+    "KeyboardInterrupt caught in kernel" at shutdown) are appended to that file instead of reaching the
+    terminal, where a user should see only the progress bar, failures and the report path.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     extra = dict(env)
@@ -287,6 +398,13 @@ def _kernel_manager_class(env: dict, cwd: str | None = None):
             if cwd:
                 kw["cwd"] = cwd
             return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if log is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(log, "ab") as fh:  # the child keeps its own copy of the descriptor
+                kw["stdout"] = kw["stderr"] = fh
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return RunKernelManager
 
@@ -334,19 +452,10 @@ def new_run_dir(out: Path, run_id: str | None = None) -> Path:
 
 
 def select_accounts(data, parameters: dict) -> list[tuple[str, str]]:
-    """The definitive key accounts under the run's selection parameters (as notebook 01 computes them)."""
-    sel = _selection(data, parameters)
-    return [(str(i), str(n)) for i, n in sel.definitive["name"].items()]
-
-
-def _selection(data, parameters: dict):
-    from .selection import select_key_accounts
-
-    keys = ("criteria", "weights", "thresholds", "min_criteria", "cutoffs", "max_key_accounts", "use_ratings")
-    kwargs = {k: parameters[k] for k in keys if k in parameters}
-    if kwargs.get("max_key_accounts") == 0:
-        kwargs["max_key_accounts"] = None
-    return select_key_accounts(data, **kwargs)
+    """The key accounts (id, name) of the run's decision under ``parameters`` (:func:`kamlib.decision.decide`)."""
+    d = decision_mod.decide(data, parameters)
+    names = d.selection.table["name"]
+    return [(i, str(names[i])) for i in d.ids]
 
 
 def _account_facts(table, ids: list[str]) -> dict[str, dict]:
@@ -441,7 +550,7 @@ def run_workbook(
     from .data import absolute_database_path
 
     src = absolute_database_path(source) if "://" in source else str(Path(source).resolve())
-    data = load(src, as_of=params.get("as_of"), warn=False)  # fail early, write nothing
+    data = load(src, as_of=params.get("as_of") or None, warn=False)  # fail early, write nothing
     # notebooks get the URL without its password (it would be saved in every executed notebook);
     # their kernels get it in the environment instead
     nb_src, password = split_password(src)
@@ -455,14 +564,17 @@ def run_workbook(
         raise FileNotFoundError(f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} "
                                 f"in {notebooks_dir}")
     names = data.accounts.set_index("account_id")["name"].astype(str)
-    table = None  # the selection, computed at most once: it picks the accounts and fills the index page
-    if not accounts and not all_accounts and any("account_id" in declared_parameters(nb) for nb in nbs):
-        table = _selection(data, params).table
-    elif accounts or all_accounts:
-        try:
-            table = _selection(data, params).table
-        except (KamParameterError, ValueError):  # facts for the index only; the run does not need them
-            table = None
+    declared = {nb: declared_parameters(nb) for nb in nbs}
+    check_parameters(data, params, [d for d in declared.values()])  # refuse what cannot fit, before any notebook
+    # the key-account decision, made once for the whole run (kamlib.decision): it picks the per-account
+    # reports, every notebook reads it (parameter `decision`) and it fills the index page
+    decided = None
+    needs_decision = not (accounts or all_accounts) or any("criteria" in d for d in declared.values())
+    try:
+        decided = decision_mod.decide(data, params)
+    except (KamParameterError, ValueError):
+        if needs_decision:
+            raise
     if accounts:
         unknown = [a for a in accounts if a not in names.index]
         if unknown:
@@ -470,11 +582,13 @@ def run_workbook(
         acc_list = [(a, names[a]) for a in accounts]
     elif all_accounts:
         acc_list = list(names.items())
-    elif table is not None:
-        definitive = table[table["definitive"]]
-        acc_list = [(str(i), str(n)) for i, n in definitive["name"].items()]
     else:
-        acc_list = []
+        acc_list = [(i, names[i]) for i in decided.ids] if decided is not None else []
+    if decided is not None and (accounts or all_accounts):
+        decided = decision_mod.override(decided, [a for a, _ in acc_list])
+    table = decided.selection.table if decided is not None else None
+    if decided is not None:
+        params["decision_file"] = "<run folder>/" + decision_mod.JSON_NAME  # the real path once the folder exists
     tasks = plan_run(nbs, parameters=params, accounts=acc_list)
     if dry_run:
         return tasks
@@ -505,6 +619,12 @@ def run_workbook(
     else:
         run_dir = new_run_dir(out, run_id)
         todo = tasks
+    if decided is not None:  # written before any notebook runs; the notebooks read it
+        _, decision_file = decision_mod.write(decided, run_dir, as_of=data.as_of)
+        params["decision_file"] = str(decision_file.resolve())
+        for t in todo:
+            if "decision_file" in t.parameters:
+                t.parameters["decision_file"] = params["decision_file"]
     facts = _account_facts(table, [a for a, _ in acc_list])
     run_info = {
         "run_id": run_dir.name,
@@ -544,6 +664,7 @@ def run_workbook(
         "seconds": round(time.perf_counter() - t0, 2),
         "source": _shown_params({"source": src})["source"],
         "parameters": _shown_params(params),
+        "decision": _decision_info(decided, accounts, all_accounts),
         "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {}),
                       **_account_signals(run_dir, safe_name(a))} for a, n in acc_list],
         "notebooks": [asdict(r) for r in ordered],
@@ -560,7 +681,74 @@ def _shown_params(params: dict) -> dict:
     """Parameters as recorded in the manifest and index: no output_dir, passwords masked."""
     from .data import _mask_password
 
-    return {k: (_mask_password(v) if isinstance(v, str) else v) for k, v in params.items() if k != "output_dir"}
+    return {k: (_mask_password(v) if isinstance(v, str) else v) for k, v in params.items()
+            if k not in ("output_dir", "decision_file")}
+
+
+def _decision_info(decided, accounts, all_accounts) -> dict:
+    """How the run's key accounts were chosen, for the manifest and the index page."""
+    option = "--accounts" if accounts else "--all-accounts" if all_accounts else None
+    if decided is None:
+        return {"source": "override" if option else "none", "option": option,
+                "n": len(accounts) if accounts else None}
+    if option:
+        return {"source": "override", "option": option, "n": len(decided.ids), "text": decided.describe(),
+                "file": decision_mod.CSV_NAME}
+    diff = decided.differences.reset_index().to_dict(orient="records") if len(decided.differences) else []
+    return {"source": decided.source, "n": len(decided.ids), "text": decided.describe(), "decided_by": decided.decided_by,
+            "decided_on": decided.decided_on, "key_accounts": decided.ids, "differences": diff,
+            "file": decision_mod.CSV_NAME}
+
+
+def check_parameters(data, params: dict, declared: list[dict] | None = None) -> None:
+    """Refuse a run parameter that cannot fit ``data`` before any notebook runs.
+
+    Checks, where the parameter is given: the review ``period`` (a calendar quarter, complete as of
+    ``as_of``, with orders), ``fiscal_year_start``, the ``health_weights``, the CLV parameters
+    (``discount_rate``, ``retention``, ``horizon``, ``growth``, ``extra_care``), ``time_unit``,
+    ``cadence_days``, ``lang`` and an ``account_id``. The selection parameters are checked by
+    :func:`kamlib.decision.decide`. Raises :class:`kamlib.errors.KamParameterError` naming the parameter.
+    """
+    from . import i18n
+    from .errors import KamParameterError
+
+    if "lang" in params:
+        try:
+            i18n.check_lang(params["lang"])
+        except (KamParameterError, ValueError) as err:
+            raise KamParameterError("lang", f"must be one of {', '.join(i18n.LANGS)}, not {params['lang']!r}") from None
+    if params.get("period") not in (None, ""):
+        from .review import check_period
+
+        check_period(data, str(params["period"]))
+    if "fiscal_year_start" in params:
+        from .review import check_fiscal_year_start
+
+        check_fiscal_year_start(params["fiscal_year_start"])
+    if params.get("health_weights") is not None:
+        from .review import check_weights
+
+        try:
+            check_weights(params["health_weights"])
+        except KamParameterError as err:
+            raise KamParameterError("health_weights", str(err).split(": ", 1)[-1]) from None
+    clv_keys = ("discount_rate", "retention", "horizon", "growth", "extra_care")
+    if any(k in params for k in clv_keys):
+        from .clv import check_parameters as check_clv
+
+        check_clv(**{k: params[k] for k in clv_keys if k in params})
+    if "time_unit" in params and params["time_unit"] not in ("D", "W", "M"):
+        raise KamParameterError("time_unit", f"must be D, W or M, not {params['time_unit']!r}")
+    if "cadence_days" in params:
+        c = params["cadence_days"]
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise KamParameterError("cadence_days", f"must be a whole number of days, at least 1, not {c!r}")
+    if params.get("account_id"):
+        if str(params["account_id"]) not in set(data.accounts["account_id"].astype(str)):
+            raise KamParameterError("account_id", f"unknown account id {params['account_id']!r}; "
+                                    "use --accounts to choose accounts for the per-account reports")
+
+
 
 
 def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,
@@ -680,6 +868,26 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
                       f"<th>{L('kam')}</th><th>{L('revenue_12m')}</th><th>{L('quadrant')}</th><th>{L('type')}</th>"
                       f"<th>{L('health')}</th><th>{L('flags')}</th><th>{L('reports_col')}</th><th>{L('status')}</th></tr>"
                       + "".join(acc_rows) + "</table>") if acc_rows else ""
+    causes = failure_causes(manifest["notebooks"])
+    causes_html = ("<section class='causes'><h2>" + L("failures_heading") + "</h2><ul>" + "".join(
+        f"<li><b>{n} &times;</b> <code>{html.escape(m)}</code></li>" for m, n, _ in causes)
+        + "</ul></section>") if causes else ""
+    dec = manifest.get("decision") or {}
+    decision_html = ""
+    kind = {"computed": "decision_computed", "pinned": "decision_pinned", "override": "decision_override"}
+    if dec.get("source") in kind and dec.get("n") is not None:
+        text = i18n.pick(i18n.INDEX[kind[dec["source"]]], lang).format(
+            n=dec["n"], on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "",
+            by=dec.get("decided_by") or "", k=len(dec.get("differences") or []), option=dec.get("option", ""))
+        link = f' (<a href="{html.escape(dec["file"], quote=True)}">{html.escape(dec["file"])}</a>)' if dec.get("file") else ""
+        decision_html = f"<p class='decision {html.escape(dec.get('source', ''))}'>{html.escape(text)}{link}</p>"
+        diffs = dec.get("differences") or []
+        if diffs:
+            decision_html += "<ul>" + "".join(
+                f"<li>{html.escape(str(d['account_id']))} {html.escape(str(d.get('name', '')))}: "
+                f"{html.escape(str(d.get('note', '')))}"
+                + (f" &mdash; {html.escape(str(d['reason']))}" if d.get("reason") else "") + "</li>"
+                for d in diffs) + "</ul>"
     title = html.escape(i18n.pick(i18n.INDEX["title"], lang).format(run_id=manifest["run_id"]))
     heading = html.escape(i18n.pick(i18n.INDEX["heading"], lang).format(run_id=manifest["run_id"]))
     failed_word = L("failed")
@@ -695,6 +903,8 @@ table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.3rem .8rem
 <p>{L("data_as_of")} <b>{html.escape(i18n.date(manifest['as_of'], lang))}</b> {L("from")} <code>{html.escape(manifest['source'])}</code>
 (sha256 {manifest['source_sha256'][:12]}&hellip;); {L("started")} {html.escape(manifest['started'])}, {i18n.number(manifest['seconds'], lang, 1)} s;
 {len(manifest['notebooks'])} {L("reports")}, <span class="{'failed' if n_fail else 'ok'}">{n_fail} {failed_word}</span>.</p>
+{causes_html}
+{decision_html}
 <h2>{L("portfolio")}</h2>
 <table><tr><th>{L("notebook")}</th><th>{L("status")}</th><th>{L("time")}</th><th>{L("files")}</th></tr>
 {''.join(rows)}

@@ -43,6 +43,8 @@ CRITERIA = (
     "credibility",
     "relationship",
 )
+#: A pinned key-account decision says, per account, key account or not.
+DECISIONS = ("key", "not_key")
 #: A period is a year ("2025"), a quarter ("2025Q4") or a month ("2025-12").
 PERIOD_PATTERN = r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
@@ -197,6 +199,22 @@ class Ratings(_Base):
         unique = ["rater", "account_id", "criterion"]
 
 
+class KeyAccountDecisions(_Base):
+    """The decision register: the definitive key-account list as management pinned it, one row per
+    account and decision date. The rows of the latest ``decided_on`` (up to ``as_of``) are the pinned
+    decision; earlier dates are the history notebook 05 compares with."""
+
+    decided_on: Series[Date]
+    decided_by: Series[str]
+    account_id: Series[str]
+    decision: Series[str] = pa.Field(isin=DECISIONS)
+    reason: Optional[Series[str]] = pa.Field(nullable=True)
+    parameters: Optional[Series[str]] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["decided_on", "account_id"]
+
+
 #: Messages for dataframe-level checks, keyed by the check's name.
 ROW_CHECK_MESSAGES = {
     "discount_not_above_gross": ("discount_eur", "discount is larger than gross_revenue_eur"),
@@ -254,6 +272,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("targets", Targets, False, None, (_ACC,)),
         TableSpec("actions", Actions, False, "action_id", (_ACC,)),
         TableSpec("ratings", Ratings, False, None, (_ACC,)),
+        TableSpec("key_account_decisions", KeyAccountDecisions, False, None, (_ACC,)),
     )
 }
 
@@ -363,6 +382,14 @@ COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
         "account_id": ('text', True, False),
         "criterion": ('text', True, False),
         "score": ('number', True, False),
+    },
+    "key_account_decisions": {
+        "decided_on": ('date', True, False),
+        "decided_by": ('text', True, False),
+        "account_id": ('text', True, False),
+        "decision": ('text', True, False),
+        "reason": ('text', False, True),
+        "parameters": ('text', False, True),
     },
 }
 

@@ -236,8 +236,9 @@ CRITERION_RULES: dict[str, tuple[str, str]] = {
     ),
 }
 _EPS = 1e-9  # scores equal up to float noise count as equal
+#: Length of the key-account list when no KAM capacity is known (no kams table) and max_key_accounts is not set.
+NO_CAPACITY_DEFAULT = 10
 STAGE_SCORE = {"exploratory": 0.0, "basic": 2.5, "cooperative": 5.0, "interdependent": 7.5, "integrated": 10.0}
-DEFAULT_CRITERIA = ("revenue_share", "lifetime_value", "growth_potential", "relationship")
 QUADRANTS = ("strategic", "star", "status", "streamline")
 QUADRANT_STRATEGY: dict[str, tuple[str, str]] = {
     "strategic": ("Invest: partner deeply, joint plans, senior sponsor.",
@@ -583,14 +584,14 @@ def portfolio_position(scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.
 def select_key_accounts(
     data,
     *,
-    criteria=DEFAULT_CRITERIA,
+    criteria=None,
     weights=None,
     thresholds=None,
-    min_criteria: int = 2,
+    min_criteria: int | None = None,
     max_key_accounts: int | None = None,
-    cutoffs: tuple[float, float] = (0.8, 0.95),
-    use_ratings: bool = False,
-    discount_rate: float = 0.10,
+    cutoffs: tuple[float, float] | None = None,
+    use_ratings: bool | None = None,
+    discount_rate: float | None = None,
     emerging_growth: float = 0.25,
     split: float = 5.0,
 ) -> Selection:
@@ -608,7 +609,8 @@ def select_key_accounts(
         :class:`kamlib.KamData`.
     criteria, weights, thresholds
         3-4 of ``CRITERION_RULES`` (at least 2), their weights (normalised to sum 1, with a note), and
-        per-criterion thresholds on the 0-10 scale (default 7).
+        per-criterion thresholds on the 0-10 scale. Every parameter left at None takes the workbook's
+        default from :data:`kamlib.defaults.SELECTION` (the one home of selection defaults).
     max_key_accounts
         Size of the provisional list; default: the KAMs' total capacity, or 10 without a kams table.
     cutoffs
@@ -627,8 +629,15 @@ def select_key_accounts(
     >>> bool(sel.table["definitive"].sum() <= sel.capacity["capacity"].sum())
     True
     """
+    from . import defaults
     from .errors import KamParameterError
 
+    p = defaults.selection_parameters(criteria=criteria, weights=weights, thresholds=thresholds,
+                                      min_criteria=min_criteria, max_key_accounts=max_key_accounts,
+                                      cutoffs=cutoffs, use_ratings=use_ratings, discount_rate=discount_rate)
+    criteria, weights, thresholds, min_criteria = p["criteria"], p["weights"], p["thresholds"], p["min_criteria"]
+    max_key_accounts, cutoffs, use_ratings, discount_rate = (p["max_key_accounts"], p["cutoffs"], p["use_ratings"],
+                                                            p["discount_rate"])
     crit, w, t, notes = check_selection_parameters(criteria, weights, thresholds, min_criteria=min_criteria)
     if not 1 <= min_criteria <= len(crit):
         raise KamParameterError("min_criteria", f"must be between 1 and the number of criteria ({len(crit)})")
@@ -653,7 +662,11 @@ def select_key_accounts(
     acc = data.accounts.set_index("account_id")
     capacity_total = int(data.kams["capacity"].fillna(0).sum()) if data.has("kams") else 0
     if max_key_accounts is None:
-        max_key_accounts = capacity_total if capacity_total > 0 else 10
+        if capacity_total <= 0:  # say where the list's length comes from when no capacity is known
+            notes.append(f"{'no kams table' if not data.has('kams') else 'the KAMs state no capacity'}: KAM "
+                         f"capacity is unknown, so the list holds the default {NO_CAPACITY_DEFAULT} accounts "
+                         "(set max_key_accounts to change it)")
+        max_key_accounts = capacity_total if capacity_total > 0 else NO_CAPACITY_DEFAULT
     if int(max_key_accounts) < 1:
         raise KamParameterError("max_key_accounts", "must be at least 1")
     max_key_accounts = int(max_key_accounts)
@@ -903,9 +916,9 @@ def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
     """Per calendar year: accounts, total, top-20 % share, Gini (plain, normalised), ABC counts, and the
     change of share and Gini against the previous year.
 
-    ``measure`` is ``"revenue"`` (gross) or ``"margin"`` (DB I). Only accounts with a positive value in the
-    year count; accounts with a negative margin are left out of the margin view (concentration needs
-    non-negative values) and counted in ``negative_accounts``.
+    ``measure`` is ``"revenue"`` (gross) or ``"margin"`` (DB I). Every account with orders in the year
+    counts, zero-value ones included; accounts with a negative margin are left out of the margin view (a
+    share of a total cannot be negative) and counted in ``negative_accounts``.
     """
     if measure not in ("revenue", "margin"):
         raise ValueError("measure must be 'revenue' or 'margin'")
@@ -914,7 +927,7 @@ def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
         start, end = f"{year}-01-01", f"{year}-12-31"
         v = account_revenue(orders, start=start, end=end) if measure == "revenue" else account_margin(orders, start=start, end=end)
         negative = int((v < 0).sum())
-        v = v[v > 0]
+        v = v[v >= 0]
         s = concentration_summary(v, cutoffs=cutoffs).iloc[0].to_dict()
         s = {"year": int(year), **s, "negative_accounts": negative}
         rows.append(s)

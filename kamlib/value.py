@@ -72,6 +72,42 @@ _LABELS: dict[str, tuple[str, str]] = {
     "profitable": ("DB IV ≥ 0", "DB IV ≥ 0"),
     "destroyer": ("DB IV < 0 (profit destroyer)", "DB IV < 0 (Gewinnvernichter)"),
     "waterfall_title": ("From gross revenue to DB IV", "Vom Bruttoumsatz zum DB IV"),
+    "peer_box": ("Other accounts: middle half (quartiles)", "Übrige Kunden: mittlere Hälfte (Quartile)"),
+    "peer_median_point": ("Other accounts: median", "Übrige Kunden: Median"),
+    "not_in_chart": ("no revenue or no cost to serve in the window",
+                     "kein Umsatz oder keine Betreuungskosten im Zeitraum"),
+    "whale_core": ("{account}: rank {k} of {n} by DB IV, one of the {peak} accounts that build the whale curve up to "
+                   "its peak",
+                   "{account}: Rang {k} von {n} nach DB IV, einer der {peak} Kunden, die die Walkurve bis zu ihrem "
+                   "Gipfel aufbauen"),
+    "whale_zero": ("{account}: rank {k} of {n} by DB IV; it neither adds to nor takes from the profit",
+                   "{account}: Rang {k} von {n} nach DB IV; der Kunde trägt zum Gewinn weder bei noch zehrt er "
+                   "ihn auf"),
+    "whale_destroyer": ("{account}: rank {k} of {n} by DB IV, beyond the peak of the whale curve: after cost to "
+                        "serve it destroys {loss}",
+                        "{account}: Rang {k} von {n} nach DB IV, hinter dem Gipfel der Walkurve: nach "
+                        "Betreuungskosten vernichtet der Kunde {loss}"),
+    "whale_absent": ("{account} has neither revenue nor cost to serve in the window",
+                     "{account} hat im Zeitraum weder Umsatz noch Betreuungskosten"),
+    "no_service_costs": (
+        "No service_costs table: the cost to serve (marketing, sales, service, logistics) is unknown, not zero. "
+        "DB II to DB IV below equal DB I, and the whale curve and the profit destroyers can only show accounts "
+        "that lose money on the goods themselves.",
+        "Keine Tabelle service_costs: Die Betreuungskosten (Marketing, Vertrieb, Service, Logistik) sind unbekannt, "
+        "nicht null. DB II bis DB IV sind unten gleich DB I, und Walkurve und Gewinnvernichter zeigen nur Kunden, "
+        "die schon an der Ware Geld verlieren."),
+    "no_cogs": (
+        "No cost of goods in orders (column cogs_eur empty): DB I equals net revenue, so every margin below is an "
+        "upper bound.",
+        "Kein Wareneinsatz in orders (Spalte cogs_eur leer): DB I ist gleich dem Nettoumsatz, jeder Deckungsbeitrag "
+        "unten ist also eine Obergrenze."),
+    "no_discounts": (
+        "No discounts in orders (column discount_eur empty): net revenue equals gross revenue.",
+        "Keine Rabatte in orders (Spalte discount_eur leer): Der Nettoumsatz ist gleich dem Bruttoumsatz."),
+    "cts_unknown": (
+        "Cost to serve against revenue cannot be shown: without a service_costs table the cost to serve is unknown.",
+        "Betreuungskosten gegen Umsatz lassen sich nicht zeigen: ohne Tabelle service_costs sind die "
+        "Betreuungskosten unbekannt."),
     "whale_sentence": (
         "The {k} most profitable accounts earn {peak} ({peak_share} of the total DB IV of {total}); accounts that "
         "lose money after cost to serve: {n_neg}, destroying {destroyed} of it.",
@@ -84,6 +120,31 @@ _LABELS: dict[str, tuple[str, str]] = {
 def label(key: str, lang: str = "en") -> str:
     """The label ``key`` of this module in ``lang`` ('en' or 'de')."""
     return i18n.pick(_LABELS[key], lang)
+
+
+def missing_data_notes(data, *, lang: str = "en") -> list[str]:
+    """What the contribution margin scheme cannot show with this data: one sentence per gap, in ``lang``.
+
+    Without ``service_costs`` the cost to serve is unknown (DB II-IV are then shown equal to DB I, which
+    is not the same as a cost of zero); without ``cogs_eur`` DB I equals net revenue; without
+    ``discount_eur`` net revenue equals gross revenue. Empty when nothing is missing.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> missing_data_notes(kamlib.load("data/sample", as_of="2025-12-31"))
+    []
+    """
+    i18n.check_lang(lang)
+    notes = []
+    if not data.has("service_costs"):
+        notes.append(label("no_service_costs", lang))
+    o = data.orders
+    if len(o) and ("cogs_eur" not in o or o["cogs_eur"].isna().all()):
+        notes.append(label("no_cogs", lang))
+    if len(o) and ("discount_eur" not in o or o["discount_eur"].isna().all()):
+        notes.append(label("no_discounts", lang))
+    return notes
 
 
 def eur(value: float, lang: str = "en") -> str:
@@ -352,7 +413,7 @@ def whale_summary(curve: pd.DataFrame) -> dict:
     return {"accounts": len(curve), "total": total, "peak": peak,
             "peak_share": peak / total if total > 0 else np.nan, "peak_accounts": k,
             "profitable": int((curve["db4"] > 0).sum()), "destroyers": int(neg.sum()),
-            "destroyed": float(-curve.loc[neg, "db4"].sum())}
+            "destroyed": abs(float(curve.loc[neg, "db4"].sum()))}  # abs: no "-0 EUR" when nothing is lost
 
 
 def whale_sentence(summary: dict, *, lang: str = "en") -> str:
@@ -363,6 +424,51 @@ def whale_sentence(summary: dict, *, lang: str = "en") -> str:
     return text.format(k=summary["peak_accounts"], peak=eur(summary["peak"], lang), peak_share=share,
                        total=eur(summary["total"], lang), n_neg=summary["destroyers"],
                        destroyed=eur(summary["destroyed"], lang))
+
+
+def whale_position(curve: pd.DataFrame, account_id: str) -> dict:
+    """Where one account sits on the whale curve, with no other account's figure.
+
+    Returns ``rank`` (1 = most profitable; None when the account is not on the curve), ``accounts`` (N),
+    ``peak_accounts`` (how many accounts build the curve up to its peak), the account's own ``db4`` and
+    ``zone``: ``core`` (DB IV > 0: before the peak), ``zero``, ``destroyer`` (DB IV < 0: after the peak)
+    or ``absent``.
+
+    Examples
+    --------
+    >>> c = whale_curve(pd.Series({"a": 80.0, "b": 40.0, "c": -20.0}))
+    >>> whale_position(c, "c")
+    {'account_id': 'c', 'rank': 3, 'accounts': 3, 'peak_accounts': 2, 'db4': -20.0, 'zone': 'destroyer'}
+    >>> whale_position(c, "x")["zone"]
+    'absent'
+    """
+    s = whale_summary(curve)
+    out = {"account_id": account_id, "rank": None, "accounts": s["accounts"], "peak_accounts": s["peak_accounts"],
+           "db4": np.nan, "zone": "absent"}
+    if account_id in curve.index:
+        db4 = float(curve.at[account_id, "db4"])
+        out.update(rank=int(curve.at[account_id, "rank"]), db4=db4,
+                   zone="core" if db4 > 0 else "destroyer" if db4 < 0 else "zero")
+    return out
+
+
+def whale_position_sentence(position: dict, *, name: str | None = None, lang: str = "en") -> str:
+    """One sentence on :func:`whale_position` in ``lang``; ``name`` follows the account id when given.
+
+    Examples
+    --------
+    >>> c = whale_curve(pd.Series({"a": 80.0, "b": 40.0, "c": -20.0}))
+    >>> whale_position_sentence(whale_position(c, "c"))
+    'c: rank 3 of 3 by DB IV, beyond the peak of the whale curve: after cost to serve it destroys 20 EUR'
+    >>> whale_position_sentence(whale_position(c, "b"), name="Beta", lang="de")
+    'b Beta: Rang 2 von 3 nach DB IV, einer der 2 Kunden, die die Walkurve bis zu ihrem Gipfel aufbauen'
+    """
+    account = f"{position['account_id']} {name}" if name else str(position["account_id"])
+    key = {"core": "whale_core", "zero": "whale_zero", "destroyer": "whale_destroyer"}.get(position["zone"],
+                                                                                           "whale_absent")
+    loss = eur(-position["db4"], lang) if position["zone"] == "destroyer" else ""
+    return label(key, lang).format(account=account, k=position["rank"], n=position["accounts"],
+                                   peak=position["peak_accounts"], loss=loss)
 
 
 def profit_destroyers(contribution: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
@@ -420,10 +526,18 @@ def whale_chart(curve: pd.DataFrame, *, lang: str = "en", label_top: int = 0, ax
     return ax
 
 
-def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_top: int = 5, ax=None):
-    """Scatter of cost to serve against net revenue (log axes); loss-making accounts in red, biggest losses named."""
+def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_top: int = 5, account_id=None,
+                        ax=None):
+    """Scatter of cost to serve against net revenue (log axes); loss-making accounts in red, biggest losses named.
+
+    With ``account_id`` (a report about one account) the chart shows that account only, against the
+    quartiles and the median of the other accounts (:func:`kamlib.scope.peer_context`): no other account's
+    point or name.
+    """
     ax = _axes(ax, (7.5, 5.0))
     t = contribution[(contribution["net_revenue"] > 0) & (contribution["cost_to_serve"] > 0)]
+    if account_id:
+        return _cost_to_serve_account(t, str(account_id), lang=lang, ax=ax)
     neg = t["db4"] < 0
     ax.scatter(t.loc[~neg, "net_revenue"], t.loc[~neg, "cost_to_serve"], s=18, color="#1f4e79", alpha=0.6,
                label=label("profitable", lang), linewidths=0)
@@ -439,6 +553,47 @@ def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_t
     for acc, row in t[neg].sort_values("db4").head(label_top).iterrows():
         ax.annotate(str(row.get("name", acc))[:22], (row["net_revenue"], row["cost_to_serve"]), fontsize=7,
                     xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel(label("net_revenue_axis", lang))
+    ax.set_ylabel(label("cts_axis", lang))
+    ax.set_title(label("cts_title", lang))
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    i18n.localise_axes(ax, lang)
+    return ax
+
+
+def _cost_to_serve_account(t: pd.DataFrame, account_id: str, *, lang: str, ax):
+    from matplotlib.patches import Rectangle
+
+    from .scope import peer_context
+
+    ctx = peer_context(t, account_id, ["net_revenue", "cost_to_serve"])
+    x, y = ctx.loc["net_revenue"], ctx.loc["cost_to_serve"]
+    points = [v for v in (x["peer_p25"], x["peer_p75"], y["peer_p25"], y["peer_p75"], x["this_account"],
+                          y["this_account"]) if v == v and v > 0]
+    lo, hi = (min(points) / 3, max(points) * 3) if points else (1.0, 10.0)
+    if x["peer_p25"] == x["peer_p25"] and y["peer_p25"] == y["peer_p25"]:
+        ax.add_patch(Rectangle((x["peer_p25"], y["peer_p25"]), x["peer_p75"] - x["peer_p25"],
+                               y["peer_p75"] - y["peer_p25"], color="grey", alpha=0.2, linewidth=0,
+                               label=label("peer_box", lang)))
+        ax.plot([x["peer_median"]], [y["peer_median"]], "x", color="grey", markersize=9,
+                label=label("peer_median_point", lang))
+    if account_id in t.index:
+        row = t.loc[account_id]
+        neg = row["db4"] < 0
+        ax.plot([row["net_revenue"]], [row["cost_to_serve"]], "o", markersize=9,
+                color="#c00000" if neg else "#1f4e79", label=label("destroyer" if neg else "profitable", lang))
+        ax.annotate(str(row.get("name", account_id))[:40], (row["net_revenue"], row["cost_to_serve"]), fontsize=8,
+                    xytext=(6, 6), textcoords="offset points")
+    else:
+        ax.text(0.5, 0.5, f"{account_id}: {label('not_in_chart', lang)}", transform=ax.transAxes, ha="center",
+                fontsize=9, color="grey")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for share, style in ((1.0, "--"), (0.1, ":")):
+        ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
+        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo * 0.1, hi)
     ax.set_xlabel(label("net_revenue_axis", lang))
     ax.set_ylabel(label("cts_axis", lang))
     ax.set_title(label("cts_title", lang))

@@ -183,7 +183,7 @@ def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int |
                       selection: Selection | None = None) -> pd.DataFrame:
     """The accounts a template asks about: ``accounts`` (ids, in that order), else the ``top`` N by weighted
     score of the data-driven selection, else its provisional list. Returns account_id and name."""
-    from .selection import select_key_accounts
+    from .decision import decide
 
     acc = data.accounts.set_index("account_id")
     if accounts:
@@ -195,7 +195,7 @@ def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int |
         if len(set(ids)) != len(ids):
             raise KamParameterError("accounts", "an account is listed twice")
     else:
-        sel = selection if selection is not None else select_key_accounts(data)
+        sel = selection if selection is not None else decide(data).selection  # the key-account decision
         t = sel.table
         if top is not None:
             if top < 1:

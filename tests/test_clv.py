@@ -177,9 +177,10 @@ def test_choose_retention_parameter_or_data():
     r, source = clv.choose_retention(data, 0.0)
     assert r == pytest.approx(5 / 6, abs=1e-6) and source == "orders: pooled over 2 years"
     short = make_data(data.accounts, data.orders[data.orders["date"] >= "2025-01-01"])
-    with pytest.raises(KamParameterError, match="less than two full years") as exc:
-        clv.choose_retention(short, 0.0)
-    assert exc.value.parameter == "retention"
+    # too short to measure: the stated fallback, marked as assumed (tests/test_thin_data.py has the details)
+    r, source = clv.choose_retention(short, 0.0)
+    assert r == clv.FALLBACK_RETENTION and clv.retention_is_assumed(source)
+    assert clv.choose_retention(short, 0.95) == (0.95, "parameter retention")
 
 
 def test_survival_table_hand_example():

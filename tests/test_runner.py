@@ -144,9 +144,11 @@ def test_selection_with_non_default_criteria_via_kam_run(tmp_path):
     assert "weights summed to 4; normalised to 1" in text
 
 
-def test_bad_selection_parameter_fails_the_notebook_with_its_name(tmp_path):
+def test_bad_selection_parameter_is_refused_before_any_notebook_runs(tmp_path):
     out = tmp_path / "reports"
     r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "bad", "--only", "01",
             "-p", 'criteria=["revenue_share", "size"]', cwd=ROOT)
-    assert r.returncode == 1
-    assert "parameter criteria: unknown criterion 'size'" in r.stdout
+    assert r.returncode == 2
+    assert "parameter criteria: unknown criterion 'size'" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert not (out / "bad").exists()  # nothing written

@@ -1,0 +1,229 @@
+"""The key-account decision: made once per run, read by every step.
+
+Which accounts are key accounts is a decision, not a figure each step may recompute with its own
+defaults. :func:`decide` makes it, with the run's selection parameters over the one set of defaults
+(:data:`kamlib.defaults.SELECTION`):
+
+* **computed**: the definitive list of :func:`kamlib.selection.select_key_accounts`;
+* **pinned**: when the data source holds a ``key_account_decisions`` table (the decision register), its
+  latest decision up to ``as_of`` *is* the list: management decided it, with a reason per account and
+  manual overrides ("keep ACC-x although it ranks 25th: strategic reference"). Today's computation is
+  kept beside it, and :attr:`Decision.differences` shows where today's data would decide differently.
+
+``kam run`` calls :func:`decide` once before any notebook, writes the decision into the run folder
+(:func:`write`: ``key_accounts.csv`` for people, ``key_account_decision.json`` for the steps), plans the
+per-account reports from it and hands its path to every notebook (parameter ``decision``); notebook 01
+explains it, 03 and 05, the index page and the workshops start from it (:func:`for_notebook`). Outside a
+run, a notebook with an empty ``decision`` decides with the same function and the same defaults.
+
+Examples
+--------
+>>> import kamlib
+>>> data = kamlib.load("data/sample", as_of="2025-12-31")
+>>> d = decide(data)
+>>> d.source, len(d.ids) == int(d.selection.table["definitive"].sum())
+('computed', True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import defaults
+from .errors import KamParameterError
+
+CSV_NAME = "key_accounts.csv"
+JSON_NAME = "key_account_decision.json"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The key-account decision of a run.
+
+    ``selection`` is today's :class:`kamlib.selection.Selection` under ``parameters`` whose ``definitive``
+    column holds the *decided* list (pinned or computed); ``computed`` in its table is what today's data
+    alone decides. ``differences`` lists the accounts where the two differ (empty unless pinned).
+    ``previous_ids`` / ``previous_on`` are the pinned decision before the current one (None without one).
+    """
+
+    selection: object
+    parameters: dict
+    source: str  # computed | pinned
+    decided_by: str | None = None
+    decided_on: str | None = None
+    differences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous_ids: tuple[str, ...] | None = None
+    previous_on: str | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """The key accounts, best rank first."""
+        return [str(i) for i in self.selection.definitive.index]
+
+    @property
+    def definitive(self) -> pd.DataFrame:
+        return self.selection.definitive
+
+    def describe(self) -> str:
+        """One sentence: how the list was decided (shown by the notebooks and the index page)."""
+        n = len(self.ids)
+        if self.source == "override":
+            return f"{n} accounts chosen by hand (--accounts), not by the key-account decision"
+        if self.source == "pinned":
+            text = f"{n} key accounts, pinned on {self.decided_on} by {self.decided_by} (decision register)"
+            k = len(self.differences)
+            return text + (f"; today's data would decide differently for {k} account{'s' * (k != 1)}" if k
+                           else "; today's data agrees")
+        return f"{n} key accounts, computed from the data with the run's selection parameters"
+
+
+def _selection_given(parameters: dict | None) -> dict:
+    """The selection parameters among a run's or notebook's parameters (health weights are not)."""
+    from .schemas import CRITERIA
+
+    given = {k: v for k, v in (parameters or {}).items() if k in defaults.SELECTION_KEYS and v is not None}
+    w = given.get("weights")
+    if isinstance(w, dict) and not set(w) <= set(CRITERIA):  # notebook 04's health-score weights
+        given.pop("weights")
+    return given
+
+
+def _register(data) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """(register rows up to as_of, latest decision's rows, previous decision's rows)."""
+    if not data.has("key_account_decisions"):
+        return pd.DataFrame(), None, None
+    reg = data.key_account_decisions
+    reg = reg[reg["decided_on"] <= data.as_of]
+    days = sorted(reg["decided_on"].dropna().unique())
+    latest = reg[reg["decided_on"] == days[-1]] if days else None
+    previous = reg[reg["decided_on"] == days[-2]] if len(days) > 1 else None
+    return reg, latest, previous
+
+
+def _pinned_parameters(rows: pd.DataFrame) -> dict:
+    """The selection parameters the register recorded for a decision (JSON in column ``parameters``)."""
+    if "parameters" not in rows:
+        return {}
+    texts = [t for t in rows["parameters"].dropna().astype(str).unique() if t.strip()]
+    if not texts:
+        return {}
+    try:
+        params = json.loads(texts[0])
+    except ValueError:
+        raise KamParameterError("key_account_decisions", f"column parameters: {texts[0][:60]!r} is not JSON "
+                                "(write it like {\"min_criteria\": 2})") from None
+    if not isinstance(params, dict):
+        raise KamParameterError("key_account_decisions", "column parameters must hold a JSON object")
+    return _selection_given(params)
+
+
+def decide(data, parameters: dict | None = None) -> Decision:
+    """The key-account decision for ``data`` under ``parameters`` (a run's or a notebook's; only the
+    selection parameters among them count, the rest are ignored).
+
+    Raises :class:`kamlib.errors.KamParameterError` when a selection parameter cannot fit the data.
+    """
+    from .selection import select_key_accounts
+
+    _, latest, previous = _register(data)
+    base = _pinned_parameters(latest) if latest is not None else {}
+    params = defaults.selection_parameters(**{**base, **_selection_given(parameters)})
+    sel = select_key_accounts(data, **params)
+    table = sel.table.copy()
+    table["computed"] = table["definitive"]
+    if latest is None:
+        return Decision(dataclasses.replace(sel, table=table), params, "computed")
+
+    keys = latest.loc[latest["decision"] == "key", "account_id"].astype(str)
+    reasons = latest.set_index("account_id")["reason"] if "reason" in latest else pd.Series(dtype=object)
+    decided_on = str(pd.Timestamp(latest["decided_on"].iloc[0]).date())
+    by = ", ".join(sorted(latest["decided_by"].astype(str).unique()))
+    pinned = table.index.isin(keys)
+    diff_rows = []
+    for acc in table.index[pinned != table["computed"].to_numpy()]:
+        row = table.loc[acc]
+        rank = "unranked" if pd.isna(row["rank"]) else f"rank {int(row['rank'])}"
+        why = reasons.get(acc)
+        why = "" if why is None or pd.isna(why) else str(why)
+        if acc in set(keys):
+            note = f"kept although today's data would not select it ({rank}; {row['reason']})"
+        else:
+            note = f"not a key account although today's data would select it ({rank})"
+        diff_rows.append({"account_id": acc, "name": row["name"], "pinned": "key" if acc in set(keys) else "not_key",
+                          "today": "key" if row["computed"] else "not_key", "rank": row["rank"],
+                          "note": note, "reason": why})
+    differences = pd.DataFrame(diff_rows, columns=["account_id", "name", "pinned", "today", "rank", "note", "reason"]
+                               ).set_index("account_id")
+    table["definitive"] = pinned
+    table["reason"] = [
+        (f"pinned {decided_on}: {reasons.get(i)}" if isinstance(reasons.get(i), str) and reasons.get(i)
+         else f"pinned {decided_on}") if (p or i in set(latest["account_id"].astype(str))) else r
+        for i, p, r in zip(table.index, pinned, table["reason"])]
+    prev_ids = prev_on = None
+    if previous is not None:
+        prev_ids = tuple(previous.loc[previous["decision"] == "key", "account_id"].astype(str))
+        prev_on = str(pd.Timestamp(previous["decided_on"].iloc[0]).date())
+    return Decision(dataclasses.replace(sel, table=table), params, "pinned", by, decided_on, differences,
+                    prev_ids, prev_on)
+
+
+def override(decision: Decision, ids: list[str]) -> Decision:
+    """The decision with the key accounts replaced by ``ids`` (``kam run --accounts``); source "override"."""
+    table = decision.selection.table.copy()
+    table["definitive"] = table.index.isin(ids)
+    return dataclasses.replace(decision, selection=dataclasses.replace(decision.selection, table=table),
+                               source="override")
+
+
+def write(decision: Decision, folder: str | Path, *, as_of=None) -> tuple[Path, Path]:
+    """Write ``key_accounts.csv`` (every account with its scores, rank and the decision, neutralised
+    against CSV injection) and ``key_account_decision.json`` (what the steps read) into ``folder``."""
+    from .reporting import write_csv
+    from .runner import _atomic_write_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = write_csv(decision.selection.table, folder / CSV_NAME, overwrite=True)
+    payload = {
+        "source": decision.source,
+        "as_of": None if as_of is None else str(pd.Timestamp(as_of).date()),
+        "decided_by": decision.decided_by,
+        "decided_on": decision.decided_on,
+        "parameters": decision.parameters,
+        "key_accounts": decision.ids,
+        "differences": json.loads(decision.differences.reset_index().to_json(orient="records"))
+        if len(decision.differences) else [],
+        "previous_on": decision.previous_on,
+        "previous_key_accounts": list(decision.previous_ids) if decision.previous_ids is not None else None,
+    }
+    json_path = folder / JSON_NAME
+    _atomic_write_text(json_path, json.dumps(payload, indent=2, default=str))
+    return csv_path, json_path
+
+
+def read(path: str | Path, data) -> Decision:
+    """The decision a run wrote (:func:`write`), applied to ``data``: the same parameters, and exactly the
+    key accounts the file lists (even if today's computation would differ)."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / JSON_NAME
+    try:
+        payload = json.loads(p.read_text(encoding="utf-8"))
+        ids = [str(i) for i in payload["key_accounts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise KamParameterError("decision", f"{p} is not a key-account decision written by kam run") from None
+    d = decide(data, payload.get("parameters") or {})
+    if set(d.ids) != set(ids) or payload.get("source") == "override":
+        d = dataclasses.replace(override(d, ids), source=payload.get("source", "override"))
+    return d
+
+
+def for_notebook(data, decision: str = "", **parameters) -> Decision:
+    """What a notebook starts from: the run's decision file when ``decision`` names one, else the
+    decision made here with :func:`decide` (same function, same defaults as ``kam run``)."""
+    return read(decision, data) if decision else decide(data, parameters)

@@ -1,0 +1,67 @@
+"""The workbook's defaults: one home for every parameter default that more than one step reads.
+
+Notebook 01, the runner (``kam run``), notebooks 03 and 05, the workshops and
+:func:`kamlib.selection.select_key_accounts` all take their selection defaults from :data:`SELECTION`;
+the notebooks' parameters cells leave these parameters at ``None`` ("the workbook default"), so no two
+parts of the workbook can decide differently by accident (``tests/test_decision.py`` checks it).
+
+Dates and periods have no fixed default at all: they come from the data (:func:`kamlib.data.data_as_of`,
+:func:`kamlib.review.last_complete_quarter`), so a company's own export works without editing anything.
+
+Examples
+--------
+>>> from kamlib import defaults
+>>> p = defaults.selection_parameters(criteria=["revenue_share", "relationship", "credibility"])
+>>> p["weights"]  # chosen criteria without weights: equal weights
+{'revenue_share': 0.3333333333333333, 'relationship': 0.3333333333333333, 'credibility': 0.3333333333333333}
+>>> defaults.selection_parameters()["weights"]["revenue_share"]
+0.35
+"""
+
+from __future__ import annotations
+
+import copy
+
+#: The key-account selection of source 004: four criteria, revenue share weighted highest, a criterion
+#: is met at a score of 7 of 10, an account must meet two; the list is as long as the KAMs' capacity
+#: (``max_key_accounts`` None).
+SELECTION: dict = {
+    "criteria": ["revenue_share", "lifetime_value", "growth_potential", "relationship"],
+    "weights": {"revenue_share": 0.35, "lifetime_value": 0.25, "growth_potential": 0.20, "relationship": 0.20},
+    "thresholds": {"revenue_share": 7.0, "lifetime_value": 7.0, "growth_potential": 7.0, "relationship": 7.0},
+    "min_criteria": 2,
+    "cutoffs": [0.8, 0.95],
+    "max_key_accounts": None,
+    "use_ratings": False,
+    "discount_rate": 0.10,
+}
+
+#: Selection parameters a run or a notebook may set (``-p NAME=VALUE``); all others are not selection's.
+SELECTION_KEYS = tuple(SELECTION)
+
+def selection_parameters(**given) -> dict:
+    """The workbook's selection parameters with ``given`` ones (not None) put over :data:`SELECTION`.
+
+    When ``criteria`` are given without ``weights`` (or ``thresholds``), the defaults for the default
+    criteria do not fit them: the chosen criteria get equal weights (and the threshold 7). A
+    ``max_key_accounts`` of 0 means "the KAMs' capacity", as None does. Unknown names raise ``TypeError``
+    (a misspelt parameter would otherwise be ignored silently).
+    """
+    unknown = sorted(set(given) - set(SELECTION))
+    if unknown:
+        raise TypeError(f"not a selection parameter: {', '.join(unknown)}")
+    given = {k: v for k, v in given.items() if v is not None}
+    out = copy.deepcopy(SELECTION)
+    if "criteria" in given and list(given["criteria"]) != list(SELECTION["criteria"]) \
+            and not isinstance(given["criteria"], str):
+        crit = list(given["criteria"])
+        out["weights"] = {c: 1.0 / len(crit) for c in crit} if crit else {}
+        out["thresholds"] = {c: 7.0 for c in crit}
+    out.update(copy.deepcopy(given))
+    if out.get("max_key_accounts") == 0:
+        out["max_key_accounts"] = None
+    if isinstance(out.get("criteria"), (list, tuple)):
+        out["criteria"] = list(out["criteria"])
+    if isinstance(out.get("cutoffs"), tuple):
+        out["cutoffs"] = list(out["cutoffs"])
+    return out

@@ -1,0 +1,279 @@
+"""One key-account decision per run, read by every step; defaults from the data (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pandas as pd
+import pytest
+
+import kamlib
+from conftest import AS_OF, ROOT, SAMPLE
+from kamlib import decision, defaults, review, runner, selection
+from kamlib.errors import KamDataError, KamParameterError
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "notebooks" / "workshop").glob("*.ipynb"))
+
+
+def _parameters(nb) -> dict:
+    import papermill as pm
+
+    return pm.inspect_notebook(str(nb))
+
+
+# --------------------------------------------------------------------------- one home for the defaults
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_notebook_carries_its_own_selection_defaults(nb):
+    """A selection parameter in a parameters cell is None ("the workbook default"), so no notebook can
+    decide with other defaults than kam run, the library and the other notebooks."""
+    declared = _parameters(nb)
+    for name in defaults.SELECTION_KEYS:
+        if name in declared:
+            assert declared[name]["default"] == "None", f"{nb.name}: {name} = {declared[name]['default']}"
+    # nor a sample-specific date, period or source
+    for name, bad in (("as_of", "2025"), ("period", "2025"), ("source", "data/sample")):
+        if name in declared:
+            assert bad not in declared[name]["default"], f"{nb.name}: {name} = {declared[name]['default']}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_that_use_the_key_accounts_read_the_runs_decision(nb):
+    """Every notebook that needs the key-account list declares `decision_file` and never calls
+    select_key_accounts itself (which would re-decide)."""
+    code = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code")
+    assert "select_key_accounts(" not in code, nb.name
+    if "definitive" in code or "decision." in code:
+        assert "decision_file" in _parameters(nb), nb.name
+
+
+def test_library_runner_and_notebook_01_decide_alike(sample_data):
+    plain = selection.select_key_accounts(sample_data)
+    explicit = selection.select_key_accounts(sample_data, **defaults.SELECTION)
+    run = runner.select_accounts(sample_data, {"as_of": AS_OF, "lang": "en"})
+    assert list(plain.definitive.index) == list(explicit.definitive.index) == [a for a, _ in run]
+    # the two accounts the issue found on the wrong side of the line
+    ids = [a for a, _ in run]
+    assert "ACC-0020" in ids and "ACC-0018" not in ids
+
+
+def test_selection_parameters_fill_in_the_defaults():
+    assert defaults.selection_parameters()["weights"] == defaults.SELECTION["weights"]
+    p = defaults.selection_parameters(criteria=["revenue_share", "credibility"], max_key_accounts=0)
+    assert p["weights"] == {"revenue_share": 0.5, "credibility": 0.5}
+    assert p["thresholds"] == {"revenue_share": 7.0, "credibility": 7.0}
+    assert p["max_key_accounts"] is None and p["min_criteria"] == 2
+    with pytest.raises(TypeError, match="not a selection parameter: wieghts"):
+        defaults.selection_parameters(wieghts={})
+
+
+# --------------------------------------------------------------------------- defaults from the data
+
+
+def _write(folder, orders_dates):
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"account_id": ["A", "B"], "name": ["Alpha", "Beta"]}).to_csv(folder / "accounts.csv", index=False)
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(len(orders_dates))],
+                  "account_id": ["A", "B"] * (len(orders_dates) // 2) + ["A"] * (len(orders_dates) % 2),
+                  "date": orders_dates, "gross_revenue_eur": [100.0] * len(orders_dates)}
+                 ).to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_as_of_comes_from_the_data_everywhere(tmp_path):
+    src = _write(tmp_path / "d", ["2024-01-10", "2024-11-02", "2025-05-14"])
+    assert str(kamlib.load(src).as_of.date()) == "2025-05-14"  # not today
+    r = subprocess.run([sys.executable, "-m", "kamlib.cli", "validate", str(src)], capture_output=True, text=True)
+    assert r.returncode == 0 and "as_of 2025-05-14" in r.stdout
+    plan = runner.run_workbook(str(src), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", only=["04"],
+                               accounts=["A"], dry_run=True)
+    assert {t.parameters["as_of"] for t in plan} == {"2025-05-14"}
+
+
+def test_a_date_after_the_derived_as_of_names_where_it_came_from(tmp_path):
+    src = _write(tmp_path / "d", ["2024-01-10", "2025-05-14"])
+    pd.DataFrame({"interaction_id": ["I1"], "account_id": ["A"], "date": ["2025-06-01"], "type": ["call"]}
+                 ).to_csv(src / "interactions.csv", index=False)
+    with pytest.raises(KamDataError) as err:
+        kamlib.load(src)
+    assert ("interactions.csv row 2 (interaction_id I1), column date: date 2025-06-01 lies after as_of 2025-05-14 "
+            "(taken from the last order date; give as_of to choose another)") in str(err.value)
+
+
+def test_review_period_defaults_to_the_last_complete_quarter_with_orders(tmp_path):
+    src = _write(tmp_path / "d", ["2024-01-10", "2024-11-02", "2025-05-14"])
+    data = kamlib.load(src)  # as_of 2025-05-14: 2025Q1 is the last complete quarter, but it has no orders
+    assert str(review.check_period(data, "")) == "2024Q4"
+    assert str(review.check_period(kamlib.load(src, as_of="2025-07-01"), None)) == "2025Q2"
+    assert str(review.last_complete_quarter("2025-06-30")) == "2025Q2"
+
+
+def test_notebook_default_source_works_from_any_working_directory(tmp_path):
+    """papermill run from the project root (as its documentation shows) or anywhere else."""
+    out = tmp_path / "out.ipynb"
+    r = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "04_review_cycle.ipynb"),
+                        str(out), "-p", "account_id", "ACC-0071", "--no-progress-bar"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    text = json.dumps([c.get("outputs", []) for c in nbformat.read(out, as_version=4).cells])
+    assert "as_of=2025-12-31" in text and "review of 2025Q4" in text
+
+
+def test_a_parameter_that_cannot_fit_is_refused_before_any_notebook(tmp_path):
+    out = tmp_path / "reports"
+    for bad, message in ((("period", "2030Q1"), "parameter period: 2030Q1 is not complete as of 2025-12-31"),
+                         (("retention", 1.5), "parameter retention: must lie between 0 and 1"),
+                         (("lang", "fr"), "parameter lang: must be one of en, de")):
+        with pytest.raises(KamParameterError, match=message):
+            runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=out, parameters=dict([bad]))
+    assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+# --------------------------------------------------------------------------- the decision register
+
+
+def _pinned_sample(tmp_path, sample_data):
+    """The sample with a register: 2024-12-31 pinned 3 accounts; 2025-12-15 pins today's list with
+    ACC-0020 dropped and ACC-0018 kept as a strategic reference."""
+    src = tmp_path / "pinned"
+    shutil.copytree(SAMPLE, src)
+    today = decision.decide(sample_data).ids
+    latest = [i for i in today if i != "ACC-0020"] + ["ACC-0018"]
+    rows = [{"decided_on": "2024-12-31", "decided_by": "Board", "account_id": a, "decision": "key",
+             "reason": "", "parameters": ""} for a in ("ACC-0071", "ACC-0136", "ACC-0020")]
+    rows += [{"decided_on": "2025-12-15", "decided_by": "Dr. Weber", "account_id": a, "decision": "key",
+              "reason": "strategic reference" if a == "ACC-0018" else "", "parameters": ""} for a in latest]
+    rows.append({"decided_on": "2025-12-15", "decided_by": "Dr. Weber", "account_id": "ACC-0020",
+                 "decision": "not_key", "reason": "moves production abroad", "parameters": ""})
+    pd.DataFrame(rows).to_csv(src / "key_account_decisions.csv", index=False)
+    return src, today, latest
+
+
+def test_a_pinned_decision_is_the_list_and_shows_where_todays_data_differs(tmp_path, sample_data):
+    src, today, latest = _pinned_sample(tmp_path, sample_data)
+    data = kamlib.load(src, as_of=AS_OF)
+    d = decision.decide(data)
+    assert d.source == "pinned" and d.decided_on == "2025-12-15" and d.decided_by == "Dr. Weber"
+    assert set(d.ids) == set(latest)
+    diff = d.differences
+    assert set(diff.index) == {"ACC-0018", "ACC-0020"}
+    assert diff.loc["ACC-0018", "pinned"] == "key" and diff.loc["ACC-0018", "today"] == "not_key"
+    assert diff.loc["ACC-0018", "reason"] == "strategic reference"
+    assert diff.loc["ACC-0020", "reason"] == "moves production abroad"
+    assert set(d.previous_ids) == {"ACC-0071", "ACC-0136", "ACC-0020"} and d.previous_on == "2024-12-31"
+    # 05's migration compares with the previous pinned decision, not with a recomputation
+    per, _ = review.quadrant_migration(data, decision=d)
+    was_key = set(per.index[per["previous"] != "not_key"])
+    assert was_key == {"ACC-0071", "ACC-0136", "ACC-0020"}
+    assert per.loc["ACC-0020", "current"] == "not_key"
+
+
+def test_the_runner_plans_from_the_pinned_decision(tmp_path, sample_data):
+    src, _, latest = _pinned_sample(tmp_path, sample_data)
+    plan = runner.run_workbook(str(src), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", only=["04"],
+                               parameters={"as_of": AS_OF}, dry_run=True)
+    assert {t.account_id for t in plan} == set(latest)
+
+
+def test_a_bad_register_row_is_one_clear_error(tmp_path):
+    src = _write(tmp_path / "d", ["2024-01-10", "2025-05-14"])
+    pd.DataFrame({"decided_on": ["2025-01-01", "2025-01-01"], "decided_by": ["CEO", "CEO"],
+                  "account_id": ["A", "Z"], "decision": ["yes", "key"]}).to_csv(
+        src / "key_account_decisions.csv", index=False)
+    with pytest.raises(KamDataError) as err:
+        kamlib.load(src)
+    text = str(err.value)
+    assert "key_account_decisions.csv row 2, column decision" in text and "'yes'" in text
+    assert "key_account_decisions.csv row 3, column account_id: 'Z' is not a known account_id" in text
+
+
+# --------------------------------------------------------------------------- the run: one decision for all
+
+
+def _probe(folder):
+    """A copy of notebook 01 and a per-account probe that prints the decision it was handed."""
+    folder.mkdir()
+    shutil.copy(ROOT / "notebooks" / "01_account_selection.ipynb", folder)
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell('source: str = ""  # data\nas_of: str = ""  # date\n'
+                                  'account_id: str = "ACC-0001"  # account\n'
+                                  'decision_file: str = ""  # the run decision')
+    p.metadata["tags"] = ["parameters"]
+    body = nbformat.v4.new_code_cell(
+        "import kamlib\nfrom kamlib import decision\ndata = kamlib.load(source, as_of=as_of)\n"
+        "d = decision.for_notebook(data, decision_file)\nassert account_id in d.ids, account_id\nprint(len(d.ids))")
+    nb.cells = [p, body]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, folder / "02_probe.ipynb")
+    return folder
+
+
+@pytest.mark.parametrize("params", [{}, {"criteria": ["revenue_share", "credibility", "relationship"],
+                                         "min_criteria": 1, "max_key_accounts": 7}], ids=["default", "custom"])
+def test_account_folders_are_the_definitive_list_of_the_runs_key_accounts_csv(tmp_path, params):
+    nbs = _probe(tmp_path / "nbs")
+    res = runner.run_workbook(str(SAMPLE), notebooks_dir=nbs, out=tmp_path / "r", parameters=params, workers=2)
+    assert not res.failed, [r.error for r in res.failed]
+    table = pd.read_csv(res.run_dir / "key_accounts.csv", encoding="utf-8-sig")
+    definitive = set(table.loc[table["definitive"], "account_id"])
+    folders = {p.name for p in (res.run_dir / "accounts").iterdir()}
+    assert folders == {runner.safe_name(a) for a in definitive}
+    assert len(definitive) == (7 if params else 22)
+    # 01 ran with the run's parameters and read the same decision
+    nb01 = json.dumps([c.get("outputs", []) for c in
+                       nbformat.read(res.run_dir / "01_account_selection.ipynb", as_version=4).cells])
+    assert f"{len(definitive)} key accounts, computed from the data" in nb01
+    manifest = json.loads((res.run_dir / "manifest.json").read_text())
+    assert manifest["decision"]["source"] == "computed" and set(manifest["decision"]["key_accounts"]) == definitive
+
+
+def test_accounts_option_overrides_and_the_index_says_so(tmp_path):
+    res = runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", only=["04"],
+                              accounts=["ACC-0018"], parameters={"as_of": AS_OF})
+    assert not res.failed, [r.error for r in res.failed]
+    index = (res.run_dir / "index.html").read_text(encoding="utf-8")
+    assert "1 accounts chosen with --accounts, not by the key-account decision" in index
+    manifest = json.loads((res.run_dir / "manifest.json").read_text())
+    assert manifest["decision"]["source"] == "override"
+
+
+# --------------------------------------------------------------------------- failures a user can act on
+
+
+def test_many_failures_of_one_cause_are_named_once_and_link_a_short_error_page(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell('account_id: str = "X"  # account')
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(
+        "raise ValueError(f'no plan for {account_id} <b>in 2025</b>: add targets.csv')"),
+        nbformat.v4.new_markdown_cell("## Section after the failure")]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, folder / "09_fails.ipynb")
+    res = runner.run_workbook(str(SAMPLE), notebooks_dir=folder, out=tmp_path / "r", parameters={"as_of": AS_OF},
+                              accounts=["ACC-0071", "ACC-0136", "ACC-0135"])
+    assert len(res.failed) == 3
+    index = (res.run_dir / "index.html").read_text(encoding="utf-8")
+    cause = "ValueError: no plan for &lt;account&gt; &lt;b&gt;in 2025&lt;/b&gt;: add targets.csv"
+    assert index.count(cause) == 1 and "<b>3 &times;</b>" in index
+    page = (res.run_dir / res.failed[0].html).read_text(encoding="utf-8")
+    assert "This report could not be made" in page and "Section after the failure" not in page
+    assert "&lt;b&gt;in 2025&lt;/b&gt;" in page and "<b>in 2025</b>" not in page
+    assert 'href="../../index.html"' in page and "Traceback" not in page and "\x1b[" not in page
+
+
+def test_kernel_messages_go_to_the_run_log_not_the_terminal(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kamlib.cli", "run", str(SAMPLE), "--only", "04", "--accounts",
+                        "ACC-0071", "--out", str(tmp_path), "--run-id", "q"], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    shown = r.stdout + r.stderr
+    assert "without encryption" not in shown and "KeyboardInterrupt" not in shown
+    assert "report:" in shown and (tmp_path / "q" / runner.KERNEL_LOG).is_file()
