@@ -6,7 +6,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.kam-installed
 SOURCE ?= data/sample
-AS_OF  ?= 2025-12-31
+AS_OF  ?=
+# empty AS_OF: the date comes from the data (its last order date), as everywhere else
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
@@ -31,7 +32,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 workbook: $(STAMP)
-	$(VENV)/bin/kam run $(SOURCE) --as-of $(AS_OF)
+	$(VENV)/bin/kam run $(SOURCE) $(if $(AS_OF),--as-of $(AS_OF))
 
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks kamlib --doctest-modules $(NBVAL) $(XDIST)

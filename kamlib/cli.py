@@ -114,6 +114,7 @@ def _load_params_file(path: str | None) -> dict:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from . import SAMPLE
     from .runner import run_workbook
 
     # precedence: defaults < params file < --as-of/--lang < -p NAME=VALUE
@@ -135,7 +136,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        result = run_workbook(args.source, notebooks_dir=Path(args.notebooks), out=Path(args.out),
+        result = run_workbook(args.source or SAMPLE, notebooks_dir=Path(args.notebooks), out=Path(args.out),
                               run_id=args.run_id, parameters=params, workers=args.jobs, only=args.only,
                               accounts=accounts, all_accounts=args.all_accounts, resume=args.resume,
                               dry_run=args.dry_run, pdf=args.pdf, timeout=args.timeout, quiet=args.quiet,
@@ -213,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_public_data)
 
     r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
-    r.add_argument("source", nargs="?", default="data/sample", help="data source (default: data/sample)")
+    r.add_argument("source", nargs="?", default=None,
+                   help="data source (default: the bundled sample company, kamlib.SAMPLE)")
     r.add_argument("--as-of", type=_date, default=None, help="analysis date (default: from the data, as kam validate shows it)")
     r.add_argument("--lang", default=None, choices=["en", "de"], help="report language (default: en)")
     r.add_argument("--params", metavar="FILE.yaml", help="notebook parameters as YAML (NAME: VALUE per line)")

@@ -861,14 +861,14 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     """
     from . import cache
 
+    if isinstance(as_of, str) and not as_of.strip():
+        as_of = None  # a notebook's empty parameter: the date comes from the data
     hit = cache.cached_data(source, as_of)  # inside ``kam run``: validated once by the runner
     if hit is not None:
         if warn:
             for note in hit.warnings:
                 warnings.warn(note, KamDataWarning, stacklevel=2)
         return hit
-    if isinstance(as_of, str) and not as_of.strip():
-        as_of = None  # a notebook's empty parameter: the date comes from the data
     kind, where = _resolve(source)
     shown = _mask_password(where) if kind == "sql" else where
     findings: list[Finding] = []

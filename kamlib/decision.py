@@ -83,13 +83,18 @@ class Decision:
 
 
 def _selection_given(parameters: dict | None) -> dict:
-    """The selection parameters among a run's or notebook's parameters (health weights are not)."""
-    from .schemas import CRITERIA
+    """The selection parameters among a run's or notebook's parameters (all others belong to other steps).
+
+    Health-score weights are ``health_weights``; weights given here that name health components get a
+    message that says so instead of being mistaken for (or silently dropped as) selection weights.
+    """
+    from .review import DEFAULT_WEIGHTS
 
     given = {k: v for k, v in (parameters or {}).items() if k in defaults.SELECTION_KEYS and v is not None}
     w = given.get("weights")
-    if isinstance(w, dict) and not set(w) <= set(CRITERIA):  # notebook 04's health-score weights
-        given.pop("weights")
+    if isinstance(w, dict) and w and set(w) <= set(DEFAULT_WEIGHTS):
+        raise KamParameterError("weights", "these are health-score weights (notebook 04); pass them as "
+                                "health_weights - weights are the selection criteria's weights")
     return given
 
 
@@ -112,14 +117,25 @@ def _pinned_parameters(rows: pd.DataFrame) -> dict:
     texts = [t for t in rows["parameters"].dropna().astype(str).unique() if t.strip()]
     if not texts:
         return {}
-    try:
-        params = json.loads(texts[0])
-    except ValueError:
-        raise KamParameterError("key_account_decisions", f"column parameters: {texts[0][:60]!r} is not JSON "
-                                "(write it like {\"min_criteria\": 2})") from None
-    if not isinstance(params, dict):
-        raise KamParameterError("key_account_decisions", "column parameters must hold a JSON object")
-    return _selection_given(params)
+    parsed = []
+    for text in texts:
+        try:
+            params = json.loads(text)
+        except ValueError:
+            raise KamParameterError("key_account_decisions", f"column parameters: {text[:60]!r} is not JSON "
+                                    "(write it like {\"min_criteria\": 2})") from None
+        if not isinstance(params, dict):
+            raise KamParameterError("key_account_decisions", f"column parameters: {text[:60]!r} is not a JSON "
+                                    "object")
+        unknown = sorted(set(params) - set(defaults.SELECTION_KEYS))
+        if unknown:
+            raise KamParameterError("key_account_decisions", f"column parameters: unknown selection parameter "
+                                    f"{', '.join(map(repr, unknown))}; known: {', '.join(defaults.SELECTION_KEYS)}")
+        parsed.append(params)
+    if any(p != parsed[0] for p in parsed[1:]):
+        raise KamParameterError("key_account_decisions", "column parameters: one decision (one decided_on) "
+                                "holds different parameters on different rows")
+    return _selection_given(parsed[0])
 
 
 def decide(data, parameters: dict | None = None) -> Decision:
@@ -160,10 +176,18 @@ def decide(data, parameters: dict | None = None) -> Decision:
     differences = pd.DataFrame(diff_rows, columns=["account_id", "name", "pinned", "today", "rank", "note", "reason"]
                                ).set_index("account_id")
     table["definitive"] = pinned
-    table["reason"] = [
-        (f"pinned {decided_on}: {reasons.get(i)}" if isinstance(reasons.get(i), str) and reasons.get(i)
-         else f"pinned {decided_on}") if (p or i in set(latest["account_id"].astype(str))) else r
-        for i, p, r in zip(table.index, pinned, table["reason"])]
+    listed = set(latest["account_id"].astype(str))
+
+    def reason(i, p, computed_reason) -> str:
+        why = reasons.get(i) if i in listed else None
+        why = why if isinstance(why, str) and why.strip() else ""
+        if p:
+            return f"key account by the decision of {decided_on}" + (f": {why}" if why else "")
+        if i in listed or table.at[i, "computed"]:  # a decision against the account, or not listed in it
+            return f"not a key account by the decision of {decided_on}" + (f": {why}" if why else "")
+        return computed_reason
+
+    table["reason"] = [reason(i, p, r) for i, p, r in zip(table.index, pinned, table["reason"])]
     prev_ids = prev_on = None
     if previous is not None:
         prev_ids = tuple(previous.loc[previous["decision"] == "key", "account_id"].astype(str))

@@ -52,8 +52,8 @@ def selection_parameters(**given) -> dict:
         raise TypeError(f"not a selection parameter: {', '.join(unknown)}")
     given = {k: v for k, v in given.items() if v is not None}
     out = copy.deepcopy(SELECTION)
-    if "criteria" in given and list(given["criteria"]) != list(SELECTION["criteria"]) \
-            and not isinstance(given["criteria"], str):
+    if "criteria" in given and not isinstance(given["criteria"], str) \
+            and set(given["criteria"]) != set(SELECTION["criteria"]):
         crit = list(given["criteria"])
         out["weights"] = {c: 1.0 / len(crit) for c in crit} if crit else {}
         out["thresholds"] = {c: 7.0 for c in crit}

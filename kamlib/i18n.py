@@ -656,8 +656,10 @@ INDEX: dict[str, tuple[str, str]] = {
                         "decide differently for {k}",
                         "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister); nach den "
                         "heutigen Daten fiele die Entscheidung bei {k} anders aus"),
-    "decision_override": ("{n} accounts chosen with {option}, not by the key-account decision",
-                          "{n} Kunden mit {option} gewählt, nicht nach der Key-Account-Entscheidung"),
+    "decision_override": ("Per-account reports for {n} accounts chosen with {option}, not by the key-account "
+                          "decision", "Kundenberichte für {n} mit {option} gewählte Kunden, nicht nach der "
+                          "Key-Account-Entscheidung"),
+    "skipped_heading": ("Not run, by reason", "Nicht erstellt, nach Grund"),
     "failures_heading": ("What failed, by cause", "Fehlgeschlagen, nach Ursache"),
     "footer": ("KAM Workbook run {run_id} · data as of {as_of} · input sha256 {sha} · kamlib {version}",
                "KAM-Arbeitsbuch Lauf {run_id} · Datenstand {as_of} · Eingabe sha256 {sha} · kamlib {version}"),

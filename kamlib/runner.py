@@ -325,8 +325,8 @@ def failure_causes(results: list[dict]) -> list[tuple[str, int, list[str]]]:
         if r.get("status") == "ok":
             continue
         msg = _plain(r.get("error") or "unknown error")
-        if r.get("account_id"):
-            msg = msg.replace(str(r["account_id"]), "<account>")
+        if r.get("account_id"):  # the id as a whole token only: id "1" must not touch "2025Q1"
+            msg = re.sub(rf"(?<![\w-]){re.escape(str(r['account_id']))}(?![\w-])", "<account>", msg)
         groups.setdefault(msg, []).append(r["key"])
     return sorted(((m, len(k), k) for m, k in groups.items()), key=lambda x: (-x[1], x[0]))
 
@@ -555,7 +555,7 @@ def run_workbook(
     # their kernels get it in the environment instead
     nb_src, password = split_password(src)
     params["source"] = nb_src
-    params.setdefault("as_of", str(data.as_of.date()))  # the date the runner validated, for every notebook
+    params["as_of"] = str(data.as_of.date())  # the date the runner validated (given or from the data), for all
     params.setdefault("output_dir", "")
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
     if only:
@@ -584,12 +584,13 @@ def run_workbook(
         acc_list = list(names.items())
     else:
         acc_list = [(i, names[i]) for i in decided.ids] if decided is not None else []
-    if decided is not None and (accounts or all_accounts):
-        decided = decision_mod.override(decided, [a for a, _ in acc_list])
+    # --accounts / --all-accounts choose the per-account reports only; 01, 03, 05 and the index keep reading
+    # the key-account decision (the manifest and the index say that the reports were chosen by hand)
     table = decided.selection.table if decided is not None else None
     if decided is not None:
         params["decision_file"] = "<run folder>/" + decision_mod.JSON_NAME  # the real path once the folder exists
     tasks = plan_run(nbs, parameters=params, accounts=acc_list)
+    tasks, skipped = _skip_accounts_without_period(data, tasks, declared)
     if dry_run:
         return tasks
 
@@ -610,6 +611,8 @@ def run_workbook(
             raise KamParameterError("resume", "the source data changed since that run; start a new run instead")
         changed = sorted(k for k in set(old.get("parameters", {})) | set(_shown_params(params))
                          if old.get("parameters", {}).get(k) != _shown_params(params).get(k))
+        if old.get("report_accounts") is not None and old["report_accounts"] != [a for a, _ in acc_list]:
+            changed.append("the accounts of the per-account reports (--accounts / --all-accounts)")
         if changed:
             raise KamParameterError("resume", f"parameters differ from that run ({', '.join(changed)}); "
                                     "resume with the same parameters or start a new run")
@@ -620,7 +623,9 @@ def run_workbook(
         run_dir = new_run_dir(out, run_id)
         todo = tasks
     if decided is not None:  # written before any notebook runs; the notebooks read it
-        _, decision_file = decision_mod.write(decided, run_dir, as_of=data.as_of)
+        decision_file = run_dir / decision_mod.JSON_NAME
+        if not (resume and decision_file.is_file()):  # a resumed run keeps the decision its reports were made on
+            _, decision_file = decision_mod.write(decided, run_dir, as_of=data.as_of)
         params["decision_file"] = str(decision_file.resolve())
         for t in todo:
             if "decision_file" in t.parameters:
@@ -664,7 +669,9 @@ def run_workbook(
         "seconds": round(time.perf_counter() - t0, 2),
         "source": _shown_params({"source": src})["source"],
         "parameters": _shown_params(params),
-        "decision": _decision_info(decided, accounts, all_accounts),
+        "decision": _decision_info(decided, accounts, all_accounts, len(acc_list)),
+        "report_accounts": [a for a, _ in acc_list],
+        "skipped": skipped,
         "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {}),
                       **_account_signals(run_dir, safe_name(a))} for a, n in acc_list],
         "notebooks": [asdict(r) for r in ordered],
@@ -685,19 +692,39 @@ def _shown_params(params: dict) -> dict:
             if k not in ("output_dir", "decision_file")}
 
 
-def _decision_info(decided, accounts, all_accounts) -> dict:
-    """How the run's key accounts were chosen, for the manifest and the index page."""
+def _decision_info(decided, accounts, all_accounts, n_reports: int = 0) -> dict:
+    """How the run's key accounts were decided, and whether the per-account reports follow that decision
+    or accounts chosen by hand (``--accounts`` / ``--all-accounts``), for the manifest and the index page."""
     option = "--accounts" if accounts else "--all-accounts" if all_accounts else None
+    chosen = {"reports_option": option, "reports_n": n_reports} if option else {}
     if decided is None:
-        return {"source": "override" if option else "none", "option": option,
-                "n": len(accounts) if accounts else None}
-    if option:
-        return {"source": "override", "option": option, "n": len(decided.ids), "text": decided.describe(),
-                "file": decision_mod.CSV_NAME}
+        return {"source": "none", **chosen}
     diff = decided.differences.reset_index().to_dict(orient="records") if len(decided.differences) else []
-    return {"source": decided.source, "n": len(decided.ids), "text": decided.describe(), "decided_by": decided.decided_by,
+    return {**chosen, "source": decided.source, "n": len(decided.ids), "text": decided.describe(),
+            "decided_by": decided.decided_by,
             "decided_on": decided.decided_on, "key_accounts": decided.ids, "differences": diff,
             "file": decision_mod.CSV_NAME}
+
+
+def _skip_accounts_without_period(data, tasks: list[Task], declared: dict) -> tuple[list[Task], list[dict]]:
+    """Leave out the per-account tasks of a notebook with a review ``period`` for accounts that have neither
+    orders nor a target in that quarter (they could only fail); each is recorded with its reason, and the
+    index names the reason once."""
+    from .errors import KamParameterError
+    from .review import check_period
+
+    keep, skipped = [], []
+    for t in tasks:
+        d = declared.get(Path(t.notebook)) or {}
+        if t.account_id and "period" in d:
+            try:
+                check_period(data, t.parameters.get("period") or "", account_id=t.account_id)
+            except KamParameterError as err:
+                skipped.append({"key": t.key, "account_id": t.account_id, "notebook": Path(t.notebook).name,
+                                "error": str(err)})
+                continue
+        keep.append(t)
+    return keep, skipped
 
 
 def check_parameters(data, params: dict, declared: list[dict] | None = None) -> None:
@@ -872,15 +899,23 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
     causes_html = ("<section class='causes'><h2>" + L("failures_heading") + "</h2><ul>" + "".join(
         f"<li><b>{n} &times;</b> <code>{html.escape(m)}</code></li>" for m, n, _ in causes)
         + "</ul></section>") if causes else ""
+    skipped = failure_causes([{**r, "status": "skipped"} for r in manifest.get("skipped") or []])
+    if skipped:
+        causes_html += ("<section class='skipped'><h2>" + L("skipped_heading") + "</h2><ul>" + "".join(
+            f"<li><b>{n} &times;</b> <code>{html.escape(m)}</code>: {html.escape(', '.join(keys[:12]))}"
+            f"{' &hellip;' if len(keys) > 12 else ''}</li>" for m, n, keys in skipped) + "</ul></section>")
     dec = manifest.get("decision") or {}
     decision_html = ""
-    kind = {"computed": "decision_computed", "pinned": "decision_pinned", "override": "decision_override"}
+    kind = {"computed": "decision_computed", "pinned": "decision_pinned"}
     if dec.get("source") in kind and dec.get("n") is not None:
         text = i18n.pick(i18n.INDEX[kind[dec["source"]]], lang).format(
             n=dec["n"], on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "",
-            by=dec.get("decided_by") or "", k=len(dec.get("differences") or []), option=dec.get("option", ""))
+            by=dec.get("decided_by") or "", k=len(dec.get("differences") or []))
         link = f' (<a href="{html.escape(dec["file"], quote=True)}">{html.escape(dec["file"])}</a>)' if dec.get("file") else ""
         decision_html = f"<p class='decision {html.escape(dec.get('source', ''))}'>{html.escape(text)}{link}</p>"
+    if dec.get("reports_option"):
+        decision_html += "<p class='decision override'><b>" + html.escape(i18n.pick(
+            i18n.INDEX["decision_override"], lang).format(n=dec["reports_n"], option=dec["reports_option"])) + "</b></p>"
         diffs = dec.get("differences") or []
         if diffs:
             decision_html += "<ul>" + "".join(

@@ -92,8 +92,9 @@ def test_as_of_comes_from_the_data_everywhere(tmp_path):
     r = subprocess.run([sys.executable, "-m", "kamlib.cli", "validate", str(src)], capture_output=True, text=True)
     assert r.returncode == 0 and "as_of 2025-05-14" in r.stdout
     plan = runner.run_workbook(str(src), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", only=["04"],
-                               accounts=["A"], dry_run=True)
-    assert {t.parameters["as_of"] for t in plan} == {"2025-05-14"}
+                               accounts=["A", "B"], dry_run=True)
+    # B ordered in 2024Q4, the default review quarter; A did not, so its review is left out
+    assert [(t.account_id, t.parameters["as_of"]) for t in plan] == [("B", "2025-05-14")]
 
 
 def test_a_date_after_the_derived_as_of_names_where_it_came_from(tmp_path):
@@ -238,9 +239,17 @@ def test_accounts_option_overrides_and_the_index_says_so(tmp_path):
                               accounts=["ACC-0018"], parameters={"as_of": AS_OF})
     assert not res.failed, [r.error for r in res.failed]
     index = (res.run_dir / "index.html").read_text(encoding="utf-8")
-    assert "1 accounts chosen with --accounts, not by the key-account decision" in index
+    assert "Per-account reports for 1 accounts chosen with --accounts, not by the key-account decision" in index
     manifest = json.loads((res.run_dir / "manifest.json").read_text())
-    assert manifest["decision"]["source"] == "override"
+    assert manifest["decision"]["reports_option"] == "--accounts" and manifest["report_accounts"] == ["ACC-0018"]
+    # the decision itself is untouched: 01, 03 and 05 still read the 22 key accounts, ACC-0018 not among them
+    written = json.loads((res.run_dir / decision.JSON_NAME).read_text())
+    assert written["source"] == "computed" and len(written["key_accounts"]) == 22
+    assert "ACC-0018" not in written["key_accounts"]
+    # a resume with other accounts is refused: its reports would mix two plans
+    with pytest.raises(KamParameterError, match="accounts of the per-account reports"):
+        runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", only=["04"],
+                            accounts=["ACC-0071"], parameters={"as_of": AS_OF}, resume=res.run_dir.name)
 
 
 # --------------------------------------------------------------------------- failures a user can act on
@@ -277,3 +286,81 @@ def test_kernel_messages_go_to_the_run_log_not_the_terminal(tmp_path):
     shown = r.stdout + r.stderr
     assert "without encryption" not in shown and "KeyboardInterrupt" not in shown
     assert "report:" in shown and (tmp_path / "q" / runner.KERNEL_LOG).is_file()
+
+
+def test_health_weights_given_as_weights_are_refused_not_dropped(sample_data):
+    with pytest.raises(KamParameterError, match="health-score weights .* health_weights"):
+        decision.decide(sample_data, {"weights": {"margin": 1.0, "engagement": 1.0}})
+    with pytest.raises(KamParameterError, match="parameter weights: weight given for 'lifetme_value'"):
+        decision.decide(sample_data, {"weights": {"revenue_share": 0.9, "lifetme_value": 0.1}})
+    # the default criteria in another order keep the default weights
+    p = defaults.selection_parameters(criteria=["relationship", "revenue_share", "lifetime_value",
+                                                "growth_potential"])
+    assert p["weights"] == defaults.SELECTION["weights"]
+
+
+def test_register_parameters_and_unlisted_accounts(tmp_path, sample_data):
+    src = tmp_path / "reg"
+    shutil.copytree(SAMPLE, src)
+    rows = pd.DataFrame({"decided_on": ["2025-12-15"] * 2, "decided_by": ["GF"] * 2,
+                         "account_id": ["ACC-0136", "ACC-0018"], "decision": ["key", "key"],
+                         "reason": ["", "strategic reference"], "parameters": ['{"min_critera": 3}', ""]})
+    rows.to_csv(src / "key_account_decisions.csv", index=False)
+    with pytest.raises(KamParameterError, match="unknown selection parameter 'min_critera'"):
+        decision.decide(kamlib.load(src, as_of=AS_OF))
+    rows["parameters"] = ['{"min_criteria": 2}', ""]
+    rows.to_csv(src / "key_account_decisions.csv", index=False)
+    d = decision.decide(kamlib.load(src, as_of=AS_OF))
+    assert d.ids == ["ACC-0136", "ACC-0018"] or set(d.ids) == {"ACC-0136", "ACC-0018"}
+    t = d.selection.table
+    # ACC-0071 ranks first today but is not in the decision: the reason says so, not "rank 1"
+    assert not t.at["ACC-0071", "definitive"]
+    assert t.at["ACC-0071", "reason"] == "not a key account by the decision of 2025-12-15"
+    assert t.at["ACC-0018", "reason"] == "key account by the decision of 2025-12-15: strategic reference"
+
+
+def test_failure_causes_take_out_whole_account_ids_only():
+    rows = [{"key": f"accounts/{i}/04", "status": "failed", "account_id": i,
+             "error": f"KamParameterError: account {i} has neither orders nor a target in 2025Q1"}
+            for i in ("1", "2")]
+    causes = runner.failure_causes(rows)
+    assert causes == [("KamParameterError: account <account> has neither orders nor a target in 2025Q1", 2,
+                       ["accounts/1/04", "accounts/2/04"])]
+
+
+def test_per_account_reviews_without_data_in_the_quarter_are_left_out_with_the_reason(tmp_path, sample_data):
+    quiet = [a for a in sample_data.accounts["account_id"]
+             if not ((sample_data.orders["account_id"] == a) & (sample_data.orders["date"] >= "2025-10-01")).any()
+             and not ((sample_data.targets["account_id"] == a) & (sample_data.targets["period"] == "2025Q4")).any()]
+    assert quiet, "the sample has accounts without orders in 2025Q4"
+    plan = runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=tmp_path, only=["04"],
+                               accounts=["ACC-0071", quiet[0]], dry_run=True)
+    assert [t.account_id for t in plan] == ["ACC-0071"]
+
+
+def test_kam_run_default_source_is_the_sample_from_any_folder(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kamlib.cli", "run", "--dry-run", "--only", "04",
+                        "--notebooks", str(ROOT / "notebooks")], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "ACC-0071" in r.stdout
+
+
+@pytest.mark.parametrize("which", ["accounts_and_orders_only", "cdnow_slice"])
+def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which):
+    """Issue 12, point 4: no failed notebook on the sample reduced to accounts + orders, and on a slice of
+    the real CDNOW data (18 months, zero-value orders, no other table), with every default from the data."""
+    src = tmp_path / "data"
+    if which == "cdnow_slice":
+        pytest.importorskip("lifetimes")
+        from kamlib import public_data
+
+        public_data.write(public_data.cdnow(n_customers=1500), src)
+    else:
+        src.mkdir()
+        for t in ("accounts", "orders"):
+            shutil.copy(SAMPLE / f"{t}.csv", src)
+    res = runner.run_workbook(str(src), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", workers=2)
+    manifest = json.loads((res.run_dir / "manifest.json").read_text())
+    assert manifest["failures"] == [], [r.error for r in res.failed]
+    assert len(manifest["report_accounts"]) >= 5
+    assert manifest["as_of"] == ("1998-06-30" if which == "cdnow_slice" else "2025-12-31")
