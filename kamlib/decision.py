@@ -69,17 +69,45 @@ class Decision:
     def definitive(self) -> pd.DataFrame:
         return self.selection.definitive
 
-    def describe(self) -> str:
-        """One sentence: how the list was decided (shown by the notebooks and the index page)."""
-        n = len(self.ids)
+    def describe(self, lang: str = "en") -> str:
+        """One sentence in ``lang``: how the list was decided (printed by the notebooks).
+
+        Examples
+        --------
+        >>> import kamlib
+        >>> decide(kamlib.load("data/sample", as_of="2025-12-31")).describe("de")
+        '22 Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs'
+        """
+        from . import i18n
+
+        n, k = len(self.ids), len(self.differences)
         if self.source == "override":
-            return f"{n} accounts chosen by hand (--accounts), not by the key-account decision"
+            return _text("override", lang, n=n)
         if self.source == "pinned":
-            text = f"{n} key accounts, pinned on {self.decided_on} by {self.decided_by} (decision register)"
-            k = len(self.differences)
-            return text + (f"; today's data would decide differently for {k} account{'s' * (k != 1)}" if k
-                           else "; today's data agrees")
-        return f"{n} key accounts, computed from the data with the run's selection parameters"
+            on = i18n.date(self.decided_on, lang) if self.decided_on else ""
+            return _text("pinned", lang, n=n, on=on, by=self.decided_by or "") + (
+                _text("differs", lang, k=k) if k else _text("agrees", lang))
+        return _text("computed", lang, n=n)
+
+
+#: The decision's sentences, English and German (written where they are produced, in the run's language).
+TEXTS = {
+    "computed": ("{n} key accounts, computed from the data with the run's selection parameters",
+                 "{n} Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs"),
+    "pinned": ("{n} key accounts, pinned on {on} by {by} (decision register)",
+               "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister)"),
+    "differs": ("; today's data would decide differently for {k} accounts",
+                "; nach den heutigen Daten fiele die Entscheidung bei {k} Kunden anders aus"),
+    "agrees": ("; today's data agrees", "; die heutigen Daten bestätigen die Entscheidung"),
+    "override": ("{n} accounts chosen by hand (--accounts), not by the key-account decision",
+                 "{n} Kunden von Hand gewählt (--accounts), nicht nach der Key-Account-Entscheidung"),
+}
+
+
+def _text(key: str, lang: str, **values) -> str:
+    from . import i18n
+
+    return i18n.pick(TEXTS[key], lang).format(**values)
 
 
 def _selection_given(parameters: dict | None) -> dict:

@@ -913,16 +913,22 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
             by=dec.get("decided_by") or "", k=len(dec.get("differences") or []))
         link = f' (<a href="{html.escape(dec["file"], quote=True)}">{html.escape(dec["file"])}</a>)' if dec.get("file") else ""
         decision_html = f"<p class='decision {html.escape(dec.get('source', ''))}'>{html.escape(text)}{link}</p>"
+    diffs = dec.get("differences") or []
+    if diffs:
+        def diff_text(d: dict) -> str:
+            rank = d.get("rank")
+            rank = i18n.pick(i18n.INDEX["rank"], lang).format(k=int(rank)) if rank is not None and rank == rank else "–"
+            return i18n.pick(i18n.INDEX["diff_kept" if d.get("pinned") == "key" else "diff_dropped"],
+                             lang).format(rank=rank)
+
+        decision_html += "<ul>" + "".join(
+            f"<li>{html.escape(str(d['account_id']))} {html.escape(str(d.get('name', '')))}: "
+            f"{html.escape(diff_text(d))}"
+            + (f" &mdash; {html.escape(str(d['reason']))}" if d.get("reason") else "") + "</li>"
+            for d in diffs) + "</ul>"
     if dec.get("reports_option"):
         decision_html += "<p class='decision override'><b>" + html.escape(i18n.pick(
             i18n.INDEX["decision_override"], lang).format(n=dec["reports_n"], option=dec["reports_option"])) + "</b></p>"
-        diffs = dec.get("differences") or []
-        if diffs:
-            decision_html += "<ul>" + "".join(
-                f"<li>{html.escape(str(d['account_id']))} {html.escape(str(d.get('name', '')))}: "
-                f"{html.escape(str(d.get('note', '')))}"
-                + (f" &mdash; {html.escape(str(d['reason']))}" if d.get("reason") else "") + "</li>"
-                for d in diffs) + "</ul>"
     title = html.escape(i18n.pick(i18n.INDEX["title"], lang).format(run_id=manifest["run_id"]))
     heading = html.escape(i18n.pick(i18n.INDEX["heading"], lang).format(run_id=manifest["run_id"]))
     failed_word = L("failed")

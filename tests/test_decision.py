@@ -364,3 +364,29 @@ def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which):
     assert manifest["failures"] == [], [r.error for r in res.failed]
     assert len(manifest["report_accounts"]) >= 5
     assert manifest["as_of"] == ("1998-06-30" if which == "cdnow_slice" else "2025-12-31")
+
+
+def test_a_pinned_run_shows_the_decision_escaped_and_in_the_runs_language(tmp_path, sample_data):
+    src, _, latest = _pinned_sample(tmp_path, sample_data)
+    reg = pd.read_csv(src / "key_account_decisions.csv")
+    reg.loc[reg["decided_on"] == "2025-12-15", "decided_by"] = "<script>alert(1)</script>"
+    reg.loc[reg["account_id"] == "ACC-0018", "reason"] = '=HYPERLINK("http://evil.example","x")'
+    reg.loc[(reg["account_id"] == "ACC-0020") & (reg["decided_on"] == "2025-12-15"), "reason"] = \
+        "<img src=x onerror=alert(1)>"
+    reg.to_csv(src / "key_account_decisions.csv", index=False)
+    nbs = _probe(tmp_path / "nbs")
+    (nbs / "01_account_selection.ipynb").unlink()
+    res = runner.run_workbook(str(src), notebooks_dir=nbs, out=tmp_path / "r", parameters={"lang": "de"})
+    assert not res.failed, [r.error for r in res.failed]
+    assert {p.name for p in (res.run_dir / "accounts").iterdir()} == set(latest)
+    index = (res.run_dir / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in index and "<img src=x" not in index
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    assert "laut Beschluss vom 15.12.2025" in index and "bei 2 anders aus" in index
+    assert "laut Beschluss Key Account, obwohl die heutigen Daten ihn nicht auswählen würden" in index
+    import csv
+
+    with open(res.run_dir / "key_accounts.csv", encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert any("decision of 2025-12-15: =HYPERLINK" in c for c in cells)  # inside the text, not a formula
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
