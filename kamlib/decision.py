@@ -82,12 +82,12 @@ class Decision:
 
         n, k = len(self.ids), len(self.differences)
         if self.source == "override":
-            return _text("override", lang, n=n)
+            return sentence("override", lang, n=n)
         if self.source == "pinned":
             on = i18n.date(self.decided_on, lang) if self.decided_on else ""
-            return _text("pinned", lang, n=n, on=on, by=self.decided_by or "") + (
-                _text("differs", lang, k=k) if k else _text("agrees", lang))
-        return _text("computed", lang, n=n)
+            return sentence("pinned", lang, n=n, on=on, by=self.decided_by or "") + (
+                sentence("differs", lang, k=k) if k else sentence("agrees", lang))
+        return sentence("computed", lang, n=n)
 
 
 #: The decision's sentences, English and German (written where they are produced, in the run's language).
@@ -104,7 +104,8 @@ TEXTS = {
 }
 
 
-def _text(key: str, lang: str, **values) -> str:
+def sentence(key: str, lang: str, **values) -> str:
+    """One of :data:`TEXTS` in ``lang`` with ``values`` filled in (the index page uses the same sentences)."""
     from . import i18n
 
     return i18n.pick(TEXTS[key], lang).format(**values)

@@ -649,12 +649,6 @@ INDEX: dict[str, tuple[str, str]] = {
     "flags": ("Flags", "Hinweise"),
     "flag_summary": ("{high} high · {n} in all", "{high} hoch · {n} insgesamt"),
     "reports_col": ("Reports", "Berichte"),
-    "decision_computed": ("{n} key accounts, selected from the data with this run's selection parameters",
-                          "{n} Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs"),
-    "decision_pinned": ("{n} key accounts as pinned on {on} by {by} (decision register); today's data would "
-                        "decide differently for {k}",
-                        "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister); nach den "
-                        "heutigen Daten fiele die Entscheidung bei {k} anders aus"),
     "decision_override": ("Per-account reports for {n} accounts chosen with {option}, not by the key-account "
                           "decision", "Kundenberichte für {n} mit {option} gewählte Kunden, nicht nach der "
                           "Key-Account-Entscheidung"),

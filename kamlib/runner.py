@@ -906,11 +906,12 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
             f"{' &hellip;' if len(keys) > 12 else ''}</li>" for m, n, keys in skipped) + "</ul></section>")
     dec = manifest.get("decision") or {}
     decision_html = ""
-    kind = {"computed": "decision_computed", "pinned": "decision_pinned"}
-    if dec.get("source") in kind and dec.get("n") is not None:
-        text = i18n.pick(i18n.INDEX[kind[dec["source"]]], lang).format(
-            n=dec["n"], on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "",
-            by=dec.get("decided_by") or "", k=len(dec.get("differences") or []))
+    if dec.get("source") in ("computed", "pinned") and dec.get("n") is not None:  # the decision's own sentences
+        k = len(dec.get("differences") or [])
+        text = decision_mod.sentence("computed", lang, n=dec["n"]) if dec["source"] == "computed" else (
+            decision_mod.sentence("pinned", lang, n=dec["n"], by=dec.get("decided_by") or "",
+                               on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "")
+            + (decision_mod.sentence("differs", lang, k=k) if k else decision_mod.sentence("agrees", lang)))
         link = f' (<a href="{html.escape(dec["file"], quote=True)}">{html.escape(dec["file"])}</a>)' if dec.get("file") else ""
         decision_html = f"<p class='decision {html.escape(dec.get('source', ''))}'>{html.escape(text)}{link}</p>"
     diffs = dec.get("differences") or []

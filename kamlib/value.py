@@ -547,12 +547,17 @@ def cost_to_serve_chart(contribution: pd.DataFrame, *, lang: str = "en", label_t
     ax.set_yscale("log")
     lo = float(min(t["net_revenue"].min(), t["cost_to_serve"].min())) if len(t) else 1.0
     hi = float(max(t["net_revenue"].max(), t["cost_to_serve"].max())) if len(t) else 10.0
-    for share, style in ((1.0, "--"), (0.1, ":")):
-        ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
-        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
     for acc, row in t[neg].sort_values("db4").head(label_top).iterrows():
         ax.annotate(str(row.get("name", acc))[:22], (row["net_revenue"], row["cost_to_serve"]), fontsize=7,
                     xytext=(4, 4), textcoords="offset points")
+    return _cost_to_serve_frame(ax, lo, hi, lang=lang)
+
+
+def _cost_to_serve_frame(ax, lo: float, hi: float, *, lang: str):
+    """Reference lines (cost to serve = 100 % and 10 % of net revenue), labels, legend: both chart views."""
+    for share, style in ((1.0, "--"), (0.1, ":")):
+        ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
+        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
     ax.set_xlabel(label("net_revenue_axis", lang))
     ax.set_ylabel(label("cts_axis", lang))
     ax.set_title(label("cts_title", lang))
@@ -589,17 +594,9 @@ def _cost_to_serve_account(t: pd.DataFrame, account_id: str, *, lang: str, ax):
                 fontsize=9, color="grey")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    for share, style in ((1.0, "--"), (0.1, ":")):
-        ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
-        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo * 0.1, hi)
-    ax.set_xlabel(label("net_revenue_axis", lang))
-    ax.set_ylabel(label("cts_axis", lang))
-    ax.set_title(label("cts_title", lang))
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    i18n.localise_axes(ax, lang)
-    return ax
+    return _cost_to_serve_frame(ax, lo, hi, lang=lang)
 
 
 def margin_waterfall(values: pd.Series | pd.DataFrame, *, lang: str = "en", ax=None):

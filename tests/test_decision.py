@@ -382,7 +382,7 @@ def test_a_pinned_run_shows_the_decision_escaped_and_in_the_runs_language(tmp_pa
     index = (res.run_dir / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in index and "<img src=x" not in index
     assert "&lt;img src=x onerror=alert(1)&gt;" in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
-    assert "laut Beschluss vom 15.12.2025" in index and "bei 2 anders aus" in index
+    assert "laut Beschluss vom 15.12.2025" in index and "bei 2 Kunden anders aus" in index
     assert "laut Beschluss Key Account, obwohl die heutigen Daten ihn nicht auswählen würden" in index
     import csv
 
