@@ -942,6 +942,28 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
     return per, table
 
 
+def migration_basis(data, decision=None, *, lang: str = "en") -> str:
+    """What "before" means in :func:`quadrant_migration`, as one sentence in ``lang``: the previous pinned
+    decision (its date), or a recomputation with the data as it was one year before ``as_of``.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> migration_basis(kamlib.load("data/sample", as_of="2025-12-31"), lang="de")
+    'Vorher: neu berechnet mit den Daten zum 31.12.2024 (kein früherer Beschluss im Entscheidungsregister)'
+    """
+    from . import i18n
+
+    if decision is not None and decision.previous_ids is not None:
+        return i18n.pick(("Before: the pinned decision of {on} ({n} key accounts)",
+                          "Vorher: der Beschluss vom {on} ({n} Key Accounts)"), lang).format(
+            on=i18n.date(decision.previous_on, lang), n=len(decision.previous_ids))
+    before = str((data.as_of - pd.DateOffset(years=1)).date())
+    return i18n.pick(("Before: recomputed with the data as of {on} (no earlier decision in the decision register)",
+                      "Vorher: neu berechnet mit den Daten zum {on} (kein früherer Beschluss im "
+                      "Entscheidungsregister)"), lang).format(on=i18n.date(before, lang))
+
+
 def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
     """Per KAM: definitive key accounts, meetings and calls held in ``period``, key-account revenue in the
     period, capacity and utilisation (key accounts / capacity). Source 003: a KAM serves only 2-3 clients."""
