@@ -256,10 +256,21 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         nbformat.write(source_nb, tmp_src)
         # the kernel starts in ``cwd`` (papermill's own cwd= would chdir this whole process, which races
         # between threads of one worker)
-        pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, progress_bar=False,
-                            log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-                            kernel_name="python3",
-                            kernel_manager_class=_kernel_manager_class(env or {}, cwd, root.resolve() / KERNEL_LOG))
+        for attempt in (1, 2):
+            try:
+                pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, progress_bar=False,
+                                    log_output=False, request_save_on_cell_execute=False,
+                                    execution_timeout=timeout, kernel_name="python3",
+                                    kernel_manager_class=_kernel_manager_class(env or {}, cwd,
+                                                                               root.resolve() / KERNEL_LOG))
+                break
+            except RuntimeError as exc:
+                # a kernel that dies before its first reply ran no cell: on a busy machine two kernels
+                # starting at once can pick the same free TCP port; start it once more
+                if attempt == 1 and _KERNEL_START_FAILED in str(exc):
+                    tmp_ipynb.unlink(missing_ok=True)
+                    continue
+                raise
     except Exception as exc:  # the failing cell's exception, a dead kernel or a timeout
         error = _describe(exc)
     finally:
@@ -376,6 +387,9 @@ def drop_set_defaults(nb, parameters: dict) -> list[str]:
         return names
     return []
 
+
+#: jupyter_client's message when a kernel process ends before answering its first request
+_KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
 
 #: Where the kernels' own messages go (relative to the run folder): not to the user's terminal.
 KERNEL_LOG = "kernels.log"

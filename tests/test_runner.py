@@ -152,3 +152,34 @@ def test_bad_selection_parameter_is_refused_before_any_notebook_runs(tmp_path):
     assert "parameter criteria: unknown criterion 'size'" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     assert not (out / "bad").exists()  # nothing written
+
+
+@pytest.mark.parametrize("message, calls, status", [
+    ("Kernel died before replying to kernel_info", 2, "ok"),  # a start that lost a port race: started again
+    ("Kernel didn't respond in 60 seconds", 1, "failed"),  # anything else is the notebook's failure
+])
+def test_a_kernel_that_dies_before_its_first_reply_is_started_once_more(tmp_path, monkeypatch, message, calls,
+                                                                       status):
+    import shutil
+
+    import papermill
+
+    from kamlib import runner
+
+    seen = []
+
+    def fake_execute(src, out, **kw):
+        seen.append(src)
+        if len(seen) == 1:
+            raise RuntimeError(message)
+        shutil.copy(src, out)
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(1)")]
+    nbformat.write(nb, tmp_path / "10_x.ipynb")
+    run = {"run_id": "r", "as_of": "2025-12-31", "source_sha256": "0" * 64}
+    (tmp_path / "run").mkdir()
+    res = runner.execute_task(runner.Task(str(tmp_path / "10_x.ipynb"), "10_x", {}), str(tmp_path / "run"),
+                              str(tmp_path), run)
+    assert (len(seen), res.status) == (calls, status), res.error
