@@ -76,7 +76,7 @@ class Decision:
         --------
         >>> import kamlib
         >>> decide(kamlib.load("data/sample", as_of="2025-12-31")).describe("de")
-        '22 Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs'
+        '22 Key Accounts, aus den Daten ermittelt (Auswahlparameter dieses Laufs)'
         """
         from . import i18n
 
@@ -93,14 +93,14 @@ class Decision:
 #: The decision's sentences, English and German (written where they are produced, in the run's language).
 TEXTS = {
     "computed": ("{n} key accounts, computed from the data with the run's selection parameters",
-                 "{n} Key Accounts, aus den Daten ausgewählt mit den Auswahlparametern dieses Laufs"),
+                 "{n} Key Accounts, aus den Daten ermittelt (Auswahlparameter dieses Laufs)"),
     "pinned": ("{n} key accounts, pinned on {on} by {by} (decision register)",
                "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister)"),
     "differs": ("; today's data would decide differently for {k} accounts",
-                "; nach den heutigen Daten fiele die Entscheidung bei {k} Kunden anders aus"),
-    "agrees": ("; today's data agrees", "; die heutigen Daten bestätigen die Entscheidung"),
+                "; nach heutigem Datenstand fiele die Entscheidung bei {k} Kunden anders aus"),
+    "agrees": ("; today's data agrees", "; der heutige Datenstand bestätigt den Beschluss"),
     "override": ("{n} accounts chosen by hand (--accounts), not by the key-account decision",
-                 "{n} Kunden von Hand gewählt (--accounts), nicht nach der Key-Account-Entscheidung"),
+                 "manuell ausgewählte Kunden (--accounts: {n}), nicht per Key-Account-Auswahl"),
 }
 
 
@@ -127,16 +127,16 @@ def _selection_given(parameters: dict | None) -> dict:
     return given
 
 
-def _register(data) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
-    """(register rows up to as_of, latest decision's rows, previous decision's rows)."""
+def _register(data) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """(latest decision's rows, previous decision's rows) up to ``as_of``; None where there is none."""
     if not data.has("key_account_decisions"):
-        return pd.DataFrame(), None, None
+        return None, None
     reg = data.key_account_decisions
     reg = reg[reg["decided_on"] <= data.as_of]
     days = sorted(reg["decided_on"].dropna().unique())
     latest = reg[reg["decided_on"] == days[-1]] if days else None
     previous = reg[reg["decided_on"] == days[-2]] if len(days) > 1 else None
-    return reg, latest, previous
+    return latest, previous
 
 
 def _pinned_parameters(rows: pd.DataFrame) -> dict:
@@ -175,7 +175,7 @@ def decide(data, parameters: dict | None = None) -> Decision:
     """
     from .selection import select_key_accounts
 
-    _, latest, previous = _register(data)
+    latest, previous = _register(data)
     base = _pinned_parameters(latest) if latest is not None else {}
     params = defaults.selection_parameters(**{**base, **_selection_given(parameters)})
     sel = select_key_accounts(data, **params)

@@ -650,15 +650,15 @@ INDEX: dict[str, tuple[str, str]] = {
     "flag_summary": ("{high} high · {n} in all", "{high} hoch · {n} insgesamt"),
     "reports_col": ("Reports", "Berichte"),
     "decision_override": ("Per-account reports for {n} accounts chosen with {option}, not by the key-account "
-                          "decision", "Kundenberichte für {n} mit {option} gewählte Kunden, nicht nach der "
-                          "Key-Account-Entscheidung"),
-    "skipped_heading": ("Not run, by reason", "Nicht erstellt, nach Grund"),
+                          "decision", "Kundenberichte für manuell ausgewählte Kunden ({option}: {n}) statt nach der "
+                          "Key-Account-Auswahl"),
+    "skipped_heading": ("Not run, by reason", "Nicht erstellt – Gründe"),
     "diff_kept": ("a key account by the decision although today's data would not select it ({rank})",
                   "laut Beschluss Key Account, obwohl die heutigen Daten ihn nicht auswählen würden ({rank})"),
     "diff_dropped": ("not a key account by the decision although today's data would select it ({rank})",
                      "laut Beschluss kein Key Account, obwohl die heutigen Daten ihn auswählen würden ({rank})"),
     "rank": ("rank {k}", "Rang {k}"),
-    "failures_heading": ("What failed, by cause", "Fehlgeschlagen, nach Ursache"),
+    "failures_heading": ("What failed, by cause", "Fehler nach Ursache"),
     "footer": ("KAM Workbook run {run_id} · data as of {as_of} · input sha256 {sha} · kamlib {version}",
                "KAM-Arbeitsbuch Lauf {run_id} · Datenstand {as_of} · Eingabe sha256 {sha} · kamlib {version}"),
 }

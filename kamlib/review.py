@@ -950,17 +950,17 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
     --------
     >>> import kamlib
     >>> migration_basis(kamlib.load("data/sample", as_of="2025-12-31"), lang="de")
-    'Vorher: neu berechnet mit den Daten zum 31.12.2024 (kein früherer Beschluss im Entscheidungsregister)'
+    'Vergleichsbasis: Neuberechnung mit Datenstand 31.12.2024 (kein früherer Beschluss im Entscheidungsregister)'
     """
     from . import i18n
 
     if decision is not None and decision.previous_ids is not None:
         return i18n.pick(("Before: the pinned decision of {on} ({n} key accounts)",
-                          "Vorher: der Beschluss vom {on} ({n} Key Accounts)"), lang).format(
+                          "Vergleichsbasis: Beschluss vom {on} ({n} Key Accounts)"), lang).format(
             on=i18n.date(decision.previous_on, lang), n=len(decision.previous_ids))
     before = str((data.as_of - pd.DateOffset(years=1)).date())
     return i18n.pick(("Before: recomputed with the data as of {on} (no earlier decision in the decision register)",
-                      "Vorher: neu berechnet mit den Daten zum {on} (kein früherer Beschluss im "
+                      "Vergleichsbasis: Neuberechnung mit Datenstand {on} (kein früherer Beschluss im "
                       "Entscheidungsregister)"), lang).format(on=i18n.date(before, lang))
 
 

@@ -117,11 +117,16 @@ def plan_run(
     *,
     parameters: dict,
     accounts: list[tuple[str, str]] | None,
+    declared: dict | None = None,
 ) -> list[Task]:
-    """Tasks for ``notebooks``: portfolio notebooks once, per-account notebooks once per account."""
+    """Tasks for ``notebooks``: portfolio notebooks once, per-account notebooks once per account.
+
+    ``declared`` (notebook -> its parameters, as :func:`declared_parameters` gives them) saves inspecting a
+    notebook the caller has inspected already."""
     tasks: list[Task] = []
+    known = declared or {}
     for nb in notebooks:
-        declared = declared_parameters(nb)
+        declared = known.get(nb) or declared_parameters(nb)
         params = {k: v for k, v in parameters.items() if k in declared}
         per_account = "account_id" in declared
         portfolio_too = per_account and declared["account_id"].get("default", "").strip() in ('""', "''", "None")
@@ -579,7 +584,7 @@ def run_workbook(
                                 f"in {notebooks_dir}")
     names = data.accounts.set_index("account_id")["name"].astype(str)
     declared = {nb: declared_parameters(nb) for nb in nbs}
-    check_parameters(data, params, [d for d in declared.values()])  # refuse what cannot fit, before any notebook
+    check_parameters(data, params)  # refuse what cannot fit, before any notebook
     # the key-account decision, made once for the whole run (kamlib.decision): it picks the per-account
     # reports, every notebook reads it (parameter `decision`) and it fills the index page
     decided = None
@@ -603,7 +608,7 @@ def run_workbook(
     table = decided.selection.table if decided is not None else None
     if decided is not None:
         params["decision_file"] = "<run folder>/" + decision_mod.JSON_NAME  # the real path once the folder exists
-    tasks = plan_run(nbs, parameters=params, accounts=acc_list)
+    tasks = plan_run(nbs, parameters=params, accounts=acc_list, declared=declared)
     tasks, skipped = _skip_accounts_without_period(data, tasks, declared)
     if dry_run:
         return tasks
@@ -741,7 +746,7 @@ def _skip_accounts_without_period(data, tasks: list[Task], declared: dict) -> tu
     return keep, skipped
 
 
-def check_parameters(data, params: dict, declared: list[dict] | None = None) -> None:
+def check_parameters(data, params: dict) -> None:
     """Refuse a run parameter that cannot fit ``data`` before any notebook runs.
 
     Checks, where the parameter is given: the review ``period`` (a calendar quarter, complete as of

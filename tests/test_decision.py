@@ -174,7 +174,7 @@ def test_a_pinned_decision_is_the_list_and_shows_where_todays_data_differs(tmp_p
     assert was_key == {"ACC-0071", "ACC-0136", "ACC-0020"}
     assert per.loc["ACC-0020", "current"] == "not_key"
     assert review.migration_basis(data, d) == "Before: the pinned decision of 2024-12-31 (3 key accounts)"
-    assert review.migration_basis(data, d, lang="de") == "Vorher: der Beschluss vom 31.12.2024 (3 Key Accounts)"
+    assert review.migration_basis(data, d, lang="de") == "Vergleichsbasis: Beschluss vom 31.12.2024 (3 Key Accounts)"
 
 
 def test_the_runner_plans_from_the_pinned_decision(tmp_path, sample_data):
