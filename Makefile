@@ -44,7 +44,7 @@ nbval: $(STAMP)
 	$(PY) -m pytest notebooks $(NBVAL) $(XDIST)
 
 notebooks: $(STAMP)
-	$(PY) -c 'from kamlib.runner import refresh_notebooks; print(*refresh_notebooks(), sep="\n")'
+	$(PY) -c 'from kamlib.batch.runner import refresh_notebooks; print(*refresh_notebooks(), sep="\n")'
 	$(PY) -c 'from kamlib.workshop import refresh_workshop_notebooks; print(*refresh_workshop_notebooks(), sep="\n")'
 
 sample-data: $(STAMP)
@@ -55,7 +55,7 @@ bench: $(STAMP)
 
 # the workshop notebooks as a code-free web app on 127.0.0.1 (first free port from 8866)
 workshop: $(STAMP)
-	$(PY) -m kamlib.workshop_app
+	$(PY) -m kamlib.workshop.app
 
 clean:
 	rm -rf $(VENV) build *.egg-info

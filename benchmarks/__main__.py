@@ -26,8 +26,9 @@ def _median_ms(fn, repeats: int) -> float:
 
 def bench_widget(n_accounts: int = 10_000, goal_ms: float = 150.0) -> tuple[str, float, float]:
     import kamlib
-    from kamlib import sample, selection
-    from kamlib.widgets import SelectionWorkshop
+    from kamlib import selection
+    from kamlib.data import sample
+    from kamlib.workshop.widgets import SelectionWorkshop
 
     with tempfile.TemporaryDirectory() as tmp:
         sample.write(sample.generate(seed=1, n_accounts=n_accounts), Path(tmp))
@@ -43,7 +44,7 @@ def bench_widget(n_accounts: int = 10_000, goal_ms: float = 150.0) -> tuple[str,
 
 def bench_load(n_accounts: int = 20_000) -> tuple[str, float, float]:
     import kamlib
-    from kamlib import sample
+    from kamlib.data import sample
 
     with tempfile.TemporaryDirectory() as tmp:
         tables = sample.generate(seed=3, n_accounts=n_accounts)
@@ -61,7 +62,7 @@ def bench_load(n_accounts: int = 20_000) -> tuple[str, float, float]:
 
 
 def bench_sample(n_accounts: int = 100_000, goal_s: float = 60.0) -> tuple[str, float, float]:
-    from kamlib import sample
+    from kamlib.data import sample
 
     t0 = time.perf_counter()
     tables = sample.generate(seed=5, n_accounts=n_accounts)

@@ -2,7 +2,7 @@
 
 * naive: ``papermill nb out -p account_id X && jupyter nbconvert --to html --no-input out`` per task, one
   after the other (what a shell script would do);
-* ours: :func:`kamlib.runner.run_workbook` with the same tasks in its worker pool (HTML in the worker);
+* ours: :func:`kamlib.batch.runner.run_workbook` with the same tasks in its worker pool (HTML in the worker);
 * floor: the same number of empty notebooks (parameters cell only) through the same pool.
 """
 
@@ -43,7 +43,7 @@ def _empty_notebook(folder: Path) -> Path:
 
 def bench_runner() -> list[tuple[str, float, float]]:
     import kamlib
-    from kamlib.runner import run_workbook, select_accounts
+    from kamlib.batch.runner import run_workbook, select_accounts
 
     sample = ROOT / "data" / "sample"
     data = kamlib.load(sample, as_of="2025-12-31", warn=False)

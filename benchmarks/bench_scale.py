@@ -80,7 +80,7 @@ FROM q
 
 
 def _generate(folder: str) -> None:
-    from kamlib import sample
+    from kamlib.data import sample
 
     t0 = time.perf_counter()
     tables = sample.generate(seed=11, n_accounts=N_ACCOUNTS, order_scale=ORDER_SCALE)
@@ -96,7 +96,7 @@ def _work(folder: str) -> None:
     import pandas as pd
 
     from kamlib import clv, review, selection
-    from kamlib.data import KamData
+    from kamlib.data.readers import KamData
 
     tables = {name: pd.read_parquet(f"{folder}/{name}.parquet") for name in TABLES}
     data = KamData(**tables, source="bench", as_of=pd.Timestamp("2025-12-31"), available=tuple(tables))

@@ -4,7 +4,7 @@ Public API::
 
     kamlib.load(source, as_of=...)      -> KamData   (CSV/Parquet folder, .xlsx, SQL URL)
     kamlib.KamDataError, kamlib.KamDataWarning, kamlib.Finding
-    kamlib.sample.generate(seed=...)    -> dict of DataFrames (the fictional sample company)
+    kamlib.data.sample.generate(seed=...)    -> dict of DataFrames (the fictional sample company)
     kamlib.SAMPLE                        -> path of the bundled sample company (data/sample)
     kamlib.decision.decide(data, params) -> the run's key-account decision
     kamlib.defaults                      -> the one home of the workbook's default parameters
@@ -14,8 +14,8 @@ Importing kamlib changes no global state (no pandas options, no warning filters,
 
 from pathlib import Path as _Path
 
-from .data import KamData, export, load, validate
-from .errors import Finding, KamDataError, KamDataWarning
+from kamlib.data.readers import KamData, export, load, validate
+from kamlib.errors import Finding, KamDataError, KamDataWarning
 
 #: The bundled sample company, found from kamlib's own location (not the working directory), so a
 #: notebook's empty ``source`` works wherever papermill or Jupyter was started.

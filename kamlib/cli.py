@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .data import load
+    from kamlib.data.readers import load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -36,7 +36,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from . import sample
+    from kamlib.data import sample
 
     out = Path(args.out)
     tables = sample.generate(seed=args.seed, n_accounts=args.n_accounts, years=args.years, as_of=args.as_of)
@@ -52,7 +52,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_public_data(args: argparse.Namespace) -> int:
-    from . import public_data
+    from kamlib.data import public as public_data
 
     out = Path(args.out)
     existing = [out / f"{name}.csv" for name in ("accounts", "orders") if (out / f"{name}.csv").exists()]
@@ -114,8 +114,8 @@ def _load_params_file(path: str | None) -> dict:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from . import SAMPLE
-    from .runner import run_workbook
+    from kamlib import SAMPLE
+    from kamlib.batch.runner import run_workbook
 
     # precedence: defaults < params file < --as-of/--lang < -p NAME=VALUE
     params = {"lang": "en", **_load_params_file(args.params)}
@@ -254,8 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_workshop_template(args: argparse.Namespace) -> int:
-    from . import workshop
-    from .data import load
+    from kamlib import workshop
+    from kamlib.data.readers import load
 
     out = Path(args.out)
     if out.exists():
@@ -274,14 +274,14 @@ def _cmd_workshop_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_workshop_ratings(args: argparse.Namespace) -> int:
-    from . import workshop
+    from kamlib import workshop
 
     out = Path(args.output)
     if out.exists():
         raise _UserError(f"{out} exists; not overwriting")
     known = None
     if args.source:
-        from .data import load
+        from kamlib.data.readers import load
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -315,7 +315,7 @@ def _add_workshop_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .errors import KamDataError, KamParameterError
+    from kamlib.errors import KamDataError, KamParameterError
 
     args = build_parser().parse_args(argv)
     try:

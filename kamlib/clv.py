@@ -39,15 +39,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cache import portfolio_memo
+from kamlib.data.cache import portfolio_memo
 from scipy import special
 
-from . import i18n
-from .errors import KamParameterError
+from kamlib import i18n
+from kamlib.errors import KamParameterError
 
 #: Days per time unit. A model's ``time_unit`` says in which unit recency, T and predictions are given.
 TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
-_TIME_UNIT_NAMES = {"D": ("days", "Tage"), "W": ("weeks", "Wochen"), "M": ("months", "Monate"), "Y": ("years", "Jahre")}
+_TIME_UNIT_NAMES: dict[str, tuple[str, str]] = i18n.table("clv.time_unit_names")
 
 
 class KamModelError(ValueError):
@@ -61,51 +61,11 @@ class KamModelError(ValueError):
         self.at = at
 
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "retention": ("Retention r", "Bindungsrate r"),
-    "discount_rate": ("Discount rate d", "Diskontsatz d"),
-    "clv_eur": ("CLV (EUR)", "CLV (EUR)"),
-    "heatmap_title": ("CLV by retention and discount rate", "CLV nach Bindungsrate und Diskontsatz"),
-    "horizon_years": ("Horizon T (years)", "Horizont T (Jahre)"),
-    "finite": ("Finite horizon: sum over t = 1..T", "Endlicher Horizont: Summe t = 1..T"),
-    "closed": ("Closed form m·r/(1+d−r)", "Geschlossene Form m·r/(1+d−r)"),
-    "convergence_title": ("The finite-horizon CLV approaches the closed form",
-                          "Der CLV mit endlichem Horizont nähert sich der geschlossenen Form"),
-    "year": ("Year", "Jahr"),
-    "survivors_share": ("Share still a customer", "Anteil noch Kunde"),
-    "actual": ("actual", "beobachtet"),
-    "fitted": ("sBG fit", "sBG-Anpassung"),
-    "projected": ("sBG projection", "sBG-Projektion"),
-    "survival_title": ("Cohort survival: fitted on years 1-{n}, projected beyond",
-                       "Überleben der Kohorte: angepasst auf Jahre 1-{n}, danach projiziert"),
-    "retention_curve": ("Retention rate r_t", "Bindungsrate r_t"),
-    "p_alive": ("P(alive)", "P(aktiv)"),
-    "expected_purchases": ("Expected purchases", "Erwartete Käufe"),
-    "accounts": ("Accounts", "Kunden"),
-    "alive_title": ("How likely is each account still buying?", "Wie wahrscheinlich kauft der Kunde noch?"),
-    "uplift_title": ("Retention uplift that pays for extra care", "Bindungszuwachs, der zusätzliche Betreuung bezahlt"),
-    "uplift_pp": ("Required uplift (percentage points)", "Nötiger Zuwachs (Prozentpunkte)"),
-    "not_attainable": ("not attainable", "nicht erreichbar"),
-    "since_last_purchase": ("Time since the last purchase", "Zeit seit dem letzten Kauf"),
-}
+_LABELS: dict[str, tuple[str, str]] = i18n.table("clv.labels")
 
 
 #: Rows and columns of :func:`assumptions_table`.
-ASSUMPTION_LABELS: dict[str, tuple[str, str]] = {
-    "margin": ("Margin per year", "Deckungsbeitrag je Jahr"),
-    "data": ("data", "Daten"),
-    "retention": ("Yearly retention", "Jährliche Bindungsrate"),
-    "discount_rate": ("Discount rate", "Diskontsatz"),
-    "horizon": ("Horizon (finite variant)", "Horizont (endliche Variante)"),
-    "years": ("years", "Jahre"),
-    "growth": ("Margin growth (growth variant)", "Wachstum des DB (Wachstumsvariante)"),
-    "timing": ("When the margin arrives", "Zeitpunkt des DB"),
-    "timing_value": ("end of each year (start: variant)", "Jahresende (Jahresanfang: Variante)"),
-    "symbol": ("symbol", "Symbol"),
-    "assumption": ("assumption", "Annahme"),
-    "value": ("value", "Wert"),
-    "source": ("source", "Quelle"),
-}
+ASSUMPTION_LABELS: dict[str, tuple[str, str]] = i18n.table("clv.assumption_labels")
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -444,25 +404,7 @@ def estimate_retention(data, *, as_of: str | pd.Timestamp | None = None, window_
 FALLBACK_RETENTION: float = 0.8
 
 #: Generated sentences of this module (registered in :func:`kamlib.i18n.registry`).
-TEXTS: dict[str, tuple[str, str]] = {
-    "source_fallback": ("assumed: kamlib.clv.FALLBACK_RETENTION (history too short to measure)",
-                        "angenommen: kamlib.clv.FALLBACK_RETENTION (Historie zu kurz zum Messen)"),
-    "retention_assumed": (
-        "Note: the orders cover only {span} ({first} to {as_of}), less than the two full years needed to "
-        "measure yearly retention. Assumed instead: r = {r} (kamlib.clv.FALLBACK_RETENTION). Every CLV below "
-        "rests on this assumption; set the retention parameter (e.g. retention=0.9) to use your own.",
-        "Hinweis: Die Aufträge decken nur {span} ab ({first} bis {as_of}), weniger als die zwei vollen Jahre, "
-        "die man zum Messen der jährlichen Bindungsrate braucht. Stattdessen angenommen: r = {r} "
-        "(kamlib.clv.FALLBACK_RETENTION). Jeder CLV unten beruht auf dieser Annahme; mit dem Parameter "
-        "retention (z. B. retention=0.9) setzen Sie Ihren eigenen Wert."),
-    "months": ("{n} months", "{n} Monate"),
-    "quadrant_retention_assumed": (
-        "Note: the orders are too short to measure retention per quadrant; every quadrant gets the retention used "
-        "above, r = {r}, so the value of a move below comes from the difference in DB IV margin alone.",
-        "Hinweis: Die Aufträge reichen nicht, um die Bindungsrate je Quadrant zu messen; jeder Quadrant erhält die "
-        "oben verwendete Bindungsrate r = {r}, der Wert eines Wechsels unten kommt also allein aus dem Unterschied "
-        "der DB-IV-Marge."),
-}
+TEXTS: dict[str, tuple[str, str]] = i18n.table("clv.texts")
 
 
 def text(key: str, lang: str = "en", **values) -> str:

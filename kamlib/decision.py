@@ -34,8 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import defaults
-from .errors import KamParameterError
+from kamlib import defaults
+from kamlib.errors import KamParameterError
+from kamlib import i18n
 
 CSV_NAME = "key_accounts.csv"
 JSON_NAME = "key_account_decision.json"
@@ -78,7 +79,7 @@ class Decision:
         >>> decide(kamlib.load("data/sample", as_of="2025-12-31")).describe("de")
         '22 Key Accounts, aus den Daten ermittelt (Auswahlparameter dieses Laufs)'
         """
-        from . import i18n
+        from kamlib import i18n
 
         n, k = len(self.ids), len(self.differences)
         if self.source == "override":
@@ -91,22 +92,12 @@ class Decision:
 
 
 #: The decision's sentences, English and German (written where they are produced, in the run's language).
-TEXTS = {
-    "computed": ("{n} key accounts, computed from the data with the run's selection parameters",
-                 "{n} Key Accounts, aus den Daten ermittelt (Auswahlparameter dieses Laufs)"),
-    "pinned": ("{n} key accounts, pinned on {on} by {by} (decision register)",
-               "{n} Key Accounts laut Beschluss vom {on} ({by}, Entscheidungsregister)"),
-    "differs": ("; today's data would decide differently for {k} accounts",
-                "; nach heutigem Datenstand fiele die Entscheidung bei {k} Kunden anders aus"),
-    "agrees": ("; today's data agrees", "; der heutige Datenstand bestätigt den Beschluss"),
-    "override": ("{n} accounts chosen by hand (--accounts), not by the key-account decision",
-                 "manuell ausgewählte Kunden (--accounts: {n}), nicht per Key-Account-Auswahl"),
-}
+TEXTS: dict[str, tuple[str, str]] = i18n.table("decision.texts")
 
 
 def sentence(key: str, lang: str, **values) -> str:
     """One of :data:`TEXTS` in ``lang`` with ``values`` filled in (the index page uses the same sentences)."""
-    from . import i18n
+    from kamlib import i18n
 
     return i18n.pick(TEXTS[key], lang).format(**values)
 
@@ -117,7 +108,7 @@ def _selection_given(parameters: dict | None) -> dict:
     Health-score weights are ``health_weights``; weights given here that name health components get a
     message that says so instead of being mistaken for (or silently dropped as) selection weights.
     """
-    from .review import DEFAULT_WEIGHTS
+    from kamlib.review import DEFAULT_WEIGHTS
 
     given = {k: v for k, v in (parameters or {}).items() if k in defaults.SELECTION_KEYS and v is not None}
     w = given.get("weights")
@@ -173,7 +164,7 @@ def decide(data, parameters: dict | None = None) -> Decision:
 
     Raises :class:`kamlib.errors.KamParameterError` when a selection parameter cannot fit the data.
     """
-    from .selection import select_key_accounts
+    from kamlib.selection import select_key_accounts
 
     latest, previous = _register(data)
     base = _pinned_parameters(latest) if latest is not None else {}
@@ -236,8 +227,8 @@ def override(decision: Decision, ids: list[str]) -> Decision:
 def write(decision: Decision, folder: str | Path, *, as_of=None) -> tuple[Path, Path]:
     """Write ``key_accounts.csv`` (every account with its scores, rank and the decision, neutralised
     against CSV injection) and ``key_account_decision.json`` (what the steps read) into ``folder``."""
-    from .reporting import write_csv
-    from .runner import _atomic_write_text
+    from kamlib.data.writers import write_csv
+    from kamlib.batch.runner import _atomic_write_text
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ Notebook 01, the runner (``kam run``), notebooks 03 and 05, the workshops and
 the notebooks' parameters cells leave these parameters at ``None`` ("the workbook default"), so no two
 parts of the workbook can decide differently by accident (``tests/test_decision.py`` checks it).
 
-Dates and periods have no fixed default at all: they come from the data (:func:`kamlib.data.data_as_of`,
+Dates and periods have no fixed default at all: they come from the data (:func:`kamlib.data.readers.data_as_of`,
 :func:`kamlib.review.last_complete_quarter`), so a company's own export works without editing anything.
 
 Examples

@@ -24,9 +24,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .errors import KamParameterError
-from .reporting import md_escape
+from kamlib import i18n
+from kamlib.errors import KamParameterError
+from kamlib.data.writers import md_escape
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 #: Health score components and their default weights (normalised to sum 1).
@@ -43,151 +43,9 @@ BANDS = ((50.0, "red"), (75.0, "amber"))
 CONTACT_TYPES = ("meeting", "call", "visit", "qbr")
 COVERAGE_ROLES = ("decider", "buyer", "influencer", "user")
 
-LABELS: dict[str, tuple[str, str]] = {
-    "revenue": ("Revenue", "Umsatz"),
-    "db1": ("Margin (DB I)", "Deckungsbeitrag I"),
-    "actual": ("Actual", "Ist"),
-    "target": ("Plan", "Plan"),
-    "attainment": ("Attainment", "Zielerreichung"),
-    "previous_quarter": ("Previous quarter", "Vorquartal"),
-    "qoq_growth": ("Growth vs previous quarter", "Wachstum ggü. Vorquartal"),
-    "same_quarter_last_year": ("Same quarter last year", "Vorjahresquartal"),
-    "yoy_growth": ("Growth vs last year", "Wachstum ggü. Vorjahr"),
-    "ytd_actual": ("Year to date", "Jahr bis heute"),
-    "ytd_target": ("Plan year to date", "Plan bis heute"),
-    "ytd_attainment": ("Attainment year to date", "Zielerreichung bis heute"),
-    "base": ("Base period", "Basisperiode"),
-    "volume": ("Volume effect", "Mengeneffekt"),
-    "mix": ("Mix effect", "Mixeffekt"),
-    "price": ("Price effect", "Preiseffekt"),
-    "new_lines": ("New product lines", "Neue Produktlinien"),
-    "lost_lines": ("Lost product lines", "Verlorene Produktlinien"),
-    "total": ("Total variance", "Gesamtabweichung"),
-    "growth_vs_plan": ("Growth vs plan", "Wachstum ggü. Plan"),
-    "margin": ("Margin trend (DB IV)", "Margenentwicklung (DB IV)"),
-    "engagement": ("Engagement", "Kontaktintensität"),
-    "complaints": ("Complaints", "Reklamationen"),
-    "coverage": ("Buying-center coverage", "Abdeckung Buying Center"),
-    "action_completion": ("Action completion", "Maßnahmenumsetzung"),
-    "health": ("Health score", "Health Score"),
-    "score": ("Score", "Score"),
-    "weight": ("Weight", "Gewicht"),
-    "rule": ("Rule", "Regel"),
-    "band": ("Band", "Ampel"),
-    "red": ("red", "rot"),
-    "amber": ("amber", "gelb"),
-    "green": ("green", "grün"),
-    "kpi": ("KPI", "Kennzahl"),
-    "value": ("Value", "Wert"),
-    "name": ("Account", "Kunde"),
-    "kam_id": ("KAM", "KAM"),
-    "quadrant": ("Quadrant", "Quadrant"),
-    "trend": ("Trend vs previous quarter", "Trend ggü. Vorquartal"),
-    "previous": ("Previous", "Vorher"),
-    "current": ("Current", "Aktuell"),
-    "not_key": ("not key", "kein Key Account"),
-    # KPIs of account_kpis
-    "revenue_previous_quarter": ("Revenue previous quarter", "Umsatz Vorquartal"),
-    "revenue_last_year": ("Revenue same quarter last year", "Umsatz Vorjahresquartal"),
-    "nrr_yoy": ("Net revenue retention vs last year", "Netto-Umsatzbindung zum Vorjahr"),
-    "product_lines": ("Product lines bought", "Gekaufte Produktlinien"),
-    "new_product_lines": ("New product lines (cross-sell)", "Neue Produktlinien (Cross-Selling)"),
-    "contacts_held": ("Meetings and calls held", "Gehaltene Termine und Anrufe"),
-    "contacts_expected": ("Meetings and calls expected by the cadence", "Erwartete Kontakte laut Rhythmus"),
-    "calls": ("Calls", "Anrufe"),
-    "db4_margin": ("DB IV margin", "DB-IV-Marge"),
-    "db4_margin_previous": ("DB IV margin previous quarter", "DB-IV-Marge Vorquartal"),
-    "db4_margin_change": ("Change of DB IV margin", "Veränderung der DB-IV-Marge"),
-    "complaints_opened": ("Complaints opened", "Eröffnete Reklamationen"),
-    "complaints_closed": ("Complaints closed", "Erledigte Reklamationen"),
-    "complaints_open_at_end": ("Complaints open at quarter end", "Offene Reklamationen am Quartalsende"),
-    "mean_resolution_days": ("Mean days to resolve", "Mittlere Bearbeitungsdauer (Tage)"),
-    # pitfall checks of source 001
-    "key_accounts_vs_capacity": ("Key accounts vs KAM capacity", "Key Accounts gegen KAM-Kapazität"),
-    "kams_over_capacity": ("KAMs over capacity", "KAMs über Kapazität"),
-    "non_key_interactions_per_account": ("Contacts per smaller account", "Kontakte je kleinerem Kunden"),
-    "non_key_complaints_per_account": ("Complaints per smaller account", "Reklamationen je kleinerem Kunden"),
-    "non_key_resolution_days": ("Days to resolve, smaller accounts", "Bearbeitungstage, kleinere Kunden"),
-    "non_key_logo_churn": ("Churn of smaller accounts", "Abwanderung kleinerer Kunden"),
-    "proposal": ("Proposed action", "Vorgeschlagene Maßnahme"),
-    "owner": ("Owner", "Verantwortlich"),
-    "due": ("Due", "Fällig"),
-    "reason": ("Why", "Begründung"),
-    "check": ("Check", "Prüfung"),
-    "finding": ("Finding", "Befund"),
-    "status": ("Status", "Status"),
-    "kams_capacity": ("Capacity", "Kapazität"),
-    "key_accounts": ("Key accounts", "Key Accounts"),
-    "all_accounts": ("All accounts", "Alle Kunden"),
-    "meetings": ("Meetings and calls", "Termine und Telefonate"),
-    "utilisation": ("Utilisation", "Auslastung"),
-    "revenue_eur": ("Revenue (EUR)", "Umsatz (EUR)"),
-}
+LABELS: dict[str, tuple[str, str]] = i18n.table("review.labels")
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "meet_decider": ("Meet the decider {who} (last met {days} days ago)",
-                     "Termin mit Entscheider {who} (zuletzt vor {days} Tagen)"),
-    "find_decider": ("Identify the decider and arrange a meeting", "Entscheider identifizieren und Termin vereinbaren"),
-    "meet_contact": ("Meet key contact {who}", "Termin mit Schlüsselkontakt {who}"),
-    "close_action": ("Complete overdue action {id}: {action}", "Überfällige Maßnahme {id} abschließen: {action}"),
-    "schedule_qbr": ("Hold the quarterly business review", "Quartalsgespräch (QBR) durchführen"),
-    "close_complaints": ("Close the open complaints with the customer", "Offene Reklamationen mit dem Kunden klären"),
-    "offer": ("Offer {line} to {unit} (expected value {value} EUR)",
-              "Angebot {line} für {unit} (Erwartungswert {value} EUR)"),
-    "from_finding": ("profile finding", "Befund des Profils"),
-    "from_whitespace": ("top whitespace opportunity", "größte Whitespace-Chance"),
-    "from_health": ("health component {what} below 50", "Health-Komponente {what} unter 50"),
-    "recover_plan": ("Agree a recovery plan for the revenue gap to plan", "Aufholplan für die Lücke zum Plan vereinbaren"),
-    # the QBR one-pager (qbr_summary)
-    "qbr_title": ("Quarterly business review", "Quartalsgespräch"),
-    "complaints_new_open": ("Complaints opened / open at end", "Reklamationen neu / offen am Ende"),
-    "plan_met": ("Plan met: {pct} of the revenue target", "Plan erfüllt: {pct} des Umsatzziels"),
-    "revenue_at": ("Revenue at {pct} of plan", "Umsatz bei {pct} des Plans"),
-    "revenue_up": ("Revenue up {pct} on the same quarter last year", "Umsatz {pct} über dem Vorjahresquartal"),
-    "revenue_down": ("Revenue down {pct} on the same quarter last year", "Umsatz {pct} unter dem Vorjahresquartal"),
-    "new_lines_sold": ("{n} new product line(s) sold", "{n} neue Produktlinie(n) verkauft"),
-    "overdue_n": ("{n} overdue action(s)", "{n} überfällige Maßnahme(n)"),
-    "wins": ("Wins", "Erfolge"),
-    "issues": ("Issues", "Herausforderungen"),
-    "goals_for": ("Goals for {q}", "Ziele für {q}"),
-    "goal": ("Goal", "Ziel"),
-    "revenue_target": ("Revenue target {value}", "Umsatzziel {value}"),
-    # what a review cannot show without an optional table (missing_data_notes)
-    "missing_targets": ("No targets table: plan and attainment cannot be shown; growth vs plan compares with the "
-                        "same quarter last year instead.",
-                        "Keine Tabelle targets: Plan und Zielerreichung lassen sich nicht zeigen; Wachstum ggü. Plan "
-                        "vergleicht stattdessen mit dem Vorjahresquartal."),
-    "missing_interactions": ("No interactions table: meetings and calls are unknown (shown as empty, not as 0); "
-                             "engagement drops out of the health score.",
-                             "Keine Tabelle interactions: Termine und Anrufe sind unbekannt (leer, nicht 0); die "
-                             "Kontaktintensität fällt aus dem Health Score."),
-    "missing_complaints": ("No complaints table: complaints are unknown (shown as empty, not as 0) and drop out of "
-                           "the health score.",
-                           "Keine Tabelle complaints: Reklamationen sind unbekannt (leer, nicht 0) und fallen aus dem "
-                           "Health Score."),
-    "missing_contacts": ("No contacts table: buying-center coverage drops out of the health score.",
-                         "Keine Tabelle contacts: die Abdeckung des Buying Centers fällt aus dem Health Score."),
-    "missing_actions": ("No actions table: there are no actions to track, and action completion drops out of the "
-                        "health score.",
-                        "Keine Tabelle actions: Es gibt keine Maßnahmen zu verfolgen, und die Maßnahmenumsetzung "
-                        "fällt aus dem Health Score."),
-    "missing_service_costs": ("No service_costs table: the cost to serve is unknown, so the DB IV margin shown is the "
-                              "DB I margin.",
-                              "Keine Tabelle service_costs: Die Betreuungskosten sind unbekannt, die gezeigte "
-                              "DB-IV-Marge ist also die DB-I-Marge."),
-    "missing_products": ("No products table: orders cannot be grouped into product lines; each product id counts as "
-                         "its own line (orders without one as a single line '?').",
-                         "Keine Tabelle products: Aufträge lassen sich nicht Produktlinien zuordnen; jede Produkt-ID "
-                         "zählt als eigene Linie (Aufträge ohne als eine Linie '?')."),
-    "no_costs": ("Neither cost of goods (orders.cogs_eur) nor service costs: every margin is 100 % of net revenue, "
-                 "so the margin trend drops out of the health score.",
-                 "Weder Wareneinsatz (orders.cogs_eur) noch Betreuungskosten: Jede Marge ist 100 % des "
-                 "Nettoumsatzes, die Margenentwicklung fällt daher aus dem Health Score."),
-    "missing_kams": ("No kams table: KAM workload and capacity cannot be shown; the number of key accounts comes "
-                     "from the selection's default size.",
-                     "Keine Tabelle kams: Auslastung und Kapazität der KAMs lassen sich nicht zeigen; die Zahl der "
-                     "Key Accounts kommt aus der Standardgröße der Auswahl."),
-}
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("review.texts")
 
 #: Optional tables each view of this module reads, in the order their notes are shown.
 NOTE_TABLES: dict[str, tuple[str, ...]] = {
@@ -641,7 +499,7 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
 
 def db4_margins(data, account_id: str) -> pd.Series:
     """DB IV / net revenue per quarter of one account (from :func:`kamlib.value.contribution_margins`)."""
-    from .value import contribution_margins
+    from kamlib.value import contribution_margins
 
     sub = dataclasses.replace(data, orders=data.orders[data.orders["account_id"] == account_id],
                               service_costs=data.service_costs[data.service_costs["account_id"] == account_id])
@@ -697,24 +555,7 @@ def band(score: float) -> str:
 
 
 #: How each health component is scored, (English, German); :data:`RULES` is the English text.
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "growth_vs_plan": ("revenue/plan: 50 % or less -> 0, 100 % or more -> 100, linear between "
-                       "(no plan: revenue/same quarter last year)",
-                       "Umsatz/Plan: 50 % oder weniger -> 0, 100 % oder mehr -> 100, linear dazwischen "
-                       "(ohne Plan: Umsatz/Vorjahresquartal)"),
-    "margin": ("change in DB IV margin vs previous quarter: -10 pp -> 0, 0 -> 50, +10 pp -> 100",
-               "Veränderung der DB-IV-Marge ggü. Vorquartal: -10 Pp. -> 0, 0 -> 50, +10 Pp. -> 100"),
-    "engagement": ("meetings and calls held / expected by the cadence, capped at 100",
-                   "gehaltene Termine und Anrufe / laut Rhythmus erwartete, höchstens 100"),
-    "complaints": ("100 minus 20 per complaint opened in the quarter and 20 per complaint open at its end",
-                   "100 minus 20 je im Quartal eröffneter und 20 je am Quartalsende offener Reklamation"),
-    "coverage": ("share of the roles decider, buyer, influencer, user with a contact met in the last 12 months",
-                 "Anteil der Rollen Entscheider, Einkäufer, Beeinflusser, Anwender mit einem in den letzten "
-                 "12 Monaten getroffenen Kontakt"),
-    "action_completion": ("done / actions due by the quarter's end (not cancelled); none due -> 50",
-                          "erledigt / bis Quartalsende fällige Maßnahmen (ohne abgebrochene); keine fällig -> 50"),
-    "total": ("weighted sum", "gewichtete Summe"),
-}
+RULE_LABELS: dict[str, tuple[str, str]] = i18n.table("review.rule_labels")
 
 RULES: dict[str, str] = {k: v[0] for k, v in RULE_LABELS.items() if k != "total"}
 
@@ -819,7 +660,7 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
 
     ``profile`` is :func:`kamlib.profile.build_profile` as of the quarter's end; built when not given.
     """
-    from .profile import build_profile
+    from kamlib.profile import build_profile
 
     q = check_period(data, period, account_id=account_id)
     end = q.end_time.normalize()
@@ -878,7 +719,7 @@ def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_
     of the previous quarter), trend and attention (1 = look first). Sorting: band red, amber, green; within a
     band the lower health first, then the lower plan attainment.
     """
-    from .decision import decide
+    from kamlib.decision import decide
 
     q = check_period(data, period)
     sel = selection if selection is not None else decide(data).selection
@@ -916,7 +757,7 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
         when it was not a definitive key account then; and the transition table (rows previous, columns
         current, counts).
     """
-    from .selection import QUADRANTS, select_key_accounts
+    from kamlib.selection import QUADRANTS, select_key_accounts
 
     prev_as_of = pd.Timestamp(previous_as_of) if previous_as_of is not None else data.as_of - pd.DateOffset(years=1)
     if decision is not None:
@@ -952,7 +793,7 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
     >>> migration_basis(kamlib.load("data/sample", as_of="2025-12-31"), lang="de")
     'Vergleichsbasis: Neuberechnung mit Datenstand 31.12.2024 (kein früherer Beschluss im Entscheidungsregister)'
     """
-    from . import i18n
+    from kamlib import i18n
 
     if decision is not None and decision.previous_ids is not None:
         return i18n.pick(("Before: the pinned decision of {on} ({n} key accounts)",
@@ -967,7 +808,7 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
 def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
     """Per KAM: definitive key accounts, meetings and calls held in ``period``, key-account revenue in the
     period, capacity and utilisation (key accounts / capacity). Source 003: a KAM serves only 2-3 clients."""
-    from .decision import decide
+    from kamlib.decision import decide
 
     q = check_period(data, period)
     sel = selection if selection is not None else decide(data).selection
@@ -996,7 +837,7 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
     to close a complaint and logo churn (accounts with revenue in the earlier four quarters that bought
     nothing in the later ones). One row per check with before, now and ``flag`` (True: looks like the pitfall).
     """
-    from .decision import decide
+    from kamlib.decision import decide
 
     q = check_period(data, period)
     sel = selection if selection is not None else decide(data).selection
@@ -1076,7 +917,7 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     All inputs are the results of the functions of this module for the same account and period; nothing is
     recomputed, so the page shows exactly the numbers of the notebook. Customer text (account name and id,
     the proposals, which quote action texts and contact names, the owners) goes through
-    :func:`kamlib.reporting.md_escape`: it shows as text, never as HTML, a link or Markdown formatting.
+    :func:`kamlib.data.writers.md_escape`: it shows as text, never as HTML, a link or Markdown formatting.
     """
     i18n.check_lang(lang)
     q = parse_period(period)

@@ -45,20 +45,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import KamParameterError
+from kamlib.errors import KamParameterError
+from kamlib import i18n
 
 #: Peer quartiles and group figures need at least this many other accounts behind them.
 MIN_PEERS = 5
 
 #: Column codes of the context table (English, German); registered in :func:`kamlib.i18n.registry`.
-LABELS: dict[str, tuple[str, str]] = {
-    "figure": ("Figure", "Kennzahl"),
-    "this_account": ("This account", "Dieser Kunde"),
-    "percentile": ("Percentile (share of the others below, %)", "Perzentil (Anteil der übrigen darunter, %)"),
-    "peer_p25": ("Others: lower quartile", "Übrige: unteres Quartil"),
-    "peer_median": ("Others: median", "Übrige: Median"),
-    "peer_p75": ("Others: upper quartile", "Übrige: oberes Quartil"),
-}
+LABELS: dict[str, tuple[str, str]] = i18n.table("scope.labels")
 
 CONTEXT_COLUMNS = ("this_account", "rank", "accounts", "percentile", "peers", "peer_p25", "peer_median", "peer_p75")
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cache import portfolio_memo
+from kamlib.data.cache import portfolio_memo
+from kamlib import i18n
 
 
 def account_revenue(
@@ -201,55 +202,13 @@ def concentration_summary(values: pd.Series, *, cutoffs: tuple[float, float] = (
 # =========================================================================== criteria and scoring
 
 #: The six selection criteria of source 001 and the rule that turns data into a 0-10 score.
-CRITERION_RULES: dict[str, tuple[str, str]] = {
-    "revenue_share": (
-        "Share of gross revenue in the last 12 months, as a percentile among all accounts (0 = smallest, 10 = largest).",
-        "Anteil am Bruttoumsatz der letzten 12 Monate als Perzentil unter allen Kunden (0 = kleinster, 10 = größter).",
-    ),
-    "lifetime_value": (
-        "Contractual lifetime value m*r/(1+d-r) with m = DB I of the last 12 months, r = the portfolio's yearly "
-        "account retention, d = discount_rate; as a percentile.",
-        "Kundenlebenszeitwert m*r/(1+d-r) mit m = DB I der letzten 12 Monate, r = jährliche Kundenbindungsrate des "
-        "Portfolios, d = Diskontsatz; als Perzentil.",
-    ),
-    "tailored_service": (
-        "Demand for tailored service: cost to serve (marketing, sales, service, logistics) in the last 12 months, as a "
-        "percentile; without service_costs, the number of product line x business unit cells bought.",
-        "Bedarf an individueller Betreuung: Betreuungskosten der letzten 12 Monate als Perzentil; ohne service_costs "
-        "die Zahl gekaufter Felder Produktlinie x Geschäftsbereich.",
-    ),
-    "growth_potential": (
-        "Mean of two percentiles: revenue growth (last 12 months vs the 12 before, capped at +300 %) and untapped "
-        "wallet (potential minus current revenue, where wallet estimates exist).",
-        "Mittel aus zwei Perzentilen: Umsatzwachstum (letzte 12 Monate gegen die 12 davor, höchstens +300 %) und "
-        "offenes Potenzial (Wallet minus aktueller Umsatz, wo geschätzt).",
-    ),
-    "credibility": (
-        "Reference value 1-5 from accounts, mapped linearly: 1 -> 0, 3 -> 5, 5 -> 10.",
-        "Referenzwert 1-5 aus accounts, linear: 1 -> 0, 3 -> 5, 5 -> 10.",
-    ),
-    "relationship": (
-        "Relationship stage: exploratory 0, basic 2.5, cooperative 5, interdependent 7.5, integrated 10; without a "
-        "stage, years since the first order (10 years -> 10).",
-        "Beziehungsstufe: explorativ 0, Basis 2,5, kooperativ 5, interdependent 7,5, integriert 10; ohne Stufe die "
-        "Jahre seit dem ersten Auftrag (10 Jahre -> 10).",
-    ),
-}
+CRITERION_RULES: dict[str, tuple[str, str]] = i18n.table("selection.criterion_rules")
 _EPS = 1e-9  # scores equal up to float noise count as equal
 #: Length of the key-account list when no KAM capacity is known (no kams table) and max_key_accounts is not set.
 NO_CAPACITY_DEFAULT = 10
 STAGE_SCORE = {"exploratory": 0.0, "basic": 2.5, "cooperative": 5.0, "interdependent": 7.5, "integrated": 10.0}
 QUADRANTS = ("strategic", "star", "status", "streamline")
-QUADRANT_STRATEGY: dict[str, tuple[str, str]] = {
-    "strategic": ("Invest: partner deeply, joint plans, senior sponsor.",
-                  "Investieren: enge Partnerschaft, gemeinsame Pläne, Sponsor aus der Geschäftsleitung."),
-    "star": ("Invest selectively to build the relationship; need not be profitable yet.",
-             "Selektiv investieren, um die Beziehung aufzubauen; muss noch nicht profitabel sein."),
-    "status": ("Maintain: keep service level, manage cost to serve.",
-               "Halten: Servicelevel sichern, Betreuungskosten steuern."),
-    "streamline": ("Manage for profitability: standardise, lower cost to serve.",
-                   "Auf Profitabilität steuern: standardisieren, Betreuungskosten senken."),
-}
+QUADRANT_STRATEGY: dict[str, tuple[str, str]] = i18n.table("selection.quadrant_strategy")
 
 
 def percentile_score(values: pd.Series) -> pd.Series:
@@ -452,7 +411,7 @@ def check_selection_parameters(
     naming the parameter for negative weights, unknown criteria, fewer than ``min_criteria`` criteria
     or thresholds outside 0-10.
     """
-    from .errors import KamParameterError
+    from kamlib.errors import KamParameterError
 
     if isinstance(criteria, str):
         raise KamParameterError("criteria", f"give a list of criteria, e.g. [{criteria!r}, ...], not a single string")
@@ -629,8 +588,8 @@ def select_key_accounts(
     >>> bool(sel.table["definitive"].sum() <= sel.capacity["capacity"].sum())
     True
     """
-    from . import defaults
-    from .errors import KamParameterError
+    from kamlib import defaults
+    from kamlib.errors import KamParameterError
 
     p = defaults.selection_parameters(criteria=criteria, weights=weights, thresholds=thresholds,
                                       min_criteria=min_criteria, max_key_accounts=max_key_accounts,
@@ -784,7 +743,7 @@ def weight_sensitivity(
     per account the probability of being selected and of each quadrant, plus ``borderline`` (selected in
     10-90 % of the draws).
     """
-    from .errors import KamParameterError
+    from kamlib.errors import KamParameterError
 
     if not spread > 0:
         raise KamParameterError("spread", "must be above 0")

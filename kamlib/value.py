@@ -32,10 +32,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cache import portfolio_memo
+from kamlib.data.cache import portfolio_memo
 
-from . import i18n
-from .errors import KamParameterError
+from kamlib import i18n
+from kamlib.errors import KamParameterError
 
 COST_CATEGORIES = ("marketing", "sales", "service", "logistics")
 #: Columns of the scheme, top to bottom.
@@ -44,77 +44,7 @@ LEVELS = ("gross_revenue", "discount", "net_revenue", "cogs", "db1", "marketing"
 _SUBTOTALS = ("net_revenue", "db1", "db2", "db3", "db4")
 FREQS = {"Y": "year", "Q": "quarter", "M": "month"}
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "gross_revenue": ("Gross revenue", "Bruttoumsatz"),
-    "discount": ("− Discounts and bonuses", "− Rabatte und Boni"),
-    "net_revenue": ("= Net revenue", "= Nettoumsatz"),
-    "cogs": ("− Cost of goods", "− Wareneinsatz"),
-    "db1": ("= DB I", "= DB I"),
-    "marketing": ("− Customer marketing", "− Kundenmarketing"),
-    "db2": ("= DB II", "= DB II"),
-    "sales": ("− Sales (visits, order handling)", "− Vertrieb (Besuche, Auftragsabwicklung)"),
-    "db3": ("= DB III", "= DB III"),
-    "service": ("− Service", "− Service"),
-    "logistics": ("− Logistics", "− Logistik"),
-    "db4": ("= DB IV", "= DB IV"),
-    "eur": ("EUR", "EUR"),
-    "share_of_net": ("% of net revenue", "% vom Nettoumsatz"),
-    "level": ("Step", "Stufe"),
-    "whale_title": ("Whale curve: cumulative DB IV, most profitable accounts first",
-                    "Walkurve: kumulierter DB IV, profitabelste Kunden zuerst"),
-    "whale_x": ("Share of accounts (ranked by DB IV)", "Anteil der Kunden (nach DB IV sortiert)"),
-    "whale_y": ("Cumulative share of total DB IV", "Kumulierter Anteil am gesamten DB IV"),
-    "peak": ("peak {share} after {k} accounts", "Gipfel {share} nach {k} Kunden"),
-    "cts_title": ("Cost to serve against net revenue (last 12 months)",
-                  "Betreuungskosten gegen Nettoumsatz (letzte 12 Monate)"),
-    "net_revenue_axis": ("Net revenue (EUR)", "Nettoumsatz (EUR)"),
-    "cts_axis": ("Cost to serve (EUR)", "Betreuungskosten (EUR)"),
-    "profitable": ("DB IV ≥ 0", "DB IV ≥ 0"),
-    "destroyer": ("DB IV < 0 (profit destroyer)", "DB IV < 0 (Gewinnvernichter)"),
-    "waterfall_title": ("From gross revenue to DB IV", "Vom Bruttoumsatz zum DB IV"),
-    "peer_box": ("Other accounts: middle half (quartiles)", "Übrige Kunden: mittlere Hälfte (Quartile)"),
-    "peer_median_point": ("Other accounts: median", "Übrige Kunden: Median"),
-    "not_in_chart": ("no revenue or no cost to serve in the window",
-                     "kein Umsatz oder keine Betreuungskosten im Zeitraum"),
-    "whale_core": ("{account}: rank {k} of {n} by DB IV, one of the {peak} accounts that build the whale curve up to "
-                   "its peak",
-                   "{account}: Rang {k} von {n} nach DB IV, einer der {peak} Kunden, die die Walkurve bis zu ihrem "
-                   "Gipfel aufbauen"),
-    "whale_zero": ("{account}: rank {k} of {n} by DB IV; it neither adds to nor takes from the profit",
-                   "{account}: Rang {k} von {n} nach DB IV; der Kunde trägt zum Gewinn weder bei noch zehrt er "
-                   "ihn auf"),
-    "whale_destroyer": ("{account}: rank {k} of {n} by DB IV, beyond the peak of the whale curve: after cost to "
-                        "serve it destroys {loss}",
-                        "{account}: Rang {k} von {n} nach DB IV, hinter dem Gipfel der Walkurve: nach "
-                        "Betreuungskosten vernichtet der Kunde {loss}"),
-    "whale_absent": ("{account} has neither revenue nor cost to serve in the window",
-                     "{account} hat im Zeitraum weder Umsatz noch Betreuungskosten"),
-    "no_service_costs": (
-        "No service_costs table: the cost to serve (marketing, sales, service, logistics) is unknown, not zero. "
-        "DB II to DB IV below equal DB I, and the whale curve and the profit destroyers can only show accounts "
-        "that lose money on the goods themselves.",
-        "Keine Tabelle service_costs: Die Betreuungskosten (Marketing, Vertrieb, Service, Logistik) sind unbekannt, "
-        "nicht null. DB II bis DB IV sind unten gleich DB I, und Walkurve und Gewinnvernichter zeigen nur Kunden, "
-        "die schon an der Ware Geld verlieren."),
-    "no_cogs": (
-        "No cost of goods in orders (column cogs_eur empty): DB I equals net revenue, so every margin below is an "
-        "upper bound.",
-        "Kein Wareneinsatz in orders (Spalte cogs_eur leer): DB I ist gleich dem Nettoumsatz, jeder Deckungsbeitrag "
-        "unten ist also eine Obergrenze."),
-    "no_discounts": (
-        "No discounts in orders (column discount_eur empty): net revenue equals gross revenue.",
-        "Keine Rabatte in orders (Spalte discount_eur leer): Der Nettoumsatz ist gleich dem Bruttoumsatz."),
-    "cts_unknown": (
-        "Cost to serve against revenue cannot be shown: without a service_costs table the cost to serve is unknown.",
-        "Betreuungskosten gegen Umsatz lassen sich nicht zeigen: ohne Tabelle service_costs sind die "
-        "Betreuungskosten unbekannt."),
-    "whale_sentence": (
-        "The {k} most profitable accounts earn {peak} ({peak_share} of the total DB IV of {total}); accounts that "
-        "lose money after cost to serve: {n_neg}, destroying {destroyed} of it.",
-        "Die {k} profitabelsten Kunden erwirtschaften {peak} ({peak_share} des gesamten DB IV von {total}); Kunden mit "
-        "Verlust nach Betreuungskosten: {n_neg}, sie vernichten davon {destroyed}.",
-    ),
-}
+_LABELS: dict[str, tuple[str, str]] = i18n.table("value.labels")
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -569,7 +499,7 @@ def _cost_to_serve_frame(ax, lo: float, hi: float, *, lang: str):
 def _cost_to_serve_account(t: pd.DataFrame, account_id: str, *, lang: str, ax):
     from matplotlib.patches import Rectangle
 
-    from .scope import peer_context
+    from kamlib.scope import peer_context
 
     ctx = peer_context(t, account_id, ["net_revenue", "cost_to_serve"])
     x, y = ctx.loc["net_revenue"], ctx.loc["cost_to_serve"]

@@ -51,7 +51,7 @@ def workdir(tmp_path_factory) -> Path:
 
 
 def _free_port() -> int:
-    from kamlib.workshop_app import free_port
+    from kamlib.workshop.app import free_port
 
     return free_port(0)
 
@@ -132,7 +132,7 @@ def jupyterlab(workdir, chromium):
 
 @pytest.fixture(scope="module")
 def voila(workdir, chromium):
-    from kamlib.workshop_app import voila_command
+    from kamlib.workshop.app import voila_command
 
     port = _free_port()
     home = workdir / "_voila"

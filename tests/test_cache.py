@@ -11,7 +11,9 @@ from pathlib import Path
 
 import kamlib
 from conftest import AS_OF, ROOT, SAMPLE
-from kamlib import cache, runner, selection
+from kamlib import selection
+from kamlib.data import cache
+from kamlib.batch import runner
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 
@@ -182,7 +184,7 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
 def test_run_password_is_used_only_for_its_own_url(monkeypatch):
     import sqlalchemy as sa
 
-    from kamlib import data
+    from kamlib.data import readers as data
 
     own = "postgresql+psycopg://kam@db:5432/kam?kam_schema=s"
     monkeypatch.setenv(data.PASSWORD_ENV, "Zm9v/YmFy+==")

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kamlib import exercises
+from kamlib.teaching import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "concepts.md"
@@ -170,7 +170,7 @@ def test_named_kamlib_objects_exist(rows):
         if row["kamlib"] == "–":
             continue
         for name in row["kamlib"].split(", "):
-            module, _, attr = name.partition(".")
+            module, _, attr = name.rpartition(".")
             assert hasattr(importlib.import_module(f"kamlib.{module}"), attr), f"{row['concept']}: kamlib.{name}"
 
 

@@ -424,7 +424,7 @@ def test_empty_optional_file_is_a_warning_and_na_rows_are_not_blank(tmp_path):
 
 
 def test_column_kinds_table_matches_the_pandera_models():
-    from kamlib import schemas
+    from kamlib.data import schemas
 
     for table in schemas.TABLES:
         assert schemas.column_kinds(table) == schemas._kinds_from_models(table), table

@@ -13,7 +13,8 @@ import pytest
 
 import kamlib
 from conftest import AS_OF, ROOT, SAMPLE
-from kamlib import decision, defaults, review, runner, selection
+from kamlib import decision, defaults, review, selection
+from kamlib.batch import runner
 from kamlib.errors import KamDataError, KamParameterError
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
@@ -354,7 +355,7 @@ def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which):
     src = tmp_path / "data"
     if which == "cdnow_slice":
         pytest.importorskip("lifetimes")
-        from kamlib import public_data
+        from kamlib.data import public as public_data
 
         public_data.write(public_data.cdnow(n_customers=1500), src)
     else:

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, SAMPLE
-from kamlib import reporting
+from kamlib.data import writers as reporting
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -205,7 +205,7 @@ def test_reports_do_not_typeset_customer_text_as_math(tmp_path):
     """MathJax would turn ``$\\href{http://…}{x}$`` in any table cell into a live link: reports load no MathJax."""
     import nbformat
 
-    from kamlib import runner
+    from kamlib.batch import runner
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Report"),
@@ -227,7 +227,7 @@ def test_reports_do_not_typeset_customer_text_as_math(tmp_path):
 def _hostile_copy(folder: Path) -> tuple[str, str]:
     """Give two definitive key accounts of the sample in ``folder`` hostile texts; returns their ids."""
     import kamlib
-    from kamlib import runner
+    from kamlib.batch import runner
 
     data = kamlib.load(folder, as_of=AS_OF)
     a, b = [acc for acc, _ in runner.select_accounts(data, {})[:2]]
@@ -265,7 +265,7 @@ def _hostile_copy(folder: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
-    from kamlib import runner
+    from kamlib.batch import runner
 
     tmp = tmp_path_factory.mktemp("escaping")
     folder = tmp / "sample"

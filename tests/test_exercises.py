@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kamlib import exercises as E
+from kamlib.teaching import exercises as E
 from kamlib import i18n
 
 IDS = E.ids()

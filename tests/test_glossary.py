@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kamlib import glossary as G
+from kamlib.teaching import glossary as G
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,9 +56,9 @@ def test_table_in_the_readers_language(lang, first, second):
 
 def test_docs_glossary_is_up_to_date():
     path = ROOT / "docs" / "glossary.md"
-    assert path.exists(), "run: python -c 'from kamlib import glossary; glossary.write_markdown()'"
+    assert path.exists(), "run: python -c 'from kamlib.teaching import glossary; glossary.write_markdown()'"
     assert path.read_text(encoding="utf-8") == G.markdown(), \
-        "docs/glossary.md is stale: run python -c 'from kamlib import glossary; glossary.write_markdown()'"
+        "docs/glossary.md is stale: run python -c 'from kamlib.teaching import glossary; glossary.write_markdown()'"
 
 
 def test_markdown_has_one_row_per_term(tmp_path):

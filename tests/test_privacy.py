@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE
-from kamlib import runner
+from kamlib.batch import runner
 
 ID_RE = re.compile(r"\bACC-\d+\b")
 PREFIX = 20  # chart labels and narrow table columns cut names; a unique 20-character prefix still names the account

@@ -1,4 +1,4 @@
-"""kamlib.public_data: the CDNOW master file (shipped in the lifetimes wheel) in the KAM data model.
+"""kamlib.data.public: the CDNOW master file (shipped in the lifetimes wheel) in the KAM data model.
 
 Expected counts and sums are worked out from the raw lines of CDNOW_master.txt (``awk`` over the file),
 not from the converter.
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import kamlib
-from kamlib import public_data
+from kamlib.data import public as public_data
 
 
 @pytest.fixture(scope="module")

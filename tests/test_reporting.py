@@ -1,4 +1,4 @@
-"""CSV extracts are tidy: money to cents, everything else to 4 decimals, text neutralised (kamlib.reporting)."""
+"""CSV extracts are tidy: money to cents, everything else to 4 decimals, text neutralised (kamlib.data.writers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import reporting
+from kamlib.data import writers as reporting
 
 
 def test_write_csv_rounds_money_to_cents_and_ratios_to_four_decimals(tmp_path):

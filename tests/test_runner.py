@@ -164,7 +164,7 @@ def test_a_kernel_that_dies_before_its_first_reply_is_started_once_more(tmp_path
 
     import papermill
 
-    from kamlib import runner
+    from kamlib.batch import runner
 
     seen = []
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE, require_system
-from kamlib import reporting, runner
+from kamlib.data import writers as reporting
+from kamlib.batch import runner
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 ACCOUNTS = ["ACC-0001", "ACC-0002", "ACC-0003", "ACC-0004", "ACC-0005"]
@@ -89,7 +90,7 @@ def test_password_is_masked_in_manifest_and_index(tmp_path):
     # a password with '/' (base64) is masked whole, and notebooks get the URL without it
     params = runner._shown_params({"source": "postgresql://kam:Zm9v/YmFy+==@db:5432/kam?kam_schema=s"})
     assert params == {"source": "postgresql://kam:***@db:5432/kam?kam_schema=s"}
-    from kamlib.data import split_password
+    from kamlib.data.readers import split_password
 
     assert split_password("postgresql://kam:Zm9v/YmFy+==@db:5432/kam") == ("postgresql://kam@db:5432/kam",
                                                                           "Zm9v/YmFy+==")

@@ -1,4 +1,4 @@
-"""Tests for kamlib.sample: determinism, data model, integrity and realism."""
+"""Tests for kamlib.data.sample: determinism, data model, integrity and realism."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib.sample import generate, write
+from kamlib.data.sample import generate, write
 
 AS_OF = pd.Timestamp("2025-12-31")
 

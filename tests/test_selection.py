@@ -83,7 +83,7 @@ import kamlib  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from kamlib import schemas  # noqa: E402
+from kamlib.data import schemas  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
 
 
@@ -287,7 +287,7 @@ def test_equal_values_all_score_ten():
 
 
 def test_workshop_widget_reranks_when_a_slider_moves():
-    from kamlib.widgets import SelectionWorkshop
+    from kamlib.workshop.widgets import SelectionWorkshop
 
     data = hand_example()
     acc = data.accounts.copy()
@@ -313,8 +313,9 @@ def test_cells_bought_and_revenue_match_a_plain_groupby_with_gaps_and_either_str
     """The code-based fast path of criterion_metrics equals the obvious pandas computation."""
     import pandas as pd
 
-    from kamlib import sample, selection
-    from kamlib.data import KamData
+    from kamlib import selection
+    from kamlib.data import sample
+    from kamlib.data.readers import KamData
 
     tables = sample.generate(seed=3, n_accounts=400)
     o = tables["orders"].copy()
@@ -346,8 +347,9 @@ def _window_sum(o, as_of):
 def test_cells_bought_without_business_units_counts_product_lines():
     import pandas as pd
 
-    from kamlib import sample, selection
-    from kamlib.data import KamData
+    from kamlib import selection
+    from kamlib.data import sample
+    from kamlib.data.readers import KamData
 
     tables = sample.generate(seed=3, n_accounts=200)
     orders = tables["orders"].assign(business_unit=pd.Series(pd.NA, index=tables["orders"].index, dtype="str"))

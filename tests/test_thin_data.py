@@ -1,7 +1,7 @@
 """Thin data: only accounts and orders, less than two years of history, zero-value orders.
 
 Each test pins one root cause found by running the workbook on the sample reduced to accounts.csv +
-orders.csv and on the CDNOW data (kamlib.public_data): what must not fail, and what must be said instead.
+orders.csv and on the CDNOW data (kamlib.data.public): what must not fail, and what must be said instead.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import kamlib
-from kamlib import clv, overview, review, selection, value
+from kamlib import clv, review, selection, value
+from kamlib.present import overview
 from kamlib.errors import KamParameterError
 
 AS_OF = "2025-12-31"

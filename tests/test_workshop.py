@@ -385,7 +385,7 @@ def test_live_frontend_detection(monkeypatch):
 
 
 def test_workshop_app_port_and_command():
-    from kamlib.workshop_app import HOST, free_port, voila_command
+    from kamlib.workshop.app import HOST, free_port, voila_command
 
     with socket.socket() as s:
         s.bind((HOST, 0))

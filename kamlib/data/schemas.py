@@ -1,6 +1,6 @@
 """Pandera contracts for the KAM data model: one ``DataFrameModel`` per table.
 
-The loader (:mod:`kamlib.data`) parses raw cells into these types first (so that a cell
+The loader (:mod:`kamlib.data.readers`) parses raw cells into these types first (so that a cell
 that is not a number or not a date is reported with its row and column), then validates
 each table with its model here, then checks the foreign keys across tables. Steps after
 the loader trust :class:`kamlib.KamData` and do not re-validate.
@@ -9,7 +9,7 @@ Only ``accounts`` and ``orders`` are required; every other table is optional.
 
 Examples
 --------
->>> from kamlib import schemas
+>>> from kamlib.data import schemas
 >>> schemas.TABLES["orders"].required
 True
 >>> [c for c in schemas.columns("kams")]
@@ -23,6 +23,7 @@ from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
+from kamlib import i18n
 from pandera.typing import Series
 
 #: Allowed values, shared by the schemas, the sample generator and the notebooks.
@@ -216,11 +217,7 @@ class KeyAccountDecisions(_Base):
 
 
 #: Messages for dataframe-level checks, keyed by the check's name.
-ROW_CHECK_MESSAGES = {
-    "discount_not_above_gross": ("discount_eur", "discount is larger than gross_revenue_eur"),
-    "closed_not_before_opened": ("closed", "closed date lies before the opened date"),
-    "shares_sum_to_at_most_one": ("share", "competitor shares for this account and product line add up to more than 1"),
-}
+ROW_CHECK_MESSAGES: dict[str, tuple[str, str]] = i18n.table("schemas.row_check_messages")
 
 
 @dataclass(frozen=True)

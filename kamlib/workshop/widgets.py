@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .selection import Selection, check_selection_parameters, rerank
+from kamlib import i18n
+from kamlib.selection import Selection, check_selection_parameters, rerank
 
 
 @dataclass

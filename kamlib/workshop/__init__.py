@@ -6,7 +6,7 @@ Two workshops, each a notebook in ``notebooks/workshop/`` (opened without code b
   Excel template (:func:`write_template` / :func:`read_ratings`, also ``kam workshop-template`` and
   ``kam workshop-ratings``) or in a small form (:class:`RatingForm`). :func:`rated_scores` averages them,
   :func:`kamlib.selection.rating_agreement` shows where the raters disagree, the weight sliders of
-  :class:`RatedWorkshop` (a :class:`~kamlib.widgets.SelectionWorkshop`) re-rank, and :func:`build_handout`
+  :class:`RatedWorkshop` (a :class:`~kamlib.workshop.widgets.SelectionWorkshop`) re-rank, and :func:`build_handout`
   turns the agreed weights into the provisional list as an HTML (and Excel) handout.
 * **Portfolio workshop.** :class:`PortfolioDefinition` says which criteria, with which weights, make up
   attractiveness and relationship strength and where the cut lines lie; :func:`place` puts the accounts in
@@ -44,12 +44,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .errors import Finding, KamDataError, KamParameterError
-from .reporting import neutralise, safe_frame
-from .selection import (CRITERION_RULES, QUADRANTS, Selection, check_selection_parameters, criterion_metrics,
+from kamlib import i18n
+from kamlib.errors import Finding, KamDataError, KamParameterError
+from kamlib.data.writers import neutralise, safe_frame
+from kamlib.selection import (CRITERION_RULES, QUADRANTS, Selection, check_selection_parameters, criterion_metrics,
                         criterion_scores, percentile_score, rank_accounts, rating_agreement)
-from .widgets import SelectionWorkshop
+from kamlib.workshop.widgets import SelectionWorkshop
 
 CRITERIA: tuple[str, ...] = tuple(CRITERION_RULES)
 #: What attractiveness and strength can be built from: the six criteria plus the share-of-wallet percentile.
@@ -58,64 +58,7 @@ RATINGS_COLUMNS = ("rater", "account_id", "criterion", "score")
 _EPS = 1e-9
 
 # (English, German) labels of everything this module writes for people
-_L: dict[str, tuple[str, str]] = {
-    "rater": ("Rater", "Bewerter"),
-    "template_help": ("Enter your name in B1. Score each account on each criterion from 0 (not at all) to 10 "
-                      "(fully); leave a cell empty when you cannot judge it. Do not change columns A-B or row 4.",
-                      "Tragen Sie Ihren Namen in B1 ein. Bewerten Sie jeden Kunden je Kriterium von 0 (gar nicht) "
-                      "bis 10 (voll); lassen Sie eine Zelle leer, wenn Sie es nicht beurteilen können. Spalten A-B "
-                      "und Zeile 4 bitte nicht ändern."),
-    "score_error": ("Please enter a number from 0 to 10.", "Bitte eine Zahl von 0 bis 10 eingeben."),
-    "account": ("Account", "Kunde"),
-    "name": ("Name", "Name"),
-    "handout_title": ("Key-account workshop: provisional list", "Key-Account-Workshop: vorläufige Liste"),
-    "as_of": ("Data as of", "Datenstand"),
-    "raters": ("Raters", "Bewerter"),
-    "weights": ("Agreed weights and thresholds", "Vereinbarte Gewichte und Schwellen"),
-    "criterion": ("Criterion", "Kriterium"),
-    "weight": ("Weight", "Gewicht"),
-    "threshold": ("Threshold", "Schwelle"),
-    "rule": ("An account is a candidate when it reaches the threshold on at least {k} criteria; candidates are "
-             "ranked by the weighted mean of the raters' scores.",
-             "Ein Kunde ist Kandidat, wenn er bei mindestens {k} Kriterien die Schwelle erreicht; Kandidaten werden "
-             "nach dem gewichteten Mittel der Bewertungen gereiht."),
-    "provisional": ("Provisional key-account list", "Vorläufige Key-Account-Liste"),
-    "rank": ("Rank", "Rang"),
-    "score": ("Score", "Score"),
-    "criteria_met": ("Criteria met", "Erfüllte Kriterien"),
-    "max_range": ("Largest disagreement (points)", "Größte Abweichung (Punkte)"),
-    "agreement": ("Do the raters agree? (Kendall's W: 1 = same ranking, 0 = none)",
-                  "Sind sich die Bewerter einig? (Kendalls W: 1 = gleiche Reihenfolge, 0 = keine)"),
-    "kendalls_w": ("Kendall's W", "Kendalls W"),
-    "accounts": ("Accounts", "Kunden"),
-    "disputed": ("To discuss: where the raters differ most", "Zu besprechen: wo die Bewerter am weitesten auseinanderliegen"),
-    "range": ("Range", "Spannweite"),
-    "mean": ("Mean", "Mittel"),
-    "none": ("No account meets the rule.", "Kein Kunde erfüllt die Regel."),
-    "footer": ("Provisional: the definitive list follows after checking status, revenue and KAM capacity.",
-               "Vorläufig: die endgültige Liste folgt nach Prüfung von Status, Umsatz und KAM-Kapazität."),
-    "attractiveness": ("Attractiveness", "Attraktivität"),
-    "strength": ("Strength", "Stärke"),
-    "cut": ("cut line", "Trennlinie"),
-    "before": ("before", "vorher"),
-    "after": ("after", "nachher"),
-    "no_changes": ("No account changes quadrant against the default definition.",
-                   "Kein Kunde wechselt den Quadranten gegenüber der Standarddefinition."),
-    "kam": ("KAM", "KAM"),
-    "capacity": ("Capacity", "Kapazität"),
-    "key_accounts": ("Key accounts", "Key Accounts"),
-    "free": ("Free", "Frei"),
-    "no_kam": ("(no KAM)", "(kein KAM)"),
-    "total": ("Total", "Summe"),
-    "drop": ("Drop the weakest {n}", "Schwächste {n} streichen"),
-    "add": ("Add the next {n} emerging", "Nächste {n} aufstrebende aufnehmen"),
-    "reset": ("Reset", "Zurücksetzen"),
-    "share_of_wallet": ("Share of wallet", "Lieferanteil (Share of Wallet)"),
-    "quadrant": ("Quadrant", "Quadrant"),
-    "added": ("added", "aufgenommen"),
-    "dropped": ("dropped", "gestrichen"),
-    "yes": ("yes", "ja"),
-}
+_L: dict[str, tuple[str, str]] = i18n.table("workshop.l")
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -183,7 +126,7 @@ def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int |
                       selection: Selection | None = None) -> pd.DataFrame:
     """The accounts a template asks about: ``accounts`` (ids, in that order), else the ``top`` N by weighted
     score of the data-driven selection, else its provisional list. Returns account_id and name."""
-    from .decision import decide
+    from kamlib.decision import decide
 
     acc = data.accounts.set_index("account_id")
     if accounts:
@@ -273,7 +216,7 @@ def write_template(accounts: pd.DataFrame, path: str | Path, *, lang: str = "en"
 
 
 def _unneutralise(value: str) -> str:
-    """Undo :func:`~kamlib.reporting.neutralise` for ids read back from a template."""
+    """Undo :func:`~kamlib.data.writers.neutralise` for ids read back from a template."""
     if value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
         return value[1:]
     return value
@@ -447,7 +390,7 @@ def load_ratings(path: str | Path) -> pd.DataFrame:
 
 def save_ratings(ratings: pd.DataFrame, path: str | Path) -> Path:
     """Write ratings as CSV in the data model's format (neutralised, UTF-8 with BOM); never overwrites."""
-    from .reporting import write_csv
+    from kamlib.data.writers import write_csv
 
     return write_csv(ratings[list(RATINGS_COLUMNS)], path, index=False)
 
@@ -596,7 +539,7 @@ def provisional_from_ratings(ratings: pd.DataFrame, names: Mapping[str, str] | p
 
 @dataclass
 class RatedWorkshop(SelectionWorkshop):
-    """The weight sliders of :class:`~kamlib.widgets.SelectionWorkshop` over the raters' mean scores.
+    """The weight sliders of :class:`~kamlib.workshop.widgets.SelectionWorkshop` over the raters' mean scores.
 
     Remembers the last weights and thresholds the room agreed on (``current``), so the handout uses them.
     """

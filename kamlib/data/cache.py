@@ -4,7 +4,7 @@ A batch run executes the same portfolio computations in every per-account notebo
 validating the source (about 1.3 s on the sample company), the key-account selection, contribution
 margins, retention tables. ``kam run`` therefore
 
-1. loads the source once, validated, and pickles the :class:`~kamlib.data.KamData` into
+1. loads the source once, validated, and pickles the :class:`~kamlib.data.readers.KamData` into
    ``<run folder>/.cache/``;
 2. points every notebook's kernel at that folder through the environment variable ``KAM_RUN_CACHE``;
 3. lets :func:`kamlib.load` return the pickled data when it is asked for the same source and date, and

@@ -36,78 +36,21 @@ from typing import Any, Callable, Mapping
 
 import pandas as pd
 
-from . import i18n, selection
-from .clv import contractual_clv
-from .i18n import pick
-from .profile import win_probability
-from .review import band as health_band
+from kamlib import i18n, selection
+from kamlib.clv import contractual_clv
+from kamlib.i18n import pick
+from kamlib.profile import win_probability
+from kamlib.review import band as health_band
 
 Pair = tuple[str, str]  # (English, German)
 
-LEVELS: dict[str, Pair] = {
-    "recall": ("recall", "Wissen"),
-    "apply": ("apply", "Anwenden"),
-    "analyse": ("analyse", "Analysieren"),
-}
+LEVELS: dict[str, tuple[str, str]] = i18n.table("exercises.levels")
 REL_TOL = 0.005  # 0.5 % of the solution
 NEAR_MISS = 0.03  # within 3 % but outside the tolerance: "rounded too early"
 
-_TEXTS: dict[str, Pair] = {
-    "exercise": ("Exercise", "Übung"),
-    "level": ("level", "Stufe"),
-    "answer_format": ("Answer", "Antwort"),
-    "tolerance": ("Numbers count as correct within ±0.5 % of the solution or ±{tol}, whichever is larger.",
-                  "Zahlen gelten als richtig, wenn sie höchstens 0,5 % oder ±{tol} (das Größere) von der Lösung "
-                  "abweichen."),
-    "how_to": ('Write your answer in the cell below as `answer = ...`, then run `exercises.check("{id}", answer)`. '
-               'Stuck? `exercises.show_solution("{id}")` shows the worked solution.',
-               'Schreiben Sie Ihre Antwort in die Zelle darunter als `answer = ...` und führen Sie '
-               '`exercises.check("{id}", answer, lang="de")` aus. Nicht weiter? '
-               '`exercises.show_solution("{id}", lang="de")` zeigt den Lösungsweg.'),
-    "correct": ("Correct.", "Richtig."),
-    "not_yet": ("Not yet.", "Noch nicht."),
-    "empty": ("No answer yet: replace `None` with your answer. Expected: {format}",
-              "Noch keine Antwort: ersetzen Sie `None` durch Ihre Antwort. Erwartet: {format}"),
-    "wrong_type": ("This exercise expects {format} You gave {given}.",
-                   "Diese Übung erwartet {format} Sie haben {given} angegeben."),
-    "percent_vs_fraction": ("Your number is about 100 times too large: give shares as fractions (0.25), or as text "
-                            'with a percent sign ("25 %").',
-                            "Ihre Zahl ist etwa 100-mal zu groß: geben Sie Anteile als Bruch (0,25) an oder als Text "
-                            'mit Prozentzeichen ("25 %").'),
-    "rounding": ("Close, but outside the tolerance: did you round an intermediate result? Keep full precision "
-                 "until the end.",
-                 "Knapp daneben, aber außerhalb der Toleranz: Haben Sie ein Zwischenergebnis gerundet? Rechnen Sie "
-                 "bis zum Schluss mit voller Genauigkeit."),
-    "incomplete": ("Your answer is incomplete: {missing} missing.", "Ihre Antwort ist unvollständig: es fehlt {missing}."),
-    "unknown_ids": ("Not in the task: {ids}. Use the ids of the table.",
-                    "Nicht in der Aufgabe: {ids}. Verwenden Sie die Kennungen aus der Tabelle."),
-    "unknown_label": ("'{given}' is not one of the possible answers: {labels}.",
-                      "'{given}' ist keine der möglichen Antworten: {labels}."),
-    "unknown_option": ("'{given}' is not one of the options {options}.",
-                       "'{given}' ist keine der Optionen {options}."),
-    "partly": ("Partly right: {right} correct, {wrong} not yet.", "Teilweise richtig: {right} stimmt, {wrong} noch nicht."),
-    "n_wrong": ("{n} of {total} accounts are in the wrong class.", "{n} von {total} Kunden sind falsch eingeordnet."),
-    "set_diff": ("{n_missing} account(s) missing from your answer, {n_extra} in it that do not belong.",
-                 "In Ihrer Antwort fehlen {n_missing} Kunde(n), {n_extra} gehören nicht hinein."),
-    "solution": ("Solution", "Lösung"),
-    "nothing": ("nothing", "nichts"),
-    "a_number": ("a number", "eine Zahl"),
-    "a_dict": ("a dict", "ein dict"),
-    "a_list": ("a list", "eine Liste"),
-    "text": ("text", "Text"),
-}
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("exercises.texts")
 
-_FORMATS: dict[str, Pair] = {
-    "number": ('a number, e.g. `1234.5`.', 'eine Zahl, z. B. `1234.5`.'),
-    "share": ('a share as a fraction, e.g. `0.42`, or as text `"42 %"`.',
-              'einen Anteil als Bruch, z. B. `0.42`, oder als Text `"42 %"`.'),
-    "label": ("one word as text, e.g. `\"{example}\"`.", "ein Wort als Text, z. B. `\"{example}\"`."),
-    "choice": ('the letter of one option as text, e.g. `"a"`.', 'den Buchstaben einer Option als Text, z. B. `"a"`.'),
-    "ids": ('a list of ids, e.g. `["{example}"]`.', 'eine Liste von Kennungen, z. B. `["{example}"]`.'),
-    "mapping": ('a dict id -> class, e.g. `{{"{example}": "A", ...}}` (or class -> list of ids).',
-                'ein dict Kennung -> Klasse, z. B. `{{"{example}": "A", ...}}` (oder Klasse -> Liste von Kennungen).'),
-    "fields": ("a dict with the keys {keys}, e.g. `{{{example}}}`.", "ein dict mit den Schlüsseln {keys}, z. B. `{{{example}}}`."),
-}
+_FORMATS: dict[str, tuple[str, str]] = i18n.table("exercises.formats")
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -1131,15 +1074,7 @@ _register(Exercise(
         [[pick(_ITEM_LABELS[k], lang), _fmt_number(v, lang)] for k, v in x["account"].items()])},
 ))
 
-_ITEM_LABELS: dict[str, Pair] = {
-    "gross_revenue": ("gross revenue", "Bruttoumsatz"),
-    "discount": ("discounts and bonuses", "Rabatte und Boni"),
-    "cogs": ("cost of goods", "Wareneinsatz"),
-    "marketing": ("customer-specific marketing", "kundenspezifisches Marketing"),
-    "sales": ("sales (visits, offers, order handling)", "Vertrieb (Besuche, Angebote, Auftragsabwicklung)"),
-    "service": ("service", "Service"),
-    "logistics": ("logistics", "Logistik"),
-}
+_ITEM_LABELS: dict[str, tuple[str, str]] = i18n.table("exercises.item_labels")
 
 _CLV_INPUTS = {"m": 50_000, "r": 0.85, "d": 0.08}
 

@@ -602,7 +602,7 @@ def generate(
 
     Examples
     --------
-    >>> from kamlib.sample import generate
+    >>> from kamlib.data.sample import generate
     >>> tables = generate(seed=7, n_accounts=60)
     >>> list(tables)[:4]
     ['accounts', 'kams', 'products', 'orders']

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import kamlib
->>> from kamlib import overview
+>>> from kamlib.present import overview
 >>> data = kamlib.load("data/sample", as_of="2025-12-31")
 >>> overview.data_tour(data)["table"].tolist()[:2]
 ['accounts', 'kams']
@@ -15,8 +15,9 @@ import math
 
 import pandas as pd
 
-from . import i18n, schemas, selection
-from .data import KamData
+from kamlib import i18n, selection
+from kamlib.data import schemas
+from kamlib.data.readers import KamData
 
 
 def data_tour(data: KamData, lang: str = "en") -> pd.DataFrame:

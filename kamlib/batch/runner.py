@@ -34,10 +34,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import decision as decision_mod
+from kamlib import decision as decision_mod
 
 NOTEBOOK_TIMEOUT_S = 600
-PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data reads
+PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data.readers reads
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -159,7 +159,7 @@ def _within(run_dir: Path, path: Path) -> Path:
 
 
 def footer_html(run: dict, lang: str = "en") -> str:
-    from . import i18n
+    from kamlib import i18n
 
     text = i18n.pick(i18n.INDEX["footer"], lang).format(
         run_id=run["run_id"], as_of=i18n.date(str(run["as_of"]), lang), sha=run["source_sha256"][:12],
@@ -181,14 +181,14 @@ REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", exercises: bool = False) -> None:
     """Executed notebook -> standalone HTML without code cells, footer added; written atomically.
 
-    The report follows ``lang`` (:func:`kamlib.report_i18n.report_notebook`: German headings and outputs,
+    The report follows ``lang`` (:func:`kamlib.present.report.report_notebook`: German headings and outputs,
     no English prose in a German report) and leaves exercises out unless ``exercises``. No MathJax
     (:data:`REPORT_TEMPLATE`): customer text is never typeset as math.
     """
     import nbformat
     from nbconvert import HTMLExporter
 
-    from .report_i18n import report_notebook
+    from kamlib.present.report import report_notebook
 
     nb = report_notebook(nbformat.read(ipynb, as_version=4), lang, exercises=exercises)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
@@ -556,17 +556,17 @@ def run_workbook(
     :class:`Task`) is returned and nothing is executed or written.
 
     With ``cache`` (the default) the validated data and the portfolio results the notebooks share are
-    computed once for the run (see :mod:`kamlib.cache`); ``executor`` may be any
+    computed once for the run (see :mod:`kamlib.data.cache`); ``executor`` may be any
     :class:`concurrent.futures.Executor` (a process pool by default, or a Dask cluster's
     ``client.get_executor()``) whose workers see the run folder under the same path. Trainee cells
     (exercises, glossary; tag ``learning-path``) are left out of the reports unless ``exercises``.
     """
-    from . import load
-    from .data import split_password
-    from .errors import KamParameterError
+    from kamlib import load
+    from kamlib.data.readers import split_password
+    from kamlib.errors import KamParameterError
 
     params = dict(parameters or {})
-    from .data import absolute_database_path
+    from kamlib.data.readers import absolute_database_path
 
     src = absolute_database_path(source) if "://" in source else str(Path(source).resolve())
     data = load(src, as_of=params.get("as_of") or None, warn=False)  # fail early, write nothing
@@ -661,7 +661,7 @@ def run_workbook(
     cwd = str(notebooks_dir.resolve())
     env = {}
     if password:
-        from .data import PASSWORD_URL_ENV
+        from kamlib.data.readers import PASSWORD_URL_ENV
 
         env[PASSWORD_ENV], env[PASSWORD_URL_ENV] = password, nb_src
     # the cache holds customer data: a private temporary folder (0700) outside the report folder, removed
@@ -669,7 +669,7 @@ def run_workbook(
     cache_folder = Path(tempfile.mkdtemp(prefix="kam-run-cache-")) if cache and todo else None
     try:
         if cache_folder is not None:
-            from .cache import ENV, store_data
+            from kamlib.data.cache import ENV, store_data
 
             store_data(data, nb_src, params["as_of"], cache_folder)
             env[ENV] = str(cache_folder)
@@ -705,7 +705,7 @@ def run_workbook(
 
 def _shown_params(params: dict) -> dict:
     """Parameters as recorded in the manifest and index: no output_dir, passwords masked."""
-    from .data import _mask_password
+    from kamlib.data.readers import _mask_password
 
     return {k: (_mask_password(v) if isinstance(v, str) else v) for k, v in params.items()
             if k not in ("output_dir", "decision_file")}
@@ -729,8 +729,8 @@ def _skip_accounts_without_period(data, tasks: list[Task], declared: dict) -> tu
     """Leave out the per-account tasks of a notebook with a review ``period`` for accounts that have neither
     orders nor a target in that quarter (they could only fail); each is recorded with its reason, and the
     index names the reason once."""
-    from .errors import KamParameterError
-    from .review import check_period
+    from kamlib.errors import KamParameterError
+    from kamlib.review import check_period
 
     keep, skipped = [], []
     for t in tasks:
@@ -755,8 +755,8 @@ def check_parameters(data, params: dict) -> None:
     ``cadence_days``, ``lang`` and an ``account_id``. The selection parameters are checked by
     :func:`kamlib.decision.decide`. Raises :class:`kamlib.errors.KamParameterError` naming the parameter.
     """
-    from . import i18n
-    from .errors import KamParameterError
+    from kamlib import i18n
+    from kamlib.errors import KamParameterError
 
     if "lang" in params:
         try:
@@ -764,15 +764,15 @@ def check_parameters(data, params: dict) -> None:
         except (KamParameterError, ValueError) as err:
             raise KamParameterError("lang", f"must be one of {', '.join(i18n.LANGS)}, not {params['lang']!r}") from None
     if params.get("period") not in (None, ""):
-        from .review import check_period
+        from kamlib.review import check_period
 
         check_period(data, str(params["period"]))
     if "fiscal_year_start" in params:
-        from .review import check_fiscal_year_start
+        from kamlib.review import check_fiscal_year_start
 
         check_fiscal_year_start(params["fiscal_year_start"])
     if params.get("health_weights") is not None:
-        from .review import check_weights
+        from kamlib.review import check_weights
 
         try:
             check_weights(params["health_weights"])
@@ -780,7 +780,7 @@ def check_parameters(data, params: dict) -> None:
             raise KamParameterError("health_weights", str(err).split(": ", 1)[-1]) from None
     clv_keys = ("discount_rate", "retention", "horizon", "growth", "extra_care")
     if any(k in params for k in clv_keys):
-        from .clv import check_parameters as check_clv
+        from kamlib.clv import check_parameters as check_clv
 
         check_clv(**{k: params[k] for k in clv_keys if k in params})
     if "time_unit" in params and params["time_unit"] not in ("D", "W", "M"):
@@ -849,7 +849,7 @@ def _link(path: str | None, label: str) -> str:
 
 def _index_html(manifest: dict, run_dir: Path) -> str:
     """The run's index page, in the run's ``lang`` (every label from ``i18n.INDEX`` and ``i18n.VALUES``)."""
-    from . import i18n
+    from kamlib import i18n
 
     lang = manifest.get("parameters", {}).get("lang", "en")
     lang = lang if lang in i18n.LANGS else "en"

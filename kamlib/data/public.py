@@ -24,7 +24,7 @@ The file: a header line, then whitespace-separated ``customer_id`` (five digits)
 
 Examples
 --------
->>> from kamlib import public_data
+>>> from kamlib.data import public as public_data
 >>> tables = public_data.cdnow(n_customers=3)   # doctest: +SKIP
 >>> tables["orders"]["gross_revenue_eur"].sum()  # doctest: +SKIP
 257.23
@@ -145,7 +145,7 @@ def write(tables: dict[str, pd.DataFrame], out: str | Path, *, force: bool = Fal
     Refuses (``FileExistsError``) when ``out`` already holds one of them, unless ``force``; other files in
     ``out`` are left alone.
     """
-    from . import sample
+    from kamlib.data import sample
 
     folder = Path(out)
     if folder.exists() and not folder.is_dir():

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from . import i18n
+from kamlib import i18n
 
 
 class Term(NamedTuple):
@@ -219,7 +219,7 @@ def markdown() -> str:
         "# Glossary · Glossar",
         "",
         "German and English KAM terms as the workbook uses them, each with a one-line meaning. Generated from",
-        "`kamlib/glossary.py` by `kamlib.glossary.write_markdown()`; edit the data there, not this file",
+        "`kamlib/glossary.py` by `kamlib.teaching.glossary.write_markdown()`; edit the data there, not this file",
         "(`tests/test_glossary.py` fails when the two differ). In a notebook: `glossary.glossary(lang)`.",
         "",
         "| Deutsch | English | Meaning | Bedeutung |",

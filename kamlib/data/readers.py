@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import schemas
-from .errors import Finding, KamDataError, KamDataWarning
+from kamlib.data import schemas
+from kamlib.errors import Finding, KamDataError, KamDataWarning
 
 _MISSING_TOKENS = {"", "nan", "nat", "none", "null", "na", "n/a", "#n/v", "#n/a", "-"}
 
@@ -859,7 +859,7 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     >>> int(data.orders["gross_revenue_eur"].gt(0).all())
     1
     """
-    from . import cache
+    from kamlib.data import cache
 
     if isinstance(as_of, str) and not as_of.strip():
         as_of = None  # a notebook's empty parameter: the date comes from the data
@@ -970,7 +970,7 @@ def export(data: KamData, target: str | Path, *, tables: Iterable[str] | None = 
         raise FileExistsError(f"{path} exists; not overwriting")
     if path.suffix.lower() == ".xlsx":
         path.parent.mkdir(parents=True, exist_ok=True)
-        from .reporting import excel_text_cells
+        from kamlib.data.writers import excel_text_cells
 
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             for n in names:

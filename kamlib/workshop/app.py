@@ -41,7 +41,7 @@ def voila_command(port: int, folder: Path = NOTEBOOKS) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m kamlib.workshop_app", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m kamlib.workshop.app", description=__doc__.split("\n")[0])
     p.add_argument("--port", type=int, default=8866, help="first port to try (default 8866; 0: any free port)")
     p.add_argument("--folder", default=str(NOTEBOOKS), help="folder with the workshop notebooks")
     args = p.parse_args(argv)

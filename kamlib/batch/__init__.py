@@ -1,0 +1,1 @@
+"""Batch runs: the runner behind `kam run`."""

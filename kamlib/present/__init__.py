@@ -1,0 +1,1 @@
+"""Presentation: tables, charts, reports and pages in the reader's language."""

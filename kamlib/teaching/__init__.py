@@ -1,0 +1,1 @@
+"""Teaching: exercises with checked answers and the glossary."""
