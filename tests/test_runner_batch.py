@@ -186,16 +186,21 @@ def test_browser_screenshots_of_index_and_a_report_are_not_blank(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_index_shows_health_band_and_flags_from_the_extracts_escaped(tmp_path):
-    """The index reads each account's health (notebook 04) and profile flags (notebook 02) from its extracts."""
+def test_index_shows_health_band_and_flags_from_the_products_escaped(tmp_path):
+    """The index reads each account's health (notebook 04) and profile flags (notebook 02) from the products
+    they declared and wrote, by name (a file with the right name but not written as a product is not read)."""
+    from kamlib.batch import products
+
     run_dir = tmp_path / "run"
     base = run_dir / "accounts" / "ACC-0001"
     base.mkdir(parents=True)
     health = pd.DataFrame({"score": [80.0, 42.4], "band": ["green", "red"]}, index=["margin", "health"])
-    reporting.write_csv(health, base / "review_2025Q4_health.csv")
+    reporting.write_csv(health, base / "review_2025Q4_health.csv")  # a stray file: not a product
+    assert runner._account_signals(run_dir, "ACC-0001") == {"health": None, "band": None, "flags": []}
+    products.write("review_health", health, base, period="2025Q4")
     findings = pd.DataFrame({"severity": ["medium", "high"], "section": ["x", "y"], "check": ["a", "b"],
                              "message": ["<script>alert(1)</script> not met", "=HYPERLINK(\"http://x\") overdue"]})
-    reporting.write_csv(findings, base / "profile_findings.csv", index=False)
+    products.write("profile_findings", findings, base)
     signals = runner._account_signals(run_dir, "ACC-0001")
     assert signals["health"] == 42.4 and signals["band"] == "red"
     assert [f["severity"] for f in signals["flags"]] == ["high", "medium"]  # most severe first

@@ -34,6 +34,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from kamlib.batch import products
+from kamlib.present import pages
+from kamlib.data.writers import atomic_write_text
 from kamlib import decision as decision_mod
 
 NOTEBOOK_TIMEOUT_S = 600
@@ -145,12 +148,6 @@ def plan_run(
 # --------------------------------------------------------------------------- writing
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _within(run_dir: Path, path: Path) -> Path:
     resolved = path.resolve()
     if run_dir.resolve() not in resolved.parents:
@@ -159,15 +156,10 @@ def _within(run_dir: Path, path: Path) -> Path:
 
 
 def footer_html(run: dict, lang: str = "en") -> str:
+    """The footer every page of a run carries: run id, data date, source checksum, kamlib version."""
     from kamlib import i18n
 
-    text = i18n.pick(i18n.INDEX["footer"], lang).format(
-        run_id=run["run_id"], as_of=i18n.date(str(run["as_of"]), lang), sha=run["source_sha256"][:12],
-        version=run.get("kamlib", ""))
-    return (
-        '<footer style="margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ccc;color:#666;'
-        f'font:12px system-ui,sans-serif">{html.escape(text)}</footer>'
-    )
+    return pages.render("footer.html.j2", text=_footer_text(run, i18n.check_lang(lang)))
 
 
 #: nbconvert's lab template without MathJax: MathJax typesets ``$...$`` and ``\(...\)`` anywhere on the page,
@@ -196,7 +188,7 @@ def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", ex
     body, _ = exporter.from_notebook_node(nb)
     if footer:
         body = body.replace("</body>", footer + "\n</body>", 1) if "</body>" in body else body + footer
-    _atomic_write_text(target, body)
+    atomic_write_text(target, body)
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None) -> None:
@@ -296,7 +288,7 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
             if error is None:
                 to_html(out_ipynb, out_html, footer=footer_html(run, lang), lang=lang, exercises=not drop_tags)
             else:  # a reader gets what failed and what to do, not a traceback followed by empty sections
-                _atomic_write_text(out_html, error_page(task, error, run, depth=task.key.count("/")))
+                atomic_write_text(out_html, error_page(task, error, run, depth=task.key.count("/")))
             html_name = out_html.relative_to(root.resolve()).as_posix()
             if pdf and error is None:
                 html_to_pdf(out_html, out_pdf)
@@ -309,18 +301,31 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
 
 
 def error_page(task: Task, error: str, run: dict, *, depth: int = 0) -> str:
-    """A short HTML page for a report that failed: which report, the cause (escaped), what to do next."""
-    what = Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else "")
-    back = "../" * depth + "index.html"
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Failed: {html.escape(what)}</title>'
-            '<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}'
-            'pre{white-space:pre-wrap;background:#f6f6f6;padding:.8rem;border-left:4px solid #c62828}</style></head>'
-            f'<body><p><a href="{html.escape(back, quote=True)}">&larr; index</a></p>'
-            f"<h1>This report could not be made: {html.escape(what)}</h1>"
-            f"<p>The cause, as the notebook reported it:</p><pre>{html.escape(_plain(error))}</pre>"
-            "<p>Fix the cause (the data or the parameter it names), then re-run only what failed with "
-            f"<code>kam run SOURCE --resume {html.escape(run.get('run_id', 'RUN_ID'))}</code>.</p>"
-            f"{footer_html(run)}</body></html>")
+    """A short HTML page for a report that failed, in the run's language: which report, the cause (escaped),
+    what to do next."""
+    from kamlib import i18n
+
+    lang = _run_lang(run)
+    labels = {k: i18n.pick(pair, lang) for k, pair in i18n.table("pages.error").items()}
+    return pages.render("error.html.j2", lang=lang, L=labels, run_id=run.get("run_id", "RUN_ID"),
+                        what=Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else ""),
+                        back="../" * depth + "index.html", error=_plain(error),
+                        text=_footer_text(run, lang))
+
+
+def _run_lang(run: dict) -> str:
+    from kamlib import i18n
+
+    lang = (run.get("parameters") or {}).get("lang", "en")
+    return lang if lang in i18n.LANGS else "en"
+
+
+def _footer_text(run: dict, lang: str) -> str:
+    from kamlib import i18n
+
+    return i18n.pick(i18n.INDEX["footer"], lang).format(
+        run_id=run.get("run_id", ""), as_of=i18n.date(str(run.get("as_of", "")), lang) if run.get("as_of") else "",
+        sha=str(run.get("source_sha256", ""))[:12], version=run.get("kamlib", ""))
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -497,28 +502,22 @@ def _account_facts(table, ids: list[str]) -> dict[str, dict]:
 
 
 def _account_signals(run_dir: Path, folder: str) -> dict:
-    """Health band and profile flags of one account, read from the extracts its notebooks wrote.
-
-    Notebook 04 writes ``review_<period>_health.csv`` (a ``health`` row with score and band), notebook 02
-    writes ``profile_findings.csv`` (severity, check, message). Missing or unreadable extracts give empty
-    values: the index then simply shows no band or flags for that account.
-    """
+    """Health band and profile flags of one account, read from the products its notebooks wrote
+    (:data:`kamlib.batch.products.PRODUCTS`: ``review_health`` of notebook 04, ``profile_findings`` of 02).
+    A product that was not written gives empty values: the index then shows no band or flags."""
     import pandas as pd
 
     out: dict = {"health": None, "band": None, "flags": []}
     base = run_dir / "accounts" / folder
-    health_files = sorted(base.glob("review_*_health.csv"))
     try:
-        if health_files:
-            h = pd.read_csv(health_files[-1], index_col=0, encoding="utf-8-sig")
-            if "health" in h.index:
-                score = h.loc["health", "score"]
-                out["health"] = None if pd.isna(score) else round(float(score), 1)
-                band = h.loc["health", "band"]
-                out["band"] = None if pd.isna(band) else str(band)
-        f = base / "profile_findings.csv"
-        if f.is_file():
-            fnd = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False)
+        h = products.read("review_health", base)
+        if h is not None and "health" in h.index:
+            score = h.loc["health", "score"]
+            out["health"] = None if pd.isna(score) else round(float(score), 1)
+            band = h.loc["health", "band"]
+            out["band"] = None if pd.isna(band) else str(band)
+        fnd = products.read("profile_findings", base)
+        if fnd is not None:
             rank = {"high": 0, "medium": 1, "low": 2}
             fnd = fnd.assign(_r=fnd["severity"].map(rank).fillna(3)).sort_values("_r", kind="stable")
             out["flags"] = [{"severity": str(r.severity), "check": str(r.check),
@@ -698,8 +697,8 @@ def run_workbook(
         "resumed": bool(resume),
         "versions": _versions(),
     }
-    _atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
-    _atomic_write_text(run_dir / "index.html", _index_html(manifest, run_dir))
+    atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    atomic_write_text(run_dir / "index.html", _index_html(manifest, run_dir))
     return RunResult(run_dir, ordered)
 
 
@@ -843,138 +842,90 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _link(path: str | None, label: str) -> str:
-    return f'<a href="{html.escape(path, quote=True)}">{html.escape(label)}</a>' if path else html.escape(label)
-
-
 def _index_html(manifest: dict, run_dir: Path) -> str:
-    """The run's index page, in the run's ``lang`` (every label from ``i18n.INDEX`` and ``i18n.VALUES``)."""
+    """The run's index page, in the run's ``lang`` (every label from the catalogue's ``common.index`` and
+    ``common.values``), rendered from ``templates/index.html.j2`` with autoescaping."""
     from kamlib import i18n
 
-    lang = manifest.get("parameters", {}).get("lang", "en")
-    lang = lang if lang in i18n.LANGS else "en"
-
-    def L(key: str) -> str:
-        return html.escape(i18n.pick(i18n.INDEX[key], lang))
+    lang = _run_lang(manifest)
+    labels = {k: i18n.pick(pair, lang) for k, pair in i18n.INDEX.items()}
 
     def value(code: str | None) -> str:
-        if not code:
-            return ""
-        pair = i18n.VALUES.get(code)
-        return html.escape(i18n.pick(pair, lang) if pair else code)
+        pair = i18n.VALUES.get(code) if code else None
+        return i18n.pick(pair, lang) if pair else (code or "")
 
     portfolio, per_account = [], {}
     for r in manifest["notebooks"]:
         (per_account.setdefault(r["account_id"], []) if r["account_id"] else portfolio).append(r)
-
-    def status(r: dict) -> str:
-        if r["status"] == "ok":
-            return f'<span class="ok">{L("ok")}</span>'
-        return f'<span class="failed">{L("failed")}</span> <small>{html.escape(r["error"] or "")}</small>'
-
-    rows = []
-    for r in portfolio:
-        links = " · ".join(x for x in (_link(r["ipynb"], "ipynb") if r["ipynb"] else "",
-                                        _link(r["pdf"], "pdf") if r["pdf"] else "") if x)
-        rows.append(f"<tr><td>{_link(r['html'], r['notebook'])}</td><td>{status(r)}</td>"
-                    f"<td>{i18n.number(r['seconds'], lang, 1)} s</td><td>{links}</td></tr>")
-    acc_rows = []
+    portfolio_rows = [{"html": r["html"], "notebook": r["notebook"], "ok": r["status"] == "ok",
+                       "error": r["error"] or "", "seconds": i18n.number(r["seconds"], lang, 1),
+                       "files": [{"href": r[k], "label": k} for k in ("ipynb", "pdf") if r.get(k)]}
+                      for r in portfolio]
     info = {a["account_id"]: a for a in manifest["accounts"]}
+    accounts = []
     for acc_id, items in per_account.items():
         a = info.get(acc_id, {})
-        cells = " · ".join(_link(r["html"], r["notebook"].removesuffix(".ipynb")) + ("" if r["status"] == "ok" else " ✗")
-                           for r in items)
-        revenue = i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else ""
-        bad = [r for r in items if r["status"] != "ok"]
-        band = a.get("band") or ""
-        health = (f'<span class="band {html.escape(band)}">{value(band)}</span> {a["health"]:.0f}'
-                  if a.get("health") is not None else value(band))
         flags = a.get("flags") or []
-        high = [f for f in flags if f["severity"] == "high"]
+        bad = [r for r in items if r["status"] != "ok"]
 
         def flag_text(f: dict) -> str:  # the linter's sentences are English; German shows the check's name
             if lang == "en" or f["check"] not in i18n.CHECKS:
-                return html.escape(f["message"])
-            return html.escape(i18n.pick(i18n.CHECKS[f["check"]], lang))
+                return f["message"]
+            return i18n.pick(i18n.CHECKS[f["check"]], lang)
 
-        summary = html.escape(i18n.pick(i18n.INDEX["flag_summary"], lang).format(high=len(high), n=len(flags)))
-        flag_cell = (f'<details><summary>{summary}</summary><ul>'
-                     + "".join(f"<li>{value(f['severity'])}: {flag_text(f)}</li>" for f in flags)
-                     + "</ul></details>") if flags else ""
-        flag = ('<span class="failed">' + html.escape("; ".join(f"{r['notebook']}: {r['error']}" for r in bad))
-                + "</span>") if bad else f'<span class="ok">{L("ok")}</span>'
-        acc_rows.append(f"<tr><td>{html.escape(acc_id)}</td><td>{html.escape(a.get('name', ''))}</td>"
-                        f"<td>{html.escape(a.get('kam_id') or '')}</td><td style='text-align:right'>{revenue}</td>"
-                        f"<td>{value(a.get('quadrant'))}</td><td>{value(a.get('type'))}</td>"
-                        f"<td>{health}</td><td>{flag_cell}</td><td>{cells}</td><td>{flag}</td></tr>")
-    params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(json.dumps(v, default=str))}</code></li>"
-                     for k, v in manifest["parameters"].items())
-    n_fail = len(manifest["failures"])
-    accounts_table = (f"<h2>{L('key_accounts')}</h2><table><tr><th>{L('account')}</th><th>{L('name')}</th>"
-                      f"<th>{L('kam')}</th><th>{L('revenue_12m')}</th><th>{L('quadrant')}</th><th>{L('type')}</th>"
-                      f"<th>{L('health')}</th><th>{L('flags')}</th><th>{L('reports_col')}</th><th>{L('status')}</th></tr>"
-                      + "".join(acc_rows) + "</table>") if acc_rows else ""
-    causes = failure_causes(manifest["notebooks"])
-    causes_html = ("<section class='causes'><h2>" + L("failures_heading") + "</h2><ul>" + "".join(
-        f"<li><b>{n} &times;</b> <code>{html.escape(m)}</code></li>" for m, n, _ in causes)
-        + "</ul></section>") if causes else ""
-    skipped = failure_causes([{**r, "status": "skipped"} for r in manifest.get("skipped") or []])
-    if skipped:
-        causes_html += ("<section class='skipped'><h2>" + L("skipped_heading") + "</h2><ul>" + "".join(
-            f"<li><b>{n} &times;</b> <code>{html.escape(m)}</code>: {html.escape(', '.join(keys[:12]))}"
-            f"{' &hellip;' if len(keys) > 12 else ''}</li>" for m, n, keys in skipped) + "</ul></section>")
-    dec = manifest.get("decision") or {}
-    decision_html = ""
-    if dec.get("source") in ("computed", "pinned") and dec.get("n") is not None:  # the decision's own sentences
-        k = len(dec.get("differences") or [])
-        text = decision_mod.sentence("computed", lang, n=dec["n"]) if dec["source"] == "computed" else (
-            decision_mod.sentence("pinned", lang, n=dec["n"], by=dec.get("decided_by") or "",
-                               on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "")
-            + (decision_mod.sentence("differs", lang, k=k) if k else decision_mod.sentence("agrees", lang)))
-        link = f' (<a href="{html.escape(dec["file"], quote=True)}">{html.escape(dec["file"])}</a>)' if dec.get("file") else ""
-        decision_html = f"<p class='decision {html.escape(dec.get('source', ''))}'>{html.escape(text)}{link}</p>"
-    diffs = dec.get("differences") or []
-    if diffs:
-        def diff_text(d: dict) -> str:
-            rank = d.get("rank")
-            rank = i18n.pick(i18n.INDEX["rank"], lang).format(k=int(rank)) if rank is not None and rank == rank else "–"
-            return i18n.pick(i18n.INDEX["diff_kept" if d.get("pinned") == "key" else "diff_dropped"],
-                             lang).format(rank=rank)
+        accounts.append({
+            "account_id": acc_id, "name": a.get("name", ""), "kam": a.get("kam_id") or "",
+            "revenue": i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else "",
+            "quadrant": value(a.get("quadrant")), "type": value(a.get("type")),
+            "band_code": a.get("band") or "", "band": value(a.get("band")),
+            "health": f"{a['health']:.0f}" if a.get("health") is not None else None,
+            "flags": [{"severity": value(f["severity"]), "text": flag_text(f)} for f in flags],
+            "flag_summary": i18n.pick(i18n.INDEX["flag_summary"], lang).format(
+                high=sum(f["severity"] == "high" for f in flags), n=len(flags)),
+            "reports": [{"html": r["html"], "label": r["notebook"].removesuffix(".ipynb"), "ok": r["status"] == "ok"}
+                        for r in items],
+            "failed": "; ".join(f"{r['notebook']}: {r['error']}" for r in bad),
+        })
+    causes = [{"message": m, "n": n} for m, n, _ in failure_causes(manifest["notebooks"])]
+    skipped = [{"message": m, "n": n, "keys": ", ".join(keys[:12]), "more": len(keys) > 12}
+               for m, n, keys in failure_causes([{**r, "status": "skipped"} for r in manifest.get("skipped") or []])]
+    return pages.render(
+        "index.html.j2", lang=lang, L=labels,
+        title=labels["title"].format(run_id=manifest["run_id"]),
+        heading=labels["heading"].format(run_id=manifest["run_id"]),
+        as_of=i18n.date(manifest["as_of"], lang), source=manifest["source"], sha=manifest["source_sha256"][:12],
+        started=manifest["started"], seconds=i18n.number(manifest["seconds"], lang, 1),
+        n_reports=len(manifest["notebooks"]), n_failed=len(manifest["failures"]),
+        causes=causes, skipped=skipped, decision=_decision_context(manifest.get("decision") or {}, lang, labels),
+        portfolio=portfolio_rows, accounts=accounts,
+        parameters=[(k, json.dumps(v, default=str)) for k, v in manifest["parameters"].items()],
+        text=_footer_text(manifest, lang))
 
-        decision_html += "<ul>" + "".join(
-            f"<li>{html.escape(str(d['account_id']))} {html.escape(str(d.get('name', '')))}: "
-            f"{html.escape(diff_text(d))}"
-            + (f" &mdash; {html.escape(str(d['reason']))}" if d.get("reason") else "") + "</li>"
-            for d in diffs) + "</ul>"
-    if dec.get("reports_option"):
-        decision_html += "<p class='decision override'><b>" + html.escape(i18n.pick(
-            i18n.INDEX["decision_override"], lang).format(n=dec["reports_n"], option=dec["reports_option"])) + "</b></p>"
-    title = html.escape(i18n.pick(i18n.INDEX["title"], lang).format(run_id=manifest["run_id"]))
-    heading = html.escape(i18n.pick(i18n.INDEX["heading"], lang).format(run_id=manifest["run_id"]))
-    failed_word = L("failed")
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}}
-table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}}
-.ok{{color:#2e7d32}}.failed{{color:#c62828}}small{{color:#666}}
-.band{{padding:0 .4rem;border-radius:.6rem;color:#fff;background:#888}}.band.green{{background:#2e7d32}}
-.band.amber{{background:#ef8f00}}.band.red{{background:#c62828}}summary{{cursor:pointer}}</style>
-</head><body>
-<h1>{heading}</h1>
-<p>{L("data_as_of")} <b>{html.escape(i18n.date(manifest['as_of'], lang))}</b> {L("from")} <code>{html.escape(manifest['source'])}</code>
-(sha256 {manifest['source_sha256'][:12]}&hellip;); {L("started")} {html.escape(manifest['started'])}, {i18n.number(manifest['seconds'], lang, 1)} s;
-{len(manifest['notebooks'])} {L("reports")}, <span class="{'failed' if n_fail else 'ok'}">{n_fail} {failed_word}</span>.</p>
-{causes_html}
-{decision_html}
-<h2>{L("portfolio")}</h2>
-<table><tr><th>{L("notebook")}</th><th>{L("status")}</th><th>{L("time")}</th><th>{L("files")}</th></tr>
-{''.join(rows)}
-</table>
-{accounts_table}
-<details><summary>{L("parameters")}</summary><ul>{params}</ul></details>
-{footer_html(manifest, lang)}
-</body></html>
-"""
+
+def _decision_context(dec: dict, lang: str, labels: dict[str, str]) -> dict | None:
+    """What the index says about the run's key-account decision: its sentence, the accounts where today's
+    data would decide otherwise, and a note when the reports were chosen by hand."""
+    from kamlib import i18n
+
+    if dec.get("source") not in ("computed", "pinned") or dec.get("n") is None:
+        return None
+    k = len(dec.get("differences") or [])
+    text = decision_mod.sentence("computed", lang, n=dec["n"]) if dec["source"] == "computed" else (
+        decision_mod.sentence("pinned", lang, n=dec["n"], by=dec.get("decided_by") or "",
+                              on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "")
+        + (decision_mod.sentence("differs", lang, k=k) if k else decision_mod.sentence("agrees", lang)))
+
+    def diff_text(d: dict) -> str:
+        rank = d.get("rank")
+        rank = labels["rank"].format(k=int(rank)) if rank is not None and rank == rank else "–"
+        return labels["diff_kept" if d.get("pinned") == "key" else "diff_dropped"].format(rank=rank)
+
+    return {"source": dec.get("source", ""), "text": text, "file": dec.get("file") or "",
+            "differences": [{"account_id": str(d["account_id"]), "name": str(d.get("name", "")),
+                             "text": diff_text(d), "reason": str(d.get("reason") or "")}
+                            for d in dec.get("differences") or []],
+            "override": labels["decision_override"].format(n=dec["reports_n"], option=dec["reports_option"])
+            if dec.get("reports_option") else ""}
 
 
 def refresh_notebooks(notebooks_dir: Path = Path("notebooks"), pattern: str = "*.ipynb") -> list[Path]:

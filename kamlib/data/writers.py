@@ -19,7 +19,11 @@ industries, cities, ids) is data, never markup:
 from __future__ import annotations
 
 import html
+import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -143,14 +147,17 @@ def round_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for i, col in enumerate(out.columns):
         s = out.iloc[:, i]
+        # isetitem takes a Series (pandas documents "scalar or arraylike" and tests a Series);
+        # pandas-stubs only lists scalars, arrays and lists
         if pd.api.types.is_float_dtype(s.dtype):
-            out.isetitem(i, s.round(MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS))
+            out.isetitem(i, s.round(MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS))  # type: ignore[arg-type]
         elif s.dtype == object:  # mixed columns (e.g. a transposed table): round the float cells only
             digits = MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS
-            out.isetitem(i, s.map(lambda v: round(float(v), digits)
-                                  if isinstance(v, (float, np.floating)) and np.isfinite(v) else v))
+            rounded = s.map(lambda v: round(float(v), digits)
+                            if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
+            out.isetitem(i, rounded)  # type: ignore[arg-type]  # a Series, see above
     if pd.api.types.is_float_dtype(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):
-        out.index = out.index.round(OTHER_DECIMALS)
+        out.index = out.index.round(OTHER_DECIMALS)  # type: ignore[attr-defined]  # Index.round exists; missing from pandas-stubs
     return out
 
 
@@ -183,11 +190,43 @@ def excel_text_cells(worksheet) -> int:
     return n
 
 
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` to write into; when the block ends without error it replaces ``path``
+    in one step (a reader never sees half a file), on error it is removed and ``path`` stays as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text(), [p.name for p in target.parent.iterdir()]
+    ('done', ['a.txt'])
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        yield tmp
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through :func:`atomic_path`."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
 def write_csv(df: pd.DataFrame, path: str | Path, *, overwrite: bool = False, **kwargs) -> Path:
-    """Write a report CSV (UTF-8 with BOM so Excel shows umlauts), neutralised; refuses to overwrite."""
+    """Write a report CSV (UTF-8 with BOM so Excel shows umlauts), neutralised and atomically; refuses to
+    overwrite unless asked."""
     p = Path(path)
     if p.exists() and not overwrite:
         raise FileExistsError(f"{p} exists; not overwriting")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(df).to_csv(p, encoding="utf-8-sig", **kwargs)
+    with atomic_path(p) as tmp:
+        safe_frame(df).to_csv(tmp, encoding="utf-8-sig", **kwargs)
     return p

@@ -18,7 +18,12 @@ import re
 import tomllib
 from importlib import resources
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 LANGS = ("en", "de")
+#: The Babel locale of each language: number, money and date formats come from CLDR through Babel.
+LOCALES = {"en": "en_US", "de": "de_DE"}
 
 
 @functools.cache
@@ -81,17 +86,21 @@ INDEX: dict[str, tuple[str, str]] = table("common.index")
 
 
 def number(value: float, lang: str = "en", decimals: int = 2) -> str:
-    """Format a number the way readers of ``lang`` expect: 1,234.50 (en) or 1.234,50 (de).
+    """Format a number the way readers of ``lang`` expect: 1,234.50 (en) or 1.234,50 (de); missing gives '–'.
+
+    Babel formats with the locale's separators and rounds half up on the decimal value shown (2.675 -> 2.68).
 
     Examples
     --------
-    >>> number(1234.5, "de"), number(1234.5, "en")
-    ('1.234,50', '1,234.50')
+    >>> number(1234.5, "de"), number(1234.5, "en"), number(-0.5, "de", 1), number(2.675, "en")
+    ('1.234,50', '1,234.50', '-0,5', '2.68')
+    >>> number(float("nan"), "de"), number(1234.4, "de", 0)
+    ('–', '1.234')
     """
-    text = f"{value:,.{decimals}f}"
-    if check_lang(lang) == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    if value is None or value != value:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
 def percent(value: float, lang: str = "en", decimals: int = 1) -> str:
@@ -172,8 +181,8 @@ def date(value, lang: str = "en") -> str:
     check_lang(lang)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
-    ts = pd.Timestamp(value)
-    return ts.strftime("%d.%m.%Y") if lang == "de" else ts.strftime("%Y-%m-%d")
+    pattern = "dd.MM.yyyy" if lang == "de" else "yyyy-MM-dd"
+    return format_date(pd.Timestamp(value).date(), format=pattern, locale=LOCALES[lang])
 
 
 def short_amount(value: float, lang: str = "en") -> str:
