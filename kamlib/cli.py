@@ -145,7 +145,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if client is not None:
             client.close()
-    if args.dry_run:
+    if isinstance(result, list):  # dry_run: the plan (Task list), nothing was executed
         print(f"plan: {len(result)} notebook runs")
         for task in result:
             shown = {k: v for k, v in task.parameters.items() if k not in ("source", "output_dir")}

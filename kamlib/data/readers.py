@@ -34,7 +34,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -290,6 +290,8 @@ def sql_options(url: str) -> tuple[str, str | None, dict[str, str]]:
     parsed = sa.engine.make_url(url)
     query = dict(parsed.query)
     schema = query.pop("kam_schema", None)
+    if isinstance(schema, tuple):  # the URL repeats the option: sqlalchemy gives all values
+        raise ValueError(f"kam_schema is given {len(schema)} times; give it once")
     tables = {k[len("kam_table_"):]: str(v) for k, v in list(query.items()) if k.startswith("kam_table_")}
     for k in list(query):
         if k.startswith("kam_table_"):
@@ -321,7 +323,8 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
         url, schema, mapping = sql_options(url)
         parsed = sa.engine.make_url(url)
     except Exception as exc:
-        detail = str(exc) if isinstance(exc, ValueError) and "kam_table_" in str(exc) else \
+        own_option = isinstance(exc, ValueError) and ("kam_table_" in str(exc) or "kam_schema" in str(exc))
+        detail = str(exc) if own_option else \
             "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
@@ -410,7 +413,7 @@ def _as_text(s: pd.Series) -> pd.Series:
         t = s.astype("str").str.strip()
         return t.mask(t == "")
 
-    def conv(v: object) -> object:
+    def conv(v: Any) -> object:  # a raw cell: whatever the source produced, recognised by duck typing below
         if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
             return None
         if isinstance(v, float) and v.is_integer():
@@ -527,7 +530,7 @@ def _parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _key(raw: _Raw, spec: schemas.TableSpec, row: int, frame: pd.DataFrame) -> str | None:
     if spec.key and spec.key in frame.columns and row in frame.index:
-        v = frame.at[row, spec.key]
+        v: Any = frame.at[row, spec.key]  # a raw or a typed cell: any type the source produced
         if v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v):
             return f"{spec.key} {v}"
     return None
@@ -661,7 +664,8 @@ def _pandera_findings(raw: _Raw, frame: pd.DataFrame, findings: list[Finding]) -
             if check.startswith("dtype(") or check == "column_in_dataframe":
                 continue  # reported by the parser with the offending cell
             if check == "multiple_fields_uniqueness":
-                cols = ", ".join(spec.model.Config.unique)  # type: ignore[attr-defined]
+                unique = spec.model.Config.unique
+                cols = ", ".join([unique] if isinstance(unique, str) else unique or [])
                 msg = f"duplicate combination of {cols}"
                 findings.append(Finding(raw.label, row, None, msg))
                 continue
@@ -695,8 +699,9 @@ def _fk_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], finding
         mismatch = has & (inter["contact_id"].map(owner) != inter["account_id"])
         for row in inter.index[mismatch]:
             c = inter.at[row, "contact_id"]
+            assert isinstance(c, str)  # a parsed text column, and the row has a contact_id (`has`)
             findings.append(Finding(raws["interactions"].label, int(row), "contact_id",
-                                    f"contact {c} belongs to account {owner[c]}, not {inter.at[row, 'account_id']}",
+                                    f"contact {c} belongs to account {owner[c]}, not {inter.at[row, 'account_id']!s}",
                                     _key(raws["interactions"], schemas.TABLES["interactions"], row, inter)))
 
 
@@ -710,8 +715,10 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
                 continue
             late = frame[col] > as_of
             for row in frame.index[late.fillna(False)]:
+                when = frame.at[row, col]
+                assert isinstance(when, pd.Timestamp)  # a parsed date column; NaT is never late
                 findings.append(Finding(raws[name].label, int(row), col,
-                                        f"date {frame.at[row, col].date()} lies after as_of {as_of.date()}{how}",
+                                        f"date {when.date()} lies after as_of {as_of.date()}{how}",
                                         _key(raws[name], spec, row, frame)))
 
 
@@ -904,7 +911,7 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
         frames[name] = typed
     _fk_findings(raws, frames, findings)
     derived = as_of is None
-    as_of_ts = pd.Timestamp(as_of).normalize() if not derived else data_as_of(frames.get("orders"))
+    as_of_ts = pd.Timestamp(as_of).normalize() if as_of is not None else data_as_of(frames.get("orders"))
     _future_findings(raws, frames, as_of_ts, findings, derived=derived)
 
     if findings:

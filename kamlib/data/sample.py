@@ -883,8 +883,8 @@ def generate(
         elif attempt == 10:  # very large n: tell twins apart by their city
             name_obj[d] = [f"{name_obj[i]} ({city_obj[i]})" for i in d.tolist()]
         else:
-            k = pd.Series(name_obj).groupby(pd.Series(name_obj)).cumcount().to_numpy()
-            name_obj[d] = [f"{name_obj[i]} ({k[i] + 1})" for i in d.tolist()]
+            nth = pd.Series(name_obj).groupby(pd.Series(name_obj)).cumcount().to_numpy()
+            name_obj[d] = [f"{name_obj[i]} ({nth[i] + 1})" for i in d.tolist()]
     if len(name_dups()):  # pragma: no cover - defensive
         raise RuntimeError("could not make account names unique")
 
@@ -988,23 +988,23 @@ def generate(
     titles = np.empty(C, dtype=object)
     u_f, u_l, u_t = r_con.random(C), r_con.random(C), r_con.random(C)
     for lg in _LANGS:
-        m_ = np.flatnonzero(con_lang == lg)
-        if not len(m_):
+        in_lg = np.flatnonzero(con_lang == lg)
+        if not len(in_lg):
             continue
         firsts, lasts = _PERSONS[lg]
-        fi = (u_f[m_] * len(firsts)).astype(np.int64)
-        li = (u_l[m_] * len(lasts)).astype(np.int64)
+        fi = (u_f[in_lg] * len(firsts)).astype(np.int64)
+        li = (u_l[in_lg] * len(lasts)).astype(np.int64)
         if lg == "cn":
-            con_names[m_] = [f"{lasts[b]} {firsts[a]}" for a, b in zip(fi, li)]
+            con_names[in_lg] = [f"{lasts[b]} {firsts[a]}" for a, b in zip(fi, li)]
         else:
-            con_names[m_] = [f"{firsts[a]} {lasts[b]}" for a, b in zip(fi, li)]
+            con_names[in_lg] = [f"{firsts[a]} {lasts[b]}" for a, b in zip(fi, li)]
         if lg == "de":
             female = (fi >= len(firsts) // 2).tolist()
-            titles[m_] = [_TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f] for r, v, f in
-                          zip(role[m_].tolist(), u_t[m_].tolist(), female)]
+            titles[in_lg] = [_TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f] for r, v, f in
+                             zip(role[in_lg].tolist(), u_t[in_lg].tolist(), female)]
         else:
-            titles[m_] = [_TITLES_EN[r][int(v * len(_TITLES_EN[r]))]
-                          for r, v in zip(role[m_].tolist(), u_t[m_].tolist())]
+            titles[in_lg] = [_TITLES_EN[r][int(v * len(_TITLES_EN[r]))]
+                             for r, v in zip(role[in_lg].tolist(), u_t[in_lg].tolist())]
     unit_pick = (r_con.random(C) * n_units[con_acc]).astype(np.int64)
     con_unit = unit_rank[con_acc, unit_pick]
     no_unit = np.isin(role, [_R_DECIDER, _R_APPROVER, 4]) & (r_con.random(C) < 0.8)

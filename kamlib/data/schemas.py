@@ -99,7 +99,8 @@ class Orders(_Base):
     cogs_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
 
     @pa.dataframe_check
-    def discount_not_above_gross(cls, df: pd.DataFrame) -> Series[bool]:
+    @classmethod
+    def discount_not_above_gross(cls, df: pd.DataFrame) -> pd.Series[bool]:
         if "discount_eur" not in df:
             return pd.Series(True, index=df.index)
         # a negative gross revenue is reported by its own check; don't repeat it here
@@ -131,7 +132,8 @@ class Complaints(_Base):
     category: Optional[Series[str]] = pa.Field(nullable=True)
 
     @pa.dataframe_check
-    def closed_not_before_opened(cls, df: pd.DataFrame) -> Series[bool]:
+    @classmethod
+    def closed_not_before_opened(cls, df: pd.DataFrame) -> pd.Series[bool]:
         if "closed" not in df:
             return pd.Series(True, index=df.index)
         return ~(df["closed"] < df["opened"])
@@ -165,7 +167,8 @@ class Competitors(_Base):
     share: Series[float] = pa.Field(in_range={"min_value": 0, "max_value": 1})
 
     @pa.dataframe_check
-    def shares_sum_to_at_most_one(cls, df: pd.DataFrame) -> Series[bool]:
+    @classmethod
+    def shares_sum_to_at_most_one(cls, df: pd.DataFrame) -> pd.Series[bool]:
         total = df.groupby(["account_id", "product_line"])["share"].transform("sum")
         return ~(total > 1.0 + 1e-6)
 

@@ -462,22 +462,24 @@ _register(Exercise(
 ))
 
 
-def _abc(values: dict, cutoffs=(0.8, 0.95), *, ascending=False, strict=False, before=False) -> dict[str, str]:
+def _abc(values: dict[str, float], cutoffs=(0.8, 0.95), *, ascending=False, strict=False,
+         before=False) -> dict[str, str]:
     """ABC classes the way a trainee might compute them (the mistakes); the solution uses selection.abc_classes."""
     s = pd.Series(values, dtype=float).sort_values(ascending=ascending, kind="stable")
     cum = s.cumsum() / s.sum()
     if before:
         cum = cum - s / s.sum()
     a, b = cutoffs
-    out = {}
+    out: dict[str, str] = {}
     for k, c in cum.items():
+        key = str(k)  # the account ids, the keys of values
         c = round(float(c), 12)
         if (c < a) if strict else (c <= a):
-            out[k] = "A"
+            out[key] = "A"
         elif (c < b) if strict else (c <= b):
-            out[k] = "B"
+            out[key] = "B"
         else:
-            out[k] = "C"
+            out[key] = "C"
     return out
 
 
@@ -821,7 +823,7 @@ def _present_role_mistake(role: str) -> Mistake:
     return Mistake(f"present_{role}",
                    ("That role is covered: {" + role + "_contact} is the " + role + ".",
                     "Diese Rolle ist besetzt: {" + role + "_contact} ist " + _ROLE_DE[role] + " (" + role + ")."),
-                   lambda x, role=role: role)
+                   lambda x: role)  # role is this function's argument: no late-binding surprise
 
 
 _register(Exercise(
