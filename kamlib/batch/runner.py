@@ -383,7 +383,8 @@ def drop_set_defaults(nb, parameters: dict) -> list[str]:
             tree = ast.parse(cell.source)
         except SyntaxError:  # papermill reports that; nothing to drop here
             return []
-        drop, names = set(), []
+        drop: set[int] = set()
+        names: list[str] = []
         for node in tree.body:
             targets = (node.targets if isinstance(node, ast.Assign)
                        else [node.target] if isinstance(node, ast.AnnAssign) else [])
@@ -434,8 +435,8 @@ def _kernel_manager_class(env: dict, cwd: str | None = None, log: Path | None = 
 
 
 def _describe(exc: BaseException) -> str:
-    if hasattr(exc, "ename"):
-        return f"{exc.ename}: {exc.evalue}"[:500]
+    if hasattr(exc, "ename"):  # papermill's PapermillExecutionError carries the notebook's exception
+        return f"{getattr(exc, 'ename')}: {getattr(exc, 'evalue', '')}"[:500]
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip().strip("-")]
     return f"{exc.__class__.__name__}: {lines[0] if lines else ''}"[:500]
 
@@ -512,10 +513,10 @@ def _account_signals(run_dir: Path, folder: str) -> dict:
     try:
         h = products.read("review_health", base)
         if h is not None and "health" in h.index:
-            score = h.loc["health", "score"]
-            out["health"] = None if pd.isna(score) else round(float(score), 1)
-            band = h.loc["health", "band"]
-            out["band"] = None if pd.isna(band) else str(band)
+            score = pd.to_numeric(h["score"], errors="coerce").get("health")
+            out["health"] = None if score is None or pd.isna(score) else round(float(score), 1)
+            band = h["band"].get("health")
+            out["band"] = None if band is None or pd.isna(band) else str(band)
         fnd = products.read("profile_findings", base)
         if fnd is not None:
             rank = {"high": 0, "medium": 1, "low": 2}
@@ -599,7 +600,7 @@ def run_workbook(
             raise KamParameterError("accounts", f"unknown account id {', '.join(map(repr, unknown[:5]))}")
         acc_list = [(a, names[a]) for a in accounts]
     elif all_accounts:
-        acc_list = list(names.items())
+        acc_list = [(str(k), str(v)) for k, v in names.items()]
     else:
         acc_list = [(i, names[i]) for i in decided.ids] if decided is not None else []
     # --accounts / --all-accounts choose the per-account reports only; 01, 03, 05 and the index keep reading
@@ -854,7 +855,8 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
         pair = i18n.VALUES.get(code) if code else None
         return i18n.pick(pair, lang) if pair else (code or "")
 
-    portfolio, per_account = [], {}
+    portfolio: list[dict] = []
+    per_account: dict[str, list[dict]] = {}
     for r in manifest["notebooks"]:
         (per_account.setdefault(r["account_id"], []) if r["account_id"] else portfolio).append(r)
     portfolio_rows = [{"html": r["html"], "notebook": r["notebook"], "ok": r["status"] == "ok",
