@@ -97,6 +97,9 @@ _TEXT: dict[str, tuple[str, str]] = i18n.table("profile.text")
 
 _TABLE_LOSS: dict[str, tuple[str, str]] = i18n.table("profile.table_loss")
 
+#: Codes of the linter's checks (``findings["check"]``) as tables show them.
+CHECK_LABELS: dict[str, tuple[str, str]] = i18n.table("profile.checks")
+
 #: Days between the latest order of any account and ``as_of`` after which the data counts as ending early.
 STALE_DATA_DAYS = 31
 #: Account fields the profile needs, with the severity of a gap.
@@ -121,6 +124,18 @@ def value_label(value: object, lang: str = "en") -> object:
     """Translate a code such as ``"gap"`` or ``"decider"``; other values come back unchanged."""
     pair = VALUE_LABELS.get(value) if isinstance(value, str) else None
     return value if pair is None else i18n.pick(pair, lang)
+
+
+def check_label(check: object, lang: str = "en") -> object:
+    """The name of a linter check such as ``"stale_review"`` in ``lang``; unknown codes come back unchanged.
+
+    Examples
+    --------
+    >>> check_label("key_contact_not_met", "de"), check_label("stale_review", "en")
+    ('Schlüsselkontakt nicht getroffen', 'business review overdue')
+    """
+    pair = CHECK_LABELS.get(check) if isinstance(check, str) else None
+    return check if pair is None else i18n.pick(pair, lang)
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
@@ -904,8 +919,8 @@ def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_
     if info["interactions_12m"] == 0 or recent.sum() == 0:
         _finding(findings, "medium", "buying_center", "no_interactions", _text("no_interactions", lang))
     for _, row in out[out["key_contact"] & ~out["met_in_cadence"]].iterrows():
-        when = _text("never", lang) if pd.isna(row["last_interaction"]) else _text(
-            "days_ago", lang, date=_date_text(row["last_interaction"], lang), days=int(row["days_since_last"]))
+        when = _text("never_met", lang) if pd.isna(row["last_interaction"]) else _text(
+            "met_days_ago", lang, date=_date_text(row["last_interaction"], lang), days=int(row["days_since_last"]))
         _finding(findings, "medium", "buying_center", "key_contact_not_met",
                  _text("key_contact_not_met", lang, name=row["name"], role=value_label(row["buying_role"], lang),
                        influence=_DASH if pd.isna(row["influence"]) else int(row["influence"]), when=when,
@@ -1123,6 +1138,8 @@ def _format(key: str, value: object, lang: str) -> object:
     if isinstance(value, (bool, np.bool_)):
         return i18n.t("yes" if value else "no", lang)
     if isinstance(value, str):
+        if key == "check":
+            return check_label(value, lang)
         return value_label(value, lang) if key in _CODED else value
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
@@ -1170,9 +1187,10 @@ def present(obj: pd.DataFrame | pd.Series, lang: str = "en", *, columns: list[st
 
 
 def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFrame:
-    """Product line x business unit as text: share of wallet for owned cells, "gap" or a dash.
+    """Product line x business unit as text: share of wallet for owned cells, the gap or a dash.
 
-    Owned cells without an estimate show "owned"; gap cells show the gap in EUR where the wallet is estimated.
+    Owned cells without an estimate show "owned"; gap cells show the gap in EUR where the wallet is estimated
+    ("gap 166 k" / "Lücke 166 Tsd."), else just "gap".
     """
     ws = profile.whitespace
     if not len(ws):
@@ -1184,7 +1202,7 @@ def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFr
             return i18n.percent(sow, lang, 0) if pd.notna(sow) else value_label("owned", lang)
         if r["status"] == "gap":
             g = r["gap_eur"]
-            return value_label("gap", lang) + (f" {i18n.number(g / 1000, lang, 0)}k" if pd.notna(g) else "")
+            return _text("gap_cell", lang, amount=i18n.short_amount(g, lang)) if pd.notna(g) else value_label("gap", lang)
         return _DASH
 
     m = ws.assign(text=ws.apply(cell, axis=1)).pivot(index="product_line", columns="business_unit", values="text")
@@ -1192,6 +1210,39 @@ def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFr
     m.index.name = label("product_line", lang)
     m.columns.name = label("business_unit", lang)
     return m
+
+
+def headline(profile: AccountProfile, *, lang: str | None = None) -> str:
+    """One line naming the profile: account, date and the linter's findings per severity.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> p = build_profile(kamlib.load("data/sample", as_of="2025-12-31"), "ACC-0044", lang="de")
+    >>> headline(p)
+    'Kundenprofil ACC-0044 · Müller Maschinenbau GmbH, Stand 31.12.2025; Profil-Check: 1 hoch, 5 mittel, 0 niedrig.'
+    """
+    lang = lang or profile.lang
+    n = profile.findings["severity"].value_counts()
+    return _text("headline", lang, account_id=profile.account_id, name=profile.name,
+                 as_of=_date_text(profile.as_of, lang), **{s: int(n.get(s, 0)) for s in SEVERITIES})
+
+
+#: The profile's tables written as CSV extracts by :func:`write_extracts` (file ``profile_<name>.csv``).
+EXTRACTS = ("findings", "opportunities", "contacts", "quarterly")
+
+
+def write_extracts(profile: AccountProfile, folder) -> list:
+    """Write findings, opportunities, contacts and quarterly history as ``profile_<table>.csv`` into ``folder``
+    (``kam run`` gives every account its own folder, so file names never carry the account id); returns the
+    paths. Files of an earlier run are replaced; cells are neutralised for spreadsheets."""
+    from pathlib import Path
+
+    from kamlib.data import writers
+
+    base = Path(folder)
+    return [writers.write_csv(getattr(profile, name), base / f"profile_{name}.csv", index=False, overwrite=True)
+            for name in EXTRACTS]
 
 
 def summary_sentences(profile: AccountProfile, *, lang: str | None = None) -> list[str]:
@@ -1257,7 +1308,6 @@ def revenue_chart(profile: AccountProfile, *, lang: str = "en", ax=None):
     ax.set_ylabel("EUR")
     ax.set_title(_safe(label("fig_revenue_title", lang) + f" · {profile.name}"))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1287,7 +1337,6 @@ def product_line_timeline(profile: AccountProfile, *, lang: str = "en", ax=None)
     ax.set_xlim(-0.7, len(quarters) - 0.3)
     ax.set_title(label("fig_timeline_title", lang), fontsize=10)
     ax.grid(axis="y", color="#eeeeee")
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1336,7 +1385,6 @@ def relationship_map(profile: AccountProfile, *, lang: str = "en", ax=None):
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(label("fig_map_title", lang), fontsize=10)
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1375,5 +1423,4 @@ def whitespace_heatmap(profile: AccountProfile, *, lang: str = "en", ax=None):
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
     ax.set_title(label("fig_heat_title", lang), fontsize=10)
-    i18n.localise_axes(ax, lang)
     return ax

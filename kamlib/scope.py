@@ -16,7 +16,9 @@ Notebooks pass every multi-account table they show or write through a :class:`Sc
   quartiles per column (:func:`peer_context`);
 * ``scope.describe(frame, columns)``: ``describe()`` in the portfolio view, ``context`` in an account view;
 * ``scope.groups(table)``: per-group aggregates (quadrants, industries) without their totals, and masked
-  where a group is too small to hide its members.
+  where a group is too small to hide its members;
+* ``present_context(context, lang)``: a context table as a reader of ``lang`` sees it (labels, number
+  formats, a dash for withheld quartiles).
 
 Quartiles of fewer than :data:`MIN_PEERS` other accounts are withheld: the median of two accounts is
 their mean, and of one account its figure.
@@ -155,6 +157,54 @@ def peer_context(frame: pd.DataFrame, account_id: str, columns: Iterable[str], *
         rows.append(row)
     out = pd.DataFrame(rows, index=pd.Index(cols, name="figure"), columns=list(CONTEXT_COLUMNS))
     return out.astype({"rank": "Int64", "accounts": "Int64", "peers": "Int64"})
+
+
+def present_context(context: pd.DataFrame, lang: str = "en", *, percent: Iterable[str] = (),
+                    decimals: int = 0) -> pd.DataFrame:
+    """A display copy of a :func:`peer_context` table in ``lang``: all cells text, headers and figures labelled.
+
+    The account's value and the quartiles are in the figure's own unit: figures listed in ``percent`` are
+    fractions shown as percentages with one decimal (15.8% / 15,8 %), the others numbers with ``decimals``
+    (1,234 / 1.234).
+    Rank, accounts and peers are whole numbers, the percentile has one decimal; a missing value (no value
+    of the account, quartiles withheld for too few peers) is a dash. Figure codes are labelled from the
+    catalogue (:func:`kamlib.i18n.code_label`); unknown codes stay as they are.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"db4": [10.0, 20, 30, 40, 50, 1060], "db4_margin": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
+    ...                  index=pd.Index([f"ACC-{i}" for i in range(1, 7)], name="account_id"))
+    >>> shown = present_context(peer_context(t, "ACC-6", ["db4", "db4_margin"]), "de", percent=["db4_margin"])
+    >>> shown.loc["DB IV"].tolist()
+    ['1.060', '1', '6', '100,0', '5', '20', '30', '40']
+    >>> shown.loc["DB-IV-Marge", ["Dieser Kunde", "Übrige: Median"]].tolist()
+    ['60,0\\xa0%', '30,0\\xa0%']
+    >>> present_context(peer_context(t, "ACC-6", ["db4"], min_peers=9), "en").iloc[0, -3:].tolist()
+    ['–', '–', '–']
+    """
+    i18n.check_lang(lang)
+    pct = set(percent)
+    dash = "\u2013"
+
+    def cell(figure: str, column: str, v) -> str:
+        if v is None or pd.isna(v):
+            return dash
+        if column in ("rank", "accounts", "peers"):
+            return i18n.number(float(v), lang, 0)
+        if column == "percentile":
+            return i18n.number(float(v), lang, 1)
+        if figure in pct:
+            return i18n.percent(float(v), lang, 1)
+        return i18n.number(float(v), lang, decimals)
+
+    def head(code: str) -> str:
+        pair = LABELS.get(code)
+        return i18n.pick(pair, lang) if pair else (i18n.code_label(code, lang) or code)
+
+    out = pd.DataFrame([[cell(str(f), c, context.at[f, c]) for c in context.columns] for f in context.index],
+                       columns=[head(c) for c in context.columns],
+                       index=pd.Index([head(str(f)) for f in context.index], name=head("figure")))
+    return out
 
 
 def group_figures(table: pd.DataFrame, *, count: str = "accounts", totals: Iterable[str] = (),

@@ -191,7 +191,8 @@ def test_key_contacts_cadence_opponents_and_decider():
     assert c["key_contact"].to_dict() == {"c1": True, "c2": True, "c3": True}
     assert c.loc["c2", "days_since_last"] == 90 and c.loc["c2", "met_in_cadence"]
     not_met = checks(p, "key_contact_not_met")
-    assert len(not_met) == 1 and "Ulla User" in not_met["message"].iloc[0] and "never" in not_met["message"].iloc[0]
+    assert not_met["message"].tolist() == [
+        "Key contact Ulla User (user, influence 4) was never met; the cadence is 90 days."]
     opp = checks(p, "opponent_high_influence")
     assert len(opp) == 1 and "Ulla User" in opp["message"].iloc[0]
     assert checks(p, "no_decider").empty
@@ -202,6 +203,56 @@ def test_key_contacts_cadence_opponents_and_decider():
     p2 = kp.build_profile(hand_data(contacts=CONTACTS[CONTACTS["contact_id"] != "c1"], interactions=inter), "A")
     assert len(checks(p2, "no_decider")) == 1
     assert p.roles.set_index("buying_role").loc["decider", "contacts"] == 1
+
+
+def test_coverage_sentences_in_german_at_the_source():
+    inter = interactions_frame([("c1", "2025-12-01"), ("c2", "2025-07-03")])  # c2: 181 days before as_of
+    p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A", cadence_days=90, lang="de")
+    assert checks(p, "key_contact_not_met")["message"].tolist() == [  # in buying-role order: user, ..., buyer
+        "Schlüsselkontakt Ulla User (Anwender, Einfluss 4) wurde noch nie getroffen; vorgesehen ist ein Kontakt "
+        "alle 90 Tage.",
+        "Schlüsselkontakt Bert Buyer (Einkäufer, Einfluss 3) wurde zuletzt am 03.07.2025 getroffen, vor 181 Tagen; "
+        "vorgesehen ist ein Kontakt alle 90 Tage."]
+    assert checks(p, "opponent_high_influence")["message"].tolist() == [
+        "Ulla User (Anwender) ist Kritiker mit Einfluss 4."]
+    assert checks(p, "stale_review")["message"].tolist() == [
+        "Kein Quartalsgespräch (QBR) erfasst; vorgesehen ist eines alle 90 Tage."]
+    shown = kp.present(p.coverage, "de", columns=["severity", "check"], index=False)
+    assert shown.columns.tolist() == ["Schwere", "Prüfung"]
+    assert shown.values.tolist() == [["hoch", "Kritiker mit hohem Einfluss"],  # most severe first
+                                     ["mittel", "Schlüsselkontakt nicht getroffen"],
+                                     ["mittel", "Schlüsselkontakt nicht getroffen"],
+                                     ["mittel", "Quartalsgespräch (QBR) überfällig"]]
+    assert kp.present(p.coverage, "en", columns=["check"], index=False)["Check"].tolist().count(
+        "key contact not met") == 2
+
+
+def test_whitespace_matrix_shows_gaps_in_the_readers_units():
+    # hand_data: L1/BU1 owned 300 of 1000; L1/BU2 gap 400; L2/BU1 gap 500; L2/BU2 owned, no estimate;
+    # L3/BU1 bought in 2023 (gap, no estimate); L3/BU2 potential 0 (not eligible)
+    p = kp.build_profile(hand_data(), "A")
+    assert kp.whitespace_matrix(p, lang="en").values.tolist() == [
+        ["30%", "gap 400"], ["gap 500", "owned"], ["gap", "\u2013"]]
+    de = kp.whitespace_matrix(p, lang="de")
+    assert de.values.tolist() == [["30\u00a0%", "Lücke 400"], ["Lücke 500", "belegt"], ["Lücke", "\u2013"]]
+    assert (de.index.name, de.columns.name) == ("Produktlinie", "Bereich")
+    big = p.whitespace.assign(gap_eur=p.whitespace["gap_eur"] * 1000)  # 400,000 and 500,000 EUR
+    import dataclasses
+    q = dataclasses.replace(p, whitespace=big)
+    assert kp.whitespace_matrix(q, lang="de").loc["L1", "BU2"] == "Lücke 400\u00a0Tsd."
+    assert kp.whitespace_matrix(q, lang="en").loc["L2", "BU1"] == "gap 500 k"
+
+
+def test_headline_and_csv_extracts(sample_data, tmp_path):
+    p = kp.build_profile(sample_data, "ACC-0044")
+    assert kp.headline(p) == ("Account profile ACC-0044 · Müller Maschinenbau GmbH, as of 2025-12-31; profile check: "
+                              "1 high, 5 medium, 0 low.")
+    written = kp.write_extracts(p, tmp_path)
+    assert [w.name for w in written] == ["profile_findings.csv", "profile_opportunities.csv", "profile_contacts.csv",
+                                         "profile_quarterly.csv"]
+    back = pd.read_csv(tmp_path / "profile_findings.csv", encoding="utf-8-sig")
+    assert back["check"].tolist() == p.findings["check"].tolist()
+    assert len(kp.write_extracts(p, tmp_path)) == 4  # a rerun replaces the files
 
 
 def test_stale_review_rule():
@@ -514,7 +565,7 @@ def test_notebook_runs_for_every_key_account_and_the_thin_one(sample_data, tmp_p
     for (acc, params, _), (_, errors, text) in zip(jobs, results):
         assert errors == [], (acc, errors)
         acc_id = "ACC-0110" if acc.startswith("Nordlicht") else acc
-        assert f"AccountProfile({acc_id}," in text
+        assert re.search(rf"(Account profile|Kundenprofil) {acc_id} · ", text), acc
         if params["anonymise"]:
             real = contacts.loc[contacts["account_id"] == acc_id, "name"]
             assert not [n for n in real if n in text], acc

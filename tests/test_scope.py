@@ -11,7 +11,7 @@ import pytest
 
 from kamlib import value
 from kamlib.errors import KamParameterError
-from kamlib.scope import Scope, group_figures, peer_context, restrict
+from kamlib.scope import Scope, group_figures, peer_context, present_context, restrict
 
 
 @pytest.fixture()
@@ -94,6 +94,23 @@ def test_context_has_no_other_accounts_id_or_name(tiny):
     text = ctx.to_string() + ctx.to_html()
     assert not any(s in text for s in ["Alpha", "Beta", "Delta", "Omega", "A ", "B ", "D "])
     assert list(ctx.index) == ["x"]
+
+
+def test_present_context_in_both_languages(tiny):
+    # C: 20, rank 3 of 6, percentile 50, 5 peers with quartiles 10 / 20 / 40 (see test_context_by_hand)
+    en = present_context(peer_context(tiny, "C", ["x"]), "en", decimals=1)
+    assert en.columns.tolist() == ["This account", "Rank (1 = highest)", "Accounts with a value",
+                                   "Percentile (share of the others below, %)", "Other accounts",
+                                   "Others: lower quartile", "Others: median", "Others: upper quartile"]
+    assert en.index.name == "Figure" and en.index.tolist() == ["x"]  # an unknown figure code stays as it is
+    assert en.loc["x"].tolist() == ["20.0", "3", "6", "50.0", "5", "10.0", "20.0", "40.0"]
+    # E has no value: no rank, no percentile; its 6 peers' quartiles 12.5 / 20 / 35 (test above), as fractions
+    de = present_context(peer_context(tiny.assign(x=tiny["x"] / 100), "E", ["x"]), "de", percent=["x"])
+    assert de.index.name == "Kennzahl" and de.columns[0] == "Dieser Kunde"
+    assert de.loc["x"].tolist() == ["\u2013", "\u2013", "6", "\u2013", "6", "12,5\u00a0%", "20,0\u00a0%",
+                                    "35,0\u00a0%"]
+    withheld = present_context(peer_context(tiny, "C", ["x"], min_peers=6), "de")
+    assert withheld.loc["x"].tolist()[-3:] == ["\u2013"] * 3 and withheld.loc["x", "Dieser Kunde"] == "20"
 
 
 def test_describe_switches_with_the_view(tiny):
