@@ -30,9 +30,10 @@ GERMAN_LOANWORDS = ("Key Account Management", "Key Accounts", "Key Account", "He
                     "Buying Center", "Whitespace", "Pain Point", "Cross-Selling", "Upselling", "Workshop",
                     "Logo Retention", "Net Revenue Retention", "Gross Revenue Retention", "Single-threaded",
                     "single-threaded", "Streamline", "Star", "Status", "Hunter", "Farmer", "Account-Plan")
-#: Short English words that do not occur in German prose: a sentence that carries two of them is English.
+#: Short English words that are not also German words (so not "in", "an", "per", "am"): a line that carries
+#: two of them is English.
 ENGLISH_WORDS = ("the", "and", "of", "with", "is", "are", "for", "to", "from", "this", "that", "which", "not",
-                 "by", "per", "each", "have", "has", "be", "on", "in", "at", "it", "no", "or", "an", "a")
+                 "by", "each", "have", "has", "be", "on", "at", "it", "no", "or", "a")
 _WORD_RE = re.compile(r"(?<![\w-])(" + "|".join(ENGLISH_WORDS) + r")(?![\w-])")
 
 
