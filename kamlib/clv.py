@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import math
+import string
 from dataclasses import dataclass
 
 import numpy as np
@@ -293,10 +294,11 @@ def assumptions_table(*, margin_basis: str, retention: float, retention_source: 
 
     rows = [
         ("m", a("margin"), margin_basis, a("data")),
-        ("r", a("retention"), i18n.percent(retention, lang, 1), retention_source),
-        ("d", a("discount_rate"), i18n.percent(discount_rate, lang, 1), "parameter discount_rate"),
-        ("T", a("horizon"), f"{horizon} {a('years')}", "parameter horizon"),
-        ("g", a("growth"), i18n.percent(growth, lang, 1), "parameter growth"),
+        ("r", a("retention"), i18n.percent(retention, lang, 1), say(retention_source, lang)),
+        ("d", a("discount_rate"), i18n.percent(discount_rate, lang, 1), text("parameter_source", lang,
+                                                                            name="discount_rate")),
+        ("T", a("horizon"), f"{horizon} {a('years')}", text("parameter_source", lang, name="horizon")),
+        ("g", a("growth"), i18n.percent(growth, lang, 1), text("parameter_source", lang, name="growth")),
         ("timing", a("timing"), a("timing_value"), "Gupta & Lehmann 2003"),
     ]
     cols = [a(c) for c in ("symbol", "assumption", "value", "source")]
@@ -407,9 +409,93 @@ FALLBACK_RETENTION: float = 0.8
 TEXTS: dict[str, tuple[str, str]] = i18n.table("clv.texts")
 
 
-def text(key: str, lang: str = "en", **values) -> str:
-    """The generated sentence ``key`` of :data:`TEXTS` in ``lang``, with ``values`` filled in."""
-    return i18n.pick(TEXTS[key], lang).format(**values)
+def text(key: str, lang: str = "en", /, **values) -> str:
+    """The generated sentence ``key`` of :data:`TEXTS` in ``lang``, with ``values`` filled in.
+
+    Numbers are formatted by the template's format spec in the style of ``lang``; a :class:`Message` or a
+    list of them among the values is rendered in ``lang`` too.
+
+    Examples
+    --------
+    >>> text("retention_used", "de", r=0.97612, source=Message("source_pooled", n=2), churn=0.02388)
+    'Verwendete Bindungsrate: r = 0,9761 (aus den Aufträgen, über 2 Jahre zusammengefasst); Abwanderungsrate 1 − r = 2,39\u00a0%'
+    >>> text("sensitivity", "de", margin=1083305.9, step_r=284218.2, step_d=-237657.0, horizon=10)[:60]
+    'Betrachteter Deckungsbeitrag 1.083.306 EUR je Jahr. Ein Proz'
+    """
+    return _render(TEXTS[key], lang, values)
+
+
+class _LangFormatter(string.Formatter):
+    """str.format with numbers in the style of ``lang``: 1,234.5 (en) or 1.234,5 (de), '2,4 %' for a spec '%'."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = i18n.check_lang(lang)
+
+    def format_field(self, value, format_spec):
+        if isinstance(value, Message):
+            return format(value.text(self.lang), format_spec)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(v.text(self.lang) if isinstance(v, Message) else str(v) for v in value)
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            out = format(value, format_spec)
+            if self.lang == "de":
+                out = out.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+                if format_spec.endswith("%"):
+                    out = out[:-1] + "\u00a0%"
+            return out
+        return format(value, format_spec)
+
+
+def _render(pair: tuple[str, str], lang: str, values: dict) -> str:
+    return _LangFormatter(lang).format(i18n.pick(pair, lang), **values)
+
+
+class Message(str):
+    """A generated sentence that stays a code: an English ``str`` (so it prints, compares and is stored as
+    before) that knows its :data:`TEXTS` key and values, and renders itself in any language with :meth:`text`.
+
+    Domain functions return a Message where they used to return an English sentence (a fit's notes, the
+    source of a retention, the reason of :func:`sbg_adequacy`); reports call :func:`say`.
+
+    Examples
+    --------
+    >>> m = Message("need_years", n=3)
+    >>> m, m.text("de"), m == "at least 3 years"
+    ('at least 3 years', 'mindestens 3 Jahre', True)
+    >>> import pickle; pickle.loads(pickle.dumps(m)).text("de")
+    'mindestens 3 Jahre'
+    """
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, **values):
+        obj = super().__new__(cls, _render(TEXTS[key], "en", values))
+        obj.key, obj.values = key, values
+        return obj
+
+    def __reduce__(self):
+        return _message, (self.key, self.values)
+
+    def text(self, lang: str = "en") -> str:
+        """This sentence in ``lang``."""
+        return _render(TEXTS[self.key], lang, self.values)
+
+
+def _message(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def say(message, lang: str = "en") -> str:
+    """A :class:`Message` in ``lang``; any other text as it is (an exception's message, a value).
+
+    Examples
+    --------
+    >>> say(Message("source_parameter"), "de"), say("ACC-0044", "de")
+    ('Parameter retention', 'ACC-0044')
+    """
+    return message.text(lang) if isinstance(message, Message) else str(message)
 
 
 def retention_is_assumed(source: str) -> bool:
@@ -427,12 +513,42 @@ def choose_retention(data, retention: float = 0.0, *, as_of=None) -> tuple[float
     """
     check_parameters(retention=retention)
     if retention > 0:
-        return float(retention), "parameter retention"
+        return float(retention), Message("source_parameter")
     table = retention_table(data, as_of=as_of)
     if table.empty:
-        return float(FALLBACK_RETENTION), TEXTS["source_fallback"][0]
+        return float(FALLBACK_RETENTION), Message("source_fallback")
     pairs = len(table) - 1
-    return float(table["retention"].iloc[-1]), f"orders: pooled over {pairs} year{'s' if pairs != 1 else ''}"
+    return float(table["retention"].iloc[-1]), Message("source_pooled" if pairs != 1 else "source_pooled_one", n=pairs)
+
+
+def retention_kind(source: str) -> str:
+    """Where the retention of :func:`choose_retention` comes from, as a code: 'pooled' (measured from the
+    orders), 'assumed' (:data:`FALLBACK_RETENTION`) or 'given' (the parameter).
+
+    Examples
+    --------
+    >>> retention_kind(Message("source_pooled", n=2)), retention_kind(Message("source_parameter"))
+    ('pooled', 'given')
+    """
+    if retention_is_assumed(source):
+        return "assumed"
+    return "pooled" if str(source).startswith("orders") else "given"
+
+
+def retention_sentence(retention: float, source: str, *, lang: str = "en") -> str:
+    """'Retention used: r = 0.9761 (orders: pooled over 2 years); churn 1 - r = 2.39%' in ``lang``."""
+    return text("retention_used", lang, r=float(retention), source=source, churn=1.0 - float(retention))
+
+
+def margin_basis(start, end, *, lang: str = "en") -> str:
+    """What the margin m of the CLV is: 'DB IV, last 12 months (2025-01-01 to 2025-12-31)' in ``lang``.
+
+    Examples
+    --------
+    >>> margin_basis("2025-01-01", "2025-12-31", lang="de")
+    'DB IV der letzten 12 Monate (01.01.2025 bis 31.12.2025)'
+    """
+    return text("margin_basis", lang, start=i18n.date(start, lang), end=i18n.date(end, lang))
 
 
 def retention_note(data, retention: float, source: str, *, as_of=None, lang: str = "en") -> str:
@@ -849,26 +965,103 @@ def sbg_adequacy(survival: pd.DataFrame, *, min_periods: int = 3, min_accounts: 
     rises among survivors. That needs several consecutive years of the same cohort, enough accounts and
     enough losses. Our rule of thumb (not from the paper): at least ``min_periods`` years after the
     start of a cohort, ``min_accounts`` accounts in cohorts seen for a year or more, and ``min_lost``
-    losses. Returns (adequate, reason in English).
+    losses. Returns (adequate, reason): the reason is a :class:`Message` (English text; ``.text(lang)``).
     """
     if survival is None or survival.empty:
-        return False, "no order history with a full year to measure retention"
+        return False, Message("adequacy_none")
     s = survival.to_numpy(dtype=float)
     periods = int(max(((~np.isnan(row)).sum() - 1) for row in s))
     counts = [row[~np.isnan(row)] for row in s]
     accounts = int(sum(c[0] for c in counts if len(c) >= 2))
     lost = int(sum(c[0] - c[-1] for c in counts if len(c) >= 2))
-    facts = f"{periods} year{'s' if periods != 1 else ''} of cohort history, {accounts} accounts, {lost} lost"
+    facts = Message("adequacy_facts" if periods != 1 else "adequacy_facts_one", periods=periods, accounts=accounts,
+                    lost=lost)
     missing = []
     if periods < min_periods:
-        missing.append(f"at least {min_periods} years")
+        missing.append(Message("need_years", n=min_periods))
     if accounts < min_accounts:
-        missing.append(f"at least {min_accounts} accounts")
+        missing.append(Message("need_accounts", n=min_accounts))
     if lost < min_lost:
-        missing.append(f"at least {min_lost} lost accounts")
+        missing.append(Message("need_lost", n=min_lost))
     if missing:
-        return False, f"{facts}; the sBG needs {', '.join(missing)} to tell heterogeneity from a constant churn rate"
-    return True, f"{facts}: enough for the sBG"
+        return False, Message("adequacy_short", facts=facts, missing=missing)
+    return True, Message("adequacy_ok", facts=facts)
+
+
+def sbg_verdict(adequate: bool, reason: str, *, lang: str = "en") -> str:
+    """'Enough history: …' or 'Not enough history: …' with the reason of :func:`sbg_adequacy`, in ``lang``."""
+    return text("history_enough" if adequate else "history_short", lang, reason=say(reason, lang))
+
+
+def sbg_decision(retention: float, source: str, *, lang: str = "en") -> str:
+    """Why the CLV keeps one retention for all accounts when the history is too short for the sBG."""
+    kind = i18n.pick(i18n.table("clv.retention_kinds")[retention_kind(source)], lang)
+    return text("sbg_decision", lang, kind=kind, r=float(retention))
+
+
+#: Cohort survival of Fader & Hardie (2007), two cohorts of 1,000 customers each, years 0-12; the paper fits
+#: years 1-7 and keeps 8-12 to check the projection.
+FADER_HARDIE_2007: dict[str, list[int]] = {
+    "regular": [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173],
+    "high_end": [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394],
+}
+#: (alpha, beta) as published in the paper for the two cohorts.
+FADER_HARDIE_PUBLISHED: dict[str, tuple[float, float]] = {"regular": (0.704, 1.182), "high_end": (0.668, 3.806)}
+
+
+def segment_label(segment: str, lang: str = "en") -> str:
+    """'regular' / 'high end' (the cohorts of Fader & Hardie 2007) in ``lang``."""
+    return i18n.pick(i18n.table("clv.values")[segment], lang)
+
+
+def fit_published_example(*, fit_periods: int = 7) -> dict[str, "ShiftedBetaGeometric"]:
+    """The sBG fitted to each cohort of :data:`FADER_HARDIE_2007` on years 1..``fit_periods``."""
+    return {seg: ShiftedBetaGeometric().fit(counts[: fit_periods + 1])
+            for seg, counts in FADER_HARDIE_2007.items()}
+
+
+def published_sentence(*, lang: str = "en") -> str:
+    """The published estimates of Fader & Hardie (2007), to compare with the fit.
+
+    Examples
+    --------
+    >>> published_sentence()
+    'Published (Fader & Hardie 2007): regular alpha 0.704, beta 1.182; high end alpha 0.668, beta 3.806'
+    """
+    parts = [text("published_segment", lang, segment=segment_label(seg, lang), alpha=a, beta=b)
+             for seg, (a, b) in FADER_HARDIE_PUBLISHED.items()]
+    return text("published_sbg", lang, segments="; ".join(parts))
+
+
+def holdout_table(models: dict, *, fit_periods: int = 7, lang: str = "en") -> pd.DataFrame:
+    """Held-out years of :data:`FADER_HARDIE_2007` against the sBG projection (of 1,000) and its r_t, in ``lang``.
+
+    ``models`` is :func:`fit_published_example`. Counts and projections are whole customers, r_t has 3 decimals.
+    """
+    years = np.arange(fit_periods + 1, len(next(iter(FADER_HARDIE_2007.values()))))
+    cols: dict[str, list[str]] = {}
+    for seg, model in models.items():
+        name = segment_label(seg, lang)
+        actual = FADER_HARDIE_2007[seg][fit_periods + 1:]
+        cols[text("holdout_actual", lang, segment=name)] = [i18n.number(v, lang, 0) for v in actual]
+        cols[text("holdout_projected", lang, segment=name)] = [i18n.number(v, lang, 0)
+                                                               for v in 1000 * model.survival(years)]
+    for seg, model in models.items():
+        cols[text("holdout_retention", lang, segment=segment_label(seg, lang))] = [
+            i18n.number(v, lang, 3) for v in model.retention_rate(years)]
+    return pd.DataFrame(cols, index=pd.Index(years, name=label("year", lang)))
+
+
+def survival_view(survival: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """:func:`survival_table` as a report shows it: cohort names and headers in ``lang``, counts as whole numbers."""
+    existing = i18n.pick(i18n.table("clv.values")["existing"], lang)
+    out = survival.copy()
+    out.index = pd.Index([str(c).replace(" (existing)", f" ({existing})") for c in survival.index],
+                         name=i18n.code_label("cohort", lang))
+    out = out.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else i18n.number(float(v), lang, 0)))
+    out.columns = pd.Index(list(survival.columns),
+                           name=i18n.pick(i18n.table("clv.columns")["years_since_start"], lang))
+    return out
 
 
 # =========================================================================== non-contractual: RFM summary
@@ -1309,7 +1502,7 @@ class GammaGamma:
             raise KamModelError("impossible input: " + _problem(bad_x, index, "with a frequency that is not a whole number of 0 or more"))
         repeat = x > 0
         if (~repeat).any():
-            notes.append(f"{int((~repeat).sum())} customers without a repeat purchase left out (no spend to learn from)")
+            notes.append(Message("gg_no_repeat", n=int((~repeat).sum())))
         nan_m = repeat & ~np.isfinite(m)
         if nan_m.any():
             raise KamModelError("impossible input: " + _problem(nan_m, index, "with repeat purchases but no monetary value"))
@@ -1323,7 +1516,7 @@ class GammaGamma:
                 raise KamModelError(_problem(zero, index, "with repeat purchases worth 0") + ": the Gamma-Gamma needs "
                                     "positive spend. Remove them (free deliveries, fully discounted orders) or pass "
                                     "GammaGamma(exclude_nonpositive=True) to leave them out with a note")
-            notes.append(f"{int(zero.sum())} repeat buyers with spend 0 left out (exclude_nonpositive=True)")
+            notes.append(Message("gg_zero", n=int(zero.sum())))
         use = repeat & (m > 0)
         if use.sum() < 2:
             raise KamModelError("the Gamma-Gamma needs at least two repeat buyers with positive spend")
@@ -1332,8 +1525,7 @@ class GammaGamma:
         if len(xs) >= 3 and np.std(xs) > 0 and np.std(ms) > 0:
             corr = float(np.corrcoef(xs, ms)[0, 1])
             if abs(corr) > 0.3:
-                notes.append(f"frequency and spend are correlated ({corr:+.2f}); the Gamma-Gamma assumes they are "
-                             "independent, so treat its spend estimates with care")
+                notes.append(Message("gg_correlated", corr=corr))
         scale = float(np.mean(ms))
         objective = _GGObjective(xs, ms / scale, ws, self.penalizer)
         advice = ("What to try: check for extreme spend values (one huge order dominates the fit), use more repeat "
@@ -1349,8 +1541,7 @@ class GammaGamma:
         W = float(len(xs) if ws is None else ws.sum())
         self._summary = _summary_table(["p", "q", "gamma"], fit, W, np.array([1.0, 1.0, scale]))
         if p[1] <= 1.0:
-            self.notes_.append("q <= 1: the population mean spend p·γ/(q−1) is not finite; expected spend cannot be "
-                               "computed for customers without repeat purchases")
+            self.notes_.append(Message("gg_q"))
         return self
 
     def _p(self) -> tuple[float, float, float]:
@@ -1455,11 +1646,10 @@ def fit_bgnbd(summary: pd.DataFrame, *, time_unit: str = "W",
             if exc.at is None:  # impossible input: a penalizer does not help
                 raise
             last = exc
-            notes.append(f"penalizer {pen:g}: {exc}")
+            notes.append(Message("bgnbd_failed", pen=pen, error=str(exc)))
             continue
         if pen > 0:
-            notes.append(f"refitted with penalizer {pen:g} (shrinks the log-parameters towards 0): the estimates are "
-                         "regularised, not plain maximum likelihood")
+            notes.append(Message("bgnbd_refitted", pen=pen))
         return model, notes
     assert last is not None
     raise last
@@ -1558,7 +1748,9 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
     Returns
     -------
     DataFrame
-        margin, retention, clv, extra_care, required_retention, uplift (r' − r), attainable and a note.
+        margin, retention, clv, extra_care, required_retention, uplift (r' − r), attainable, ``reason`` (a
+        code of ``clv.values``: loses_money, care_eats_margin, care_not_attainable; empty when attainable) and
+        ``note`` (the reason in English).
         Not attainable when the account loses money (m <= 0: keeping it longer does not pay), when the care
         costs at least the margin, or when even r' = 100 % would not recover the cost.
 
@@ -1580,11 +1772,11 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
     v0 = np.asarray(contractual_clv(m_arr, np.minimum(r_arr, r_cap), d, horizon=horizon, growth=g), dtype=float)
     m_new = m_arr - c
     req = np.full(m_arr.shape, np.nan)
-    note = np.full(m_arr.shape, "", dtype=object)
+    reason = np.full(m_arr.shape, "", dtype=object)
     loses = m_arr <= 0
-    note[loses] = "loses money: more retention only prolongs the loss"
+    reason[loses] = "loses_money"
     eats = ~loses & (m_new <= 0)
-    note[eats] = "the extra care costs at least the whole margin"
+    reason[eats] = "care_eats_margin"
     ok = ~loses & ~eats
     if ok.any():
         if horizon is None:
@@ -1603,12 +1795,14 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
             sol[top < vo] = np.inf
             req[ok] = sol
         too_high = ok & (req > r_cap + 1e-12)
-        note[too_high] = "not attainable: even 100 % retention would not pay for the care"
+        reason[too_high] = "care_not_attainable"
         req[too_high] = np.nan
     out = pd.DataFrame({"margin": m_arr, "retention": r_arr, "clv": v0, "extra_care": c,
                         "required_retention": req, "uplift": req - r_arr}, index=idx)
     out["attainable"] = out["required_retention"].notna()
-    out["note"] = pd.Series(note, index=idx).astype(str)
+    out["reason"] = pd.Series(reason, index=idx).astype(str)
+    values = i18n.table("clv.values")
+    out["note"] = out["reason"].map(lambda code: values[code][0] if code else "")
     return out
 
 
@@ -1737,6 +1931,220 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
     return pd.DataFrame(rows, columns=cols)
 
 
+# =========================================================================== what notebook 03 reports
+
+
+def example_account(contribution: pd.DataFrame, key_ids, account: str | None = None) -> str:
+    """The account of the worked example: ``account`` when given, else the key account with the highest
+    DB IV among the accounts with net revenue (a portfolio report shows one account worked by hand).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"net_revenue": [10.0, 50.0, 0.0], "db4": [5.0, 2.0, 9.0]}, index=["A", "B", "C"])
+    >>> example_account(c, ["B", "C"]), example_account(c, ["B"], "A")
+    ('B', 'A')
+    """
+    if account:
+        return str(account)
+    active = contribution[contribution["net_revenue"] > 0]
+    return str(active.loc[active.index.isin(list(key_ids)), "db4"].idxmax())
+
+
+def worked_example(margin: float, retention: float, discount_rate: float, *, horizon: int) -> dict:
+    """The contractual CLV of one margin by hand and with :func:`contractual_clv`, with its variants.
+
+    Returns m, r, d, T, ``by_hand`` = m·r/(1+d−r) written out, ``closed`` (the library), ``finite``
+    (T years) and ``start`` (margin at the start of each year).
+
+    Examples
+    --------
+    >>> e = worked_example(100.0, 0.8, 0.1, horizon=2)   # 80/0.3; 80/1.1 + 64/1.21; 110/0.3
+    >>> [round(e[k], 4) for k in ("by_hand", "closed", "finite", "start")]
+    [266.6667, 266.6667, 125.6198, 366.6667]
+    """
+    m, r, d = float(margin), float(retention), float(discount_rate)
+    return {"m": m, "r": r, "d": d, "horizon": int(horizon), "by_hand": m * r / (1 + d - r),
+            "closed": float(contractual_clv(m, r, d)), "finite": float(contractual_clv(m, r, d, horizon=horizon)),
+            "start": float(contractual_clv(m, r, d, timing="start"))}
+
+
+def worked_example_text(example: dict, *, account: str, lang: str = "en") -> str:
+    """:func:`worked_example` as four lines in ``lang``: inputs, by hand, kamlib, variants."""
+    e = example
+    return "\n".join([
+        text("example_inputs", lang, account=account, m=e["m"], r=e["r"], d=e["d"]),
+        text("example_by_hand", lang, m=e["m"], r=e["r"], d=e["d"], value=e["by_hand"]),
+        text("example_kamlib", lang, value=e["closed"]),
+        text("example_variants", lang, horizon=e["horizon"], finite=e["finite"], start=e["start"])])
+
+
+def account_clv_table(accounts: pd.DataFrame, key_ids, *, retention, discount_rate: float, horizon: int,
+                      growth: float = 0.0) -> pd.DataFrame:
+    """:func:`clv_table` of the accounts' DB IV (column ``db4``), with ``name`` first and ``key_account``."""
+    out = clv_table(accounts["db4"], retention=retention, discount_rate=discount_rate, horizon=horizon, growth=growth)
+    out.insert(0, "name", accounts["name"] if "name" in accounts else None)
+    out["key_account"] = out.index.isin(list(key_ids))
+    return out
+
+
+#: The money columns of :func:`clv_table`.
+CLV_MONEY = ("margin", "clv", "clv_horizon", "clv_start", "clv_growth")
+
+
+def clv_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Sums of :data:`CLV_MONEY` over the key accounts, all accounts of ``table`` and those with DB IV < 0.
+
+    ``table`` is :func:`account_clv_table`; the index holds codes (key_accounts, all_active, negative_db4).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"margin": [100.0, -20.0, 50.0], "clv": [1.0, 2.0, 4.0], "key_account": [True, True, False]})
+    >>> clv_totals(t[["margin", "clv", "key_account"]])[["margin", "clv"]].values.tolist()
+    [[80.0, 3.0], [130.0, 7.0], [-20.0, 2.0]]
+    """
+    money = [c for c in CLV_MONEY if c in table.columns]
+    return pd.DataFrame({"key_accounts": table.loc[table["key_account"], money].sum(),
+                         "all_active": table[money].sum(),
+                         "negative_db4": table.loc[table["margin"] < 0, money].sum()}).T
+
+
+def focus_margin(table: pd.DataFrame, account: str | None = None) -> float:
+    """The margin a report looks at: the account's own DB IV, or the key accounts' total.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"margin": [100.0, -20.0, 50.0], "key_account": [True, True, False]}, index=["A", "B", "C"])
+    >>> focus_margin(t), focus_margin(t, "C")
+    (80.0, 50.0)
+    """
+    if account:
+        return float(table.loc[table.index == account, "margin"].sum())
+    return float(table.loc[table["key_account"], "margin"].sum())
+
+
+def rfm_sentence(rfm: pd.DataFrame, *, time_unit: str, lang: str = "en") -> str:
+    """How many accounts the RFM summary covers and in which time unit, in ``lang``."""
+    unit = i18n.pick(_TIME_UNIT_NAMES[_check_time_unit(time_unit)], lang)
+    return text("rfm", lang, n=len(rfm), unit=unit)
+
+
+def margin_rates(contribution: pd.DataFrame, index) -> pd.Series:
+    """DB IV margin (share of net revenue) per account of ``index``; accounts without one get the portfolio's
+    Σ DB IV / Σ net revenue (what turns expected spend into expected margin).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"net_revenue": [100.0, 300.0], "db4": [10.0, 90.0], "db4_margin": [0.1, 0.3]},
+    ...                  index=["A", "B"])
+    >>> margin_rates(c, ["B", "X"]).tolist()   # X: (10 + 90) / (100 + 300)
+    [0.3, 0.25]
+    """
+    portfolio = float(contribution["db4"].sum() / contribution["net_revenue"].sum())
+    return contribution["db4_margin"].reindex(index).fillna(portfolio)
+
+
+def account_expected_clv(bgnbd: "BetaGeo", gamma_gamma: "GammaGamma", rfm: pd.DataFrame, contribution: pd.DataFrame,
+                         accounts: pd.DataFrame, types: pd.Series, *, horizon: float,
+                         discount_rate: float) -> pd.DataFrame:
+    """:func:`expected_clv` per account with the account's DB IV margin (:func:`margin_rates`), its name,
+    status and selection type; the margin column is called ``db4_margin``."""
+    out = expected_clv(bgnbd, gamma_gamma, rfm, horizon=horizon, discount_rate=discount_rate,
+                       margin=margin_rates(contribution, rfm.index)).rename(columns={"margin": "db4_margin"})
+    acc = accounts.assign(account_id=accounts["account_id"].astype(str)).set_index("account_id")
+    out.insert(0, "name", acc["name"].reindex(out.index))
+    out["status"] = acc["status"].reindex(out.index) if "status" in acc else None
+    out["type"] = types.reindex(out.index)
+    return out
+
+
+def expected_summary(expected: pd.DataFrame) -> dict:
+    """Total expected CLV and the number of accounts with P(alive) below 50 %.
+
+    Examples
+    --------
+    >>> expected_summary(pd.DataFrame({"clv": [10.0, 5.5], "p_alive": [0.9, 0.4]}))
+    {'total': 15.5, 'below_half': 1}
+    """
+    return {"total": float(expected["clv"].sum()), "below_half": int((expected["p_alive"] < 0.5).sum())}
+
+
+def expected_sentence(expected: pd.DataFrame, *, horizon: int, lang: str = "en") -> str:
+    s = expected_summary(expected)
+    return text("expected_summary", lang, horizon=horizon, total=s["total"], n=s["below_half"])
+
+
+def compare_views(clv_accounts: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
+    """Contractual CLV over the horizon next to the BG/NBD view, per account of ``clv_accounts``."""
+    return clv_accounts[["name", "clv_horizon"]].join(
+        expected[["p_alive", "purchases_next_year", "clv"]].rename(columns={"clv": "clv_bgnbd"}))
+
+
+def sensitivity_steps(margin: float, retention: float, discount_rate: float, *, horizon: int | None) -> dict:
+    """What one percentage point more retention, and one more discount rate, changes in the CLV.
+
+    Examples
+    --------
+    >>> s = sensitivity_steps(100.0, 0.8, 0.1, horizon=1)   # 100·0.81/1.1 − 100·0.8/1.1; 100·0.8/1.11 − 100·0.8/1.1
+    >>> round(s["step_r"], 4), round(s["step_d"], 4)
+    (0.9091, -0.6552)
+    """
+    now = float(contractual_clv(margin, retention, discount_rate, horizon=horizon))
+    return {"margin": float(margin),
+            "step_r": float(contractual_clv(margin, min(retention + 0.01, 1.0), discount_rate, horizon=horizon)) - now,
+            "step_d": float(contractual_clv(margin, retention, discount_rate + 0.01, horizon=horizon)) - now}
+
+
+def sensitivity_sentence(steps: dict, *, horizon: int, lang: str = "en") -> str:
+    return text("sensitivity", lang, margin=steps["margin"], step_r=steps["step_r"], step_d=steps["step_d"],
+                horizon=horizon)
+
+
+def care_table(contribution: pd.DataFrame, ids, retention: float, discount_rate: float, extra_care: float, *,
+               horizon: int | None = None) -> pd.DataFrame:
+    """:func:`retention_for_care` for the accounts ``ids`` (DB IV of ``contribution``; 0 without one), named."""
+    margin = contribution["db4"].reindex(list(ids)).fillna(0.0)
+    out = retention_for_care(margin, retention, discount_rate, extra_care, horizon=horizon)
+    out.insert(0, "name", contribution["name"].reindex(out.index))
+    return out
+
+
+def care_sentence(care: pd.DataFrame, *, extra_care: float, retention: float, discount_rate: float, horizon: int,
+                  lang: str = "en") -> str:
+    return text("care", lang, care=float(extra_care), r=float(retention), d=float(discount_rate), horizon=horizon,
+                k=int(care["attainable"].sum()), n=len(care))
+
+
+#: Columns of :func:`quadrant_moves` a report shows.
+MOVE_COLUMNS = ["account_id", "name", "from", "to", "axis", "retention_now", "retention_new", "margin_now",
+                "margin_new", "value", "care_per_year"]
+
+
+def top_moves(moves: pd.DataFrame, direction: str, *, key_ids=None, top: int = 10) -> pd.DataFrame:
+    """The ``top`` most valuable moves up, or the ``top`` costliest moves down (of ``key_ids`` when given).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"account_id": ["A", "A", "B", "B"], "direction": ["up", "down", "up", "down"],
+    ...                   "value": [5.0, -9.0, 7.0, -3.0]})
+    >>> top_moves(m, "up")["account_id"].tolist(), top_moves(m, "down", key_ids=["B"])["value"].tolist()
+    (['B', 'A'], [-3.0])
+    """
+    if direction not in ("up", "down"):
+        raise KamParameterError("direction", f"must be 'up' or 'down', not {direction!r}")
+    t = moves[moves["direction"] == direction]
+    if key_ids is not None:
+        t = t[t["account_id"].isin(list(key_ids))]
+    return t.sort_values("value", ascending=direction == "down").head(top)
+
+
+def customer_value_extract(contribution: pd.DataFrame, clv_accounts: pd.DataFrame,
+                           expected: pd.DataFrame) -> pd.DataFrame:
+    """One row per account: the contribution margins, the contractual CLV variants and the BG/NBD view."""
+    return contribution.join(clv_accounts.drop(columns=["name", "margin"]), how="left").join(
+        expected[["p_alive", "purchases_next_year", "expected_spend", "clv"]].rename(columns={"clv": "clv_bgnbd"}),
+        how="left")
+
+
 # =========================================================================== figures
 
 
@@ -1773,7 +2181,6 @@ def clv_heatmap(grid: pd.DataFrame, *, lang: str = "en", mark: tuple[float, floa
     ax.set_ylabel(label("retention", lang))
     ax.set_xlabel(label("discount_rate", lang))
     ax.set_title(label("heatmap_title", lang))
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1790,15 +2197,14 @@ def convergence_chart(margin: float, retention: float, discount_rate: float, *, 
     ax.set_ylabel(label("clv_eur", lang))
     ax.set_title(label("convergence_title", lang))
     ax.legend(frameon=False, loc="lower right")
-    i18n.localise_axes(ax, lang)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "short"))
     return ax
 
 
 def survival_chart(sbg: ShiftedBetaGeometric, survivors, *, fit_periods: int, lang: str = "en", name: str = "",
                    ax=None):
     """Observed survival of one cohort against the sBG fit (years 1..fit_periods) and its projection."""
-    from matplotlib.ticker import PercentFormatter
-
     ax = _axes(ax, (6.0, 4.0))
     s = np.asarray(survivors, dtype=float)
     t = np.arange(len(s))
@@ -1808,12 +2214,12 @@ def survival_chart(sbg: ShiftedBetaGeometric, survivors, *, fit_periods: int, la
     ax.plot(tt[: fit_periods + 1], model[: fit_periods + 1], color="#1f4e79", label=label("fitted", lang))
     ax.plot(tt[fit_periods:], model[fit_periods:], color="#1f4e79", linestyle="--", label=label("projected", lang))
     ax.axvline(fit_periods, color="grey", linestyle=":", linewidth=1)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(label("survivors_share", lang))
     ax.set_title(label("survival_title", lang).format(n=fit_periods), fontsize=10)
     ax.legend(frameon=False)
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -1831,14 +2237,12 @@ def uplift_chart(table: pd.DataFrame, *, names: pd.Series | None = None, lang: s
     ax.set_yticks(y, list(lbl), fontsize=7)
     ax.set_xlabel(label("uplift_pp", lang))
     ax.set_title(label("uplift_title", lang))
-    i18n.localise_axes(ax, lang)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     return ax
 
 
 def alive_chart(summary: pd.DataFrame, p_alive, *, time_unit: str = "W", lang: str = "en", ax=None):
     """P(alive) against the time since the last purchase; point size = number of repeat purchases."""
-    from matplotlib.ticker import PercentFormatter
-
     ax = _axes(ax, (7.5, 4.2))
     since_last = (summary["T"] - summary["recency"]).to_numpy(dtype=float)
     p = np.asarray(p_alive, dtype=float)
@@ -1847,7 +2251,7 @@ def alive_chart(summary: pd.DataFrame, p_alive, *, time_unit: str = "W", lang: s
     unit = _TIME_UNIT_NAMES[time_unit][1 if i18n.check_lang(lang) == "de" else 0]
     ax.set_xlabel(f"{label('since_last_purchase', lang)} ({unit})")
     ax.set_ylabel(label("p_alive", lang))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     ax.set_title(label("alive_title", lang))
-    i18n.localise_axes(ax, lang)
     return ax

@@ -77,6 +77,19 @@ def missing_data_notes(data, *, lang: str = "en") -> list[str]:
     return notes
 
 
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("value.texts")
+
+
+def text(key: str, lang: str = "en", /, **values) -> str:
+    """The sentence ``key`` of ``value.texts`` in ``lang`` with ``values`` filled in (format them first)."""
+    return i18n.pick(_TEXTS[key], lang).format(**values)
+
+
+def note(sentence: str, lang: str = "en") -> str:
+    """'Note: …' / 'Hinweis: …' before a sentence already in ``lang``."""
+    return text("note", lang, text=sentence)
+
+
 def eur(value: float, lang: str = "en") -> str:
     """Whole euros: '1,234,567 EUR' (en) or '1.234.567 EUR' (de)."""
     return f"{i18n.number(value, lang, 0)} EUR"
@@ -428,8 +441,6 @@ def _axes(ax, size=(7.5, 4.0)):
 
 def whale_chart(curve: pd.DataFrame, *, lang: str = "en", label_top: int = 0, ax=None):
     """Whale curve: cumulative share of total DB IV against the share of accounts; marks the peak."""
-    from matplotlib.ticker import PercentFormatter
-
     ax = _axes(ax)
     x = np.concatenate([[0.0], curve["accounts_share"].to_numpy()])
     y = np.concatenate([[0.0], curve["profit_share"].to_numpy()])
@@ -445,14 +456,13 @@ def whale_chart(curve: pd.DataFrame, *, lang: str = "en", label_top: int = 0, ax
         ax.plot([px], [py], "o", color="#c00000")
         ax.annotate(label("peak", lang).format(share=i18n.percent(py, lang, 0), k=s["peak_accounts"]), (px, py),
                     xytext=(10, 6), textcoords="offset points", fontsize=9, color="#c00000")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
     ax.set_xlabel(label("whale_x", lang))
     ax.set_ylabel(label("whale_y", lang))
     ax.set_title(label("whale_title", lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(min(0.0, float(np.nanmin(y)) - 0.05), float(np.nanmax(y)) * 1.08)
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -487,12 +497,11 @@ def _cost_to_serve_frame(ax, lo: float, hi: float, *, lang: str):
     """Reference lines (cost to serve = 100 % and 10 % of net revenue), labels, legend: both chart views."""
     for share, style in ((1.0, "--"), (0.1, ":")):
         ax.plot([lo, hi], [lo * share, hi * share], color="grey", linestyle=style, linewidth=1)
-        ax.text(hi, hi * share, f" {int(share * 100)} %", fontsize=8, color="grey", va="center")
+        ax.text(hi, hi * share, " " + i18n.percent(share, lang, 0), fontsize=8, color="grey", va="center")
     ax.set_xlabel(label("net_revenue_axis", lang))
     ax.set_ylabel(label("cts_axis", lang))
     ax.set_title(label("cts_title", lang))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -551,5 +560,231 @@ def margin_waterfall(values: pd.Series | pd.DataFrame, *, lang: str = "en", ax=N
     ax.set_ylabel("EUR")
     ax.set_title(label("waterfall_title", lang))
     ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "short"))
-    i18n.localise_axes(ax, lang)
     return ax
+
+
+# =========================================================================== what notebook 03 reports
+
+
+def view_line(start, end, decision: str, account: str | None = None, *, lang: str = "en") -> str:
+    """The window, the key-account decision (already in ``lang``) and the view of a report, in ``lang``.
+
+    Examples
+    --------
+    >>> view_line("2025-01-01", "2025-12-31", "22 Key Accounts", "ACC-0044", lang="de")
+    'Zeitraum: 01.01.2025 bis 31.12.2025; 22 Key Accounts; Ansicht: Kunde ACC-0044'
+    """
+    view = text("view_account", lang, account=account) if account else text("view_portfolio", lang)
+    return text("window", lang, start=i18n.date(start, lang), end=i18n.date(end, lang), decision=decision, view=view)
+
+
+def scope_line(contribution: pd.DataFrame, account: str | None = None, *, name: str | None = None,
+               lang: str = "en") -> str:
+    """The account's rank by DB IV among all accounts of ``contribution``, or how many accounts the portfolio has.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"rank": [1, 2]}, index=pd.Index(["A", "B"], name="account_id"))
+    >>> scope_line(c, "B", name="Berta", lang="de"), scope_line(c)
+    ('B Berta: Rang 2 von 2 nach DB IV', 'Portfolio: 2 accounts with revenue or cost to serve in the window')
+    """
+    if not account:
+        return text("portfolio_line", lang, n=len(contribution))
+    rank = int(contribution.at[account, "rank"]) if account in contribution.index else "–"
+    label_ = f"{account} {name}" if name else str(account)
+    return text("rank_line", lang, account=label_, rank=rank, n=len(contribution))
+
+
+def yearly_margins(margins: pd.DataFrame) -> pd.DataFrame:
+    """The scheme per period summed over the accounts of :func:`contribution_margins`: gross and net revenue,
+    DB I, cost to serve, DB IV and the DB IV margin (share of net revenue).
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_tuples([("A", "2025"), ("B", "2025")], names=["account_id", "period"])
+    >>> m = pd.DataFrame({"gross_revenue": [110.0, 90.0], "net_revenue": [100.0, 60.0], "db1": [40.0, 20.0],
+    ...                   "cost_to_serve": [10.0, 30.0], "db4": [30.0, -10.0]}, index=idx)
+    >>> yearly_margins(m).loc["2025"].tolist()   # DB IV margin 20 / 160
+    [200.0, 160.0, 60.0, 40.0, 20.0, 0.125]
+    """
+    out = margins.groupby(level="period")[["gross_revenue", "net_revenue", "db1", "cost_to_serve", "db4"]].sum()
+    out["db4_margin"] = out["db4"] / out["net_revenue"].where(out["net_revenue"] > 0)
+    return out
+
+
+def cts_medians(contribution: pd.DataFrame, key_ids) -> tuple[float, float]:
+    """Median cost to serve per EUR of net revenue (``cts_ratio``): key accounts, other accounts.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"cts_ratio": [0.1, 0.3, 0.2, 0.5, 0.4]}, index=list("ABCDE"))
+    >>> cts_medians(c, ["A", "B"])   # key: median of 0.1, 0.3; others: of 0.2, 0.5, 0.4
+    (0.2, 0.4)
+    """
+    key = contribution.index.isin(list(key_ids))
+    return float(contribution.loc[key, "cts_ratio"].median()), float(contribution.loc[~key, "cts_ratio"].median())
+
+
+def cts_median_sentence(contribution: pd.DataFrame, key_ids, *, lang: str = "en") -> str:
+    key, other = cts_medians(contribution, key_ids)
+    return text("cts_medians", lang, key_accounts=i18n.percent(key, lang, 1), other=i18n.percent(other, lang, 1))
+
+
+def cost_label(code, lang: str = "en") -> str:
+    """A cost category (marketing, sales, service, logistics) in ``lang``; '–' for none."""
+    if code is None or code != code:
+        return "–"
+    pair = i18n.table("value.values").get(str(code))
+    return i18n.pick(pair, lang) if pair else str(code)
+
+
+def destroyer_sentence(destroyers: pd.DataFrame, key_ids, *, account: str | None = None, lang: str = "en") -> str:
+    """How many accounts destroy profit, how many of them are key accounts (named: all in the portfolio view,
+    only the account itself in its own report) and the most frequent main cost, in ``lang``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"name": ["Anton", "Berta", "Cäsar"], "main_cost": ["sales", "service", "sales"]},
+    ...                  index=["A", "B", "C"])
+    >>> destroyer_sentence(d, ["A", "B"])
+    'Profit destroyers: 3; of them key accounts: 2 (Anton, Berta); most frequent main cost: sales'
+    >>> destroyer_sentence(d, ["A", "B"], account="C", lang="de")
+    'Gewinnvernichter: 3; davon Key Accounts: 2; häufigster größter Kostenblock: Vertrieb'
+    """
+    key = destroyers.index.isin(list(key_ids))
+    named = destroyers.loc[key, "name"].astype(str)
+    if account:
+        named = named[named.index == account]
+    names = f" ({', '.join(named) or '-'})" if not account or len(named) else ""
+    main = destroyers["main_cost"].value_counts().idxmax() if len(destroyers) else None
+    return text("destroyers", lang, n=len(destroyers), k=int(key.sum()), names=names, main=cost_label(main, lang))
+
+
+def no_loss_sentence(contribution: pd.DataFrame, account: str, *, lang: str = "en") -> str:
+    """Why an account is not among the profit destroyers: positive DB IV, or no revenue and no cost at all."""
+    if account in contribution.index:
+        return text("positive_db4", lang, account=account)
+    return label("whale_absent", lang).format(account=account)
+
+
+# --------------------------------------------------------------------------- tables as a report shows them
+
+#: Columns whose cells are codes (translated in :func:`show`).
+CODE_COLUMNS = ("main_cost", "status", "type", "from", "to", "axis", "direction", "reason", "period", "quadrant")
+
+
+#: Columns (and index names) whose codes are portfolio quadrants.
+QUADRANT_COLUMNS = ("from", "to", "quadrant")
+
+
+def _lookup(code: str, lang: str, *, quadrant: bool = False) -> str | None:
+    if quadrant and code in i18n.QUADRANT_LABELS:
+        return i18n.quadrant_label(code, lang)
+    for name in ("value.values", "clv.values", "value.columns", "clv.columns"):
+        pair = i18n.table(name).get(code)
+        if pair is not None:
+            return i18n.pick(pair, lang)
+    return i18n.code_label(code, lang)
+
+
+def header(code, lang: str = "en") -> str | None:
+    """A column or index name in ``lang`` (this module's and clv's catalogue first, then the common one)."""
+    if code is None:
+        return None
+    return _lookup(str(code), lang) or str(code)
+
+
+def show(df: pd.DataFrame, lang: str = "en", *, percent=(), decimals: int = 0, digits: dict | None = None,
+         percent_decimals: int = 1) -> pd.DataFrame:
+    """A display copy of ``df`` in ``lang``: headers and code values (:data:`CODE_COLUMNS`, the index) in
+    ``lang``, numbers as text in its style (``decimals`` by default, ``digits`` per column, ``percent``
+    columns as percentages), True/False as yes/no, missing values as '–'. Names are left as they are.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"net_revenue": [1234.6], "cts_ratio": [0.25], "main_cost": ["sales"],
+    ...                   "key_account": [True]}, index=pd.Index(["ACC-1"], name="account_id"))
+    >>> show(t, "de", percent=["cts_ratio"]).to_dict("records")
+    [{'Nettoumsatz': '1.235', 'Betreuungskosten je EUR Nettoumsatz': '25,0\\xa0%', 'Größter Kostenblock': 'Vertrieb', 'Key Account': 'ja'}]
+    >>> show(t, "en").columns.tolist()[:2], show(t, "de").index.name
+    (['Net revenue', 'Cost to serve per EUR net revenue'], 'Kunden-ID')
+    """
+    digits = digits or {}
+
+    def cell(col, v):
+        if isinstance(v, (bool, np.bool_)):
+            return i18n.t("yes" if v else "no", lang)
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return "–"
+        if isinstance(v, (int, np.integer)):
+            return i18n.number(float(v), lang, 0)
+        if isinstance(v, (float, np.floating)):
+            if col in percent:
+                return i18n.percent(float(v), lang, percent_decimals)
+            return i18n.number(float(v), lang, digits.get(col, decimals))
+        if isinstance(v, pd.Timestamp):
+            return i18n.date(v, lang)
+        if col in CODE_COLUMNS:
+            return _lookup(str(v), lang, quadrant=col in QUADRANT_COLUMNS) or str(v)
+        return str(v)
+
+    out = pd.DataFrame({header(c, lang): [cell(c, v) for v in df[c]] for c in df.columns}, index=df.index.copy())
+    if df.index.nlevels == 1 and df.index.name not in ("account_id", "name"):
+        quadrant = df.index.name in QUADRANT_COLUMNS
+        out.index = pd.Index([(_lookup(v, lang, quadrant=quadrant) or v) if isinstance(v, str) else v
+                              for v in df.index])
+    out.index.names = [header(n, lang) for n in df.index.names]
+    return out
+
+
+def statement_table(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """:func:`statement` as a report shows it: the steps in ``lang``, EUR whole, the share of net revenue in %.
+
+    Examples
+    --------
+    >>> row = pd.Series({"gross_revenue": 1000.0, "discount": 100.0, "cogs": 500.0, "marketing": 5.0,
+    ...                  "sales": 10.0, "service": 5.0, "logistics": 5.0})
+    >>> statement_table(row, lang="de").iloc[-1].tolist()   # DB IV 375 of 900
+    ['375', '41,7']
+    """
+    st = statement(values, lang=lang)
+    share = label("share_of_net", lang)
+    return pd.DataFrame({"EUR": [i18n.number(v, lang, 0) for v in st["EUR"]],
+                         share: ["–" if pd.isna(v) else i18n.number(v, lang, 1) for v in st[share]]},
+                        index=pd.Index(st[label("level", lang)].tolist(), name=label("level", lang)))
+
+
+#: Figures that are shares of net revenue (shown as percentages in :func:`context_table`).
+SHARES = ("cts_ratio", "db1_margin", "db4_margin", "p_alive", "retention")
+
+
+def context_table(context: pd.DataFrame, *, lang: str = "en", shares=SHARES) -> pd.DataFrame:
+    """:meth:`kamlib.scope.Scope.context` (an account among the others) as a report shows it: figures and
+    headers in ``lang``, EUR whole, shares as percentages, ranks and counts as whole numbers."""
+    values = ("this_account", "peer_p25", "peer_median", "peer_p75")
+    rows = []
+    for fig, row in context.iterrows():
+        out = {}
+        for col, v in row.items():
+            if v is None or pd.isna(v):
+                out[col] = "–"
+            elif col in values:
+                out[col] = i18n.percent(float(v), lang, 1) if fig in shares else \
+                    i18n.number(float(v), lang, 0 if abs(float(v)) >= 100 else 2)
+            elif col == "percentile":
+                out[col] = i18n.number(float(v), lang, 1)
+            else:
+                out[col] = i18n.number(float(v), lang, 0)
+        rows.append(out)
+    t = pd.DataFrame(rows, index=pd.Index([header(f, lang) for f in context.index], name=header("figure", lang)))
+    t.columns = [header(c, lang) for c in t.columns]
+    return t
+
+
+def describe_table(scope, frame: pd.DataFrame, columns, *, lang: str = "en") -> pd.DataFrame:
+    """``scope.describe(frame, columns)`` in ``lang``: the portfolio's describe() (counts whole, the rest with
+    two decimals), or the account's :func:`context_table`."""
+    view = scope.describe(frame, columns)
+    if not scope.is_portfolio:
+        return context_table(view, lang=lang)
+    return show(view, lang, decimals=2, digits={"count": 0})

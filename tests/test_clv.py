@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import clv
+from kamlib import clv, value
 from kamlib.errors import KamParameterError
 from test_selection import make_data
 
@@ -605,3 +605,110 @@ def test_collapsed_dropout_mixing_is_reported_in_every_time_unit(time_unit):
     assert model.penalizer == 0.001 and len(notes) == 2
     week = clv.TIME_UNITS[time_unit] / 7.0  # alpha is a rate per time unit: the penalised fit is unit-free
     assert model.params_["alpha"] * week == pytest.approx(23.5, rel=0.01)
+
+
+# =========================================================================== what notebook 03 shows, in both languages
+
+
+def test_message_is_english_text_and_renders_german():
+    m = clv.Message("adequacy_short", facts=clv.Message("adequacy_facts", periods=2, accounts=1223, lost=10),
+                    missing=[clv.Message("need_years", n=3), clv.Message("need_lost", n=20)])
+    assert m == ("2 years of cohort history, 1223 accounts, 10 lost; the sBG needs at least 3 years, at least 20 "
+                 "lost accounts to tell heterogeneity from a constant churn rate")
+    assert m.text("de").startswith("2 Jahre Kohortenhistorie, 1223 Kunden, 10 verloren; das sBG braucht "
+                                   "mindestens 3 Jahre, mindestens 20 verlorene Kunden")
+    assert clv.say(m, "de") == m.text("de") and clv.say("plain", "de") == "plain"
+    import pickle
+
+    assert pickle.loads(pickle.dumps(m)).text("de") == m.text("de")
+    # numbers in the template's format, German style; a percentage with the non-breaking space
+    assert clv.text("gg_correlated", "de", corr=0.771).startswith("Kaufhäufigkeit und Umsatz je Kauf sind korreliert (+0,77)")
+    assert clv.text("care", "de", care=10000.0, r=0.97612, d=0.1, horizon=10, k=15, n=22).startswith(
+        "Zusätzliche Betreuung 10.000 EUR je Kunde und Jahr, r = 0,9761, d = 0,1, Horizont 10 Jahre")
+    assert clv.retention_sentence(0.9, clv.Message("source_parameter"), lang="de") == (
+        "Verwendete Bindungsrate: r = 0,9000 (Parameter retention); Abwanderungsrate 1 − r = 10,00\u00a0%")
+
+
+def test_sources_and_reasons_render_in_german(sample_data):
+    r, source = clv.choose_retention(_history(), 0.0)
+    assert source == "orders: pooled over 2 years" and clv.retention_kind(source) == "pooled"
+    assert clv.say(source, "de") == "aus den Aufträgen, über 2 Jahre zusammengefasst"
+    assert clv.retention_kind(clv.choose_retention(_history(), 0.9)[1]) == "given"
+    ok, reason = clv.sbg_adequacy(clv.survival_table(sample_data))
+    assert clv.sbg_verdict(ok, reason, lang="de").startswith("Zu wenig Historie: 2 Jahre Kohortenhistorie")
+    assert clv.sbg_decision(r, source, lang="de").startswith(
+        "Entscheidung: Der CLV dieses Notebooks verwendet die gemeinsame Bindungsrate r = 0,8333.")
+    a = clv.assumptions_table(margin_basis=clv.margin_basis("2025-01-01", "2025-12-31", lang="de"), retention=r,
+                              retention_source=source, discount_rate=0.1, horizon=10, growth=0.0, lang="de")
+    assert a["Quelle"].tolist()[1:5] == ["aus den Aufträgen, über 2 Jahre zusammengefasst", "Parameter discount_rate",
+                                         "Parameter horizon", "Parameter growth"]
+    assert a["Wert"].iloc[0] == "DB IV der letzten 12 Monate (01.01.2025 bis 31.12.2025)"
+    view = clv.survival_view(clv.survival_table(_history()), lang="de")
+    assert view.index.tolist() == ["2023 (Bestandskunden)", "2024", "2025"]
+    assert view.iloc[1].tolist() == ["1", "1", "–"]
+
+
+def test_worked_example_by_hand():
+    # m = 100, r = 0.8, d = 0.1: 80/0.3; T = 2: 80/1.1 + 64/1.21; at the start: 110/0.3
+    e = clv.worked_example(100.0, 0.8, 0.1, horizon=2)
+    assert e["by_hand"] == pytest.approx(800 / 3) and e["closed"] == pytest.approx(800 / 3)
+    assert e["finite"] == pytest.approx(80 / 1.1 + 64 / 1.21) and e["start"] == pytest.approx(110 / 0.3)
+    lines = clv.worked_example_text(e, account="A Anton", lang="de").splitlines()
+    assert lines[0] == "A Anton: m = 100,00 EUR, r = 0,8000, d = 0,1"
+    assert lines[1] == "von Hand: m·r/(1+d−r) = 100,00 · 0,8000 / (1 + 0,1 − 0,8000) = 266,67 EUR"
+    en = clv.worked_example_text(e, account="A Anton").splitlines()
+    assert en[1] == "by hand: m*r/(1+d-r) = 100.00 * 0.8000 / (1 + 0.1 - 0.8000) = 266.67 EUR"
+    c = pd.DataFrame({"net_revenue": [10.0, 50.0, 0.0], "db4": [5.0, 2.0, 9.0]}, index=["A", "B", "C"])
+    assert clv.example_account(c, ["B", "C"]) == "B"  # C has the higher DB IV but no revenue
+
+
+def test_totals_focus_and_sensitivity_by_hand():
+    active = pd.DataFrame({"name": ["Anton", "Berta", "Cäsar"], "db4": [100.0, -20.0, 50.0]}, index=["A", "B", "C"])
+    t = clv.account_clv_table(active, ["A", "B"], retention=0.8, discount_rate=0.1, horizon=2)
+    assert t["key_account"].tolist() == [True, True, False] and t["name"].iloc[0] == "Anton"
+    tot = clv.clv_totals(t)
+    assert tot.index.tolist() == ["key_accounts", "all_active", "negative_db4"]
+    assert tot["margin"].tolist() == [80.0, 130.0, -20.0]
+    assert tot.loc["key_accounts", "clv"] == pytest.approx(80 * 0.8 / 0.3)  # CLV is linear in m
+    assert clv.focus_margin(t) == 80.0 and clv.focus_margin(t, "C") == 50.0
+    # one year: CLV = m·r/(1+d); +1 point r: 100·0.81/1.1 − 100·0.8/1.1; +1 point d: 100·0.8/1.11 − 100·0.8/1.1
+    s = clv.sensitivity_steps(100.0, 0.8, 0.1, horizon=1)
+    assert s["step_r"] == pytest.approx(1 / 1.1) and s["step_d"] == pytest.approx(80 / 1.11 - 80 / 1.1)
+    assert clv.sensitivity_sentence(s, horizon=1, lang="de").startswith(
+        "Betrachteter Deckungsbeitrag 100 EUR je Jahr. Ein Prozentpunkt mehr Bindungsrate: +1 EUR;")
+
+
+def test_margin_rates_expected_summary_and_moves():
+    c = pd.DataFrame({"net_revenue": [100.0, 300.0], "db4": [10.0, 90.0], "db4_margin": [0.1, 0.3]}, index=["A", "B"])
+    assert clv.margin_rates(c, ["B", "X"]).tolist() == [0.3, 0.25]  # X: (10 + 90) / (100 + 300)
+    e = pd.DataFrame({"clv": [10.0, 5.5, 1.0], "p_alive": [0.9, 0.4, 0.5]})
+    assert clv.expected_summary(e) == {"total": 16.5, "below_half": 1}  # 0.5 is not below 50 %
+    assert clv.expected_sentence(e, horizon=5, lang="de") == (
+        "Erwarteter CLV über 5 Jahre, alle Kunden: 16 EUR; Kunden mit P(aktiv) unter 50 %: 1")
+    m = pd.DataFrame({"account_id": ["A", "A", "B", "B"], "direction": ["up", "down", "up", "down"],
+                      "value": [5.0, -9.0, 7.0, -3.0]})
+    assert clv.top_moves(m, "up")["value"].tolist() == [7.0, 5.0]
+    assert clv.top_moves(m, "down")["value"].tolist() == [-9.0, -3.0]
+    assert clv.top_moves(m, "down", key_ids=["B"])["account_id"].tolist() == ["B"]
+    with pytest.raises(KamParameterError):
+        clv.top_moves(m, "sideways")
+
+
+def test_care_reasons_are_codes_with_german_labels():
+    t = clv.retention_for_care(pd.Series({"loss": -5.0, "thin": 50.0, "ok": 1000.0}), 0.8, 0.1, 100.0)
+    assert t["reason"].tolist() == ["loses_money", "care_eats_margin", ""]
+    shown = value.show(t[["reason"]], "de")
+    assert shown.iloc[0, 0] == "macht Verlust: mehr Bindung verlängert nur den Verlust"
+    assert clv.care_sentence(t, extra_care=100.0, retention=0.8, discount_rate=0.1, horizon=10).endswith(
+        "pays off with an attainable uplift for 1 of 3 accounts")
+
+
+def test_published_example_and_holdout_table():
+    models = clv.fit_published_example()
+    assert [round(v, 3) for v in models["high_end"].params_] == [0.668, 3.806]
+    assert clv.published_sentence(lang="de") == ("Veröffentlicht (Fader & Hardie 2007): Standardkunden alpha 0,704, "
+                                                 "beta 1,182; Premiumkunden alpha 0,668, beta 3,806")
+    t = clv.holdout_table(models, lang="de")
+    assert t.index.tolist() == [8, 9, 10, 11, 12] and t.index.name == "Jahr"
+    assert t["Premiumkunden: beobachtet"].tolist() == ["468", "445", "427", "409", "394"]
+    assert list(t.columns)[-1] == "Premiumkunden: r_t" and "," in t.iloc[0, -1]

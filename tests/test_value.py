@@ -178,3 +178,77 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     extract = pd.read_csv(tmp_path / "customer_value.csv", encoding="utf-8-sig", index_col=0)
     assert "ACC-0099" in extract.index and {"db4", "clv", "clv_horizon", "p_alive", "clv_bgnbd"} <= set(extract.columns)
     assert (tmp_path / "quadrant_moves.csv").is_file()
+
+
+# =========================================================================== what notebook 03 shows, in both languages
+
+
+def test_yearly_margins_sum_accounts_per_period():
+    idx = pd.MultiIndex.from_tuples([("A", "2024"), ("B", "2024"), ("A", "2025")], names=["account_id", "period"])
+    m = pd.DataFrame({"gross_revenue": [110.0, 90.0, 50.0], "net_revenue": [100.0, 60.0, 0.0],
+                      "db1": [40.0, 20.0, 0.0], "cost_to_serve": [10.0, 30.0, 5.0], "db4": [30.0, -10.0, -5.0]},
+                     index=idx)
+    y = value.yearly_margins(m)
+    assert y.loc["2024"].tolist() == [200.0, 160.0, 60.0, 40.0, 20.0, 0.125]  # 20 / 160
+    assert np.isnan(y.loc["2025", "db4_margin"])  # no net revenue: no margin, not -inf
+
+
+def test_cts_medians_and_sentence():
+    c = pd.DataFrame({"cts_ratio": [0.1, 0.3, 0.2, 0.5, 0.4]}, index=list("ABCDE"))
+    assert value.cts_medians(c, ["A", "B"]) == (pytest.approx(0.2), pytest.approx(0.4))
+    assert value.cts_median_sentence(c, ["A", "B"], lang="de") == (
+        "Median der Betreuungskosten je EUR Nettoumsatz: Key Accounts 20,0\u00a0%, übrige Kunden 40,0\u00a0%")
+    assert value.cts_median_sentence(c, ["A", "B"]).endswith("key accounts 20.0%, other accounts 40.0%")
+
+
+def test_destroyer_sentence_names_only_what_the_view_may_show():
+    d = pd.DataFrame({"name": ["Anton", "Berta", "Cäsar"], "main_cost": ["sales", "service", "sales"]},
+                     index=["A", "B", "C"])
+    assert value.destroyer_sentence(d, ["A", "B"], lang="de") == (
+        "Gewinnvernichter: 3; davon Key Accounts: 2 (Anton, Berta); häufigster größter Kostenblock: Vertrieb")
+    assert "(Berta)" in value.destroyer_sentence(d, ["A", "B"], account="B")  # itself, not Anton
+    assert "(" not in value.destroyer_sentence(d, ["A", "B"], account="C")
+    empty = d.iloc[:0]
+    assert value.destroyer_sentence(empty, [], lang="de").endswith("Key Accounts: 0 (-); häufigster größter Kostenblock: –")
+
+
+def test_scope_and_view_lines_in_both_languages():
+    c = pd.DataFrame({"rank": [1, 2]}, index=pd.Index(["A", "B"], name="account_id"))
+    assert value.scope_line(c, "B", name="Berta") == "B Berta: rank 2 of 2 by DB IV"
+    assert value.scope_line(c, lang="de") == "Portfolio: 2 Kunden mit Umsatz oder Betreuungskosten im Zeitraum"
+    assert value.view_line("2025-01-01", "2025-12-31", "22 key accounts") == (
+        "Window: 2025-01-01 to 2025-12-31; 22 key accounts; view: portfolio")
+    assert value.no_loss_sentence(c, "A", lang="de") == "A erwirtschaftet im Zeitraum einen positiven DB IV"
+    assert value.no_loss_sentence(c, "Z") == "Z has neither revenue nor cost to serve in the window"
+    assert value.note("Text.", "de") == "Hinweis: Text."
+
+
+def test_show_and_statement_table_format_for_the_language():
+    t = pd.DataFrame({"net_revenue": [1234.6, np.nan], "cts_ratio": [0.25, 0.5], "from": ["strategic", "status"],
+                      "main_cost": ["logistics", "sales"], "key_account": [True, False]},
+                     index=pd.Index(["ACC-1", "ACC-2"], name="account_id"))
+    de = value.show(t, "de", percent=["cts_ratio"])
+    assert de.columns.tolist() == ["Nettoumsatz", "Betreuungskosten je EUR Nettoumsatz", "Von",
+                                   "Größter Kostenblock", "Key Account"]
+    assert de.iloc[0].tolist() == ["1.235", "25,0\u00a0%", "Strategisch", "Logistik", "ja"]
+    assert de.iloc[1].tolist()[0] == "–" and de.index.tolist() == ["ACC-1", "ACC-2"]
+    en = value.show(t, "en", percent=["cts_ratio"])
+    assert en.iloc[0].tolist() == ["1,235", "25.0%", "Strategic", "logistics", "yes"]
+    q = value.show(pd.DataFrame({"accounts": [3]}, index=pd.Index(["status"], name="quadrant")), "en")
+    assert q.index.tolist() == ["Status"] and q.index.name == "Quadrant"
+    row = pd.Series({"gross_revenue": 1000.0, "discount": 100.0, "cogs": 500.0, "marketing": 5.0, "sales": 10.0,
+                     "service": 5.0, "logistics": 5.0})
+    st = value.statement_table(row, lang="de")
+    assert st.loc["− Herstellkosten"].tolist() == ["500", "55,6"]  # 500 / 900 net revenue
+    assert st.iloc[-1].tolist() == ["375", "41,7"]
+
+
+def test_context_table_shares_as_percent():
+    from kamlib.scope import peer_context
+
+    t = pd.DataFrame({"db4": [10.0, 20, 30, 40, 50, 60], "db4_margin": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
+                     index=pd.Index([f"A{i}" for i in range(6)], name="account_id"))
+    c = value.context_table(peer_context(t, "A2", ["db4", "db4_margin"]), lang="de")
+    assert c.index.tolist() == ["DB IV", "DB-IV-Marge"]
+    assert c.loc["DB-IV-Marge", "Dieser Kunde"] == "30,0\u00a0%"
+    assert c.loc["DB IV", "Dieser Kunde"] == "30,00" and c.loc["DB IV", "Rang"] == "4"
