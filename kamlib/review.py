@@ -44,8 +44,16 @@ CONTACT_TYPES = ("meeting", "call", "visit", "qbr")
 COVERAGE_ROLES = ("decider", "buyer", "influencer", "user")
 
 LABELS: dict[str, tuple[str, str]] = i18n.table("review.labels")
+#: Column and index labels of the tables notebooks 04 and 05 show (after :data:`LABELS` in :func:`label`).
+COLUMNS: dict[str, tuple[str, str]] = i18n.table("review.columns")
+#: Code values in table cells: action states and statuses, yes/no, the missing band.
+VALUES: dict[str, tuple[str, str]] = i18n.table("review.values")
 
 _TEXTS: dict[str, tuple[str, str]] = i18n.table("review.texts")
+#: Sentences the notebooks print (:func:`text`).
+SENTENCES: dict[str, tuple[str, str]] = i18n.table("review.sentences")
+#: Why a review period is refused (:class:`PeriodError`).
+ERRORS: dict[str, tuple[str, str]] = i18n.table("review.errors")
 
 #: Optional tables each view of this module reads, in the order their notes are shown.
 NOTE_TABLES: dict[str, tuple[str, ...]] = {
@@ -85,12 +93,115 @@ def missing_data_notes(data, *, view: str = "account", lang: str = "en") -> list
 
 
 def label(key: str, lang: str = "en") -> str:
-    """The label ``key`` in ``lang`` ('en' or 'de'); unknown keys are returned unchanged."""
-    return i18n.pick(LABELS.get(key, (key, key)), lang)
+    """The label ``key`` in ``lang`` ('en' or 'de') from :data:`LABELS`, :data:`COLUMNS` or :data:`VALUES`;
+    unknown keys (and keys that are not text, such as a row number) are returned unchanged.
+
+    Examples
+    --------
+    >>> label("ytd_actual", "de"), label("overdue", "de"), label("ACC-0044", "de")
+    ('Seit Jahresbeginn', 'überfällig', 'ACC-0044')
+    """
+    i18n.check_lang(lang)
+    if not isinstance(key, str):
+        return key
+    for table in (LABELS, COLUMNS, VALUES):
+        if key in table:
+            return i18n.pick(table[key], lang)
+    return key
 
 
 def _text(key: str, lang: str, **values: object) -> str:
     return i18n.pick(_TEXTS[key], lang).format(**values)
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The sentence ``key`` of :data:`SENTENCES` in ``lang`` with ``values`` filled in (values are inserted
+    as given: format numbers and dates for ``lang`` before).
+
+    Examples
+    --------
+    >>> text("note", "de", text="Keine Tabelle kams.")
+    'Hinweis: Keine Tabelle kams.'
+    """
+    return i18n.pick(SENTENCES[key], lang).format(**values)
+
+
+def data_line(data, lang: str = "en") -> str:
+    """One line on the data a notebook loaded: its source, as-of date and size, in ``lang``.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data_line(kamlib.load(kamlib.SAMPLE), "de")
+    'Daten: Beispielunternehmen, Stand 31.12.2025: 240 Kunden, 6.683 Auftragspositionen'
+    """
+    from pathlib import Path
+
+    import kamlib
+
+    src = str(data.source)
+    try:
+        sample = Path(src).resolve() == Path(kamlib.SAMPLE).resolve()
+    except (OSError, TypeError, ValueError):
+        sample = False
+    return text("data_line", lang, source=text("sample_source", lang) if sample else src,
+                as_of=i18n.date(data.as_of, lang), accounts=i18n.number(len(data.accounts), lang, 0),
+                orders=i18n.number(len(data.orders), lang, 0))
+
+
+def review_heading(data, account_id: str, quarter, lang: str = "en") -> str:
+    """'ACC-0044 Name: review of 2025Q4 (2025-10-01 to 2025-12-31)' in ``lang`` (dates as 01.10.2025 in German).
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> review_heading(kamlib.load(kamlib.SAMPLE), "ACC-0044", "2025Q4", "de").split(": ")[1]
+    'Review für 2025Q4 (01.10.2025 bis 31.12.2025)'
+    """
+    q = parse_period(str(quarter))
+    name = data.accounts.set_index("account_id").loc[account_id, "name"]
+    return text("review_of", lang, account_id=account_id, name=name, quarter=str(q),
+                start=i18n.date(q.start_time, lang), end=i18n.date(q.end_time, lang))
+
+
+class PeriodError(KamParameterError):
+    """A review period that cannot be used: :data:`ERRORS` code ``code`` with ``values`` (dates as
+    timestamps), so that the reason can be shown in any language (:meth:`message`). The exception's own
+    text is the English message.
+    """
+
+    def __init__(self, code: str, **values: object):
+        self.code, self.values = code, values
+        super().__init__("period", self.reason("en"))
+
+    def reason(self, lang: str = "en") -> str:
+        """Why the period is refused, in ``lang``."""
+        shown = {k: i18n.date(v, lang) if isinstance(v, pd.Timestamp) else str(v) for k, v in self.values.items()}
+        return i18n.pick(ERRORS[self.code], lang).format(**shown)
+
+    def message(self, lang: str = "en") -> str:
+        """'parameter period: <reason>' in ``lang``."""
+        return i18n.pick(ERRORS["parameter"], lang).format(parameter=self.parameter, reason=self.reason(lang))
+
+
+def refused_periods(data, periods, *, lang: str = "en") -> list[str]:
+    """For each of ``periods``: the period as given, then why :func:`check_period` refuses it, in ``lang``
+    (periods it accepts are left out). Notebook 04 shows what wrong input looks like with this.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> refused_periods(kamlib.load(kamlib.SAMPLE), ["2025Q4", "2030Q1"], lang="de")
+    ["'2030Q1': Parameter period: 2030Q1 ist zum Datenstand 31.12.2025 noch nicht abgeschlossen; das letzte \
+Quartal, das sich prüfen lässt, ist 2025Q4"]
+    """
+    out = []
+    for p in periods:
+        try:
+            check_period(data, p)
+        except PeriodError as err:
+            out.append(f"{p!r}: {err.message(lang)}")
+    return out
 
 
 # --------------------------------------------------------------------------- periods
@@ -106,8 +217,7 @@ def parse_period(period: str) -> pd.Period:
     """
     m = QUARTER_PATTERN.match(str(period).strip()) if isinstance(period, str) else None
     if m is None:
-        raise KamParameterError("period", f"{period!r} is not a calendar quarter; write it like '2025Q4' "
-                                "(year, the letter Q, quarter 1-4)")
+        raise PeriodError("not_a_quarter", given=repr(period))
     return pd.Period(f"{m.group(1)}Q{m.group(2)}", freq="Q")
 
 
@@ -151,20 +261,19 @@ def check_period(data, period: str | None, *, as_of: str | pd.Timestamp | None =
     else:
         q = parse_period(period)
     if q > last_full:
-        raise KamParameterError("period", f"{q} is not complete as of {as_of.date()}; the latest quarter "
-                                f"that can be reviewed is {last_full}")
+        raise PeriodError("not_complete", quarter=q, as_of=as_of.normalize(), last=last_full)
     d = data.orders["date"]
     in_q = (d >= q.start_time) & (d <= q.end_time)
     if not in_q.any():
-        first = d.min()
-        rng = f"{pd.Period(first, freq='Q')} to {last_full}" if len(d) else "none"
-        raise KamParameterError("period", f"{q} has no orders in the data; quarters with data: {rng}")
+        if not len(d):
+            raise PeriodError("no_orders_at_all", quarter=q)
+        raise PeriodError("no_orders", quarter=q, first=pd.Period(d.min(), freq="Q"), last=last_full)
     if account_id is not None:
         has_orders = (in_q & (data.orders["account_id"] == account_id)).any()
         t = data.targets
         has_target = ((t["account_id"] == account_id) & (t["period"].astype(str) == str(q))).any()
         if not (has_orders or has_target):
-            raise KamParameterError("period", f"account {account_id} has neither orders nor a target in {q}")
+            raise PeriodError("account_no_data", account_id=account_id, quarter=q)
     return q
 
 
@@ -513,8 +622,8 @@ def db4_margins(data, account_id: str) -> pd.Series:
 # --------------------------------------------------------------------------- health score
 
 
-def check_weights(weights: dict | None) -> tuple[dict[str, float], str | None]:
-    """Validate and normalise health weights; returns (weights summing to 1, note or None).
+def check_weights(weights: dict | None, *, lang: str = "en") -> tuple[dict[str, float], str | None]:
+    """Validate and normalise health weights; returns (weights summing to 1, note in ``lang`` or None).
 
     Unknown components, negative, non-numeric or all-zero weights raise KamParameterError("weights", ...).
     Components left out get weight 0.
@@ -540,7 +649,7 @@ def check_weights(weights: dict | None) -> tuple[dict[str, float], str | None]:
         raise KamParameterError("weights", "at least one weight must be positive")
     note = None
     if abs(s - 1.0) > 1e-9:
-        note = f"weights added up to {s:g}; they were divided by that sum so that they add up to 1"
+        note = text("weights_normalised", lang, total=i18n.number(s, lang, 6).rstrip("0").rstrip(".,"))
     return {k: v / s for k, v in w.items()}, note
 
 
@@ -793,16 +902,9 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
     >>> migration_basis(kamlib.load("data/sample", as_of="2025-12-31"), lang="de")
     'Vergleichsbasis: Neuberechnung mit Datenstand 31.12.2024 (kein früherer Beschluss im Entscheidungsregister)'
     """
-    from kamlib import i18n
-
     if decision is not None and decision.previous_ids is not None:
-        return i18n.pick(("Before: the pinned decision of {on} ({n} key accounts)",
-                          "Vergleichsbasis: Beschluss vom {on} ({n} Key Accounts)"), lang).format(
-            on=i18n.date(decision.previous_on, lang), n=len(decision.previous_ids))
-    before = str((data.as_of - pd.DateOffset(years=1)).date())
-    return i18n.pick(("Before: recomputed with the data as of {on} (no earlier decision in the decision register)",
-                      "Vergleichsbasis: Neuberechnung mit Datenstand {on} (kein früherer Beschluss im "
-                      "Entscheidungsregister)"), lang).format(on=i18n.date(before, lang))
+        return text("basis_pinned", lang, on=i18n.date(decision.previous_on, lang), n=len(decision.previous_ids))
+    return text("basis_recomputed", lang, on=i18n.date(data.as_of - pd.DateOffset(years=1), lang))
 
 
 def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
@@ -892,6 +994,240 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
          "flag": bool(churn_now > churn_before + 0.05) if not math.isnan(churn_before) else False},
     ]
     return pd.DataFrame(rows).set_index("check")
+
+
+# --------------------------------------------------------------------------- tables as the notebooks show them
+#
+# The functions above return numbers and codes; these render their results for people in ``lang``: labels
+# from the catalogue, codes as words, amounts as 1.234,56 (de) or 1,234.56 (en), shares as percentages,
+# dates as 31.12.2025 (de) or 2025-12-31 (en), missing values as '–'. The result is a DataFrame of text,
+# for display only (compute with the unrendered frame).
+
+
+def _missing(v) -> bool:
+    if v is None or v is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(v, kind: str, lang: str) -> str:
+    """One value as text: ``kind`` is eur (2 decimals), eur0, int, dec1, dec2, pct, pp (a change of a share,
+    in percentage points), date, code (a label of this module), quadrant, bool or text."""
+    if kind == "bool":
+        return label("yes" if bool(v) else "no", lang) if not _missing(v) else "–"
+    if _missing(v):
+        return "–"
+    if kind in ("eur", "dec2"):
+        return i18n.number(float(v), lang, 2)
+    if kind in ("eur0", "int"):
+        return i18n.number(float(v), lang, 0)
+    if kind == "dec1":
+        return i18n.number(float(v), lang, 1)
+    if kind == "pct":
+        return i18n.percent(float(v), lang, 1)
+    if kind == "pp":
+        return text("percentage_points", lang, value=("+" if v > 0 else "") + i18n.number(float(v) * 100, lang, 1))
+    if kind == "date":
+        return i18n.date(v, lang)
+    if kind == "code":
+        return label(str(v), lang)
+    if kind == "quadrant":
+        return label("not_key", lang) if v == "not_key" else i18n.quadrant_label(str(v), lang)
+    return str(v)
+
+
+def _view(frame: pd.DataFrame, lang: str, *, cols: dict | None = None, rows: dict | None = None,
+          default: str = "text", names: dict | None = None) -> pd.DataFrame:
+    """``frame`` as text in ``lang``: the kind of a cell (see :func:`_cell`) is ``cols[column]``, else
+    ``rows[index]``, else ``default``; column and index labels through :func:`label` (``names`` overrides
+    a label key: code -> other key)."""
+    i18n.check_lang(lang)
+    cols, rows, names = cols or {}, rows or {}, names or {}
+
+    def head(k):
+        return label(names.get(k, k), lang)
+
+    out = pd.DataFrame({head(c): [_cell(v, cols.get(c) or rows.get(r) or default, lang)
+                                  for r, v in frame[c].items()] for c in frame.columns})
+    out.index = pd.Index([head(r) for r in frame.index], name=head(frame.index.name) if frame.index.name else None)
+    if isinstance(frame.columns.name, str):
+        out.columns.name = head(frame.columns.name)
+    return out
+
+
+def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`plan_vs_actual` for display: amounts in EUR, attainment and growth as percentages.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"actual": [1234.5], "attainment": [1.04]}, index=["revenue"])
+    >>> plan_view(plan, "de").to_dict("index")
+    {'Umsatz': {'Ist': '1.234,50', 'Zielerreichung': '104,0\\xa0%'}}
+    """
+    pct = ("attainment", "qoq_growth", "yoy_growth", "ytd_attainment")
+    return _view(plan, lang, cols={c: "pct" for c in pct}, default="eur")
+
+
+def bridge_view(bridge: pd.Series, lang: str = "en") -> pd.DataFrame:
+    """:func:`variance_bridge` for display: one row per step from the base quarter's revenue to the reviewed
+    quarter's, in EUR."""
+    return _view(bridge.to_frame("effect"), lang, default="eur")
+
+
+def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
+    """One sentence: do volume, mix, price and new and lost lines add up to the total change (to the cent)?
+
+    Examples
+    --------
+    >>> b = pd.Series({"volume": 10.0, "mix": -2.5, "price": 0.5, "new_lines": 3.0, "lost_lines": -1.0,
+    ...                "total": 10.0})
+    >>> bridge_check(b, "de")
+    'Mengen-, Mix- und Preiseffekt sowie neue und verlorene Produktlinien ergeben zusammen die Gesamtänderung von 10,00 EUR: ja'
+    """
+    parts = bridge[["volume", "mix", "price", "new_lines", "lost_lines"]].sum()
+    ok = round(float(parts), 2) == round(float(bridge["total"]), 2)
+    return text("bridge_adds_up", lang, total=i18n.number(float(bridge["total"]), lang, 2),
+                ok=label("yes" if ok else "no", lang))
+
+
+#: How each KPI of :func:`account_kpis` is shown (kind of :func:`_cell`).
+KPI_KINDS = {"revenue": "eur", "revenue_previous_quarter": "eur", "revenue_last_year": "eur", "nrr_yoy": "pct",
+             "db4_margin": "pct", "db4_margin_previous": "pct", "db4_margin_change": "pp",
+             "mean_resolution_days": "dec1"}
+
+
+def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
+    """:func:`account_kpis` for display: one row per KPI with its value (counts, EUR, percentages, the
+    margin change in percentage points).
+
+    Examples
+    --------
+    >>> kpi = pd.Series({"db4_margin": 0.36, "db4_margin_change": -0.012, "calls": 1}, dtype=object)
+    >>> kpi_view(kpi, "de")["Wert"].to_dict()
+    {'DB-IV-Marge': '36,0\xa0%', 'Veränderung der DB-IV-Marge': '-1,2 Pp.', 'Telefonate': '1'}
+    >>> kpi_view(kpi, "en")["Value"].to_dict()
+    {'DB IV margin': '36.0%', 'Change of DB IV margin': '-1.2 pp', 'Calls': '1'}
+    """
+    return _view(kpis.to_frame("value"), lang, rows=KPI_KINDS, default="int",
+                 names={"meetings": "meetings_visits"})
+
+
+def health_view(health: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`health_score` for display: scores with one decimal, weights as percentages, the band as a word
+    and each component's rule in ``lang``."""
+    shown = health.assign(rule=[i18n.pick(RULE_LABELS[k if k in RULES else "total"], lang) for k in health.index])
+    return _view(shown, lang, cols={"score": "dec1", "weight": "pct", "contribution": "dec1", "band": "code",
+                                    "previous": "dec1", "trend": "dec1", "rule": "text"},
+                 names={"previous": "previous_score"})
+
+
+#: The order in which action states are counted.
+STATES = ("done", "open", "overdue", "cancelled")
+
+
+def action_counts(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """How many of the account's actions are done, open, overdue or cancelled (:func:`action_status`).
+
+    Examples
+    --------
+    >>> action_counts(pd.DataFrame({"state": ["open", "done", "open"]}), "de")["Anzahl"].to_dict()
+    {'erledigt': '1', 'offen': '2', 'überfällig': '0', 'abgebrochen': '0'}
+    """
+    counts = actions["state"].value_counts().reindex(list(STATES), fill_value=0)
+    counts.index.name = "state"
+    return _view(counts.to_frame("count"), lang, default="int")
+
+
+def actions_view(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`action_status` for display, one row per action (its id as the index)."""
+    return _view(actions.set_index("action_id"), lang, cols={"due": "date", "status": "code", "state": "code"})
+
+
+def proposals_view(proposals: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`next_actions` for display, numbered from 1 (the proposals are already in ``lang``)."""
+    shown = proposals.set_axis(pd.RangeIndex(1, len(proposals) + 1), axis=0)
+    return _view(shown, lang, cols={"due": "date"})
+
+
+def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`portfolio_review` for display: whole euros, percentages, quadrant and band as words."""
+    return _view(portfolio, lang, cols={"quadrant": "quadrant", "revenue": "eur0", "target": "eur0",
+                                        "attainment": "pct", "yoy_growth": "pct", "health": "dec1",
+                                        "band": "code", "previous": "dec1", "trend": "dec1", "attention": "int"},
+                 names={"previous": "health_previous"})
+
+
+def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """How many key accounts are red, amber and green (and without a score) in :func:`portfolio_review`."""
+    counts = portfolio["band"].value_counts().reindex(["red", "amber", "green"], fill_value=0)
+    na = int((portfolio["band"] == "n/a").sum())
+    if na:
+        counts["n/a"] = na
+    counts.index.name = "band"
+    return _view(counts.to_frame("count"), lang, default="int")
+
+
+#: How each figure of :func:`retention_kpis` is shown.
+RETENTION_KINDS = {"base_period": "text", "logo_retention": "pct", "churn_rate": "pct", "grr": "pct", "nrr": "pct",
+                   "start_revenue": "eur0", "expansion": "eur0", "contraction": "eur0", "churned_revenue": "eur0"}
+
+
+def retention_view(retention: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Columns of :func:`retention_kpis` side by side (e.g. ``all_accounts``, ``key_accounts``) for display.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"key_accounts": pd.Series({"start_accounts": 1200, "grr": 0.9512}, dtype=object)})
+    >>> retention_view(r, "de").to_dict()
+    {'Key Accounts': {'Kunden zu Beginn': '1.200', 'Brutto-Umsatzbindung (GRR)': '95,1\\xa0%'}}
+    """
+    return _view(retention, lang, rows=RETENTION_KINDS, default="int")
+
+
+def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The transition table of :func:`quadrant_migration` with quadrant names in ``lang`` (rows: before,
+    columns: now)."""
+    shown = transitions.copy()
+    shown.index = [_cell(q, "quadrant", lang) for q in transitions.index]
+    shown.columns = [_cell(q, "quadrant", lang) for q in transitions.columns]
+    shown.index.name, shown.columns.name = label("moved_from", lang), label("moved_to", lang)
+    return shown
+
+
+def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The key accounts of :func:`quadrant_migration` that changed quadrant, with the quadrants in ``lang``."""
+    moved = moves[moves["previous"] != moves["current"]]
+    return _view(moved, lang, cols={"previous": "quadrant", "current": "quadrant"},
+                 names={"previous": "moved_from", "current": "moved_to"})
+
+
+def workload_view(workload: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`kam_workload` for display: counts, whole euros, utilisation as a percentage."""
+    shown = workload.rename_axis("kam")
+    return _view(shown, lang, cols={"key_accounts": "int", "meetings": "int", "revenue": "eur0", "capacity": "int",
+                                    "utilisation": "pct"})
+
+
+#: How the values of each check of :func:`pitfall_checks` are shown.
+PITFALL_KINDS = {"key_accounts_vs_capacity": "int", "kams_over_capacity": "int",
+                 "non_key_interactions_per_account": "dec2", "non_key_complaints_per_account": "dec2",
+                 "non_key_resolution_days": "dec1", "non_key_logo_churn": "pct"}
+
+
+def pitfall_view(pitfalls: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`pitfall_checks` for display: before, now and limit in the unit of each check, the flag as yes/no."""
+    return _view(pitfalls.rename_axis(None), lang, rows=PITFALL_KINDS, cols={"flag": "bool"})
+
+
+def extracts_written(paths, lang: str = "en") -> str:
+    """One sentence naming the CSV extracts a notebook wrote (file names only)."""
+    from pathlib import Path
+
+    names = [Path(p).name for p in paths]
+    return text("extracts_written", lang, n=len(names), files=", ".join(names))
 
 
 # --------------------------------------------------------------------------- one-page summary
@@ -1000,10 +1336,10 @@ def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax=None):
     ax.bar(x + 1, bridge["current_revenue"], color="#2c3e50")
     names = [label("base", lang), *[label(s, lang) for s in steps], label("current", lang)]
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.yaxis.set_major_formatter(lambda v, _: i18n.number(v, lang, 0))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "number", 0))
     ax.set_ylabel("EUR")
-    ax.set_title(f"{label('total', lang)}: {str(bridge.name)}")
-    i18n.localise_axes(ax, lang)
+    base, _, current = str(bridge.name).partition(" -> ")
+    ax.set_title(text("bridge_title", lang, base=base, current=current) if current else label("total", lang))
     return ax
 
 
@@ -1016,10 +1352,10 @@ def health_chart(health: pd.DataFrame, *, lang: str = "en", ax=None):
     for limit, _ in BANDS:
         ax.axvline(limit, color="#7f8c8d", linestyle=":", linewidth=1)
     ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number", 0))
     ax.invert_yaxis()
     h = health.loc["health"]
-    ax.set_title(f"{label('health', lang)}: {i18n.number(h['score'], lang, 0)} ({label(h['band'], lang)})")
-    i18n.localise_axes(ax, lang)
+    ax.set_title(text("health_title", lang, score=_cell(h["score"], "int", lang), band=label(h["band"], lang)))
     return ax
 
 
@@ -1030,26 +1366,35 @@ def migration_chart(table: pd.DataFrame, *, lang: str = "en", ax=None):
     def name(s):
         return label("not_key", lang) if s == "not_key" else i18n.quadrant_label(s, lang)
 
-    ax.imshow(table.to_numpy(), cmap="Blues")
+    values = table.to_numpy()
+    ax.imshow(values, cmap="Blues")
     ax.set_xticks(range(table.shape[1]), [name(c) for c in table.columns], rotation=30, ha="right")
     ax.set_yticks(range(table.shape[0]), [name(r) for r in table.index])
     for i in range(table.shape[0]):
         for j in range(table.shape[1]):
-            ax.text(j, i, str(int(table.iat[i, j])), ha="center", va="center")
-    ax.set_xlabel(label("current", lang))
-    ax.set_ylabel(label("previous", lang))
-    i18n.localise_axes(ax, lang)
+            dark = values[i, j] > 0.6 * max(int(values.max()), 1)  # white figures on the darkest cells
+            ax.text(j, i, i18n.number(int(table.iat[i, j]), lang, 0), ha="center", va="center",
+                    color="white" if dark else "black")
+    ax.set_xlabel(label("moved_to", lang))
+    ax.set_ylabel(label("moved_from", lang))
+    ax.set_title(text("migration_title", lang))
     return ax
 
 
-def workload_chart(workload: pd.DataFrame, *, lang: str = "en", ax=None):
-    """Key accounts per KAM against their capacity."""
+def workload_chart(workload: pd.DataFrame, *, lang: str = "en", ax=None, period: str | None = None):
+    """Key accounts per KAM against their capacity (``period`` names the quarter in the title)."""
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax)
     x = np.arange(len(workload))
     ax.bar(x - 0.2, workload["key_accounts"], width=0.4, label=label("key_accounts", lang), color="#2c3e50")
     ax.bar(x + 0.2, workload["capacity"].astype(float), width=0.4, label=label("kams_capacity", lang),
            color="#bdc3c7")
     ax.set_xticks(x, workload.index)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "number", 0))
+    ax.set_ylabel(label("key_accounts", lang))
+    if period is not None:
+        ax.set_title(text("workload_title", lang, quarter=period))
     ax.legend()
-    i18n.localise_axes(ax, lang)
     return ax

@@ -242,3 +242,91 @@ def test_fiscal_year_changes_ytd_figures(sample_data):
     quarters = [pd.Period(p, freq="Q") for p in ("2024Q2", "2024Q3", "2024Q4", "2025Q1")]
     assert fy.loc["revenue", "ytd_actual"] == pytest.approx(sum(figures["revenue"].get(p, 0.0) for p in quarters))
     assert cal.loc["revenue", "ytd_actual"] == pytest.approx(figures["revenue"].get(quarters[-1], 0.0))
+
+
+# --------------------------------------------------------------------------- output in the run's language
+
+
+def test_refused_periods_in_both_languages():
+    """The reason for a refused period is kept as a code with values: English as before, German rendered."""
+    data = retention_data()  # orders from 2024Q1 to 2025Q4, as of 2025-12-31
+    with pytest.raises(rv.PeriodError) as err:
+        rv.check_period(data, "2026Q1")
+    assert str(err.value) == ("parameter period: 2026Q1 is not complete as of 2025-12-31; the latest quarter that "
+                              "can be reviewed is 2025Q4")
+    assert err.value.message("de") == ("Parameter period: 2026Q1 ist zum Datenstand 31.12.2025 noch nicht "
+                                       "abgeschlossen; das letzte Quartal, das sich prüfen lässt, ist 2025Q4")
+    assert rv.refused_periods(data, ["2025Q4", "Q3 2025", "2020Q2"], lang="de") == [
+        "'Q3 2025': Parameter period: 'Q3 2025' ist kein Kalenderquartal; schreiben Sie es wie '2025Q4' (Jahr, "
+        "der Buchstabe Q, Quartal 1-4)",
+        "'2020Q2': Parameter period: 2020Q2 hat keine Aufträge in den Daten; Quartale mit Daten: 2024Q1 bis 2025Q4"]
+    with pytest.raises(rv.PeriodError) as err:
+        rv.check_period(data, "2024Q4", account_id="E")
+    assert err.value.message("de") == "Parameter period: Kunde E hat in 2024Q4 weder Aufträge noch ein Ziel"
+
+
+def test_weights_note_in_german():
+    _, note = rv.check_weights({"growth_vs_plan": 2.5, "margin": 1}, lang="de")
+    assert note == ("die Gewichte ergaben zusammen 3,5; sie wurden durch diese Summe geteilt, damit sie sich zu 1 "
+                    "addieren")
+    assert rv.check_weights({"margin": 1}, lang="de")[1] is None
+
+
+def test_views_render_numbers_codes_and_gaps_in_the_language():
+    """By hand: 865816.26 EUR -> 865.816,26; attainment 1.0413 -> 104,1 %; a margin change of -0.0126 -> -1,3
+    percentage points (-1.26 to one decimal); missing -> '–'; states and bands as words."""
+    plan = pd.DataFrame({"actual": [865816.26], "attainment": [1.0413], "yoy_growth": [float("nan")]},
+                        index=["revenue"])
+    assert rv.plan_view(plan, "de").loc["Umsatz"].tolist() == ["865.816,26", "104,1\u00a0%", "–"]
+    assert rv.plan_view(plan, "en").loc["Revenue"].tolist() == ["865,816.26", "104.1%", "–"]
+    kpis = pd.Series({"db4_margin_change": -0.0126, "db4_margin": 0.05, "contacts_held": float("nan"),
+                      "meetings": 3}, dtype=object)
+    shown = rv.kpi_view(kpis, "de")["Wert"]
+    assert shown.to_dict() == {"Veränderung der DB-IV-Marge": "-1,3 Pp.", "DB-IV-Marge": "5,0\u00a0%",
+                               "Termine und Telefonate (Ist)": "–", "Termine und Besuche": "3"}
+    assert rv.kpi_view(pd.Series({"db4_margin_change": 0.02}, dtype=object), "en").iloc[0, 0] == "+2.0 pp"
+    actions = rv.action_status(health_data(), "A", "2025Q4")
+    assert rv.action_counts(actions, "de")["Anzahl"].to_dict() == {"erledigt": "1", "offen": "1", "überfällig": "1",
+                                                                    "abgebrochen": "0"}
+    view = rv.actions_view(actions, "de")
+    assert view.index.name == "Maßnahme" and view.loc["a2", "Fällig"] == "01.12.2025"
+    assert view.loc["a2", "Stand"] == "überfällig" and view.loc["a2", "Status"] == "offen"
+    portfolio = pd.DataFrame({"band": ["red", "green", "green", "n/a"]})
+    assert rv.band_counts(portfolio, "de")["Anzahl"].to_dict() == {"rot": "1", "gelb": "0", "grün": "2", "k. A.": "1"}
+    pit = pd.DataFrame({"before": [0.038], "now": [0.015], "limit": [float("nan")], "flag": [False]},
+                       index=pd.Index(["non_key_logo_churn"], name="check"))
+    assert rv.pitfall_view(pit, "de").iloc[0].tolist() == ["3,8\u00a0%", "1,5\u00a0%", "–", "nein"]
+
+
+def test_health_view_and_bridge_check_in_german():
+    data = health_data()
+    health = rv.health_score(data, "A", "2025Q4")
+    view = rv.health_view(health, "de")
+    assert view.loc["Health Score", "Regel"] == "gewichtete Summe"
+    assert view.loc["Wachstum ggü. Plan", "Regel"].startswith("Umsatz/Plan: 50 % oder weniger")
+    assert view.loc["Wachstum ggü. Plan", "Score"] == "50,0" and view.loc["Wachstum ggü. Plan", "Gewicht"] == "25,0\u00a0%"
+    bridge = pd.Series({"base_revenue": 100.0, "current_revenue": 1334.5, "volume": 1000.0, "mix": 0.0, "price": 234.5,
+                        "new_lines": 0.0, "lost_lines": 0.0, "total": 1234.5})
+    assert rv.bridge_check(bridge, "en").endswith("total change of 1,234.50 EUR: yes")
+    assert rv.bridge_check(bridge, "de").endswith(": ja")
+    broken = bridge.copy()
+    broken["price"] = 0.0
+    assert rv.bridge_check(broken, "de").endswith("Gesamtänderung von 1.234,50 EUR: nein")
+    assert rv.bridge_view(bridge, "de").loc["Umsatz Basisquartal", "EUR"] == "100,00"
+
+
+def test_charts_label_themselves_in_german():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    health = rv.health_score(health_data(), "A", "2025Q4")
+    ax = rv.health_chart(health, lang="de")
+    assert ax.get_title().startswith("Health Score: ") and "(" in ax.get_title()
+    assert ax.xaxis.get_major_formatter()(2500.0, 0) == "2.500"
+    table = pd.DataFrame([[1200, 0], [3, 0]], index=["strategic", "not_key"], columns=["strategic", "not_key"])
+    ax = rv.migration_chart(table, lang="de")
+    assert [t.get_text() for t in ax.texts][:1] == ["1.200"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Strategisch", "kein Key Account"]
+    plt.close("all")
