@@ -30,6 +30,54 @@ from kamlib.data.cache import portfolio_memo
 from kamlib import i18n
 
 
+class Text(str):
+    """A sentence of this module's catalogue (``selection.texts``) with its values.
+
+    As a string it is the English sentence with codes as they are (what ``key_accounts.csv``, logs and
+    existing callers see); :meth:`render` gives it to a reader in any language, criteria and status as
+    labels. Domain code thus hands on a key and values, and the presentation chooses the language.
+
+    Examples
+    --------
+    >>> r = Text("meets_rank", criteria=("revenue_share", "relationship"), k=3)
+    >>> r
+    'meets revenue_share, relationship; rank 3'
+    >>> r.render("en"), r.render("de")
+    ('meets Revenue share, Strength of relationship; rank 3', 'erfüllt Umsatzanteil, Stärke der Beziehung; Rang 3')
+    >>> Text("weights_normalised", x=2.5).render("de")
+    'die Gewichte ergaben zusammen 2,5; auf 1 normiert'
+    """
+
+    def __new__(cls, key: str, **values):
+        self = super().__new__(cls, _fill(key, "en", values, labels=False))
+        self.key, self.values = key, values
+        return self
+
+    def __getnewargs_ex__(self):  # pickling (the run cache) rebuilds it from key and values
+        return (self.key,), dict(self.values)
+
+    def render(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        return _fill(self.key, lang, self.values)
+
+
+def _fill(key: str, lang: str, values: dict, *, labels: bool = True) -> str:
+    """``selection.texts[key]`` in ``lang`` with ``values``; with ``labels`` the ``criteria`` (codes) and the
+    ``status`` appear as their labels; numbers in ``lang``'s format."""
+    def show(name, v):
+        if name == "criteria":
+            return ", ".join(i18n.criterion_label(c, lang) if labels else c for c in v)
+        if name == "status" and labels:
+            pair = i18n.VALUES.get(str(v))
+            return i18n.pick(pair, lang) if pair else str(v)
+        if isinstance(v, float):
+            text = f"{v:g}"
+            return text.replace(".", ",") if lang == "de" else text
+        return str(v)
+
+    return i18n.pick(i18n.table("selection.texts")[key], lang).format(**{k: show(k, v) for k, v in values.items()})
+
+
 def account_revenue(
     orders: pd.DataFrame,
     *,
@@ -447,7 +495,7 @@ def check_selection_parameters(
         if total <= 0:
             raise KamParameterError("weights", "at least one weight must be above 0")
         if abs(total - 1.0) > 1e-9:
-            notes.append(f"weights summed to {total:g}; normalised to 1")
+            notes.append(Text("weights_normalised", x=total))
             w = w / total
     if thresholds is None:
         t = pd.Series(7.0, index=list(crit))
@@ -622,9 +670,7 @@ def select_key_accounts(
     capacity_total = int(data.kams["capacity"].fillna(0).sum()) if data.has("kams") else 0
     if max_key_accounts is None:
         if capacity_total <= 0:  # say where the list's length comes from when no capacity is known
-            notes.append(f"{'no kams table' if not data.has('kams') else 'the KAMs state no capacity'}: KAM "
-                         f"capacity is unknown, so the list holds the default {NO_CAPACITY_DEFAULT} accounts "
-                         "(set max_key_accounts to change it)")
+            notes.append(Text("no_kams_table" if not data.has("kams") else "no_capacity", n=NO_CAPACITY_DEFAULT))
         max_key_accounts = capacity_total if capacity_total > 0 else NO_CAPACITY_DEFAULT
     if int(max_key_accounts) < 1:
         raise KamParameterError("max_key_accounts", "must be at least 1")
@@ -662,16 +708,20 @@ def select_key_accounts(
     # ----- definitive checks
     definitive = table["provisional"].copy()
     reason = pd.Series("", index=table.index, dtype=object)
-    reason[~qualifies] = [f"meets {k} of {len(crit)} criteria (needs {min_criteria})" for k in n_met[~qualifies]]
-    reason[qualifies & ~table["provisional"]] = [f"rank {r} beyond the {max_key_accounts} places" for r in rank[qualifies & ~table["provisional"]].astype(int)]
+    def put(mask, make) -> None:  # one by one: pandas turns a one-element list of str subclasses into str
+        for i in reason.index[np.asarray(mask, dtype=bool)]:
+            reason.at[i] = make(i)
+
+    put(~qualifies, lambda i: Text("meets_k_of_n", k=int(n_met[i]), n=len(crit), m=min_criteria))
+    put(qualifies & ~table["provisional"], lambda i: Text("rank_beyond", k=int(rank[i]), n=max_key_accounts))
     status = table["status"].fillna("active")
     for st in ("lost", "prospect"):
         hit = definitive & (status == st)
         definitive[hit] = False
-        reason[hit] = f"status {st}"
+        put(hit, lambda i, st=st: Text("status_reason", status=st))
     no_rev = definitive & (table["revenue_12m"] <= 0)
     definitive[no_rev] = False
-    reason[no_rev] = "no revenue in the last 12 months"
+    put(no_rev, lambda i: Text("no_revenue_12m"))
 
     cap_rows = []
     if data.has("kams"):
@@ -692,31 +742,30 @@ def select_key_accounts(
             for acc_id in over.index:
                 if free_elsewhere > 0:
                     free_elsewhere -= 1
-                    reason[acc_id] = f"reassign: {kam_id} is over capacity ({len(mine)} > {cap})"
+                    reason.at[acc_id] = Text("reassign", kam=kam_id, a=len(mine), b=cap)
                 else:
                     definitive[acc_id] = False
-                    reason[acc_id] = f"over capacity of {kam_id} ({len(mine)} > {cap}); lowest score dropped first"
+                    reason.at[acc_id] = Text("over_capacity", kam=kam_id, a=len(mine), b=cap)
                 drop.append(acc_id)
             cap_rows.append({"kam_id": kam_id, "name": row.get("name"), "level": row.get("level"), "capacity": cap,
                              "provisional": int((table["provisional"] & (table["kam_id"] == kam_id)).sum()),
                              "definitive": int((definitive & (table["kam_id"] == kam_id)).sum()),
                              "drop_or_reassign_first": ", ".join(drop)})
         if capacity_total and table["provisional"].sum() > capacity_total:
-            notes.append(f"the provisional list ({int(table['provisional'].sum())}) exceeds the KAMs' total capacity "
-                         f"({capacity_total}); drop the lowest scores first - promoting later is easier than demoting")
+            notes.append(Text("exceeds_capacity", n=int(table["provisional"].sum()), k=capacity_total))
         # overall capacity: key accounts without a KAM also need one
         if definitive.sum() > capacity_total > 0:
             keep = table[definitive].sort_values("rank").index[:capacity_total]
             cut = definitive & ~table.index.isin(keep)
             definitive[cut] = False
-            reason[cut] = "beyond the KAMs' total capacity"
+            put(cut, lambda i: Text("beyond_total_capacity"))
         no_kam = definitive & table["kam_id"].isna()
-        reason[no_kam] = "key account without a KAM: assign one"
+        put(no_kam, lambda i: Text("no_kam"))
     capacity = pd.DataFrame(cap_rows, columns=["kam_id", "name", "level", "capacity", "provisional", "definitive",
                                                "drop_or_reassign_first"])
     table["definitive"] = definitive.astype(bool)
     ok = table["definitive"] & (reason == "")
-    reason[ok] = [f"meets {table.at[i, 'criteria_met']}; rank {int(table.at[i, 'rank'])}" for i in table.index[ok]]
+    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]), k=int(table.at[i, "rank"])))
     table["reason"] = reason
     table = table.sort_values(["provisional", "score", "revenue_12m"], ascending=[False, False, False], kind="stable")
     table.index.name = "account_id"

@@ -142,6 +142,10 @@ def test_at_least_two_criteria_then_rank():
     assert sorted(sel.definitive.index) == ["A", "B"]
     assert t.loc["B", "reason"] == "reassign: K1 is over capacity (2 > 1)"
     assert t.loc["A", "reason"] == "meets revenue_share, growth_potential, relationship; rank 1"
+    # the same reasons for a reader, in the run's language (codes as labels, numbers kept)
+    assert t.loc["A", "reason"].render("de") == "erfüllt Umsatzanteil, Wachstumspotenzial, Stärke der Beziehung; Rang 1"
+    assert t.loc["B", "reason"].render("de") == "neu zuordnen: K1 ist über der Kapazität (2 > 1)"
+    assert t.loc["D", "reason"].render("en") == "meets 1 of 3 criteria (needs 2)"
 
 
 def test_capacity_drops_lowest_score_first():
@@ -161,12 +165,63 @@ def test_status_and_no_revenue_are_not_definitive():
     sel = selection.select_key_accounts(data, criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     assert sel.table.loc["B", "provisional"] and not sel.table.loc["B", "definitive"]
     assert sel.table.loc["B", "reason"] == "status lost"
+    assert sel.table.loc["B", "reason"].render("de") == "Status: verloren"
 
 
 def test_weights_are_normalised_with_a_note():
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, weights=[2, 1, 1], thresholds=5.0)
     assert sel.weights.tolist() == pytest.approx([0.5, 0.25, 0.25])
     assert "weights summed to 4; normalised to 1" in sel.notes
+    from kamlib.present import overview
+
+    assert overview.selection_notes(sel, "de").splitlines()[0] == "Hinweis: die Gewichte ergaben zusammen 4; auf 1 normiert"
+
+
+def test_reasons_survive_the_run_cache():
+    """The run cache pickles a Selection: its reasons keep their key and values."""
+    import pickle
+
+    sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    back = pickle.loads(pickle.dumps(sel))
+    r = back.table.loc["C", "reason"]
+    assert isinstance(r, selection.Text) and r == "rank 3 beyond the 2 places"
+    assert r.render("de") == "Rang 3, außerhalb der 2 Plätze"
+
+
+def test_view_shows_codes_numbers_and_dates_in_the_language():
+    from kamlib.present import overview
+
+    df = pd.DataFrame({"year": [2024, 2025], "type": ["existing", "emerging"], "quadrant": ["strategic", "streamline"],
+                       "revenue_12m": [1234567.891, 500.0], "p_selected": [0.5, 0.125], "definitive": [True, False],
+                       "since": pd.to_datetime(["2025-12-31", None]), "rank": pd.array([1, None], dtype="Int64")})
+    de = overview.view(df, "de", percent=("p_selected",)).frame
+    assert list(de.columns) == ["Jahr", "Typ", "Quadrant", "Umsatz, letzte 12 Monate (EUR)", "P(ausgewählt)",
+                                "Definitiv", "Kunde seit", "Rang"]
+    # a year has no thousands separator; 1,234,567.891 to two decimals; 0.125 is 12.5 %
+    assert de.iloc[0].tolist() == ["2024", "bestehend", "Strategisch", "1.234.567,89", "50,0\u00a0%", "ja",
+                                   "31.12.2025", "1"]
+    assert de.iloc[1].tolist() == ["2025", "aufstrebend", "Streamline", "500,00", "12,5\u00a0%", "nein", "–", "–"]
+    en = overview.view(df, "en", percent=("p_selected",)).frame
+    assert en.iloc[0].tolist() == ["2024", "existing", "Strategic", "1,234,567.89", "50.0%", "yes", "2025-12-31", "1"]
+    # whole-numbered columns lose their decimals; code columns stay as they are and show as code in HTML
+    t = overview.view(pd.DataFrame({"table": ["complaints"], "rows": [1500.0]}), "de", code=("table",))
+    assert t.frame.iloc[0].tolist() == ["complaints", "1.500"] and "<code>complaints</code>" in t._repr_html_()
+
+
+def test_concentration_sentence_says_the_period_in_the_language():
+    from kamlib.present import overview
+
+    # shares 60, 25, 10, 5 of 100: G = 5/4 - 2/4 * (0.60 + 2*0.25 + 3*0.10 + 4*0.05) = 1.25 - 0.8 = 0.45
+    rev = pd.Series([60.0, 25.0, 10.0, 5.0])
+    assert overview.concentration_sentence(rev, period="period_12m", lang="en") == (
+        "The top 20 % of accounts (1 of 4) bring 60.0% of gross revenue in the last 12 months; Gini 0.45.")
+    margin = pd.Series([30.0, -5.0, 10.0])
+    # DB I share without the negative account: 30 of 40 (top 20 % of 2 accounts is 1 account)
+    assert overview.concentration_12m(rev, margin, "de").splitlines() == [
+        "Anteil der Top 20 % am Umsatz, letzte 12 Monate: 60,0\u00a0%",
+        "Anteil der Top 20 % am DB I, letzte 12 Monate: 75,0\u00a0%",
+        "Hinweis: 1 Kunden mit negativem DB I fehlen in Anteil und Kurve des DB I (ein Anteil an einer Summe kann "
+        "nicht negativ sein)"]
 
 
 @pytest.mark.parametrize("kwargs,parameter,text", [

@@ -330,6 +330,27 @@ def test_scenarios_drop_weakest_and_add_emerging(sample_data, sel):
     assert cap.loc["total", "free"] == int(sample_data.kams["capacity"].sum()) - len(definitive) - 3
 
 
+def test_workshop_tables_and_sentences_in_german(sample_data, sel):
+    from kamlib.present import overview
+
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel, lang="de")
+    capacity = overview.view(board.static()[3], "de").frame
+    assert list(capacity.columns) == ["KAM", "Kapazität", "Key Accounts", "Frei"]
+    assert capacity.iloc[-1, 0] == "Summe"
+    loads = workshop.compare_load(now=board.scenario.capacity, fewer=board.scenario.capacity)
+    assert list(overview.view(loads, "de").frame.columns)[:3] == ["Kapazität", "Key Accounts (jetzt)", "Frei (jetzt)"]
+    assert workshop.board_summary(sel, "de") == (f"{len(sel.definitive)} definitive Key Accounts; "
+                                                 f"KAM-Kapazität {int(sel.capacity['capacity'].sum())}")
+    r = pd.DataFrame({"rater": ["A", "B"], "account_id": ["X", "X"], "criterion": ["credibility"] * 2, "score": [8, 6]})
+    assert workshop.ratings_summary(r, 3, "de") == "2 Bewertungen von 2 Bewertern zu 1 Kunden; 3 Plätze auf der vorläufigen Liste"
+
+
+def test_handout_dates_and_criteria_in_german(sample_data, names):
+    h = workshop.build_handout(sample_data.ratings, names, as_of=AS_OF, lang="de")
+    assert "Datenstand 31.12.2025" in repr(h).splitlines()[0]
+    assert all("revenue_share" not in v for v in h.provisional["criteria_met"])
+
+
 def test_portfolio_workshop_state_and_static(sample_data, sel):
     board = workshop.PortfolioWorkshop.from_data(sample_data, sel)
     definition, counts, changes, capacity = board.static()

@@ -1,6 +1,7 @@
 """Charts used by the notebooks. Each function draws on a given or new Axes and returns it.
 
-No global style is set on import; the functions use explicit colours and labels.
+No global style is set on import; the functions use explicit colours and labels. Every function takes
+``lang`` and labels itself in it: titles, axes, legends and tick labels (1.234,5 and 80 % in German).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
 from kamlib import i18n, selection
 
@@ -37,18 +37,24 @@ def pareto_chart(revenue: pd.Series, *, cutoffs: tuple[float, float] = (0.8, 0.9
     for c in cutoffs:
         ax2.axhline(c, color="grey", linestyle=":", linewidth=1)
     ax2.set_ylim(0, 1.02)
-    ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax2.yaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
     ax2.set_ylabel(i18n.t("cum_share", lang))
     handles = [plt.Rectangle((0, 0), 1, 1, color=ABC_COLOURS[k]) for k in "ABC"]
     ax.legend(handles, [f"{k}: {(abc['abc'] == k).sum()}" for k in "ABC"], loc="center right", frameon=False)
     ax.set_title(i18n.t("pareto_title", lang))
     ax.set_xlim(0.5, len(abc) + 0.5)
-    i18n.localise_axes(ax, lang)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     return ax
 
 
-def lorenz_chart(revenue: pd.Series, *, lang: str = "en", ax: Axes | None = None) -> Axes:
-    """Lorenz curve with the line of perfect equality; the Gini coefficient in the legend."""
+def lorenz_chart(revenue: pd.Series, *, measure: str = "revenue", lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Lorenz curve with the line of perfect equality; the Gini coefficient in the legend.
+
+    ``measure`` names what ``revenue`` holds for the title and axis: ``"revenue"`` or ``"db1"`` (DB I).
+    """
+    if measure not in ("revenue", "db1"):
+        raise ValueError("measure must be 'revenue' or 'db1'")
+    sentences = i18n.table("selection.sentences")
     ax = _axes(ax, (4.5, 4.5))
     lc = selection.lorenz(revenue)
     g = selection.gini(revenue)
@@ -56,14 +62,13 @@ def lorenz_chart(revenue: pd.Series, *, lang: str = "en", ax: Axes | None = None
             label=f"Gini {i18n.number(g, lang, 2)}")
     ax.fill_between(lc["accounts_share"], lc["value_share"], lc["accounts_share"], color="#bdd7ee", alpha=0.6)
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label=i18n.t("equality", lang))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "percent"))
     ax.set_xlabel(i18n.t("accounts_share", lang))
-    ax.set_ylabel(i18n.t("cum_share", lang))
-    ax.set_title(i18n.t("lorenz_title", lang))
+    ax.set_ylabel(i18n.t("cum_share", lang) if measure == "revenue" else i18n.pick(sentences["cum_share_db1"], lang))
+    ax.set_title(i18n.t("lorenz_title", lang) if measure == "revenue" else i18n.pick(sentences["lorenz_title_db1"], lang))
     ax.legend(loc="upper left", frameon=False)
     ax.set_aspect("equal")
-    i18n.localise_axes(ax, lang)
     return ax
 
 
@@ -93,7 +98,7 @@ def score_breakdown(selection, *, top: int = 20, lang: str = "en", ax: Axes | No
     ax.set_xlabel(i18n.t("weighted_score", lang))
     ax.set_title(i18n.t("score_breakdown_title", lang))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
-    i18n.localise_axes(ax, lang)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     return ax
 
 
@@ -125,7 +130,8 @@ def portfolio_bubble(selection, *, split: float = 5.0, lang: str = "en", label_t
     ax.set_xlabel(i18n.t("strength_axis", lang))
     ax.set_ylabel(i18n.t("attractiveness_axis", lang))
     ax.set_title(i18n.t("portfolio_title", lang))
-    i18n.localise_axes(ax, lang)
+    ax.xaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
+    ax.yaxis.set_major_formatter(i18n.tick_formatter(lang, "number"))
     return ax
 
 
@@ -138,11 +144,10 @@ def sensitivity_heatmap(sensitivity: pd.DataFrame, *, top: int = 25, lang: str =
     ax = _axes(ax, (7.5, 0.3 * len(s) + 1.5))
     m = s[cols].copy()
     m.index = [str(n)[:28] + (" *" if b else "") for n, b in zip(s["name"], s["borderline"])]
-    m.columns = [i18n.t(c, lang) for c in cols]
+    m.columns = [i18n.pick(i18n.table("selection.columns")[c], lang) for c in cols]
     annot = np.vectorize(lambda v: i18n.percent(v, lang, 0))(m.to_numpy(dtype=float)) if len(m) else True
     sns.heatmap(m, annot=annot, fmt="" if len(m) else ".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax,
                 annot_kws={"fontsize": 7})
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(i18n.t("sensitivity_title", lang))
-    i18n.localise_axes(ax, lang)
     return ax

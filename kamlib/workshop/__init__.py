@@ -59,6 +59,7 @@ _EPS = 1e-9
 
 # (English, German) labels of everything this module writes for people
 _L: dict[str, tuple[str, str]] = i18n.table("workshop.l")
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("workshop.texts")
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -90,15 +91,60 @@ def live_frontend() -> bool:
 
 
 def show(workshop) -> None:
-    """Display ``workshop.widget()`` in a live frontend, else ``workshop.static()`` (deterministic output)."""
+    """Display ``workshop.widget()`` in a live frontend, else ``workshop.static()`` (deterministic output);
+    tables of the static rendering in the workshop's language (:func:`kamlib.present.overview.view`)."""
     from IPython.display import display
+
+    from kamlib.present import overview
 
     if live_frontend():
         display(workshop.widget())
     else:
         static = workshop.static()
         for part in static if isinstance(static, tuple) else (static,):
-            display(part)
+            display(overview.view(part, workshop.lang) if isinstance(part, pd.DataFrame) else part)
+
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """A sentence of this module (``workshop.texts``) in ``lang`` with ``values`` filled in.
+
+    Examples
+    --------
+    >>> text("board", "de", n=22, k=20)
+    '22 definitive Key Accounts; KAM-Kapazität 20'
+    """
+    return i18n.pick(_TEXTS[key], lang).format(**values)
+
+
+def ratings_summary(ratings: pd.DataFrame, places: int, lang: str = "en") -> str:
+    """How many ratings, raters and rated accounts there are, and the places on the provisional list."""
+    return text("ratings_summary", lang, n=i18n.number(len(ratings), lang, 0), r=ratings["rater"].nunique(),
+                a=ratings["account_id"].nunique(), k=places)
+
+
+def saved_sentence(paths: Sequence[str | Path], lang: str = "en") -> str:
+    """The files a batch run wrote, in ``lang``."""
+    return text("saved", lang, files=", ".join(Path(p).name for p in paths))
+
+
+def board_summary(selection: Selection, lang: str = "en") -> str:
+    """Definitive key accounts and the KAMs' total capacity, one sentence."""
+    return text("board", lang, n=len(selection.definitive), k=int(selection.capacity["capacity"].sum()))
+
+
+def scenario_lines(selection: Selection, fewer: "Scenario", more: "Scenario", lang: str = "en") -> str:
+    """Who a scenario drops and who it adds, with names, one line each."""
+    def names(ids):
+        return ", ".join(f"{i} {selection.table.at[i, 'name']}" for i in ids) or "–"
+    return "\n".join([text("dropped_line", lang, accounts=names(fewer.dropped)),
+                      text("added_line", lang, accounts=names(more.added))])
+
+
+def ranks_compared(rated: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The workshop's rank beside the data's rank and definitive decision, per rated account."""
+    return pd.DataFrame({"name": rated["name"], "workshop_rank": rated["rank"],
+                         "data_rank": table["rank"].reindex(rated.index),
+                         "data_definitive": table["definitive"].reindex(rated.index)})
 
 
 class _HTML:
@@ -458,7 +504,10 @@ class RatingForm:
         return f'<a download="ratings.csv" href="data:text/csv;charset=utf-8;base64,{data}">ratings.csv</a>'
 
     def static(self):
-        return self.ratings if len(self.ratings) else _HTML("<i>no ratings yet</i>", "no ratings yet")
+        if len(self.ratings):
+            return self.ratings
+        empty = label("no_ratings_yet", self.lang)
+        return _HTML(f"<i>{html.escape(empty)}</i>", empty)
 
     def widget(self):
         import ipywidgets as w
@@ -470,7 +519,7 @@ class RatingForm:
                                   style={"description_width": "14em"}, layout=w.Layout(width="32em")) for c in CRITERIA}
         add = w.Button(description="+", button_style="primary")
         path = w.Text(value=self.path, description="CSV")
-        save = w.Button(description="save")
+        save = w.Button(description="save")  # the notebook text names the button "save" in both languages
         table, message = w.HTML(self.table_html()), w.HTML()
 
         def on_add(_):
@@ -485,7 +534,7 @@ class RatingForm:
         def on_save(_):
             try:
                 written = save_ratings(self.ratings, path.value)
-                message.value = f"saved {len(self.ratings)} ratings to {html.escape(str(written))}"
+                message.value = html.escape(text("saved_ratings", self.lang, n=len(self.ratings), path=written))
             except (OSError, ValueError) as err:
                 message.value = f"<b>{html.escape(str(err))}</b>"
 
@@ -604,7 +653,7 @@ class HandoutPanel:
                 stamp = pd.Timestamp.now().strftime("%Y%m%d-%H%M%S")
                 try:
                     files = h.save(self.output_dir, stem=f"workshop_handout_{stamp}")
-                    message.value = "saved: " + html.escape(", ".join(str(f) for f in files))
+                    message.value = html.escape(saved_sentence(files, self.lang))
                 except OSError as err:
                     message.value = f"<b>{html.escape(str(err))}</b>"
 
@@ -648,7 +697,7 @@ class Handout:
             "margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
             "th{background:#1f4e79;color:#fff}</style></head><body>",
             f"<h1>{title}</h1>",
-            f"<p>{L('as_of')}: {esc(self.as_of)} · {L('raters')}: {esc(', '.join(self.raters))}</p>",
+            f"<p>{L('as_of')}: {esc(self._as_of())} · {L('raters')}: {esc(', '.join(self.raters))}</p>",
             f"<h2>{L('weights')}</h2>",
             table(self.weights, [label("criterion", self.lang), label("weight", self.lang), label("threshold", self.lang)]),
             f"<p>{esc(label('rule', self.lang).format(k=self.min_criteria))}</p>",
@@ -712,15 +761,23 @@ class Handout:
             self.to_excel(targets[1])
         return targets
 
+    def _as_of(self) -> str:
+        """The data date in the handout's language (31.12.2025 in German); other text as given."""
+        try:
+            return i18n.date(self.as_of, self.lang) if self.as_of else ""
+        except ValueError:
+            return self.as_of
+
     def _repr_html_(self) -> str:
         body = self.html()
         return body[body.index("<h1>"):body.index("</body>")]
 
     def __repr__(self) -> str:
         prov = self.provisional
-        lines = [f"{self.title or label('handout_title', self.lang)} ({label('as_of', self.lang)} {self.as_of}; "
+        lines = [f"{self.title or label('handout_title', self.lang)} ({label('as_of', self.lang)} {self._as_of()}; "
                  f"{label('raters', self.lang)}: {', '.join(self.raters)})"]
-        lines += [f"{int(r)}. {a} {n}: {s:.2f}" for r, a, n, s in prov[["rank", "account_id", "name", "score"]].itertuples(index=False)]
+        lines += [f"{int(r)}. {a} {n}: {i18n.number(float(s), self.lang, 2)}"
+                  for r, a, n, s in prov[["rank", "account_id", "name", "score"]].itertuples(index=False)]
         return "\n".join(lines)
 
 
@@ -747,6 +804,7 @@ def build_handout(ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *
     wt = pd.DataFrame({"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(),
                        "threshold": t.to_numpy()})
     prov = table[table["provisional"]].reset_index()
+    prov["criteria_met"] = [", ".join(label(c, lang) for c in v.split(", ")) if v else "" for v in prov["criteria_met"]]
     spread, agreement = rating_agreement(ratings)
     agreement = agreement.assign(criterion=[label(c, lang) for c in agreement["criterion"]])
     agreement = agreement[["criterion", "kendalls_w", "raters", "accounts"]]
@@ -1026,13 +1084,15 @@ class PortfolioWorkshop:
         buf = io.BytesIO()
         fig.canvas.print_png(buf)
         changes = self.changes()
-        ch = (changes[["name", "quadrant_before", "quadrant_after"]].to_html(escape=True) if len(changes)
-              else f"<p>{html.escape(label('no_changes', self.lang))}</p>")
+        from kamlib.present import overview
+
+        ch = (overview.view(changes[["name", "quadrant_before", "quadrant_after"]], self.lang)._repr_html_()
+              if len(changes) else f"<p>{html.escape(label('no_changes', self.lang))}</p>")
         sc = self.scenario
         moves = "".join(f"<li>{html.escape(label(k, self.lang))}: {html.escape(', '.join(v))}</li>"
                         for k, v in (("dropped", sc.dropped), ("added", sc.added)) if v)
         return buf.getvalue(), (f"<div class='kam-changes'>{ch}</div>{'<ul>' + moves + '</ul>' if moves else ''}"
-                                f"<div class='kam-capacity'>{sc.capacity.to_html(escape=True, index=False)}</div>")
+                                f"<div class='kam-capacity'>{overview.view(sc.capacity, self.lang)._repr_html_()}</div>")
 
     def widget(self):
         import ipywidgets as w
