@@ -654,7 +654,7 @@ def test_worked_example_by_hand():
     assert e["by_hand"] == pytest.approx(800 / 3) and e["closed"] == pytest.approx(800 / 3)
     assert e["finite"] == pytest.approx(80 / 1.1 + 64 / 1.21) and e["start"] == pytest.approx(110 / 0.3)
     lines = clv.worked_example_text(e, account="A Anton", lang="de").splitlines()
-    assert lines[0] == "A Anton: m = 100,00 EUR, r = 0,8000, d = 0,1"
+    assert lines[0] == "A Anton: Deckungsbeitrag m = 100,00 EUR, Bindungsrate r = 0,8000, Diskontsatz d = 0,1"
     assert lines[1] == "von Hand: m·r/(1+d−r) = 100,00 · 0,8000 / (1 + 0,1 − 0,8000) = 266,67 EUR"
     en = clv.worked_example_text(e, account="A Anton").splitlines()
     assert en[1] == "by hand: m*r/(1+d-r) = 100.00 * 0.8000 / (1 + 0.1 - 0.8000) = 266.67 EUR"
@@ -706,8 +706,8 @@ def test_care_reasons_are_codes_with_german_labels():
 def test_published_example_and_holdout_table():
     models = clv.fit_published_example()
     assert [round(v, 3) for v in models["high_end"].params_] == [0.668, 3.806]
-    assert clv.published_sentence(lang="de") == ("Veröffentlicht (Fader & Hardie 2007): Standardkunden alpha 0,704, "
-                                                 "beta 1,182; Premiumkunden alpha 0,668, beta 3,806")
+    assert clv.published_sentence(lang="de") == ("Veröffentlicht (Fader & Hardie 2007): Standardkunden α = 0,704, "
+                                                 "β = 1,182; Premiumkunden α = 0,668, β = 3,806")
     t = clv.holdout_table(models, lang="de")
     assert t.index.tolist() == [8, 9, 10, 11, 12] and t.index.name == "Jahr"
     assert t["Premiumkunden: beobachtet"].tolist() == ["468", "445", "427", "409", "394"]
