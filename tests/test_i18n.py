@@ -22,7 +22,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-5]_*.ipynb"))
 
 #: Pairs whose German is rightly the same as the English (loanwords, symbols, names, units).
 SAME_IN_BOTH = {
-    "Gini", "Star", "Status", "star", "Quadrant", "KAM", "Name", "Score", "Min", "Max", "Trend", "Service",
+    "Gini", "Star", "Status", "star", "Streamline", "streamline", "Quadrant", "KAM", "Name", "Score", "Min", "Max", "Trend", "Service",
     "− Service", "= DB I", "= DB II", "= DB III", "= DB IV", "DB I", "DB II", "DB III", "DB IV", "EUR", "CLV (EUR)",
     "CLV, sBG (EUR)", "CLV, BG/NBD (EUR)", "DB IV ≥ 0", "Plan", "Symbol", "Parameter", "Portfolio", "Notebook",
     "Health Score", "Initiator", "Gatekeeper", "neutral", "Share of Wallet", "Upselling", "Cross-Selling",
@@ -91,7 +91,7 @@ def test_format_frame_and_styler():
     de = i18n.format_frame(df, "de")
     assert list(de.columns) == ["Umsatz, letzte 12 Monate (EUR)", "Quadrant", "Vorläufig", "Kunde seit"]
     assert de.iloc[0].tolist() == ["1.234.567,89", "strategisch", "ja", "31.12.2025"]
-    assert de.iloc[1].tolist() == ["–", "straffen", "nein", "–"]
+    assert de.iloc[1].tolist() == ["–", "Streamline", "nein", "–"]  # the English term German KAM texts use
     en = i18n.format_frame(df, "en")
     assert en.iloc[0].tolist() == ["1,234,567.89", "strategic", "yes", "2025-12-31"]
     html = i18n.styler(df[["revenue_12m"]], "de").to_html()
