@@ -37,6 +37,7 @@ import pandas as pd
 from kamlib import defaults
 from kamlib.errors import KamParameterError
 from kamlib import i18n
+from kamlib.selection import Text
 
 CSV_NAME = "key_accounts.csv"
 JSON_NAME = "key_account_decision.json"
@@ -100,6 +101,51 @@ def sentence(key: str, lang: str, **values) -> str:
     from kamlib import i18n
 
     return i18n.pick(TEXTS[key], lang).format(**values)
+
+
+class Note(Text):
+    """A sentence of the decision's notes (``decision.notes``) with its values: why an account is (not) a key
+    account under a pinned decision, or how today's data would decide otherwise.
+
+    Like :class:`kamlib.selection.Text` (tables showing it render it in the reader's language): as a string
+    it is the English sentence (``key_accounts.csv``, logs); :meth:`render` gives any language. ``on`` is an
+    ISO date (31.12.2025 in German), ``rank`` a number or None (unranked), ``reason`` a selection reason
+    (rendered in the same language), ``why`` the register's own text (shown as written).
+
+    Examples
+    --------
+    >>> n = Note("kept", rank=25, reason="x")
+    >>> str(n), n.render("de")
+    ("kept although today's data would not select it (rank 25; x)", 'beibehalten, obwohl der heutige Datenstand \
+ihn nicht auswählen würde (Rang 25; x)')
+    >>> Note("not_key_by_decision", on="2024-12-31").render("de")
+    'kein Key Account laut Beschluss vom 31.12.2024'
+    """
+
+    def __new__(cls, key: str, **values):
+        self = str.__new__(cls, _note(key, "en", values))
+        self.key, self.values = key, values
+        return self
+
+    def render(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        return _note(self.key, lang, self.values)
+
+
+def _note(key: str, lang: str, values: dict) -> str:
+    notes = i18n.table("decision.notes")
+
+    def show(name, v):
+        if name == "on":
+            return i18n.date(v, lang)
+        if name == "rank":
+            return i18n.pick(notes["unranked"], lang) if v is None or pd.isna(v) else \
+                i18n.pick(notes["rank"], lang).format(k=int(v))
+        if name == "reason" and isinstance(v, Text):
+            return v.render(lang)
+        return str(v)
+
+    return i18n.pick(notes[key], lang).format(**{k: show(k, v) for k, v in values.items()})
 
 
 def _selection_given(parameters: dict | None) -> dict:
@@ -183,31 +229,32 @@ def decide(data, parameters: dict | None = None) -> Decision:
     diff_rows = []
     for acc in table.index[pinned != table["computed"].to_numpy()]:
         row = table.loc[acc]
-        rank = "unranked" if pd.isna(row["rank"]) else f"rank {int(row['rank'])}"
+        rank = None if pd.isna(row["rank"]) else int(row["rank"])
         why = reasons.get(acc)
         why = "" if why is None or pd.isna(why) else str(why)
         if acc in set(keys):
-            note = f"kept although today's data would not select it ({rank}; {row['reason']})"
+            note = Note("kept", rank=rank, reason=row["reason"])
         else:
-            note = f"not a key account although today's data would select it ({rank})"
+            note = Note("dropped", rank=rank)
         diff_rows.append({"account_id": acc, "name": row["name"], "pinned": "key" if acc in set(keys) else "not_key",
                           "today": "key" if row["computed"] else "not_key", "rank": row["rank"],
                           "note": note, "reason": why})
     differences = pd.DataFrame(diff_rows, columns=["account_id", "name", "pinned", "today", "rank", "note", "reason"]
                                ).set_index("account_id")
+    differences["note"] = pd.Series([r["note"] for r in diff_rows], index=differences.index, dtype=object)
     table["definitive"] = pinned
     listed = set(latest["account_id"].astype(str))
 
     def reason(i, p, computed_reason) -> str:
         why = reasons.get(i) if i in listed else None
         why = why if isinstance(why, str) and why.strip() else ""
-        if p:
-            return f"key account by the decision of {decided_on}" + (f": {why}" if why else "")
-        if i in listed or table.at[i, "computed"]:  # a decision against the account, or not listed in it
-            return f"not a key account by the decision of {decided_on}" + (f": {why}" if why else "")
+        if p or i in listed or table.at[i, "computed"]:  # listed in the decision, or dropped by not being listed
+            key = ("key_by_decision" if p else "not_key_by_decision") + ("_why" if why else "")
+            return Note(key, on=decided_on, **({"why": why} if why else {}))
         return computed_reason
 
-    table["reason"] = [reason(i, p, r) for i, p, r in zip(table.index, pinned, table["reason"])]
+    table["reason"] = pd.Series([reason(i, p, r) for i, p, r in zip(table.index, pinned, table["reason"])],
+                                index=table.index, dtype=object)  # object: keeps the Notes (str would drop them)
     prev_ids = prev_on = None
     if previous is not None:
         prev_ids = tuple(previous.loc[previous["decision"] == "key", "account_id"].astype(str))
@@ -228,7 +275,7 @@ def write(decision: Decision, folder: str | Path, *, as_of=None) -> tuple[Path, 
     """Write ``key_accounts.csv`` (every account with its scores, rank and the decision, neutralised
     against CSV injection) and ``key_account_decision.json`` (what the steps read) into ``folder``."""
     from kamlib.data.writers import write_csv
-    from kamlib.batch.runner import _atomic_write_text
+    from kamlib.data.writers import atomic_write_text as _atomic_write_text
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -168,6 +168,10 @@ def test_a_pinned_decision_is_the_list_and_shows_where_todays_data_differs(tmp_p
     assert diff.loc["ACC-0018", "pinned"] == "key" and diff.loc["ACC-0018", "today"] == "not_key"
     assert diff.loc["ACC-0018", "reason"] == "strategic reference"
     assert diff.loc["ACC-0020", "reason"] == "moves production abroad"
+    rank = int(diff.loc["ACC-0020", "rank"])  # selected today, so it has a rank
+    note = diff.loc["ACC-0020", "note"]
+    assert str(note) == f"not a key account although today's data would select it (rank {rank})"
+    assert note.render("de") == f"kein Key Account, obwohl der heutige Datenstand ihn auswählen würde (Rang {rank})"
     assert set(d.previous_ids) == {"ACC-0071", "ACC-0136", "ACC-0020"} and d.previous_on == "2024-12-31"
     # 05's migration compares with the previous pinned decision, not with a recomputation
     per, _ = review.quadrant_migration(data, decision=d)
@@ -320,6 +324,12 @@ def test_register_parameters_and_unlisted_accounts(tmp_path, sample_data):
     assert not t.at["ACC-0071", "definitive"]
     assert t.at["ACC-0071", "reason"] == "not a key account by the decision of 2025-12-15"
     assert t.at["ACC-0018", "reason"] == "key account by the decision of 2025-12-15: strategic reference"
+    # the same reasons in German where they are shown (the register's own words stay as written)
+    assert t.at["ACC-0071", "reason"].render("de") == "kein Key Account laut Beschluss vom 15.12.2025"
+    assert t.at["ACC-0018", "reason"].render("de") == "Key Account laut Beschluss vom 15.12.2025: strategic reference"
+    from kamlib.present import overview
+
+    assert overview.value(t.at["ACC-0071", "reason"], "de") == "kein Key Account laut Beschluss vom 15.12.2025"
 
 
 def test_failure_causes_take_out_whole_account_ids_only():
