@@ -72,5 +72,6 @@ def test_show_renders_the_table_in_the_notebook_language():
     text = G.show("de")
     assert text._repr_markdown_().startswith("| Deutsch | Englisch | Bedeutung |")
     assert repr(text) == str(text)  # plain-text outputs show the table, not an escaped string
-    assert "| Schlüsselkunde | key account |" in text
+    assert "| Schlüsselkunde | <span lang=\"en\">key account</span> |" in text  # the other language marked as such
+    assert "| key account | <span lang=\"de\">Schlüsselkunde</span> |" in G.show("en")
     assert G.show("en").startswith("| English | German | Meaning |")

@@ -29,7 +29,8 @@ WORKSHOPS = ("criteria_workshop", "portfolio_workshop")
 GERMAN_LOANWORDS = ("Key Account Management", "Key Accounts", "Key Account", "Health Score", "Share of Wallet",
                     "Buying Center", "Whitespace", "Pain Point", "Cross-Selling", "Upselling", "Workshop",
                     "Logo Retention", "Net Revenue Retention", "Gross Revenue Retention", "Single-threaded",
-                    "single-threaded", "Streamline", "Star", "Status", "Hunter", "Farmer", "Account-Plan")
+                    "single-threaded", "Streamline", "Star", "Status", "Hunter", "Farmer", "Account-Plan",
+                    "Account Manager", "Account Planning")
 #: Short English words that are not also German words (so not "in", "an", "per", "am"): a line that carries
 #: two of them is English.
 ENGLISH_WORDS = ("the", "and", "of", "with", "is", "are", "for", "to", "from", "this", "that", "which", "not",
@@ -81,23 +82,29 @@ def test_report_shows_one_language_and_no_exercises():
 
 
 class _Text(HTMLParser):
-    """Visible text of a report outside code; <pre> of printed output counts (it is output, not code)."""
+    """Visible text of a report outside code and outside elements marked as another language
+    (``lang="en"`` in a German page: a glossary's English column); <pre> of printed output counts."""
 
-    def __init__(self):
+    VOID = frozenset({"br", "img", "meta", "input", "hr", "link", "col", "wbr", "source", "area", "base"})
+
+    def __init__(self, page_lang: str = "de"):
         super().__init__()
-        self.parts, self._skip = [], 0
+        self.parts, self._stack, self.page_lang = [], [], page_lang
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script", "code"):
-            self._skip += 1
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang")
+        foreign = (lang is not None and lang != self.page_lang and tag != "html")
+        self._stack.append(tag in ("style", "script", "code") or foreign or (self._stack[-1] if self._stack else False))
 
     def handle_endtag(self, tag):
-        if tag in ("style", "script", "code"):
-            self._skip -= 1
+        if tag not in self.VOID and self._stack:
+            self._stack.pop()
 
     def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
+        if not (self._stack and self._stack[-1]):
+            self.parts.append(" ".join(data.split()))
 
 
 def visible_text(page: str, names: list[str]) -> str:

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import NamedTuple
 
@@ -250,8 +251,18 @@ class _Markdown(str):
 
 
 def show(lang: str = "en") -> str:
-    """The glossary as a Markdown table in ``lang`` (rendered in notebooks, full text, no truncated columns)."""
+    """The glossary as a Markdown table in ``lang`` (rendered in notebooks, full text, no truncated columns).
+    The column of the other language marks its terms with their language (``<span lang="en">``), as readers
+    of assistive technology and spelling tools need.
+
+    Examples
+    --------
+    >>> print(str(show("de")).splitlines()[2])
+    | ABC-Analyse | <span lang="en">ABC analysis</span> | Kunden nach Umsatz sortiert und nach kumuliertem Anteil in Klassen geteilt (z. B. A bis 80 %). |
+    """
     table = glossary(lang)
+    other, code = ("Englisch", "en") if lang == "de" else ("German", "de")
+    table[other] = [f'<span lang="{code}">{html.escape(str(v))}</span>' for v in table[other]]
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in table.itertuples(index=False)]
     return _Markdown("\n".join(lines))

@@ -519,7 +519,7 @@ class RatingForm:
                                   style={"description_width": "14em"}, layout=w.Layout(width="32em")) for c in CRITERIA}
         add = w.Button(description="+", button_style="primary")
         path = w.Text(value=self.path, description="CSV")
-        save = w.Button(description="save")  # the notebook text names the button "save" in both languages
+        save = w.Button(description=label("save", self.lang))
         table, message = w.HTML(self.table_html()), w.HTML()
 
         def on_add(_):
