@@ -167,12 +167,13 @@ def test_html_escape_helper():
     assert reporting.html_escape('"x"') == "&quot;x&quot;"
 
 
-def test_i18n_styler_escapes_cells_and_labels():
-    from kamlib import i18n
+def test_reader_tables_escape_cells_and_labels():
+    from kamlib.present import overview
 
-    df = pd.DataFrame({"name": [SCRIPT], "revenue_12m": [1.5]}, index=pd.Index([IMG], name=SCRIPT))
-    live, text = scan_html(i18n.styler(df, "en").to_html())
-    assert live == [] and SCRIPT in text and IMG in text
+    df = pd.DataFrame({"name": [SCRIPT], "revenue_12m": [1.5]}, index=pd.Index([IMG], name="account_id"))
+    for lang in ("en", "de"):
+        live, text = scan_html(overview.view(df, lang)._repr_html_())
+        assert live == [] and SCRIPT in text and IMG in text
 
 
 def test_qbr_summary_escapes_customer_text(sample_data):

@@ -85,17 +85,19 @@ def test_formats():
     assert i18n.number(-0.5, "de", 1) == "-0,5"
 
 
-def test_format_frame_and_styler():
-    df = pd.DataFrame({"revenue_12m": [1234567.891, float("nan")], "quadrant": ["strategic", "streamline"],
-                       "provisional": [True, False], "since": pd.to_datetime(["2025-12-31", None])})
-    de = i18n.format_frame(df, "de")
-    assert list(de.columns) == ["Umsatz, letzte 12 Monate (EUR)", "Quadrant", "Vorläufig", "Kunde seit"]
-    assert de.iloc[0].tolist() == ["1.234.567,89", "strategisch", "ja", "31.12.2025"]
-    assert de.iloc[1].tolist() == ["–", "Streamline", "nein", "–"]  # the English term German KAM texts use
-    en = i18n.format_frame(df, "en")
-    assert en.iloc[0].tolist() == ["1,234,567.89", "strategic", "yes", "2025-12-31"]
-    html = i18n.styler(df[["revenue_12m"]], "de").to_html()
-    assert "1.234.567,89" in html and "Umsatz, letzte 12 Monate (EUR)" in html
+def test_one_cell_formatter_for_every_table():
+    # worked by hand: 1234567.891 -> two decimals, German groups with '.', decimal ','
+    assert i18n.cell(1234567.891, "de", "number") == "1.234.567,89"
+    assert i18n.cell(1234567.891, "en", "money", 0) == "1,234,568"
+    assert i18n.cell(0.125, "de", "percent", 1) == "12,5\u00a0%"
+    assert i18n.cell(-0.034, "de", "points", 1) == "-3,4\u00a0Pp." and i18n.cell(0.034, "en", "points", 1) == "+3.4 pp"
+    assert [i18n.cell(v, "de") for v in (True, False, None, float("nan"), pd.NaT, pd.NA)] == [
+        "ja", "nein", "–", "–", "–", "–"]
+    assert i18n.cell(pd.Timestamp("2025-03-01"), "de") == "01.03.2025"
+    assert i18n.cell(pd.Timestamp("2025-03-01"), "en") == "2025-03-01"
+    assert i18n.cell("ACC-0044", "de") == "ACC-0044"  # text stays as it is
+    with pytest.raises(ValueError, match="kind must be one of"):
+        i18n.cell(1, "en", "euro")
 
 
 def test_tick_formatter_and_axes():

@@ -8,8 +8,8 @@ industries, cities, ids) is data, never markup:
   advice for CSV injection). :func:`safe_frame` does that for a whole frame and rounds floats
   (:func:`round_frame`: money to cents, everything else to 4 decimals); :func:`write_csv` writes through it.
 * **HTML.** :func:`html_escape` (``html.escape`` with quotes) for markup built by hand; pandas tables
-  escape by default (``DataFrame.to_html``/``_repr_html_``), a ``Styler`` only when asked
-  (``kamlib.i18n.styler`` asks).
+  escape by default (``DataFrame.to_html``/``_repr_html_``); the reader tables of ``kamlib.present.overview``
+  escape every cell too.
 * **Markdown** that a notebook displays (``display(Markdown(...))``, e.g. the QBR one-pager of
   ``kamlib.review.qbr_summary``): nbconvert passes raw HTML inside Markdown through and turns ``[x](url)``
   and bare ``http://`` addresses into links, so every piece of customer text goes through

@@ -1,7 +1,9 @@
-"""German and English labels for tables, charts and generated sentences.
+"""The run's language: the one catalogue of labels and sentences, and number, money and date formats.
 
-Notebook narrative is written once (English, with the German KAM terms where they matter); what
-kamlib generates (chart labels, table headers, summary sentences) follows the ``lang`` parameter.
+Every (English, German) pair kamlib shows lives in the TOML files of ``kamlib/i18n/catalogue/`` (one file
+per module, one section per table), read with :func:`table`. Code renders its text in the run's ``lang``
+where it produces it; nothing translates finished output afterwards. Formats come from CLDR through Babel.
+Notebook prose is bilingual at the source (Markdown cells tagged ``lang-en``/``lang-de``).
 
 Examples
 --------
@@ -14,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from importlib import resources
 
@@ -73,13 +74,6 @@ VALUES: dict[str, tuple[str, str]] = table("common.values")
 
 #: Codes of the profile linter's findings (``profile.findings["check"]``).
 CHECKS: dict[str, tuple[str, str]] = table("common.checks")
-
-#: Sentences the notebooks print: English template -> German template. ``{name}`` is any text; numbers,
-#: dates and codes inside it are localised too (see :func:`localise_text`).
-SENTENCES: dict[str, tuple[str, str]] = table("common.sentences")
-
-#: Headings of notebooks 00-05 (without the leading ``#`` and the "N · " number): English -> German.
-HEADINGS: dict[str, tuple[str, str]] = table("common.headings")
 
 #: The run's index page (``index.html``) and report footer, written by :mod:`kamlib.batch.runner`.
 INDEX: dict[str, tuple[str, str]] = table("common.index")
@@ -205,6 +199,75 @@ def short_amount(value: float, lang: str = "en") -> str:
     return number(value, lang, 0) if value else "0"
 
 
+def missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas' NA (the cells every table shows as '–')."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # arrays are not cells
+        return False
+
+
+#: The kinds of :func:`cell`: how a table cell is written for a reader.
+CELL_KINDS = ("auto", "number", "int", "money", "percent", "points", "date", "yesno", "text")
+
+
+def cell(value: object, lang: str = "en", kind: str = "auto", decimals: int = 2) -> str:
+    """One table cell as text for readers of ``lang``: the one cell formatter every table of the workbook uses.
+
+    ``kind``: ``number`` (``decimals`` places), ``int`` (no decimals), ``money`` (EUR amount, no symbol: the
+    header says EUR), ``percent`` (a share 0.158 as 15.8%, ``decimals`` default 1 when given so), ``points``
+    (a change of a share in percentage points, signed), ``date``, ``yesno``, ``text``; ``auto`` picks by the
+    value's type (bool, whole number, float, timestamp, text). Missing values are '–' in every kind.
+
+    Examples
+    --------
+    >>> cell(1234.5, "de"), cell(1234.5, "en", "int"), cell(0.158, "de", "percent", 1), cell(0.012, "en", "points", 1)
+    ('1.234,50', '1,234', '15,8\xa0%', '+1.2 pp')
+    >>> cell(True, "de"), cell(float("nan"), "en", "money"), cell("2025-12-31", "de", "date"), cell(7, "en")
+    ('ja', '–', '31.12.2025', '7')
+    """
+    import datetime as _dt
+
+    import numpy as np
+
+    check_lang(lang)
+    if kind not in CELL_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(CELL_KINDS)}, not {kind!r}")
+    if missing(value):
+        return "–"
+    if kind == "auto":
+        if isinstance(value, (bool, np.bool_)):
+            kind = "yesno"
+        elif isinstance(value, (int, np.integer)):
+            kind = "int"
+        elif isinstance(value, (float, np.floating)):
+            kind = "int" if float(value).is_integer() and abs(float(value)) >= 1000 else "number"
+        elif isinstance(value, (_dt.date, np.datetime64)):
+            kind = "date"
+        else:
+            kind = "text"
+    if kind == "yesno":
+        return t("yes" if bool(value) else "no", lang)
+    if kind == "date":
+        return date(value, lang)
+    if kind == "text":
+        return str(value)
+    v = float(value)  # type: ignore[arg-type]  # number kinds take numbers; a wrong kind raises here
+    if kind == "int":
+        return number(v, lang, 0)
+    if kind == "money":
+        return number(v, lang, decimals)
+    if kind == "percent":
+        return percent(v, lang, decimals)
+    if kind == "points":
+        sign = "+" if v > 0 else ""
+        return f"{sign}{number(v * 100, lang, decimals)}\u00a0{'Pp.' if lang == 'de' else 'pp'}" if lang == "de" \
+            else f"{sign}{number(v * 100, lang, decimals)} pp"
+    return number(v, lang, decimals)
+
+
 def tick_formatter(lang: str = "en", kind: str = "number", decimals: int | None = None):
     """A matplotlib tick formatter: ``kind`` is 'number' (1.234,5 / 1,234.5), 'percent' (fractions: 80 %),
     'money' (EUR, with k and M), 'short' (:func:`short_amount`) or 'thousands' (1.234 k).
@@ -298,254 +361,3 @@ def _code_tables() -> list[dict[str, tuple[str, str]]]:
 def registry() -> dict[str, tuple[str, str]]:
     """Every (English, German) pair kamlib shows, keyed ``file.section.key`` (the whole catalogue)."""
     return {f"{name}.{key}": pair for name, rows in tables().items() for key, pair in rows.items()}
-
-
-_EN_NUMBER = re.compile(r"(?<![\w.,])([-+−]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\d)")
-_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?(?![\w-])")
-_PERCENT = re.compile(r"(\d)\s?%")
-_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-
-
-def german_numbers(text: str) -> str:
-    """English number, percent and ISO-date formats inside ``text`` in German style.
-
-    Examples
-    --------
-    >>> german_numbers("m = 1,083,305.95 EUR, r = 0.9761, 76.7%, from 2025-01-01")
-    'm = 1.083.305,95 EUR, r = 0,9761, 76,7\u00a0%, from 01.01.2025'
-    >>> german_numbers("ACC-0044 in 2025Q4, 2023-2025, P(alive) 50 %")
-    'ACC-0044 in 2025Q4, 2023-2025, P(alive) 50\u00a0%'
-    """
-    text = _EN_NUMBER.sub(lambda m: m.group(1) + m.group(2).replace(",", "\x00").replace(".", ",")
-                          .replace("\x00", "."), text)
-    text = _ISO_DATE.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
-    return _PERCENT.sub("\\1\u00a0%", text)
-
-
-def _template_regex(template: str) -> re.Pattern:
-    parts = re.split(r"\{(\w+)\}", template)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"(?P<{part}>.+?)")
-        else:
-            out.append(r"\s+".join(re.escape(w) for w in part.split(" ")))
-    return re.compile("".join(out), re.S)
-
-
-_SENTENCE_RES: list[tuple[re.Pattern, str]] = []
-_PHRASES: dict[str, str] = {}
-
-
-def _phrases() -> dict[str, str]:
-    """English label -> German for whole cells: every registry pair without placeholders (first one wins)."""
-    if not _PHRASES:
-        for en, de in registry().values():
-            if "{" not in en and en != de and len(en) > 3:
-                _PHRASES.setdefault(en, de)
-    return _PHRASES
-
-
-@functools.lru_cache(maxsize=None)
-def _truncated_regex(template: str) -> re.Pattern:
-    """Like :func:`_template_regex`, but the text may stop anywhere (pandas cuts long cells with '...')."""
-    parts = re.split(r"\{(\w+)\}", template)
-
-    def lit(part: str) -> str:
-        return r"\s+".join(re.escape(w) for w in part.split(" "))
-
-    def build(i: int) -> str:
-        if i >= len(parts):
-            return ""
-        rest = build(i + 1)
-        if i % 2:
-            return f"(?P<{parts[i]}>.+?)(?:{rest})?" if rest else f"(?P<{parts[i]}>.+)"
-        part = parts[i]
-        if not part:
-            return rest
-        prefixes = "|".join(lit(part[:k]) for k in range(len(part) - 1, 0, -1))
-        full = f"{lit(part)}(?:{rest})?" if rest else lit(part)
-        return f"(?:{full}|(?:{prefixes}))" if prefixes else full
-
-    return re.compile(build(0), re.S)
-
-
-_SENTENCE_RES: list[tuple[re.Pattern, str, str]] = []
-
-
-def translate_sentence(text: str, lang: str = "en") -> str | None:
-    """The German form of an English line printed by a notebook (``SENTENCES``), or None if none matches.
-
-    A text cut short by pandas ('...' at the end) is matched as far as it goes; the German is then cut too.
-
-    Examples
-    --------
-    >>> translate_sentence("Borderline accounts: 5; stable selections: 20", "de")
-    'Grenzfälle: 5; stabil ausgewählt: 20'
-    >>> translate_sentence("meets revenue_share, lifetime_value; rank 6", "de")
-    'erfüllt Umsatzanteil, Kundenlebenszeitwert; Rang 6'
-    >>> translate_sentence("DB IV, last 12 months (2025-01-01 to 2025...", "de")
-    'DB IV, letzte 12 Monate (01.01.2025 bis 2025…)...'
-    >>> translate_sentence("not attainable: even 100 % retention woul...", "de")
-    'nicht erreichbar: selbst 100 % Bindung würde die Betreuung nicht bezahlen'
-    """
-    if check_lang(lang) == "en":
-        return text
-    if not _SENTENCE_RES:
-        ordered = sorted(SENTENCES.values(), key=lambda p: -len(p[0]))
-        _SENTENCE_RES.extend((_template_regex(en), en, de) for en, de in ordered)
-    stripped = text.strip()
-    lead = text[: len(text) - len(text.lstrip())]
-    for rx, _, de in _SENTENCE_RES:
-        m = rx.fullmatch(stripped)
-        if m:
-            values = {k: localise_text(v, lang, numbers=True) for k, v in m.groupdict().items()}
-            return lead + de.format(**values)
-    if stripped.endswith("...") and len(stripped) > 12:
-        cut = stripped[:-3]
-        for phrase, german in _phrases().items():
-            if phrase.startswith(cut):
-                return lead + german
-        for _, en, de in _SENTENCE_RES:
-            m = _truncated_regex(en).fullmatch(cut)
-            if m and len(en.split("{", 1)[0]) >= 6:
-                names = re.findall(r"\{(\w+)\}", de)
-                present = {k: v for k, v in m.groupdict().items() if v is not None}
-                last = max(present, key=lambda k: m.start(k)) if present else None
-                values = {k: localise_text(present[k], lang, numbers=True) + ("…" if k == last else "")
-                          if k in present else "…" for k in names}
-                return lead + de.format(**values) + "..."
-    return None
-
-
-_WHOLE_NUMBER = re.compile(r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d+)\s?%?")
-
-
-def localise_text(text: str, lang: str = "en", *, numbers: bool = False) -> str:
-    """A cell or printed line in ``lang``: known codes, phrases and sentences (``SENTENCES``) translated,
-    ISO dates as 31.12.2025, a cell that is one English-formatted number as 1.234,56.
-
-    Numbers inside other text are converted only with ``numbers=True`` (as for the values of a matched
-    English sentence): text that kamlib already wrote in German ("567.642 EUR") must not be converted twice.
-    English comes back unchanged.
-
-    Examples
-    --------
-    >>> localise_text("existing", "de"), localise_text("True", "de"), localise_text("2025-12-31", "de")
-    ('bestehend', 'ja', '31.12.2025')
-    >>> localise_text("Befund des Profils: key_contact_not_met", "de")
-    'Befund des Profils: Schlüsselkontakt nicht getroffen'
-    >>> localise_text("1,234.5", "de"), localise_text("Erwartungswert 567.642 EUR", "de")
-    ('1.234,5', 'Erwartungswert 567.642 EUR')
-    >>> localise_text("revenue_share, relationship, credib...", "de")
-    'Umsatzanteil, Stärke der Beziehung, Glaubwürdigkeit / Referenz'
-    """
-    if check_lang(lang) == "en":
-        return text
-    core = text.strip()
-    if not core:
-        return text
-    for table in (VALUES, QUADRANT_LABELS, CRITERION_LABELS):
-        if core in table:
-            return pick(table[core], lang)
-    if _WHOLE_NUMBER.fullmatch(core):
-        return german_numbers(core)
-    if "_" in core and _CODE.fullmatch(core) and code_label(core, lang) is not None:
-        return code_label(core, lang)
-    phrase = _phrases().get(core)
-    if phrase is not None:
-        return phrase
-    listed = _code_list(core, lang)
-    if listed is not None:
-        return listed
-    sentence = translate_sentence(core, lang)
-    if sentence is not None:
-        return sentence
-    out = _CODE.sub(lambda m: code_label(m.group(0), lang) or m.group(0), core)
-    return german_numbers(out) if numbers else _ISO_DATE.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", out)
-
-
-def _code_list(core: str, lang: str) -> str | None:
-    """'revenue_share, relationship' (criteria as :class:`~kamlib.selection.Selection` lists them) translated;
-    a last item cut short by pandas ('credib...') is completed."""
-    items = core.split(", ")
-    if len(items) < 2:
-        return None
-    out = []
-    for k, item in enumerate(items):
-        if item in CRITERION_LABELS:
-            out.append(pick(CRITERION_LABELS[item], lang))
-        elif k == len(items) - 1 and item.endswith("...") and item[:-3]:
-            hits = [c for c in CRITERION_LABELS if c.startswith(item[:-3])]
-            if len(hits) != 1:
-                return None
-            out.append(pick(CRITERION_LABELS[hits[0]], lang))
-        else:
-            return None
-    return ", ".join(out)
-
-
-def format_frame(df, lang: str = "en", *, decimals: int = 2, percent: tuple[str, ...] = ()):
-    """A display copy of ``df`` for ``lang``: column and index names and code values translated (see
-    :func:`code_label`), numbers as text with ``decimals`` (columns in ``percent`` as percentages), dates as
-    :func:`date`. Keeps English labels for ``lang='en'`` but still formats numbers (1,234.56).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"revenue_12m": [1234.5], "type": ["existing"], "retention": [0.9]},
-    ...                   index=pd.Index(["ACC-1"], name="account_id"))
-    >>> format_frame(df, "de", percent=("retention",)).to_dict("records")
-    [{'Umsatz, letzte 12 Monate (EUR)': '1.234,50', 'Typ': 'bestehend', 'Bindungsrate': '90,0\u00a0%'}]
-    >>> format_frame(df, "de").index.name
-    'Kunden-ID'
-    """
-    import numpy as np
-    import pandas as pd
-
-    check_lang(lang)
-
-    def cell(col, v):
-        if v is None or (not isinstance(v, (str, list, tuple, np.ndarray)) and pd.isna(v)):
-            return "–"
-        if isinstance(v, (bool, np.bool_)):
-            return t("yes" if v else "no", lang)
-        if isinstance(v, (pd.Timestamp, np.datetime64)):
-            return date(v, lang)
-        if isinstance(v, (int, np.integer)):
-            return number(float(v), lang, 0)
-        if isinstance(v, (float, np.floating)):
-            return globals()["percent"](float(v), lang) if col in percent else number(float(v), lang, decimals)
-        return localise_text(str(v), lang) if lang == "de" else str(v)
-
-    def head(name):
-        if name is None:
-            return None
-        return code_label(str(name), lang) or (localise_text(str(name), lang) if lang == "de" else str(name))
-
-    out = pd.DataFrame({head(c): [cell(c, v) for v in df[c]] for c in df.columns}, index=df.index.copy())
-    if lang == "de":
-        out.index = out.index.map(lambda v: localise_text(v, lang) if isinstance(v, str) else v)
-    out.index.names = [head(n) for n in df.index.names]
-    return out
-
-
-def styler(df, lang: str = "en", *, precision: int = 2):
-    """A pandas Styler showing ``df`` with the number format of ``lang`` (thousands and decimal separators)
-    and translated headers.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> html = styler(pd.DataFrame({"revenue_12m": [1234.5]}), "de").to_html()
-    >>> "1.234,50" in html and "Umsatz, letzte 12 Monate (EUR)" in html
-    True
-    """
-    de = check_lang(lang) == "de"
-    shown = df.rename(columns=lambda c: code_label(str(c), lang) or c)
-    # a Styler, unlike DataFrame.to_html, does not escape by default: cells, labels and names carry customer text
-    st = shown.style.format(precision=precision, thousands="." if de else ",", decimal="," if de else ".",
-                            na_rep="–", escape="html")
-    for axis in (0, 1):
-        st = st.format_index(escape="html", axis=axis).format_index_names(escape="html", axis=axis)
-    return st
