@@ -89,9 +89,10 @@ class _Text(HTMLParser):
 
     def __init__(self, page_lang: str = "de"):
         super().__init__()
-        self.parts, self._stack, self.page_lang = [], [], page_lang
+        self.parts, self._stack, self.page_lang, self._pre = [], [], page_lang, 0
 
     def handle_starttag(self, tag, attrs):
+        self._pre += tag == "pre"
         if tag in self.VOID:
             return
         lang = dict(attrs).get("lang")
@@ -99,12 +100,13 @@ class _Text(HTMLParser):
         self._stack.append(tag in ("style", "script", "code") or foreign or (self._stack[-1] if self._stack else False))
 
     def handle_endtag(self, tag):
+        self._pre -= tag == "pre" and self._pre > 0
         if tag not in self.VOID and self._stack:
             self._stack.pop()
 
     def handle_data(self, data):
-        if not (self._stack and self._stack[-1]):
-            self.parts.append(" ".join(data.split()))
+        if not (self._stack and self._stack[-1]):  # printed lines keep their breaks; prose is one flow of words
+            self.parts.append(data if self._pre else " ".join(data.split()))
 
 
 def visible_text(page: str, names: list[str]) -> str:
