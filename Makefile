@@ -12,11 +12,12 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
 
-.PHONY: venv workbook test unit nbval notebooks sample-data bench clean help workshop
+.PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop
 
 help:
 	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
-	@echo "make test       - install dev tools, run unit tests and validate notebooks with nbval"
+	@echo "make test       - install dev tools, lint (ruff, mypy, import layers), unit tests, nbval on the notebooks"
+	@echo "make lint       - ruff, mypy and the import-layer contracts alone"
 	@echo "make notebooks  - re-execute notebooks/ in place to refresh nbval reference outputs"
 	@echo "make sample-data - regenerate data/sample from its seed"
 	@echo "make bench      - speed and memory ratios"
@@ -34,8 +35,15 @@ venv: $(STAMP)
 workbook: $(STAMP)
 	$(VENV)/bin/kam run $(SOURCE) $(if $(AS_OF),--as-of $(AS_OF))
 
-test: $(STAMP)
-	$(PY) -m pytest tests notebooks kamlib --doctest-modules $(NBVAL) $(XDIST)
+test: $(STAMP) lint
+	$(PY) -m pytest tests notebooks kamlib --doctest-modules $(NBVAL) $(XDIST) --durations=10
+
+# the code stays as laid out: lint and format (ruff), types (mypy), the layer rule and no cycles (import-linter)
+lint: $(STAMP)
+	$(PY) -m ruff check kamlib tests benchmarks
+	$(PY) -m ruff format --check kamlib
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 unit: $(STAMP)
 	$(PY) -m pytest tests $(XDIST)
