@@ -1,15 +1,28 @@
+"""Shared test set-up: paths, the sample company, and the helpers several test modules use.
+
+Helpers are handed to tests as fixtures (``make_data``, ``write_case``, ``with_order``, ``kam``,
+``cdnow_master``, ``cdnow_summary``, ``lifetimes``), so no test module imports another one. Constants
+(paths, ``AS_OF``, the small CSV corpus below) may be imported from here.
+"""
+
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 AS_OF = "2025-12-31"
-
+#: The CDNOW data, vendored (tests/data/cdnow/README.md): the master file and the 2,357-customer summary.
+CDNOW_DIR = Path(__file__).resolve().parent / "data" / "cdnow"
+CDNOW_MASTER = CDNOW_DIR / "CDNOW_master.txt"
+CDNOW_SUMMARY = CDNOW_DIR / "cdnow_customers_summary_with_transactions.csv"
 
 
 def require_system(what: str, available: bool) -> None:
@@ -33,3 +46,123 @@ def sample_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "sample"
     shutil.copytree(SAMPLE, dst)
     return dst
+
+
+# --------------------------------------------------------------------------- KamData from hand-made tables
+
+
+def _make_data(accounts: pd.DataFrame, orders: pd.DataFrame, kams: pd.DataFrame | None = None,
+               as_of: str = "2025-12-31", **extra: pd.DataFrame):
+    import kamlib
+    from kamlib.data import schemas
+
+    tables = {n: schemas.empty_frame(n) for n in schemas.TABLES}
+    tables.update(accounts=accounts, orders=orders, **extra)
+    available = ["accounts", "orders", *extra]
+    if kams is not None:
+        tables["kams"] = kams
+        available.append("kams")
+    return kamlib.KamData(**tables, source="test", as_of=pd.Timestamp(as_of),
+                          available=tuple(n for n in schemas.TABLES if n in available))
+
+
+@pytest.fixture(scope="session")
+def make_data():
+    """``make_data(accounts, orders, kams=None, as_of="2025-12-31", **tables) -> KamData``, without reading files:
+    every table not given is empty and not available."""
+    return _make_data
+
+
+# --------------------------------------------------------------------------- a small valid data folder as CSV text
+
+ACCOUNTS = """account_id,name,industry,country,kam_id,since,reference_value,status
+ACC-1,Müller GmbH,automotive,DE,KAM-1,2020-01-15,4,active
+ACC-2,Schröder & Co. KG,chemicals,AT,,2021-06-01,2,active
+ACC-3,"Dupont, Fils et Cie",food,FR,KAM-1,2022-03-01,3,active
+"""
+KAMS = """kam_id,name,level,capacity
+KAM-1,Anna Weiß,senior,4
+"""
+PRODUCTS = """product_id,name,product_line
+P-1,Getriebe G1,gearboxes
+P-2,Motor M2,motors
+"""
+ORDER_HEADER = "order_id,account_id,date,product_id,quantity,gross_revenue_eur,discount_eur,cogs_eur"
+#: 16 valid order lines: rows 2..17 of orders.csv.
+ORDER_LINES = tuple(
+    f"O-{i:02d},ACC-{1 + i % 3},2025-{1 + i % 12:02d}-{1 + i:02d},P-{1 + i % 2},{i + 1},{1000 + 10 * i}.50,{i}.00,"
+    f"{500 + i}.25"
+    for i in range(16)
+)
+
+
+def _write_case(folder: Path, *, accounts=ACCOUNTS, kams=KAMS, products=PRODUCTS, orders=None,
+                encoding="utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if orders is None:
+        orders = "\n".join([ORDER_HEADER, *ORDER_LINES]) + "\n"
+    for name, text in (("accounts", accounts), ("kams", kams), ("products", products), ("orders", orders)):
+        if text is not None:
+            (folder / f"{name}.csv").write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return folder
+
+
+def _with_order(row: int, line: str) -> str:
+    lines = list(ORDER_LINES)
+    lines[row - 2] = line
+    return "\n".join([ORDER_HEADER, *lines]) + "\n"
+
+
+@pytest.fixture(scope="session")
+def write_case():
+    """``write_case(folder, accounts=..., kams=..., products=..., orders=..., encoding=...) -> folder``: the small
+    valid folder (accounts, kams, products, 16 orders) as CSV files; a table given as None is not written."""
+    return _write_case
+
+
+@pytest.fixture(scope="session")
+def with_order():
+    """``with_order(row, line) -> orders.csv text``: the 16 valid orders with file row ``row`` (2..17) replaced."""
+    return _with_order
+
+
+# --------------------------------------------------------------------------- the kam command
+
+
+def _kam(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kamlib.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def kam():
+    """``kam(*args, cwd=None) -> CompletedProcess``: the kam command in a subprocess (text output captured)."""
+    return _kam
+
+
+# --------------------------------------------------------------------------- CDNOW (vendored) and lifetimes
+
+
+@pytest.fixture(scope="session")
+def cdnow_master() -> Path:
+    """CDNOW_master.txt, vendored: every purchase of the 23,570 customers (69,659 lines)."""
+    return CDNOW_MASTER
+
+
+@pytest.fixture(scope="session")
+def cdnow_summary() -> pd.DataFrame:
+    """The 2,357-customer CDNOW summary (columns x, t_x, T, zbar, ...), vendored."""
+    return pd.read_csv(CDNOW_SUMMARY)
+
+
+@pytest.fixture(scope="session")
+def lifetimes():
+    """The ``lifetimes`` package, for the tests that compare our fitters with its fitters (and only those).
+
+    Missing: skipped on a developer machine, a failure under KAM_REQUIRE_SYSTEM=1 (CI installs the dev extra).
+    """
+    try:
+        import lifetimes
+    except ImportError:
+        require_system("lifetimes (test-only dependency: pip install -e '.[dev]')", False)
+    return lifetimes

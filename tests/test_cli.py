@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from conftest import AS_OF, SAMPLE
-from test_data import with_order, write_case
 
 
-def kam(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kamlib.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)
-
-
-def test_validate_sample_exits_0_with_summary():
+def test_validate_sample_exits_0_with_summary(kam):
     r = kam("validate", str(SAMPLE), "--as-of", AS_OF)
     assert r.returncode == 0, r.stderr
     assert "valid (as_of 2025-12-31)" in r.stdout
     assert "orders" in r.stdout and "rows" in r.stdout
 
 
-def test_validate_bad_folder_exits_2_without_traceback(tmp_path):
+def test_validate_bad_folder_exits_2_without_traceback(kam, write_case, with_order, tmp_path):
     folder = write_case(tmp_path / "bad", orders=with_order(17, "O-15,ACC-1,2025-04-16,P-2,16,abc,0,10"))
     r = kam("validate", str(folder), "--as-of", AS_OF)
     assert r.returncode == 2
@@ -30,12 +20,12 @@ def test_validate_bad_folder_exits_2_without_traceback(tmp_path):
     assert "orders.csv row 17 (order_id O-15), column gross_revenue_eur: 'abc' is not a number" in r.stderr
 
 
-def test_validate_missing_path_exits_2(tmp_path):
+def test_validate_missing_path_exits_2(kam, tmp_path):
     r = kam("validate", str(tmp_path / "nothing"))
     assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_sample_data_refuses_to_overwrite(tmp_path):
+def test_sample_data_refuses_to_overwrite(kam, tmp_path):
     out = tmp_path / "s"
     out.mkdir()
     (out / "orders.csv").write_text("mine")
@@ -44,7 +34,7 @@ def test_sample_data_refuses_to_overwrite(tmp_path):
     assert (out / "orders.csv").read_text() == "mine"
 
 
-def test_sample_data_writes_loadable_data(tmp_path):
+def test_sample_data_writes_loadable_data(kam, tmp_path):
     out = tmp_path / "s"
     r = kam("sample-data", str(out), "--n-accounts", "60", "--seed", "7")
     assert r.returncode == 0, r.stderr
@@ -52,7 +42,7 @@ def test_sample_data_writes_loadable_data(tmp_path):
     assert v.returncode == 0, v.stderr
 
 
-def test_bundled_sample_regenerates_bit_identically(tmp_path):
+def test_bundled_sample_regenerates_bit_identically(kam, tmp_path):
     out = tmp_path / "regen"
     r = kam("sample-data", str(out))  # defaults are the ones data/sample was made with
     assert r.returncode == 0, r.stderr
@@ -62,18 +52,18 @@ def test_bundled_sample_regenerates_bit_identically(tmp_path):
         assert (out / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
-def test_bad_as_of_is_a_usage_error_not_a_traceback():
+def test_bad_as_of_is_a_usage_error_not_a_traceback(kam):
     r = kam("validate", str(SAMPLE), "--as-of", "2025-13-45")
     assert r.returncode == 2
     assert "'2025-13-45' is not a date in the form YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_bad_param_syntax_is_a_usage_error():
+def test_bad_param_syntax_is_a_usage_error(kam):
     r = kam("run", str(SAMPLE), "-p", "no equals sign")
     assert r.returncode == 2 and "use NAME=VALUE" in r.stderr
 
 
-def test_bad_dates_and_values_in_run_parameters_are_messages(tmp_path):
+def test_bad_dates_and_values_in_run_parameters_are_messages(kam, tmp_path):
     params = tmp_path / "p.yaml"
     params.write_text("as_of: 2024-02-30\n")
     for args in (["--params", str(params)], ["-p", "as_of=yesterday"], ["-p", "cutoffs=5"]):

@@ -4,7 +4,8 @@ Reference values and where they come from:
 
 * BG/NBD on CDNOW (Fader, Hardie & Lee 2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4;
   Gamma-Gamma on the 946 repeat buyers (Fader, Hardie & Lee 2005, "RFM and CLV"): p = 6.25, q = 3.74,
-  gamma = 15.44. The data ship in the lifetimes wheel (a test-only dependency).
+  gamma = 15.44. The data are vendored in tests/data/cdnow/ (copied from the lifetimes wheel); only the tests that
+  compare our fitters with lifetimes' own fitters need lifetimes (the ``lifetimes`` fixture in conftest.py).
 * sBG (Fader & Hardie 2007, "How to project customer retention"), fitted on years 1-7: high end
   (1000, 869, 743, 653, 593, 551, 517, 491) alpha = 0.668, beta = 3.806; regular (1000, 631, 468, 382,
   326, 289, 262, 241) alpha = 0.704, beta = 1.182. Note: 0.668 / 3.806 belong to the *high-end* cohort,
@@ -13,26 +14,20 @@ Reference values and where they come from:
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from kamlib import clv, value
 from kamlib.errors import KamParameterError
-from test_selection import make_data
 
-lifetimes = pytest.importorskip("lifetimes")
-
-CDNOW = os.path.join(os.path.dirname(lifetimes.__file__), "datasets", "cdnow_customers_summary_with_transactions.csv")
 HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491]
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
 
 
 @pytest.fixture(scope="module")
-def cdnow() -> pd.DataFrame:
-    return pd.read_csv(CDNOW)
+def cdnow(cdnow_summary) -> pd.DataFrame:
+    return cdnow_summary
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +107,7 @@ def test_infinite_value_is_refused_with_the_parameter():
     with pytest.raises(KamParameterError, match="set a finite horizon") as exc:
         clv.contractual_clv(100.0, 1.0, 0.0)
     assert exc.value.parameter == "retention"
-    with pytest.raises(KamParameterError) as exc:
+    with pytest.raises(KamParameterError, match=r"r\(1\+g\) must stay below 1\+d for an infinite horizon") as exc:
         clv.contractual_clv(100.0, 0.95, 0.05, growth=0.2)
     assert exc.value.parameter == "growth"
 
@@ -151,8 +146,13 @@ def test_clv_table_variants_and_assumptions():
 # =========================================================================== retention from the data
 
 
-def _history() -> object:
-    """A 2023-2025, B 2023 only (lost), C 2023 and 2025 (a pause), D from 2024, E from 2025."""
+@pytest.fixture()
+def history(make_data):
+    """``history()``: A 2023-2025, B 2023 only (lost), C 2023 and 2025 (a pause), D from 2024, E from 2025."""
+    return lambda: _history_data(make_data)
+
+
+def _history_data(make_data):
     days = {"A": ["2023-01-05", "2024-03-01", "2025-06-01"], "B": ["2023-01-10"], "C": ["2023-02-01", "2025-02-01"],
             "D": ["2024-05-01", "2025-05-01"], "E": ["2025-07-01"]}
     rows = [{"order_id": f"{a}{i}", "account_id": a, "date": pd.Timestamp(d), "gross_revenue_eur": 100.0,
@@ -161,18 +161,18 @@ def _history() -> object:
     return make_data(accounts, pd.DataFrame(rows))
 
 
-def test_retention_table_hand_example():
-    t = clv.retention_table(_history()).set_index("period")
+def test_retention_table_hand_example(history):
+    t = clv.retention_table(history()).set_index("period")
     # 2024: active in 2023 = A, B, C; of them active in 2024 = A, C (a pause is not a loss); new: D
     assert t.loc["2024", ["active_before", "retained", "lost", "new"]].tolist() == [3, 2, 1, 1]
     # 2025: A, C, D all stay; new: E
     assert t.loc["2025", ["active_before", "retained", "lost", "new"]].tolist() == [3, 3, 0, 1]
     assert t.loc["pooled", "retention"] == pytest.approx(round(5 / 6, 6))
-    assert clv.estimate_retention(_history()) == pytest.approx(5 / 6, abs=1e-6)
+    assert clv.estimate_retention(history()) == pytest.approx(5 / 6, abs=1e-6)
 
 
-def test_choose_retention_parameter_or_data():
-    data = _history()
+def test_choose_retention_parameter_or_data(make_data, history):
+    data = history()
     assert clv.choose_retention(data, 0.9) == (0.9, "parameter retention")
     r, source = clv.choose_retention(data, 0.0)
     assert r == pytest.approx(5 / 6, abs=1e-6) and source == "orders: pooled over 2 years"
@@ -183,17 +183,17 @@ def test_choose_retention_parameter_or_data():
     assert clv.choose_retention(short, 0.95) == (0.95, "parameter retention")
 
 
-def test_survival_table_hand_example():
-    s = clv.survival_table(_history())
+def test_survival_table_hand_example(history):
+    s = clv.survival_table(history())
     assert list(s.index) == ["2023 (existing)", "2024", "2025"]
     assert s.iloc[0].tolist() == [3, 2, 2]
     assert s.iloc[1].tolist()[:2] == [1, 1] and np.isnan(s.iloc[1, 2])
     assert s.iloc[2, 0] == 1 and s.iloc[2, 1:].isna().all()
 
 
-def test_partial_first_window_is_not_used():
+def test_partial_first_window_is_not_used(history):
     # as_of mid-year: the window 2022-07..2023-06 starts long before the first order and is left out
-    t = clv.retention_table(_history(), as_of="2025-06-30")
+    t = clv.retention_table(history(), as_of="2025-06-30")
     assert list(t["period"]) == ["2024-07-01..2025-06-30", "pooled"]
 
 
@@ -321,7 +321,7 @@ def test_bgnbd_reproduces_the_published_cdnow_fit(bg_cdnow):
     assert bg_cdnow.n_customers_ == 2357
 
 
-def test_bgnbd_agrees_with_lifetimes(cdnow, bg_cdnow):
+def test_bgnbd_agrees_with_lifetimes(lifetimes, cdnow, bg_cdnow):
     ref = lifetimes.BetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     assert bg_cdnow.params_.to_numpy() == pytest.approx(ref.params_.to_numpy(), rel=1e-4)
     # predictions at the same parameters: plug lifetimes' parameters into ours
@@ -336,13 +336,33 @@ def test_bgnbd_agrees_with_lifetimes(cdnow, bg_cdnow):
         np.asarray(ref.expected_number_of_purchases_up_to_time(np.array([10.0, 39.0, 78.0]))), rel=1e-8)
 
 
-def test_standard_errors_agree_with_lifetimes(cdnow, bg_cdnow, gg_cdnow):
+def test_standard_errors_agree_with_lifetimes(lifetimes, cdnow, bg_cdnow, gg_cdnow):
     # lifetimes differentiates its likelihood with autograd; we use central differences of the analytic gradient
     ref = lifetimes.BetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     assert bg_cdnow.summary["std_error"].to_numpy() == pytest.approx(ref.standard_errors_.to_numpy(), rel=1e-3)
     rep = cdnow[cdnow["x"] > 0]
     ref_gg = lifetimes.GammaGammaFitter().fit(rep["x"], rep["zbar"])
     assert gg_cdnow.summary["std_error"].to_numpy() == pytest.approx(ref_gg.standard_errors_.to_numpy(), rel=1e-3)
+
+
+def test_bgnbd_log_likelihood_by_hand(cdnow):
+    # FHL 2005, eq. 6: L = B(a, b+x)/B(a, b) * G(r+x) a^r / (G(r) (alpha+T)^(r+x))
+    #                    + [x > 0] B(a+1, b+x-1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
+    from scipy.special import betaln, gammaln
+
+    model = clv.BetaGeo(time_unit="W")
+    model.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # the published estimates
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    ll = np.asarray(model.log_likelihood(cdnow["x"], cdnow["t_x"], cdnow["T"]))
+    # customer 1: x = 2, t_x = 30.43, T = 38.86; customer 3: x = 0 (the second term vanishes)
+    for i, (x, tx, t) in {0: (2, 30.43, 38.86), 2: (0, 0.0, 38.86)}.items():
+        assert cdnow.loc[i, ["x", "t_x", "T"]].tolist() == [x, tx, t]
+        common = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+        stay = np.exp(betaln(a, b + x) - betaln(a, b) + common - (r + x) * np.log(alpha + t))
+        drop = np.exp(betaln(a + 1, b + x - 1) - betaln(a, b) + common - (r + x) * np.log(alpha + tx)) if x else 0.0
+        assert ll[i] == pytest.approx(np.log(stay + drop), rel=1e-12)
+    # the whole sample at the published (rounded) estimates: the published maximum -9582.4
+    assert ll.sum() == pytest.approx(-9582.4, abs=0.05)
 
 
 def test_bgnbd_log_likelihood_per_customer_sums_to_the_total(cdnow, bg_cdnow):
@@ -359,7 +379,7 @@ def test_bgnbd_time_unit_is_explicit(cdnow, bg_cdnow):
     assert np.asarray(days.expected_purchases(7 * 52, x, tx * 7, t * 7)) == pytest.approx(
         np.asarray(bg_cdnow.expected_purchases(52, x, tx, t)), rel=1e-5)
     assert "time_unit='D'" in repr(days)
-    with pytest.raises(KamParameterError) as exc:
+    with pytest.raises(KamParameterError, match=r"must be one of D, W, M, Y .*not 'weeks'") as exc:
         clv.BetaGeo(time_unit="weeks")
     assert exc.value.parameter == "time_unit"
 
@@ -380,15 +400,20 @@ def test_bgnbd_weights_equal_repeated_rows(cdnow, bg_cdnow):
     assert w.params_.to_numpy() == pytest.approx(bg_cdnow.params_.to_numpy(), rel=1e-6)
 
 
-def test_bgnbd_shape(bg_cdnow):
-    assert clv.BetaGeo().fit is not None
+def test_bgnbd_shape(cdnow, bg_cdnow):
+    model = clv.BetaGeo(time_unit="W")
+    assert model.fit(cdnow["x"], cdnow["t_x"], cdnow["T"]) is model  # fit returns the fitted model itself
+    assert model.params_.tolist() == bg_cdnow.params_.tolist()
     assert repr(clv.BetaGeo()) == "BetaGeo(time_unit='W', not fitted)"
-    with pytest.raises(clv.KamModelError, match="fit"):
+    with pytest.raises(clv.KamModelError, match="BG/NBD: call fit"):
         clv.BetaGeo().probability_alive([1], [1.0], [2.0])
     assert list(bg_cdnow.params_.index) == ["r", "alpha", "a", "b"]
     s = bg_cdnow.summary
     assert list(s.index) == ["r", "alpha", "a", "b"]
-    assert (s["lower_95"] < s["estimate"]).all() and (s["estimate"] < s["upper_95"]).all()
+    # 95 % intervals on the log scale (delta method): estimate * exp(-/+ 1.96 * se / estimate)
+    rel = s["std_error"] / s["estimate"]
+    assert s["lower_95"].to_numpy() == pytest.approx((s["estimate"] * np.exp(-1.96 * rel)).to_numpy(), rel=1e-12)
+    assert s["upper_95"].to_numpy() == pytest.approx((s["estimate"] * np.exp(1.96 * rel)).to_numpy(), rel=1e-12)
     assert repr(bg_cdnow).startswith("BetaGeo(time_unit='W', r=0.2426, alpha=4.414, a=0.7929, b=2.426")
 
 
@@ -445,7 +470,7 @@ def test_gamma_gamma_reproduces_the_published_cdnow_fit(gg_cdnow):
     assert gg_cdnow.notes_[0] == "1411 customers without a repeat purchase left out (no spend to learn from)"
 
 
-def test_gamma_gamma_agrees_with_lifetimes(cdnow, gg_cdnow):
+def test_gamma_gamma_agrees_with_lifetimes(lifetimes, cdnow, gg_cdnow):
     rep = cdnow[cdnow["x"] > 0]
     ref = lifetimes.GammaGammaFitter().fit(rep["x"], rep["zbar"])
     assert gg_cdnow.params_.to_numpy() == pytest.approx(ref.params_.to_numpy(), rel=1e-4)
@@ -564,8 +589,8 @@ def test_retention_for_care_says_when_care_does_not_pay():
     assert t.loc["small", "note"].startswith("not attainable")
 
 
-def test_retention_by_group_shrinks_towards_the_portfolio():
-    data = _history()
+def test_retention_by_group_shrinks_towards_the_portfolio(history):
+    data = history()
     groups = pd.Series({"A": "x", "B": "x", "C": "y", "D": "y", "E": "y"})
     g = clv.retention_by_group(data, groups, prior_weight=6.0)
     # x: before A,B in 2023 and A in 2024 = 3, kept 2; y: C (2023, 2024), D (2024) = 3, kept 3; pooled 5/6
@@ -629,11 +654,11 @@ def test_message_is_english_text_and_renders_german():
         "Verwendete Bindungsrate: r = 0,9000 (Parameter retention); Abwanderungsrate 1 − r = 10,00\u00a0%")
 
 
-def test_sources_and_reasons_render_in_german(sample_data):
-    r, source = clv.choose_retention(_history(), 0.0)
+def test_sources_and_reasons_render_in_german(history, sample_data):
+    r, source = clv.choose_retention(history(), 0.0)
     assert source == "orders: pooled over 2 years" and clv.retention_kind(source) == "pooled"
     assert clv.say(source, "de") == "aus den Aufträgen, über 2 Jahre zusammengefasst"
-    assert clv.retention_kind(clv.choose_retention(_history(), 0.9)[1]) == "given"
+    assert clv.retention_kind(clv.choose_retention(history(), 0.9)[1]) == "given"
     ok, reason = clv.sbg_adequacy(clv.survival_table(sample_data))
     assert clv.sbg_verdict(ok, reason, lang="de").startswith("Zu wenig Historie: 2 Jahre Kohortenhistorie")
     assert clv.sbg_decision(r, source, lang="de").startswith(
@@ -643,7 +668,7 @@ def test_sources_and_reasons_render_in_german(sample_data):
     assert a["Quelle"].tolist()[1:5] == ["aus den Aufträgen, über 2 Jahre zusammengefasst", "Parameter discount_rate",
                                          "Parameter horizon", "Parameter growth"]
     assert a["Wert"].iloc[0] == "DB IV der letzten 12 Monate (01.01.2025 bis 31.12.2025)"
-    view = clv.survival_view(clv.survival_table(_history()), lang="de")
+    view = clv.survival_view(clv.survival_table(history()), lang="de")
     assert view.index.tolist() == ["2023 (Bestandskunden)", "2024", "2025"]
     assert view.iloc[1].tolist() == ["1", "1", "–"]
 
@@ -690,7 +715,7 @@ def test_margin_rates_expected_summary_and_moves():
     assert clv.top_moves(m, "up")["value"].tolist() == [7.0, 5.0]
     assert clv.top_moves(m, "down")["value"].tolist() == [-9.0, -3.0]
     assert clv.top_moves(m, "down", key_ids=["B"])["account_id"].tolist() == ["B"]
-    with pytest.raises(KamParameterError):
+    with pytest.raises(KamParameterError, match="parameter direction: must be 'up' or 'down', not 'sideways'"):
         clv.top_moves(m, "sideways")
 
 

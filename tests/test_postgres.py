@@ -13,7 +13,6 @@ import pytest
 
 import kamlib
 from conftest import AS_OF, ROOT, require_system
-from test_cli import kam
 
 PG_URL = os.environ.get("KAM_PG_URL", "")
 
@@ -84,7 +83,7 @@ def test_postgres_errors_name_the_table_and_row(pg_schema):
     assert text.endswith("column reference_value: '9' is outside the allowed range 1 to 5")
 
 
-def test_kam_validate_and_run_against_postgres(pg_schema, tmp_path):
+def test_kam_validate_and_run_against_postgres(kam, pg_schema, tmp_path):
     url = _url(pg_schema)
     v = kam("validate", url, "--as-of", AS_OF)
     assert v.returncode == 0, v.stderr

@@ -6,6 +6,7 @@ anonymisation, the thin and the full account; one test runs the notebook for eve
 
 from __future__ import annotations
 
+import functools
 import re
 from concurrent.futures import ProcessPoolExecutor
 
@@ -21,7 +22,6 @@ import pytest  # noqa: E402
 from conftest import AS_OF, ROOT, SAMPLE  # noqa: E402
 from kamlib import profile as kp  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
-from test_selection import make_data  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "02_account_profile.ipynb"
 T = pd.Timestamp
@@ -35,7 +35,13 @@ def _order(i, acc, date, product, bu, gross, cogs=0.0):
             "quantity": 1.0, "gross_revenue_eur": float(gross), "discount_eur": 0.0, "cogs_eur": float(cogs)}
 
 
-def hand_data(**extra) -> "kamlib.KamData":  # noqa: F821
+@pytest.fixture(scope="session")
+def hand_data(make_data):
+    """``hand_data(...)``: see ``_hand_data``."""
+    return functools.partial(_hand_data, make_data)
+
+
+def _hand_data(make_data, **extra) -> "kamlib.KamData":  # noqa: F821
     """A and three peers in industry X (E bought only before the window), D in another industry.
 
     Products: P1 -> L1, P2 -> L2, P3 -> L3. Wallet of A: L1/BU1 1000, L2/BU1 500, L1/BU2 400, L3/BU2 0.
@@ -98,7 +104,7 @@ def checks(profile, check=None):
 # ----------------------------------------------------------------------------- whitespace
 
 
-def test_whitespace_share_of_wallet_penetration_and_ranked_opportunities():
+def test_whitespace_share_of_wallet_penetration_and_ranked_opportunities(hand_data):
     p = kp.build_profile(hand_data(), "A")
     ws = p.whitespace.set_index(["product_line", "business_unit"])
     assert ws.loc[("L1", "BU1"), "status"] == "owned"
@@ -125,7 +131,7 @@ def test_whitespace_share_of_wallet_penetration_and_ranked_opportunities():
     assert opp["rank"].tolist() == [1, 2, 3]
 
 
-def test_competitive_position_uses_share_of_wallet_per_line():
+def test_competitive_position_uses_share_of_wallet_per_line(hand_data):
     comp = pd.DataFrame({"account_id": ["A", "A", "A"], "competitor": ["X1", "X2", "X3"],
                          "product_line": ["L1", "L1", "L2"], "share": [0.5, 0.2, 0.1]})
     p = kp.build_profile(hand_data(competitors=comp), "A")
@@ -137,7 +143,7 @@ def test_competitive_position_uses_share_of_wallet_per_line():
     assert pos.loc["L2", "position"] == "none"  # no revenue against the L2 estimate: not a supplier yet
 
 
-def test_no_wallet_means_one_sentence_and_a_finding():
+def test_no_wallet_means_one_sentence_and_a_finding(make_data, hand_data):
     data = hand_data()
     data = make_data(data.accounts, data.orders, data.kams, products=data.products,
                      wallet=data.wallet[data.wallet["account_id"] == "nobody"])
@@ -151,7 +157,7 @@ def test_no_wallet_means_one_sentence_and_a_finding():
 # ----------------------------------------------------------------------------- buying center
 
 
-def test_single_threaded_rule_counts_named_interactions_of_the_last_12_months():
+def test_single_threaded_rule_counts_named_interactions_of_the_last_12_months(hand_data):
     inter = interactions_frame([("c1", "2025-12-01"), ("c1", "2025-11-01"), ("c1", "2025-10-01"),
                                 ("c2", "2025-09-15"),
                                 *[("c2", f"2023-0{m}-01") for m in range(1, 6)],  # old: do not count
@@ -166,7 +172,7 @@ def test_single_threaded_rule_counts_named_interactions_of_the_last_12_months():
     assert c.loc["c2", "interactions_total"] == 6
 
 
-def test_balanced_interactions_are_not_single_threaded_but_one_contact_is():
+def test_balanced_interactions_are_not_single_threaded_but_one_contact_is(hand_data):
     inter = interactions_frame([("c1", "2025-12-01"), ("c1", "2025-11-01"), ("c2", "2025-12-02"),
                                 ("c2", "2025-11-02")])
     p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A")
@@ -183,7 +189,7 @@ def test_kam_single_threaded_helper():
     assert flag is False and top is None and np.isnan(share)
 
 
-def test_key_contacts_cadence_opponents_and_decider():
+def test_key_contacts_cadence_opponents_and_decider(hand_data):
     # c2 (buyer) met exactly 90 days before as_of: inside the cadence; c3 (user, influence 4) never met
     inter = interactions_frame([("c1", "2025-12-01"), ("c2", "2025-10-02")])
     p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A", cadence_days=90)
@@ -205,7 +211,7 @@ def test_key_contacts_cadence_opponents_and_decider():
     assert p.roles.set_index("buying_role").loc["decider", "contacts"] == 1
 
 
-def test_coverage_sentences_in_german_at_the_source():
+def test_coverage_sentences_in_german_at_the_source(hand_data):
     inter = interactions_frame([("c1", "2025-12-01"), ("c2", "2025-07-03")])  # c2: 181 days before as_of
     p = kp.build_profile(hand_data(contacts=CONTACTS, interactions=inter), "A", cadence_days=90, lang="de")
     assert checks(p, "key_contact_not_met")["message"].tolist() == [  # in buying-role order: user, ..., buyer
@@ -227,7 +233,7 @@ def test_coverage_sentences_in_german_at_the_source():
         "key contact not met") == 2
 
 
-def test_whitespace_matrix_shows_gaps_in_the_readers_units():
+def test_whitespace_matrix_shows_gaps_in_the_readers_units(hand_data):
     # hand_data: L1/BU1 owned 300 of 1000; L1/BU2 gap 400; L2/BU1 gap 500; L2/BU2 owned, no estimate;
     # L3/BU1 bought in 2023 (gap, no estimate); L3/BU2 potential 0 (not eligible)
     p = kp.build_profile(hand_data(), "A")
@@ -255,7 +261,7 @@ def test_headline_and_csv_extracts(sample_data, tmp_path):
     assert len(kp.write_extracts(p, tmp_path)) == 4  # a rerun replaces the files
 
 
-def test_stale_review_rule():
+def test_stale_review_rule(hand_data):
     base = [("c1", "2025-12-01")]
     fresh = kp.build_profile(hand_data(contacts=CONTACTS, interactions=interactions_frame(
         base + [("c1", "2025-10-02", "qbr")])), "A", cadence_days=90)
@@ -270,7 +276,7 @@ def test_stale_review_rule():
 # ----------------------------------------------------------------------------- actions, targets, trend
 
 
-def test_overdue_rule():
+def test_overdue_rule(hand_data):
     actions = pd.DataFrame({
         "action_id": ["a1", "a2", "a3", "a4", "a5"], "account_id": ["A"] * 5, "goal": ["g"] * 5,
         "action": ["due yesterday", "due today", "done long ago", "in progress, late", "no due date"],
@@ -289,7 +295,7 @@ def test_overdue_rule():
 
 @pytest.mark.parametrize("periods, flagged", [(["2025Q4"], True), (["2026"], False), (["2026-02"], False),
                                               (["2026Q1"], False), (["2026Q2"], True)])
-def test_no_target_for_the_coming_quarter(periods, flagged):
+def test_no_target_for_the_coming_quarter(hand_data, periods, flagged):
     targets = pd.DataFrame({"account_id": ["A"] * len(periods), "period": periods,
                             "revenue_target_eur": [100.0] * len(periods), "margin_target_eur": [40.0] * len(periods)})
     p = kp.build_profile(hand_data(targets=targets), "A")
@@ -299,7 +305,7 @@ def test_no_target_for_the_coming_quarter(periods, flagged):
         assert "2026Q1" in found["message"].iloc[0]
 
 
-def test_year_targets_are_spread_over_quarters_in_the_history():
+def test_year_targets_are_spread_over_quarters_in_the_history(hand_data):
     targets = pd.DataFrame({"account_id": ["A", "A"], "period": ["2025", "2024Q2"],
                             "revenue_target_eur": [400.0, 77.0], "margin_target_eur": [np.nan, 30.0]})
     q = kp.build_profile(hand_data(targets=targets), "A").quarterly.set_index("quarter")
@@ -307,7 +313,7 @@ def test_year_targets_are_spread_over_quarters_in_the_history():
     assert np.isnan(q.loc["2024Q1", "revenue_target_eur"])
 
 
-def test_history_trend_and_quarters():
+def test_history_trend_and_quarters(hand_data):
     p = kp.build_profile(hand_data(), "A")
     k = p.key_figures
     assert k["revenue_12m_eur"] == 500 and k["revenue_prev_12m_eur"] == 400
@@ -367,7 +373,7 @@ def test_a_unique_name_may_replace_the_id(sample_data):
     assert kp.resolve_account(sample_data, "acc-0110") == "ACC-0110"
 
 
-def test_a_name_shared_by_two_accounts_asks_for_the_id():
+def test_a_name_shared_by_two_accounts_asks_for_the_id(make_data, hand_data):
     data = hand_data()
     acc = data.accounts.assign(name=["Same GmbH", "Same GmbH", "Gamma KG", "Delta SE", "Epsilon GmbH"])
     data = make_data(acc, data.orders, data.kams, products=data.products, wallet=data.wallet)
@@ -436,7 +442,7 @@ def _strings(p) -> list[str]:
     return out
 
 
-def test_anonymise_is_stable_and_leaves_no_real_contact_name(sample_data):
+def test_anonymise_is_stable_and_leaves_no_real_contact_name(hand_data, sample_data):
     real = sample_data.contacts.loc[sample_data.contacts["account_id"] == "ACC-0044", "name"].tolist()
     p = kp.build_profile(sample_data, "ACC-0044", anonymise=True, lang="de")
     text = "\n".join(_strings(p))
@@ -455,7 +461,7 @@ def test_anonymise_is_stable_and_leaves_no_real_contact_name(sample_data):
     assert "Dora" not in "\n".join(_strings(h))
 
 
-def test_present_formats_german_numbers_and_escapes_html():
+def test_present_formats_german_numbers_and_escapes_html(make_data, hand_data):
     data = hand_data()
     acc = data.accounts.assign(name=['Kunde "A" & <Söhne>, Nord'] + data.accounts["name"].tolist()[1:],
                                customer_revenue_eur=[1234567.0, None, None, None, None])
@@ -471,7 +477,7 @@ def test_present_formats_german_numbers_and_escapes_html():
     assert kp.present(p.opportunities, "de", index=False).index.tolist() == [1, 2, 3]
 
 
-def test_only_the_required_tables_still_give_a_profile():
+def test_only_the_required_tables_still_give_a_profile(make_data):
     accounts = pd.DataFrame({"account_id": ["A", "B"], "name": ["Alpha", "Beta"]})
     orders = pd.DataFrame({"order_id": ["o1"], "account_id": ["A"], "date": [T("2025-12-01")],
                            "gross_revenue_eur": [100.0]})
@@ -489,13 +495,13 @@ def test_only_the_required_tables_still_give_a_profile():
     assert len(checks(empty, "no_revenue_12m")) == 1
 
 
-def test_data_ending_before_as_of_is_reported(sample_data):
+def test_data_ending_before_as_of_is_reported(hand_data, sample_data):
     hand = kp.build_profile(hand_data(), "A")  # the last order of any account is 2025-07-01
     assert "2025-07-01, 183 days before" in checks(hand, "data_ends_early")["message"].iloc[0]
     assert checks(kp.build_profile(sample_data, "ACC-0044"), "data_ends_early").empty  # last order 2025-12-29
 
 
-def test_figures_survive_dollar_signs_in_names():
+def test_figures_survive_dollar_signs_in_names(make_data, hand_data):
     import matplotlib.pyplot as plt
 
     data = hand_data()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
@@ -11,7 +12,6 @@ import pytest
 from conftest import ROOT
 from kamlib import review as rv
 from kamlib.errors import KamParameterError
-from test_selection import make_data
 
 
 def _orders(rows):
@@ -23,7 +23,13 @@ def _orders(rows):
     return pd.DataFrame(out)
 
 
-def retention_data():
+@pytest.fixture(scope="session")
+def retention_data(make_data):
+    """``retention_data(...)``: see ``_retention_data``."""
+    return functools.partial(_retention_data, make_data)
+
+
+def _retention_data(make_data):
     """A: 100 -> 120 (expansion 20); B: 200 -> 150 (contraction 50); C: 50 -> 0 (churn 50);
     D: bought in 2024Q1, nothing in 2024Q4, buys 30 in 2025Q4 (returns); E: new in 2025Q4."""
     ids = list("ABCDE")
@@ -38,7 +44,7 @@ def retention_data():
     return make_data(accounts, orders)
 
 
-def test_retention_kpis_hand_computed():
+def test_retention_kpis_hand_computed(retention_data):
     k = rv.retention_kpis(retention_data(), "2025Q4", base="year")
     assert k["start_accounts"] == 3 and k["retained_accounts"] == 2 and k["churned_accounts"] == 1
     assert k["returned_accounts"] == 1 and k["new_accounts"] == 1
@@ -49,14 +55,14 @@ def test_retention_kpis_hand_computed():
     assert k["nrr"] == pytest.approx((350 + 20 - 50 - 50) / 350)
 
 
-def test_grr_never_above_100_percent_even_when_everyone_grows():
+def test_grr_never_above_100_percent_even_when_everyone_grows(make_data):
     accounts = pd.DataFrame({"account_id": ["A"], "name": ["A"]})
     orders = _orders([("A", "2024-11-01", 100, "P1", 1), ("A", "2025-11-01", 500, "P1", 1)])
     k = rv.retention_kpis(make_data(accounts, orders), "2025Q4")
     assert k["grr"] == 1.0 and k["nrr"] == pytest.approx(5.0)
 
 
-def test_returning_account_churns_then_is_counted_as_returned():
+def test_returning_account_churns_then_is_counted_as_returned(make_data, retention_data):
     accounts = pd.DataFrame({"account_id": ["D", "F"], "name": ["D", "F"]})
     orders = _orders([("D", "2025-05-01", 80, "P1", 1), ("D", "2025-11-01", 30, "P1", 1),
                       ("F", "2025-05-01", 10, "P1", 1), ("F", "2025-08-01", 10, "P1", 1),
@@ -120,13 +126,13 @@ def test_price_volume_mix_property():
 @pytest.mark.parametrize("period, words", [("2025Q5", "not a calendar quarter"), ("25Q4", "not a calendar"),
                                            ("2025-12", "not a calendar"), ("2026Q1", "not complete"),
                                            ("2020Q2", "no orders")])
-def test_bad_periods(period, words):
+def test_bad_periods(retention_data, period, words):
     with pytest.raises(KamParameterError, match=words) as err:
         rv.check_period(retention_data(), period)
     assert err.value.parameter == "period"
 
 
-def test_period_without_account_data():
+def test_period_without_account_data(retention_data):
     with pytest.raises(KamParameterError, match="neither orders nor a target"):
         rv.check_period(retention_data(), "2025Q4", account_id="C")
 
@@ -146,7 +152,13 @@ def test_bands(score, expected):
     assert rv.band(score) == expected
 
 
-def health_data():
+@pytest.fixture(scope="session")
+def health_data(make_data):
+    """``health_data(...)``: see ``_health_data``."""
+    return functools.partial(_health_data, make_data)
+
+
+def _health_data(make_data):
     """One account: plan 100 in 2025Q4, revenue 75 (-> growth score 50); one meeting with the decider and one call
     (cadence 90 days expects 1 -> engagement 100); one complaint opened and still open (-> 60); contacts decider and
     buyer, only the decider met (coverage 25); two actions due, one done (-> 50)."""
@@ -169,7 +181,7 @@ def health_data():
                      complaints=complaints, actions=actions)
 
 
-def test_health_components_and_total():
+def test_health_components_and_total(health_data):
     data = health_data()
     c = rv.health_components(data, "A", "2025Q4")
     assert c["growth_vs_plan"] == 50.0
@@ -185,7 +197,7 @@ def test_health_components_and_total():
     assert list(s["state"]) == ["overdue", "open", "done"]
 
 
-def test_plan_vs_actual_hand_computed():
+def test_plan_vs_actual_hand_computed(health_data):
     p = rv.plan_vs_actual(health_data(), "A", "2025Q4")
     assert p.loc["revenue", "actual"] == 75 and p.loc["revenue", "attainment"] == 0.75
     assert p.loc["revenue", "qoq_growth"] == pytest.approx(75 / 80 - 1)
@@ -247,7 +259,7 @@ def test_fiscal_year_changes_ytd_figures(sample_data):
 # --------------------------------------------------------------------------- output in the run's language
 
 
-def test_refused_periods_in_both_languages():
+def test_refused_periods_in_both_languages(retention_data):
     """The reason for a refused period is kept as a code with values: English as before, German rendered."""
     data = retention_data()  # orders from 2024Q1 to 2025Q4, as of 2025-12-31
     with pytest.raises(rv.PeriodError) as err:
@@ -272,7 +284,7 @@ def test_weights_note_in_german():
     assert rv.check_weights({"margin": 1}, lang="de")[1] is None
 
 
-def test_views_render_numbers_codes_and_gaps_in_the_language():
+def test_views_render_numbers_codes_and_gaps_in_the_language(health_data):
     """By hand: 865816.26 EUR -> 865.816,26; attainment 1.0413 -> 104,1 %; a margin change of -0.0126 -> -1,3
     percentage points (-1.26 to one decimal); missing -> '–'; states and bands as words."""
     plan = pd.DataFrame({"actual": [865816.26], "attainment": [1.0413], "yoy_growth": [float("nan")]},
@@ -298,7 +310,7 @@ def test_views_render_numbers_codes_and_gaps_in_the_language():
     assert rv.pitfall_view(pit, "de").iloc[0].tolist() == ["3,8\u00a0%", "1,5\u00a0%", "–", "nein"]
 
 
-def test_health_view_and_bridge_check_in_german():
+def test_health_view_and_bridge_check_in_german(health_data):
     data = health_data()
     health = rv.health_score(data, "A", "2025Q4")
     view = rv.health_view(health, "de")
@@ -315,7 +327,7 @@ def test_health_view_and_bridge_check_in_german():
     assert rv.bridge_view(bridge, "de").loc["Umsatz Basisquartal", "EUR"] == "100,00"
 
 
-def test_charts_label_themselves_in_german():
+def test_charts_label_themselves_in_german(health_data):
     import matplotlib
 
     matplotlib.use("Agg")

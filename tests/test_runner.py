@@ -9,12 +9,10 @@ import pytest
 
 import kamlib
 from conftest import AS_OF, ROOT, SAMPLE
-from test_cli import kam
-from test_data import with_order, write_case
 
 
 @pytest.fixture(scope="module")
-def workbook_run(tmp_path_factory):
+def workbook_run(kam, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "t1", cwd=ROOT)
     return r, out / "t1"
@@ -71,7 +69,7 @@ def test_run_never_writes_into_notebooks(workbook_run):
     assert not list((ROOT / "notebooks").glob("*.html"))
 
 
-def test_run_with_bad_source_writes_nothing(tmp_path):
+def test_run_with_bad_source_writes_nothing(kam, write_case, with_order, tmp_path):
     bad = write_case(tmp_path / "bad", orders=with_order(5, "O-03,ACC-1,2025-04-04,P-2,4,oops,0,1"))
     out = tmp_path / "reports"
     r = kam("run", str(bad), "--as-of", AS_OF, "--out", str(out), cwd=ROOT)
@@ -81,7 +79,7 @@ def test_run_with_bad_source_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_existing_run_id_is_not_overwritten(tmp_path):
+def test_existing_run_id_is_not_overwritten(kam, tmp_path):
     out = tmp_path / "reports"
     (out / "keep").mkdir(parents=True)
     (out / "keep" / "index.html").write_text("old")
@@ -124,7 +122,7 @@ def test_every_parameter_line_is_understood_by_papermill():
             assert info["help"], f"{nb.name}: {name} has no comment"
 
 
-def test_selection_with_non_default_criteria_via_kam_run(tmp_path):
+def test_selection_with_non_default_criteria_via_kam_run(kam, tmp_path):
     import pandas as pd
 
     out = tmp_path / "reports"
@@ -144,7 +142,7 @@ def test_selection_with_non_default_criteria_via_kam_run(tmp_path):
     assert "weights summed to 4; normalised to 1" in text
 
 
-def test_bad_selection_parameter_is_refused_before_any_notebook_runs(tmp_path):
+def test_bad_selection_parameter_is_refused_before_any_notebook_runs(kam, tmp_path):
     out = tmp_path / "reports"
     r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "bad", "--only", "01",
             "-p", 'criteria=["revenue_share", "size"]', cwd=ROOT)

@@ -83,24 +83,17 @@ import kamlib  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from kamlib.data import schemas  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
 
 
-def make_data(accounts: pd.DataFrame, orders: pd.DataFrame, kams: pd.DataFrame | None = None,
-              as_of: str = "2025-12-31", **extra: pd.DataFrame) -> kamlib.KamData:
-    tables = {n: schemas.empty_frame(n) for n in schemas.TABLES}
-    tables.update(accounts=accounts, orders=orders, **extra)
-    available = ["accounts", "orders", *extra]
-    if kams is not None:
-        tables["kams"] = kams
-        available.append("kams")
-    return kamlib.KamData(**tables, source="test", as_of=pd.Timestamp(as_of),
-                          available=tuple(n for n in schemas.TABLES if n in available))
+@pytest.fixture(scope="session")
+def hand_example(make_data):
+    """``hand_example(kam_ids=..., kams=None)``: five accounts; revenue last 12 months 500/300/100/60/40,
+    the 12 months before 250/300/200/20/0."""
+    return lambda kam_ids=("K1", "K1", None, None, None), kams=None: _hand_example(make_data, kam_ids, kams)
 
 
-def hand_example(kam_ids=("K1", "K1", None, None, None), kams=None) -> kamlib.KamData:
-    """Five accounts; revenue last 12 months 500/300/100/60/40, the 12 months before 250/300/200/20/0."""
+def _hand_example(make_data, kam_ids, kams) -> kamlib.KamData:
     ids = ["A", "B", "C", "D", "E"]
     accounts = pd.DataFrame({"account_id": ids, "name": [f"Kunde {i}" for i in ids], "kam_id": list(kam_ids),
                              "relationship_stage": ["integrated", "cooperative", "interdependent", "basic", "exploratory"],
@@ -118,7 +111,7 @@ def hand_example(kam_ids=("K1", "K1", None, None, None), kams=None) -> kamlib.Ka
 CRIT3 = ["revenue_share", "growth_potential", "relationship"]
 
 
-def test_scores_follow_the_stated_rules():
+def test_scores_follow_the_stated_rules(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     t = sel.table.sort_index()
     assert t["revenue_share"].tolist() == [10.0, 7.5, 5.0, 2.5, 0.0]
@@ -129,7 +122,7 @@ def test_scores_follow_the_stated_rules():
     assert t["n_met"].tolist() == [3, 2, 2, 1, 1]
 
 
-def test_at_least_two_criteria_then_rank():
+def test_at_least_two_criteria_then_rank(hand_example):
     kams = pd.DataFrame({"kam_id": ["K1", "K2"], "name": ["Anna", "Ben"], "level": ["senior", "junior"],
                          "capacity": pd.array([1, 1], dtype="Int64")})
     sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
@@ -148,7 +141,7 @@ def test_at_least_two_criteria_then_rank():
     assert t.loc["D", "reason"].render("en") == "meets 1 of 3 criteria (needs 2)"
 
 
-def test_capacity_drops_lowest_score_first():
+def test_capacity_drops_lowest_score_first(hand_example):
     kams = pd.DataFrame({"kam_id": ["K1"], "name": ["Anna"], "level": ["senior"], "capacity": pd.array([1], dtype="Int64")})
     sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     assert list(sel.definitive.index) == ["A"]
@@ -157,7 +150,7 @@ def test_capacity_drops_lowest_score_first():
     assert any("exceeds the KAMs' total capacity (1)" in n for n in sel.notes)
 
 
-def test_status_and_no_revenue_are_not_definitive():
+def test_status_and_no_revenue_are_not_definitive(make_data, hand_example):
     data = hand_example()
     acc = data.accounts.copy()
     acc.loc[acc["account_id"] == "B", "status"] = "lost"
@@ -168,7 +161,7 @@ def test_status_and_no_revenue_are_not_definitive():
     assert sel.table.loc["B", "reason"].render("de") == "Status: verloren"
 
 
-def test_weights_are_normalised_with_a_note():
+def test_weights_are_normalised_with_a_note(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, weights=[2, 1, 1], thresholds=5.0)
     assert sel.weights.tolist() == pytest.approx([0.5, 0.25, 0.25])
     assert "weights summed to 4; normalised to 1" in sel.notes
@@ -177,7 +170,7 @@ def test_weights_are_normalised_with_a_note():
     assert overview.selection_notes(sel, "de").splitlines()[0] == "Hinweis: die Gewichte ergaben zusammen 4; auf 1 normiert"
 
 
-def test_reasons_survive_the_run_cache():
+def test_reasons_survive_the_run_cache(hand_example):
     """The run cache pickles a Selection: its reasons keep their key and values."""
     import pickle
 
@@ -232,7 +225,7 @@ def test_concentration_sentence_says_the_period_in_the_language():
     ({"weights": {"revenue_share": 1}}, "weights", "no weight for"),
     ({"max_key_accounts": -1}, "max_key_accounts", "at least 1"),
 ])
-def test_bad_parameters_name_the_parameter(kwargs, parameter, text):
+def test_bad_parameters_name_the_parameter(hand_example, kwargs, parameter, text):
     args = {"criteria": CRIT3, **kwargs}
     with pytest.raises(KamParameterError, match=text) as exc:
         selection.select_key_accounts(hand_example(), **args)
@@ -240,14 +233,14 @@ def test_bad_parameters_name_the_parameter(kwargs, parameter, text):
     assert str(exc.value).startswith(f"parameter {parameter}: ")
 
 
-def test_no_orders_in_period_is_a_parameter_error():
+def test_no_orders_in_period_is_a_parameter_error(make_data, hand_example):
     data = hand_example()
     late = make_data(data.accounts, data.orders, as_of="2030-12-31")
     with pytest.raises(KamParameterError, match="no orders with revenue in the 12 months up to 2030-12-31"):
         selection.select_key_accounts(late, criteria=CRIT3)
 
 
-def test_zero_revenue_accounts_give_no_nan():
+def test_zero_revenue_accounts_give_no_nan(make_data, hand_example):
     data = hand_example()
     acc = pd.concat([data.accounts, pd.DataFrame({"account_id": ["Z"], "name": ["Null GmbH"], "kam_id": [None],
                                                   "relationship_stage": ["basic"], "status": ["prospect"]})],
@@ -258,7 +251,7 @@ def test_zero_revenue_accounts_give_no_nan():
     assert not t[["score", "revenue_share", "attractiveness", "strength"]].isna().any().any()
 
 
-def test_sensitivity_with_tiny_spread_reproduces_the_list():
+def test_sensitivity_with_tiny_spread_reproduces_the_list(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     sens = selection.weight_sensitivity(sel, spread=1e-4, n_draws=200, seed=1)
     assert (sens["p_selected"] == sens["provisional"].astype(float)).all()
@@ -268,7 +261,7 @@ def test_sensitivity_with_tiny_spread_reproduces_the_list():
         assert sens.loc[acc, f"p_{q}"] == pytest.approx(1.0)
 
 
-def test_sensitivity_is_seeded_and_finds_borderline_accounts():
+def test_sensitivity_is_seeded_and_finds_borderline_accounts(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     a = selection.weight_sensitivity(sel, spread=0.6, n_draws=500, seed=7)
     b = selection.weight_sensitivity(sel, spread=0.6, n_draws=500, seed=7)
@@ -300,7 +293,7 @@ def test_percentile_ties_share_the_lower_score():
 
 @settings(max_examples=40, deadline=None)
 @given(st.permutations(list(range(5))), st.lists(st.floats(0.05, 1.0), min_size=3, max_size=3))
-def test_ranking_is_invariant_to_row_order_and_input_unchanged(perm, weights):
+def test_ranking_is_invariant_to_row_order_and_input_unchanged(make_data, hand_example, perm, weights):
     data = hand_example()
     shuffled = make_data(data.accounts.iloc[perm].reset_index(drop=True),
                          data.orders.sample(frac=1.0, random_state=perm[0]).reset_index(drop=True))
@@ -312,7 +305,7 @@ def test_ranking_is_invariant_to_row_order_and_input_unchanged(perm, weights):
     pd.testing.assert_frame_equal(shuffled.orders, before[1])
 
 
-def test_rerank_matches_full_selection():
+def test_rerank_matches_full_selection(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     x = sel.table[list(sel.criteria)].to_numpy()
     _, top = selection.rerank(x, sel.weights.to_numpy(), sel.thresholds.to_numpy(), k=2)
@@ -328,7 +321,7 @@ def test_sample_selection_respects_capacity(sample_data):
     assert by_year["top20_change"].iloc[1:].notna().all()
 
 
-def test_missing_kam_capacity_counts_as_zero():
+def test_missing_kam_capacity_counts_as_zero(hand_example):
     kams = pd.DataFrame({"kam_id": ["K1"], "name": ["Anna"], "level": ["senior"],
                          "capacity": pd.array([pd.NA], dtype="Int64")})
     sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
@@ -341,7 +334,7 @@ def test_equal_values_all_score_ten():
     assert list(abc.index) == ["a", "b", "c"]  # ties by id, not by input order
 
 
-def test_workshop_widget_reranks_when_a_slider_moves():
+def test_workshop_widget_reranks_when_a_slider_moves(make_data, hand_example):
     from kamlib.workshop.widgets import SelectionWorkshop
 
     data = hand_example()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib
 
 matplotlib.use("Agg")  # noqa: E402  (tests draw without a display)
@@ -15,10 +17,15 @@ import pytest  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from kamlib import clv, value  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
-from test_selection import make_data  # noqa: E402
 
 
-def hand_data(with_costs: bool = True):
+@pytest.fixture(scope="session")
+def hand_data(make_data):
+    """``hand_data(...)``: see ``_hand_data``."""
+    return functools.partial(_hand_data, make_data)
+
+
+def _hand_data(make_data, with_costs: bool = True):
     """A: 2025 gross 1500, discount 100, cogs 700 (+ 2024: 300/0/100); B: 2025 gross 200, discount 20, cogs 120; C: no orders.
 
     Costs: A 2025Q1 marketing 50, sales 100; A 2025Q4 service 30, logistics 20; A 2024Q2 sales 10;
@@ -40,7 +47,7 @@ def hand_data(with_costs: bool = True):
     return make_data(accounts, orders)
 
 
-def test_scheme_hand_computed_per_year():
+def test_scheme_hand_computed_per_year(hand_data):
     m = value.contribution_margins(hand_data(), freq="Y")
     a = m.loc[("A", "2025")]
     assert [a[c] for c in value.LEVELS] == [1500, 100, 1400, 700, 700, 50, 650, 100, 550, 30, 20, 500]
@@ -52,7 +59,7 @@ def test_scheme_hand_computed_per_year():
     assert m.loc[("A", "2024"), "db4"] == 190
 
 
-def test_quarters_months_and_too_fine_a_frequency():
+def test_quarters_months_and_too_fine_a_frequency(make_data, hand_data):
     data = hand_data()
     with pytest.raises(KamParameterError, match="booked per year") as exc:
         value.contribution_margins(data, freq="Q")  # C's cost is booked per year
@@ -71,12 +78,12 @@ def test_quarters_months_and_too_fine_a_frequency():
     assert exc.value.parameter == "freq"
 
 
-def test_without_service_costs_db4_equals_db1():
+def test_without_service_costs_db4_equals_db1(hand_data):
     m = value.contribution_margins(hand_data(with_costs=False), freq="Y")
     assert (m["db4"] == m["db1"]).all() and (m["cost_to_serve"] == 0).all()
 
 
-def test_account_contribution_window_rank_and_ratios():
+def test_account_contribution_window_rank_and_ratios(hand_data):
     data = hand_data()
     t = value.account_contribution(data, start="2025-01-01", end="2025-12-31")
     assert list(t.index) == ["A", "C", "B"]  # by DB IV: 500, -40, -95
@@ -89,7 +96,7 @@ def test_account_contribution_window_rank_and_ratios():
     assert t.loc["A", "gross_revenue"] == 1500 and t.loc["A", "sales"] == 100
 
 
-def test_statement_hand_computed():
+def test_statement_hand_computed(hand_data):
     t = value.account_contribution(hand_data(), start="2025-01-01", end="2025-12-31")
     st = value.statement(t.loc[["A"]])
     assert st.loc["db4", "EUR"] == 500 and st.loc["net_revenue", "% of net revenue"] == 100.0
@@ -114,7 +121,7 @@ def test_whale_curve_hand_computed():
     assert "1.234.567 EUR" in de and "(123\u00a0% des gesamten DB IV von 1.000.000 EUR)" in de
 
 
-def test_profit_destroyers_name_the_cost():
+def test_profit_destroyers_name_the_cost(hand_data):
     t = value.account_contribution(hand_data(), start="2025-01-01", end="2025-12-31")
     d = value.profit_destroyers(t)
     assert list(d.index) == ["B", "C"]
