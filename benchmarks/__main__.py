@@ -5,11 +5,11 @@ Goals live here, not in timed tests (the machines are shared and noisy). A ratio
 
 from __future__ import annotations
 
+import resource
 import statistics
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 import numpy as np

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -47,3 +48,14 @@ def test_console_script_and_package():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["scripts"]["kam"] == "kamlib.cli:main"
     assert meta["project"]["requires-python"] == ">=3.11"
+
+
+def test_paths_kamlib_finds_from_its_own_location_exist():
+    """Modules moved into folders; every path they compute from ``__file__`` still points into the checkout."""
+    import kamlib
+    from kamlib.teaching import glossary
+    from kamlib.workshop import app
+
+    assert (Path(kamlib.SAMPLE) / "accounts.csv").is_file()
+    assert (app.NOTEBOOKS / "criteria_workshop.ipynb").is_file()
+    assert glossary.DOCS_FILE == Path(__file__).resolve().parents[1] / "docs" / "glossary.md"

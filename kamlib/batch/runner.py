@@ -19,7 +19,6 @@ notebooks in place on the sample data so that nbval has reference outputs (``mak
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import platform
@@ -31,13 +30,13 @@ import unicodedata
 import uuid
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kamlib.batch import products
-from kamlib.present import pages
-from kamlib.data.writers import atomic_write_text
 from kamlib import decision as decision_mod
+from kamlib.batch import products
+from kamlib.data.writers import atomic_write_text
+from kamlib.present import pages
 
 NOTEBOOK_TIMEOUT_S = 600
 PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data.readers reads
@@ -237,7 +236,7 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
     params = dict(task.parameters)
     if "output_dir" in params:
         params["output_dir"] = str(base.parent)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     error = None
     tmp_src = base.with_name(f".{base.name}.src-{os.getpid()}-{uuid.uuid4().hex[:8]}.ipynb")
@@ -435,8 +434,9 @@ def _kernel_manager_class(env: dict, cwd: str | None = None, log: Path | None = 
 
 
 def _describe(exc: BaseException) -> str:
-    if hasattr(exc, "ename"):  # papermill's PapermillExecutionError carries the notebook's exception
-        return f"{getattr(exc, 'ename')}: {getattr(exc, 'evalue', '')}"[:500]
+    ename = getattr(exc, "ename", None)  # papermill's PapermillExecutionError carries the notebook's exception
+    if ename is not None:
+        return f"{ename}: {getattr(exc, 'evalue', '')}"[:500]
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip().strip("-")]
     return f"{exc.__class__.__name__}: {lines[0] if lines else ''}"[:500]
 
@@ -463,7 +463,7 @@ def source_hash(source: str) -> str:
 def new_run_dir(out: Path, run_id: str | None = None) -> Path:
     """Create ``out/<run-id>``; never reuses an existing folder."""
     out.mkdir(parents=True, exist_ok=True)
-    base = safe_name(run_id) if run_id else datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    base = safe_name(run_id) if run_id else datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     candidate, n = out / base, 1
     while True:
         try:
@@ -656,7 +656,7 @@ def run_workbook(
         "source_sha256": source_hash(src),
         "kamlib": _versions().get("kamlib", ""),
     }
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     cwd = str(notebooks_dir.resolve())
     env = {}
@@ -684,7 +684,7 @@ def run_workbook(
     manifest = {
         **run_info,
         "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - t0, 2),
         "source": _shown_params({"source": src})["source"],
         "parameters": _shown_params(params),
@@ -761,7 +761,7 @@ def check_parameters(data, params: dict) -> None:
     if "lang" in params:
         try:
             i18n.check_lang(params["lang"])
-        except (KamParameterError, ValueError) as err:
+        except (KamParameterError, ValueError):
             raise KamParameterError("lang", f"must be one of {', '.join(i18n.LANGS)}, not {params['lang']!r}") from None
     if params.get("period") not in (None, ""):
         from kamlib.review import check_period

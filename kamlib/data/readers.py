@@ -32,9 +32,10 @@ import io
 import os
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -561,7 +562,7 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
         empty_row = pd.concat([_blank_mask(df[c]) for c in df.columns], axis=1).all(axis=1)
         df = df.loc[~empty_row]
     ok = True
-    for col, (kind, required, _nullable) in kinds.items():
+    for col, (_kind, required, _nullable) in kinds.items():
         if required and col not in df.columns:
             findings.append(Finding(raw.label, None, col, "required column is missing"
                                     f" (the header has: {', '.join(map(str, df.columns)) or 'nothing'})"))

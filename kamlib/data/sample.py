@@ -38,6 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kamlib import periods
+
 __all__ = ["COMPANY", "TABLES", "COLUMNS", "generate", "write"]
 
 COMPANY = "Rheinwerk Antriebstechnik GmbH"
@@ -625,7 +627,7 @@ def generate(
      r_rat, r_name) = root.spawn(12)
 
     end_ts = pd.Timestamp(as_of).normalize()
-    start_ts = end_ts - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+    start_ts, _ = periods.trailing_months(end_ts, 12 * years)  # ``years`` whole years up to as_of
     end = np.datetime64(end_ts.date(), "D")
     start = np.datetime64(start_ts.date(), "D")
     D = int((end - start).astype(np.int64)) + 1  # days in period, day index 0..D-1
@@ -857,7 +859,7 @@ def generate(
     for i in range(n):
         cities = _COUNTRIES[country[i]][3]
         city_obj[i], tz_obj[i] = cities[int(city_u[i] * len(cities))]
-    for a, (nm, ind, cc, city) in curated_by_acc.items():
+    for a, (_name, _industry, cc, city) in curated_by_acc.items():
         tzs = dict(_COUNTRIES[cidx[cc]][3])
         city_obj[a], tz_obj[a] = city, tzs[city]
     lang = np.array([_COUNTRIES[c][1] for c in country.tolist()], dtype=object)
@@ -924,7 +926,7 @@ def generate(
     capacity = np.where(level == 2, 8, np.where(level == 1, r_kam.integers(3, 6, n_kam),
                                                 r_kam.integers(2, 4, n_kam)))
     kam_names = [_CEO_NAME]
-    combos = [f"{f} {l}" for f in _KAM_FIRST for l in _KAM_LAST]
+    combos = [f"{first} {last}" for first in _KAM_FIRST for last in _KAM_LAST]
     perm = r_kam.permutation(len(combos))
     kam_names += [combos[i] for i in perm[: n_kam - 1]]
 
@@ -1025,24 +1027,24 @@ def generate(
     n_int = r_int.poisson(lam * i_span / 365.25)
     n_int[sparse] = min(int(n_int[sparse]), 2)
     n_int[top] = max(int(n_int[top]), 40)
-    I = int(n_int.sum())
+    n_interactions = int(n_int.sum())
     i_acc = np.repeat(np.arange(n), n_int)
-    i_day = i_lo[i_acc] + (r_int.random(I) * i_span[i_acc]).astype(np.int64)
+    i_day = i_lo[i_acc] + (r_int.random(n_interactions) * i_span[i_acc]).astype(np.int64)
     i_day = _shift_weekend(r_int, i_day, start, i_lo[i_acc], i_hi[i_acc])
-    u_type = r_int.random(I)
+    u_type = r_int.random(n_interactions)
     i_type = np.where(
         has_kam[i_acc],
         np.searchsorted([0.25, 0.55, 0.73, 0.94], u_type, side="right"),
         np.searchsorted([0.08, 0.55, 0.60, 1.0], u_type, side="right"),
     )
     i_type = np.minimum(i_type, 4)
-    i_kam = np.where(has_kam[i_acc] & (r_int.random(I) < 0.85), kam_of[i_acc], -1)
+    i_kam = np.where(has_kam[i_acc] & (r_int.random(n_interactions) < 0.85), kam_of[i_acc], -1)
     # contacts: weighted by influence, one account single-threaded
     w = influence.astype(float) ** 1.3 * np.exp(r_int.normal(0, 0.5, C))
     sm = con_acc == single
     w[sm] = np.where(con_j[sm] == 0, 40.0, 0.2)
-    with_c = (con_cnt[i_acc] > 0) & (r_int.random(I) < 0.9)
-    i_contact = np.full(I, -1, dtype=np.int64)
+    with_c = (con_cnt[i_acc] > 0) & (r_int.random(n_interactions) < 0.9)
+    i_contact = np.full(n_interactions, -1, dtype=np.int64)
     if with_c.any():
         grp_of_acc = np.full(n, -1, dtype=np.int64)
         grp_of_acc[c_accs] = np.arange(len(c_accs))
@@ -1093,7 +1095,7 @@ def generate(
                         minlength=n * Q).reshape(n, Q)
     int_cost = np.array([200.0, 20.0, 450.0, 5.0, 1200.0])
     i_q = _quarter_index(start, i_day) - aq_start
-    q_int = np.bincount(i_acc * Q + i_q, weights=int_cost[i_type] if I else None,
+    q_int = np.bincount(i_acc * Q + i_q, weights=int_cost[i_type] if n_interactions else None,
                         minlength=n * Q).reshape(n, Q)
     s_lo = np.where(n_ord > 0, lo_day, i_lo)
     s_hi = np.where(is_lost, np.minimum(hi_day + 90, last), last)
@@ -1301,7 +1303,7 @@ def generate(
         "cost_eur": s_cost,
     })
     tables["interactions"] = pd.DataFrame({
-        "interaction_id": _str(_ids("INT-", I, 6)),
+        "interaction_id": _str(_ids("INT-", n_interactions, 6)),
         "account_id": acc_col(i_acc),
         "date": _dates(start, i_day),
         "type": _take(INTERACTION_TYPES, i_type),

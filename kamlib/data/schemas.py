@@ -19,12 +19,12 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
-from kamlib import i18n
 from pandera.typing import Series
+
+from kamlib import i18n
 
 #: Allowed values, shared by the schemas, the sample generator and the notebooks.
 RELATIONSHIP_STAGES = ("exploratory", "basic", "cooperative", "interdependent", "integrated")
@@ -61,29 +61,29 @@ class _Base(pa.DataFrameModel):
 class Accounts(_Base):
     account_id: Series[str] = pa.Field(unique=True)
     name: Series[str]
-    industry: Optional[Series[str]] = pa.Field(nullable=True)
-    country: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
-    city: Optional[Series[str]] = pa.Field(nullable=True)
-    timezone: Optional[Series[str]] = pa.Field(nullable=True)
-    employees: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, ge=0)
-    customer_revenue_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
-    kam_id: Optional[Series[str]] = pa.Field(nullable=True)
-    since: Optional[Series[Date]] = pa.Field(nullable=True)
-    reference_value: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
-    relationship_stage: Optional[Series[str]] = pa.Field(nullable=True, isin=RELATIONSHIP_STAGES)
-    status: Optional[Series[str]] = pa.Field(nullable=True, isin=ACCOUNT_STATUS)
+    industry: Series[str] | None = pa.Field(nullable=True)
+    country: Series[str] | None = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
+    city: Series[str] | None = pa.Field(nullable=True)
+    timezone: Series[str] | None = pa.Field(nullable=True)
+    employees: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, ge=0)
+    customer_revenue_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
+    kam_id: Series[str] | None = pa.Field(nullable=True)
+    since: Series[Date] | None = pa.Field(nullable=True)
+    reference_value: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
+    relationship_stage: Series[str] | None = pa.Field(nullable=True, isin=RELATIONSHIP_STAGES)
+    status: Series[str] | None = pa.Field(nullable=True, isin=ACCOUNT_STATUS)
 
 
 class Kams(_Base):
     kam_id: Series[str] = pa.Field(unique=True)
     name: Series[str]
-    level: Optional[Series[str]] = pa.Field(nullable=True, isin=KAM_LEVELS)
-    capacity: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, ge=0)
+    level: Series[str] | None = pa.Field(nullable=True, isin=KAM_LEVELS)
+    capacity: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, ge=0)
 
 
 class Products(_Base):
     product_id: Series[str] = pa.Field(unique=True)
-    name: Optional[Series[str]] = pa.Field(nullable=True)
+    name: Series[str] | None = pa.Field(nullable=True)
     product_line: Series[str]
 
 
@@ -91,12 +91,12 @@ class Orders(_Base):
     order_id: Series[str] = pa.Field(unique=True)
     account_id: Series[str]
     date: Series[Date]
-    product_id: Optional[Series[str]] = pa.Field(nullable=True)
-    business_unit: Optional[Series[str]] = pa.Field(nullable=True)
-    quantity: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    product_id: Series[str] | None = pa.Field(nullable=True)
+    business_unit: Series[str] | None = pa.Field(nullable=True)
+    quantity: Series[float] | None = pa.Field(nullable=True, ge=0)
     gross_revenue_eur: Series[float] = pa.Field(ge=0)
-    discount_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
-    cogs_eur: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    discount_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
+    cogs_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
 
     @pa.dataframe_check
     @classmethod
@@ -119,17 +119,17 @@ class Interactions(_Base):
     account_id: Series[str]
     date: Series[Date]
     type: Series[str] = pa.Field(isin=INTERACTION_TYPES)
-    kam_id: Optional[Series[str]] = pa.Field(nullable=True)
-    contact_id: Optional[Series[str]] = pa.Field(nullable=True)
+    kam_id: Series[str] | None = pa.Field(nullable=True)
+    contact_id: Series[str] | None = pa.Field(nullable=True)
 
 
 class Complaints(_Base):
     complaint_id: Series[str] = pa.Field(unique=True)
     account_id: Series[str]
     opened: Series[Date]
-    closed: Optional[Series[Date]] = pa.Field(nullable=True)
-    severity: Optional[Series[str]] = pa.Field(nullable=True, isin=SEVERITIES)
-    category: Optional[Series[str]] = pa.Field(nullable=True)
+    closed: Series[Date] | None = pa.Field(nullable=True)
+    severity: Series[str] | None = pa.Field(nullable=True, isin=SEVERITIES)
+    category: Series[str] | None = pa.Field(nullable=True)
 
     @pa.dataframe_check
     @classmethod
@@ -143,11 +143,11 @@ class Contacts(_Base):
     contact_id: Series[str] = pa.Field(unique=True)
     account_id: Series[str]
     name: Series[str]
-    title: Optional[Series[str]] = pa.Field(nullable=True)
-    business_unit: Optional[Series[str]] = pa.Field(nullable=True)
+    title: Series[str] | None = pa.Field(nullable=True)
+    business_unit: Series[str] | None = pa.Field(nullable=True)
     buying_role: Series[str] = pa.Field(isin=BUYING_ROLES)
-    influence: Optional[Series[pd.Int64Dtype]] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
-    attitude: Optional[Series[str]] = pa.Field(nullable=True, isin=ATTITUDES)
+    influence: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
+    attitude: Series[str] | None = pa.Field(nullable=True, isin=ATTITUDES)
 
 
 class Wallet(_Base):
@@ -177,7 +177,7 @@ class Targets(_Base):
     account_id: Series[str]
     period: Series[str] = pa.Field(str_matches=PERIOD_PATTERN)
     revenue_target_eur: Series[float] = pa.Field(ge=0)
-    margin_target_eur: Optional[Series[float]] = pa.Field(nullable=True)
+    margin_target_eur: Series[float] | None = pa.Field(nullable=True)
 
     class Config:
         unique = ["account_id", "period"]
@@ -186,10 +186,10 @@ class Targets(_Base):
 class Actions(_Base):
     action_id: Series[str] = pa.Field(unique=True)
     account_id: Series[str]
-    goal: Optional[Series[str]] = pa.Field(nullable=True)
+    goal: Series[str] | None = pa.Field(nullable=True)
     action: Series[str]
-    owner: Optional[Series[str]] = pa.Field(nullable=True)
-    due: Optional[Series[Date]] = pa.Field(nullable=True)
+    owner: Series[str] | None = pa.Field(nullable=True)
+    due: Series[Date] | None = pa.Field(nullable=True)
     status: Series[str] = pa.Field(isin=ACTION_STATUS)
 
 
@@ -212,8 +212,8 @@ class KeyAccountDecisions(_Base):
     decided_by: Series[str]
     account_id: Series[str]
     decision: Series[str] = pa.Field(isin=DECISIONS)
-    reason: Optional[Series[str]] = pa.Field(nullable=True)
-    parameters: Optional[Series[str]] = pa.Field(nullable=True)
+    reason: Series[str] | None = pa.Field(nullable=True)
+    parameters: Series[str] | None = pa.Field(nullable=True)
 
     class Config:
         unique = ["decided_on", "account_id"]

@@ -153,7 +153,7 @@ def round_frame(df: pd.DataFrame) -> pd.DataFrame:
             out.isetitem(i, s.round(MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS))  # type: ignore[arg-type]
         elif s.dtype == object:  # mixed columns (e.g. a transposed table): round the float cells only
             digits = MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS
-            rounded = s.map(lambda v: round(float(v), digits)
+            rounded = s.map(lambda v, digits=digits: round(float(v), digits)
                             if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
             out.isetitem(i, rounded)  # type: ignore[arg-type]  # a Series, see above
     if pd.api.types.is_float_dtype(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):

@@ -113,7 +113,7 @@ def notebook_headings(nb, *, include_exercises: bool = False) -> list[tuple[int,
     """(level, text) of every markdown heading of ``nb``; headings inside exercise sections are left out
     unless ``include_exercises`` (the section heading itself is kept)."""
     out = []
-    for cell, lines in _markdown_lines(nb):
+    for _cell, lines in _markdown_lines(nb):
         for level, text, in_exercise in lines:
             if text is not None and (include_exercises or not in_exercise or is_exercise_heading(text)):
                 out.append((level, text))

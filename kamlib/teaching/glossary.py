@@ -232,9 +232,13 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(path: str | Path = Path(__file__).resolve().parents[1] / "docs" / "glossary.md") -> Path:
+#: ``docs/glossary.md`` of the repository (kamlib/teaching/glossary.py -> the repository root is three up).
+DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
+
+
+def write_markdown(path: str | Path | None = None) -> Path:
     """Write :func:`markdown` to ``path`` (default: ``docs/glossary.md`` of the repository)."""
-    path = Path(path)
+    path = Path(path) if path is not None else DOCS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(markdown(), encoding="utf-8")
     return path

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 HOST = "127.0.0.1"
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "workshop"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
 
 
 def free_port(start: int = 8866, *, host: str = HOST, tries: int = 100) -> int:
