@@ -1,7 +1,8 @@
-"""kamlib.data.public: the CDNOW master file (shipped in the lifetimes wheel) in the KAM data model.
+"""kamlib.data.public: the CDNOW master file in the KAM data model.
 
-Expected counts and sums are worked out from the raw lines of CDNOW_master.txt (``awk`` over the file),
-not from the converter.
+The tests read the vendored copy in tests/data/cdnow/ (the same file the lifetimes wheel ships), so they do not
+need lifetimes. Expected counts and sums are worked out from the raw lines of CDNOW_master.txt (``awk`` over the
+file), not from the converter.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from kamlib.data import public as public_data
 
 
 @pytest.fixture(scope="module")
-def master():
-    try:
-        return public_data.cdnow_path()
-    except FileNotFoundError as err:
-        pytest.skip(f"lifetimes (test-only dependency) is not installed: {err}")
+def master(cdnow_master):
+    return cdnow_master
 
 
 # The first lines of the file, for the hand checks below:
@@ -109,6 +107,19 @@ def test_without_lifetimes_one_clear_error(monkeypatch):
         public_data.cdnow()
 
 
+def test_cli_without_the_default_file_says_what_to_do(tmp_path):
+    # lifetimes blocked in the child process: the default file cannot be found, --path is the way out
+    out = tmp_path / "cd"
+    code = ("import sys; sys.modules['lifetimes'] = None; from kamlib.cli import main; "
+            f"sys.exit(main(['public-data', 'cdnow', {str(out)!r}, '--customers', '3']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == ("kam public-data: the CDNOW master file ships in the lifetimes wheel, which is not "
+                                "installed here: pip install lifetimes==0.11.3 (or pip install -e '.[dev]' in the "
+                                "workbook's checkout), or pass the path of CDNOW_master.txt")
+    assert not out.exists()
+
+
 def test_malformed_line_is_named(tmp_path):
     f = tmp_path / "CDNOW_master.txt"
     f.write_text(" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n"
@@ -119,7 +130,8 @@ def test_malformed_line_is_named(tmp_path):
 
 def test_cli_writes_and_refuses_to_overwrite(master, tmp_path):
     out = tmp_path / "cd"
-    kam = [sys.executable, "-m", "kamlib.cli", "public-data", "cdnow", str(out), "--customers", "10"]
+    kam = [sys.executable, "-m", "kamlib.cli", "public-data", "cdnow", str(out), "--customers", "10",
+           "--path", str(master)]
     r = subprocess.run(kam, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "10 accounts, 40 orders" in r.stdout
