@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 
@@ -27,11 +28,14 @@ def run_cache(tmp_path, monkeypatch, sample_data):
 
 
 def test_load_answers_from_the_cache_only_for_the_same_source_and_date(run_cache, sample_data):
+    # the token is the cache key: the first 24 hex digits of sha256("<absolute folder>\0<as_of day>")
+    key = hashlib.sha256(f"{SAMPLE.resolve()}\x00{AS_OF}".encode()).hexdigest()[:24]
+    assert sorted(p.name for p in run_cache.iterdir()) == [f"data-{key}.pkl"]
     hit = kamlib.load(SAMPLE, as_of=AS_OF)
-    assert getattr(hit, cache._TOKEN, None)
+    assert getattr(hit, cache._TOKEN, None) == key
     assert hit.orders.equals(sample_data.orders) and hit.as_of == sample_data.as_of
     # relative spelling of the same folder is the same source
-    assert getattr(kamlib.load(ROOT / "data" / ".." / "data" / "sample", as_of=AS_OF), cache._TOKEN, None)
+    assert getattr(kamlib.load(ROOT / "data" / ".." / "data" / "sample", as_of=AS_OF), cache._TOKEN, None) == key
     other_day = kamlib.load(SAMPLE, as_of="2026-01-31")
     assert getattr(other_day, cache._TOKEN, None) is None and str(other_day.as_of.date()) == "2026-01-31"
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import kamlib
-from conftest import ACCOUNTS, AS_OF, KAMS, ORDER_HEADER, ORDER_LINES
+from conftest import ACCOUNTS, AS_OF, KAMS, ORDER_HEADER, ORDER_LINES, SAMPLE
 from kamlib import KamDataError, KamDataWarning
 
 
@@ -232,10 +232,14 @@ def _digest(folder: Path) -> str:
 
 
 def test_load_writes_nothing(sample_copy):
-    before = _digest(sample_copy)
+    def listing() -> list[str]:  # every file and folder, hidden ones included
+        return sorted(str(p.relative_to(sample_copy)) for p in sample_copy.rglob("*"))
+
+    before, names = _digest(sample_copy), listing()
+    assert names == sorted(str(p.relative_to(SAMPLE)) for p in SAMPLE.rglob("*"))
     kamlib.load(sample_copy, as_of=AS_OF)
     assert _digest(sample_copy) == before
-    assert sorted(p.name for p in sample_copy.iterdir()) == sorted(p.name for p in sample_copy.iterdir())
+    assert listing() == names  # no new file or folder (no cache, no lock, no converted copy)
 
 
 def _assert_same(a: kamlib.KamData, b: kamlib.KamData, *, sort: bool = False) -> None:

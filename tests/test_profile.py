@@ -417,8 +417,21 @@ def test_full_account_has_every_section_and_sample_numbers(sample_data):
     w = sample_data.wallet[sample_data.wallet["account_id"] == "ACC-0044"]
     assert p.whitespace["potential_eur"].sum() == pytest.approx(w["potential_eur"].sum())
     assert p.basics["kam"] == "Dr. Katharina Weiß (KAM-01)"
-    for name, frame in p.frames().items():
-        assert isinstance(frame, pd.DataFrame), name
+    frames = p.frames()
+    assert list(frames) == ["quarterly", "product_lines", "products", "product_line_quarters", "complaints",
+                            "complaints_by_quarter", "contacts", "roles", "whitespace", "opportunities", "competitors",
+                            "competitive_position", "targets", "actions", "findings"]
+    assert all(frame is getattr(p, name) for name, frame in frames.items())
+    # every section filled: one row per input row of the account, per quarter since the first order (2023-01-03)
+    # and per product bought
+    mine = {t: int((getattr(sample_data, t)["account_id"] == "ACC-0044").sum())
+            for t in ("complaints", "competitors", "targets", "actions", "wallet")}
+    assert {n: len(frames[n]) for n in ("complaints", "competitors", "targets", "actions", "whitespace")} == {
+        "complaints": mine["complaints"], "competitors": mine["competitors"], "targets": mine["targets"],
+        "actions": mine["actions"], "whitespace": mine["wallet"]}
+    assert min(mine.values()) > 0
+    assert o["date"].min() == T("2023-01-03") and len(frames["quarterly"]) == 12  # 2023Q1 ... 2025Q4
+    assert len(frames["products"]) == o["product_id"].nunique()
 
 
 def test_thin_account_says_so_in_one_sentence(sample_data):

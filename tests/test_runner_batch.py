@@ -147,7 +147,7 @@ def test_csv_exports_neutralise_formulas(tmp_path):
     back = pd.read_csv(path, encoding="utf-8-sig")
     assert back["name"].tolist() == ["'=HYPERLINK(\"http://x\",\"y\")", "'+49 30 123", "'-5", "'@SUM(A1)", "Müller"]
     assert back["revenue"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match=r"x\.csv exists; not overwriting"):
         reporting.write_csv(df, path)
 
 

@@ -242,9 +242,9 @@ def test_other_as_of_and_years() -> None:
 
 
 def test_invalid_arguments() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_accounts must be at least 10"):
         generate(n_accounts=5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="years must be at least 1"):
         generate(years=0)
 
 

@@ -73,7 +73,13 @@ def test_quadrant_retention_falls_back_and_moves_come_from_margin_alone(thin):
     profile = clv.quadrant_profile(contribution, quadrants, table)
     movers = contribution[["name", "net_revenue", "db4"]].join(quadrants)
     moves = clv.quadrant_moves(movers, profile, discount_rate=0.1)
-    assert len(moves) and (moves["retention_now"] == moves["retention_new"]).all()
+    # the neighbours present in the profile (no status account): A -> star; B -> strategic, streamline; C, D -> star
+    assert list(zip(moves["account_id"], moves["from"], moves["to"])) == [
+        ("A", "strategic", "star"), ("B", "star", "strategic"), ("B", "star", "streamline"),
+        ("D", "streamline", "star"), ("C", "streamline", "star")]
+    assert (moves["retention_now"] == 0.8).all() and (moves["retention_new"] == 0.8).all()
+    # CLV at the same margin: m * 0.8 / (1.1 - 0.8); A 400 -> 1066.67, B 50 -> 133.33, D 25 -> 66.67, C 0
+    assert moves["clv_new"].tolist() == pytest.approx([1066.67, 133.33, 133.33, 66.67, 0.0], abs=0.005)
     # without cogs and service costs every quadrant's DB IV margin is 100 %: a move changes nothing
     assert moves["value"].abs().max() == 0
 
@@ -163,7 +169,7 @@ def test_review_notes_name_every_missing_table(thin):
         "Neither cost of goods (orders.cogs_eur) nor service costs"]
     portfolio = review.missing_data_notes(thin, view="portfolio", lang="de")
     assert portfolio[0].startswith("Keine Tabelle kams")
-    with pytest.raises(KamParameterError):
+    with pytest.raises(KamParameterError, match="parameter view: must be one of account, portfolio, not 'nope'"):
         review.missing_data_notes(thin, view="nope")
 
 

@@ -175,7 +175,7 @@ def test_never_overwrites_template_or_ratings(tmp_path):
     r = _kam("workshop-template", str(SAMPLE), str(t), "--top", "3")
     assert r.returncode == 2 and "exists; not overwriting" in r.stderr and "Traceback" not in r.stderr
     assert t.read_bytes() == b"mine"
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match=r"t\.xlsx exists; not overwriting"):
         workshop.write_template(_accounts(), t)
     good = _fill(workshop.write_template(_accounts(), tmp_path / "g.xlsx"), tmp_path / "f.xlsx", "GF", {5: [5]})
     out = tmp_path / "ratings.csv"
@@ -242,7 +242,7 @@ def test_handout_escapes_html_and_neutralises_excel(tmp_path, sample_data):
     assert html_file.read_text(encoding="utf-8") == page
     cells = [c.value for ws in load_workbook(xlsx_file).worksheets for row in ws.iter_rows() for c in row]
     assert "'" + EVIL in cells and EVIL not in cells
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match=r"workshop_handout\.html exists; not overwriting"):
         h.save(tmp_path)
     import base64
     import re
@@ -357,8 +357,14 @@ def test_portfolio_workshop_state_and_static(sample_data, sel):
     assert counts["accounts"].sum() == len(sel.definitive)
     assert repr(changes) == "No account changes quadrant against the default definition."
     board.define(strength_cut=6.0)
-    assert not board.changes().empty
-    assert set(board.changes()["quadrant_after"]) <= {"star", "streamline"}
+    # a stricter strength cut (5 -> 6) moves exactly the accounts with 5 <= strength < 6 to the weak side:
+    # strategic -> star when attractive (>= 5), status -> streamline otherwise
+    t = sel.definitive
+    moved = t[(t["strength"] >= 5.0) & (t["strength"] < 6.0)]
+    expected = {a: ("star" if t.loc[a, "attractiveness"] >= 5.0 else "streamline") for a in moved.index}
+    ch = board.changes()
+    assert len(moved) == 8 and dict(ch["quadrant_after"]) == expected
+    assert dict(ch["quadrant_before"]) == dict(moved["quadrant"])
     board.apply(drop_weakest=3)
     board.apply(add_emerging=3)
     assert len(board.scenario.dropped) == 3 and len(board.scenario.added) == 3
