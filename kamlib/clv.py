@@ -43,7 +43,7 @@ import pandas as pd
 from kamlib.data.cache import portfolio_memo
 from scipy import special
 
-from kamlib import i18n
+from kamlib import i18n, periods
 from kamlib.errors import KamParameterError
 
 #: Days per time unit. A model's ``time_unit`` says in which unit recency, T and predictions are given.
@@ -324,7 +324,7 @@ def _windows(orders: pd.DataFrame, as_of: pd.Timestamp, months: int) -> list[tup
     out = []
     end = as_of
     while True:
-        start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+        start, _ = periods.trailing_months(end, months)
         # a window counts when the data reach back (almost) to its start: orders begin within its first month
         if start < first - pd.DateOffset(months=1):
             break

@@ -58,7 +58,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from kamlib import i18n
+from kamlib import i18n, periods
 from kamlib.data import schemas
 from kamlib.errors import KamParameterError
 
@@ -77,7 +77,6 @@ KEY_ROLES = ("decider", "approver", "buyer")
 OPEN_STATUS = ("open", "in_progress")
 SEVERITIES = ("high", "medium", "low")
 SECTIONS = ("data", "basics", "history", "complaints", "buying_center", "whitespace", "competitors", "actions")
-WINDOW_MONTHS = 12
 _DASH = "\u2013"
 
 # --------------------------------------------------------------------------- labels (en, de)
@@ -493,11 +492,6 @@ def _complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def _window(as_of: pd.Timestamp, back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
-    end = as_of - pd.DateOffset(months=WINDOW_MONTHS * back)
-    return end - pd.DateOffset(months=WINDOW_MONTHS) + pd.Timedelta(days=1), end
-
-
 def _in(dates: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
     return (dates >= window[0]) & (dates <= window[1])
 
@@ -695,7 +689,7 @@ class _Context:
                    cadence_days=cadence_days, anonymise=anonymise, orders=orders,
                    mine=orders[orders["account_id"] == acc_id], interactions=inter, complaints=comp,
                    contacts=contacts, wallet=wallet[wallet["account_id"] == acc_id], names=shown, real_names=real,
-                   cur=_window(as_of), prev=_window(as_of, back=1))
+                   cur=periods.trailing_year(as_of), prev=periods.trailing_year(as_of, years_back=1))
 
     def scrub(self, text: object) -> object:
         """Replace any real contact name inside ``text`` by the contact's pseudonym."""

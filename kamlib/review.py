@@ -24,7 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from kamlib import i18n
+from kamlib import i18n, periods
 from kamlib.errors import KamParameterError
 from kamlib.data.writers import md_escape
 
@@ -694,8 +694,8 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
     if data.has("contacts"):
         contacts = data.contacts[data.contacts["account_id"] == account_id]
         it = data.interactions
-        met = it[(it["account_id"] == account_id) & (it["date"] <= q.end_time)
-                 & (it["date"] > q.end_time - pd.Timedelta(days=365))]["contact_id"]
+        start, end = periods.trailing_days(q.end_time, 365)
+        met = it[(it["account_id"] == account_id) & (it["date"] >= start) & (it["date"] <= end)]["contact_id"]
         roles = set(contacts.loc[contacts["contact_id"].isin(met), "buying_role"])
         s["coverage"] = 100.0 * len(roles & set(COVERAGE_ROLES)) / len(COVERAGE_ROLES)
     else:
@@ -868,7 +868,7 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
     """
     from kamlib.selection import QUADRANTS, select_key_accounts
 
-    prev_as_of = pd.Timestamp(previous_as_of) if previous_as_of is not None else data.as_of - pd.DateOffset(years=1)
+    prev_as_of = pd.Timestamp(previous_as_of) if previous_as_of is not None else periods.year_before(data.as_of)
     if decision is not None:
         selection_options = {**decision.parameters, **selection_options}
         now = decision.selection.table
@@ -904,7 +904,7 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
     """
     if decision is not None and decision.previous_ids is not None:
         return text("basis_pinned", lang, on=i18n.date(decision.previous_on, lang), n=len(decision.previous_ids))
-    return text("basis_recomputed", lang, on=i18n.date(data.as_of - pd.DateOffset(years=1), lang))
+    return text("basis_recomputed", lang, on=i18n.date(periods.year_before(data.as_of), lang))
 
 
 def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
@@ -944,8 +944,8 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
     q = check_period(data, period)
     sel = selection if selection is not None else decide(data).selection
     key = set(sel.definitive.index)
-    start_now, end_now = (q - 3).start_time, q.end_time
-    start_before, end_before = (q - 7).start_time, (q - 4).end_time
+    start_now, end_now = periods.trailing_quarters(q)
+    start_before, end_before = periods.trailing_quarters(q, back=1)
     others = data.accounts.loc[~data.accounts["account_id"].isin(key), "account_id"]
     rows = []
     cap = float(data.kams["capacity"].fillna(0).sum()) if len(data.kams) else float("nan")
@@ -975,7 +975,7 @@ def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
     b_before, it_b, c_b, d_b = window(start_before, end_before)
     b_now, it_n, c_n, d_n = window(start_now, end_now)
     prior = data.orders[data.orders["account_id"].isin(others) & (data.orders["date"] < start_before)
-                        & (data.orders["date"] >= start_before - pd.DateOffset(years=1))]
+                        & (data.orders["date"] >= periods.year_before(start_before))]
     churn_before = (len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
                     if len(set(prior["account_id"])) else float("nan"))
     churn_now = len(b_before - b_now) / len(b_before) if b_before else float("nan")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.data.cache import portfolio_memo
-from kamlib import i18n
+from kamlib import i18n, periods
 
 
 class Text(str):
@@ -283,12 +283,6 @@ def percentile_score(values: pd.Series) -> pd.Series:
     return out
 
 
-def _window(as_of: pd.Timestamp, months: int, back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
-    end = as_of - pd.DateOffset(months=months * back)
-    start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-    return start, end
-
-
 @portfolio_memo
 def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12,
                       discount_rate: float = 0.10) -> pd.DataFrame:
@@ -300,8 +294,8 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else data.as_of
     acc = data.accounts.set_index("account_id")
     o = data.orders
-    cur_start, cur_end = _window(as_of_ts, window_months)
-    prev_start, prev_end = _window(as_of_ts, window_months, back=1)
+    cur_start, cur_end = periods.trailing_months(as_of_ts, window_months)
+    prev_start, prev_end = periods.trailing_months(as_of_ts, window_months, back=1)
     ids = acc.index
     n = len(ids)
     # map account ids to positions once; then every per-account sum is a bincount (fast on 10M rows)
@@ -333,8 +327,8 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
     if data.has("service_costs"):
         sc = data.service_costs
         uniq = sc["period"].dropna().unique()
-        periods = sc["period"].map(dict(zip(uniq, (_period_end(str(u)) for u in uniq))))  # few distinct periods
-        in_window = ((periods >= cur_start) & (periods <= cur_end + pd.Timedelta(days=1))).to_numpy()
+        period_ends = sc["period"].map(dict(zip(uniq, (_period_end(str(u)) for u in uniq))))  # few distinct periods
+        in_window = ((period_ends >= cur_start) & (period_ends <= cur_end + pd.Timedelta(days=1))).to_numpy()
         sc_code = _positions(ids, sc["account_id"])
         m = in_window & (sc_code >= 0)
         out["cost_to_serve"] = np.bincount(sc_code[m], weights=sc["cost_eur"].to_numpy(dtype=float)[m], minlength=n)
