@@ -154,11 +154,9 @@ def _selection_given(parameters: dict | None) -> dict:
     Health-score weights are ``health_weights``; weights given here that name health components get a
     message that says so instead of being mistaken for (or silently dropped as) selection weights.
     """
-    from kamlib.review import DEFAULT_WEIGHTS
-
     given = {k: v for k, v in (parameters or {}).items() if k in defaults.SELECTION_KEYS and v is not None}
     w = given.get("weights")
-    if isinstance(w, dict) and w and set(w) <= set(DEFAULT_WEIGHTS):
+    if isinstance(w, dict) and w and set(w) <= set(defaults.HEALTH_WEIGHTS):
         raise KamParameterError("weights", "these are health-score weights (notebook 04); pass them as "
                                 "health_weights - weights are the selection criteria's weights")
     return given

@@ -36,6 +36,18 @@ SELECTION: dict = {
     "discount_rate": 0.10,
 }
 
+#: Health score components of the review (notebook 04) and their default weights (normalised to sum 1).
+#: Here, not in :mod:`kamlib.review`, because the decision step reads their names too (to tell health
+#: weights from selection weights) and review reads the decision: neither may import the other for it.
+HEALTH_WEIGHTS: dict[str, float] = {
+    "growth_vs_plan": 0.25,
+    "margin": 0.15,
+    "engagement": 0.20,
+    "complaints": 0.15,
+    "coverage": 0.15,
+    "action_completion": 0.10,
+}
+
 #: Selection parameters a run or a notebook may set (``-p NAME=VALUE``); all others are not selection's.
 SELECTION_KEYS = tuple(SELECTION)
 

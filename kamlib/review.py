@@ -24,20 +24,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from kamlib import i18n, periods
+from kamlib import defaults, i18n, periods
 from kamlib.errors import KamParameterError
 from kamlib.data.writers import md_escape
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
-#: Health score components and their default weights (normalised to sum 1).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "growth_vs_plan": 0.25,
-    "margin": 0.15,
-    "engagement": 0.20,
-    "complaints": 0.15,
-    "coverage": 0.15,
-    "action_completion": 0.10,
-}
+#: Health score components and their default weights (normalised to sum 1): :data:`kamlib.defaults.HEALTH_WEIGHTS`.
+DEFAULT_WEIGHTS: dict[str, float] = defaults.HEALTH_WEIGHTS
 #: Upper ends of the health bands (inclusive); above the last: green.
 BANDS = ((50.0, "red"), (75.0, "amber"))
 CONTACT_TYPES = ("meeting", "call", "visit", "qbr")
