@@ -105,20 +105,21 @@ def test_tick_formatter_and_axes():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
+
+    from kamlib.present.charts import tick_formatter
 
     fig, ax = plt.subplots()
     ax.plot([0, 0.5], [0, 2500.5])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    i18n.localise_axes(ax, "de")
+    ax.xaxis.set_major_formatter(tick_formatter("de", "percent"))
+    ax.yaxis.set_major_formatter(tick_formatter("de", "number"))
     fig.canvas.draw()
     xt = [t.get_text() for t in ax.get_xticklabels()]
     yt = [t.get_text() for t in ax.get_yticklabels()]
     plt.close(fig)
     assert "50\u00a0%" in xt and "50%" not in xt
     assert "2.500" in yt and "1.000" in yt
-    assert i18n.tick_formatter("de", "money")(2_500_000) == "2,5\u00a0Mio.\u00a0€"
-    assert i18n.tick_formatter("en", "money")(2_500) == "€2k" or i18n.tick_formatter("en", "money")(2_500) == "€3k"
+    assert tick_formatter("de", "money")(2_500_000) == "2,5\u00a0Mio.\u00a0€"
+    assert tick_formatter("en", "money")(2_500) == "€2k" or tick_formatter("en", "money")(2_500) == "€3k"
 
 
 def _md(src):

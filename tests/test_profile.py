@@ -22,6 +22,7 @@ import pytest  # noqa: E402
 from conftest import AS_OF, ROOT, SAMPLE  # noqa: E402
 from kamlib import profile as kp  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
+from kamlib.present import charts  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "02_account_profile.ipynb"
 T = pd.Timestamp
@@ -523,7 +524,7 @@ def test_figures_survive_dollar_signs_in_names(make_data, hand_data):
     contacts = CONTACTS.assign(name=["Do$_$ra", "Bert", "Ulla"])
     data = make_data(acc, data.orders, data.kams, products=data.products, wallet=data.wallet, contacts=contacts)
     p = kp.build_profile(data, "A")
-    for fn in (kp.revenue_chart, kp.relationship_map):
+    for fn in (charts.revenue_chart, charts.relationship_map):
         ax = fn(p)
         ax.figure.canvas.draw()  # mathtext errors surface only when drawing
     assert any("Do\\$_\\$ra" in t.get_text() for t in ax.texts)
@@ -535,14 +536,14 @@ def test_figures_draw_every_account_kind(sample_data):
 
     full = kp.build_profile(sample_data, "ACC-0044")
     thin = kp.build_profile(sample_data, "ACC-0110")
-    for fn in (kp.revenue_chart, kp.product_line_timeline, kp.relationship_map, kp.whitespace_heatmap):
+    for fn in (charts.revenue_chart, charts.product_line_timeline, charts.relationship_map, charts.whitespace_heatmap):
         ax = fn(full, lang="de")
         assert ax.has_data() or ax.images, fn.__name__
-    ax = kp.relationship_map(full)
+    ax = charts.relationship_map(full)
     assert len(ax.texts) == len(full.contacts) + 1  # one label per contact plus "us"
-    ax = kp.whitespace_heatmap(full)
+    ax = charts.whitespace_heatmap(full)
     assert len(ax.texts) == len(full.whitespace)
-    ax = kp.relationship_map(thin)
+    ax = charts.relationship_map(thin)
     assert ax.texts[0].get_text() == thin.notes["buying_center"]
     plt.close("all")
 

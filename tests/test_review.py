@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT
 from kamlib import review as rv
 from kamlib.errors import KamParameterError
+from kamlib.present import charts
 
 
 def _orders(rows):
@@ -334,11 +335,11 @@ def test_charts_label_themselves_in_german(health_data):
     import matplotlib.pyplot as plt
 
     health = rv.health_score(health_data(), "A", "2025Q4")
-    ax = rv.health_chart(health, lang="de")
+    ax = charts.health_chart(health, lang="de")
     assert ax.get_title().startswith("Health Score: ") and "(" in ax.get_title()
     assert ax.xaxis.get_major_formatter()(2500.0, 0) == "2.500"
     table = pd.DataFrame([[1200, 0], [3, 0]], index=["strategic", "not_key"], columns=["strategic", "not_key"])
-    ax = rv.migration_chart(table, lang="de")
+    ax = charts.migration_chart(table, lang="de")
     assert [t.get_text() for t in ax.texts][:1] == ["1.200"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Strategisch", "kein Key Account"]
     plt.close("all")

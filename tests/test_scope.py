@@ -11,6 +11,7 @@ import pytest
 
 from kamlib import value
 from kamlib.errors import KamParameterError
+from kamlib.present import charts
 from kamlib.scope import Scope, group_figures, peer_context, present_context, restrict
 
 
@@ -168,7 +169,7 @@ def test_cost_to_serve_chart_for_one_account_shows_no_other_account():
     t = pd.DataFrame({"name": names, "net_revenue": net, "cost_to_serve": cts, "db4": db4},
                      index=pd.Index(ids, name="account_id"))
     fig, ax = plt.subplots()
-    value.cost_to_serve_chart(t, account_id="ACC-0003", ax=ax)
+    charts.cost_to_serve_chart(t, account_id="ACC-0003", ax=ax)
     texts = [x.get_text() for x in ax.texts] + [x.get_text() for x in ax.get_legend().get_texts()]
     assert "Firma C" in texts and not any(n in " ".join(texts) for n in names if n != "Firma C")
     points = [line for line in ax.get_lines() if line.get_marker() == "o"]

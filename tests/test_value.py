@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from kamlib import clv, value  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
+from kamlib.present import charts  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -153,15 +154,15 @@ def test_sample_company_reconciles_and_inputs_stay_unchanged(sample_data):
 
 def test_figures_return_axes(sample_data):
     t = value.account_contribution(sample_data, start="2025-01-01", end="2025-12-31")
-    axes = [value.whale_chart(value.whale_curve(t["db4"]), lang="de"), value.cost_to_serve_chart(t),
-            value.margin_waterfall(t), clv.clv_heatmap(clv.clv_grid(1000.0, retentions=[0.8, 0.9],
+    axes = [charts.whale_chart(value.whale_curve(t["db4"]), lang="de"), charts.cost_to_serve_chart(t),
+            charts.margin_waterfall(t), charts.clv_heatmap(clv.clv_grid(1000.0, retentions=[0.8, 0.9],
                                                                      discount_rates=[0.05, 0.1]), mark=(0.9, 0.1)),
-            clv.convergence_chart(1000.0, 0.9, 0.1), clv.uplift_chart(clv.retention_for_care(t["db4"].head(5), 0.9, 0.1,
+            charts.convergence_chart(1000.0, 0.9, 0.1), charts.uplift_chart(clv.retention_for_care(t["db4"].head(5), 0.9, 0.1,
                                                                                             1000.0))]
     sbg = clv.ShiftedBetaGeometric().fit([1000, 869, 743, 653, 593, 551, 517, 491])
-    axes.append(clv.survival_chart(sbg, [1000, 869, 743, 653, 593, 551, 517, 491, 468], fit_periods=7))
+    axes.append(charts.survival_chart(sbg, [1000, 869, 743, 653, 593, 551, 517, 491, 468], fit_periods=7))
     rfm = clv.rfm_summary(sample_data.orders, as_of=sample_data.as_of)
-    axes.append(clv.alive_chart(rfm, np.full(len(rfm), 0.9)))
+    axes.append(charts.alive_chart(rfm, np.full(len(rfm), 0.9)))
     assert all(isinstance(a, matplotlib.axes.Axes) for a in axes)
     plt.close("all")
 

@@ -1,0 +1,98 @@
+"""Charts of the review cycle (notebooks 04 and 05): the revenue bridge, the health score, the quadrant migration
+and the KAMs' workload. Each labels itself in ``lang``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from kamlib import i18n
+from kamlib.present.charts.base import new_axes, tick_formatter
+from kamlib.review import BANDS, label, text
+
+__all__ = ["bridge_chart", "health_chart", "migration_chart", "workload_chart"]
+
+
+def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Waterfall from base revenue to current revenue through the effects of :func:`kamlib.review.price_volume_mix`."""
+    ax = new_axes(ax, (7.5, 4.0))
+    steps = ["volume", "mix", "price", "new_lines", "lost_lines"]
+    x, level = 0, bridge["base_revenue"]
+    ax.bar(x, level, color="#7f8c8d")
+    for s in steps:
+        x += 1
+        v = bridge[s]
+        ax.bar(x, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
+        level += v
+    ax.bar(x + 1, bridge["current_revenue"], color="#2c3e50")
+    names = [label("base", lang), *[label(s, lang) for s in steps], label("current", lang)]
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(tick_formatter(lang, "number", 0))
+    ax.set_ylabel("EUR")
+    base, _, current = str(bridge.name).partition(" -> ")
+    ax.set_title(text("bridge_title", lang, base=base, current=current) if current else label("total", lang))
+    return ax
+
+
+def health_chart(health: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Horizontal bars of the component scores (0-100) with the band limits and the total."""
+    ax = new_axes(ax, (7.5, 4.0))
+    comps = health.drop(index="health")
+    colors = {"red": "#c0392b", "amber": "#f39c12", "green": "#27ae60", "n/a": "#bdc3c7"}
+    ax.barh([label(k, lang) for k in comps.index], comps["score"].fillna(0), color=[colors[b] for b in comps["band"]])
+    for limit, _ in BANDS:
+        ax.axvline(limit, color="#7f8c8d", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(tick_formatter(lang, "number", 0))
+    ax.invert_yaxis()
+    h = health.loc["health"]
+    ax.set_title(text("health_title", lang, score=i18n.cell(h["score"], lang, "int"), band=label(h["band"], lang)))
+    return ax
+
+
+def migration_chart(table: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Heat map of the quadrant transition table (rows previous, columns current snapshot)."""
+    ax = new_axes(ax, (6.0, 5.0))
+
+    def name(s):
+        return label("not_key", lang) if s == "not_key" else i18n.quadrant_label(s, lang)
+
+    values = table.to_numpy()
+    ax.imshow(values, cmap="Blues")
+    ax.set_xticks(range(table.shape[1]), [name(c) for c in table.columns], rotation=30, ha="right")
+    ax.set_yticks(range(table.shape[0]), [name(r) for r in table.index])
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            dark = values[i, j] > 0.6 * max(int(values.max()), 1)  # white figures on the darkest cells
+            ax.text(
+                j,
+                i,
+                i18n.number(int(table.iat[i, j]), lang, 0),
+                ha="center",
+                va="center",
+                color="white" if dark else "black",
+            )
+    ax.set_xlabel(label("moved_to", lang))
+    ax.set_ylabel(label("moved_from", lang))
+    ax.set_title(text("migration_title", lang))
+    return ax
+
+
+def workload_chart(
+    workload: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None, period: str | None = None
+) -> Axes:
+    """Key accounts per KAM against their capacity (``period`` names the quarter in the title)."""
+    ax = new_axes(ax, (7.5, 4.0))
+    x = np.arange(len(workload))
+    ax.bar(x - 0.2, workload["key_accounts"], width=0.4, label=label("key_accounts", lang), color="#2c3e50")
+    ax.bar(x + 0.2, workload["capacity"].astype(float), width=0.4, label=label("kams_capacity", lang), color="#bdc3c7")
+    ax.set_xticks(x, workload.index)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(tick_formatter(lang, "number", 0))
+    ax.set_ylabel(label("key_accounts", lang))
+    if period is not None:
+        ax.set_title(text("workload_title", lang, quarter=period))
+    ax.legend()
+    return ax
