@@ -6,6 +6,7 @@ import functools
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -227,7 +228,8 @@ def test_review_notebooks_run_with_other_period_and_german(tmp_path):
                         parameters={"period": "2025Q3", "lang": "de", "account_id": "ACC-0013",
                                     "output_dir": str(tmp_path / "out")}, progress_bar=False)
     assert not _errors(out4)
-    assert list((tmp_path / "out").glob("*.csv"))
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == [
+        "review_2025Q3_health.csv", "review_2025Q3_next_actions.csv", "review_2025Q3_plan_vs_actual.csv"]
     out5 = tmp_path / "05.ipynb"
     pm.execute_notebook(str(nbdir / "05_portfolio_review.ipynb"), str(out5), cwd=str(nbdir), kernel_name="python3",
                         parameters={"period": "2025Q3"}, progress_bar=False)
@@ -332,14 +334,56 @@ def test_charts_label_themselves_in_german(health_data):
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.colors as mcolors
     import matplotlib.pyplot as plt
 
     health = rv.health_score(health_data(), "A", "2025Q4")
     ax = charts.health_chart(health, lang="de")
-    assert ax.get_title().startswith("Health Score: ") and "(" in ax.get_title()
+    # the component scores of test_health_components_and_total as bars, coloured by band (<= 50 red, <= 75 amber);
+    # total 0.25*50 + 0.15*50 + 0.20*100 + 0.15*60 + 0.15*25 + 0.10*50 = 57.75 -> 58, amber
+    assert [b.get_width() for b in ax.patches] == [50.0, 50.0, 100.0, 60.0, 25.0, 50.0]
+    assert [mcolors.to_hex(b.get_facecolor()) for b in ax.patches] == [
+        "#c0392b", "#c0392b", "#27ae60", "#f39c12", "#c0392b", "#c0392b"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Wachstum ggü. Plan", "Margenentwicklung (DB IV)", "Kontaktintensität", "Reklamationen",
+        "Abdeckung Buying Center", "Maßnahmenumsetzung"]
+    assert [line.get_xdata()[0] for line in ax.get_lines()] == [50.0, 75.0]  # the band limits
+    assert ax.get_title() == "Health Score: 58 (gelb)"
     assert ax.xaxis.get_major_formatter()(2500.0, 0) == "2.500"
     table = pd.DataFrame([[1200, 0], [3, 0]], index=["strategic", "not_key"], columns=["strategic", "not_key"])
     ax = charts.migration_chart(table, lang="de")
-    assert [t.get_text() for t in ax.texts][:1] == ["1.200"]
+    assert [t.get_text() for t in ax.texts] == ["1.200", "0", "3", "0"]
+    assert np.asarray(ax.images[0].get_array()).tolist() == [[1200, 0], [3, 0]]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Strategisch", "kein Key Account"]
+    # workload: key accounts (left bar) against capacity (right bar) per KAM
+    workload = pd.DataFrame({"key_accounts": [5, 2], "capacity": pd.array([4, 3], dtype="Int64")},
+                            index=["KAM-01", "KAM-02"])
+    ax = charts.workload_chart(workload, lang="de", period="2025Q4")
+    assert [b.get_x() + b.get_width() / 2 for b in ax.patches] == pytest.approx([-0.2, 0.8, 0.2, 1.2])
+    assert [b.get_height() for b in ax.patches] == [5, 2, 4, 3]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["KAM-01", "KAM-02"]
+    assert ax.get_title() == "Key Accounts je KAM und Kapazität, 2025Q4"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Key Accounts", "Kapazität"]
+    plt.close("all")
+
+
+@pytest.mark.xfail(strict=True, reason="bridge_chart draws a negative effect from level + v downwards, one step too "
+                                       "low (kamlib/present/charts/review.py: bottom=level + v with height v)")
+def test_bridge_chart_steps_from_base_to_current():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bridge = pd.Series({"base_revenue": 100.0, "current_revenue": 1334.5, "volume": 1000.0, "mix": 0.0,
+                        "price": 234.5, "new_lines": 50.0, "lost_lines": -50.0}, name="2024Q4 -> 2025Q4")
+    ax = charts.bridge_chart(bridge, lang="de")
+    # each bar spans the running level before and after its effect: 100 -> 1100 -> 1100 -> 1334.5 -> 1384.5 -> 1334.5
+    spans = [(b.get_x() + b.get_width() / 2, *sorted((b.get_y(), b.get_y() + b.get_height()))) for b in ax.patches]
+    assert spans == [(0, 0, 100), (1, 100, 1100), (2, 1100, 1100), (3, 1100, 1334.5), (4, 1334.5, 1384.5),
+                     (5, 1334.5, 1384.5), (6, 0, 1334.5)]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "Basisperiode", "Mengeneffekt", "Mixeffekt", "Preiseffekt", "Neue Produktlinien", "Verlorene Produktlinien",
+        "Aktuell"]
+    assert ax.get_title() == "Umsatzbrücke 2024Q4 -> 2025Q4"
     plt.close("all")

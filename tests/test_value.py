@@ -152,18 +152,144 @@ def test_sample_company_reconciles_and_inputs_stay_unchanged(sample_data):
     pd.testing.assert_frame_equal(costs, sample_data.service_costs)
 
 
-def test_figures_return_axes(sample_data):
-    t = value.account_contribution(sample_data, start="2025-01-01", end="2025-12-31")
-    axes = [charts.whale_chart(value.whale_curve(t["db4"]), lang="de"), charts.cost_to_serve_chart(t),
-            charts.margin_waterfall(t), charts.clv_heatmap(clv.clv_grid(1000.0, retentions=[0.8, 0.9],
-                                                                     discount_rates=[0.05, 0.1]), mark=(0.9, 0.1)),
-            charts.convergence_chart(1000.0, 0.9, 0.1), charts.uplift_chart(clv.retention_for_care(t["db4"].head(5), 0.9, 0.1,
-                                                                                            1000.0))]
-    sbg = clv.ShiftedBetaGeometric().fit([1000, 869, 743, 653, 593, 551, 517, 491])
-    axes.append(charts.survival_chart(sbg, [1000, 869, 743, 653, 593, 551, 517, 491, 468], fit_periods=7))
-    rfm = clv.rfm_summary(sample_data.orders, as_of=sample_data.as_of)
-    axes.append(charts.alive_chart(rfm, np.full(len(rfm), 0.9)))
-    assert all(isinstance(a, matplotlib.axes.Axes) for a in axes)
+# =========================================================================== charts: the plotted data by hand
+
+
+def _hex(colour) -> str:
+    return matplotlib.colors.to_hex(colour)
+
+
+def test_whale_chart_plots_the_cumulative_share_and_marks_the_peak():
+    ax = charts.whale_chart(value.whale_curve(pd.Series({"a": 80.0, "b": 40.0, "c": -20.0})), lang="de")
+    curve, total, peak = ax.get_lines()
+    # DB IV 80, 40, -20 (total 100): cumulative 80 %, 120 %, 100 % after 1, 2, 3 of the 3 accounts
+    assert curve.get_xdata().tolist() == pytest.approx([0.0, 1 / 3, 2 / 3, 1.0])
+    assert curve.get_ydata().tolist() == pytest.approx([0.0, 0.8, 1.2, 1.0])
+    assert list(total.get_ydata()) == [1.0, 1.0]  # the 100 % line
+    assert peak.get_xydata() == pytest.approx(np.array([[2 / 3, 1.2]]))
+    assert [t.get_text() for t in ax.texts] == ["Gipfel 120\u00a0% nach 2 Kunden"]
+    # the loss zone (red) runs from the peak (the first account with a negative DB IV) to the end
+    zone = ax.collections[0].get_paths()[0].vertices
+    assert zone[:, 0].min() == pytest.approx(2 / 3) and zone[:, 0].max() == pytest.approx(1.0)
+    assert zone[:, 1].max() == pytest.approx(1.2) and zone[:, 1].min() == pytest.approx(1.0)
+    assert ax.get_title() == "Walkurve: kumulierter DB IV, profitabelste Kunden zuerst"
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == "50\u00a0%"
+    plt.close("all")
+
+
+def test_cost_to_serve_chart_points_losses_and_reference_lines():
+    t = pd.DataFrame({"name": ["Anton AG", "Berta GmbH", "Cäsar KG", "Dora SE", "Emil OHG"],
+                      "net_revenue": [1000.0, 200.0, 50.0, 0.0, 500.0],
+                      "cost_to_serve": [100.0, 300.0, 80.0, 10.0, 0.0],
+                      "db4": [300.0, -150.0, -40.0, -10.0, 200.0]}, index=list("ABCDE"))
+    ax = charts.cost_to_serve_chart(t, label_top=1, lang="de")
+    # log axes: D (no revenue) and E (no cost to serve) cannot be drawn; A profitable, B and C destroy value
+    profitable, destroyers = ax.collections
+    assert profitable.get_offsets().tolist() == [[1000.0, 100.0]]
+    assert destroyers.get_offsets().tolist() == [[200.0, 300.0], [50.0, 80.0]]
+    assert _hex(destroyers.get_facecolor()[0]) == "#c00000"
+    # label_top=1: only the biggest loss (B, -150) is named; the lines cost = 100 % and 10 % of revenue span
+    # the smallest (50) to the largest (1000) value shown
+    assert [x.get_text() for x in ax.texts] == ["Berta GmbH", " 100\u00a0%", " 10\u00a0%"]
+    assert [line.get_xydata().tolist() for line in ax.get_lines()] == [[[50.0, 50.0], [1000.0, 1000.0]],
+                                                                      [[50.0, 5.0], [1000.0, 100.0]]]
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == ["DB IV ≥ 0", "DB IV < 0 (Gewinnvernichter)"]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    plt.close("all")
+
+
+def test_margin_waterfall_bars_fall_by_each_deduction():
+    row = pd.Series({"gross_revenue": 1000.0, "discount": 100.0, "cogs": 500.0, "marketing": 5.0, "sales": 10.0,
+                     "service": 5.0, "logistics": 5.0})
+    ax = charts.margin_waterfall(row, lang="de")
+    bars = [(p.get_x() + p.get_width() / 2, p.get_y(), p.get_height()) for p in ax.patches]
+    # subtotals stand on 0; a deduction hangs from the running level: 1000 -100 = 900 -500 = 400 -5 = 395 -10 = 385
+    # -5 -5 = 375
+    assert bars == [(0, 0, 1000), (1, 1000, -100), (2, 0, 900), (3, 900, -500), (4, 0, 400), (5, 400, -5),
+                    (6, 0, 395), (7, 395, -10), (8, 0, 385), (9, 385, -5), (10, 380, -5), (11, 0, 375)]
+    colours = [_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == ["#1f4e79", "#ed7d31", "#1f4e79", "#ed7d31", "#1f4e79", "#ed7d31", "#1f4e79", "#ed7d31",
+                       "#1f4e79", "#ed7d31", "#ed7d31", "#1f4e79"]
+    assert [x.get_text() for x in ax.get_xticklabels()] == [
+        "Bruttoumsatz", "Rabatte und Boni", "Nettoumsatz", "Herstellkosten", "DB I", "Kundenmarketing", "DB II",
+        "Vertrieb\n(Besuche, Auftragsabwicklung)", "DB III", "Service", "Logistik", "DB IV"]
+    assert ax.get_title() == "Vom Bruttoumsatz zum DB IV"
+    plt.close("all")
+
+
+def test_clv_heatmap_cells_are_the_grid_and_mark_the_current_case():
+    grid = clv.clv_grid(1000.0, retentions=[0.8, 0.9], discount_rates=[0.05, 0.1])
+    ax = charts.clv_heatmap(grid, mark=(0.9, 0.1), lang="de")
+    # m r / (1 + d - r): 800/0.25, 800/0.3; 900/0.15, 900/0.2
+    cells = np.asarray(ax.collections[0].get_array())
+    assert cells == pytest.approx(np.array([[3200.0, 8000 / 3], [6000.0, 4500.0]]))
+    assert [x.get_text() for x in ax.texts][:3] == ["3\u00a0Tsd.", "3\u00a0Tsd.", "6\u00a0Tsd."]
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["80\u00a0%", "90\u00a0%"]
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["5\u00a0%", "10\u00a0%"]
+    (box,) = ax.patches  # r = 0.9 (row 1), d = 0.1 (column 1)
+    assert (box.get_xy(), box.get_width(), box.get_height()) == ((1, 1), 1, 1)
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("Bindungsrate r", "Diskontsatz d")
+    plt.close("all")
+
+
+def test_convergence_chart_sums_the_discounted_margins():
+    ax = charts.convergence_chart(1000.0, 0.9, 0.1, max_horizon=5, lang="de")
+    finite, closed = ax.get_lines()
+    q = 0.9 / 1.1  # T years: 1000 (q + q^2 + ... + q^T); the limit 1000 q / (1 - q) = 900 / 0.2
+    assert finite.get_xdata().tolist() == [1, 2, 3, 4, 5]
+    assert finite.get_ydata() == pytest.approx([1000 * q * (1 - q**t) / (1 - q) for t in range(1, 6)])
+    assert finite.get_ydata()[:2] == pytest.approx([900 / 1.1, 900 / 1.1 + 810 / 1.21])
+    assert list(closed.get_ydata()) == pytest.approx([4500.0, 4500.0])
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == ["Endlicher Horizont: Summe t = 1..T",
+                                                                   "Geschlossene Form m·r/(1+d−r)"]
+    plt.close("all")
+
+
+def test_uplift_chart_bars_are_the_required_uplift_in_points():
+    t = clv.retention_for_care(pd.Series({"A": 1000.0, "B": -50.0, "C": 80.0}), 0.8, 0.1, 100.0)
+    names = pd.Series({"A": "Anton AG", "B": "Berta GmbH", "C": "Cäsar KG"})
+    ax = charts.uplift_chart(t, names=names, lang="de")
+    # A: v = 800/0.3, r_new = 1.1 v / (900 + v) = 0.822430 -> +2.243 points; B loses money, C's margin is eaten
+    # by the care: not attainable, drawn first (in input order) as empty red bars with a note
+    widths = [p.get_width() for p in ax.patches]
+    v = 800 / 0.3
+    assert widths == pytest.approx([0.0, 0.0, 100 * (1.1 * v / (900 + v) - 0.8)])
+    assert [_hex(p.get_facecolor()) for p in ax.patches] == ["#c00000", "#c00000", "#1f4e79"]
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Berta GmbH", "Cäsar KG", "Anton AG"]
+    assert [x.get_text() for x in ax.texts] == [" nicht erreichbar", " nicht erreichbar"]
+    plt.close("all")
+
+
+def test_survival_chart_observed_fitted_and_projected():
+    from scipy.special import betaln
+
+    survivors = [1000, 869, 743, 653, 593, 551, 517, 491, 468]
+    sbg = clv.ShiftedBetaGeometric().fit(survivors[:8])
+    ax = charts.survival_chart(sbg, survivors, fit_periods=7, name="Premium", lang="de")
+    observed, fitted, projected, cut = ax.get_lines()
+    assert observed.get_xydata() == pytest.approx(np.array([[t, s / 1000] for t, s in enumerate(survivors)]))
+    # sBG survival S(t) = B(alpha, beta + t) / B(alpha, beta): fitted on years 0..7, projected from 7 to 8
+    a, b = sbg.params_
+    assert fitted.get_xdata().tolist() == list(range(8)) and projected.get_xdata().tolist() == [7, 8]
+    assert fitted.get_ydata() == pytest.approx([np.exp(betaln(a, b + t) - betaln(a, b)) for t in range(8)], rel=1e-10)
+    assert projected.get_ydata() == pytest.approx([np.exp(betaln(a, b + t) - betaln(a, b)) for t in (7, 8)], rel=1e-10)
+    assert list(cut.get_xdata()) == [7, 7]
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == ["Premium beobachtet", "sBG-Anpassung",
+                                                                   "sBG-Projektion"]
+    assert ax.get_title() == "Überleben der Kohorte: angepasst auf Jahre 1-7, danach projiziert"
+    plt.close("all")
+
+
+def test_alive_chart_places_customers_by_time_since_the_last_purchase():
+    rfm = pd.DataFrame({"frequency": [0, 4, 9], "recency": [0.0, 10.0, 30.0], "T": [52.0, 40.0, 31.0]},
+                       index=list("abc"))
+    ax = charts.alive_chart(rfm, [0.3, 0.6, 0.9], lang="de")
+    (points,) = ax.collections
+    # x = T - recency; size 8 + 2 sqrt(frequency); red below P(alive) 50 %
+    assert points.get_offsets().tolist() == [[52.0, 0.3], [30.0, 0.6], [1.0, 0.9]]
+    assert points.get_sizes().tolist() == [8.0, 12.0, 14.0]
+    assert [_hex(c) for c in points.get_facecolors()] == ["#c00000", "#1f4e79", "#1f4e79"]
+    assert ax.get_xlabel() == "Zeit seit dem letzten Kauf (Wochen)"
     plt.close("all")
 
 
