@@ -367,8 +367,6 @@ def test_charts_label_themselves_in_german(health_data):
     plt.close("all")
 
 
-@pytest.mark.xfail(strict=True, reason="bridge_chart draws a negative effect from level + v downwards, one step too "
-                                       "low (kamlib/present/charts/review.py: bottom=level + v with height v)")
 def test_bridge_chart_steps_from_base_to_current():
     import matplotlib
 

@@ -24,7 +24,7 @@ def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax: Axes | None = None)
     for s in steps:
         x += 1
         v = bridge[s]
-        ax.bar(x, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
+        ax.bar(x, v, bottom=level, color="#27ae60" if v >= 0 else "#c0392b")  # a negative height draws downwards
         level += v
     ax.bar(x + 1, bridge["current_revenue"], color="#2c3e50")
     names = [label("base", lang), *[label(s, lang) for s in steps], label("current", lang)]
