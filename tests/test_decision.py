@@ -359,15 +359,14 @@ def test_kam_run_default_source_is_the_sample_from_any_folder(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["accounts_and_orders_only", "cdnow_slice"])
-def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which):
+def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which, cdnow_master):
     """Issue 12, point 4: no failed notebook on the sample reduced to accounts + orders, and on a slice of
     the real CDNOW data (18 months, zero-value orders, no other table), with every default from the data."""
     src = tmp_path / "data"
     if which == "cdnow_slice":
-        pytest.importorskip("lifetimes")
         from kamlib.data import public as public_data
 
-        public_data.write(public_data.cdnow(n_customers=1500), src)
+        public_data.write(public_data.cdnow(cdnow_master, n_customers=1500), src)
     else:
         src.mkdir()
         for t in ("accounts", "orders"):
