@@ -106,7 +106,7 @@ def test_price_volume_mix_sums_exactly_on_awkward_numbers():
 
 
 def test_price_volume_mix_property():
-    hypothesis = pytest.importorskip("hypothesis")
+    import hypothesis  # a dev dependency (test_selection imports it at module level): missing is an error, no skip
     st = hypothesis.strategies
 
     line = st.tuples(st.sampled_from("ABCD"), st.integers(1, 50), st.integers(1, 10**7))
@@ -221,7 +221,7 @@ def _errors(path):
 
 
 def test_review_notebooks_run_with_other_period_and_german(tmp_path):
-    pm = pytest.importorskip("papermill")
+    import papermill as pm  # a dependency of kamlib (kam run): missing is an error, no skip
     nbdir = ROOT / "notebooks"
     out4 = tmp_path / "04.ipynb"
     pm.execute_notebook(str(nbdir / "04_review_cycle.ipynb"), str(out4), cwd=str(nbdir), kernel_name="python3",
