@@ -105,7 +105,7 @@ def uplift_chart(
     ax.barh(y, np.nan_to_num(vals), color=np.where(np.isfinite(vals), "#1f4e79", "#c00000"))
     for yi, v in zip(y, vals):
         if not np.isfinite(v):
-            ax.text(0, yi, " " + label("not_attainable", lang), va="center", fontsize=7, color="#c00000")
+            ax.text(0, float(yi), " " + label("not_attainable", lang), va="center", fontsize=7, color="#c00000")
     lbl = names.reindex(t.index).astype(str).str.slice(0, 28) if names is not None else t.index.astype(str)
     ax.set_yticks(y, list(lbl), fontsize=7)
     ax.set_xlabel(label("uplift_pp", lang))

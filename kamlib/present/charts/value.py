@@ -111,7 +111,11 @@ def _cost_to_serve_frame(ax: Axes, lo: float, hi: float, *, lang: str) -> Axes:
 
 def _cost_to_serve_account(t: pd.DataFrame, account_id: str, *, lang: str, ax: Axes) -> Axes:
     ctx = peer_context(t, account_id, ["net_revenue", "cost_to_serve"])
-    x, y = ctx.loc["net_revenue"], ctx.loc["cost_to_serve"]
+    figures = ["this_account", "peer_p25", "peer_median", "peer_p75"]
+    x, y = (
+        dict(zip(figures, ctx.loc[row, figures].to_numpy(dtype=float).tolist()))
+        for row in ("net_revenue", "cost_to_serve")
+    )
     points = [
         v
         for v in (x["peer_p25"], x["peer_p75"], y["peer_p25"], y["peer_p75"], x["this_account"], y["this_account"])
