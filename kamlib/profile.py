@@ -12,7 +12,7 @@ such section, and the notebook prints that sentence instead of a table.
 Rules (stated once here, tested in ``tests/test_profile.py``)
 -------------------------------------------------------------
 * Windows: the *last 12 months* are ``(as_of - 12 months, as_of]``; the 12 months before that are the
-  previous window. Revenue is gross revenue (as in the selection step); DB I = gross - discount - cost of goods.
+  previous window (:func:`kamlib.periods.trailing_year`, the window every step counts). Revenue is gross revenue (as in the selection step); DB I = gross - discount - cost of goods.
 * Trend: growth g = R_last / R_previous - 1; *growing* when g > +10 %, *declining* when g < -10 %, *stable*
   otherwise; *too new to judge* without revenue in the previous 12 months.
 * Buying center: a *key contact* is a decider, approver or buyer, or anyone with influence >= 4. The account is
