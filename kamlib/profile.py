@@ -53,6 +53,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Literal, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -60,7 +61,11 @@ import pandas as pd
 
 from kamlib import i18n, periods
 from kamlib.data import schemas
+from kamlib.data.readers import KamData
 from kamlib.errors import KamParameterError
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NAType
 
 #: Our side of the table: time zone and business hours (local, start and end hour).
 OUR_TIMEZONE = "Europe/Berlin"
@@ -119,6 +124,10 @@ def label(key: str, lang: str = "en") -> str:
     return key if pair is None else i18n.pick(pair, lang)
 
 
+@overload
+def value_label(value: str, lang: str = "en") -> str: ...
+@overload
+def value_label(value: object, lang: str = "en") -> object: ...
 def value_label(value: object, lang: str = "en") -> object:
     """Translate a code such as ``"gap"`` or ``"decider"``; other values come back unchanged."""
     pair = VALUE_LABELS.get(value) if isinstance(value, str) else None
@@ -244,7 +253,7 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def resolve_account(data, account_id: str, *, max_matches: int = 5) -> str:
+def resolve_account(data: KamData, account_id: str, *, max_matches: int = 5) -> str:
     """The account id that ``account_id`` means: an id (case-insensitive) or a unique customer name.
 
     Raises
@@ -273,12 +282,12 @@ def resolve_account(data, account_id: str, *, max_matches: int = 5) -> str:
         return str(hit.iloc[0])
     names = acc["name"].astype(str)
     squash = names.str.strip().str.replace(r"\s+", " ", regex=True).str.casefold()
-    hit = acc[squash == re.sub(r"\s+", " ", key).casefold()]
-    if len(hit) == 1:
-        return str(hit["account_id"].iloc[0])
-    if len(hit) > 1:
-        shown = ", ".join(f"{i} ({n})" for i, n in zip(hit["account_id"], hit["name"]))
-        raise KamParameterError("account_id", f"the name {key!r} belongs to {len(hit)} accounts ({shown}); "
+    named = acc[squash == re.sub(r"\s+", " ", key).casefold()]
+    if len(named) == 1:
+        return str(named["account_id"].iloc[0])
+    if len(named) > 1:
+        shown = ", ".join(f"{i} ({n})" for i, n in zip(named["account_id"], named["name"]))
+        raise KamParameterError("account_id", f"the name {key!r} belongs to {len(named)} accounts ({shown}); "
                                 "give the account id")
     fk = _fold(key)
     scores = []
@@ -327,7 +336,7 @@ def _pseudonyms(contact_ids: pd.Series, *, lang: str, salt: str) -> dict[str, st
 
 
 def business_hours_overlap(timezone: str, *, on: str | pd.Timestamp, our_timezone: str = OUR_TIMEZONE,
-                           hours: tuple[float, float] = BUSINESS_HOURS) -> dict[str, object]:
+                           hours: tuple[float, float] = BUSINESS_HOURS) -> dict[str, float | str]:
     """Time difference and overlap of business hours between a customer's time zone and ours, on one day.
 
     Both sides are assumed to work ``hours`` (local start and end hour); the customer's previous, same and next
@@ -366,7 +375,9 @@ def business_hours_overlap(timezone: str, *, on: str | pd.Timestamp, our_timezon
             if best is None or (e - s) > (best[1] - best[0]):
                 best = (s, e)
     noon_ours, noon_theirs = at(day, 12, ours), at(day, 12, theirs)
-    diff = (noon_theirs.utcoffset() - noon_ours.utcoffset()).total_seconds() / 3600
+    off_ours, off_theirs = noon_ours.utcoffset(), noon_theirs.utcoffset()
+    assert off_ours is not None and off_theirs is not None  # aware datetimes (ZoneInfo) always have an offset
+    diff = (off_theirs - off_ours).total_seconds() / 3600
     window = f"{best[0].astimezone(ours):%H:%M}-{best[1].astimezone(ours):%H:%M}" if best else ""
     return {"time_difference_h": float(diff), "overlap_h": round(total, 4), "window": window}
 
@@ -392,6 +403,10 @@ def revenue_trend(current: float, previous: float, *, band: float = TREND_BAND) 
     return "stable"
 
 
+@overload
+def win_probability(owners: int, peers: int) -> float: ...
+@overload
+def win_probability(owners: np.ndarray, peers: np.ndarray) -> np.ndarray: ...
 def win_probability(owners: int | np.ndarray, peers: int | np.ndarray) -> float | np.ndarray:
     """Laplace's rule of succession: (owners + 1) / (peers + 2).
 
@@ -478,7 +493,8 @@ def _kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
     return schemas.column_kinds(table)
 
 
-_DTYPES = {"date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
+_DTYPES: dict[str, Literal["datetime64[ns]", "Int64", "float64", "str"]] = {
+    "date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
 
 
 def _complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -496,7 +512,7 @@ def _in(dates: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Serie
     return (dates >= window[0]) & (dates <= window[1])
 
 
-def _date_text(ts: object, lang: str) -> str:
+def _date_text(ts: pd.Timestamp | datetime | np.datetime64 | str | None, lang: str) -> str:
     if ts is None or pd.isna(ts):
         return _DASH
     ts = pd.Timestamp(ts)
@@ -520,7 +536,7 @@ def _line_of(orders: pd.DataFrame, products: pd.DataFrame) -> pd.Series:
 
 
 def build_profile(
-    data,
+    data: KamData,
     account_id: str,
     *,
     as_of: str | pd.Timestamp | None = None,
@@ -647,7 +663,7 @@ def build_profile(
 class _Context:
     """The account's slices of the data, cut at ``as_of``, and the run's options."""
 
-    data: object
+    data: KamData
     account_id: str
     account: pd.Series
     name: str
@@ -667,8 +683,8 @@ class _Context:
     prev: tuple[pd.Timestamp, pd.Timestamp]
 
     @classmethod
-    def create(cls, data, acc_id: str, as_of: pd.Timestamp, *, lang: str, cadence_days: int, anonymise: bool,
-               salt: str) -> "_Context":
+    def create(cls, data: KamData, acc_id: str, as_of: pd.Timestamp, *, lang: str, cadence_days: int,
+               anonymise: bool, salt: str) -> "_Context":
         accounts = _complete(data.accounts, "accounts")
         account = accounts[accounts["account_id"] == acc_id].iloc[0]
         orders = _complete(data.orders, "orders")
@@ -707,7 +723,8 @@ class _Context:
 def _basics(ctx: _Context, *, our_timezone: str, business_hours: tuple[float, float]) -> pd.Series:
     a = ctx.account
     tz = a["timezone"]
-    hours = business_hours_overlap(tz, on=ctx.as_of, our_timezone=our_timezone, hours=business_hours) \
+    hours: dict[str, float | str] = business_hours_overlap(
+        tz, on=ctx.as_of, our_timezone=our_timezone, hours=business_hours) \
         if pd.notna(tz) else {"time_difference_h": float("nan"), "overlap_h": float("nan"), "window": ""}
     kam = None
     if pd.notna(a["kam_id"]):
@@ -892,12 +909,12 @@ def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_
     role_rank = {r: i for i, r in enumerate(schemas.BUYING_ROLES)}
     out = out.assign(_r=out["buying_role"].map(role_rank), _i=-infl.fillna(0)).sort_values(
         ["_r", "_i", "contact_id"], kind="stable").drop(columns=["_r", "_i"]).reset_index(drop=True)[cols]
-    roles = []
+    role_rows = []
     for r in schemas.BUYING_ROLES:
         part = out[out["buying_role"] == r]
-        roles.append({"buying_role": r, "contacts": len(part), "names": ", ".join(part["name"]),
-                      "max_influence": part["influence"].max() if len(part) else pd.NA})
-    roles = pd.DataFrame(roles, columns=role_cols)
+        role_rows.append({"buying_role": r, "contacts": len(part), "names": ", ".join(part["name"]),
+                          "max_influence": part["influence"].max() if len(part) else pd.NA})
+    roles = pd.DataFrame(role_rows, columns=role_cols)
 
     # coverage findings
     if not (out["buying_role"] == "decider").any():
@@ -907,6 +924,7 @@ def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_
         _finding(findings, "high", "buying_center", "single_threaded",
                  _text("single_contact", lang, name=out["name"].iloc[0]))
     elif flag:
+        assert top is not None  # flagged with more than one contact: single_threaded names the top contact
         _finding(findings, "high", "buying_center", "single_threaded",
                  _text("single_threaded", lang, name=ctx.names.get(top, top), share=i18n.percent(share, lang, 0),
                        n=int(recent.sum())))
@@ -978,7 +996,8 @@ def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFram
     ws["peer_owners"] = cells.reindex(grid).fillna(0).astype(int)
     ws["win_probability"] = win_probability(ws["peer_owners"].to_numpy(), np.full(len(ws), n_peers)).round(6)
     ws["expected_value_eur"] = (ws["gap_eur"] * ws["win_probability"]).round(2)
-    ws["opportunity"] = np.where(~(ws["gap_eur"] > 0), None, np.where(owned, "upsell", "cross_sell"))
+    ws["opportunity"] = np.where(~(ws["gap_eur"] > 0), np.asarray(None),  # as np.where takes None (stubs: no bare None)
+                                 np.where(owned, "upsell", "cross_sell"))
     ws = ws.reset_index()[cols]
 
     est = ws[ws["potential_eur"] > 0]
@@ -1016,6 +1035,7 @@ def _competitors(ctx: _Context, ws: pd.DataFrame, notes: dict, findings: list) -
         return comp, pd.DataFrame(columns=pos_cols)
     est = ws[ws["potential_eur"] > 0] if len(ws) else ws
     rows = []
+    rank: int | NAType
     for line, part in comp.groupby("product_line", sort=True):
         e = est[est["product_line"] == line] if len(est) else est
         ours = float(e["revenue_12m_eur"].sum() / e["potential_eur"].sum()) if len(e) else float("nan")
@@ -1125,7 +1145,9 @@ def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) ->
 
 
 def _format(key: str, value: object, lang: str) -> object:
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+    # pandas-stubs: pd.isna takes any object, but is_scalar is no TypeGuard, so an `object` matches no overload
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
+                         and pd.isna(value)):  # type: ignore[call-overload]
         return _DASH
     if isinstance(value, (pd.Timestamp, datetime, np.datetime64)):
         return _date_text(value, lang)
@@ -1150,7 +1172,7 @@ def _format(key: str, value: object, lang: str) -> object:
 
 
 def present(obj: pd.DataFrame | pd.Series, lang: str = "en", *, columns: list[str] | None = None,
-            index: str | bool | None = None) -> pd.DataFrame:
+            index: str | Literal[False] | None = None) -> pd.DataFrame:
     """A display copy: translated headers and codes, numbers formatted for ``lang`` (1,234 / 1.234; 15.8% /
     15,8 %), dates as 2025-12-31 / 31.12.2025, missing values as a dash.
 
@@ -1167,7 +1189,7 @@ def present(obj: pd.DataFrame | pd.Series, lang: str = "en", *, columns: list[st
     """
     i18n.check_lang(lang)
     if isinstance(obj, pd.Series):
-        vals = [_format(k, v, lang) for k, v in obj.items()]
+        vals = [_format(str(k), v, lang) for k, v in obj.items()]
         out = pd.DataFrame({label("value", lang): vals}, index=[label(k, lang) for k in obj.index])
         out.index.name = label("field", lang)
         return out
