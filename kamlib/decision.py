@@ -37,7 +37,7 @@ import pandas as pd
 from kamlib import defaults
 from kamlib.errors import KamParameterError
 from kamlib import i18n
-from kamlib.selection import Text
+from kamlib.selection import Selection, Text
 
 CSV_NAME = "key_accounts.csv"
 JSON_NAME = "key_account_decision.json"
@@ -53,7 +53,7 @@ class Decision:
     ``previous_ids`` / ``previous_on`` are the pinned decision before the current one (None without one).
     """
 
-    selection: object
+    selection: Selection
     parameters: dict
     source: str  # computed | pinned
     decided_by: str | None = None

@@ -22,12 +22,16 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from kamlib.data.cache import portfolio_memo
 from kamlib import i18n, periods
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Text(str):
@@ -47,6 +51,9 @@ class Text(str):
     >>> Text("weights_normalised", x=2.5).render("de")
     'die Gewichte ergaben zusammen 2,5; auf 1 normiert'
     """
+
+    key: str
+    values: dict[str, object]
 
     def __new__(cls, key: str, **values):
         self = super().__new__(cls, _fill(key, "en", values, labels=False))
@@ -372,7 +379,7 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
     return out
 
 
-def _arrow(values) -> object | None:
+def _arrow(values) -> pa.Array | pa.ChunkedArray | None:
     """The pyarrow array behind an Arrow-backed pandas column (pandas' default string type), else None."""
     arr = getattr(getattr(values, "array", values), "_pa_array", None)
     return arr
@@ -759,7 +766,8 @@ def select_key_accounts(
                                                "drop_or_reassign_first"])
     table["definitive"] = definitive.astype(bool)
     ok = table["definitive"] & (reason == "")
-    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]), k=int(table.at[i, "rank"])))
+    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]),
+                           k=int(table.at[i, "rank"])))  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; rank is Int64
     table["reason"] = reason
     table = table.sort_values(["provisional", "score", "revenue_12m"], ascending=[False, False, False], kind="stable")
     table.index.name = "account_id"
