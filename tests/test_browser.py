@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import ROOT, require_system
 
 CHROMIUM = "/usr/bin/chromium"

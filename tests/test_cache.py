@@ -6,15 +6,15 @@ import functools
 import hashlib
 import json
 import os
-
-import pytest
 from pathlib import Path
 
-import kamlib
+import pytest
 from conftest import AS_OF, ROOT, SAMPLE
+
+import kamlib
 from kamlib import selection
-from kamlib.data import cache
 from kamlib.batch import runner
+from kamlib.data import cache
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 
@@ -121,8 +121,9 @@ def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path
 
 def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
     """Tasks running in threads of one worker (thread pools, Dask) each give their kernel their own values."""
-    import nbformat
     from concurrent.futures import ThreadPoolExecutor
+
+    import nbformat
 
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('tag: str = ""  # which task')

@@ -315,8 +315,8 @@ def test_sbg_shape_and_adequacy():
 
 def test_bgnbd_reproduces_the_published_cdnow_fit(bg_cdnow):
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-    for name, value in published.items():
-        assert bg_cdnow.params_[name] == pytest.approx(value, rel=5e-3), name
+    for name, expected in published.items():
+        assert bg_cdnow.params_[name] == pytest.approx(expected, rel=5e-3), name
     assert bg_cdnow.log_likelihood_ == pytest.approx(-9582.4, abs=0.1)
     assert bg_cdnow.n_customers_ == 2357
 
@@ -422,8 +422,8 @@ def test_bgnbd_recovers_simulated_parameters():
     sim = clv.simulate_bgnbd(20_000, T=np.linspace(30, 52, 20_000), seed=7, **true)
     fit = clv.BetaGeo().fit(sim)
     s = fit.summary
-    for name, value in true.items():
-        assert abs(s.loc[name, "estimate"] - value) < 4 * s.loc[name, "std_error"], name
+    for name, expected in true.items():
+        assert abs(s.loc[name, "estimate"] - expected) < 4 * s.loc[name, "std_error"], name
 
 
 @pytest.mark.parametrize("x,tx,t,text", [
@@ -464,8 +464,8 @@ def test_bgnbd_non_convergence_is_an_error_with_advice():
 
 
 def test_gamma_gamma_reproduces_the_published_cdnow_fit(gg_cdnow):
-    for name, value in {"p": 6.25, "q": 3.74, "gamma": 15.44}.items():
-        assert gg_cdnow.params_[name] == pytest.approx(value, rel=5e-3), name
+    for name, expected in {"p": 6.25, "q": 3.74, "gamma": 15.44}.items():
+        assert gg_cdnow.params_[name] == pytest.approx(expected, rel=5e-3), name
     assert gg_cdnow.n_customers_ == 946
     assert gg_cdnow.notes_[0] == "1411 customers without a repeat purchase left out (no spend to learn from)"
 
@@ -619,8 +619,9 @@ def test_quadrant_moves_hand_example():
 @pytest.mark.parametrize("time_unit", ["D", "W", "M"])
 def test_collapsed_dropout_mixing_is_reported_in_every_time_unit(time_unit):
     # three months after the last order of the sample company: the plain fit runs along a + b -> infinity
-    import kamlib
     from conftest import SAMPLE
+
+    import kamlib
 
     data = kamlib.load(SAMPLE, as_of="2026-03-31")
     rfm = clv.rfm_summary(data.orders, as_of=data.as_of, time_unit=time_unit)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ACCOUNTS, AS_OF, KAMS, ORDER_HEADER, ORDER_LINES, SAMPLE
 
 import kamlib
-from conftest import ACCOUNTS, AS_OF, KAMS, ORDER_HEADER, ORDER_LINES, SAMPLE
 from kamlib import KamDataError, KamDataWarning
 
 

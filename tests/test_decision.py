@@ -10,9 +10,9 @@ import sys
 import nbformat
 import pandas as pd
 import pytest
+from conftest import AS_OF, ROOT, SAMPLE
 
 import kamlib
-from conftest import AS_OF, ROOT, SAMPLE
 from kamlib import decision, defaults, review, selection
 from kamlib.batch import runner
 from kamlib.errors import KamDataError, KamParameterError

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import AS_OF, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, SAMPLE
 from kamlib.data import writers as reporting
 
 SCRIPT = "<script>alert(1)</script>"

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from kamlib.teaching import exercises as E
 from kamlib import i18n
+from kamlib.teaching import exercises as E
 
 IDS = E.ids()
 NOTEBOOKS = ["00", "01", "02", "03", "04", "05"]

@@ -10,9 +10,9 @@ import uuid
 
 import pandas as pd
 import pytest
+from conftest import AS_OF, ROOT, require_system
 
 import kamlib
-from conftest import AS_OF, ROOT, require_system
 
 PG_URL = os.environ.get("KAM_PG_URL", "")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import AS_OF, ROOT, SAMPLE
+
 from kamlib.batch import runner
 
 ID_RE = re.compile(r"\bACC-\d+\b")

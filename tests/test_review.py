@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from kamlib import review as rv
 from kamlib.errors import KamParameterError
 from kamlib.present import charts

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import AS_OF, ROOT, SAMPLE, require_system
-from kamlib.data import writers as reporting
+
 from kamlib.batch import runner
+from kamlib.data import writers as reporting
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 ACCOUNTS = ["ACC-0001", "ACC-0002", "ACC-0003", "ACC-0004", "ACC-0005"]

@@ -79,10 +79,10 @@ def test_account_revenue_window_and_net(sample_data):
 
 # ----------------------------------------------------------------------------- the selection rule
 
-import kamlib  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+import kamlib  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
 
 

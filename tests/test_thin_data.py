@@ -13,8 +13,8 @@ import pytest
 
 import kamlib
 from kamlib import clv, review, selection, value
-from kamlib.present import overview
 from kamlib.errors import KamParameterError
+from kamlib.present import overview
 
 AS_OF = "2025-12-31"
 # A buys 100 + 300, B 50, C only a zero-value order, D 0 + 25: four accounts with orders, 11 months of history.

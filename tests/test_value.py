@@ -13,8 +13,8 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-
 from conftest import ROOT  # noqa: E402
+
 from kamlib import clv, value  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
 from kamlib.present import charts  # noqa: E402

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import AS_OF, SAMPLE
 from openpyxl import load_workbook
 
-from conftest import AS_OF, SAMPLE
 from kamlib import KamDataError, selection, workshop
 from kamlib.cli import main as kam_main
 from kamlib.errors import KamParameterError
