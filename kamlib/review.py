@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ import pandas as pd
 from kamlib import defaults, i18n, periods
 from kamlib.errors import KamParameterError
 from kamlib.data.writers import md_escape
+
+if TYPE_CHECKING:
+    from kamlib.selection import Selection
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 #: Health score components and their default weights (normalised to sum 1): :data:`kamlib.defaults.HEALTH_WEIGHTS`.
@@ -804,7 +808,8 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
     for _, r in opp.iterrows():
         add(_text("offer", lang, line=r["product_line"], unit=r["business_unit"],
                   value=i18n.number(float(r["expected_value_eur"]), lang, 0)), _text("from_whitespace", lang), 60)
-    if health is not None and "growth_vs_plan" in health.index and health.loc["growth_vs_plan", "score"] < 50:
+    if (health is not None and "growth_vs_plan" in health.index
+            and health.loc["growth_vs_plan", "score"] < 50):  # type: ignore[operator, arg-type]  # pandas-stubs: .loc[row, col] is any scalar; score is a number
         add(_text("recover_plan", lang), _text("from_health", lang, what=label("growth_vs_plan", lang)), 30)
     out = pd.DataFrame(rows, columns=["proposal", "owner", "due", "reason"])
     return out.drop_duplicates("proposal").reset_index(drop=True)
@@ -814,7 +819,7 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
 
 
 def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_days: int = 90,
-                     selection=None) -> pd.DataFrame:
+                     selection: Selection | None = None) -> pd.DataFrame:
     """All definitive key accounts in one table, the accounts needing attention first.
 
     Columns name, kam_id, quadrant, revenue, target, attainment, yoy_growth, health, band, previous (health
@@ -828,8 +833,8 @@ def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_
     rows = []
     for acc, r in sel.definitive.iterrows():
         try:
-            pva = plan_vs_actual(data, acc, str(q))
-            h = health_score(data, acc, str(q), weights=weights, cadence_days=cadence_days).loc["health"]
+            pva = plan_vs_actual(data, str(acc), str(q))
+            h = health_score(data, str(acc), str(q), weights=weights, cadence_days=cadence_days).loc["health"]
         except KamParameterError:
             continue
         rows.append({"account_id": acc, "name": r["name"], "kam_id": r["kam_id"], "quadrant": r["quadrant"],
@@ -900,7 +905,7 @@ def migration_basis(data, decision=None, *, lang: str = "en") -> str:
     return text("basis_recomputed", lang, on=i18n.date(periods.year_before(data.as_of), lang))
 
 
-def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
+def kam_workload(data, period: str, *, selection: Selection | None = None) -> pd.DataFrame:
     """Per KAM: definitive key accounts, meetings and calls held in ``period``, key-account revenue in the
     period, capacity and utilisation (key accounts / capacity). Source 003: a KAM serves only 2-3 clients."""
     from kamlib.decision import decide
@@ -924,7 +929,7 @@ def kam_workload(data, period: str, *, selection=None) -> pd.DataFrame:
     return out
 
 
-def pitfall_checks(data, period: str, *, selection=None) -> pd.DataFrame:
+def pitfall_checks(data, period: str, *, selection: Selection | None = None) -> pd.DataFrame:
     """The pitfalls of source 001 in the data: too many key accounts, and smaller accounts neglected.
 
     Non-key accounts (active, not definitive key accounts) are compared over the four quarters up to
@@ -1253,6 +1258,7 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
     rev, db1 = plan.loc["revenue"], plan.loc["db1"]
     h = health.loc["health"]
+    assert isinstance(rev, pd.Series) and isinstance(db1, pd.Series) and isinstance(h, pd.Series)  # unique rows
     lines = [f"## {_text('qbr_title', lang)} {q}: {md_escape(name)} ({md_escape(account_id)})", ""]
     lines += [f"| {label('kpi', lang)} | {label('value', lang)} |", "|---|---|",
               f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
@@ -1280,9 +1286,9 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
         wins.append(_text("new_lines_sold", lang, n=kpis["new_product_lines"]))
     for k, r in comps.iterrows():
         if r["score"] >= 90:
-            wins.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
+            wins.append(f"{label(str(k), lang)}: {i18n.number(r['score'], lang, 0)}/100")
         elif r["score"] < 50:
-            issues.append(f"{label(k, lang)}: {i18n.number(r['score'], lang, 0)}/100")
+            issues.append(f"{label(str(k), lang)}: {i18n.number(r['score'], lang, 0)}/100")
     n_over = int((actions["state"] == "overdue").sum()) if len(actions) else 0
     if n_over:
         issues.append(_text("overdue_n", lang, n=n_over))
