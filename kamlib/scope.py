@@ -115,7 +115,7 @@ def restrict(frame: pd.DataFrame | pd.Series, account_id: str | None, *, on: str
     return frame[account_ids(frame, on=on) == acc].copy()
 
 
-def peer_context(frame: pd.DataFrame, account_id: str, columns: Iterable[str], *, on: str = "account_id",
+def peer_context(frame: pd.DataFrame, account_id: str | None, columns: Iterable[str], *, on: str = "account_id",
                  min_peers: int = MIN_PEERS) -> pd.DataFrame:
     """Where ``account_id`` stands among all accounts of ``frame``, per column, without naming anyone else.
 
@@ -263,7 +263,7 @@ class Scope:
 
     def ids(self, ids: Iterable[str]) -> list[str]:
         """The account ids the view covers: all of ``ids`` (portfolio) or just this account."""
-        return list(map(str, ids)) if self.is_portfolio else [self.account_id]
+        return list(map(str, ids)) if self.account_id is None else [self.account_id]
 
     def context(self, frame: pd.DataFrame, columns: Iterable[str], *, on: str = "account_id") -> pd.DataFrame:
         """See :func:`peer_context` (account views only)."""

@@ -383,8 +383,8 @@ def whale_position(curve: pd.DataFrame, account_id: str) -> dict:
     out = {"account_id": account_id, "rank": None, "accounts": s["accounts"], "peak_accounts": s["peak_accounts"],
            "db4": np.nan, "zone": "absent"}
     if account_id in curve.index:
-        db4 = float(curve.at[account_id, "db4"])
-        out.update(rank=int(curve.at[account_id, "rank"]), db4=db4,
+        db4 = float(curve.at[account_id, "db4"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; db4 is a number
+        out.update(rank=int(curve.at[account_id, "rank"]), db4=db4,  # type: ignore[arg-type]  # (the same: rank)
                    zone="core" if db4 > 0 else "destroyer" if db4 < 0 else "zero")
     return out
 
@@ -449,7 +449,7 @@ def scope_line(contribution: pd.DataFrame, account: str | None = None, *, name: 
     """
     if not account:
         return text("portfolio_line", lang, n=len(contribution))
-    rank = int(contribution.at[account, "rank"]) if account in contribution.index else "–"
+    rank = int(contribution.at[account, "rank"]) if account in contribution.index else "–"  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; rank is a number
     label_ = f"{account} {name}" if name else str(account)
     return text("rank_line", lang, account=label_, rank=rank, n=len(contribution))
 
