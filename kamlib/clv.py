@@ -1496,7 +1496,7 @@ class GammaGamma:
         if len(x) == 0:
             raise KamModelError("no customers: the data are empty")
         w = None if weights is None else _as_array(weights, "weights")
-        notes = []
+        notes: list[str] = []
         bad_x = ~np.isfinite(x) | (x < 0) | (x != np.round(x))
         if bad_x.any():
             raise KamModelError("impossible input: " + _problem(bad_x, index, "with a frequency that is not a whole number of 0 or more"))
@@ -1836,6 +1836,7 @@ def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: flo
     labels = list(alive.columns)
     before = sum(alive[p].astype(int) for p in labels[:-1])
     kept = sum((alive[p] & alive[c]).astype(int) for p, c in zip(labels[:-1], labels[1:]))
+    assert isinstance(before, pd.Series) and isinstance(kept, pd.Series)  # two windows or more: sums of columns
     grp = groups.reindex(alive.index)
     rows = []
     for name in pd.unique(groups.dropna()):
@@ -1901,7 +1902,8 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
     ``accounts`` needs columns quadrant, net_revenue and db4 (and optionally name).
     """
     check_parameters(discount_rate=discount_rate, horizon=horizon)
-    unknown = [str(q) for q in profile.index if not np.isfinite(float(profile.at[q, "retention"]))]
+    unknown = [str(q) for q in profile.index
+               if not np.isfinite(float(profile.at[q, "retention"]))]  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; retention is a number
     if unknown:
         raise KamParameterError("profile", f"the retention of {', '.join(unknown)} is unknown (the orders are too "
                                 "short to measure it); build the profile with retention_by_group(..., fallback=r) "
@@ -1911,14 +1913,14 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
         q = row["quadrant"]
         if q not in profile.index:
             continue
-        r_now, rate_now = float(profile.at[q, "retention"]), float(profile.at[q, "db4_margin"])
+        r_now, rate_now = float(profile.at[q, "retention"]), float(profile.at[q, "db4_margin"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; numbers
         m_now = float(row["db4"])
         clv_now = float(contractual_clv(m_now, r_now, discount_rate, horizon=horizon))
         for target, axis, direction in adjacent_quadrants(q):
             if target not in profile.index:
                 continue
-            r_new = float(profile.at[target, "retention"])
-            m_new = m_now + (float(profile.at[target, "db4_margin"]) - rate_now) * float(row["net_revenue"])
+            r_new = float(profile.at[target, "retention"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; a number
+            m_new = m_now + (float(profile.at[target, "db4_margin"]) - rate_now) * float(row["net_revenue"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar
             clv_new = float(contractual_clv(m_new, r_new, discount_rate, horizon=horizon))
             factor = float(annuity_factor(r_new, discount_rate, horizon=horizon))
             rows.append({"account_id": acc, "name": row.get("name", acc), "from": q, "to": target, "axis": axis,
