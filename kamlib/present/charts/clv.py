@@ -24,7 +24,8 @@ def clv_heatmap(
     ax = new_axes(ax, (7.5, 0.4 * len(grid) + 1.8))
     shown = grid.copy()
     shown.index = [i18n.percent(v, lang, 0) for v in grid.index]
-    shown.columns = [i18n.percent(v, lang, 0) for v in grid.columns]
+    # pandas-stubs: DataFrame.columns is typed Index[str]; the grid's columns are discount rates (floats)
+    shown.columns = [i18n.percent(v, lang, 0) for v in grid.columns]  # type: ignore[arg-type]
     annot = np.vectorize(lambda v: i18n.short_amount(v, lang) if v else "0")(grid.to_numpy(dtype=float))
     sns.heatmap(
         shown,

@@ -61,7 +61,7 @@ def product_line_timeline(profile: AccountProfile, *, lang: str = "en", ax: Axes
         lq["quarter"].map(xpos), lq["product_line"].map(ypos), s=size + 4, color="#2e75b6", alpha=0.75, linewidth=0
     )
     for r in profile.product_lines.itertuples():
-        fq = str(pd.Timestamp(r.first_purchase).to_period("Q"))
+        fq = str(pd.Timestamp(r.first_purchase).to_period("Q"))  # type: ignore[arg-type]  # pandas-stubs: itertuples fields are any scalar; a date
         if fq in xpos:
             ax.scatter(
                 [xpos[fq]], [ypos[r.product_line]], s=260, facecolors="none", edgecolors="#c00000", linewidth=1.8
@@ -99,7 +99,7 @@ def relationship_map(profile: AccountProfile, *, lang: str = "en", ax: Axes | No
     xs, ys = np.cos(angles), np.sin(angles)
     top = max(int(c["interactions_12m"].max()), 1)
     for x, y, r in zip(xs, ys, c.itertuples()):
-        width = 0.6 + 5.0 * r.interactions_12m / top
+        width = 0.6 + 5.0 * r.interactions_12m / top  # type: ignore[operator]  # pandas-stubs: itertuples fields are any scalar; a count
         ax.plot(
             [0, x],
             [0, y],
@@ -136,7 +136,7 @@ def relationship_map(profile: AccountProfile, *, lang: str = "en", ax: Axes | No
         ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
         va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
         role = value_label(r.buying_role, lang)
-        infl_text = "\u2013" if pd.isna(r.influence) else int(r.influence)
+        infl_text = "\u2013" if pd.isna(r.influence) else int(r.influence)  # type: ignore[arg-type]  # pandas-stubs: itertuples fields are any scalar; a number or NA
         ax.annotate(
             safe_text(f"{r.name}\n{role} · {infl_text}"),
             (x, y),
@@ -197,7 +197,7 @@ def whitespace_heatmap(profile: AccountProfile, *, lang: str = "en", ax: Axes | 
         i, j = lines.index(r.product_line), units.index(r.business_unit)
         if r.status == "owned":
             s = r.share_of_wallet
-            rgba[i, j] = blues(0.3 + 0.65 * min(float(s), 1.0)) if pd.notna(s) else blues(0.5)
+            rgba[i, j] = blues(0.3 + 0.65 * min(float(s), 1.0)) if pd.notna(s) else blues(0.5)  # type: ignore[arg-type]  # pandas-stubs: itertuples fields are any scalar; a share or NaN
         elif r.status == "gap":
             rgba[i, j] = (0.96, 0.69, 0.51, 1.0)
         else:

@@ -48,6 +48,7 @@ def health_chart(health: pd.DataFrame, *, lang: str = "en", ax: Axes | None = No
     ax.xaxis.set_major_formatter(tick_formatter(lang, "number", 0))
     ax.invert_yaxis()
     h = health.loc["health"]
+    assert isinstance(h, pd.Series)  # one row per component: "health" is a unique row label
     ax.set_title(text("health_title", lang, score=i18n.cell(h["score"], lang, "int"), band=label(h["band"], lang)))
     return ax
 
@@ -69,7 +70,7 @@ def migration_chart(table: pd.DataFrame, *, lang: str = "en", ax: Axes | None = 
             ax.text(
                 j,
                 i,
-                i18n.number(int(table.iat[i, j]), lang, 0),
+                i18n.number(int(values[i, j]), lang, 0),
                 ha="center",
                 va="center",
                 color="white" if dark else "black",

@@ -184,7 +184,7 @@ def margin_waterfall(values: pd.Series | pd.DataFrame, *, lang: str = "en", ax: 
     level = 0.0
     xs, labels = [], []
     for i, key in enumerate(LEVELS):
-        v = float(st.loc[key, "EUR"])
+        v = float(st.loc[key, "EUR"])  # type: ignore[arg-type]  # pandas-stubs: .loc[row, col] is any scalar; EUR is a number
         if key == "gross_revenue" or key in SUBTOTALS:
             colour = "#1f4e79" if v >= 0 else "#c00000"
             ax.bar(i, v, color=colour, width=0.7)
