@@ -1244,21 +1244,14 @@ def headline(profile: AccountProfile, *, lang: str | None = None) -> str:
                  as_of=_date_text(profile.as_of, lang), **{s: int(n.get(s, 0)) for s in SEVERITIES})
 
 
-#: The profile's tables written as CSV extracts by :func:`write_extracts` (file ``profile_<name>.csv``).
+#: The profile's tables a run keeps as CSV extracts (products ``profile_<name>`` of kamlib.batch.products).
 EXTRACTS = ("findings", "opportunities", "contacts", "quarterly")
 
 
-def write_extracts(profile: AccountProfile, folder) -> list:
-    """Write findings, opportunities, contacts and quarterly history as ``profile_<table>.csv`` into ``folder``
-    (``kam run`` gives every account its own folder, so file names never carry the account id); returns the
-    paths. Files of an earlier run are replaced; cells are neutralised for spreadsheets."""
-    from pathlib import Path
-
-    from kamlib.data import writers
-
-    base = Path(folder)
-    return [writers.write_csv(getattr(profile, name), base / f"profile_{name}.csv", index=False, overwrite=True)
-            for name in EXTRACTS]
+def extracts(profile: AccountProfile) -> dict[str, pd.DataFrame]:
+    """The profile's tables to keep as extracts, keyed by their product name (``profile_findings`` ...); the
+    notebook writes them with :func:`kamlib.batch.products.write_many`."""
+    return {f"profile_{name}": getattr(profile, name) for name in EXTRACTS}
 
 
 def summary_sentences(profile: AccountProfile, *, lang: str | None = None) -> list[str]:

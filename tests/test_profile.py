@@ -18,8 +18,8 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-
 from conftest import AS_OF, ROOT, SAMPLE  # noqa: E402
+
 from kamlib import profile as kp  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
 from kamlib.present import charts  # noqa: E402
@@ -42,7 +42,7 @@ def hand_data(make_data):
     return functools.partial(_hand_data, make_data)
 
 
-def _hand_data(make_data, **extra) -> "kamlib.KamData":  # noqa: F821
+def _hand_data(make_data, **extra) -> kamlib.KamData:  # noqa: F821
     """A and three peers in industry X (E bought only before the window), D in another industry.
 
     Products: P1 -> L1, P2 -> L2, P3 -> L3. Wallet of A: L1/BU1 1000, L2/BU1 500, L1/BU2 400, L3/BU2 0.
@@ -254,12 +254,15 @@ def test_headline_and_csv_extracts(sample_data, tmp_path):
     p = kp.build_profile(sample_data, "ACC-0044")
     assert kp.headline(p) == ("Account profile ACC-0044 · Müller Maschinenbau GmbH, as of 2025-12-31; profile check: "
                               "1 high, 5 medium, 0 low.")
-    written = kp.write_extracts(p, tmp_path)
+    from kamlib.batch import products
+
+    written = products.write_many(kp.extracts(p), tmp_path)
     assert [w.name for w in written] == ["profile_findings.csv", "profile_opportunities.csv", "profile_contacts.csv",
                                          "profile_quarterly.csv"]
-    back = pd.read_csv(tmp_path / "profile_findings.csv", encoding="utf-8-sig")
+    back = products.read("profile_findings", tmp_path)
     assert back["check"].tolist() == p.findings["check"].tolist()
-    assert len(kp.write_extracts(p, tmp_path)) == 4  # a rerun replaces the files
+    assert len(products.write_many(kp.extracts(p), tmp_path)) == 4  # a rerun replaces the files
+    assert sorted(products.written(tmp_path)) == sorted(products.declared("02_account_profile"))
 
 
 def test_stale_review_rule(hand_data):

@@ -89,6 +89,11 @@ def write(name: str, frame: pd.DataFrame, folder: str | Path, **fields: str) -> 
     return path
 
 
+def write_many(frames: dict[str, pd.DataFrame], folder: str | Path, **fields: str) -> list[Path]:
+    """:func:`write` for several products at once (name -> table); returns the paths in the given order."""
+    return [write(name, frame, folder, **fields) for name, frame in frames.items()]
+
+
 def read(name: str, folder: str | Path) -> pd.DataFrame | None:
     """Product ``name`` as written into ``folder``, found through ``products.json``; None if it was not
     written there (the notebook failed or was not run)."""
