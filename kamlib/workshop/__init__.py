@@ -40,6 +40,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,9 @@ from kamlib.data.writers import neutralise, safe_frame
 from kamlib.selection import (CRITERION_RULES, QUADRANTS, Selection, check_selection_parameters, criterion_metrics,
                         criterion_scores, percentile_score, rank_accounts, rating_agreement)
 from kamlib.workshop.widgets import SelectionWorkshop
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CRITERIA: tuple[str, ...] = tuple(CRITERION_RULES)
 #: What attractiveness and strength can be built from: the six criteria plus the share-of-wallet percentile.
@@ -135,7 +139,8 @@ def board_summary(selection: Selection, lang: str = "en") -> str:
 def scenario_lines(selection: Selection, fewer: "Scenario", more: "Scenario", lang: str = "en") -> str:
     """Who a scenario drops and who it adds, with names, one line each."""
     def names(ids):
-        return ", ".join(f"{i} {selection.table.at[i, 'name']}" for i in ids) or "–"
+        return ", ".join(f"{i} {selection.table.at[i, 'name']}"  # type: ignore[str-bytes-safe]  # pandas-stubs: .at is any scalar; name is text
+                         for i in ids) or "–"
     return "\n".join([text("dropped_line", lang, accounts=names(fewer.dropped)),
                       text("added_line", lang, accounts=names(more.added))])
 
@@ -919,10 +924,10 @@ def capacity_load(table: pd.DataFrame, ids: Sequence[str], kams: pd.DataFrame | 
     and a total row."""
     on = table.loc[list(ids)]
     counts = on["kam_id"].value_counts(dropna=True) if "kam_id" in on else pd.Series(dtype=int)
-    rows = []
+    rows: list[dict[str, object]] = []
     if kams is not None and len(kams):
         for k in kams.itertuples(index=False):
-            cap = 0 if pd.isna(getattr(k, "capacity", None)) else int(k.capacity)
+            cap = 0 if pd.isna(getattr(k, "capacity", None)) else int(k.capacity)  # type: ignore[arg-type]  # pandas-stubs: itertuples fields are any scalar; capacity is a number
             n = int(counts.get(k.kam_id, 0))
             rows.append({"kam_id": k.kam_id, "capacity": cap, "key_accounts": n, "free": cap - n})
     known = {r["kam_id"] for r in rows}
@@ -993,7 +998,7 @@ class PortfolioWorkshop:
         self.base = PortfolioDefinition.from_selection(selection)
         self.definition = self.base
         self.scenario = scenario(selection, kams)
-        self._fig = None
+        self._fig: Figure | None = None
 
     @classmethod
     def from_data(cls, data, selection: Selection, *, lang: str = "en") -> "PortfolioWorkshop":
@@ -1082,6 +1087,7 @@ class PortfolioWorkshop:
                     va="top" if y > 5 else "bottom", fontsize=8, color=colors[q])
         fig.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.1)
         buf = io.BytesIO()
+        assert isinstance(fig.canvas, FigureCanvasAgg)  # attached when the figure was made
         fig.canvas.print_png(buf)
         changes = self.changes()
         from kamlib.present import overview

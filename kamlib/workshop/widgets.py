@@ -10,12 +10,17 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from kamlib import i18n
 from kamlib.selection import Selection, check_selection_parameters, rerank
+
+if TYPE_CHECKING:
+    from matplotlib.container import BarContainer
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -34,8 +39,8 @@ class SelectionWorkshop:
     min_criteria: int = 2
     k: int = 20
     lang: str = "en"
-    _fig: object = field(default=None, repr=False)
-    _bars: object = field(default=None, repr=False)
+    _fig: Figure | None = field(default=None, repr=False)
+    _bars: BarContainer | None = field(default=None, repr=False)
     last: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
@@ -65,7 +70,7 @@ class SelectionWorkshop:
                              "score": np.round(score[top], 3)})
 
     # ------------------------------------------------------------------ drawing
-    def _figure(self):
+    def _figure(self) -> Figure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -85,7 +90,10 @@ class SelectionWorkshop:
 
     def render(self, ranking: pd.DataFrame) -> tuple[bytes, str]:
         """Redraw the bar chart in place and build the HTML table; returns (png bytes, html)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         fig = self._figure()
+        assert self._bars is not None and isinstance(fig.canvas, FigureCanvasAgg)  # both made by _figure()
         ax = fig.axes[0]
         n = len(ranking)
         # the table beside the chart carries the names; rank numbers keep the redraw cheap (text is the cost)
