@@ -43,8 +43,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     targets = [out / f"{name}.csv" for name in tables]
     existing = [p for p in targets if p.exists()]
     if existing and not args.force:
-        raise _UserError(f"{out} already holds {', '.join(p.name for p in existing[:3])}"
-                         f"{' ...' if len(existing) > 3 else ''}; not overwriting (use --force)")
+        raise _UserError(
+            f"{out} already holds {', '.join(p.name for p in existing[:3])}"
+            f"{' ...' if len(existing) > 3 else ''}; not overwriting (use --force)"
+        )
     written = sample.write(tables, out)
     rows = sum(len(t) for t in tables.values())
     print(f"wrote {len(written)} tables ({rows:,} rows) to {out} (seed {args.seed})")
@@ -61,9 +63,11 @@ def _cmd_public_data(args: argparse.Namespace) -> int:
     tables = public_data.cdnow(args.path, n_customers=args.customers)
     written = public_data.write(tables, out, force=args.force)
     orders = tables["orders"]
-    print(f"wrote {len(written)} tables to {out}: {len(tables['accounts']):,} accounts, {len(orders):,} orders "
-          f"({orders['date'].min().date()} to {orders['date'].max().date()}; dollar values as gross_revenue_eur, "
-          f"not converted); then: kam run {out} --as-of {orders['date'].max().date()}")
+    print(
+        f"wrote {len(written)} tables to {out}: {len(tables['accounts']):,} accounts, {len(orders):,} orders "
+        f"({orders['date'].min().date()} to {orders['date'].max().date()}; dollar values as gross_revenue_eur, "
+        f"not converted); then: kam run {out} --as-of {orders['date'].max().date()}"
+    )
     return EXIT_OK
 
 
@@ -136,12 +140,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        result = run_workbook(args.source or SAMPLE, notebooks_dir=Path(args.notebooks), out=Path(args.out),
-                              run_id=args.run_id, parameters=params, workers=args.jobs, only=args.only,
-                              accounts=accounts, all_accounts=args.all_accounts, resume=args.resume,
-                              dry_run=args.dry_run, pdf=args.pdf, timeout=args.timeout, quiet=args.quiet,
-                              cache=not args.no_cache, exercises=args.with_exercises,
-                              executor=client.get_executor(pure=False) if client else None)
+        result = run_workbook(
+            args.source or SAMPLE,
+            notebooks_dir=Path(args.notebooks),
+            out=Path(args.out),
+            run_id=args.run_id,
+            parameters=params,
+            workers=args.jobs,
+            only=args.only,
+            accounts=accounts,
+            all_accounts=args.all_accounts,
+            resume=args.resume,
+            dry_run=args.dry_run,
+            pdf=args.pdf,
+            timeout=args.timeout,
+            quiet=args.quiet,
+            cache=not args.no_cache,
+            exercises=args.with_exercises,
+            executor=client.get_executor(pure=False) if client else None,
+        )
     finally:
         if client is not None:
             client.close()
@@ -187,8 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a data source and print a summary or every problem found")
     v.add_argument("source", help="folder of CSV/Parquet files, .xlsx workbook or database URL")
-    v.add_argument("--as-of", type=_date, default=None, help="analysis date YYYY-MM-DD (default: from the data: the last order date, or the end of its month "
-                        "when the orders run to the month's last working day)")
+    v.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="analysis date YYYY-MM-DD (default: from the data: the last order date, or the end of its month "
+        "when the orders run to the month's last working day)",
+    )
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("sample-data", help="write the fictional sample company as CSV files")
@@ -200,46 +222,83 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite existing table files in OUT")
     s.set_defaults(func=_cmd_sample)
 
-    d = sub.add_parser("public-data", help="write a real public data set (CDNOW) as accounts.csv + orders.csv",
-                       description="Write a real public transaction data set in the KAM data model. cdnow: the "
-                                   "CDNOW master file shipped in the lifetimes wheel (23,570 customers, "
-                                   "1997-01 to 1998-06, dollar values kept as they are).")
+    d = sub.add_parser(
+        "public-data",
+        help="write a real public data set (CDNOW) as accounts.csv + orders.csv",
+        description="Write a real public transaction data set in the KAM data model. cdnow: the "
+        "CDNOW master file shipped in the lifetimes wheel (23,570 customers, "
+        "1997-01 to 1998-06, dollar values kept as they are).",
+    )
     d.add_argument("dataset", choices=["cdnow"], help="the data set")
     d.add_argument("out", help="output folder")
-    d.add_argument("--customers", type=int, default=None, metavar="N",
-                   help="only the first N customers by id (default: all)")
-    d.add_argument("--path", default=None, metavar="FILE",
-                   help="CDNOW_master.txt (default: the copy inside the installed lifetimes package)")
+    d.add_argument(
+        "--customers", type=int, default=None, metavar="N", help="only the first N customers by id (default: all)"
+    )
+    d.add_argument(
+        "--path",
+        default=None,
+        metavar="FILE",
+        help="CDNOW_master.txt (default: the copy inside the installed lifetimes package)",
+    )
     d.add_argument("--force", action="store_true", help="overwrite accounts.csv and orders.csv in OUT")
     d.set_defaults(func=_cmd_public_data)
 
     r = sub.add_parser("run", help="execute the workbook's notebooks into reports/<run-id>/")
-    r.add_argument("source", nargs="?", default=None,
-                   help="data source (default: the bundled sample company, kamlib.SAMPLE)")
-    r.add_argument("--as-of", type=_date, default=None, help="analysis date (default: from the data, as kam validate shows it)")
+    r.add_argument(
+        "source", nargs="?", default=None, help="data source (default: the bundled sample company, kamlib.SAMPLE)"
+    )
+    r.add_argument(
+        "--as-of", type=_date, default=None, help="analysis date (default: from the data, as kam validate shows it)"
+    )
     r.add_argument("--lang", default=None, choices=["en", "de"], help="report language (default: en)")
     r.add_argument("--params", metavar="FILE.yaml", help="notebook parameters as YAML (NAME: VALUE per line)")
-    r.add_argument("-p", "--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
-                   help="notebook parameter, value as JSON, e.g. -p 'criteria=[\"revenue_share\",\"credibility\"]' "
-                        "(passed to the notebooks that declare it; wins over --params)")
-    r.add_argument("--accounts", action="append", metavar="ID[,ID...]",
-                   help="per-account notebooks for these accounts (default: the definitive key accounts)")
+    r.add_argument(
+        "-p",
+        "--param",
+        type=_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help='notebook parameter, value as JSON, e.g. -p \'criteria=["revenue_share","credibility"]\' '
+        "(passed to the notebooks that declare it; wins over --params)",
+    )
+    r.add_argument(
+        "--accounts",
+        action="append",
+        metavar="ID[,ID...]",
+        help="per-account notebooks for these accounts (default: the definitive key accounts)",
+    )
     r.add_argument("--all-accounts", action="store_true", help="per-account notebooks for every account")
-    r.add_argument("--only", action="append", default=[], metavar="PREFIX",
-                   help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01")
+    r.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01",
+    )
     r.add_argument("--jobs", "--workers", type=int, default=None, help="notebooks run in parallel (default: cores)")
     r.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take (default 600)")
     r.add_argument("--pdf", action="store_true", help="also print each report to PDF (needs Debian chromium)")
     r.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     r.add_argument("--quiet", action="store_true", help="no progress bar; print only failures and the report path")
     r.add_argument("--resume", metavar="RUN_ID", help="re-run only what is missing or failed in reports/RUN_ID")
-    r.add_argument("--with-exercises", action="store_true",
-                   help="keep the trainee cells (exercises, glossary) in the reports (default: left out)")
-    r.add_argument("--no-cache", action="store_true",
-                   help="let every notebook load and compute on its own (default: load once, share portfolio results)")
-    r.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                   help="run the notebooks on a Dask distributed cluster instead of the local pool "
-                        "(its workers must see the notebooks, the data and --out under the same paths)")
+    r.add_argument(
+        "--with-exercises",
+        action="store_true",
+        help="keep the trainee cells (exercises, glossary) in the reports (default: left out)",
+    )
+    r.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="let every notebook load and compute on its own (default: load once, share portfolio results)",
+    )
+    r.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="run the notebooks on a Dask distributed cluster instead of the local pool "
+        "(its workers must see the notebooks, the data and --out under the same paths)",
+    )
     r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
@@ -268,8 +327,10 @@ def _cmd_workshop_template(args: argparse.Namespace) -> int:
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
     chosen = workshop.template_accounts(data, accounts=accounts, top=args.top)
     workshop.write_template(chosen, out, lang=args.lang)
-    print(f"wrote {out}: {len(chosen)} accounts x {len(workshop.CRITERIA)} criteria to score 0-10; "
-          f"one copy per rater, then: kam workshop-ratings FILLED.xlsx ... -o ratings.csv")
+    print(
+        f"wrote {out}: {len(chosen)} accounts x {len(workshop.CRITERIA)} criteria to score 0-10; "
+        f"one copy per rater, then: kam workshop-ratings FILLED.xlsx ... -o ratings.csv"
+    )
     return EXIT_OK
 
 
@@ -290,8 +351,10 @@ def _cmd_workshop_ratings(args: argparse.Namespace) -> int:
     if not len(ratings):
         raise _UserError(f"no scores found in {', '.join(args.filled)}; nothing written")
     workshop.save_ratings(ratings, out)
-    print(f"wrote {out}: {len(ratings)} ratings by {ratings['rater'].nunique()} raters on "
-          f"{ratings['account_id'].nunique()} accounts")
+    print(
+        f"wrote {out}: {len(ratings)} ratings by {ratings['rater'].nunique()} raters on "
+        f"{ratings['account_id'].nunique()} accounts"
+    )
     return EXIT_OK
 
 

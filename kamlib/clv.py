@@ -39,11 +39,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from kamlib.data.cache import portfolio_memo
 from scipy import special
 
 from kamlib import i18n, periods
+from kamlib.data.cache import portfolio_memo
 from kamlib.errors import KamParameterError
 
 #: Days per time unit. A model's ``time_unit`` says in which unit recency, T and predictions are given.
@@ -77,9 +76,14 @@ def label(key: str, lang: str = "en") -> str:
 # =========================================================================== parameters
 
 
-def check_parameters(*, discount_rate: float | None = None, retention: float | None = None,
-                     horizon: float | None = None, growth: float | None = None,
-                     extra_care: float | None = None) -> None:
+def check_parameters(
+    *,
+    discount_rate: float | None = None,
+    retention: float | None = None,
+    horizon: float | None = None,
+    growth: float | None = None,
+    extra_care: float | None = None,
+) -> None:
     """Raise :class:`kamlib.errors.KamParameterError` naming the first unusable parameter.
 
     ``discount_rate`` must lie in (-1, 1], ``retention`` in [0, 1], ``horizon`` be at least 1 (years),
@@ -93,6 +97,7 @@ def check_parameters(*, discount_rate: float | None = None, retention: float | N
     ...
     kamlib.errors.KamParameterError: parameter retention: must lie between 0 and 1 (a share of accounts kept per year), not 1.2
     """
+
     def finite(name: str, v: float) -> float:
         try:
             f = float(v)
@@ -105,11 +110,15 @@ def check_parameters(*, discount_rate: float | None = None, retention: float | N
     if discount_rate is not None:
         d = finite("discount_rate", discount_rate)
         if not -1.0 < d <= 1.0:
-            raise KamParameterError("discount_rate", f"must lie above -1 and at most 1 (0.1 means 10 % a year), not {d:g}")
+            raise KamParameterError(
+                "discount_rate", f"must lie above -1 and at most 1 (0.1 means 10 % a year), not {d:g}"
+            )
     if retention is not None:
         r = finite("retention", retention)
         if not 0.0 <= r <= 1.0:
-            raise KamParameterError("retention", f"must lie between 0 and 1 (a share of accounts kept per year), not {r:g}")
+            raise KamParameterError(
+                "retention", f"must lie between 0 and 1 (a share of accounts kept per year), not {r:g}"
+            )
     if horizon is not None:
         h = finite("horizon", horizon)
         if h < 1:
@@ -126,8 +135,9 @@ def check_parameters(*, discount_rate: float | None = None, retention: float | N
 
 def _check_time_unit(time_unit: str) -> str:
     if time_unit not in TIME_UNITS:
-        raise KamParameterError("time_unit", f"must be one of {', '.join(TIME_UNITS)} (days, weeks, months, years), "
-                                f"not {time_unit!r}")
+        raise KamParameterError(
+            "time_unit", f"must be one of {', '.join(TIME_UNITS)} (days, weeks, months, years), not {time_unit!r}"
+        )
     return time_unit
 
 
@@ -143,8 +153,9 @@ def _like(template, values: np.ndarray, name: str | None = None):
 # =========================================================================== contractual CLV
 
 
-def contractual_clv(margin, retention, discount_rate, *, horizon: int | None = None, growth: float = 0.0,
-                    timing: str = "end"):
+def contractual_clv(
+    margin, retention, discount_rate, *, horizon: int | None = None, growth: float = 0.0, timing: str = "end"
+):
     """Contractual customer lifetime value (Gupta & Lehmann 2003), vectorised.
 
     The account brings margin ``m`` per year while it stays; it stays from one year to the next with
@@ -192,7 +203,9 @@ def contractual_clv(margin, retention, discount_rate, *, horizon: int | None = N
     """
     if timing not in ("end", "start"):
         raise KamParameterError("timing", f"must be 'end' or 'start', not {timing!r}")
-    check_parameters(discount_rate=discount_rate if np.ndim(discount_rate) == 0 else None, horizon=horizon, growth=growth)
+    check_parameters(
+        discount_rate=discount_rate if np.ndim(discount_rate) == 0 else None, horizon=horizon, growth=growth
+    )
     m = np.asarray(margin, dtype=float)
     r = np.asarray(retention, dtype=float)
     d = np.asarray(discount_rate, dtype=float)
@@ -204,14 +217,18 @@ def contractual_clv(margin, retention, discount_rate, *, horizon: int | None = N
     first = m * r / (1.0 + d) if timing == "end" else m  # first term of the geometric series
     if horizon is None:
         if np.any(q >= 1.0):
-            raise KamParameterError("growth" if growth else "retention",
-                                    "r(1+g) must stay below 1+d for an infinite horizon (the value would be infinite); "
-                                    "lower the retention or growth, or set a finite horizon")
+            raise KamParameterError(
+                "growth" if growth else "retention",
+                "r(1+g) must stay below 1+d for an infinite horizon (the value would be infinite); "
+                "lower the retention or growth, or set a finite horizon",
+            )
         value = first / (1.0 - q)
     else:
         n = int(horizon)
         with np.errstate(divide="ignore", invalid="ignore"):
-            geometric = np.where(np.isclose(q, 1.0), float(n), (1.0 - q**n) / np.where(np.isclose(q, 1.0), 1.0, 1.0 - q))
+            geometric = np.where(
+                np.isclose(q, 1.0), float(n), (1.0 - q**n) / np.where(np.isclose(q, 1.0), 1.0, 1.0 - q)
+            )
         value = first * geometric
     return _like(margin, value, "clv_eur")
 
@@ -269,23 +286,36 @@ def clv_table(margin: pd.Series, *, retention, discount_rate: float, horizon: in
     """
     check_parameters(discount_rate=discount_rate, horizon=horizon, growth=growth)
     m = margin.astype(float)
-    r = pd.Series(retention, index=m.index, dtype=float) if np.ndim(retention) == 0 else \
-        pd.Series(retention, dtype=float).reindex(m.index)
+    r = (
+        pd.Series(retention, index=m.index, dtype=float)
+        if np.ndim(retention) == 0
+        else pd.Series(retention, dtype=float).reindex(m.index)
+    )
     r_closed = r.clip(upper=1.0 + discount_rate - 1e-9) if discount_rate < 0 else r
     out = pd.DataFrame({"margin": m, "retention": r}, index=m.index)
     finite = r_closed < 1.0 + discount_rate
     out["clv"] = np.where(finite, contractual_clv(m.to_numpy(), r.where(finite, 0.0).to_numpy(), discount_rate), np.nan)
     out["clv_horizon"] = np.asarray(contractual_clv(m.to_numpy(), r.to_numpy(), discount_rate, horizon=horizon))
-    out["clv_start"] = np.where(finite, contractual_clv(m.to_numpy(), r.where(finite, 0.0).to_numpy(), discount_rate,
-                                                        timing="start"), np.nan)
+    out["clv_start"] = np.where(
+        finite, contractual_clv(m.to_numpy(), r.where(finite, 0.0).to_numpy(), discount_rate, timing="start"), np.nan
+    )
     ok_g = r * (1.0 + growth) < 1.0 + discount_rate
-    out["clv_growth"] = np.where(ok_g, contractual_clv(m.to_numpy(), r.where(ok_g, 0.0).to_numpy(), discount_rate,
-                                                       growth=growth), np.nan)
+    out["clv_growth"] = np.where(
+        ok_g, contractual_clv(m.to_numpy(), r.where(ok_g, 0.0).to_numpy(), discount_rate, growth=growth), np.nan
+    )
     return out
 
 
-def assumptions_table(*, margin_basis: str, retention: float, retention_source: str, discount_rate: float,
-                      horizon: int, growth: float, lang: str = "en") -> pd.DataFrame:
+def assumptions_table(
+    *,
+    margin_basis: str,
+    retention: float,
+    retention_source: str,
+    discount_rate: float,
+    horizon: int,
+    growth: float,
+    lang: str = "en",
+) -> pd.DataFrame:
     """The assumptions behind a CLV, one row each, with the symbol, the value and where it comes from."""
     i18n.check_lang(lang)
 
@@ -295,8 +325,12 @@ def assumptions_table(*, margin_basis: str, retention: float, retention_source: 
     rows = [
         ("m", a("margin"), margin_basis, a("data")),
         ("r", a("retention"), i18n.percent(retention, lang, 1), say(retention_source, lang)),
-        ("d", a("discount_rate"), i18n.percent(discount_rate, lang, 1), text("parameter_source", lang,
-                                                                            name="discount_rate")),
+        (
+            "d",
+            a("discount_rate"),
+            i18n.percent(discount_rate, lang, 1),
+            text("parameter_source", lang, name="discount_rate"),
+        ),
         ("T", a("horizon"), f"{horizon} {a('years')}", text("parameter_source", lang, name="horizon")),
         ("g", a("growth"), i18n.percent(growth, lang, 1), text("parameter_source", lang, name="growth")),
         ("timing", a("timing"), a("timing_value"), "Gupta & Lehmann 2003"),
@@ -379,13 +413,26 @@ def retention_table(data, *, as_of: str | pd.Timestamp | None = None, window_mon
         before = int(alive[prev].sum())
         kept = int((alive[prev] & alive[cur]).sum())
         new = int((~alive[prev] & alive[cur]).sum())
-        rows.append({"period": cur, "active_before": before, "retained": kept, "lost": before - kept, "new": new,
-                     "retention": kept / before if before else np.nan})
+        rows.append(
+            {
+                "period": cur,
+                "active_before": before,
+                "retained": kept,
+                "lost": before - kept,
+                "new": new,
+                "retention": kept / before if before else np.nan,
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     total_before, total_kept = int(out["active_before"].sum()), int(out["retained"].sum())
-    pooled = {"period": "pooled", "active_before": total_before, "retained": total_kept,
-              "lost": total_before - total_kept, "new": int(out["new"].sum()),
-              "retention": total_kept / total_before if total_before else np.nan}
+    pooled = {
+        "period": "pooled",
+        "active_before": total_before,
+        "retained": total_kept,
+        "lost": total_before - total_kept,
+        "new": int(out["new"].sum()),
+        "retention": total_kept / total_before if total_before else np.nan,
+    }
     out = pd.concat([out, pd.DataFrame([pooled])], ignore_index=True)
     out["retention"] = out["retention"].astype(float).round(6)
     return out
@@ -565,8 +612,8 @@ def retention_note(data, retention: float, source: str, *, as_of=None, lang: str
     months = (as_of_ts.year - first.year) * 12 + as_of_ts.month - first.month + (as_of_ts.day >= first.day)
     span = i18n.pick(TEXTS["months"], lang).format(n=max(int(months), 0))
     return i18n.pick(TEXTS["retention_assumed"], lang).format(
-        span=span, first=i18n.date(first, lang), as_of=i18n.date(as_of_ts, lang),
-        r=i18n.percent(retention, lang, 1))
+        span=span, first=i18n.date(first, lang), as_of=i18n.date(as_of_ts, lang), r=i18n.percent(retention, lang, 1)
+    )
 
 
 @portfolio_memo
@@ -614,7 +661,9 @@ class _FitResult:
 _BOUND = 25.0  # |log parameter| limit: e^25 ~ 7e10 means "runs off to infinity"
 
 
-def _bfgs(fun_grad, x0: np.ndarray, *, maxiter: int = 500, gtol: float = 1e-7) -> tuple[np.ndarray, float, np.ndarray, int, str]:
+def _bfgs(
+    fun_grad, x0: np.ndarray, *, maxiter: int = 500, gtol: float = 1e-7
+) -> tuple[np.ndarray, float, np.ndarray, int, str]:
     """Quasi-Newton (BFGS) minimisation with Armijo backtracking, in plain numpy.
 
     Used instead of scipy's L-BFGS-B because for a handful of parameters the work is in the likelihood, and
@@ -674,10 +723,14 @@ def _maximise(fun_grad, x0: np.ndarray, names: list[str], model: str, advice: st
             raise KamModelError(f"{model}: the likelihood became undefined during the fit ({message}). {advice}")
         at_bound = [n for n, v in zip(names, x) if abs(v) > _BOUND - 2.0]
         if at_bound:
-            which = ", ".join(f"{n} ({'towards 0' if v < 0 else 'towards infinity'})"
-                              for n, v in zip(names, x) if n in at_bound)
-            raise KamModelError(f"{model} did not converge: {which} ran off to the edge of the parameter space, so "
-                                f"the data do not pin the model down. {advice}", at=x)
+            which = ", ".join(
+                f"{n} ({'towards 0' if v < 0 else 'towards infinity'})" for n, v in zip(names, x) if n in at_bound
+            )
+            raise KamModelError(
+                f"{model} did not converge: {which} ran off to the edge of the parameter space, so "
+                f"the data do not pin the model down. {advice}",
+                at=x,
+            )
         h = _hessian(fun_grad, x)
         polished = False
         for _ in range(4):  # Newton polish: quadratic convergence near the optimum
@@ -701,12 +754,18 @@ def _maximise(fun_grad, x0: np.ndarray, names: list[str], model: str, advice: st
         except np.linalg.LinAlgError:
             eig = np.array([np.nan])
     if not np.all(np.isfinite(eig)) or eig.min() <= 0:
-        raise KamModelError(f"{model} did not converge: the fit stopped at a point that is not a maximum of the "
-                            f"likelihood (it is flat or bends the wrong way in some direction; the optimiser said: "
-                            f"{message}). {advice}", at=x)
+        raise KamModelError(
+            f"{model} did not converge: the fit stopped at a point that is not a maximum of the "
+            f"likelihood (it is flat or bends the wrong way in some direction; the optimiser said: "
+            f"{message}). {advice}",
+            at=x,
+        )
     if np.max(np.abs(g)) > 1e-5:
-        raise KamModelError(f"{model} did not converge after {n_iter} iterations ({message}; largest gradient "
-                            f"{np.max(np.abs(g)):.2g}). {advice}", at=x)
+        raise KamModelError(
+            f"{model} did not converge after {n_iter} iterations ({message}; largest gradient "
+            f"{np.max(np.abs(g)):.2g}). {advice}",
+            at=x,
+        )
     return _FitResult(x, float(f), int(n_iter), h)
 
 
@@ -725,9 +784,15 @@ def _summary_table(names: list[str], fit: _FitResult, n: float, scale: np.ndarra
     cov_log = np.linalg.inv(fit.hessian * n)
     se_log = np.sqrt(np.clip(np.diag(cov_log), 0, None))
     est = np.exp(fit.log_params) * scale
-    return pd.DataFrame({"estimate": est, "std_error": est * se_log,
-                         "lower_95": est * np.exp(-1.96 * se_log), "upper_95": est * np.exp(1.96 * se_log)},
-                        index=pd.Index(names, name="parameter"))
+    return pd.DataFrame(
+        {
+            "estimate": est,
+            "std_error": est * se_log,
+            "lower_95": est * np.exp(-1.96 * se_log),
+            "upper_95": est * np.exp(1.96 * se_log),
+        },
+        index=pd.Index(names, name="parameter"),
+    )
 
 
 def _as_array(values, name: str) -> np.ndarray:
@@ -785,7 +850,9 @@ class ShiftedBetaGeometric:
     def _prepare(survivors) -> np.ndarray:
         if isinstance(survivors, pd.Series):
             survivors = survivors.to_numpy(dtype=float)
-        s = np.asarray(survivors.to_numpy(dtype=float) if isinstance(survivors, pd.DataFrame) else survivors, dtype=float)
+        s = np.asarray(
+            survivors.to_numpy(dtype=float) if isinstance(survivors, pd.DataFrame) else survivors, dtype=float
+        )
         if s.ndim == 1:
             s = s[None, :]
         if s.ndim != 2 or s.size == 0:
@@ -799,11 +866,13 @@ class ShiftedBetaGeometric:
             if len(obs) and (obs < 0).any():
                 raise KamModelError(f"sBG: cohort {i} holds a negative count")
             if len(obs) and (np.diff(obs) > 1e-9).any():
-                raise KamModelError(f"sBG: cohort {i} grows over time ({', '.join(f'{v:g}' for v in obs)}); survival "
-                                    "counts can only stay or fall (count each cohort's own accounts, not new ones)")
+                raise KamModelError(
+                    f"sBG: cohort {i} grows over time ({', '.join(f'{v:g}' for v in obs)}); survival "
+                    "counts can only stay or fall (count each cohort's own accounts, not new ones)"
+                )
         return s
 
-    def fit(self, survivors) -> "ShiftedBetaGeometric":
+    def fit(self, survivors) -> ShiftedBetaGeometric:
         """Fit α and β by maximum likelihood (Fader & Hardie 2007, eq. B3, summed over cohorts).
 
         LL = Σ_cohorts [ Σ_{t=1..n_c} (S_{t−1} − S_t)·ln P(T = t) + S_{n_c}·ln S(n_c) ].
@@ -817,14 +886,16 @@ class ShiftedBetaGeometric:
             obs = row[~np.isnan(row)]
             if len(obs) < 2 or obs[0] <= 0:
                 continue  # a cohort seen only at t = 0 carries no information
-            lost[1: len(obs)] += -np.diff(obs)
+            lost[1 : len(obs)] += -np.diff(obs)
             alive_end[len(obs) - 1] += obs[-1]
             n_accounts += obs[0]
         if n_accounts <= 0:
             raise KamModelError("sBG: no cohort is observed for at least one year after it started; nothing to fit")
         if lost.sum() <= 0:
-            raise KamModelError("sBG: no account was lost in the data, so churn cannot be estimated (the fit would "
-                                "put it at zero). Use a retention parameter instead, or wait for more history.")
+            raise KamModelError(
+                "sBG: no account was lost in the data, so churn cannot be estimated (the fit would "
+                "put it at zero). Use a retention parameter instead, or wait for more history."
+            )
         if alive_end.sum() <= 0:
             raise KamModelError("sBG: every account was lost; retention cannot be estimated")
         t = np.arange(width, dtype=float)
@@ -849,9 +920,11 @@ class ShiftedBetaGeometric:
             gb = wl @ dlp_b + wa @ dls_b
             return -ll / n, -np.array([ga * a, gb * b]) / n
 
-        advice = ("Typical causes: too few periods or too few lost accounts to tell the spread of churn rates from its "
-                  "mean, or survival counts that fall at a constant rate (then a constant retention r is the better "
-                  "model). Use the pooled retention instead.")
+        advice = (
+            "Typical causes: too few periods or too few lost accounts to tell the spread of churn rates from its "
+            "mean, or survival counts that fall at a constant rate (then a constant retention r is the better "
+            "model). Use the pooled retention instead."
+        )
         fit = _maximise(fun_grad, np.zeros(2), ["alpha", "beta"], "sBG", advice)
         self.params_ = pd.Series(np.exp(fit.log_params), index=["alpha", "beta"], name="sBG")
         self.log_likelihood_ = float(-fit.fun * n)
@@ -898,8 +971,9 @@ class ShiftedBetaGeometric:
         t = np.arange(periods + 1)
         surv = self.survival(t)
         ret = np.concatenate([[np.nan], self.retention_rate(t[1:])])
-        return pd.DataFrame({"survival": surv, "expected_survivors": surv * cohort_size, "retention": ret},
-                            index=pd.Index(t, name="t"))
+        return pd.DataFrame(
+            {"survival": surv, "expected_survivors": surv * cohort_size, "retention": ret}, index=pd.Index(t, name="t")
+        )
 
     def derl(self, discount_rate: float, *, tenure=0):
         """Discounted expected residual lifetime (Fader & Hardie 2010) of an account that has stayed ``tenure`` years.
@@ -912,18 +986,24 @@ class ShiftedBetaGeometric:
         """
         check_parameters(discount_rate=discount_rate)
         if float(discount_rate) <= 0:
-            raise KamParameterError("discount_rate", "the DERL needs a discount rate above 0 (the sum is infinite otherwise "
-                                    "when retention approaches 1)")
+            raise KamParameterError(
+                "discount_rate",
+                "the DERL needs a discount rate above 0 (the sum is infinite otherwise when retention approaches 1)",
+            )
         a, b = self._ab()
         n = np.asarray(tenure, dtype=float) + 1.0
         z = 1.0 / (1.0 + float(discount_rate))
         with np.errstate(all="ignore"):
-            value = np.asarray((b + n - 1.0) / (a + b + n - 1.0) * special.hyp2f1(1.0, b + n, a + b + n, z), dtype=float)
+            value = np.asarray(
+                (b + n - 1.0) / (a + b + n - 1.0) * special.hyp2f1(1.0, b + n, a + b + n, z), dtype=float
+            )
         bad = ~np.isfinite(value)
         if bad.any():  # very large alpha, beta: sum the series itself (term ratio (b+n+k)/(a+b+n+k) * z)
             nb = np.broadcast_to(n, value.shape)[bad]
             k = np.arange(0, int(np.ceil(40.0 / np.log1p(float(discount_rate)))) + 1, dtype=float)
-            log_terms = np.cumsum(np.log((b + nb[:, None] - 1.0 + k) / (a + b + nb[:, None] - 1.0 + k)) + np.log(z), axis=1)
+            log_terms = np.cumsum(
+                np.log((b + nb[:, None] - 1.0 + k) / (a + b + nb[:, None] - 1.0 + k)) + np.log(z), axis=1
+            )
             value = value.copy()
             value[bad] = np.exp(log_terms).sum(axis=1) / z
         return value if value.ndim else float(value)
@@ -952,13 +1032,16 @@ class ShiftedBetaGeometric:
         if self.params_ is None:
             return "ShiftedBetaGeometric(not fitted)"
         a, b = self._ab()
-        return (f"ShiftedBetaGeometric(alpha={a:.4g}, beta={b:.4g}, mean churn={a / (a + b):.3f}, "
-                f"cohorts={self.n_cohorts_}, periods={self.n_periods_}, accounts={self.n_accounts_:,}, "
-                f"lost={self.n_lost_:,}, log_likelihood={self.log_likelihood_:,.2f})")
+        return (
+            f"ShiftedBetaGeometric(alpha={a:.4g}, beta={b:.4g}, mean churn={a / (a + b):.3f}, "
+            f"cohorts={self.n_cohorts_}, periods={self.n_periods_}, accounts={self.n_accounts_:,}, "
+            f"lost={self.n_lost_:,}, log_likelihood={self.log_likelihood_:,.2f})"
+        )
 
 
-def sbg_adequacy(survival: pd.DataFrame, *, min_periods: int = 3, min_accounts: int = 100,
-                 min_lost: int = 20) -> tuple[bool, str]:
+def sbg_adequacy(
+    survival: pd.DataFrame, *, min_periods: int = 3, min_accounts: int = 100, min_lost: int = 20
+) -> tuple[bool, str]:
     """Is the history rich enough for the sBG to say more than a constant retention?
 
     The sBG separates the *spread* of churn rates across accounts from their mean by how fast retention
@@ -974,8 +1057,9 @@ def sbg_adequacy(survival: pd.DataFrame, *, min_periods: int = 3, min_accounts: 
     counts = [row[~np.isnan(row)] for row in s]
     accounts = int(sum(c[0] for c in counts if len(c) >= 2))
     lost = int(sum(c[0] - c[-1] for c in counts if len(c) >= 2))
-    facts = Message("adequacy_facts" if periods != 1 else "adequacy_facts_one", periods=periods, accounts=accounts,
-                    lost=lost)
+    facts = Message(
+        "adequacy_facts" if periods != 1 else "adequacy_facts_one", periods=periods, accounts=accounts, lost=lost
+    )
     missing = []
     if periods < min_periods:
         missing.append(Message("need_years", n=min_periods))
@@ -1014,10 +1098,9 @@ def segment_label(segment: str, lang: str = "en") -> str:
     return i18n.pick(i18n.table("clv.values")[segment], lang)
 
 
-def fit_published_example(*, fit_periods: int = 7) -> dict[str, "ShiftedBetaGeometric"]:
+def fit_published_example(*, fit_periods: int = 7) -> dict[str, ShiftedBetaGeometric]:
     """The sBG fitted to each cohort of :data:`FADER_HARDIE_2007` on years 1..``fit_periods``."""
-    return {seg: ShiftedBetaGeometric().fit(counts[: fit_periods + 1])
-            for seg, counts in FADER_HARDIE_2007.items()}
+    return {seg: ShiftedBetaGeometric().fit(counts[: fit_periods + 1]) for seg, counts in FADER_HARDIE_2007.items()}
 
 
 def published_sentence(*, lang: str = "en") -> str:
@@ -1028,8 +1111,10 @@ def published_sentence(*, lang: str = "en") -> str:
     >>> published_sentence()
     'Published (Fader & Hardie 2007): regular alpha 0.704, beta 1.182; high end alpha 0.668, beta 3.806'
     """
-    parts = [text("published_segment", lang, segment=segment_label(seg, lang), alpha=a, beta=b)
-             for seg, (a, b) in FADER_HARDIE_PUBLISHED.items()]
+    parts = [
+        text("published_segment", lang, segment=segment_label(seg, lang), alpha=a, beta=b)
+        for seg, (a, b) in FADER_HARDIE_PUBLISHED.items()
+    ]
     return text("published_sbg", lang, segments="; ".join(parts))
 
 
@@ -1042,13 +1127,15 @@ def holdout_table(models: dict, *, fit_periods: int = 7, lang: str = "en") -> pd
     cols: dict[str, list[str]] = {}
     for seg, model in models.items():
         name = segment_label(seg, lang)
-        actual = FADER_HARDIE_2007[seg][fit_periods + 1:]
+        actual = FADER_HARDIE_2007[seg][fit_periods + 1 :]
         cols[text("holdout_actual", lang, segment=name)] = [i18n.number(v, lang, 0) for v in actual]
-        cols[text("holdout_projected", lang, segment=name)] = [i18n.number(v, lang, 0)
-                                                               for v in 1000 * model.survival(years)]
+        cols[text("holdout_projected", lang, segment=name)] = [
+            i18n.number(v, lang, 0) for v in 1000 * model.survival(years)
+        ]
     for seg, model in models.items():
         cols[text("holdout_retention", lang, segment=segment_label(seg, lang))] = [
-            i18n.number(v, lang, 3) for v in model.retention_rate(years)]
+            i18n.number(v, lang, 3) for v in model.retention_rate(years)
+        ]
     return pd.DataFrame(cols, index=pd.Index(years, name=label("year", lang)))
 
 
@@ -1056,19 +1143,25 @@ def survival_view(survival: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
     """:func:`survival_table` as a report shows it: cohort names and headers in ``lang``, counts as whole numbers."""
     existing = i18n.pick(i18n.table("clv.values")["existing"], lang)
     out = survival.copy()
-    out.index = pd.Index([str(c).replace(" (existing)", f" ({existing})") for c in survival.index],
-                         name=i18n.code_label("cohort", lang))
+    out.index = pd.Index(
+        [str(c).replace(" (existing)", f" ({existing})") for c in survival.index], name=i18n.code_label("cohort", lang)
+    )
     out = out.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else i18n.number(float(v), lang, 0)))
-    out.columns = pd.Index(list(survival.columns),
-                           name=i18n.pick(i18n.table("clv.columns")["years_since_start"], lang))
+    out.columns = pd.Index(list(survival.columns), name=i18n.pick(i18n.table("clv.columns")["years_since_start"], lang))
     return out
 
 
 # =========================================================================== non-contractual: RFM summary
 
 
-def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: str = "W", value: str = "net",
-                customer: str = "account_id") -> pd.DataFrame:
+def rfm_summary(
+    orders: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    time_unit: str = "W",
+    value: str = "net",
+    customer: str = "account_id",
+) -> pd.DataFrame:
     """Frequency, recency, age and spend per customer from order lines -- the input of BG/NBD and Gamma-Gamma.
 
     Orders on the same day count as one purchase. ``frequency`` = purchase days − 1 (repeat purchases);
@@ -1119,14 +1212,17 @@ def rfm_summary(orders: pd.DataFrame, *, as_of: str | pd.Timestamp, time_unit: s
     as_of_day = np.int64(np.datetime64(as_of_ts.normalize().date(), "D").astype(np.int64))
     with np.errstate(divide="ignore", invalid="ignore"):
         monetary = np.where(freq > 0, (total - daily_v[starts]) / np.maximum(freq, 1), np.nan)
-    out = pd.DataFrame({
-        "frequency": freq,
-        "recency": (last_d - first_d) / unit,
-        "T": (as_of_day - first_d) / unit,
-        "monetary_value": monetary.astype(float),
-        "first_purchase": first_d.astype("datetime64[D]").astype(stamp),
-        "last_purchase": last_d.astype("datetime64[D]").astype(stamp),
-    }, index=index)
+    out = pd.DataFrame(
+        {
+            "frequency": freq,
+            "recency": (last_d - first_d) / unit,
+            "T": (as_of_day - first_d) / unit,
+            "monetary_value": monetary.astype(float),
+            "first_purchase": first_d.astype("datetime64[D]").astype(stamp),
+            "last_purchase": last_d.astype("datetime64[D]").astype(stamp),
+        },
+        index=index,
+    )
     return out.sort_index()
 
 
@@ -1148,10 +1244,16 @@ def _check_rfm(frequency, recency, T, index) -> tuple[np.ndarray, np.ndarray, np
         ((x < 0) | (x != np.round(x)), "with a frequency that is not a whole number of 0 or more", ""),
         ((tx < 0) | (t < 0), "with a negative recency or T", ""),
         (tx > t * (1 + 1e-9) + 1e-12, "with recency larger than T", "a purchase after the end of the observation"),
-        ((x > 0) & (tx == 0), "with repeat purchases but recency 0",
-         "aggregate purchases per day (rfm_summary) or check the time unit"),
-        ((x == 0) & (tx > 0), "with recency above 0 but no repeat purchase",
-         "recency is the time from the first to the last purchase"),
+        (
+            (x > 0) & (tx == 0),
+            "with repeat purchases but recency 0",
+            "aggregate purchases per day (rfm_summary) or check the time unit",
+        ),
+        (
+            (x == 0) & (tx > 0),
+            "with recency above 0 but no repeat purchase",
+            "recency is the time from the first to the last purchase",
+        ),
     ]
     for mask, what, why in checks:
         m = ok & mask
@@ -1220,7 +1322,7 @@ class BetaGeo:
             raise KamModelError("pass frequency, recency and T, or one summary DataFrame with these columns")
         return frequency, recency, T
 
-    def fit(self, frequency, recency=None, T=None, *, weights=None) -> "BetaGeo":
+    def fit(self, frequency, recency=None, T=None, *, weights=None) -> BetaGeo:
         """Maximum-likelihood fit of r, α, a, b.
 
         Parameters
@@ -1240,16 +1342,21 @@ class BetaGeo:
         W = float(len(x) if w is None else w.sum())
         scale = 10.0 / float(t.max()) if t.max() > 0 else 1.0  # times of order 1-10 condition the optimiser
         objective = _BGNBDObjective(x, tx * scale, t * scale, w, self.penalizer)
-        advice = ("What to try: check the time unit (a fit in days on a few years of data has tiny rates; weeks are "
-                  "usual), remove customers with implausible frequencies (bulk or test accounts), use more customers, "
-                  "or set a small penalizer (e.g. BetaGeo(penalizer=0.001)).")
+        advice = (
+            "What to try: check the time unit (a fit in days on a few years of data has tiny rates; weeks are "
+            "usual), remove customers with implausible frequencies (bulk or test accounts), use more customers, "
+            "or set a small penalizer (e.g. BetaGeo(penalizer=0.001))."
+        )
+
         def collapsed(at: np.ndarray) -> KamModelError:
             a, b = np.exp(at[2:])
             return KamModelError(
                 f"BG/NBD did not converge: a and b grow without limit together (a = {a:.3g}, b = {b:.3g}). The data "
                 f"look as if every customer had the same dropout probability p = a/(a+b) = {a / (a + b):.2%} after a "
                 "purchase, so the spread of p across customers cannot be estimated. What to try: a small penalizer "
-                "(BetaGeo(penalizer=0.001), see fit_bgnbd), more customers with dropouts, or a longer history.", at=at)
+                "(BetaGeo(penalizer=0.001), see fit_bgnbd), more customers with dropouts, or a longer history.",
+                at=at,
+            )
 
         try:
             fit = _maximise(objective, np.zeros(4), ["r", "alpha", "a", "b"], "BG/NBD", advice)
@@ -1291,7 +1398,11 @@ class BetaGeo:
         r, alpha, a, b = self._p()
         x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            log_ratio = np.log(a) - np.log(np.where(x > 0, b + x - 1.0, 1.0)) + (r + x) * (np.log(alpha + t) - np.log(alpha + tx))
+            log_ratio = (
+                np.log(a)
+                - np.log(np.where(x > 0, b + x - 1.0, 1.0))
+                + (r + x) * (np.log(alpha + t) - np.log(alpha + tx))
+            )
             p = np.where(x > 0, special.expit(-log_ratio), 1.0)
         return _like(frequency, p, "p_alive")
 
@@ -1306,7 +1417,11 @@ class BetaGeo:
             log_h = _log_hyp2f1(r + x, b + x, c, z)
             second = -np.expm1(log_h + (r + x) * (np.log(alpha + tt) - np.log(alpha + tt + t)))
             first = c / (a - 1.0)
-            log_ratio = np.log(a) - np.log(np.where(x > 0, b + x - 1.0, 1.0)) + (r + x) * (np.log(alpha + tt) - np.log(alpha + tx))
+            log_ratio = (
+                np.log(a)
+                - np.log(np.where(x > 0, b + x - 1.0, 1.0))
+                + (r + x) * (np.log(alpha + tt) - np.log(alpha + tx))
+            )
             denom = 1.0 + np.where(x > 0, np.exp(log_ratio), 0.0)
             out = first * second / denom
         return _like(frequency, np.where(t > 0, out, 0.0), "expected_purchases")
@@ -1323,8 +1438,10 @@ class BetaGeo:
         if self.params_ is None:
             return f"BetaGeo(time_unit={self.time_unit!r}, not fitted)"
         r, alpha, a, b = self._p()
-        return (f"BetaGeo(time_unit={self.time_unit!r}, r={r:.4g}, alpha={alpha:.4g}, a={a:.4g}, b={b:.4g}, "
-                f"customers={self.n_customers_:,}, log_likelihood={self.log_likelihood_:,.2f})")
+        return (
+            f"BetaGeo(time_unit={self.time_unit!r}, r={r:.4g}, alpha={alpha:.4g}, a={a:.4g}, b={b:.4g}, "
+            f"customers={self.n_customers_:,}, log_likelihood={self.log_likelihood_:,.2f})"
+        )
 
 
 def _log_hyp2f1(a, b, c, z):
@@ -1367,8 +1484,14 @@ class _BGNBDObjective:
         r, alpha, a, b = np.exp(theta)
         ux, wx = self.ux, self.wx
         # parts that depend on x only
-        g_x = (special.gammaln(r + ux) - special.gammaln(r) + special.gammaln(a + b) + special.gammaln(b + ux)
-               - special.gammaln(b) - special.gammaln(a + b + ux))
+        g_x = (
+            special.gammaln(r + ux)
+            - special.gammaln(r)
+            + special.gammaln(a + b)
+            + special.gammaln(b + ux)
+            - special.gammaln(b)
+            - special.gammaln(a + b + ux)
+        )
         ll = wx @ g_x + self.W * r * np.log(alpha)
         d_r = wx @ (special.digamma(r + ux) - special.digamma(r)) + self.W * np.log(alpha)
         psi_ab = special.digamma(a + b)
@@ -1475,7 +1598,7 @@ class GammaGamma:
         self.params_: pd.Series | None = None
         self.notes_: list[str] = []
 
-    def fit(self, frequency, monetary_value=None, *, weights=None) -> "GammaGamma":
+    def fit(self, frequency, monetary_value=None, *, weights=None) -> GammaGamma:
         """Maximum-likelihood fit of p, q, γ on the repeat buyers.
 
         ``frequency`` may be a summary DataFrame with columns frequency and monetary_value (or x and zbar).
@@ -1499,23 +1622,37 @@ class GammaGamma:
         notes: list[str] = []
         bad_x = ~np.isfinite(x) | (x < 0) | (x != np.round(x))
         if bad_x.any():
-            raise KamModelError("impossible input: " + _problem(bad_x, index, "with a frequency that is not a whole number of 0 or more"))
+            raise KamModelError(
+                "impossible input: "
+                + _problem(bad_x, index, "with a frequency that is not a whole number of 0 or more")
+            )
         repeat = x > 0
         if (~repeat).any():
             notes.append(Message("gg_no_repeat", n=int((~repeat).sum())))
         nan_m = repeat & ~np.isfinite(m)
         if nan_m.any():
-            raise KamModelError("impossible input: " + _problem(nan_m, index, "with repeat purchases but no monetary value"))
+            raise KamModelError(
+                "impossible input: " + _problem(nan_m, index, "with repeat purchases but no monetary value")
+            )
         negative = repeat & (m < 0)
         if negative.any():
-            raise KamModelError("impossible input: " + _problem(negative, index, "with negative spend",
-                                "net returns and credit notes against purchases before modelling spend"))
+            raise KamModelError(
+                "impossible input: "
+                + _problem(
+                    negative,
+                    index,
+                    "with negative spend",
+                    "net returns and credit notes against purchases before modelling spend",
+                )
+            )
         zero = repeat & (m == 0)
         if zero.any():
             if not self.exclude_nonpositive:
-                raise KamModelError(_problem(zero, index, "with repeat purchases worth 0") + ": the Gamma-Gamma needs "
-                                    "positive spend. Remove them (free deliveries, fully discounted orders) or pass "
-                                    "GammaGamma(exclude_nonpositive=True) to leave them out with a note")
+                raise KamModelError(
+                    _problem(zero, index, "with repeat purchases worth 0") + ": the Gamma-Gamma needs "
+                    "positive spend. Remove them (free deliveries, fully discounted orders) or pass "
+                    "GammaGamma(exclude_nonpositive=True) to leave them out with a note"
+                )
             notes.append(Message("gg_zero", n=int(zero.sum())))
         use = repeat & (m > 0)
         if use.sum() < 2:
@@ -1528,8 +1665,10 @@ class GammaGamma:
                 notes.append(Message("gg_correlated", corr=corr))
         scale = float(np.mean(ms))
         objective = _GGObjective(xs, ms / scale, ws, self.penalizer)
-        advice = ("What to try: check for extreme spend values (one huge order dominates the fit), use more repeat "
-                  "buyers, or set a small penalizer (e.g. GammaGamma(penalizer=0.001)).")
+        advice = (
+            "What to try: check for extreme spend values (one huge order dominates the fit), use more repeat "
+            "buyers, or set a small penalizer (e.g. GammaGamma(penalizer=0.001))."
+        )
         fit = _maximise(objective, np.zeros(3), ["p", "q", "gamma"], "Gamma-Gamma", advice)
         p = np.exp(fit.log_params)
         p[2] *= scale
@@ -1576,8 +1715,10 @@ class GammaGamma:
         if self.params_ is None:
             return "GammaGamma(not fitted)"
         p, q, g = self._p()
-        return (f"GammaGamma(p={p:.4g}, q={q:.4g}, gamma={g:.4g}, repeat buyers={self.n_customers_:,}, "
-                f"log_likelihood={self.log_likelihood_:,.2f})")
+        return (
+            f"GammaGamma(p={p:.4g}, q={q:.4g}, gamma={g:.4g}, repeat buyers={self.n_customers_:,}, "
+            f"log_likelihood={self.log_likelihood_:,.2f})"
+        )
 
 
 class _GGObjective:
@@ -1603,8 +1744,14 @@ class _GGObjective:
         p, q, g = np.exp(theta)
         ux, wx = self.ux, self.wx
         px = p * ux
-        ll = (wx @ (special.gammaln(px + q) - special.gammaln(px)) - self.W * special.gammaln(q) + self.W * q * np.log(g)
-              + p * self.s_xlnm - self.s_lnm + p * self.s_xlnx)
+        ll = (
+            wx @ (special.gammaln(px + q) - special.gammaln(px))
+            - self.W * special.gammaln(q)
+            + self.W * q * np.log(g)
+            + p * self.s_xlnm
+            - self.s_lnm
+            + p * self.s_xlnx
+        )
         lxm = np.log(self.xm + g)
         x = self.x
         ll -= self._sum((p * x + q) * lxm)
@@ -1622,16 +1769,24 @@ class _GGObjective:
     def log_likelihood(self, params) -> float:
         p, q, g = params
         x, m = self.x, self.m
-        v = (special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q) + q * np.log(g)
-             + (p * x - 1.0) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(x * m + g))
+        v = (
+            special.gammaln(p * x + q)
+            - special.gammaln(p * x)
+            - special.gammaln(q)
+            + q * np.log(g)
+            + (p * x - 1.0) * np.log(m)
+            + p * x * np.log(x)
+            - (p * x + q) * np.log(x * m + g)
+        )
         return float(v.sum() if self.w is None else self.w @ v)
 
 
 # =========================================================================== fitting helpers and expected CLV
 
 
-def fit_bgnbd(summary: pd.DataFrame, *, time_unit: str = "W",
-              penalizers: tuple[float, ...] = (0.0, 0.001, 0.01)) -> tuple[BetaGeo, list[str]]:
+def fit_bgnbd(
+    summary: pd.DataFrame, *, time_unit: str = "W", penalizers: tuple[float, ...] = (0.0, 0.001, 0.01)
+) -> tuple[BetaGeo, list[str]]:
     """Fit the BG/NBD, first by plain maximum likelihood, then with growing penalizers if that fails.
 
     Returns (model, notes). Every fallback is written into ``notes`` -- never silent. Raises the last
@@ -1655,8 +1810,16 @@ def fit_bgnbd(summary: pd.DataFrame, *, time_unit: str = "W",
     raise last
 
 
-def expected_clv(bgnbd: BetaGeo, gamma_gamma: GammaGamma, summary: pd.DataFrame, *, horizon: float = 5.0,
-                 discount_rate: float = 0.1, margin=1.0, steps_per_year: int = 12) -> pd.DataFrame:
+def expected_clv(
+    bgnbd: BetaGeo,
+    gamma_gamma: GammaGamma,
+    summary: pd.DataFrame,
+    *,
+    horizon: float = 5.0,
+    discount_rate: float = 0.1,
+    margin=1.0,
+    steps_per_year: int = 12,
+) -> pd.DataFrame:
     """Expected customer lifetime value from BG/NBD (how many purchases) and Gamma-Gamma (how much each).
 
     CLV = Σ_{k=1..K} (E[X(t_k)] − E[X(t_{k−1})]) · E(M) · margin / (1+d)^(k/steps_per_year), with
@@ -1685,12 +1848,15 @@ def expected_clv(bgnbd: BetaGeo, gamma_gamma: GammaGamma, summary: pd.DataFrame,
     purchases_pv = per_step @ discount
     spend = np.asarray(gamma_gamma.expected_spend(x, summary["monetary_value"]), dtype=float)
     m = pd.Series(margin, index=summary.index) if np.ndim(margin) == 0 else pd.Series(margin).reindex(summary.index)
-    out = pd.DataFrame({
-        "p_alive": np.asarray(bgnbd.probability_alive(x, tx, tt), dtype=float),
-        "purchases_next_year": np.asarray(bgnbd.expected_purchases(year, x, tx, tt), dtype=float),
-        "expected_spend": spend,
-        "margin": m.astype(float).to_numpy(),
-    }, index=summary.index)
+    out = pd.DataFrame(
+        {
+            "p_alive": np.asarray(bgnbd.probability_alive(x, tx, tt), dtype=float),
+            "purchases_next_year": np.asarray(bgnbd.expected_purchases(year, x, tx, tt), dtype=float),
+            "expected_spend": spend,
+            "margin": m.astype(float).to_numpy(),
+        },
+        index=summary.index,
+    )
     out["clv"] = purchases_pv * spend * out["margin"].to_numpy()
     return out
 
@@ -1698,8 +1864,9 @@ def expected_clv(bgnbd: BetaGeo, gamma_gamma: GammaGamma, summary: pd.DataFrame,
 # =========================================================================== sensitivity and decisions
 
 
-def clv_grid(margin: float, *, retentions, discount_rates, horizon: int | None = None,
-             growth: float = 0.0) -> pd.DataFrame:
+def clv_grid(
+    margin: float, *, retentions, discount_rates, horizon: int | None = None, growth: float = 0.0
+) -> pd.DataFrame:
     """CLV for every combination of retention (rows) and discount rate (columns).
 
     Cells where the infinite-horizon value is infinite (r(1+g) >= 1+d) are NaN.
@@ -1727,8 +1894,9 @@ def clv_grid(margin: float, *, retentions, discount_rates, horizon: int | None =
     return out
 
 
-def retention_for_care(margin, retention, discount_rate: float, extra_care: float, *, horizon: int | None = None,
-                       growth: float = 0.0) -> pd.DataFrame:
+def retention_for_care(
+    margin, retention, discount_rate: float, extra_care: float, *, horizon: int | None = None, growth: float = 0.0
+) -> pd.DataFrame:
     """Which retention must extra care buy to pay for itself?
 
     Extra care costs ``c`` EUR a year for as long as the account stays, so the margin falls to m − c. It
@@ -1797,8 +1965,17 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
         too_high = ok & (req > r_cap + 1e-12)
         reason[too_high] = "care_not_attainable"
         req[too_high] = np.nan
-    out = pd.DataFrame({"margin": m_arr, "retention": r_arr, "clv": v0, "extra_care": c,
-                        "required_retention": req, "uplift": req - r_arr}, index=idx)
+    out = pd.DataFrame(
+        {
+            "margin": m_arr,
+            "retention": r_arr,
+            "clv": v0,
+            "extra_care": c,
+            "required_retention": req,
+            "uplift": req - r_arr,
+        },
+        index=idx,
+    )
     out["attainable"] = out["required_retention"].notna()
     out["reason"] = pd.Series(reason, index=idx).astype(str)
     values = i18n.table("clv.values")
@@ -1806,8 +1983,15 @@ def retention_for_care(margin, retention, discount_rate: float, extra_care: floa
     return out
 
 
-def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: float = 20.0,
-                       window_months: int = 12, fallback: float | None = None) -> pd.DataFrame:
+def retention_by_group(
+    data,
+    groups: pd.Series,
+    *,
+    as_of=None,
+    prior_weight: float = 20.0,
+    window_months: int = 12,
+    fallback: float | None = None,
+) -> pd.DataFrame:
     """Yearly retention per group of accounts (e.g. portfolio quadrant), shrunk towards the portfolio.
 
     Small groups with no loss would otherwise claim 100 % retention. The shrunk estimate adds
@@ -1829,9 +2013,17 @@ def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: flo
             return pd.DataFrame(columns=cols)
         check_parameters(retention=fallback)
         names = list(pd.unique(groups.dropna()))
-        return pd.DataFrame({"accounts": [int((groups == n).sum()) for n in names], "active_before": 0, "retained": 0,
-                             "retention_raw": np.nan, "retention": float(fallback)},
-                            index=pd.Index(names, name="group"), columns=cols)
+        return pd.DataFrame(
+            {
+                "accounts": [int((groups == n).sum()) for n in names],
+                "active_before": 0,
+                "retained": 0,
+                "retention_raw": np.nan,
+                "retention": float(fallback),
+            },
+            index=pd.Index(names, name="group"),
+            columns=cols,
+        )
     alive = _alive_matrix(orders, windows)
     labels = list(alive.columns)
     before = sum(alive[p].astype(int) for p in labels[:-1])
@@ -1842,9 +2034,16 @@ def retention_by_group(data, groups: pd.Series, *, as_of=None, prior_weight: flo
     for name in pd.unique(groups.dropna()):
         sel = grp == name
         b, k = int(before[sel].sum()), int(kept[sel].sum())
-        rows.append({"group": name, "accounts": int((groups == name).sum()), "active_before": b, "retained": k,
-                     "retention_raw": k / b if b else np.nan,
-                     "retention": (k + prior_weight * pooled) / (b + prior_weight)})
+        rows.append(
+            {
+                "group": name,
+                "accounts": int((groups == name).sum()),
+                "active_before": b,
+                "retained": k,
+                "retention_raw": k / b if b else np.nan,
+                "retention": (k + prior_weight * pooled) / (b + prior_weight),
+            }
+        )
     out = pd.DataFrame(rows, columns=["group", *cols]).set_index("group")
     out["retention_raw"] = out["retention_raw"].astype(float).round(6)
     out["retention"] = out["retention"].astype(float).round(6)
@@ -1889,8 +2088,9 @@ def quadrant_profile(contribution: pd.DataFrame, quadrants: pd.Series, retention
     return g.loc[order, ["accounts", "net_revenue", "db4", "db4_margin", "retention"]]
 
 
-def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_rate: float,
-                   horizon: int | None = None) -> pd.DataFrame:
+def quadrant_moves(
+    accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_rate: float, horizon: int | None = None
+) -> pd.DataFrame:
     """What moving each account one quadrant is worth in CLV, with the quadrants' typical margin and retention.
 
     For an account in quadrant q moving to q': retention goes from r_q to r_q' and the DB IV margin
@@ -1902,12 +2102,14 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
     ``accounts`` needs columns quadrant, net_revenue and db4 (and optionally name).
     """
     check_parameters(discount_rate=discount_rate, horizon=horizon)
-    unknown = [str(q) for q in profile.index
-               if not np.isfinite(float(profile.at[q, "retention"]))]  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; retention is a number
+    unknown = [str(q) for q in profile.index if not np.isfinite(float(profile.at[q, "retention"]))]  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; retention is a number
     if unknown:
-        raise KamParameterError("profile", f"the retention of {', '.join(unknown)} is unknown (the orders are too "
-                                "short to measure it); build the profile with retention_by_group(..., fallback=r) "
-                                "to assume one")
+        raise KamParameterError(
+            "profile",
+            f"the retention of {', '.join(unknown)} is unknown (the orders are too "
+            "short to measure it); build the profile with retention_by_group(..., fallback=r) "
+            "to assume one",
+        )
     rows = []
     for acc, row in accounts.iterrows():
         q = row["quadrant"]
@@ -1923,13 +2125,40 @@ def quadrant_moves(accounts: pd.DataFrame, profile: pd.DataFrame, *, discount_ra
             m_new = m_now + (float(profile.at[target, "db4_margin"]) - rate_now) * float(row["net_revenue"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar
             clv_new = float(contractual_clv(m_new, r_new, discount_rate, horizon=horizon))
             factor = float(annuity_factor(r_new, discount_rate, horizon=horizon))
-            rows.append({"account_id": acc, "name": row.get("name", acc), "from": q, "to": target, "axis": axis,
-                         "direction": direction, "retention_now": r_now, "retention_new": r_new, "margin_now": m_now,
-                         "margin_new": round(m_new, 2), "clv_now": round(clv_now, 2), "clv_new": round(clv_new, 2),
-                         "value": round(clv_new - clv_now, 2),
-                         "care_per_year": round((clv_new - clv_now) / factor, 2) if factor > 0 else np.nan})
-    cols = ["account_id", "name", "from", "to", "axis", "direction", "retention_now", "retention_new", "margin_now",
-            "margin_new", "clv_now", "clv_new", "value", "care_per_year"]
+            rows.append(
+                {
+                    "account_id": acc,
+                    "name": row.get("name", acc),
+                    "from": q,
+                    "to": target,
+                    "axis": axis,
+                    "direction": direction,
+                    "retention_now": r_now,
+                    "retention_new": r_new,
+                    "margin_now": m_now,
+                    "margin_new": round(m_new, 2),
+                    "clv_now": round(clv_now, 2),
+                    "clv_new": round(clv_new, 2),
+                    "value": round(clv_new - clv_now, 2),
+                    "care_per_year": round((clv_new - clv_now) / factor, 2) if factor > 0 else np.nan,
+                }
+            )
+    cols = [
+        "account_id",
+        "name",
+        "from",
+        "to",
+        "axis",
+        "direction",
+        "retention_now",
+        "retention_new",
+        "margin_now",
+        "margin_new",
+        "clv_now",
+        "clv_new",
+        "value",
+        "care_per_year",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -1965,23 +2194,34 @@ def worked_example(margin: float, retention: float, discount_rate: float, *, hor
     [266.6667, 266.6667, 125.6198, 366.6667]
     """
     m, r, d = float(margin), float(retention), float(discount_rate)
-    return {"m": m, "r": r, "d": d, "horizon": int(horizon), "by_hand": m * r / (1 + d - r),
-            "closed": float(contractual_clv(m, r, d)), "finite": float(contractual_clv(m, r, d, horizon=horizon)),
-            "start": float(contractual_clv(m, r, d, timing="start"))}
+    return {
+        "m": m,
+        "r": r,
+        "d": d,
+        "horizon": int(horizon),
+        "by_hand": m * r / (1 + d - r),
+        "closed": float(contractual_clv(m, r, d)),
+        "finite": float(contractual_clv(m, r, d, horizon=horizon)),
+        "start": float(contractual_clv(m, r, d, timing="start")),
+    }
 
 
 def worked_example_text(example: dict, *, account: str, lang: str = "en") -> str:
     """:func:`worked_example` as four lines in ``lang``: inputs, by hand, kamlib, variants."""
     e = example
-    return "\n".join([
-        text("example_inputs", lang, account=account, m=e["m"], r=e["r"], d=e["d"]),
-        text("example_by_hand", lang, m=e["m"], r=e["r"], d=e["d"], value=e["by_hand"]),
-        text("example_kamlib", lang, value=e["closed"]),
-        text("example_variants", lang, horizon=e["horizon"], finite=e["finite"], start=e["start"])])
+    return "\n".join(
+        [
+            text("example_inputs", lang, account=account, m=e["m"], r=e["r"], d=e["d"]),
+            text("example_by_hand", lang, m=e["m"], r=e["r"], d=e["d"], value=e["by_hand"]),
+            text("example_kamlib", lang, value=e["closed"]),
+            text("example_variants", lang, horizon=e["horizon"], finite=e["finite"], start=e["start"]),
+        ]
+    )
 
 
-def account_clv_table(accounts: pd.DataFrame, key_ids, *, retention, discount_rate: float, horizon: int,
-                      growth: float = 0.0) -> pd.DataFrame:
+def account_clv_table(
+    accounts: pd.DataFrame, key_ids, *, retention, discount_rate: float, horizon: int, growth: float = 0.0
+) -> pd.DataFrame:
     """:func:`clv_table` of the accounts' DB IV (column ``db4``), with ``name`` first and ``key_account``."""
     out = clv_table(accounts["db4"], retention=retention, discount_rate=discount_rate, horizon=horizon, growth=growth)
     out.insert(0, "name", accounts["name"] if "name" in accounts else None)
@@ -2005,9 +2245,13 @@ def clv_totals(table: pd.DataFrame) -> pd.DataFrame:
     [[80.0, 3.0], [130.0, 7.0], [-20.0, 2.0]]
     """
     money = [c for c in CLV_MONEY if c in table.columns]
-    return pd.DataFrame({"key_accounts": table.loc[table["key_account"], money].sum(),
-                         "all_active": table[money].sum(),
-                         "negative_db4": table.loc[table["margin"] < 0, money].sum()}).T
+    return pd.DataFrame(
+        {
+            "key_accounts": table.loc[table["key_account"], money].sum(),
+            "all_active": table[money].sum(),
+            "negative_db4": table.loc[table["margin"] < 0, money].sum(),
+        }
+    ).T
 
 
 def focus_margin(table: pd.DataFrame, account: str | None = None) -> float:
@@ -2045,13 +2289,27 @@ def margin_rates(contribution: pd.DataFrame, index) -> pd.Series:
     return contribution["db4_margin"].reindex(index).fillna(portfolio)
 
 
-def account_expected_clv(bgnbd: "BetaGeo", gamma_gamma: "GammaGamma", rfm: pd.DataFrame, contribution: pd.DataFrame,
-                         accounts: pd.DataFrame, types: pd.Series, *, horizon: float,
-                         discount_rate: float) -> pd.DataFrame:
+def account_expected_clv(
+    bgnbd: BetaGeo,
+    gamma_gamma: GammaGamma,
+    rfm: pd.DataFrame,
+    contribution: pd.DataFrame,
+    accounts: pd.DataFrame,
+    types: pd.Series,
+    *,
+    horizon: float,
+    discount_rate: float,
+) -> pd.DataFrame:
     """:func:`expected_clv` per account with the account's DB IV margin (:func:`margin_rates`), its name,
     status and selection type; the margin column is called ``db4_margin``."""
-    out = expected_clv(bgnbd, gamma_gamma, rfm, horizon=horizon, discount_rate=discount_rate,
-                       margin=margin_rates(contribution, rfm.index)).rename(columns={"margin": "db4_margin"})
+    out = expected_clv(
+        bgnbd,
+        gamma_gamma,
+        rfm,
+        horizon=horizon,
+        discount_rate=discount_rate,
+        margin=margin_rates(contribution, rfm.index),
+    ).rename(columns={"margin": "db4_margin"})
     acc = accounts.assign(account_id=accounts["account_id"].astype(str)).set_index("account_id")
     out.insert(0, "name", acc["name"].reindex(out.index))
     out["status"] = acc["status"].reindex(out.index) if "status" in acc else None
@@ -2078,7 +2336,8 @@ def expected_sentence(expected: pd.DataFrame, *, horizon: int, lang: str = "en")
 def compare_views(clv_accounts: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
     """Contractual CLV over the horizon next to the BG/NBD view, per account of ``clv_accounts``."""
     return clv_accounts[["name", "clv_horizon"]].join(
-        expected[["p_alive", "purchases_next_year", "clv"]].rename(columns={"clv": "clv_bgnbd"}))
+        expected[["p_alive", "purchases_next_year", "clv"]].rename(columns={"clv": "clv_bgnbd"})
+    )
 
 
 def sensitivity_steps(margin: float, retention: float, discount_rate: float, *, horizon: int | None) -> dict:
@@ -2091,18 +2350,28 @@ def sensitivity_steps(margin: float, retention: float, discount_rate: float, *, 
     (0.9091, -0.6552)
     """
     now = float(contractual_clv(margin, retention, discount_rate, horizon=horizon))
-    return {"margin": float(margin),
-            "step_r": float(contractual_clv(margin, min(retention + 0.01, 1.0), discount_rate, horizon=horizon)) - now,
-            "step_d": float(contractual_clv(margin, retention, discount_rate + 0.01, horizon=horizon)) - now}
+    return {
+        "margin": float(margin),
+        "step_r": float(contractual_clv(margin, min(retention + 0.01, 1.0), discount_rate, horizon=horizon)) - now,
+        "step_d": float(contractual_clv(margin, retention, discount_rate + 0.01, horizon=horizon)) - now,
+    }
 
 
 def sensitivity_sentence(steps: dict, *, horizon: int, lang: str = "en") -> str:
-    return text("sensitivity", lang, margin=steps["margin"], step_r=steps["step_r"], step_d=steps["step_d"],
-                horizon=horizon)
+    return text(
+        "sensitivity", lang, margin=steps["margin"], step_r=steps["step_r"], step_d=steps["step_d"], horizon=horizon
+    )
 
 
-def care_table(contribution: pd.DataFrame, ids, retention: float, discount_rate: float, extra_care: float, *,
-               horizon: int | None = None) -> pd.DataFrame:
+def care_table(
+    contribution: pd.DataFrame,
+    ids,
+    retention: float,
+    discount_rate: float,
+    extra_care: float,
+    *,
+    horizon: int | None = None,
+) -> pd.DataFrame:
     """:func:`retention_for_care` for the accounts ``ids`` (DB IV of ``contribution``; 0 without one), named."""
     margin = contribution["db4"].reindex(list(ids)).fillna(0.0)
     out = retention_for_care(margin, retention, discount_rate, extra_care, horizon=horizon)
@@ -2110,15 +2379,35 @@ def care_table(contribution: pd.DataFrame, ids, retention: float, discount_rate:
     return out
 
 
-def care_sentence(care: pd.DataFrame, *, extra_care: float, retention: float, discount_rate: float, horizon: int,
-                  lang: str = "en") -> str:
-    return text("care", lang, care=float(extra_care), r=float(retention), d=float(discount_rate), horizon=horizon,
-                k=int(care["attainable"].sum()), n=len(care))
+def care_sentence(
+    care: pd.DataFrame, *, extra_care: float, retention: float, discount_rate: float, horizon: int, lang: str = "en"
+) -> str:
+    return text(
+        "care",
+        lang,
+        care=float(extra_care),
+        r=float(retention),
+        d=float(discount_rate),
+        horizon=horizon,
+        k=int(care["attainable"].sum()),
+        n=len(care),
+    )
 
 
 #: Columns of :func:`quadrant_moves` a report shows.
-MOVE_COLUMNS = ["account_id", "name", "from", "to", "axis", "retention_now", "retention_new", "margin_now",
-                "margin_new", "value", "care_per_year"]
+MOVE_COLUMNS = [
+    "account_id",
+    "name",
+    "from",
+    "to",
+    "axis",
+    "retention_now",
+    "retention_new",
+    "margin_now",
+    "margin_new",
+    "value",
+    "care_per_year",
+]
 
 
 def top_moves(moves: pd.DataFrame, direction: str, *, key_ids=None, top: int = 10) -> pd.DataFrame:
@@ -2139,9 +2428,11 @@ def top_moves(moves: pd.DataFrame, direction: str, *, key_ids=None, top: int = 1
     return t.sort_values("value", ascending=direction == "down").head(top)
 
 
-def customer_value_extract(contribution: pd.DataFrame, clv_accounts: pd.DataFrame,
-                           expected: pd.DataFrame) -> pd.DataFrame:
+def customer_value_extract(
+    contribution: pd.DataFrame, clv_accounts: pd.DataFrame, expected: pd.DataFrame
+) -> pd.DataFrame:
     """One row per account: the contribution margins, the contractual CLV variants and the BG/NBD view."""
     return contribution.join(clv_accounts.drop(columns=["name", "margin"]), how="left").join(
         expected[["p_alive", "purchases_next_year", "expected_spend", "clv"]].rename(columns={"clv": "clv_bgnbd"}),
-        how="left")
+        how="left",
+    )

@@ -34,9 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kamlib import defaults
+from kamlib import defaults, i18n
 from kamlib.errors import KamParameterError
-from kamlib import i18n
 from kamlib.selection import Selection, Text
 
 CSV_NAME = "key_accounts.csv"
@@ -88,7 +87,8 @@ class Decision:
         if self.source == "pinned":
             on = i18n.date(self.decided_on, lang) if self.decided_on else ""
             return sentence("pinned", lang, n=n, on=on, by=self.decided_by or "") + (
-                sentence("differs", lang, k=k) if k else sentence("agrees", lang))
+                sentence("differs", lang, k=k) if k else sentence("agrees", lang)
+            )
         return sentence("computed", lang, n=n)
 
 
@@ -139,8 +139,11 @@ def _note(key: str, lang: str, values: dict) -> str:
         if name == "on":
             return i18n.date(v, lang)
         if name == "rank":
-            return i18n.pick(notes["unranked"], lang) if v is None or pd.isna(v) else \
-                i18n.pick(notes["rank"], lang).format(k=int(v))
+            return (
+                i18n.pick(notes["unranked"], lang)
+                if v is None or pd.isna(v)
+                else i18n.pick(notes["rank"], lang).format(k=int(v))
+            )
         if name == "reason" and isinstance(v, Text):
             return v.render(lang)
         return str(v)
@@ -157,8 +160,11 @@ def _selection_given(parameters: dict | None) -> dict:
     given = {k: v for k, v in (parameters or {}).items() if k in defaults.SELECTION_KEYS and v is not None}
     w = given.get("weights")
     if isinstance(w, dict) and w and set(w) <= set(defaults.HEALTH_WEIGHTS):
-        raise KamParameterError("weights", "these are health-score weights (notebook 04); pass them as "
-                                "health_weights - weights are the selection criteria's weights")
+        raise KamParameterError(
+            "weights",
+            "these are health-score weights (notebook 04); pass them as "
+            "health_weights - weights are the selection criteria's weights",
+        )
     return given
 
 
@@ -186,19 +192,25 @@ def _pinned_parameters(rows: pd.DataFrame) -> dict:
         try:
             params = json.loads(text)
         except ValueError:
-            raise KamParameterError("key_account_decisions", f"column parameters: {text[:60]!r} is not JSON "
-                                    "(write it like {\"min_criteria\": 2})") from None
+            raise KamParameterError(
+                "key_account_decisions",
+                f'column parameters: {text[:60]!r} is not JSON (write it like {{"min_criteria": 2}})',
+            ) from None
         if not isinstance(params, dict):
-            raise KamParameterError("key_account_decisions", f"column parameters: {text[:60]!r} is not a JSON "
-                                    "object")
+            raise KamParameterError("key_account_decisions", f"column parameters: {text[:60]!r} is not a JSON object")
         unknown = sorted(set(params) - set(defaults.SELECTION_KEYS))
         if unknown:
-            raise KamParameterError("key_account_decisions", f"column parameters: unknown selection parameter "
-                                    f"{', '.join(map(repr, unknown))}; known: {', '.join(defaults.SELECTION_KEYS)}")
+            raise KamParameterError(
+                "key_account_decisions",
+                f"column parameters: unknown selection parameter "
+                f"{', '.join(map(repr, unknown))}; known: {', '.join(defaults.SELECTION_KEYS)}",
+            )
         parsed.append(params)
     if any(p != parsed[0] for p in parsed[1:]):
-        raise KamParameterError("key_account_decisions", "column parameters: one decision (one decided_on) "
-                                "holds different parameters on different rows")
+        raise KamParameterError(
+            "key_account_decisions",
+            "column parameters: one decision (one decided_on) holds different parameters on different rows",
+        )
     return _selection_given(parsed[0])
 
 
@@ -234,11 +246,20 @@ def decide(data, parameters: dict | None = None) -> Decision:
             note = Note("kept", rank=rank, reason=row["reason"])
         else:
             note = Note("dropped", rank=rank)
-        diff_rows.append({"account_id": acc, "name": row["name"], "pinned": "key" if acc in set(keys) else "not_key",
-                          "today": "key" if row["computed"] else "not_key", "rank": row["rank"],
-                          "note": note, "reason": why})
-    differences = pd.DataFrame(diff_rows, columns=["account_id", "name", "pinned", "today", "rank", "note", "reason"]
-                               ).set_index("account_id")
+        diff_rows.append(
+            {
+                "account_id": acc,
+                "name": row["name"],
+                "pinned": "key" if acc in set(keys) else "not_key",
+                "today": "key" if row["computed"] else "not_key",
+                "rank": row["rank"],
+                "note": note,
+                "reason": why,
+            }
+        )
+    differences = pd.DataFrame(
+        diff_rows, columns=["account_id", "name", "pinned", "today", "rank", "note", "reason"]
+    ).set_index("account_id")
     differences["note"] = pd.Series([r["note"] for r in diff_rows], index=differences.index, dtype=object)
     table["definitive"] = pinned
     listed = set(latest["account_id"].astype(str))
@@ -251,29 +272,32 @@ def decide(data, parameters: dict | None = None) -> Decision:
             return Note(key, on=decided_on, **({"why": why} if why else {}))
         return computed_reason
 
-    table["reason"] = pd.Series([reason(i, p, r) for i, p, r in zip(table.index, pinned, table["reason"])],
-                                index=table.index, dtype=object)  # object: keeps the Notes (str would drop them)
+    table["reason"] = pd.Series(
+        [reason(i, p, r) for i, p, r in zip(table.index, pinned, table["reason"])], index=table.index, dtype=object
+    )  # object: keeps the Notes (str would drop them)
     prev_ids = prev_on = None
     if previous is not None:
         prev_ids = tuple(previous.loc[previous["decision"] == "key", "account_id"].astype(str))
         prev_on = str(pd.Timestamp(previous["decided_on"].iloc[0]).date())
-    return Decision(dataclasses.replace(sel, table=table), params, "pinned", by, decided_on, differences,
-                    prev_ids, prev_on)
+    return Decision(
+        dataclasses.replace(sel, table=table), params, "pinned", by, decided_on, differences, prev_ids, prev_on
+    )
 
 
 def override(decision: Decision, ids: list[str]) -> Decision:
     """The decision with the key accounts replaced by ``ids`` (``kam run --accounts``); source "override"."""
     table = decision.selection.table.copy()
     table["definitive"] = table.index.isin(ids)
-    return dataclasses.replace(decision, selection=dataclasses.replace(decision.selection, table=table),
-                               source="override")
+    return dataclasses.replace(
+        decision, selection=dataclasses.replace(decision.selection, table=table), source="override"
+    )
 
 
 def write(decision: Decision, folder: str | Path, *, as_of=None) -> tuple[Path, Path]:
     """Write ``key_accounts.csv`` (every account with its scores, rank and the decision, neutralised
     against CSV injection) and ``key_account_decision.json`` (what the steps read) into ``folder``."""
-    from kamlib.data.writers import write_csv
     from kamlib.data.writers import atomic_write_text as _atomic_write_text
+    from kamlib.data.writers import write_csv
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -286,7 +310,8 @@ def write(decision: Decision, folder: str | Path, *, as_of=None) -> tuple[Path, 
         "parameters": decision.parameters,
         "key_accounts": decision.ids,
         "differences": json.loads(decision.differences.reset_index().to_json(orient="records"))
-        if len(decision.differences) else [],
+        if len(decision.differences)
+        else [],
         "previous_on": decision.previous_on,
         "previous_key_accounts": list(decision.previous_ids) if decision.previous_ids is not None else None,
     }

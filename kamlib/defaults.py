@@ -51,6 +51,7 @@ HEALTH_WEIGHTS: dict[str, float] = {
 #: Selection parameters a run or a notebook may set (``-p NAME=VALUE``); all others are not selection's.
 SELECTION_KEYS = tuple(SELECTION)
 
+
 def selection_parameters(**given) -> dict:
     """The workbook's selection parameters with ``given`` ones (not None) put over :data:`SELECTION`.
 
@@ -64,8 +65,11 @@ def selection_parameters(**given) -> dict:
         raise TypeError(f"not a selection parameter: {', '.join(unknown)}")
     given = {k: v for k, v in given.items() if v is not None}
     out = copy.deepcopy(SELECTION)
-    if "criteria" in given and not isinstance(given["criteria"], str) \
-            and set(given["criteria"]) != set(SELECTION["criteria"]):
+    if (
+        "criteria" in given
+        and not isinstance(given["criteria"], str)
+        and set(given["criteria"]) != set(SELECTION["criteria"])
+    ):
         crit = list(given["criteria"])
         out["weights"] = {c: 1.0 / len(crit) for c in crit} if crit else {}
         out["thresholds"] = {c: 7.0 for c in crit}

@@ -90,10 +90,31 @@ LABELS: dict[str, tuple[str, str]] = i18n.table("profile.labels")
 
 VALUE_LABELS: dict[str, tuple[str, str]] = i18n.table("profile.value_labels")
 #: Columns (and basics/key-figure fields) whose values are codes translated by :data:`VALUE_LABELS`.
-_CODED = {"status", "opportunity", "trend", "line_status", "severity", "buying_role", "attitude", "section",
-          "position", "relationship_stage", "account_status"}
-_PERCENT = {"share", "share_of_wallet", "win_probability", "db1_margin", "db1_margin_12m", "growth", "penetration",
-            "our_share", "leader_share", "others_share"}
+_CODED = {
+    "status",
+    "opportunity",
+    "trend",
+    "line_status",
+    "severity",
+    "buying_role",
+    "attitude",
+    "section",
+    "position",
+    "relationship_stage",
+    "account_status",
+}
+_PERCENT = {
+    "share",
+    "share_of_wallet",
+    "win_probability",
+    "db1_margin",
+    "db1_margin_12m",
+    "growth",
+    "penetration",
+    "our_share",
+    "leader_share",
+    "others_share",
+}
 _ONE_DECIMAL = {"time_difference_h", "business_hours_overlap_h", "customer_years", "mean_days_between_orders"}
 
 # Messages (en, de) of the linter and of the one-sentence notes; {placeholders} are filled in.
@@ -107,9 +128,17 @@ CHECK_LABELS: dict[str, tuple[str, str]] = i18n.table("profile.checks")
 #: Days between the latest order of any account and ``as_of`` after which the data counts as ending early.
 STALE_DATA_DAYS = 31
 #: Account fields the profile needs, with the severity of a gap.
-_ACCOUNT_FIELDS = {"industry": "medium", "country": "low", "city": "low", "timezone": "medium", "employees": "low",
-                   "customer_revenue_eur": "low", "since": "low", "relationship_stage": "medium",
-                   "reference_value": "low"}
+_ACCOUNT_FIELDS = {
+    "industry": "medium",
+    "country": "low",
+    "city": "low",
+    "timezone": "medium",
+    "employees": "low",
+    "customer_revenue_eur": "low",
+    "since": "low",
+    "relationship_stage": "medium",
+    "reference_value": "low",
+}
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -238,8 +267,10 @@ class AccountProfile:
 
     def __repr__(self) -> str:
         n = self.findings["severity"].value_counts()
-        return (f"AccountProfile({self.account_id}, {self.name!r}, as_of={self.as_of.date()}, findings: "
-                f"{int(n.get('high', 0))} high, {int(n.get('medium', 0))} medium, {int(n.get('low', 0))} low)")
+        return (
+            f"AccountProfile({self.account_id}, {self.name!r}, as_of={self.as_of.date()}, findings: "
+            f"{int(n.get('high', 0))} high, {int(n.get('medium', 0))} medium, {int(n.get('low', 0))} low)"
+        )
 
 
 # --------------------------------------------------------------------------- account lookup
@@ -271,8 +302,11 @@ def resolve_account(data: KamData, account_id: str, *, max_matches: int = 5) -> 
     """
     acc = data.accounts
     if not isinstance(account_id, str) or not account_id.strip():
-        raise KamParameterError("account_id", f"give an account id (such as {acc['account_id'].iloc[0]}) or a "
-                                "unique customer name, not " + repr(account_id))
+        raise KamParameterError(
+            "account_id",
+            f"give an account id (such as {acc['account_id'].iloc[0]}) or a "
+            "unique customer name, not " + repr(account_id),
+        )
     key = account_id.strip()
     ids = acc["account_id"].astype(str)
     if (ids == key).any():
@@ -287,8 +321,9 @@ def resolve_account(data: KamData, account_id: str, *, max_matches: int = 5) -> 
         return str(named["account_id"].iloc[0])
     if len(named) > 1:
         shown = ", ".join(f"{i} ({n})" for i, n in zip(named["account_id"], named["name"]))
-        raise KamParameterError("account_id", f"the name {key!r} belongs to {len(named)} accounts ({shown}); "
-                                "give the account id")
+        raise KamParameterError(
+            "account_id", f"the name {key!r} belongs to {len(named)} accounts ({shown}); give the account id"
+        )
     fk = _fold(key)
     scores = []
     for i, n in zip(ids, names):
@@ -300,10 +335,11 @@ def resolve_account(data: KamData, account_id: str, *, max_matches: int = 5) -> 
     scores.sort(key=lambda t: (-t[0], t[1]))
     close = [f"{i} ({n})" for s, i, n in scores[:max_matches] if s >= 0.6]
     if close:
-        raise KamParameterError("account_id", f"no account with id or name {key!r}; close matches: "
-                                + "; ".join(close))
-    raise KamParameterError("account_id", f"no account with id or name {key!r} and nothing close; the "
-                            f"{len(ids)} ids run from {ids.min()} to {ids.max()}")
+        raise KamParameterError("account_id", f"no account with id or name {key!r}; close matches: " + "; ".join(close))
+    raise KamParameterError(
+        "account_id",
+        f"no account with id or name {key!r} and nothing close; the {len(ids)} ids run from {ids.min()} to {ids.max()}",
+    )
 
 
 def pseudonym(contact_id: str, *, lang: str = "en", salt: str = "", length: int = 4) -> str:
@@ -335,8 +371,13 @@ def _pseudonyms(contact_ids: pd.Series, *, lang: str, salt: str) -> dict[str, st
 # --------------------------------------------------------------------------- small rules
 
 
-def business_hours_overlap(timezone: str, *, on: str | pd.Timestamp, our_timezone: str = OUR_TIMEZONE,
-                           hours: tuple[float, float] = BUSINESS_HOURS) -> dict[str, float | str]:
+def business_hours_overlap(
+    timezone: str,
+    *,
+    on: str | pd.Timestamp,
+    our_timezone: str = OUR_TIMEZONE,
+    hours: tuple[float, float] = BUSINESS_HOURS,
+) -> dict[str, float | str]:
     """Time difference and overlap of business hours between a customer's time zone and ours, on one day.
 
     Both sides are assumed to work ``hours`` (local start and end hour); the customer's previous, same and next
@@ -437,8 +478,9 @@ def overdue(actions: pd.DataFrame, *, as_of: str | pd.Timestamp) -> pd.Series:
     return (actions["status"].isin(OPEN_STATUS) & due.notna() & (due < ts)).astype(bool)
 
 
-def single_threaded(interactions_per_contact: pd.Series, *, contacts: int,
-                    share: float = SINGLE_THREAD_SHARE) -> tuple[bool, str | None, float]:
+def single_threaded(
+    interactions_per_contact: pd.Series, *, contacts: int, share: float = SINGLE_THREAD_SHARE
+) -> tuple[bool, str | None, float]:
     """Whether one contact carries the relationship.
 
     ``interactions_per_contact`` counts interactions per contact (last 12 months); ``contacts`` is the number of
@@ -488,13 +530,17 @@ def _period_covers(period: str, quarter: pd.Period) -> bool:
 # --------------------------------------------------------------------------- helpers
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
     return schemas.column_kinds(table)
 
 
 _DTYPES: dict[str, Literal["datetime64[ns]", "Int64", "float64", "str"]] = {
-    "date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
+    "date": "datetime64[ns]",
+    "integer": "Int64",
+    "number": "float64",
+    "text": "str",
+}
 
 
 def _complete(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -596,8 +642,10 @@ def build_profile(
     except (ValueError, TypeError):
         raise KamParameterError("as_of", f"{as_of!r} is not a date (use YYYY-MM-DD)") from None
     if ts > data.as_of:
-        raise KamParameterError("as_of", f"{ts.date()} lies after the data's as_of {data.as_of.date()}; the data "
-                                "cannot describe a later date")
+        raise KamParameterError(
+            "as_of",
+            f"{ts.date()} lies after the data's as_of {data.as_of.date()}; the data cannot describe a later date",
+        )
     acc_id = resolve_account(data, account_id)
     ctx = _Context.create(data, acc_id, ts, lang=lang, cadence_days=cadence_days, anonymise=anonymise, salt=salt)
     findings: list[dict] = []
@@ -606,8 +654,9 @@ def build_profile(
     basics = _basics(ctx, our_timezone=our_timezone, business_hours=business_hours)
     quarterly, product_lines, products, line_quarters, hist = _history(ctx, notes)
     complaints, complaints_by_quarter, comp = _complaints(ctx, quarterly, notes)
-    contacts, roles, bc = _buying_center(ctx, notes, findings, single_thread_share=single_thread_share,
-                                         high_influence=high_influence)
+    contacts, roles, bc = _buying_center(
+        ctx, notes, findings, single_thread_share=single_thread_share, high_influence=high_influence
+    )
     whitespace, opportunities, ws = _whitespace(ctx, notes, findings)
     competitors, position = _competitors(ctx, whitespace, notes, findings)
     targets, actions, act = _actions(ctx, notes, findings)
@@ -615,32 +664,36 @@ def build_profile(
 
     trend = revenue_trend(hist["revenue_12m_eur"], hist["revenue_prev_12m_eur"], band=trend_band)
     prev = hist["revenue_prev_12m_eur"]
-    key_figures = pd.Series({
-        "revenue_12m_eur": hist["revenue_12m_eur"],
-        "revenue_prev_12m_eur": prev,
-        "growth": (hist["revenue_12m_eur"] - prev) / prev if prev > 0 else float("nan"),
-        "trend": trend,
-        "db1_12m_eur": hist["db1_12m_eur"],
-        "db1_margin_12m": hist["db1_margin_12m"],
-        "orders_12m": hist["orders_12m"],
-        "orders_total": hist["orders_total"],
-        "first_order": hist["first_order"],
-        "last_order": hist["last_order"],
-        "days_since_last_order": hist["days_since_last_order"],
-        "mean_days_between_orders": hist["mean_days_between_orders"],
-        "product_lines_12m": hist["product_lines_12m"],
-        "complaints_12m": comp["complaints_12m"],
-        "open_complaints": comp["open_complaints"],
-        "contacts": bc["contacts"],
-        "interactions_12m": bc["interactions_12m"],
-        "last_interaction": bc["last_interaction"],
-        "last_review": bc["last_review"],
-        "share_of_wallet": ws["share_of_wallet"],
-        "penetration": ws["penetration"],
-        "whitespace_eur": ws["whitespace_eur"],
-        "open_actions": act["open_actions"],
-        "overdue_actions": act["overdue_actions"],
-    }, dtype=object, name=acc_id)
+    key_figures = pd.Series(
+        {
+            "revenue_12m_eur": hist["revenue_12m_eur"],
+            "revenue_prev_12m_eur": prev,
+            "growth": (hist["revenue_12m_eur"] - prev) / prev if prev > 0 else float("nan"),
+            "trend": trend,
+            "db1_12m_eur": hist["db1_12m_eur"],
+            "db1_margin_12m": hist["db1_margin_12m"],
+            "orders_12m": hist["orders_12m"],
+            "orders_total": hist["orders_total"],
+            "first_order": hist["first_order"],
+            "last_order": hist["last_order"],
+            "days_since_last_order": hist["days_since_last_order"],
+            "mean_days_between_orders": hist["mean_days_between_orders"],
+            "product_lines_12m": hist["product_lines_12m"],
+            "complaints_12m": comp["complaints_12m"],
+            "open_complaints": comp["open_complaints"],
+            "contacts": bc["contacts"],
+            "interactions_12m": bc["interactions_12m"],
+            "last_interaction": bc["last_interaction"],
+            "last_review": bc["last_review"],
+            "share_of_wallet": ws["share_of_wallet"],
+            "penetration": ws["penetration"],
+            "whitespace_eur": ws["whitespace_eur"],
+            "open_actions": act["open_actions"],
+            "overdue_actions": act["overdue_actions"],
+        },
+        dtype=object,
+        name=acc_id,
+    )
 
     f = pd.DataFrame(findings, columns=["severity", "section", "check", "message"])
     if len(f):
@@ -651,12 +704,31 @@ def build_profile(
         f["message"] = f["message"].map(ctx.scrub)
         actions = actions.assign(**{c: actions[c].map(ctx.scrub) for c in ("goal", "action", "owner")})
     return AccountProfile(
-        account_id=acc_id, name=ctx.name, as_of=ts, cadence_days=cadence_days, lang=lang,
-        anonymised=bool(anonymise), basics=basics, key_figures=key_figures, quarterly=quarterly,
-        product_lines=product_lines, products=products, product_line_quarters=line_quarters, complaints=complaints,
-        complaints_by_quarter=complaints_by_quarter, contacts=contacts, roles=roles, whitespace=whitespace,
-        opportunities=opportunities, competitors=competitors, competitive_position=position, targets=targets,
-        actions=actions, findings=f, notes=notes)
+        account_id=acc_id,
+        name=ctx.name,
+        as_of=ts,
+        cadence_days=cadence_days,
+        lang=lang,
+        anonymised=bool(anonymise),
+        basics=basics,
+        key_figures=key_figures,
+        quarterly=quarterly,
+        product_lines=product_lines,
+        products=products,
+        product_line_quarters=line_quarters,
+        complaints=complaints,
+        complaints_by_quarter=complaints_by_quarter,
+        contacts=contacts,
+        roles=roles,
+        whitespace=whitespace,
+        opportunities=opportunities,
+        competitors=competitors,
+        competitive_position=position,
+        targets=targets,
+        actions=actions,
+        findings=f,
+        notes=notes,
+    )
 
 
 @dataclass
@@ -683,8 +755,17 @@ class _Context:
     prev: tuple[pd.Timestamp, pd.Timestamp]
 
     @classmethod
-    def create(cls, data: KamData, acc_id: str, as_of: pd.Timestamp, *, lang: str, cadence_days: int,
-               anonymise: bool, salt: str) -> "_Context":
+    def create(
+        cls,
+        data: KamData,
+        acc_id: str,
+        as_of: pd.Timestamp,
+        *,
+        lang: str,
+        cadence_days: int,
+        anonymise: bool,
+        salt: str,
+    ) -> _Context:
         accounts = _complete(data.accounts, "accounts")
         account = accounts[accounts["account_id"] == acc_id].iloc[0]
         orders = _complete(data.orders, "orders")
@@ -701,11 +782,26 @@ class _Context:
         real = dict(zip(contacts["contact_id"].astype(str), contacts["name"].astype(str)))
         shown = _pseudonyms(contacts["contact_id"], lang=lang, salt=salt) if anonymise else dict(real)
         wallet = _complete(data.wallet, "wallet")
-        return cls(data=data, account_id=acc_id, account=account, name=str(account["name"]), as_of=as_of, lang=lang,
-                   cadence_days=cadence_days, anonymise=anonymise, orders=orders,
-                   mine=orders[orders["account_id"] == acc_id], interactions=inter, complaints=comp,
-                   contacts=contacts, wallet=wallet[wallet["account_id"] == acc_id], names=shown, real_names=real,
-                   cur=periods.trailing_year(as_of), prev=periods.trailing_year(as_of, years_back=1))
+        return cls(
+            data=data,
+            account_id=acc_id,
+            account=account,
+            name=str(account["name"]),
+            as_of=as_of,
+            lang=lang,
+            cadence_days=cadence_days,
+            anonymise=anonymise,
+            orders=orders,
+            mine=orders[orders["account_id"] == acc_id],
+            interactions=inter,
+            complaints=comp,
+            contacts=contacts,
+            wallet=wallet[wallet["account_id"] == acc_id],
+            names=shown,
+            real_names=real,
+            cur=periods.trailing_year(as_of),
+            prev=periods.trailing_year(as_of, years_back=1),
+        )
 
     def scrub(self, text: object) -> object:
         """Replace any real contact name inside ``text`` by the contact's pseudonym."""
@@ -723,25 +819,45 @@ class _Context:
 def _basics(ctx: _Context, *, our_timezone: str, business_hours: tuple[float, float]) -> pd.Series:
     a = ctx.account
     tz = a["timezone"]
-    hours: dict[str, float | str] = business_hours_overlap(
-        tz, on=ctx.as_of, our_timezone=our_timezone, hours=business_hours) \
-        if pd.notna(tz) else {"time_difference_h": float("nan"), "overlap_h": float("nan"), "window": ""}
+    hours: dict[str, float | str] = (
+        business_hours_overlap(tz, on=ctx.as_of, our_timezone=our_timezone, hours=business_hours)
+        if pd.notna(tz)
+        else {"time_difference_h": float("nan"), "overlap_h": float("nan"), "window": ""}
+    )
     kam = None
     if pd.notna(a["kam_id"]):
         kams = _complete(ctx.data.kams, "kams").set_index("kam_id")["name"]
         kam = f"{kams[a['kam_id']]} ({a['kam_id']})" if a["kam_id"] in kams.index else str(a["kam_id"])
     since = a["since"]
     years = round((ctx.as_of - since).days / 365.25, 1) if pd.notna(since) else float("nan")
-    window = f"{hours['window']} ({our_timezone})" if hours["window"] else (
-        _DASH if pd.isna(hours["overlap_h"]) else _text("no_overlap", ctx.lang))
-    return pd.Series({
-        "account_id": ctx.account_id, "name": ctx.name, "industry": a["industry"], "country": a["country"],
-        "city": a["city"], "timezone": tz, "time_difference_h": hours["time_difference_h"],
-        "business_hours_overlap_h": hours["overlap_h"], "overlap_window": window,
-        "employees": a["employees"], "customer_revenue_eur": a["customer_revenue_eur"], "kam": kam,
-        "since": since, "customer_years": years, "relationship_stage": a["relationship_stage"],
-        "reference_value": a["reference_value"], "account_status": a["status"],
-    }, dtype=object, name=ctx.account_id)
+    window = (
+        f"{hours['window']} ({our_timezone})"
+        if hours["window"]
+        else (_DASH if pd.isna(hours["overlap_h"]) else _text("no_overlap", ctx.lang))
+    )
+    return pd.Series(
+        {
+            "account_id": ctx.account_id,
+            "name": ctx.name,
+            "industry": a["industry"],
+            "country": a["country"],
+            "city": a["city"],
+            "timezone": tz,
+            "time_difference_h": hours["time_difference_h"],
+            "business_hours_overlap_h": hours["overlap_h"],
+            "overlap_window": window,
+            "employees": a["employees"],
+            "customer_revenue_eur": a["customer_revenue_eur"],
+            "kam": kam,
+            "since": since,
+            "customer_years": years,
+            "relationship_stage": a["relationship_stage"],
+            "reference_value": a["reference_value"],
+            "account_status": a["status"],
+        },
+        dtype=object,
+        name=ctx.account_id,
+    )
 
 
 def _history(ctx: _Context, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
@@ -762,26 +878,73 @@ def _history(ctx: _Context, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd
         "last_order": o["date"].max() if len(o) else pd.NaT,
         "days_since_last_order": int((ctx.as_of - o["date"].max()).days) if len(o) else float("nan"),
         "mean_days_between_orders": round((dates.iloc[-1] - dates.iloc[0]).days / (len(dates) - 1), 1)
-        if len(dates) > 1 else float("nan"),
+        if len(dates) > 1
+        else float("nan"),
         "product_lines_12m": int(cur.loc[cur["product_line"] != "?", "product_line"].nunique()),
     }
-    q_cols = ["quarter", "gross_revenue_eur", "discount_eur", "net_revenue_eur", "cogs_eur", "db1_eur", "db1_margin",
-              "orders", "revenue_target_eur", "margin_target_eur", "complete"]
+    q_cols = [
+        "quarter",
+        "gross_revenue_eur",
+        "discount_eur",
+        "net_revenue_eur",
+        "cogs_eur",
+        "db1_eur",
+        "db1_margin",
+        "orders",
+        "revenue_target_eur",
+        "margin_target_eur",
+        "complete",
+    ]
     if not len(o):
         notes["history"] = _text("note_history", lang, as_of=_date_text(ctx.as_of, lang))
-        empty_lines = pd.DataFrame(columns=["product_line", "first_purchase", "last_purchase", "products", "orders",
-                                            "revenue_total_eur", "revenue_12m_eur", "line_status"])
-        return (pd.DataFrame(columns=q_cols), empty_lines,
-                pd.DataFrame(columns=["product_id", "product_name", "product_line", "first_purchase", "last_purchase",
-                                      "orders", "revenue_total_eur"]),
-                pd.DataFrame(columns=["quarter", "product_line", "gross_revenue_eur"]), hist)
+        empty_lines = pd.DataFrame(
+            columns=[
+                "product_line",
+                "first_purchase",
+                "last_purchase",
+                "products",
+                "orders",
+                "revenue_total_eur",
+                "revenue_12m_eur",
+                "line_status",
+            ]
+        )
+        return (
+            pd.DataFrame(columns=q_cols),
+            empty_lines,
+            pd.DataFrame(
+                columns=[
+                    "product_id",
+                    "product_name",
+                    "product_line",
+                    "first_purchase",
+                    "last_purchase",
+                    "orders",
+                    "revenue_total_eur",
+                ]
+            ),
+            pd.DataFrame(columns=["quarter", "product_line", "gross_revenue_eur"]),
+            hist,
+        )
     quarters = pd.period_range(o["date"].min().to_period("Q"), ctx.as_of.to_period("Q"), freq="Q")
-    oq = o.assign(q=o["date"].dt.to_period("Q"), net=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0),
-                  db1=_db1(o), disc=o["discount_eur"].fillna(0.0), cogs=o["cogs_eur"].fillna(0.0))
+    oq = o.assign(
+        q=o["date"].dt.to_period("Q"),
+        net=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0),
+        db1=_db1(o),
+        disc=o["discount_eur"].fillna(0.0),
+        cogs=o["cogs_eur"].fillna(0.0),
+    )
     g = oq.groupby("q")
-    q = pd.DataFrame({"gross_revenue_eur": g["gross_revenue_eur"].sum(), "discount_eur": g["disc"].sum(),
-                      "net_revenue_eur": g["net"].sum(), "cogs_eur": g["cogs"].sum(), "db1_eur": g["db1"].sum(),
-                      "orders": g.size()}).reindex(quarters, fill_value=0)
+    q = pd.DataFrame(
+        {
+            "gross_revenue_eur": g["gross_revenue_eur"].sum(),
+            "discount_eur": g["disc"].sum(),
+            "net_revenue_eur": g["net"].sum(),
+            "cogs_eur": g["cogs"].sum(),
+            "db1_eur": g["db1"].sum(),
+            "orders": g.size(),
+        }
+    ).reindex(quarters, fill_value=0)
     q["orders"] = q["orders"].astype(int)
     q["db1_margin"] = (q["db1_eur"] / q["net_revenue_eur"].where(q["net_revenue_eur"] > 0)).round(6)
     tq = _quarter_targets(ctx, quarters)
@@ -792,12 +955,16 @@ def _history(ctx: _Context, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd
     q = q.reset_index()[q_cols].round({c: 2 for c in q_cols if c.endswith("_eur")})
 
     by_line = oq.groupby("product_line")
-    lines = pd.DataFrame({
-        "first_purchase": by_line["date"].min(), "last_purchase": by_line["date"].max(),
-        "products": by_line["product_id"].nunique(), "orders": by_line.size(),
-        "revenue_total_eur": by_line["gross_revenue_eur"].sum().round(2),
-        "revenue_12m_eur": cur.groupby("product_line")["gross_revenue_eur"].sum().round(2),
-    })
+    lines = pd.DataFrame(
+        {
+            "first_purchase": by_line["date"].min(),
+            "last_purchase": by_line["date"].max(),
+            "products": by_line["product_id"].nunique(),
+            "orders": by_line.size(),
+            "revenue_total_eur": by_line["gross_revenue_eur"].sum().round(2),
+            "revenue_12m_eur": cur.groupby("product_line")["gross_revenue_eur"].sum().round(2),
+        }
+    )
     lines["revenue_12m_eur"] = lines["revenue_12m_eur"].fillna(0.0)
     lines["line_status"] = np.where(lines["last_purchase"] >= ctx.cur[0], "active", "lapsed")
     lines.index.name = "product_line"
@@ -806,8 +973,14 @@ def _history(ctx: _Context, notes: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd
         notes["product_lines"] = _text("note_product_lines", lang)
     prods = _complete(ctx.data.products, "products").set_index("product_id")
     by_prod = oq[oq["product_id"].notna()].groupby("product_id")
-    products = pd.DataFrame({"first_purchase": by_prod["date"].min(), "last_purchase": by_prod["date"].max(),
-                             "orders": by_prod.size(), "revenue_total_eur": by_prod["gross_revenue_eur"].sum().round(2)})
+    products = pd.DataFrame(
+        {
+            "first_purchase": by_prod["date"].min(),
+            "last_purchase": by_prod["date"].max(),
+            "orders": by_prod.size(),
+            "revenue_total_eur": by_prod["gross_revenue_eur"].sum().round(2),
+        }
+    )
     products.index.name = "product_id"
     products = products.reset_index()
     products.insert(1, "product_name", products["product_id"].map(prods["name"]))
@@ -831,8 +1004,10 @@ def _quarter_targets(ctx: _Context, quarters: pd.PeriodIndex) -> pd.DataFrame:
         rows = t[per == str(p)]
         factor = 1.0
         if not len(rows):
-            rows = t[per.str.fullmatch(r"\d{4}-\d{2}") & per.isin([str(m) for m in pd.period_range(
-                p.start_time, p.end_time, freq="M")])]
+            rows = t[
+                per.str.fullmatch(r"\d{4}-\d{2}")
+                & per.isin([str(m) for m in pd.period_range(p.start_time, p.end_time, freq="M")])
+            ]
         if not len(rows):
             rows, factor = t[per == str(p.year)], 0.25
         if len(rows):
@@ -850,8 +1025,11 @@ def _complaints(ctx: _Context, quarterly: pd.DataFrame, notes: dict) -> tuple[pd
     end = c["closed"].where(~is_open, ctx.as_of)
     out = c.assign(days_open=(end - c["opened"]).dt.days.astype("Int64"), open=is_open.astype(bool))[cols]
     out = out.sort_values(["opened", "complaint_id"], kind="stable").reset_index(drop=True)
-    info = {"complaints_12m": int(_in(c["opened"], ctx.cur).sum()), "open_complaints": int(is_open.sum()),
-            "oldest_open": c.loc[is_open, "opened"].min() if is_open.any() else pd.NaT}
+    info = {
+        "complaints_12m": int(_in(c["opened"], ctx.cur).sum()),
+        "open_complaints": int(is_open.sum()),
+        "oldest_open": c.loc[is_open, "opened"].min() if is_open.any() else pd.NaT,
+    }
     sev_cols = list(schemas.SEVERITIES)
     if not ctx.has("complaints"):
         notes["complaints"] = _text("note_complaints_table", lang)
@@ -859,8 +1037,10 @@ def _complaints(ctx: _Context, quarterly: pd.DataFrame, notes: dict) -> tuple[pd
         notes["complaints"] = _text("note_complaints", lang)
     if not len(c):
         return out, pd.DataFrame(columns=["quarter", *sev_cols, "total"]), info
-    start = min(c["opened"].min().to_period("Q"),
-                pd.Period(quarterly["quarter"].iloc[0], freq="Q") if len(quarterly) else ctx.as_of.to_period("Q"))
+    start = min(
+        c["opened"].min().to_period("Q"),
+        pd.Period(quarterly["quarter"].iloc[0], freq="Q") if len(quarterly) else ctx.as_of.to_period("Q"),
+    )
     quarters = pd.period_range(start, ctx.as_of.to_period("Q"), freq="Q")
     sev = c["severity"].astype("str").fillna("?")
     tab = pd.crosstab(c["opened"].dt.to_period("Q"), sev).reindex(index=quarters, fill_value=0)
@@ -872,15 +1052,32 @@ def _complaints(ctx: _Context, quarterly: pd.DataFrame, notes: dict) -> tuple[pd
     return out, tab.reset_index(), info
 
 
-def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_share: float,
-                   high_influence: int) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def _buying_center(
+    ctx: _Context, notes: dict, findings: list, *, single_thread_share: float, high_influence: int
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     lang, c, it = ctx.lang, ctx.contacts, ctx.interactions
     last_review = it.loc[it["type"] == "qbr", "date"].max() if (it["type"] == "qbr").any() else pd.NaT
-    info = {"contacts": int(len(c)), "interactions_12m": int(_in(it["date"], ctx.cur).sum()),
-            "last_interaction": it["date"].max() if len(it) else pd.NaT, "last_review": last_review}
-    cols = ["contact_id", "name", "title", "business_unit", "buying_role", "influence", "attitude",
-            "interactions_total", "interactions_12m", "last_interaction", "days_since_last", "met_in_cadence",
-            "key_contact"]
+    info = {
+        "contacts": int(len(c)),
+        "interactions_12m": int(_in(it["date"], ctx.cur).sum()),
+        "last_interaction": it["date"].max() if len(it) else pd.NaT,
+        "last_review": last_review,
+    }
+    cols = [
+        "contact_id",
+        "name",
+        "title",
+        "business_unit",
+        "buying_role",
+        "influence",
+        "attitude",
+        "interactions_total",
+        "interactions_12m",
+        "last_interaction",
+        "days_since_last",
+        "met_in_cadence",
+        "key_contact",
+    ]
     role_cols = ["buying_role", "contacts", "names", "max_influence"]
     if not len(c):
         notes["buying_center"] = _text("note_buying_center", lang)
@@ -892,28 +1089,42 @@ def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_
     recent = named[_in(named["date"], ctx.cur)].groupby("contact_id").size()
     last = named.groupby("contact_id")["date"].max()
     ids = c["contact_id"]
-    out = pd.DataFrame({
-        "contact_id": ids.to_numpy(),
-        "name": ids.map(ctx.names).to_numpy(),
-        "title": c["title"].to_numpy(), "business_unit": c["business_unit"].to_numpy(),
-        "buying_role": c["buying_role"].to_numpy(), "influence": c["influence"].to_numpy(),
-        "attitude": c["attitude"].to_numpy(),
-        "interactions_total": total.reindex(ids).fillna(0).astype(int).to_numpy(),
-        "interactions_12m": recent.reindex(ids).fillna(0).astype(int).to_numpy(),
-        "last_interaction": pd.to_datetime(last.reindex(ids)).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "contact_id": ids.to_numpy(),
+            "name": ids.map(ctx.names).to_numpy(),
+            "title": c["title"].to_numpy(),
+            "business_unit": c["business_unit"].to_numpy(),
+            "buying_role": c["buying_role"].to_numpy(),
+            "influence": c["influence"].to_numpy(),
+            "attitude": c["attitude"].to_numpy(),
+            "interactions_total": total.reindex(ids).fillna(0).astype(int).to_numpy(),
+            "interactions_12m": recent.reindex(ids).fillna(0).astype(int).to_numpy(),
+            "last_interaction": pd.to_datetime(last.reindex(ids)).to_numpy(),
+        }
+    )
     out["days_since_last"] = (ctx.as_of - out["last_interaction"]).dt.days.astype("Int64")
     out["met_in_cadence"] = (out["days_since_last"] <= ctx.cadence_days).fillna(False).astype(bool)
     infl = out["influence"].astype("Float64")
     out["key_contact"] = (out["buying_role"].isin(KEY_ROLES) | (infl >= high_influence).fillna(False)).astype(bool)
     role_rank = {r: i for i, r in enumerate(schemas.BUYING_ROLES)}
-    out = out.assign(_r=out["buying_role"].map(role_rank), _i=-infl.fillna(0)).sort_values(
-        ["_r", "_i", "contact_id"], kind="stable").drop(columns=["_r", "_i"]).reset_index(drop=True)[cols]
+    out = (
+        out.assign(_r=out["buying_role"].map(role_rank), _i=-infl.fillna(0))
+        .sort_values(["_r", "_i", "contact_id"], kind="stable")
+        .drop(columns=["_r", "_i"])
+        .reset_index(drop=True)[cols]
+    )
     role_rows = []
     for r in schemas.BUYING_ROLES:
         part = out[out["buying_role"] == r]
-        role_rows.append({"buying_role": r, "contacts": len(part), "names": ", ".join(part["name"]),
-                          "max_influence": part["influence"].max() if len(part) else pd.NA})
+        role_rows.append(
+            {
+                "buying_role": r,
+                "contacts": len(part),
+                "names": ", ".join(part["name"]),
+                "max_influence": part["influence"].max() if len(part) else pd.NA,
+            }
+        )
     roles = pd.DataFrame(role_rows, columns=role_cols)
 
     # coverage findings
@@ -921,36 +1132,101 @@ def _buying_center(ctx: _Context, notes: dict, findings: list, *, single_thread_
         _finding(findings, "high", "buying_center", "no_decider", _text("no_decider", lang, n=len(out)))
     flag, top, share = single_threaded(recent, contacts=len(out), share=single_thread_share)
     if len(out) == 1:
-        _finding(findings, "high", "buying_center", "single_threaded",
-                 _text("single_contact", lang, name=out["name"].iloc[0]))
+        _finding(
+            findings,
+            "high",
+            "buying_center",
+            "single_threaded",
+            _text("single_contact", lang, name=out["name"].iloc[0]),
+        )
     elif flag:
         assert top is not None  # flagged with more than one contact: single_threaded names the top contact
-        _finding(findings, "high", "buying_center", "single_threaded",
-                 _text("single_threaded", lang, name=ctx.names.get(top, top), share=i18n.percent(share, lang, 0),
-                       n=int(recent.sum())))
+        _finding(
+            findings,
+            "high",
+            "buying_center",
+            "single_threaded",
+            _text(
+                "single_threaded",
+                lang,
+                name=ctx.names.get(top, top),
+                share=i18n.percent(share, lang, 0),
+                n=int(recent.sum()),
+            ),
+        )
     if info["interactions_12m"] == 0 or recent.sum() == 0:
         _finding(findings, "medium", "buying_center", "no_interactions", _text("no_interactions", lang))
     for _, row in out[out["key_contact"] & ~out["met_in_cadence"]].iterrows():
-        when = _text("never_met", lang) if pd.isna(row["last_interaction"]) else _text(
-            "met_days_ago", lang, date=_date_text(row["last_interaction"], lang), days=int(row["days_since_last"]))
-        _finding(findings, "medium", "buying_center", "key_contact_not_met",
-                 _text("key_contact_not_met", lang, name=row["name"], role=value_label(row["buying_role"], lang),
-                       influence=_DASH if pd.isna(row["influence"]) else int(row["influence"]), when=when,
-                       cadence=ctx.cadence_days))
+        when = (
+            _text("never_met", lang)
+            if pd.isna(row["last_interaction"])
+            else _text(
+                "met_days_ago", lang, date=_date_text(row["last_interaction"], lang), days=int(row["days_since_last"])
+            )
+        )
+        _finding(
+            findings,
+            "medium",
+            "buying_center",
+            "key_contact_not_met",
+            _text(
+                "key_contact_not_met",
+                lang,
+                name=row["name"],
+                role=value_label(row["buying_role"], lang),
+                influence=_DASH if pd.isna(row["influence"]) else int(row["influence"]),
+                when=when,
+                cadence=ctx.cadence_days,
+            ),
+        )
     opp = out[(out["attitude"] == "opponent") & (out["influence"].astype("Float64") >= high_influence).fillna(False)]
     for _, row in opp.iterrows():
-        _finding(findings, "high", "buying_center", "opponent_high_influence",
-                 _text("opponent_high_influence", lang, name=row["name"], role=value_label(row["buying_role"], lang),
-                       influence=int(row["influence"])))
+        _finding(
+            findings,
+            "high",
+            "buying_center",
+            "opponent_high_influence",
+            _text(
+                "opponent_high_influence",
+                lang,
+                name=row["name"],
+                role=value_label(row["buying_role"], lang),
+                influence=int(row["influence"]),
+            ),
+        )
     return out, roles, info
 
 
 def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     lang = ctx.lang
-    cols = ["product_line", "business_unit", "status", "revenue_12m_eur", "potential_eur", "share_of_wallet",
-            "gap_eur", "peers", "peer_owners", "win_probability", "expected_value_eur", "opportunity"]
-    opp_cols = ["rank", "product_line", "business_unit", "opportunity", "revenue_12m_eur", "potential_eur",
-                "share_of_wallet", "gap_eur", "win_probability", "expected_value_eur", "peers", "peer_owners"]
+    cols = [
+        "product_line",
+        "business_unit",
+        "status",
+        "revenue_12m_eur",
+        "potential_eur",
+        "share_of_wallet",
+        "gap_eur",
+        "peers",
+        "peer_owners",
+        "win_probability",
+        "expected_value_eur",
+        "opportunity",
+    ]
+    opp_cols = [
+        "rank",
+        "product_line",
+        "business_unit",
+        "opportunity",
+        "revenue_12m_eur",
+        "potential_eur",
+        "share_of_wallet",
+        "gap_eur",
+        "win_probability",
+        "expected_value_eur",
+        "peers",
+        "peer_owners",
+    ]
     info = {"share_of_wallet": float("nan"), "penetration": float("nan"), "whitespace_eur": float("nan")}
     w = ctx.wallet
     if not len(w):
@@ -965,8 +1241,11 @@ def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFram
     rev = mine[cur_mask].groupby([mine.loc[cur_mask, "product_line"], bu[cur_mask]])["gross_revenue_eur"].sum()
     ever = set(zip(mine["product_line"], bu))
     pot = w.groupby(["product_line", "business_unit"])["potential_eur"].sum()
-    lines = sorted(set(_complete(ctx.data.products, "products")["product_line"].dropna().astype(str))
-                   | set(w["product_line"].astype(str)) | {pl for pl, _ in rev.index})
+    lines = sorted(
+        set(_complete(ctx.data.products, "products")["product_line"].dropna().astype(str))
+        | set(w["product_line"].astype(str))
+        | {pl for pl, _ in rev.index}
+    )
     units = sorted(set(w["business_unit"].astype(str)) | {b for _, b in rev.index})
     lines = [x for x in lines if x != "?"] + (["?"] if "?" in lines else [])
     units = [x for x in units if x != "?"] + (["?"] if "?" in units else [])
@@ -989,26 +1268,40 @@ def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFram
     if pd.notna(industry):
         oc = oc[oc["account_id"].map(acc["industry"]) == industry]
     n_peers = int(oc["account_id"].nunique())
-    cells = oc.assign(bu=oc["business_unit"].astype("str").fillna("?")).groupby(["product_line", "bu"])[
-        "account_id"].nunique()
+    cells = (
+        oc.assign(bu=oc["business_unit"].astype("str").fillna("?"))
+        .groupby(["product_line", "bu"])["account_id"]
+        .nunique()
+    )
     cells.index.names = ["product_line", "business_unit"]
     ws["peers"] = n_peers
     ws["peer_owners"] = cells.reindex(grid).fillna(0).astype(int)
     ws["win_probability"] = win_probability(ws["peer_owners"].to_numpy(), np.full(len(ws), n_peers)).round(6)
     ws["expected_value_eur"] = (ws["gap_eur"] * ws["win_probability"]).round(2)
-    ws["opportunity"] = np.where(~(ws["gap_eur"] > 0), np.asarray(None),  # as np.where takes None (stubs: no bare None)
-                                 np.where(owned, "upsell", "cross_sell"))
+    ws["opportunity"] = np.where(
+        ~(ws["gap_eur"] > 0),
+        np.asarray(None),  # as np.where takes None (stubs: no bare None)
+        np.where(owned, "upsell", "cross_sell"),
+    )
     ws = ws.reset_index()[cols]
 
     est = ws[ws["potential_eur"] > 0]
     sow = float(est["revenue_12m_eur"].sum() / est["potential_eur"].sum()) if len(est) else float("nan")
     n_elig = int((ws["status"] != "not_eligible").sum())
-    info = {"share_of_wallet": round(sow, 6),
-            "penetration": round(int((ws["status"] == "owned").sum()) / n_elig, 6) if n_elig else float("nan"),
-            "whitespace_eur": round(float(ws["gap_eur"].fillna(0).sum()), 2)}
-    opp = ws[ws["opportunity"].notna()].sort_values(
-        ["expected_value_eur", "gap_eur", "product_line", "business_unit"], ascending=[False, False, True, True],
-        kind="stable").reset_index(drop=True)
+    info = {
+        "share_of_wallet": round(sow, 6),
+        "penetration": round(int((ws["status"] == "owned").sum()) / n_elig, 6) if n_elig else float("nan"),
+        "whitespace_eur": round(float(ws["gap_eur"].fillna(0).sum()), 2),
+    }
+    opp = (
+        ws[ws["opportunity"].notna()]
+        .sort_values(
+            ["expected_value_eur", "gap_eur", "product_line", "business_unit"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )
     opp.insert(0, "rank", np.arange(1, len(opp) + 1))
     opp = opp[opp_cols]
     if not len(opp):
@@ -1016,18 +1309,32 @@ def _whitespace(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFram
     over = est[est["revenue_12m_eur"] > est["potential_eur"]]
     if len(over):
         shown = ", ".join(f"{r.product_line}/{r.business_unit}" for r in over.head(3).itertuples())
-        _finding(findings, "low", "whitespace", "wallet_below_revenue",
-                 _text("wallet_below_revenue", lang, n=len(over), cells=shown + (" ..." if len(over) > 3 else "")))
+        _finding(
+            findings,
+            "low",
+            "whitespace",
+            "wallet_below_revenue",
+            _text("wallet_below_revenue", lang, n=len(over), cells=shown + (" ..." if len(over) > 3 else "")),
+        )
     return ws, opp, info
 
 
 def _competitors(ctx: _Context, ws: pd.DataFrame, notes: dict, findings: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     comp = _complete(ctx.data.competitors, "competitors")
     comp = comp[comp["account_id"] == ctx.account_id][["product_line", "competitor", "share"]]
-    comp = comp.sort_values(["product_line", "share", "competitor"], ascending=[True, False, True],
-                            kind="stable").reset_index(drop=True)
-    pos_cols = ["product_line", "our_share", "leader", "leader_share", "competitors", "others_share", "our_rank",
-                "position"]
+    comp = comp.sort_values(
+        ["product_line", "share", "competitor"], ascending=[True, False, True], kind="stable"
+    ).reset_index(drop=True)
+    pos_cols = [
+        "product_line",
+        "our_share",
+        "leader",
+        "leader_share",
+        "competitors",
+        "others_share",
+        "our_rank",
+        "position",
+    ]
     if not len(comp):
         notes["competitors"] = _text("note_competitors", ctx.lang)
         if ctx.has("competitors"):
@@ -1048,9 +1355,18 @@ def _competitors(ctx: _Context, ws: pd.DataFrame, notes: dict, findings: list) -
             others = max(0.0, 1.0 - min(ours, 1.0) - float(part["share"].sum()))
         else:
             rank, position, others = pd.NA, "unknown", float("nan")
-        rows.append({"product_line": line, "our_share": round(ours, 6), "leader": top["competitor"],
-                     "leader_share": float(top["share"]), "competitors": len(part), "others_share": round(others, 6),
-                     "our_rank": rank, "position": position})
+        rows.append(
+            {
+                "product_line": line,
+                "our_share": round(ours, 6),
+                "leader": top["competitor"],
+                "leader_share": float(top["share"]),
+                "competitors": len(part),
+                "others_share": round(others, 6),
+                "our_rank": rank,
+                "position": position,
+            }
+        )
     pos = pd.DataFrame(rows, columns=pos_cols)
     pos["our_rank"] = pos["our_rank"].astype("Int64")
     return comp, pos
@@ -1065,10 +1381,17 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
     a = a[a["account_id"] == ctx.account_id]
     cols = ["action_id", "goal", "action", "owner", "due", "status", "is_open", "overdue", "days_overdue"]
     late = overdue(a, as_of=ctx.as_of)
-    out = a.assign(is_open=a["status"].isin(OPEN_STATUS).astype(bool), overdue=late,
-                   days_overdue=(ctx.as_of - a["due"]).dt.days.where(late).astype("Int64"))[cols]
-    out = out.assign(_o=~out["is_open"], _l=~out["overdue"]).sort_values(
-        ["_o", "_l", "due", "action_id"], kind="stable").drop(columns=["_o", "_l"]).reset_index(drop=True)
+    out = a.assign(
+        is_open=a["status"].isin(OPEN_STATUS).astype(bool),
+        overdue=late,
+        days_overdue=(ctx.as_of - a["due"]).dt.days.where(late).astype("Int64"),
+    )[cols]
+    out = (
+        out.assign(_o=~out["is_open"], _l=~out["overdue"])
+        .sort_values(["_o", "_l", "due", "action_id"], kind="stable")
+        .drop(columns=["_o", "_l"])
+        .reset_index(drop=True)
+    )
     info = {"open_actions": int(out["is_open"].sum()), "overdue_actions": int(out["overdue"].sum())}
     if not len(out):
         notes["actions"] = _text("note_actions", lang)
@@ -1077,10 +1400,21 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
     elif not out["is_open"].any():
         notes["actions"] = _text("note_no_open_actions", lang)
     for _, r in out[out["overdue"]].iterrows():
-        _finding(findings, "high", "actions", "overdue_action",
-                 _text("overdue_action", lang, action_id=r["action_id"], action=r["action"],
-                       due=_date_text(r["due"], lang), days=int(r["days_overdue"]),
-                       owner=r["owner"] if pd.notna(r["owner"]) else _DASH))
+        _finding(
+            findings,
+            "high",
+            "actions",
+            "overdue_action",
+            _text(
+                "overdue_action",
+                lang,
+                action_id=r["action_id"],
+                action=r["action"],
+                due=_date_text(r["due"], lang),
+                days=int(r["days_overdue"]),
+                owner=r["owner"] if pd.notna(r["owner"]) else _DASH,
+            ),
+        )
     if ctx.has("targets"):
         nxt = coming_period(ctx.as_of)
         if not any(_period_covers(p, nxt) for p in targets["period"]):
@@ -1091,26 +1425,49 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
 def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) -> None:
     """The data checks of the linter (the section builders add their own findings)."""
     lang, data, a = ctx.lang, ctx.data, ctx.account
-    for table in ("products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions",
-                  "kams"):
+    for table in (
+        "products",
+        "contacts",
+        "interactions",
+        "complaints",
+        "wallet",
+        "competitors",
+        "targets",
+        "actions",
+        "kams",
+    ):
         if table not in data.available:
-            _finding(findings, "medium" if table in ("contacts", "wallet", "targets", "interactions") else "low",
-                     "data", "missing_table",
-                     _text("missing_table", lang, table=table, loss=i18n.pick(_TABLE_LOSS[table], lang)))
+            _finding(
+                findings,
+                "medium" if table in ("contacts", "wallet", "targets", "interactions") else "low",
+                "data",
+                "missing_table",
+                _text("missing_table", lang, table=table, loss=i18n.pick(_TABLE_LOSS[table], lang)),
+            )
     for table in ("accounts", "orders", "contacts", "interactions", "actions"):
         if table not in data.available:
             continue
         frame = getattr(data, table)
         absent = [col for col, (_kind, required, _n) in _kinds(table).items() if not required and col not in frame]
         if absent:
-            _finding(findings, "low", "data", "missing_column",
-                     _text("missing_column", lang, table=table, columns=", ".join(absent)))
+            _finding(
+                findings,
+                "low",
+                "data",
+                "missing_column",
+                _text("missing_column", lang, table=table, columns=", ".join(absent)),
+            )
     if pd.isna(a["kam_id"]):
         _finding(findings, "medium", "basics", "no_kam", _text("no_kam", lang))
     for fld, sev in _ACCOUNT_FIELDS.items():
         if fld in data.accounts.columns and pd.isna(a[fld]):
-            _finding(findings, sev, "basics", "missing_field", _text("missing_field", lang, field=label(
-                "account_status" if fld == "status" else fld, lang)))
+            _finding(
+                findings,
+                sev,
+                "basics",
+                "missing_field",
+                _text("missing_field", lang, field=label("account_status" if fld == "status" else fld, lang)),
+            )
     cur = ctx.mine[_in(ctx.mine["date"], ctx.cur)]
     n_bad = int((cur["product_id"].isna() | cur["business_unit"].isna()).sum())
     if n_bad and {"product_id", "business_unit"} <= set(data.orders.columns):
@@ -1119,26 +1476,43 @@ def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) ->
     thin = c[c["influence"].isna() | c["attitude"].isna()]
     if len(thin):
         names = ", ".join(ctx.names[str(i)] for i in thin["contact_id"].head(5)) + (" ..." if len(thin) > 5 else "")
-        _finding(findings, "low", "buying_center", "missing_field", _text("contact_fields", lang, n=len(thin),
-                                                                         names=names))
+        _finding(
+            findings, "low", "buying_center", "missing_field", _text("contact_fields", lang, n=len(thin), names=names)
+        )
     latest = ctx.orders["date"].max()
     if pd.notna(latest) and (ctx.as_of - latest).days > STALE_DATA_DAYS:
-        _finding(findings, "medium", "data", "data_ends_early", _text(
-            "data_ends_early", lang, date=_date_text(latest, lang), days=int((ctx.as_of - latest).days)))
+        _finding(
+            findings,
+            "medium",
+            "data",
+            "data_ends_early",
+            _text("data_ends_early", lang, date=_date_text(latest, lang), days=int((ctx.as_of - latest).days)),
+        )
     if hist["revenue_12m_eur"] <= 0:
         _finding(findings, "high", "history", "no_revenue_12m", _text("no_revenue_12m", lang))
     if comp["open_complaints"]:
-        _finding(findings, "medium", "complaints", "open_complaints",
-                 _text("open_complaint", lang, n=comp["open_complaints"], date=_date_text(comp["oldest_open"], lang)))
+        _finding(
+            findings,
+            "medium",
+            "complaints",
+            "open_complaints",
+            _text("open_complaint", lang, n=comp["open_complaints"], date=_date_text(comp["oldest_open"], lang)),
+        )
     if ctx.has("interactions"):
         lr = bc["last_review"]
         if pd.isna(lr):
-            _finding(findings, "medium", "buying_center", "stale_review",
-                     _text("no_review", lang, cadence=ctx.cadence_days))
+            _finding(
+                findings, "medium", "buying_center", "stale_review", _text("no_review", lang, cadence=ctx.cadence_days)
+            )
         elif (ctx.as_of - lr).days > ctx.cadence_days:
             when = _text("days_ago", lang, date=_date_text(lr, lang), days=int((ctx.as_of - lr).days))
-            _finding(findings, "medium", "buying_center", "stale_review",
-                     _text("stale_review", lang, when=when, cadence=ctx.cadence_days))
+            _finding(
+                findings,
+                "medium",
+                "buying_center",
+                "stale_review",
+                _text("stale_review", lang, when=when, cadence=ctx.cadence_days),
+            )
 
 
 # --------------------------------------------------------------------------- presentation
@@ -1146,8 +1520,7 @@ def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) ->
 
 def _format(key: str, value: object, lang: str) -> object:
     # pandas-stubs: pd.isna takes any object, but is_scalar is no TypeGuard, so an `object` matches no overload
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
-                         and pd.isna(value)):  # type: ignore[call-overload]
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):  # type: ignore[call-overload]
         return _DASH
     if isinstance(value, (pd.Timestamp, datetime, np.datetime64)):
         return _date_text(value, lang)
@@ -1171,8 +1544,13 @@ def _format(key: str, value: object, lang: str) -> object:
     return value
 
 
-def present(obj: pd.DataFrame | pd.Series, lang: str = "en", *, columns: list[str] | None = None,
-            index: str | Literal[False] | None = None) -> pd.DataFrame:
+def present(
+    obj: pd.DataFrame | pd.Series,
+    lang: str = "en",
+    *,
+    columns: list[str] | None = None,
+    index: str | Literal[False] | None = None,
+) -> pd.DataFrame:
     """A display copy: translated headers and codes, numbers formatted for ``lang`` (1,234 / 1.234; 15.8% /
     15,8 %), dates as 2025-12-31 / 31.12.2025, missing values as a dash.
 
@@ -1218,7 +1596,9 @@ def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFr
             return i18n.percent(sow, lang, 0) if pd.notna(sow) else value_label("owned", lang)
         if r["status"] == "gap":
             g = r["gap_eur"]
-            return _text("gap_cell", lang, amount=i18n.short_amount(g, lang)) if pd.notna(g) else value_label("gap", lang)
+            return (
+                _text("gap_cell", lang, amount=i18n.short_amount(g, lang)) if pd.notna(g) else value_label("gap", lang)
+            )
         return _DASH
 
     m = ws.assign(text=ws.apply(cell, axis=1)).pivot(index="product_line", columns="business_unit", values="text")
@@ -1240,8 +1620,14 @@ def headline(profile: AccountProfile, *, lang: str | None = None) -> str:
     """
     lang = lang or profile.lang
     n = profile.findings["severity"].value_counts()
-    return _text("headline", lang, account_id=profile.account_id, name=profile.name,
-                 as_of=_date_text(profile.as_of, lang), **{s: int(n.get(s, 0)) for s in SEVERITIES})
+    return _text(
+        "headline",
+        lang,
+        account_id=profile.account_id,
+        name=profile.name,
+        as_of=_date_text(profile.as_of, lang),
+        **{s: int(n.get(s, 0)) for s in SEVERITIES},
+    )
 
 
 #: The profile's tables a run keeps as CSV extracts (products ``profile_<name>`` of kamlib.batch.products).
@@ -1261,12 +1647,35 @@ def summary_sentences(profile: AccountProfile, *, lang: str | None = None) -> li
     out = []
     trend = value_label(k["trend"], lang)
     growth = "" if pd.isna(k["growth"]) else f" ({'+' if k['growth'] >= 0 else ''}{i18n.percent(k['growth'], lang)})"
-    out.append(_text("summary_revenue", lang, revenue=i18n.number(k["revenue_12m_eur"], lang, 0), trend=trend,
-                     growth=growth, band=i18n.percent(TREND_BAND, lang, 0)))
+    out.append(
+        _text(
+            "summary_revenue",
+            lang,
+            revenue=i18n.number(k["revenue_12m_eur"], lang, 0),
+            trend=trend,
+            growth=growth,
+            band=i18n.percent(TREND_BAND, lang, 0),
+        )
+    )
     n_high = int((profile.findings["severity"] == "high").sum())
-    out.append(_text("summary_contacts", lang, contacts=k["contacts"], interactions=k["interactions_12m"],
-                     findings=len(profile.findings), high=n_high))
+    out.append(
+        _text(
+            "summary_contacts",
+            lang,
+            contacts=k["contacts"],
+            interactions=k["interactions_12m"],
+            findings=len(profile.findings),
+            high=n_high,
+        )
+    )
     if pd.notna(k["share_of_wallet"]):
-        out.append(_text("summary_wallet", lang, sow=i18n.percent(k["share_of_wallet"], lang),
-                         pen=i18n.percent(k["penetration"], lang), ws=i18n.number(k["whitespace_eur"], lang, 0)))
+        out.append(
+            _text(
+                "summary_wallet",
+                lang,
+                sow=i18n.percent(k["share_of_wallet"], lang),
+                pen=i18n.percent(k["penetration"], lang),
+                ws=i18n.number(k["whitespace_eur"], lang, 0),
+            )
+        )
     return out

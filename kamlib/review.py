@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib import defaults, i18n, periods
-from kamlib.errors import KamParameterError
 from kamlib.data.writers import md_escape
+from kamlib.errors import KamParameterError
 
 if TYPE_CHECKING:
     from kamlib.selection import Selection
@@ -141,9 +141,14 @@ def data_line(data, lang: str = "en") -> str:
         sample = Path(src).resolve() == Path(kamlib.SAMPLE).resolve()
     except (OSError, TypeError, ValueError):
         sample = False
-    return text("data_line", lang, source=text("sample_source", lang) if sample else src,
-                as_of=i18n.date(data.as_of, lang), accounts=i18n.number(len(data.accounts), lang, 0),
-                orders=i18n.number(len(data.orders), lang, 0))
+    return text(
+        "data_line",
+        lang,
+        source=text("sample_source", lang) if sample else src,
+        as_of=i18n.date(data.as_of, lang),
+        accounts=i18n.number(len(data.accounts), lang, 0),
+        orders=i18n.number(len(data.orders), lang, 0),
+    )
 
 
 def review_heading(data, account_id: str, quarter, lang: str = "en") -> str:
@@ -157,8 +162,15 @@ def review_heading(data, account_id: str, quarter, lang: str = "en") -> str:
     """
     q = parse_period(str(quarter))
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
-    return text("review_of", lang, account_id=account_id, name=name, quarter=str(q),
-                start=i18n.date(q.start_time, lang), end=i18n.date(q.end_time, lang))
+    return text(
+        "review_of",
+        lang,
+        account_id=account_id,
+        name=name,
+        quarter=str(q),
+        start=i18n.date(q.start_time, lang),
+        end=i18n.date(q.end_time, lang),
+    )
 
 
 class PeriodError(KamParameterError):
@@ -233,8 +245,9 @@ def last_complete_quarter(as_of: str | pd.Timestamp) -> pd.Period:
     return q if as_of >= q.end_time.normalize() else q - 1
 
 
-def check_period(data, period: str | None, *, as_of: str | pd.Timestamp | None = None,
-                 account_id: str | None = None) -> pd.Period:
+def check_period(
+    data, period: str | None, *, as_of: str | pd.Timestamp | None = None, account_id: str | None = None
+) -> pd.Period:
     """Validate ``period`` against the data and return it as a quarter.
 
     An empty ``period`` (or None) means the default: the last complete quarter as of ``as_of``
@@ -288,8 +301,9 @@ def _ytd(q: pd.Period, fiscal_year_start: int = 1) -> list[pd.Period]:
 def check_fiscal_year_start(month: object) -> int:
     """The fiscal year's first month; quarters stay calendar quarters, so it must be 1, 4, 7 or 10."""
     if isinstance(month, bool) or month not in (1, 4, 7, 10):
-        raise KamParameterError("fiscal_year_start", f"must be the first month of a calendar quarter (1, 4, 7 or 10), "
-                                f"not {month!r}")
+        raise KamParameterError(
+            "fiscal_year_start", f"must be the first month of a calendar quarter (1, 4, 7 or 10), not {month!r}"
+        )
     return int(month)
 
 
@@ -306,7 +320,8 @@ def snapshot(data, as_of: str | pd.Timestamp):
     c = data.complaints[data.complaints["opened"] <= as_of].copy()
     c["closed"] = c["closed"].where(c["closed"] <= as_of)
     return dataclasses.replace(
-        data, as_of=as_of,
+        data,
+        as_of=as_of,
         orders=data.orders[data.orders["date"] <= as_of],
         interactions=data.interactions[data.interactions["date"] <= as_of],
         complaints=c,
@@ -322,9 +337,14 @@ def quarterly_figures(data, *, account_ids=None) -> pd.DataFrame:
     if account_ids is not None:
         o = o[o["account_id"].isin(list(account_ids))]
     db1 = o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)
-    frame = pd.DataFrame({"account_id": o["account_id"].astype(str),
-                          "period": o["date"].dt.to_period("Q"),
-                          "revenue": o["gross_revenue_eur"].astype(float), "db1": db1.astype(float)})
+    frame = pd.DataFrame(
+        {
+            "account_id": o["account_id"].astype(str),
+            "period": o["date"].dt.to_period("Q"),
+            "revenue": o["gross_revenue_eur"].astype(float),
+            "db1": db1.astype(float),
+        }
+    )
     return frame.groupby(["account_id", "period"]).sum()
 
 
@@ -338,8 +358,10 @@ def quarter_target(data, account_id: str, q: pd.Period) -> tuple[float, float]:
     if not len(rows):
         return float("nan"), float("nan")
     m = rows["margin_target_eur"]
-    return (float(rows["revenue_target_eur"].sum()) * factor,
-            float(m.sum()) * factor if m.notna().any() else float("nan"))
+    return (
+        float(rows["revenue_target_eur"].sum()) * factor,
+        float(m.sum()) * factor if m.notna().any() else float("nan"),
+    )
 
 
 def plan_vs_actual(data, account_id: str, period: str, *, fiscal_year_start: int = 1) -> pd.DataFrame:
@@ -375,11 +397,15 @@ def plan_vs_actual(data, account_id: str, period: str, *, fiscal_year_start: int
         ytd_actual = float(sum(val(p, col) for p in ytd_q))
         ytd_planned_actual = float(sum(val(p, col) for p in planned))
         rows[col] = {
-            "actual": actual, "target": target,
+            "actual": actual,
+            "target": target,
             "attainment": actual / target if target and not math.isnan(target) else float("nan"),
-            "previous_quarter": prev, "qoq_growth": _growth(actual, prev),
-            "same_quarter_last_year": last, "yoy_growth": _growth(actual, last),
-            "ytd_actual": ytd_actual, "ytd_target": ytd_target,
+            "previous_quarter": prev,
+            "qoq_growth": _growth(actual, prev),
+            "same_quarter_last_year": last,
+            "yoy_growth": _growth(actual, last),
+            "ytd_actual": ytd_actual,
+            "ytd_target": ytd_target,
             "ytd_attainment": ytd_planned_actual / ytd_target if planned and ytd_target else float("nan"),
         }
     return pd.DataFrame(rows).T
@@ -389,8 +415,9 @@ def _cents(x) -> np.ndarray:
     return np.round(np.asarray(x, dtype=float) * 100.0).astype(np.int64)
 
 
-def price_volume_mix(current: pd.DataFrame, base: pd.DataFrame, *, by: str = "product_line",
-                     revenue: str = "gross_revenue_eur") -> pd.Series:
+def price_volume_mix(
+    current: pd.DataFrame, base: pd.DataFrame, *, by: str = "product_line", revenue: str = "gross_revenue_eur"
+) -> pd.Series:
     """Split the revenue change between two periods into volume, mix, price and new/lost product lines.
 
     Parameters
@@ -428,10 +455,10 @@ def price_volume_mix(current: pd.DataFrame, base: pd.DataFrame, *, by: str = "pr
     volume and mix are rounded to the cent and the price effect is the remaining cents, which differs from
     the formula above by at most a few cents of rounding.
     """
+
     def lines(df):
         q = df["quantity"].astype(float).fillna(1.0) if "quantity" in df else pd.Series(1.0, index=df.index)
-        g = pd.DataFrame({"line": df[by].fillna("?").astype(str), "q": q,
-                          "rev": df[revenue].astype(float)})
+        g = pd.DataFrame({"line": df[by].fillna("?").astype(str), "q": q, "rev": df[revenue].astype(float)})
         return g.groupby("line")[["q", "rev"]].sum()
 
     b, c = lines(base), lines(current)
@@ -454,8 +481,19 @@ def price_volume_mix(current: pd.DataFrame, base: pd.DataFrame, *, by: str = "pr
     else:
         volume = mix = 0
     price = total - volume - mix - new_c - lost_c
-    out = pd.Series({"base_revenue": rev0_c, "current_revenue": rev1_c, "volume": volume, "mix": mix,
-                     "price": price, "new_lines": new_c, "lost_lines": lost_c, "total": total}, dtype="int64")
+    out = pd.Series(
+        {
+            "base_revenue": rev0_c,
+            "current_revenue": rev1_c,
+            "volume": volume,
+            "mix": mix,
+            "price": price,
+            "new_lines": new_c,
+            "lost_lines": lost_c,
+            "total": total,
+        },
+        dtype="int64",
+    )
     return out / 100.0
 
 
@@ -466,8 +504,9 @@ def _orders_with_lines(data, account_id: str) -> pd.DataFrame:
     return o.assign(product_line=line.fillna(o["product_id"]).fillna("?"))
 
 
-def variance_bridge(data, account_id: str, period: str, *, base: str = "year", by: str = "product_id",
-                    measure: str = "net") -> pd.Series:
+def variance_bridge(
+    data, account_id: str, period: str, *, base: str = "year", by: str = "product_id", measure: str = "net"
+) -> pd.Series:
     """Price/volume/mix bridge of one account: ``period`` against the same quarter last year (``base="year"``)
     or the previous quarter (``base="quarter"``), by product (``by="product_id"``, default) or product line.
     ``measure="net"`` (default) bridges net revenue (gross minus discount), so that discounts appear in the
@@ -482,8 +521,9 @@ def variance_bridge(data, account_id: str, period: str, *, base: str = "year", b
     q = check_period(data, period, account_id=account_id)
     q0 = q - 4 if base == "year" else q - 1
     o = _orders_with_lines(data, account_id)
-    o = o.assign(product_id=o["product_id"].fillna("?"),
-                 net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0))
+    o = o.assign(
+        product_id=o["product_id"].fillna("?"), net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0)
+    )
     col = "net_revenue_eur" if measure == "net" else "gross_revenue_eur"
     out = price_volume_mix(o[_in(o["date"], q)], o[_in(o["date"], q0)], by=by, revenue=col)
     out.name = f"{q0} -> {q}"
@@ -540,15 +580,25 @@ def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -
     n0 = int(in_start.sum())
     kept = int((in_start & buying).sum())
     n_others = int(others.sum())
-    return pd.Series({
-        "base_period": str(q0), "start_accounts": n0, "retained_accounts": kept, "churned_accounts": n0 - kept,
-        "returned_accounts": returned, "new_accounts": n_others - returned,
-        "logo_retention": kept / n0 if n0 else float("nan"),
-        "churn_rate": 1 - kept / n0 if n0 else float("nan"),
-        "start_revenue": start, "expansion": expansion, "contraction": contraction, "churned_revenue": churn,
-        "grr": (start - contraction - churn) / start if start else float("nan"),
-        "nrr": (start + expansion - contraction - churn) / start if start else float("nan"),
-    }, dtype=object)
+    return pd.Series(
+        {
+            "base_period": str(q0),
+            "start_accounts": n0,
+            "retained_accounts": kept,
+            "churned_accounts": n0 - kept,
+            "returned_accounts": returned,
+            "new_accounts": n_others - returned,
+            "logo_retention": kept / n0 if n0 else float("nan"),
+            "churn_rate": 1 - kept / n0 if n0 else float("nan"),
+            "start_revenue": start,
+            "expansion": expansion,
+            "contraction": contraction,
+            "churned_revenue": churn,
+            "grr": (start - contraction - churn) / start if start else float("nan"),
+            "nrr": (start + expansion - contraction - churn) / start if start else float("nan"),
+        },
+        dtype=object,
+    )
 
 
 def expected_contacts(q: pd.Period, cadence_days: int) -> int:
@@ -589,26 +639,39 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
     r1, r_last = rev(q), rev(q - 4)
     nan = float("nan")
     met, heard = data.has("interactions"), data.has("complaints")  # without the table: unknown, not 0
-    return pd.Series({
-        "revenue": r1, "revenue_previous_quarter": rev(q - 1), "revenue_last_year": r_last,
-        "nrr_yoy": r1 / r_last if r_last else float("nan"),
-        "product_lines": len(lines_now), "new_product_lines": len(lines_now - lines_before),
-        "contacts_held": len(held) if met else nan, "contacts_expected": expected_contacts(q, cadence_days),
-        "meetings": int(held["type"].isin(["meeting", "visit", "qbr"]).sum()) if met else nan,
-        "calls": int((held["type"] == "call").sum()) if met else nan,
-        "db4_margin": m1, "db4_margin_previous": m0, "db4_margin_change": m1 - m0,
-        "complaints_opened": len(opened) if heard else nan, "complaints_closed": len(closed) if heard else nan,
-        "complaints_open_at_end": len(open_end) if heard else nan,
-        "mean_resolution_days": float(res.mean()) if len(res) else float("nan"),
-    }, dtype=object)
+    return pd.Series(
+        {
+            "revenue": r1,
+            "revenue_previous_quarter": rev(q - 1),
+            "revenue_last_year": r_last,
+            "nrr_yoy": r1 / r_last if r_last else float("nan"),
+            "product_lines": len(lines_now),
+            "new_product_lines": len(lines_now - lines_before),
+            "contacts_held": len(held) if met else nan,
+            "contacts_expected": expected_contacts(q, cadence_days),
+            "meetings": int(held["type"].isin(["meeting", "visit", "qbr"]).sum()) if met else nan,
+            "calls": int((held["type"] == "call").sum()) if met else nan,
+            "db4_margin": m1,
+            "db4_margin_previous": m0,
+            "db4_margin_change": m1 - m0,
+            "complaints_opened": len(opened) if heard else nan,
+            "complaints_closed": len(closed) if heard else nan,
+            "complaints_open_at_end": len(open_end) if heard else nan,
+            "mean_resolution_days": float(res.mean()) if len(res) else float("nan"),
+        },
+        dtype=object,
+    )
 
 
 def db4_margins(data, account_id: str) -> pd.Series:
     """DB IV / net revenue per quarter of one account (from :func:`kamlib.value.contribution_margins`)."""
     from kamlib.value import contribution_margins
 
-    sub = dataclasses.replace(data, orders=data.orders[data.orders["account_id"] == account_id],
-                              service_costs=data.service_costs[data.service_costs["account_id"] == account_id])
+    sub = dataclasses.replace(
+        data,
+        orders=data.orders[data.orders["account_id"] == account_id],
+        service_costs=data.service_costs[data.service_costs["account_id"] == account_id],
+    )
     cm = contribution_margins(sub, freq="Q")
     if not len(cm):
         return pd.Series(dtype=float)
@@ -631,8 +694,9 @@ def check_weights(weights: dict | None, *, lang: str = "en") -> tuple[dict[str, 
         raise KamParameterError("weights", "must be a dict of component -> weight")
     unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
     if unknown:
-        raise KamParameterError("weights", f"unknown component(s) {', '.join(map(str, unknown))}; "
-                                f"choose from {', '.join(DEFAULT_WEIGHTS)}")
+        raise KamParameterError(
+            "weights", f"unknown component(s) {', '.join(map(str, unknown))}; choose from {', '.join(DEFAULT_WEIGHTS)}"
+        )
     w = {}
     for k in DEFAULT_WEIGHTS:
         v = weights.get(k, 0.0)
@@ -685,9 +749,14 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
     dm = k["db4_margin_change"]
     # without any cost the margin is 100 % in every quarter: its "trend" says nothing, so it drops out
     s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) and has_costs(data) else float("nan")
-    s["engagement"] = _clip(100 * k["contacts_held"] / k["contacts_expected"]) if data.has("interactions") else float("nan")
-    s["complaints"] = (_clip(100 - 20 * k["complaints_opened"] - 20 * k["complaints_open_at_end"])
-                       if data.has("complaints") else float("nan"))
+    s["engagement"] = (
+        _clip(100 * k["contacts_held"] / k["contacts_expected"]) if data.has("interactions") else float("nan")
+    )
+    s["complaints"] = (
+        _clip(100 - 20 * k["complaints_opened"] - 20 * k["complaints_open_at_end"])
+        if data.has("complaints")
+        else float("nan")
+    )
     if data.has("contacts"):
         contacts = data.contacts[data.contacts["account_id"] == account_id]
         it = data.interactions
@@ -706,8 +775,9 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
     return pd.Series(s, dtype=float)
 
 
-def health_score(data, account_id: str, period: str, *, weights: dict | None = None,
-                 cadence_days: int = 90) -> pd.DataFrame:
+def health_score(
+    data, account_id: str, period: str, *, weights: dict | None = None, cadence_days: int = 90
+) -> pd.DataFrame:
     """Health score of one account: one row per component plus a ``health`` total row.
 
     Columns score (0-100), weight (normalised; components without data get weight 0 and the rest is
@@ -724,8 +794,7 @@ def health_score(data, account_id: str, period: str, *, weights: dict | None = N
         prev = float("nan")
     ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
     ww = ww / ww.sum() if ww.sum() else ww
-    out = pd.DataFrame({"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww,
-                        "rule": pd.Series(RULES)})
+    out = pd.DataFrame({"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww, "rule": pd.Series(RULES)})
     out.loc["health"] = {"score": total, "weight": float(ww.sum()), "contribution": total, "rule": "weighted sum"}
     out["band"] = [band(v) for v in out["score"]]
     out["previous"] = float("nan")
@@ -755,12 +824,24 @@ def action_status(data, account_id: str, period: str) -> pd.DataFrame:
     a["state"] = state
     a.loc[is_open & a["due"].notna() & (a["due"] < q.end_time), "state"] = "overdue"
     order = {"overdue": 0, "open": 1, "done": 2, "cancelled": 3}
-    return a.assign(_o=a["state"].map(order)).sort_values(["_o", "due"], kind="stable").drop(columns="_o") \
+    return (
+        a.assign(_o=a["state"].map(order))
+        .sort_values(["_o", "due"], kind="stable")
+        .drop(columns="_o")
         .reset_index(drop=True)[["action_id", "goal", "action", "owner", "due", "status", "state"]]
+    )
 
 
-def next_actions(data, account_id: str, period: str, *, profile=None, health: pd.DataFrame | None = None,
-                 lang: str = "en", top_opportunities: int = 1) -> pd.DataFrame:
+def next_actions(
+    data,
+    account_id: str,
+    period: str,
+    *,
+    profile=None,
+    health: pd.DataFrame | None = None,
+    lang: str = "en",
+    top_opportunities: int = 1,
+) -> pd.DataFrame:
     """Proposed next actions from the profile's findings, its top whitespace opportunities and weak health
     components: one row per proposal with proposal, owner (the account's KAM), due date and reason.
 
@@ -806,10 +887,18 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
             add(_text("close_complaints", lang), why, 21)
     opp = profile.opportunities.head(top_opportunities)
     for _, r in opp.iterrows():
-        add(_text("offer", lang, line=r["product_line"], unit=r["business_unit"],
-                  value=i18n.number(float(r["expected_value_eur"]), lang, 0)), _text("from_whitespace", lang), 60)
-    if (health is not None and "growth_vs_plan" in health.index
-            and health.loc["growth_vs_plan", "score"] < 50):  # type: ignore[operator, arg-type]  # pandas-stubs: .loc[row, col] is any scalar; score is a number
+        add(
+            _text(
+                "offer",
+                lang,
+                line=r["product_line"],
+                unit=r["business_unit"],
+                value=i18n.number(float(r["expected_value_eur"]), lang, 0),
+            ),
+            _text("from_whitespace", lang),
+            60,
+        )
+    if health is not None and "growth_vs_plan" in health.index and health.loc["growth_vs_plan", "score"] < 50:  # type: ignore[operator, arg-type]  # pandas-stubs: .loc[row, col] is any scalar; score is a number
         add(_text("recover_plan", lang), _text("from_health", lang, what=label("growth_vs_plan", lang)), 30)
     out = pd.DataFrame(rows, columns=["proposal", "owner", "due", "reason"])
     return out.drop_duplicates("proposal").reset_index(drop=True)
@@ -818,8 +907,9 @@ def next_actions(data, account_id: str, period: str, *, profile=None, health: pd
 # --------------------------------------------------------------------------- portfolio
 
 
-def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_days: int = 90,
-                     selection: Selection | None = None) -> pd.DataFrame:
+def portfolio_review(
+    data, period: str, *, weights: dict | None = None, cadence_days: int = 90, selection: Selection | None = None
+) -> pd.DataFrame:
     """All definitive key accounts in one table, the accounts needing attention first.
 
     Columns name, kam_id, quadrant, revenue, target, attainment, yoy_growth, health, band, previous (health
@@ -837,20 +927,34 @@ def portfolio_review(data, period: str, *, weights: dict | None = None, cadence_
             h = health_score(data, str(acc), str(q), weights=weights, cadence_days=cadence_days).loc["health"]
         except KamParameterError:
             continue
-        rows.append({"account_id": acc, "name": r["name"], "kam_id": r["kam_id"], "quadrant": r["quadrant"],
-                     "revenue": pva.loc["revenue", "actual"], "target": pva.loc["revenue", "target"],
-                     "attainment": pva.loc["revenue", "attainment"], "yoy_growth": pva.loc["revenue", "yoy_growth"],
-                     "health": h["score"], "band": h["band"], "previous": h["previous"], "trend": h["trend"]})
+        rows.append(
+            {
+                "account_id": acc,
+                "name": r["name"],
+                "kam_id": r["kam_id"],
+                "quadrant": r["quadrant"],
+                "revenue": pva.loc["revenue", "actual"],
+                "target": pva.loc["revenue", "target"],
+                "attainment": pva.loc["revenue", "attainment"],
+                "yoy_growth": pva.loc["revenue", "yoy_growth"],
+                "health": h["score"],
+                "band": h["band"],
+                "previous": h["previous"],
+                "trend": h["trend"],
+            }
+        )
     out = pd.DataFrame(rows).set_index("account_id")
     order = {"red": 0, "amber": 1, "green": 2, "n/a": 3}
-    out = out.assign(_b=out["band"].map(order)).sort_values(["_b", "health", "attainment"], kind="stable",
-                                                             na_position="last").drop(columns="_b")
+    out = (
+        out.assign(_b=out["band"].map(order))
+        .sort_values(["_b", "health", "attainment"], kind="stable", na_position="last")
+        .drop(columns="_b")
+    )
     out["attention"] = range(1, len(out) + 1)
     return out
 
 
-def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None, decision=None,
-                       **selection_options):
+def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None, decision=None, **selection_options):
     """Portfolio quadrants of the key accounts one year ago (or on ``previous_as_of``) and now.
 
     With ``decision`` (:class:`kamlib.decision.Decision`) "now" is that decision's list, and when the
@@ -882,8 +986,13 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
     def quad(tab, i):
         return tab.loc[i, "quadrant"] if i in tab.index and bool(tab.loc[i, "definitive"]) else "not_key"
 
-    per = pd.DataFrame({"name": data.accounts.set_index("account_id").loc[ids, "name"],
-                        "previous": [quad(before, i) for i in ids], "current": [quad(now, i) for i in ids]})
+    per = pd.DataFrame(
+        {
+            "name": data.accounts.set_index("account_id").loc[ids, "name"],
+            "previous": [quad(before, i) for i in ids],
+            "current": [quad(now, i) for i in ids],
+        }
+    )
     per.index.name = "account_id"
     states = [*QUADRANTS, "not_key"]
     table = pd.crosstab(per["previous"], per["current"]).reindex(index=states, columns=states, fill_value=0)
@@ -915,8 +1024,11 @@ def kam_workload(data, period: str, *, selection: Selection | None = None) -> pd
     d = sel.definitive
     o = data.orders[data.orders["account_id"].isin(d.index) & _in(data.orders["date"], q)]
     rev = o.groupby(o["account_id"].map(d["kam_id"]))["gross_revenue_eur"].sum()
-    it = data.interactions[_in(data.interactions["date"], q) & data.interactions["type"].isin(CONTACT_TYPES)
-                           & data.interactions["account_id"].isin(d.index)]
+    it = data.interactions[
+        _in(data.interactions["date"], q)
+        & data.interactions["type"].isin(CONTACT_TYPES)
+        & data.interactions["account_id"].isin(d.index)
+    ]
     kams = data.kams.set_index("kam_id")
     out = pd.DataFrame(index=kams.index)
     out["name"] = kams["name"]
@@ -948,18 +1060,28 @@ def pitfall_checks(data, period: str, *, selection: Selection | None = None) -> 
     rows = []
     cap = float(data.kams["capacity"].fillna(0).sum()) if len(data.kams) else float("nan")
     n_key = len(key)
-    rows.append({"check": "key_accounts_vs_capacity", "before": float(len(sel.provisional)), "now": float(n_key),
-                 "limit": cap, "flag": bool(n_key > cap) if not math.isnan(cap) else False})
+    rows.append(
+        {
+            "check": "key_accounts_vs_capacity",
+            "before": float(len(sel.provisional)),
+            "now": float(n_key),
+            "limit": cap,
+            "flag": bool(n_key > cap) if not math.isnan(cap) else False,
+        }
+    )
     over = 0
     if len(data.kams):
         load = sel.definitive.groupby("kam_id").size()
         capk = data.kams.set_index("kam_id")["capacity"]
         over = int((load > capk.reindex(load.index).fillna(0)).sum())
-    rows.append({"check": "kams_over_capacity", "before": float("nan"), "now": float(over), "limit": 0.0,
-                 "flag": over > 0})
+    rows.append(
+        {"check": "kams_over_capacity", "before": float("nan"), "now": float(over), "limit": 0.0, "flag": over > 0}
+    )
 
     def window(s, e):
-        o = data.orders[data.orders["account_id"].isin(others) & (data.orders["date"] >= s) & (data.orders["date"] <= e)]
+        o = data.orders[
+            data.orders["account_id"].isin(others) & (data.orders["date"] >= s) & (data.orders["date"] <= e)
+        ]
         buyers = set(o["account_id"])
         it = data.interactions
         it = it[it["account_id"].isin(others) & (it["date"] >= s) & (it["date"] <= e)]
@@ -972,24 +1094,50 @@ def pitfall_checks(data, period: str, *, selection: Selection | None = None) -> 
 
     b_before, it_b, c_b, d_b = window(start_before, end_before)
     b_now, it_n, c_n, d_n = window(start_now, end_now)
-    prior = data.orders[data.orders["account_id"].isin(others) & (data.orders["date"] < start_before)
-                        & (data.orders["date"] >= periods.year_before(start_before))]
-    churn_before = (len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
-                    if len(set(prior["account_id"])) else float("nan"))
+    prior = data.orders[
+        data.orders["account_id"].isin(others)
+        & (data.orders["date"] < start_before)
+        & (data.orders["date"] >= periods.year_before(start_before))
+    ]
+    churn_before = (
+        len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
+        if len(set(prior["account_id"]))
+        else float("nan")
+    )
     churn_now = len(b_before - b_now) / len(b_before) if b_before else float("nan")
     if not data.has("interactions"):  # no table: unknown, not "no contacts"
         it_b = it_n = float("nan")
     if not data.has("complaints"):
         c_b = c_n = float("nan")
     rows += [
-        {"check": "non_key_interactions_per_account", "before": it_b, "now": it_n, "limit": float("nan"),
-         "flag": bool(it_n < 0.8 * it_b)},
-        {"check": "non_key_complaints_per_account", "before": c_b, "now": c_n, "limit": float("nan"),
-         "flag": bool(c_n > 1.2 * c_b)},
-        {"check": "non_key_resolution_days", "before": d_b, "now": d_n, "limit": float("nan"),
-         "flag": bool(d_n > 1.2 * d_b) if not (math.isnan(d_b) or math.isnan(d_n)) else False},
-        {"check": "non_key_logo_churn", "before": churn_before, "now": churn_now, "limit": float("nan"),
-         "flag": bool(churn_now > churn_before + 0.05) if not math.isnan(churn_before) else False},
+        {
+            "check": "non_key_interactions_per_account",
+            "before": it_b,
+            "now": it_n,
+            "limit": float("nan"),
+            "flag": bool(it_n < 0.8 * it_b),
+        },
+        {
+            "check": "non_key_complaints_per_account",
+            "before": c_b,
+            "now": c_n,
+            "limit": float("nan"),
+            "flag": bool(c_n > 1.2 * c_b),
+        },
+        {
+            "check": "non_key_resolution_days",
+            "before": d_b,
+            "now": d_n,
+            "limit": float("nan"),
+            "flag": bool(d_n > 1.2 * d_b) if not (math.isnan(d_b) or math.isnan(d_n)) else False,
+        },
+        {
+            "check": "non_key_logo_churn",
+            "before": churn_before,
+            "now": churn_now,
+            "limit": float("nan"),
+            "flag": bool(churn_now > churn_before + 0.05) if not math.isnan(churn_before) else False,
+        },
     ]
     return pd.DataFrame(rows).set_index("check")
 
@@ -1037,8 +1185,15 @@ def _cell(v, kind: str, lang: str) -> str:
     return str(v)
 
 
-def _view(frame: pd.DataFrame, lang: str, *, cols: dict | None = None, rows: dict | None = None,
-          default: str = "text", names: dict | None = None) -> pd.DataFrame:
+def _view(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    cols: dict | None = None,
+    rows: dict | None = None,
+    default: str = "text",
+    names: dict | None = None,
+) -> pd.DataFrame:
     """``frame`` as text in ``lang``: the kind of a cell (see :func:`_cell`) is ``cols[column]``, else
     ``rows[index]``, else ``default``; column and index labels through :func:`label` (``names`` overrides
     a label key: code -> other key)."""
@@ -1048,8 +1203,12 @@ def _view(frame: pd.DataFrame, lang: str, *, cols: dict | None = None, rows: dic
     def head(k):
         return label(names.get(k, k), lang)
 
-    out = pd.DataFrame({head(c): [_cell(v, cols.get(c) or rows.get(r) or default, lang)
-                                  for r, v in frame[c].items()] for c in frame.columns})
+    out = pd.DataFrame(
+        {
+            head(c): [_cell(v, cols.get(c) or rows.get(r) or default, lang) for r, v in frame[c].items()]
+            for c in frame.columns
+        }
+    )
     out.index = pd.Index([head(r) for r in frame.index], name=head(frame.index.name) if frame.index.name else None)
     if isinstance(frame.columns.name, str):
         out.columns.name = head(frame.columns.name)
@@ -1087,14 +1246,25 @@ def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
     """
     parts = bridge[["volume", "mix", "price", "new_lines", "lost_lines"]].sum()
     ok = round(float(parts), 2) == round(float(bridge["total"]), 2)
-    return text("bridge_adds_up", lang, total=i18n.number(float(bridge["total"]), lang, 2),
-                ok=label("yes" if ok else "no", lang))
+    return text(
+        "bridge_adds_up",
+        lang,
+        total=i18n.number(float(bridge["total"]), lang, 2),
+        ok=label("yes" if ok else "no", lang),
+    )
 
 
 #: How each KPI of :func:`account_kpis` is shown (kind of :func:`_cell`).
-KPI_KINDS = {"revenue": "eur", "revenue_previous_quarter": "eur", "revenue_last_year": "eur", "nrr_yoy": "pct",
-             "db4_margin": "pct", "db4_margin_previous": "pct", "db4_margin_change": "pp",
-             "mean_resolution_days": "dec1"}
+KPI_KINDS = {
+    "revenue": "eur",
+    "revenue_previous_quarter": "eur",
+    "revenue_last_year": "eur",
+    "nrr_yoy": "pct",
+    "db4_margin": "pct",
+    "db4_margin_previous": "pct",
+    "db4_margin_change": "pp",
+    "mean_resolution_days": "dec1",
+}
 
 
 def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
@@ -1109,17 +1279,27 @@ def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
     >>> kpi_view(kpi, "en")["Value"].to_dict()
     {'DB IV margin': '36.0%', 'Change of DB IV margin': '-1.2 pp', 'Calls': '1'}
     """
-    return _view(kpis.to_frame("value"), lang, rows=KPI_KINDS, default="int",
-                 names={"meetings": "meetings_visits"})
+    return _view(kpis.to_frame("value"), lang, rows=KPI_KINDS, default="int", names={"meetings": "meetings_visits"})
 
 
 def health_view(health: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`health_score` for display: scores with one decimal, weights as percentages, the band as a word
     and each component's rule in ``lang``."""
     shown = health.assign(rule=[i18n.pick(RULE_LABELS[k if k in RULES else "total"], lang) for k in health.index])
-    return _view(shown, lang, cols={"score": "dec1", "weight": "pct", "contribution": "dec1", "band": "code",
-                                    "previous": "dec1", "trend": "dec1", "rule": "text"},
-                 names={"previous": "previous_score"})
+    return _view(
+        shown,
+        lang,
+        cols={
+            "score": "dec1",
+            "weight": "pct",
+            "contribution": "dec1",
+            "band": "code",
+            "previous": "dec1",
+            "trend": "dec1",
+            "rule": "text",
+        },
+        names={"previous": "previous_score"},
+    )
 
 
 #: The order in which action states are counted.
@@ -1152,10 +1332,23 @@ def proposals_view(proposals: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`portfolio_review` for display: whole euros, percentages, quadrant and band as words."""
-    return _view(portfolio, lang, cols={"quadrant": "quadrant", "revenue": "eur0", "target": "eur0",
-                                        "attainment": "pct", "yoy_growth": "pct", "health": "dec1",
-                                        "band": "code", "previous": "dec1", "trend": "dec1", "attention": "int"},
-                 names={"previous": "health_previous"})
+    return _view(
+        portfolio,
+        lang,
+        cols={
+            "quadrant": "quadrant",
+            "revenue": "eur0",
+            "target": "eur0",
+            "attainment": "pct",
+            "yoy_growth": "pct",
+            "health": "dec1",
+            "band": "code",
+            "previous": "dec1",
+            "trend": "dec1",
+            "attention": "int",
+        },
+        names={"previous": "health_previous"},
+    )
 
 
 def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1169,8 +1362,17 @@ def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 
 #: How each figure of :func:`retention_kpis` is shown.
-RETENTION_KINDS = {"base_period": "text", "logo_retention": "pct", "churn_rate": "pct", "grr": "pct", "nrr": "pct",
-                   "start_revenue": "eur0", "expansion": "eur0", "contraction": "eur0", "churned_revenue": "eur0"}
+RETENTION_KINDS = {
+    "base_period": "text",
+    "logo_retention": "pct",
+    "churn_rate": "pct",
+    "grr": "pct",
+    "nrr": "pct",
+    "start_revenue": "eur0",
+    "expansion": "eur0",
+    "contraction": "eur0",
+    "churned_revenue": "eur0",
+}
 
 
 def retention_view(retention: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1198,21 +1400,33 @@ def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
 def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The key accounts of :func:`quadrant_migration` that changed quadrant, with the quadrants in ``lang``."""
     moved = moves[moves["previous"] != moves["current"]]
-    return _view(moved, lang, cols={"previous": "quadrant", "current": "quadrant"},
-                 names={"previous": "moved_from", "current": "moved_to"})
+    return _view(
+        moved,
+        lang,
+        cols={"previous": "quadrant", "current": "quadrant"},
+        names={"previous": "moved_from", "current": "moved_to"},
+    )
 
 
 def workload_view(workload: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`kam_workload` for display: counts, whole euros, utilisation as a percentage."""
     shown = workload.rename_axis("kam")
-    return _view(shown, lang, cols={"key_accounts": "int", "meetings": "int", "revenue": "eur0", "capacity": "int",
-                                    "utilisation": "pct"})
+    return _view(
+        shown,
+        lang,
+        cols={"key_accounts": "int", "meetings": "int", "revenue": "eur0", "capacity": "int", "utilisation": "pct"},
+    )
 
 
 #: How the values of each check of :func:`pitfall_checks` are shown.
-PITFALL_KINDS = {"key_accounts_vs_capacity": "int", "kams_over_capacity": "int",
-                 "non_key_interactions_per_account": "dec2", "non_key_complaints_per_account": "dec2",
-                 "non_key_resolution_days": "dec1", "non_key_logo_churn": "pct"}
+PITFALL_KINDS = {
+    "key_accounts_vs_capacity": "int",
+    "kams_over_capacity": "int",
+    "non_key_interactions_per_account": "dec2",
+    "non_key_complaints_per_account": "dec2",
+    "non_key_resolution_days": "dec1",
+    "non_key_logo_churn": "pct",
+}
 
 
 def pitfall_view(pitfalls: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1244,8 +1458,18 @@ def _fmt_pct(v: float, lang: str) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else i18n.percent(v, lang)
 
 
-def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis: pd.Series,
-                health: pd.DataFrame, actions: pd.DataFrame, proposals: pd.DataFrame, lang: str = "en") -> str:
+def qbr_summary(
+    data,
+    account_id: str,
+    period: str,
+    *,
+    plan: pd.DataFrame,
+    kpis: pd.Series,
+    health: pd.DataFrame,
+    actions: pd.DataFrame,
+    proposals: pd.DataFrame,
+    lang: str = "en",
+) -> str:
     """The QBR / Jahresgespräch one-pager as Markdown (KPIs, wins, issues, next-quarter goals with owners).
 
     All inputs are the results of the functions of this module for the same account and period; nothing is
@@ -1260,18 +1484,22 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     h = health.loc["health"]
     assert isinstance(rev, pd.Series) and isinstance(db1, pd.Series) and isinstance(h, pd.Series)  # unique rows
     lines = [f"## {_text('qbr_title', lang)} {q}: {md_escape(name)} ({md_escape(account_id)})", ""]
-    lines += [f"| {label('kpi', lang)} | {label('value', lang)} |", "|---|---|",
-              f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
-              f"| {label('attainment', lang)} | {_fmt_pct(rev['attainment'], lang)} |",
-              f"| {label('yoy_growth', lang)} | {_fmt_pct(rev['yoy_growth'], lang)} |",
-              f"| {label('ytd_attainment', lang)} | {_fmt_pct(rev['ytd_attainment'], lang)} |",
-              f"| {label('db1', lang)} | {_fmt_eur(db1['actual'], lang)} |",
-              f"| {label('db4_margin', lang)} | {_fmt_pct(kpis['db4_margin'], lang)} |",
-              f"| {label('meetings', lang)} | {_fmt_count(kpis['contacts_held'], lang)} / "
-              f"{_fmt_count(kpis['contacts_expected'], lang)} |",
-              f"| {_text('complaints_new_open', lang)} | "
-              f"{_fmt_count(kpis['complaints_opened'], lang)} / {_fmt_count(kpis['complaints_open_at_end'], lang)} |",
-              f"| {label('health', lang)} | {_fmt_count(h['score'], lang)} ({label(h['band'], lang)}) |", ""]
+    lines += [
+        f"| {label('kpi', lang)} | {label('value', lang)} |",
+        "|---|---|",
+        f"| {label('revenue', lang)} | {_fmt_eur(rev['actual'], lang)} |",
+        f"| {label('attainment', lang)} | {_fmt_pct(rev['attainment'], lang)} |",
+        f"| {label('yoy_growth', lang)} | {_fmt_pct(rev['yoy_growth'], lang)} |",
+        f"| {label('ytd_attainment', lang)} | {_fmt_pct(rev['ytd_attainment'], lang)} |",
+        f"| {label('db1', lang)} | {_fmt_eur(db1['actual'], lang)} |",
+        f"| {label('db4_margin', lang)} | {_fmt_pct(kpis['db4_margin'], lang)} |",
+        f"| {label('meetings', lang)} | {_fmt_count(kpis['contacts_held'], lang)} / "
+        f"{_fmt_count(kpis['contacts_expected'], lang)} |",
+        f"| {_text('complaints_new_open', lang)} | "
+        f"{_fmt_count(kpis['complaints_opened'], lang)} / {_fmt_count(kpis['complaints_open_at_end'], lang)} |",
+        f"| {label('health', lang)} | {_fmt_count(h['score'], lang)} ({label(h['band'], lang)}) |",
+        "",
+    ]
     comps = health.drop(index="health")
     wins, issues = [], []
     if rev["attainment"] >= 1:
@@ -1295,14 +1523,20 @@ def qbr_summary(data, account_id: str, period: str, *, plan: pd.DataFrame, kpis:
     lines += [f"**{_text('wins', lang)}**", ""] + [f"- {w}" for w in wins or ["-"]] + [""]
     lines += [f"**{_text('issues', lang)}**", ""] + [f"- {i}" for i in issues or ["-"]] + [""]
     nxt = q + 1
-    lines += [f"**{_text('goals_for', lang, q=nxt)}**", "",
-              f"| # | {_text('goal', lang)} | {label('owner', lang)} | {label('due', lang)} |", "|---|---|---|---|"]
+    lines += [
+        f"**{_text('goals_for', lang, q=nxt)}**",
+        "",
+        f"| # | {_text('goal', lang)} | {label('owner', lang)} | {label('due', lang)} |",
+        "|---|---|---|---|",
+    ]
     tgt = quarter_target(data, account_id, nxt)[0]
     n = 1
     if not math.isnan(tgt):
-        lines.append(f"| {n} | {_text('revenue_target', lang, value=_fmt_eur(tgt, lang))} | "
-                     f"{md_escape(proposals['owner'].iloc[0]) if len(proposals) else '-'} | "
-                     f"{i18n.date(nxt.end_time, lang)} |")
+        lines.append(
+            f"| {n} | {_text('revenue_target', lang, value=_fmt_eur(tgt, lang))} | "
+            f"{md_escape(proposals['owner'].iloc[0]) if len(proposals) else '-'} | "
+            f"{i18n.date(nxt.end_time, lang)} |"
+        )
         n += 1
     for _, r in proposals.iterrows():
         lines.append(f"| {n} | {md_escape(r['proposal'])} | {md_escape(r['owner'])} | {i18n.date(r['due'], lang)} |")

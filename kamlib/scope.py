@@ -27,9 +27,9 @@ Examples
 --------
 >>> t = pd.DataFrame({"name": list("abcdef"), "db4": [10.0, 20, 30, 40, 50, 60]},
 ...                  index=pd.Index([f"ACC-{i}" for i in range(1, 7)], name="account_id"))
->>> Scope("ACC-3").rows(t)
+>>> Scope("ACC-3").rows(t)  # doctest: +NORMALIZE_WHITESPACE
            name   db4
-account_id           
+account_id
 ACC-3         c  30.0
 >>> c = Scope("ACC-3").context(t, ["db4"])  # rank 4 of 6; 2 of the 5 others lower; others 10, 20, 40, 50, 60
 >>> c.loc["db4", ["this_account", "rank", "accounts", "percentile", "peers"]].tolist()
@@ -47,8 +47,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kamlib.errors import KamParameterError
 from kamlib import i18n
+from kamlib.errors import KamParameterError
 
 #: Peer quartiles and group figures need at least this many other accounts behind them.
 MIN_PEERS = 5
@@ -87,12 +87,20 @@ def account_ids(frame: pd.DataFrame | pd.Series, *, on: str = "account_id") -> p
         return pd.Index(frame.index.get_level_values(on).astype(str))
     if frame.index.nlevels == 1 and names[0] is None:
         return pd.Index(frame.index.astype(str))
-    raise KamParameterError("on", f"no column or index level {on!r} in this table (index: {names}); "
-                                  "a table that is not per account cannot be restricted to one account")
+    raise KamParameterError(
+        "on",
+        f"no column or index level {on!r} in this table (index: {names}); "
+        "a table that is not per account cannot be restricted to one account",
+    )
 
 
-def restrict(frame: pd.DataFrame | pd.Series, account_id: str | None, *, on: str = "account_id",
-             among: Iterable[str] | None = None):
+def restrict(
+    frame: pd.DataFrame | pd.Series,
+    account_id: str | None,
+    *,
+    on: str = "account_id",
+    among: Iterable[str] | None = None,
+):
     """``frame`` as a report for ``account_id`` may show it: its rows only; all rows when ``account_id`` is empty.
 
     ``among`` limits the portfolio view (e.g. to the key accounts); an account view shows the account's
@@ -115,8 +123,14 @@ def restrict(frame: pd.DataFrame | pd.Series, account_id: str | None, *, on: str
     return frame[account_ids(frame, on=on) == acc].copy()
 
 
-def peer_context(frame: pd.DataFrame, account_id: str | None, columns: Iterable[str], *, on: str = "account_id",
-                 min_peers: int = MIN_PEERS) -> pd.DataFrame:
+def peer_context(
+    frame: pd.DataFrame,
+    account_id: str | None,
+    columns: Iterable[str],
+    *,
+    on: str = "account_id",
+    min_peers: int = MIN_PEERS,
+) -> pd.DataFrame:
     """Where ``account_id`` stands among all accounts of ``frame``, per column, without naming anyone else.
 
     One row per column (index ``figure``):
@@ -134,8 +148,10 @@ def peer_context(frame: pd.DataFrame, account_id: str | None, columns: Iterable[
     """
     acc = _account_of(account_id)
     if acc is None:
-        raise KamParameterError("account_id", "the context of an account needs an account id; the portfolio "
-                                              "view shows the portfolio tables instead")
+        raise KamParameterError(
+            "account_id",
+            "the context of an account needs an account id; the portfolio view shows the portfolio tables instead",
+        )
     ids = account_ids(frame, on=on)
     if ids.has_duplicates:
         raise KamParameterError("frame", "peer_context needs one row per account")
@@ -145,13 +161,20 @@ def peer_context(frame: pd.DataFrame, account_id: str | None, columns: Iterable[
         s = pd.Series(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float), index=ids).dropna()
         others = s[s.index != acc].to_numpy()
         own = float(s[acc]) if acc in s.index else np.nan
-        row = {"this_account": own, "rank": np.nan, "accounts": float(len(s)), "percentile": np.nan,
-               "peers": float(len(others)), "peer_p25": np.nan, "peer_median": np.nan, "peer_p75": np.nan}
+        row = {
+            "this_account": own,
+            "rank": np.nan,
+            "accounts": float(len(s)),
+            "percentile": np.nan,
+            "peers": float(len(others)),
+            "peer_p25": np.nan,
+            "peer_median": np.nan,
+            "peer_p75": np.nan,
+        }
         if not np.isnan(own):
             row["rank"] = float(1 + (others > own).sum())
             if len(others):
-                row["percentile"] = round(100.0 * ((others < own).sum() + 0.5 * (others == own).sum())
-                                          / len(others), 1)
+                row["percentile"] = round(100.0 * ((others < own).sum() + 0.5 * (others == own).sum()) / len(others), 1)
         if len(others) >= max(int(min_peers), 1):
             row["peer_p25"], row["peer_median"], row["peer_p75"] = np.percentile(others, [25, 50, 75])
         rows.append(row)
@@ -159,8 +182,9 @@ def peer_context(frame: pd.DataFrame, account_id: str | None, columns: Iterable[
     return out.astype({"rank": "Int64", "accounts": "Int64", "peers": "Int64"})
 
 
-def present_context(context: pd.DataFrame, lang: str = "en", *, percent: Iterable[str] = (),
-                    decimals: int = 0) -> pd.DataFrame:
+def present_context(
+    context: pd.DataFrame, lang: str = "en", *, percent: Iterable[str] = (), decimals: int = 0
+) -> pd.DataFrame:
     """A display copy of a :func:`peer_context` table in ``lang``: all cells text, headers and figures labelled.
 
     The account's value and the quartiles are in the figure's own unit: figures listed in ``percent`` are
@@ -201,14 +225,22 @@ def present_context(context: pd.DataFrame, lang: str = "en", *, percent: Iterabl
         pair = LABELS.get(code)
         return i18n.pick(pair, lang) if pair else (i18n.code_label(code, lang) or code)
 
-    out = pd.DataFrame([[cell(str(f), c, context.at[f, c]) for c in context.columns] for f in context.index],
-                       columns=[head(c) for c in context.columns],
-                       index=pd.Index([head(str(f)) for f in context.index], name=head("figure")))
+    out = pd.DataFrame(
+        [[cell(str(f), c, context.at[f, c]) for c in context.columns] for f in context.index],
+        columns=[head(c) for c in context.columns],
+        index=pd.Index([head(str(f)) for f in context.index], name=head("figure")),
+    )
     return out
 
 
-def group_figures(table: pd.DataFrame, *, count: str = "accounts", totals: Iterable[str] = (),
-                  own_group=None, min_peers: int = MIN_PEERS) -> pd.DataFrame:
+def group_figures(
+    table: pd.DataFrame,
+    *,
+    count: str = "accounts",
+    totals: Iterable[str] = (),
+    own_group=None,
+    min_peers: int = MIN_PEERS,
+) -> pd.DataFrame:
     """Per-group aggregates fit for an account report: ``totals`` (portfolio sums) dropped, and every figure
     of a group with fewer than ``min_peers`` accounts other than this one masked (NaN); the count stays.
 
@@ -219,9 +251,9 @@ def group_figures(table: pd.DataFrame, *, count: str = "accounts", totals: Itera
     --------
     >>> q = pd.DataFrame({"accounts": [12, 5, 3], "db4": [9e5, 2e5, 1e5], "db4_margin": [0.2, 0.1, 0.05]},
     ...                  index=pd.Index(["star", "status", "streamline"], name="quadrant"))
-    >>> group_figures(q, totals=["db4"], own_group="status")
+    >>> group_figures(q, totals=["db4"], own_group="status")  # doctest: +NORMALIZE_WHITESPACE
                 accounts  db4_margin
-    quadrant                        
+    quadrant
     star              12         0.2
     status             5         NaN
     streamline         3         NaN
@@ -278,8 +310,9 @@ class Scope:
         cols = list(columns)
         return frame[cols].describe().T if self.is_portfolio else self.context(frame, cols, on=on)
 
-    def groups(self, table: pd.DataFrame, *, count: str = "accounts", totals: Iterable[str] = (),
-               own_group=None) -> pd.DataFrame:
+    def groups(
+        self, table: pd.DataFrame, *, count: str = "accounts", totals: Iterable[str] = (), own_group=None
+    ) -> pd.DataFrame:
         """The table for the portfolio; :func:`group_figures` for an account view."""
         if self.is_portfolio:
             return table

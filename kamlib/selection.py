@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kamlib.data.cache import portfolio_memo
 from kamlib import i18n, periods
+from kamlib.data.cache import portfolio_memo
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -71,6 +71,7 @@ class Text(str):
 def _fill(key: str, lang: str, values: dict, *, labels: bool = True) -> str:
     """``selection.texts[key]`` in ``lang`` with ``values``; with ``labels`` the ``criteria`` (codes) and the
     ``status`` appear as their labels; numbers in ``lang``'s format."""
+
     def show(name, v):
         if name == "criteria":
             return ", ".join(i18n.criterion_label(c, lang) if labels else c for c in v)
@@ -291,8 +292,9 @@ def percentile_score(values: pd.Series) -> pd.Series:
 
 
 @portfolio_memo
-def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12,
-                      discount_rate: float = 0.10) -> pd.DataFrame:
+def criterion_metrics(
+    data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12, discount_rate: float = 0.10
+) -> pd.DataFrame:
     """The raw figures behind the six criteria, one row per account (index account_id).
 
     Columns: revenue_12m, revenue_prev_12m, growth, db1_12m, retention, clv, cost_to_serve, cells_bought,
@@ -311,7 +313,9 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
     in_cur = known & (o["date"] >= cur_start).to_numpy() & (o["date"] <= cur_end).to_numpy()
     in_prev = known & (o["date"] >= prev_start).to_numpy() & (o["date"] <= prev_end).to_numpy()
     gross = o["gross_revenue_eur"].to_numpy(dtype=float)
-    margin = gross - o["discount_eur"].fillna(0.0).to_numpy(dtype=float) - o["cogs_eur"].fillna(0.0).to_numpy(dtype=float)
+    margin = (
+        gross - o["discount_eur"].fillna(0.0).to_numpy(dtype=float) - o["cogs_eur"].fillna(0.0).to_numpy(dtype=float)
+    )
 
     def per_account(mask: np.ndarray, values: np.ndarray) -> pd.Series:
         return pd.Series(np.bincount(code[mask], weights=values[mask], minlength=n), index=ids)
@@ -329,8 +333,16 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
     retention = float((active_prev & active_cur).sum() / active_prev.sum()) if active_prev.any() else np.nan
     r = min(retention, 0.99) if retention == retention else np.nan
     clv = db1 * r / (1.0 + discount_rate - r) if r == r else pd.Series(np.nan, index=ids)
-    out = pd.DataFrame({"revenue_12m": rev, "revenue_prev_12m": rev_prev, "growth": growth, "db1_12m": db1,
-                        "retention": retention, "clv": clv})
+    out = pd.DataFrame(
+        {
+            "revenue_12m": rev,
+            "revenue_prev_12m": rev_prev,
+            "growth": growth,
+            "db1_12m": db1,
+            "retention": retention,
+            "clv": clv,
+        }
+    )
     if data.has("service_costs"):
         sc = data.service_costs
         uniq = sc["period"].dropna().unique()
@@ -366,12 +378,15 @@ def criterion_metrics(data, *, as_of: str | pd.Timestamp | None = None, window_m
         out["share_of_wallet"] = (rev / pot.where(pot > 0)).clip(upper=1.0)
     else:
         out["wallet_potential"] = out["whitespace"] = out["share_of_wallet"] = np.nan
-    out["reference_value"] = acc["reference_value"].astype("Float64").astype(float) if "reference_value" in acc else np.nan
+    out["reference_value"] = (
+        acc["reference_value"].astype("Float64").astype(float) if "reference_value" in acc else np.nan
+    )
     out["relationship_stage"] = acc["relationship_stage"] if "relationship_stage" in acc else None
     first_ns = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_ns, code[known], o["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[known])
-    first = pd.Series(pd.to_datetime(np.where(first_ns == np.iinfo(np.int64).max, np.iinfo(np.int64).min, first_ns)),
-                      index=ids)
+    first = pd.Series(
+        pd.to_datetime(np.where(first_ns == np.iinfo(np.int64).max, np.iinfo(np.int64).min, first_ns)), index=ids
+    )
     if "since" in acc:
         first = first.where(first.notna() & (acc["since"].isna() | (first < acc["since"])), acc["since"])
     out["tenure_years"] = ((as_of_ts - first).dt.days / 365.25).clip(lower=0.0)
@@ -441,7 +456,11 @@ def criterion_scores(metrics: pd.DataFrame, *, ratings: pd.DataFrame | None = No
     parts = pd.concat([percentile_score(m["growth"]), percentile_score(m["whitespace"])], axis=1)
     s["growth_potential"] = parts.mean(axis=1, skipna=True)
     s["credibility"] = ((m["reference_value"] - 1.0) * 2.5).clip(0.0, 10.0)
-    stage = m["relationship_stage"].map(STAGE_SCORE) if m["relationship_stage"].notna().any() else pd.Series(np.nan, index=m.index)
+    stage = (
+        m["relationship_stage"].map(STAGE_SCORE)
+        if m["relationship_stage"].notna().any()
+        else pd.Series(np.nan, index=m.index)
+    )
     s["relationship"] = stage.astype(float).fillna((m["tenure_years"].clip(upper=10.0)).astype(float))
     if ratings is not None and len(ratings):
         mean = ratings.groupby(["account_id", "criterion"])["score"].mean().unstack()
@@ -467,12 +486,15 @@ def check_selection_parameters(
     crit = tuple(criteria)
     unknown = [c for c in crit if c not in CRITERION_RULES]
     if unknown:
-        raise KamParameterError("criteria", f"unknown criterion {', '.join(map(repr, unknown))}; "
-                                f"choose from {', '.join(CRITERION_RULES)}")
+        raise KamParameterError(
+            "criteria", f"unknown criterion {', '.join(map(repr, unknown))}; choose from {', '.join(CRITERION_RULES)}"
+        )
     if len(set(crit)) != len(crit):
         raise KamParameterError("criteria", "a criterion is listed twice")
     if len(crit) < max(2, min_criteria):
-        raise KamParameterError("criteria", f"choose at least {max(2, min_criteria)} criteria (source 004 suggests 3-4); got {len(crit)}")
+        raise KamParameterError(
+            "criteria", f"choose at least {max(2, min_criteria)} criteria (source 004 suggests 3-4); got {len(crit)}"
+        )
     notes: list[str] = []
     if weights is None:
         w = pd.Series(1.0 / len(crit), index=list(crit))
@@ -480,7 +502,9 @@ def check_selection_parameters(
         if isinstance(weights, dict):
             extra = [k for k in weights if k not in crit]
             if extra:
-                raise KamParameterError("weights", f"weight given for {', '.join(map(repr, extra))}, which is not among the criteria")
+                raise KamParameterError(
+                    "weights", f"weight given for {', '.join(map(repr, extra))}, which is not among the criteria"
+                )
             missing = [c for c in crit if c not in weights]
             if missing:
                 raise KamParameterError("weights", f"no weight for {', '.join(map(repr, missing))}")
@@ -506,7 +530,9 @@ def check_selection_parameters(
         td = dict(thresholds)
         extra = [k for k in td if k not in crit]
         if extra:
-            raise KamParameterError("thresholds", f"threshold given for {', '.join(map(repr, extra))}, which is not among the criteria")
+            raise KamParameterError(
+                "thresholds", f"threshold given for {', '.join(map(repr, extra))}, which is not among the criteria"
+            )
         t = pd.Series({c: float(td.get(c, 7.0)) for c in crit})
     bad = t[(t < 0) | (t > 10) | t.isna()]
     if len(bad):
@@ -544,8 +570,10 @@ class Selection:
         return self.table[self.table["definitive"]]
 
     def __repr__(self) -> str:
-        return (f"Selection(criteria={list(self.criteria)}, provisional={int(self.table['provisional'].sum())}, "
-                f"definitive={int(self.table['definitive'].sum())}, max_key_accounts={self.max_key_accounts})")
+        return (
+            f"Selection(criteria={list(self.criteria)}, provisional={int(self.table['provisional'].sum())}, "
+            f"definitive={int(self.table['definitive'].sum())}, max_key_accounts={self.max_key_accounts})"
+        )
 
 
 def weighted_score(scores: pd.DataFrame, weights: pd.Series) -> pd.Series:
@@ -563,8 +591,9 @@ def rank_accounts(score: pd.Series, eligible: pd.Series) -> pd.Series:
     return ranks
 
 
-def portfolio_position(scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.Series, *,
-                       split: float = 5.0) -> pd.DataFrame:
+def portfolio_position(
+    scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.Series, *, split: float = 5.0
+) -> pd.DataFrame:
     """Portfolio matrix coordinates (McDonald/Woodburn): attractiveness vs relationship strength, 0-10.
 
     Attractiveness is the weighted score of the chosen criteria other than ``relationship`` (weights
@@ -581,11 +610,11 @@ def portfolio_position(scores: pd.DataFrame, metrics: pd.DataFrame, weights: pd.
     strength = pd.concat([scores["relationship"], percentile_score(metrics["share_of_wallet"])], axis=1).mean(axis=1)
     strength = strength.fillna(0.0)
     high, strong = attractiveness >= split - _EPS, strength >= split - _EPS  # on the line counts as high
-    quadrant = np.select(
-        [high & strong, high, strong],
-        ["strategic", "star", "status"], default="streamline")
-    return pd.DataFrame({"attractiveness": attractiveness.round(6), "strength": strength.round(6),
-                         "quadrant": quadrant}, index=scores.index)
+    quadrant = np.select([high & strong, high, strong], ["strategic", "star", "status"], default="streamline")
+    return pd.DataFrame(
+        {"attractiveness": attractiveness.round(6), "strength": strength.round(6), "quadrant": quadrant},
+        index=scores.index,
+    )
 
 
 @portfolio_memo
@@ -640,12 +669,23 @@ def select_key_accounts(
     from kamlib import defaults
     from kamlib.errors import KamParameterError
 
-    p = defaults.selection_parameters(criteria=criteria, weights=weights, thresholds=thresholds,
-                                      min_criteria=min_criteria, max_key_accounts=max_key_accounts,
-                                      cutoffs=cutoffs, use_ratings=use_ratings, discount_rate=discount_rate)
+    p = defaults.selection_parameters(
+        criteria=criteria,
+        weights=weights,
+        thresholds=thresholds,
+        min_criteria=min_criteria,
+        max_key_accounts=max_key_accounts,
+        cutoffs=cutoffs,
+        use_ratings=use_ratings,
+        discount_rate=discount_rate,
+    )
     criteria, weights, thresholds, min_criteria = p["criteria"], p["weights"], p["thresholds"], p["min_criteria"]
-    max_key_accounts, cutoffs, use_ratings, discount_rate = (p["max_key_accounts"], p["cutoffs"], p["use_ratings"],
-                                                            p["discount_rate"])
+    max_key_accounts, cutoffs, use_ratings, discount_rate = (
+        p["max_key_accounts"],
+        p["cutoffs"],
+        p["use_ratings"],
+        p["discount_rate"],
+    )
     crit, w, t, notes = check_selection_parameters(criteria, weights, thresholds, min_criteria=min_criteria)
     if not 1 <= min_criteria <= len(crit):
         raise KamParameterError("min_criteria", f"must be between 1 and the number of criteria ({len(crit)})")
@@ -657,14 +697,19 @@ def select_key_accounts(
         raise KamParameterError("cutoffs", "must satisfy 0 < A < B <= 1")
     cutoffs = (a, b)
     if max_key_accounts is not None:
-        whole = (isinstance(max_key_accounts, numbers.Real) and not isinstance(max_key_accounts, bool)
-                 and float(max_key_accounts).is_integer())
+        whole = (
+            isinstance(max_key_accounts, numbers.Real)
+            and not isinstance(max_key_accounts, bool)
+            and float(max_key_accounts).is_integer()
+        )
         if not whole:
             raise KamParameterError("max_key_accounts", f"must be a whole number, not {max_key_accounts!r}")
     metrics = criterion_metrics(data, discount_rate=discount_rate)
     if metrics["revenue_12m"].sum() <= 0:
-        raise KamParameterError("as_of", f"no orders with revenue in the 12 months up to {data.as_of.date()}; "
-                                "choose an as_of inside the data")
+        raise KamParameterError(
+            "as_of",
+            f"no orders with revenue in the 12 months up to {data.as_of.date()}; choose an as_of inside the data",
+        )
     ratings = data.ratings if (use_ratings and data.has("ratings")) else None
     scores = criterion_scores(metrics, ratings=ratings)
     acc = data.accounts.set_index("account_id")
@@ -685,8 +730,9 @@ def select_key_accounts(
     rank = rank_accounts(score, qualifies)
     provisional = rank <= max_key_accounts
     abc = abc_classes(metrics["revenue_12m"], cutoffs=cutoffs)["abc"].reindex(scores.index)
-    kind = np.where(abc == "A", "existing",
-                    np.where(metrics["growth"].fillna(-1) >= emerging_growth, "emerging", "other"))
+    kind = np.where(
+        abc == "A", "existing", np.where(metrics["growth"].fillna(-1) >= emerging_growth, "emerging", "other")
+    )
     pos = portfolio_position(scores, metrics, w, split=split)
 
     table = pd.DataFrame(index=scores.index)
@@ -709,6 +755,7 @@ def select_key_accounts(
     # ----- definitive checks
     definitive = table["provisional"].copy()
     reason = pd.Series("", index=table.index, dtype=object)
+
     def put(mask, make) -> None:  # one by one: pandas turns a one-element list of str subclasses into str
         for i in reason.index[np.asarray(mask, dtype=bool)]:
             reason.at[i] = make(i)
@@ -729,6 +776,7 @@ def select_key_accounts(
         kams = data.kams.set_index("kam_id")
         free_elsewhere = 0
         counts = table[definitive].groupby("kam_id").size()
+
         def capacity_of(row) -> int:  # an unknown capacity counts as 0: nobody to take more accounts
             cap = row.get("capacity")
             return 0 if cap is None or pd.isna(cap) else int(cap)
@@ -748,10 +796,17 @@ def select_key_accounts(
                     definitive[acc_id] = False
                     reason.at[acc_id] = Text("over_capacity", kam=kam_id, a=len(mine), b=cap)
                 drop.append(acc_id)
-            cap_rows.append({"kam_id": kam_id, "name": row.get("name"), "level": row.get("level"), "capacity": cap,
-                             "provisional": int((table["provisional"] & (table["kam_id"] == kam_id)).sum()),
-                             "definitive": int((definitive & (table["kam_id"] == kam_id)).sum()),
-                             "drop_or_reassign_first": ", ".join(drop)})
+            cap_rows.append(
+                {
+                    "kam_id": kam_id,
+                    "name": row.get("name"),
+                    "level": row.get("level"),
+                    "capacity": cap,
+                    "provisional": int((table["provisional"] & (table["kam_id"] == kam_id)).sum()),
+                    "definitive": int((definitive & (table["kam_id"] == kam_id)).sum()),
+                    "drop_or_reassign_first": ", ".join(drop),
+                }
+            )
         if capacity_total and table["provisional"].sum() > capacity_total:
             notes.append(Text("exceeds_capacity", n=int(table["provisional"].sum()), k=capacity_total))
         # overall capacity: key accounts without a KAM also need one
@@ -762,12 +817,12 @@ def select_key_accounts(
             put(cut, lambda i: Text("beyond_total_capacity"))
         no_kam = definitive & table["kam_id"].isna()
         put(no_kam, lambda i: Text("no_kam"))
-    capacity = pd.DataFrame(cap_rows, columns=["kam_id", "name", "level", "capacity", "provisional", "definitive",
-                                               "drop_or_reassign_first"])
+    capacity = pd.DataFrame(
+        cap_rows, columns=["kam_id", "name", "level", "capacity", "provisional", "definitive", "drop_or_reassign_first"]
+    )
     table["definitive"] = definitive.astype(bool)
     ok = table["definitive"] & (reason == "")
-    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]),
-                           k=int(table.at[i, "rank"])))  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; rank is Int64
+    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]), k=int(table.at[i, "rank"])))  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; rank is Int64
     table["reason"] = reason
     table = table.sort_values(["provisional", "score", "revenue_12m"], ascending=[False, False, False], kind="stable")
     table.index.name = "account_id"
@@ -874,19 +929,27 @@ def rating_agreement(ratings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     agreement has Kendall's W and the number of raters and accounts per criterion.
     """
     g = ratings.groupby(["account_id", "criterion"])["score"]
-    spread = pd.DataFrame({"raters": g.size(), "mean": g.mean().round(3), "std": g.std(ddof=0).round(3),
-                           "min": g.min(), "max": g.max()})
+    spread = pd.DataFrame(
+        {"raters": g.size(), "mean": g.mean().round(3), "std": g.std(ddof=0).round(3), "min": g.min(), "max": g.max()}
+    )
     spread["range"] = spread["max"] - spread["min"]
     rows = []
     for crit, part in ratings.groupby("criterion"):
         table = part.pivot_table(index="rater", columns="account_id", values="score", aggfunc="mean")
-        rows.append({"criterion": crit, "raters": table.shape[0], "accounts": int(table.dropna(axis=1).shape[1]),
-                     "kendalls_w": round(kendalls_w(table), 4)})
+        rows.append(
+            {
+                "criterion": crit,
+                "raters": table.shape[0],
+                "accounts": int(table.dropna(axis=1).shape[1]),
+                "kendalls_w": round(kendalls_w(table), 4),
+            }
+        )
     return spread.reset_index(), pd.DataFrame(rows)
 
 
-def rerank(x: np.ndarray, weights: np.ndarray, thresholds: np.ndarray, *, min_criteria: int = 2,
-           k: int = 20) -> tuple[np.ndarray, np.ndarray]:
+def rerank(
+    x: np.ndarray, weights: np.ndarray, thresholds: np.ndarray, *, min_criteria: int = 2, k: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
     """Fast re-ranking for the workshop widget: (weighted scores, indices of the top-k qualifying accounts).
 
     ``x`` is accounts x criteria (missing already 0); plain numpy so that 10,000 accounts re-rank in
@@ -921,8 +984,9 @@ def account_margin(orders: pd.DataFrame, *, start=None, end=None) -> pd.Series:
     return out
 
 
-def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
-                          cutoffs: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
+def concentration_by_year(
+    orders: pd.DataFrame, *, measure: str = "revenue", cutoffs: tuple[float, float] = (0.8, 0.95)
+) -> pd.DataFrame:
     """Per calendar year: accounts, total, top-20 % share, Gini (plain, normalised), ABC counts, and the
     change of share and Gini against the previous year.
 
@@ -935,7 +999,11 @@ def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
     rows = []
     for year in sorted(orders["date"].dt.year.unique()):
         start, end = f"{year}-01-01", f"{year}-12-31"
-        v = account_revenue(orders, start=start, end=end) if measure == "revenue" else account_margin(orders, start=start, end=end)
+        v = (
+            account_revenue(orders, start=start, end=end)
+            if measure == "revenue"
+            else account_margin(orders, start=start, end=end)
+        )
         negative = int((v < 0).sum())
         v = v[v >= 0]
         s = concentration_summary(v, cutoffs=cutoffs).iloc[0].to_dict()
@@ -946,5 +1014,6 @@ def concentration_by_year(orders: pd.DataFrame, *, measure: str = "revenue",
         out[["accounts", "A", "B", "C"]] = out[["accounts", "A", "B", "C"]].astype(int)
         out["top20_change"] = out["top20_share"].diff()
         out["gini_change"] = out["gini"].diff()
-    return out.round({"total_eur": 2, "top20_share": 4, "gini": 4, "gini_normalised": 4, "top20_change": 4,
-                      "gini_change": 4})
+    return out.round(
+        {"total_eur": 2, "top20_share": 4, "gini": 4, "gini_normalised": 4, "top20_change": 4, "gini_change": 4}
+    )

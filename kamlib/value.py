@@ -32,15 +32,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamlib.data.cache import portfolio_memo
-
 from kamlib import i18n
+from kamlib.data.cache import portfolio_memo
 from kamlib.errors import KamParameterError
 
 COST_CATEGORIES = ("marketing", "sales", "service", "logistics")
 #: Columns of the scheme, top to bottom.
-LEVELS = ("gross_revenue", "discount", "net_revenue", "cogs", "db1", "marketing", "db2", "sales", "db3", "service",
-          "logistics", "db4")
+LEVELS = (
+    "gross_revenue",
+    "discount",
+    "net_revenue",
+    "cogs",
+    "db1",
+    "marketing",
+    "db2",
+    "sales",
+    "db3",
+    "service",
+    "logistics",
+    "db4",
+)
 SUBTOTALS = ("net_revenue", "db1", "db2", "db3", "db4")
 FREQS = {"Y": "year", "Q": "quarter", "M": "month"}
 
@@ -166,13 +177,19 @@ def cost_period(periods: pd.Series, freq: str = "Y") -> pd.Series:
     too_coarse = gran.map(order) < order[freq]
     if too_coarse.any():
         example = p[too_coarse].iloc[0]
-        raise KamParameterError("freq", f"service_costs are booked per {FREQS[gran[too_coarse].iloc[0]]} (e.g. {example}); "
-                                f"they cannot be split per {FREQS[freq]}: choose a coarser freq")
+        raise KamParameterError(
+            "freq",
+            f"service_costs are booked per {FREQS[gran[too_coarse].iloc[0]]} (e.g. {example}); "
+            f"they cannot be split per {FREQS[freq]}: choose a coarser freq",
+        )
     year = p.str.slice(0, 4)
     if freq == "Y":
         return year
-    quarter = np.where(gran == "Q", p.str.slice(5, 6),
-                       ((p.str.slice(5, 7).where(gran == "M", "01").astype(int) - 1) // 3 + 1).astype(str))
+    quarter = np.where(
+        gran == "Q",
+        p.str.slice(5, 6),
+        ((p.str.slice(5, 7).where(gran == "M", "01").astype(int) - 1) // 3 + 1).astype(str),
+    )
     if freq == "Q":
         return pd.Series(year + "Q" + pd.Series(quarter, index=p.index).astype(str), index=p.index)
     return p
@@ -245,17 +262,24 @@ def contribution_margins(data, *, freq: str = "Y", start=None, end=None) -> pd.D
     if end is not None:
         o = o[o["date"] <= pd.Timestamp(end)]
     period = period_of(o["date"], freq)
-    rev = pd.DataFrame({
-        "account_id": o["account_id"].astype(str),
-        "period": period,
-        "gross_revenue": o["gross_revenue_eur"].astype(float),
-        "discount": o["discount_eur"].fillna(0.0).astype(float) if "discount_eur" in o else 0.0,
-        "cogs": o["cogs_eur"].fillna(0.0).astype(float) if "cogs_eur" in o else 0.0,
-    }).groupby(["account_id", "period"]).sum()
+    rev = (
+        pd.DataFrame(
+            {
+                "account_id": o["account_id"].astype(str),
+                "period": period,
+                "gross_revenue": o["gross_revenue_eur"].astype(float),
+                "discount": o["discount_eur"].fillna(0.0).astype(float) if "discount_eur" in o else 0.0,
+                "cogs": o["cogs_eur"].fillna(0.0).astype(float) if "cogs_eur" in o else 0.0,
+            }
+        )
+        .groupby(["account_id", "period"])
+        .sum()
+    )
     if data.has("service_costs"):
         sc = _window_costs(data.service_costs, start, end)
-        costs = (sc.assign(account_id=sc["account_id"].astype(str), period=cost_period(sc["period"], freq))
-                 .pivot_table(index=["account_id", "period"], columns="category", values="cost_eur", aggfunc="sum"))
+        costs = sc.assign(account_id=sc["account_id"].astype(str), period=cost_period(sc["period"], freq)).pivot_table(
+            index=["account_id", "period"], columns="category", values="cost_eur", aggfunc="sum"
+        )
         costs = costs.reindex(columns=list(COST_CATEGORIES))
         table = rev.join(costs, how="outer")
     else:
@@ -306,11 +330,14 @@ def statement(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd.DataF
     row = _with_levels(pd.DataFrame([values]))
     v = row.iloc[0]
     net = float(v["net_revenue"])
-    out = pd.DataFrame({
-        label("level", lang): [label(k, lang) for k in LEVELS],
-        "EUR": [float(v[k]) for k in LEVELS],
-        label("share_of_net", lang): [round(100.0 * float(v[k]) / net, 1) if net else np.nan for k in LEVELS],
-    }, index=pd.Index(LEVELS, name="key"))
+    out = pd.DataFrame(
+        {
+            label("level", lang): [label(k, lang) for k in LEVELS],
+            "EUR": [float(v[k]) for k in LEVELS],
+            label("share_of_net", lang): [round(100.0 * float(v[k]) / net, 1) if net else np.nan for k in LEVELS],
+        },
+        index=pd.Index(LEVELS, name="key"),
+    )
     return out
 
 
@@ -331,8 +358,9 @@ def whale_curve(db4: pd.Series) -> pd.DataFrame:
     """
     s = db4.astype(float).sort_values(ascending=False, kind="stable")
     total = float(s.sum())
-    out = pd.DataFrame({"rank": np.arange(1, len(s) + 1), "db4": s.to_numpy(), "cum_db4": s.cumsum().to_numpy()},
-                       index=s.index)
+    out = pd.DataFrame(
+        {"rank": np.arange(1, len(s) + 1), "db4": s.to_numpy(), "cum_db4": s.cumsum().to_numpy()}, index=s.index
+    )
     out["accounts_share"] = (out["rank"] / max(len(s), 1)).round(6)
     out["profit_share"] = (out["cum_db4"] / total).round(6) if total != 0 else np.nan
     return out
@@ -341,16 +369,30 @@ def whale_curve(db4: pd.Series) -> pd.DataFrame:
 def whale_summary(curve: pd.DataFrame) -> dict:
     """Key figures of a whale curve: total, peak and where it is reached, and what the loss-makers destroy."""
     if curve.empty:
-        return {"accounts": 0, "total": 0.0, "peak": 0.0, "peak_share": np.nan, "peak_accounts": 0,
-                "profitable": 0, "destroyers": 0, "destroyed": 0.0}
+        return {
+            "accounts": 0,
+            "total": 0.0,
+            "peak": 0.0,
+            "peak_share": np.nan,
+            "peak_accounts": 0,
+            "profitable": 0,
+            "destroyers": 0,
+            "destroyed": 0.0,
+        }
     k = int(curve["cum_db4"].to_numpy().argmax()) + 1
     peak = float(curve["cum_db4"].iloc[k - 1])
     total = float(curve["cum_db4"].iloc[-1])
     neg = curve["db4"] < 0
-    return {"accounts": len(curve), "total": total, "peak": peak,
-            "peak_share": peak / total if total > 0 else np.nan, "peak_accounts": k,
-            "profitable": int((curve["db4"] > 0).sum()), "destroyers": int(neg.sum()),
-            "destroyed": abs(float(curve.loc[neg, "db4"].sum()))}  # abs: no "-0 EUR" when nothing is lost
+    return {
+        "accounts": len(curve),
+        "total": total,
+        "peak": peak,
+        "peak_share": peak / total if total > 0 else np.nan,
+        "peak_accounts": k,
+        "profitable": int((curve["db4"] > 0).sum()),
+        "destroyers": int(neg.sum()),
+        "destroyed": abs(float(curve.loc[neg, "db4"].sum())),
+    }  # abs: no "-0 EUR" when nothing is lost
 
 
 def whale_sentence(summary: dict, *, lang: str = "en") -> str:
@@ -358,9 +400,14 @@ def whale_sentence(summary: dict, *, lang: str = "en") -> str:
     en, de = _LABELS["whale_sentence"]
     text = de if i18n.check_lang(lang) == "de" else en
     share = i18n.percent(summary["peak_share"], lang, 0) if summary["peak_share"] == summary["peak_share"] else "–"
-    return text.format(k=summary["peak_accounts"], peak=eur(summary["peak"], lang), peak_share=share,
-                       total=eur(summary["total"], lang), n_neg=summary["destroyers"],
-                       destroyed=eur(summary["destroyed"], lang))
+    return text.format(
+        k=summary["peak_accounts"],
+        peak=eur(summary["peak"], lang),
+        peak_share=share,
+        total=eur(summary["total"], lang),
+        n_neg=summary["destroyers"],
+        destroyed=eur(summary["destroyed"], lang),
+    )
 
 
 def whale_position(curve: pd.DataFrame, account_id: str) -> dict:
@@ -380,12 +427,21 @@ def whale_position(curve: pd.DataFrame, account_id: str) -> dict:
     'absent'
     """
     s = whale_summary(curve)
-    out = {"account_id": account_id, "rank": None, "accounts": s["accounts"], "peak_accounts": s["peak_accounts"],
-           "db4": np.nan, "zone": "absent"}
+    out = {
+        "account_id": account_id,
+        "rank": None,
+        "accounts": s["accounts"],
+        "peak_accounts": s["peak_accounts"],
+        "db4": np.nan,
+        "zone": "absent",
+    }
     if account_id in curve.index:
         db4 = float(curve.at[account_id, "db4"])  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; db4 is a number
-        out.update(rank=int(curve.at[account_id, "rank"]), db4=db4,  # type: ignore[arg-type]  # (the same: rank)
-                   zone="core" if db4 > 0 else "destroyer" if db4 < 0 else "zero")
+        out.update(
+            rank=int(curve.at[account_id, "rank"]),  # type: ignore[arg-type]  # (the same: rank)
+            db4=db4,
+            zone="core" if db4 > 0 else "destroyer" if db4 < 0 else "zero",
+        )
     return out
 
 
@@ -401,11 +457,13 @@ def whale_position_sentence(position: dict, *, name: str | None = None, lang: st
     'b Beta: Rang 2 von 3 nach DB IV, einer der 2 Kunden, die die Walkurve bis zu ihrem Gipfel aufbauen'
     """
     account = f"{position['account_id']} {name}" if name else str(position["account_id"])
-    key = {"core": "whale_core", "zero": "whale_zero", "destroyer": "whale_destroyer"}.get(position["zone"],
-                                                                                           "whale_absent")
+    key = {"core": "whale_core", "zero": "whale_zero", "destroyer": "whale_destroyer"}.get(
+        position["zone"], "whale_absent"
+    )
     loss = eur(-position["db4"], lang) if position["zone"] == "destroyer" else ""
-    return label(key, lang).format(account=account, k=position["rank"], n=position["accounts"],
-                                   peak=position["peak_accounts"], loss=loss)
+    return label(key, lang).format(
+        account=account, k=position["rank"], n=position["accounts"], peak=position["peak_accounts"], loss=loss
+    )
 
 
 def profit_destroyers(contribution: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
@@ -437,8 +495,9 @@ def view_line(start, end, decision: str, account: str | None = None, *, lang: st
     return text("window", lang, start=i18n.date(start, lang), end=i18n.date(end, lang), decision=decision, view=view)
 
 
-def scope_line(contribution: pd.DataFrame, account: str | None = None, *, name: str | None = None,
-               lang: str = "en") -> str:
+def scope_line(
+    contribution: pd.DataFrame, account: str | None = None, *, name: str | None = None, lang: str = "en"
+) -> str:
     """The account's rank by DB IV among all accounts of ``contribution``, or how many accounts the portfolio has.
 
     Examples
@@ -553,8 +612,15 @@ def header(code, lang: str = "en") -> str | None:
     return _lookup(str(code), lang) or str(code)
 
 
-def show(df: pd.DataFrame, lang: str = "en", *, percent=(), decimals: int = 0, digits: dict | None = None,
-         percent_decimals: int = 1) -> pd.DataFrame:
+def show(
+    df: pd.DataFrame,
+    lang: str = "en",
+    *,
+    percent=(),
+    decimals: int = 0,
+    digits: dict | None = None,
+    percent_decimals: int = 1,
+) -> pd.DataFrame:
     """A display copy of ``df`` in ``lang``: headers and code values (:data:`CODE_COLUMNS`, the index) in
     ``lang``, numbers as text in its style (``decimals`` by default, ``digits`` per column, ``percent``
     columns as percentages), True/False as yes/no, missing values as '–'. Names are left as they are.
@@ -590,8 +656,9 @@ def show(df: pd.DataFrame, lang: str = "en", *, percent=(), decimals: int = 0, d
     out = pd.DataFrame({header(c, lang): [cell(c, v) for v in df[c]] for c in df.columns}, index=df.index.copy())
     if df.index.nlevels == 1 and df.index.name not in ("account_id", "name"):
         quadrant = df.index.name in QUADRANT_COLUMNS
-        out.index = pd.Index([(_lookup(v, lang, quadrant=quadrant) or v) if isinstance(v, str) else v
-                              for v in df.index])
+        out.index = pd.Index(
+            [(_lookup(v, lang, quadrant=quadrant) or v) if isinstance(v, str) else v for v in df.index]
+        )
     out.index.names = [header(n, lang) for n in df.index.names]
     return out
 
@@ -608,9 +675,13 @@ def statement_table(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd
     """
     st = statement(values, lang=lang)
     share = label("share_of_net", lang)
-    return pd.DataFrame({"EUR": [i18n.number(v, lang, 0) for v in st["EUR"]],
-                         share: ["–" if pd.isna(v) else i18n.number(v, lang, 1) for v in st[share]]},
-                        index=pd.Index(st[label("level", lang)].tolist(), name=label("level", lang)))
+    return pd.DataFrame(
+        {
+            "EUR": [i18n.number(v, lang, 0) for v in st["EUR"]],
+            share: ["–" if pd.isna(v) else i18n.number(v, lang, 1) for v in st[share]],
+        },
+        index=pd.Index(st[label("level", lang)].tolist(), name=label("level", lang)),
+    )
 
 
 #: Figures that are shares of net revenue (shown as percentages in :func:`context_table`).
@@ -628,8 +699,11 @@ def context_table(context: pd.DataFrame, *, lang: str = "en", shares=SHARES) -> 
             if v is None or pd.isna(v):
                 out[col] = "–"
             elif col in values:
-                out[col] = i18n.percent(float(v), lang, 1) if fig in shares else \
-                    i18n.number(float(v), lang, 0 if abs(float(v)) >= 100 else 2)
+                out[col] = (
+                    i18n.percent(float(v), lang, 1)
+                    if fig in shares
+                    else i18n.number(float(v), lang, 0 if abs(float(v)) >= 100 else 2)
+                )
             elif col == "percentile":
                 out[col] = i18n.number(float(v), lang, 1)
             else:

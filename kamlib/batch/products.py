@@ -46,24 +46,51 @@ class Product:
 
 
 PRODUCTS: dict[str, Product] = {
-    "profile_findings": Product("02_account_profile", "profile_findings.csv", False,
-                                ("severity", "check", "message"), "the profile checks' findings (index: flags)"),
-    "profile_opportunities": Product("02_account_profile", "profile_opportunities.csv", False, (),
-                                     "whitespace opportunities of the account"),
+    "profile_findings": Product(
+        "02_account_profile",
+        "profile_findings.csv",
+        False,
+        ("severity", "check", "message"),
+        "the profile checks' findings (index: flags)",
+    ),
+    "profile_opportunities": Product(
+        "02_account_profile", "profile_opportunities.csv", False, (), "whitespace opportunities of the account"
+    ),
     "profile_contacts": Product("02_account_profile", "profile_contacts.csv", False, (), "buying-center contacts"),
     "profile_quarterly": Product("02_account_profile", "profile_quarterly.csv", False, (), "quarterly revenue"),
     "customer_value": Product("03_customer_value", "customer_value.csv", True, (), "DB I-IV and CLV per account"),
-    "quadrant_moves": Product("03_customer_value", "quadrant_moves.csv", False, (),
-                              "accounts that change quadrant when the value view is used"),
-    "review_plan_vs_actual": Product("04_review_cycle", "review_{period}_plan_vs_actual.csv", True, (),
-                                     "the quarter against plan, previous quarter and last year"),
-    "review_health": Product("04_review_cycle", "review_{period}_health.csv", True, ("score", "band"),
-                             "health score per component; row 'health' is the total (index: band)"),
-    "review_next_actions": Product("04_review_cycle", "review_{period}_next_actions.csv", False, (),
-                                   "proposed next actions with owners"),
+    "quadrant_moves": Product(
+        "03_customer_value",
+        "quadrant_moves.csv",
+        False,
+        (),
+        "accounts that change quadrant when the value view is used",
+    ),
+    "review_plan_vs_actual": Product(
+        "04_review_cycle",
+        "review_{period}_plan_vs_actual.csv",
+        True,
+        (),
+        "the quarter against plan, previous quarter and last year",
+    ),
+    "review_health": Product(
+        "04_review_cycle",
+        "review_{period}_health.csv",
+        True,
+        ("score", "band"),
+        "health score per component; row 'health' is the total (index: band)",
+    ),
+    "review_next_actions": Product(
+        "04_review_cycle", "review_{period}_next_actions.csv", False, (), "proposed next actions with owners"
+    ),
     "portfolio": Product("05_portfolio_review", "portfolio_{period}.csv", True, (), "all key accounts in one view"),
-    "quadrant_migration": Product("05_portfolio_review", "quadrant_migration_{period}.csv", True, (),
-                                  "quadrant moves against the comparison basis"),
+    "quadrant_migration": Product(
+        "05_portfolio_review",
+        "quadrant_migration_{period}.csv",
+        True,
+        (),
+        "quadrant moves against the comparison basis",
+    ),
     "kam_workload": Product("05_portfolio_review", "kam_workload_{period}.csv", True, (), "key accounts per KAM"),
 }
 
@@ -101,8 +128,9 @@ def read(name: str, folder: str | Path) -> pd.DataFrame | None:
     file = _record(Path(folder)).get(name)
     if not file or not (Path(folder) / file).is_file():
         return None
-    return pd.read_csv(Path(folder) / file, index_col=0 if product.index else None, encoding="utf-8-sig",
-                       keep_default_na=product.index)
+    return pd.read_csv(
+        Path(folder) / file, index_col=0 if product.index else None, encoding="utf-8-sig", keep_default_na=product.index
+    )
 
 
 def written(folder: str | Path) -> dict[str, str]:

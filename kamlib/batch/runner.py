@@ -201,9 +201,20 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None)
         raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium' (apt-get install chromium)")
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp-{os.getpid()}")
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-               "--no-pdf-header-footer", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            html_path.resolve().as_uri(),
+        ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     os.replace(tmp, pdf_path)
 
@@ -215,9 +226,16 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None)
 TRAINEE_TAG = "learning-path"
 
 
-def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = NOTEBOOK_TIMEOUT_S,
-                 pdf: bool = False, env: dict | None = None, drop_tags: tuple[str, ...] = (TRAINEE_TAG,)
-                 ) -> NotebookResult:
+def execute_task(
+    task: Task,
+    run_dir: str,
+    cwd: str,
+    run: dict,
+    timeout: int = NOTEBOOK_TIMEOUT_S,
+    pdf: bool = False,
+    env: dict | None = None,
+    drop_tags: tuple[str, ...] = (TRAINEE_TAG,),
+) -> NotebookResult:
     """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors.
 
     ``env`` is added to the environment of this notebook's kernel only (the run cache folder, a database
@@ -244,8 +262,9 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         # the notebook as it will run: trainee cells removed, saved outputs cleared (they could come from
         # another account or company), written next to the report so papermill reads a path, not a copy
         source_nb = nbformat.read(task.notebook, as_version=4)
-        source_nb.cells = [c for c in source_nb.cells
-                           if not set(c.get("metadata", {}).get("tags", [])) & set(drop_tags)]
+        source_nb.cells = [
+            c for c in source_nb.cells if not set(c.get("metadata", {}).get("tags", [])) & set(drop_tags)
+        ]
         for c in source_nb.cells:
             if c.cell_type == "code":
                 c.outputs, c.execution_count = [], None
@@ -254,11 +273,17 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
         # between threads of one worker)
         for attempt in (1, 2):
             try:
-                pm.execute_notebook(str(tmp_src), str(tmp_ipynb), parameters=params, progress_bar=False,
-                                    log_output=False, request_save_on_cell_execute=False,
-                                    execution_timeout=timeout, kernel_name="python3",
-                                    kernel_manager_class=_kernel_manager_class(env or {}, cwd,
-                                                                               root.resolve() / KERNEL_LOG))
+                pm.execute_notebook(
+                    str(tmp_src),
+                    str(tmp_ipynb),
+                    parameters=params,
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    execution_timeout=timeout,
+                    kernel_name="python3",
+                    kernel_manager_class=_kernel_manager_class(env or {}, cwd, root.resolve() / KERNEL_LOG),
+                )
                 break
             except RuntimeError as exc:
                 # a kernel that dies before its first reply ran no cell: on a busy machine two kernels
@@ -294,9 +319,19 @@ def execute_task(task: Task, run_dir: str, cwd: str, run: dict, timeout: int = N
                 pdf_name = out_pdf.relative_to(root.resolve()).as_posix()
         except Exception as exc:  # a broken export must not hide the notebook itself
             error = error or f"export failed: {_describe(exc)}"
-    return NotebookResult(task.key, Path(task.notebook).name, task.account_id, ipynb_name, html_name, pdf_name,
-                          round(time.perf_counter() - t0, 2), started, "failed" if error else "ok", error,
-                          f"{platform.node()}:{os.getpid()}")
+    return NotebookResult(
+        task.key,
+        Path(task.notebook).name,
+        task.account_id,
+        ipynb_name,
+        html_name,
+        pdf_name,
+        round(time.perf_counter() - t0, 2),
+        started,
+        "failed" if error else "ok",
+        error,
+        f"{platform.node()}:{os.getpid()}",
+    )
 
 
 def error_page(task: Task, error: str, run: dict, *, depth: int = 0) -> str:
@@ -306,10 +341,16 @@ def error_page(task: Task, error: str, run: dict, *, depth: int = 0) -> str:
 
     lang = _run_lang(run)
     labels = {k: i18n.pick(pair, lang) for k, pair in i18n.table("pages.error").items()}
-    return pages.render("error.html.j2", lang=lang, L=labels, run_id=run.get("run_id", "RUN_ID"),
-                        what=Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else ""),
-                        back="../" * depth + "index.html", error=_plain(error),
-                        text=_footer_text(run, lang))
+    return pages.render(
+        "error.html.j2",
+        lang=lang,
+        L=labels,
+        run_id=run.get("run_id", "RUN_ID"),
+        what=Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else ""),
+        back="../" * depth + "index.html",
+        error=_plain(error),
+        text=_footer_text(run, lang),
+    )
 
 
 def _run_lang(run: dict) -> str:
@@ -323,8 +364,11 @@ def _footer_text(run: dict, lang: str) -> str:
     from kamlib import i18n
 
     return i18n.pick(i18n.INDEX["footer"], lang).format(
-        run_id=run.get("run_id", ""), as_of=i18n.date(str(run.get("as_of", "")), lang) if run.get("as_of") else "",
-        sha=str(run.get("source_sha256", ""))[:12], version=run.get("kamlib", ""))
+        run_id=run.get("run_id", ""),
+        as_of=i18n.date(str(run.get("as_of", "")), lang) if run.get("as_of") else "",
+        sha=str(run.get("source_sha256", ""))[:12],
+        version=run.get("kamlib", ""),
+    )
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -385,8 +429,13 @@ def drop_set_defaults(nb, parameters: dict) -> list[str]:
         drop: set[int] = set()
         names: list[str] = []
         for node in tree.body:
-            targets = (node.targets if isinstance(node, ast.Assign)
-                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             hit = [t.id for t in targets if isinstance(t, ast.Name) and t.id in parameters]
             if hit:
                 names += hit
@@ -521,8 +570,10 @@ def _account_signals(run_dir: Path, folder: str) -> dict:
         if fnd is not None:
             rank = {"high": 0, "medium": 1, "low": 2}
             fnd = fnd.assign(_r=fnd["severity"].map(rank).fillna(3)).sort_values("_r", kind="stable")
-            out["flags"] = [{"severity": str(r.severity), "check": str(r.check),
-                             "message": str(r.message).lstrip("'")} for r in fnd.itertuples()]
+            out["flags"] = [
+                {"severity": str(r.severity), "check": str(r.check), "message": str(r.message).lstrip("'")}
+                for r in fnd.itertuples()
+            ]
     except (OSError, ValueError, KeyError, AttributeError):
         pass
     return out
@@ -580,8 +631,9 @@ def run_workbook(
     if only:
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     if not nbs:
-        raise FileNotFoundError(f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} "
-                                f"in {notebooks_dir}")
+        raise FileNotFoundError(
+            f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} in {notebooks_dir}"
+        )
     names = data.accounts.set_index("account_id")["name"].astype(str)
     declared = {nb: declared_parameters(nb) for nb in nbs}
     check_parameters(data, params)  # refuse what cannot fit, before any notebook
@@ -628,15 +680,22 @@ def run_workbook(
             raise KamParameterError("resume", f"{manifest_path} is damaged; start a new run instead") from None
         if old.get("source_sha256") != source_hash(src):
             raise KamParameterError("resume", "the source data changed since that run; start a new run instead")
-        changed = sorted(k for k in set(old.get("parameters", {})) | set(_shown_params(params))
-                         if old.get("parameters", {}).get(k) != _shown_params(params).get(k))
+        changed = sorted(
+            k
+            for k in set(old.get("parameters", {})) | set(_shown_params(params))
+            if old.get("parameters", {}).get(k) != _shown_params(params).get(k)
+        )
         if old.get("report_accounts") is not None and old["report_accounts"] != [a for a, _ in acc_list]:
             changed.append("the accounts of the per-account reports (--accounts / --all-accounts)")
         if changed:
-            raise KamParameterError("resume", f"parameters differ from that run ({', '.join(changed)}); "
-                                    "resume with the same parameters or start a new run")
-        keep = {k for k, r in previous.items() if r["status"] == "ok" and r.get("html")
-                and (run_dir / r["html"]).is_file()}
+            raise KamParameterError(
+                "resume",
+                f"parameters differ from that run ({', '.join(changed)}); "
+                "resume with the same parameters or start a new run",
+            )
+        keep = {
+            k for k, r in previous.items() if r["status"] == "ok" and r.get("html") and (run_dir / r["html"]).is_file()
+        }
         todo = [t for t in tasks if t.key not in keep]
     else:
         run_dir = new_run_dir(out, run_id)
@@ -673,8 +732,19 @@ def run_workbook(
 
             store_data(data, nb_src, params["as_of"], cache_folder)
             env[ENV] = str(cache_folder)
-        results = _execute(todo, run_dir, cwd, run_info, workers=workers, timeout=timeout, pdf=pdf, quiet=quiet,
-                           executor=executor, env=env, drop_tags=() if exercises else (TRAINEE_TAG,))
+        results = _execute(
+            todo,
+            run_dir,
+            cwd,
+            run_info,
+            workers=workers,
+            timeout=timeout,
+            pdf=pdf,
+            quiet=quiet,
+            executor=executor,
+            env=env,
+            drop_tags=() if exercises else (TRAINEE_TAG,),
+        )
     finally:
         if cache_folder is not None:
             shutil.rmtree(cache_folder, ignore_errors=True)
@@ -691,8 +761,16 @@ def run_workbook(
         "decision": _decision_info(decided, accounts, all_accounts, len(acc_list)),
         "report_accounts": [a for a, _ in acc_list],
         "skipped": skipped,
-        "accounts": [{"account_id": a, "name": n, "folder": safe_name(a), **facts.get(a, {}),
-                      **_account_signals(run_dir, safe_name(a))} for a, n in acc_list],
+        "accounts": [
+            {
+                "account_id": a,
+                "name": n,
+                "folder": safe_name(a),
+                **facts.get(a, {}),
+                **_account_signals(run_dir, safe_name(a)),
+            }
+            for a, n in acc_list
+        ],
         "notebooks": [asdict(r) for r in ordered],
         "failures": [r.key for r in ordered if r.status != "ok"],
         "resumed": bool(resume),
@@ -707,8 +785,11 @@ def _shown_params(params: dict) -> dict:
     """Parameters as recorded in the manifest and index: no output_dir, passwords masked."""
     from kamlib.data.readers import _mask_password
 
-    return {k: (_mask_password(v) if isinstance(v, str) else v) for k, v in params.items()
-            if k not in ("output_dir", "decision_file")}
+    return {
+        k: (_mask_password(v) if isinstance(v, str) else v)
+        for k, v in params.items()
+        if k not in ("output_dir", "decision_file")
+    }
 
 
 def _decision_info(decided, accounts, all_accounts, n_reports: int = 0) -> dict:
@@ -719,10 +800,17 @@ def _decision_info(decided, accounts, all_accounts, n_reports: int = 0) -> dict:
     if decided is None:
         return {"source": "none", **chosen}
     diff = decided.differences.reset_index().to_dict(orient="records") if len(decided.differences) else []
-    return {**chosen, "source": decided.source, "n": len(decided.ids), "text": decided.describe(),
-            "decided_by": decided.decided_by,
-            "decided_on": decided.decided_on, "key_accounts": decided.ids, "differences": diff,
-            "file": decision_mod.CSV_NAME}
+    return {
+        **chosen,
+        "source": decided.source,
+        "n": len(decided.ids),
+        "text": decided.describe(),
+        "decided_by": decided.decided_by,
+        "decided_on": decided.decided_on,
+        "key_accounts": decided.ids,
+        "differences": diff,
+        "file": decision_mod.CSV_NAME,
+    }
 
 
 def _skip_accounts_without_period(data, tasks: list[Task], declared: dict) -> tuple[list[Task], list[dict]]:
@@ -739,8 +827,9 @@ def _skip_accounts_without_period(data, tasks: list[Task], declared: dict) -> tu
             try:
                 check_period(data, t.parameters.get("period") or "", account_id=t.account_id)
             except KamParameterError as err:
-                skipped.append({"key": t.key, "account_id": t.account_id, "notebook": Path(t.notebook).name,
-                                "error": str(err)})
+                skipped.append(
+                    {"key": t.key, "account_id": t.account_id, "notebook": Path(t.notebook).name, "error": str(err)}
+                )
                 continue
         keep.append(t)
     return keep, skipped
@@ -791,15 +880,27 @@ def check_parameters(data, params: dict) -> None:
             raise KamParameterError("cadence_days", f"must be a whole number of days, at least 1, not {c!r}")
     if params.get("account_id"):
         if str(params["account_id"]) not in set(data.accounts["account_id"].astype(str)):
-            raise KamParameterError("account_id", f"unknown account id {params['account_id']!r}; "
-                                    "use --accounts to choose accounts for the per-account reports")
+            raise KamParameterError(
+                "account_id",
+                f"unknown account id {params['account_id']!r}; "
+                "use --accounts to choose accounts for the per-account reports",
+            )
 
 
-
-
-def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: int | None, timeout: int,
-             pdf: bool, quiet: bool, executor: Executor | None, env: dict | None = None,
-             drop_tags: tuple[str, ...] = (TRAINEE_TAG,)) -> list[NotebookResult]:
+def _execute(
+    tasks: list[Task],
+    run_dir: Path,
+    cwd: str,
+    run: dict,
+    *,
+    workers: int | None,
+    timeout: int,
+    pdf: bool,
+    quiet: bool,
+    executor: Executor | None,
+    env: dict | None = None,
+    drop_tags: tuple[str, ...] = (TRAINEE_TAG,),
+) -> list[NotebookResult]:
     if not tasks:
         return []
     from tqdm.auto import tqdm
@@ -810,16 +911,25 @@ def _execute(tasks: list[Task], run_dir: Path, cwd: str, run: dict, *, workers: 
     results: list[NotebookResult] = []
     failed = 0
     try:
-        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags): t
-                   for t in tasks}
+        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags): t for t in tasks}
         bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
         for fut in as_completed(futures):
             task = futures[fut]
             try:
                 r = fut.result()
             except Exception as exc:  # the worker process itself died
-                r = NotebookResult(task.key, Path(task.notebook).name, task.account_id, None, None, None, 0.0,
-                                   "", "failed", f"worker crashed: {_describe(exc)}")
+                r = NotebookResult(
+                    task.key,
+                    Path(task.notebook).name,
+                    task.account_id,
+                    None,
+                    None,
+                    None,
+                    0.0,
+                    "",
+                    "failed",
+                    f"worker crashed: {_describe(exc)}",
+                )
             failed += r.status != "ok"
             results.append(r)
             bar.set_postfix(done=len(results) - failed, failed=failed, left=len(tasks) - len(results))
@@ -859,10 +969,17 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
     per_account: dict[str, list[dict]] = {}
     for r in manifest["notebooks"]:
         (per_account.setdefault(r["account_id"], []) if r["account_id"] else portfolio).append(r)
-    portfolio_rows = [{"html": r["html"], "notebook": r["notebook"], "ok": r["status"] == "ok",
-                       "error": r["error"] or "", "seconds": i18n.number(r["seconds"], lang, 1),
-                       "files": [{"href": r[k], "label": k} for k in ("ipynb", "pdf") if r.get(k)]}
-                      for r in portfolio]
+    portfolio_rows = [
+        {
+            "html": r["html"],
+            "notebook": r["notebook"],
+            "ok": r["status"] == "ok",
+            "error": r["error"] or "",
+            "seconds": i18n.number(r["seconds"], lang, 1),
+            "files": [{"href": r[k], "label": k} for k in ("ipynb", "pdf") if r.get(k)],
+        }
+        for r in portfolio
+    ]
     info = {a["account_id"]: a for a in manifest["accounts"]}
     accounts = []
     for acc_id, items in per_account.items():
@@ -875,33 +992,54 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
                 return f["message"]
             return i18n.pick(i18n.CHECKS[f["check"]], lang)
 
-        accounts.append({
-            "account_id": acc_id, "name": a.get("name", ""), "kam": a.get("kam_id") or "",
-            "revenue": i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else "",
-            "quadrant": value(a.get("quadrant")), "type": value(a.get("type")),
-            "band_code": a.get("band") or "", "band": value(a.get("band")),
-            "health": f"{a['health']:.0f}" if a.get("health") is not None else None,
-            "flags": [{"severity": value(f["severity"]), "text": flag_text(f)} for f in flags],
-            "flag_summary": i18n.pick(i18n.INDEX["flag_summary"], lang).format(
-                high=sum(f["severity"] == "high" for f in flags), n=len(flags)),
-            "reports": [{"html": r["html"], "label": r["notebook"].removesuffix(".ipynb"), "ok": r["status"] == "ok"}
-                        for r in items],
-            "failed": "; ".join(f"{r['notebook']}: {r['error']}" for r in bad),
-        })
+        accounts.append(
+            {
+                "account_id": acc_id,
+                "name": a.get("name", ""),
+                "kam": a.get("kam_id") or "",
+                "revenue": i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else "",
+                "quadrant": value(a.get("quadrant")),
+                "type": value(a.get("type")),
+                "band_code": a.get("band") or "",
+                "band": value(a.get("band")),
+                "health": f"{a['health']:.0f}" if a.get("health") is not None else None,
+                "flags": [{"severity": value(f["severity"]), "text": flag_text(f)} for f in flags],
+                "flag_summary": i18n.pick(i18n.INDEX["flag_summary"], lang).format(
+                    high=sum(f["severity"] == "high" for f in flags), n=len(flags)
+                ),
+                "reports": [
+                    {"html": r["html"], "label": r["notebook"].removesuffix(".ipynb"), "ok": r["status"] == "ok"}
+                    for r in items
+                ],
+                "failed": "; ".join(f"{r['notebook']}: {r['error']}" for r in bad),
+            }
+        )
     causes = [{"message": m, "n": n} for m, n, _ in failure_causes(manifest["notebooks"])]
-    skipped = [{"message": m, "n": n, "keys": ", ".join(keys[:12]), "more": len(keys) > 12}
-               for m, n, keys in failure_causes([{**r, "status": "skipped"} for r in manifest.get("skipped") or []])]
+    skipped = [
+        {"message": m, "n": n, "keys": ", ".join(keys[:12]), "more": len(keys) > 12}
+        for m, n, keys in failure_causes([{**r, "status": "skipped"} for r in manifest.get("skipped") or []])
+    ]
     return pages.render(
-        "index.html.j2", lang=lang, L=labels,
+        "index.html.j2",
+        lang=lang,
+        L=labels,
         title=labels["title"].format(run_id=manifest["run_id"]),
         heading=labels["heading"].format(run_id=manifest["run_id"]),
-        as_of=i18n.date(manifest["as_of"], lang), source=manifest["source"], sha=manifest["source_sha256"][:12],
-        started=manifest["started"], seconds=i18n.number(manifest["seconds"], lang, 1),
-        n_reports=len(manifest["notebooks"]), n_failed=len(manifest["failures"]),
-        causes=causes, skipped=skipped, decision=_decision_context(manifest.get("decision") or {}, lang, labels),
-        portfolio=portfolio_rows, accounts=accounts,
+        as_of=i18n.date(manifest["as_of"], lang),
+        source=manifest["source"],
+        sha=manifest["source_sha256"][:12],
+        started=manifest["started"],
+        seconds=i18n.number(manifest["seconds"], lang, 1),
+        n_reports=len(manifest["notebooks"]),
+        n_failed=len(manifest["failures"]),
+        causes=causes,
+        skipped=skipped,
+        decision=_decision_context(manifest.get("decision") or {}, lang, labels),
+        portfolio=portfolio_rows,
+        accounts=accounts,
         parameters=[(k, json.dumps(v, default=str)) for k, v in manifest["parameters"].items()],
-        text=_footer_text(manifest, lang))
+        text=_footer_text(manifest, lang),
+    )
 
 
 def _decision_context(dec: dict, lang: str, labels: dict[str, str]) -> dict | None:
@@ -912,22 +1050,43 @@ def _decision_context(dec: dict, lang: str, labels: dict[str, str]) -> dict | No
     if dec.get("source") not in ("computed", "pinned") or dec.get("n") is None:
         return None
     k = len(dec.get("differences") or [])
-    text = decision_mod.sentence("computed", lang, n=dec["n"]) if dec["source"] == "computed" else (
-        decision_mod.sentence("pinned", lang, n=dec["n"], by=dec.get("decided_by") or "",
-                              on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "")
-        + (decision_mod.sentence("differs", lang, k=k) if k else decision_mod.sentence("agrees", lang)))
+    text = (
+        decision_mod.sentence("computed", lang, n=dec["n"])
+        if dec["source"] == "computed"
+        else (
+            decision_mod.sentence(
+                "pinned",
+                lang,
+                n=dec["n"],
+                by=dec.get("decided_by") or "",
+                on=i18n.date(dec["decided_on"], lang) if dec.get("decided_on") else "",
+            )
+            + (decision_mod.sentence("differs", lang, k=k) if k else decision_mod.sentence("agrees", lang))
+        )
+    )
 
     def diff_text(d: dict) -> str:
         rank = d.get("rank")
         rank = labels["rank"].format(k=int(rank)) if rank is not None and rank == rank else "–"
         return labels["diff_kept" if d.get("pinned") == "key" else "diff_dropped"].format(rank=rank)
 
-    return {"source": dec.get("source", ""), "text": text, "file": dec.get("file") or "",
-            "differences": [{"account_id": str(d["account_id"]), "name": str(d.get("name", "")),
-                             "text": diff_text(d), "reason": str(d.get("reason") or "")}
-                            for d in dec.get("differences") or []],
-            "override": labels["decision_override"].format(n=dec["reports_n"], option=dec["reports_option"])
-            if dec.get("reports_option") else ""}
+    return {
+        "source": dec.get("source", ""),
+        "text": text,
+        "file": dec.get("file") or "",
+        "differences": [
+            {
+                "account_id": str(d["account_id"]),
+                "name": str(d.get("name", "")),
+                "text": diff_text(d),
+                "reason": str(d.get("reason") or ""),
+            }
+            for d in dec.get("differences") or []
+        ],
+        "override": labels["decision_override"].format(n=dec["reports_n"], option=dec["reports_option"])
+        if dec.get("reports_option")
+        else "",
+    }
 
 
 def refresh_notebooks(notebooks_dir: Path = Path("notebooks"), pattern: str = "*.ipynb") -> list[Path]:
@@ -938,8 +1097,12 @@ def refresh_notebooks(notebooks_dir: Path = Path("notebooks"), pattern: str = "*
     done = []
     for nb_path in sorted(notebooks_dir.glob(pattern)):
         nb = nbformat.read(nb_path, as_version=4)
-        NotebookClient(nb, timeout=NOTEBOOK_TIMEOUT_S, kernel_name="python3",
-                       resources={"metadata": {"path": str(nb_path.parent.resolve())}}).execute()
+        NotebookClient(
+            nb,
+            timeout=NOTEBOOK_TIMEOUT_S,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(nb_path.parent.resolve())}},
+        ).execute()
         for cell in nb.cells:  # keep diffs small: no per-run execution timestamps
             cell.metadata.pop("execution", None)
         nb.metadata.pop("widgets", None)

@@ -42,9 +42,11 @@ import pandas as pd
 CDNOW_FILE = ("datasets", "CDNOW_master.txt")
 #: The last day the file covers: the natural ``as_of`` for a run on it.
 CDNOW_AS_OF = "1998-06-30"
-_INSTALL_HINT = ("the CDNOW master file ships in the lifetimes wheel, which is not installed here: "
-                 "pip install lifetimes==0.11.3 (or pip install -e '.[dev]' in the workbook's checkout), "
-                 "or pass the path of CDNOW_master.txt")
+_INSTALL_HINT = (
+    "the CDNOW master file ships in the lifetimes wheel, which is not installed here: "
+    "pip install lifetimes==0.11.3 (or pip install -e '.[dev]' in the workbook's checkout), "
+    "or pass the path of CDNOW_master.txt"
+)
 
 
 def cdnow_path() -> Path:
@@ -80,22 +82,32 @@ def read_cdnow(path: str | Path | None = None) -> pd.DataFrame:
     body = [(i, line.split()) for i, line in enumerate(raw[1:], start=2) if line.strip()]
     for lineno, fields in body:
         if len(fields) != 4:
-            raise ValueError(f"{p.name} line {lineno}: expected 4 fields (customer id, date, CDs, dollars), "
-                             f"found {len(fields)}")
+            raise ValueError(
+                f"{p.name} line {lineno}: expected 4 fields (customer id, date, CDs, dollars), found {len(fields)}"
+            )
     frame = pd.DataFrame([f for _, f in body], columns=["customer_id", "date", "cds", "dollars"])
     lines = pd.Series([n for n, _ in body], dtype="int64")
     bad_id = ~frame["customer_id"].str.fullmatch(r"\d+")
     date = pd.to_datetime(frame["date"], format="%Y%m%d", errors="coerce")
     cds = pd.to_numeric(frame["cds"], errors="coerce")
     dollars = pd.to_numeric(frame["dollars"], errors="coerce")
-    for mask, what in ((bad_id, "customer id is not a number"), (date.isna(), "date is not YYYYMMDD"),
-                       (cds.isna() | (cds < 0) | (cds % 1 != 0), "number of CDs is not a whole number >= 0"),
-                       (dollars.isna() | (dollars < 0), "dollar value is not a number >= 0")):
+    for mask, what in (
+        (bad_id, "customer id is not a number"),
+        (date.isna(), "date is not YYYYMMDD"),
+        (cds.isna() | (cds < 0) | (cds % 1 != 0), "number of CDs is not a whole number >= 0"),
+        (dollars.isna() | (dollars < 0), "dollar value is not a number >= 0"),
+    ):
         if mask.any():
             first = int(np.flatnonzero(mask.to_numpy())[0])
             raise ValueError(f"{p.name} line {lines.iloc[first]}: {what} ({' '.join(body[first][1])!r})")
-    return pd.DataFrame({"customer_id": frame["customer_id"].str.zfill(5), "date": date,
-                         "cds": cds.astype("int64"), "dollars": dollars.round(2)})
+    return pd.DataFrame(
+        {
+            "customer_id": frame["customer_id"].str.zfill(5),
+            "date": date,
+            "cds": cds.astype("int64"),
+            "dollars": dollars.round(2),
+        }
+    )
 
 
 def cdnow(path: str | Path | None = None, *, n_customers: int | None = None) -> dict[str, pd.DataFrame]:
@@ -125,17 +137,18 @@ def cdnow(path: str | Path | None = None, *, n_customers: int | None = None) -> 
     seq = lines.groupby("customer_id", sort=False).cumcount() + 1
     width = max(3, len(str(int(seq.max())))) if len(seq) else 3
     account_id = "C" + lines["customer_id"]
-    orders = pd.DataFrame({
-        "order_id": account_id + "-" + seq.astype(str).str.zfill(width),
-        "account_id": account_id,
-        "date": lines["date"],
-        "quantity": lines["cds"],
-        "gross_revenue_eur": lines["dollars"].astype(float),
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": account_id + "-" + seq.astype(str).str.zfill(width),
+            "account_id": account_id,
+            "date": lines["date"],
+            "quantity": lines["cds"],
+            "gross_revenue_eur": lines["dollars"].astype(float),
+        }
+    )
     first = lines.groupby("customer_id", sort=True)["date"].min()
     ids = pd.Series(first.index.to_numpy(), dtype=str)
-    accounts = pd.DataFrame({"account_id": "C" + ids, "name": "CDNOW customer " + ids,
-                             "since": first.to_numpy()})
+    accounts = pd.DataFrame({"account_id": "C" + ids, "name": "CDNOW customer " + ids, "since": first.to_numpy()})
     return {"accounts": accounts, "orders": orders}
 
 
@@ -152,6 +165,7 @@ def write(tables: dict[str, pd.DataFrame], out: str | Path, *, force: bool = Fal
         raise NotADirectoryError(f"{folder} is a file, not a folder")
     existing = [folder / f"{name}.csv" for name in tables if (folder / f"{name}.csv").exists()]
     if existing and not force:
-        raise FileExistsError(f"{folder} already holds {', '.join(p.name for p in existing)}; "
-                              f"not overwriting (use --force)")
+        raise FileExistsError(
+            f"{folder} already holds {', '.join(p.name for p in existing)}; not overwriting (use --force)"
+        )
     return sample.write(tables, folder)

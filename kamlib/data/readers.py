@@ -127,7 +127,9 @@ def _decode(raw: bytes, label: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     if b"\x00" in raw:
-        raise _FileProblem(label, "cannot be read as text (binary data or UTF-16 without byte-order mark); save it as CSV UTF-8")
+        raise _FileProblem(
+            label, "cannot be read as text (binary data or UTF-16 without byte-order mark); save it as CSV UTF-8"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -173,8 +175,9 @@ def _read_csv_inner(path: Path) -> _Raw:
     normalised = [_norm_name(n) for n in names]
     dupes = sorted({n for n in normalised if normalised.count(n) > 1 and n})
     if dupes:
-        raise _FileProblem(label, f"the header names column {', '.join(map(repr, dupes))} more than once; keep one",
-                           row=1)
+        raise _FileProblem(
+            label, f"the header names column {', '.join(map(repr, dupes))} more than once; keep one", row=1
+        )
     try:
         df = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")),
@@ -187,8 +190,9 @@ def _read_csv_inner(path: Path) -> _Raw:
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         m = re.search(r"line (\d+)", str(exc))
         row = int(m.group(1)) if m else None
-        raise _FileProblem(label, f"wrong number of fields (the file uses the separator {sep!r}; check it and the "
-                                  "quotes)", row=row) from None
+        raise _FileProblem(
+            label, f"wrong number of fields (the file uses the separator {sep!r}; check it and the quotes)", row=row
+        ) from None
     df.index = pd.RangeIndex(2, len(df) + 2)
     return _Raw(path.stem.lower(), label, df, _detect_decimal(df, sep))
 
@@ -204,8 +208,12 @@ def _detect_decimal(df: pd.DataFrame, sep: str) -> str:
         s = s[s.str.fullmatch(r"[+-]?[\d.,]*\d").fillna(False).astype(bool)]
         if s.empty:
             continue
-        comma += int(s.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3},\d{3}").sum())
-        point += int(s.str.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").sum())
+        comma += int(
+            s.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3},\d{3}").sum()
+        )
+        point += int(
+            s.str.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+").sum() - s.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").sum()
+        )
     if comma != point:
         return "," if comma > point else "."
     return "," if sep == ";" else "."
@@ -231,7 +239,9 @@ def _read_folder(folder: Path, problems: list[Finding], notes: list[str], seen: 
             continue
         seen.add(table)
         if table in out:
-            problems.append(Finding(path.name, None, None, f"a second file for table {table} (also {out[table].label}); keep one"))
+            problems.append(
+                Finding(path.name, None, None, f"a second file for table {table} (also {out[table].label}); keep one")
+            )
             continue
         try:
             raw = _read_parquet(path) if path.suffix.lower() == ".parquet" else _read_csv(path)
@@ -251,7 +261,9 @@ def _read_excel(path: Path, problems: list[Finding], notes: list[str], seen: set
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
     except Exception as exc:
-        problems.append(Finding(path.name, None, None, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: {exc})"))
+        problems.append(
+            Finding(path.name, None, None, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: {exc})")
+        )
         return {}
     out: dict[str, _Raw] = {}
     for sheet, df in sheets.items():
@@ -293,7 +305,7 @@ def sql_options(url: str) -> tuple[str, str | None, dict[str, str]]:
     schema = query.pop("kam_schema", None)
     if isinstance(schema, tuple):  # the URL repeats the option: sqlalchemy gives all values
         raise ValueError(f"kam_schema is given {len(schema)} times; give it once")
-    tables = {k[len("kam_table_"):]: str(v) for k, v in list(query.items()) if k.startswith("kam_table_")}
+    tables = {k[len("kam_table_") :]: str(v) for k, v in list(query.items()) if k.startswith("kam_table_")}
     for k in list(query):
         if k.startswith("kam_table_"):
             query.pop(k)
@@ -309,8 +321,12 @@ def _with_run_password(parsed, given: str):
     kam run hands notebooks the URL without its password and the password in the kernel's environment, so
     it never appears in an executed notebook; it is used for exactly that URL, never sent to another host.
     """
-    if (parsed.username and parsed.password is None and os.environ.get(PASSWORD_ENV)
-            and os.environ.get(PASSWORD_URL_ENV) == given):
+    if (
+        parsed.username
+        and parsed.password is None
+        and os.environ.get(PASSWORD_ENV)
+        and os.environ.get(PASSWORD_URL_ENV) == given
+    ):
         return parsed.set(password=os.environ[PASSWORD_ENV])
     return parsed
 
@@ -325,8 +341,11 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
         parsed = sa.engine.make_url(url)
     except Exception as exc:
         own_option = isinstance(exc, ValueError) and ("kam_table_" in str(exc) or "kam_schema" in str(exc))
-        detail = str(exc) if own_option else \
-            "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
+        detail = (
+            str(exc)
+            if own_option
+            else "not a valid database URL (e.g. sqlite:///kam.db or postgresql+psycopg://user@host/db)"
+        )
         problems.append(Finding(re.sub(r"://[^@/]*@", "://", url), None, None, detail))
         return {}
     parsed = _with_run_password(parsed, given)
@@ -335,7 +354,9 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
         # embedded databases would silently create a missing file: check first and open read-only
         db = parsed.database or ""
         if db in ("", ":memory:") or not Path(db).is_file():
-            problems.append(Finding(parsed.render_as_string(hide_password=True), None, None, f"database file {db!r} not found"))
+            problems.append(
+                Finding(parsed.render_as_string(hide_password=True), None, None, f"database file {db!r} not found")
+            )
             return {}
         if parsed.get_backend_name() == "sqlite":
             parsed = parsed.set(database=f"file:{Path(db).resolve()}?mode=ro", query={"uri": "true"})
@@ -353,8 +374,9 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
         with engine.connect() as conn:
             names = sa.inspect(conn).get_table_names(schema=schema)
             for name in names:
-                table = wanted.get(name.lower()) or (_norm_name(name) if _norm_name(name) in schemas.TABLES
-                                                     and _norm_name(name) not in mapping else None)
+                table = wanted.get(name.lower()) or (
+                    _norm_name(name) if _norm_name(name) in schemas.TABLES and _norm_name(name) not in mapping else None
+                )
                 if table is None:
                     continue
                 seen.add(table)
@@ -374,8 +396,9 @@ def _read_sql(url: str, problems: list[Finding], notes: list[str], seen: set[str
                 label = f"table {schema + '.' if schema else ''}{name}"
                 out[table] = _Raw(table, label, df, _detect_decimal(df, ","))
     except Exception as exc:
-        problems.append(Finding(shown, None, None, f"cannot read database ({exc.__class__.__name__}: "
-                                f"{str(exc).splitlines()[0]})"))
+        problems.append(
+            Finding(shown, None, None, f"cannot read database ({exc.__class__.__name__}: {str(exc).splitlines()[0]})")
+        )
     finally:
         engine.dispose()
     missing_mapped = [f"{t} -> {n}" for t, n in mapping.items() if t not in seen]
@@ -462,8 +485,9 @@ def _split_typed(s: pd.Series, typed: str) -> tuple[pd.Series, pd.Series, pd.Ser
     if typed == "number":
         is_typed = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
     else:
-        is_typed = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or
-                         (hasattr(v, "year") and hasattr(v, "isoformat")))
+        is_typed = s.map(
+            lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or (hasattr(v, "year") and hasattr(v, "isoformat"))
+        )
     return missing, is_typed & ~missing, ~is_typed & ~missing
 
 
@@ -564,12 +588,20 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
     ok = True
     for col, (_kind, required, _nullable) in kinds.items():
         if required and col not in df.columns:
-            findings.append(Finding(raw.label, None, col, "required column is missing"
-                                    f" (the header has: {', '.join(map(str, df.columns)) or 'nothing'})"))
+            findings.append(
+                Finding(
+                    raw.label,
+                    None,
+                    col,
+                    f"required column is missing (the header has: {', '.join(map(str, df.columns)) or 'nothing'})",
+                )
+            )
             ok = False
     for col in df.columns:
         if col not in kinds:
-            notes.append(f"{raw.label}: column {col!r} is not part of the {raw.table} table and is ignored by the workbook")
+            notes.append(
+                f"{raw.label}: column {col!r} is not part of the {raw.table} table and is ignored by the workbook"
+            )
     if spec.required and len(df) == 0:
         findings.append(Finding(raw.label, None, None, f"the {raw.table} table has no rows; it is required"))
         ok = False
@@ -596,11 +628,19 @@ def _typed_table(raw: _Raw, findings: list[Finding], notes: list[str]) -> pd.Dat
                 frac = vals.notna() & (vals != np.floor(vals.fillna(0)))
                 huge = vals.notna() & (vals.abs() >= 2.0**53)  # beyond exact integers: a typo, not a count
                 for row in vals.index[frac & ~bad]:
-                    findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} is not a whole number",
-                                            _key(raw, spec, row, df)))
+                    findings.append(
+                        Finding(
+                            raw.label,
+                            int(row),
+                            col,
+                            f"{_shown(s[row])} is not a whole number",
+                            _key(raw, spec, row, df),
+                        )
+                    )
                 for row in vals.index[huge & ~frac & ~bad]:
-                    findings.append(Finding(raw.label, int(row), col, f"{_shown(s[row])} is too large",
-                                            _key(raw, spec, row, df)))
+                    findings.append(
+                        Finding(raw.label, int(row), col, f"{_shown(s[row])} is too large", _key(raw, spec, row, df))
+                    )
                 vals = vals.where(~frac & ~huge)
                 vals = vals.astype("Int64")
         for row in s.index[bad]:
@@ -673,8 +713,15 @@ def _pandera_findings(raw: _Raw, frame: pd.DataFrame, findings: list[Finding]) -
             if row is not None and col in raw.frame.columns and row in raw.frame.index:
                 typed_in = raw.frame.at[row, col]
                 value = typed_in if typed_in is not None else value
-            findings.append(Finding(raw.label, row, col, _check_message(check, value, col),
-                                    _key(raw, spec, row, frame) if row is not None else None))
+            findings.append(
+                Finding(
+                    raw.label,
+                    row,
+                    col,
+                    _check_message(check, value, col),
+                    _key(raw, spec, row, frame) if row is not None else None,
+                )
+            )
 
 
 def _fk_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], findings: list[Finding]) -> None:
@@ -688,9 +735,13 @@ def _fk_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], finding
             unknown = col.notna() & ~col.isin(known)
             for row in frame.index[unknown]:
                 findings.append(
-                    Finding(raws[name].label, int(row), fk.column,
-                            f"{_shown(col[row])} is not a known {fk.target} (not in {fk.table})",
-                            _key(raws[name], spec, row, frame))
+                    Finding(
+                        raws[name].label,
+                        int(row),
+                        fk.column,
+                        f"{_shown(col[row])} is not a known {fk.target} (not in {fk.table})",
+                        _key(raws[name], spec, row, frame),
+                    )
                 )
     inter, contacts = frames.get("interactions"), frames.get("contacts")
     if inter is not None and contacts is not None and "contact_id" in inter.columns:
@@ -701,13 +752,24 @@ def _fk_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], finding
         for row in inter.index[mismatch]:
             c = inter.at[row, "contact_id"]
             assert isinstance(c, str)  # a parsed text column, and the row has a contact_id (`has`)
-            findings.append(Finding(raws["interactions"].label, int(row), "contact_id",
-                                    f"contact {c} belongs to account {owner[c]}, not {inter.at[row, 'account_id']!s}",
-                                    _key(raws["interactions"], schemas.TABLES["interactions"], row, inter)))
+            findings.append(
+                Finding(
+                    raws["interactions"].label,
+                    int(row),
+                    "contact_id",
+                    f"contact {c} belongs to account {owner[c]}, not {inter.at[row, 'account_id']!s}",
+                    _key(raws["interactions"], schemas.TABLES["interactions"], row, inter),
+                )
+            )
 
 
-def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_of: pd.Timestamp,
-                     findings: list[Finding], derived: bool = False) -> None:
+def _future_findings(
+    raws: dict[str, _Raw],
+    frames: dict[str, pd.DataFrame],
+    as_of: pd.Timestamp,
+    findings: list[Finding],
+    derived: bool = False,
+) -> None:
     how = " (taken from the last order date; give as_of to choose another)" if derived else ""
     for name, frame in frames.items():
         spec = schemas.TABLES[name]
@@ -718,9 +780,15 @@ def _future_findings(raws: dict[str, _Raw], frames: dict[str, pd.DataFrame], as_
             for row in frame.index[late.fillna(False)]:
                 when = frame.at[row, col]
                 assert isinstance(when, pd.Timestamp)  # a parsed date column; NaT is never late
-                findings.append(Finding(raws[name].label, int(row), col,
-                                        f"date {when.date()} lies after as_of {as_of.date()}{how}",
-                                        _key(raws[name], spec, row, frame)))
+                findings.append(
+                    Finding(
+                        raws[name].label,
+                        int(row),
+                        col,
+                        f"date {when.date()} lies after as_of {as_of.date()}{how}",
+                        _key(raws[name], spec, row, frame),
+                    )
+                )
 
 
 # --------------------------------------------------------------------------- public API
@@ -834,8 +902,7 @@ def _resolve(source: str | Path) -> tuple[str, str]:
     return "unknown", str(path)
 
 
-def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
-         warn: bool = True) -> KamData:
+def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None, warn: bool = True) -> KamData:
     """Load and validate KAM data from a CSV/Parquet folder, an ``.xlsx`` workbook or a SQL URL.
 
     Parameters
@@ -891,8 +958,11 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     elif kind == "sql":
         raws = _read_sql(where, findings, notes, seen)
     else:
-        msg = ("not found" if not Path(where).exists()
-               else "is neither a folder of CSV/Parquet files, an .xlsx workbook nor a database URL")
+        msg = (
+            "not found"
+            if not Path(where).exists()
+            else "is neither a folder of CSV/Parquet files, an .xlsx workbook nor a database URL"
+        )
         raise KamDataError([Finding(where, None, None, msg)], where)
 
     if not raws and findings:  # the source itself could not be opened
@@ -900,8 +970,9 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
     located = {"folder": "file {t}.csv", "excel": "sheet {t}", "sql": "table {t}"}[kind]
     for name, spec in schemas.TABLES.items():
         if spec.required and name not in seen:
-            findings.append(Finding(shown, None, None,
-                                    f"required table {name} is missing (expected {located.format(t=name)})"))
+            findings.append(
+                Finding(shown, None, None, f"required table {name} is missing (expected {located.format(t=name)})")
+            )
 
     frames: dict[str, pd.DataFrame] = {}
     for name, raw in raws.items():
@@ -920,7 +991,8 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
         unique: dict[tuple, Finding] = {}
         for f in findings:
             unique.setdefault((f.location, f.row, f.column), f) if f.row is not None else unique.setdefault(
-                (f.location, f.row, f.column, f.message), f)
+                (f.location, f.row, f.column, f.message), f
+            )
         order = {name: i for i, name in enumerate(schemas.TABLES)}
 
         def sort_key(f: Finding) -> tuple:
@@ -938,8 +1010,13 @@ def load(source: str | Path, *, as_of: str | pd.Timestamp | None = None,
             tables[name] = frames[name].reset_index(drop=True)
         else:
             tables[name] = schemas.empty_frame(name)
-    return KamData(**tables, source=shown, as_of=as_of_ts,
-                   available=tuple(n for n in schemas.TABLES if n in frames), warnings=tuple(notes))
+    return KamData(
+        **tables,
+        source=shown,
+        as_of=as_of_ts,
+        available=tuple(n for n in schemas.TABLES if n in frames),
+        warnings=tuple(notes),
+    )
 
 
 def validate(source: str | Path, *, as_of: str | pd.Timestamp | None = None) -> list[Finding]:

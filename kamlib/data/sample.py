@@ -64,22 +64,45 @@ TABLES: tuple[str, ...] = (
 #: Column names per table, in file order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": (
-        "account_id", "name", "industry", "country", "city", "timezone", "employees",
-        "customer_revenue_eur", "kam_id", "since", "reference_value",
-        "relationship_stage", "status",
+        "account_id",
+        "name",
+        "industry",
+        "country",
+        "city",
+        "timezone",
+        "employees",
+        "customer_revenue_eur",
+        "kam_id",
+        "since",
+        "reference_value",
+        "relationship_stage",
+        "status",
     ),
     "kams": ("kam_id", "name", "level", "capacity"),
     "products": ("product_id", "name", "product_line"),
     "orders": (
-        "order_id", "account_id", "date", "product_id", "business_unit", "quantity",
-        "gross_revenue_eur", "discount_eur", "cogs_eur",
+        "order_id",
+        "account_id",
+        "date",
+        "product_id",
+        "business_unit",
+        "quantity",
+        "gross_revenue_eur",
+        "discount_eur",
+        "cogs_eur",
     ),
     "service_costs": ("account_id", "period", "category", "cost_eur"),
     "interactions": ("interaction_id", "account_id", "date", "type", "kam_id", "contact_id"),
     "complaints": ("complaint_id", "account_id", "opened", "closed", "severity", "category"),
     "contacts": (
-        "contact_id", "account_id", "name", "title", "business_unit", "buying_role",
-        "influence", "attitude",
+        "contact_id",
+        "account_id",
+        "name",
+        "title",
+        "business_unit",
+        "buying_role",
+        "influence",
+        "attitude",
     ),
     "wallet": ("account_id", "product_line", "business_unit", "potential_eur"),
     "competitors": ("account_id", "competitor", "product_line", "share"),
@@ -93,7 +116,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------------------------
 
 PRODUCT_LINES: tuple[str, ...] = (
-    "Getriebe", "Motoren", "Steuerungen", "Sensorik", "Service & Ersatzteile",
+    "Getriebe",
+    "Motoren",
+    "Steuerungen",
+    "Sensorik",
+    "Service & Ersatzteile",
 )
 _L_SENS, _L_SERV = 3, 4
 _LINE_COGS = np.array([0.58, 0.62, 0.52, 0.48, 0.47])  # share of net revenue
@@ -145,8 +172,13 @@ _PRODUCTS: tuple[tuple[str, int, float], ...] = (
 )
 
 INDUSTRIES: tuple[str, ...] = (
-    "Automotive", "Machine Building", "Food & Beverage", "Chemicals", "Logistics",
-    "Energy", "Medical Technology",
+    "Automotive",
+    "Machine Building",
+    "Food & Beverage",
+    "Chemicals",
+    "Logistics",
+    "Energy",
+    "Medical Technology",
 )
 _IND_P = np.array([0.18, 0.30, 0.12, 0.12, 0.10, 0.10, 0.08])
 # Dirichlet base of product-line affinity per industry
@@ -164,100 +196,350 @@ _IND_LINES = np.array(
 
 # country -> (language group, weight, [(city, IANA timezone), ...])
 _COUNTRIES: tuple[tuple[str, str, float, tuple[tuple[str, str], ...]], ...] = (
-    ("DE", "de", 0.60, tuple((c, "Europe/Berlin") for c in (
-        "Stuttgart", "München", "Köln", "Düsseldorf", "Hamburg", "Nürnberg", "Mannheim",
-        "Augsburg", "Bielefeld", "Dortmund", "Essen", "Chemnitz", "Dresden", "Leipzig",
-        "Hannover", "Braunschweig", "Ulm", "Würzburg", "Regensburg", "Göttingen",
-        "Lüdenscheid", "Gütersloh", "Paderborn", "Wolfsburg", "Ingolstadt", "Saarbrücken",
-        "Freiburg im Breisgau", "Osnabrück", "Kassel", "Siegen", "Bremen", "Heilbronn",
-        "Schweinfurt", "Fürth", "Tuttlingen", "Friedrichshafen", "Mülheim an der Ruhr",
-    ))),
-    ("AT", "de", 0.08, tuple((c, "Europe/Vienna") for c in (
-        "Wien", "Linz", "Graz", "Salzburg", "Steyr", "Wels", "Innsbruck", "Dornbirn",
-    ))),
-    ("CH", "de", 0.07, tuple((c, "Europe/Zurich") for c in (
-        "Zürich", "Basel", "Winterthur", "St. Gallen", "Schaffhausen", "Aarau",
-    ))),
-    ("FR", "fr", 0.04, tuple((c, "Europe/Paris") for c in (
-        "Lyon", "Strasbourg", "Mulhouse", "Toulouse", "Grenoble",
-    ))),
-    ("IT", "it", 0.05, tuple((c, "Europe/Rome") for c in (
-        "Milano", "Torino", "Bologna", "Brescia", "Bergamo", "Vicenza",
-    ))),
-    ("NL", "nl", 0.04, tuple((c, "Europe/Amsterdam") for c in (
-        "Eindhoven", "Rotterdam", "Venlo", "Utrecht",
-    ))),
-    ("PL", "pl", 0.04, tuple((c, "Europe/Warsaw") for c in (
-        "Wrocław", "Poznań", "Katowice", "Łódź",
-    ))),
+    (
+        "DE",
+        "de",
+        0.60,
+        tuple(
+            (c, "Europe/Berlin")
+            for c in (
+                "Stuttgart",
+                "München",
+                "Köln",
+                "Düsseldorf",
+                "Hamburg",
+                "Nürnberg",
+                "Mannheim",
+                "Augsburg",
+                "Bielefeld",
+                "Dortmund",
+                "Essen",
+                "Chemnitz",
+                "Dresden",
+                "Leipzig",
+                "Hannover",
+                "Braunschweig",
+                "Ulm",
+                "Würzburg",
+                "Regensburg",
+                "Göttingen",
+                "Lüdenscheid",
+                "Gütersloh",
+                "Paderborn",
+                "Wolfsburg",
+                "Ingolstadt",
+                "Saarbrücken",
+                "Freiburg im Breisgau",
+                "Osnabrück",
+                "Kassel",
+                "Siegen",
+                "Bremen",
+                "Heilbronn",
+                "Schweinfurt",
+                "Fürth",
+                "Tuttlingen",
+                "Friedrichshafen",
+                "Mülheim an der Ruhr",
+            )
+        ),
+    ),
+    (
+        "AT",
+        "de",
+        0.08,
+        tuple(
+            (c, "Europe/Vienna")
+            for c in (
+                "Wien",
+                "Linz",
+                "Graz",
+                "Salzburg",
+                "Steyr",
+                "Wels",
+                "Innsbruck",
+                "Dornbirn",
+            )
+        ),
+    ),
+    (
+        "CH",
+        "de",
+        0.07,
+        tuple(
+            (c, "Europe/Zurich")
+            for c in (
+                "Zürich",
+                "Basel",
+                "Winterthur",
+                "St. Gallen",
+                "Schaffhausen",
+                "Aarau",
+            )
+        ),
+    ),
+    (
+        "FR",
+        "fr",
+        0.04,
+        tuple(
+            (c, "Europe/Paris")
+            for c in (
+                "Lyon",
+                "Strasbourg",
+                "Mulhouse",
+                "Toulouse",
+                "Grenoble",
+            )
+        ),
+    ),
+    (
+        "IT",
+        "it",
+        0.05,
+        tuple(
+            (c, "Europe/Rome")
+            for c in (
+                "Milano",
+                "Torino",
+                "Bologna",
+                "Brescia",
+                "Bergamo",
+                "Vicenza",
+            )
+        ),
+    ),
+    (
+        "NL",
+        "nl",
+        0.04,
+        tuple(
+            (c, "Europe/Amsterdam")
+            for c in (
+                "Eindhoven",
+                "Rotterdam",
+                "Venlo",
+                "Utrecht",
+            )
+        ),
+    ),
+    (
+        "PL",
+        "pl",
+        0.04,
+        tuple(
+            (c, "Europe/Warsaw")
+            for c in (
+                "Wrocław",
+                "Poznań",
+                "Katowice",
+                "Łódź",
+            )
+        ),
+    ),
     ("CZ", "cz", 0.02, tuple((c, "Europe/Prague") for c in ("Plzeň", "Brno", "Ostrava"))),
     ("SE", "se", 0.01, tuple((c, "Europe/Stockholm") for c in ("Göteborg", "Västerås"))),
-    ("US", "en", 0.03, (
-        ("Chicago", "America/Chicago"), ("Detroit", "America/Detroit"),
-        ("Charlotte", "America/New_York"), ("Houston", "America/Chicago"),
-        ("San Jose", "America/Los_Angeles"), ("Milwaukee", "America/Chicago"),
-    )),
-    ("CN", "cn", 0.02, tuple((c, "Asia/Shanghai") for c in (
-        "Shanghai", "Suzhou", "Shenzhen", "Tianjin", "Ningbo",
-    ))),
+    (
+        "US",
+        "en",
+        0.03,
+        (
+            ("Chicago", "America/Chicago"),
+            ("Detroit", "America/Detroit"),
+            ("Charlotte", "America/New_York"),
+            ("Houston", "America/Chicago"),
+            ("San Jose", "America/Los_Angeles"),
+            ("Milwaukee", "America/Chicago"),
+        ),
+    ),
+    (
+        "CN",
+        "cn",
+        0.02,
+        tuple(
+            (c, "Asia/Shanghai")
+            for c in (
+                "Shanghai",
+                "Suzhou",
+                "Shenzhen",
+                "Tianjin",
+                "Ningbo",
+            )
+        ),
+    ),
 )
 
 _STEMS: dict[str, tuple[str, ...]] = {
     "de": (
-        "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-        "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
-        "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
-        "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Köhler",
-        "Weiß", "Groß", "Größler", "Jäger", "Böhm", "Günther", "Fröhlich", "Vogt", "Kühn",
-        "Hörmann", "Bäumer", "Stöcker", "Lößl", "Süß", "Strauß", "Haßler", "Rheinland",
-        "Allgäu", "Schwaben", "Westfalen", "Lausitz", "Harz", "Eifel", "Spessart",
-        "Bodensee", "Donau", "Elbe", "Main", "Neckar", "Alb", "Ruhr", "Saar", "Weser",
-        "Taunus", "Odenwald", "Märkische", "Fränkische", "Thüringer", "Münsterländer",
+        "Müller",
+        "Schmidt",
+        "Schneider",
+        "Fischer",
+        "Weber",
+        "Meyer",
+        "Wagner",
+        "Becker",
+        "Schulz",
+        "Hoffmann",
+        "Schäfer",
+        "Koch",
+        "Bauer",
+        "Richter",
+        "Klein",
+        "Wolf",
+        "Schröder",
+        "Neumann",
+        "Schwarz",
+        "Zimmermann",
+        "Braun",
+        "Krüger",
+        "Hofmann",
+        "Hartmann",
+        "Lange",
+        "Schmitt",
+        "Werner",
+        "Krause",
+        "Meier",
+        "Lehmann",
+        "Köhler",
+        "Weiß",
+        "Groß",
+        "Größler",
+        "Jäger",
+        "Böhm",
+        "Günther",
+        "Fröhlich",
+        "Vogt",
+        "Kühn",
+        "Hörmann",
+        "Bäumer",
+        "Stöcker",
+        "Lößl",
+        "Süß",
+        "Strauß",
+        "Haßler",
+        "Rheinland",
+        "Allgäu",
+        "Schwaben",
+        "Westfalen",
+        "Lausitz",
+        "Harz",
+        "Eifel",
+        "Spessart",
+        "Bodensee",
+        "Donau",
+        "Elbe",
+        "Main",
+        "Neckar",
+        "Alb",
+        "Ruhr",
+        "Saar",
+        "Weser",
+        "Taunus",
+        "Odenwald",
+        "Märkische",
+        "Fränkische",
+        "Thüringer",
+        "Münsterländer",
     ),
-    "fr": ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Rhône", "Alsace",
-           "Lorraine", "Dauphiné", "Savoie", "Rousseau", "Dubois"),
-    "it": ("Bianchi", "Rossi", "Ferrari", "Lombarda", "Brambilla", "Galli", "Padana",
-           "Veneta", "Colombo", "Marchetti", "Ricci", "Emiliana"),
-    "nl": ("Van Dijk", "De Vries", "Bakker", "Janssen", "Brabant", "Limburg", "Visser",
-           "Smit", "Maas", "Kempen"),
-    "pl": ("Nowak", "Kowalski", "Wiśniewski", "Śląsk", "Wielkopolska", "Zieliński",
-           "Mazur", "Kamiński", "Odra", "Wisła"),
-    "cz": ("Novák", "Dvořák", "Svoboda", "Morava", "Plzeňská", "Černý", "Procházka",
-           "Vltava"),
+    "fr": (
+        "Durand",
+        "Lefèvre",
+        "Moreau",
+        "Girard",
+        "Bérard",
+        "Rhône",
+        "Alsace",
+        "Lorraine",
+        "Dauphiné",
+        "Savoie",
+        "Rousseau",
+        "Dubois",
+    ),
+    "it": (
+        "Bianchi",
+        "Rossi",
+        "Ferrari",
+        "Lombarda",
+        "Brambilla",
+        "Galli",
+        "Padana",
+        "Veneta",
+        "Colombo",
+        "Marchetti",
+        "Ricci",
+        "Emiliana",
+    ),
+    "nl": ("Van Dijk", "De Vries", "Bakker", "Janssen", "Brabant", "Limburg", "Visser", "Smit", "Maas", "Kempen"),
+    "pl": (
+        "Nowak",
+        "Kowalski",
+        "Wiśniewski",
+        "Śląsk",
+        "Wielkopolska",
+        "Zieliński",
+        "Mazur",
+        "Kamiński",
+        "Odra",
+        "Wisła",
+    ),
+    "cz": ("Novák", "Dvořák", "Svoboda", "Morava", "Plzeňská", "Černý", "Procházka", "Vltava"),
     "se": ("Lindqvist", "Bergström", "Svea", "Norrland", "Åkerlund", "Vänern"),
-    "en": ("Great Lakes", "Midwest", "Carolina", "Summit", "Keystone", "Lone Star",
-           "Pioneer", "Bay Area", "Hudson", "Appalachian", "Prairie", "Gulf Coast"),
-    "cn": ("Huaxin", "Jinling", "Zhongda", "Hengtai", "Tianyu", "Haida", "Ruifeng",
-           "Dongli", "Xinhua", "Changjiang"),
+    "en": (
+        "Great Lakes",
+        "Midwest",
+        "Carolina",
+        "Summit",
+        "Keystone",
+        "Lone Star",
+        "Pioneer",
+        "Bay Area",
+        "Hudson",
+        "Appalachian",
+        "Prairie",
+        "Gulf Coast",
+    ),
+    "cn": ("Huaxin", "Jinling", "Zhongda", "Hengtai", "Tianyu", "Haida", "Ruifeng", "Dongli", "Xinhua", "Changjiang"),
 }
 _SECTORS: dict[str, tuple[tuple[str, ...], ...]] = {  # per language, per industry
     "de": (
         ("Fahrzeugteile", "Automotive", "Karosseriebau", "Zulieferteile", "Fahrzeugtechnik"),
-        ("Maschinenbau", "Anlagenbau", "Werkzeugmaschinen", "Sondermaschinen",
-         "Verpackungsmaschinen", "Präzisionstechnik"),
-        ("Brauerei", "Lebensmittelwerke", "Getränke", "Molkerei", "Backwaren",
-         "Süßwaren", "Fleischwaren"),
+        (
+            "Maschinenbau",
+            "Anlagenbau",
+            "Werkzeugmaschinen",
+            "Sondermaschinen",
+            "Verpackungsmaschinen",
+            "Präzisionstechnik",
+        ),
+        ("Brauerei", "Lebensmittelwerke", "Getränke", "Molkerei", "Backwaren", "Süßwaren", "Fleischwaren"),
         ("Chemie", "Kunststoffwerke", "Lackfabrik", "Spezialchemie", "Verfahrenstechnik"),
         ("Logistik", "Fördertechnik", "Intralogistik", "Lagertechnik", "Spedition"),
         ("Energietechnik", "Windkraft", "Kraftwerkstechnik", "Wasserkraft", "Solartechnik"),
-        ("Medizintechnik", "Labortechnik", "Dentaltechnik", "Orthopädietechnik",
-         "Pharmatechnik"),
+        ("Medizintechnik", "Labortechnik", "Dentaltechnik", "Orthopädietechnik", "Pharmatechnik"),
     ),
     "fr": (
-        ("Automobile", "Équipements Auto"), ("Mécanique", "Machines Spéciales"),
-        ("Agroalimentaire", "Laiterie", "Boissons"), ("Chimie", "Plastiques"),
-        ("Logistique", "Manutention"), ("Énergie", "Hydraulique"), ("Médical", "Biotech"),
+        ("Automobile", "Équipements Auto"),
+        ("Mécanique", "Machines Spéciales"),
+        ("Agroalimentaire", "Laiterie", "Boissons"),
+        ("Chimie", "Plastiques"),
+        ("Logistique", "Manutention"),
+        ("Énergie", "Hydraulique"),
+        ("Médical", "Biotech"),
     ),
     "it": (
-        ("Automotive", "Componenti Auto"), ("Meccanica", "Macchine Utensili"),
-        ("Alimentari", "Caseificio", "Bevande"), ("Chimica", "Plastica"),
-        ("Logistica", "Movimentazione"), ("Energia", "Idroelettrica"),
+        ("Automotive", "Componenti Auto"),
+        ("Meccanica", "Macchine Utensili"),
+        ("Alimentari", "Caseificio", "Bevande"),
+        ("Chimica", "Plastica"),
+        ("Logistica", "Movimentazione"),
+        ("Energia", "Idroelettrica"),
         ("Medicale", "Biomedica"),
     ),
     "en": (
         ("Automotive", "Auto Parts", "Vehicle Systems"),
         ("Machinery", "Industrial Systems", "Machine Works"),
-        ("Foods", "Beverages", "Dairy"), ("Chemicals", "Polymers", "Coatings"),
+        ("Foods", "Beverages", "Dairy"),
+        ("Chemicals", "Polymers", "Coatings"),
         ("Logistics", "Material Handling", "Warehousing"),
         ("Energy", "Power Systems", "Wind Power"),
         ("Medical", "Life Sciences", "Diagnostics"),
@@ -276,8 +558,22 @@ _FORMS: dict[str, tuple[str, ...]] = {
     "US": ("Inc.", "LLC", "Corp."),
     "CN": ("Co., Ltd.",),
 }
-_REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte", "Rhein-Main", "Sachsen", "Franken",
-            "Thüringen", "Württemberg", "Oberpfalz", "Niederrhein", "Emsland", "Ostalb")
+_REGIONS = (
+    "Nord",
+    "Süd",
+    "West",
+    "Ost",
+    "Mitte",
+    "Rhein-Main",
+    "Sachsen",
+    "Franken",
+    "Thüringen",
+    "Württemberg",
+    "Oberpfalz",
+    "Niederrhein",
+    "Emsland",
+    "Ostalb",
+)
 
 # rank -> (name, industry index, country, city); rank 0 is the largest account
 _CURATED: dict[int, tuple[str, int, str, str]] = {
@@ -298,76 +594,197 @@ _CURATED: dict[int, tuple[str, int, str, str]] = {
 _SPARSE_NAME = ("Nordlicht Robotik GmbH", 1, "DE", "Bremen")
 
 _UNITS: tuple[str, ...] = (
-    "Produktion", "Instandhaltung", "Einkauf Zentral", "Entwicklung", "Werk Süd",
-    "Werk Nord", "Logistik", "Qualitätssicherung", "Technischer Service",
+    "Produktion",
+    "Instandhaltung",
+    "Einkauf Zentral",
+    "Entwicklung",
+    "Werk Süd",
+    "Werk Nord",
+    "Logistik",
+    "Qualitätssicherung",
+    "Technischer Service",
 )
 _UNIT_W = np.array([3.0, 2.5, 2.0, 1.5, 1.0, 1.0, 0.8, 0.6, 0.6])
 
 _PERSONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "de": (
         # first half male, second half female (German titles are gendered)
-        ("Jürgen", "Thomas", "Michael", "Andreas", "Jörg", "Matthias", "Björn", "Sören",
-         "Tobias", "Felix", "Günter", "Hans-Peter", "Mehmet", "Dirk", "Uwe", "Maximilian",
-         "Ümit", "Jens", "Frank", "Holger",
-         "Sabine", "Anja", "Stefanie", "Claudia", "Özlem", "Kerstin", "Lena", "Bärbel",
-         "Ann-Kathrin", "Agnieszka", "Heike", "Svenja", "Sophie", "Nadine", "Petra",
-         "Katrin", "Anna", "Käthe", "Jana", "Małgorzata"),
-        ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-         "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
-         "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
-         "Hartmann", "Lange", "Köhler", "Weiß", "Groß", "Jäger", "Böhm", "Günther",
-         "Fröhlich", "Vogt", "Kühn", "Heß", "Strauß", "Möller", "Schüler", "Dörr",
-         "Özdemir", "Nowak", "Yılmaz", "Kößler", "Bühler"),
+        (
+            "Jürgen",
+            "Thomas",
+            "Michael",
+            "Andreas",
+            "Jörg",
+            "Matthias",
+            "Björn",
+            "Sören",
+            "Tobias",
+            "Felix",
+            "Günter",
+            "Hans-Peter",
+            "Mehmet",
+            "Dirk",
+            "Uwe",
+            "Maximilian",
+            "Ümit",
+            "Jens",
+            "Frank",
+            "Holger",
+            "Sabine",
+            "Anja",
+            "Stefanie",
+            "Claudia",
+            "Özlem",
+            "Kerstin",
+            "Lena",
+            "Bärbel",
+            "Ann-Kathrin",
+            "Agnieszka",
+            "Heike",
+            "Svenja",
+            "Sophie",
+            "Nadine",
+            "Petra",
+            "Katrin",
+            "Anna",
+            "Käthe",
+            "Jana",
+            "Małgorzata",
+        ),
+        (
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+            "Wagner",
+            "Becker",
+            "Schulz",
+            "Hoffmann",
+            "Schäfer",
+            "Koch",
+            "Bauer",
+            "Richter",
+            "Klein",
+            "Wolf",
+            "Schröder",
+            "Neumann",
+            "Schwarz",
+            "Zimmermann",
+            "Braun",
+            "Krüger",
+            "Hofmann",
+            "Hartmann",
+            "Lange",
+            "Köhler",
+            "Weiß",
+            "Groß",
+            "Jäger",
+            "Böhm",
+            "Günther",
+            "Fröhlich",
+            "Vogt",
+            "Kühn",
+            "Heß",
+            "Strauß",
+            "Möller",
+            "Schüler",
+            "Dörr",
+            "Özdemir",
+            "Nowak",
+            "Yılmaz",
+            "Kößler",
+            "Bühler",
+        ),
     ),
-    "fr": (("Jean", "Marie", "François", "Hélène", "Luc", "Céline", "Stéphane", "Amélie"),
-           ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Dubois", "Rousseau", "Fabre")),
-    "it": (("Marco", "Giulia", "Luca", "Francesca", "Alessandro", "Chiara", "Matteo"),
-           ("Bianchi", "Rossi", "Ferrari", "Colombo", "Ricci", "Marino", "Galli")),
-    "nl": (("Jan", "Sanne", "Pieter", "Anouk", "Bram", "Femke"),
-           ("de Vries", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "de Jong")),
-    "pl": (("Piotr", "Małgorzata", "Krzysztof", "Agnieszka", "Tomasz", "Katarzyna"),
-           ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamińska", "Zieliński")),
-    "cz": (("Jiří", "Petra", "Tomáš", "Lenka", "Jan", "Kateřina"),
-           ("Novák", "Dvořák", "Svoboda", "Černý", "Procházka", "Král")),
-    "se": (("Erik", "Anna", "Lars", "Karin", "Björn", "Ingrid"),
-           ("Lindqvist", "Bergström", "Andersson", "Åkesson", "Nilsson")),
-    "en": (("John", "Sarah", "Michael", "Jennifer", "David", "Emily", "Robert", "Ashley"),
-           ("Smith", "Johnson", "Miller", "Brown", "Davis", "Garcia", "Wilson", "Anderson")),
-    "cn": (("Wei", "Na", "Jun", "Xiaoling", "Hao", "Mei", "Lei", "Yan"),
-           ("Zhang", "Wang", "Li", "Liu", "Chen", "Yang", "Zhao", "Huang")),
+    "fr": (
+        ("Jean", "Marie", "François", "Hélène", "Luc", "Céline", "Stéphane", "Amélie"),
+        ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Dubois", "Rousseau", "Fabre"),
+    ),
+    "it": (
+        ("Marco", "Giulia", "Luca", "Francesca", "Alessandro", "Chiara", "Matteo"),
+        ("Bianchi", "Rossi", "Ferrari", "Colombo", "Ricci", "Marino", "Galli"),
+    ),
+    "nl": (
+        ("Jan", "Sanne", "Pieter", "Anouk", "Bram", "Femke"),
+        ("de Vries", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "de Jong"),
+    ),
+    "pl": (
+        ("Piotr", "Małgorzata", "Krzysztof", "Agnieszka", "Tomasz", "Katarzyna"),
+        ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamińska", "Zieliński"),
+    ),
+    "cz": (
+        ("Jiří", "Petra", "Tomáš", "Lenka", "Jan", "Kateřina"),
+        ("Novák", "Dvořák", "Svoboda", "Černý", "Procházka", "Král"),
+    ),
+    "se": (
+        ("Erik", "Anna", "Lars", "Karin", "Björn", "Ingrid"),
+        ("Lindqvist", "Bergström", "Andersson", "Åkesson", "Nilsson"),
+    ),
+    "en": (
+        ("John", "Sarah", "Michael", "Jennifer", "David", "Emily", "Robert", "Ashley"),
+        ("Smith", "Johnson", "Miller", "Brown", "Davis", "Garcia", "Wilson", "Anderson"),
+    ),
+    "cn": (
+        ("Wei", "Na", "Jun", "Xiaoling", "Hao", "Mei", "Lei", "Yan"),
+        ("Zhang", "Wang", "Li", "Liu", "Chen", "Yang", "Zhao", "Huang"),
+    ),
 }
 _LANGS: tuple[str, ...] = tuple(_PERSONS)
 
 BUYING_ROLES: tuple[str, ...] = (
-    "user", "influencer", "buyer", "decider", "gatekeeper", "initiator", "approver",
+    "user",
+    "influencer",
+    "buyer",
+    "decider",
+    "gatekeeper",
+    "initiator",
+    "approver",
 )
 _R_DECIDER, _R_APPROVER = 3, 6
 _ROLE_P = np.array([0.22, 0.24, 0.20, 0.04, 0.10, 0.10, 0.10])
 _ROLE_INFL = ((1, 3), (2, 4), (3, 4), (4, 5), (1, 2), (2, 4), (3, 5))  # inclusive
 _TITLES_DE = (  # per role: (male, female) forms
-    (("Instandhaltungsleiter", "Instandhaltungsleiterin"),
-     ("Schichtleiter Produktion", "Schichtleiterin Produktion"),
-     ("Betriebsingenieur", "Betriebsingenieurin"),
-     ("Meister Instandhaltung", "Meisterin Instandhaltung")),
-    (("Leiter Konstruktion", "Leiterin Konstruktion"),
-     ("Entwicklungsingenieur", "Entwicklungsingenieurin"),
-     ("Projektingenieur", "Projektingenieurin"),
-     ("Leiter Automatisierung", "Leiterin Automatisierung")),
-    (("Leiter Einkauf", "Leiterin Einkauf"),
-     ("Strategischer Einkäufer", "Strategische Einkäuferin"),
-     ("Einkäufer", "Einkäuferin"), ("Leiter Beschaffung", "Leiterin Beschaffung")),
-    (("Geschäftsführer", "Geschäftsführerin"), ("Werkleiter", "Werkleiterin"),
-     ("Technischer Geschäftsführer", "Technische Geschäftsführerin"),
-     ("Vorstand Produktion", "Vorständin Produktion")),
-    (("Assistent der Geschäftsführung", "Assistentin der Geschäftsführung"),
-     ("Sachbearbeiter Einkauf", "Sachbearbeiterin Einkauf"),
-     ("Office Manager", "Office Managerin")),
-    (("Produktionsleiter", "Produktionsleiterin"),
-     ("Leiter Qualitätssicherung", "Leiterin Qualitätssicherung"),
-     ("Leiter Technik", "Leiterin Technik")),
-    (("Kaufmännischer Leiter", "Kaufmännische Leiterin"),
-     ("Leiter Controlling", "Leiterin Controlling"),
-     ("Finanzvorstand", "Finanzvorständin")),
+    (
+        ("Instandhaltungsleiter", "Instandhaltungsleiterin"),
+        ("Schichtleiter Produktion", "Schichtleiterin Produktion"),
+        ("Betriebsingenieur", "Betriebsingenieurin"),
+        ("Meister Instandhaltung", "Meisterin Instandhaltung"),
+    ),
+    (
+        ("Leiter Konstruktion", "Leiterin Konstruktion"),
+        ("Entwicklungsingenieur", "Entwicklungsingenieurin"),
+        ("Projektingenieur", "Projektingenieurin"),
+        ("Leiter Automatisierung", "Leiterin Automatisierung"),
+    ),
+    (
+        ("Leiter Einkauf", "Leiterin Einkauf"),
+        ("Strategischer Einkäufer", "Strategische Einkäuferin"),
+        ("Einkäufer", "Einkäuferin"),
+        ("Leiter Beschaffung", "Leiterin Beschaffung"),
+    ),
+    (
+        ("Geschäftsführer", "Geschäftsführerin"),
+        ("Werkleiter", "Werkleiterin"),
+        ("Technischer Geschäftsführer", "Technische Geschäftsführerin"),
+        ("Vorstand Produktion", "Vorständin Produktion"),
+    ),
+    (
+        ("Assistent der Geschäftsführung", "Assistentin der Geschäftsführung"),
+        ("Sachbearbeiter Einkauf", "Sachbearbeiterin Einkauf"),
+        ("Office Manager", "Office Managerin"),
+    ),
+    (
+        ("Produktionsleiter", "Produktionsleiterin"),
+        ("Leiter Qualitätssicherung", "Leiterin Qualitätssicherung"),
+        ("Leiter Technik", "Leiterin Technik"),
+    ),
+    (
+        ("Kaufmännischer Leiter", "Kaufmännische Leiterin"),
+        ("Leiter Controlling", "Leiterin Controlling"),
+        ("Finanzvorstand", "Finanzvorständin"),
+    ),
 )
 _TITLES_EN = (
     ("Maintenance Manager", "Production Supervisor", "Plant Engineer"),
@@ -380,7 +797,11 @@ _TITLES_EN = (
 )
 ATTITUDES: tuple[str, ...] = ("champion", "supporter", "neutral", "opponent")
 STAGES: tuple[str, ...] = (
-    "exploratory", "basic", "cooperative", "interdependent", "integrated",
+    "exploratory",
+    "basic",
+    "cooperative",
+    "interdependent",
+    "integrated",
 )
 STATUSES: tuple[str, ...] = ("active", "prospect", "lost")
 INTERACTION_TYPES: tuple[str, ...] = ("meeting", "call", "visit", "email", "qbr")
@@ -390,20 +811,19 @@ COST_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "service", "logistics"
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
 RATERS: tuple[str, ...] = ("GF", "Vertrieb", "Controlling", "Service")
 CRITERIA: tuple[str, ...] = (
-    "revenue_share", "lifetime_value", "tailored_service", "growth_potential",
-    "credibility", "relationship",
+    "revenue_share",
+    "lifetime_value",
+    "tailored_service",
+    "growth_potential",
+    "credibility",
+    "relationship",
 )
 _COMPETITORS: tuple[tuple[str, ...], ...] = (  # per product line
-    ("Hansa Getriebebau AG", "Alpin Drives AG", "Vogt & Reuter Getriebe GmbH",
-     "Dongfang Precision Motion Co., Ltd."),
-    ("Nordmotion A/S", "Elektromotorenwerk Zwickau GmbH", "Voltrana S.p.A.",
-     "Alpin Drives AG"),
-    ("Kessler Automation GmbH", "Dongfang Precision Motion Co., Ltd.", "Alpin Drives AG",
-     "Voltrana S.p.A."),
-    ("Sensotec Rhein GmbH", "Optelis S.A.S.", "Kessler Automation GmbH",
-     "Nordmotion A/S"),
-    ("Industrieservice Lenz GmbH", "Hansa Getriebebau AG", "Nordmotion A/S",
-     "Kundeneigene Instandhaltung"),
+    ("Hansa Getriebebau AG", "Alpin Drives AG", "Vogt & Reuter Getriebe GmbH", "Dongfang Precision Motion Co., Ltd."),
+    ("Nordmotion A/S", "Elektromotorenwerk Zwickau GmbH", "Voltrana S.p.A.", "Alpin Drives AG"),
+    ("Kessler Automation GmbH", "Dongfang Precision Motion Co., Ltd.", "Alpin Drives AG", "Voltrana S.p.A."),
+    ("Sensotec Rhein GmbH", "Optelis S.A.S.", "Kessler Automation GmbH", "Nordmotion A/S"),
+    ("Industrieservice Lenz GmbH", "Hansa Getriebebau AG", "Nordmotion A/S", "Kundeneigene Instandhaltung"),
 )
 _GOALS: tuple[tuple[str, str], ...] = (
     ("Share of Wallet Steuerungen erhöhen", "Cross-Selling-Workshop mit der Konstruktion"),
@@ -420,15 +840,56 @@ _GOALS: tuple[tuple[str, str], ...] = (
     ("Innovationspartnerschaft", "Pilotprojekt Condition Monitoring starten"),
     ("Lieferperformance sichern", "Konsignationslager für Ersatzteile einrichten"),
 )
-_OWNER_ROLES = ("Vertriebsinnendienst", "Service-Leitung", "Geschäftsführung",
-                "Anwendungstechnik")
-_KAM_FIRST = ("Jürgen", "Sabine", "Thomas", "Anja", "Michael", "Stefanie", "Andreas",
-              "Claudia", "Matthias", "Björn", "Özlem", "Sören", "Kerstin", "Tobias",
-              "Lena", "Felix", "Marta", "Dragan", "Elif", "Jan", "Svenja", "Ralf", "Ute",
-              "Nils", "Jörg")
-_KAM_LAST = ("Brückner", "Hoffmann", "Kowalczyk", "Lübke", "Öztürk", "Straßburger",
-             "Neumann", "Wendt", "Krämer", "Yılmaz", "Vogel", "Dörr", "Engel",
-             "Baumgärtner", "Heß", "Kaiser", "Roth", "Sommer", "Fuchs", "Schäfer")
+_OWNER_ROLES = ("Vertriebsinnendienst", "Service-Leitung", "Geschäftsführung", "Anwendungstechnik")
+_KAM_FIRST = (
+    "Jürgen",
+    "Sabine",
+    "Thomas",
+    "Anja",
+    "Michael",
+    "Stefanie",
+    "Andreas",
+    "Claudia",
+    "Matthias",
+    "Björn",
+    "Özlem",
+    "Sören",
+    "Kerstin",
+    "Tobias",
+    "Lena",
+    "Felix",
+    "Marta",
+    "Dragan",
+    "Elif",
+    "Jan",
+    "Svenja",
+    "Ralf",
+    "Ute",
+    "Nils",
+    "Jörg",
+)
+_KAM_LAST = (
+    "Brückner",
+    "Hoffmann",
+    "Kowalczyk",
+    "Lübke",
+    "Öztürk",
+    "Straßburger",
+    "Neumann",
+    "Wendt",
+    "Krämer",
+    "Yılmaz",
+    "Vogel",
+    "Dörr",
+    "Engel",
+    "Baumgärtner",
+    "Heß",
+    "Kaiser",
+    "Roth",
+    "Sommer",
+    "Fuchs",
+    "Schäfer",
+)
 _CEO_NAME = "Dr. Katharina Weiß"
 
 _KEY, _NORMAL, _EMERGING, _DECLINING, _LOST, _PROSPECT = range(6)
@@ -446,8 +907,7 @@ def _ids(prefix: str, n: int, width: int) -> pa.Array:
     """``prefix`` + 1..n zero-padded to ``width`` (or more digits if needed)."""
     width = max(width, len(str(n)))
     nums = pa.array(np.arange(1, n + 1, dtype=np.int64)).cast(pa.string())
-    return pc.binary_join_element_wise(
-        pa.scalar(prefix), pc.utf8_lpad(nums, width, "0"), pa.scalar(""))
+    return pc.binary_join_element_wise(pa.scalar(prefix), pc.utf8_lpad(nums, width, "0"), pa.scalar(""))
 
 
 def _take(labels: pa.Array | np.ndarray | tuple | list, codes: np.ndarray) -> pd.Series:
@@ -527,8 +987,9 @@ def _choose_in_groups(
     return np.clip(idx, lo, hi)
 
 
-def _shift_weekend(rng: np.random.Generator, days: np.ndarray, start: np.datetime64,
-                   lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _shift_weekend(
+    rng: np.random.Generator, days: np.ndarray, start: np.datetime64, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
     """Move Saturdays/Sundays to a random weekday of the same week (next week at ``lo``)."""
     dow = (days + (start - np.datetime64("1970-01-05", "D")).astype(np.int64)) % 7  # 0=Mon
     wd = rng.integers(0, 5, len(days))
@@ -554,7 +1015,10 @@ def _quarter_labels(aq: np.ndarray) -> np.ndarray:
 
 
 def generate(
-    seed: int = 2025, n_accounts: int = 240, years: int = 3, as_of: str = "2025-12-31",
+    seed: int = 2025,
+    n_accounts: int = 240,
+    years: int = 3,
+    as_of: str = "2025-12-31",
     order_scale: float = 1.0,
 ) -> dict[str, pd.DataFrame]:
     """Generate the synthetic KAM sample data set.
@@ -623,8 +1087,7 @@ def generate(
         raise ValueError("order_scale must lie between 0.1 and 100")
     n = int(n_accounts)
     root = np.random.default_rng(seed)
-    (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act,
-     r_rat, r_name) = root.spawn(12)
+    (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act, r_rat, r_name) = root.spawn(12)
 
     end_ts = pd.Timestamp(as_of).normalize()
     start_ts, _ = periods.trailing_months(end_ts, 12 * years)  # ``years`` whole years up to as_of
@@ -645,7 +1108,7 @@ def generate(
     arch[order[:n_key]] = _KEY
 
     def band(lo: float, hi: float) -> np.ndarray:
-        idx = order[int(lo * n): max(int(lo * n) + 1, int(hi * n))]
+        idx = order[int(lo * n) : max(int(lo * n) + 1, int(hi * n))]
         return idx[arch[idx] == _NORMAL]
 
     def pick(cands: np.ndarray, k: int) -> np.ndarray:
@@ -671,14 +1134,18 @@ def generate(
     # profit destroyers: a large account (rank 10) and a few mid-size ones with heavy
     # discounts and tailored engineering/service
     demanding = int(order[min(9, n - 1)])
-    mid = order[int(0.05 * n): max(int(0.05 * n) + 1, int(0.4 * n))]
+    mid = order[int(0.05 * n) : max(int(0.05 * n) + 1, int(0.4 * n))]
     mid = mid[(arch[mid] == _NORMAL) | (arch[mid] == _DECLINING)]
     destroyers = np.union1d(pick(mid, max(1, round(0.03 * n))), [demanding])
 
     growth = np.select(
         [arch == _KEY, arch == _EMERGING, arch == _DECLINING, arch == _LOST],
-        [r_acc.normal(0.04, 0.04, n), r_acc.uniform(0.55, 1.0, n),
-         r_acc.uniform(-0.55, -0.2, n), r_acc.normal(-0.1, 0.1, n)],
+        [
+            r_acc.normal(0.04, 0.04, n),
+            r_acc.uniform(0.55, 1.0, n),
+            r_acc.uniform(-0.55, -0.2, n),
+            r_acc.normal(-0.1, 0.1, n),
+        ],
         default=r_acc.normal(0.02, 0.10, n),
     )
     growth[arch == _PROSPECT] = 0.0
@@ -693,14 +1160,15 @@ def generate(
 
     recent = r_acc.random(n) < 0.2
     since = np.select(
-        [arch == _KEY, arch == _DECLINING, arch == _LOST, arch == _EMERGING,
-         arch == _PROSPECT, recent],
-        [uni(day_of("1985-01-01"), day_of("2012-12-31")),
-         uni(day_of("1990-01-01"), -1),
-         uni(day_of("1998-01-01"), -1),
-         last - uni(int(1.3 * 365), int(2.6 * 365)),
-         last - uni(30, 500),
-         uni(0, last - 180)],
+        [arch == _KEY, arch == _DECLINING, arch == _LOST, arch == _EMERGING, arch == _PROSPECT, recent],
+        [
+            uni(day_of("1985-01-01"), day_of("2012-12-31")),
+            uni(day_of("1990-01-01"), -1),
+            uni(day_of("1998-01-01"), -1),
+            last - uni(int(1.3 * 365), int(2.6 * 365)),
+            last - uni(30, 500),
+            uni(0, last - 180),
+        ],
         default=uni(day_of("1992-01-01"), -1),
     )
     since[sparse] = last - int(r_acc.integers(90, 151))
@@ -807,8 +1275,7 @@ def generate(
         ids_k = np.flatnonzero(prod_line == k)
         ids_k = ids_k[np.argsort(prod_price[ids_k], kind="stable")]
         m = line == k
-        cap = np.searchsorted(prod_price[ids_k], value[m] * 1.5 / price_factor[acc[m]],
-                              side="right")
+        cap = np.searchsorted(prod_price[ids_k], value[m] * 1.5 / price_factor[acc[m]], side="right")
         cap = np.clip(cap, 1, len(ids_k))
         product[m] = ids_k[np.minimum((u_prod[m] * cap).astype(np.int64), cap - 1)]
     unit_price = prod_price[product] * price_factor[acc]
@@ -826,8 +1293,7 @@ def generate(
     scale = np.where(pos, new_total / np.where(pos, realized, 1.0), 1.0)
     gross = np.maximum(np.round(gross * scale[acc], 2), 1.0)
 
-    disc_acc = np.clip(0.03 + 0.025 * np.log10(np.maximum(runrate, 1e3) / 1e4)
-                       + r_acc.normal(0, 0.015, n), 0.0, 0.2)
+    disc_acc = np.clip(0.03 + 0.025 * np.log10(np.maximum(runrate, 1e3) / 1e4) + r_acc.normal(0, 0.015, n), 0.0, 0.2)
     disc_acc[destroyers] += 0.07
     disc = np.clip(disc_acc[acc] + r_ord.normal(0, 0.01, M), 0.0, 0.3)
     disc[disc < 0.005] = 0.0
@@ -836,20 +1302,20 @@ def generate(
     cogs_rate = np.clip(_LINE_COGS[line] + r_ord.normal(0, 0.03, M), 0.42, 0.72)
     cogs = np.round(net * cogs_rate, 2)
 
-    unit_rank = np.argsort(
-        -(np.log(_UNIT_W)[None, :] + r_acc.gumbel(size=(n, len(_UNITS)))), axis=1,
-        kind="stable")[:, :4]
-    n_units = np.where(rank < 0.1 * n, r_acc.integers(3, 5, n),
-                       np.where(rank < 0.4 * n, r_acc.integers(2, 4, n),
-                                r_acc.integers(1, 3, n)))
+    unit_rank = np.argsort(-(np.log(_UNIT_W)[None, :] + r_acc.gumbel(size=(n, len(_UNITS)))), axis=1, kind="stable")[
+        :, :4
+    ]
+    n_units = np.where(
+        rank < 0.1 * n,
+        r_acc.integers(3, 5, n),
+        np.where(rank < 0.4 * n, r_acc.integers(2, 4, n), r_acc.integers(1, 3, n)),
+    )
     n_units[order[0]] = 4
-    local_unit = np.minimum((n_units[acc] * r_ord.random(M) ** 1.6).astype(np.int64),
-                            n_units[acc] - 1)
+    local_unit = np.minimum((n_units[acc] * r_ord.random(M) ** 1.6).astype(np.int64), n_units[acc] - 1)
     unit = unit_rank[acc, local_unit]
 
     o_sort = np.argsort(day * n + acc, kind="stable")
-    acc, day, product, unit, quantity = (acc[o_sort], day[o_sort], product[o_sort],
-                                         unit[o_sort], quantity[o_sort])
+    acc, day, product, unit, quantity = (acc[o_sort], day[o_sort], product[o_sort], unit[o_sort], quantity[o_sort])
     gross, discount, cogs, line = gross[o_sort], discount[o_sort], cogs[o_sort], line[o_sort]
 
     # ------------------------------------------------------------------- names etc.
@@ -872,16 +1338,14 @@ def generate(
 
     def name_dups() -> np.ndarray:
         ser = pd.Series(name_obj)
-        return np.flatnonzero((ser.duplicated().to_numpy() | ser.isin(cur_names).to_numpy())
-                              & ~is_cur)
+        return np.flatnonzero((ser.duplicated().to_numpy() | ser.isin(cur_names).to_numpy()) & ~is_cur)
 
     for attempt in range(14):
         d = name_dups()
         if not len(d):
             break
         if attempt < 10:
-            name_obj[d] = _company_names(r_name, industry[d], country[d], c_codes, lang[d],
-                                         complex_only=True)
+            name_obj[d] = _company_names(r_name, industry[d], country[d], c_codes, lang[d], complex_only=True)
         elif attempt == 10:  # very large n: tell twins apart by their city
             name_obj[d] = [f"{name_obj[i]} ({city_obj[i]})" for i in d.tolist()]
         else:
@@ -892,29 +1356,28 @@ def generate(
 
     # the customer's own size, correlated with (but much larger than) our business
     rel = np.log(np.maximum(runrate, 1.0) / np.median(runrate))
-    cust_rev = np.round(np.maximum(
-        np.exp(np.log(2.5e7) + 0.6 * rel + r_acc.normal(0.0, 0.8, n)),
-        np.maximum(runrate * 20, 5e5)), -3)
-    employees = np.maximum(5, np.rint(cust_rev / r_acc.uniform(1.5e5, 3.2e5, n))).astype(
-        np.int64)
+    cust_rev = np.round(
+        np.maximum(np.exp(np.log(2.5e7) + 0.6 * rel + r_acc.normal(0.0, 0.8, n)), np.maximum(runrate * 20, 5e5)), -3
+    )
+    employees = np.maximum(5, np.rint(cust_rev / r_acc.uniform(1.5e5, 3.2e5, n))).astype(np.int64)
     ref = np.clip(np.rint(1 + 4 * (1 - rank / n) ** 2 + r_acc.normal(0, 0.8, n)), 1, 5)
     stage_p = {
-        _KEY: [0, 0, 0.3, 0.45, 0.25], _EMERGING: [0, 0.5, 0.5, 0, 0],
-        _DECLINING: [0.1, 0.5, 0.4, 0, 0], _LOST: [0.5, 0.5, 0, 0, 0],
+        _KEY: [0, 0, 0.3, 0.45, 0.25],
+        _EMERGING: [0, 0.5, 0.5, 0, 0],
+        _DECLINING: [0.1, 0.5, 0.4, 0, 0],
+        _LOST: [0.5, 0.5, 0, 0, 0],
         _PROSPECT: [1.0, 0, 0, 0, 0],
     }
     stage = np.zeros(n, dtype=np.int64)
     u_stage = r_acc.random(n)
     for i_arch in (_KEY, _NORMAL, _EMERGING, _DECLINING, _LOST, _PROSPECT):
         if i_arch == _NORMAL:
-            for m_, p in ((rank < 0.3 * n, [0, 0.3, 0.6, 0.1, 0]),
-                          (rank >= 0.3 * n, [0.3, 0.6, 0.1, 0, 0])):
+            for m_, p in ((rank < 0.3 * n, [0, 0.3, 0.6, 0.1, 0]), (rank >= 0.3 * n, [0.3, 0.6, 0.1, 0, 0])):
                 m_ = m_ & (arch == _NORMAL)
                 stage[m_] = np.searchsorted(np.cumsum(p), u_stage[m_], side="right")
         else:
             m_ = arch == i_arch
-            stage[m_] = np.searchsorted(np.cumsum(stage_p[i_arch]), u_stage[m_],
-                                        side="right")
+            stage[m_] = np.searchsorted(np.cumsum(stage_p[i_arch]), u_stage[m_], side="right")
     stage = np.minimum(stage, 4)
     stage[sparse] = 0
     status = np.where(is_lost, 2, np.where(is_pros, 1, 0))
@@ -923,8 +1386,7 @@ def generate(
     n_kam = max(4, round(6 * (n / 240) ** (1 / 3)))
     n_sen = max(1, round(0.4 * (n_kam - 1)))
     level = np.array([2] + [1] * n_sen + [0] * (n_kam - 1 - n_sen))  # 0 jr, 1 sr, 2 ceo
-    capacity = np.where(level == 2, 8, np.where(level == 1, r_kam.integers(3, 6, n_kam),
-                                                r_kam.integers(2, 4, n_kam)))
+    capacity = np.where(level == 2, 8, np.where(level == 1, r_kam.integers(3, 6, n_kam), r_kam.integers(2, 4, n_kam)))
     kam_names = [_CEO_NAME]
     combos = [f"{first} {last}" for first in _KAM_FIRST for last in _KAM_LAST]
     perm = r_kam.permutation(len(combos))
@@ -937,7 +1399,7 @@ def generate(
     cand_mask[cand_order] = True
     n_kacc = max(2, round(0.08 * n))
     kam_accs = [int(a) for a in cand_order if arch[a] != _PROSPECT][:n_kacc]
-    legacy_pool = order[int(0.5 * n):]
+    legacy_pool = order[int(0.5 * n) :]
     legacy_pool = legacy_pool[(arch[legacy_pool] == _NORMAL) & (legacy_pool != sparse)]
     legacy = pick(legacy_pool, round(0.015 * n))
     kam_of = np.full(n, -1, dtype=np.int64)
@@ -960,8 +1422,9 @@ def generate(
     # ---------------------------------------------------------------- contacts
     c_accs = cand_order  # rank order; contacts are listed by account id below
     c_accs = np.sort(c_accs)
-    n_c = np.clip(2 + np.rint(1.2 * np.log(np.maximum(runrate[c_accs], 1e4) / 1e4))
-                  + r_con.poisson(1.0, len(c_accs)), 2, 9).astype(np.int64)
+    n_c = np.clip(
+        2 + np.rint(1.2 * np.log(np.maximum(runrate[c_accs], 1e4) / 1e4)) + r_con.poisson(1.0, len(c_accs)), 2, 9
+    ).astype(np.int64)
     no_decider = int(order[1])
     single = int(order[min(3, n_cand - 1)])
     n_c[c_accs == top] = np.maximum(n_c[c_accs == top], 6)
@@ -1002,11 +1465,14 @@ def generate(
             con_names[in_lg] = [f"{firsts[a]} {lasts[b]}" for a, b in zip(fi, li)]
         if lg == "de":
             female = (fi >= len(firsts) // 2).tolist()
-            titles[in_lg] = [_TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f] for r, v, f in
-                             zip(role[in_lg].tolist(), u_t[in_lg].tolist(), female)]
+            titles[in_lg] = [
+                _TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f]
+                for r, v, f in zip(role[in_lg].tolist(), u_t[in_lg].tolist(), female)
+            ]
         else:
-            titles[in_lg] = [_TITLES_EN[r][int(v * len(_TITLES_EN[r]))]
-                             for r, v in zip(role[in_lg].tolist(), u_t[in_lg].tolist())]
+            titles[in_lg] = [
+                _TITLES_EN[r][int(v * len(_TITLES_EN[r]))] for r, v in zip(role[in_lg].tolist(), u_t[in_lg].tolist())
+            ]
     unit_pick = (r_con.random(C) * n_units[con_acc]).astype(np.int64)
     con_unit = unit_rank[con_acc, unit_pick]
     no_unit = np.isin(role, [_R_DECIDER, _R_APPROVER, 4]) & (r_con.random(C) < 0.8)
@@ -1018,8 +1484,7 @@ def generate(
 
     # ---------------------------------------------------------------- interactions
     lg10 = np.log10(np.maximum(runrate, 1e4) / 1e4)
-    lam = np.where(has_kam, 8 + 4 * lg10,
-                   np.where(cand_mask, 3 + 1.5 * lg10, 1.0 + 0.5 * lg10))
+    lam = np.where(has_kam, 8 + 4 * lg10, np.where(cand_mask, 3 + 1.5 * lg10, 1.0 + 0.5 * lg10))
     lam[is_pros] = 6.0
     i_lo = np.maximum(since, 0)
     i_hi = np.where(is_lost, np.minimum(hi_day + 60, last), last)
@@ -1050,8 +1515,13 @@ def generate(
         grp_of_acc[c_accs] = np.arange(len(c_accs))
         i_contact[with_c] = _choose_in_groups(r_int, w, n_c, grp_of_acc[i_acc[with_c]])
     i_sort = np.argsort(i_day * n + i_acc, kind="stable")
-    i_acc, i_day, i_type, i_kam, i_contact = (i_acc[i_sort], i_day[i_sort], i_type[i_sort],
-                                              i_kam[i_sort], i_contact[i_sort])
+    i_acc, i_day, i_type, i_kam, i_contact = (
+        i_acc[i_sort],
+        i_day[i_sort],
+        i_type[i_sort],
+        i_kam[i_sort],
+        i_contact[i_sort],
+    )
 
     # ---------------------------------------------------------------- complaints
     ord_per_year = n_ord / np.maximum(years_active, 0.25)
@@ -1078,8 +1548,13 @@ def generate(
     opened[open_i] = max(int(lo_day[top]), last - int(r_cmp.integers(3, 26)))
     closed[open_i] = np.iinfo(np.int64).min
     k_sort = np.argsort(opened * n + k_acc, kind="stable")
-    k_acc, opened, closed, severity, k_cat = (k_acc[k_sort], opened[k_sort], closed[k_sort],
-                                              severity[k_sort], k_cat[k_sort])
+    k_acc, opened, closed, severity, k_cat = (
+        k_acc[k_sort],
+        opened[k_sort],
+        closed[k_sort],
+        severity[k_sort],
+        k_cat[k_sort],
+    )
 
     # ---------------------------------------------------------------- service costs
     aq_start = int(_quarter_index(start, np.array([0]))[0])
@@ -1091,12 +1566,12 @@ def generate(
     q_gross = np.bincount(cell, weights=gross, minlength=n * Q).reshape(n, Q)
     sev_cost = np.array([250.0, 600.0, 1500.0, 4000.0])
     k_q = _quarter_index(start, opened) - aq_start
-    q_cmp = np.bincount(k_acc * Q + k_q, weights=sev_cost[severity] if K else None,
-                        minlength=n * Q).reshape(n, Q)
+    q_cmp = np.bincount(k_acc * Q + k_q, weights=sev_cost[severity] if K else None, minlength=n * Q).reshape(n, Q)
     int_cost = np.array([200.0, 20.0, 450.0, 5.0, 1200.0])
     i_q = _quarter_index(start, i_day) - aq_start
-    q_int = np.bincount(i_acc * Q + i_q, weights=int_cost[i_type] if n_interactions else None,
-                        minlength=n * Q).reshape(n, Q)
+    q_int = np.bincount(i_acc * Q + i_q, weights=int_cost[i_type] if n_interactions else None, minlength=n * Q).reshape(
+        n, Q
+    )
     s_lo = np.where(n_ord > 0, lo_day, i_lo)
     s_hi = np.where(is_lost, np.minimum(hi_day + 90, last), last)
     q_lo = _quarter_index(start, np.clip(s_lo, 0, last)) - aq_start
@@ -1107,26 +1582,32 @@ def generate(
     rq = r_svc
     # cost-to-serve drivers: fixed coverage cost per quarter, per order, per complaint,
     # per interaction, plus revenue-linked freight and tailored service
-    per_order = np.select([np.isin(c_codes[country], ["US", "CN"]),
-                           c_codes[country] != "DE"], [320.0, 160.0], 110.0)
+    per_order = np.select([np.isin(c_codes[country], ["US", "CN"]), c_codes[country] != "DE"], [320.0, 160.0], 110.0)
     intensity = np.exp(rq.normal(0.0, 0.5, n)) * np.where(rq.random(n) < 0.05, 2.5, 1.0)
     intensity[destroyers] = 3.0
-    base_sales = np.where(has_kam[:, None],
-                          rq.uniform(4000, 9000, (n, Q)) * (1 + 0.3 * lg10[:, None]),
-                          rq.uniform(400, 900, (n, Q)))
+    base_sales = np.where(
+        has_kam[:, None], rq.uniform(4000, 9000, (n, Q)) * (1 + 0.3 * lg10[:, None]), rq.uniform(400, 900, (n, Q))
+    )
     sales = base_sales + q_int
-    logistics = (q_orders * (per_order * intensity)[:, None]
-                 * np.exp(rq.normal(0, 0.2, (n, Q))) + 0.025 * q_gross)
+    logistics = q_orders * (per_order * intensity)[:, None] * np.exp(rq.normal(0, 0.2, (n, Q))) + 0.025 * q_gross
     tailored = np.where((arch == _KEY)[:, None], 0.03 * q_gross, 0.0)
-    tailored[destroyers] = (rq.uniform(0.35, 0.5, len(destroyers))[:, None]
-                            * q_gross[destroyers])
-    service = (q_cmp + tailored + 0.01 * intensity[:, None] * q_gross
-               + np.where(rq.random((n, Q)) < 0.1, rq.uniform(150, 900, (n, Q)), 0.0))
+    tailored[destroyers] = rq.uniform(0.35, 0.5, len(destroyers))[:, None] * q_gross[destroyers]
+    service = (
+        q_cmp
+        + tailored
+        + 0.01 * intensity[:, None] * q_gross
+        + np.where(rq.random((n, Q)) < 0.1, rq.uniform(150, 900, (n, Q)), 0.0)
+    )
     mk_prob = np.where(has_kam, 1.0, np.where(is_pros, 0.6, 0.15))
-    marketing = np.where(rq.random((n, Q)) < mk_prob[:, None],
-                         np.where(has_kam[:, None], rq.uniform(800, 2500, (n, Q)),
-                                  rq.uniform(100, 500, (n, Q)) * np.where(
-                                      is_pros, 3.0, 1.0)[:, None]), 0.0)
+    marketing = np.where(
+        rq.random((n, Q)) < mk_prob[:, None],
+        np.where(
+            has_kam[:, None],
+            rq.uniform(800, 2500, (n, Q)),
+            rq.uniform(100, 500, (n, Q)) * np.where(is_pros, 3.0, 1.0)[:, None],
+        ),
+        0.0,
+    )
     cost = np.stack([marketing, sales, service, logistics], axis=2)  # n, Q, 4
     cost = np.round(cost, 2) * active_q[:, :, None]
     sa, sq, sc = np.nonzero(cost > 0)  # row-major: account, quarter, category
@@ -1136,8 +1617,7 @@ def generate(
     l12 = day > last - 365
     wal_accs = c_accs
     cellw = (acc[l12] * 5 + line[l12]) * len(_UNITS) + unit[l12]
-    rev12 = np.bincount(cellw, weights=gross[l12], minlength=n * 5 * len(_UNITS)).reshape(
-        n, 5, len(_UNITS))
+    rev12 = np.bincount(cellw, weights=gross[l12], minlength=n * 5 * len(_UNITS)).reshape(n, 5, len(_UNITS))
     # candidate cells: every product line x every unit of the account
     wa = np.repeat(wal_accs, 5 * n_units[wal_accs])
     per = 5 * n_units[wal_accs]
@@ -1176,8 +1656,9 @@ def generate(
     rows = np.nonzero((np.arange(3)[None, :] < kc[:, None]) & (shares > 0))
     cp_acc = ca[rows[0]]
     cp_line = cl[rows[0]]
-    cp_name = np.array([_COMPETITORS[li][ci] for li, ci in
-                        zip(cp_line.tolist(), comp_pick[rows].tolist())], dtype=object)
+    cp_name = np.array(
+        [_COMPETITORS[li][ci] for li, ci in zip(cp_line.tolist(), comp_pick[rows].tolist())], dtype=object
+    )
     cp_share = shares[rows]
 
     # ---------------------------------------------------------------- targets
@@ -1192,17 +1673,18 @@ def generate(
     q_avg = acc_rev12[ta] / 4
     base_t = np.where(prev_rev > 0, 0.5 * prev_rev + 0.5 * q_avg, q_avg)
     base_t = np.where(base_t > 0, base_t, runrate[ta] / 4)
-    plan_g = np.select([arch[ta] == _EMERGING, arch[ta] == _DECLINING, arch[ta] == _KEY],
-                       [0.25, 0.0, 0.05], 0.06) + r_tgt.normal(0, 0.02, len(ta))
+    plan_g = np.select(
+        [arch[ta] == _EMERGING, arch[ta] == _DECLINING, arch[ta] == _KEY], [0.25, 0.0, 0.05], 0.06
+    ) + r_tgt.normal(0, 0.02, len(ta))
     rev_t = np.round(np.maximum(base_t * (1 + plan_g), 0.0), -2)
     a_net = np.bincount(acc, weights=gross - discount - cogs, minlength=n)
     m_rate = np.clip(a_net / np.maximum(acc_total, 1.0), 0.1, 0.6)
     mar_t = np.round(rev_t * (m_rate[ta] + 0.01), -2)
 
     # ---------------------------------------------------------------- actions
-    act_base = np.where(has_kam, r_act.integers(2, 6, n),
-                        np.where(cand_mask & (r_act.random(n) < 0.3),
-                                 r_act.integers(1, 3, n), 0))
+    act_base = np.where(
+        has_kam, r_act.integers(2, 6, n), np.where(cand_mask & (r_act.random(n) < 0.3), r_act.integers(1, 3, n), 0)
+    )
     act_base[sparse] = 0
     act_base[top] = max(int(act_base[top]), 4)
     A = int(act_base.sum())
@@ -1214,17 +1696,20 @@ def generate(
     u_st = r_act.random(A)
     st = np.select(
         [due < last - 60, due < last],
-        [np.searchsorted([0.1, 0.2, 0.9], u_st, side="right"),
-         np.searchsorted([0.25, 0.5, 0.9], u_st, side="right")],
+        [np.searchsorted([0.1, 0.2, 0.9], u_st, side="right"), np.searchsorted([0.25, 0.5, 0.9], u_st, side="right")],
         default=np.searchsorted([0.55, 0.95, 1.0], u_st, side="right"),
     )
     st = np.minimum(st, 3)
     st[(a_acc == top) & (a_j == 0)] = 0
     own_kam = (kam_of[a_acc] >= 0) & (r_act.random(A) < 0.75)
     role_i = (r_act.random(A) * len(_OWNER_ROLES)).astype(np.int64)
-    owner = np.array([kam_names[kam_of[a]] if ok else _OWNER_ROLES[ri]
-                      for a, ok, ri in zip(a_acc.tolist(), own_kam.tolist(),
-                                           role_i.tolist())], dtype=object)
+    owner = np.array(
+        [
+            kam_names[kam_of[a]] if ok else _OWNER_ROLES[ri]
+            for a, ok, ri in zip(a_acc.tolist(), own_kam.tolist(), role_i.tolist())
+        ],
+        dtype=object,
+    )
 
     # ---------------------------------------------------------------- ratings
     n_rated = int(np.clip(round(0.075 * n), 3, len(kam_accs)))
@@ -1232,20 +1717,24 @@ def generate(
     R = len(rated)
     pct = 1 - rank[rated] / n
     since_years = (last - since[rated]) / 365.25
-    true = np.stack([
-        10 * pct ** 3,
-        np.clip(2 + since_years / 5 + 3 * pct, 0, 10),
-        np.clip(3 + 1.5 * stage[rated] + r_rat.normal(0, 1, R), 0, 10),
-        np.clip(5 + 6 * growth[rated] + r_rat.normal(0, 1, R), 0, 10),
-        np.clip(2 * ref[rated], 0, 10),
-        np.clip(1 + 2 * stage[rated] + r_rat.normal(0, 0.8, R), 0, 10),
-    ], axis=1)  # R x 6
+    true = np.stack(
+        [
+            10 * pct**3,
+            np.clip(2 + since_years / 5 + 3 * pct, 0, 10),
+            np.clip(3 + 1.5 * stage[rated] + r_rat.normal(0, 1, R), 0, 10),
+            np.clip(5 + 6 * growth[rated] + r_rat.normal(0, 1, R), 0, 10),
+            np.clip(2 * ref[rated], 0, 10),
+            np.clip(1 + 2 * stage[rated] + r_rat.normal(0, 0.8, R), 0, 10),
+        ],
+        axis=1,
+    )  # R x 6
     bias = np.array([0.0, 0.8, -0.5, -0.2])
     rater_on = np.ones((4, R), dtype=bool)
     rater_on[3] = r_rat.random(R) < 0.7
     rater_on[3, rated == top] = True
-    score = np.clip(np.rint(true[None, :, :] + bias[:, None, None]
-                            + r_rat.normal(0, 1.2, (4, R, 6))), 0, 10).astype(np.int64)
+    score = np.clip(np.rint(true[None, :, :] + bias[:, None, None] + r_rat.normal(0, 1.2, (4, R, 6))), 0, 10).astype(
+        np.int64
+    )
     rr, ra, rc = np.nonzero(np.broadcast_to(rater_on[:, :, None], (4, R, 6)))
 
     # ---------------------------------------------------------------- assemble
@@ -1258,109 +1747,135 @@ def generate(
         return _take(acc_ids, idx)
 
     tables: dict[str, pd.DataFrame] = {}
-    tables["accounts"] = pd.DataFrame({
-        "account_id": _str(acc_ids),
-        "name": _str(name_obj),
-        "industry": _take(INDUSTRIES, industry),
-        "country": _take(c_codes, country),
-        "city": _str(city_obj),
-        "timezone": _str(tz_obj),
-        "employees": employees,
-        "customer_revenue_eur": cust_rev.astype(float),
-        "kam_id": _take(kam_ids, kam_of),
-        "since": _dates(start, since),
-        "reference_value": ref.astype(np.int64),
-        "relationship_stage": _take(STAGES, stage),
-        "status": _take(STATUSES, status),
-    })
+    tables["accounts"] = pd.DataFrame(
+        {
+            "account_id": _str(acc_ids),
+            "name": _str(name_obj),
+            "industry": _take(INDUSTRIES, industry),
+            "country": _take(c_codes, country),
+            "city": _str(city_obj),
+            "timezone": _str(tz_obj),
+            "employees": employees,
+            "customer_revenue_eur": cust_rev.astype(float),
+            "kam_id": _take(kam_ids, kam_of),
+            "since": _dates(start, since),
+            "reference_value": ref.astype(np.int64),
+            "relationship_stage": _take(STAGES, stage),
+            "status": _take(STATUSES, status),
+        }
+    )
     lv = ("junior", "senior", "ceo")
-    tables["kams"] = pd.DataFrame({
-        "kam_id": _str(kam_ids),
-        "name": _str(kam_names),
-        "level": _take(lv, level),
-        "capacity": capacity.astype(np.int64),
-    })
-    tables["products"] = pd.DataFrame({
-        "product_id": _str(_ids("P-", len(_PRODUCTS), 3)),
-        "name": _str([p[0] for p in _PRODUCTS]),
-        "product_line": _take(PRODUCT_LINES, prod_line),
-    })
-    tables["orders"] = pd.DataFrame({
-        "order_id": _str(_ids("ORD-", M, 7)),
-        "account_id": acc_col(acc),
-        "date": _dates(start, day),
-        "product_id": _take(_ids("P-", len(_PRODUCTS), 3), product),
-        "business_unit": _take(_UNITS, unit),
-        "quantity": quantity.astype(np.int64),
-        "gross_revenue_eur": gross,
-        "discount_eur": discount,
-        "cogs_eur": cogs,
-    })
-    tables["service_costs"] = pd.DataFrame({
-        "account_id": acc_col(sa),
-        "period": _take(_quarter_labels(np.arange(aq_start, aq_end + 1)), sq),
-        "category": _take(COST_CATEGORIES, sc),
-        "cost_eur": s_cost,
-    })
-    tables["interactions"] = pd.DataFrame({
-        "interaction_id": _str(_ids("INT-", n_interactions, 6)),
-        "account_id": acc_col(i_acc),
-        "date": _dates(start, i_day),
-        "type": _take(INTERACTION_TYPES, i_type),
-        "kam_id": _take(kam_ids, i_kam),
-        "contact_id": _take(con_ids, i_contact),
-    })
-    tables["complaints"] = pd.DataFrame({
-        "complaint_id": _str(_ids("CMP-", K, 5)),
-        "account_id": acc_col(k_acc),
-        "opened": _dates(start, opened),
-        "closed": _dates(start, closed),
-        "severity": _take(SEVERITIES, severity),
-        "category": _take(COMPLAINT_CATEGORIES, k_cat),
-    })
-    tables["contacts"] = pd.DataFrame({
-        "contact_id": _str(con_ids),
-        "account_id": acc_col(con_acc),
-        "name": _str(con_names),
-        "title": _str(titles),
-        "business_unit": _take(_UNITS, con_unit),
-        "buying_role": _take(BUYING_ROLES, role),
-        "influence": influence.astype(np.int64),
-        "attitude": _take(ATTITUDES, attitude),
-    })
-    tables["wallet"] = pd.DataFrame({
-        "account_id": acc_col(wa),
-        "product_line": _take(PRODUCT_LINES, wl),
-        "business_unit": _take(_UNITS, wu),
-        "potential_eur": pot.astype(float),
-    })
-    tables["competitors"] = pd.DataFrame({
-        "account_id": acc_col(cp_acc),
-        "competitor": _str(cp_name),
-        "product_line": _take(PRODUCT_LINES, cp_line),
-        "share": np.round(cp_share, 4),
-    })
-    tables["targets"] = pd.DataFrame({
-        "account_id": acc_col(ta),
-        "period": _str(_quarter_labels(tq)),
-        "revenue_target_eur": rev_t,
-        "margin_target_eur": mar_t,
-    })
-    tables["actions"] = pd.DataFrame({
-        "action_id": _str(_ids("ACT-", A, 4)),
-        "account_id": acc_col(a_acc),
-        "goal": _take([g_[0] for g_ in _GOALS], goal_i),
-        "action": _take([g_[1] for g_ in _GOALS], goal_i),
-        "owner": _str(owner),
-        "due": _dates(start, due),
-        "status": _take(ACTION_STATUSES, st),
-    })
-    tables["ratings"] = pd.DataFrame({
-        "rater": _take(RATERS, rr),
-        "account_id": acc_col(rated[ra]),
-        "criterion": _take(CRITERIA, rc),
-        "score": score[rr, ra, rc].astype(np.int64),
-    })
+    tables["kams"] = pd.DataFrame(
+        {
+            "kam_id": _str(kam_ids),
+            "name": _str(kam_names),
+            "level": _take(lv, level),
+            "capacity": capacity.astype(np.int64),
+        }
+    )
+    tables["products"] = pd.DataFrame(
+        {
+            "product_id": _str(_ids("P-", len(_PRODUCTS), 3)),
+            "name": _str([p[0] for p in _PRODUCTS]),
+            "product_line": _take(PRODUCT_LINES, prod_line),
+        }
+    )
+    tables["orders"] = pd.DataFrame(
+        {
+            "order_id": _str(_ids("ORD-", M, 7)),
+            "account_id": acc_col(acc),
+            "date": _dates(start, day),
+            "product_id": _take(_ids("P-", len(_PRODUCTS), 3), product),
+            "business_unit": _take(_UNITS, unit),
+            "quantity": quantity.astype(np.int64),
+            "gross_revenue_eur": gross,
+            "discount_eur": discount,
+            "cogs_eur": cogs,
+        }
+    )
+    tables["service_costs"] = pd.DataFrame(
+        {
+            "account_id": acc_col(sa),
+            "period": _take(_quarter_labels(np.arange(aq_start, aq_end + 1)), sq),
+            "category": _take(COST_CATEGORIES, sc),
+            "cost_eur": s_cost,
+        }
+    )
+    tables["interactions"] = pd.DataFrame(
+        {
+            "interaction_id": _str(_ids("INT-", n_interactions, 6)),
+            "account_id": acc_col(i_acc),
+            "date": _dates(start, i_day),
+            "type": _take(INTERACTION_TYPES, i_type),
+            "kam_id": _take(kam_ids, i_kam),
+            "contact_id": _take(con_ids, i_contact),
+        }
+    )
+    tables["complaints"] = pd.DataFrame(
+        {
+            "complaint_id": _str(_ids("CMP-", K, 5)),
+            "account_id": acc_col(k_acc),
+            "opened": _dates(start, opened),
+            "closed": _dates(start, closed),
+            "severity": _take(SEVERITIES, severity),
+            "category": _take(COMPLAINT_CATEGORIES, k_cat),
+        }
+    )
+    tables["contacts"] = pd.DataFrame(
+        {
+            "contact_id": _str(con_ids),
+            "account_id": acc_col(con_acc),
+            "name": _str(con_names),
+            "title": _str(titles),
+            "business_unit": _take(_UNITS, con_unit),
+            "buying_role": _take(BUYING_ROLES, role),
+            "influence": influence.astype(np.int64),
+            "attitude": _take(ATTITUDES, attitude),
+        }
+    )
+    tables["wallet"] = pd.DataFrame(
+        {
+            "account_id": acc_col(wa),
+            "product_line": _take(PRODUCT_LINES, wl),
+            "business_unit": _take(_UNITS, wu),
+            "potential_eur": pot.astype(float),
+        }
+    )
+    tables["competitors"] = pd.DataFrame(
+        {
+            "account_id": acc_col(cp_acc),
+            "competitor": _str(cp_name),
+            "product_line": _take(PRODUCT_LINES, cp_line),
+            "share": np.round(cp_share, 4),
+        }
+    )
+    tables["targets"] = pd.DataFrame(
+        {
+            "account_id": acc_col(ta),
+            "period": _str(_quarter_labels(tq)),
+            "revenue_target_eur": rev_t,
+            "margin_target_eur": mar_t,
+        }
+    )
+    tables["actions"] = pd.DataFrame(
+        {
+            "action_id": _str(_ids("ACT-", A, 4)),
+            "account_id": acc_col(a_acc),
+            "goal": _take([g_[0] for g_ in _GOALS], goal_i),
+            "action": _take([g_[1] for g_ in _GOALS], goal_i),
+            "owner": _str(owner),
+            "due": _dates(start, due),
+            "status": _take(ACTION_STATUSES, st),
+        }
+    )
+    tables["ratings"] = pd.DataFrame(
+        {
+            "rater": _take(RATERS, rr),
+            "account_id": acc_col(rated[ra]),
+            "criterion": _take(CRITERIA, rc),
+            "score": score[rr, ra, rc].astype(np.int64),
+        }
+    )
     for name, cols in COLUMNS.items():
         assert tuple(tables[name].columns) == cols, name
     return {name: tables[name] for name in TABLES}
@@ -1403,8 +1918,7 @@ def _company_names(
             nm = f"{sec} {s1} {form}" if p < 0.5 else f"{sec} {s1} & {s2} {form}"
         elif lg == "cn":
             city = _COUNTRIES[country[i]][3][int(u[i, 1] * 5) % 5][0]
-            nm = (f"{city} {s1} {sec} {form}" if p < 0.6
-                  else f"{city} {s1} {s2} {sec} {form}")
+            nm = f"{city} {s1} {sec} {form}" if p < 0.6 else f"{city} {s1} {s2} {sec} {form}"
         elif p < 0.4:
             nm = f"{s1} {sec} {form}"
         elif p < 0.75:
@@ -1428,13 +1942,12 @@ def _fmt_fixed(values: np.ndarray, decimals: int) -> np.ndarray:
 
     v = np.asarray(values, dtype=float)
     nan = np.isnan(v)
-    scale = 10 ** decimals
+    scale = 10**decimals
     scaled = np.rint(np.abs(np.where(nan, 0.0, v)) * scale).astype(np.int64)
     ip = pa.array(scaled // scale).cast(pa.large_string())
     fp = pc.utf8_lpad(pa.array(scaled % scale).cast(pa.large_string()), decimals, "0")
     neg = pa.array(np.where((v < 0) & (scaled > 0), "-", ""), type=pa.large_string())
-    out = pc.binary_join_element_wise(neg, ip, pa.scalar(".", pa.large_string()), fp,
-                                      pa.scalar("", pa.large_string()))
+    out = pc.binary_join_element_wise(neg, ip, pa.scalar(".", pa.large_string()), fp, pa.scalar("", pa.large_string()))
     return pc.if_else(pa.array(nan), pa.scalar("", pa.large_string()), out)
 
 
@@ -1465,8 +1978,8 @@ def _fmt_column(name: str, s: pd.Series):  # -> pyarrow.Array[large_string]
         arr = pa.array([None if v is None else str(v) for v in obj.tolist()], type=ls)
     needs = pc.fill_null(pc.match_substring_regex(arr, '[",\r\n]'), False)
     quoted = pc.binary_join_element_wise(
-        pa.scalar('"', ls), pc.replace_substring(arr, '"', '""'), pa.scalar('"', ls),
-        empty)
+        pa.scalar('"', ls), pc.replace_substring(arr, '"', '""'), pa.scalar('"', ls), empty
+    )
     return pc.fill_null(pc.if_else(needs, quoted, arr), empty)
 
 

@@ -105,10 +105,44 @@ def md_escape(value: object) -> str:
 
 #: Float columns whose name says money are rounded to cents in extracts; all other floats to 4 decimals.
 MONEY_DECIMALS, OTHER_DECIMALS = 2, 4
-_MONEY_WORDS = frozenset({"revenue", "margin", "clv", "cost", "value", "potential", "gap", "spend", "target",
-                          "discount", "cogs", "price", "profit", "eur"})
-_RATIO_WORDS = frozenset({"share", "ratio", "rate", "pct", "percent", "probability", "prob", "score", "attainment",
-                          "growth", "retention", "churn", "weight", "utilisation", "utilization", "index"})
+_MONEY_WORDS = frozenset(
+    {
+        "revenue",
+        "margin",
+        "clv",
+        "cost",
+        "value",
+        "potential",
+        "gap",
+        "spend",
+        "target",
+        "discount",
+        "cogs",
+        "price",
+        "profit",
+        "eur",
+    }
+)
+_RATIO_WORDS = frozenset(
+    {
+        "share",
+        "ratio",
+        "rate",
+        "pct",
+        "percent",
+        "probability",
+        "prob",
+        "score",
+        "attainment",
+        "growth",
+        "retention",
+        "churn",
+        "weight",
+        "utilisation",
+        "utilization",
+        "index",
+    }
+)
 
 
 def is_money_column(name: object) -> bool:
@@ -153,8 +187,11 @@ def round_frame(df: pd.DataFrame) -> pd.DataFrame:
             out.isetitem(i, s.round(MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS))  # type: ignore[arg-type]
         elif s.dtype == object:  # mixed columns (e.g. a transposed table): round the float cells only
             digits = MONEY_DECIMALS if is_money_column(col) else OTHER_DECIMALS
-            rounded = s.map(lambda v, digits=digits: round(float(v), digits)
-                            if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
+            rounded = s.map(
+                lambda v, digits=digits: (
+                    round(float(v), digits) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v
+                )
+            )
             out.isetitem(i, rounded)  # type: ignore[arg-type]  # a Series, see above
     if pd.api.types.is_float_dtype(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):
         out.index = out.index.round(OTHER_DECIMALS)  # type: ignore[attr-defined]  # Index.round exists; missing from pandas-stubs

@@ -55,6 +55,7 @@ def tables() -> dict[str, dict[str, tuple[str, str]]]:
     """All catalogue tables, keyed ``file.section`` (tests iterate over them)."""
     return dict(_catalogue())
 
+
 _LABELS: dict[str, tuple[str, str]] = table("common.labels")
 
 CRITERION_LABELS: dict[str, tuple[str, str]] = table("common.criterion_labels")
@@ -62,7 +63,6 @@ QUADRANT_LABELS: dict[str, tuple[str, str]] = table("common.quadrant_labels")
 
 #: What each table of the data model holds, for the data tour.
 TABLE_MEANING: dict[str, tuple[str, str]] = table("common.table_meaning")
-
 
 
 #: Column and index names of the tables the notebooks show (code -> English, German). Module tables
@@ -139,6 +139,7 @@ def table_meaning(table: str, lang: str = "en") -> str:
 
 
 # --------------------------------------------------------------------------- formats
+
 
 def money(value: float, lang: str = "en", decimals: int = 2) -> str:
     """An amount in EUR: '€1,234.56' (en) or '1.234,56 €' (de); negative amounts keep their sign in front.
@@ -263,12 +264,16 @@ def cell(value: object, lang: str = "en", kind: str = "auto", decimals: int = 2)
         return percent(v, lang, decimals)
     if kind == "points":
         sign = "+" if v > 0 else ""
-        return f"{sign}{number(v * 100, lang, decimals)}\u00a0{'Pp.' if lang == 'de' else 'pp'}" if lang == "de" \
+        return (
+            f"{sign}{number(v * 100, lang, decimals)}\u00a0{'Pp.' if lang == 'de' else 'pp'}"
+            if lang == "de"
             else f"{sign}{number(v * 100, lang, decimals)} pp"
+        )
     return number(v, lang, decimals)
 
 
 # --------------------------------------------------------------------------- tables and text
+
 
 def code_label(code: str, lang: str = "en") -> str | None:
     """The label of a column code or value code (``COLUMNS``, then the module tables); None if unknown."""
@@ -281,9 +286,19 @@ def code_label(code: str, lang: str = "en") -> str | None:
 
 def _code_tables() -> list[dict[str, tuple[str, str]]]:
     value_labels = table("value.labels")
-    return [COLUMNS, CRITERION_LABELS, CHECKS, _LABELS, table("profile.labels"), table("review.labels"), VALUES,
-            table("profile.value_labels"), table("clv.labels"),
-            {k: (v[0].lstrip("−= "), v[1].lstrip("−= ")) for k, v in value_labels.items()}, table("scope.labels")]
+    return [
+        COLUMNS,
+        CRITERION_LABELS,
+        CHECKS,
+        _LABELS,
+        table("profile.labels"),
+        table("review.labels"),
+        VALUES,
+        table("profile.value_labels"),
+        table("clv.labels"),
+        {k: (v[0].lstrip("−= "), v[1].lstrip("−= ")) for k, v in value_labels.items()},
+        table("scope.labels"),
+    ]
 
 
 def registry() -> dict[str, tuple[str, str]]:

@@ -51,10 +51,21 @@ def text(key: str, lang: str = "en", **values) -> str:
 # --------------------------------------------------------------------------- tables for readers
 
 #: Columns whose cells hold codes, and how each code is shown.
-_VALUE_COLUMNS = {"type": "value", "level": "value", "status": "value", "relationship_stage": "value",
-                  "pinned": "value", "today": "value", "quadrant": "quadrant", "quadrant_before": "quadrant",
-                  "quadrant_after": "quadrant", "criterion": "criterion", "criteria_met": "criteria",
-                  "component": "criterion", "kam_id": "kam"}
+_VALUE_COLUMNS = {
+    "type": "value",
+    "level": "value",
+    "status": "value",
+    "relationship_stage": "value",
+    "pinned": "value",
+    "today": "value",
+    "quadrant": "quadrant",
+    "quadrant_before": "quadrant",
+    "quadrant_after": "quadrant",
+    "criterion": "criterion",
+    "criteria_met": "criteria",
+    "component": "criterion",
+    "kam_id": "kam",
+}
 
 
 def label(code: object, lang: str = "en") -> str:
@@ -76,8 +87,8 @@ def label(code: object, lang: str = "en") -> str:
     if code in _WORKSHOP:
         return i18n.pick(_WORKSHOP[code], lang)
     for head in ("key_accounts", "free"):  # workshop.compare_load: key_accounts_<scenario>, free_<scenario>
-        if code.startswith(head + "_") and f"scenario_{code[len(head) + 1:]}" in _COLUMNS:
-            return f"{label(head, lang)} ({i18n.pick(_COLUMNS['scenario_' + code[len(head) + 1:]], lang)})"
+        if code.startswith(head + "_") and f"scenario_{code[len(head) + 1 :]}" in _COLUMNS:
+            return f"{label(head, lang)} ({i18n.pick(_COLUMNS['scenario_' + code[len(head) + 1 :]], lang)})"
     found = i18n.code_label(code, lang)
     return code if found is None else found
 
@@ -99,8 +110,14 @@ def value(v: object, lang: str = "en", kind: str | None = None) -> str:
         return "–"
     s = str(v)
     if kind == "criteria":
-        return ", ".join(i18n.criterion_label(c, lang) if c in i18n.CRITERION_LABELS else c
-                         for c in (v if isinstance(v, (list, tuple)) else s.split(", "))) if s else "–"
+        return (
+            ", ".join(
+                i18n.criterion_label(c, lang) if c in i18n.CRITERION_LABELS else c
+                for c in (v if isinstance(v, (list, tuple)) else s.split(", "))
+            )
+            if s
+            else "–"
+        )
     if kind == "criterion" and s in i18n.CRITERION_LABELS:
         return i18n.criterion_label(s, lang)
     if kind == "criterion" and s in _WORKSHOP:
@@ -137,12 +154,19 @@ class Table:
 
     def _repr_html_(self) -> str:
         f = self.frame
-        shown = pd.DataFrame({c: [(f"<code>{html.escape(v)}</code>" if c in self.code else html.escape(v))
-                                  for v in f[c]] for c in f.columns}, index=f.index)
+        shown = pd.DataFrame(
+            {
+                c: [(f"<code>{html.escape(v)}</code>" if c in self.code else html.escape(v)) for v in f[c]]
+                for c in f.columns
+            },
+            index=f.index,
+        )
         shown.columns = [html.escape(str(c)) for c in f.columns]
         if self.index:
-            shown.index = pd.Index([html.escape(str(i)) for i in f.index], name=None if f.index.name is None
-                                   else html.escape(str(f.index.name)))
+            shown.index = pd.Index(
+                [html.escape(str(i)) for i in f.index],
+                name=None if f.index.name is None else html.escape(str(f.index.name)),
+            )
         return shown.to_html(escape=False, index=self.index)
 
     def __repr__(self) -> str:
@@ -152,8 +176,15 @@ class Table:
         return len(self.frame)
 
 
-def view(df: pd.DataFrame, lang: str = "en", *, decimals: int | Mapping[str, int] = 2, percent: Iterable[str] = (),
-         code: Iterable[str] = (), index: bool = True) -> Table:
+def view(
+    df: pd.DataFrame,
+    lang: str = "en",
+    *,
+    decimals: int | Mapping[str, int] = 2,
+    percent: Iterable[str] = (),
+    code: Iterable[str] = (),
+    index: bool = True,
+) -> Table:
     """``df`` as a :class:`Table` in ``lang``: headers by :func:`label`, code cells by :func:`value`, numbers
     in ``lang``'s format (``decimals`` per column, whole-numbered columns without decimals, ``percent``
     columns as percentages), dates as 31.12.2025 or 2025-12-31. ``code`` columns stay as they are (names of
@@ -172,7 +203,8 @@ def view(df: pd.DataFrame, lang: str = "en", *, decimals: int | Mapping[str, int
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
             return [i18n.date(v, lang) for v in values]
         numeric = (pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)) or (
-            values.dtype == object and values.notna().any() and all(is_number(v) for v in values.dropna()))
+            values.dtype == object and values.notna().any() and all(is_number(v) for v in values.dropna())
+        )
         if str(name) in _PLAIN:  # years: no thousands separator
             return ["–" if pd.isna(v) else str(v) for v in values]
         if not numeric:
@@ -183,8 +215,14 @@ def view(df: pd.DataFrame, lang: str = "en", *, decimals: int | Mapping[str, int
             finite = nums[np.isfinite(nums)]
             whole = len(finite) > 0 and bool((finite == finite.round()).all())
             d = 0 if whole else (decimals if isinstance(decimals, int) else 2)
-        return ["–" if pd.isna(v) else i18n.percent(float(v), lang, 1) if name in percent
-                else i18n.number(float(v), lang, d) for v in nums]
+        return [
+            "–"
+            if pd.isna(v)
+            else i18n.percent(float(v), lang, 1)
+            if name in percent
+            else i18n.number(float(v), lang, d)
+            for v in nums
+        ]
 
     out = pd.DataFrame({label(c, lang): column(c, df[c]) for c in df.columns}, index=df.index)
     out.columns = [label(c, lang) for c in df.columns]
@@ -245,20 +283,28 @@ def concentration_by_year(data: KamData, lang: str = "en") -> pd.DataFrame:
             rev = selection.account_revenue(orders, start=f"{year}-01-01", end=f"{year}-12-31")
             label_ = str(year)
         s = selection.concentration_summary(rev).iloc[0]
-        rows.append({i18n.t("year", lang): label_, i18n.t("accounts", lang): int(s["accounts"]),
-                     i18n.t("total_eur", lang): round(float(s["total_eur"]), 2),
-                     i18n.t("top20_share", lang): round(float(s["top20_share"]), 4),
-                     i18n.t("gini", lang): round(float(s["gini"]), 4),
-                     i18n.t("gini_normalised", lang): round(float(s["gini_normalised"]), 4)})
+        rows.append(
+            {
+                i18n.t("year", lang): label_,
+                i18n.t("accounts", lang): int(s["accounts"]),
+                i18n.t("total_eur", lang): round(float(s["total_eur"]), 2),
+                i18n.t("top20_share", lang): round(float(s["top20_share"]), 4),
+                i18n.t("gini", lang): round(float(s["gini"]), 4),
+                i18n.t("gini_normalised", lang): round(float(s["gini_normalised"]), 4),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def concentration_by_year_table(data: KamData, lang: str = "en") -> Table:
     """:func:`concentration_by_year` for a reader: amounts in whole EUR, the top-20 % share in percent."""
     df = concentration_by_year(data, lang)
-    return view(df, lang, decimals={i18n.t("total_eur", lang): 0, i18n.t("gini", lang): 3,
-                                    i18n.t("gini_normalised", lang): 3},
-                percent=(i18n.t("top20_share", lang),))
+    return view(
+        df,
+        lang,
+        decimals={i18n.t("total_eur", lang): 0, i18n.t("gini", lang): 3, i18n.t("gini_normalised", lang): 3},
+        percent=(i18n.t("top20_share", lang),),
+    )
 
 
 def concentration_table(table: pd.DataFrame, lang: str = "en") -> Table:
@@ -267,9 +313,24 @@ def concentration_table(table: pd.DataFrame, lang: str = "en") -> Table:
     for c in ("top20_change", "gini_change"):
         if c in df:
             df[c] = df[c] * (100 if c == "top20_change" else 1)
-    return view(df, lang, decimals={"year": 0, "accounts": 0, "total_eur": 0, "gini": 3, "gini_normalised": 3,
-                                    "A": 0, "B": 0, "C": 0, "negative_accounts": 0, "top20_change": 1,
-                                    "gini_change": 3}, percent=("top20_share",))
+    return view(
+        df,
+        lang,
+        decimals={
+            "year": 0,
+            "accounts": 0,
+            "total_eur": 0,
+            "gini": 3,
+            "gini_normalised": 3,
+            "A": 0,
+            "B": 0,
+            "C": 0,
+            "negative_accounts": 0,
+            "top20_change": 1,
+            "gini_change": 3,
+        },
+        percent=("top20_share",),
+    )
 
 
 def concentration_sentence(revenue: pd.Series, *, period: str = "", lang: str = "en") -> str:
@@ -289,17 +350,27 @@ def concentration_sentence(revenue: pd.Series, *, period: str = "", lang: str = 
     n = len(rev)
     k = max(1, math.ceil(0.2 * n - 1e-9))
     period = text(period, lang) if period in _SENTENCES else period
-    return i18n.t("concentration_sentence", lang).format(
-        k=k, n=n, share=i18n.percent(selection.top_share(rev), lang), gini=i18n.number(selection.gini(rev), lang),
-        period=period
-    ).replace("  ", " ").replace(" ;", ";")
+    return (
+        i18n.t("concentration_sentence", lang)
+        .format(
+            k=k,
+            n=n,
+            share=i18n.percent(selection.top_share(rev), lang),
+            gini=i18n.number(selection.gini(rev), lang),
+            period=period,
+        )
+        .replace("  ", " ")
+        .replace(" ;", ";")
+    )
 
 
 def concentration_12m(revenue_12m: pd.Series, margin_12m: pd.Series, lang: str = "en") -> str:
     """Top-20 % share of revenue and of DB I in the last 12 months, and a note when accounts with a negative
     DB I are left out of the DB I share (a share of a total cannot be negative)."""
-    lines = [text("top20_revenue_12m", lang, x=i18n.percent(selection.top_share(revenue_12m), lang)),
-             text("top20_db1_12m", lang, x=i18n.percent(selection.top_share(margin_12m[margin_12m >= 0]), lang))]
+    lines = [
+        text("top20_revenue_12m", lang, x=i18n.percent(selection.top_share(revenue_12m), lang)),
+        text("top20_db1_12m", lang, x=i18n.percent(selection.top_share(margin_12m[margin_12m >= 0]), lang)),
+    ]
     negative = int((margin_12m < 0).sum())
     if negative:
         lines.append(text("note", lang, text=text("negative_db1", lang, n=negative)))
@@ -313,17 +384,22 @@ def criteria_table(chosen: Iterable[str], lang: str = "en") -> Table:
     """The six criteria: name in ``lang``, how the data scores it, whether this run uses it (the code is
     what the parameter ``criteria`` takes)."""
     chosen = set(chosen)
-    df = pd.DataFrame({"criterion_code": list(selection.CRITERION_RULES),
-                       "criterion": list(selection.CRITERION_RULES),
-                       "rule": [i18n.pick(r, lang) for r in selection.CRITERION_RULES.values()],
-                       "chosen": [c in chosen for c in selection.CRITERION_RULES]})
+    df = pd.DataFrame(
+        {
+            "criterion_code": list(selection.CRITERION_RULES),
+            "criterion": list(selection.CRITERION_RULES),
+            "rule": [i18n.pick(r, lang) for r in selection.CRITERION_RULES.values()],
+            "chosen": [c in chosen for c in selection.CRITERION_RULES],
+        }
+    )
     return view(df, lang, code=("criterion_code",))
 
 
 def selection_notes(sel, lang: str = "en") -> str:
     """What the selection says about its parameters ("Note: ..."), one line each, in ``lang``."""
-    return "\n".join(text("note", lang, text=n.render(lang) if isinstance(n, selection.Text) else str(n))
-                     for n in sel.notes)
+    return "\n".join(
+        text("note", lang, text=n.render(lang) if isinstance(n, selection.Text) else str(n)) for n in sel.notes
+    )
 
 
 def selection_summary(sel, lang: str = "en") -> str:
@@ -336,23 +412,44 @@ def selection_summary(sel, lang: str = "en") -> str:
     >>> selection_summary(s, "de").split(";")[0]
     'Kriterien: Umsatzanteil, Stärke der Beziehung'
     """
-    return text("selection_summary", lang, criteria=", ".join(i18n.criterion_label(c, lang) for c in sel.criteria),
-                p=int(sel.table["provisional"].sum()), d=int(sel.table["definitive"].sum()), k=sel.max_key_accounts)
+    return text(
+        "selection_summary",
+        lang,
+        criteria=", ".join(i18n.criterion_label(c, lang) for c in sel.criteria),
+        p=int(sel.table["provisional"].sum()),
+        d=int(sel.table["definitive"].sum()),
+        k=sel.max_key_accounts,
+    )
 
 
 def selection_table(table: pd.DataFrame, lang: str = "en") -> Table:
     """Rows of :attr:`kamlib.selection.Selection.table` (any columns) for a reader."""
-    return view(table, lang, decimals={"revenue_12m": 0, "score": 2, "growth": 3, "attractiveness": 2,
-                                       "strength": 2, **{c: 1 for c in selection.CRITERION_RULES}})
+    return view(
+        table,
+        lang,
+        decimals={
+            "revenue_12m": 0,
+            "score": 2,
+            "growth": 3,
+            "attractiveness": 2,
+            "strength": 2,
+            **{c: 1 for c in selection.CRITERION_RULES},
+        },
+    )
 
 
 def type_crosstab(sel, lang: str = "en") -> Table:
     """Accounts by type (existing, emerging, other) and by provisional / definitive, with totals."""
     t = sel.table
     ct = pd.crosstab(t["type"], [t["provisional"], t["definitive"]], margins=True, margins_name="All")
-    ct.columns = [" / ".join(label(c, lang) if c == "All" else f"{label(n, lang)}: {value(c, lang)}"
-                             for n, c in zip(("provisional", "definitive"), col) if c != "")
-                  for col in ct.columns]
+    ct.columns = [
+        " / ".join(
+            label(c, lang) if c == "All" else f"{label(n, lang)}: {value(c, lang)}"
+            for n, c in zip(("provisional", "definitive"), col)
+            if c != ""
+        )
+        for col in ct.columns
+    ]
     ct.index = [label("All", lang) if i == "All" else value(i, lang, "value") for i in ct.index]
     ct.index.name = label("type", lang)
     return view(ct, lang)
@@ -373,10 +470,14 @@ def saved_sentence(sel, lang: str = "en") -> str:
 def quadrant_table(sel, lang: str = "en") -> Table:
     """The four quadrants of the portfolio matrix: the strategy for each, accounts and definitive key accounts."""
     t, d = sel.table, sel.definitive
-    df = pd.DataFrame({"quadrant": list(selection.QUADRANTS),
-                       "strategy": [i18n.pick(selection.QUADRANT_STRATEGY[q], lang) for q in selection.QUADRANTS],
-                       "accounts": [int((t["quadrant"] == q).sum()) for q in selection.QUADRANTS],
-                       "definitive key accounts": [int((d["quadrant"] == q).sum()) for q in selection.QUADRANTS]})
+    df = pd.DataFrame(
+        {
+            "quadrant": list(selection.QUADRANTS),
+            "strategy": [i18n.pick(selection.QUADRANT_STRATEGY[q], lang) for q in selection.QUADRANTS],
+            "accounts": [int((t["quadrant"] == q).sum()) for q in selection.QUADRANTS],
+            "definitive key accounts": [int((d["quadrant"] == q).sum()) for q in selection.QUADRANTS],
+        }
+    )
     return view(df, lang)
 
 
@@ -396,7 +497,10 @@ def agreement_tables(ratings: pd.DataFrame | None, lang: str = "en", top: int = 
     if ratings is None or not len(ratings):
         return (Line(text("no_ratings", lang)),)
     spread, agreement = selection.rating_agreement(ratings)
-    spread = spread.sort_values(["range", "account_id", "criterion"], ascending=[False, True, True],
-                                kind="stable").reset_index(drop=True)
-    return (view(agreement, lang, decimals={"kendalls_w": 2}),
-            view(spread.head(top), lang, decimals={"mean": 2, "std": 2, "min": 1, "max": 1, "range": 1}))
+    spread = spread.sort_values(
+        ["range", "account_id", "criterion"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
+    return (
+        view(agreement, lang, decimals={"kendalls_w": 2}),
+        view(spread.head(top), lang, decimals={"mean": 2, "std": 2, "min": 1, "max": 1, "range": 1}),
+    )

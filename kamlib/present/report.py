@@ -90,8 +90,9 @@ def bilingual_problems(nb) -> list[str]:
             if nxt is None or nxt.cell_type != "markdown" or cell_lang(nxt) != "de":
                 problems.append(f"cell {i} (lang-en) has no German cell after it: {first}")
             elif _outline(cell.source) != _outline(nxt.source):
-                problems.append(f"cell {i}: English and German headings differ: {_outline(cell.source)} vs "
-                                f"{_outline(nxt.source)}")
+                problems.append(
+                    f"cell {i}: English and German headings differ: {_outline(cell.source)} vs {_outline(nxt.source)}"
+                )
         elif lang == "de":
             prev = cells[i - 1] if i > 0 else None
             if prev is None or prev.cell_type != "markdown" or cell_lang(prev) != "en":
@@ -126,8 +127,12 @@ def _markdown_lines(nb, *, exercises: bool = False):
     exercise_level = None
     for cell in nb.cells:
         if exercises:
-            yield cell, [(*_heading_of(line), False) for line in cell.source.splitlines()] \
-                if cell.cell_type == "markdown" else [(0, None, False)]
+            yield (
+                cell,
+                [(*_heading_of(line), False) for line in cell.source.splitlines()]
+                if cell.cell_type == "markdown"
+                else [(0, None, False)],
+            )
             continue
         tagged = bool(EXERCISE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
         if cell.cell_type != "markdown":

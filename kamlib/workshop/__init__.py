@@ -46,10 +46,19 @@ import numpy as np
 import pandas as pd
 
 from kamlib import i18n
-from kamlib.errors import Finding, KamDataError, KamParameterError
 from kamlib.data.writers import neutralise, safe_frame
-from kamlib.selection import (CRITERION_RULES, QUADRANTS, Selection, check_selection_parameters, criterion_metrics,
-                        criterion_scores, percentile_score, rank_accounts, rating_agreement)
+from kamlib.errors import Finding, KamDataError, KamParameterError
+from kamlib.selection import (
+    CRITERION_RULES,
+    QUADRANTS,
+    Selection,
+    check_selection_parameters,
+    criterion_metrics,
+    criterion_scores,
+    percentile_score,
+    rank_accounts,
+    rating_agreement,
+)
 from kamlib.workshop.widgets import SelectionWorkshop
 
 if TYPE_CHECKING:
@@ -122,8 +131,14 @@ def text(key: str, lang: str = "en", **values) -> str:
 
 def ratings_summary(ratings: pd.DataFrame, places: int, lang: str = "en") -> str:
     """How many ratings, raters and rated accounts there are, and the places on the provisional list."""
-    return text("ratings_summary", lang, n=i18n.number(len(ratings), lang, 0), r=ratings["rater"].nunique(),
-                a=ratings["account_id"].nunique(), k=places)
+    return text(
+        "ratings_summary",
+        lang,
+        n=i18n.number(len(ratings), lang, 0),
+        r=ratings["rater"].nunique(),
+        a=ratings["account_id"].nunique(),
+        k=places,
+    )
 
 
 def saved_sentence(paths: Sequence[str | Path], lang: str = "en") -> str:
@@ -136,20 +151,36 @@ def board_summary(selection: Selection, lang: str = "en") -> str:
     return text("board", lang, n=len(selection.definitive), k=int(selection.capacity["capacity"].sum()))
 
 
-def scenario_lines(selection: Selection, fewer: "Scenario", more: "Scenario", lang: str = "en") -> str:
+def scenario_lines(selection: Selection, fewer: Scenario, more: Scenario, lang: str = "en") -> str:
     """Who a scenario drops and who it adds, with names, one line each."""
+
     def names(ids):
-        return ", ".join(f"{i} {selection.table.at[i, 'name']}"  # type: ignore[str-bytes-safe]  # pandas-stubs: .at is any scalar; name is text
-                         for i in ids) or "–"
-    return "\n".join([text("dropped_line", lang, accounts=names(fewer.dropped)),
-                      text("added_line", lang, accounts=names(more.added))])
+        return (
+            ", ".join(
+                f"{i} {selection.table.at[i, 'name']}"  # type: ignore[str-bytes-safe]  # pandas-stubs: .at is any scalar; name is text
+                for i in ids
+            )
+            or "–"
+        )
+
+    return "\n".join(
+        [
+            text("dropped_line", lang, accounts=names(fewer.dropped)),
+            text("added_line", lang, accounts=names(more.added)),
+        ]
+    )
 
 
 def ranks_compared(rated: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """The workshop's rank beside the data's rank and definitive decision, per rated account."""
-    return pd.DataFrame({"name": rated["name"], "workshop_rank": rated["rank"],
-                         "data_rank": table["rank"].reindex(rated.index),
-                         "data_definitive": table["definitive"].reindex(rated.index)})
+    return pd.DataFrame(
+        {
+            "name": rated["name"],
+            "workshop_rank": rated["rank"],
+            "data_rank": table["rank"].reindex(rated.index),
+            "data_definitive": table["definitive"].reindex(rated.index),
+        }
+    )
 
 
 class _HTML:
@@ -173,8 +204,9 @@ HEADER_ROW = 4  # row of the machine-readable header (account_id, name, criterio
 FIRST_ROW = HEADER_ROW + 1
 
 
-def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int | None = None,
-                      selection: Selection | None = None) -> pd.DataFrame:
+def template_accounts(
+    data, *, accounts: Sequence[str] | None = None, top: int | None = None, selection: Selection | None = None
+) -> pd.DataFrame:
     """The accounts a template asks about: ``accounts`` (ids, in that order), else the ``top`` N by weighted
     score of the data-driven selection, else its provisional list. Returns account_id and name."""
     from kamlib.decision import decide
@@ -184,8 +216,9 @@ def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int |
         ids = [str(a) for a in accounts]
         unknown = [a for a in ids if a not in acc.index]
         if unknown:
-            raise KamParameterError("accounts", f"unknown account {', '.join(map(repr, unknown[:5]))}"
-                                    f"{' ...' if len(unknown) > 5 else ''}")
+            raise KamParameterError(
+                "accounts", f"unknown account {', '.join(map(repr, unknown[:5]))}{' ...' if len(unknown) > 5 else ''}"
+            )
         if len(set(ids)) != len(ids):
             raise KamParameterError("accounts", "an account is listed twice")
     else:
@@ -200,8 +233,9 @@ def template_accounts(data, *, accounts: Sequence[str] | None = None, top: int |
     return pd.DataFrame({"account_id": ids, "name": acc.loc[ids, "name"].astype(str).to_numpy()})
 
 
-def write_template(accounts: pd.DataFrame, path: str | Path, *, lang: str = "en",
-                   criteria: Sequence[str] = CRITERIA) -> Path:
+def write_template(
+    accounts: pd.DataFrame, path: str | Path, *, lang: str = "en", criteria: Sequence[str] = CRITERIA
+) -> Path:
     """Write the Excel sheet raters fill: one row per account, one column per criterion, 0-10 validated.
 
     Row 1 holds the rater's name (B1), row 3 the criteria in ``lang``, row 4 the machine-readable header,
@@ -243,8 +277,16 @@ def write_template(accounts: pd.DataFrame, path: str | Path, *, lang: str = "en"
             ws.cell(row=i, column=j).fill = fill
     last = FIRST_ROW + len(accounts) - 1
     if len(accounts):
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10", allow_blank=True,
-                            showErrorMessage=True, errorTitle="0-10", error=label("score_error", lang))
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="10",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="0-10",
+            error=label("score_error", lang),
+        )
         dv.add(f"C{FIRST_ROW}:{get_column_letter(2 + len(crit))}{last}")
         ws.add_data_validation(dv)
     ws.column_dimensions["A"].width = 12
@@ -277,7 +319,9 @@ def _cell_text(v: object) -> str:
     return "" if v is None else str(v).strip()
 
 
-def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Sequence[str] | None = None) -> pd.DataFrame:
+def read_ratings(
+    paths: str | Path | Sequence[str | Path], *, known_accounts: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Read one or several filled templates into the ``ratings`` format (rater, account_id, criterion, score).
 
     Every bad cell becomes a :class:`~kamlib.errors.Finding` naming file, sheet, row, column and problem;
@@ -305,34 +349,58 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
             findings.append(Finding(str(path), None, None, f"not an Excel workbook (.xlsx): {type(err).__name__}"))
             continue
         if TEMPLATE_SHEET not in wb.sheetnames:
-            findings.append(Finding(str(path), None, None, f"sheet {TEMPLATE_SHEET!r} not found; fill a template "
-                                                            "written by kam workshop-template"))
+            findings.append(
+                Finding(
+                    str(path),
+                    None,
+                    None,
+                    f"sheet {TEMPLATE_SHEET!r} not found; fill a template written by kam workshop-template",
+                )
+            )
             continue
         ws = wb[TEMPLATE_SHEET]
         formulas = load_workbook(p, data_only=False)[TEMPLATE_SHEET]  # to tell a formula Excel never computed
 
-        def uncomputed(row: int, col: int) -> str | None:
+        def uncomputed(row: int, col: int, formulas=formulas) -> str | None:  # this file's sheet
             f = formulas.cell(row=row, column=col).value
             return f if isinstance(f, str) and f.startswith("=") else None
 
         template_ids: set[str] | None = None
         if META_SHEET in wb.sheetnames:
-            template_ids = {_unneutralise(_cell_text(r[0])) for r in wb[META_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)
-                            if _cell_text(r[0])}
+            template_ids = {
+                _unneutralise(_cell_text(r[0]))
+                for r in wb[META_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)
+                if _cell_text(r[0])
+            }
         header = [_cell_text(c.value) for c in ws[HEADER_ROW]]
         if header[:2] != ["account_id", "name"] or not any(h in CRITERIA for h in header[2:]):
-            findings.append(Finding(where, HEADER_ROW, None, "header changed: expected account_id, name and the "
-                                                             "criteria (do not edit row 4)"))
+            findings.append(
+                Finding(
+                    where,
+                    HEADER_ROW,
+                    None,
+                    "header changed: expected account_id, name and the criteria (do not edit row 4)",
+                )
+            )
             continue
         crit_cols = [(j, h) for j, h in enumerate(header) if j >= 2 and h]
         bad_crit = [(j, h) for j, h in crit_cols if h not in CRITERIA]
         for j, h in bad_crit:
-            findings.append(Finding(where, HEADER_ROW, get_column_letter(j + 1), f"{h!r} is not a criterion; choose "
-                                                                                 f"from {', '.join(CRITERIA)}"))
+            findings.append(
+                Finding(
+                    where,
+                    HEADER_ROW,
+                    get_column_letter(j + 1),
+                    f"{h!r} is not a criterion; choose from {', '.join(CRITERIA)}",
+                )
+            )
         rater = _cell_text(ws["B1"].value)
         if not rater and uncomputed(1, 2):
-            findings.append(Finding(where, 1, "B (rater)", f"{uncomputed(1, 2)!r} is a formula without a value; "
-                                                           "type the name as text"))
+            findings.append(
+                Finding(
+                    where, 1, "B (rater)", f"{uncomputed(1, 2)!r} is a formula without a value; type the name as text"
+                )
+            )
         elif not rater:
             findings.append(Finding(where, 1, "B (rater)", "the rater's name is empty"))
         first_row: dict[str, int] = {}
@@ -347,15 +415,17 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
             acc_id = _unneutralise(acc_raw)
             key = f"account_id {acc_id}"
             if template_ids is not None and acc_id not in template_ids:
-                findings.append(Finding(where, r, "A (account_id)", f"{acc_id!r} is not an account of this template",
-                                        key=None))
+                findings.append(
+                    Finding(where, r, "A (account_id)", f"{acc_id!r} is not an account of this template", key=None)
+                )
                 continue
             if known is not None and acc_id not in known:
                 findings.append(Finding(where, r, "A (account_id)", f"{acc_id!r} is not a known account_id"))
                 continue
             if acc_id in first_row:
-                findings.append(Finding(where, r, "A (account_id)", f"{acc_id} is listed twice (first in row "
-                                                                     f"{first_row[acc_id]})"))
+                findings.append(
+                    Finding(where, r, "A (account_id)", f"{acc_id} is listed twice (first in row {first_row[acc_id]})")
+                )
                 continue
             first_row[acc_id] = r
             for (j, crit), v in zip(crit_cols, scores_raw):
@@ -363,8 +433,15 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                     continue
                 col = f"{get_column_letter(j + 1)} ({crit})"
                 if v is None and uncomputed(r, j + 1):
-                    findings.append(Finding(where, r, col, f"{uncomputed(r, j + 1)!r} is a formula without a value; "
-                                                           "enter a number 0-10", key=key))
+                    findings.append(
+                        Finding(
+                            where,
+                            r,
+                            col,
+                            f"{uncomputed(r, j + 1)!r} is a formula without a value; enter a number 0-10",
+                            key=key,
+                        )
+                    )
                     continue
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
@@ -373,8 +450,9 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                     try:
                         num = float(text)
                     except ValueError:
-                        findings.append(Finding(where, r, col, f"{str(v)!r} is not a number; enter 0-10 or leave it "
-                                                               "empty", key=key))
+                        findings.append(
+                            Finding(where, r, col, f"{str(v)!r} is not a number; enter 0-10 or leave it empty", key=key)
+                        )
                         continue
                 else:
                     num = float(v)
@@ -384,8 +462,11 @@ def read_ratings(paths: str | Path | Sequence[str | Path], *, known_accounts: Se
                 if rater:
                     k = (rater, acc_id, crit)
                     if k in seen:
-                        findings.append(Finding(where, r, col, f"rater {rater!r} already rated {acc_id} on {crit} in "
-                                                               f"{seen[k]}", key=key))
+                        findings.append(
+                            Finding(
+                                where, r, col, f"rater {rater!r} already rated {acc_id} on {crit} in {seen[k]}", key=key
+                            )
+                        )
                         continue
                     seen[k] = str(path)
                     rows.append((rater, acc_id, crit, num))
@@ -409,8 +490,9 @@ def load_ratings(path: str | Path) -> pd.DataFrame:
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in RATINGS_COLUMNS if c not in raw.columns]
     if missing:
-        raise KamDataError([Finding(str(path), 1, None, f"missing column {', '.join(missing)}; expected "
-                                                        f"{', '.join(RATINGS_COLUMNS)}")])
+        raise KamDataError(
+            [Finding(str(path), 1, None, f"missing column {', '.join(missing)}; expected {', '.join(RATINGS_COLUMNS)}")]
+        )
     findings, rows = [], []
     for i, rec in enumerate(raw[list(RATINGS_COLUMNS)].itertuples(index=False), start=2):
         rater, acc, crit, score = (str(v).strip() for v in rec)
@@ -422,7 +504,9 @@ def load_ratings(path: str | Path) -> pd.DataFrame:
                 findings.append(Finding(str(path), i, col, "is empty, but a value is required"))
                 bad = True
         if crit not in CRITERIA:
-            findings.append(Finding(str(path), i, "criterion", f"{crit!r} is not a criterion; choose from {', '.join(CRITERIA)}"))
+            findings.append(
+                Finding(str(path), i, "criterion", f"{crit!r} is not a criterion; choose from {', '.join(CRITERIA)}")
+            )
             bad = True
         try:
             num = float(score.replace(",", "."))
@@ -470,7 +554,9 @@ def add_rating(ratings: pd.DataFrame | None, rater: str, account_id: str, scores
         new.append((rater, str(account_id), crit, v))
     base = pd.DataFrame(columns=list(RATINGS_COLUMNS)) if ratings is None else ratings[list(RATINGS_COLUMNS)]
     add = pd.DataFrame(new, columns=list(RATINGS_COLUMNS))
-    keep = ~base.set_index(["rater", "account_id", "criterion"]).index.isin(add.set_index(["rater", "account_id", "criterion"]).index)
+    keep = ~base.set_index(["rater", "account_id", "criterion"]).index.isin(
+        add.set_index(["rater", "account_id", "criterion"]).index
+    )
     out = pd.concat([base[keep], add], ignore_index=True) if len(base) else add
     out["score"] = out["score"].astype(float)
     return _sorted_ratings(out)
@@ -479,16 +565,27 @@ def add_rating(ratings: pd.DataFrame | None, rater: str, account_id: str, scores
 def _sorted_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
     """By rater, account and the criteria's order in ``CRITERION_RULES``: the same input, the same file."""
     order = {c: i for i, c in enumerate(CRITERIA)}
-    idx = np.lexsort((ratings["criterion"].map(order).to_numpy(), ratings["account_id"].astype(str).to_numpy(),
-                      ratings["rater"].astype(str).to_numpy()))
+    idx = np.lexsort(
+        (
+            ratings["criterion"].map(order).to_numpy(),
+            ratings["account_id"].astype(str).to_numpy(),
+            ratings["rater"].astype(str).to_numpy(),
+        )
+    )
     return ratings.iloc[idx].reset_index(drop=True)
 
 
 class RatingForm:
     """A small ipywidgets form for the room: rater, account, six sliders, *add*, the table, *save*."""
 
-    def __init__(self, accounts: pd.DataFrame, *, ratings: pd.DataFrame | None = None, lang: str = "en",
-                 path: str = "ratings.csv"):
+    def __init__(
+        self,
+        accounts: pd.DataFrame,
+        *,
+        ratings: pd.DataFrame | None = None,
+        lang: str = "en",
+        path: str = "ratings.csv",
+    ):
         self.accounts = accounts[["account_id", "name"]].reset_index(drop=True)
         self.ratings = ratings if ratings is not None else pd.DataFrame(columns=list(RATINGS_COLUMNS))
         self.lang, self.path = lang, path
@@ -520,8 +617,17 @@ class RatingForm:
         rater = w.Text(description=label("rater", self.lang))
         options = [(f"{a} · {n}", a) for a, n in self.accounts.itertuples(index=False)]
         account = w.Dropdown(options=options, description=label("account", self.lang))
-        sliders = {c: w.IntSlider(value=5, min=0, max=10, description=label(c, self.lang)[:22],
-                                  style={"description_width": "14em"}, layout=w.Layout(width="32em")) for c in CRITERIA}
+        sliders = {
+            c: w.IntSlider(
+                value=5,
+                min=0,
+                max=10,
+                description=label(c, self.lang)[:22],
+                style={"description_width": "14em"},
+                layout=w.Layout(width="32em"),
+            )
+            for c in CRITERIA
+        }
         add = w.Button(description="+", button_style="primary")
         path = w.Text(value=self.path, description="CSV")
         save = w.Button(description=label("save", self.lang))
@@ -529,7 +635,9 @@ class RatingForm:
 
         def on_add(_):
             try:
-                self.ratings = add_rating(self.ratings, rater.value, account.value, {c: s.value for c, s in sliders.items()})
+                self.ratings = add_rating(
+                    self.ratings, rater.value, account.value, {c: s.value for c, s in sliders.items()}
+                )
             except KamParameterError as err:
                 message.value = f"<b>{html.escape(str(err))}</b>"
                 return
@@ -557,9 +665,15 @@ def rated_scores(ratings: pd.DataFrame) -> pd.DataFrame:
     return mean.reindex(columns=[c for c in CRITERIA if c in mean.columns]).astype(float)
 
 
-def provisional_from_ratings(ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series | None = None, *,
-                             weights=None, thresholds=None, min_criteria: int = 2,
-                             places: int | None = None) -> pd.DataFrame:
+def provisional_from_ratings(
+    ratings: pd.DataFrame,
+    names: Mapping[str, str] | pd.Series | None = None,
+    *,
+    weights=None,
+    thresholds=None,
+    min_criteria: int = 2,
+    places: int | None = None,
+) -> pd.DataFrame:
     """The rule of source 004 on the raters' mean scores: at least ``min_criteria`` thresholds reached,
     ranked by the weighted mean (ties by account id); the top ``places`` are provisional.
 
@@ -602,20 +716,39 @@ class RatedWorkshop(SelectionWorkshop):
     current: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_ratings(cls, ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *, weights=None,
-                     thresholds=None, min_criteria: int = 2, places: int | None = None,
-                     lang: str = "en") -> "RatedWorkshop":
+    def from_ratings(
+        cls,
+        ratings: pd.DataFrame,
+        names: Mapping[str, str] | pd.Series,
+        *,
+        weights=None,
+        thresholds=None,
+        min_criteria: int = 2,
+        places: int | None = None,
+        lang: str = "en",
+    ) -> RatedWorkshop:
         scores = rated_scores(ratings)
-        crit, w, t, _ = check_selection_parameters(tuple(scores.columns), weights, thresholds, min_criteria=min_criteria)
-        return cls(names=np.array([str(names.get(a, a)) for a in scores.index]),
-                   scores=scores.fillna(0.0).to_numpy(dtype=float), criteria=crit, weights=w.to_numpy(dtype=float),
-                   thresholds=t.to_numpy(dtype=float), min_criteria=min_criteria,
-                   k=min(len(scores), places) if places else len(scores), lang=lang, ids=scores.index.to_numpy())
+        crit, w, t, _ = check_selection_parameters(
+            tuple(scores.columns), weights, thresholds, min_criteria=min_criteria
+        )
+        return cls(
+            names=np.array([str(names.get(a, a)) for a in scores.index]),
+            scores=scores.fillna(0.0).to_numpy(dtype=float),
+            criteria=crit,
+            weights=w.to_numpy(dtype=float),
+            thresholds=t.to_numpy(dtype=float),
+            min_criteria=min_criteria,
+            k=min(len(scores), places) if places else len(scores),
+            lang=lang,
+            ids=scores.index.to_numpy(),
+        )
 
     def update(self, weights=None, thresholds=None):
         out = super().update(weights, thresholds)
-        self.current = (np.asarray(self.weights if weights is None else weights, dtype=float),
-                        np.asarray(self.thresholds if thresholds is None else thresholds, dtype=float))
+        self.current = (
+            np.asarray(self.weights if weights is None else weights, dtype=float),
+            np.asarray(self.thresholds if thresholds is None else thresholds, dtype=float),
+        )
         return out
 
     def agreed(self) -> tuple[dict[str, float], dict[str, float]]:
@@ -632,17 +765,34 @@ class RatedWorkshop(SelectionWorkshop):
 class HandoutPanel:
     """A button that writes the handout with the weights the sliders of ``workshop`` stand at."""
 
-    def __init__(self, workshop: RatedWorkshop, ratings: pd.DataFrame, names, *, output_dir: str = "",
-                 as_of: str = "", lang: str = "en", places: int | None = None):
+    def __init__(
+        self,
+        workshop: RatedWorkshop,
+        ratings: pd.DataFrame,
+        names,
+        *,
+        output_dir: str = "",
+        as_of: str = "",
+        lang: str = "en",
+        places: int | None = None,
+    ):
         self.workshop, self.ratings, self.names = workshop, ratings, names
         self.output_dir, self.as_of, self.lang, self.places = output_dir, as_of, lang, places
 
-    def handout(self) -> "Handout":
+    def handout(self) -> Handout:
         w, t = self.workshop.agreed()
-        return build_handout(self.ratings, self.names, weights=w, thresholds=t, min_criteria=self.workshop.min_criteria,
-                             places=self.places, as_of=self.as_of, lang=self.lang)
+        return build_handout(
+            self.ratings,
+            self.names,
+            weights=w,
+            thresholds=t,
+            min_criteria=self.workshop.min_criteria,
+            places=self.places,
+            as_of=self.as_of,
+            lang=self.lang,
+        )
 
-    def static(self) -> "Handout":
+    def static(self) -> Handout:
         return self.handout()
 
     def widget(self):
@@ -690,26 +840,33 @@ class Handout:
 
         def table(df: pd.DataFrame, headers: list[str]) -> str:
             head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-            body = "".join("<tr>" + "".join(f"<td>{esc(_fmt(v, self.lang))}</td>" for v in row) + "</tr>"
-                           for row in df.itertuples(index=False))
+            body = "".join(
+                "<tr>" + "".join(f"<td>{esc(_fmt(v, self.lang))}</td>" for v in row) + "</tr>"
+                for row in df.itertuples(index=False)
+            )
             return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
         title = esc(self.title or label("handout_title", self.lang))
         prov = self.provisional
         parts = [
-            f"<!DOCTYPE html><html lang=\"{self.lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>",
+            f'<!DOCTYPE html><html lang="{self.lang}"><head><meta charset="utf-8"><title>{title}</title>',
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;"
             "margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
             "th{background:#1f4e79;color:#fff}</style></head><body>",
             f"<h1>{title}</h1>",
             f"<p>{L('as_of')}: {esc(self._as_of())} · {L('raters')}: {esc(', '.join(self.raters))}</p>",
             f"<h2>{L('weights')}</h2>",
-            table(self.weights, [label("criterion", self.lang), label("weight", self.lang), label("threshold", self.lang)]),
+            table(
+                self.weights, [label("criterion", self.lang), label("weight", self.lang), label("threshold", self.lang)]
+            ),
             f"<p>{esc(label('rule', self.lang).format(k=self.min_criteria))}</p>",
             f"<h2>{L('provisional')}</h2>",
-            table(prov[["rank", "account_id", "name", "score", "criteria_met", "max_range"]],
-                  [label(k, self.lang) for k in ("rank", "account", "name", "score", "criteria_met", "max_range")])
-            if len(prov) else f"<p>{L('none')}</p>",
+            table(
+                prov[["rank", "account_id", "name", "score", "criteria_met", "max_range"]],
+                [label(k, self.lang) for k in ("rank", "account", "name", "score", "criteria_met", "max_range")],
+            )
+            if len(prov)
+            else f"<p>{L('none')}</p>",
             f"<h2>{L('agreement')}</h2>",
             table(self.agreement, [label(k, self.lang) for k in ("criterion", "kendalls_w", "raters", "accounts")]),
             f"<h2>{L('disputed')}</h2>",
@@ -724,10 +881,12 @@ class Handout:
         if p.exists():
             raise FileExistsError(f"{p} exists; not overwriting")
         tmp = p.with_name(p.name + ".tmp")
-        sheets = {label("weights", self.lang)[:31]: self.weights,
-                  label("provisional", self.lang)[:31]: self.provisional,
-                  label("kendalls_w", self.lang)[:31]: self.agreement,
-                  label("range", self.lang)[:31]: self.disputed}
+        sheets = {
+            label("weights", self.lang)[:31]: self.weights,
+            label("provisional", self.lang)[:31]: self.provisional,
+            label("kendalls_w", self.lang)[:31]: self.agreement,
+            label("range", self.lang)[:31]: self.disputed,
+        }
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, df in sheets.items():
                 safe_frame(df).to_excel(xl, sheet_name=name, index=False)
@@ -748,8 +907,10 @@ class Handout:
         page = base64.b64encode(self.html().encode("utf-8")).decode("ascii")
         xlsx = base64.b64encode(self.excel_bytes()).decode("ascii")
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return (f'<p><a download="{stem}.html" href="data:text/html;charset=utf-8;base64,{page}">{stem}.html</a> · '
-                f'<a download="{stem}.xlsx" href="data:{mime};base64,{xlsx}">{stem}.xlsx</a></p>')
+        return (
+            f'<p><a download="{stem}.html" href="data:text/html;charset=utf-8;base64,{page}">{stem}.html</a> · '
+            f'<a download="{stem}.xlsx" href="data:{mime};base64,{xlsx}">{stem}.xlsx</a></p>'
+        )
 
     def save(self, folder: str | Path, *, stem: str = "workshop_handout", excel: bool = True) -> list[Path]:
         """Write ``stem.html`` (and ``stem.xlsx``) into ``folder``; refuses to overwrite either."""
@@ -775,14 +936,18 @@ class Handout:
 
     def _repr_html_(self) -> str:
         body = self.html()
-        return body[body.index("<h1>"):body.index("</body>")]
+        return body[body.index("<h1>") : body.index("</body>")]
 
     def __repr__(self) -> str:
         prov = self.provisional
-        lines = [f"{self.title or label('handout_title', self.lang)} ({label('as_of', self.lang)} {self._as_of()}; "
-                 f"{label('raters', self.lang)}: {', '.join(self.raters)})"]
-        lines += [f"{int(r)}. {a} {n}: {i18n.number(float(s), self.lang, 2)}"
-                  for r, a, n, s in prov[["rank", "account_id", "name", "score"]].itertuples(index=False)]
+        lines = [
+            f"{self.title or label('handout_title', self.lang)} ({label('as_of', self.lang)} {self._as_of()}; "
+            f"{label('raters', self.lang)}: {', '.join(self.raters)})"
+        ]
+        lines += [
+            f"{int(r)}. {a} {n}: {i18n.number(float(s), self.lang, 2)}"
+            for r, a, n, s in prov[["rank", "account_id", "name", "score"]].itertuples(index=False)
+        ]
         return "\n".join(lines)
 
 
@@ -794,30 +959,51 @@ def _fmt(v: object, lang: str) -> str:
     return "" if v is None or v is pd.NA else str(v)
 
 
-def build_handout(ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *, weights=None, thresholds=None,
-                  min_criteria: int = 2, places: int | None = None, as_of: str = "", lang: str = "en",
-                  disputed: int = 10, title: str = "") -> Handout:
+def build_handout(
+    ratings: pd.DataFrame,
+    names: Mapping[str, str] | pd.Series,
+    *,
+    weights=None,
+    thresholds=None,
+    min_criteria: int = 2,
+    places: int | None = None,
+    as_of: str = "",
+    lang: str = "en",
+    disputed: int = 10,
+    title: str = "",
+) -> Handout:
     """Everything the handout shows, computed from the ratings and the agreed weights."""
     i18n.check_lang(lang)
-    table = provisional_from_ratings(ratings, names, weights=weights, thresholds=thresholds,
-                                     min_criteria=min_criteria, places=places)
+    table = provisional_from_ratings(
+        ratings, names, weights=weights, thresholds=thresholds, min_criteria=min_criteria, places=places
+    )
     crit = [c for c in CRITERIA if c in table.columns]
     _, w, t, _ = check_selection_parameters(
-        tuple(crit), {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights,
+        tuple(crit),
+        {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights,
         {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds,
-        min_criteria=min_criteria)
-    wt = pd.DataFrame({"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(),
-                       "threshold": t.to_numpy()})
+        min_criteria=min_criteria,
+    )
+    wt = pd.DataFrame(
+        {"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(), "threshold": t.to_numpy()}
+    )
     prov = table[table["provisional"]].reset_index()
     prov["criteria_met"] = [", ".join(label(c, lang) for c in v.split(", ")) if v else "" for v in prov["criteria_met"]]
     spread, agreement = rating_agreement(ratings)
     agreement = agreement.assign(criterion=[label(c, lang) for c in agreement["criterion"]])
     agreement = agreement[["criterion", "kendalls_w", "raters", "accounts"]]
-    top = spread.sort_values(["range", "account_id", "criterion"], ascending=[False, True, True], kind="stable").head(disputed)
-    top = pd.DataFrame({"account_id": top["account_id"].to_numpy(),
-                        "name": [str(names.get(a, a)) for a in top["account_id"]],
-                        "criterion": [label(c, lang) for c in top["criterion"]],
-                        "mean": top["mean"].to_numpy(), "range": top["range"].astype(float).to_numpy()})
+    top = spread.sort_values(["range", "account_id", "criterion"], ascending=[False, True, True], kind="stable").head(
+        disputed
+    )
+    top = pd.DataFrame(
+        {
+            "account_id": top["account_id"].to_numpy(),
+            "name": [str(names.get(a, a)) for a in top["account_id"]],
+            "criterion": [label(c, lang) for c in top["criterion"]],
+            "mean": top["mean"].to_numpy(),
+            "range": top["range"].astype(float).to_numpy(),
+        }
+    )
     raters = tuple(sorted(ratings["rater"].astype(str).unique()))
     return Handout(wt, prov, agreement, top, raters, min_criteria, str(as_of), lang, title)
 
@@ -842,8 +1028,9 @@ class PortfolioDefinition:
             w = dict(getattr(self, axis))
             bad = [k for k in w if k not in COMPONENTS]
             if bad:
-                raise KamParameterError(axis, f"unknown component {', '.join(map(repr, bad))}; choose from "
-                                              f"{', '.join(COMPONENTS)}")
+                raise KamParameterError(
+                    axis, f"unknown component {', '.join(map(repr, bad))}; choose from {', '.join(COMPONENTS)}"
+                )
             if any(not math.isfinite(float(v)) or float(v) < 0 for v in w.values()):
                 raise KamParameterError(axis, "weights must be finite and 0 or more")
             if sum(float(v) for v in w.values()) <= 0:
@@ -856,7 +1043,7 @@ class PortfolioDefinition:
             object.__setattr__(self, name, v)
 
     @classmethod
-    def from_selection(cls, selection: Selection, *, split: float = 5.0) -> "PortfolioDefinition":
+    def from_selection(cls, selection: Selection, *, split: float = 5.0) -> PortfolioDefinition:
         """The definition :func:`kamlib.selection.portfolio_position` uses: attractiveness = the chosen
         criteria except relationship, with their weights; strength = relationship and share of wallet, equal."""
         w = selection.weights.drop("relationship", errors="ignore")
@@ -890,21 +1077,32 @@ def place(scores: pd.DataFrame, definition: PortfolioDefinition) -> pd.DataFrame
     high = att >= definition.attractiveness_cut - _EPS
     strong = strg >= definition.strength_cut - _EPS
     quadrant = np.select([high & strong, high, strong], ["strategic", "star", "status"], default="streamline")
-    return pd.DataFrame({"attractiveness": att.round(6), "strength": strg.round(6), "quadrant": quadrant},
-                        index=scores.index)
+    return pd.DataFrame(
+        {"attractiveness": att.round(6), "strength": strg.round(6), "quadrant": quadrant}, index=scores.index
+    )
 
 
-def quadrant_changes(scores: pd.DataFrame, definition: PortfolioDefinition, base: PortfolioDefinition,
-                     names: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+def quadrant_changes(
+    scores: pd.DataFrame,
+    definition: PortfolioDefinition,
+    base: PortfolioDefinition,
+    names: Mapping[str, str] | pd.Series | None = None,
+) -> pd.DataFrame:
     """Accounts whose quadrant under ``definition`` differs from ``base``, sorted by account id."""
     a, b = place(scores, base), place(scores, definition)
     moved = a["quadrant"] != b["quadrant"]
-    out = pd.DataFrame({"name": [str(names.get(i, i)) if names is not None else i for i in a.index[moved]],
-                        "quadrant_before": a.loc[moved, "quadrant"], "quadrant_after": b.loc[moved, "quadrant"],
-                        "attractiveness_before": a.loc[moved, "attractiveness"].round(2),
-                        "attractiveness_after": b.loc[moved, "attractiveness"].round(2),
-                        "strength_before": a.loc[moved, "strength"].round(2),
-                        "strength_after": b.loc[moved, "strength"].round(2)}, index=a.index[moved])
+    out = pd.DataFrame(
+        {
+            "name": [str(names.get(i, i)) if names is not None else i for i in a.index[moved]],
+            "quadrant_before": a.loc[moved, "quadrant"],
+            "quadrant_after": b.loc[moved, "quadrant"],
+            "attractiveness_before": a.loc[moved, "attractiveness"].round(2),
+            "attractiveness_after": b.loc[moved, "attractiveness"].round(2),
+            "strength_before": a.loc[moved, "strength"].round(2),
+            "strength_after": b.loc[moved, "strength"].round(2),
+        },
+        index=a.index[moved],
+    )
     out.index.name = "account_id"
     return out.sort_index(kind="stable")
 
@@ -938,8 +1136,12 @@ def capacity_load(table: pd.DataFrame, ids: Sequence[str], kams: pd.DataFrame | 
     if no_kam:
         rows.append({"kam_id": "-", "capacity": 0, "key_accounts": no_kam, "free": -no_kam})
     out = pd.DataFrame(rows, columns=["kam_id", "capacity", "key_accounts", "free"])
-    total = {"kam_id": "total", "capacity": int(out["capacity"].sum()), "key_accounts": len(on),
-             "free": int(out["capacity"].sum()) - len(on)}
+    total = {
+        "kam_id": "total",
+        "capacity": int(out["capacity"].sum()),
+        "key_accounts": len(on),
+        "free": int(out["capacity"].sum()) - len(on),
+    }
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -964,8 +1166,14 @@ def compare_load(**loads: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def scenario(selection: Selection, kams: pd.DataFrame | None = None, *, ids: Sequence[str] | None = None,
-             drop_weakest: int = 0, add_emerging: int = 0) -> Scenario:
+def scenario(
+    selection: Selection,
+    kams: pd.DataFrame | None = None,
+    *,
+    ids: Sequence[str] | None = None,
+    drop_weakest: int = 0,
+    add_emerging: int = 0,
+) -> Scenario:
     """Start from ``ids`` (default: the definitive key accounts), drop the ``drop_weakest`` lowest weighted
     scores, then add the next ``add_emerging`` emerging accounts not on the list (active, with revenue in
     the last 12 months, best weighted score first; ties by account id)."""
@@ -976,8 +1184,12 @@ def scenario(selection: Selection, kams: pd.DataFrame | None = None, *, ids: Seq
     order = t.loc[start].assign(_id=lambda d: d.index.astype(str))
     weakest = order.sort_values(["score", "_id"], ascending=[True, False], kind="stable").index[:drop_weakest]
     kept = [i for i in start if i not in set(weakest)]
-    pool = t[(t["type"] == "emerging") & ~t.index.isin(start) & (t["revenue_12m"] > 0)
-             & (t["status"].fillna("active") == "active")].assign(_id=lambda d: d.index.astype(str))
+    pool = t[
+        (t["type"] == "emerging")
+        & ~t.index.isin(start)
+        & (t["revenue_12m"] > 0)
+        & (t["status"].fillna("active") == "active")
+    ].assign(_id=lambda d: d.index.astype(str))
     added = pool.sort_values(["score", "_id"], ascending=[False, True], kind="stable").index[:add_emerging].tolist()
     new = kept + added
     return Scenario(tuple(new), tuple(weakest), tuple(added), capacity_load(t, new, kams))
@@ -990,8 +1202,15 @@ class PortfolioWorkshop:
     for batch runs; ``widget()`` is the live version.
     """
 
-    def __init__(self, selection: Selection, scores: pd.DataFrame, kams: pd.DataFrame | None = None, *,
-                 lang: str = "en", step: int = 3):
+    def __init__(
+        self,
+        selection: Selection,
+        scores: pd.DataFrame,
+        kams: pd.DataFrame | None = None,
+        *,
+        lang: str = "en",
+        step: int = 3,
+    ):
         self.selection, self.kams, self.lang, self.step = selection, kams, i18n.check_lang(lang), step
         self.scores = scores.reindex(selection.table.index)
         self.names = selection.table["name"].astype(str)
@@ -1001,26 +1220,31 @@ class PortfolioWorkshop:
         self._fig: Figure | None = None
 
     @classmethod
-    def from_data(cls, data, selection: Selection, *, lang: str = "en") -> "PortfolioWorkshop":
+    def from_data(cls, data, selection: Selection, *, lang: str = "en") -> PortfolioWorkshop:
         return cls(selection, component_scores(data), data.kams if data.has("kams") else None, lang=lang)
 
     # -------------------------------------------------------------- state
-    def define(self, attractiveness=None, strength=None, attractiveness_cut=None, strength_cut=None) -> PortfolioDefinition:
+    def define(
+        self, attractiveness=None, strength=None, attractiveness_cut=None, strength_cut=None
+    ) -> PortfolioDefinition:
         d = self.definition
         self.definition = PortfolioDefinition(
             d.attractiveness if attractiveness is None else attractiveness,
             d.strength if strength is None else strength,
             d.attractiveness_cut if attractiveness_cut is None else attractiveness_cut,
-            d.strength_cut if strength_cut is None else strength_cut)
+            d.strength_cut if strength_cut is None else strength_cut,
+        )
         return self.definition
 
     def apply(self, *, drop_weakest: int = 0, add_emerging: int = 0) -> Scenario:
         """Apply a step to the current list; ``dropped``/``added`` are counted against the definitive list."""
-        s = scenario(self.selection, self.kams, ids=self.scenario.ids, drop_weakest=drop_weakest,
-                     add_emerging=add_emerging)
+        s = scenario(
+            self.selection, self.kams, ids=self.scenario.ids, drop_weakest=drop_weakest, add_emerging=add_emerging
+        )
         base = list(self.selection.definitive.index)
-        self.scenario = Scenario(s.ids, tuple(i for i in base if i not in s.ids),
-                                 tuple(i for i in s.ids if i not in base), s.capacity)
+        self.scenario = Scenario(
+            s.ids, tuple(i for i in base if i not in s.ids), tuple(i for i in s.ids if i not in base), s.capacity
+        )
         return self.scenario
 
     def reset(self) -> None:
@@ -1038,8 +1262,12 @@ class PortfolioWorkshop:
 
     def counts(self) -> pd.DataFrame:
         q = self.positions()["quadrant"]
-        return pd.DataFrame({"quadrant": [i18n.quadrant_label(x, self.lang) for x in QUADRANTS],
-                             "accounts": [int((q == x).sum()) for x in QUADRANTS]})
+        return pd.DataFrame(
+            {
+                "quadrant": [i18n.quadrant_label(x, self.lang) for x in QUADRANTS],
+                "accounts": [int((q == x).sum()) for x in QUADRANTS],
+            }
+        )
 
     def changes(self) -> pd.DataFrame:
         ids = list(self.scenario.ids)
@@ -1047,17 +1275,29 @@ class PortfolioWorkshop:
 
     def definition_table(self) -> pd.DataFrame:
         d = self.definition
-        rows = [{"component": label(c, self.lang), "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
-                 "strength": round(d.strength.get(c, 0.0) / sum(d.strength.values()), 3)} for c in COMPONENTS]
-        rows.append({"component": label("cut", self.lang), "attractiveness": d.attractiveness_cut, "strength": d.strength_cut})
+        rows = [
+            {
+                "component": label(c, self.lang),
+                "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
+                "strength": round(d.strength.get(c, 0.0) / sum(d.strength.values()), 3),
+            }
+            for c in COMPONENTS
+        ]
+        rows.append(
+            {"component": label("cut", self.lang), "attractiveness": d.attractiveness_cut, "strength": d.strength_cut}
+        )
         return pd.DataFrame(rows)
 
     def static(self) -> tuple:
         changes = self.changes()
-        return (self.definition_table(), self.counts(),
-                changes if len(changes) else _HTML(f"<p>{html.escape(label('no_changes', self.lang))}</p>",
-                                                   label("no_changes", self.lang)),
-                self.scenario.capacity)
+        return (
+            self.definition_table(),
+            self.counts(),
+            changes
+            if len(changes)
+            else _HTML(f"<p>{html.escape(label('no_changes', self.lang))}</p>", label("no_changes", self.lang)),
+            self.scenario.capacity,
+        )
 
     # -------------------------------------------------------------- drawing
     def render(self) -> tuple[bytes, str]:
@@ -1082,9 +1322,21 @@ class PortfolioWorkshop:
         ax.set_ylim(-0.3, 10.3)
         ax.set_xlabel(i18n.t("strength_axis", self.lang))
         ax.set_ylabel(i18n.t("attractiveness_axis", self.lang))
-        for q, (x, y) in {"strategic": (9.8, 9.8), "star": (0.2, 9.8), "status": (9.8, 0.2), "streamline": (0.2, 0.2)}.items():
-            ax.text(x, y, i18n.quadrant_label(q, self.lang), ha="right" if x > 5 else "left",
-                    va="top" if y > 5 else "bottom", fontsize=8, color=colors[q])
+        for q, (x, y) in {
+            "strategic": (9.8, 9.8),
+            "star": (0.2, 9.8),
+            "status": (9.8, 0.2),
+            "streamline": (0.2, 0.2),
+        }.items():
+            ax.text(
+                x,
+                y,
+                i18n.quadrant_label(q, self.lang),
+                ha="right" if x > 5 else "left",
+                va="top" if y > 5 else "bottom",
+                fontsize=8,
+                color=colors[q],
+            )
         fig.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.1)
         buf = io.BytesIO()
         assert isinstance(fig.canvas, FigureCanvasAgg)  # attached when the figure was made
@@ -1092,29 +1344,69 @@ class PortfolioWorkshop:
         changes = self.changes()
         from kamlib.present import overview
 
-        ch = (overview.view(changes[["name", "quadrant_before", "quadrant_after"]], self.lang)._repr_html_()
-              if len(changes) else f"<p>{html.escape(label('no_changes', self.lang))}</p>")
+        ch = (
+            overview.view(changes[["name", "quadrant_before", "quadrant_after"]], self.lang)._repr_html_()
+            if len(changes)
+            else f"<p>{html.escape(label('no_changes', self.lang))}</p>"
+        )
         sc = self.scenario
-        moves = "".join(f"<li>{html.escape(label(k, self.lang))}: {html.escape(', '.join(v))}</li>"
-                        for k, v in (("dropped", sc.dropped), ("added", sc.added)) if v)
-        return buf.getvalue(), (f"<div class='kam-changes'>{ch}</div>{'<ul>' + moves + '</ul>' if moves else ''}"
-                                f"<div class='kam-capacity'>{overview.view(sc.capacity, self.lang)._repr_html_()}</div>")
+        moves = "".join(
+            f"<li>{html.escape(label(k, self.lang))}: {html.escape(', '.join(v))}</li>"
+            for k, v in (("dropped", sc.dropped), ("added", sc.added))
+            if v
+        )
+        return buf.getvalue(), (
+            f"<div class='kam-changes'>{ch}</div>{'<ul>' + moves + '</ul>' if moves else ''}"
+            f"<div class='kam-capacity'>{overview.view(sc.capacity, self.lang)._repr_html_()}</div>"
+        )
 
     def widget(self):
         import ipywidgets as w
 
         d = self.definition
         lab = lambda c: label(c, self.lang)[:20]  # noqa: E731
-        att = {c: w.FloatSlider(value=d.attractiveness.get(c, 0.0), min=0, max=1, step=0.05, description=lab(c),
-                                continuous_update=False, style={"description_width": "11em"}) for c in COMPONENTS}
-        strg = {c: w.FloatSlider(value=d.strength.get(c, 0.0), min=0, max=1, step=0.05, description=lab(c),
-                                 continuous_update=False, style={"description_width": "11em"}) for c in COMPONENTS}
-        acut = w.FloatSlider(value=d.attractiveness_cut, min=0, max=10, step=0.5, continuous_update=False,
-                             description=f"{label('attractiveness', self.lang)}: {label('cut', self.lang)}"[:24],
-                             style={"description_width": "14em"})
-        scut = w.FloatSlider(value=d.strength_cut, min=0, max=10, step=0.5, continuous_update=False,
-                             description=f"{label('strength', self.lang)}: {label('cut', self.lang)}"[:24],
-                             style={"description_width": "14em"})
+        att = {
+            c: w.FloatSlider(
+                value=d.attractiveness.get(c, 0.0),
+                min=0,
+                max=1,
+                step=0.05,
+                description=lab(c),
+                continuous_update=False,
+                style={"description_width": "11em"},
+            )
+            for c in COMPONENTS
+        }
+        strg = {
+            c: w.FloatSlider(
+                value=d.strength.get(c, 0.0),
+                min=0,
+                max=1,
+                step=0.05,
+                description=lab(c),
+                continuous_update=False,
+                style={"description_width": "11em"},
+            )
+            for c in COMPONENTS
+        }
+        acut = w.FloatSlider(
+            value=d.attractiveness_cut,
+            min=0,
+            max=10,
+            step=0.5,
+            continuous_update=False,
+            description=f"{label('attractiveness', self.lang)}: {label('cut', self.lang)}"[:24],
+            style={"description_width": "14em"},
+        )
+        scut = w.FloatSlider(
+            value=d.strength_cut,
+            min=0,
+            max=10,
+            step=0.5,
+            continuous_update=False,
+            description=f"{label('strength', self.lang)}: {label('cut', self.lang)}"[:24],
+            style={"description_width": "14em"},
+        )
         wide = w.Layout(width="auto")
         drop = w.Button(description=label("drop", self.lang).format(n=self.step), layout=wide)
         add = w.Button(description=label("add", self.lang).format(n=self.step), layout=wide)
@@ -1127,8 +1419,9 @@ class PortfolioWorkshop:
 
         def refresh(_=None):
             try:
-                self.define({c: s.value for c, s in att.items()}, {c: s.value for c, s in strg.items()},
-                            acut.value, scut.value)
+                self.define(
+                    {c: s.value for c, s in att.items()}, {c: s.value for c, s in strg.items()}, acut.value, scut.value
+                )
             except KamParameterError as err:
                 message.value = f"<b>{html.escape(str(err))}</b>"
                 return
@@ -1157,8 +1450,9 @@ class PortfolioWorkshop:
         reset.on_click(on_reset)
         draw()
         head = lambda k: w.HTML(f"<b>{html.escape(label(k, self.lang))}</b>")  # noqa: E731
-        controls = w.HBox([w.VBox([head("attractiveness"), *att.values(), acut]),
-                           w.VBox([head("strength"), *strg.values(), scut])])
+        controls = w.HBox(
+            [w.VBox([head("attractiveness"), *att.values(), acut]), w.VBox([head("strength"), *strg.values(), scut])]
+        )
         return w.VBox([controls, w.HBox([drop, add, reset]), message, w.HBox([image, tables])])
 
 
@@ -1177,8 +1471,9 @@ def refresh_workshop_notebooks(folder: str | Path = "notebooks/workshop") -> lis
     try:
         for nb_path in sorted(Path(folder).glob("*.ipynb")):
             nb = nbformat.read(nb_path, as_version=4)
-            NotebookClient(nb, timeout=600, kernel_name="python3",
-                           resources={"metadata": {"path": str(nb_path.parent.resolve())}}).execute()
+            NotebookClient(
+                nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent.resolve())}}
+            ).execute()
             for cell in nb.cells:
                 cell.metadata.pop("execution", None)
             nb.metadata.pop("widgets", None)

@@ -24,7 +24,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
 
 def free_port(start: int = 8866, *, host: str = HOST, tries: int = 100) -> int:
     """The first port from ``start`` on that nobody listens on (``start`` = 0: any free port)."""
-    for port in ([0] if start == 0 else range(start, start + tries)):
+    for port in [0] if start == 0 else range(start, start + tries):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
                 s.bind((host, port))
@@ -36,8 +36,17 @@ def free_port(start: int = 8866, *, host: str = HOST, tries: int = 100) -> int:
 
 def voila_command(port: int, folder: Path = NOTEBOOKS) -> list[str]:
     """The Voilà command line: tree of ``folder``, loopback only, no browser, no tracebacks, code hidden."""
-    return [sys.executable, "-m", "voila", str(folder), f"--port={port}", f"--Voila.ip={HOST}", "--no-browser",
-            "--show_tracebacks=False", "--VoilaConfiguration.strip_sources=True"]
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(folder),
+        f"--port={port}",
+        f"--Voila.ip={HOST}",
+        "--no-browser",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,7 +44,7 @@ class SelectionWorkshop:
     last: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
-    def from_selection(cls, selection: Selection, *, lang: str = "en") -> "SelectionWorkshop":
+    def from_selection(cls, selection: Selection, *, lang: str = "en") -> SelectionWorkshop:
         t = selection.table
         return cls(
             names=t["name"].astype(str).to_numpy(),
@@ -63,11 +63,13 @@ class SelectionWorkshop:
         w = self.weights if weights is None else np.asarray(weights, dtype=float)
         t = self.thresholds if thresholds is None else np.asarray(thresholds, dtype=float)
         # same validation as the notebook parameters, so the room sees the same errors
-        _, w_s, t_s, _ = check_selection_parameters(self.criteria, list(w), dict(zip(self.criteria, t)),
-                                                    min_criteria=self.min_criteria)
+        _, w_s, t_s, _ = check_selection_parameters(
+            self.criteria, list(w), dict(zip(self.criteria, t)), min_criteria=self.min_criteria
+        )
         score, top = rerank(self.scores, w_s.to_numpy(), t_s.to_numpy(), min_criteria=self.min_criteria, k=self.k)
-        return pd.DataFrame({"rank": np.arange(1, len(top) + 1), "name": self.names[top],
-                             "score": np.round(score[top], 3)})
+        return pd.DataFrame(
+            {"rank": np.arange(1, len(top) + 1), "name": self.names[top], "score": np.round(score[top], 3)}
+        )
 
     # ------------------------------------------------------------------ drawing
     def _figure(self) -> Figure:
@@ -104,8 +106,10 @@ class SelectionWorkshop:
         ax.set_yticklabels(labels)
         buf = io.BytesIO()
         fig.canvas.print_png(buf)
-        rows = "".join(f"<tr><td>{r}</td><td>{html.escape(str(nm))}</td><td>{s:.2f}</td></tr>"
-                       for r, nm, s in ranking[["rank", "name", "score"]].itertuples(index=False))
+        rows = "".join(
+            f"<tr><td>{r}</td><td>{html.escape(str(nm))}</td><td>{s:.2f}</td></tr>"
+            for r, nm, s in ranking[["rank", "name", "score"]].itertuples(index=False)
+        )
         table = f"<table><tr><th>#</th><th>{html.escape(i18n.t('accounts', self.lang))}</th><th>Score</th></tr>{rows}</table>"
         return buf.getvalue(), table
 
@@ -119,11 +123,22 @@ class SelectionWorkshop:
         """ipywidgets UI: one weight and one threshold slider per criterion, live chart and table."""
         import ipywidgets as w
 
-        wsl = [w.FloatSlider(value=float(v), min=0.0, max=1.0, step=0.05, description=i18n.criterion_label(c, self.lang)[:18],
-                             continuous_update=False, style={"description_width": "10em"})
-               for c, v in zip(self.criteria, self.weights)]
-        tsl = [w.FloatSlider(value=float(v), min=0.0, max=10.0, step=0.5, description="≥",
-                             continuous_update=False) for v in self.thresholds]
+        wsl = [
+            w.FloatSlider(
+                value=float(v),
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                description=i18n.criterion_label(c, self.lang)[:18],
+                continuous_update=False,
+                style={"description_width": "10em"},
+            )
+            for c, v in zip(self.criteria, self.weights)
+        ]
+        tsl = [
+            w.FloatSlider(value=float(v), min=0.0, max=10.0, step=0.5, description="≥", continuous_update=False)
+            for v in self.thresholds
+        ]
         image = w.Image(format="png")
         table = w.HTML()
         message = w.HTML()
