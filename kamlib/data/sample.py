@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamlib import periods
+from kamlib.data import schemas
 
 __all__ = ["COMPANY", "TABLES", "COLUMNS", "generate", "write"]
 
@@ -733,15 +734,7 @@ _PERSONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 _LANGS: tuple[str, ...] = tuple(_PERSONS)
 
-BUYING_ROLES: tuple[str, ...] = (
-    "user",
-    "influencer",
-    "buyer",
-    "decider",
-    "gatekeeper",
-    "initiator",
-    "approver",
-)
+BUYING_ROLES = schemas.BUYING_ROLES  # the data model's vocabulary (one home: kamlib.data.schemas)
 _R_DECIDER, _R_APPROVER = 3, 6
 _ROLE_P = np.array([0.22, 0.24, 0.20, 0.04, 0.10, 0.10, 0.10])
 _ROLE_INFL = ((1, 3), (2, 4), (3, 4), (4, 5), (1, 2), (2, 4), (3, 5))  # inclusive
@@ -795,29 +788,16 @@ _TITLES_EN = (
     ("Production Manager", "Quality Manager", "Technical Lead"),
     ("CFO", "Finance Director", "Head of Controlling"),
 )
-ATTITUDES: tuple[str, ...] = ("champion", "supporter", "neutral", "opponent")
-STAGES: tuple[str, ...] = (
-    "exploratory",
-    "basic",
-    "cooperative",
-    "interdependent",
-    "integrated",
-)
-STATUSES: tuple[str, ...] = ("active", "prospect", "lost")
-INTERACTION_TYPES: tuple[str, ...] = ("meeting", "call", "visit", "email", "qbr")
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+ATTITUDES = schemas.ATTITUDES  # the data model's vocabulary (one home: kamlib.data.schemas)
+STAGES = schemas.RELATIONSHIP_STAGES  # the data model's vocabulary (one home: kamlib.data.schemas)
+STATUSES = schemas.ACCOUNT_STATUS  # the data model's vocabulary (one home: kamlib.data.schemas)
+INTERACTION_TYPES = schemas.INTERACTION_TYPES  # the data model's vocabulary (one home: kamlib.data.schemas)
+SEVERITIES = schemas.SEVERITIES  # the data model's vocabulary (one home: kamlib.data.schemas)
 COMPLAINT_CATEGORIES: tuple[str, ...] = ("delivery", "quality", "invoice", "service")
-COST_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "service", "logistics")
-ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
+COST_CATEGORIES = schemas.COST_CATEGORIES  # the data model's vocabulary (one home: kamlib.data.schemas)
+ACTION_STATUSES = schemas.ACTION_STATUS  # the data model's vocabulary (one home: kamlib.data.schemas)
 RATERS: tuple[str, ...] = ("GF", "Vertrieb", "Controlling", "Service")
-CRITERIA: tuple[str, ...] = (
-    "revenue_share",
-    "lifetime_value",
-    "tailored_service",
-    "growth_potential",
-    "credibility",
-    "relationship",
-)
+CRITERIA = schemas.CRITERIA  # the data model's vocabulary (one home: kamlib.data.schemas)
 _COMPETITORS: tuple[tuple[str, ...], ...] = (  # per product line
     ("Hansa Getriebebau AG", "Alpin Drives AG", "Vogt & Reuter Getriebe GmbH", "Dongfang Precision Motion Co., Ltd."),
     ("Nordmotion A/S", "Elektromotorenwerk Zwickau GmbH", "Voltrana S.p.A.", "Alpin Drives AG"),

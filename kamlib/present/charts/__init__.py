@@ -11,56 +11,20 @@ figure when no ``ax`` is given (:func:`~kamlib.present.charts.base.new_axes`), t
 in it: titles, axes, legends and tick labels (1.234,5 and 80 % in German, :func:`tick_formatter`).
 """
 
-from kamlib.present.charts.base import empty, new_axes, safe_text, tick_formatter
-from kamlib.present.charts.clv import alive_chart, clv_heatmap, convergence_chart, survival_chart, uplift_chart
-from kamlib.present.charts.profile import (
-    ATTITUDE_COLOURS,
-    product_line_timeline,
-    relationship_map,
-    revenue_chart,
-    whitespace_heatmap,
-)
-from kamlib.present.charts.review import bridge_chart, health_chart, migration_chart, workload_chart
-from kamlib.present.charts.selection import (
-    ABC_COLOURS,
-    CRITERION_COLOURS,
-    QUADRANT_COLOURS,
-    lorenz_chart,
-    pareto_chart,
-    portfolio_bubble,
-    score_breakdown,
-    sensitivity_heatmap,
-)
-from kamlib.present.charts.value import cost_to_serve_chart, margin_waterfall, whale_chart
+from kamlib.present.charts import base as _base
+from kamlib.present.charts import clv as _clv
+from kamlib.present.charts import profile as _profile
+from kamlib.present.charts import review as _review
+from kamlib.present.charts import selection as _selection
+from kamlib.present.charts import value as _value
 
-__all__ = [
-    "new_axes",
-    "tick_formatter",
-    "safe_text",
-    "empty",
-    "ABC_COLOURS",
-    "QUADRANT_COLOURS",
-    "CRITERION_COLOURS",
-    "pareto_chart",
-    "lorenz_chart",
-    "score_breakdown",
-    "portfolio_bubble",
-    "sensitivity_heatmap",
-    "ATTITUDE_COLOURS",
-    "revenue_chart",
-    "product_line_timeline",
-    "relationship_map",
-    "whitespace_heatmap",
-    "whale_chart",
-    "cost_to_serve_chart",
-    "margin_waterfall",
-    "clv_heatmap",
-    "convergence_chart",
-    "survival_chart",
-    "uplift_chart",
-    "alive_chart",
-    "bridge_chart",
-    "health_chart",
-    "migration_chart",
-    "workload_chart",
-]
+# each chart module lists its public names once, in its own __all__; the package re-exports them
+from kamlib.present.charts.base import *  # noqa: F403
+from kamlib.present.charts.clv import *  # noqa: F403
+from kamlib.present.charts.profile import *  # noqa: F403
+from kamlib.present.charts.review import *  # noqa: F403
+from kamlib.present.charts.selection import *  # noqa: F403
+from kamlib.present.charts.value import *  # noqa: F403
+
+#: Every chart module's public names, listed once in the module itself.
+__all__ = [name for module in (_base, _selection, _profile, _value, _clv, _review) for name in module.__all__]
