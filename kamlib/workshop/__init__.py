@@ -1365,9 +1365,10 @@ class PortfolioWorkshop:
 
         d = self.definition
         lab = lambda c: label(c, self.lang)[:20]  # noqa: E731
-        att = {
-            c: w.FloatSlider(
-                value=d.attractiveness.get(c, 0.0),
+
+        def weight_slider(c: str, value: float) -> w.FloatSlider:
+            return w.FloatSlider(
+                value=value,
                 min=0,
                 max=1,
                 step=0.05,
@@ -1375,20 +1376,9 @@ class PortfolioWorkshop:
                 continuous_update=False,
                 style={"description_width": "11em"},
             )
-            for c in COMPONENTS
-        }
-        strg = {
-            c: w.FloatSlider(
-                value=d.strength.get(c, 0.0),
-                min=0,
-                max=1,
-                step=0.05,
-                description=lab(c),
-                continuous_update=False,
-                style={"description_width": "11em"},
-            )
-            for c in COMPONENTS
-        }
+
+        att = {c: weight_slider(c, d.attractiveness.get(c, 0.0)) for c in COMPONENTS}
+        strg = {c: weight_slider(c, d.strength.get(c, 0.0)) for c in COMPONENTS}
         acut = w.FloatSlider(
             value=d.attractiveness_cut,
             min=0,
