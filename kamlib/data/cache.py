@@ -26,8 +26,9 @@ import inspect
 import os
 import pickle
 import re
-import uuid
 from pathlib import Path
+
+from kamlib.data.writers import atomic_path
 
 ENV = "KAM_RUN_CACHE"
 _TOKEN = "_kam_run_token"  # attribute set on the KamData that came from the cache
@@ -51,10 +52,8 @@ def _source_key(source, as_of) -> str:
 
 
 def _atomic_pickle(obj, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def store_data(data, source, as_of, folder: Path) -> Path:

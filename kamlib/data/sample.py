@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamlib import periods
-from kamlib.data import schemas
+from kamlib.data import schemas, writers
 
 __all__ = ["COMPANY", "TABLES", "COLUMNS", "generate", "write"]
 
@@ -2018,8 +2018,7 @@ def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
             raise ValueError(f"invalid table name: {name!r}")
         path = out / f"{name}.csv"
         data = _csv_bytes(df)
-        tmp = path.with_name(f".{name}.csv.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with writers.atomic_path(path) as tmp:
+            tmp.write_bytes(data)
         paths.append(path)
     return paths

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib import i18n
-from kamlib.data.writers import neutralise, safe_frame
+from kamlib.data.writers import atomic_path, atomic_write_text, neutralise, safe_frame
 from kamlib.errors import Finding, KamDataError, KamParameterError
 from kamlib.selection import (
     CRITERION_RULES,
@@ -302,9 +302,8 @@ def write_template(
         meta.cell(row=i, column=2, value=c)
     meta.sheet_state = "hidden"
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(p)
+    with atomic_path(p) as tmp:
+        wb.save(tmp)
     return p
 
 
@@ -880,17 +879,15 @@ class Handout:
         p = Path(path)
         if p.exists():
             raise FileExistsError(f"{p} exists; not overwriting")
-        tmp = p.with_name(p.name + ".tmp")
         sheets = {
             label("weights", self.lang)[:31]: self.weights,
             label("provisional", self.lang)[:31]: self.provisional,
             label("kendalls_w", self.lang)[:31]: self.agreement,
             label("range", self.lang)[:31]: self.disputed,
         }
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        with atomic_path(p) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, df in sheets.items():
                 safe_frame(df).to_excel(xl, sheet_name=name, index=False)
-        tmp.replace(p)
         return p
 
     def excel_bytes(self) -> bytes:
@@ -920,9 +917,7 @@ class Handout:
         if existing:
             raise FileExistsError(f"{existing[0]} exists; not overwriting")
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = targets[0].with_name(targets[0].name + ".tmp")
-        tmp.write_text(self.html(), encoding="utf-8")
-        tmp.replace(targets[0])
+        atomic_write_text(targets[0], self.html())
         if excel:
             self.to_excel(targets[1])
         return targets
