@@ -1032,7 +1032,7 @@ _register(
                 "strength_only",
                 (
                     "Streamline means low attractiveness, but this account is attractive to us.",
-                    "Straffen heißt geringe Attraktivität, aber dieser Kunde ist für uns attraktiv.",
+                    "Streamline heißt geringe Attraktivität, aber dieser Kunde ist für uns attraktiv.",
                 ),
                 lambda x: _quadrant(0.0, x["strength"], x["split"]),
             ),
@@ -1448,7 +1448,7 @@ _register(
                     "You started from gross revenue: the discount comes off first (net revenue), "
                     "before the cost of goods.",
                     "Sie sind vom Bruttoumsatz ausgegangen: zuerst kommt der Rabatt weg "
-                    "(Nettoumsatz), dann der Wareneinsatz.",
+                    "(Nettoumsatz), dann die Herstellkosten.",
                 ),
                 lambda x: _db(x, no_discount=True),
             ),
@@ -1484,7 +1484,7 @@ _register(
         hint=(
             "Gross − discount = net; − cost of goods = DB I; − marketing = DB II; − sales = DB III; − service and "
             "logistics = DB IV.",
-            "Brutto − Rabatt = netto; − Wareneinsatz = DB I; − Marketing = DB II; − Vertrieb = DB III; − Service und "
+            "Brutto − Rabatt = netto; − Herstellkosten = DB I; − Marketing = DB II; − Vertrieb = DB III; − Service und "
             "Logistik = DB IV.",
         ),
         explanation=(
@@ -2416,7 +2416,7 @@ _register(
                 "both",
                 (
                     "If both had fallen the account would now be in streamline.",
-                    "Wären beide gefallen, läge der Kunde jetzt in streamline (Straffen).",
+                    "Wären beide gefallen, läge der Kunde jetzt im Quadranten Streamline.",
                 ),
                 lambda x: "both",
             ),

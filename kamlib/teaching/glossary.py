@@ -93,10 +93,10 @@ GLOSSARY: tuple[Term, ...] = (
         "Bruttoumsatz minus die dem Kunden gewährten Rabatte und Boni.",
     ),
     Term(
-        "Wareneinsatz",
+        "Herstellkosten",
         "cost of goods sold",
         "What the goods sold to the customer cost us; net revenue minus it is DB I.",
-        "Was uns die an den Kunden verkaufte Ware kostet; Nettoumsatz minus Wareneinsatz ist der DB I.",
+        "Was uns die an den Kunden verkaufte Ware kostet; Nettoumsatz minus Herstellkosten ist der DB I.",
     ),
     Term(
         "Betreuungskosten",
@@ -258,7 +258,7 @@ GLOSSARY: tuple[Term, ...] = (
         "Portfolio-Matrix",
         "portfolio matrix",
         "Accounts placed by attractiveness to us and strength of the relationship: strategic, star, status, streamline.",
-        "Kunden eingeordnet nach Attraktivität für uns und Stärke der Beziehung: strategisch, Star, Status, Straffen.",
+        "Kunden eingeordnet nach Attraktivität für uns und Stärke der Beziehung: strategisch, Star, Status, Streamline.",
     ),
     Term(
         "Beziehungsstufe",
