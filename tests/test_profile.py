@@ -656,8 +656,8 @@ def test_notebook_runs_for_every_key_account_and_the_thin_one(sample_data, tmp_p
     assert "keine Ansprechpartner erfasst" in thin and "keine Potenzialschätzung" in thin
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     # kam run gives each account its own folder; file names never contain the (untrusted) account id
-    assert written == [f"profile_{k}.csv" for k in ("contacts", "findings", "opportunities", "quarterly")] + [
-        "products.json"]  # the record of what was written (kamlib.batch.products)
+    assert written == ["products.json"] + [  # the record of what was written (kamlib.batch.products)
+        f"profile_{k}.csv" for k in ("contacts", "findings", "opportunities", "quarterly")]
 
 
 def test_notebook_has_typed_commented_parameters_and_no_logic():
