@@ -569,6 +569,13 @@ def _finding(rows: list, severity: str, section: str, check: str, message: str) 
     rows.append({"severity": severity, "section": section, "check": check, "message": message})
 
 
+def _contact_values(row: pd.Series, lang: str) -> dict[str, object]:
+    """How a finding names a contact: ``{name}``, ``{role}`` (the label in ``lang``), ``{influence}`` (a dash when
+    not rated)."""
+    influence = _DASH if pd.isna(row["influence"]) else int(row["influence"])
+    return {"name": row["name"], "role": value_label(row["buying_role"], lang), "influence": influence}
+
+
 def _db1(o: pd.DataFrame) -> pd.Series:
     return o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)
 
@@ -1169,15 +1176,7 @@ def _buying_center(
             "medium",
             "buying_center",
             "key_contact_not_met",
-            _text(
-                "key_contact_not_met",
-                lang,
-                name=row["name"],
-                role=value_label(row["buying_role"], lang),
-                influence=_DASH if pd.isna(row["influence"]) else int(row["influence"]),
-                when=when,
-                cadence=ctx.cadence_days,
-            ),
+            _text("key_contact_not_met", lang, when=when, cadence=ctx.cadence_days, **_contact_values(row, lang)),
         )
     opp = out[(out["attitude"] == "opponent") & (out["influence"].astype("Float64") >= high_influence).fillna(False)]
     for _, row in opp.iterrows():
@@ -1186,13 +1185,7 @@ def _buying_center(
             "high",
             "buying_center",
             "opponent_high_influence",
-            _text(
-                "opponent_high_influence",
-                lang,
-                name=row["name"],
-                role=value_label(row["buying_role"], lang),
-                influence=int(row["influence"]),
-            ),
+            _text("opponent_high_influence", lang, **_contact_values(row, lang)),
         )
     return out, roles, info
 
