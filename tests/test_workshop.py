@@ -216,6 +216,21 @@ def test_rated_scores_and_provisional_rule():
     assert heavy.loc["X", "score"] == 8.0
 
 
+def test_rated_workshop_reads_the_rule_as_the_provisional_list_does():
+    r = pd.DataFrame([("A", "X", "revenue_share", 9), ("A", "X", "credibility", 8),
+                      ("A", "Y", "revenue_share", 10), ("A", "Y", "credibility", 2),
+                      ("A", "Z", "revenue_share", 7), ("A", "Z", "credibility", 7)],
+                     columns=["rater", "account_id", "criterion", "score"])
+    # weights named for every criterion (as a handout's agreed weights are): only the two rated ones count,
+    # 1 and 3 normalised to 0.25 and 0.75, as provisional_from_ratings reads them
+    weights = dict.fromkeys(workshop.CRITERIA, 2.0) | {"revenue_share": 1.0, "credibility": 3.0}
+    room = workshop.RatedWorkshop.from_ratings(r, {}, weights=weights, places=2)
+    assert dict(zip(room.criteria, room.weights.tolist())) == {"revenue_share": 0.25, "credibility": 0.75}
+    assert room.k == 2
+    # places not positive: as many places as rated accounts (3), as in provisional_from_ratings
+    assert workshop.RatedWorkshop.from_ratings(r, {}, places=-1).k == 3
+
+
 def test_rated_workshop_sliders_rerank_and_remember(sample_data, names):
     room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names)
     start = room.static()["name"].tolist()

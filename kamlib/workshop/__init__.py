@@ -664,6 +664,21 @@ def rated_scores(ratings: pd.DataFrame) -> pd.DataFrame:
     return mean.reindex(columns=[c for c in CRITERIA if c in mean.columns]).astype(float)
 
 
+def _rated_rule(
+    ratings: pd.DataFrame, weights, thresholds, min_criteria: int, places: int | None
+) -> tuple[pd.DataFrame, tuple[str, ...], pd.Series, pd.Series, int]:
+    """The raters' mean scores and the rule on them: the rated criteria, their checked weights and thresholds
+    (when given by criterion, those of unrated criteria are left out) and the number of provisional places (every
+    rated account when ``places`` is None or not positive)."""
+    scores = rated_scores(ratings)
+    crit = tuple(scores.columns)
+    weights = {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights
+    thresholds = {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds
+    crit, w, t, _ = check_selection_parameters(crit, weights, thresholds, min_criteria=min_criteria)
+    n = len(scores)
+    return scores, crit, w, t, n if places is None or places <= 0 else min(n, int(places))
+
+
 def provisional_from_ratings(
     ratings: pd.DataFrame,
     names: Mapping[str, str] | pd.Series | None = None,
@@ -679,16 +694,11 @@ def provisional_from_ratings(
     Returns every rated account with name, the mean scores, score, criteria met, rank, provisional and
     the largest disagreement between raters (max - min over its criteria).
     """
-    scores = rated_scores(ratings)
-    crit = tuple(scores.columns)
-    weights = {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights
-    thresholds = {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds
-    crit, w, t, _ = check_selection_parameters(crit, weights, thresholds, min_criteria=min_criteria)
+    scores, crit, w, t, places = _rated_rule(ratings, weights, thresholds, min_criteria, places)
     met = scores.ge(t, axis=1) & scores.notna()
     n_met = met.sum(axis=1)
     score = (scores.fillna(0.0) * w).sum(axis=1)
     rank = rank_accounts(score, n_met >= min_criteria)
-    places = len(scores) if places is None or places <= 0 else int(places)
     g = ratings.groupby(["account_id", "criterion"])["score"]
     spread = (g.max() - g.min()).groupby(level=0).max()
     out = scores.round(2)
@@ -726,10 +736,7 @@ class RatedWorkshop(SelectionWorkshop):
         places: int | None = None,
         lang: str = "en",
     ) -> RatedWorkshop:
-        scores = rated_scores(ratings)
-        crit, w, t, _ = check_selection_parameters(
-            tuple(scores.columns), weights, thresholds, min_criteria=min_criteria
-        )
+        scores, crit, w, t, k = _rated_rule(ratings, weights, thresholds, min_criteria, places)
         return cls(
             names=np.array([str(names.get(a, a)) for a in scores.index]),
             scores=scores.fillna(0.0).to_numpy(dtype=float),
@@ -737,7 +744,7 @@ class RatedWorkshop(SelectionWorkshop):
             weights=w.to_numpy(dtype=float),
             thresholds=t.to_numpy(dtype=float),
             min_criteria=min_criteria,
-            k=min(len(scores), places) if places else len(scores),
+            k=k,
             lang=lang,
             ids=scores.index.to_numpy(),
         )
@@ -972,13 +979,7 @@ def build_handout(
     table = provisional_from_ratings(
         ratings, names, weights=weights, thresholds=thresholds, min_criteria=min_criteria, places=places
     )
-    crit = [c for c in CRITERIA if c in table.columns]
-    _, w, t, _ = check_selection_parameters(
-        tuple(crit),
-        {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights,
-        {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds,
-        min_criteria=min_criteria,
-    )
+    _, crit, w, t, _ = _rated_rule(ratings, weights, thresholds, min_criteria, places)
     wt = pd.DataFrame(
         {"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(), "threshold": t.to_numpy()}
     )
