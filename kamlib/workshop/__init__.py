@@ -1301,6 +1301,8 @@ class PortfolioWorkshop:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        from kamlib.present.charts.base import label_point, quadrant_names
+
         pos = self.positions()
         if self._fig is None:
             self._fig = Figure(figsize=(5.5, 5), dpi=80)
@@ -1311,28 +1313,14 @@ class PortfolioWorkshop:
         colors = {"strategic": "#1f4e79", "star": "#c55a11", "status": "#548235", "streamline": "#7f7f7f"}
         ax.scatter(pos["strength"], pos["attractiveness"], c=[colors[q] for q in pos["quadrant"]], s=40)
         for i, (x, y) in enumerate(zip(pos["strength"], pos["attractiveness"])):
-            ax.annotate(str(pos.index[i])[-4:], (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
+            label_point(ax, str(pos.index[i])[-4:], (x, y), fontsize=6, offset=(2, 2))
         ax.axvline(self.definition.strength_cut, color="k", lw=0.8)
         ax.axhline(self.definition.attractiveness_cut, color="k", lw=0.8)
         ax.set_xlim(-0.3, 10.3)
         ax.set_ylim(-0.3, 10.3)
         ax.set_xlabel(i18n.t("strength_axis", self.lang))
         ax.set_ylabel(i18n.t("attractiveness_axis", self.lang))
-        for q, (x, y) in {
-            "strategic": (9.8, 9.8),
-            "star": (0.2, 9.8),
-            "status": (9.8, 0.2),
-            "streamline": (0.2, 0.2),
-        }.items():
-            ax.text(
-                x,
-                y,
-                i18n.quadrant_label(q, self.lang),
-                ha="right" if x > 5 else "left",
-                va="top" if y > 5 else "bottom",
-                fontsize=8,
-                color=colors[q],
-            )
+        quadrant_names(ax, self.lang, colors, inset=0.2, fontsize=8)
         fig.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.1)
         buf = io.BytesIO()
         assert isinstance(fig.canvas, FigureCanvasAgg)  # attached when the figure was made

@@ -1,5 +1,7 @@
 """What every chart shares: its Axes (:func:`new_axes`), tick labels in the reader's language
-(:func:`tick_formatter`) and text that matplotlib must show as written (:func:`safe_text`, :func:`empty`).
+(:func:`tick_formatter`), text that matplotlib must show as written (:func:`safe_text`, :func:`empty`), a name
+next to its point (:func:`label_point`) and the quadrant names in the corners of a portfolio matrix
+(:func:`quadrant_names`).
 
 Examples
 --------
@@ -20,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 
 from kamlib import i18n
 
-__all__ = ["new_axes", "tick_formatter", "safe_text", "empty"]
+__all__ = ["new_axes", "tick_formatter", "safe_text", "empty", "label_point", "quadrant_names"]
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -81,3 +83,30 @@ def empty(ax: Axes, text: str) -> Axes:
     ax.text(0.5, 0.5, safe_text(text), ha="center", va="center", wrap=True, transform=ax.transAxes, fontsize=10)
     ax.set_axis_off()
     return ax
+
+
+def label_point(
+    ax: Axes, text: object, xy: tuple, *, width: int | None = None, fontsize: float = 7, offset=(4, 4)
+) -> None:
+    """``text`` (a name, cut to ``width`` characters, shown as written) next to the point ``xy``, ``offset``
+    points to the right and up."""
+    ax.annotate(safe_text(str(text)[:width]), xy, fontsize=fontsize, xytext=offset, textcoords="offset points")
+
+
+# the corners of the 0-10 portfolio matrix (strength across, attractiveness up): is the quadrant right, at the top?
+_CORNERS = {"strategic": (True, True), "star": (False, True), "status": (True, False), "streamline": (False, False)}
+
+
+def quadrant_names(ax: Axes, lang: str, colours: dict[str, str], *, inset: float, **text) -> None:
+    """The name of each quadrant in ``lang`` in its corner of the 0-10 portfolio matrix, ``inset`` in from the
+    corner, in the quadrant's colour; ``text`` passes font options on to matplotlib."""
+    for q, (right, top) in _CORNERS.items():
+        ax.text(
+            10 - inset if right else inset,
+            10 - inset if top else inset,
+            i18n.quadrant_label(q, lang),
+            ha="right" if right else "left",
+            va="top" if top else "bottom",
+            color=colours[q],
+            **text,
+        )

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from kamlib import i18n
-from kamlib.present.charts.base import new_axes, tick_formatter
+from kamlib.present.charts.base import label_point, new_axes, tick_formatter
 from kamlib.scope import peer_context
 from kamlib.value import LEVELS, SUBTOTALS, label, statement, whale_summary
 
@@ -87,13 +87,7 @@ def cost_to_serve_chart(
     lo = float(min(t["net_revenue"].min(), t["cost_to_serve"].min())) if len(t) else 1.0
     hi = float(max(t["net_revenue"].max(), t["cost_to_serve"].max())) if len(t) else 10.0
     for acc, row in t[neg].sort_values("db4").head(label_top).iterrows():
-        ax.annotate(
-            str(row.get("name", acc))[:22],
-            (row["net_revenue"], row["cost_to_serve"]),
-            fontsize=7,
-            xytext=(4, 4),
-            textcoords="offset points",
-        )
+        label_point(ax, row.get("name", acc), (row["net_revenue"], row["cost_to_serve"]), width=22)
     return _cost_to_serve_frame(ax, lo, hi, lang=lang)
 
 
@@ -153,12 +147,13 @@ def _cost_to_serve_account(t: pd.DataFrame, account_id: str, *, lang: str, ax: A
             color="#c00000" if neg else "#1f4e79",
             label=label("destroyer" if neg else "profitable", lang),
         )
-        ax.annotate(
-            str(row.get("name", account_id))[:40],
+        label_point(
+            ax,
+            row.get("name", account_id),
             (row["net_revenue"], row["cost_to_serve"]),
+            width=40,
             fontsize=8,
-            xytext=(6, 6),
-            textcoords="offset points",
+            offset=(6, 6),
         )
     else:
         ax.text(
