@@ -426,8 +426,10 @@ def price_volume_mix(
         Order rows of the two periods with columns ``by``, ``quantity`` and ``gross_revenue_eur``
         (a missing quantity counts as 1).
     by
-        The column defining the items *i* below: ``"product_line"`` or ``"product_id"`` (finer: prices of
-        different products in one line are not mixed up into a price effect).
+        The column defining the items *i* below, default ``"product_line"``: the rows of one line (its products)
+        are pooled into one quantity and one revenue, so the line's average price moves when the customer buys
+        other products of the line. With another column (e.g. ``"product_id"``) ``new_lines`` and
+        ``lost_lines`` hold new and lost items of that column, not product lines.
     revenue
         The revenue column (``"gross_revenue_eur"``, or ``"net_revenue_eur"`` when the caller added it, so
         that discounts show up in the price effect).
@@ -504,28 +506,30 @@ def _orders_with_lines(data, account_id: str) -> pd.DataFrame:
     return o.assign(product_line=line.fillna(o["product_id"]).fillna("?"))
 
 
-def variance_bridge(
-    data, account_id: str, period: str, *, base: str = "year", by: str = "product_id", measure: str = "net"
-) -> pd.Series:
-    """Price/volume/mix bridge of one account: ``period`` against the same quarter last year (``base="year"``)
-    or the previous quarter (``base="quarter"``), by product (``by="product_id"``, default) or product line.
+def variance_bridge(data, account_id: str, period: str, *, base: str = "year", measure: str = "net") -> pd.Series:
+    """Price/volume/mix bridge of one account by product line: ``period`` against the same quarter last year
+    (``base="year"``) or the previous quarter (``base="quarter"``).
+
+    The items are product lines (``products.product_line``; a product missing from ``products`` is a line of its
+    own, orders without a product one line ``"?"``): the products of a line are pooled, so that buying another
+    product of the same line is a change of the line's average price (price effect), not a new and a lost line.
+    Volume, mix and price are computed over the lines bought in both quarters; ``new_lines`` is the revenue of
+    lines bought in the reviewed quarter but not in the base quarter, ``lost_lines`` minus the revenue of lines
+    bought in the base quarter but not in the reviewed one (either may have been bought in between: they are not
+    the cross-sell of :func:`account_kpis`, which counts lines bought for the first time).
     ``measure="net"`` (default) bridges net revenue (gross minus discount), so that discounts appear in the
     price effect; ``"gross"`` bridges gross revenue as in :func:`plan_vs_actual`.
     See :func:`price_volume_mix` for the definitions."""
     if measure not in ("net", "gross"):
         raise KamParameterError("measure", f"must be 'net' or 'gross', not {measure!r}")
-    if by not in ("product_id", "product_line"):
-        raise KamParameterError("by", f"must be 'product_id' or 'product_line', not {by!r}")
     if base not in ("year", "quarter"):
         raise KamParameterError("base", f"must be 'year' or 'quarter', not {base!r}")
     q = check_period(data, period, account_id=account_id)
     q0 = q - 4 if base == "year" else q - 1
     o = _orders_with_lines(data, account_id)
-    o = o.assign(
-        product_id=o["product_id"].fillna("?"), net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0)
-    )
+    o = o.assign(net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0))
     col = "net_revenue_eur" if measure == "net" else "gross_revenue_eur"
-    out = price_volume_mix(o[_in(o["date"], q)], o[_in(o["date"], q0)], by=by, revenue=col)
+    out = price_volume_mix(o[_in(o["date"], q)], o[_in(o["date"], q0)], by="product_line", revenue=col)
     out.name = f"{q0} -> {q}"
     return out
 
@@ -1235,14 +1239,15 @@ def bridge_view(bridge: pd.Series, lang: str = "en") -> pd.DataFrame:
 
 
 def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
-    """One sentence: do volume, mix, price and new and lost lines add up to the total change (to the cent)?
+    """One sentence: do volume, mix, price and the lines bought in one quarter only add up to the total change
+    (to the cent)?
 
     Examples
     --------
     >>> b = pd.Series({"volume": 10.0, "mix": -2.5, "price": 0.5, "new_lines": 3.0, "lost_lines": -1.0,
     ...                "total": 10.0})
     >>> bridge_check(b, "de")
-    'Mengen-, Mix- und Preiseffekt sowie neue und verlorene Produktlinien ergeben zusammen die Gesamtänderung von 10,00 EUR: ja'
+    'Mengen-, Mix- und Preiseffekt der in beiden Quartalen gekauften Produktlinien und die nur in einem der Quartale gekauften Linien ergeben zusammen die Gesamtänderung von 10,00 EUR: ja'
     """
     parts = bridge[["volume", "mix", "price", "new_lines", "lost_lines"]].sum()
     ok = round(float(parts), 2) == round(float(bridge["total"]), 2)
