@@ -24,7 +24,10 @@ import copy
 
 #: The key-account selection of source 004: four criteria, revenue share weighted highest, a criterion
 #: is met at a score of 7 of 10, an account must meet two; the list is as long as the KAMs' capacity
-#: (``max_key_accounts`` None).
+#: (``max_key_accounts`` None), a fifth of its places reserved for emerging accounts (``emerging_share``).
+#: Amounts are scored by percentile (``scoring_rule``; ``share_of_max`` and ``log`` keep the distances), a
+#: company may add criteria from its accounts columns (``custom_criteria``), and two chosen criteria that
+#: correlate at 0.9 or more get a warning (``redundancy_threshold``).
 SELECTION: dict = {
     "criteria": ["revenue_share", "lifetime_value", "growth_potential", "relationship"],
     "weights": {"revenue_share": 0.35, "lifetime_value": 0.25, "growth_potential": 0.20, "relationship": 0.20},
@@ -34,6 +37,10 @@ SELECTION: dict = {
     "max_key_accounts": None,
     "use_ratings": False,
     "discount_rate": 0.10,
+    "scoring_rule": "percentile",
+    "custom_criteria": None,
+    "emerging_share": 0.2,
+    "redundancy_threshold": 0.9,
 }
 
 #: Health score components of the review (notebook 04) and their default weights (normalised to sum 1).
@@ -71,8 +78,9 @@ def selection_parameters(**given) -> dict:
         and set(given["criteria"]) != set(SELECTION["criteria"])
     ):
         crit = list(given["criteria"])
+        own = given.get("custom_criteria") or {}  # a company criterion's threshold comes with its definition
         out["weights"] = {c: 1.0 / len(crit) for c in crit} if crit else {}
-        out["thresholds"] = {c: 7.0 for c in crit}
+        out["thresholds"] = {c: 7.0 for c in crit if c not in own}
     out.update(copy.deepcopy(given))
     if out.get("max_key_accounts") == 0:
         out["max_key_accounts"] = None

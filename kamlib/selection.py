@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from kamlib import clv as clv_step
 from kamlib import i18n, periods
+from kamlib import value as value_step
 from kamlib.data.cache import portfolio_memo
 
 if TYPE_CHECKING:
@@ -73,8 +75,12 @@ def _fill(key: str, lang: str, values: dict, *, labels: bool = True) -> str:
     ``status`` appear as their labels; numbers in ``lang``'s format."""
 
     def show(name, v):
-        if name == "criteria":
-            return ", ".join(i18n.criterion_label(c, lang) if labels else c for c in v)
+        if name in ("criteria", "other"):  # a company's own criterion (an accounts column) shows its column name
+            return ", ".join(i18n.criterion_label(c, lang) if labels and c in i18n.CRITERION_LABELS else c for c in v)
+        if name == "needs":
+            return i18n.pick(i18n.table("selection.criterion_data")[v], lang)
+        if name == "places":
+            return i18n.pick(i18n.table("selection.texts")[f"word_{v}"], lang)
         if name == "status" and labels:
             pair = i18n.VALUES.get(str(v))
             return i18n.pick(pair, lang) if pair else str(v)
@@ -262,6 +268,16 @@ CRITERION_RULES: dict[str, tuple[str, str]] = i18n.table("selection.criterion_ru
 _EPS = 1e-9  # scores equal up to float noise count as equal
 #: Length of the key-account list when no KAM capacity is known (no kams table) and max_key_accounts is not set.
 NO_CAPACITY_DEFAULT = 10
+#: How an amount (revenue, lifetime value, cost to serve, growth, untapped wallet) becomes a 0-10 score
+#: (parameter ``scoring_rule``): ``percentile`` by rank (the distance between two accounts is lost),
+#: ``share_of_max`` 10 * value / largest value, ``log`` 10 * ln(1 + value) / ln(1 + largest value). The last two
+#: keep how far apart accounts are; negative values score 0 on them.
+SCORING_RULES = ("percentile", "share_of_max", "log")
+#: Threshold (0-10) of a criterion whose threshold is not given.
+DEFAULT_THRESHOLD = 7.0
+#: Years of the finite-horizon column of :func:`kamlib.clv.account_clv_table`; the lifetime-value criterion uses
+#: its closed-form column ``clv`` (no horizon), the headline figure of notebook 03.
+CLV_HORIZON = 10
 STAGE_SCORE = {"exploratory": 0.0, "basic": 2.5, "cooperative": 5.0, "interdependent": 7.5, "integrated": 10.0}
 QUADRANTS = ("strategic", "star", "status", "streamline")
 QUADRANT_STRATEGY: dict[str, tuple[str, str]] = i18n.table("selection.quadrant_strategy")
@@ -291,14 +307,51 @@ def percentile_score(values: pd.Series) -> pd.Series:
     return out
 
 
+def scale_scores(values: pd.Series, rule: str = "percentile") -> pd.Series:
+    """0-10 scores of ``values`` by one of :data:`SCORING_RULES`; missing values stay missing.
+
+    Examples
+    --------
+    >>> v = pd.Series([1000.0, 100.0, 0.0])
+    >>> scale_scores(v, "share_of_max").tolist(), scale_scores(v, "percentile").tolist()
+    ([10.0, 1.0, 0.0], [10.0, 5.0, 0.0])
+    >>> [round(x, 2) for x in scale_scores(v, "log")]  # 10 * ln(101) / ln(1001)
+    [10.0, 6.68, 0.0]
+    """
+    check_scoring_rule(rule)
+    if rule == "percentile":
+        return percentile_score(values)
+    v = values.astype(float).clip(lower=0.0)
+    if rule == "log":
+        v = pd.Series(np.log1p(v.to_numpy()), index=v.index)
+    top = float(v.max()) if v.notna().any() else float("nan")
+    if not top > 0:  # nothing above 0: nobody is ahead
+        return v * 0.0
+    return 10.0 * v / top
+
+
+def check_scoring_rule(rule) -> str:
+    """``rule`` when it is one of :data:`SCORING_RULES`, else :class:`kamlib.errors.KamParameterError`."""
+    from kamlib.errors import KamParameterError
+
+    if rule not in SCORING_RULES:
+        raise KamParameterError("scoring_rule", f"must be one of {', '.join(SCORING_RULES)}, not {rule!r}")
+    return str(rule)
+
+
 @portfolio_memo
 def criterion_metrics(
     data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12, discount_rate: float = 0.10
 ) -> pd.DataFrame:
     """The raw figures behind the six criteria, one row per account (index account_id).
 
-    Columns: revenue_12m, revenue_prev_12m, growth, db1_12m, retention, clv, cost_to_serve, cells_bought,
-    wallet_potential, whitespace, share_of_wallet, reference_value, relationship_stage, tenure_years.
+    Columns: revenue_12m, revenue_prev_12m, growth, db1_12m, db4_12m, retention, clv, cost_to_serve,
+    cells_bought, wallet_potential, whitespace, share_of_wallet, reference_value, relationship_stage, tenure_years.
+
+    ``clv`` is the value step's lifetime value, computed as notebook 03 computes it: DB IV of the window
+    (:func:`kamlib.value.account_contribution`, so cost to serve counts), the retention of
+    :func:`kamlib.clv.choose_retention` and the closed form of :func:`kamlib.clv.account_clv_table`;
+    accounts without net revenue in the window have none.
     """
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else data.as_of
     acc = data.accounts.set_index("account_id")
@@ -328,20 +381,25 @@ def criterion_metrics(
     growth[~has_prev & (rev > 0)] = 3.0  # new account: counts as the growth cap
     growth = growth.clip(-1.0, 3.0)
     db1 = per_account(in_cur, margin)
-    active_prev = np.bincount(code[in_prev], minlength=n) > 0
-    active_cur = np.bincount(code[in_cur], minlength=n) > 0
-    retention = float((active_prev & active_cur).sum() / active_prev.sum()) if active_prev.any() else np.nan
-    r = min(retention, 0.99) if retention == retention else np.nan
-    clv = db1 * r / (1.0 + discount_rate - r) if r == r else pd.Series(np.nan, index=ids)
+    # lifetime value from the value step, exactly as notebook 03 shows it (DB IV, so cost to serve counts)
+    contribution = value_step.account_contribution(data, start=cur_start, end=cur_end)
+    retention, _ = clv_step.choose_retention(data, as_of=as_of_ts)
+    active = contribution[contribution["net_revenue"] > 0]
+    lifetime = clv_step.account_clv_table(
+        active, (), retention=retention, discount_rate=discount_rate, horizon=CLV_HORIZON
+    )["clv"]
+    str_ids = ids.astype(str)
     out = pd.DataFrame(
         {
             "revenue_12m": rev,
             "revenue_prev_12m": rev_prev,
             "growth": growth,
             "db1_12m": db1,
+            "db4_12m": contribution["db4"].reindex(str_ids).to_numpy(dtype=float),
             "retention": retention,
-            "clv": clv,
-        }
+            "clv": lifetime.reindex(str_ids).to_numpy(dtype=float),
+        },
+        index=ids,
     )
     if data.has("service_costs"):
         sc = data.service_costs
@@ -439,21 +497,29 @@ def _period_end(period: str) -> pd.Timestamp:
     return pd.Period(period, freq="Y").end_time.normalize()
 
 
-def criterion_scores(metrics: pd.DataFrame, *, ratings: pd.DataFrame | None = None) -> pd.DataFrame:
+def criterion_scores(
+    metrics: pd.DataFrame, *, ratings: pd.DataFrame | None = None, scoring_rule: str = "percentile"
+) -> pd.DataFrame:
     """Turn :func:`criterion_metrics` into 0-10 scores per criterion (rules in ``CRITERION_RULES``).
 
-    Where workshop ``ratings`` exist for an account and criterion, the mean of the raters' scores
-    replaces the data-derived score.
+    The amounts (revenue, lifetime value, cost to serve, growth, untapped wallet) are scored by
+    ``scoring_rule`` (:func:`scale_scores`); reference value and relationship stage have fixed scales. Where
+    workshop ``ratings`` exist for an account and criterion, the mean of the raters' scores replaces the
+    data-derived score.
     """
     m = metrics
+
+    def score(values: pd.Series) -> pd.Series:
+        return scale_scores(values, scoring_rule)
+
     s = pd.DataFrame(index=m.index)
-    s["revenue_share"] = percentile_score(m["revenue_12m"])
-    s["lifetime_value"] = percentile_score(m["clv"])
+    s["revenue_share"] = score(m["revenue_12m"])
+    s["lifetime_value"] = score(m["clv"])
     if m["cost_to_serve"].notna().any():
-        s["tailored_service"] = percentile_score(m["cost_to_serve"])
+        s["tailored_service"] = score(m["cost_to_serve"])
     else:
-        s["tailored_service"] = percentile_score(m["cells_bought"])
-    parts = pd.concat([percentile_score(m["growth"]), percentile_score(m["whitespace"])], axis=1)
+        s["tailored_service"] = score(m["cells_bought"])
+    parts = pd.concat([score(m["growth"]), score(m["whitespace"])], axis=1)
     s["growth_potential"] = parts.mean(axis=1, skipna=True)
     s["credibility"] = ((m["reference_value"] - 1.0) * 2.5).clip(0.0, 10.0)
     stage = (
@@ -471,23 +537,30 @@ def criterion_scores(metrics: pd.DataFrame, *, ratings: pd.DataFrame | None = No
 
 
 def check_selection_parameters(
-    criteria, weights=None, thresholds=None, *, min_criteria: int = 2
+    criteria, weights=None, thresholds=None, *, min_criteria: int = 2, custom=()
 ) -> tuple[tuple[str, ...], pd.Series, pd.Series, list[str]]:
     """Validate the chosen criteria, weights and thresholds; normalise weights to sum 1.
 
-    Returns (criteria, weights, thresholds, notes). Raises :class:`kamlib.errors.KamParameterError`
-    naming the parameter for negative weights, unknown criteria, fewer than ``min_criteria`` criteria
-    or thresholds outside 0-10.
+    ``custom`` names the company's own criteria (:func:`check_custom_criteria`); they may be chosen too, and
+    their threshold comes with their definition (in the column's unit), not from ``thresholds``.
+    Returns (criteria, weights, thresholds, notes); the thresholds cover the six criteria only. Raises
+    :class:`kamlib.errors.KamParameterError` naming the parameter for negative weights, unknown criteria,
+    fewer than ``min_criteria`` criteria or thresholds outside 0-10.
     """
     from kamlib.errors import KamParameterError
 
     if isinstance(criteria, str):
         raise KamParameterError("criteria", f"give a list of criteria, e.g. [{criteria!r}, ...], not a single string")
     crit = tuple(criteria)
-    unknown = [c for c in crit if c not in CRITERION_RULES]
+    custom = tuple(custom)
+    unknown = [c for c in crit if c not in CRITERION_RULES and c not in custom]
     if unknown:
+        own = (
+            f" or define it in custom_criteria ({', '.join(custom)})" if custom else " or define it in custom_criteria"
+        )
         raise KamParameterError(
-            "criteria", f"unknown criterion {', '.join(map(repr, unknown))}; choose from {', '.join(CRITERION_RULES)}"
+            "criteria",
+            f"unknown criterion {', '.join(map(repr, unknown))}; choose from {', '.join(CRITERION_RULES)}{own}",
         )
     if len(set(crit)) != len(crit):
         raise KamParameterError("criteria", "a criterion is listed twice")
@@ -522,10 +595,11 @@ def check_selection_parameters(
         if abs(total - 1.0) > 1e-9:
             notes.append(Text("weights_normalised", x=total))
             w = w / total
+    builtin = [c for c in crit if c not in custom]
     if thresholds is None:
-        t = pd.Series(7.0, index=list(crit))
+        t = pd.Series(DEFAULT_THRESHOLD, index=builtin, dtype=float)
     elif isinstance(thresholds, (int, float)):
-        t = pd.Series(float(thresholds), index=list(crit))
+        t = pd.Series(float(thresholds), index=builtin, dtype=float)
     else:
         td = dict(thresholds)
         extra = [k for k in td if k not in crit]
@@ -533,11 +607,179 @@ def check_selection_parameters(
             raise KamParameterError(
                 "thresholds", f"threshold given for {', '.join(map(repr, extra))}, which is not among the criteria"
             )
-        t = pd.Series({c: float(td.get(c, 7.0)) for c in crit})
+        given_own = [k for k in td if k in custom]
+        if given_own:
+            raise KamParameterError(
+                "thresholds",
+                f"{', '.join(map(repr, given_own))}: give a company criterion's threshold in custom_criteria",
+            )
+        t = pd.Series({c: float(td.get(c, DEFAULT_THRESHOLD)) for c in builtin}, dtype=float)
     bad = t[(t < 0) | (t > 10) | t.isna()]
     if len(bad):
         raise KamParameterError("thresholds", f"{', '.join(f'{k}={v:g}' for k, v in bad.items())} outside 0-10")
     return crit, w, t, notes
+
+
+# =========================================================================== a company's own criteria
+
+#: Directions of a company criterion: ``higher`` (a larger value is better, met at value >= threshold) or
+#: ``lower`` (a smaller value is better, e.g. a credit rating 1-6, met at value <= threshold).
+DIRECTIONS = ("higher", "lower")
+
+
+def check_custom_criteria(accounts: pd.DataFrame, custom) -> dict[str, tuple[str, float]]:
+    """Validate a company's own criteria against the ``accounts`` table: ``{column: {"direction": "higher" |
+    "lower", "threshold": number}}``; returns ``{column: (direction, threshold)}``.
+
+    Source 004 lets each company choose its own three or four criteria: any numeric column of the accounts data
+    (a strategic-fit flag, a credit rating, ...) can be one, without changing kamlib. Raises one
+    :class:`kamlib.errors.KamParameterError` (parameter ``custom_criteria``) naming the column: not in the
+    accounts table, not numeric, a direction other than higher/lower, no or a non-numeric threshold, or the
+    name of one of the six criteria.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"account_id": ["A"], "credit_rating": [2]})
+    >>> check_custom_criteria(acc, {"credit_rating": {"direction": "lower", "threshold": 2}})
+    {'credit_rating': ('lower', 2.0)}
+    """
+    from kamlib.errors import KamParameterError
+
+    def bad(why: str) -> KamParameterError:
+        return KamParameterError("custom_criteria", why)
+
+    if custom is None:
+        return {}
+    if not isinstance(custom, dict):
+        raise bad('give a mapping like {"credit_rating": {"direction": "lower", "threshold": 2}}')
+    out: dict[str, tuple[str, float]] = {}
+    for column, spec in custom.items():
+        name = f"column {column!r}"
+        if column in CRITERION_RULES:
+            raise bad(f"{name} is one of the six criteria; choose it in criteria instead")
+        if column not in accounts.columns:
+            raise bad(f"{name} is not in the accounts table")
+        values = accounts[column]
+        if pd.api.types.is_bool_dtype(values.dtype):
+            pass
+        elif not pd.api.types.is_numeric_dtype(values.dtype):
+            raise bad(f"{name} is not numeric (e.g. 0/1 for a flag, 1-6 for a rating)")
+        if not isinstance(spec, dict):
+            raise bad(f'{name}: give {{"direction": "higher" or "lower", "threshold": a number}}')
+        direction = spec.get("direction")
+        if direction not in DIRECTIONS:
+            raise bad(f"{name}: direction must be 'higher' or 'lower', not {direction!r}")
+        if "threshold" not in spec or spec["threshold"] is None:
+            raise bad(f"{name}: give a threshold in the column's unit (met at >= it when higher, <= it when lower)")
+        threshold = spec["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not math.isfinite(threshold):
+            raise bad(f"{name}: the threshold must be a number, not {threshold!r}")
+        extra = sorted(set(spec) - {"direction", "threshold"})
+        if extra:
+            raise bad(f"{name}: unknown key {', '.join(map(repr, extra))} (known: direction, threshold)")
+        out[str(column)] = (str(direction), float(threshold))
+    return out
+
+
+def custom_scores(accounts: pd.DataFrame, custom: dict[str, tuple[str, float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores (0-10) and met flags of the company criteria (:func:`check_custom_criteria`), index account_id.
+
+    The score scales the column between its smallest and largest value, the better end scoring 10 (keeps the
+    distances); the criterion is met at value >= threshold (``higher``) or <= threshold (``lower``). A missing
+    value scores nothing and is not met. When all values are equal, the score is 10 where met, else 0.
+    """
+    acc = accounts.set_index("account_id")
+    scores, met = pd.DataFrame(index=acc.index), pd.DataFrame(index=acc.index)
+    for column, (direction, threshold) in custom.items():
+        v = acc[column].astype("Float64").astype(float)
+        hit = v >= threshold if direction == "higher" else v <= threshold
+        lo, hi = v.min(), v.max()
+        if hi > lo:
+            x = (v - lo) / (hi - lo) if direction == "higher" else (hi - v) / (hi - lo)
+            scores[column] = (10.0 * x).round(6)
+        else:
+            scores[column] = np.where(hit, 10.0, np.where(v.notna(), 0.0, np.nan))
+        met[column] = hit & v.notna()
+    return scores, met
+
+
+# =========================================================================== criteria that say the same
+
+#: Correlation from which two chosen criteria count as carrying the same information (parameter
+#: ``redundancy_threshold``): at |r| >= 0.9 one criterion explains over 80 % of the other's variance (r² = 0.81),
+#: so an account meeting one almost always meets the other and the "at least two criteria" rule counts it twice.
+REDUNDANCY_THRESHOLD = 0.9
+
+
+def criteria_correlation(scores: pd.DataFrame, criteria) -> pd.DataFrame:
+    """Pearson correlation between the scores of ``criteria`` across all accounts (missing scores count as 0,
+    as in the weighted score); NaN for a criterion on which all accounts score alike.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"x": [1.0, 2, 3], "y": [2.0, 4, 6]})
+    >>> criteria_correlation(s, ["x", "y"]).loc["x", "y"]
+    np.float64(1.0)
+    """
+    return scores[list(criteria)].astype(float).fillna(0.0).corr()
+
+
+def redundant_pairs(corr: pd.DataFrame, *, threshold: float = REDUNDANCY_THRESHOLD) -> list[tuple[str, str, float]]:
+    """Pairs of criteria (in the order of ``corr``) whose correlation reaches ``threshold`` in absolute value.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame([[1.0, 0.95], [0.95, 1.0]], index=["a", "b"], columns=["a", "b"])
+    >>> redundant_pairs(c, threshold=0.9)
+    [('a', 'b', 0.95)]
+    """
+    check_redundancy_threshold(threshold)
+    names = list(corr.columns)
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            r = corr.at[a, b]
+            if pd.notna(r) and abs(float(r)) >= threshold - 1e-12:  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar
+                out.append((a, b, round(float(r), 4)))  # type: ignore[arg-type]
+    return out
+
+
+def check_redundancy_threshold(threshold) -> float:
+    """``threshold`` as a float when it lies in (0, 1], else :class:`kamlib.errors.KamParameterError`."""
+    from kamlib.errors import KamParameterError
+
+    ok = isinstance(threshold, numbers.Real) and not isinstance(threshold, bool) and 0 < float(threshold) <= 1
+    if not ok:
+        raise KamParameterError(
+            "redundancy_threshold", f"must be a correlation above 0 and at most 1, not {threshold!r}"
+        )
+    return float(threshold)
+
+
+def check_emerging_share(share) -> float:
+    """``share`` as a float when it lies in [0, 1], else :class:`kamlib.errors.KamParameterError`."""
+    from kamlib.errors import KamParameterError
+
+    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and 0 <= float(share) <= 1
+    if not ok:
+        raise KamParameterError(
+            "emerging_share", f"must be a share of the places between 0 and 1 (e.g. 0.2), not {share!r}"
+        )
+    return float(share)
+
+
+def check_rule_parameters(data, params: dict) -> None:
+    """Refuse, before any notebook runs, a scoring rule, company criterion, emerging share or redundancy threshold
+    that cannot work on ``data`` (the run's parameters; those not given are not checked). Raises
+    :class:`kamlib.errors.KamParameterError` naming the parameter (and the column)."""
+    if params.get("scoring_rule") is not None:
+        check_scoring_rule(params["scoring_rule"])
+    if params.get("custom_criteria") is not None:
+        check_custom_criteria(data.accounts, params["custom_criteria"])
+    if params.get("emerging_share") is not None:
+        check_emerging_share(params["emerging_share"])
+    if params.get("redundancy_threshold") is not None:
+        check_redundancy_threshold(params["redundancy_threshold"])
 
 
 # =========================================================================== the selection
@@ -548,8 +790,11 @@ class Selection:
     """Result of :func:`select_key_accounts`.
 
     ``table`` has one row per account, best first: revenue, ABC class, the chosen criteria's scores,
-    weighted score, rank, criteria met, provisional and definitive flags, existing/emerging, portfolio
-    quadrant and the reason for the decision. ``capacity`` compares key accounts per KAM with capacity.
+    weighted score, rank, criteria met, provisional and definitive flags, existing/emerging, the emerging
+    track's rank, the place on the list and the track that gave it, portfolio quadrant and the reason for the
+    decision. ``capacity`` compares key accounts per KAM with capacity. ``thresholds`` are on the 0-10 score
+    scale (a company criterion's threshold converted to it); ``correlation`` is between the chosen criteria's
+    scores; ``emerging_places`` is how many places the emerging track filled.
     """
 
     table: pd.DataFrame
@@ -560,9 +805,13 @@ class Selection:
     notes: tuple[str, ...]
     max_key_accounts: int
     min_criteria: int = 2
+    correlation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scoring_rule: str = "percentile"
+    emerging_places: int = 0
 
     @property
     def provisional(self) -> pd.DataFrame:
+        """Every account that meets the rule (criteria, or the emerging track), before places and review."""
         return self.table[self.table["provisional"]]
 
     @property
@@ -629,32 +878,47 @@ def select_key_accounts(
     cutoffs: tuple[float, float] | None = None,
     use_ratings: bool | None = None,
     discount_rate: float | None = None,
+    scoring_rule: str | None = None,
+    custom_criteria: dict | None = None,
+    emerging_share: float | None = None,
+    redundancy_threshold: float | None = None,
     emerging_growth: float = 0.25,
     split: float = 5.0,
 ) -> Selection:
     """From the whole customer base to a provisional, then a definitive key-account list.
 
-    Rule (source 004): an account is **provisional** when it meets at least ``min_criteria`` of the
-    chosen criteria (score >= its threshold) and ranks within the top ``max_key_accounts`` on the
-    weighted score among such accounts. The **definitive** list then drops accounts that are lost or mere
-    prospects, have no revenue in the last 12 months, or exceed the KAMs' capacity (lowest score first;
-    an overloaded KAM's account stays when another KAM has room, flagged for reassignment).
+    Rule (source 004): an account is **provisional** when it meets at least ``min_criteria`` of the chosen
+    criteria (score >= its threshold), or when it is an emerging account whose growth-potential score reaches
+    that criterion's threshold (the emerging track). The **definitive** list then takes, among the provisional
+    accounts that are neither lost nor mere prospects and had revenue in the last 12 months, the best
+    ``max_key_accounts`` places: ``emerging_share`` of them reserved for emerging accounts in their own
+    ranking on growth and potential (places they cannot fill go back to the criteria), the others by the
+    weighted score; then the KAMs' capacity (an overloaded KAM's account stays when another KAM has room,
+    flagged for reassignment; otherwise the last place goes first). Every account gets its reason.
 
     Parameters
     ----------
     data
         :class:`kamlib.KamData`.
     criteria, weights, thresholds
-        3-4 of ``CRITERION_RULES`` (at least 2), their weights (normalised to sum 1, with a note), and
-        per-criterion thresholds on the 0-10 scale. Every parameter left at None takes the workbook's
-        default from :data:`kamlib.defaults.SELECTION` (the one home of selection defaults).
+        3-4 of ``CRITERION_RULES`` or of the ``custom_criteria`` (at least 2), their weights (normalised to sum 1,
+        with a note), and per-criterion thresholds on the 0-10 scale. Every parameter left at None takes the
+        workbook's default from :data:`kamlib.defaults.SELECTION` (the one home of selection defaults).
     max_key_accounts
-        Size of the provisional list; default: the KAMs' total capacity, or 10 without a kams table.
+        Places on the definitive list; default: the KAMs' total capacity, or 10 without a kams table.
     cutoffs
         ABC cut-offs on cumulative revenue share.
     use_ratings
         Use the mean of workshop ratings where they exist instead of the data-derived score. Off by default:
         raters score on their own scale, so mixing them with percentiles favours unrated accounts.
+    scoring_rule
+        How amounts become scores (:data:`SCORING_RULES`).
+    custom_criteria
+        The company's own criteria from accounts columns (:func:`check_custom_criteria`).
+    emerging_share
+        Share of the places reserved for emerging accounts (0: no own track).
+    redundancy_threshold
+        Correlation from which two chosen criteria get a note that they carry the same information.
     emerging_growth
         Revenue growth that makes a non-A account an *emerging* key account.
 
@@ -678,15 +942,19 @@ def select_key_accounts(
         cutoffs=cutoffs,
         use_ratings=use_ratings,
         discount_rate=discount_rate,
+        scoring_rule=scoring_rule,
+        custom_criteria=custom_criteria,
+        emerging_share=emerging_share,
+        redundancy_threshold=redundancy_threshold,
     )
-    criteria, weights, thresholds, min_criteria = p["criteria"], p["weights"], p["thresholds"], p["min_criteria"]
-    max_key_accounts, cutoffs, use_ratings, discount_rate = (
-        p["max_key_accounts"],
-        p["cutoffs"],
-        p["use_ratings"],
-        p["discount_rate"],
+    min_criteria, max_key_accounts, cutoffs = p["min_criteria"], p["max_key_accounts"], p["cutoffs"]
+    rule = check_scoring_rule(p["scoring_rule"])
+    custom = check_custom_criteria(data.accounts, p["custom_criteria"])
+    share = check_emerging_share(p["emerging_share"])
+    redundancy = check_redundancy_threshold(p["redundancy_threshold"])
+    crit, w, t, notes = check_selection_parameters(
+        p["criteria"], p["weights"], p["thresholds"], min_criteria=min_criteria, custom=custom
     )
-    crit, w, t, notes = check_selection_parameters(criteria, weights, thresholds, min_criteria=min_criteria)
     if not 1 <= min_criteria <= len(crit):
         raise KamParameterError("min_criteria", f"must be between 1 and the number of criteria ({len(crit)})")
     try:
@@ -704,14 +972,16 @@ def select_key_accounts(
         )
         if not whole:
             raise KamParameterError("max_key_accounts", f"must be a whole number, not {max_key_accounts!r}")
-    metrics = criterion_metrics(data, discount_rate=discount_rate)
+    metrics = criterion_metrics(data, discount_rate=p["discount_rate"])
     if metrics["revenue_12m"].sum() <= 0:
         raise KamParameterError(
             "as_of",
             f"no orders with revenue in the 12 months up to {data.as_of.date()}; choose an as_of inside the data",
         )
-    ratings = data.ratings if (use_ratings and data.has("ratings")) else None
-    scores = criterion_scores(metrics, ratings=ratings)
+    ratings = data.ratings if (p["use_ratings"] and data.has("ratings")) else None
+    scores = criterion_scores(metrics, ratings=ratings, scoring_rule=rule)
+    own_scores, own_met = custom_scores(data.accounts, custom)
+    scores = scores.join(own_scores.reindex(scores.index))
     acc = data.accounts.set_index("account_id")
     capacity_total = int(data.kams["capacity"].fillna(0).sum()) if data.has("kams") else 0
     if max_key_accounts is None:
@@ -720,19 +990,39 @@ def select_key_accounts(
         max_key_accounts = capacity_total if capacity_total > 0 else NO_CAPACITY_DEFAULT
     if int(max_key_accounts) < 1:
         raise KamParameterError("max_key_accounts", "must be at least 1")
-    max_key_accounts = int(max_key_accounts)
+    places = int(max_key_accounts)
 
     chosen = scores[list(crit)]
-    met = chosen.ge(t, axis=1) & chosen.notna()
+    builtin = [c for c in crit if c not in custom]
+    met = chosen[builtin].ge(t - _EPS, axis=1) & chosen[builtin].notna()
+    for c in custom:
+        if c in crit:
+            met[c] = own_met[c].reindex(met.index).fillna(False).astype(bool)
+    met = met[list(crit)]
+    # a company criterion's threshold on the score scale (for the sensitivity and the workshop's sliders)
+    t_all = pd.Series({c: t[c] if c in t.index else _score_threshold(data.accounts, c, custom[c]) for c in crit})
+    for c in builtin:  # a chosen criterion without any data cannot be met by anybody: say what it needs
+        if chosen[c].isna().all():
+            notes.append(Text("criterion_without_data", criteria=(c,), needs=c))
+    corr = criteria_correlation(scores, crit)
+    for x, y, r in redundant_pairs(corr, threshold=redundancy):
+        notes.append(Text("redundant", criteria=(x,), other=(y,), r=r, x=redundancy))
     n_met = met.sum(axis=1)
     score = weighted_score(scores, w)
     qualifies = n_met >= min_criteria
     rank = rank_accounts(score, qualifies)
-    provisional = rank <= max_key_accounts
     abc = abc_classes(metrics["revenue_12m"], cutoffs=cutoffs)["abc"].reindex(scores.index)
     kind = np.where(
         abc == "A", "existing", np.where(metrics["growth"].fillna(-1) >= emerging_growth, "emerging", "other")
     )
+    # the emerging track: emerging accounts whose growth potential reaches its threshold, in their own ranking
+    growth_score = scores["growth_potential"]
+    gp_threshold = float(t["growth_potential"]) if "growth_potential" in t.index else DEFAULT_THRESHOLD
+    emerging_candidate = pd.Series((kind == "emerging") & (share > 0), index=scores.index) & (
+        growth_score >= gp_threshold - _EPS
+    )
+    emerging_rank = rank_accounts(growth_score, emerging_candidate)  # ties by account id, as on the criteria
+    provisional = qualifies | emerging_candidate
     pos = portfolio_position(scores, metrics, w, split=split)
 
     table = pd.DataFrame(index=scores.index)
@@ -748,28 +1038,60 @@ def select_key_accounts(
     table["criteria_met"] = [", ".join(c for c in crit if met.at[i, c]) for i in table.index]
     table["n_met"] = n_met.astype(int)
     table["rank"] = rank.astype("Int64")
-    table["provisional"] = provisional.fillna(False).astype(bool)
+    table["provisional"] = provisional.astype(bool)
     table["type"] = kind
+    table["emerging_rank"] = emerging_rank.astype("Int64")
     table = table.join(pos)
 
-    # ----- definitive checks
-    definitive = table["provisional"].copy()
+    # ----- definitive: the review of the provisional list, then the places, then the KAMs' capacity
     reason = pd.Series("", index=table.index, dtype=object)
 
     def put(mask, make) -> None:  # one by one: pandas turns a one-element list of str subclasses into str
         for i in reason.index[np.asarray(mask, dtype=bool)]:
             reason.at[i] = make(i)
 
-    put(~qualifies, lambda i: Text("meets_k_of_n", k=int(n_met[i]), n=len(crit), m=min_criteria))
-    put(qualifies & ~table["provisional"], lambda i: Text("rank_beyond", k=int(rank[i]), n=max_key_accounts))
+    put(~provisional, lambda i: Text("meets_k_of_n", k=int(n_met[i]), n=len(crit), m=min_criteria))
     status = table["status"].fillna("active")
+    reviewed = provisional.copy()
     for st in ("lost", "prospect"):
-        hit = definitive & (status == st)
-        definitive[hit] = False
+        hit = reviewed & (status == st)
+        reviewed[hit] = False
         put(hit, lambda i, st=st: Text("status_reason", status=st))
-    no_rev = definitive & (table["revenue_12m"] <= 0)
-    definitive[no_rev] = False
+    no_rev = reviewed & (table["revenue_12m"] <= 0)
+    reviewed[no_rev] = False
     put(no_rev, lambda i: Text("no_revenue_12m"))
+
+    reserved = min(places, int(math.floor(share * places + 0.5)))
+    main_queue = list(rank[reviewed & qualifies].sort_values(kind="stable").index)
+    em_queue = list(emerging_rank[reviewed & emerging_candidate].sort_values(kind="stable").index)
+    picked: dict = {}  # account -> track, in the order of the places
+
+    def take(queue: list, n: int, track: str) -> None:
+        for i in queue:
+            if n <= 0:
+                return
+            if i not in picked:
+                picked[i] = track
+                n -= 1
+
+    take(main_queue, places - reserved, "criteria")
+    take(em_queue, reserved, "emerging")
+    take(main_queue, places - len(picked), "criteria")  # reserved places the emerging track cannot fill
+    take(em_queue, places - len(picked), "emerging")  # places the criteria cannot fill
+    emerging_places = sum(1 for v in picked.values() if v == "emerging")
+    main_places = len(picked) - emerging_places
+    table["place"] = pd.array([None] * len(table), dtype="Int64")
+    table["track"] = pd.Series(None, index=table.index, dtype=object)
+    for k, (i, track) in enumerate(picked.items(), start=1):
+        table.at[i, "place"] = k
+        table.at[i, "track"] = track
+    definitive = table["place"].notna().astype(bool)
+    left = reviewed & ~definitive
+    put(left & qualifies, lambda i: Text("rank_beyond", k=int(rank[i]), n=main_places))
+    put(
+        left & ~qualifies,
+        lambda i: Text("emerging_beyond", k=int(emerging_rank[i]), n=reserved, places=_places_word(reserved)),
+    )
 
     cap_rows = []
     if data.has("kams"):
@@ -785,7 +1107,7 @@ def select_key_accounts(
             free_elsewhere += max(0, capacity_of(row) - int(counts.get(kam_id, 0)))
         for kam_id, row in kams.iterrows():
             cap = capacity_of(row)
-            mine = table[definitive & (table["kam_id"] == kam_id)].sort_values("rank")
+            mine = table[definitive & (table["kam_id"] == kam_id)].sort_values("place")
             over = mine.iloc[cap:]
             drop = []
             for acc_id in over.index:
@@ -807,11 +1129,11 @@ def select_key_accounts(
                     "drop_or_reassign_first": ", ".join(drop),
                 }
             )
-        if capacity_total and table["provisional"].sum() > capacity_total:
-            notes.append(Text("exceeds_capacity", n=int(table["provisional"].sum()), k=capacity_total))
+        if capacity_total and places > capacity_total:
+            notes.append(Text("exceeds_capacity", n=places, k=capacity_total))
         # overall capacity: key accounts without a KAM also need one
         if definitive.sum() > capacity_total > 0:
-            keep = table[definitive].sort_values("rank").index[:capacity_total]
+            keep = table[definitive].sort_values("place").index[:capacity_total]
             cut = definitive & ~table.index.isin(keep)
             definitive[cut] = False
             put(cut, lambda i: Text("beyond_total_capacity"))
@@ -822,11 +1144,56 @@ def select_key_accounts(
     )
     table["definitive"] = definitive.astype(bool)
     ok = table["definitive"] & (reason == "")
-    put(ok, lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]), k=int(table.at[i, "rank"])))  # type: ignore[arg-type]  # pandas-stubs: .at is any scalar; rank is Int64
+    on_criteria = ok & (table["track"] == "criteria")
+    put(
+        on_criteria,
+        lambda i: Text("meets_rank", criteria=tuple(c for c in crit if met.at[i, c]), k=int(rank[i])),
+    )
+    put(
+        ok & (table["track"] == "emerging"),
+        lambda i: Text("emerging_place", k=int(emerging_rank[i]), n=reserved, places=_places_word(reserved)),
+    )
     table["reason"] = reason
-    table = table.sort_values(["provisional", "score", "revenue_12m"], ascending=[False, False, False], kind="stable")
+    table = table.sort_values(
+        ["definitive", "provisional", "score", "revenue_12m"], ascending=[False, False, False, False], kind="stable"
+    )
     table.index.name = "account_id"
-    return Selection(table, capacity, crit, w, t, tuple(notes), max_key_accounts, min_criteria)
+    return Selection(table, capacity, crit, w, t_all, tuple(notes), places, min_criteria, corr, rule, emerging_places)
+
+
+def _places_word(n: int) -> str:
+    """'place' or 'places' (a code the catalogue turns into the reader's word)."""
+    return "place" if n == 1 else "places"
+
+
+def _score_threshold(accounts: pd.DataFrame, column: str, spec: tuple[str, float]) -> float:
+    """A company criterion's threshold on its 0-10 score scale (:func:`custom_scores`)."""
+    direction, threshold = spec
+    v = accounts[column].astype("Float64").astype(float)
+    lo, hi = v.min(), v.max()
+    if not hi > lo:
+        return 10.0
+    x = (threshold - lo) / (hi - lo) if direction == "higher" else (hi - threshold) / (hi - lo)
+    return round(10.0 * float(x), 6)
+
+
+def rule_changes(data, rules=SCORING_RULES, **parameters) -> pd.DataFrame:
+    """Which accounts enter or leave the definitive list when only the scoring rule changes.
+
+    One row per account that is on the list under some of ``rules`` but not all (name, revenue in the last
+    12 months, one column per rule: on the list or not), largest revenue first; empty when every rule gives
+    the same list. ``parameters`` are the other selection parameters (a ``scoring_rule`` among them is ignored).
+    """
+    parameters = {k: v for k, v in parameters.items() if k != "scoring_rule"}
+    lists = {r: select_key_accounts(data, scoring_rule=check_scoring_rule(r), **parameters) for r in rules}
+    first = next(iter(lists.values())).table
+    out = first[["name", "revenue_12m"]].copy()
+    for r, sel in lists.items():
+        out[r] = sel.table["definitive"].reindex(out.index).astype(bool)
+    flags = out[list(rules)]
+    out = out[flags.any(axis=1) & ~flags.all(axis=1)]
+    out = out.assign(_id=out.index.astype(str)).sort_values(["revenue_12m", "_id"], ascending=[False, True])
+    return out.drop(columns="_id")
 
 
 # =========================================================================== sensitivity and agreement
@@ -841,12 +1208,14 @@ def weight_sensitivity(
     seed: int = 42,
     split: float = 5.0,
 ) -> pd.DataFrame:
-    """How robust is the provisional list when the weights move? (none of the commercial tools asks)
+    """How robust is the list when the weights move? (none of the commercial tools asks)
 
     Draws ``n_draws`` weight vectors from a Dirichlet distribution centred on the chosen weights with
-    concentration ``1 / spread**2`` (seeded), re-applies the rule of :func:`select_key_accounts` (at least
-    ``min_criteria`` met, top ``max_key_accounts`` on the weighted score) and the portfolio split, and returns
-    per account the probability of being selected and of each quadrant, plus ``borderline`` (selected in
+    concentration ``1 / spread**2`` (seeded), re-applies the places of :func:`select_key_accounts` (the
+    emerging track's places do not depend on the weights and stay; the criteria track's places go to the
+    best weighted scores among the accounts that meet at least ``min_criteria`` and pass the review) and the
+    portfolio split, and returns per account the probability of being on the list and of each quadrant,
+    ``listed`` (on the list at the chosen weights, before the KAMs' capacity) and ``borderline`` (on the list in
     10-90 % of the draws).
     """
     from kamlib.errors import KamParameterError
@@ -862,10 +1231,12 @@ def weight_sensitivity(
     alpha = np.maximum(selection.weights.to_numpy(dtype=float), 1e-6) / spread**2
     draws = rng.dirichlet(alpha, size=n_draws)  # draws x criteria
     s = x @ draws.T  # accounts x draws
-    qualifies = t["n_met"].to_numpy() >= selection.min_criteria
+    fixed = (t["track"] == "emerging").to_numpy()  # the emerging track ranks on growth, not on the weights
+    reviewed = ~t["status"].isin(["lost", "prospect"]).to_numpy() & (t["revenue_12m"] > 0).to_numpy()
+    qualifies = (t["n_met"].to_numpy() >= selection.min_criteria) & reviewed & ~fixed
     s_q = np.where(qualifies[:, None], s, -np.inf)
-    k = min(selection.max_key_accounts, int(qualifies.sum()))
-    selected = np.zeros_like(s, dtype=bool)
+    k = min(selection.max_key_accounts - int(fixed.sum()), int(qualifies.sum()))
+    selected = np.repeat(fixed[:, None], n_draws, axis=1)
     if k > 0:
         # ties broken by account id like rank_accounts: order rows by id first, stable sort
         order_ids = np.argsort(t.index.astype(str).to_numpy(), kind="stable")
@@ -873,7 +1244,7 @@ def weight_sensitivity(
         idx = np.argsort(-s_sorted, axis=0, kind="stable")[:k]
         sel_sorted = np.zeros_like(s_sorted, dtype=bool)
         np.put_along_axis(sel_sorted, idx, True, axis=0)
-        selected[order_ids] = sel_sorted
+        selected[order_ids] |= sel_sorted
     # portfolio: attractiveness from the non-relationship criteria of each draw
     att_cols = [i for i, c in enumerate(crit) if c != "relationship"]
     if att_cols:
@@ -891,7 +1262,7 @@ def weight_sensitivity(
     out["p_star"] = (high & ~strong).mean(axis=1).round(4)
     out["p_status"] = (~high & strong).mean(axis=1).round(4)
     out["p_streamline"] = (~high & ~strong).mean(axis=1).round(4)
-    out["provisional"] = t["provisional"]
+    out["listed"] = t["place"].notna()
     out["borderline"] = (out["p_selected"] > 0.1) & (out["p_selected"] < 0.9)
     return out.sort_values(["p_selected", "p_strategic"], ascending=False, kind="stable")
 

@@ -158,7 +158,7 @@ def test_selection_with_non_default_criteria_via_kam_run(kam, tmp_path):
     assert sorted(p.name for p in run_dir.glob("*.ipynb")) == ["01_account_selection.ipynb"]
     ka = pd.read_csv(run_dir / "key_accounts.csv", encoding="utf-8-sig")
     assert {"credibility", "tailored_service"} <= set(ka.columns) and "relationship" not in ka.columns
-    assert ka["provisional"].sum() == 10
+    assert ka["place"].notna().sum() == 10 <= ka["provisional"].sum()  # 10 places; provisional: all meeting the rule
     nb = nbformat.read(run_dir / "01_account_selection.ipynb", as_version=4)
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     from kamlib import i18n

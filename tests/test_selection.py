@@ -125,9 +125,10 @@ def test_scores_follow_the_stated_rules(hand_example):
 def test_at_least_two_criteria_then_rank(hand_example):
     kams = pd.DataFrame({"kam_id": ["K1", "K2"], "name": ["Anna", "Ben"], "level": ["senior", "junior"],
                          "capacity": pd.array([1, 1], dtype="Int64")})
-    sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
+    sel = selection.select_key_accounts(hand_example(kams=kams), criteria=CRIT3, thresholds=5.0, max_key_accounts=2,
+                                        emerging_share=0.0)
     t = sel.table
-    assert sorted(sel.provisional.index) == ["A", "B"]
+    assert sorted(sel.provisional.index) == ["A", "B", "C"]  # every account meeting two criteria
     assert t.loc["C", "reason"] == "rank 3 beyond the 2 places"
     assert t.loc["D", "reason"] == "meets 1 of 3 criteria (needs 2)"
     assert t.loc["E", "rank"] is pd.NA
@@ -254,7 +255,7 @@ def test_zero_revenue_accounts_give_no_nan(make_data, hand_example):
 def test_sensitivity_with_tiny_spread_reproduces_the_list(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     sens = selection.weight_sensitivity(sel, spread=1e-4, n_draws=200, seed=1)
-    assert (sens["p_selected"] == sens["provisional"].astype(float)).all()
+    assert (sens["p_selected"] == sens["listed"].astype(float)).all()
     off_the_line = sel.table[(sel.table["attractiveness"] - 5.0).abs() > 0.01]
     assert 0 < len(off_the_line) < 5  # B sits exactly on the split (5.0): any perturbation may move it
     for acc, q in off_the_line["quadrant"].items():
@@ -309,13 +310,13 @@ def test_rerank_matches_full_selection(hand_example):
     sel = selection.select_key_accounts(hand_example(), criteria=CRIT3, thresholds=5.0, max_key_accounts=2)
     x = sel.table[list(sel.criteria)].to_numpy()
     _, top = selection.rerank(x, sel.weights.to_numpy(), sel.thresholds.to_numpy(), k=2)
-    assert list(sel.table.index[top]) == list(sel.provisional.sort_values("rank").index)
+    assert list(sel.table.index[top]) == list(sel.table[sel.table["track"] == "criteria"].sort_values("rank").index)
 
 
 def test_sample_selection_respects_capacity(sample_data):
     sel = selection.select_key_accounts(sample_data)
     assert sel.table["definitive"].sum() <= sample_data.kams["capacity"].sum()
-    assert sel.table["provisional"].sum() == sel.max_key_accounts
+    assert sel.table["place"].notna().sum() == sel.max_key_accounts <= sel.table["provisional"].sum()
     assert set(sel.table["quadrant"]) <= set(selection.QUADRANTS)
     by_year = selection.concentration_by_year(sample_data.orders)
     assert by_year["top20_change"].iloc[1:].notna().all()
