@@ -416,10 +416,40 @@ def _choice_table(options: Mapping[str, Pair], lang: str) -> str:
     return "\n".join(f"* ({k}) {pick(v, lang)}" for k, v in options.items())
 
 
+def _choice(
+    *,
+    id: str,
+    level: str,
+    title: Pair,
+    prompt: Pair,
+    options: Mapping[str, Pair],
+    answer: str,
+    wrong: Mapping[str, tuple[str, Pair]],
+    hint: Pair,
+    explanation: Pair,
+) -> Exercise:
+    """A multiple-choice exercise: ``options`` by letter (listed where the prompt says ``{options}``), the letter
+    of the right ``answer`` and, per wrong letter, the mistake that choosing it shows (key, hint)."""
+    return Exercise(
+        id=id,
+        level=level,
+        title=title,
+        prompt=prompt,
+        kind="choice",
+        inputs={},
+        options=options,
+        solve=lambda x: answer,
+        mistakes=tuple(Mistake(key, text, lambda x, letter=letter: letter) for letter, (key, text) in wrong.items()),
+        hint=hint,
+        explanation=explanation,
+        tables=lambda x, lang: {"options": _choice_table(options, lang)},
+    )
+
+
 # --------------------------------------------------------------------------- 00 start here
 
 _register(
-    Exercise(
+    _choice(
         id="00.1",
         level="recall",
         title=("What KAM is", "Was KAM ist"),
@@ -427,8 +457,6 @@ _register(
             "Which statement describes Key Account Management best?\n\n{options}",
             "Welche Aussage beschreibt Key Account Management am besten?\n\n{options}",
         ),
-        kind="choice",
-        inputs={},
         options={
             "a": (
                 "Winning as many new customers as possible with one standard offer.",
@@ -449,9 +477,9 @@ _register(
                 "Jeden Kunden so intensiv wie möglich betreuen.",
             ),
         },
-        solve=lambda x: "b",
-        mistakes=(
-            Mistake(
+        answer="b",
+        wrong={
+            "a": (
                 "hunter_only",
                 (
                     "That is acquisition, the 'hunter' side of selling. KAM keeps and develops a few existing "
@@ -459,9 +487,8 @@ _register(
                     "Das ist Neukundengewinnung, die 'Hunter'-Seite des Verkaufs. KAM pflegt und entwickelt "
                     "wenige bestehende Beziehungen über Jahre; Neugeschäft ist nur ein Teil davon.",
                 ),
-                lambda x: "a",
             ),
-            Mistake(
+            "c": (
                 "discounts",
                 (
                     "Discounts are a cost: they lower net revenue and every contribution margin below it. "
@@ -469,9 +496,8 @@ _register(
                     "Rabatte sind Kosten: sie senken den Nettoumsatz und jeden Deckungsbeitrag darunter. Größe "
                     "allein macht keinen Schlüsselkunden, und Treue mit Preisnachlässen zu kaufen ist kein KAM.",
                 ),
-                lambda x: "c",
             ),
-            Mistake(
+            "d": (
                 "max_care",
                 (
                     "Care has an optimum (source 000): very intensive care can cost more than it returns, and "
@@ -479,9 +505,8 @@ _register(
                     "Betreuung hat ein Optimum (Quelle 000): sehr intensive Betreuung kann mehr kosten, als sie "
                     "einbringt, und ein KAM kann nur eine Handvoll Kunden betreuen.",
                 ),
-                lambda x: "d",
             ),
-        ),
+        },
         hint=("Think of focus, depth and duration.", "Denken Sie an Fokus, Tiefe und Dauer."),
         explanation=(
             "KAM concentrates organised, long-term care on the few customers that matter, by revenue and by "
@@ -489,7 +514,6 @@ _register(
             "KAM konzentriert organisierte, langfristige Betreuung auf die wenigen Kunden, die zählen – durch "
             "Umsatz und durch strategischen Wert wie ihre Referenzwirkung (Abschnitt 1).",
         ),
-        tables=lambda x, lang: {"options": _choice_table(_EXERCISES["00.1"].options, lang)},
     )
 )
 
@@ -760,7 +784,7 @@ _register(
 # --------------------------------------------------------------------------- 01 account selection
 
 _register(
-    Exercise(
+    _choice(
         id="01.1",
         level="recall",
         title=("The selection rule of source 004", "Die Auswahlregel aus Quelle 004"),
@@ -768,8 +792,6 @@ _register(
             "How does source 004 (KMU magazine) recommend choosing key accounts?\n\n{options}",
             "Wie empfiehlt Quelle 004 (KMU-Magazin), Schlüsselkunden auszuwählen?\n\n{options}",
         ),
-        kind="choice",
-        inputs={},
         options={
             "a": (
                 "An account must meet all six criteria of source 001.",
@@ -790,17 +812,16 @@ _register(
                 "Jeder Kunde der ABC-Klasse A oder B wird sofort Schlüsselkunde.",
             ),
         },
-        solve=lambda x: "b",
-        mistakes=(
-            Mistake(
+        answer="b",
+        wrong={
+            "a": (
                 "all_criteria",
                 (
                     "Hardly any customer meets every criterion, and six criteria dilute the decision.",
                     "Kaum ein Kunde erfüllt jedes Kriterium, und sechs Kriterien verwässern die Entscheidung.",
                 ),
-                lambda x: "a",
             ),
-            Mistake(
+            "c": (
                 "revenue_only",
                 (
                     "Revenue is only one criterion; lifetime value, growth, reference value and the "
@@ -808,9 +829,8 @@ _register(
                     "Umsatz ist nur ein Kriterium; Kundenlebenszeitwert, Wachstum, Referenzwert und die "
                     "Beziehung zählen ebenfalls.",
                 ),
-                lambda x: "c",
             ),
-            Mistake(
+            "d": (
                 "too_many",
                 (
                     "That makes far too many key accounts, without a review. Source 001 warns: adding an "
@@ -818,9 +838,8 @@ _register(
                     "Das ergibt viel zu viele Schlüsselkunden, ohne Prüfung. Quelle 001 warnt: später "
                     "aufzunehmen ist leichter, als den Status wieder zu entziehen.",
                 ),
-                lambda x: "d",
             ),
-        ),
+        },
         hint=(
             "How many criteria, how many met, and in how many steps?",
             "Wie viele Kriterien, wie viele erfüllt, in wie vielen Schritten?",
@@ -831,7 +850,6 @@ _register(
             "Drei bis vier Kriterien, mindestens zwei erfüllt, dann Rangfolge; zuerst provisorisch, definitiv nach "
             "Prüfung von Status, Umsatz und Kapazität (Notebook 01, Abschnitte 3 und 6).",
         ),
-        tables=lambda x, lang: {"options": _choice_table(_EXERCISES["01.1"].options, lang)},
     )
 )
 
@@ -1898,7 +1916,7 @@ _register(
 )
 
 _register(
-    Exercise(
+    _choice(
         id="04.3",
         level="recall",
         title=("The annual review (Jahresgespräch)", "Das Jahresgespräch"),
@@ -1907,8 +1925,6 @@ _register(
             "with?\n\n{options}",
             "Womit sollte das Jahresgespräch mit einem strategischen Schlüsselkunden enden?\n\n{options}",
         ),
-        kind="choice",
-        inputs={},
         options={
             "a": ("A report of last year's revenue.", "Einem Bericht über den Umsatz des Vorjahres."),
             "b": (
@@ -1922,9 +1938,9 @@ _register(
                 "Nichts Schriftlichem; die Beziehung zählt mehr als Papier.",
             ),
         },
-        solve=lambda x: "b",
-        mistakes=(
-            Mistake(
+        answer="b",
+        wrong={
+            "a": (
                 "looking_back",
                 (
                     "Looking back is the start of the review, not its end: the meeting should produce "
@@ -1932,26 +1948,23 @@ _register(
                     "Der Rückblick ist der Anfang des Gesprächs, nicht sein Ende: es soll ergeben, was als "
                     "Nächstes geschieht.",
                 ),
-                lambda x: "a",
             ),
-            Mistake(
+            "c": (
                 "price_only",
                 (
                     "Prices may be on the agenda, but a price list is no plan for the relationship.",
                     "Preise können Thema sein, aber eine Preisliste ist kein Plan für die Beziehung.",
                 ),
-                lambda x: "c",
             ),
-            Mistake(
+            "d": (
                 "nothing_written",
                 (
                     "Without written goals, owners and dates nobody can review progress next quarter.",
                     "Ohne schriftliche Ziele, Verantwortliche und Termine kann im nächsten Quartal "
                     "niemand den Fortschritt prüfen.",
                 ),
-                lambda x: "d",
             ),
-        ),
+        },
         hint=("What will you check at the next review?", "Was prüfen Sie beim nächsten Gespräch?"),
         explanation=(
             "A review closes the KAM cycle and opens the next one: goals for the coming period with owners, "
@@ -1959,7 +1972,6 @@ _register(
             "Ein Review schließt den KAM-Zyklus und öffnet den nächsten: Ziele für die kommende Periode mit "
             "Verantwortlichen, Meilensteinen und Prognose (Notebook 04, Abschnitte 5 und 6).",
         ),
-        tables=lambda x, lang: {"options": _choice_table(_EXERCISES["04.3"].options, lang)},
     )
 )
 
@@ -2316,7 +2328,7 @@ _register(
 )
 
 _register(
-    Exercise(
+    _choice(
         id="05.4",
         level="recall",
         title=("Pitfalls of source 001", "Stolpersteine aus Quelle 001"),
@@ -2324,8 +2336,6 @@ _register(
             "Which of these is **not** a pitfall that source 001 warns about, but a recommendation?\n\n{options}",
             "Was davon ist **kein** Stolperstein, vor dem Quelle 001 warnt, sondern eine Empfehlung?\n\n{options}",
         ),
-        kind="choice",
-        inputs={},
         options={
             "a": (
                 "Neglecting the smaller accounts once KAM starts.",
@@ -2341,34 +2351,31 @@ _register(
                 "Mit wenigen Schlüsselkunden beginnen und später weitere aufnehmen.",
             ),
         },
-        solve=lambda x: "d",
-        mistakes=(
-            Mistake(
+        answer="d",
+        wrong={
+            "a": (
                 "neglect",
                 (
                     "Neglecting the rest of the customer base is a real pitfall; notebook 05 checks it in the data.",
                     "Den übrigen Kundenstamm zu vernachlässigen ist ein echter Stolperstein; Notebook 05 prüft "
                     "ihn in den Daten.",
                 ),
-                lambda x: "a",
             ),
-            Mistake(
+            "b": (
                 "rigid",
                 (
                     "Rigidity is a pitfall: the plan has to follow the customer, reviews exist to adjust it.",
                     "Starrheit ist ein Stolperstein: der Plan muss dem Kunden folgen, Reviews sind zum Anpassen da.",
                 ),
-                lambda x: "b",
             ),
-            Mistake(
+            "c": (
                 "unprepared",
                 (
                     "Being unprepared is a pitfall; the account profile of notebook 02 exists against it.",
                     "Unvorbereitet zu sein ist ein Stolperstein; das Kundenprofil aus Notebook 02 hilft dagegen.",
                 ),
-                lambda x: "c",
             ),
-        ),
+        },
         hint=("Three of them are warnings; one is advice.", "Drei davon sind Warnungen, eine ist ein Rat."),
         explanation=(
             "Starting small is advice (sources 001 and 004): promoting an account later is easier than taking the "
@@ -2376,7 +2383,6 @@ _register(
             "Klein anzufangen ist ein Rat (Quellen 001 und 004): später aufzunehmen ist leichter, als den Status "
             "wieder zu entziehen.",
         ),
-        tables=lambda x, lang: {"options": _choice_table(_EXERCISES["05.4"].options, lang)},
     )
 )
 
