@@ -416,6 +416,11 @@ def _choice_table(options: Mapping[str, Pair], lang: str) -> str:
     return "\n".join(f"* ({k}) {pick(v, lang)}" for k, v in options.items())
 
 
+def _answers(letter: str) -> Callable[[dict], str]:
+    """The answer of whoever picks ``letter``, whatever the inputs."""
+    return lambda x: letter
+
+
 def _choice(
     *,
     id: str,
@@ -438,8 +443,8 @@ def _choice(
         kind="choice",
         inputs={},
         options=options,
-        solve=lambda x: answer,
-        mistakes=tuple(Mistake(key, text, lambda x, letter=letter: letter) for letter, (key, text) in wrong.items()),
+        solve=_answers(answer),
+        mistakes=tuple(Mistake(key, text, _answers(letter)) for letter, (key, text) in wrong.items()),
         hint=hint,
         explanation=explanation,
         tables=lambda x, lang: {"options": _choice_table(options, lang)},
