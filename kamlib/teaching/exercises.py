@@ -2157,8 +2157,8 @@ def _rr_accounts(x: dict, *, count_new=False, expansion_in_grr=False, churn_as_z
             con += r0 - r1
         else:
             exp += r1 - r0
-    grr = (start - con - churn + (exp if expansion_in_grr else 0.0)) / start
-    return {"grr": grr, "nrr": (start + exp - con - churn) / start}
+    totals = {"start": start, "expansion": exp, "contraction": con, "churn": churn}
+    return _grr_nrr(totals, expansion_in_grr=expansion_in_grr)
 
 
 _register(
