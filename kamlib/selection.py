@@ -888,8 +888,10 @@ def select_key_accounts(
     """From the whole customer base to a provisional, then a definitive key-account list.
 
     Rule (source 004): an account is **provisional** when it meets at least ``min_criteria`` of the chosen
-    criteria (score >= its threshold), or when it is an emerging account whose growth-potential score reaches
-    that criterion's threshold (the emerging track). The **definitive** list then takes, among the provisional
+    criteria (percentile score >= its threshold: at 7, among the top 30 % on the criterion), or when it is an
+    emerging account whose growth potential reaches that criterion's threshold (the emerging track). The
+    ``scoring_rule`` sets the scores that are weighted and ranked (not whether a criterion is met), so that
+    with ``share_of_max`` or ``log`` the distance in size counts in the ranking. The **definitive** list then takes, among the provisional
     accounts that are neither lost nor mere prospects and had revenue in the last 12 months, the best
     ``max_key_accounts`` places: ``emerging_share`` of them reserved for emerging accounts in their own
     ranking on growth and potential (places they cannot fill go back to the criteria), the others by the
@@ -912,7 +914,7 @@ def select_key_accounts(
         Use the mean of workshop ratings where they exist instead of the data-derived score. Off by default:
         raters score on their own scale, so mixing them with percentiles favours unrated accounts.
     scoring_rule
-        How amounts become scores (:data:`SCORING_RULES`).
+        How amounts become the scores that are weighted and ranked (:data:`SCORING_RULES`).
     custom_criteria
         The company's own criteria from accounts columns (:func:`check_custom_criteria`).
     emerging_share
@@ -980,6 +982,9 @@ def select_key_accounts(
         )
     ratings = data.ratings if (p["use_ratings"] and data.has("ratings")) else None
     scores = criterion_scores(metrics, ratings=ratings, scoring_rule=rule)
+    # whether a criterion is met is a question of rank (at 7: among the top 30 %), whatever the scoring rule;
+    # the rule sets the scores that are weighted and ranked, so that distances in size count there
+    ranked = scores if rule == "percentile" else criterion_scores(metrics, ratings=ratings)
     own_scores, own_met = custom_scores(data.accounts, custom)
     scores = scores.join(own_scores.reindex(scores.index))
     acc = data.accounts.set_index("account_id")
@@ -994,7 +999,7 @@ def select_key_accounts(
 
     chosen = scores[list(crit)]
     builtin = [c for c in crit if c not in custom]
-    met = chosen[builtin].ge(t - _EPS, axis=1) & chosen[builtin].notna()
+    met = ranked[builtin].ge(t - _EPS, axis=1) & ranked[builtin].notna()
     for c in custom:
         if c in crit:
             met[c] = own_met[c].reindex(met.index).fillna(False).astype(bool)
@@ -1016,12 +1021,12 @@ def select_key_accounts(
         abc == "A", "existing", np.where(metrics["growth"].fillna(-1) >= emerging_growth, "emerging", "other")
     )
     # the emerging track: emerging accounts whose growth potential reaches its threshold, in their own ranking
-    growth_score = scores["growth_potential"]
     gp_threshold = float(t["growth_potential"]) if "growth_potential" in t.index else DEFAULT_THRESHOLD
     emerging_candidate = pd.Series((kind == "emerging") & (share > 0), index=scores.index) & (
-        growth_score >= gp_threshold - _EPS
+        ranked["growth_potential"] >= gp_threshold - _EPS
     )
-    emerging_rank = rank_accounts(growth_score, emerging_candidate)  # ties by account id, as on the criteria
+    # ranked on the growth-potential score of the scoring rule; ties by account id, as on the criteria
+    emerging_rank = rank_accounts(scores["growth_potential"], emerging_candidate)
     provisional = qualifies | emerging_candidate
     pos = portfolio_position(scores, metrics, w, split=split)
 

@@ -145,6 +145,17 @@ def test_share_of_max_puts_the_big_account_ahead_of_a_small_integrated_one(make_
     assert share.loc["A", "rank"] == 1 and share.loc["E", "rank"] == 2
 
 
+def test_a_criterion_is_met_by_rank_whatever_the_scoring_rule(make_data):
+    # B: revenue 300 of the largest 500 -> share of max 6.0 (weighted and ranked), percentile 7.5 -> meets the
+    # threshold 7 (among the top 30 %); the scoring rule changes the ranking, not who meets a criterion
+    sel = selection.select_key_accounts(_data(make_data), criteria=CRIT3, thresholds=7.0, max_key_accounts=2,
+                                        scoring_rule="share_of_max", emerging_share=0.0)
+    t = sel.table
+    assert t.loc["B", "revenue_share"] == pytest.approx(6.0)
+    assert t.loc["B", "criteria_met"] == "revenue_share"
+    assert sel.scoring_rule == "share_of_max"
+
+
 def test_rule_changes_list_the_accounts_that_enter_and_leave(make_data):
     data = _data(make_data)
     acc = data.accounts.copy()

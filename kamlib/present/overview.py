@@ -65,6 +65,7 @@ _VALUE_COLUMNS = {
     "criteria_met": "criteria",
     "component": "criterion",
     "kam_id": "kam",
+    "track": "track",
 }
 
 
@@ -126,6 +127,8 @@ def value(v: object, lang: str = "en", kind: str | None = None) -> str:
         return i18n.quadrant_label(s, lang)
     if kind == "value" and s in i18n.VALUES:
         return i18n.pick(i18n.VALUES[s], lang)
+    if kind == "track" and f"track_{s}" in _COLUMNS:  # which ranking gave the place (selection)
+        return i18n.pick(_COLUMNS[f"track_{s}"], lang)
     if kind == "kam" and s in ("-", "total"):
         return i18n.pick(_WORKSHOP["no_kam" if s == "-" else "total"], lang)
     return s
@@ -400,6 +403,46 @@ def selection_notes(sel, lang: str = "en") -> str:
     return "\n".join(
         text("note", lang, text=n.render(lang) if isinstance(n, selection.Text) else str(n)) for n in sel.notes
     )
+
+
+def correlation_table(sel, lang: str = "en") -> Table:
+    """The correlation between the chosen criteria's scores (:attr:`kamlib.selection.Selection.correlation`),
+    criteria by their names in ``lang``."""
+    corr = sel.correlation.copy()
+    corr.index = [label(c, lang) for c in corr.index]
+    return view(corr, lang, decimals=2)
+
+
+def correlation_verdict(sel, threshold: float, lang: str = "en") -> str:
+    """The warning threshold and the pairs of chosen criteria at or above it, in ``lang``."""
+    pairs = selection.redundant_pairs(sel.correlation, threshold=threshold)
+    shown = "; ".join(f"{label(a, lang)} – {label(b, lang)} ({i18n.number(r, lang, 2)})" for a, b, r in pairs) or text(
+        "no_pairs", lang
+    )
+    return text("correlation_verdict", lang, x=i18n.number(threshold, lang, 2), pairs=shown)
+
+
+def tracks_sentence(sel, lang: str = "en") -> str:
+    """How many accounts are provisional by the criteria and by the emerging track, and how many are definitive."""
+    t = sel.table
+    by_criteria = t["n_met"] >= sel.min_criteria
+    return text(
+        "tracks",
+        lang,
+        p=int(t["provisional"].sum()),
+        c=int(by_criteria.sum()),
+        m=sel.min_criteria,
+        e=int((t["provisional"] & ~by_criteria).sum()),
+        d=int(t["definitive"].sum()),
+        de=int((t["definitive"] & (t["track"] == "emerging")).sum()),
+    )
+
+
+def rule_changes_table(changes: pd.DataFrame, lang: str = "en") -> Table | Line:
+    """:func:`kamlib.selection.rule_changes` for a reader, or the sentence that no account moves."""
+    if changes.empty:
+        return Line(text("rules_agree", lang))
+    return view(changes, lang, decimals={"revenue_12m": 0})
 
 
 def selection_summary(sel, lang: str = "en") -> str:

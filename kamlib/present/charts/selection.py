@@ -104,7 +104,7 @@ def score_breakdown(selection, *, top: int = 20, lang: str = "en", ax: Axes | No
             part,
             left=left,
             color=CRITERION_COLOURS.get(c, "grey"),
-            label=i18n.criterion_label(c, lang),
+            label=i18n.criterion_label(c, lang) if c in i18n.CRITERION_LABELS else c,  # a company criterion: its column
             edgecolor="white",
             linewidth=0.5,
         )
