@@ -55,6 +55,22 @@ HEALTH_WEIGHTS: dict[str, float] = {
     "action_completion": 0.10,
 }
 
+#: The health score's findings (:func:`kamlib.review.health_findings`, notebooks 04 and 05; ``health_rules``).
+#: A gap is a finding, not a blank: a key account without a KAM, a revenue target, an action plan, a review
+#: meeting within the cadence or a decider on our side is flagged and its score capped at ``gap_cap`` (the top
+#: of amber); a loss (DB IV below ``min_db4_margin`` of net revenue, 0: below zero), revenue more than
+#: ``max_fall`` below the same quarter last year, and ``gaps_for_red`` gaps at once (None: never) are red
+#: flags that cap it at ``red_cap`` (the top of red). Complaints cost ``complaint_points`` by severity, once
+#: when opened in the quarter and once when still open at its end (no severity: medium).
+HEALTH_RULES: dict = {
+    "min_db4_margin": 0.0,
+    "max_fall": 0.30,
+    "gaps_for_red": 2,
+    "red_cap": 50.0,
+    "gap_cap": 75.0,
+    "complaint_points": {"low": 10.0, "medium": 20.0, "high": 40.0, "critical": 60.0},
+}
+
 #: Selection parameters a run or a notebook may set (``-p NAME=VALUE``); all others are not selection's.
 SELECTION_KEYS = tuple(SELECTION)
 

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
@@ -84,6 +85,8 @@ def missing_data_notes(data, *, view: str = "account", lang: str = "en") -> list
         raise KamParameterError("view", f"must be one of {', '.join(NOTE_TABLES)}, not {view!r}")
     i18n.check_lang(lang)
     notes = [_text(f"missing_{t}", lang) for t in NOTE_TABLES[view] if not data.has(t)]
+    if view == "portfolio" and not kam_checkable(data):
+        notes.append(_text("no_kam_data", lang))
     if not has_costs(data):
         notes.append(_text("no_costs", lang))
     return notes
@@ -728,18 +731,139 @@ def band(score: float) -> str:
     return "green"
 
 
-#: How each health component is scored, (English, German); :data:`RULES` is the English text.
+#: How each health component is scored, (English, German); :func:`rule_texts` fills in the parameters.
 RULE_LABELS: dict[str, tuple[str, str]] = i18n.table("review.rule_labels")
 
-RULES: dict[str, str] = {k: v[0] for k, v in RULE_LABELS.items() if k != "total"}
+#: The findings of :func:`health_findings` in the order they are listed: red flags, then gaps.
+RED_FLAGS = ("loss", "revenue_fall", "many_gaps")
+GAPS = ("no_kam", "no_target", "no_actions", "no_review", "no_decider", "decider_opposed")
+FINDINGS = RED_FLAGS + GAPS
+#: What each finding says about the account (``{value}``, ``{limit}``) and the rule behind it, (English, German).
+FINDING_TEXTS: dict[str, tuple[str, str]] = i18n.table("review.findings")
+FINDING_RULES: dict[str, tuple[str, str]] = i18n.table("review.finding_rules")
+#: Days before the quarter's end in which an action counts as part of the account plan (the last 12 months).
+PLAN_DAYS = 365
+
+
+def check_rules(rules: dict | None, *, parameter: str = "health_rules") -> dict:
+    """The health rules of :data:`kamlib.defaults.HEALTH_RULES` with ``rules`` put over them (a new dict).
+
+    ``complaint_points`` given for some severities keep the defaults of the others. Unknown names, a share
+    ``max_fall`` outside (0, 1], ``min_db4_margin`` outside [-1, 1), caps outside 0-100 or a red cap above the
+    gap cap, ``gaps_for_red`` that is not a whole number >= 1 (or None: never), and negative or unknown
+    complaint points raise KamParameterError naming ``parameter``.
+
+    Examples
+    --------
+    >>> check_rules({"max_fall": 0.25})["max_fall"], check_rules(None)["gap_cap"]
+    (0.25, 75.0)
+    """
+    out = copy.deepcopy(defaults.HEALTH_RULES)
+    if rules is None:
+        return out
+    if not isinstance(rules, dict):
+        raise KamParameterError(parameter, f"must be a dict of rule -> value, not {rules!r}")
+    unknown = [str(k) for k in rules if k not in out]
+    if unknown:
+        raise KamParameterError(parameter, f"unknown rule(s) {', '.join(unknown)}; choose from {', '.join(out)}")
+
+    def number(name, v, lo, hi, *, lo_open=False, hi_open=False):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(float(v)):
+            raise KamParameterError(parameter, f"{name} must be a number, not {v!r}")
+        if v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi):
+            low, high = "(" if lo_open else "[", ")" if hi_open else "]"
+            raise KamParameterError(parameter, f"{name} must lie in {low}{lo}, {hi}{high}, not {v!r}")
+        return float(v)
+
+    for name, v in rules.items():
+        if name == "complaint_points":
+            if not isinstance(v, dict):
+                raise KamParameterError(parameter, f"complaint_points must be a dict of severity -> points, not {v!r}")
+            bad = [str(s) for s in v if s not in out["complaint_points"]]
+            if bad:
+                raise KamParameterError(
+                    parameter,
+                    f"complaint_points: unknown severity {', '.join(bad)}; choose from "
+                    f"{', '.join(out['complaint_points'])}",
+                )
+            for s, p in v.items():
+                out["complaint_points"][s] = number(f"complaint_points[{s}]", p, 0.0, 100.0)
+        elif name == "gaps_for_red":
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or v < 1):
+                raise KamParameterError(parameter, f"gaps_for_red must be a whole number >= 1 or None, not {v!r}")
+            out[name] = None if v is None else int(v)
+        elif name == "max_fall":
+            out[name] = number(name, v, 0.0, 1.0, lo_open=True)
+        elif name == "min_db4_margin":
+            out[name] = number(name, v, -1.0, 1.0, hi_open=True)
+        else:  # the caps
+            out[name] = number(name, v, 0.0, 100.0)
+    if out["red_cap"] > out["gap_cap"]:
+        raise KamParameterError(parameter, f"red_cap ({out['red_cap']}) must not lie above gap_cap ({out['gap_cap']})")
+    return out
+
+
+def _points(rules: dict, lang: str) -> dict[str, str]:
+    return {s: i18n.number(p, lang, 0) for s, p in rules["complaint_points"].items()}
+
+
+def rule_texts(rules: dict | None = None, lang: str = "en") -> dict[str, str]:
+    """How each health component is scored, in ``lang``, with the parameters of ``rules`` filled in.
+
+    Examples
+    --------
+    >>> rule_texts(None, "en")["complaints"].split(":")[0]
+    '100 minus points per complaint opened in the quarter and per complaint still open at its end'
+    """
+    i18n.check_lang(lang)
+    r = check_rules(rules)
+    sev = {s: label(s, lang) for s in r["complaint_points"]}
+    pts = _points(r, lang)
+    fill = {f"{s}": f"{sev[s]} {pts[s]}" for s in pts}
+    return {k: i18n.pick(v, lang).format(**fill) for k, v in RULE_LABELS.items() if k not in ("total", "total_capped")}
+
+
+#: How each health component is scored, in English, with the default parameters.
+RULES: dict[str, str] = rule_texts(None, "en")
 
 
 def _clip(x: float) -> float:
     return float(min(100.0, max(0.0, x)))
 
 
-def health_components(data, account_id: str, period: str, *, cadence_days: int = 90) -> pd.Series:
-    """Scores 0-100 of the six health components (NaN when the data cannot support one); rules in :data:`RULES`."""
+def _plan_actions(data, account_id: str, q: pd.Period) -> pd.DataFrame:
+    """The account plan as of quarter ``q``: actions other than cancelled that are due within the
+    :data:`PLAN_DAYS` up to the quarter's end or later, or have no due date."""
+    a = data.actions[(data.actions["account_id"] == account_id) & (data.actions["status"] != "cancelled")]
+    start, _ = periods.trailing_days(q.end_time, PLAN_DAYS)
+    return a[a["due"].isna() | (a["due"] >= start)]
+
+
+def db4_figures(data, account_id: str) -> pd.DataFrame:
+    """DB IV and net revenue of one account per quarter (index: the quarter as text, e.g. '2025Q4')."""
+    from kamlib.value import contribution_margins
+
+    sub = dataclasses.replace(
+        data,
+        orders=data.orders[data.orders["account_id"] == account_id],
+        service_costs=data.service_costs[data.service_costs["account_id"] == account_id],
+    )
+    cm = contribution_margins(sub, freq="Q")
+    if not len(cm):
+        return pd.DataFrame(columns=["db4", "net_revenue"], dtype=float)
+    return cm.droplevel(0)[["db4", "net_revenue"]].astype(float)
+
+
+def health_components(
+    data, account_id: str, period: str, *, cadence_days: int = 90, rules: dict | None = None
+) -> pd.Series:
+    """Scores 0-100 of the six health components; rules in :func:`rule_texts`.
+
+    A component is NaN only when the company's data cannot support it at all (no such table, no cost of any
+    kind, nothing to compare with); an account that has nothing in a table that exists scores by the rule
+    (no contact met: 0, no action planned: 0), and :func:`health_findings` names the gap.
+    """
+    r = check_rules(rules)
     q = check_period(data, period, account_id=account_id)
     k = account_kpis(data, account_id, period, cadence_days=cadence_days)
     target = quarter_target(data, account_id, q)[0]
@@ -751,17 +875,29 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
         ratio = float("nan")
     s = {"growth_vs_plan": _clip((ratio - 0.5) / 0.5 * 100) if not math.isnan(ratio) else float("nan")}
     dm = k["db4_margin_change"]
-    # without any cost the margin is 100 % in every quarter: its "trend" says nothing, so it drops out
-    s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) and has_costs(data) else float("nan")
+    fig = db4_figures(data, account_id)
+    db4 = float(fig["db4"].get(str(q), 0.0)) if len(fig) else 0.0
+    # without any cost the margin is 100 % in every quarter: its "trend" says nothing, so it drops out;
+    # a loss is never a healthy margin, whatever its trend
+    if not has_costs(data):
+        s["margin"] = float("nan")
+    elif db4 < 0:
+        s["margin"] = 0.0
+    else:
+        s["margin"] = _clip(50 + dm * 500) if not math.isnan(dm) else float("nan")
     s["engagement"] = (
         _clip(100 * k["contacts_held"] / k["contacts_expected"]) if data.has("interactions") else float("nan")
     )
-    s["complaints"] = (
-        _clip(100 - 20 * k["complaints_opened"] - 20 * k["complaints_open_at_end"])
-        if data.has("complaints")
-        else float("nan")
-    )
-    if data.has("contacts"):
+    if data.has("complaints"):
+        c = data.complaints[data.complaints["account_id"] == account_id]
+        sev = c["severity"] if "severity" in c else pd.Series("medium", index=c.index)
+        pts = sev.map(r["complaint_points"]).fillna(r["complaint_points"]["medium"]).astype(float)
+        opened = _in(c["opened"], q)
+        open_end = (c["opened"] <= q.end_time) & (c["closed"].isna() | (c["closed"] > q.end_time))
+        s["complaints"] = _clip(100 - float(pts[opened].sum()) - float(pts[open_end].sum()))
+    else:
+        s["complaints"] = float("nan")
+    if data.has("contacts") and data.has("interactions"):
         contacts = data.contacts[data.contacts["account_id"] == account_id]
         it = data.interactions
         start, end = periods.trailing_days(q.end_time, 365)
@@ -771,39 +907,168 @@ def health_components(data, account_id: str, period: str, *, cadence_days: int =
     else:
         s["coverage"] = float("nan")
     if data.has("actions"):
-        a = data.actions[(data.actions["account_id"] == account_id) & (data.actions["status"] != "cancelled")]
+        a = _plan_actions(data, account_id, q)
         due = a[a["due"].notna() & (a["due"] <= q.end_time)]
-        s["action_completion"] = 100.0 * (due["status"] == "done").mean() if len(due) else 50.0
+        if not len(a):
+            s["action_completion"] = 0.0  # nothing planned is not a neutral 50: the gap no_actions
+        else:
+            s["action_completion"] = 100.0 * (due["status"] == "done").mean() if len(due) else 50.0
     else:
         s["action_completion"] = float("nan")
     return pd.Series(s, dtype=float)
 
 
+def kam_checkable(data) -> bool:
+    """True when the data record KAMs at all (a ``kams`` table, or a ``kam_id`` for some account): only then is
+    a key account without a KAM a gap."""
+    kam = data.accounts["kam_id"] if "kam_id" in data.accounts else pd.Series(dtype=object)
+    return data.has("kams") or bool(kam.notna().any())
+
+
+def health_findings(
+    data,
+    account_id: str,
+    period: str,
+    *,
+    cadence_days: int = 90,
+    rules: dict | None = None,
+    require_account_data: bool = True,
+) -> pd.DataFrame:
+    """What the health score must not hide: red flags and gaps of one account in ``period`` (rules in
+    :func:`rules_view`, parameters in :data:`kamlib.defaults.HEALTH_RULES`).
+
+    Red flags (the score is capped at ``red_cap``): ``loss`` (DB IV of the quarter below ``min_db4_margin``
+    of net revenue, 0: below zero), ``revenue_fall`` (revenue more than ``max_fall`` below the same quarter
+    last year), ``many_gaps`` (``gaps_for_red`` gaps or more). Gaps (capped at ``gap_cap``): ``no_kam``,
+    ``no_target`` (no revenue target for the quarter or its year), ``no_actions`` (no account plan: no action
+    other than cancelled due in the last 12 months or later), ``no_review`` (no QBR in the ``cadence_days``
+    up to the quarter's end), ``no_decider`` (no contact with the role decider), ``decider_opposed`` (every
+    decider is an opponent). A gap is checked only when the company's data have the table it reads (the
+    missing table is a note, once, not a finding of every account). ``require_account_data=False`` checks an
+    account that has neither orders nor a target in the quarter too (the portfolio shows a key account that
+    stopped buying with its findings instead of leaving it out).
+
+    Returns
+    -------
+    DataFrame
+        Index ``finding`` (codes of :data:`FINDINGS`, red flags first); columns kind (``red_flag`` or ``gap``),
+        value (the figure behind it: the DB IV margin, the change on last year, the number of gaps, days since
+        the last review), limit (the rule's threshold) and cap.
+    """
+    r = check_rules(rules)
+    if isinstance(cadence_days, bool) or not isinstance(cadence_days, int) or cadence_days <= 0:
+        raise KamParameterError("cadence_days", "must be a positive number of days")
+    q = check_period(data, period, account_id=account_id if require_account_data else None)
+    nan = float("nan")
+    found: dict[str, tuple[float, float]] = {}
+    fig = db4_figures(data, account_id)
+    if len(fig) and str(q) in fig.index:
+        db4, net = float(fig["db4"].loc[str(q)]), float(fig["net_revenue"].loc[str(q)])
+        if db4 < r["min_db4_margin"] * max(net, 0.0) or db4 < 0:
+            found["loss"] = (db4 / net if net > 0 else nan, r["min_db4_margin"])
+    o = data.orders[data.orders["account_id"] == account_id]
+    rev_now = float(o.loc[_in(o["date"], q), "gross_revenue_eur"].sum())
+    rev_last = float(o.loc[_in(o["date"], q - 4), "gross_revenue_eur"].sum())
+    if rev_last > 0 and rev_now / rev_last - 1.0 < -r["max_fall"] - 1e-9:
+        found["revenue_fall"] = (rev_now / rev_last - 1.0, r["max_fall"])
+    gaps: dict[str, tuple[float, float]] = {}
+    acc = data.accounts.set_index("account_id").loc[account_id]
+    if kam_checkable(data) and not (isinstance(acc.get("kam_id"), str) and acc.get("kam_id").strip()):
+        gaps["no_kam"] = (nan, nan)
+    if data.has("targets"):
+        target = quarter_target(data, account_id, q)[0]
+        if math.isnan(target) or target <= 0:
+            gaps["no_target"] = (nan, nan)
+    if data.has("actions") and not len(_plan_actions(data, account_id, q)):
+        gaps["no_actions"] = (nan, float(PLAN_DAYS))
+    if data.has("interactions"):
+        it = data.interactions
+        qbr = it.loc[(it["account_id"] == account_id) & (it["type"] == "qbr") & (it["date"] <= q.end_time), "date"]
+        days = float((q.end_time.normalize() - qbr.max().normalize()).days) if len(qbr) else nan
+        if math.isnan(days) or days > cadence_days:
+            gaps["no_review"] = (days, float(cadence_days))
+    if data.has("contacts"):
+        c = data.contacts[(data.contacts["account_id"] == account_id) & (data.contacts["buying_role"] == "decider")]
+        if not len(c):
+            gaps["no_decider"] = (nan, nan)
+        elif "attitude" in c and (c["attitude"] == "opponent").all():
+            gaps["decider_opposed"] = (float(len(c)), nan)
+    if r["gaps_for_red"] is not None and len(gaps) >= r["gaps_for_red"]:
+        found["many_gaps"] = (float(len(gaps)), float(r["gaps_for_red"]))
+    found.update(gaps)
+    codes = [f for f in FINDINGS if f in found]
+    out = pd.DataFrame(
+        {
+            "kind": ["red_flag" if f in RED_FLAGS else "gap" for f in codes],
+            "value": [found[f][0] for f in codes],
+            "limit": [found[f][1] for f in codes],
+            "cap": [r["red_cap"] if f in RED_FLAGS else r["gap_cap"] for f in codes],
+        },
+        index=pd.Index(codes, name="finding"),
+    )
+    return out.astype({"value": float, "limit": float, "cap": float})
+
+
+def _capped(weighted: float, findings: pd.DataFrame) -> tuple[float, float]:
+    """(score after the caps, the lowest cap or NaN)."""
+    cap = float(findings["cap"].min()) if len(findings) else float("nan")
+    if math.isnan(cap) or math.isnan(weighted):
+        return weighted, cap
+    return min(weighted, cap), cap
+
+
 def health_score(
-    data, account_id: str, period: str, *, weights: dict | None = None, cadence_days: int = 90
+    data,
+    account_id: str,
+    period: str,
+    *,
+    weights: dict | None = None,
+    cadence_days: int = 90,
+    rules: dict | None = None,
 ) -> pd.DataFrame:
     """Health score of one account: one row per component plus a ``health`` total row.
 
-    Columns score (0-100), weight (normalised; components without data get weight 0 and the rest is
-    re-normalised), contribution (score x weight), rule, and for the total also the band and the previous
-    quarter's score in ``previous`` (trend = score - previous).
+    Columns score (0-100), weight (normalised; a component the company's data cannot support gets weight 0
+    and the rest is re-normalised), contribution (score x weight), rule, and for the total also the band,
+    the previous quarter's score in ``previous`` (trend = score - previous), the ``cap`` the findings of
+    :func:`health_findings` put on it and those ``findings`` (codes, comma-separated). The total's
+    contribution is the weighted sum; its score is that sum capped (a gap: at most amber, a red flag: red),
+    computed the same way for the previous quarter.
     """
     w, _ = check_weights(weights)
-    comps = health_components(data, account_id, period, cadence_days=cadence_days)
-    total = _total(comps, w)
+    r = check_rules(rules)
+    comps = health_components(data, account_id, period, cadence_days=cadence_days, rules=r)
+    findings = health_findings(data, account_id, period, cadence_days=cadence_days, rules=r)
+    weighted = _total(comps, w)
+    total, cap = _capped(weighted, findings)
     q = parse_period(period)
     try:
-        prev = _total(health_components(data, account_id, str(q - 1), cadence_days=cadence_days), w)
+        prev_f = health_findings(data, account_id, str(q - 1), cadence_days=cadence_days, rules=r)
+        prev_c = health_components(data, account_id, str(q - 1), cadence_days=cadence_days, rules=r)
+        prev = _capped(_total(prev_c, w), prev_f)[0]
     except KamParameterError:
         prev = float("nan")
     ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
     ww = ww / ww.sum() if ww.sum() else ww
-    out = pd.DataFrame({"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww, "rule": pd.Series(RULES)})
-    out.loc["health"] = {"score": total, "weight": float(ww.sum()), "contribution": total, "rule": "weighted sum"}
-    out["band"] = [band(v) for v in out["score"]]
+    out = pd.DataFrame(
+        {"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww, "rule": pd.Series(rule_texts(r, "en"))}
+    )
+    codes = ", ".join(findings.index)
+    rule = i18n.pick(RULE_LABELS["total"], "en")
+    if len(findings):
+        rule = i18n.pick(RULE_LABELS["total_capped"], "en").format(cap=i18n.number(cap, "en", 0), findings=codes)
+    out.loc["health"] = {"score": total, "weight": float(ww.sum()), "contribution": weighted, "rule": rule}
+    band_of = [band(v) for v in out["score"]]
+    if math.isnan(total) and not math.isnan(cap):  # nothing to score, but a finding: at most the cap's band
+        band_of[-1] = band(cap)
+    out["band"] = band_of
     out["previous"] = float("nan")
     out.loc["health", "previous"] = prev
     out["trend"] = out["score"] - out["previous"]
+    out["cap"] = float("nan")
+    out.loc["health", "cap"] = cap
+    out["findings"] = ""
+    out.loc["health", "findings"] = codes
     return out
 
 
@@ -904,21 +1169,52 @@ def next_actions(
         )
     if health is not None and "growth_vs_plan" in health.index and health.loc["growth_vs_plan", "score"] < 50:  # type: ignore[operator, arg-type]  # pandas-stubs: .loc[row, col] is any scalar; score is a number
         add(_text("recover_plan", lang), _text("from_health", lang, what=label("growth_vs_plan", lang)), 30)
+    # the findings of the health score, each with the step that closes it (a review meeting and a decider are
+    # already proposed from the profile's findings above; duplicates are dropped below)
+    answers = {
+        "loss": ("fix_loss", 30),
+        "revenue_fall": ("explain_fall", 21),
+        "no_kam": ("assign_kam", 14),
+        "no_target": ("agree_targets", 30),
+        "no_actions": ("write_plan", 30),
+        "no_review": ("schedule_qbr", 30),
+        "no_decider": ("find_decider", 30),
+        "decider_opposed": ("win_decider", 30),
+    }
+    for code in _finding_codes(health):
+        if code in answers:
+            key, days = answers[code]
+            add(_text(key, lang), _text("from_health_finding", lang, what=label(code, lang)), days)
     out = pd.DataFrame(rows, columns=["proposal", "owner", "due", "reason"])
     return out.drop_duplicates("proposal").reset_index(drop=True)
+
+
+def _finding_codes(health: pd.DataFrame | None) -> list[str]:
+    """The finding codes :func:`health_score` put on its total row (none when not given)."""
+    if health is None or "findings" not in health.columns or "health" not in health.index:
+        return []
+    return [c for c in str(health.loc["health", "findings"] or "").split(", ") if c]
 
 
 # --------------------------------------------------------------------------- portfolio
 
 
 def portfolio_review(
-    data, period: str, *, weights: dict | None = None, cadence_days: int = 90, selection: Selection | None = None
+    data,
+    period: str,
+    *,
+    weights: dict | None = None,
+    cadence_days: int = 90,
+    selection: Selection | None = None,
+    rules: dict | None = None,
 ) -> pd.DataFrame:
     """All definitive key accounts in one table, the accounts needing attention first.
 
-    Columns name, kam_id, quadrant, revenue, target, attainment, yoy_growth, health, band, previous (health
-    of the previous quarter), trend and attention (1 = look first). Sorting: band red, amber, green; within a
-    band the lower health first, then the lower plan attainment.
+    Columns name, kam_id, quadrant, revenue, target, attainment, yoy_growth, health (after the caps of
+    :func:`health_findings`), band, findings (codes, comma-separated), weighted (the weighted sum before the
+    caps), previous (health of the previous quarter), trend and attention (1 = look first). The attention
+    order: band red, amber, green (n/a last); within a band the account with more findings first (red flags
+    before gaps when the count is equal), then the lower health, then the lower plan attainment.
     """
     from kamlib.decision import decide
 
@@ -928,9 +1224,38 @@ def portfolio_review(
     for acc, r in sel.definitive.iterrows():
         try:
             pva = plan_vs_actual(data, str(acc), str(q))
-            h = health_score(data, str(acc), str(q), weights=weights, cadence_days=cadence_days).loc["health"]
-        except KamParameterError:
-            continue
+            h = health_score(data, str(acc), str(q), weights=weights, cadence_days=cadence_days, rules=rules).loc[
+                "health"
+            ]
+        except PeriodError as err:
+            if err.code != "account_no_data":
+                raise
+            # no order and no target in the quarter: still on the list, with what can be said about it
+            f = health_findings(
+                data, str(acc), str(q), cadence_days=cadence_days, rules=rules, require_account_data=False
+            )
+            o = data.orders[(data.orders["account_id"] == acc) & _in(data.orders["date"], q - 4)]
+            last = float(o["gross_revenue_eur"].sum())
+            cap = float(f["cap"].min()) if len(f) else float("nan")
+            h = pd.Series(
+                {
+                    "score": float("nan"),
+                    "band": band(cap),
+                    "findings": ", ".join(f.index),
+                    "contribution": float("nan"),
+                    "previous": float("nan"),
+                    "trend": float("nan"),
+                }
+            )
+            pva = pd.DataFrame(
+                {
+                    "actual": [0.0],
+                    "target": [float("nan")],
+                    "attainment": [float("nan")],
+                    "yoy_growth": [-1.0 if last > 0 else float("nan")],
+                },
+                index=["revenue"],
+            )
         rows.append(
             {
                 "account_id": acc,
@@ -943,16 +1268,21 @@ def portfolio_review(
                 "yoy_growth": pva.loc["revenue", "yoy_growth"],
                 "health": h["score"],
                 "band": h["band"],
+                "findings": h["findings"],
+                "weighted": h["contribution"],
                 "previous": h["previous"],
                 "trend": h["trend"],
             }
         )
     out = pd.DataFrame(rows).set_index("account_id")
     order = {"red": 0, "amber": 1, "green": 2, "n/a": 3}
+    codes = out["findings"].fillna("").str.split(", ")
+    n_all = codes.map(lambda c: -len([x for x in c if x]))
+    n_red = codes.map(lambda c: -len([x for x in c if x in RED_FLAGS]))
     out = (
-        out.assign(_b=out["band"].map(order))
-        .sort_values(["_b", "health", "attainment"], kind="stable", na_position="last")
-        .drop(columns="_b")
+        out.assign(_b=out["band"].map(order), _n=n_all, _r=n_red)
+        .sort_values(["_b", "_n", "_r", "health", "attainment"], kind="stable", na_position="last")
+        .drop(columns=["_b", "_n", "_r"])
     )
     out["attention"] = range(1, len(out) + 1)
     return out
@@ -1287,10 +1617,21 @@ def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
     return _view(kpis.to_frame("value"), lang, rows=KPI_KINDS, default="int", names={"meetings": "meetings_visits"})
 
 
-def health_view(health: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def health_view(health: pd.DataFrame, lang: str = "en", *, rules: dict | None = None) -> pd.DataFrame:
     """:func:`health_score` for display: scores with one decimal, weights as percentages, the band as a word
-    and each component's rule in ``lang``."""
-    shown = health.assign(rule=[i18n.pick(RULE_LABELS[k if k in RULES else "total"], lang) for k in health.index])
+    and each component's rule in ``lang`` (with the parameters of ``rules``, as given to :func:`health_score`);
+    the total's rule names the cap and the findings behind it (:func:`findings_view` explains them)."""
+    texts = rule_texts(rules, lang)
+    codes = _finding_codes(health)
+    if codes:
+        cap = float(health["cap"].loc["health"])
+        total_rule = i18n.pick(RULE_LABELS["total_capped"], lang).format(
+            cap=i18n.number(cap, lang, 0), findings=", ".join(label(c, lang) for c in codes)
+        )
+    else:
+        total_rule = i18n.pick(RULE_LABELS["total"], lang)
+    shown = health.drop(columns=[c for c in ("cap", "findings") if c in health.columns])
+    shown = shown.assign(rule=[texts.get(str(k), total_rule) for k in health.index])
     return _view(
         shown,
         lang,
@@ -1305,6 +1646,101 @@ def health_view(health: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         },
         names={"previous": "previous_score"},
     )
+
+
+def _cap_text(cap: float, lang: str) -> str:
+    """'75 (amber)': the highest score a finding allows, with its band."""
+    return f"{i18n.number(cap, lang, 0)} ({label(band(cap), lang)})"
+
+
+def _finding_detail(code: str, value: float, limit: float, lang: str) -> str:
+    def pct(v):
+        return i18n.percent(v, lang, 1)
+
+    def whole(v):
+        return i18n.number(v, lang, 0)
+
+    if code == "loss" and math.isnan(value):
+        code = "loss_no_revenue"
+    if code == "no_review" and math.isnan(value):
+        code = "no_review_never"
+    fmt = {"loss": pct, "revenue_fall": pct}.get(code, whole)
+    shown = {
+        "value": fmt(value) if not math.isnan(value) else "–",
+        "limit": fmt(limit) if not math.isnan(limit) else "–",
+    }
+    return i18n.pick(FINDING_TEXTS[code], lang).format(**shown)
+
+
+def findings_view(findings: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`health_findings` for display: one row per finding with its kind, the cap it puts on the score
+    and what the data show, in ``lang``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"kind": ["red_flag"], "value": [-0.369], "limit": [0.0], "cap": [50.0]},
+    ...                  index=pd.Index(["loss"], name="finding"))
+    >>> findings_view(f, "de").iloc[0].tolist()[-1]
+    'DB-IV-Marge -36,9\xa0% im Quartal, unter 0,0\xa0% des Nettoumsatzes: Der Kunde bringt Verlust'
+    """
+    i18n.check_lang(lang)
+    rows = {
+        "kind": [label(k, lang) for k in findings["kind"]],
+        "cap": [_cap_text(c, lang) for c in findings["cap"]],
+        "detail": [
+            _finding_detail(str(code), float(r["value"]), float(r["limit"]), lang) for code, r in findings.iterrows()
+        ],
+    }
+    out = pd.DataFrame(rows, index=pd.Index([label(str(c), lang) for c in findings.index]))
+    out.columns = [label(c, lang) for c in out.columns]
+    out.index.name = label("finding", lang)
+    return out
+
+
+def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int = 90, data=None) -> pd.DataFrame:
+    """Every rule of :func:`health_findings` as a table in ``lang``, with the parameters of ``rules`` (and the
+    cadence) filled in: the finding, its kind, the cap it puts on the score and the rule. With ``data``, a
+    column says whether the data allow the check (a gap needs the table it reads).
+
+    Examples
+    --------
+    >>> rules_view({"max_fall": 0.25}, "en").loc["Revenue fall", "Rule"]
+    'revenue more than 25.0% below the same quarter last year'
+    """
+    i18n.check_lang(lang)
+    r = check_rules(rules)
+    limits = {
+        "loss": i18n.percent(r["min_db4_margin"], lang, 1),
+        "revenue_fall": i18n.percent(r["max_fall"], lang, 1),
+        "many_gaps": i18n.number(r["gaps_for_red"], lang, 0) if r["gaps_for_red"] is not None else "",
+        "no_actions": i18n.number(PLAN_DAYS, lang, 0),
+        "no_review": i18n.number(cadence_days, lang, 0),
+    }
+    rule = []
+    for code in FINDINGS:
+        key = "many_gaps_off" if code == "many_gaps" and r["gaps_for_red"] is None else code
+        rule.append(i18n.pick(FINDING_RULES[key], lang).format(limit=limits.get(code, "")))
+    caps = [r["red_cap"] if c in RED_FLAGS else r["gap_cap"] for c in FINDINGS]
+    out = pd.DataFrame(
+        {
+            "kind": [label("red_flag" if c in RED_FLAGS else "gap", lang) for c in FINDINGS],
+            "cap": [_cap_text(c, lang) for c in caps],
+            "rule": rule,
+        },
+        index=[label(c, lang) for c in FINDINGS],
+    )
+    if data is not None:
+        needs = {"no_kam": kam_checkable(data), "no_target": data.has("targets"), "no_actions": data.has("actions")}
+        needs.update(
+            no_review=data.has("interactions"),
+            no_decider=data.has("contacts"),
+            decider_opposed=data.has("contacts"),
+            loss=has_costs(data),
+        )
+        out["checked"] = [label("yes" if needs.get(c, True) else "no", lang) for c in FINDINGS]
+    out.columns = [label(c, lang) for c in out.columns]
+    out.index.name = label("finding", lang)
+    return out
 
 
 #: The order in which action states are counted.
@@ -1336,9 +1772,13 @@ def proposals_view(proposals: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 
 def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """:func:`portfolio_review` for display: whole euros, percentages, quadrant and band as words."""
+    """:func:`portfolio_review` for display: whole euros, percentages, quadrant, band and findings as words."""
+    shown = portfolio
+    if "findings" in portfolio:
+        words = [", ".join(label(c, lang) for c in str(f).split(", ") if c) for f in portfolio["findings"]]
+        shown = portfolio.assign(findings=words)
     return _view(
-        portfolio,
+        shown,
         lang,
         cols={
             "quadrant": "quadrant",
@@ -1348,6 +1788,8 @@ def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             "yoy_growth": "pct",
             "health": "dec1",
             "band": "code",
+            "findings": "text",
+            "weighted": "dec1",
             "previous": "dec1",
             "trend": "dec1",
             "attention": "int",
@@ -1488,6 +1930,11 @@ def qbr_summary(
     rev, db1 = plan.loc["revenue"], plan.loc["db1"]
     h = health.loc["health"]
     assert isinstance(rev, pd.Series) and isinstance(db1, pd.Series) and isinstance(h, pd.Series)  # unique rows
+    codes = _finding_codes(health)
+    capped = "; " + _text("capped_by", lang, findings=", ".join(label(c, lang) for c in codes)) if codes else ""
+    # a loss-making account has no win in meeting its plan: it sold more of what loses money
+    margin = kpis["db4_margin"]
+    loss = "loss" in codes or (isinstance(margin, float) and margin < 0)
     lines = [f"## {_text('qbr_title', lang)} {q}: {md_escape(name)} ({md_escape(account_id)})", ""]
     lines += [
         f"| {label('kpi', lang)} | {label('value', lang)} |",
@@ -1502,14 +1949,20 @@ def qbr_summary(
         f"{_fmt_count(kpis['contacts_expected'], lang)} |",
         f"| {_text('complaints_new_open', lang)} | "
         f"{_fmt_count(kpis['complaints_opened'], lang)} / {_fmt_count(kpis['complaints_open_at_end'], lang)} |",
-        f"| {label('health', lang)} | {_fmt_count(h['score'], lang)} ({label(h['band'], lang)}) |",
+        f"| {label('health', lang)} | {_fmt_count(h['score'], lang)} ({label(h['band'], lang)}{capped}) |",
         "",
     ]
     comps = health.drop(index="health")
     wins, issues = [], []
-    if rev["attainment"] >= 1:
+    if rev["attainment"] >= 1 and loss:
+        issues.append(
+            _text("plan_met_at_loss", lang, pct=_fmt_pct(rev["attainment"], lang), margin=_fmt_pct(margin, lang))
+        )
+    elif loss:
+        issues.append(_text("loses_money", lang, margin=_fmt_pct(margin, lang)))
+    if rev["attainment"] >= 1 and not loss:
         wins.append(_text("plan_met", lang, pct=_fmt_pct(rev["attainment"], lang)))
-    elif not math.isnan(rev["attainment"]):
+    elif not math.isnan(rev["attainment"]) and rev["attainment"] < 1:
         issues.append(_text("revenue_at", lang, pct=_fmt_pct(rev["attainment"], lang)))
     if rev["yoy_growth"] > 0:
         wins.append(_text("revenue_up", lang, pct=_fmt_pct(rev["yoy_growth"], lang)))
@@ -1518,6 +1971,8 @@ def qbr_summary(
     if kpis["new_product_lines"]:
         wins.append(_text("new_lines_sold", lang, n=kpis["new_product_lines"]))
     for k, r in comps.iterrows():
+        if loss and k == "growth_vs_plan":
+            continue  # growth against the plan is no win either when the account loses money
         if r["score"] >= 90:
             wins.append(f"{label(str(k), lang)}: {i18n.number(r['score'], lang, 0)}/100")
         elif r["score"] < 50:

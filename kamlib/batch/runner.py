@@ -841,10 +841,9 @@ def check_parameters(data, params: dict) -> None:
     Checks, where the parameter is given: the review ``period`` (a calendar quarter, complete as of
     ``as_of``, with orders), ``fiscal_year_start``, the ``health_weights``, the CLV parameters
     (``discount_rate``, ``retention``, ``horizon``, ``growth``, ``extra_care``), ``time_unit``,
-    ``cadence_days``, ``lang``, an ``account_id`` and the selection's ``scoring_rule``, ``custom_criteria``,
+    ``cadence_days``, the ``health_rules``, ``lang``, an ``account_id`` and the selection's ``scoring_rule``, ``custom_criteria``,
     ``emerging_share`` and ``redundancy_threshold`` (:func:`kamlib.selection.check_rule_parameters`); the other
-    selection parameters are checked by :func:`kamlib.decision.decide`. Raises
-    :class:`kamlib.errors.KamParameterError` naming the parameter.
+    selection parameters are checked by :func:`kamlib.decision.decide`. Raises :class:`kamlib.errors.KamParameterError` naming the parameter.
     """
     from kamlib import i18n
     from kamlib.errors import KamParameterError
@@ -869,6 +868,10 @@ def check_parameters(data, params: dict) -> None:
             check_weights(params["health_weights"])
         except KamParameterError as err:
             raise KamParameterError("health_weights", str(err).split(": ", 1)[-1]) from None
+    if params.get("health_rules") is not None:
+        from kamlib.review import check_rules
+
+        check_rules(params["health_rules"])  # names the parameter health_rules
     from kamlib.selection import check_rule_parameters
 
     check_rule_parameters(data, params)  # scoring rule, company criteria, emerging share, redundancy threshold
