@@ -229,6 +229,10 @@ def test_rated_workshop_reads_the_rule_as_the_provisional_list_does():
     assert room.k == 2
     # places not positive: as many places as rated accounts (3), as in provisional_from_ratings
     assert workshop.RatedWorkshop.from_ratings(r, {}, places=-1).k == 3
+    # a rated criterion without a weight is named, by all three
+    for call in (workshop.RatedWorkshop.from_ratings, workshop.provisional_from_ratings, workshop.build_handout):
+        with pytest.raises(KamParameterError, match="no weight for 'credibility'"):
+            call(r, {}, weights={"revenue_share": 1.0})
 
 
 def test_rated_workshop_sliders_rerank_and_remember(sample_data, names):

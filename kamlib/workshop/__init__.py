@@ -672,7 +672,7 @@ def _rated_rule(
     rated account when ``places`` is None or not positive)."""
     scores = rated_scores(ratings)
     crit = tuple(scores.columns)
-    weights = {c: weights[c] for c in crit} if isinstance(weights, Mapping) else weights
+    weights = {c: weights[c] for c in crit if c in weights} if isinstance(weights, Mapping) else weights
     thresholds = {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds
     crit, w, t, _ = check_selection_parameters(crit, weights, thresholds, min_criteria=min_criteria)
     n = len(scores)
