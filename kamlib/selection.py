@@ -891,12 +891,13 @@ def select_key_accounts(
     criteria (percentile score >= its threshold: at 7, among the top 30 % on the criterion), or when it is an
     emerging account whose growth potential reaches that criterion's threshold (the emerging track). The
     ``scoring_rule`` sets the scores that are weighted and ranked (not whether a criterion is met), so that
-    with ``share_of_max`` or ``log`` the distance in size counts in the ranking. The **definitive** list then takes, among the provisional
-    accounts that are neither lost nor mere prospects and had revenue in the last 12 months, the best
-    ``max_key_accounts`` places: ``emerging_share`` of them reserved for emerging accounts in their own
-    ranking on growth and potential (places they cannot fill go back to the criteria), the others by the
-    weighted score; then the KAMs' capacity (an overloaded KAM's account stays when another KAM has room,
-    flagged for reassignment; otherwise the last place goes first). Every account gets its reason.
+    with ``share_of_max`` or ``log`` the distance in size counts in the ranking. The **definitive** list then
+    takes, among the provisional accounts that are neither lost nor mere prospects and had revenue in the last
+    12 months, the best ``max_key_accounts`` places: ``emerging_share`` of them reserved for emerging accounts in
+    their own ranking on growth and potential (equal scores by revenue; places they cannot fill go back to the
+    criteria), the others by the weighted score; then the KAMs' capacity (an overloaded KAM's account stays when
+    another KAM has room, flagged for reassignment; otherwise the last place goes first). Every account gets its
+    reason.
 
     Parameters
     ----------
@@ -1025,8 +1026,7 @@ def select_key_accounts(
     emerging_candidate = pd.Series((kind == "emerging") & (share > 0), index=scores.index) & (
         ranked["growth_potential"] >= gp_threshold - _EPS
     )
-    # ranked on the growth-potential score of the scoring rule; ties by account id, as on the criteria
-    emerging_rank = rank_accounts(scores["growth_potential"], emerging_candidate)
+    emerging_rank = _emerging_ranking(scores["growth_potential"], metrics["revenue_12m"], emerging_candidate)
     provisional = qualifies | emerging_candidate
     pos = portfolio_position(scores, metrics, w, split=split)
 
@@ -1164,6 +1164,19 @@ def select_key_accounts(
     )
     table.index.name = "account_id"
     return Selection(table, capacity, crit, w, t_all, tuple(notes), places, min_criteria, corr, rule, emerging_places)
+
+
+def _emerging_ranking(growth_potential: pd.Series, revenue: pd.Series, eligible: pd.Series) -> pd.Series:
+    """Rank 1 = best growth-potential score among ``eligible`` (emerging) accounts; equal scores (all new accounts
+    sit at the growth cap) by revenue in the last 12 months, more first, then by account id; others NaN."""
+    order = pd.DataFrame(
+        {"s": growth_potential.round(9), "r": revenue.round(2), "id": growth_potential.index.astype(str)},
+        index=growth_potential.index,
+    )[eligible.reindex(growth_potential.index, fill_value=False)]
+    order = order.sort_values(["s", "r", "id"], ascending=[False, False, True], kind="stable")
+    ranks = pd.Series(np.nan, index=growth_potential.index)
+    ranks[order.index] = np.arange(1, len(order) + 1)
+    return ranks
 
 
 def _places_word(n: int) -> str:

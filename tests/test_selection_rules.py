@@ -18,8 +18,8 @@ IDS = ["A", "B", "C", "D", "E"]
 CRIT3 = ["revenue_share", "growth_potential", "relationship"]
 
 
-def _data(make_data, *, revenue=(500, 300, 100, 60, 40), extra_columns=None, service_costs=None,
-          kams=None) -> kamlib.KamData:
+def _data(make_data, *, revenue=(500, 300, 100, 60, 40), previous=(250, 300, 200, 20, 0), extra_columns=None,
+          service_costs=None, kams=None) -> kamlib.KamData:
     """Five accounts; revenue last 12 months 500/300/100/60/40 (or ``revenue``), the 12 months before 250/300/200/20/0; DB I is
     half the revenue (cogs 50 %)."""
     accounts = pd.DataFrame({"account_id": IDS, "name": [f"Kunde {i}" for i in IDS], "kam_id": [None] * 5,
@@ -29,7 +29,7 @@ def _data(make_data, *, revenue=(500, 300, 100, 60, 40), extra_columns=None, ser
     for name, values in (extra_columns or {}).items():
         accounts[name] = values
     rows = []
-    for i, (cur, prev) in enumerate(zip(revenue, [250, 300, 200, 20, 0])):
+    for i, (cur, prev) in enumerate(zip(revenue, previous)):
         rows.append({"order_id": f"o{i}c", "account_id": IDS[i], "date": pd.Timestamp("2025-06-01"),
                      "gross_revenue_eur": float(cur), "discount_eur": 0.0, "cogs_eur": cur * 0.5})
         if prev:
@@ -270,6 +270,18 @@ def test_emerging_accounts_get_their_own_track(make_data):
     plain = selection.select_key_accounts(_data(make_data), criteria=CRIT3, thresholds=5.0, max_key_accounts=2,
                                           emerging_share=0.0)
     assert sorted(plain.definitive.index) == ["A", "B"]
+
+
+def test_emerging_accounts_at_the_growth_cap_rank_by_revenue(make_data):
+    # D and E both new (no revenue the year before): growth counts as the cap +300 % for both, so their growth
+    # potential ties (growth 1, 0, -0.5, 3, 3: min rank 4 of 5 for both -> 10 * 3/4 = 7.5; no wallet);
+    # the tie goes to the larger revenue: E 60 before D 40 (by id D would come first)
+    data = _data(make_data, revenue=(500, 300, 100, 40, 60), previous=(250, 300, 200, 0, 0))
+    sel = selection.select_key_accounts(data, criteria=CRIT3, thresholds=5.0, max_key_accounts=2, emerging_share=0.5)
+    t = sel.table
+    assert t.loc["D", "growth_potential"] == t.loc["E", "growth_potential"] == 7.5
+    assert t.loc["E", "emerging_rank"] == 1 and t.loc["D", "emerging_rank"] == 2
+    assert sorted(sel.definitive.index) == ["A", "E"]
 
 
 def test_unused_emerging_places_go_back_to_the_criteria_track(make_data):
