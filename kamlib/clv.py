@@ -4,7 +4,8 @@ Four families of tools, from the simplest to the most data-hungry:
 
 * **Contractual CLV** (Gupta & Lehmann 2003): closed formulas for a margin ``m`` per year, a yearly
   retention ``r`` and a discount rate ``d`` -- :func:`contractual_clv` and its named variants.
-* **Retention from the data**: :func:`retention_table` (yearly account retention) and
+* **Retention from the data**: :func:`retention_table` (yearly account retention, the definition of
+  :mod:`kamlib.retention` on consecutive 12-month windows) and
   :func:`survival_table` (cohort survival counts).
 * **sBG** (Fader & Hardie 2007, "How to project customer retention"): :class:`ShiftedBetaGeometric`,
   fitted by maximum likelihood from cohort survival counts; projected retention and the discounted
@@ -41,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from kamlib import i18n, periods
+from kamlib import i18n, periods, retention
 from kamlib.data.cache import portfolio_memo
 from kamlib.errors import KamParameterError
 
@@ -384,14 +385,26 @@ def _alive_matrix(orders: pd.DataFrame, windows) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _pair_states(orders: pd.DataFrame, windows) -> list[tuple[str, pd.Series]]:
+    """For each pair of consecutive windows: the later window's label and each account's state between them
+    (:func:`kamlib.retention.states`: retained, churned, returned, new or '')."""
+    w = retention.window_revenues(orders, windows)
+    out = []
+    for i in range(1, len(windows)):
+        before = (w["first_order"] < windows[i - 1][0]).fillna(False).astype(bool)
+        out.append((_window_label(*windows[i]), retention.states(w[i - 1], w[i], bought_before=before)))
+    return out
+
+
 @portfolio_memo
 def retention_table(data, *, as_of: str | pd.Timestamp | None = None, window_months: int = 12) -> pd.DataFrame:
-    """Yearly account retention measured from the orders.
+    """Yearly account retention measured from the orders, by the one definition of :mod:`kamlib.retention`.
 
-    An account is *active* in a 12-month window when it had ordered by the window's end and orders
-    again in the window or later (a pause does not count as a loss; an account is lost when it never
-    orders again). Retention from one window to the next = accounts active in both / accounts active
-    in the first. Only windows the order history fully covers are used.
+    For each pair of consecutive 12-month windows: the accounts with revenue in the first (``active_before``),
+    those of them with revenue in the second too (``retained``) or not (``lost``), and the accounts with revenue
+    in the second only (``new``: first-time and returning buyers); retention = retained / active_before, the
+    logo retention of :func:`kamlib.retention.summary`. A pause of a whole window counts as a loss (the account
+    comes back as a returning buyer). Only windows the order history fully covers are used.
 
     Returns
     -------
@@ -406,21 +419,17 @@ def retention_table(data, *, as_of: str | pd.Timestamp | None = None, window_mon
     cols = ["period", "active_before", "retained", "lost", "new", "retention"]
     if len(windows) < 2:
         return pd.DataFrame(columns=cols)
-    alive = _alive_matrix(orders, windows)
     rows = []
-    labels = list(alive.columns)
-    for prev, cur in zip(labels[:-1], labels[1:]):
-        before = int(alive[prev].sum())
-        kept = int((alive[prev] & alive[cur]).sum())
-        new = int((~alive[prev] & alive[cur]).sum())
+    for period, state in _pair_states(orders, windows):
+        kept, lost = int((state == "retained").sum()), int((state == "churned").sum())
         rows.append(
             {
-                "period": cur,
-                "active_before": before,
+                "period": period,
+                "active_before": kept + lost,
                 "retained": kept,
-                "lost": before - kept,
-                "new": new,
-                "retention": kept / before if before else np.nan,
+                "lost": lost,
+                "new": int(state.isin(["returned", "new"]).sum()),
+                "retention": kept / (kept + lost) if kept + lost else np.nan,
             }
         )
     out = pd.DataFrame(rows, columns=cols)
@@ -2024,12 +2033,11 @@ def retention_by_group(
             index=pd.Index(names, name="group"),
             columns=cols,
         )
-    alive = _alive_matrix(orders, windows)
-    labels = list(alive.columns)
-    before = sum(alive[p].astype(int) for p in labels[:-1])
-    kept = sum((alive[p] & alive[c]).astype(int) for p, c in zip(labels[:-1], labels[1:]))
+    pairs = [state for _, state in _pair_states(orders, windows)]  # kamlib.retention's definition, as in 03
+    before = sum(state.isin(["retained", "churned"]).astype(int) for state in pairs)
+    kept = sum((state == "retained").astype(int) for state in pairs)
     assert isinstance(before, pd.Series) and isinstance(kept, pd.Series)  # two windows or more: sums of columns
-    grp = groups.reindex(alive.index)
+    grp = groups.reindex(before.index)
     rows = []
     for name in pd.unique(groups.dropna()):
         sel = grp == name

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kamlib import defaults, i18n, periods
+from kamlib import defaults, i18n, periods, retention
 from kamlib.data.writers import md_escape
 from kamlib.errors import KamParameterError
 
@@ -541,71 +541,21 @@ def variance_bridge(data, account_id: str, period: str, *, base: str = "year", m
 
 
 def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -> pd.Series:
-    """Logo and revenue retention over a set of accounts, ``period`` against a base period.
+    """Logo and revenue retention over a set of accounts, ``period`` against a base period, by the one
+    definition of :mod:`kamlib.retention` (start accounts: revenue in the base period; retained: revenue now).
 
-    The base period is the same quarter last year (``base="year"``) or the previous quarter. Start accounts are
-    those with revenue in the base period. Per start account with base revenue r0 and current revenue r1:
-    churn = r0 when r1 == 0, contraction = r0 − r1 when 0 < r1 < r0, expansion = r1 − r0 when r1 > r0.
-
-    * logo retention = start accounts with revenue now / start accounts; churn rate = 1 − logo retention
-    * GRR = (start − contraction − churn) / start (never above 100 %)
-    * NRR = (start + expansion − contraction − churn) / start
-
-    Accounts without revenue in the base period are not in the start set: ``returned`` counts those that
-    bought before the base period and buy again now (win-backs), ``new`` those buying for the first time.
-    Neither changes GRR or NRR.
+    The base period is the same quarter last year (``base="year"``) or the previous quarter. Returns
+    ``base_period`` and the figures of :func:`kamlib.retention.summary`: start, retained, churned, returned and
+    new accounts, logo retention, churn rate, start revenue, expansion, contraction, churned revenue, GRR, NRR.
     """
     if base not in ("year", "quarter"):
         raise KamParameterError("base", f"must be 'year' or 'quarter', not {base!r}")
     q = check_period(data, period)
     q0 = q - 4 if base == "year" else q - 1
-    o = data.orders
-    if account_ids is not None:
-        o = o[o["account_id"].isin(list(account_ids))]
-    # per-account sums on integer codes (bincount): the same numbers as a groupby, without hashing the ids
-    # of millions of order lines three times
-    code, _ = pd.factorize(o["account_id"])
-    known = code >= 0
-    gross = o["gross_revenue_eur"].to_numpy(dtype=float)
-    k = int(code.max(initial=-1)) + 1
-
-    def revenue(mask: np.ndarray) -> np.ndarray:
-        m = mask & known
-        return np.bincount(code[m], weights=gross[m], minlength=k)
-
-    r0 = revenue(_in(o["date"], q0).to_numpy())
-    r1 = revenue(_in(o["date"], q).to_numpy())
-    earlier = np.bincount(code[(o["date"] < q0.start_time).to_numpy() & known], minlength=k) > 0
-    in_start, buying = r0 > 0, r1 > 0
-    r1_start = np.where(buying, r1, 0.0)
-    start = float(r0[in_start].sum())
-    churn = float(r0[in_start & ~buying].sum())
-    contraction = float((r0 - r1_start)[in_start & buying & (r1_start < r0)].sum())
-    expansion = float((r1_start - r0)[in_start & (r1_start > r0)].sum())
-    others = buying & ~in_start  # buying now, not in the base period
-    returned = int((others & earlier).sum())
-    n0 = int(in_start.sum())
-    kept = int((in_start & buying).sum())
-    n_others = int(others.sum())
-    return pd.Series(
-        {
-            "base_period": str(q0),
-            "start_accounts": n0,
-            "retained_accounts": kept,
-            "churned_accounts": n0 - kept,
-            "returned_accounts": returned,
-            "new_accounts": n_others - returned,
-            "logo_retention": kept / n0 if n0 else float("nan"),
-            "churn_rate": 1 - kept / n0 if n0 else float("nan"),
-            "start_revenue": start,
-            "expansion": expansion,
-            "contraction": contraction,
-            "churned_revenue": churn,
-            "grr": (start - contraction - churn) / start if start else float("nan"),
-            "nrr": (start + expansion - contraction - churn) / start if start else float("nan"),
-        },
-        dtype=object,
+    figures = retention.between(
+        data.orders, (q0.start_time, q0.end_time), (q.start_time, q.end_time), account_ids=account_ids
     )
+    return pd.concat([pd.Series({"base_period": str(q0)}, dtype=object), figures])
 
 
 def expected_contacts(q: pd.Period, cadence_days: int) -> int:
@@ -620,7 +570,9 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
     Returns
     -------
     Series
-        revenue, revenue_previous_quarter, revenue_last_year, nrr_yoy (revenue / same quarter last year),
+        revenue, revenue_previous_quarter, revenue_last_year, grr_yoy and nrr_yoy (the account's gross and net
+        revenue retention against the same quarter last year by :mod:`kamlib.retention`: NRR = revenue / revenue
+        last year, GRR the same but at most 100 %; NaN without revenue last year),
         product_lines, new_product_lines (lines bought for the first time), contacts_held (meetings, calls,
         visits, QBRs), contacts_expected (from the cadence), meetings, calls, db4_margin, db4_margin_previous,
         db4_margin_change (percentage points as a fraction), complaints_opened, complaints_closed,
@@ -644,6 +596,7 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
     open_end = c[(c["opened"] <= q.end_time) & (c["closed"].isna() | (c["closed"] > q.end_time))]
     res = (closed["closed"] - closed["opened"]).dt.days
     r1, r_last = rev(q), rev(q - 4)
+    one = retention.summary(pd.Series({account_id: r_last}), pd.Series({account_id: r1}))  # GRR, NRR of one account
     nan = float("nan")
     met, heard = data.has("interactions"), data.has("complaints")  # without the table: unknown, not 0
     return pd.Series(
@@ -651,7 +604,8 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
             "revenue": r1,
             "revenue_previous_quarter": rev(q - 1),
             "revenue_last_year": r_last,
-            "nrr_yoy": r1 / r_last if r_last else float("nan"),
+            "grr_yoy": one["grr"],
+            "nrr_yoy": one["nrr"],
             "product_lines": len(lines_now),
             "new_product_lines": len(lines_now - lines_before),
             "contacts_held": len(held) if met else nan,
@@ -1426,19 +1380,18 @@ def pitfall_checks(data, period: str, *, selection: Selection | None = None) -> 
         n = max(len(buyers), 1)
         return buyers, len(it) / n, len(c) / n, float(days.mean()) if len(days) else float("nan")
 
-    b_before, it_b, c_b, d_b = window(start_before, end_before)
-    b_now, it_n, c_n, d_n = window(start_now, end_now)
-    prior = data.orders[
-        data.orders["account_id"].isin(others)
-        & (data.orders["date"] < start_before)
-        & (data.orders["date"] >= periods.year_before(start_before))
-    ]
-    churn_before = (
-        len(set(prior["account_id"]) - b_before) / len(set(prior["account_id"]))
-        if len(set(prior["account_id"]))
-        else float("nan")
+    _, it_b, c_b, d_b = window(start_before, end_before)
+    _, it_n, c_n, d_n = window(start_now, end_now)
+    # churn of the smaller accounts by kamlib.retention's definition: start = revenue in the earlier four quarters
+    before_that = periods.trailing_quarters(q, back=2)
+    churn_before = float(
+        retention.between(data.orders, before_that, (start_before, end_before), account_ids=others)["churn_rate"]
     )
-    churn_now = len(b_before - b_now) / len(b_before) if b_before else float("nan")
+    churn_now = float(
+        retention.between(data.orders, (start_before, end_before), (start_now, end_now), account_ids=others)[
+            "churn_rate"
+        ]
+    )
     if not data.has("interactions"):  # no table: unknown, not "no contacts"
         it_b = it_n = float("nan")
     if not data.has("complaints"):
@@ -1594,6 +1547,7 @@ KPI_KINDS = {
     "revenue": "eur",
     "revenue_previous_quarter": "eur",
     "revenue_last_year": "eur",
+    "grr_yoy": "pct",
     "nrr_yoy": "pct",
     "db4_margin": "pct",
     "db4_margin_previous": "pct",

@@ -163,19 +163,21 @@ def _history_data(make_data):
 
 def test_retention_table_hand_example(history):
     t = clv.retention_table(history()).set_index("period")
-    # 2024: active in 2023 = A, B, C; of them active in 2024 = A, C (a pause is not a loss); new: D
-    assert t.loc["2024", ["active_before", "retained", "lost", "new"]].tolist() == [3, 2, 1, 1]
-    # 2025: A, C, D all stay; new: E
-    assert t.loc["2025", ["active_before", "retained", "lost", "new"]].tolist() == [3, 3, 0, 1]
-    assert t.loc["pooled", "retention"] == pytest.approx(round(5 / 6, 6))
-    assert clv.estimate_retention(history()) == pytest.approx(5 / 6, abs=1e-6)
+    # kamlib.retention's definition: revenue in the earlier window = start, revenue in the later one too = kept
+    # 2024: start A, B, C (revenue 2023); kept A; lost B and C (C pauses the whole of 2024); new: D
+    assert t.loc["2024", ["active_before", "retained", "lost", "new"]].tolist() == [3, 1, 2, 1]
+    # 2025: start A, D (revenue 2024); both kept; new: C (returning) and E (first order)
+    assert t.loc["2025", ["active_before", "retained", "lost", "new"]].tolist() == [2, 2, 0, 2]
+    # pooled: (1 + 2) / (3 + 2)
+    assert t.loc["pooled", "retention"] == pytest.approx(0.6)
+    assert clv.estimate_retention(history()) == pytest.approx(0.6, abs=1e-6)
 
 
 def test_choose_retention_parameter_or_data(make_data, history):
     data = history()
     assert clv.choose_retention(data, 0.9) == (0.9, "parameter retention")
     r, source = clv.choose_retention(data, 0.0)
-    assert r == pytest.approx(5 / 6, abs=1e-6) and source == "orders: pooled over 2 years"
+    assert r == pytest.approx(0.6, abs=1e-6) and source == "orders: pooled over 2 years"  # 3/5, see above
     short = make_data(data.accounts, data.orders[data.orders["date"] >= "2025-01-01"])
     # too short to measure: the stated fallback, marked as assumed (tests/test_thin_data.py has the details)
     r, source = clv.choose_retention(short, 0.0)
@@ -593,10 +595,12 @@ def test_retention_by_group_shrinks_towards_the_portfolio(history):
     data = history()
     groups = pd.Series({"A": "x", "B": "x", "C": "y", "D": "y", "E": "y"})
     g = clv.retention_by_group(data, groups, prior_weight=6.0)
-    # x: before A,B in 2023 and A in 2024 = 3, kept 2; y: C (2023, 2024), D (2024) = 3, kept 3; pooled 5/6
+    # x: start A, B in 2023 and A in 2024 = 3, kept A twice = 2; y: start C in 2023 (lost: pauses 2024) and
+    # D in 2024 (kept) = 2, kept 1; pooled 3/5 (test_retention_table_hand_example)
     assert g.loc["x", ["active_before", "retained"]].tolist() == [3, 2]
-    assert g.loc["x", "retention"] == pytest.approx((2 + 6 * 5 / 6) / (3 + 6), abs=1e-6)
-    assert g.loc["y", "retention"] == pytest.approx((3 + 6 * 5 / 6) / (3 + 6), abs=1e-6)
+    assert g.loc["y", ["active_before", "retained"]].tolist() == [2, 1]
+    assert g.loc["x", "retention"] == pytest.approx((2 + 6 * 0.6) / (3 + 6), abs=1e-6)
+    assert g.loc["y", "retention"] == pytest.approx((1 + 6 * 0.6) / (2 + 6), abs=1e-6)
 
 
 def test_quadrant_moves_hand_example():
@@ -663,7 +667,7 @@ def test_sources_and_reasons_render_in_german(history, sample_data):
     ok, reason = clv.sbg_adequacy(clv.survival_table(sample_data))
     assert clv.sbg_verdict(ok, reason, lang="de").startswith("Zu wenig Historie: 2 Jahre Kohortenhistorie")
     assert clv.sbg_decision(r, source, lang="de").startswith(
-        "Entscheidung: Der CLV dieses Notebooks verwendet die gemeinsame Bindungsrate r = 0,8333.")
+        "Entscheidung: Der CLV dieses Notebooks verwendet die gemeinsame Bindungsrate r = 0,6000.")  # 3/5
     a = clv.assumptions_table(margin_basis=clv.margin_basis("2025-01-01", "2025-12-31", lang="de"), retention=r,
                               retention_source=source, discount_rate=0.1, horizon=10, growth=0.0, lang="de")
     assert a["Quelle"].tolist()[1:5] == ["aus den Aufträgen, über 2 Jahre zusammengefasst", "Parameter discount_rate",

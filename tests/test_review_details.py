@@ -91,3 +91,84 @@ def test_bridge_labels_say_against_the_base_quarter_and_differ_from_cross_sell()
     for lang, base_word, first_word in (("en", "base quarter", "first time"), ("de", "Basisquartal", "rstmals")):
         assert base_word in rv.label("new_lines", lang) and base_word in rv.label("lost_lines", lang)
         assert first_word in rv.label("new_product_lines", lang)
+
+
+# --------------------------------------------------------------------------- one definition of retention
+
+
+def _retention_case(make_data, *extra):
+    """Yearly windows 2023, 2024, 2025 (as of 2025-12-31). A buys every year; B in 2023 and 2025 (a pause in 2024);
+    C only in 2023; D from 2024 on; E only a free sample (revenue 0) in 2024. ``extra``: more order rows."""
+    rows = [*extra, ("A", "2023-03-01", "P1", 1, 100), ("A", "2024-03-01", "P1", 1, 120), ("A", "2025-03-01", "P1", 1, 90),
+            ("B", "2023-01-01", "P1", 1, 200), ("B", "2025-03-01", "P1", 1, 50),
+            ("C", "2023-03-01", "P1", 1, 50),
+            ("D", "2024-03-01", "P1", 1, 40), ("D", "2025-03-01", "P1", 1, 80),
+            ("E", "2024-05-01", "P1", 1, 0)]
+    return make_data(_accounts("ABCDE"), _orders(rows), products=LINES)
+
+
+def test_retention_definition_worked_by_hand():
+    from kamlib import retention
+
+    # start set: revenue in the base window. A 100 -> 120 (expansion 20), B 200 -> 150 (contraction 50),
+    # C 50 -> 0 (churned); D 0 -> 30 and bought before (returned), E 0 -> 10 (new), F 0 -> 0 (not counted)
+    base = pd.Series({"A": 100.0, "B": 200.0, "C": 50.0, "D": 0.0, "E": 0.0, "F": 0.0})
+    now = pd.Series({"A": 120.0, "B": 150.0, "C": 0.0, "D": 30.0, "E": 10.0, "F": 0.0})
+    before = pd.Series({"A": True, "B": True, "C": True, "D": True, "E": False, "F": True})
+    k = retention.summary(base, now, bought_before=before)
+    assert (k["start_accounts"], k["retained_accounts"], k["churned_accounts"]) == (3, 2, 1)
+    assert (k["returned_accounts"], k["new_accounts"]) == (1, 1)
+    assert k["logo_retention"] == pytest.approx(2 / 3) and k["churn_rate"] == pytest.approx(1 / 3)
+    assert (k["start_revenue"], k["expansion"], k["contraction"], k["churned_revenue"]) == (350, 20, 50, 50)
+    assert k["grr"] == pytest.approx((350 - 50 - 50) / 350)  # 250/350
+    assert k["nrr"] == pytest.approx((350 + 20 - 50 - 50) / 350)  # 270/350
+
+
+def test_clv_retention_uses_the_one_definition(make_data):
+    from kamlib import clv
+
+    # 2023 -> 2024: start {A, B, C} (revenue in 2023), still buying in 2024: A -> 1/3 (B paused: churned that year)
+    # 2024 -> 2025: start {A, D} (E's free sample is no revenue), both buy in 2025 -> 2/2; B is a returned account
+    # pooled: (1 + 2) / (3 + 2) = 0.6 (was 5/6: B counted as kept through its pause, E as a customer)
+    t = clv.retention_table(_retention_case(make_data)).set_index("period")
+    assert t.loc["2024", ["active_before", "retained", "lost"]].tolist() == [3, 1, 2]
+    assert t.loc["2025", ["active_before", "retained", "lost"]].tolist() == [2, 2, 0]
+    assert t.loc["pooled", "retention"] == pytest.approx(0.6)
+
+
+def test_selection_retention_uses_the_one_definition(make_data):
+    from kamlib import selection
+
+    # notebook 01's lifetime value uses the CLV's yearly retention: pooled over 2023 -> 2024 (1 of 3 kept) and
+    # 2024 -> 2025 (2 of 2 kept) = 3/5 (was 5/7: B kept through its pause, E a customer by a free sample)
+    m = selection.criterion_metrics(_retention_case(make_data))
+    assert m["retention"].tolist() == [pytest.approx(0.6)] * 5
+
+
+def test_review_kpis_of_one_account_use_the_one_definition(make_data):
+    # A: 2024Q1 120 -> 2025Q1 90: contraction 30 -> GRR = NRR = 90/120 = 0.75
+    # D: 2024Q1 40 -> 2025Q1 80: expansion 40 -> GRR 1.0, NRR 2.0
+    data = _retention_case(make_data)
+    a = rv.account_kpis(data, "A", "2025Q1")
+    d = rv.account_kpis(data, "D", "2025Q1")
+    assert (a["grr_yoy"], a["nrr_yoy"]) == (pytest.approx(0.75), pytest.approx(0.75))
+    assert (d["grr_yoy"], d["nrr_yoy"]) == (1.0, 2.0)
+    # the portfolio's figures of notebook 05 come from the same definition: start {A, D} in 2024Q1 (B, C bought
+    # nothing then), both kept; start revenue 160, expansion 40, contraction 30 -> GRR 130/160, NRR 170/160
+    k = rv.retention_kpis(data, "2025Q1")
+    assert (k["start_accounts"], k["retained_accounts"], k["returned_accounts"]) == (2, 2, 1)
+    assert (k["grr"], k["nrr"]) == (pytest.approx(130 / 160), pytest.approx(170 / 160))
+
+
+def test_pitfall_churn_of_smaller_accounts_uses_the_one_definition(make_data):
+    from types import SimpleNamespace
+
+    # no key accounts: all five are "smaller accounts". Last four quarters = 2025, the four before = 2024,
+    # before them 2023. Now: start {A, D} (revenue in 2024; E's free sample is none), both buy in 2025 -> churn 0
+    # (was 1/3: E counted as a customer lost). Before: start {A, B, C} in 2023, only A buys in 2024 -> 2/3.
+    none = pd.DataFrame({"kam_id": pd.Series(dtype=str)}, index=pd.Index([], name="account_id"))
+    sel = SimpleNamespace(definitive=none, provisional=none)
+    data = _retention_case(make_data, ("A", "2025-11-01", "P1", 1, 10))  # A also buys in 2025Q4
+    p = rv.pitfall_checks(data, "2025Q4", selection=sel)
+    assert p.loc["non_key_logo_churn", "now"] == 0.0
+    assert p.loc["non_key_logo_churn", "before"] == pytest.approx(2 / 3)

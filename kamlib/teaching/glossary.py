@@ -190,14 +190,18 @@ GLOSSARY: tuple[Term, ...] = (
     Term(
         "Kundenbindungsrate",
         "retention rate",
-        "The share of the customers at the start of a period that still buy at its end.",
-        "Der Anteil der Kunden vom Beginn einer Periode, die an ihrem Ende noch kaufen.",
+        "Of the customers with revenue in a base period, the share that also has revenue in the period compared "
+        "(logo retention).",
+        "Von den Kunden mit Umsatz in einem Basiszeitraum der Anteil, der auch im verglichenen Zeitraum Umsatz hat "
+        "(Logo Retention).",
     ),
     Term(
         "Abwanderungsrate",
         "churn rate",
-        "The share of the customers at the start that stopped buying; 1 minus the retention rate.",
-        "Der Anteil der Kunden vom Beginn, die nicht mehr kaufen; 1 minus Kundenbindungsrate.",
+        "The share of the customers with revenue in the base period that have none in the period compared; 1 minus "
+        "the retention rate.",
+        "Der Anteil der Kunden mit Umsatz im Basiszeitraum, die im verglichenen Zeitraum keinen mehr haben; 1 minus "
+        "Kundenbindungsrate.",
     ),
     Term(
         "Brutto-Umsatzbindung (GRR)",
