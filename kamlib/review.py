@@ -573,8 +573,9 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
         revenue, revenue_previous_quarter, revenue_last_year, grr_yoy and nrr_yoy (the account's gross and net
         revenue retention against the same quarter last year by :mod:`kamlib.retention`: NRR = revenue / revenue
         last year, GRR the same but at most 100 %; NaN without revenue last year),
-        product_lines, new_product_lines (lines bought for the first time), contacts_held (meetings, calls,
-        visits, QBRs), contacts_expected (from the cadence), meetings, calls, db4_margin, db4_margin_previous,
+        product_lines, new_product_lines (lines bought for the first time), contacts_held (the meetings and calls
+        of source 003: interactions of the types meeting, visit, qbr and call; e-mails do not count),
+        contacts_expected (from the cadence), meetings (in person: meeting, visit, qbr), calls, db4_margin, db4_margin_previous,
         db4_margin_change (percentage points as a fraction), complaints_opened, complaints_closed,
         complaints_open_at_end, mean_resolution_days (of complaints closed in the quarter).
     """

@@ -298,7 +298,8 @@ def test_views_render_numbers_codes_and_gaps_in_the_language(health_data):
                       "meetings": 3}, dtype=object)
     shown = rv.kpi_view(kpis, "de")["Wert"]
     assert shown.to_dict() == {"Veränderung der DB-IV-Marge": "-1,3 Pp.", "DB-IV-Marge": "5,0\u00a0%",
-                               "Termine und Telefonate (Ist)": "–", "Termine und Besuche": "3"}
+                               "Termine und Telefonate (Ist: Termine, Besuche, QBR, Telefonate; ohne E-Mails)": "–",
+                               "Persönliche Termine (Termine, Besuche, QBR)": "3"}
     assert rv.kpi_view(pd.Series({"db4_margin_change": 0.02}, dtype=object), "en").iloc[0, 0] == "+2.0 pp"
     actions = rv.action_status(health_data(), "A", "2025Q4")
     assert rv.action_counts(actions, "de")["Anzahl"].to_dict() == {"erledigt": "1", "offen": "1", "überfällig": "1",

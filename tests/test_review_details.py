@@ -172,3 +172,31 @@ def test_pitfall_churn_of_smaller_accounts_uses_the_one_definition(make_data):
     p = rv.pitfall_checks(data, "2025Q4", selection=sel)
     assert p.loc["non_key_logo_churn", "now"] == 0.0
     assert p.loc["non_key_logo_churn", "before"] == pytest.approx(2 / 3)
+
+
+# --------------------------------------------------------------------------- what "meetings and calls" counts
+
+
+def _contact_case(make_data):
+    """Account A in 2025Q4: one interaction of each type (meeting, call, visit, email, qbr), one meeting in Q3."""
+    types = ["meeting", "call", "visit", "email", "qbr", "meeting"]
+    dates = ["2025-10-01", "2025-10-15", "2025-11-01", "2025-11-15", "2025-12-01", "2025-09-30"]
+    it = pd.DataFrame({"interaction_id": [f"i{i}" for i in range(6)], "account_id": "A",
+                       "date": pd.to_datetime(dates), "type": types, "kam_id": "K1", "contact_id": None})
+    orders = _orders([("A", "2025-11-01", "P1", 1, 100)])
+    return make_data(_accounts("A"), orders, products=LINES, interactions=it)
+
+
+def test_meetings_and_calls_count_what_their_labels_say(make_data):
+    # in the quarter: meeting, call, visit, QBR count as contacts (4); the e-mail does not, nor the Q3 meeting.
+    # meetings = meeting + visit + QBR = 3 (a visit and a QBR are meetings); calls = 1
+    k = rv.account_kpis(_contact_case(make_data), "A", "2025Q4")
+    assert (k["contacts_held"], k["meetings"], k["calls"]) == (4, 3, 1)
+    # each label names every type it counts: contacts = meetings, visits, QBRs and calls; meetings without calls
+    words = {"en": ("meeting", "visit", "qbr", "call"), "de": ("termin", "besuch", "qbr", "telefonat")}
+    for lang, (meeting, visit, qbr, call) in words.items():
+        shown = rv.kpi_view(k, lang).index.str.lower()
+        held, met = shown[list(k.index).index("contacts_held")], shown[list(k.index).index("meetings")]
+        assert all(w in held for w in (meeting, visit, qbr, call)), held
+        assert all(w in met for w in (meeting, visit, qbr)) and call not in met, met
+        assert all(w in rv.label("meetings", lang).lower() for w in (meeting, visit, qbr, call))  # workload, one-pager

@@ -157,7 +157,7 @@ def test_account_kpis_without_interactions_and_complaints_are_unknown(thin):
     page = review.qbr_summary(thin, "A", "2025Q4", plan=review.plan_vs_actual(thin, "A", "2025Q4"), kpis=kpis,
                               health=health, actions=review.action_status(thin, "A", "2025Q4"),
                               proposals=review.next_actions(thin, "A", "2025Q4", health=health))
-    assert "| Meetings and calls | - / 1 |" in page and "| - / - |" in page
+    assert "| Meetings and calls (meetings, visits, QBRs, calls) | - / 1 |" in page and "| - / - |" in page
     assert "nan" not in page.lower().replace("n/a", "")  # unknown shows as "-", never as nan
 
 
