@@ -57,7 +57,7 @@ def _solution_strings(ex) -> list[str]:
     elif ex.kind == "label":
         out.update({sol, *ex.labels[sol]})
     elif ex.kind == "choice":
-        out.update({f"({sol})", f"option {sol}", *(t.rstrip(".") for t in ex.options[sol])})
+        out.update({f"({sol})", f"option {sol}", *(t.rstrip(".") for t in ex.text(f"option_{sol}"))})
     elif ex.kind == "ids":
         out.add(", ".join(sorted(sol)))
     elif ex.kind == "mapping":
@@ -127,7 +127,7 @@ def test_each_typical_mistake_gets_its_own_hint(exercise_id, mistake):
         fb = E.check(exercise_id, answer, lang=lang)
         assert not fb.correct
         assert fb.key == mistake.key, f"{exercise_id}: {mistake.key} answered {answer!r}, diagnosed {fb.key}"
-        assert fb.message == E._fill(mistake.hint, ex, lang)
+        assert fb.message == E._fill(ex.text(f"mistake_{mistake.key}"), ex, lang)
     assert E.check(exercise_id, answer, "en").message != E.check(exercise_id, answer, "de").message
 
 
@@ -309,16 +309,33 @@ def test_distinct_mistakes_stay_apart_from_the_solution_and_each_other():
 
 
 def _pairs(ex):
-    yield "title", ex.title
-    yield "prompt", ex.prompt
-    yield "hint", ex.hint
-    yield "explanation", ex.explanation
-    for m in ex.mistakes:
-        yield f"mistake {m.key}", m.hint
-    for k, o in ex.options.items():
-        yield f"option {k}", o
-    for k, f in ex.fields.items():
-        yield f"field {k}", f.label
+    """Every text of the exercise: its catalogue section ``exercises.<id>`` and the labels of its dict entries."""
+    for key, pair in i18n.table(f"exercises.{ex.id}").items():
+        yield key.replace("_", " ", 1), pair
+    for k in ex.fields:
+        yield f"field {k}", E._FIELD_LABELS[k]
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_every_text_the_exercise_reads_is_in_its_catalogue_section(exercise_id):
+    """The section holds exactly the texts the exercise reads: none missing, none left over."""
+    ex = E.get(exercise_id)
+    section = set(i18n.table(f"exercises.{exercise_id}"))
+    assert section == ex.text_keys()
+    assert {"title", "prompt", "hint", "explanation"} <= section
+    assert {f"mistake_{m.key}" for m in ex.mistakes} <= section
+    assert {f"option_{o}" for o in ex.options} <= section
+
+
+def test_a_catalogue_section_that_does_not_fit_its_exercise_is_refused(monkeypatch):
+    """Registering an exercise whose catalogue section lacks a mistake text fails at import, not in a lesson."""
+    import dataclasses
+
+    ex = E.get("03.2")
+    monkeypatch.setattr(E, "_EXERCISES", {})  # an empty register, restored after the test
+    extra = dataclasses.replace(ex, mistakes=(*ex.mistakes, E.Mistake("not_in_catalogue", lambda x: 1.0)))
+    with pytest.raises(ValueError, match="lacks \\['mistake_not_in_catalogue'\\]"):
+        E._register(extra)
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -341,16 +358,11 @@ def test_general_messages_exist_in_both_languages():
         assert en != de, key
 
 
-def test_a_missing_language_would_fail():
+def test_a_missing_language_would_fail(monkeypatch):
     """The language test above really fails on a half-translated exercise."""
-    import dataclasses
-
-    ex = E.get("03.2")
-    broken = dataclasses.replace(ex, mistakes=(E.Mistake("x", ("only English", ""), lambda x: 1.0),))
+    monkeypatch.setitem(i18n.table("exercises.03.2"), "mistake_no_minus_r", ("only English", ""))
     with pytest.raises(AssertionError, match="language is missing"):
-        for what, pair in _pairs(broken):
-            en, de = pair
-            assert en.strip() and de.strip(), f"{what}: a language is missing"
+        test_every_text_exists_in_english_and_german("03.2")
 
 
 def test_feedback_renders_in_notebooks():

@@ -24,6 +24,7 @@ SAME_IN_BOTH = {
     "Health Score", "Initiator", "Gatekeeper", "neutral", "Share of Wallet", "Upselling", "Cross-Selling",
     "Whitespace", "ok", "–", "P(alive)", "Buying Center", "Whitespace (EUR)", "DB I (EUR)",
     "kamlib: {call} = {x}", "{account}: m = {m}, r = {r}, d = {d}",
+    "GRR", "NRR",  # exercise answers: gross and net revenue retention
 }
 #: English words German KAM texts use as they are; stripped before looking for English leftovers.
 GERMAN_LOANWORDS = ("Key Account Management", "Key Accounts", "Key Account", "Health Score", "Share of Wallet",
@@ -54,16 +55,63 @@ def _bilingual_literals(tree):
             yield node.lineno
 
 
+def _sentence_pair(node):
+    """An (English, German) pair of phrases: a tuple of two string literals of two words or more each."""
+    return isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) and " " in e.value.strip() for e in node.elts)
+
+
+def _headers(node):
+    return isinstance(node, ast.List) and len(node.elts) > 1 and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+
+
+def _bilingual_texts(tree):
+    """Texts written in two languages in code: an (English, German) pair handed to a call or held in a dict
+    (``title=("Weighted score", "Gewichteter Score")``, ``Mistake("key", ("...", "..."), ...)``), and lists of
+    headers picked by the language (``[...] if lang == "en" else [...]``)."""
+    for node in ast.walk(tree):
+        handed = ([*node.args, *(k.value for k in node.keywords)] if isinstance(node, ast.Call)
+                  else node.values if isinstance(node, ast.Dict) else [])
+        for value in handed:
+            if _sentence_pair(value) or (isinstance(value, ast.Tuple) and any(map(_sentence_pair, value.elts))):
+                yield value.lineno
+        if (isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare)
+                and isinstance(node.test.left, ast.Name) and node.test.left.id == "lang"
+                and _headers(node.body) and _headers(node.orelse)):
+            yield node.lineno
+
+
+def _texts_in_code(source: str) -> list[int]:
+    tree = ast.parse(source)
+    return sorted({*_bilingual_literals(tree), *_bilingual_texts(tree)})
+
+
 def test_every_label_table_lives_in_the_catalogue():
-    """One catalogue: no module of kamlib writes an (English, German) table in code."""
+    """One catalogue: no module of kamlib (kamlib/teaching/exercises.py included) writes an (English, German)
+    table or text in code."""
     found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "kamlib").rglob("*.py"))
-             for line in _bilingual_literals(ast.parse(path.read_text(encoding="utf-8")))]
-    assert not found, f"move these tables into kamlib/i18n/catalogue/*.toml: {found}"
+             for line in _texts_in_code(path.read_text(encoding="utf-8"))]
+    assert not found, f"move these texts into kamlib/i18n/catalogue/*.toml: {found}"
 
 
 def test_the_table_finder_finds_a_table_in_code():
     code = 'LABELS = {"a": ("A", "Ä"), "b": ("B", "Bé")}\nOTHER = {"a": 1}\n'
-    assert list(_bilingual_literals(ast.parse(code))) == [1]
+    assert _texts_in_code(code) == [1]
+
+
+def test_the_text_finder_finds_texts_in_code_and_passes_synonyms_and_data():
+    code = (
+        'Exercise(id="1", title=("Weighted score", "Gewichteter Score"))\n'
+        'Mistake("up", ("You sorted up.", "Sie haben aufsteigend sortiert."), f)\n'
+        'wrong = {"a": ("too_many", ("Far too many.", "Viel zu viele."))}\n'
+        'head = ["account", "EUR"] if lang == "en" else ["Kunde", "EUR"]\n'
+        'SYNONYMS = {"strategic": ("strategisch", "strategic account", "Strategie"), "star": ("stern",)}\n'
+        'AXES = {"both": ("beide", "both axes"), "neither": ("keine", "none", "keine von beiden")}\n'
+        'ROWS = [("Neues Werk erschließen", "Kontakt zur Werkleitung aufbauen")]\n'
+        'FieldSpec("share", ("net revenue retention", "net_revenue_retention"))\n'
+    )
+    assert _texts_in_code(code) == [1, 2, 3, 4]
 
 
 def test_missing_german_label_fails(monkeypatch):
