@@ -196,6 +196,13 @@ def test_a_company_criterion_from_an_accounts_column(make_data):
     assert t["provisional"].tolist() == [True, True, True, False, False]
     # the reader sees the column's name where a criterion label would be
     assert t.loc["C", "reason"].render("de").startswith("erfüllt credit_rating, strategic_fit")
+    # the workshop sliders re-rank with the company criteria too (their thresholds on the score scale: rating 2
+    # -> 10 * (5 - 2) / 4 = 7.5, fit 1 -> 10): the same three accounts qualify
+    from kamlib.workshop.widgets import SelectionWorkshop
+
+    assert sel.thresholds.to_dict() == {"revenue_share": 7.0, "credit_rating": 7.5, "strategic_fit": 10.0}
+    ranking = SelectionWorkshop.from_selection(sel).static()
+    assert sorted(ranking["name"]) == ["Kunde A", "Kunde B", "Kunde C"]
 
 
 @pytest.mark.parametrize("custom,text", [

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib import i18n
-from kamlib.selection import Selection, check_selection_parameters, rerank
+from kamlib.selection import CRITERION_RULES, Selection, check_selection_parameters, rerank
 
 if TYPE_CHECKING:
     from matplotlib.container import BarContainer
@@ -62,11 +62,19 @@ class SelectionWorkshop:
         """Top-k qualifying accounts for the given weights/thresholds (normalised, validated)."""
         w = self.weights if weights is None else np.asarray(weights, dtype=float)
         t = self.thresholds if thresholds is None else np.asarray(thresholds, dtype=float)
-        # same validation as the notebook parameters, so the room sees the same errors
+        # same validation as the notebook parameters, so the room sees the same errors; a company's own criterion
+        # (an accounts column) comes with its threshold already on the score scale
+        own = tuple(c for c in self.criteria if c not in CRITERION_RULES)
         _, w_s, t_s, _ = check_selection_parameters(
-            self.criteria, list(w), dict(zip(self.criteria, t)), min_criteria=self.min_criteria
+            self.criteria,
+            list(w),
+            {c: v for c, v in zip(self.criteria, t) if c not in own},
+            min_criteria=self.min_criteria,
+            custom=own,
         )
-        score, top = rerank(self.scores, w_s.to_numpy(), t_s.to_numpy(), min_criteria=self.min_criteria, k=self.k)
+        t_all = pd.Series(t, index=list(self.criteria), dtype=float)
+        t_all.update(t_s)
+        score, top = rerank(self.scores, w_s.to_numpy(), t_all.to_numpy(), min_criteria=self.min_criteria, k=self.k)
         return pd.DataFrame(
             {"rank": np.arange(1, len(top) + 1), "name": self.names[top], "score": np.round(score[top], 3)}
         )
