@@ -25,7 +25,33 @@ Designed-in stories (ranks refer to the current yearly run-rate, 1 = largest):
   and their service costs, nothing else (no KAM, contacts, wallet, targets,
   actions, ratings or complaints);
 * small accounts with many small orders are unprofitable after cost-to-serve,
-  so the whale curve has profit destroyers.
+  so the whale curve has profit destroyers;
+* accounts with a KAM have a revenue and margin plan (``targets``) for every quarter
+  from the second year of the history to one quarter after ``as_of`` (the plans of
+  the years before the last are made from the year before each quarter).
+
+Why accounts decline or leave (the causal story; the health score's backtest in
+:mod:`kamlib.backtest` tests whether the signals see it coming). Trouble starts on an
+*onset* day, and the revenue follows it, not the other way round:
+
+* **declining accounts** (about 8 %): the decider has turned against us (attitude
+  ``opponent``), from the onset the decider is no longer met and three in four other
+  contacts do not take place, and a high or critical complaint opened within six
+  weeks of the onset stays unresolved for four months to a year. One to five months
+  after the onset the orders thin out (to 20-45 % within a year). The declining key
+  account (rank 5) has been in this state since before the history begins;
+* **lost accounts** (about 4 %): the same signs, then the last order two to eight
+  months after the onset;
+* **a rough patch** for about a fifth of the KAM accounts (from the smaller half):
+  the KAM leaves at the onset (the inside sales team keeps a quarter of the contacts,
+  the decider is not met) and a severe complaint stays open; one to five months later
+  the account orders at 60 % of its pace for eight to twelve months, and it returns
+  to its old pace after a successor KAM has been in touch again for a while.
+
+The trouble draws come from a random stream of their own and move only order dates
+(values keep their draws), so an account without trouble keeps its orders, contacts,
+interactions, complaints, costs, wallet and targets; only the competitors' shares are
+drawn anew for every account (their draws follow the wallet cells of all accounts).
 """
 
 from __future__ import annotations
@@ -993,6 +1019,8 @@ def generate(
     n = int(n_accounts)
     root = np.random.default_rng(seed)
     (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act, r_rat, r_name) = root.spawn(12)
+    # the trouble stories and the plans of earlier years: streams of their own, so the others draw as before
+    (r_trb, r_plan) = root.spawn(2)
 
     end_ts = pd.Timestamp(as_of).normalize()
     start_ts, _ = periods.trailing_months(end_ts, 12 * years)  # ``years`` whole years up to as_of
@@ -1150,6 +1178,57 @@ def generate(
     day = _shift_weekend(r_ord, day, start, lo_day[acc], hi_day[acc])
     month = (start + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(np.int64) % 12
 
+    # trouble (see the module docstring): the first warning sign at ``onset``, quiet contacts up to ``quiet_to``.
+    # A declining account orders at its old pace until ``fall_from`` (one to five months after the onset), then
+    # its orders thin out fast; a lost account's last order comes two to eight months after the onset; a
+    # key account in a rough patch orders at 60 % of its pace from ``fall_from`` to ``recover_from`` and then as
+    # before (its successor KAM is in touch again from ``quiet_to``). Only the order dates move; the order values above keep their draws.
+    eligible = order[(~is_lost[order]) & (order != sparse)]
+    cand_order = eligible[:n_cand]  # candidates (contacts, wallet...): top accounts by run-rate, active or prospect
+    n_kacc = max(2, round(0.08 * n))
+    kam_accs = [int(a) for a in cand_order if arch[a] != _PROSPECT][:n_kacc]
+    troubled = ((arch == _DECLINING) | is_lost) & (span > 0)
+    if declining_key >= 0:
+        troubled[declining_key] = True  # its decline runs through the whole history: so do its warning signs
+    # a rough patch hits the smaller half of the KAM accounts (the curated top and the profit destroyer excepted)
+    dip_pool = np.array([a for a in kam_accs[len(kam_accs) // 2 :] if rank[a] >= 5 and a != demanding], dtype=np.int64)
+    dip = np.zeros(n, dtype=bool)
+    dip[np.sort(r_trb.choice(dip_pool, min(len(dip_pool), max(1, round(n_kacc / 5))), replace=False))] = True
+    troubled |= dip
+    troubled[[top, sparse]] = False
+    dip &= troubled
+    dec = troubled & ~is_lost & ~dip
+    onset = np.full(n, -1, dtype=np.int64)
+    onset[dec] = np.maximum(r_trb.integers(90, max(91, last - 520), n), lo_day)[dec]
+    onset[troubled & is_lost] = np.maximum(hi_day - r_trb.integers(60, 240, n), lo_day)[troubled & is_lost]
+    onset[dip] = np.maximum(r_trb.integers(180, max(181, last - 690), n), lo_day)[dip]
+    if declining_key >= 0 and troubled[declining_key]:
+        onset[declining_key] = lo_day[declining_key]
+    fall_from = onset + r_trb.integers(30, 150, n)
+    recover_from = fall_from + r_trb.integers(240, 361, n)
+    quiet_to = np.where(dip, fall_from + r_trb.integers(90, 181, n), last + 1)  # a successor KAM takes over
+    k_fall = r_trb.uniform(0.8, 1.6, n) / 365.25  # per day: a year after the fall starts, 20-45 % are left
+    reshaped = (dec | dip) & (np.arange(n) != declining_key)
+    m_re = reshaped[acc]
+    if m_re.any():
+        a_r = acc[m_re]
+        L = span[a_r].astype(float)
+        f0 = np.clip(fall_from[a_r] - lo_day[a_r], 0, L).astype(float)
+        f1 = np.clip(recover_from[a_r] - lo_day[a_r], f0, L).astype(float)
+        kd = k_fall[a_r]
+        is_dip = dip[a_r]
+        low = 0.6
+        tail = np.where(is_dip, low * (f1 - f0) + (L - f1), -np.expm1(-kd * (L - f0)) / kd)
+        mass = u[m_re] * (f0 + tail)
+        rest = np.clip(kd * (mass - f0), 0.0, 1 - 1e-12)
+        x_dec = f0 - np.log1p(-rest) / kd
+        x_dip = np.where(mass - f0 <= low * (f1 - f0), f0 + (mass - f0) / low, f1 + (mass - f0 - low * (f1 - f0)))
+        x_new = np.where(mass <= f0, mass, np.where(is_dip, x_dip, x_dec))
+        d_new = lo_day[a_r] + np.clip(np.floor(x_new).astype(np.int64), 0, span[a_r] - 1)
+        dow = (d_new + (start - np.datetime64("1970-01-05", "D")).astype(np.int64)) % 7  # 0=Mon
+        d_new = np.where(dow == 5, d_new - 1, np.where(dow == 6, d_new + 1, d_new))  # Sat->Fri, Sun->Mon
+        day[m_re] = np.clip(d_new, lo_day[a_r], hi_day[a_r])
+
     # product lines: industry affinity, white space for smaller accounts
     aff = r_acc.gamma(_IND_LINES[industry] * 1.5)
     keep_p = np.clip(0.45 + 0.5 * (1 - rank / n), 0.3, 0.97)
@@ -1297,13 +1376,8 @@ def generate(
     perm = r_kam.permutation(len(combos))
     kam_names += [combos[i] for i in perm[: n_kam - 1]]
 
-    # candidates (contacts, wallet...): top accounts by run-rate, active or prospect
-    cand_mask = np.zeros(n, dtype=bool)
-    eligible = order[(~is_lost[order]) & (order != sparse)]
-    cand_order = eligible[:n_cand]
+    cand_mask = np.zeros(n, dtype=bool)  # the candidates (cand_order) and KAM accounts (kam_accs): see the orders
     cand_mask[cand_order] = True
-    n_kacc = max(2, round(0.08 * n))
-    kam_accs = [int(a) for a in cand_order if arch[a] != _PROSPECT][:n_kacc]
     legacy_pool = order[int(0.5 * n) :]
     legacy_pool = legacy_pool[(arch[legacy_pool] == _NORMAL) & (legacy_pool != sparse)]
     legacy = pick(legacy_pool, round(0.015 * n))
@@ -1353,6 +1427,8 @@ def generate(
         np.searchsorted([0.25, 0.65, 0.9], u_att, side="right"),
         np.searchsorted([0.12, 0.45, 0.85], u_att, side="right"),
     )
+    # trouble: a declining or lost account's decider has turned against us (a rough patch has passed)
+    attitude[(role == _R_DECIDER) & troubled[con_acc] & ~dip[con_acc]] = ATTITUDES.index("opponent")
     con_lang = lang[con_acc]
     con_names = np.empty(C, dtype=object)
     titles = np.empty(C, dtype=object)
@@ -1427,6 +1503,15 @@ def generate(
         i_kam[i_sort],
         i_contact[i_sort],
     )
+    # trouble: from the onset the account goes quiet: the decider is no longer met, three in four other
+    # contacts do not happen; in a rough patch the KAM has left, and the inside sales team keeps in touch
+    after = troubled[i_acc] & (i_day >= onset[i_acc]) & (i_day < quiet_to[i_acc])
+    with_decider = np.zeros(len(i_acc), dtype=bool)
+    with_decider[i_contact >= 0] = role[i_contact[i_contact >= 0]] == _R_DECIDER
+    quiet = after & (with_decider | (r_trb.random(len(i_acc)) < 0.75))
+    i_kam = np.where(after & dip[i_acc], -1, i_kam)
+    i_acc, i_day, i_type, i_kam, i_contact = (x[~quiet] for x in (i_acc, i_day, i_type, i_kam, i_contact))
+    n_interactions = len(i_acc)
 
     # ---------------------------------------------------------------- complaints
     ord_per_year = n_ord / np.maximum(years_active, 0.25)
@@ -1452,6 +1537,18 @@ def generate(
     open_i = int(np.flatnonzero(k_acc == top)[-1])
     opened[open_i] = max(int(lo_day[top]), last - int(r_cmp.integers(3, 26)))
     closed[open_i] = np.iinfo(np.int64).min
+    # trouble: a high or critical complaint opened within six weeks of the onset stays unresolved for four
+    # months to a year (or to this day)
+    t_acc = np.flatnonzero(troubled)
+    t_open = np.minimum(onset[t_acc] + r_trb.integers(0, 43, len(t_acc)), last)
+    t_closed = t_open + r_trb.integers(120, 366, len(t_acc))
+    t_closed = np.where(t_closed > last, np.iinfo(np.int64).min, t_closed)
+    k_acc = np.concatenate([k_acc, t_acc])
+    opened = np.concatenate([opened, t_open])
+    closed = np.concatenate([closed, t_closed])
+    severity = np.concatenate([severity, 2 + (r_trb.random(len(t_acc)) < 0.4)])
+    k_cat = np.concatenate([k_cat, r_trb.integers(0, 4, len(t_acc))])
+    K = len(k_acc)
     k_sort = np.argsort(opened * n + k_acc, kind="stable")
     k_acc, opened, closed, severity, k_cat = (
         k_acc[k_sort],
@@ -1585,6 +1682,25 @@ def generate(
     a_net = np.bincount(acc, weights=gross - discount - cogs, minlength=n)
     m_rate = np.clip(a_net / np.maximum(acc_total, 1.0), 0.1, 0.6)
     mar_t = np.round(rev_t * (m_rate[ta] + 0.01), -2)
+    # the plans of the earlier years, from the second year of the history on: each quarter's plan is made from
+    # the year before it (half the same quarter last year, half that year's average quarter)
+    h_q = np.arange(aq_start + 4, aq_last - 3)
+    if len(h_q) and len(t_accs):
+        ha, hq = np.repeat(t_accs, len(h_q)), np.tile(h_q, len(t_accs))
+        hp = hq - 4 - aq_start  # the same quarter last year, as a column of q_gross
+        cum = np.concatenate([np.zeros((n, 1)), np.cumsum(q_gross, axis=1)], axis=1)
+        first = np.maximum(hp - 3, 0)
+        year_avg = (cum[ha, hp + 1] - cum[ha, first]) / (hp + 1 - first)
+        base_h = np.where(q_gross[ha, hp] > 0, 0.5 * q_gross[ha, hp] + 0.5 * year_avg, year_avg)
+        base_h = np.where(base_h > 0, base_h, runrate[ha] / 4)
+        g_h = np.select(
+            [arch[ha] == _EMERGING, arch[ha] == _DECLINING, arch[ha] == _KEY], [0.25, 0.0, 0.05], 0.06
+        ) + r_plan.normal(0, 0.02, len(ha))
+        rev_h = np.round(np.maximum(base_h * (1 + g_h), 0.0), -2)
+        mar_h = np.round(rev_h * (m_rate[ha] + 0.01), -2)
+        t_sort = np.lexsort((np.concatenate([hq, tq]), np.concatenate([ha, ta])))  # by account, then quarter
+        ta, tq = np.concatenate([ha, ta])[t_sort], np.concatenate([hq, tq])[t_sort]
+        rev_t, mar_t = np.concatenate([rev_h, rev_t])[t_sort], np.concatenate([mar_h, mar_t])[t_sort]
 
     # ---------------------------------------------------------------- actions
     act_base = np.where(
