@@ -127,7 +127,7 @@ def test_each_typical_mistake_gets_its_own_hint(exercise_id, mistake):
         fb = E.check(exercise_id, answer, lang=lang)
         assert not fb.correct
         assert fb.key == mistake.key, f"{exercise_id}: {mistake.key} answered {answer!r}, diagnosed {fb.key}"
-        assert fb.message == E._fill(ex.text(f"mistake_{mistake.key}"), ex, lang)
+        assert fb.message == E._fill(ex, f"mistake_{mistake.key}", lang)
     assert E.check(exercise_id, answer, "en").message != E.check(exercise_id, answer, "de").message
 
 

@@ -137,22 +137,6 @@ class Exercise:
             *(f"mistake_{m.key}" for m in self.mistakes),
         }
 
-    @property
-    def title(self) -> Pair:
-        return self.text("title")
-
-    @property
-    def prompt(self) -> Pair:
-        return self.text("prompt")
-
-    @property
-    def hint(self) -> Pair:
-        return self.text("hint")
-
-    @property
-    def explanation(self) -> Pair:
-        return self.text("explanation")
-
     def solution(self) -> Any:
         return _normalise_internal(self, self.solve(dict(self.inputs)))
 
@@ -1356,11 +1340,12 @@ def get(exercise_id: str) -> Exercise:
         raise KeyError(f"unknown exercise {exercise_id!r}; known: {', '.join(_EXERCISES)}") from None
 
 
-def _fill(template: Pair, ex: Exercise, lang: str, extra: dict | None = None) -> str:
+def _fill(ex: Exercise, key: str, lang: str, extra: dict | None = None) -> str:
+    """The exercise's text ``key`` in ``lang``, filled with its formatted inputs (and ``extra`` values)."""
     values = ex.values(lang)
     for k, v in (extra or {}).items():
         values[k] = _fmt_value(v, lang)
-    return pick(template, lang).format(**values)
+    return pick(ex.text(key), lang).format(**values)
 
 
 def _fmt_value(v: Any, lang: str) -> str:
@@ -1379,10 +1364,10 @@ def task(exercise_id: str, lang: str = "en") -> Text:
     """The task as Markdown: title, level, the task with its inputs, the answer format and how to check."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
     parts = [
-        f"**{_t('exercise', lang)} {ex.id} · {pick(ex.title, lang)}** ({_t('level', lang)}: "
+        f"**{_t('exercise', lang)} {ex.id} · {pick(ex.text('title'), lang)}** ({_t('level', lang)}: "
         f"{pick(LEVELS[ex.level], lang)})",
         "",
-        _fill(ex.prompt, ex, lang),
+        _fill(ex, "prompt", lang),
         "",
         f"*{_t('answer_format', lang)}:* {answer_format(ex, lang)}",
     ]
@@ -1442,9 +1427,9 @@ def _solution_text(ex: Exercise, lang: str) -> str:
 def show_solution(exercise_id: str, lang: str = "en") -> Text:
     """The solution with the worked steps (only here does the solution appear)."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
-    explanation = _fill(ex.explanation, ex, lang, ex.steps(dict(ex.inputs)))
+    explanation = _fill(ex, "explanation", lang, ex.steps(dict(ex.inputs)))
     return Text(
-        f"**{_t('solution', lang)} {ex.id} · {pick(ex.title, lang)}:** {_solution_text(ex, lang)}\n\n{explanation}"
+        f"**{_t('solution', lang)} {ex.id} · {pick(ex.text('title'), lang)}:** {_solution_text(ex, lang)}\n\n{explanation}"
     )
 
 
@@ -1507,12 +1492,12 @@ def check(exercise_id: str, answer: Any, lang: str = "en") -> Feedback:
     computed = [(m, _normalise_internal(ex, m.answer(inputs))) for m in ex.mistakes]
     for m, value in computed:
         if _same(ex, given, value):
-            return fb(m.key, _fill(ex.text(f"mistake_{m.key}"), ex, lang))
+            return fb(m.key, _fill(ex, f"mistake_{m.key}", lang))
     if ex.kind == "fields":
         wrong = [k for k in ex.fields if not _same(ex, given[k], sol[k], k)]
         for m, value in computed:
             if all(not _same(ex, value[k], sol[k], k) and _same(ex, given[k], value[k], k) for k in wrong):
-                return fb(m.key, _fill(ex.text(f"mistake_{m.key}"), ex, lang))
+                return fb(m.key, _fill(ex, f"mistake_{m.key}", lang))
         for k in wrong:
             spec = ex.fields[k]
             if spec.kind == "share" and _close(given[k], 100 * sol[k], 100 * spec.tolerance):
@@ -1521,7 +1506,7 @@ def check(exercise_id: str, answer: Any, lang: str = "en") -> Feedback:
         if right:
             return fb(
                 "partly",
-                _t("partly", lang, right=", ".join(right), wrong=", ".join(wrong)) + " " + _fill(ex.hint, ex, lang),
+                _t("partly", lang, right=", ".join(right), wrong=", ".join(wrong)) + " " + _fill(ex, "hint", lang),
             )
     if ex.kind in ("number", "share"):
         if ex.kind == "share" and _close(given, 100 * sol, 100 * ex.tolerance):
@@ -1530,20 +1515,25 @@ def check(exercise_id: str, answer: Any, lang: str = "en") -> Feedback:
             return fb("rounding", _t("rounding", lang))
     if ex.kind == "mapping":
         n = sum(given[i] != sol[i] for i in ex.ids)
-        return fb("wrong", _t("n_wrong", lang, n=n, total=len(ex.ids)) + " " + _fill(ex.hint, ex, lang))
+        return fb("wrong", _t("n_wrong", lang, n=n, total=len(ex.ids)) + " " + _fill(ex, "hint", lang))
     if ex.kind == "ids":
         return fb(
             "wrong",
-            _t("set_diff", lang, n_missing=len(sol - given), n_extra=len(given - sol)) + " " + _fill(ex.hint, ex, lang),
+            _t("set_diff", lang, n_missing=len(sol - given), n_extra=len(given - sol)) + " " + _fill(ex, "hint", lang),
         )
-    return fb("wrong", _fill(ex.hint, ex, lang))
+    return fb("wrong", _fill(ex, "hint", lang))
 
 
 def overview(lang: str = "en") -> pd.DataFrame:
     """All exercises: id, notebook, level and title."""
     lang = i18n.check_lang(lang)
     rows = [
-        {"id": ex.id, "notebook": ex.notebook, "level": pick(LEVELS[ex.level], lang), "title": pick(ex.title, lang)}
+        {
+            "id": ex.id,
+            "notebook": ex.notebook,
+            "level": pick(LEVELS[ex.level], lang),
+            "title": pick(ex.text("title"), lang),
+        }
         for ex in _EXERCISES.values()
     ]
     return pd.DataFrame(rows).set_index("id")
