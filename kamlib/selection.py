@@ -622,6 +622,11 @@ def check_selection_parameters(
 
 # =========================================================================== a company's own criteria
 
+#: Columns of :attr:`Selection.table` (and :mod:`kamlib.decision`'s ``computed``): no company criterion may take a name.
+_TABLE_COLUMNS = frozenset(
+    "account_id name kam_id status revenue_12m growth abc score criteria_met n_met rank provisional type "
+    "emerging_rank attractiveness strength quadrant place track definitive reason computed".split()
+)
 #: Directions of a company criterion: ``higher`` (a larger value is better, met at value >= threshold) or
 #: ``lower`` (a smaller value is better, e.g. a credit rating 1-6, met at value <= threshold).
 DIRECTIONS = ("higher", "lower")
@@ -657,6 +662,8 @@ def check_custom_criteria(accounts: pd.DataFrame, custom) -> dict[str, tuple[str
         name = f"column {column!r}"
         if column in CRITERION_RULES:
             raise bad(f"{name} is one of the six criteria; choose it in criteria instead")
+        if column in _TABLE_COLUMNS:
+            raise bad(f"{name} has the name of a column of the selection's table; rename it in the accounts data")
         if column not in accounts.columns:
             raise bad(f"{name} is not in the accounts table")
         values = accounts[column]

@@ -207,13 +207,15 @@ def test_a_company_criterion_from_an_accounts_column(make_data):
 
 @pytest.mark.parametrize("custom,text", [
     ({"size_class": {"direction": "higher", "threshold": 1}}, "column 'size_class' is not in the accounts table"),
-    ({"name": {"direction": "higher", "threshold": 1}}, "column 'name' is not numeric"),
+    ({"city": {"direction": "higher", "threshold": 1}}, "column 'city' is not numeric"),
+    ({"growth": {"direction": "higher", "threshold": 1}}, "column 'growth' has the name of a column"),
     ({"credit_rating": {"direction": "up", "threshold": 1}}, "column 'credit_rating': direction must be"),
     ({"credit_rating": {"direction": "lower"}}, "column 'credit_rating': give a threshold"),
     ({"credit_rating": {"direction": "lower", "threshold": "good"}}, "column 'credit_rating': the threshold"),
 ])
 def test_bad_company_criteria_give_one_clear_error(make_data, custom, text):
-    data = _data(make_data, extra_columns={"credit_rating": [1, 4, 2, 5, 3]})
+    data = _data(make_data, extra_columns={"credit_rating": [1, 4, 2, 5, 3], "city": ["Ulm"] * 5,
+                                           "growth": [0.1] * 5})
     name = next(iter(custom))
     with pytest.raises(KamParameterError, match=text) as exc:
         selection.select_key_accounts(data, criteria=["revenue_share", name], custom_criteria=custom)
