@@ -1,5 +1,5 @@
 """Charts of the review cycle (notebooks 04 and 05): the revenue bridge, the health score, the quadrant migration
-and the KAMs' workload. Each labels itself in ``lang``."""
+and the KAMs' workload, and the backtest of the health score. Each labels itself in ``lang``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from kamlib import i18n
+from kamlib import backtest, i18n
 from kamlib.present.charts.base import new_axes, tick_formatter
 from kamlib.review import BANDS, label, text
 
-__all__ = ["bridge_chart", "health_chart", "migration_chart", "workload_chart"]
+__all__ = ["backtest_chart", "bridge_chart", "health_chart", "migration_chart", "workload_chart"]
 
 
 def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax: Axes | None = None) -> Axes:
@@ -95,5 +95,32 @@ def workload_chart(
     ax.set_ylabel(label("key_accounts", lang))
     if period is not None:
         ax.set_title(text("workload_title", lang, quarter=period))
+    ax.legend()
+    return ax
+
+
+def backtest_chart(result, *, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """The health score at past quarter ends (:func:`kamlib.backtest.health_backtest`), as shares of the
+    account-quarters that held their revenue in the following year and of those that fell or were lost, in bands of
+    10 points (0-10, over 10-20, ...), with the red and amber limits; the AUC in the title."""
+    ax = new_axes(ax, (7.5, 4.0))
+    t = result.table
+    edges = np.arange(0, 101, 10)
+    centres = edges[:-1] + 5
+    for offset, is_bad, key, color in ((-2.2, False, "held_outcome", "#27ae60"), (2.2, True, "bad_outcome", "#c0392b")):
+        scores = t.loc[t["bad"] == is_bad, "score"].astype(float).clip(0, 100).to_numpy()
+        # bins closed on the right like the bands (red <= 50, amber <= 75): a score of 50 sits left of the line
+        counts = np.bincount(np.clip(np.searchsorted(edges, scores, side="left"), 1, 10) - 1, minlength=10)
+        share = counts / counts.sum() if counts.sum() else counts.astype(float)
+        n = i18n.number(int(counts.sum()), lang, 0)
+        ax.bar(centres + offset, share, width=4.4, color=color, label=f"{backtest.label(key, lang)} (n = {n})")
+    for limit, _ in BANDS:
+        ax.axvline(limit, color="#7f8c8d", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(tick_formatter(lang, "number", 0))
+    ax.yaxis.set_major_formatter(tick_formatter(lang, "percent", 0))
+    ax.set_xlabel(backtest.label("score", lang))
+    ax.set_ylabel(backtest.label("share_of_outcome", lang))
+    ax.set_title(backtest.text("chart_title", lang, auc=i18n.cell(result.summary["auc"], lang, "number", 2)))
     ax.legend()
     return ax
