@@ -688,8 +688,11 @@ def check_custom_criteria(accounts: pd.DataFrame, custom) -> dict[str, tuple[str
     return out
 
 
-def custom_scores(accounts: pd.DataFrame, custom: dict[str, tuple[str, float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Scores (0-10) and met flags of the company criteria (:func:`check_custom_criteria`), index account_id.
+def custom_scores(
+    accounts: pd.DataFrame, custom: dict[str, tuple[str, float]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Scores (0-10) and met flags of the company criteria (:func:`check_custom_criteria`), index account_id,
+    and each criterion's threshold on its score scale (what the sensitivity and the workshop sliders compare).
 
     The score scales the column between its smallest and largest value, the better end scoring 10 (keeps the
     distances); the criterion is met at value >= threshold (``higher``) or <= threshold (``lower``). A missing
@@ -697,17 +700,21 @@ def custom_scores(accounts: pd.DataFrame, custom: dict[str, tuple[str, float]]) 
     """
     acc = accounts.set_index("account_id")
     scores, met = pd.DataFrame(index=acc.index), pd.DataFrame(index=acc.index)
+    on_scale = pd.Series(dtype=float)
     for column, (direction, threshold) in custom.items():
         v = acc[column].astype("Float64").astype(float)
         hit = v >= threshold if direction == "higher" else v <= threshold
-        lo, hi = v.min(), v.max()
-        if hi > lo:
-            x = (v - lo) / (hi - lo) if direction == "higher" else (hi - v) / (hi - lo)
-            scores[column] = (10.0 * x).round(6)
+        lo, hi = float(v.min()), float(v.max())
+
+        if hi > lo:  # min-max, the better end 10; the threshold on the same scale
+            sign, base = (1.0, lo) if direction == "higher" else (-1.0, hi)
+            scores[column] = (10.0 * sign * (v - base) / (hi - lo)).round(6)
+            on_scale[column] = round(10.0 * sign * (threshold - base) / (hi - lo), 6)
         else:
             scores[column] = np.where(hit, 10.0, np.where(v.notna(), 0.0, np.nan))
+            on_scale[column] = 10.0
         met[column] = hit & v.notna()
-    return scores, met
+    return scores, met, on_scale
 
 
 # =========================================================================== criteria that say the same
@@ -993,7 +1000,7 @@ def select_key_accounts(
     # whether a criterion is met is a question of rank (at 7: among the top 30 %), whatever the scoring rule;
     # the rule sets the scores that are weighted and ranked, so that distances in size count there
     ranked = scores if rule == "percentile" else criterion_scores(metrics, ratings=ratings)
-    own_scores, own_met = custom_scores(data.accounts, custom)
+    own_scores, own_met, own_thresholds = custom_scores(data.accounts, custom)
     scores = scores.join(own_scores.reindex(scores.index))
     acc = data.accounts.set_index("account_id")
     capacity_total = int(data.kams["capacity"].fillna(0).sum()) if data.has("kams") else 0
@@ -1013,7 +1020,7 @@ def select_key_accounts(
             met[c] = own_met[c].reindex(met.index).fillna(False).astype(bool)
     met = met[list(crit)]
     # a company criterion's threshold on the score scale (for the sensitivity and the workshop's sliders)
-    t_all = pd.Series({c: t[c] if c in t.index else _score_threshold(data.accounts, c, custom[c]) for c in crit})
+    t_all = pd.Series({c: t[c] if c in t.index else own_thresholds[c] for c in crit})
     for c in builtin:  # a chosen criterion without any data cannot be met by anybody: say what it needs
         if chosen[c].isna().all():
             notes.append(Text("criterion_without_data", criteria=(c,), needs=c))
@@ -1189,17 +1196,6 @@ def _emerging_ranking(growth_potential: pd.Series, revenue: pd.Series, eligible:
 def _places_word(n: int) -> str:
     """'place' or 'places' (a code the catalogue turns into the reader's word)."""
     return "place" if n == 1 else "places"
-
-
-def _score_threshold(accounts: pd.DataFrame, column: str, spec: tuple[str, float]) -> float:
-    """A company criterion's threshold on its 0-10 score scale (:func:`custom_scores`)."""
-    direction, threshold = spec
-    v = accounts[column].astype("Float64").astype(float)
-    lo, hi = v.min(), v.max()
-    if not hi > lo:
-        return 10.0
-    x = (threshold - lo) / (hi - lo) if direction == "higher" else (hi - threshold) / (hi - lo)
-    return round(10.0 * float(x), 6)
 
 
 def rule_changes(data, rules=SCORING_RULES, **parameters) -> pd.DataFrame:
