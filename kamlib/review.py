@@ -1254,8 +1254,9 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
     -------
     (DataFrame, DataFrame)
         Per account (definitive key account in either snapshot): previous and current quadrant, ``not_key``
-        when it was not a definitive key account then; and the transition table (rows previous, columns
-        current, counts).
+        when it was not a definitive key account then, and what the move was worth from the account's own
+        figures (:func:`move_values`: its lifetime value before and now, and the difference); and the
+        transition table (rows previous, columns current, counts).
     """
     from kamlib.selection import QUADRANTS, select_key_accounts
 
@@ -1283,9 +1284,32 @@ def quadrant_migration(data, *, previous_as_of: str | pd.Timestamp | None = None
         }
     )
     per.index.name = "account_id"
+    rate = selection_options.get("discount_rate")
+    rate = float(rate) if rate is not None else float(defaults.SELECTION["discount_rate"])
+    per = per.join(move_values(data, ids, previous_as_of=prev_as_of, discount_rate=rate))
     states = [*QUADRANTS, "not_key"]
     table = pd.crosstab(per["previous"], per["current"]).reindex(index=states, columns=states, fill_value=0)
     return per, table
+
+
+def move_values(data, account_ids, *, previous_as_of, discount_rate: float) -> pd.DataFrame:
+    """What a move between quadrants was worth, from each account's own figures (not a quadrant's average).
+
+    Per account of ``account_ids``: ``clv_before``, its contractual lifetime value with the data as of
+    ``previous_as_of`` (:func:`snapshot`), ``clv_now`` as of ``data.as_of``, and ``move_value`` = clv_now −
+    clv_before. Both are the lifetime value of notebook 01's criterion and notebook 03
+    (:func:`kamlib.selection.criterion_metrics`): the account's own DB IV of the 12 months up to the date and
+    the yearly retention r of :func:`kamlib.clv.choose_retention` on that date, m·r/(1+d−r) with
+    ``discount_rate`` d. An account without net revenue in a window has no lifetime value then (NaN).
+    """
+    from kamlib.selection import criterion_metrics
+
+    ids = pd.Index(list(account_ids), name="account_id")
+    before = criterion_metrics(snapshot(data, previous_as_of), discount_rate=discount_rate)["clv"]
+    now = criterion_metrics(data, discount_rate=discount_rate)["clv"]
+    out = pd.DataFrame({"clv_before": before.reindex(ids), "clv_now": now.reindex(ids)}, index=ids).astype(float)
+    out["move_value"] = out["clv_now"] - out["clv_before"]
+    return out
 
 
 def migration_basis(data, decision=None, *, lang: str = "en") -> str:
@@ -1800,12 +1824,19 @@ def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
 
 
 def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The key accounts of :func:`quadrant_migration` that changed quadrant, with the quadrants in ``lang``."""
+    """The key accounts of :func:`quadrant_migration` that changed quadrant, with the quadrants in ``lang`` and
+    the value of the move (the account's own lifetime value before and now) in whole euros."""
     moved = moves[moves["previous"] != moves["current"]]
     return _view(
         moved,
         lang,
-        cols={"previous": "quadrant", "current": "quadrant"},
+        cols={
+            "previous": "quadrant",
+            "current": "quadrant",
+            "clv_before": "eur0",
+            "clv_now": "eur0",
+            "move_value": "eur0",
+        },
         names={"previous": "moved_from", "current": "moved_to"},
     )
 

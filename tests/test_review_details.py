@@ -200,3 +200,29 @@ def test_meetings_and_calls_count_what_their_labels_say(make_data):
         assert all(w in held for w in (meeting, visit, qbr, call)), held
         assert all(w in met for w in (meeting, visit, qbr)) and call not in met, met
         assert all(w in rv.label("meetings", lang).lower() for w in (meeting, visit, qbr, call))  # workload, one-pager
+
+
+# --------------------------------------------------------------------------- value of a quadrant move
+
+
+def test_value_of_a_move_comes_from_the_accounts_own_figures(make_data):
+    # orders from 2024: as of 2024-12-31 one 12-month window only -> r = FALLBACK_RETENTION 0.8; as of 2025-12-31
+    # both accounts bought in 2024 and 2025 -> r = 2/2 = 1.0. d = 0.1, no service costs: DB IV = DB I = revenue/2.
+    # A: DB 500 in 2024 -> CLV 500 * 0.8 / (1.1 - 0.8) = 1333.33; DB 1000 in 2025 -> 1000 * 1 / 0.1 = 10000
+    # B: DB 50 in 2024 -> 50 * 0.8 / 0.3 = 133.33; DB 40 in 2025 -> 400. Two accounts making the same move get
+    # different values (a quadrant average would give both the same).
+    rows = [("A", "2024-01-05", "P1", 1, 1000), ("A", "2025-03-01", "P1", 1, 2000),
+            ("B", "2024-02-01", "P1", 1, 100), ("B", "2025-03-01", "P1", 1, 80)]
+    data = make_data(_accounts("AB"), _orders(rows), products=LINES)
+    v = rv.move_values(data, ["A", "B"], previous_as_of="2024-12-31", discount_rate=0.1)
+    assert v.loc["A", ["clv_before", "clv_now", "move_value"]].tolist() == pytest.approx([4000 / 3, 10000, 10000 - 4000 / 3])
+    assert v.loc["B", ["clv_before", "clv_now", "move_value"]].tolist() == pytest.approx([400 / 3, 400, 400 - 400 / 3])
+
+
+def test_moves_view_shows_the_value_in_euros():
+    moves = pd.DataFrame({"name": ["Kunde A", "Kunde B"], "previous": ["star", "status"],
+                          "current": ["strategic", "status"], "clv_before": [1000.0, 5.0], "clv_now": [2500.4, 5.0],
+                          "move_value": [1500.4, 0.0]}, index=pd.Index(["A", "B"], name="account_id"))
+    shown = rv.moves_view(moves, "de")
+    assert shown.index.tolist() == ["A"]  # B kept its quadrant
+    assert shown.iloc[0].tolist()[-3:] == ["1.000", "2.500", "1.500"]
