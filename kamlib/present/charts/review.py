@@ -103,7 +103,7 @@ def backtest_chart(result, *, lang: str = "en", ax: Axes | None = None) -> Axes:
     """The health score at past quarter ends (:func:`kamlib.backtest.health_backtest`), as shares of the
     account-quarters that held their revenue in the following year and of those that fell or were lost, in bands of
     10 points (0-10, over 10-20, ...), with the red and amber limits; the AUC in the title."""
-    ax = new_axes(ax, (7.5, 4.0))
+    ax = new_axes(ax, (7.5, 4.6))
     t = result.table
     edges = np.arange(0, 101, 10)
     centres = edges[:-1] + 5
@@ -118,9 +118,10 @@ def backtest_chart(result, *, lang: str = "en", ax: Axes | None = None) -> Axes:
         ax.axvline(limit, color="#7f8c8d", linestyle=":", linewidth=1)
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(tick_formatter(lang, "number", 0))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))  # whole percents: no 12.5 % shown as 12
     ax.yaxis.set_major_formatter(tick_formatter(lang, "percent", 0))
     ax.set_xlabel(backtest.label("score", lang))
     ax.set_ylabel(backtest.label("share_of_outcome", lang))
     ax.set_title(backtest.text("chart_title", lang, auc=i18n.cell(result.summary["auc"], lang, "number", 2)))
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)  # below: bars stay clear
     return ax
