@@ -155,13 +155,14 @@ def data_line(data, lang: str = "en") -> str:
 
 
 def review_heading(data, account_id: str, quarter, lang: str = "en") -> str:
-    """'ACC-0044 Name: review of 2025Q4 (2025-10-01 to 2025-12-31)' in ``lang`` (dates as 01.10.2025 in German).
+    """'ACC-0044 Name: quarterly business review (QBR) 2025Q4 (2025-10-01 to 2025-12-31)' in ``lang`` (dates as
+    01.10.2025 in German).
 
     Examples
     --------
     >>> import kamlib
     >>> review_heading(kamlib.load(kamlib.SAMPLE), "ACC-0044", "2025Q4", "de").split(": ")[1]
-    'Review für 2025Q4 (01.10.2025 bis 31.12.2025)'
+    'Quartalsgespräch (QBR) 2025Q4 (01.10.2025 bis 31.12.2025)'
     """
     q = parse_period(str(quarter))
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
@@ -556,6 +557,32 @@ def retention_kpis(data, period: str, *, account_ids=None, base: str = "year") -
         data.orders, (q0.start_time, q0.end_time), (q.start_time, q.end_time), account_ids=account_ids
     )
     return pd.concat([pd.Series({"base_period": str(q0)}, dtype=object), figures])
+
+
+#: Up to this many days between review meetings the meeting is the quarterly business review (QBR); from
+#: :data:`ANNUAL_REVIEW_DAYS` on it is the annual review (Jahresgespräch); in between a business review.
+QBR_DAYS, ANNUAL_REVIEW_DAYS = 92, 365
+
+
+def review_meeting(cadence_days: int, lang: str = "en") -> str:
+    """The review meeting a cadence of ``cadence_days`` calls for, in ``lang``: the quarterly business review
+    (QBR) up to :data:`QBR_DAYS` days, the annual review (Jahresgespräch) from :data:`ANNUAL_REVIEW_DAYS` days,
+    a business review in between.
+
+    Examples
+    --------
+    >>> review_meeting(90, "de"), review_meeting(365, "de"), review_meeting(365, "en")
+    ('Quartalsgespräch (QBR)', 'Jahresgespräch', 'annual review (Jahresgespräch)')
+    """
+    i18n.check_lang(lang)
+    key = (
+        "meeting_qbr"
+        if cadence_days <= QBR_DAYS
+        else "meeting_annual"
+        if cadence_days >= ANNUAL_REVIEW_DAYS
+        else "meeting_review"
+    )
+    return _text(key, lang)
 
 
 def expected_contacts(q: pd.Period, cadence_days: int) -> int:
@@ -1065,18 +1092,22 @@ def next_actions(
     health: pd.DataFrame | None = None,
     lang: str = "en",
     top_opportunities: int = 1,
+    cadence_days: int = 90,
 ) -> pd.DataFrame:
     """Proposed next actions from the profile's findings, its top whitespace opportunities and weak health
     components: one row per proposal with proposal, owner (the account's KAM), due date and reason.
 
-    ``profile`` is :func:`kamlib.profile.build_profile` as of the quarter's end; built when not given.
+    ``profile`` is :func:`kamlib.profile.build_profile` as of the quarter's end with ``cadence_days`` (a business
+    review older than that is overdue); built when not given. An overdue review is proposed as the meeting the
+    cadence calls for (:func:`review_meeting`: the QBR, or the Jahresgespräch at a cadence of a year).
     """
     from kamlib.profile import build_profile
 
     q = check_period(data, period, account_id=account_id)
     end = q.end_time.normalize()
     if profile is None:
-        profile = build_profile(data, account_id, as_of=min(end, data.as_of))
+        profile = build_profile(data, account_id, as_of=min(end, data.as_of), cadence_days=cadence_days)
+    meeting = review_meeting(cadence_days, lang)
     acc = data.accounts.set_index("account_id").loc[account_id]
     kam = acc.get("kam_id")
     owner = kam
@@ -1106,7 +1137,7 @@ def next_actions(
             elif m:
                 add(_text("meet_contact", lang, who=m.group(1)), why, 45)
         elif r["check"] == "stale_review":
-            add(_text("schedule_qbr", lang), why, 30)
+            add(_text("schedule_qbr", lang, meeting=meeting), why, 30)
         elif r["check"] == "open_complaints":
             add(_text("close_complaints", lang), why, 21)
     opp = profile.opportunities.head(top_opportunities)
@@ -1139,7 +1170,7 @@ def next_actions(
     for code in _finding_codes(health):
         if code in answers:
             key, days = answers[code]
-            add(_text(key, lang), _text("from_health_finding", lang, what=label(code, lang)), days)
+            add(_text(key, lang, meeting=meeting), _text("from_health_finding", lang, what=label(code, lang)), days)
     out = pd.DataFrame(rows, columns=["proposal", "owner", "due", "reason"])
     return out.drop_duplicates("proposal").reset_index(drop=True)
 
@@ -1903,7 +1934,9 @@ def qbr_summary(
     proposals: pd.DataFrame,
     lang: str = "en",
 ) -> str:
-    """The QBR / Jahresgespräch one-pager as Markdown (KPIs, wins, issues, next-quarter goals with owners).
+    """The one-pager of the quarterly business review (QBR) as Markdown: KPIs, wins, issues, next-quarter goals
+    with owners. (The annual review, the Jahresgespräch, ends in more: an action plan with milestones and a
+    revenue forecast with its probability.)
 
     All inputs are the results of the functions of this module for the same account and period; nothing is
     recomputed, so the page shows exactly the numbers of the notebook. Customer text (account name and id,

@@ -123,7 +123,7 @@ def test_notebook_default_source_works_from_any_working_directory(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     text = json.dumps([c.get("outputs", []) for c in nbformat.read(out, as_version=4).cells])
-    assert "Data: the sample company, as of 2025-12-31" in text and "review of 2025Q4" in text
+    assert "Data: the sample company, as of 2025-12-31" in text and "quarterly business review (QBR) 2025Q4" in text
 
 
 def test_a_parameter_that_cannot_fit_is_refused_before_any_notebook(tmp_path):

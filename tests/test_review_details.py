@@ -226,3 +226,40 @@ def test_moves_view_shows_the_value_in_euros():
     shown = rv.moves_view(moves, "de")
     assert shown.index.tolist() == ["A"]  # B kept its quadrant
     assert shown.iloc[0].tolist()[-3:] == ["1.000", "2.500", "1.500"]
+
+
+# --------------------------------------------------------------------------- QBR, Jahresgespräch and the cadence
+
+
+def _review_case(make_data):
+    """Account A: orders in 2025Q4, its last business review (interaction type qbr) on 2025-09-01, 121 days
+    before the end of 2025Q4."""
+    it = pd.DataFrame({"interaction_id": ["i1"], "account_id": ["A"], "date": [pd.Timestamp("2025-09-01")],
+                       "type": ["qbr"], "kam_id": ["K1"], "contact_id": [None]})
+    return make_data(_accounts("A"), _orders([("A", "2025-11-01", "P1", 1, 100)]), products=LINES, interactions=it)
+
+
+@pytest.mark.parametrize("cadence, overdue", [(90, True), (120, True), (180, False), (365, False)])
+def test_stale_review_follows_the_cadence(make_data, cadence, overdue):
+    # 121 days since the last review: overdue at a cadence of 90 or 120 days, not at 180 or 365
+    p = rv.next_actions(_review_case(make_data), "A", "2025Q4", cadence_days=cadence, lang="en")
+    assert p["proposal"].str.startswith("Hold the").any() == overdue
+
+
+@pytest.mark.parametrize("cadence, en, de", [(90, "quarterly business review (QBR)", "Quartalsgespräch (QBR)"),
+                                             (365, "annual review (Jahresgespräch)", "Jahresgespräch")])
+def test_the_review_proposed_is_named_by_the_cadence(make_data, cadence, en, de):
+    # the last review 500 days before the quarter's end is overdue at both cadences; the proposal names the meeting
+    # the cadence calls for: every quarter the QBR, every year the Jahresgespräch (annual review)
+    data = _review_case(make_data)
+    data.interactions.loc[0, "date"] = pd.Timestamp("2024-08-18")  # 500 days before 2025-12-31
+    assert f"Hold the {en}" in rv.next_actions(data, "A", "2025Q4", cadence_days=cadence, lang="en")["proposal"].tolist()
+    assert f"{de} durchführen" in rv.next_actions(data, "A", "2025Q4", cadence_days=cadence, lang="de")["proposal"].tolist()
+    assert rv.review_meeting(cadence, "de") == de
+
+
+def test_heading_and_one_pager_call_the_quarterly_review_a_qbr(make_data):
+    data = _review_case(make_data)
+    assert rv.review_heading(data, "A", "2025Q4", "de").startswith("A A: Quartalsgespräch (QBR) 2025Q4")
+    assert rv.review_heading(data, "A", "2025Q4", "en").startswith("A A: quarterly business review (QBR) 2025Q4")
+    assert "Jahresgespräch" not in (rv.qbr_summary.__doc__ or "").split("\n")[0]
