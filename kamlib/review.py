@@ -420,20 +420,25 @@ def _cents(x) -> np.ndarray:
 
 
 def price_volume_mix(
-    current: pd.DataFrame, base: pd.DataFrame, *, by: str = "product_line", revenue: str = "gross_revenue_eur"
+    current: pd.DataFrame,
+    base: pd.DataFrame,
+    *,
+    by: str = "product_line",
+    item: str = "product_id",
+    revenue: str = "gross_revenue_eur",
 ) -> pd.Series:
     """Split the revenue change between two periods into volume, mix, price and new/lost product lines.
 
     Parameters
     ----------
     current, base
-        Order rows of the two periods with columns ``by``, ``quantity`` and ``gross_revenue_eur``
+        Order rows of the two periods with columns ``by``, ``item`` (optional), ``quantity`` and ``revenue``
         (a missing quantity counts as 1).
     by
-        The column defining the items *i* below, default ``"product_line"``: the rows of one line (its products)
-        are pooled into one quantity and one revenue, so the line's average price moves when the customer buys
-        other products of the line. With another column (e.g. ``"product_id"``) ``new_lines`` and
-        ``lost_lines`` hold new and lost items of that column, not product lines.
+        The column of the lines (default ``"product_line"``): a line bought in only one of the periods is new or
+        lost business; every other effect is computed within the lines bought in both.
+    item
+        The column of the items within a line (default ``"product_id"``); without it, the lines are the items.
     revenue
         The revenue column (``"gross_revenue_eur"``, or ``"net_revenue_eur"`` when the caller added it, so
         that discounts show up in the price effect).
@@ -446,46 +451,57 @@ def price_volume_mix(
 
     Notes
     -----
-    Per item *i* (product line or product) sold in both periods: quantities q0_i, q1_i, average prices p_i = revenue_i / q_i,
-    totals Q0 = Σ q0_i and Q1 = Σ q1_i, base shares s0_i = q0_i / Q0 and base average price
-    P0 = Σ s0_i·p0_i. Then
+    Lines bought in both periods (quantity above 0 in each) are *common*. Within them, per item *i* bought in
+    both periods: quantities q0_i, q1_i, average prices p_i = revenue_i / q_i, totals Q0 = Σ q0_i and
+    Q1 = Σ q1_i, base shares s0_i = q0_i / Q0 and base average price P0 = Σ s0_i·p0_i. Then
 
     * volume = (Q1 − Q0) · P0 (more or fewer units at the old mix and prices),
-    * mix = Σ (q1_i − Q1·s0_i) · p0_i (units shifted between lines at old prices),
-    * price = Σ q1_i · (p1_i − p0_i) (new prices on the new quantities),
-    * new_lines = revenue of items sold now but not in the base period (existing vs new business),
-    * lost_lines = − revenue of items sold in the base period but not now.
+    * mix = Σ (q1_i − Q1·s0_i) · p0_i (units shifted between items at old prices), plus the revenue of items
+      of a common line bought now only, minus that of items of a common line bought then only (the customer
+      switched products within a line: a change of what is bought, not of prices and not new business),
+    * price = Σ q1_i · (p1_i − p0_i) (new prices on the new quantities, same items only),
+    * new_lines = revenue of lines bought now but not in the base period,
+    * lost_lines = − revenue of lines bought in the base period but not now.
 
-    Volume + mix = Σ q1_i·p0_i − Σ q0_i·p0_i, so the three effects add up to the change of the common lines
-    algebraically. To make the sum exact also in floating point, all effects are computed in whole cents;
-    volume and mix are rounded to the cent and the price effect is the remaining cents, which differs from
-    the formula above by at most a few cents of rounding.
+    Prices are compared item by item, never as a line's average over different products (whose unit prices
+    may differ thirtyfold). Volume + the first part of mix = Σ q1_i·p0_i − Σ q0_i·p0_i, so the effects add up
+    to the change algebraically. To make the sum exact also in floating point, all effects are computed in
+    whole cents; volume and mix are rounded to the cent and the price effect is the remaining cents, which
+    differs from the formula above by at most a few cents of rounding.
     """
 
-    def lines(df):
+    def items(df):
         q = df["quantity"].astype(float).fillna(1.0) if "quantity" in df else pd.Series(1.0, index=df.index)
-        g = pd.DataFrame({"line": df[by].fillna("?").astype(str), "q": q, "rev": df[revenue].astype(float)})
-        return g.groupby("line")[["q", "rev"]].sum()
+        line = df[by].fillna("?").astype(str)
+        key = df[item].fillna("?").astype(str) if item in df else line
+        g = pd.DataFrame({"line": line, "item": key, "q": q, "rev": df[revenue].astype(float)})
+        return g.groupby(["line", "item"])[["q", "rev"]].sum()
 
-    b, c = lines(base), lines(current)
-    common = b.index.intersection(c.index)
-    common = common[(b.loc[common, "q"] > 0) & (c.loc[common, "q"] > 0)]
-    new = c.index.difference(common)
-    lost = b.index.difference(common)
+    b, c = items(base), items(current)
+    lb, lc = b.groupby(level="line").sum(), c.groupby(level="line").sum()
+    common = lb.index.intersection(lc.index)
+    common = common[(lb.loc[common, "q"] > 0) & (lc.loc[common, "q"] > 0)]
+    new = lc.index.difference(common)
+    lost = lb.index.difference(common)
     rev0_c, rev1_c = int(_cents(b["rev"]).sum()), int(_cents(c["rev"]).sum())
     total = rev1_c - rev0_c
-    new_c = int(_cents(c.loc[new, "rev"]).sum())
-    lost_c = -int(_cents(b.loc[lost, "rev"]).sum())
-    if len(common):
-        q0, q1 = b.loc[common, "q"], c.loc[common, "q"]
-        p0 = b.loc[common, "rev"] / q0
+    new_c = int(_cents(lc.loc[new, "rev"]).sum())
+    lost_c = -int(_cents(lb.loc[lost, "rev"]).sum())
+    bc = b[b.index.get_level_values("line").isin(common)]
+    cc = c[c.index.get_level_values("line").isin(common)]
+    both = bc.index.intersection(cc.index)
+    both = both[(bc.loc[both, "q"] > 0).to_numpy() & (cc.loc[both, "q"] > 0).to_numpy()]
+    switched = int(_cents(cc.drop(both)["rev"]).sum()) - int(_cents(bc.drop(both)["rev"]).sum())
+    if len(both):
+        q0, q1 = bc.loc[both, "q"], cc.loc[both, "q"]
+        p0 = bc.loc[both, "rev"] / q0
         Q0, Q1 = float(q0.sum()), float(q1.sum())
         share0 = q0 / Q0
         P0 = float((share0 * p0).sum())
         volume = int(_cents((Q1 - Q0) * P0))
-        mix = int(_cents(((q1 - Q1 * share0) * p0).sum()))
+        mix = int(_cents(((q1 - Q1 * share0) * p0).sum())) + switched
     else:
-        volume = mix = 0
+        volume, mix = 0, switched
     price = total - volume - mix - new_c - lost_c
     out = pd.Series(
         {
@@ -514,10 +530,10 @@ def variance_bridge(data, account_id: str, period: str, *, base: str = "year", m
     """Price/volume/mix bridge of one account by product line: ``period`` against the same quarter last year
     (``base="year"``) or the previous quarter (``base="quarter"``).
 
-    The items are product lines (``products.product_line``; a product missing from ``products`` is a line of its
-    own, orders without a product one line ``"?"``): the products of a line are pooled, so that buying another
-    product of the same line is a change of the line's average price (price effect), not a new and a lost line.
-    Volume, mix and price are computed over the lines bought in both quarters; ``new_lines`` is the revenue of
+    New and lost business is counted by product line (``products.product_line``; a product missing from
+    ``products`` is a line of its own, orders without a product one line ``"?"``): buying another product of a
+    line the customer bought before is a change of mix, not a new and a lost line. Volume, mix and price are
+    computed within the lines bought in both quarters, prices product by product; ``new_lines`` is the revenue of
     lines bought in the reviewed quarter but not in the base quarter, ``lost_lines`` minus the revenue of lines
     bought in the base quarter but not in the reviewed one (either may have been bought in between: they are not
     the cross-sell of :func:`account_kpis`, which counts lines bought for the first time).
@@ -533,7 +549,9 @@ def variance_bridge(data, account_id: str, period: str, *, base: str = "year", m
     o = _orders_with_lines(data, account_id)
     o = o.assign(net_revenue_eur=o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0))
     col = "net_revenue_eur" if measure == "net" else "gross_revenue_eur"
-    out = price_volume_mix(o[_in(o["date"], q)], o[_in(o["date"], q0)], by="product_line", revenue=col)
+    out = price_volume_mix(
+        o[_in(o["date"], q)], o[_in(o["date"], q0)], by="product_line", item="product_id", revenue=col
+    )
     out.name = f"{q0} -> {q}"
     return out
 

@@ -384,7 +384,7 @@ def test_bridge_chart_steps_from_base_to_current():
     assert spans == [(0, 0, 100), (1, 100, 1100), (2, 1100, 1100), (3, 1100, 1334.5), (4, 1334.5, 1384.5),
                      (5, 1334.5, 1384.5), (6, 0, 1334.5)]
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "Basisperiode", "Mengeneffekt", "Mixeffekt (zwischen Produktlinien)", "Preiseffekt (Durchschnittspreis je Linie)",
+        "Basisperiode", "Mengeneffekt", "Mixeffekt (welche Produkte)", "Preiseffekt (gleiche Produkte)",
         "Produktlinien ohne Umsatz im Basisquartal", "Produktlinien nur im Basisquartal", "Aktuell"]
     assert ax.get_title() == "Umsatzbrücke 2024Q4 -> 2025Q4"
     plt.close("all")

@@ -30,23 +30,24 @@ def _accounts(ids):
 
 def test_bridge_pools_the_products_of_a_line(make_data):
     # one line, base: product P1 10 units at 10; now: product P2 of the same line 10 units at 12.
-    # by line: same line, q0 = q1 = 10 -> volume 0, mix 0; price = 10 * (12 - 10) = 20; nothing new or lost.
+    # the line is bought in both quarters, so nothing is new or lost; no product is bought in both, so there is no
+    # like-for-like volume or price: the switch to the dearer product is mix = 120 - 100 = 20.
     # (per product it was new 120 and lost -100, which called a product swap a new product line)
     data = make_data(_accounts("A"), _orders([("A", "2024-11-01", "P1", 10, 100), ("A", "2025-11-01", "P2", 10, 120)]),
                      products=LINES)
     b = rv.variance_bridge(data, "A", "2025Q4")
-    assert (b["volume"], b["mix"], b["price"], b["new_lines"], b["lost_lines"], b["total"]) == (0, 0, 20, 0, 0, 20)
+    assert (b["volume"], b["mix"], b["price"], b["new_lines"], b["lost_lines"], b["total"]) == (0, 20, 0, 0, 0, 20)
 
 
 def test_bridge_by_line_worked_by_hand(make_data):
     # base 2024Q4: Gear P1 10 u / 1000 (p0 100); Motor P3 10 u / 2000 (p0 200); Sensor P4 2 u / 100 (lost line)
-    # now 2025Q4: Gear P1 6 u / 660 + P2 8 u / 1020 = 14 u / 1680 (p1 120); Motor P3 8 u / 1680 (p1 210);
+    # now 2025Q4: Gear P1 6 u / 660 (p1 110) + P2 8 u / 1020 (switched to within Gear); Motor P3 8 u / 1680 (p1 210);
     #             Service P5 1 u / 300 (new line)
-    # common lines Gear, Motor: Q0 = 20, Q1 = 22, s0 = 1/2 each, P0 = 150
-    # volume = (22 - 20) * 150 = 300
-    # mix = (14 - 22/2) * 100 + (8 - 22/2) * 200 = 300 - 600 = -300
-    # price = 14 * (120 - 100) + 8 * (210 - 200) = 280 + 80 = 360
-    # new = 300, lost = -100; total = 3660 - 3100 = 560 = 300 - 300 + 360 + 300 - 100
+    # products bought in both quarters: P1, P3: Q0 = 20, Q1 = 14, s0 = 1/2 each, P0 = 150
+    # volume = (14 - 20) * 150 = -900
+    # mix = (6 - 14/2) * 100 + (8 - 14/2) * 200 + 1020 (P2, new within the common line Gear) = -100 + 200 + 1020 = 1120
+    # price = 6 * (110 - 100) + 8 * (210 - 200) = 60 + 80 = 140
+    # new = 300, lost = -100; total = 3660 - 3100 = 560 = -900 + 1120 + 140 + 300 - 100
     rows = [("A", "2024-11-01", "P1", 10, 1000), ("A", "2024-11-02", "P3", 10, 2000),
             ("A", "2024-11-03", "P4", 2, 100),
             ("A", "2025-11-01", "P1", 6, 660), ("A", "2025-11-02", "P2", 8, 1020), ("A", "2025-11-03", "P3", 8, 1680),
@@ -54,19 +55,31 @@ def test_bridge_by_line_worked_by_hand(make_data):
     b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
     got = (b["base_revenue"], b["current_revenue"], b["volume"], b["mix"], b["price"], b["new_lines"],
            b["lost_lines"], b["total"])
-    assert got == (3100, 3660, 300, -300, 360, 300, -100, 560)
+    assert got == (3100, 3660, -900, 1120, 140, 300, -100, 560)
     assert b["volume"] + b["mix"] + b["price"] + b["new_lines"] + b["lost_lines"] == b["total"]
 
 
 def test_bridge_in_cents_sums_exactly_with_thirds(make_data):
-    # Gear 10 u at 100 and Motor 5 u at 200 -> Q0 = 15, P0 = 400/3; now Gear 12 u / 1440, Motor 5 u / 1100
-    # volume = 2 * 400/3 = 266.67; mix = (12 - 17*2/3) * 100 + (5 - 17/3) * 200 = 66.67 - 133.33 = -66.67 (cents)
+    # Gear P1 10 u at 100 and Motor P3 5 u at 200 -> Q0 = 15, P0 = 2000/15; now P1 12 u / 1440, P3 5 u / 1100
+    # volume = 2 * 2000/15 = 266.67; mix = (12 - 17*2/3) * 100 + (5 - 17/3) * 200 = 66.67 - 133.33 = -66.67 (cents)
     # volume + mix = (1200 + 1000) - 2000 = 200 exactly; price = 12 * 20 + 5 * 20 = 340; total = 2540 - 2000 = 540
     rows = [("A", "2024-11-01", "P1", 10, 1000), ("A", "2024-11-01", "P3", 5, 1000),
-            ("A", "2025-11-01", "P2", 12, 1440), ("A", "2025-11-01", "P3", 5, 1100)]
+            ("A", "2025-11-01", "P1", 12, 1440), ("A", "2025-11-01", "P3", 5, 1100)]
     b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
     assert (b["volume"], b["mix"], b["price"], b["total"]) == (266.67, -66.67, 340.0, 540.0)
     assert round((b["volume"] + b["mix"] + b["price"] + b["new_lines"] + b["lost_lines"]) * 100) == 54000
+
+
+def test_bridge_compares_prices_product_by_product(make_data):
+    # one line with a cheap and a dear product: base P1 100 u at 10 and P2 1 u at 1000; now P1 10 u at 10 and
+    # P2 10 u at 1000. Prices did not change, so the price effect must be 0 (a line average of 2000/101 = 19.80
+    # then and 10100/20 = 505 now would call +9,700 a price rise).
+    # Q0 = 101, Q1 = 20, P0 = 2000/101; volume = -81 * 2000/101 = -1603.96; mix = Σ q1 p0 - Q1 P0 =
+    # 10100 - 20 * 2000/101 = 9703.96; price = 0; total = 10100 - 2000 = 8100 = -1603.96 + 9703.96
+    rows = [("A", "2024-11-01", "P1", 100, 1000), ("A", "2024-11-01", "P2", 1, 1000),
+            ("A", "2025-11-01", "P1", 10, 100), ("A", "2025-11-01", "P2", 10, 10000)]
+    b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
+    assert (b["volume"], b["mix"], b["price"], b["total"]) == (-1603.96, 9703.96, 0.0, 8100.0)
 
 
 def test_bridge_on_the_sample_explains_unchanged_lines_by_volume_mix_price(sample_data):
