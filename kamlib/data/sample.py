@@ -48,6 +48,10 @@ Why accounts decline or leave (the causal story; the health score's backtest in
   the account orders at 60 % of its pace for eight to twelve months, and it returns
   to its old pace after a successor KAM has been in touch again for a while.
 
+Business reviews keep a cadence: an account with a KAM holds a QBR every quarter
+(one in ten is skipped), except in trouble, from the onset until a successor KAM
+takes over: the neglect that comes before the fall.
+
 The trouble draws come from a random stream of their own and move only order dates
 (values keep their draws), so an account without trouble keeps its orders, contacts,
 interactions, complaints, costs, wallet and targets; only the competitors' shares are
@@ -743,6 +747,7 @@ ATTITUDES = schemas.ATTITUDES  # the data model's vocabulary (one home: kamlib.d
 STAGES = schemas.RELATIONSHIP_STAGES  # the data model's vocabulary (one home: kamlib.data.schemas)
 STATUSES = schemas.ACCOUNT_STATUS  # the data model's vocabulary (one home: kamlib.data.schemas)
 INTERACTION_TYPES = schemas.INTERACTION_TYPES  # the data model's vocabulary (one home: kamlib.data.schemas)
+_MEETING, _QBR = INTERACTION_TYPES.index("meeting"), INTERACTION_TYPES.index("qbr")
 SEVERITIES = schemas.SEVERITIES  # the data model's vocabulary (one home: kamlib.data.schemas)
 COMPLAINT_CATEGORIES: tuple[str, ...] = ("delivery", "quality", "invoice", "service")
 COST_CATEGORIES = schemas.COST_CATEGORIES  # the data model's vocabulary (one home: kamlib.data.schemas)
@@ -1020,7 +1025,7 @@ def generate(
     root = np.random.default_rng(seed)
     (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act, r_rat, r_name) = root.spawn(12)
     # the trouble stories and the plans of earlier years: streams of their own, so the others draw as before
-    (r_trb, r_plan) = root.spawn(2)
+    (r_trb, r_plan, r_qbr) = root.spawn(3)
 
     end_ts = pd.Timestamp(as_of).normalize()
     start_ts, _ = periods.trailing_months(end_ts, 12 * years)  # ``years`` whole years up to as_of
@@ -1511,6 +1516,38 @@ def generate(
     quiet = after & (with_decider | (r_trb.random(len(i_acc)) < 0.75))
     i_kam = np.where(after & dip[i_acc], -1, i_kam)
     i_acc, i_day, i_type, i_kam, i_contact = (x[~quiet] for x in (i_acc, i_day, i_type, i_kam, i_contact))
+    # business reviews follow a cadence, not chance: an account with a KAM holds one QBR a quarter (days 15-75 of
+    # the quarter, one in ten skipped); the meetings drawn above are ordinary meetings. In trouble, from the
+    # onset until a successor KAM takes over, no QBR is held: the neglect the health score should see.
+    i_type = np.where(i_type == _QBR, _MEETING, i_type)
+    q_ids = np.unique(_quarter_index(start, np.arange(last + 1, dtype=np.int64)))
+    q_start = np.array([f"{q // 4}-{q % 4 * 3 + 1:02d}-01" for q in q_ids.tolist()], dtype="datetime64[D]")
+    q_day0 = (q_start - start).astype(np.int64)
+    kam_acc = np.flatnonzero(has_kam)
+    b_acc = np.repeat(kam_acc, len(q_day0))
+    b_day = np.tile(q_day0, len(kam_acc)) + r_qbr.integers(15, 76, len(b_acc))
+    held = (r_qbr.random(len(b_acc)) >= 0.1) & (b_day >= i_lo[b_acc]) & (b_day <= i_hi[b_acc])
+    held &= ~(troubled[b_acc] & (b_day >= onset[b_acc]) & (b_day < quiet_to[b_acc]))
+    b_acc, b_day = b_acc[held], b_day[held]
+    b_day = _shift_weekend(r_qbr, b_day, start, i_lo[b_acc], i_hi[b_acc])
+    b_contact = np.full(len(b_acc), -1, dtype=np.int64)
+    b_with = con_cnt[b_acc] > 0
+    if b_with.any():
+        grp = np.full(n, -1, dtype=np.int64)
+        grp[c_accs] = np.arange(len(c_accs))
+        b_contact[b_with] = _choose_in_groups(r_qbr, w, n_c, grp[b_acc[b_with]])
+    i_acc, i_day, i_type, i_kam, i_contact = (
+        np.concatenate(pair)
+        for pair in (
+            (i_acc, b_acc),
+            (i_day, b_day),
+            (i_type, np.full(len(b_acc), _QBR, dtype=np.int64)),
+            (i_kam, kam_of[b_acc]),
+            (i_contact, b_contact),
+        )
+    )
+    i_sort = np.argsort(i_day * n + i_acc, kind="stable")
+    i_acc, i_day, i_type, i_kam, i_contact = (x[i_sort] for x in (i_acc, i_day, i_type, i_kam, i_contact))
     n_interactions = len(i_acc)
 
     # ---------------------------------------------------------------- complaints
