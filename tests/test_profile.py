@@ -223,13 +223,13 @@ def test_coverage_sentences_in_german_at_the_source(hand_data):
     assert checks(p, "opponent_high_influence")["message"].tolist() == [
         "Ulla User (Anwender) ist Kritiker mit Einfluss 4."]
     assert checks(p, "stale_review")["message"].tolist() == [
-        "Kein Quartalsgespräch (QBR) erfasst; vorgesehen ist eines alle 90 Tage."]
+        "Kein Review-Gespräch (QBR) erfasst; vorgesehen ist eines alle 90 Tage."]
     shown = kp.present(p.coverage, "de", columns=["severity", "check"], index=False)
     assert shown.columns.tolist() == ["Schwere", "Prüfung"]
     assert shown.values.tolist() == [["hoch", "Kritiker mit hohem Einfluss"],  # most severe first
                                      ["mittel", "Schlüsselkontakt nicht getroffen"],
                                      ["mittel", "Schlüsselkontakt nicht getroffen"],
-                                     ["mittel", "Quartalsgespräch (QBR) überfällig"]]
+                                     ["mittel", "Review-Gespräch überfällig"]]
     assert kp.present(p.coverage, "en", columns=["check"], index=False)["Check"].tolist().count(
         "key contact not met") == 2
 
