@@ -252,8 +252,11 @@ def test_whitespace_matrix_shows_gaps_in_the_readers_units(hand_data):
 
 def test_headline_and_csv_extracts(sample_data, tmp_path):
     p = kp.build_profile(sample_data, "ACC-0044")
+    # the sample's ACC-0044: an overdue action (high), an open complaint and three key contacts not met (medium);
+    # its QBRs keep the cadence, so no stale review
+    assert sorted(p.findings["check"]) == ["key_contact_not_met"] * 3 + ["open_complaints", "overdue_action"]
     assert kp.headline(p) == ("Account profile ACC-0044 · Müller Maschinenbau GmbH, as of 2025-12-31; profile check: "
-                              "1 high, 5 medium, 0 low.")
+                              "1 high, 4 medium, 0 low.")
     from kamlib.batch import products
 
     written = products.write_many(kp.extracts(p), tmp_path)
