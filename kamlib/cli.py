@@ -156,6 +156,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             quiet=args.quiet,
             cache=not args.no_cache,
+            fork=not args.no_fork,
             exercises=args.with_exercises,
             executor=client.get_executor(pure=False) if client else None,
         )
@@ -291,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache",
         action="store_true",
         help="let every notebook load and compute on its own (default: load once, share portfolio results)",
+    )
+    r.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start every notebook's kernel cold (default: fork each from a template that imported the "
+        "libraries once; same results, faster)",
     )
     r.add_argument(
         "--scheduler",

@@ -25,6 +25,7 @@ import platform
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 import uuid
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kamlib import decision as decision_mod
-from kamlib.batch import products
+from kamlib.batch import kernels, products
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pages
 
@@ -70,6 +71,9 @@ class NotebookResult:
     status: str  # ok | failed
     error: str | None = None
     worker: str = ""  # host:pid of the process that ran it (a pool worker or a Dask worker)
+    kernel: str = ""  # "forked" from the run's kernel template, "cold: <why it could not>", or "cold" (no template)
+    #: seconds: kernel_start (until the first cell runs), execute (the cells), kernel_stop, export (HTML, PDF)
+    timings: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -177,17 +181,40 @@ def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", ex
     (:data:`REPORT_TEMPLATE`): customer text is never typeset as math.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     from kamlib.present.report import report_notebook
 
     nb = report_notebook(nbformat.read(ipynb, as_version=4), lang, exercises=exercises)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.raw_template = REPORT_TEMPLATE
-    body, _ = exporter.from_notebook_node(nb)
+    body = _export_html(nb)
     if footer:
         body = body.replace("</body>", footer + "\n</body>", 1) if "</body>" in body else body + footer
     atomic_write_text(target, body)
+
+
+_EXPORTER: dict = {}
+_EXPORTER_LOCK = threading.Lock()
+
+
+def _export_html(nb) -> str:
+    """``nb`` as HTML, with this process's one prepared exporter (loading and compiling its templates costs
+    more than most exports); a process pool forked after :func:`prepare_exporter` inherits it ready."""
+    with _EXPORTER_LOCK:  # threads of one Dask worker share it, one export at a time
+        exporter = _EXPORTER.get("html")
+        if exporter is None:
+            from nbconvert import HTMLExporter
+
+            exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+            exporter.raw_template = REPORT_TEMPLATE
+            _EXPORTER["html"] = exporter
+        body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def prepare_exporter() -> None:
+    """Build the HTML exporter and compile its templates now (once, before the pool's workers are forked)."""
+    import nbformat
+
+    _export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]))
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None) -> None:
@@ -235,8 +262,12 @@ def execute_task(
     pdf: bool = False,
     env: dict | None = None,
     drop_tags: tuple[str, ...] = (TRAINEE_TAG,),
+    template: str | None = None,
 ) -> NotebookResult:
     """Run one task in this process: papermill, then HTML (and PDF). Never raises for notebook errors.
+
+    ``template`` is the address of the run's kernel template (:mod:`kamlib.batch.kernels`): the kernel is
+    forked from it where possible; without it (``kam run --no-fork``) it starts cold.
 
     ``env`` is added to the environment of this notebook's kernel only (the run cache folder, a database
     password); this process's own environment is never changed, so tasks in threads of one worker (a
@@ -257,6 +288,8 @@ def execute_task(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     error = None
+    first_cell: list[float] = []
+    manager = kernels.kernel_manager_class(env or {}, cwd, root.resolve() / KERNEL_LOG, template)
     tmp_src = base.with_name(f".{base.name}.src-{os.getpid()}-{uuid.uuid4().hex[:8]}.ipynb")
     try:
         # the notebook as it will run: trainee cells removed, saved outputs cleared (they could come from
@@ -272,6 +305,8 @@ def execute_task(
         # the kernel starts in ``cwd`` (papermill's own cwd= would chdir this whole process, which races
         # between threads of one worker)
         for attempt in (1, 2):
+            first_cell.clear()
+            t_exec = time.perf_counter()
             try:
                 pm.execute_notebook(
                     str(tmp_src),
@@ -282,7 +317,8 @@ def execute_task(
                     request_save_on_cell_execute=False,
                     execution_timeout=timeout,
                     kernel_name="python3",
-                    kernel_manager_class=_kernel_manager_class(env or {}, cwd, root.resolve() / KERNEL_LOG),
+                    kernel_manager_class=manager,
+                    on_cell_start=lambda **_: first_cell.append(time.perf_counter()) if not first_cell else None,
                 )
                 break
             except RuntimeError as exc:
@@ -296,6 +332,14 @@ def execute_task(
         error = _describe(exc)
     finally:
         tmp_src.unlink(missing_ok=True)
+    t_done = time.perf_counter()
+    stop = sum(manager.stop_seconds[-1:])
+    ready = first_cell[0] if first_cell else t_done
+    timings = {
+        "kernel_start": round(ready - t_exec, 3),
+        "execute": round(max(0.0, t_done - ready - stop), 3),
+        "kernel_stop": round(stop, 3),
+    }
     html_name = pdf_name = ipynb_name = None
     if tmp_ipynb.exists():
         try:  # record the real source notebook, not the temporary copy
@@ -319,6 +363,7 @@ def execute_task(
                 pdf_name = out_pdf.relative_to(root.resolve()).as_posix()
         except Exception as exc:  # a broken export must not hide the notebook itself
             error = error or f"export failed: {_describe(exc)}"
+    timings["export"] = round(time.perf_counter() - t_done, 3)
     return NotebookResult(
         task.key,
         Path(task.notebook).name,
@@ -331,6 +376,8 @@ def execute_task(
         "failed" if error else "ok",
         error,
         f"{platform.node()}:{os.getpid()}",
+        (manager.started or [""])[-1],
+        timings,
     )
 
 
@@ -454,34 +501,6 @@ _KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
 KERNEL_LOG = "kernels.log"
 
 
-def _kernel_manager_class(env: dict, cwd: str | None = None, log: Path | None = None):
-    """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment.
-
-    With ``log`` the kernel's stdout and stderr (ipykernel's "running over TCP without encryption", a
-    "KeyboardInterrupt caught in kernel" at shutdown) are appended to that file instead of reaching the
-    terminal, where a user should see only the progress bar, failures and the report path.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    extra = dict(env)
-
-    class RunKernelManager(AsyncKernelManager):
-        async def _async_pre_start_kernel(self, **kw):
-            kw["env"] = {**kw.get("env", os.environ), **extra}
-            if cwd:
-                kw["cwd"] = cwd
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            if log is None:
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-            with open(log, "ab") as fh:  # the child keeps its own copy of the descriptor
-                kw["stdout"] = kw["stderr"] = fh
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return RunKernelManager
-
-
 def _describe(exc: BaseException) -> str:
     ename = getattr(exc, "ename", None)  # papermill's PapermillExecutionError carries the notebook's exception
     if ename is not None:
@@ -599,8 +618,13 @@ def run_workbook(
     executor: Executor | None = None,
     cache: bool = True,
     exercises: bool = False,
+    fork: bool = True,
 ) -> RunResult | list[Task]:
     """Execute the workbook on ``source`` into a fresh ``out/<run-id>/`` folder (or resume one).
+
+    With ``fork`` (the default, where :func:`kamlib.batch.kernels.fork_unavailable_reason` allows it) the
+    notebooks' kernels are forked from one kernel template for the run, started first so that its imports
+    run while the source is validated; without it every kernel starts cold. The results are the same.
 
     The source is validated before anything is written (a bad source raises
     :class:`kamlib.KamDataError` and leaves no run folder behind). With ``dry_run`` the plan (a list of
@@ -612,6 +636,61 @@ def run_workbook(
     ``client.get_executor()``) whose workers see the run folder under the same path. Trainee cells
     (exercises, glossary; tag ``learning-path``) are left out of the reports unless ``exercises``.
     """
+    why_cold = kernels.fork_unavailable_reason() if fork else "--no-fork"
+    template = None
+    if why_cold is None and not dry_run:
+        template = kernels.KernelTemplate(cwd=str(notebooks_dir.resolve())).start()
+    try:
+        return _run_workbook(
+            source,
+            notebooks_dir=notebooks_dir,
+            out=out,
+            run_id=run_id,
+            parameters=parameters,
+            workers=workers,
+            pattern=pattern,
+            only=only,
+            accounts=accounts,
+            all_accounts=all_accounts,
+            resume=resume,
+            dry_run=dry_run,
+            pdf=pdf,
+            timeout=timeout,
+            quiet=quiet,
+            executor=executor,
+            cache=cache,
+            exercises=exercises,
+            template=template,
+            why_cold=why_cold,
+        )
+    finally:
+        if template is not None:
+            template.close()
+
+
+def _run_workbook(
+    source: str,
+    *,
+    notebooks_dir: Path,
+    out: Path,
+    run_id: str | None,
+    parameters: dict | None,
+    workers: int | None,
+    pattern: str,
+    only: list[str] | None,
+    accounts: list[str] | None,
+    all_accounts: bool,
+    resume: str | None,
+    dry_run: bool,
+    pdf: bool,
+    timeout: int,
+    quiet: bool,
+    executor: Executor | None,
+    cache: bool,
+    exercises: bool,
+    template: kernels.KernelTemplate | None,
+    why_cold: str | None = None,
+) -> RunResult | list[Task]:
     from kamlib import load
     from kamlib.data.readers import split_password
     from kamlib.errors import KamParameterError
@@ -744,6 +823,7 @@ def run_workbook(
             executor=executor,
             env=env,
             drop_tags=() if exercises else (TRAINEE_TAG,),
+            template=template.address if template is not None else None,
         )
     finally:
         if cache_folder is not None:
@@ -774,6 +854,8 @@ def run_workbook(
         "notebooks": [asdict(r) for r in ordered],
         "failures": [r.key for r in ordered if r.status != "ok"],
         "resumed": bool(resume),
+        # how the kernels started; each notebook's own entry says whether its kernel was in fact forked
+        "kernels": "forked from a template" if template is not None else f"cold: {why_cold}",
         "versions": _versions(),
     }
     atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
@@ -908,6 +990,7 @@ def _execute(
     executor: Executor | None,
     env: dict | None = None,
     drop_tags: tuple[str, ...] = (TRAINEE_TAG,),
+    template: str | None = None,
 ) -> list[NotebookResult]:
     if not tasks:
         return []
@@ -915,11 +998,16 @@ def _execute(
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     own = executor is None
+    if own:  # the workers are forked from here (Linux): they inherit it ready
+        prepare_exporter()
     pool = executor or ProcessPoolExecutor(max_workers=n_workers)
     results: list[NotebookResult] = []
     failed = 0
     try:
-        futures = {pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags): t for t in tasks}
+        futures = {
+            pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags, template): t
+            for t in tasks
+        }
         bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
         for fut in as_completed(futures):
             task = futures[fut]

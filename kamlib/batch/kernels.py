@@ -1,0 +1,527 @@
+"""Forked kernels: every notebook gets a fresh kernel forked from a template that has imported everything once.
+
+A cold kernel (``python -m ipykernel_launcher``) spends most of its first seconds importing: ipykernel, then
+pandas, matplotlib, pandera and kamlib in the notebook's first cells. ``kam run`` therefore starts one
+**template** process per run (:class:`KernelTemplate`): it imports ipykernel and the heavy libraries
+(:data:`PRELOAD`), opens no kernel sockets, starts no threads and runs nothing of any notebook, then waits on a
+private Unix socket. For each notebook the kernel manager's provisioner (:class:`ForkedProvisioner`, a
+jupyter_client kernel provisioner) asks the template to fork; the child becomes an ordinary kernel with its
+own connection file, working directory and environment, exactly as the kernelspec's command would start
+it (``ipykernel_launcher -f <connection file>``). Every notebook starts from the same clean state, and
+nothing of one notebook reaches another: they are separate processes, and the template never runs notebook
+code. The same idea as Python's ``multiprocessing`` forkserver.
+
+Where fork is not available or not safe (not Linux, a kernelspec that is not this interpreter's ipykernel,
+an environment that differs from the template's in a variable a preloaded library reads at import, a
+template that failed to start), the kernel starts cold, as before, with the same results. ``kam run
+--no-fork`` (or ``KAM_NO_FORK=1``) always starts cold kernels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+#: What the template imports once (module names). Only libraries that do not look for a running IPython at
+#: import time: those that do (tqdm.auto, ipywidgets, matplotlib_inline's backend) must be imported in the
+#: kernel itself, see :data:`MUST_NOT_PRELOAD`.
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "pandas",  # first: see ASKS_IF_IN_A_KERNEL
+    "numpy",
+    "scipy.special",
+    "scipy.stats",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",
+    "pandera",
+    "kamlib",
+    "kamlib.i18n",
+    "kamlib.profile",
+    "kamlib.selection",
+    "kamlib.value",
+    "kamlib.review",
+    "kamlib.present.charts",
+    "kamlib.batch.products",
+)
+#: Modules that decide at import whether they run inside IPython; preloaded in the template (where there is
+#: none) they would behave differently in the kernel. A template that has one of them refuses to fork.
+MUST_NOT_PRELOAD = ("matplotlib_inline.backend_inline", "tqdm.auto", "tqdm.autonotebook", "ipywidgets")
+#: Modules that ask the ``get_ipython`` a kernel defines in builtins whether they run in a kernel, and settle
+#: a default by the answer (pandas: ``display.max_columns`` is 20 in a kernel, 0 = "fit the terminal"
+#: elsewhere). The template imports them first, with a stand-in that answers as a kernel's shell would.
+ASKS_IF_IN_A_KERNEL = ("pandas",)
+#: Environment variables a forked kernel may get with another value than the template had: read at run time
+#: only (the run cache folder, a database password, Jupyter's own). Any other difference starts a cold kernel.
+ENV_MAY_DIFFER = ("KAM_", "JPY_", "PYDEVD_")
+NO_FORK_ENV = "KAM_NO_FORK"
+#: How long a fork request waits for the template (its imports included) before the kernel starts cold.
+READY_TIMEOUT_S = 120.0
+
+
+_TEMPLATE_START = (
+    "import importlib.util, sys; spec = importlib.util.spec_from_file_location('kam_kernel_template', sys.argv[1]); "
+    "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module); module.template_main()"
+)
+
+
+class TemplateUnavailable(RuntimeError):
+    """The template cannot fork this kernel; the caller starts a cold one."""
+
+
+def fork_unavailable_reason() -> str | None:
+    """Why kernels cannot be forked here, or None when they can."""
+    if os.environ.get(NO_FORK_ENV, "") not in ("", "0"):
+        return f"{NO_FORK_ENV} is set"
+    if not hasattr(os, "fork") or not hasattr(socket, "AF_UNIX"):
+        return "this system has no fork"
+    if not sys.platform.startswith("linux"):  # macOS: fork after system frameworks are loaded is unsafe
+        return f"fork is not safe on {sys.platform}"
+    return None
+
+
+# --------------------------------------------------------------------------- the template (client side)
+
+
+class KernelTemplate:
+    """A template process for this run: started at once, imports in the background, forks kernels on request.
+
+    ``start`` returns immediately (the imports overlap with whatever the caller does next); the first
+    :meth:`fork` waits for them. ``close`` ends the template and any kernel it forked that is still alive.
+    """
+
+    def __init__(self, cwd: str | None = None, preload: tuple[str, ...] | None = None):
+        self.cwd = cwd
+        self.preload = tuple(PRELOAD if preload is None else preload)
+        self._dir = Path(tempfile.mkdtemp(prefix="kam-kernels-"))  # 0700: only this user may ask for a fork
+        self.address = str(self._dir / "template.sock")
+        self.process: subprocess.Popen | None = None
+        self.env = dict(os.environ)
+
+    def start(self) -> KernelTemplate:
+        # this file alone, not the kamlib package: nothing may be imported before the preload decides how
+        cmd = [sys.executable, "-c", _TEMPLATE_START, __file__]
+        # bound here, so that a request can queue up the moment start() returns
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.address)
+        listener.listen(64)
+        self.process = subprocess.Popen(
+            [*cmd, str(listener.fileno()), json.dumps(self.preload)],
+            pass_fds=[listener.fileno()],
+            stdin=subprocess.PIPE,  # the template ends when this pipe closes (this process ended)
+            cwd=self.cwd,
+            env=self.env,
+            start_new_session=True,  # a Ctrl-C in the terminal reaches the run, not the template
+        )
+        listener.close()
+        return self
+
+    def close(self) -> None:
+        proc, self.process = self.process, None
+        if proc is not None:
+            try:
+                if proc.stdin:
+                    proc.stdin.close()
+                proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> KernelTemplate:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def fork_kernel(address: str, argv: list[str], env: dict, cwd: str | None, log: str | None) -> ForkedProcess:
+    """Ask the template at ``address`` for a kernel running ``argv`` (a kernelspec command) in ``cwd`` with
+    ``env``; raises :class:`TemplateUnavailable` when it cannot."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(READY_TIMEOUT_S)
+    try:
+        sock.connect(address)
+        request = {"argv": argv, "env": env, "cwd": cwd, "log": log}
+        sock.sendall(json.dumps(request).encode() + b"\n")
+        reply = _read_line(sock)
+    except OSError as err:
+        sock.close()
+        raise TemplateUnavailable(f"kernel template at {address}: {err}") from None
+    if not reply or "pid" not in reply:
+        sock.close()
+        raise TemplateUnavailable((reply or {}).get("error", "the kernel template ended"))
+    return ForkedProcess(int(reply["pid"]), sock)
+
+
+def _read_line(sock: socket.socket) -> dict | None:
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        buf += chunk
+    return json.loads(buf)
+
+
+class ForkedProcess:
+    """A kernel forked by the template, with the part of :class:`subprocess.Popen` a provisioner uses.
+
+    The kernel is the template's child, not ours: the template reaps it and sends its exit status over the
+    socket of the request, which therefore tells whether the kernel is still alive."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, sock: socket.socket):
+        self.pid = pid
+        self._sock: socket.socket | None = sock
+        self.returncode: int | None = None
+        sock.setblocking(False)
+
+    def poll(self) -> int | None:
+        if self.returncode is not None or self._sock is None:
+            return self.returncode
+        try:
+            data = self._sock.recv(65536)
+        except BlockingIOError:
+            return None
+        except OSError:
+            data = b""
+        if data:
+            try:
+                self.returncode = int(json.loads(data.splitlines()[0])["exit"])
+            except (ValueError, KeyError, IndexError):
+                self.returncode = -1
+        else:  # the template ended without a word: is the kernel itself still there?
+            try:
+                os.kill(self.pid, 0)
+                return None
+            except ProcessLookupError:
+                self.returncode = -1
+            except PermissionError:
+                return None
+        self._close()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+            time.sleep(0.02)
+        return self.returncode if self.returncode is not None else -1
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def _close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
+# --------------------------------------------------------------------------- the kernel manager
+
+
+def _forkable(argv: list[str]) -> bool:
+    """Whether ``argv`` starts this interpreter's ipykernel, which is what the template holds."""
+    if len(argv) < 3 or argv[1:3] != ["-m", "ipykernel_launcher"]:
+        return False
+    exe = shutil.which(argv[0]) or argv[0]
+    try:
+        return os.path.samefile(exe, sys.executable)
+    except OSError:
+        return False
+
+
+def _env_difference(env: dict, template_env: dict) -> list[str]:
+    keys = set(env) | set(template_env)
+    return sorted(k for k in keys if env.get(k) != template_env.get(k) and not k.startswith(ENV_MAY_DIFFER))
+
+
+def kernel_manager_class(
+    env: dict,
+    cwd: str | None = None,
+    log: Path | None = None,
+    template: str | None = None,
+):
+    """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment.
+
+    With ``template`` (the address of a :class:`KernelTemplate`) kernels are forked from it where that is
+    possible, else started cold; the class attribute ``started`` lists how each kernel started ("forked",
+    "cold: <why the template could not fork it>", or "cold" without a template) and ``timings`` the seconds spent stopping kernels. With ``log`` the kernels' stdout and
+    stderr (ipykernel's "running over TCP without encryption", a "KeyboardInterrupt caught in kernel" at
+    shutdown) are appended to that file instead of reaching the terminal.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    extra = dict(env)
+    started: list[str] = []
+    stop_seconds: list[float] = []
+
+    class ForkedProvisioner(LocalProvisioner):
+        """jupyter_client's local provisioner, with the process forked from the template where possible."""
+
+        async def launch_kernel(self, cmd: list[str], **kw: Any):
+            why = None if template else "no template"
+            if why is None and not _forkable(cmd):
+                why = "the kernelspec is not this interpreter's ipykernel"
+            if why is None:
+                assert template is not None
+                try:
+                    forked = await asyncio.to_thread(
+                        fork_kernel, template, cmd, kw["env"], kw.get("cwd"), str(log) if log else None
+                    )
+                    self.process = forked  # type: ignore[assignment]  # the part of Popen a provisioner uses
+                except TemplateUnavailable as err:
+                    why = str(err)
+            if why is not None:
+                started.append(f"cold: {why}" if template else "cold")
+                if log is None:
+                    return await super().launch_kernel(cmd, **kw)
+                with open(log, "ab") as fh:  # the child keeps its own copy of the descriptor
+                    return await super().launch_kernel(cmd, **{**kw, "stdout": fh, "stderr": fh})
+            started.append("forked")
+            self.pid = self.pgid = forked.pid  # the child called setsid(): its own process group
+            self.cwd = kw.get("cwd")
+            return self.connection_info
+
+    class RunKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = {**kw.get("env", os.environ), **extra}
+            if cwd:
+                kw["cwd"] = cwd
+            if self.provisioner is None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+                self.provisioner = ForkedProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
+            return await super()._async_pre_start_kernel(**kw)
+
+        async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
+            t0 = time.perf_counter()
+            try:
+                return await super().shutdown_kernel(*a, **kw)
+            finally:
+                stop_seconds.append(time.perf_counter() - t0)
+
+    RunKernelManager.started = started  # type: ignore[attr-defined]
+    RunKernelManager.stop_seconds = stop_seconds  # type: ignore[attr-defined]
+    return RunKernelManager
+
+
+# --------------------------------------------------------------------------- the template (its own process)
+
+
+def template_main() -> None:
+    """The template process: ``python -c _TEMPLATE_START kernels.py LISTENER_FD PRELOAD_JSON``; see the module
+    doc. The listening socket is bound by :meth:`KernelTemplate.start`: requests queue up while the imports run."""
+    import selectors
+
+    listener, preload = socket.socket(fileno=int(sys.argv[2])), json.loads(sys.argv[3])
+    base_env = dict(os.environ)  # what the preloaded libraries saw at import
+    # what ipykernel_launcher does first: the working directory leaves sys.path (IPython puts '' back)
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    error = _preload(preload)
+    wake_r, wake_w = socket.socketpair()
+    wake_r.setblocking(False)
+    wake_w.setblocking(False)
+    signal.set_wakeup_fd(wake_w.fileno())
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the selector; children are reaped below
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, "accept")
+    sel.register(wake_r, selectors.EVENT_READ, "child")
+    sel.register(sys.stdin.fileno(), selectors.EVENT_READ, "owner")
+    kernels: dict[int, socket.socket] = {}
+    try:
+        while True:
+            for key, _ in sel.select():
+                if key.data == "owner":
+                    if not os.read(sys.stdin.fileno(), 4096):
+                        return  # the run ended
+                elif key.data == "child":
+                    try:
+                        while wake_r.recv(4096):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    _reap(kernels)
+                else:
+                    conn, _ = listener.accept()
+                    conn.settimeout(10)
+                    try:
+                        request = _read_line(conn)
+                    except (OSError, ValueError):
+                        conn.close()
+                        continue
+                    why = error or ("empty request" if request is None else None)
+                    if (
+                        why is None
+                        and request is not None
+                        and (diff := _env_difference(request.get("env") or {}, base_env))
+                    ):
+                        why = f"environment differs from the kernel template's ({', '.join(diff[:3])})"
+                    if why is not None or request is None:
+                        _send(conn, {"error": why})
+                        conn.close()
+                        continue
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    pid = os.fork()
+                    if pid == 0:  # the kernel: never returns into this loop
+                        for s in (listener, wake_r, wake_w, *kernels.values()):
+                            s.close()
+                        sel.close()
+                        _become_kernel(request, conn)
+                    kernels[pid] = conn
+                    _send(conn, {"pid": pid})
+    finally:
+        for pid in kernels:  # kernels their manager did not stop (a crashed run): not left behind
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _preload(modules: list[str]) -> str | None:
+    """Import ``modules`` as a kernel would find them; an error message when the template must not fork."""
+    import importlib
+
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
+    # read by ipykernel at import (the default of IPKernelApp.parent_handle): a kernel ends when its parent,
+    # the template, does (and says nothing about Ctrl-C, as a kernel started by jupyter_client)
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    try:
+        for name in modules:
+            if name in ASKS_IF_IN_A_KERNEL:
+                with _as_in_a_kernel():
+                    importlib.import_module(name)
+            importlib.import_module(name)
+    except Exception as err:  # a broken install: kernels start cold and show the error themselves
+        return f"kernel template could not import {name}: {err.__class__.__name__}: {err}"
+    finally:
+        if os.environ.get("MPLBACKEND") == "module://matplotlib_inline.backend_inline":
+            os.environ.pop("MPLBACKEND")  # the kernel's environment comes from its request
+    loaded = [m for m in MUST_NOT_PRELOAD if m in sys.modules]
+    if loaded:
+        return f"kernel template imported {', '.join(loaded)}, which must be imported inside the kernel"
+    if threading.active_count() != 1:
+        return "kernel template started threads while importing; forking it is not safe"
+    return None
+
+
+class _KernelShellLookalike:
+    kernel = True  # what pandas looks for: "IPython as a Jupyter kernel"
+
+
+@contextlib.contextmanager
+def _as_in_a_kernel():
+    """``get_ipython()`` answers like a kernel's shell while a module of :data:`ASKS_IF_IN_A_KERNEL` imports."""
+    import builtins
+
+    had = hasattr(builtins, "get_ipython")
+    previous = getattr(builtins, "get_ipython", None)
+    builtins.get_ipython = lambda: _KernelShellLookalike()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if had:
+            builtins.get_ipython = previous  # type: ignore[attr-defined]
+        else:
+            del builtins.get_ipython  # type: ignore[attr-defined]
+
+
+def _send(conn: socket.socket, message: dict) -> None:
+    try:
+        conn.sendall(json.dumps(message).encode() + b"\n")
+    except OSError:
+        pass
+
+
+def _reap(kernels: dict[int, socket.socket]) -> None:
+    while kernels:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = kernels.pop(pid, None)
+        if conn is not None:
+            _send(conn, {"exit": os.waitstatus_to_exitcode(status)})
+            conn.close()
+
+
+def _become_kernel(request: dict, conn: socket.socket) -> None:
+    """In the forked child: take the request's directory, environment and streams, run ipykernel, exit."""
+    code = 1
+    try:
+        conn.close()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()  # its own process group, as jupyter_client starts kernels (interrupts reach its children)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        if request.get("log"):
+            fd = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.close(fd)
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when the template does
+        if "numpy" in sys.modules:  # a cold kernel seeds numpy's global generator afresh; so does each fork
+            sys.modules["numpy"].random.seed()
+        import importlib.util
+
+        spec = importlib.util.find_spec("ipykernel_launcher")
+        sys.argv = [spec.origin if spec and spec.origin else "ipykernel_launcher", *request["argv"][3:]]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:  # what a normal interpreter exit does: join threads, run atexit, flush
+            threading._shutdown()  # type: ignore[attr-defined]
+            import atexit
+
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)

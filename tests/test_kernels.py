@@ -1,0 +1,220 @@
+"""Forked kernels (kamlib.batch.kernels): isolation between notebooks, the same reports as cold kernels, and
+the fallback to cold kernels where forking is not possible."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import AS_OF, SAMPLE, require_system
+
+from kamlib.batch import kernels, runner
+
+# a notebook that changes everything a later notebook could trip over, and checks that the change took
+DIRTY = '''
+import os, string, sys, types
+import matplotlib, numpy as np, pandas as pd
+import kamlib
+LEAKED_GLOBAL = 42
+os.environ["KAM_LEAK"] = os.environ["LEAK_OTHER"] = "1"
+os.chdir("/")
+matplotlib.rcParams["lines.linewidth"] = 9.0
+pd.set_option("display.max_rows", 3)
+kamlib.SAMPLE = "leaked"
+string.capwords = lambda *a, **k: "leaked"
+sys.modules["kam_leaked_module"] = types.ModuleType("kam_leaked_module")
+np.random.seed(7)
+assert os.getcwd() == "/" and pd.get_option("display.max_rows") == 3 and string.capwords("a b") == "leaked"
+'''
+# ... and one that must see none of it
+CLEAN = '''
+import os, string, sys
+import matplotlib, numpy as np, pandas as pd
+import kamlib
+assert "LEAKED_GLOBAL" not in globals(), "a global leaked"
+assert "KAM_LEAK" not in os.environ and "LEAK_OTHER" not in os.environ, "os.environ leaked"
+assert os.getcwd() == {cwd!r}, "the working directory leaked: " + os.getcwd()
+assert matplotlib.rcParams["lines.linewidth"] != 9.0, "matplotlib rcParams leaked"
+assert pd.get_option("display.max_rows") != 3, "a pandas option leaked"
+assert kamlib.SAMPLE != "leaked" and string.capwords("a b") == "A B", "a module attribute leaked"
+assert "kam_leaked_module" not in sys.modules, "a module leaked"
+assert np.random.random() != np.random.RandomState(7).random(), "numpy's global random state leaked"
+'''
+# what a kernel looks like from inside, for comparing forked and cold kernels
+PROBE = '''
+import json, os, sys
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+plt.plot([1, 2]); plt.show()
+print(json.dumps({"path": sys.path, "rc": {k: repr(v) for k, v in plt.rcParams.items()},
+                  "pandas": {k: repr(pd.get_option(k)) for k in ("display.max_columns", "display.width")}, "argv0": os.path.basename(sys.argv[0]), "cwd": os.getcwd(),
+                  "backend": plt.get_backend(), "inline": "matplotlib_inline.backend_inline" in sys.modules,
+                  "parent": os.environ.get("JPY_PARENT_PID") == str(os.getppid()),
+                  "random": np.random.random()}))
+'''
+
+
+def _notebook(folder: Path, name: str, source: str) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / name)
+
+
+def _fork_available() -> None:
+    require_system("fork (Linux)", kernels.fork_unavailable_reason() is None)
+
+
+@pytest.fixture()
+def dirty_then_clean(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    _notebook(folder, "10_dirty.ipynb", DIRTY)
+    _notebook(folder, "20_clean.ipynb", CLEAN.format(cwd=str(folder.resolve())))
+    return folder
+
+
+def _run(folder: Path, out: Path, **kw) -> runner.RunResult:
+    r = runner.run_workbook(str(SAMPLE), notebooks_dir=folder, out=out, parameters={"as_of": AS_OF}, **kw)
+    assert isinstance(r, runner.RunResult)
+    return r
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_notebook_sees_nothing_of_the_one_before_it_on_the_same_worker(dirty_then_clean, tmp_path, fork):
+    if fork:
+        _fork_available()
+    r = _run(dirty_then_clean, tmp_path / "reports", workers=1, fork=fork)
+    by_key = {x.key: x for x in r.results}
+    assert [x.status for x in r.results] == ["ok", "ok"], [x.error for x in r.results]
+    assert by_key["10_dirty"].worker == by_key["20_clean"].worker  # one worker ran both, one after the other
+    assert {x.kernel for x in r.results} == {"forked" if fork else "cold"}
+    manifest = json.loads((r.run_dir / "manifest.json").read_text())
+    assert manifest["kernels"] == ("forked from a template" if fork else "cold: --no-fork")
+
+
+def test_the_clean_notebook_fails_when_it_shares_a_kernel_with_the_dirty_one(dirty_then_clean, tmp_path):
+    """The check above can fail: one kernel reused for both notebooks (what forking avoids) is caught."""
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(dirty_then_clean))
+    try:
+        for name in ("10_dirty.ipynb", "20_clean.ipynb"):
+            nb = nbformat.read(dirty_then_clean / name, as_version=4)
+            client = NotebookClient(nb, km=km)
+            if name.startswith("10"):
+                client.execute()
+            else:
+                with pytest.raises(CellExecutionError, match="a global leaked"):
+                    client.execute()
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def _normalised(path: Path, run_id: str) -> str:
+    text = path.read_text(encoding="utf-8").replace(run_id, "RUN")
+    if path.suffix == ".html":  # papermill gives its injected parameters cell a new random id each run
+        return re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id=X"', text)
+    if path.suffix == ".ipynb":
+        nb = nbformat.reads(text, as_version=4)
+        return json.dumps([[c.cell_type, c.source, c.get("outputs", [])] for c in nb.cells], sort_keys=True)
+    return text
+
+
+def test_reports_from_forked_and_cold_kernels_are_identical(tmp_path, sample_data):
+    _fork_available()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    src = Path(runner.__file__).resolve().parents[2] / "notebooks" / "02_account_profile.ipynb"
+    (folder / src.name).write_bytes(src.read_bytes())
+    _notebook(folder, "30_probe.ipynb", PROBE)
+    accounts = ["ACC-0044", "ACC-0001"]
+    runs = {}
+    for fork in (True, False):
+        name = "forked" if fork else "cold"
+        r = _run(folder, tmp_path / "reports", run_id=f"run-{name}", accounts=accounts, workers=2, fork=fork)
+        assert not r.failed, [x.error for x in r.failed]
+        assert {x.kernel.split(":")[0] for x in r.results} == {name}
+        runs[name] = r.run_dir
+    files = sorted(p.relative_to(runs["cold"]) for p in runs["cold"].rglob("*") if p.is_file())
+    assert sorted(p.relative_to(runs["forked"]) for p in runs["forked"].rglob("*") if p.is_file()) == files
+    reports = [f for f in files if f.suffix in (".html", ".ipynb", ".csv") and f.name != "index.html"]
+    assert len([f for f in reports if f.suffix == ".html"]) == 3
+    probes = {}
+    for f in reports:
+        forked, cold = (_normalised(runs[n] / f, f"run-{n}") for n in ("forked", "cold"))
+        if f.name.startswith("30_probe"):  # its random draw differs: compared below
+            if f.suffix == ".ipynb":
+                probes = {n: json.loads(_stream(runs[n] / f)) for n in ("forked", "cold")}
+            continue
+        assert forked == cold, f"{f} differs between forked and cold kernels"
+    # the kernels look the same from inside, figures included; only the random draws differ
+    assert probes["forked"].pop("random") != probes["cold"].pop("random")
+    assert probes["forked"] == probes["cold"]
+    assert probes["forked"]["inline"] and probes["forked"]["parent"]
+
+
+def _stream(ipynb: Path) -> str:
+    nb = nbformat.read(ipynb, as_version=4)
+    outputs = nb.cells[-1].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the figure was not shown"
+    return next(o.text for o in outputs if o.output_type == "stream")
+
+
+def test_forked_kernels_draw_different_random_numbers(tmp_path):
+    _fork_available()
+    folder = tmp_path / "notebooks"
+    _notebook(folder, "30_probe.ipynb", PROBE)
+    _notebook(folder, "31_probe.ipynb", PROBE)
+    r = _run(folder, tmp_path / "reports", workers=2)
+    draws = {json.loads(_stream(r.run_dir / x.ipynb))["random"] for x in r.results if x.ipynb}
+    assert {x.kernel for x in r.results} == {"forked"} and len(draws) == 2
+
+
+def test_a_template_that_cannot_import_falls_back_to_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+    _fork_available()
+    monkeypatch.setattr(kernels, "PRELOAD", ("ipykernel.kernelapp", "kam_no_such_module"))
+    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    assert [x.status for x in r.results] == ["ok", "ok"], [x.error for x in r.results]
+    assert all(x.kernel.startswith("cold: kernel template could not import kam_no_such_module") for x in r.results)
+
+
+def test_kam_no_fork_in_the_environment_starts_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+    monkeypatch.setenv(kernels.NO_FORK_ENV, "1")
+    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    assert not r.failed and {x.kernel for x in r.results} == {"cold"}
+    assert json.loads((r.run_dir / "manifest.json").read_text())["kernels"] == "cold: KAM_NO_FORK is set"
+
+
+def test_fork_is_refused_where_it_is_not_safe(monkeypatch):
+    monkeypatch.delenv(kernels.NO_FORK_ENV, raising=False)
+    monkeypatch.setattr(kernels.sys, "platform", "darwin")
+    assert kernels.fork_unavailable_reason() == "fork is not safe on darwin"
+
+
+def _one_task(tmp_path: Path, template: str | None, env: dict | None = None) -> runner.NotebookResult:
+    folder = tmp_path / "nb"
+    _notebook(folder, "10_x.ipynb", "import os\nprint(os.getcwd())")
+    (tmp_path / "run").mkdir(exist_ok=True)
+    run = {"run_id": "r", "as_of": AS_OF, "source_sha256": "0" * 64}
+    task = runner.Task(str(folder / "10_x.ipynb"), "10_x", {})
+    return runner.execute_task(task, str(tmp_path / "run"), str(folder), run, env=env, template=template)
+
+
+def test_a_template_that_ended_or_a_changed_environment_gives_a_cold_kernel(tmp_path):
+    _fork_available()
+    with kernels.KernelTemplate(cwd=str(tmp_path)).start() as template:
+        ok = _one_task(tmp_path, template.address, env={"KAM_RUN_CACHE": "/nowhere"})  # KAM_*: may differ
+        other = _one_task(tmp_path, template.address, env={"SOME_SETTING": "1"})
+    gone = _one_task(tmp_path, template.address)
+    assert [x.status for x in (ok, other, gone)] == ["ok"] * 3
+    assert ok.kernel == "forked"
+    assert other.kernel == "cold: environment differs from the kernel template's (SOME_SETTING)"
+    assert gone.kernel.startswith("cold: kernel template at ")
+    assert set(ok.timings) == {"kernel_start", "execute", "kernel_stop", "export"}
