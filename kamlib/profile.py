@@ -1609,7 +1609,7 @@ def headline(profile: AccountProfile, *, lang: str | None = None) -> str:
     >>> import kamlib
     >>> p = build_profile(kamlib.load("data/sample", as_of="2025-12-31"), "ACC-0044", lang="de")
     >>> headline(p)
-    'Kundenprofil ACC-0044 · Müller Maschinenbau GmbH, Stand 31.12.2025; Profil-Check: 1 hoch, 5 mittel, 0 niedrig.'
+    'Kundenprofil ACC-0044 · Müller Maschinenbau GmbH, Stand 31.12.2025; Profil-Check: 1 hoch, 4 mittel, 0 niedrig.'
     """
     lang = lang or profile.lang
     n = profile.findings["severity"].value_counts()

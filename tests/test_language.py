@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from kamlib import i18n
+from kamlib.data.sample import TABLES
 from kamlib.present import report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,6 +124,9 @@ def visible_text(page: str, names: list[str]) -> str:
     return text
 
 
+_TABLE_NAME_RE = re.compile(r"\b(Tabellen?) (?:" + "|".join(sorted(TABLES, key=len, reverse=True)) + r")\b")
+
+
 def english_leftovers(text: str) -> list[str]:
     """Lines of ``text`` that read as English: an English label of the catalogue (its German differs) as a
     whole phrase, or two English function words in one line."""
@@ -130,6 +134,7 @@ def english_leftovers(text: str) -> list[str]:
     labels = {en for en, de in i18n.registry().values() if en != de and "{" not in en and len(en) >= 4}
     for line in text.splitlines():
         line = " ".join(line.split())
+        line = _TABLE_NAME_RE.sub(r"\1", line)  # "Tabelle actions": the data model's name of a table, an identifier
         if not line:
             continue
         words = _WORD_RE.findall(line)
@@ -148,6 +153,9 @@ def test_english_leftovers_sees_english_and_passes_german():
     assert english_leftovers("The top 20 % of accounts bring 76.7 % of revenue.") == [
         "The top 20 % of accounts bring 76.7 % of revenue."]
     assert english_leftovers("Kunde | Revenue (EUR)") == ["Kunde | Revenue (EUR)  [label 'Revenue (EUR)']"]
+    # a table of the data model is named by its identifier; the same word elsewhere is still English
+    assert english_leftovers("keine offene Maßnahme (Tabelle actions)") == []
+    assert english_leftovers("Offene actions") == ["Offene actions  [label 'actions']"]
 
 
 def _data_names() -> list[str]:
