@@ -479,3 +479,23 @@ def test_load_ratings_names_row_and_column(tmp_path):
     other.write_text("who,what\n1,2\n")
     with pytest.raises(KamDataError, match="row 1: missing column rater, account_id, criterion, score"):
         workshop.load_ratings(other)
+
+
+def test_template_accounts_are_the_places_and_as_many_runners_up():
+    # five accounts meet the rule (provisional), two got a place (definitive): the room rates the two placed ones
+    # and the two best runners-up (table order = best first), not all five
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from kamlib.selection import Selection
+
+    ids = ["A", "B", "C", "D", "E", "F"]
+    table = pd.DataFrame({"provisional": [True, True, True, True, True, False],
+                          "definitive": [False, True, False, True, False, False]}, index=ids)
+    sel = Selection(table=table, capacity=pd.DataFrame(), criteria=(), weights=pd.Series(dtype=float),
+                    thresholds=pd.Series(dtype=float), notes=(), max_key_accounts=2)
+    data = SimpleNamespace(accounts=pd.DataFrame({"account_id": ids, "name": [f"n{a}" for a in ids]}))
+    t = workshop.template_accounts(data, selection=sel)
+    assert t["account_id"].tolist() == ["B", "D", "A", "C"]
+    assert t["name"].tolist() == ["nB", "nD", "nA", "nC"]

@@ -208,7 +208,10 @@ def template_accounts(
     data, *, accounts: Sequence[str] | None = None, top: int | None = None, selection: Selection | None = None
 ) -> pd.DataFrame:
     """The accounts a template asks about: ``accounts`` (ids, in that order), else the ``top`` N by weighted
-    score of the data-driven selection, else its provisional list. Returns account_id and name."""
+    score of the data-driven selection, else the accounts the room should discuss: the definitive list and as
+    many runners-up (provisional accounts without a place, best first), so that the room can move accounts
+    across the line (the whole provisional list meets the rule and can be several times the places). Returns
+    account_id and name."""
     from kamlib.decision import decide
 
     acc = data.accounts.set_index("account_id")
@@ -229,7 +232,9 @@ def template_accounts(
                 raise KamParameterError("top", "must be at least 1")
             ids = t.sort_values(["score", "revenue_12m"], ascending=False, kind="stable").index[:top].tolist()
         else:
-            ids = sel.provisional.index.tolist()
+            placed = sel.definitive.index.tolist()
+            runners_up = [a for a in sel.provisional.index if a not in set(placed)][: len(placed)]
+            ids = placed + runners_up
     return pd.DataFrame({"account_id": ids, "name": acc.loc[ids, "name"].astype(str).to_numpy()})
 
 
