@@ -42,6 +42,9 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",  # with pdb, sqlite3 (history): what every kernel imports while it starts
+    "pdb",
+    "sqlite3",
     "pandas",  # first: see ASKS_IF_IN_A_KERNEL
     "numpy",
     "scipy.special",
@@ -58,6 +61,10 @@ PRELOAD = (
     "kamlib.review",
     "kamlib.present.charts",
     "kamlib.batch.products",
+    "pyarrow.parquet",  # what the notebooks' first cells import through pandas, matplotlib and kamlib
+    "PIL.Image",
+    "jinja2",
+    "yaml",
 )
 #: Modules that decide at import whether they run inside IPython; preloaded in the template (where there is
 #: none) they would behave differently in the kernel. A template that has one of them refuses to fork.
@@ -124,6 +131,8 @@ class KernelTemplate:
             [*cmd, str(listener.fileno()), json.dumps(self.preload)],
             pass_fds=[listener.fileno()],
             stdin=subprocess.PIPE,  # the template ends when this pipe closes (this process ended)
+            stdout=subprocess.DEVNULL,  # its kernels write to the run's kernels.log; its own errors reach
+            stderr=subprocess.DEVNULL,  # each notebook's entry as the reason its kernel started cold
             cwd=self.cwd,
             env=self.env,
             start_new_session=True,  # a Ctrl-C in the terminal reaches the run, not the template
@@ -309,6 +318,14 @@ def kernel_manager_class(
             self.cwd = kw.get("cwd")
             return self.connection_info
 
+        async def wait(self) -> int | None:
+            """As the local provisioner's, but looking every 10 ms, not 100 ms: a forked kernel's exit is
+            known the moment the template has reaped it, and a notebook's report waits for it."""
+            if self.process is not None and isinstance(self.process, ForkedProcess):
+                while self.process.poll() is None:
+                    await asyncio.sleep(0.01)
+            return await super().wait()
+
     class RunKernelManager(AsyncKernelManager):
         async def _async_pre_start_kernel(self, **kw):
             kw["env"] = {**kw.get("env", os.environ), **extra}
@@ -320,6 +337,10 @@ def kernel_manager_class(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
                 )
             return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_finish_shutdown(self, waittime=None, pollinterval=0.1, restart=False):
+            # look every 10 ms whether the kernel has ended (jupyter_client: 100 ms); the report waits for it
+            return await super()._async_finish_shutdown(waittime, min(pollinterval, 0.01), restart)
 
         async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
             t0 = time.perf_counter()
@@ -416,6 +437,7 @@ def _preload(modules: list[str]) -> str | None:
     # read by ipykernel at import (the default of IPKernelApp.parent_handle): a kernel ends when its parent,
     # the template, does (and says nothing about Ctrl-C, as a kernel started by jupyter_client)
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as ipykernel's own kernelspec sets it
     try:
         for name in modules:
             if name in ASKS_IF_IN_A_KERNEL:
@@ -430,6 +452,7 @@ def _preload(modules: list[str]) -> str | None:
     loaded = [m for m in MUST_NOT_PRELOAD if m in sys.modules]
     if loaded:
         return f"kernel template imported {', '.join(loaded)}, which must be imported inside the kernel"
+    # (native threads of OpenBLAS's pool may exist: OpenBLAS stops and restarts them around a fork)
     if threading.active_count() != 1:
         return "kernel template started threads while importing; forking it is not safe"
     return None
