@@ -1282,7 +1282,27 @@ def _index_of(*values, n: int):
     return pd.RangeIndex(n)
 
 
-class BetaGeo:
+class _Fitted:
+    """What the fitted models share: ``params_`` (None before :meth:`fit`) and their summary table."""
+
+    _model = "model"
+    params_: pd.Series | None
+    _summary: pd.DataFrame
+
+    def _p(self) -> tuple[float, ...]:
+        if self.params_ is None:
+            raise KamModelError(f"{self._model}: call fit() first")
+        return tuple(float(v) for v in self.params_)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Estimates, standard errors and 95 % intervals of the parameters (a rate per ``time_unit`` where the
+        model has one)."""
+        self._p()
+        return self._summary.copy()
+
+
+class BetaGeo(_Fitted):
     """BG/NBD model of non-contractual repeat buying (Fader, Hardie & Lee 2005).
 
     While alive, a customer buys at rate λ (Poisson); λ varies across customers as Gamma(r, α). After
@@ -1307,6 +1327,8 @@ class BetaGeo:
     >>> bool(0.2 < bg.params_["r"] < 0.3)
     True
     """
+
+    _model = "BG/NBD"
 
     def __init__(self, *, time_unit: str = "W", penalizer: float = 0.0) -> None:
         self.time_unit = _check_time_unit(time_unit)
@@ -1385,17 +1407,6 @@ class BetaGeo:
         self.n_iter_ = fit.n_iter
         self._summary = _summary_table(["r", "alpha", "a", "b"], fit, W, np.array([1.0, 1.0 / scale, 1.0, 1.0]))
         return self
-
-    def _p(self) -> tuple[float, float, float, float]:
-        if self.params_ is None:
-            raise KamModelError("BG/NBD: call fit() first")
-        return tuple(float(v) for v in self.params_)  # type: ignore[return-value]
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Estimates, standard errors and 95 % intervals; α per ``time_unit``."""
-        self._p()
-        return self._summary.copy()
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Log-likelihood of each customer's history at the fitted parameters."""
@@ -1574,7 +1585,7 @@ def simulate_bgnbd(n: int, *, r: float, alpha: float, a: float, b: float, T=52.0
 # =========================================================================== Gamma-Gamma
 
 
-class GammaGamma:
+class GammaGamma(_Fitted):
     """Gamma-Gamma model of the spend per purchase (Fader, Hardie & Lee 2005, "RFM and CLV").
 
     A customer's purchases vary around her own mean spend; that mean varies across customers. Fitted on
@@ -1598,6 +1609,8 @@ class GammaGamma:
     >>> gg.params_.index.tolist(), bool(abs(gg.params_["p"] - 6) < 1.5 and abs(gg.params_["q"] - 4) < 1)
     (['p', 'q', 'gamma'], True)
     """
+
+    _model = "Gamma-Gamma"
 
     def __init__(self, *, penalizer: float = 0.0, exclude_nonpositive: bool = False) -> None:
         if not (penalizer >= 0 and math.isfinite(penalizer)):
@@ -1691,17 +1704,6 @@ class GammaGamma:
         if p[1] <= 1.0:
             self.notes_.append(Message("gg_q"))
         return self
-
-    def _p(self) -> tuple[float, float, float]:
-        if self.params_ is None:
-            raise KamModelError("Gamma-Gamma: call fit() first")
-        return tuple(float(v) for v in self.params_)  # type: ignore[return-value]
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Estimates, standard errors and 95 % intervals of p, q and γ."""
-        self._p()
-        return self._summary.copy()
 
     def mean_spend(self) -> float:
         """Population mean spend per purchase p·γ/(q−1)."""

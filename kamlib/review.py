@@ -671,19 +671,11 @@ def account_kpis(data, account_id: str, period: str, *, cadence_days: int = 90) 
 
 
 def db4_margins(data, account_id: str) -> pd.Series:
-    """DB IV / net revenue per quarter of one account (from :func:`kamlib.value.contribution_margins`)."""
-    from kamlib.value import contribution_margins
-
-    sub = dataclasses.replace(
-        data,
-        orders=data.orders[data.orders["account_id"] == account_id],
-        service_costs=data.service_costs[data.service_costs["account_id"] == account_id],
-    )
-    cm = contribution_margins(sub, freq="Q")
-    if not len(cm):
+    """DB IV / net revenue per quarter of one account (from :func:`db4_figures`)."""
+    fig = db4_figures(data, account_id)
+    if not len(fig):
         return pd.Series(dtype=float)
-    cm = cm.droplevel(0)
-    return (cm["db4"] / cm["net_revenue"].where(cm["net_revenue"] > 0)).astype(float)
+    return (fig["db4"] / fig["net_revenue"].where(fig["net_revenue"] > 0)).astype(float)
 
 
 # --------------------------------------------------------------------------- health score
