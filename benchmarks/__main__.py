@@ -88,10 +88,15 @@ def _benches():
     yield bench_scale.bench_scale
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks [NAME ...]``: every benchmark, or those whose function name contains a NAME
+    (``python -m benchmarks runner``)."""
+    names = sys.argv[1:] if argv is None else argv
     print("KAM Workbook benchmarks (ratio = measured / goal; below 1 meets the goal)")
     results = []
     for bench in _benches():
+        if names and not any(n in bench.__name__ for n in names):
+            continue
         out = bench()
         for name, measured, goal in out if isinstance(out, list) else [out]:
             ratio = measured / goal
