@@ -218,3 +218,16 @@ def test_a_template_that_ended_or_a_changed_environment_gives_a_cold_kernel(tmp_
     assert other.kernel == "cold: environment differs from the kernel template's (SOME_SETTING)"
     assert gone.kernel.startswith("cold: kernel template at ")
     assert set(ok.timings) == {"kernel_start", "execute", "kernel_stop", "export"}
+
+
+def test_a_template_that_cannot_start_gives_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+    _fork_available()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / ("x" * 120)))  # a Unix socket path is at most 107 bytes
+    (tmp_path / ("x" * 120)).mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    manifest = json.loads((r.run_dir / "manifest.json").read_text())
+    assert not r.failed and {x.kernel for x in r.results} == {"cold"}
+    assert manifest["kernels"].startswith("cold: the kernel template could not start")

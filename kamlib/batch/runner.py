@@ -639,7 +639,12 @@ def run_workbook(
     why_cold = kernels.fork_unavailable_reason() if fork else "--no-fork"
     template = None
     if why_cold is None and not dry_run:
-        template = kernels.KernelTemplate(cwd=str(notebooks_dir.resolve())).start()
+        template = kernels.KernelTemplate(cwd=str(notebooks_dir.resolve()))
+        try:
+            template.start()
+        except OSError as err:  # e.g. a temporary folder whose path is too long for a Unix socket
+            template.close()
+            template, why_cold = None, f"the kernel template could not start ({err})"
     try:
         return _run_workbook(
             source,
