@@ -666,11 +666,7 @@ def check_custom_criteria(accounts: pd.DataFrame, custom) -> dict[str, tuple[str
             raise bad(f"{name} has the name of a column of the selection's table; rename it in the accounts data")
         if column not in accounts.columns:
             raise bad(f"{name} is not in the accounts table")
-        values = accounts[column]
-        if pd.api.types.is_bool_dtype(values.dtype):
-            pass
-        elif not pd.api.types.is_numeric_dtype(values.dtype):
-            raise bad(f"{name} is not numeric (e.g. 0/1 for a flag, 1-6 for a rating)")
+        _criterion_values(accounts, column)
         if not isinstance(spec, dict):
             raise bad(f'{name}: give {{"direction": "higher" or "lower", "threshold": a number}}')
         direction = spec.get("direction")
@@ -688,6 +684,38 @@ def check_custom_criteria(accounts: pd.DataFrame, custom) -> dict[str, tuple[str
     return out
 
 
+#: How a flag written as text reads as a number (a CSV or SQL column arrives as text).
+_FLAG_WORDS = {"true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0, "ja": 1.0, "nein": 0.0, "wahr": 1.0, "falsch": 0.0}
+
+
+def _criterion_values(accounts: pd.DataFrame, column: str) -> pd.Series:
+    """An accounts column as numbers (index as ``accounts``): booleans as 1/0, text as written in a CSV (digits,
+    a decimal comma, true/false, ja/nein; blanks missing). Raises one
+    :class:`kamlib.errors.KamParameterError` naming the column and the first account whose value is not a number.
+    """
+    from kamlib.errors import KamParameterError
+
+    values = accounts[column]
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype("Float64").astype(float)
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "")
+    lowered = text.str.lower()
+    flags = lowered.map(_FLAG_WORDS).astype(float)
+    numbers_ = pd.to_numeric(text.str.replace(",", ".", regex=False).where(flags.isna()), errors="coerce")
+    out = flags.fillna(numbers_).astype(float)
+    wrong = text.notna() & out.isna()
+    if wrong.any():
+        i = wrong.to_numpy().nonzero()[0][0]
+        who = accounts["account_id"].iloc[i] if "account_id" in accounts else i
+        raise KamParameterError(
+            "custom_criteria",
+            f"column {column!r} is not numeric: account {who} holds {text.iloc[i]!r} "
+            "(e.g. 0/1 or true/false for a flag, 1-6 for a rating)",
+        )
+    return out
+
+
 def custom_scores(
     accounts: pd.DataFrame, custom: dict[str, tuple[str, float]]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
@@ -702,7 +730,7 @@ def custom_scores(
     scores, met = pd.DataFrame(index=acc.index), pd.DataFrame(index=acc.index)
     on_scale = pd.Series(dtype=float)
     for column, (direction, threshold) in custom.items():
-        v = acc[column].astype("Float64").astype(float)
+        v = pd.Series(_criterion_values(accounts, column).to_numpy(), index=acc.index)
         hit = v >= threshold if direction == "higher" else v <= threshold
         lo, hi = float(v.min()), float(v.max())
 
@@ -1024,7 +1052,8 @@ def select_key_accounts(
     for c in builtin:  # a chosen criterion without any data cannot be met by anybody: say what it needs
         if chosen[c].isna().all():
             notes.append(Text("criterion_without_data", criteria=(c,), needs=c))
-    corr = criteria_correlation(scores, crit)
+    # whether two criteria say the same is about being met, which goes by rank: correlate the rank scores
+    corr = criteria_correlation(ranked.join(own_scores.reindex(ranked.index)), crit)
     for x, y, r in redundant_pairs(corr, threshold=redundancy):
         notes.append(Text("redundant", criteria=(x,), other=(y,), r=r, x=redundancy))
     n_met = met.sum(axis=1)

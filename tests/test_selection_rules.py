@@ -313,3 +313,42 @@ def test_runner_checks_the_scoring_rule_before_any_notebook(make_data):
     with pytest.raises(KamParameterError) as exc:
         runner.check_parameters(_data(make_data), {"scoring_rule": "rank"})
     assert exc.value.parameter == "scoring_rule"
+
+
+def test_a_company_criterion_read_from_a_csv_folder(sample_copy):
+    # extra accounts columns come from a CSV as text: a rating written as digits (one blank) and a flag written
+    # as true/false must still be usable as criteria; a letter rating is refused naming the column and account
+    import kamlib
+
+    path = sample_copy / "accounts.csv"
+    acc = pd.read_csv(path, dtype=str, keep_default_na=False)
+    acc["credit_rating"] = [str(1 + i % 5) if i else "" for i in range(len(acc))]  # 1..5, the first one blank
+    acc["strategic_fit"] = ["true" if i % 2 else "false" for i in range(len(acc))]
+    acc.to_csv(path, index=False)
+    data = kamlib.load(sample_copy, warn=False)
+    custom = {"credit_rating": {"direction": "lower", "threshold": 2},
+              "strategic_fit": {"direction": "higher", "threshold": 1}}
+    sel = selection.select_key_accounts(data, criteria=["revenue_share", "credit_rating", "strategic_fit"],
+                                        custom_criteria=custom)
+    t = sel.table.loc[acc["account_id"]]
+    # rating 1 -> 10, 5 -> 0 (lower is better, min-max); the blank one scores nothing and meets nothing
+    assert t["credit_rating"].iloc[1:6].tolist() == [7.5, 5.0, 2.5, 0.0, 10.0]
+    assert math.isnan(t["credit_rating"].iloc[0])
+    assert t["strategic_fit"].iloc[:4].tolist() == [0.0, 10.0, 0.0, 10.0]
+    met = t["criteria_met"].astype(str)
+    assert "credit_rating" in met.iloc[5] and "credit_rating" not in met.iloc[0]  # rating 1 is met, blank is not
+    acc.loc[3, "credit_rating"] = "AA"
+    acc.to_csv(path, index=False)
+    bad = kamlib.load(sample_copy, warn=False)
+    with pytest.raises(KamParameterError, match=rf"column 'credit_rating' is not numeric: account {acc.loc[3, 'account_id']} holds 'AA'"):
+        selection.select_key_accounts(bad, criteria=["revenue_share", "credit_rating"], custom_criteria=custom)
+
+
+def test_redundancy_is_judged_on_the_scores_that_decide_met(make_data):
+    # met goes by rank under every scoring rule, so the correlation behind the "same information" warning is
+    # that of the rank (percentile) scores, whichever rule weights the ranking
+    data = _data(make_data)
+    args = dict(criteria=["revenue_share", "lifetime_value", "growth_potential"], max_key_accounts=3)
+    by_rank = selection.select_key_accounts(data, scoring_rule="percentile", **args).correlation
+    by_share = selection.select_key_accounts(data, scoring_rule="share_of_max", **args).correlation
+    pd.testing.assert_frame_equal(by_share, by_rank)
