@@ -917,6 +917,10 @@ def kam_checkable(data) -> bool:
     return data.has("kams") or bool(kam.notna().any())
 
 
+#: A review cadence of this many days or more is quarterly or longer: a review inside the quarter meets it.
+QUARTERLY_DAYS = 90
+
+
 def health_findings(
     data,
     account_id: str,
@@ -956,7 +960,7 @@ def health_findings(
     fig = db4_figures(data, account_id)
     if len(fig) and str(q) in fig.index:
         db4, net = float(fig["db4"].loc[str(q)]), float(fig["net_revenue"].loc[str(q)])
-        if db4 < r["min_db4_margin"] * max(net, 0.0) or db4 < 0:
+        if db4 < r["min_db4_margin"] * max(net, 0.0):  # 0: any loss; -0.05 tolerates a loss of 5 % of net revenue
             found["loss"] = (db4 / net if net > 0 else nan, r["min_db4_margin"])
     o = data.orders[data.orders["account_id"] == account_id]
     rev_now = float(o.loc[_in(o["date"], q), "gross_revenue_eur"].sum())
@@ -977,7 +981,9 @@ def health_findings(
         it = data.interactions
         qbr = it.loc[(it["account_id"] == account_id) & (it["type"] == "qbr") & (it["date"] <= q.end_time), "date"]
         days = float((q.end_time.normalize() - qbr.max().normalize()).days) if len(qbr) else nan
-        if math.isnan(days) or days > cadence_days:
+        # a quarterly (or longer) cadence is met by a review inside the reviewed quarter, even on its first day
+        in_quarter = len(qbr) > 0 and cadence_days >= QUARTERLY_DAYS and qbr.max() >= q.start_time
+        if math.isnan(days) or (days > cadence_days and not in_quarter):
             gaps["no_review"] = (days, float(cadence_days))
     if data.has("contacts"):
         c = data.contacts[(data.contacts["account_id"] == account_id) & (data.contacts["buying_role"] == "decider")]

@@ -201,6 +201,10 @@ def test_no_review_meeting_within_the_cadence_is_a_gap(build):
     assert _total(rv.health_score(data, "A", Q))["band"] == "amber"
     # exactly the cadence (2025-10-02 is 90 days before 2025-12-31) is within it; no QBR ever is a gap
     assert _findings(build(_account("A", qbrs=("2025-10-02",)))) == []
+    # a quarterly cadence is met by a QBR inside the reviewed quarter, even on its first day (2025-10-01 is 91
+    # days before its end); a monthly cadence is not
+    assert _findings(build(_account("A", qbrs=("2025-10-01",)))) == []
+    assert _findings(build(_account("A", qbrs=("2025-10-01",))), cadence_days=30) == ["no_review"]
     never = rv.health_findings(build(_account("A", qbrs=())), "A", Q)
     assert list(never.index) == ["no_review"] and math.isnan(never.loc["no_review", "value"])
 
@@ -256,6 +260,10 @@ def test_the_loss_is_measured_after_the_cost_to_serve(build):
     assert _findings(build(_account("A"), service_costs=costs)) == ["loss"]
     # a stricter rule: DB IV below 60 % of net revenue is a red flag too (here it is 50 %)
     assert _findings(build(_account("A")), rules={"min_db4_margin": 0.6}) == ["loss"]
+    # a tolerant rule: a loss of up to 10 % of net revenue is no red flag (-10 / 110 = -9.1 % here), -5 % is one
+    loss = build(_account("A", q4_cogs=120.0))
+    assert _findings(loss, rules={"min_db4_margin": -0.10}) == []
+    assert _findings(loss, rules={"min_db4_margin": -0.05}) == ["loss"]
 
 
 def test_a_fall_of_more_than_the_stated_share_on_last_year_is_a_red_flag(build):
