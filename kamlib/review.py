@@ -451,12 +451,13 @@ def price_volume_mix(
 
     Notes
     -----
-    Lines bought in both periods (quantity above 0 in each) are *common*. Within them, per item *i* bought in
-    both periods: quantities q0_i, q1_i, average prices p_i = revenue_i / q_i, totals Q0 = Σ q0_i and
-    Q1 = Σ q1_i, base shares s0_i = q0_i / Q0 and base average price P0 = Σ s0_i·p0_i. Then
+    Lines bought in both periods (quantity above 0 in each) are *common*. Within each common line *L*, per item
+    *i* of it bought in both periods: quantities q0_i, q1_i, average prices p_i = revenue_i / q_i, the line's
+    totals Q0_L = Σ q0_i and Q1_L = Σ q1_i, base shares s0_i = q0_i / Q0_L and base average price
+    P0_L = Σ s0_i·p0_i. Then, summed over the lines (units of different lines are never added up):
 
-    * volume = (Q1 − Q0) · P0 (more or fewer units at the old mix and prices),
-    * mix = Σ (q1_i − Q1·s0_i) · p0_i (units shifted between items at old prices), plus the revenue of items
+    * volume = Σ_L (Q1_L − Q0_L) · P0_L (more or fewer units of a line at its old mix and prices),
+    * mix = Σ (q1_i − Q1_L·s0_i) · p0_i (units shifted between the items of a line at old prices), plus the revenue of items
       of a common line bought now only, minus that of items of a common line bought then only (the customer
       switched products within a line: a change of what is bought, not of prices and not new business),
     * price = Σ q1_i · (p1_i − p0_i) (new prices on the new quantities, same items only),
@@ -492,14 +493,16 @@ def price_volume_mix(
     both = bc.index.intersection(cc.index)
     both = both[(bc.loc[both, "q"] > 0).to_numpy() & (cc.loc[both, "q"] > 0).to_numpy()]
     switched = int(_cents(cc.drop(both)["rev"]).sum()) - int(_cents(bc.drop(both)["rev"]).sum())
-    if len(both):
+    if len(both):  # each line on its own: units of a gear and of a sensor are never added up
         q0, q1 = bc.loc[both, "q"], cc.loc[both, "q"]
         p0 = bc.loc[both, "rev"] / q0
-        Q0, Q1 = float(q0.sum()), float(q1.sum())
+        line = q0.index.get_level_values("line")
+        Q0, Q1 = q0.groupby(line).transform("sum"), q1.groupby(line).transform("sum")
         share0 = q0 / Q0
-        P0 = float((share0 * p0).sum())
-        volume = int(_cents((Q1 - Q0) * P0))
-        mix = int(_cents(((q1 - Q1 * share0) * p0).sum())) + switched
+        P0 = (share0 * p0).groupby(line).sum()
+        dQ = (q1.groupby(line).sum() - q0.groupby(line).sum()).reindex(P0.index)
+        volume = int(_cents(dQ * P0).sum())
+        mix = int(_cents(((q1 - Q1 * share0) * p0).groupby(line).sum()).sum()) + switched
     else:
         volume, mix = 0, switched
     price = total - volume - mix - new_c - lost_c

@@ -87,10 +87,10 @@ def test_price_volume_mix_hand_computed_and_exact():
     cur = pd.DataFrame({"product_line": ["X", "Y", "Z"], "quantity": [5, 20, 1],
                         "gross_revenue_eur": [60.0, 400.0, 50.0]})
     e = rv.price_volume_mix(cur, base)
-    # common lines: Q0 = 20, Q1 = 25, P0 = 15 -> volume 75; mix = (5-12.5)*10 + (20-12.5)*20 = 75
-    # price = 5*(12-10) = 10; new 50; lost -40; total = 510 - 340 = 170
+    # common lines X and Y, each on its own: volume = (5-10)*10 + (20-10)*20 = -50 + 200 = 150; no mix within a
+    # one-item line; price = 5*(12-10) = 10; new 50; lost -40; total = 510 - 340 = 170
     assert (e["volume"], e["mix"], e["price"], e["new_lines"], e["lost_lines"], e["total"]) == (
-        75.0, 75.0, 10.0, 50.0, -40.0, 170.0)
+        150.0, 0.0, 10.0, 50.0, -40.0, 170.0)
     assert e["volume"] + e["mix"] + e["price"] + e["new_lines"] + e["lost_lines"] == e["total"]
 
 

@@ -39,15 +39,26 @@ def test_bridge_pools_the_products_of_a_line(make_data):
     assert (b["volume"], b["mix"], b["price"], b["new_lines"], b["lost_lines"], b["total"]) == (0, 20, 0, 0, 0, 20)
 
 
+def test_volume_and_mix_stay_within_each_line(make_data):
+    # Gear P1: 1 unit at 100 -> 2 units at 100; Sensor P4: 100 units at 1 -> 50 units at 1. Gear's volume doubled
+    # and Sensor's halved, at unchanged prices: volume = (2 - 1) * 100 + (50 - 100) * 1 = +50 = the whole change;
+    # no mix (pooling a gear with a sensor would call 49 fewer "units" a volume loss of -97 and the rest mix)
+    rows = [("A", "2024-11-01", "P1", 1, 100), ("A", "2024-11-02", "P4", 100, 100),
+            ("A", "2025-11-01", "P1", 2, 200), ("A", "2025-11-02", "P4", 50, 50)]
+    b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
+    assert (b["volume"], b["mix"], b["price"], b["new_lines"], b["lost_lines"], b["total"]) == (50, 0, 0, 0, 0, 50)
+
+
 def test_bridge_by_line_worked_by_hand(make_data):
     # base 2024Q4: Gear P1 10 u / 1000 (p0 100); Motor P3 10 u / 2000 (p0 200); Sensor P4 2 u / 100 (lost line)
     # now 2025Q4: Gear P1 6 u / 660 (p1 110) + P2 8 u / 1020 (switched to within Gear); Motor P3 8 u / 1680 (p1 210);
     #             Service P5 1 u / 300 (new line)
-    # products bought in both quarters: P1, P3: Q0 = 20, Q1 = 14, s0 = 1/2 each, P0 = 150
-    # volume = (14 - 20) * 150 = -900
-    # mix = (6 - 14/2) * 100 + (8 - 14/2) * 200 + 1020 (P2, new within the common line Gear) = -100 + 200 + 1020 = 1120
+    # within each line, over the products bought in both quarters: Gear P1 (Q0 10, Q1 6, P0 100), Motor P3 (Q0 10,
+    # Q1 8, P0 200); each line has one such product, so no mix between products inside it
+    # volume = (6 - 10) * 100 + (8 - 10) * 200 = -400 - 400 = -800
+    # mix = 0 + 0 + 1020 (P2, new within the common line Gear) = 1020
     # price = 6 * (110 - 100) + 8 * (210 - 200) = 60 + 80 = 140
-    # new = 300, lost = -100; total = 3660 - 3100 = 560 = -900 + 1120 + 140 + 300 - 100
+    # new = 300, lost = -100; total = 3660 - 3100 = 560 = -800 + 1020 + 140 + 300 - 100
     rows = [("A", "2024-11-01", "P1", 10, 1000), ("A", "2024-11-02", "P3", 10, 2000),
             ("A", "2024-11-03", "P4", 2, 100),
             ("A", "2025-11-01", "P1", 6, 660), ("A", "2025-11-02", "P2", 8, 1020), ("A", "2025-11-03", "P3", 8, 1680),
@@ -55,16 +66,16 @@ def test_bridge_by_line_worked_by_hand(make_data):
     b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
     got = (b["base_revenue"], b["current_revenue"], b["volume"], b["mix"], b["price"], b["new_lines"],
            b["lost_lines"], b["total"])
-    assert got == (3100, 3660, -900, 1120, 140, 300, -100, 560)
+    assert got == (3100, 3660, -800, 1020, 140, 300, -100, 560)
     assert b["volume"] + b["mix"] + b["price"] + b["new_lines"] + b["lost_lines"] == b["total"]
 
 
 def test_bridge_in_cents_sums_exactly_with_thirds(make_data):
-    # Gear P1 10 u at 100 and Motor P3 5 u at 200 -> Q0 = 15, P0 = 2000/15; now P1 12 u / 1440, P3 5 u / 1100
+    # one line, Gear: P1 10 u at 100 and P2 5 u at 200 -> Q0 = 15, P0 = 2000/15; now P1 12 u / 1440, P2 5 u / 1100
     # volume = 2 * 2000/15 = 266.67; mix = (12 - 17*2/3) * 100 + (5 - 17/3) * 200 = 66.67 - 133.33 = -66.67 (cents)
     # volume + mix = (1200 + 1000) - 2000 = 200 exactly; price = 12 * 20 + 5 * 20 = 340; total = 2540 - 2000 = 540
-    rows = [("A", "2024-11-01", "P1", 10, 1000), ("A", "2024-11-01", "P3", 5, 1000),
-            ("A", "2025-11-01", "P1", 12, 1440), ("A", "2025-11-01", "P3", 5, 1100)]
+    rows = [("A", "2024-11-01", "P1", 10, 1000), ("A", "2024-11-01", "P2", 5, 1000),
+            ("A", "2025-11-01", "P1", 12, 1440), ("A", "2025-11-01", "P2", 5, 1100)]
     b = rv.variance_bridge(make_data(_accounts("A"), _orders(rows), products=LINES), "A", "2025Q4")
     assert (b["volume"], b["mix"], b["price"], b["total"]) == (266.67, -66.67, 340.0, 540.0)
     assert round((b["volume"] + b["mix"] + b["price"] + b["new_lines"] + b["lost_lines"]) * 100) == 54000
