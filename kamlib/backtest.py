@@ -25,9 +25,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from kamlib import i18n
+from kamlib import defaults, i18n
 from kamlib.errors import KamParameterError
 from kamlib.review import check_rules, check_weights, health_score, last_complete_quarter, parse_period, snapshot
+from kamlib.selection import select_key_accounts
 
 __all__ = ["Backtest", "as_of_quarter", "auc", "backtest_quarters", "health_backtest", "label", "summary_view"]
 
@@ -150,6 +151,7 @@ def health_backtest(
     weights: dict | None = None,
     cadence_days: int = 90,
     rules: dict | None = None,
+    key_accounts_then: bool | dict = False,
 ) -> Backtest:
     """The health score at past quarter ends against the following ``horizon`` quarters.
 
@@ -157,6 +159,11 @@ def health_backtest(
     ----------
     account_ids : list of str, optional
         Accounts to test (default: every account). Restrict to the key accounts to save time.
+    key_accounts_then : bool or dict, default False
+        Test, at each quarter, the accounts that were key accounts then: the definitive list of
+        :func:`kamlib.selection.select_key_accounts` on the data as they stood at the quarter's end (a dict gives
+        the run's selection parameters). Today's key accounts chosen with hindsight have by construction not been
+        lost; the accounts chosen then include those that were lost since. Overrides ``account_ids``.
     quarters : list of str or int, optional
         Quarters ("2024Q2") to test, or an int n for the last n usable quarters; default every usable quarter
         (:func:`backtest_quarters`). A quarter without ``horizon`` quarters of data before and after it is a
@@ -193,8 +200,9 @@ def health_backtest(
     unknown = sorted(set(accounts) - set(data.accounts["account_id"]))
     if unknown:
         raise KamParameterError("account_ids", f"unknown account(s) {', '.join(unknown[:5])}")
+    selection_params = key_accounts_then if isinstance(key_accounts_then, dict) else {}
 
-    o = data.orders[data.orders["account_id"].isin(accounts)]
+    o = data.orders
     oq = pd.PeriodIndex(o["date"], freq="Q")
     rows = []
     not_scored = 0
@@ -204,6 +212,9 @@ def health_backtest(
         base = o[base_mask].groupby("account_id")["gross_revenue_eur"].sum()
         nxt = o[next_mask].groupby("account_id")["gross_revenue_eur"].agg(["sum", "size"])
         then = as_of_quarter(data, q)
+        if key_accounts_then:
+            chosen = select_key_accounts(then, **defaults.selection_parameters(**selection_params))
+            accounts = [str(a) for a in chosen.definitive.index]
         for a in accounts:
             b = float(base.get(a, 0.0))
             if b <= 0:
@@ -246,6 +257,7 @@ def health_backtest(
         "cadence_days": cadence_days,
         "weights": weights,
         "rules": rules,
+        "key_accounts_then": bool(key_accounts_then),
     }
     return Backtest(table=table, summary=summary, parameters=params)
 

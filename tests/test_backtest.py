@@ -194,3 +194,22 @@ def test_chart_bins_close_on_the_right_like_the_bands():
     # 0 joins the first bin, 100 the last
     assert held == [0, 0, 0, 0, 0.5, 0, 0, 0.5, 0, 0] and bad == [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0.5]
     plt.close("all")
+
+
+def test_key_accounts_then_are_chosen_on_the_data_of_the_quarter(sample_data):
+    # at each quarter the accounts tested are that quarter's definitive list, chosen on the data as they stood,
+    # not today's key accounts (which have by construction not been lost since)
+    from kamlib import defaults
+    from kamlib.selection import select_key_accounts
+
+    r = bt.health_backtest(sample_data, quarters=["2024Q2"], key_accounts_then=True)
+    then = select_key_accounts(bt.as_of_quarter(sample_data, pd.Period("2024Q2")), **defaults.selection_parameters())
+    expected = {a for a in then.definitive.index
+                if sample_data.orders.loc[(sample_data.orders["account_id"] == a)
+                                          & (sample_data.orders["date"] > pd.Timestamp("2023-06-30"))
+                                          & (sample_data.orders["date"] <= pd.Timestamp("2024-06-30")),
+                                          "gross_revenue_eur"].sum() > 0}
+    assert set(r.table["account_id"]) == expected
+    today = set(select_key_accounts(sample_data, **defaults.selection_parameters()).definitive.index)
+    assert set(r.table["account_id"]) != today  # the list moved between then and now
+    assert r.parameters["key_accounts_then"] is True
