@@ -146,10 +146,14 @@ class KernelTemplate:
             try:
                 if proc.stdin:
                     proc.stdin.close()
-                proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                proc.kill()
-                proc.wait()
+                proc.wait(timeout=0.2)  # an idle template ends at once
+            except (OSError, subprocess.TimeoutExpired):  # still importing (a run that failed early): end it
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> KernelTemplate:
@@ -301,9 +305,9 @@ def kernel_manager_class(
             if why is None:
                 assert template is not None
                 try:
-                    forked = await asyncio.to_thread(
-                        fork_kernel, template, cmd, kw["env"], kw.get("cwd"), str(log) if log else None
-                    )
+                    # synchronously, as the local provisioner's Popen: a worker's event loop may have been
+                    # inherited through fork, and a thread's wake-up of it (asyncio.to_thread) can get lost
+                    forked = fork_kernel(template, cmd, kw["env"], kw.get("cwd"), str(log) if log else None)
                     self.process = forked  # type: ignore[assignment]  # the part of Popen a provisioner uses
                 except TemplateUnavailable as err:
                     why = str(err)
@@ -374,6 +378,7 @@ def template_main() -> None:
     signal.set_wakeup_fd(wake_w.fileno())
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the selector; children are reaped below
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # through the finally below: no kernel left behind
     sel = selectors.DefaultSelector()
     sel.register(listener, selectors.EVENT_READ, "accept")
     sel.register(wake_r, selectors.EVENT_READ, "child")
@@ -427,6 +432,7 @@ def template_main() -> None:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+        os._exit(0)  # nothing to save: tearing down pandas, scipy and matplotlib would take half a second
 
 
 def _preload(modules: list[str]) -> str | None:
@@ -507,6 +513,7 @@ def _become_kernel(request: dict, conn: socket.socket) -> None:
         conn.close()
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()  # its own process group, as jupyter_client starts kernels (interrupts reach its children)
         devnull = os.open(os.devnull, os.O_RDONLY)
