@@ -703,7 +703,7 @@ def _criterion_values(accounts: pd.DataFrame, column: str) -> pd.Series:
     lowered = text.str.lower()
     flags = lowered.map(_FLAG_WORDS).astype(float)
     numbers_ = pd.to_numeric(text.str.replace(",", ".", regex=False).where(flags.isna()), errors="coerce")
-    out = flags.fillna(numbers_).astype(float)
+    out = flags.fillna(numbers_.astype("Float64").astype(float))
     wrong = text.notna() & out.isna()
     if wrong.any():
         i = wrong.to_numpy().nonzero()[0][0]
