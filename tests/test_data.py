@@ -394,3 +394,59 @@ def test_column_kinds_table_matches_the_pandera_models():
 
     for table in schemas.TABLES:
         assert schemas.column_kinds(table) == schemas._kinds_from_models(table), table
+
+
+# ----------------------------------------------------------------------------- the account plan (issue 14)
+
+PLAN_HEADER = "item_id,account_id,section,text,owner_ours,owner_customer,due,status,result,updated_on"
+PLAN_LINES = (
+    "PLAN-1,ACC-1,customer_goal,Werk Süd bis 2027 verdoppeln,,,,,,2025-11-03",
+    "PLAN-2,ACC-1,agreed_goal,Ausfallzeiten Linie 3 halbieren,Anna Weiß,Jens Koch,2026-03-31,on_track,,2025-12-01",
+    "PLAN-3,ACC-3,strategy,\"Service zuerst, dann Motoren\",,,,,,2025-10-10",
+)
+
+
+def _plans(*replace: tuple[int, str]) -> str:
+    lines = list(PLAN_LINES)
+    for row, line in replace:
+        lines[row - 2] = line
+    return "\n".join([PLAN_HEADER, *lines]) + "\n"
+
+
+def test_account_plans_load_from_folder_excel_and_sql(write_case, tmp_path):
+    folder = write_case(tmp_path / "ok")
+    (folder / "account_plans.csv").write_text(_plans(), encoding="utf-8")
+    data = kamlib.load(folder, as_of=AS_OF)
+    assert data.has("account_plans") and len(data.account_plans) == 3
+    assert data.account_plans["due"].dtype.kind == "M" and data.account_plans["updated_on"].dtype.kind == "M"
+    assert data.account_plans.loc[2, "text"] == "Service zuerst, dann Motoren"  # the quoted comma stays text
+    # the same plan as an Excel sheet and as a SQL table
+    book = kamlib.export(data, tmp_path / "book.xlsx")
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    kamlib.export(data, url)
+    for source in (book, url):
+        other = kamlib.load(source, as_of=AS_OF)
+        pd.testing.assert_frame_equal(other.account_plans, data.account_plans, check_dtype=False)
+    # without the file the table is empty with its columns
+    bare = kamlib.load(write_case(tmp_path / "bare"), as_of=AS_OF)
+    assert not bare.has("account_plans") and list(bare.account_plans.columns) == PLAN_HEADER.split(",")
+
+
+def test_account_plans_bad_section_status_date_and_account(write_case, tmp_path):
+    folder = write_case(tmp_path / "c")
+    plans = _plans(
+        (2, "PLAN-1,ACC-1,goal,Werk Süd bis 2027 verdoppeln,,,,,,2025-11-03"),
+        (3, "PLAN-2,ACC-9,agreed_goal,Ausfallzeiten halbieren,Anna Weiß,Jens Koch,31.13.2026,late,,2026-01-05"),
+    )
+    (folder / "account_plans.csv").write_text(plans, encoding="utf-8")
+    assert findings_of(folder) == [
+        "account_plans.csv row 2 (item_id PLAN-1), column section: 'goal' is not an allowed value (allowed: "
+        "customer_goal, customer_plan, objective, strategy, usp, team_ours, team_customer, agreed_goal)",
+        "account_plans.csv row 3 (item_id PLAN-2), column account_id: 'ACC-9' is not a known account_id "
+        "(not in accounts)",
+        "account_plans.csv row 3 (item_id PLAN-2), column due: '31.13.2026' is not a date (use YYYY-MM-DD or "
+        "DD.MM.YYYY)",
+        "account_plans.csv row 3 (item_id PLAN-2), column status: 'late' is not an allowed value (allowed: open, "
+        "on_track, at_risk, done, missed, dropped)",
+        "account_plans.csv row 3 (item_id PLAN-2), column updated_on: date 2026-01-05 lies after as_of 2025-12-31",
+    ]

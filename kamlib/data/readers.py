@@ -73,6 +73,7 @@ class KamData:
     actions: pd.DataFrame
     ratings: pd.DataFrame
     key_account_decisions: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame("key_account_decisions"))
+    account_plans: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame("account_plans"))
     source: str = ""
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
     available: tuple[str, ...] = ()

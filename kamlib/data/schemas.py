@@ -44,6 +44,23 @@ CRITERIA = (
     "credibility",
     "relationship",
 )
+#: The sections of an account plan (table ``account_plans``), in the order a plan is shown.
+PLAN_SECTIONS = (
+    "customer_goal",
+    "customer_plan",
+    "objective",
+    "strategy",
+    "usp",
+    "team_ours",
+    "team_customer",
+    "agreed_goal",
+)
+#: Sections that are ours alone: they never appear on a page handed to the customer.
+PLAN_INTERNAL_SECTIONS = ("objective", "strategy", "usp")
+#: Sections that may be shown to the customer (the agreed goals with their owners, due dates, status, result).
+PLAN_CUSTOMER_SECTIONS = tuple(s for s in PLAN_SECTIONS if s not in PLAN_INTERNAL_SECTIONS)
+#: Progress of a plan item (an objective or agreed goal); done, missed and dropped are finished.
+PLAN_STATUS = ("open", "on_track", "at_risk", "done", "missed", "dropped")
 #: A pinned key-account decision says, per account, key account or not.
 DECISIONS = ("key", "not_key")
 #: A period is a year ("2025"), a quarter ("2025Q4") or a month ("2025-12").
@@ -219,6 +236,22 @@ class KeyAccountDecisions(_Base):
         unique = ["decided_on", "account_id"]
 
 
+class AccountPlans(_Base):
+    """The account plan, one row per item: the customer's goals and plans, our objectives, strategy and USP
+    (internal), the account team on both sides and the goals agreed with the customer (owners, due, status)."""
+
+    item_id: Series[str] = pa.Field(unique=True)
+    account_id: Series[str]
+    section: Series[str] = pa.Field(isin=PLAN_SECTIONS)
+    text: Series[str]
+    owner_ours: Series[str] | None = pa.Field(nullable=True)
+    owner_customer: Series[str] | None = pa.Field(nullable=True)
+    due: Series[Date] | None = pa.Field(nullable=True)
+    status: Series[str] | None = pa.Field(nullable=True, isin=PLAN_STATUS)
+    result: Series[str] | None = pa.Field(nullable=True)
+    updated_on: Series[Date]
+
+
 #: Messages for dataframe-level checks, keyed by the check's name.
 ROW_CHECK_MESSAGES: dict[str, tuple[str, str]] = i18n.table("schemas.row_check_messages")
 
@@ -273,6 +306,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("actions", Actions, False, "action_id", (_ACC,)),
         TableSpec("ratings", Ratings, False, None, (_ACC,)),
         TableSpec("key_account_decisions", KeyAccountDecisions, False, None, (_ACC,)),
+        TableSpec("account_plans", AccountPlans, False, "item_id", (_ACC,), ("updated_on",)),
     )
 }
 
