@@ -13,6 +13,7 @@ import pytest
 from kamlib.data.sample import generate, write
 
 AS_OF = pd.Timestamp("2025-12-31")
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 EXPECTED_COLUMNS = {
     "accounts": ["account_id", "name", "industry", "country", "city", "timezone",
@@ -34,6 +35,8 @@ EXPECTED_COLUMNS = {
     "targets": ["account_id", "period", "revenue_target_eur", "margin_target_eur"],
     "actions": ["action_id", "account_id", "goal", "action", "owner", "due", "status"],
     "ratings": ["rater", "account_id", "criterion", "score"],
+    "account_plans": ["item_id", "account_id", "section", "text", "owner_ours", "owner_customer", "due",
+                      "status", "result", "updated_on"],
 }
 ENUMS = {
     ("accounts", "relationship_stage"): {"exploratory", "basic", "cooperative",
@@ -49,6 +52,9 @@ ENUMS = {
     ("actions", "status"): {"open", "in_progress", "done", "cancelled"},
     ("ratings", "criterion"): {"revenue_share", "lifetime_value", "tailored_service",
                                "growth_potential", "credibility", "relationship"},
+    ("account_plans", "section"): {"customer_goal", "customer_plan", "objective", "strategy", "usp", "team_ours",
+                                   "team_customer", "agreed_goal"},
+    ("account_plans", "status"): {"open", "on_track", "at_risk", "done", "missed", "dropped"},
 }
 ID_PATTERNS = {
     ("accounts", "account_id"): r"ACC-\d{4,}",
@@ -58,6 +64,7 @@ ID_PATTERNS = {
     ("interactions", "interaction_id"): r"INT-\d{6,}",
     ("contacts", "contact_id"): r"CON-\d{5,}",
     ("actions", "action_id"): r"ACT-\d{4,}",
+    ("account_plans", "item_id"): r"PLAN-\d{5,}",
 }
 UNIQUE_KEYS = {
     "accounts": ["account_id"], "kams": ["kam_id"], "products": ["product_id"],
@@ -68,6 +75,7 @@ UNIQUE_KEYS = {
     "competitors": ["account_id", "product_line", "competitor"],
     "targets": ["account_id", "period"],
     "ratings": ["rater", "account_id", "criterion"],
+    "account_plans": ["item_id"],
 }
 
 
@@ -146,6 +154,7 @@ def check_integrity(t: dict[str, pd.DataFrame], as_of: pd.Timestamp = AS_OF) -> 
     assert (closed >= c.loc[closed.index, "opened"]).all()
     assert c["closed"].isna().any()  # some complaints are still open
     assert t["actions"]["due"].notna().all()
+    assert (t["account_plans"]["updated_on"] <= as_of).all()
 
     # money and numbers
     assert (o["quantity"] >= 1).all()
@@ -390,7 +399,7 @@ def test_whale_curve_has_profit_destroyers(default: dict[str, pd.DataFrame]) -> 
 
 def test_csv_format(tmp_path: Path, default: dict[str, pd.DataFrame]) -> None:
     paths = write(default, tmp_path / "new" / "dir")
-    assert len(paths) == 13
+    assert len(paths) == 14  # 13 tables and account_plans
     total = sum(p.stat().st_size for p in paths)
     assert total < 4_000_000
     for p in paths:
@@ -451,3 +460,69 @@ def test_write_formats_generic_frames(tmp_path: Path) -> None:
         '"x ""y""",,0.0000,3,1999-12-31\n'
         '"multi\nline",-12.50,,-4,2025-12-31\n'
     )
+
+
+# ----------------------------------------------------------------- account plans (issue 14)
+
+
+def test_account_plans_regenerate_identically_and_leave_the_other_tables_alone(tmp_path: Path) -> None:
+    a, b = generate(seed=11, n_accounts=150), generate(seed=11, n_accounts=150)
+    pd.testing.assert_frame_equal(a["account_plans"], b["account_plans"])
+    pa_, pb = write({"account_plans": a["account_plans"]}, tmp_path / "a"), write(
+        {"account_plans": b["account_plans"]}, tmp_path / "b")
+    assert pa_[0].read_bytes() == pb[0].read_bytes()
+    # the bundled sample: every other table is byte for byte what data/sample holds (the plans draw from a
+    # stream of their own), and account_plans.csv is what generate() writes
+    fresh = write(generate(), tmp_path / "sample")
+    for path in fresh:
+        assert path.read_bytes() == (SAMPLE_DIR / path.name).read_bytes(), path.name
+
+
+def test_every_account_with_a_kam_has_a_plan_with_each_section(default: dict[str, pd.DataFrame]) -> None:
+    plans, acc = default["account_plans"], default["accounts"]
+    with_kam = set(acc.loc[acc["kam_id"].notna(), "account_id"])
+    assert set(plans["account_id"]) == with_kam and len(with_kam) >= 20
+    sections = plans.groupby("account_id")["section"].agg(set)
+    assert all(s == set(ENUMS[("account_plans", "section")]) for s in sections), sections
+    n = plans.groupby(["account_id", "section"]).size().unstack()
+    assert n["customer_goal"].between(2, 3).all() and n["objective"].between(1, 2).all()
+    assert (n["strategy"] == 1).all() and (n["usp"] == 1).all() and n["agreed_goal"].between(3, 5).all()
+    assert (n["team_ours"] >= 2).all() and (n["team_customer"] >= 1).all()
+    goals = plans[plans["section"] == "agreed_goal"]
+    assert goals[["owner_ours", "owner_customer", "due", "status"]].notna().all().all()
+    # the KAM of kams.csv is on our team; the customer's team are contacts of that account, "name, title"
+    kam_name = acc.set_index("account_id")["kam_id"].map(default["kams"].set_index("kam_id")["name"])
+    ours = plans[plans["section"] == "team_ours"]
+    assert all(f"{kam_name[a]}, Key Account Management" in set(ours.loc[ours["account_id"] == a, "text"])
+               for a in with_kam)
+    c = default["contacts"]
+    known = set(c["account_id"] + "|" + c["name"] + ", " + c["title"])
+    theirs = plans[plans["section"] == "team_customer"]
+    named = theirs[~theirs["text"].str.startswith("N. N.")]
+    assert (named["account_id"] + "|" + named["text"]).isin(known).all() and len(named) >= 40
+    # due dates spread over the last year and the next quarter; finished goals say what came of them
+    assert goals["due"].between(AS_OF - pd.Timedelta(days=365), AS_OF + pd.Timedelta(days=90)).all()
+    assert (goals["due"] < AS_OF).sum() >= 30 and (goals["due"] > AS_OF).sum() >= 10
+    finished = goals["status"].isin(["done", "missed", "dropped"])
+    assert goals.loc[finished, "result"].notna().all() and goals.loc[~finished, "result"].isna().all()
+    # most plans were reviewed recently, a few not for more than six months
+    age = (AS_OF - plans.groupby("account_id")["updated_on"].max()).dt.days
+    assert 1 <= (age > 183).sum() <= len(age) // 4 and (age <= 60).mean() >= 0.6
+
+
+def test_plan_statuses_follow_the_account_story(default: dict[str, pd.DataFrame]) -> None:
+    # the declining key account (revenue rank 5 in the last 12 months, see test_special_accounts) has goals at
+    # risk or missed and a stale plan; the largest account's goals due so far are all done
+    rev = default["orders"][default["orders"]["date"] > AS_OF - pd.DateOffset(years=1)].groupby(
+        "account_id")["gross_revenue_eur"].sum()
+    plans = default["account_plans"]
+    goals = plans[plans["section"] == "agreed_goal"]
+    top = rev.idxmax()
+    mine = goals[goals["account_id"] == top]
+    assert (mine.loc[mine["due"] < AS_OF, "status"] == "done").all()
+    assert (AS_OF - plans.loc[plans["account_id"] == top, "updated_on"].max()).days <= 60
+    shares = goals.groupby("account_id")["status"].agg(lambda s: s.isin(["at_risk", "missed"]).mean())
+    troubled = shares[shares > 0.5].index
+    assert len(troubled) >= 1
+    for a in troubled:
+        assert (AS_OF - plans.loc[plans["account_id"] == a, "updated_on"].max()).days > 183

@@ -4,7 +4,7 @@ The data describe the customers of the fictional *Rheinwerk Antriebstechnik
 GmbH*, a German Mittelstand manufacturer of industrial drive and automation
 components (gearboxes, motors, controls, sensors, service & spare parts).
 
-:func:`generate` builds all 13 tables of the project's data model as pandas
+:func:`generate` builds 14 tables of the project's data model as pandas
 DataFrames; :func:`write` stores them as CSV files with a fixed, byte-stable
 format. Everything is drawn from ``numpy.random.default_rng(seed)`` and is
 vectorised, so ``generate(n_accounts=100_000)`` stays fast.
@@ -26,6 +26,11 @@ Designed-in stories (ranks refer to the current yearly run-rate, 1 = largest):
   actions, ratings or complaints);
 * small accounts with many small orders are unprofitable after cost-to-serve,
   so the whale curve has profit destroyers;
+* accounts with a KAM have an account plan (``account_plans``): the customer's goals and plans, our
+  objectives, strategy and USP, the team on both sides (the KAM, colleagues, the customer's most influential
+  contacts) and three to five agreed goals due over the last year and the next quarter. A healthy account's
+  goals are done or on track; an account in trouble has goals at risk or missed and a plan not reviewed for
+  more than six months (as have a tenth of the others), so the linter finds overdue goals there;
 * accounts with a KAM have a revenue and margin plan (``targets``) for every quarter
   from the second year of the history to one quarter after ``as_of`` (the plans of
   the years before the last are made from the year before each quarter).
@@ -90,6 +95,7 @@ TABLES: tuple[str, ...] = (
     "targets",
     "actions",
     "ratings",
+    "account_plans",
 )
 
 #: Column names per table, in file order: the data model's (one home: :func:`kamlib.data.schemas.columns`).
@@ -1026,6 +1032,7 @@ def generate(
     (r_acc, r_ord, r_kam, r_con, r_int, r_cmp, r_svc, r_wal, r_tgt, r_act, r_rat, r_name) = root.spawn(12)
     # the trouble stories and the plans of earlier years: streams of their own, so the others draw as before
     (r_trb, r_plan, r_qbr) = root.spawn(3)
+    (r_acp,) = root.spawn(1)  # the account plans: a stream of their own, so every other table draws as before
 
     end_ts = pd.Timestamp(as_of).normalize()
     start_ts, _ = periods.trailing_months(end_ts, 12 * years)  # ``years`` whole years up to as_of
@@ -1798,6 +1805,33 @@ def generate(
     # ---------------------------------------------------------------- assemble
     width = max(4, len(str(n)))
     acc_ids = _ids("ACC-", n, width)
+
+    # ---------------------------------------------------------------- account plans
+    # every account with a KAM has a plan; its story follows the account's: in trouble (declining, or a rough
+    # patch not yet over) the goals are at risk or missed and the plan was last reviewed before the trouble
+    # began to be neglected (stale); recovered from a rough patch: some goals missed, the rest on track
+    p_accs = np.flatnonzero(has_kam)
+    recovered = dip & (quiet_to + 90 <= last)
+    p_story = np.where(troubled[p_accs] & ~recovered[p_accs], 1, np.where(recovered[p_accs], 2, 0))
+    p_story[p_accs == top] = 3  # the model account: every goal due so far is done, the plan is current
+    p_stale = (p_story == 1) | ((p_story == 0) & (r_acp.random(len(p_accs)) < 0.1))
+    p_contacts: list[list[tuple[str, str]]] = []
+    for a in p_accs.tolist():
+        idx = np.arange(con_start[a], con_start[a] + con_cnt[a]) if con_cnt[a] > 0 else np.zeros(0, dtype=np.int64)
+        idx = idx[np.argsort(-influence[idx], kind="stable")]
+        p_contacts.append([(str(con_names[i]), str(titles[i])) for i in idx.tolist()])
+    account_plans = _account_plans(
+        r_acp,
+        accs=p_accs,
+        start=start,
+        last=last,
+        kam_name=[kam_names[kam_of[a]] for a in p_accs.tolist()],
+        story=p_story,
+        stale=p_stale,
+        line_name=[PRODUCT_LINES[int(np.argsort(-aff[a], kind="stable")[1])] for a in p_accs.tolist()],
+        contacts=p_contacts,
+        acc_ids=acc_ids,
+    )
     kam_ids = _ids("KAM-", n_kam, 2)
     con_ids = _ids("CON-", C, 5)
 
@@ -1934,6 +1968,7 @@ def generate(
             "score": score[rr, ra, rc].astype(np.int64),
         }
     )
+    tables["account_plans"] = account_plans
     for name, cols in COLUMNS.items():
         assert tuple(tables[name].columns) == cols, name
     return {name: tables[name] for name in TABLES}
@@ -2100,3 +2135,197 @@ def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
             tmp.write_bytes(data)
         paths.append(path)
     return paths
+
+
+# --------------------------------------------------------------------------------------
+# Account plans (table account_plans): one plan per account with a KAM
+# --------------------------------------------------------------------------------------
+
+PLAN_SECTIONS = schemas.PLAN_SECTIONS  # the data model's vocabulary (one home: kamlib.data.schemas)
+_PLAN_CUSTOMER_GOALS: tuple[str, ...] = (
+    "Produktionskapazität bis 2027 um 20 % erhöhen",
+    "Energieverbrauch der Fertigung bis 2027 um 15 % senken",
+    "Ungeplante Stillstände der Linien halbieren",
+    "Neue Maschinenbaureihe bis Ende 2026 in Serie bringen",
+    "Lieferantenbasis auf wenige strategische Partner konsolidieren",
+    "Neues Werk in Osteuropa bis 2027 hochfahren",
+    "Ersatzteilbestand um ein Drittel reduzieren",
+    "Anteil vernetzter Anlagen mit Zustandsüberwachung ausbauen",
+    "Durchlaufzeit in der Montage um 10 % verkürzen",
+)
+_PLAN_CUSTOMER_PLANS: tuple[str, ...] = (
+    "Investitionsprogramm 2026: Modernisierung von drei Montagelinien",
+    "Retrofit der Altanlagen in Halle 2 ab dem zweiten Quartal 2026",
+    "Lieferantenbewertung nach Gesamtkosten (TCO) ab 2026",
+    "Neues Logistikzentrum mit fahrerlosen Transportsystemen 2026/27",
+    "Umstellung auf IE4-Motoren im Zuge der Ökodesign-Verordnung",
+    "Ausschreibung eines Rahmenvertrags Antriebstechnik für 2027",
+    "Einführung einer zentralen Instandhaltungssoftware 2026",
+)
+_PLAN_OBJECTIVES: tuple[str, ...] = (
+    "Umsatz 2026 um 8 % gegenüber 2025 steigern",
+    "Share of Wallet in der Produktlinie {line} ausbauen",
+    "Rahmenvertrag 2026-2028 verlängern",
+    "Serviceverträge für alle Bestandsanlagen abschließen",
+    "Zugang zur Geschäftsführung des Kunden sichern",
+    "Als Systemlieferant für die neue Baureihe gelistet werden",
+)
+_PLAN_OBJECTIVES_TROUBLE: tuple[str, ...] = (
+    "Umsatzrückgang stoppen: 2026 mindestens auf Vorjahresniveau",
+    "Vertrauen nach der offenen Reklamation zurückgewinnen",
+    "Entscheider für ein Klärungsgespräch gewinnen",
+)
+_PLAN_STRATEGIES: tuple[str, ...] = (
+    "Vom Komponentenlieferanten zum Systempartner: Antriebspakete aus Getriebe, Motor und Umrichter anbieten",
+    "Über Service und Ersatzteile die installierte Basis sichern und daraus Neugeschäft entwickeln",
+    "Beziehung auf mehreren Ebenen aufbauen: Technik, Einkauf und Geschäftsführung parallel betreuen",
+    "Gemeinsame Entwicklungsprojekte für die nächste Maschinengeneration anstoßen",
+    "Mit Energieeffizienz punkten: Einsparungen beim Kunden messen und belegen",
+)
+_PLAN_STRATEGY_TROUBLE = (
+    "Stabilisieren: offene Reklamation mit Vorrang lösen, den Entscheider zurückgewinnen, Preisgespräche erst danach"
+)
+_PLAN_USPS: tuple[str, ...] = (
+    "Anwendungstechnik vor Ort innerhalb von 48 Stunden",
+    "Ersatzteile zu 98 % ab Lager Deutschland lieferbar, Versand in 24 Stunden",
+    "Antriebspakete aus einer Hand, vormontiert und geprüft",
+    "Energieeffizienzberatung mit Einsparnachweis",
+    "Genaue Kenntnis der Anlagen des Kunden aus über zehn Jahren Zusammenarbeit",
+)
+_PLAN_TEAM_ROLES: tuple[str, ...] = ("Anwendungstechnik", "Vertriebsinnendienst", "Service-Leitung")
+_PLAN_AGREED: tuple[str, ...] = (
+    "Ausfallzeiten der Linie {n} durch Zustandsüberwachung halbieren",
+    "Lieferzeit für Standardgetriebe auf 10 Arbeitstage senken",
+    "Pilotprojekt IE4-Synchronmotoren in Halle {n} abschließen",
+    "Gemeinsame Ersatzteilliste für alle Bestandsanlagen erstellen",
+    "Schulung der Instandhaltung zu Frequenzumrichtern durchführen",
+    "Rahmenvertrag für 2026 unterschreiben",
+    "Konsignationslager für Verschleißteile einrichten",
+    "Energieaudit der Antriebe in der Montage durchführen",
+    "Reklamationsquote Sensorik unter 0,5 % senken",
+    "Technische Freigabe des Servoreglers SR-10 für die neue Baureihe",
+    "Quartalsgespräche (QBR) mit Einkauf und Technik fest einplanen",
+)
+_PLAN_RESULTS: dict[str, tuple[str, ...]] = {
+    "done": (
+        "Erreicht, im Quartalsgespräch vom Kunden bestätigt",
+        "Erreicht; Einsparung beim Kunden dokumentiert",
+        "Abgeschlossen, Abnahmeprotokoll liegt vor",
+    ),
+    "missed": (
+        "Nicht erreicht: Termin wegen der offenen Reklamation verschoben",
+        "Nicht erreicht: Budget beim Kunden gestrichen",
+        "Nicht erreicht: kein Ansprechpartner beim Kunden verfügbar",
+    ),
+    "dropped": ("Vom Kunden zurückgestellt (Investitionsstopp)", "Entfallen, durch neues Projekt ersetzt"),
+}
+
+
+def _account_plans(
+    rng: np.random.Generator,
+    *,
+    accs: np.ndarray,
+    start: np.datetime64,
+    last: int,
+    kam_name: list[str],
+    story: np.ndarray,
+    stale: np.ndarray,
+    line_name: list[str],
+    contacts: list[list[tuple[str, str]]],
+    acc_ids: pa.Array,
+) -> pd.DataFrame:
+    """One account plan per account in ``accs`` (the accounts with a KAM), every section filled.
+
+    ``story`` per account: 0 healthy, 1 in trouble (declining, or a rough patch still going on), 2 recovered
+    from a rough patch, 3 the model account (every goal due so far done). A plan in ``stale`` was last reviewed 190 to 330 days before ``last``: its goals keep the
+    status recorded then (so some are past their due date and still open). Finished goals have a result.
+    """
+    rows: list[tuple] = []
+    people = [f"{f} {lname}" for f in _KAM_FIRST for lname in _KAM_LAST]
+    for j, a in enumerate(accs.tolist()):
+        st = int(story[j])
+        reviewed = last - int(rng.integers(190, 331)) if stale[j] else last - int(rng.integers(0, 46))
+
+        def upd(lo: int = 0, hi: int = 60, base: int = reviewed) -> int:
+            return base - int(rng.integers(lo, hi + 1))
+
+        items: list[tuple] = []  # section, text, owner_ours, owner_customer, due, status, result, updated_on
+        for k in rng.choice(len(_PLAN_CUSTOMER_GOALS), int(rng.integers(2, 4)), replace=False).tolist():
+            items.append(("customer_goal", _PLAN_CUSTOMER_GOALS[k], None, None, None, None, None, upd()))
+        for k in rng.choice(len(_PLAN_CUSTOMER_PLANS), int(rng.integers(1, 3)), replace=False).tolist():
+            items.append(("customer_plan", _PLAN_CUSTOMER_PLANS[k], None, None, None, None, None, upd()))
+        pool = _PLAN_OBJECTIVES_TROUBLE if st == 1 else _PLAN_OBJECTIVES
+        for k in rng.choice(len(pool), int(rng.integers(1, 3)), replace=False).tolist():
+            due = last + int(rng.integers(60, 366))  # our objectives run to the end of next year
+            status = (
+                ("at_risk" if rng.random() < 0.6 else "open")
+                if st == 1
+                else ("on_track" if rng.random() < 0.8 else "open")
+            )
+            text = pool[k].format(line=line_name[j])
+            items.append(("objective", text, kam_name[j], None, due, status, None, upd()))
+        strategy = _PLAN_STRATEGY_TROUBLE if st == 1 else _PLAN_STRATEGIES[int(rng.integers(len(_PLAN_STRATEGIES)))]
+        items.append(("strategy", strategy, None, None, None, None, None, upd()))
+        items.append(("usp", _PLAN_USPS[int(rng.integers(len(_PLAN_USPS)))], None, None, None, None, None, upd()))
+        ours = [kam_name[j]]
+        items.append(("team_ours", f"{kam_name[j]}, Key Account Management", None, None, None, None, None, upd()))
+        for r in rng.choice(len(_PLAN_TEAM_ROLES), int(rng.integers(1, 3)), replace=False).tolist():
+            who = people[int(rng.integers(len(people)))]
+            ours.append(who)
+            items.append(("team_ours", f"{who}, {_PLAN_TEAM_ROLES[r]}", None, None, None, None, None, upd()))
+        theirs = contacts[j][:3] if contacts[j] else [("N. N.", "Einkauf")]
+        for name, title in theirs:
+            items.append(("team_customer", f"{name}, {title}", None, None, None, None, None, upd()))
+        n_goals = int(rng.integers(3, 6))
+        for g, k in enumerate(rng.choice(len(_PLAN_AGREED), n_goals, replace=False).tolist()):
+            due = last + int(rng.integers(-365, 91))
+            text = _PLAN_AGREED[k].format(n=int(rng.integers(1, 6)))
+            owner_ours = ours[g % len(ours)]
+            owner_customer = theirs[int(rng.integers(len(theirs)))][0]
+            u = float(rng.random())
+            seen = min(reviewed, due + int(rng.integers(0, 31)))  # the goal's last review
+            if due > reviewed:  # not yet due when the plan was last reviewed
+                status = ("at_risk" if u < 0.6 else "open") if st == 1 else ("on_track" if u < 0.75 else "open")
+                seen = upd(0, 30)
+            elif st == 1:
+                status = "missed" if u < 0.5 else ("at_risk" if u < 0.8 else "done")
+            elif st == 3:
+                status = "done"
+            elif st == 2:
+                status = "missed" if u < 0.35 else "done"
+            else:
+                status = "done" if u < 0.85 else ("dropped" if u < 0.93 else "on_track")
+            result = None
+            if status in _PLAN_RESULTS:
+                choices = _PLAN_RESULTS[status]
+                result = choices[int(rng.integers(len(choices)))]
+            items.append(("agreed_goal", text, owner_ours, owner_customer, due, status, result, seen))
+        rows += [(a, *it) for it in items]
+    if not rows:
+        return schemas.empty_frame("account_plans")
+    acc = np.array([r[0] for r in rows], dtype=np.int64)
+    sec = np.array([PLAN_SECTIONS.index(r[1]) for r in rows], dtype=np.int64)
+    due_day = np.array([r[5] if r[5] is not None else np.iinfo(np.int64).min for r in rows], dtype=np.int64)
+    updated = np.minimum(np.array([r[8] for r in rows], dtype=np.int64), last)
+    plan_status = schemas.PLAN_STATUS
+    return pd.DataFrame(
+        {
+            "item_id": _str(_ids("PLAN-", len(rows), 5)),
+            "account_id": _take(acc_ids, acc),
+            "section": _take(PLAN_SECTIONS, sec),
+            "text": _str([r[2] for r in rows]),
+            "owner_ours": _take(*_codes([r[3] for r in rows])),
+            "owner_customer": _take(*_codes([r[4] for r in rows])),
+            "due": _dates(start, due_day),
+            "status": _take(plan_status, np.array([plan_status.index(r[6]) if r[6] else -1 for r in rows])),
+            "result": _take(*_codes([r[7] for r in rows])),
+            "updated_on": _dates(start, updated),
+        }
+    )
+
+
+def _codes(values: list[str | None]) -> tuple[list[str], np.ndarray]:
+    """Labels and codes (-1 for None) of a list of optional strings, for :func:`_take`."""
+    labels = sorted({v for v in values if v is not None})
+    index = {v: i for i, v in enumerate(labels)}
+    return labels, np.array([index[v] if v is not None else -1 for v in values], dtype=np.int64)
