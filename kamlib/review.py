@@ -1522,15 +1522,20 @@ def _missing(v) -> bool:
 
 
 def _cell(v, kind: str, lang: str) -> str:
-    """One value as text: ``kind`` is eur (2 decimals), eur0, int, dec1, dec2, pct, pp (a change of a share,
-    in percentage points), date, code (a label of this module), quadrant, bool or text."""
+    """One value as text: ``kind`` is eur (an amount with the currency: whole euros from 1,000 up, cents
+    below), eur0 (whole euros), int, dec1, dec2, pct, pp (a change of a share, in percentage points), date,
+    code (a label of this module), quadrant, bool or text."""
     if kind == "bool":
         return label("yes" if bool(v) else "no", lang) if not _missing(v) else "–"
     if _missing(v):
         return "–"
-    if kind in ("eur", "dec2"):
+    if kind == "eur":
+        return i18n.money(float(v), lang, 0 if abs(float(v)) >= 1000 else 2)
+    if kind == "eur0":
+        return i18n.money(float(v), lang, 0)
+    if kind == "dec2":
         return i18n.number(float(v), lang, 2)
-    if kind in ("eur0", "int"):
+    if kind == "int":
         return i18n.number(float(v), lang, 0)
     if kind == "dec1":
         return i18n.number(float(v), lang, 1)
@@ -1540,7 +1545,7 @@ def _cell(v, kind: str, lang: str) -> str:
         return text("percentage_points", lang, value=("+" if v > 0 else "") + i18n.number(float(v) * 100, lang, 1))
     if kind == "date":
         return i18n.date(v, lang)
-    if kind == "code":
+    if kind in ("code", "band"):
         return label(str(v), lang)
     if kind == "quadrant":
         return label("not_key", lang) if v == "not_key" else i18n.quadrant_label(str(v), lang)
@@ -1555,10 +1560,13 @@ def _view(
     rows: dict | None = None,
     default: str = "text",
     names: dict | None = None,
+    caption: str | None = None,
 ) -> pd.DataFrame:
     """``frame`` as text in ``lang``: the kind of a cell (see :func:`_cell`) is ``cols[column]``, else
     ``rows[index]``, else ``default``; column and index labels through :func:`label` (``names`` overrides
-    a label key: code -> other key)."""
+    a label key: code -> other key). ``caption`` (a key of the catalogue's ``tables.captions``) and the
+    columns of kind ``band`` (shown as coloured badges) go into ``attrs`` for the report's table style
+    (:mod:`kamlib.present.tables`)."""
     i18n.check_lang(lang)
     cols, rows, names = cols or {}, rows or {}, names or {}
 
@@ -1574,6 +1582,19 @@ def _view(
     out.index = pd.Index([head(r) for r in frame.index], name=head(frame.index.name) if frame.index.name else None)
     if isinstance(frame.columns.name, str):
         out.columns.name = head(frame.columns.name)
+    return _styled(out, lang, caption, badges=[head(c) for c in frame.columns if cols.get(c) == "band"])
+
+
+#: The caption of each table of the reports (catalogue ``tables.captions``).
+CAPTIONS: dict[str, tuple[str, str]] = i18n.table("tables.captions")
+
+
+def _styled(out: pd.DataFrame, lang: str, caption: str | None, *, badges=(), badge_index: bool = False) -> pd.DataFrame:
+    """``out`` with its caption and badge columns in ``attrs`` (read by :mod:`kamlib.present.tables`)."""
+    if caption is not None:
+        out.attrs["caption"] = i18n.pick(CAPTIONS[caption], lang)
+    out.attrs["badges"] = tuple(badges) + (("__index__",) if badge_index else ())
+    out.attrs["lang"] = lang
     return out
 
 
@@ -1584,16 +1605,16 @@ def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     --------
     >>> plan = pd.DataFrame({"actual": [1234.5], "attainment": [1.04]}, index=["revenue"])
     >>> plan_view(plan, "de").to_dict("index")
-    {'Umsatz': {'Ist': '1.234,50', 'Zielerreichung': '104,0\\xa0%'}}
+    {'Umsatz': {'Ist': '1.234\\xa0€', 'Zielerreichung': '104,0\\xa0%'}}
     """
     pct = ("attainment", "qoq_growth", "yoy_growth", "ytd_attainment")
-    return _view(plan, lang, cols={c: "pct" for c in pct}, default="eur")
+    return _view(plan, lang, cols={c: "pct" for c in pct}, default="eur", caption="plan")
 
 
 def bridge_view(bridge: pd.Series, lang: str = "en") -> pd.DataFrame:
     """:func:`variance_bridge` for display: one row per step from the base quarter's revenue to the reviewed
     quarter's, in EUR."""
-    return _view(bridge.to_frame("effect"), lang, default="eur")
+    return _view(bridge.to_frame("effect"), lang, default="eur", caption="bridge")
 
 
 def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
@@ -1643,7 +1664,14 @@ def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
     >>> kpi_view(kpi, "en")["Value"].to_dict()
     {'DB IV margin': '36.0%', 'Change of DB IV margin': '-1.2 pp', 'Calls': '1'}
     """
-    return _view(kpis.to_frame("value"), lang, rows=KPI_KINDS, default="int", names={"meetings": "meetings_visits"})
+    return _view(
+        kpis.to_frame("value"),
+        lang,
+        rows=KPI_KINDS,
+        default="int",
+        names={"meetings": "meetings_visits"},
+        caption="kpis",
+    )
 
 
 def health_view(health: pd.DataFrame, lang: str = "en", *, rules: dict | None = None) -> pd.DataFrame:
@@ -1668,12 +1696,13 @@ def health_view(health: pd.DataFrame, lang: str = "en", *, rules: dict | None = 
             "score": "dec1",
             "weight": "pct",
             "contribution": "dec1",
-            "band": "code",
+            "band": "band",
             "previous": "dec1",
             "trend": "dec1",
             "rule": "text",
         },
         names={"previous": "previous_score"},
+        caption="health",
     )
 
 
@@ -1723,7 +1752,7 @@ def findings_view(findings: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     out = pd.DataFrame(rows, index=pd.Index([label(str(c), lang) for c in findings.index]))
     out.columns = [label(c, lang) for c in out.columns]
     out.index.name = label("finding", lang)
-    return out
+    return _styled(out, lang, "findings")
 
 
 def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int = 90, data=None) -> pd.DataFrame:
@@ -1769,7 +1798,7 @@ def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int
         out["checked"] = [label("yes" if needs.get(c, True) else "no", lang) for c in FINDINGS]
     out.columns = [label(c, lang) for c in out.columns]
     out.index.name = label("finding", lang)
-    return out
+    return _styled(out, lang, "rules")
 
 
 #: The order in which action states are counted.
@@ -1786,18 +1815,20 @@ def action_counts(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     counts = actions["state"].value_counts().reindex(list(STATES), fill_value=0)
     counts.index.name = "state"
-    return _view(counts.to_frame("count"), lang, default="int")
+    return _view(counts.to_frame("count"), lang, default="int", caption="action_counts")
 
 
 def actions_view(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`action_status` for display, one row per action (its id as the index)."""
-    return _view(actions.set_index("action_id"), lang, cols={"due": "date", "status": "code", "state": "code"})
+    return _view(
+        actions.set_index("action_id"), lang, cols={"due": "date", "status": "code", "state": "code"}, caption="actions"
+    )
 
 
 def proposals_view(proposals: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`next_actions` for display, numbered from 1 (the proposals are already in ``lang``)."""
     shown = proposals.set_axis(pd.RangeIndex(1, len(proposals) + 1), axis=0)
-    return _view(shown, lang, cols={"due": "date"})
+    return _view(shown, lang, cols={"due": "date"}, caption="proposals")
 
 
 def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1816,7 +1847,7 @@ def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             "attainment": "pct",
             "yoy_growth": "pct",
             "health": "dec1",
-            "band": "code",
+            "band": "band",
             "findings": "text",
             "weighted": "dec1",
             "previous": "dec1",
@@ -1824,6 +1855,7 @@ def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             "attention": "int",
         },
         names={"previous": "health_previous"},
+        caption="portfolio",
     )
 
 
@@ -1834,7 +1866,8 @@ def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if na:
         counts["n/a"] = na
     counts.index.name = "band"
-    return _view(counts.to_frame("count"), lang, default="int")
+    out = _view(counts.to_frame("count"), lang, default="int", caption="band_counts")
+    return _styled(out, lang, "band_counts", badge_index=True)
 
 
 #: How each figure of :func:`retention_kpis` is shown.
@@ -1860,7 +1893,7 @@ def retention_view(retention: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     >>> retention_view(r, "de").to_dict()
     {'Key Accounts': {'Kunden zu Beginn': '1.200', 'Brutto-Umsatzbindung (GRR)': '95,1\\xa0%'}}
     """
-    return _view(retention, lang, rows=RETENTION_KINDS, default="int")
+    return _view(retention, lang, rows=RETENTION_KINDS, default="int", caption="retention")
 
 
 def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1870,7 +1903,7 @@ def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     shown.index = [_cell(q, "quadrant", lang) for q in transitions.index]
     shown.columns = [_cell(q, "quadrant", lang) for q in transitions.columns]
     shown.index.name, shown.columns.name = label("moved_from", lang), label("moved_to", lang)
-    return shown
+    return _styled(shown, lang, "transitions")
 
 
 def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1888,16 +1921,18 @@ def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             "move_value": "eur0",
         },
         names={"previous": "moved_from", "current": "moved_to"},
+        caption="moves",
     )
 
 
 def workload_view(workload: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`kam_workload` for display: counts, whole euros, utilisation as a percentage."""
-    shown = workload.rename_axis("kam")
+    shown = workload.rename_axis("kam").rename(columns={"name": i18n.pick(CAPTIONS["kam_name"], lang)})
     return _view(
         shown,
         lang,
         cols={"key_accounts": "int", "meetings": "int", "revenue": "eur0", "capacity": "int", "utilisation": "pct"},
+        caption="workload",
     )
 
 
@@ -1914,7 +1949,7 @@ PITFALL_KINDS = {
 
 def pitfall_view(pitfalls: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`pitfall_checks` for display: before, now and limit in the unit of each check, the flag as yes/no."""
-    return _view(pitfalls.rename_axis(None), lang, rows=PITFALL_KINDS, cols={"flag": "bool"})
+    return _view(pitfalls.rename_axis(None), lang, rows=PITFALL_KINDS, cols={"flag": "bool"}, caption="pitfalls")
 
 
 def extracts_written(paths, lang: str = "en") -> str:

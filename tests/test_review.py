@@ -288,12 +288,12 @@ def test_weights_note_in_german():
 
 
 def test_views_render_numbers_codes_and_gaps_in_the_language(health_data):
-    """By hand: 865816.26 EUR -> 865.816,26; attainment 1.0413 -> 104,1 %; a margin change of -0.0126 -> -1,3
+    """By hand: 865816.26 EUR -> 865.816 € (whole euros for large amounts, issue 14); attainment 1.0413 -> 104,1 %; a margin change of -0.0126 -> -1,3
     percentage points (-1.26 to one decimal); missing -> '–'; states and bands as words."""
     plan = pd.DataFrame({"actual": [865816.26], "attainment": [1.0413], "yoy_growth": [float("nan")]},
                         index=["revenue"])
-    assert rv.plan_view(plan, "de").loc["Umsatz"].tolist() == ["865.816,26", "104,1\u00a0%", "–"]
-    assert rv.plan_view(plan, "en").loc["Revenue"].tolist() == ["865,816.26", "104.1%", "–"]
+    assert rv.plan_view(plan, "de").loc["Umsatz"].tolist() == ["865.816\u00a0€", "104,1\u00a0%", "–"]
+    assert rv.plan_view(plan, "en").loc["Revenue"].tolist() == ["€865,816", "104.1%", "–"]
     kpis = pd.Series({"db4_margin_change": -0.0126, "db4_margin": 0.05, "contacts_held": float("nan"),
                       "meetings": 3}, dtype=object)
     shown = rv.kpi_view(kpis, "de")["Wert"]
@@ -329,7 +329,7 @@ def test_health_view_and_bridge_check_in_german(health_data):
     broken = bridge.copy()
     broken["price"] = 0.0
     assert rv.bridge_check(broken, "de").endswith("Gesamtänderung von 1.234,50 EUR: nein")
-    assert rv.bridge_view(bridge, "de").loc["Umsatz Basisquartal", "EUR"] == "100,00"
+    assert rv.bridge_view(bridge, "de").loc["Umsatz Basisquartal", "EUR"] == "100,00\u00a0€"  # below 1,000 the cents stay (issue 14)
 
 
 def test_charts_label_themselves_in_german(health_data):

@@ -249,7 +249,7 @@ def test_moves_view_shows_the_value_in_euros():
                           "move_value": [1500.4, 0.0]}, index=pd.Index(["A", "B"], name="account_id"))
     shown = rv.moves_view(moves, "de")
     assert shown.index.tolist() == ["A"]  # B kept its quadrant
-    assert shown.iloc[0].tolist()[-3:] == ["1.000", "2.500", "1.500"]
+    assert shown.iloc[0].tolist()[-3:] == ["1.000\u00a0€", "2.500\u00a0€", "1.500\u00a0€"]
 
 
 # --------------------------------------------------------------------------- QBR, Jahresgespräch and the cadence

@@ -180,7 +180,7 @@ def date(value, lang: str = "en") -> str:
     return format_date(pd.Timestamp(value).date(), format=pattern, locale=LOCALES[lang])
 
 
-def short_amount(value: float, lang: str = "en") -> str:
+def short_amount(value: float, lang: str = "en", extra: int = 0) -> str:
     """A large amount for a chart: '1.5 M', '300 k' (en) or '1,5 Mio.', '300 Tsd.' (de); '0' for zero.
 
     Examples
@@ -189,15 +189,20 @@ def short_amount(value: float, lang: str = "en") -> str:
     ('1.5 M', '1,5\u00a0Mio.', '-300\u00a0Tsd.')
     >>> short_amount(float("inf"), "de"), short_amount(0, "en"), short_amount(512, "de")
     ('∞', '0', '512')
+
+    ``extra`` adds decimals (a chart axis whose ticks 2,000 and 2,500 would both read '2 k'):
+
+    >>> short_amount(2_500, "en"), short_amount(2_500, "en", 1), short_amount(2_500, "de", 1)
+    ('2 k', '2.5 k', '2,5\u00a0Tsd.')
     """
     de = check_lang(lang) == "de"
     if value != value or value in (float("inf"), float("-inf")):
         return "∞" if value == value else "–"
     if abs(value) >= 1e6:
-        return f"{number(value / 1e6, lang, 1)}\u00a0Mio." if de else f"{value / 1e6:.1f} M"
+        return f"{number(value / 1e6, lang, 1 + extra)}\u00a0Mio." if de else f"{value / 1e6:.{1 + extra}f} M"
     if abs(value) >= 1e3:
-        return f"{number(value / 1e3, lang, 0)}\u00a0Tsd." if de else f"{value / 1e3:.0f} k"
-    return number(value, lang, 0) if value else "0"
+        return f"{number(value / 1e3, lang, extra)}\u00a0Tsd." if de else f"{value / 1e3:.{extra}f} k"
+    return number(value, lang, extra) if value else "0"
 
 
 def missing(value: object) -> bool:

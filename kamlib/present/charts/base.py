@@ -18,11 +18,22 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 from kamlib import i18n
 
-__all__ = ["new_axes", "tick_formatter", "safe_text", "empty", "label_point", "quadrant_names"]
+__all__ = [
+    "new_axes",
+    "tick_formatter",
+    "safe_text",
+    "empty",
+    "label_point",
+    "quadrant_names",
+    "show",
+    "describe",
+    "change_text",
+    "alt",
+]
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -35,38 +46,64 @@ def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return ax
 
 
-def tick_formatter(lang: str = "en", kind: str = "number", decimals: int | None = None) -> FuncFormatter:
-    """A matplotlib tick formatter: ``kind`` is 'number' (1.234,5 / 1,234.5), 'percent' (fractions: 80 %),
-    'money' (EUR, with k and M), 'short' (:func:`kamlib.i18n.short_amount`) or 'thousands' (1.234 k)."""
-    i18n.check_lang(lang)
-    number = i18n.number
+class _Ticks(Formatter):
+    """Tick labels in ``lang`` that never repeat: when two ticks would read the same ('2 k' for 2,000 and
+    2,500, '1' for 0.5 and 1.0 with no decimals), every label of the axis gets one more decimal, up to three."""
 
-    def auto(v: float) -> str:
-        if decimals is not None:
-            return number(v, lang, decimals)
-        text = number(v, lang, 6).rstrip("0")
-        return text.rstrip(",." if lang == "de" else ".")
+    def __init__(self, lang: str, kind: str, decimals: int | None):
+        self.lang, self.kind, self.decimals, self.extra = lang, kind, decimals, 0
 
-    def fmt(v, _pos=None):
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        shown = [v for v in locs if self.axis is None or _within(v, self.axis.get_view_interval())]
+        for extra in range(4):
+            self.extra = extra
+            labels = [self.format(v) for v in shown]
+            if len(set(labels)) == len(labels):
+                return
+
+    def __call__(self, x, pos=None) -> str:
+        return self.format(x)
+
+    def format(self, v: float) -> str:
+        lang, kind, extra, number = self.lang, self.kind, self.extra, i18n.number
+
+        def auto(v: float) -> str:
+            if self.decimals is not None:
+                return number(v, lang, self.decimals + extra)
+            text = number(v, lang, 6).rstrip("0")
+            return text.rstrip(",." if lang == "de" else ".")
+
         if kind == "percent":
             text = auto(round(v * 100, 6))
             return f"{text}\u00a0%" if lang == "de" else f"{text}%"
         if kind == "short":
-            return i18n.short_amount(v, lang)
+            return i18n.short_amount(v, lang, extra)
         if kind == "thousands":
             return f"{auto(v / 1e3)}\u00a0k"
         if kind == "money":
             if abs(v) >= 1e6:
-                text = number(v / 1e6, lang, 1)
+                text = number(v / 1e6, lang, 1 + extra)
                 return f"{text}\u00a0Mio.\u00a0€" if lang == "de" else f"€{text}M"
             if abs(v) >= 1e3:
-                text = number(v / 1e3, lang, 0)
+                text = number(v / 1e3, lang, extra)
                 return f"{text}\u00a0Tsd.\u00a0€" if lang == "de" else f"€{text}k"
-            text = number(v, lang, 0)
+            text = number(v, lang, extra)
             return f"{text}\u00a0€" if lang == "de" else f"€{text}"
         return auto(v)
 
-    return FuncFormatter(fmt)
+
+def _within(v: float, interval) -> bool:
+    lo, hi = sorted(interval)
+    return lo - 1e-9 * max(1.0, abs(lo)) <= v <= hi + 1e-9 * max(1.0, abs(hi))
+
+
+def tick_formatter(lang: str = "en", kind: str = "number", decimals: int | None = None) -> Formatter:
+    """A matplotlib tick formatter: ``kind`` is 'number' (1.234,5 / 1,234.5), 'percent' (fractions: 80 %),
+    'money' (EUR, with k and M), 'short' (:func:`kamlib.i18n.short_amount`) or 'thousands' (1.234 k).
+    The labels of one axis never repeat (:class:`_Ticks` adds decimals where two ticks would read the same)."""
+    i18n.check_lang(lang)
+    return _Ticks(lang, kind, decimals)
 
 
 def safe_text(text: object) -> str:
@@ -110,3 +147,103 @@ def quadrant_names(ax: Axes, lang: str, colours: dict[str, str], *, inset: float
             color=colours[q],
             **text,
         )
+
+
+# --------------------------------------------------------------------------- showing a chart with its alt text
+
+_ALT = i18n.table("charts.alt")
+
+
+def _alt(key: str, lang: str, **values: object) -> str:
+    return i18n.pick(_ALT[key], lang).format(**values)
+
+
+def _ticks(labels, max_items: int = 8) -> list[str]:
+    return [t.get_text().strip() for t in labels if t.get_text().strip()][: max_items * 10]
+
+
+def _axis_text(ax: Axes, which: str, lang: str) -> str:
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    name = axis.get_label().get_text().strip() or _alt(which, lang)
+    ticks = _ticks(axis.get_ticklabels())
+    if not ticks:
+        return ""
+    numeric = all(any(ch.isdigit() for ch in t) for t in ticks)
+    if numeric or len(ticks) > 8:
+        return _alt("axis", lang, label=name, first=ticks[0], last=ticks[-1])
+    return _alt("axis_items", lang, label=name, items=", ".join(ticks))
+
+
+def describe(fig, lang: str = "en") -> str:
+    """What ``fig`` shows, in ``lang``, from its own text: per Axes its title, each axis with its label and its
+    first and last tick label (or its categories), and the legend's series. The alt text of :func:`show`
+    when the caller has none of its own.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.bar(["2024", "2025"], [1.0, 2.0]); _ = ax.set_title("Revenue"); _ = ax.set_ylabel("EUR")
+    >>> describe(fig, "en")
+    'Chart: Revenue; horizontal axis from 2024 to 2025; EUR from 0.00 to 2.25'
+    >>> _ = ax.set_xticks([0, 1], ["north", "south"]); describe(fig, "de")
+    'Diagramm: Revenue; waagerechte Achse: north, south; EUR von 0.00 bis 2.25'
+    >>> plt.close(fig)
+    """
+    i18n.check_lang(lang)
+    fig.canvas.draw()  # tick labels exist only once drawn
+    parts = []
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison and not ax.get_title():
+            continue
+        bits = [ax.get_title().strip()] if ax.get_title().strip() else []
+        if ax.axison:
+            bits += [t for t in (_axis_text(ax, "x", lang), _axis_text(ax, "y", lang)) if t]
+        legend = ax.get_legend()
+        if legend is not None:
+            items = [t.get_text() for t in legend.get_texts() if t.get_text()]
+            if items:
+                bits.append(_alt("legend", lang, items=", ".join(items)))
+        if bits:
+            parts.append("; ".join(bits))
+    return _alt("chart", lang, parts=" | ".join(parts)) if parts else _alt("chart", lang, parts="–")
+
+
+def show(fig=None, *, alt: str | None = None, lang: str = "en") -> str:
+    """Display ``fig`` (default: the current figure) as a PNG whose display metadata carry its alt text
+    (``{"image/png": {"alt": ...}}``, which the HTML export writes into the ``<img>``), then close it.
+
+    ``alt`` says what the chart shows; without it :func:`describe` builds one from the chart's own title, axes
+    and legend. Returns the alt text.
+    """
+    import base64
+    import io
+
+    from IPython.display import display
+
+    fig = fig if fig is not None else plt.gcf()
+    text = (alt or "").strip() or describe(fig, lang)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    display({"image/png": png, "text/plain": text}, raw=True, metadata={"image/png": {"alt": text}})
+    return text
+
+
+def change_text(current: float, previous: float, lang: str = "en") -> str:
+    """'fell 44.0%' / 'rose 5.0%' / 'unchanged' for an alt text; '–' when there is nothing to compare with.
+
+    >>> change_text(56.0, 100.0, "en"), change_text(105.0, 100.0, "de"), change_text(1.0, 0.0, "en")
+    ('fell 44.0%', 'plus 5,0\\xa0%', '–')
+    """
+    if previous != previous or current != current or not previous:
+        return "–"
+    rate = current / previous - 1
+    if abs(rate) < 0.0005:
+        return _alt("flat", lang)
+    return _alt("rose" if rate > 0 else "fell", lang, pct=i18n.percent(abs(rate), lang, 1))
+
+
+def alt(key: str, lang: str = "en", **values: object) -> str:
+    """An alt text of the catalogue (``charts.alt``) filled with ``values``."""
+    return _alt(key, lang, **values)

@@ -13,7 +13,14 @@ from kamlib import i18n
 from kamlib.present.charts.base import empty, new_axes, safe_text, tick_formatter
 from kamlib.profile import AccountProfile, label, value_label, whitespace_matrix
 
-__all__ = ["ATTITUDE_COLOURS", "revenue_chart", "product_line_timeline", "relationship_map", "whitespace_heatmap"]
+__all__ = [
+    "ATTITUDE_COLOURS",
+    "revenue_alt",
+    "revenue_chart",
+    "product_line_timeline",
+    "relationship_map",
+    "whitespace_heatmap",
+]
 
 ATTITUDE_COLOURS = {"champion": "#2e7d32", "supporter": "#8bc34a", "neutral": "#9e9e9e", "opponent": "#c62828"}
 
@@ -223,3 +230,30 @@ def whitespace_heatmap(profile: AccountProfile, *, lang: str = "en", ax: Axes | 
     ax.tick_params(which="minor", length=0)
     ax.set_title(label("fig_heat_title", lang), fontsize=10)
     return ax
+
+
+def revenue_alt(profile: AccountProfile, *, lang: str = "en") -> str:
+    """The alt text of :func:`revenue_chart`: the account, the quarters shown and the change in the last quarter.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> q = pd.DataFrame({"quarter": ["2025Q3", "2025Q4"], "gross_revenue_eur": [100.0, 56.0]})
+    >>> revenue_alt(SimpleNamespace(quarterly=q, name="Kunde AG", account_id="ACC-1"), lang="en")
+    'Quarterly revenue of Kunde AG (ACC-1), 2025Q3–2025Q4: fell 44.0% in the last quarter against the quarter before'
+    """
+    from kamlib.present.charts.base import alt, change_text
+
+    q = profile.quarterly
+    if not len(q):
+        return profile.notes.get("history", "")
+    rev = q["gross_revenue_eur"].astype(float).tolist()
+    change = change_text(rev[-1], rev[-2], lang) if len(rev) > 1 else "–"
+    return alt(
+        "revenue",
+        lang,
+        account=f"{profile.name} ({profile.account_id})",
+        first=q["quarter"].iloc[0],
+        last=q["quarter"].iloc[-1],
+        change=change,
+    )

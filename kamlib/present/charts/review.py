@@ -12,7 +12,15 @@ from kamlib import backtest, i18n
 from kamlib.present.charts.base import new_axes, tick_formatter
 from kamlib.review import BANDS, label, text
 
-__all__ = ["backtest_chart", "bridge_chart", "health_chart", "migration_chart", "workload_chart"]
+__all__ = [
+    "backtest_chart",
+    "bridge_alt",
+    "bridge_chart",
+    "health_alt",
+    "health_chart",
+    "migration_chart",
+    "workload_chart",
+]
 
 
 def bridge_chart(bridge: pd.Series, *, lang: str = "en", ax: Axes | None = None) -> Axes:
@@ -125,3 +133,52 @@ def backtest_chart(result, *, lang: str = "en", ax: Axes | None = None) -> Axes:
     ax.set_title(backtest.text("chart_title", lang, auc=i18n.cell(result.summary["auc"], lang, "number", 2)))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)  # below: bars stay clear
     return ax
+
+
+def bridge_alt(bridge: pd.Series, *, lang: str = "en") -> str:
+    """The alt text of :func:`bridge_chart`: from the base revenue to the current one, with each effect in EUR.
+
+    Examples
+    --------
+    >>> b = pd.Series({"base_revenue": 1000.0, "volume": 100.0, "mix": -20.0, "price": 5.0, "new_lines": 0.0,
+    ...                "lost_lines": -85.0, "current_revenue": 1000.0}, name="2024Q4 -> 2025Q4")
+    >>> bridge_alt(b, lang="en")
+    'Revenue bridge 2024Q4 to 2025Q4: from €1,000 to €1,000; volume +€100, mix -€20, price +€5, new lines €0, lost lines -€85'
+    """
+    from kamlib.present.charts.base import alt
+
+    def signed(v: float) -> str:
+        return ("+" if v > 0 else "") + i18n.money(float(v), lang, 0)
+
+    base, _, current = str(bridge.name).partition(" -> ")
+    return alt(
+        "bridge",
+        lang,
+        base=base,
+        current=current or "–",
+        start=i18n.money(float(bridge["base_revenue"]), lang, 0),
+        end=i18n.money(float(bridge["current_revenue"]), lang, 0),
+        volume=signed(bridge["volume"]),
+        mix=signed(bridge["mix"]),
+        price=signed(bridge["price"]),
+        new=signed(bridge["new_lines"]),
+        lost=signed(bridge["lost_lines"]),
+    )
+
+
+def health_alt(health: pd.DataFrame, *, lang: str = "en") -> str:
+    """The alt text of :func:`health_chart`: the score with its band and each component's score.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"score": [62.0, 90.0, 40.0], "band": ["amber", "green", "red"]},
+    ...                  index=["health", "engagement", "complaints"])
+    >>> health_alt(h, lang="en")
+    'Health score 62 of 100 (amber); components: Engagement 90, Complaints 40'
+    """
+    from kamlib.present.charts.base import alt
+
+    h = health.loc["health"]
+    comps = health.drop(index="health")
+    parts = ", ".join(f"{label(str(k), lang)} {i18n.cell(r['score'], lang, 'int')}" for k, r in comps.iterrows())
+    return alt("health", lang, score=i18n.cell(h["score"], lang, "int"), band=label(str(h["band"]), lang), parts=parts)

@@ -1,0 +1,147 @@
+"""Reports for their readers (issue 14, parts 1 and 6): the summary block a per-account report opens with, the
+one table style (words for headers, % for ratios, money in EUR, '–' with a footnote, bands as badges with
+WCAG AA contrast, captions), chart tick labels that never repeat and charts that carry an alt text."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from kamlib import review as rv  # noqa: E402
+from kamlib.present import charts, summary, tables  # noqa: E402
+
+
+def _orders(rows):
+    return pd.DataFrame(
+        [
+            {"order_id": f"o{i}", "account_id": acc, "date": pd.Timestamp(date), "product_id": "P1", "quantity": 1.0,
+             "gross_revenue_eur": float(rev), "discount_eur": 0.0, "cogs_eur": rev * 0.5}
+            for i, (acc, date, rev) in enumerate(rows)
+        ]
+    )
+
+
+@pytest.fixture()
+def one_account(make_data):
+    accounts = pd.DataFrame({"account_id": ["A"], "name": ["Kunde & Co. KG"], "status": ["active"]})
+    orders = _orders([("A", "2024-11-01", 200), ("A", "2025-08-01", 100), ("A", "2025-11-01", 50)])
+    actions = pd.DataFrame(
+        {
+            "action_id": ["a1", "a2", "a3"],
+            "account_id": ["A"] * 3,
+            "goal": ["g"] * 3,
+            "action": ["Call the buyer", "Send offer", "Visit"],
+            "owner": ["Anna", "Anna", "Ben"],
+            "due": pd.to_datetime(["2025-12-01", "2026-02-01", "2025-06-01"]),
+            "status": ["open", "in_progress", "done"],
+        }
+    )
+    return make_data(accounts, orders, actions=actions)
+
+
+def test_account_summary_hand_computed(one_account):
+    s = summary.account_summary(one_account, "A", "2025Q4", proposals=False)
+    # last 12 months (2025-01-01..2025-12-31): 100 + 50 = 150; the 12 months before: 200 -> -25 %
+    assert (s.revenue_12m, s.revenue_prev_12m) == (150.0, 200.0)
+    assert s.db1_12m == 75.0  # cost of goods is half the revenue, no discount
+    # quarter 50 against 100 in 2025Q3 and 200 in 2024Q4: a fall of 75 % > 30 % is a red flag, capped at 50
+    assert (s.revenue_quarter, s.revenue_previous_quarter, s.revenue_last_year) == (50.0, 100.0, 200.0)
+    assert "revenue_fall" in s.reasons and s.band == "red" and s.health <= 50
+    # a1 open and due before the quarter's end: overdue; a2 in progress: open; a3 done
+    assert (s.open_actions, s.overdue_actions, s.next_due) == (2, 1, pd.Timestamp("2025-12-01"))
+    en = s.key_figures("en").iloc[:, 0].tolist()
+    assert en[:4] == ["€150", "−25.0%", "€75", "50.0%"]
+    assert en[-1] == "2 open, 1 overdue (next due 2025-12-01)"
+    de = s.key_figures("de").iloc[:, 0].tolist()
+    assert de[:4] == ["150\u00a0€", "−25,0\u00a0%", "75\u00a0€", "50,0\u00a0%"]
+    # what changed: 50 against 200 = -75 %, against 100 = -50 %
+    assert s.changes("en")[0] == "Revenue 2025Q4: €50, −75.0% against 2024Q4 and −50.0% against 2025Q3"
+    assert s.decisions("en") == ["Overdue since 2025-12-01: Call the buyer (owner: Anna)"]
+
+
+def test_account_summary_html_escapes_names_and_opens_with_the_account(one_account):
+    html = summary.account_summary(one_account, "A", "2025Q4", proposals=False)._repr_html_()
+    assert html.index("Kunde &amp; Co. KG (A)") < html.index("<table")
+    assert "<caption>Key figures</caption>" in html and "kam-badge-red" in html
+    assert "nan" not in html.lower().replace("kunde", "")
+
+
+def test_summary_shows_a_dash_with_a_footnote_when_nothing_to_compare(one_account):
+    s = summary.account_summary(one_account, "A", "2025Q4", proposals=False)
+    s.revenue_prev_12m, s.health = 0.0, float("nan")
+    html = tables.to_html(s.key_figures("en"))
+    # no revenue the year before: no change to show; no score: no health; both as '–' and a footnote
+    assert html.count("<td>–</td>") >= 2 and "<tfoot>" in html and "NaN" not in html
+
+
+def test_badges_meet_wcag_aa_and_the_old_amber_did_not():
+    for band, (bg, fg) in tables.BADGES.items():
+        assert tables.contrast(fg, bg) >= 4.5, band
+    assert tables.contrast("#ffffff", "#f39c12") < 4.5  # the amber of the charts, as a badge, fails AA
+
+
+def test_one_table_style_caption_dash_footnote_badge_and_no_series_repr():
+    df = tables.captioned(pd.DataFrame({"Band": ["gelb", "red"], "share_bad": [None, "12.0%"]}), "Bänder",
+                          badges=("Band",))
+    html = tables.to_html(df, lang="de")
+    assert "<caption>Bänder</caption>" in html and 'class="kam-table' in html
+    assert "kam-badge-amber" in html and "kam-badge-red" in html
+    assert "<th scope=\"col\">Share bad</th>" in html  # snake_case header as words
+    assert "<td>–</td>" in html and "kein Wert" in html and "None" not in html
+    s = pd.Series({"red": 3, "amber": 1}, name="count")
+    out = tables.to_html(s)
+    assert "dtype" not in out and "Name:" not in out and "<td>3</td>" in out
+
+
+def test_view_functions_render_ratio_as_percent_money_with_euro_and_missing_as_dash():
+    plan = pd.DataFrame(
+        {"actual": [812178.96], "target": [float("nan")], "attainment": [0.9], "yoy_growth": [None]},
+        index=["revenue"],
+    )
+    row = rv.plan_view(plan, "en").iloc[0].tolist()
+    # a large amount: whole euros with the currency; a ratio 0.9 as 90.0 %; missing as '–'
+    assert row == ["€812,179", "–", "90.0%", "–"]
+    assert rv.plan_view(plan, "de").iloc[0].tolist() == ["812.179\u00a0€", "–", "90,0\u00a0%", "–"]
+    small = rv.plan_view(pd.DataFrame({"actual": [12.5]}, index=["revenue"]), "en").iloc[0, 0]
+    assert small == "€12.50"  # below 1,000 the cents stay
+    workload = pd.DataFrame(
+        {"name": ["Anna"], "key_accounts": [2], "meetings": [3], "revenue": [1500.4], "capacity": [4],
+         "utilisation": [0.5]},
+        index=pd.Index(["KAM-1"]),
+    )
+    shown = rv.workload_view(workload, "en")
+    assert "Account" not in shown.columns  # the KAM's name is not an account
+    assert shown.iloc[0].tolist()[-3:] == ["€1,500", "4", "50.0%"]
+
+
+def test_tick_labels_of_an_axis_never_repeat():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1500, 3500])
+    ax.set_yticks([1500, 2000, 2500, 3000, 3500])
+    ax.yaxis.set_major_formatter(charts.tick_formatter("en", "short"))
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # '2 k' for 2,000 and 2,500 before: one more decimal for the whole axis
+    assert labels == ["1.5 k", "2.0 k", "2.5 k", "3.0 k", "3.5 k"]
+    plt.close(fig)
+
+
+def test_show_displays_png_with_alt_metadata(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append((a, k)))
+    b = pd.Series({"base_revenue": 1000.0, "volume": 100.0, "mix": -20.0, "price": 5.0, "new_lines": 0.0,
+                   "lost_lines": -85.0, "current_revenue": 1000.0}, name="2024Q4 -> 2025Q4")
+    ax = charts.bridge_chart(b, lang="de")
+    alt = charts.show(ax.figure, alt=charts.bridge_alt(b, lang="de"), lang="de")
+    (data,), kwargs = shown[0]
+    assert kwargs["metadata"] == {"image/png": {"alt": alt}} and data["image/png"]
+    assert alt.startswith("Umsatzbrücke 2024Q4 zu 2025Q4: von 1.000\u00a0€ auf 1.000\u00a0€")
+    fig, ax = plt.subplots()
+    ax.bar(["A", "B"], [1, 2])
+    ax.set_title("Titel")
+    assert charts.show(fig, lang="de").startswith("Diagramm: Titel; waagerechte Achse: A, B")
+    assert not plt.get_fignums()  # closed
