@@ -105,3 +105,9 @@ def selection_parameters(**given) -> dict:
     if isinstance(out.get("cutoffs"), tuple):
         out["cutoffs"] = list(out["cutoffs"])
     return out
+
+
+#: The profile linter's "account plan not current" (:func:`kamlib.profile.build_profile`, ``plan_stale_days``): an
+#: account plan none of whose items was reviewed (``account_plans.updated_on``) within this many days is flagged.
+#: Half a year: a plan is reviewed at least at every second quarterly business review.
+PLAN_STALE_DAYS = 180

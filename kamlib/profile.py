@@ -59,7 +59,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from kamlib import i18n, periods
+from kamlib import defaults, i18n, periods
 from kamlib.data import schemas
 from kamlib.data.readers import KamData
 from kamlib.errors import KamParameterError
@@ -81,7 +81,9 @@ KEY_ROLES = ("decider", "approver", "buyer")
 #: Action statuses that still need work.
 OPEN_STATUS = ("open", "in_progress")
 SEVERITIES = ("high", "medium", "low")
-SECTIONS = ("data", "basics", "history", "complaints", "buying_center", "whitespace", "competitors", "actions")
+SECTIONS = ("data", "basics", "history", "complaints", "buying_center", "whitespace", "competitors", "actions", "plan")
+#: Statuses of a plan item that close it: a goal done or dropped is never overdue (a missed one still is).
+PLAN_CLOSED = ("done", "dropped")
 _DASH = "\u2013"
 
 # --------------------------------------------------------------------------- labels (en, de)
@@ -224,6 +226,9 @@ class AccountProfile:
         The profile linter: severity, section, check, message (most severe first).
     notes : dict
         Section -> one sentence, for each section the data cannot support.
+    plan : pd.DataFrame
+        The account plan (table ``account_plans``, items reviewed by ``as_of``) in the order of its sections,
+        with ``overdue`` (due before ``as_of``, neither done nor dropped) and ``days_overdue``.
     """
 
     account_id: str
@@ -250,6 +255,7 @@ class AccountProfile:
     actions: pd.DataFrame
     findings: pd.DataFrame
     notes: dict = field(default_factory=dict)
+    plan: pd.DataFrame = field(default_factory=lambda: _plan_frame(schemas.empty_frame("account_plans")))
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -602,6 +608,7 @@ def build_profile(
     single_thread_share: float = SINGLE_THREAD_SHARE,
     high_influence: int = HIGH_INFLUENCE,
     salt: str = "",
+    plan_stale_days: int = defaults.PLAN_STALE_DAYS,
 ) -> AccountProfile:
     """Build the profile of one account as of a date.
 
@@ -626,6 +633,9 @@ def build_profile(
         Thresholds of the trend, single-threaded and high-influence rules (see the module docstring).
     salt
         Mixed into the pseudonyms; the same salt gives the same pseudonyms.
+    plan_stale_days
+        An account plan none of whose items was reviewed within this many days is "not current"
+        (default :data:`kamlib.defaults.PLAN_STALE_DAYS`).
 
     Returns
     -------
@@ -644,6 +654,10 @@ def build_profile(
     if isinstance(cadence_days, bool) or not isinstance(cadence_days, (int, np.integer)) or cadence_days < 1:
         raise KamParameterError("cadence_days", f"must be a whole number of days of at least 1, not {cadence_days!r}")
     cadence_days = int(cadence_days)
+    if isinstance(plan_stale_days, bool) or not isinstance(plan_stale_days, (int, np.integer)) or plan_stale_days < 1:
+        raise KamParameterError(
+            "plan_stale_days", f"must be a whole number of days of at least 1, not {plan_stale_days!r}"
+        )
     try:
         ts = data.as_of if as_of in (None, "") else pd.Timestamp(as_of).normalize()
     except (ValueError, TypeError):
@@ -667,6 +681,7 @@ def build_profile(
     whitespace, opportunities, ws = _whitespace(ctx, notes, findings)
     competitors, position = _competitors(ctx, whitespace, notes, findings)
     targets, actions, act = _actions(ctx, notes, findings)
+    plan = _plan(ctx, notes, findings, stale_days=int(plan_stale_days))
     _lint(ctx, findings, hist=hist, comp=comp, bc=bc)
 
     trend = revenue_trend(hist["revenue_12m_eur"], hist["revenue_prev_12m_eur"], band=trend_band)
@@ -710,6 +725,7 @@ def build_profile(
     if ctx.anonymise:
         f["message"] = f["message"].map(ctx.scrub)
         actions = actions.assign(**{c: actions[c].map(ctx.scrub) for c in ("goal", "action", "owner")})
+        plan = plan.assign(**{c: plan[c].map(ctx.scrub) for c in ("text", "owner_ours", "owner_customer", "result")})
     return AccountProfile(
         account_id=acc_id,
         name=ctx.name,
@@ -735,6 +751,7 @@ def build_profile(
         actions=actions,
         findings=f,
         notes=notes,
+        plan=plan,
     )
 
 
@@ -1415,6 +1432,111 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
     return targets, out, info
 
 
+_PLAN_COLUMNS = [
+    "item_id",
+    "section",
+    "text",
+    "owner_ours",
+    "owner_customer",
+    "due",
+    "status",
+    "result",
+    "updated_on",
+    "overdue",
+    "days_overdue",
+]
+
+
+def plan_overdue(plan: pd.DataFrame, *, as_of: str | pd.Timestamp) -> pd.Series:
+    """True for plan items due strictly before ``as_of`` that are neither done nor dropped (a missed goal stays
+    overdue: it was not reached).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"status": ["on_track", "missed", "done", "open", None],
+    ...                   "due": pd.to_datetime(["2025-12-30", "2025-06-30", "2025-01-01", "2026-01-31", "2025-01-01"])})
+    >>> plan_overdue(p, as_of="2025-12-31").tolist()
+    [True, True, False, False, True]
+    """
+    ts = pd.Timestamp(as_of)
+    return (~plan["status"].isin(PLAN_CLOSED) & plan["due"].notna() & (plan["due"] < ts)).astype(bool)
+
+
+def _plan_frame(items: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The items of one account's plan in the order of the sections, then due date and id, with the overdue flag."""
+    order = {s: i for i, s in enumerate(schemas.PLAN_SECTIONS)}
+    late = plan_overdue(items, as_of=as_of) if as_of is not None else pd.Series(False, index=items.index)
+    days = (as_of - items["due"]).dt.days if as_of is not None else pd.Series(np.nan, index=items.index)
+    out = items.assign(overdue=late, days_overdue=days.where(late).astype("Int64"))
+    out = out.assign(_s=out["section"].map(order)).sort_values(["_s", "due", "item_id"], kind="stable")
+    return out[_PLAN_COLUMNS].reset_index(drop=True)
+
+
+def _plan(ctx: _Context, notes: dict, findings: list, *, stale_days: int) -> pd.DataFrame:
+    """The account plan as of ``ctx.as_of`` and its checks: no plan, sections missing, not reviewed within
+    ``stale_days``, agreed goals overdue."""
+    lang = ctx.lang
+    p = _complete(ctx.data.account_plans, "account_plans")
+    p = p[(p["account_id"] == ctx.account_id) & (p["updated_on"] <= ctx.as_of)]
+    plan = _plan_frame(p, ctx.as_of)
+    if not ctx.has("account_plans"):
+        notes["plan"] = _text("note_plan_table", lang)
+        return plan
+    if not len(plan):
+        notes["plan"] = _text("note_plan", lang)
+        _finding(findings, "medium", "plan", "no_account_plan", _text("no_account_plan", lang))
+        return plan
+    missing = [s for s in schemas.PLAN_SECTIONS if s not in set(plan["section"])]
+    if missing:
+        # the section names as in a sentence: "our USP", "the customer's team" (the labels' first letter lowered)
+        names = ", ".join(_sentence_case(value_label(s, lang), lang) for s in missing)
+        _finding(findings, "medium", "plan", "plan_incomplete", _text("plan_incomplete", lang, sections=names))
+    last = plan["updated_on"].max()
+    if (ctx.as_of - last).days > stale_days:
+        _finding(
+            findings,
+            "medium",
+            "plan",
+            "plan_not_current",
+            _text(
+                "plan_not_current",
+                lang,
+                date=_date_text(last, lang),
+                days=int((ctx.as_of - last).days),
+                limit=stale_days,
+            ),
+        )
+    goals = plan[(plan["section"] == "agreed_goal") & plan["overdue"]]
+    for _, r in goals.iterrows():
+        _finding(
+            findings,
+            "high",
+            "plan",
+            "agreed_goal_overdue",
+            _text(
+                "agreed_goal_overdue",
+                lang,
+                item_id=r["item_id"],
+                text=r["text"],
+                due=_date_text(r["due"], lang),
+                days=int(r["days_overdue"]),
+                status=value_label(r["status"], lang) if pd.notna(r["status"]) else _DASH,
+                owner_ours=r["owner_ours"] if pd.notna(r["owner_ours"]) else _DASH,
+                owner_customer=r["owner_customer"] if pd.notna(r["owner_customer"]) else _DASH,
+            ),
+        )
+    return plan
+
+
+def _sentence_case(text: str, lang: str) -> str:
+    """A label inside a sentence: English lowers the first letter ("Our USP" -> "our USP"); German keeps nouns
+    capitalised and lowers only a leading possessive ("Unser Team" -> "unser Team")."""
+    if lang == "de":
+        first, _, rest = text.partition(" ")
+        return f"{first.lower()} {rest}" if rest and first in ("Unser", "Unsere") else text
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
+
+
 def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) -> None:
     """The data checks of the linter (the section builders add their own findings)."""
     lang, data, a = ctx.lang, ctx.data, ctx.account
@@ -1428,6 +1550,7 @@ def _lint(ctx: _Context, findings: list, *, hist: dict, comp: dict, bc: dict) ->
         "targets",
         "actions",
         "kams",
+        "account_plans",
     ):
         if table not in data.available:
             _finding(
@@ -1571,6 +1694,30 @@ def present(
     elif len(df.columns):
         out = out.set_index(label(index or df.columns[0], lang))
     return out
+
+
+#: The columns of the account plan as :func:`account_plan_view` shows them (the section is the row label).
+PLAN_VIEW_COLUMNS = ["text", "owner_ours", "owner_customer", "due", "status", "result", "updated_on"]
+
+
+def account_plan_view(profile: AccountProfile, lang: str | None = None, *, internal: bool = True) -> pd.DataFrame:
+    """The account plan by section for display in ``lang``: the section as the row label (a word), then the
+    item, our and the customer's owner, due date, status (a word), result and when it was last reviewed;
+    missing values as a dash. ``internal=False`` leaves out our objectives, strategy and USP
+    (:data:`kamlib.data.schemas.PLAN_INTERNAL_SECTIONS`): what remains may be shown to the customer.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> p = build_profile(kamlib.load("data/sample", as_of="2025-12-31"), "ACC-0044")
+    >>> account_plan_view(p, "de", internal=False).index.unique().tolist()
+    ['Ziel des Kunden', 'Vorhaben des Kunden', 'Unser Team', 'Team des Kunden', 'Vereinbartes Ziel']
+    """
+    lang = lang or profile.lang
+    plan = profile.plan
+    if not internal:
+        plan = plan[~plan["section"].isin(schemas.PLAN_INTERNAL_SECTIONS)]
+    return present(plan, lang, columns=["section", *PLAN_VIEW_COLUMNS])
 
 
 def whitespace_matrix(profile: AccountProfile, *, lang: str = "en") -> pd.DataFrame:

@@ -427,7 +427,7 @@ def test_full_account_has_every_section_and_sample_numbers(sample_data):
     frames = p.frames()
     assert list(frames) == ["quarterly", "product_lines", "products", "product_line_quarters", "complaints",
                             "complaints_by_quarter", "contacts", "roles", "whitespace", "opportunities", "competitors",
-                            "competitive_position", "targets", "actions", "findings"]
+                            "competitive_position", "targets", "actions", "findings", "plan"]
     assert all(frame is getattr(p, name) for name, frame in frames.items())
     # every section filled: one row per input row of the account, per quarter since the first order (2023-01-03)
     # and per product bought
@@ -507,7 +507,8 @@ def test_only_the_required_tables_still_give_a_profile(make_data):
     assert {"buying_center", "whitespace", "competitors", "actions", "complaints", "product_lines"} <= set(p.notes)
     f = p.findings
     assert set(f.loc[f["check"] == "missing_table", "message"].str.extract(r"no (\w+) table")[0]) == {
-        "products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions", "kams"}
+        "products", "contacts", "interactions", "complaints", "wallet", "competitors", "targets", "actions", "kams",
+        "account_plans"}
     cols = f.loc[f["check"] == "missing_column", "message"].tolist()
     assert len(cols) == 2 and "product_id, business_unit, quantity, discount_eur, cogs_eur" in cols[1]
     empty = kp.build_profile(data, "B")  # an account without any order
@@ -671,3 +672,128 @@ def test_notebook_has_typed_commented_parameters_and_no_logic():
     assert {"source", "as_of", "account_id", "cadence_days", "anonymise", "lang", "output_dir"} <= set(names)
     assert not any(re.search(r"^\s*(def|class)\s", c.source, re.M) for c in code)
     assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+# ----------------------------------------------------------------------------- the account plan (issue 14)
+
+PLAN_COLUMNS = ["item_id", "account_id", "section", "text", "owner_ours", "owner_customer", "due", "status",
+                "result", "updated_on"]
+
+
+def plan_frame(rows):
+    """rows: (item_id, account_id, section, text, owner_ours, owner_customer, due, status, result, updated_on)."""
+    df = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    for c in ("due", "updated_on"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+#: A's plan as of 2025-12-31: every section but usp and team_customer; the latest review 2025-06-01, 213 days
+#: before as_of (> 180); g1 due 2025-11-30 and on track: 31 days overdue; g2 missed, due 2025-09-30: overdue
+#: (92 days); g3 done and g4 dropped (not overdue though past due); g5 due 2026-02-01 (not yet due).
+HAND_PLAN = plan_frame([
+    ("p1", "A", "customer_goal", "Double plant South by 2027", None, None, None, None, None, "2025-05-02"),
+    ("p2", "A", "customer_plan", "Retrofit hall 2", None, None, None, None, None, "2025-05-02"),
+    ("p3", "A", "objective", "Grow L2 share", "Kim KAM", None, "2026-06-30", "on_track", None, "2025-06-01"),
+    ("p4", "A", "strategy", "Sell drive packages", None, None, None, None, None, "2025-04-01"),
+    ("p5", "A", "team_ours", "Kim KAM, KAM", None, None, None, None, None, "2025-04-01"),
+    ("g1", "A", "agreed_goal", "Halve downtime line 3", "Kim KAM", "Dora Decider", "2025-11-30", "on_track", None,
+     "2025-05-20"),
+    ("g2", "A", "agreed_goal", "Sign frame contract", "Kim KAM", "Bert Buyer", "2025-09-30", "missed",
+     "Budget cut", "2025-05-20"),
+    ("g3", "A", "agreed_goal", "Train maintenance", "Kim KAM", "Ulla User", "2025-03-31", "done", "Done in March",
+     "2025-04-02"),
+    ("g4", "A", "agreed_goal", "Consignment stock", "Kim KAM", "Bert Buyer", "2025-02-28", "dropped", "Replaced",
+     "2025-03-01"),
+    ("g5", "A", "agreed_goal", "Pilot IE4 motors", "Kim KAM", "Dora Decider", "2026-02-01", "open", None,
+     "2025-05-20"),
+    ("b1", "B", "strategy", "Not A's", None, None, None, None, None, "2025-12-01"),
+])
+
+
+def test_plan_linter_incomplete_not_current_and_overdue_goals(hand_data):
+    p = kp.build_profile(hand_data(contacts=CONTACTS, account_plans=HAND_PLAN), "A")
+    # the plan: A's ten items, in the order of the sections, then due date
+    assert p.plan["item_id"].tolist() == ["p1", "p2", "p3", "p4", "p5", "g4", "g3", "g2", "g1", "g5"]
+    assert p.plan.set_index("item_id")["overdue"].to_dict() == {
+        "p1": False, "p2": False, "p3": False, "p4": False, "p5": False,
+        "g4": False, "g3": False, "g2": True, "g1": True, "g5": False}
+    assert p.plan.set_index("item_id")["days_overdue"].dropna().to_dict() == {"g2": 92, "g1": 31}
+    missing = checks(p, "plan_incomplete")
+    assert len(missing) == 1 and missing["severity"].item() == "medium"
+    assert missing["message"].item() == "The account plan has nothing yet on: our USP, customer's team."
+    stale = checks(p, "plan_not_current")
+    # latest review 2025-06-01: 213 days before 2025-12-31 (30 + 31 + 31 + 30 + 31 + 30 + 30 = 213)
+    assert stale["message"].item() == (
+        "The account plan was last reviewed on 2025-06-01, 213 days ago; it should be reviewed at least every "
+        "180 days.")
+    overdue = checks(p, "agreed_goal_overdue")
+    assert overdue["severity"].tolist() == ["high", "high"]
+    assert overdue["message"].tolist() == [
+        "Agreed goal g2 (Sign frame contract) was due on 2025-09-30, 92 days ago, and is missed; owners Kim KAM "
+        "(us) and Bert Buyer (customer).",
+        "Agreed goal g1 (Halve downtime line 3) was due on 2025-11-30, 31 days ago, and is on track; owners Kim KAM "
+        "(us) and Dora Decider (customer).",
+    ]
+    assert checks(p, "no_account_plan").empty
+    # the window is a parameter: at 250 days the plan is current
+    assert checks(kp.build_profile(hand_data(account_plans=HAND_PLAN), "A", plan_stale_days=250),
+                  "plan_not_current").empty
+    # German: sections and statuses as words, dates as 31.12.2025
+    de = kp.build_profile(hand_data(contacts=CONTACTS, account_plans=HAND_PLAN), "A", lang="de")
+    assert checks(de, "plan_incomplete")["message"].item() == (
+        "Im Account-Plan fehlt noch: unser USP, Team des Kunden.")
+    assert checks(de, "agreed_goal_overdue")["message"].iloc[0] == (
+        "Vereinbartes Ziel g2 (Sign frame contract) war am 30.09.2025 fällig (vor 92 Tagen) und ist verfehlt; "
+        "verantwortlich: Kim KAM (wir) und Bert Buyer (Kunde).")
+    assert checks(de, "plan_not_current")["message"].item().startswith(
+        "Der Account-Plan wurde zuletzt am 01.06.2025 überprüft (vor 213 Tagen)")
+
+
+def test_no_account_plan_and_no_plans_table(hand_data):
+    # the table exists but has nothing for C: a finding; B's one strategy line is a plan, but an incomplete one
+    data = hand_data(account_plans=HAND_PLAN)
+    c = kp.build_profile(data, "C")
+    assert checks(c, "no_account_plan")["message"].item() == "No account plan is recorded for this account."
+    assert c.plan.empty and "plan" in c.notes
+    b = kp.build_profile(data, "B")
+    assert checks(b, "no_account_plan").empty and len(checks(b, "plan_incomplete")) == 1
+    # without the table: one missing-table finding, no plan findings
+    a = kp.build_profile(hand_data(), "A")
+    assert not set(a.findings["check"]) & {"no_account_plan", "plan_incomplete", "plan_not_current"}
+    assert "no account_plans table" in " ".join(checks(a, "missing_table")["message"])
+
+
+def test_plan_items_reviewed_after_as_of_are_not_seen(hand_data):
+    # as of 2025-05-01 only the items reviewed by then exist: p4, p5 (2025-04-01), g3 (04-02), g4 (03-01);
+    # g4 is dropped and g3 done, so nothing is overdue; the plan lacks both customer sections, objective, usp, ...
+    p = kp.build_profile(hand_data(account_plans=HAND_PLAN), "A", as_of="2025-05-01")
+    assert sorted(p.plan["item_id"]) == ["g3", "g4", "p4", "p5"]
+    assert checks(p, "agreed_goal_overdue").empty and checks(p, "plan_not_current").empty
+
+
+def test_account_plan_view_by_section_in_both_languages_and_without_internal_sections(hand_data):
+    p = kp.build_profile(hand_data(contacts=CONTACTS, account_plans=HAND_PLAN), "A")
+    en = kp.account_plan_view(p, "en")
+    assert en.index.name == "Section"
+    assert en.index.tolist()[:5] == ["Customer's goal", "Customer's plan", "Our objective", "Strategy", "Our team"]
+    assert list(en.columns) == ["Content", "Our owner", "Customer's owner", "Due", "Status", "Result",
+                                "Last reviewed"]
+    g1 = en[en["Content"] == "Halve downtime line 3"].iloc[0]
+    assert g1.tolist() == ["Halve downtime line 3", "Kim KAM", "Dora Decider", "2025-11-30", "on track", "–",
+                           "2025-05-20"]
+    de = kp.account_plan_view(p, "de")
+    assert de.index.tolist()[3] == "Strategie" and de.index.tolist()[-1] == "Vereinbartes Ziel"
+    assert de.loc[de["Inhalt"] == "Sign frame contract", "Status"].item() == "verfehlt"
+    assert de.loc[de["Inhalt"] == "Sign frame contract", "Fällig"].item() == "30.09.2025"
+    # for the customer: objectives, strategy and USP are left out
+    shown = kp.account_plan_view(p, "en", internal=False)
+    assert "Grow L2 share" not in shown["Content"].tolist() and "Sell drive packages" not in shown["Content"].tolist()
+    assert set(shown.index) == {"Customer's goal", "Customer's plan", "Our team", "Agreed goal"}
+
+
+def test_anonymised_plan_hides_contact_names(hand_data):
+    p = kp.build_profile(hand_data(contacts=CONTACTS, account_plans=HAND_PLAN), "A", anonymise=True)
+    text = "\n".join(_strings(p))
+    assert "Dora Decider" not in text and "Bert Buyer" not in text
+    assert kp.pseudonym("c1") in p.plan["owner_customer"].tolist()

@@ -2217,7 +2217,11 @@ _PLAN_RESULTS: dict[str, tuple[str, ...]] = {
         "Nicht erreicht: Budget beim Kunden gestrichen",
         "Nicht erreicht: kein Ansprechpartner beim Kunden verfügbar",
     ),
-    "dropped": ("Vom Kunden zurückgestellt (Investitionsstopp)", "Entfallen, durch neues Projekt ersetzt"),
+    "dropped": (
+        "Vom Kunden zurückgestellt (Investitionsstopp)",
+        "Entfallen, durch neues Projekt ersetzt",
+        "Entfallen: Anforderung beim Kunden weggefallen",
+    ),
 }
 
 
