@@ -136,6 +136,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except argparse.ArgumentTypeError as err:
         raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
+    documents_only = _check_only(args.only, Path(args.notebooks))
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
     signal.signal(signal.SIGTERM, _interrupt)
@@ -156,7 +157,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             quiet=args.quiet,
             cache=not args.no_cache,
-            fork=not args.no_fork,
+            fork=not args.no_fork and not documents_only,  # documents alone need no kernel
             exercises=args.with_exercises,
             executor=client.get_executor(pure=False) if client else None,
         )
@@ -174,8 +175,43 @@ def _cmd_run(args: argparse.Namespace) -> int:
             state = f"FAILED ({r.error})" if r.status != "ok" else "ok"
             if not args.quiet or r.status != "ok":
                 print(f"  {r.key:<58} {r.seconds:6.1f} s  {state}")
+    docs_failed = _report_documents(result.run_dir, quiet=args.quiet)
     print(f"report: {result.run_dir / 'index.html'} ({len(result.results)} notebooks, {len(result.failed)} failed)")
-    return EXIT_FAILED if result.failed else EXIT_OK
+    return EXIT_FAILED if result.failed or docs_failed else EXIT_OK
+
+
+def _check_only(only: list[str], notebooks: Path) -> bool:
+    """Refuse an ``--only`` value that is neither a document kind nor the start of a notebook's name; True when
+    only documents are asked for (no notebook runs)."""
+    from kamlib.batch.documents import KINDS, split_only
+
+    names = sorted(p.name for p in notebooks.glob("[0-9][0-9]_*.ipynb"))
+    # without any notebook in the folder the runner says so (no notebooks matching ... in FOLDER)
+    bad = [o for o in only if o not in KINDS and names and not any(n.startswith(o) for n in names)]
+    if bad:
+        shown = ", ".join(n.split("_")[0] for n in names)
+        raise _UserError(
+            f"--only {bad[0]!r} is neither a document ({', '.join(KINDS)}) nor the start of a notebook name ({shown})"
+        )
+    return bool(only) and split_only(only)[1] == []
+
+
+def _report_documents(run_dir: Path, *, quiet: bool) -> int:
+    """Print the run's account documents (from its manifest); the number that failed."""
+    import json
+
+    try:
+        docs = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8")).get("documents") or []
+    except (OSError, ValueError):
+        return 0
+    failed = [d for d in docs if d.get("status") != "ok"]
+    for d in docs:
+        if not quiet or d in failed:
+            state = f"FAILED ({d.get('error')})" if d in failed else "ok"
+            print(f"  {d['html']:<58} {state}")
+    if docs:
+        print(f"documents: {len(docs)} written, {len(failed)} failed")
+    return len(failed)
 
 
 class _UserError(Exception):
@@ -275,11 +311,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PREFIX",
-        help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01",
+        help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01; or only the account "
+        "documents brief, qbr, annual (no notebook runs unless a prefix is given too), e.g. --only qbr",
     )
     r.add_argument("--jobs", "--workers", type=int, default=None, help="notebooks run in parallel (default: cores)")
     r.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take (default 600)")
-    r.add_argument("--pdf", action="store_true", help="also print each report to PDF (needs Debian chromium)")
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report and the account documents (brief, QBR page, Jahresgespräch pack) to A4 PDF "
+        "(needs Debian chromium)",
+    )
     r.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     r.add_argument("--quiet", action="store_true", help="no progress bar; print only failures and the report path")
     r.add_argument("--resume", metavar="RUN_ID", help="re-run only what is missing or failed in reports/RUN_ID")

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kamlib import decision as decision_mod
+from kamlib.batch import documents as account_documents
 from kamlib.batch import kernels, products
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pages
@@ -712,9 +713,10 @@ def _run_workbook(
     params["as_of"] = str(data.as_of.date())  # the date the runner validated (given or from the data), for all
     params.setdefault("output_dir", "")
     nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
-    if only:
-        nbs = [p for p in nbs if p.name.startswith(tuple(only))]
-    if not nbs:
+    doc_kinds, prefixes = account_documents.split_only(only)  # --only qbr/brief/annual: documents (see below)
+    if prefixes is not None:
+        nbs = [p for p in nbs if p.name.startswith(tuple(prefixes))]
+    if not nbs and not doc_kinds:
         raise FileNotFoundError(
             f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} in {notebooks_dir}"
         )
@@ -833,6 +835,10 @@ def _run_workbook(
     finally:
         if cache_folder is not None:
             shutil.rmtree(cache_folder, ignore_errors=True)
+    # the account documents (brief, QBR page, Jahresgespräch pack) of every report account, both languages
+    docs = account_documents.write_documents(
+        data, run_dir, [(a, safe_name(a)) for a, _ in acc_list], kinds=doc_kinds, pdf=pdf, pdf_fallback=html_to_pdf
+    )
     by_key = {k: NotebookResult(**v) for k, v in previous.items()}
     by_key.update({r.key: r for r in results})
     ordered = [by_key[t.key] for t in tasks if t.key in by_key]
@@ -857,7 +863,8 @@ def _run_workbook(
             for a, n in acc_list
         ],
         "notebooks": [asdict(r) for r in ordered],
-        "failures": [r.key for r in ordered if r.status != "ok"],
+        "documents": docs,
+        "failures": [r.key for r in ordered if r.status != "ok"] + account_documents.failed_keys(docs),
         "resumed": bool(resume),
         # how the kernels started; each notebook's own entry says whether its kernel was in fact forked
         "kernels": "forked from a template" if template is not None else f"cold: {why_cold}",

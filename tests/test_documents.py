@@ -1,0 +1,355 @@
+"""The account documents (kamlib.present.documents, kamlib.batch.documents): names, the target proposal, the
+whitelist of the customer-facing pages, failures, ``kam run --only qbr``, and page counts through Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import AS_OF, ROOT, SAMPLE, require_system
+
+from kamlib import i18n, review
+from kamlib.batch import documents as batch_docs
+from kamlib.present import documents as D
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+# --------------------------------------------------------------------------- names, years, the proposal
+
+
+def test_document_names_follow_the_contract():
+    assert D.document_name("brief", "de") == "brief.de.html"
+    assert D.document_name("qbr", "en", period="2025Q4") == "qbr_2025Q4.en.html"
+    assert D.document_name("annual", "de", year=2025) == "annual_2025.de.html"
+    for bad in (lambda: D.document_name("memo", "en"), lambda: D.document_name("qbr", "en", period="2025"),
+                lambda: D.document_name("annual", "en"), lambda: D.document_name("brief", "fr")):
+        with pytest.raises(ValueError):
+            bad()
+
+
+def test_annual_year_is_the_last_complete_calendar_year():
+    assert D.annual_year("2025-12-31") == 2025  # the year ends on the data date: it is complete
+    assert D.annual_year("2025-12-30") == 2024
+    assert D.annual_year("2026-02-01") == 2025
+
+
+def test_target_proposal_by_hand():
+    opp = pd.DataFrame({"product_line": ["Motoren", "Getriebe", "Sensorik", "Motoren"],
+                        "gap_eur": [100_000.0, 50_000.0, 30_000.0, 999_999.0],
+                        "win_probability": [0.2, 0.4, 0.5, 0.9]})
+    p = D.propose_targets(1_000_000.0, 800_000.0, opp)
+    # growth 1,000,000 / 800,000 - 1 = +25 %, limited to +15 %: trend 1,150,000;
+    # the best three opportunities: 100,000 x 0.2 + 50,000 x 0.4 + 30,000 x 0.5 = 20,000 + 20,000 + 15,000 = 55,000
+    # (the fourth is not counted); share 55,000 / 180,000 = 30.56 %; proposal 1,205,000 (+20.5 %)
+    assert p["growth"] == pytest.approx(0.25) and p["applied"] == pytest.approx(0.15)
+    assert p["trend_eur"] == pytest.approx(1_150_000.0)
+    assert p["extra_eur"] == pytest.approx(55_000.0)
+    assert p["share"] == pytest.approx(55_000 / 180_000)
+    assert p["lines"] == ["Motoren", "Getriebe", "Sensorik"]
+    assert p["proposal"] == 1_205_000.0 and p["change"] == pytest.approx(0.205)
+    # a fall of 25 % (600,000 after 800,000) is limited to -15 %: 510,000; no opportunities
+    down = D.propose_targets(600_000.0, 800_000.0, opp.iloc[0:0])
+    assert down["trend_eur"] == pytest.approx(510_000.0) and down["proposal"] == 510_000.0
+    # no year before: the year itself is the base (123,456 rounds to 123,000)
+    new = D.propose_targets(123_456.0, 0.0, opp.iloc[0:0])
+    assert new["applied"] == 0.0 and new["proposal"] == 123_000.0
+
+
+# --------------------------------------------------------------------------- hand-made account with markers
+
+MARK = {
+    "objective": "MARKOBJECTIVE1", "strategy": "MARKSTRATEGY2", "usp": "MARKUSP3", "attitude": "MARKATTITUDE4",
+    "role": "MARKROLE5", "goal": "MARKACTIONGOAL6", "action": "MARKACTIONTEXT7", "note": "MARKNOTE8",
+    "action_note": "MARKACTIONNOTE9",
+}
+COGS = 98765.43  # cost of goods of the one Q4 order: a distinctive amount
+MARGIN_TARGET = 7_777_777.0
+COST_TO_SERVE = 4_242.42
+
+
+def _marked_data(make_data, name="Kunde <b>Eins</b> GmbH"):
+    accounts = pd.DataFrame({"account_id": ["ACC-1"], "name": [name], "industry": ["Maschinenbau"],
+                             "country": ["DE"], "city": ["Ulm"], "kam_id": ["KAM-1"],
+                             "since": pd.to_datetime(["2015-03-01"]), "status": ["active"]})
+    kams = pd.DataFrame({"kam_id": ["KAM-1"], "name": ["Anna Weiß"], "level": ["senior"], "capacity": [4]})
+    products = pd.DataFrame({"product_id": ["P-1", "P-2"], "name": ["G1", "M2"], "product_line": ["Getriebe", "Motoren"]})
+    orders = pd.DataFrame({
+        "order_id": ["O-1", "O-2", "O-3", "O-4"], "account_id": ["ACC-1"] * 4,
+        "date": pd.to_datetime(["2024-11-05", "2025-03-10", "2025-11-12", "2025-12-01"]),
+        "product_id": ["P-1", "P-2", "P-1", "P-2"], "business_unit": ["Werk"] * 4,
+        "quantity": [10, 20, 30, 40], "gross_revenue_eur": [10_000.0, 20_000.0, 200_000.0, 150_000.0],
+        "discount_eur": [0.0, 0.0, 1_000.0, 0.0], "cogs_eur": [5_000.0, 9_000.0, COGS, 70_000.0]})
+    complaints = pd.DataFrame({
+        "complaint_id": ["C-1", "C-2"], "account_id": ["ACC-1"] * 2,
+        "opened": pd.to_datetime(["2025-10-01", "2025-11-20"]), "closed": pd.to_datetime(["2025-10-11", pd.NaT]),
+        "severity": ["high", "medium"], "category": ["quality", "delivery"], "note": [MARK["note"]] * 2})
+    contacts = pd.DataFrame({
+        "contact_id": ["CON-1", "CON-2"], "account_id": ["ACC-1"] * 2, "name": ["Eva Kern", "Jan Roth"],
+        "title": ["Einkauf", "Werkleitung"], "business_unit": ["Werk"] * 2, "buying_role": [MARK["role"], "buyer"],
+        "influence": [5, 3], "attitude": [MARK["attitude"], "opponent"]})
+    actions = pd.DataFrame({
+        "action_id": ["A-1"], "account_id": ["ACC-1"], "goal": [MARK["goal"]], "action": [MARK["action"]],
+        "owner": ["Anna Weiß"], "due": pd.to_datetime(["2026-01-31"]), "status": ["in_progress"],
+        "notes": [MARK["action_note"]]})
+    targets = pd.DataFrame({"account_id": ["ACC-1"] * 4, "period": ["2025Q1", "2025Q2", "2025Q3", "2025Q4"],
+                            "revenue_target_eur": [50_000.0, 50_000.0, 50_000.0, 250_000.0],
+                            "margin_target_eur": [MARGIN_TARGET] * 4})
+    service_costs = pd.DataFrame({"account_id": ["ACC-1"], "period": ["2025Q4"], "category": ["service"],
+                                  "cost_eur": [COST_TO_SERVE]})
+    plans = pd.DataFrame({
+        "item_id": [f"PLAN-{i}" for i in range(1, 9)], "account_id": ["ACC-1"] * 8,
+        "section": ["objective", "strategy", "usp", "customer_goal", "team_ours", "team_customer",
+                    "agreed_goal", "agreed_goal"],
+        "text": [MARK["objective"], MARK["strategy"], MARK["usp"], "Werk Süd bis 2027 <i>ausbauen</i>",
+                 "Anna Weiß, KAM", "Eva Kern, Einkauf", "Lieferzeit Getriebe unter 10 Tagen",
+                 "Gemeinsamer Workshop Energieeffizienz"],
+        "owner_ours": [None, None, None, None, None, None, "Anna Weiß", "Anna Weiß"],
+        "owner_customer": [None, None, None, None, None, None, "Eva Kern", "Jan Roth"],
+        "due": pd.to_datetime([None, None, None, None, None, None, "2025-12-15", "2026-02-28"]),
+        "status": [None, None, None, None, None, None, "done", "open"],
+        "result": [None, None, None, None, None, None, "8,5 Tage im Schnitt", None],
+        "updated_on": pd.to_datetime(["2025-12-01"] * 8)})
+    extra = dict(products=products, complaints=complaints, contacts=contacts, actions=actions, targets=targets,
+                 service_costs=service_costs)
+    try:
+        data = make_data(accounts, orders, kams=kams, account_plans=plans, **extra)
+    except TypeError:  # the data model has no account_plans yet (contract A lands with helper "plan")
+        data = make_data(accounts, orders, kams=kams, **extra)
+        object.__setattr__(data, "account_plans", plans)
+    return data
+
+
+def _money_forms(v: float) -> list[str]:
+    return [i18n.money(v, lang, d) for lang in i18n.LANGS for d in (0, 2)] + [
+        i18n.number(v, lang, d) for lang in i18n.LANGS for d in (0, 2)]
+
+
+def _internal_words(data, prep) -> list[str]:
+    """Every marker and every internal figure of the account as a reader would see it, in both languages."""
+    words = list(MARK.values())
+    for v in (COGS, MARGIN_TARGET, COST_TO_SERVE, 200_000.0 - 1_000.0 - COGS):  # cogs, margin target, cts, DB I
+        words += _money_forms(v)
+    h = prep.health.loc["health"]
+    for lang in i18n.LANGS:
+        words += [i18n.pick(i18n.table("review.labels")["health"], lang), "Health", "DB I", "DB IV",
+                  i18n.pick(i18n.table("documents.titles")["internal"], lang)]
+        view = review.findings_view(prep.findings, lang)  # the findings as the brief shows them
+        words += [str(x) for x in view.index] + [str(x) for x in view.iloc[:, -1]]
+        words += [review.label(str(h["band"]), lang)]
+    return words
+
+
+def test_markers_never_reach_the_customer_documents(make_data):
+    data = _marked_data(make_data)
+    prep = D.prepare(data, "ACC-1")
+    assert prep.period == "2025Q4" and prep.year == 2025
+    assert len(prep.findings), "the hand-made account has health findings (no decider, as the role is a marker)"
+    words = _internal_words(data, prep)
+    for lang in i18n.LANGS:
+        brief, _ = D.render_document(prep, "brief", lang)
+        # the markers are reachable: the internal brief shows them (so their absence below is no accident)
+        for m in (MARK["objective"], MARK["strategy"], MARK["usp"], MARK["goal"], MARK["attitude"], MARK["role"]):
+            assert m in brief, m
+        for kind in D.CUSTOMER_KINDS:
+            html, _ = D.render_document(prep, kind, lang)
+            html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)  # the shared stylesheet names the bands
+            leaked = [w for w in words if w in html]
+            assert not leaked, f"{kind} {lang}: internal content {leaked}"
+        qbr, _ = D.render_document(prep, "qbr", lang)
+        # what the customer may see is there: the agreed goals with both owners, its result, the next goal
+        for shown in ("Lieferzeit Getriebe unter 10 Tagen", "8,5 Tage im Schnitt", "Eva Kern",
+                      "Gemeinsamer Workshop Energieeffizienz", "Jan Roth"):
+            assert shown in qbr, shown
+        # units of Q4 2025 by line: Getriebe 30, Motoren 40; one complaint resolved in 10 days, one open (delivery)
+        assert re.search(r"Getriebe</td><td class=\"num\">1</td><td class=\"num\">30</td>", qbr)
+        annual, _ = D.render_document(prep, "annual", lang)
+        assert "Werk Süd bis 2027 &lt;i&gt;ausbauen&lt;/i&gt;" in annual  # customer text escaped, not markup
+
+
+def test_customer_views_take_the_whitelist_only(make_data):
+    data = _marked_data(make_data)
+    facts = D.customer_facts(data, "ACC-1")
+    assert set(facts.tables) == set(D.CUSTOMER_FIELDS)
+    for table, frame in facts.tables.items():
+        assert list(frame.columns) == list(D.CUSTOMER_FIELDS[table]), table
+    assert set(facts.tables["account_plans"]["section"]) <= set(D.CUSTOMER_SECTIONS)
+    for forbidden in ("cogs_eur", "discount_eur", "attitude", "influence", "buying_role", "margin_target_eur", "goal"):
+        assert all(forbidden not in f.columns for f in facts.tables.values()), forbidden
+    with pytest.raises(TypeError):
+        D.qbr_view(data, "en")  # the full data is refused
+    with pytest.raises(TypeError):
+        D.annual_view(data, "de")
+
+
+def test_annual_pack_figures_by_hand(make_data):
+    data = _marked_data(make_data)
+    prep = D.prepare(data, "ACC-1")
+    v = D.annual_view(prep.customer, "en")
+    # 2025: Getriebe 200,000 (30 units), Motoren 20,000 + 150,000 = 170,000 (60 units); 2024: Getriebe 10,000 (10)
+    rows = {r["cells"][0]: r["cells"] for r in v["figures"]}
+    assert rows["Getriebe"] == ["Getriebe", "€200,000", "€10,000", "+1,900.0%", "30", "10"]
+    assert rows["Motoren"] == ["Motoren", "€170,000", "€0", "–", "60", "0"]
+    assert rows["Total"] == ["Total", "€370,000", "€10,000", "+3,600.0%", "90", "10"]
+    # plan 2025: 50,000 x 3 + 250,000 = 400,000; 370,000 / 400,000 = 92.5 %
+    assert v["plan_line"] == "Revenue €370,000 against a plan of €400,000: 92.5% of plan."
+    # proposal: +3,600 % limited to +15 %: 370,000 x 1.15 = 425,500; no wallet, no opportunities -> 426,000 (rounded)
+    assert v["proposal_line"] == "Proposed revenue target 2026: €426,000 (+15.1% on €370,000)."
+    assert [r["cells"][0] for r in v["agreed"]] == ["Lieferzeit Getriebe unter 10 Tagen"]  # the goal due in 2025 only
+
+
+def test_one_failing_account_is_recorded_not_raised(make_data, tmp_path, monkeypatch):
+    data = _marked_data(make_data)
+    real = D.prepare
+
+    def broken(data, account_id, **kw):
+        if account_id == "ACC-X":
+            raise RuntimeError("boom for ACC-X")
+        return real(data, account_id, **kw)
+
+    monkeypatch.setattr(D, "prepare", broken)
+    entries = batch_docs.write_documents(data, tmp_path, [("ACC-X", "ACC-X"), ("ACC-1", "ACC-1")], kinds=["qbr"])
+    status = {(e["account_id"], e["lang"]): e["status"] for e in entries}
+    assert status == {("ACC-X", "en"): "failed", ("ACC-X", "de"): "failed", ("ACC-1", "en"): "ok",
+                      ("ACC-1", "de"): "ok"}
+    failed = [e for e in entries if e["status"] == "failed"]
+    assert all("boom for ACC-X" in e["error"] for e in failed)
+    assert (tmp_path / "accounts/ACC-X/qbr_2025Q4.en.html").is_file()  # an error page: the link still opens
+    assert batch_docs.failed_keys(entries) == ["accounts/ACC-X/qbr_2025Q4.en", "accounts/ACC-X/qbr_2025Q4.de"]
+
+
+# --------------------------------------------------------------------------- kam run --only qbr
+
+
+def test_kam_run_only_qbr_writes_just_those_documents(kam, tmp_path):
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "q", "--only", "qbr",
+            "--accounts", "ACC-0135", "--quiet")
+    assert r.returncode == 0, r.stderr
+    run = out / "q"
+    written = sorted(p.relative_to(run).as_posix() for p in (run / "accounts").rglob("*") if p.is_file())
+    # one account, one kind, two languages, the last complete quarter at 2025-12-31 is 2025Q4; no notebook ran
+    assert written == ["accounts/ACC-0135/qbr_2025Q4.de.html", "accounts/ACC-0135/qbr_2025Q4.en.html"]
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebooks"] == [] and manifest["failures"] == []
+    assert [(d["account_id"], d["kind"], d["lang"], d["period"], d["html"], d["pdf"]) for d in manifest["documents"]] == [
+        ("ACC-0135", "qbr", "en", "2025Q4", "accounts/ACC-0135/qbr_2025Q4.en.html", None),
+        ("ACC-0135", "qbr", "de", "2025Q4", "accounts/ACC-0135/qbr_2025Q4.de.html", None)]
+    assert manifest["documents"][1]["title"].startswith("Quartalsgespräch (QBR) – ")
+
+
+def test_kam_run_only_unknown_kind_is_one_message(kam, tmp_path):
+    r = kam("run", str(SAMPLE), "--out", str(tmp_path), "--only", "qbrr")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "'qbrr' is neither a document (brief, qbr, annual)" in r.stderr
+    assert "Traceback" not in r.stderr and not any(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------- Chromium: pages and screenshots
+
+
+def _pages(pdf: bytes) -> int:
+    """Pages of a PDF: pypdf when installed, else the page objects Chromium writes (``/Type /Page``)."""
+    try:
+        import io
+
+        from pypdf import PdfReader
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_system("playwright (pip install -e '.[dev]')", False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        context = b.new_context(viewport={"width": 900, "height": 1200})
+        requests: list[str] = []
+
+        def offline(route):
+            requests.append(route.request.url)
+            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+
+        context.route("**/*", offline)
+        page = context.new_page()
+        page.requests = requests  # type: ignore[attr-defined]
+        yield page
+        b.close()
+
+
+def _pdf_pages(page, html: str, path: Path) -> int:
+    path.write_text(html, encoding="utf-8")
+    page.requests.clear()
+    page.goto(path.as_uri())
+    assert page.requests == [path.as_uri()], f"{path.name} loaded something else: {page.requests}"
+    return _pages(page.pdf(format="A4", prefer_css_page_size=True, print_background=True))
+
+
+def _shrink(png: Path) -> None:
+    """A screenshot as a 64-colour PNG (a third of the size; text and tables stay sharp)."""
+    from PIL import Image
+
+    with Image.open(png) as img:
+        small = img.convert("RGB").quantize(colors=64)
+    small.save(png, optimize=True)
+
+
+def test_page_counts_for_every_key_account(browser, sample_data, tmp_path):
+    from kamlib.batch import runner
+
+    accounts = [a for a, _ in runner.select_accounts(sample_data, {})]
+    assert len(accounts) >= 10
+    counts = {}
+    for acc in accounts:
+        prep = D.prepare(sample_data, acc)
+        for lang in i18n.LANGS:
+            for kind in D.KINDS:
+                html, _ = D.render_document(prep, kind, lang)
+                counts[(acc, kind, lang)] = _pdf_pages(browser, html, tmp_path / f"{acc}.{kind}.{lang}.html")
+    wrong = {k: n for k, n in counts.items()
+             if (k[1] == "qbr" and n != 1) or (k[1] == "brief" and not 1 <= n <= 2) or (k[1] == "annual" and n < 1)}
+    assert not wrong, wrong
+    # screenshots for the README: the first key account, both languages
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    prep = D.prepare(sample_data, accounts[0])
+    for lang in i18n.LANGS:
+        for kind in D.KINDS:
+            html, _ = D.render_document(prep, kind, lang)
+            path = tmp_path / f"shot.{kind}.{lang}.html"
+            path.write_text(html, encoding="utf-8")
+            browser.goto(path.as_uri())
+            shot = SCREENSHOTS / f"{kind}.{lang}.png"
+            browser.screenshot(path=str(shot), full_page=True)
+            _shrink(shot)
+            assert 10_000 < shot.stat().st_size < 200_000
+
+
+def test_a_full_qbr_page_stays_one_page(browser, make_data, tmp_path):
+    """The QBR page at its limits (every table at its row limit, long texts) is still one A4 page."""
+    data = _marked_data(make_data)
+    prep = D.prepare(data, "ACC-1")
+    long = "Gemeinsames Ziel mit einer ausführlichen Beschreibung, wie sie im Account-Plan stehen kann, " * 3
+    assert D.clip(long, D.MAX_CHARS["goal"]) != long  # the view cuts it; the page shows the longest it may show
+    goal, result = D.clip(long, D.MAX_CHARS["goal"]), D.clip(long, D.MAX_CHARS["result"])
+    owners = "Dr. Katharina Weiß / Claudia Müller-Lang"  # two names of usual length
+    goals = lambda due: [{"cells": [goal, owners, due, "einvernehmlich gestrichen"], "result": result}  # noqa: E731
+                         for _ in range(D.MAX_ROWS["goals"])]
+    for lang in i18n.LANGS:
+        v = D.qbr_view(prep.customer, lang)
+        solution = v["L"]["solution_text"]
+        v.update(achieved=goals("15.12.2025"), next=[{**g, "result": ""} for g in goals("31.03.2026")],
+                 value=[[f"Service & Ersatzteile {i}", "12", "1.234", "1.000"] for i in range(D.MAX_ROWS["lines"])],
+                 issues=[[f"Rechnungsstellung {i}", "3", "01.10.2025", solution] for i in range(D.MAX_ROWS["issues"])],
+                 team=[{"heading": "Ihr Team", "items": ["Claudia Müller-Lang, Vorständin Produktion"] * D.MAX_ROWS["team"]},
+                       {"heading": "Unser Team", "items": ["Dr. Katharina Weiß, Key Account Management"] * D.MAX_ROWS["team"]}])
+        assert _pdf_pages(browser, D.render_qbr(v), tmp_path / f"full.{lang}.html") == 1
