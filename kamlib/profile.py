@@ -83,7 +83,7 @@ OPEN_STATUS = ("open", "in_progress")
 SEVERITIES = ("high", "medium", "low")
 SECTIONS = ("data", "basics", "history", "complaints", "buying_center", "whitespace", "competitors", "actions", "plan")
 #: Statuses of a plan item that close it: a goal done or dropped is never overdue (a missed one still is).
-PLAN_CLOSED = ("done", "dropped")
+PLAN_CLOSED = schemas.PLAN_CLOSED
 _DASH = "\u2013"
 
 # --------------------------------------------------------------------------- labels (en, de)

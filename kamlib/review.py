@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib import defaults, i18n, periods, retention
+from kamlib.data import schemas
 from kamlib.data.writers import md_escape
 from kamlib.errors import KamParameterError
 
@@ -84,7 +85,9 @@ def missing_data_notes(data, *, view: str = "account", lang: str = "en") -> list
     if view not in NOTE_TABLES:
         raise KamParameterError("view", f"must be one of {', '.join(NOTE_TABLES)}, not {view!r}")
     i18n.check_lang(lang)
-    notes = [_text(f"missing_{t}", lang) for t in NOTE_TABLES[view] if not data.has(t)]
+    # without actions, an account plan is still known from the account_plans table (the note says so)
+    suffix = {"actions": "_plans"} if data.has("account_plans") else {}
+    notes = [_text(f"missing_{t}{suffix.get(t, '')}", lang) for t in NOTE_TABLES[view] if not data.has(t)]
     if view == "portfolio" and not kam_checkable(data):
         notes.append(_text("no_kam_data", lang))
     if not has_costs(data):
@@ -834,6 +837,23 @@ def _plan_actions(data, account_id: str, q: pd.Period) -> pd.DataFrame:
     return a[a["due"].isna() | (a["due"] >= start)]
 
 
+def _plan_items(data, account_id: str, end: pd.Timestamp) -> pd.DataFrame:
+    """The account's items of the ``account_plans`` table reviewed (``updated_on``) by ``end``: an item reviewed
+    only later may not have existed then (a past quarter is judged without hindsight)."""
+    p = data.account_plans
+    return p[(p["account_id"] == account_id) & (p["updated_on"] <= end)]
+
+
+def has_account_plan(data, account_id: str, period: str) -> bool:
+    """True when the account has an account plan at the end of ``period``: an item in ``account_plans`` reviewed
+    by then, or an action of the plan (:func:`_plan_actions`: not cancelled, due within :data:`PLAN_DAYS` up to
+    the quarter's end or later). The health score's gap ``no_actions`` is its negation."""
+    q = parse_period(period)
+    if data.has("account_plans") and len(_plan_items(data, account_id, q.end_time)):
+        return True
+    return data.has("actions") and bool(len(_plan_actions(data, account_id, q)))
+
+
 def db4_figures(data, account_id: str) -> pd.DataFrame:
     """DB IV and net revenue of one account per quarter (index: the quarter as text, e.g. '2025Q4')."""
     from kamlib.value import contribution_margins
@@ -939,8 +959,9 @@ def health_findings(
     Red flags (the score is capped at ``red_cap``): ``loss`` (DB IV of the quarter below ``min_db4_margin``
     of net revenue, 0: below zero), ``revenue_fall`` (revenue more than ``max_fall`` below the same quarter
     last year), ``many_gaps`` (``gaps_for_red`` gaps or more). Gaps (capped at ``gap_cap``): ``no_kam``,
-    ``no_target`` (no revenue target for the quarter or its year), ``no_actions`` (no account plan: no action
-    other than cancelled due in the last 12 months or later), ``no_review`` (no QBR in the ``cadence_days``
+    ``no_target`` (no revenue target for the quarter or its year), ``no_actions`` (no account plan: no item of
+    the ``account_plans`` table reviewed by the quarter's end, and no action other than cancelled due in the last
+    12 months or later; see :func:`has_account_plan`), ``no_review`` (no QBR in the ``cadence_days``
     up to the quarter's end), ``no_decider`` (no contact with the role decider), ``decider_opposed`` (every
     decider is an opponent). A gap is checked only when the company's data have the table it reads (the
     missing table is a note, once, not a finding of every account). ``require_account_data=False`` checks an
@@ -952,7 +973,8 @@ def health_findings(
     DataFrame
         Index ``finding`` (codes of :data:`FINDINGS`, red flags first); columns kind (``red_flag`` or ``gap``),
         value (the figure behind it: the DB IV margin, the change on last year, the number of gaps, days since
-        the last review), limit (the rule's threshold) and cap.
+        the last review; for ``no_actions`` the number of plan items, 0, when the data have an ``account_plans``
+        table, else NaN), limit (the rule's threshold) and cap.
     """
     r = check_rules(rules)
     if isinstance(cadence_days, bool) or not isinstance(cadence_days, int) or cadence_days <= 0:
@@ -978,8 +1000,8 @@ def health_findings(
         target = quarter_target(data, account_id, q)[0]
         if math.isnan(target) or target <= 0:
             gaps["no_target"] = (nan, nan)
-    if data.has("actions") and not len(_plan_actions(data, account_id, q)):
-        gaps["no_actions"] = (nan, float(PLAN_DAYS))
+    if (data.has("actions") or data.has("account_plans")) and not has_account_plan(data, account_id, str(q)):
+        gaps["no_actions"] = (0.0 if data.has("account_plans") else nan, float(PLAN_DAYS))
     if data.has("interactions"):
         it = data.interactions
         qbr = it.loc[(it["account_id"] == account_id) & (it["type"] == "qbr") & (it["date"] <= q.end_time), "date"]
@@ -1722,6 +1744,8 @@ def _finding_detail(code: str, value: float, limit: float, lang: str) -> str:
         code = "loss_no_revenue"
     if code == "no_review" and math.isnan(value):
         code = "no_review_never"
+    if code == "no_actions" and not math.isnan(value):  # the data have an account_plans table
+        code = "no_actions_plans"
     fmt = {"loss": pct, "revenue_fall": pct}.get(code, whole)
     shown = {
         "value": fmt(value) if not math.isnan(value) else "–",
@@ -1777,6 +1801,8 @@ def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int
     rule = []
     for code in FINDINGS:
         key = "many_gaps_off" if code == "many_gaps" and r["gaps_for_red"] is None else code
+        if code == "no_actions" and data is not None and data.has("account_plans"):
+            key = "no_actions_plans"
         rule.append(i18n.pick(FINDING_RULES[key], lang).format(limit=limits.get(code, "")))
     caps = [r["red_cap"] if c in RED_FLAGS else r["gap_cap"] for c in FINDINGS]
     out = pd.DataFrame(
@@ -1788,7 +1814,11 @@ def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int
         index=[label(c, lang) for c in FINDINGS],
     )
     if data is not None:
-        needs = {"no_kam": kam_checkable(data), "no_target": data.has("targets"), "no_actions": data.has("actions")}
+        needs = {
+            "no_kam": kam_checkable(data),
+            "no_target": data.has("targets"),
+            "no_actions": data.has("actions") or data.has("account_plans"),
+        }
         needs.update(
             no_review=data.has("interactions"),
             no_decider=data.has("contacts"),
@@ -1803,6 +1833,108 @@ def rules_view(rules: dict | None = None, lang: str = "en", *, cadence_days: int
 
 #: The order in which action states are counted.
 STATES = ("done", "open", "overdue", "cancelled")
+
+# --------------------------------------------------------------------------- progress against the account plan
+
+#: The plan items whose progress a review follows: our objectives and the goals agreed with the customer.
+PROGRESS_SECTIONS = ("objective", "agreed_goal")
+_PROGRESS_COLUMNS = [
+    "section",
+    "text",
+    "owner_ours",
+    "owner_customer",
+    "due",
+    "status",
+    "overdue",
+    "days_overdue",
+    "result",
+    "updated_on",
+    "due_in_period",
+]
+
+
+def plan_progress(data, account_id: str, period: str, *, sections=PROGRESS_SECTIONS) -> pd.DataFrame:
+    """Progress against the account plan at the end of the reviewed quarter: one row per objective and agreed goal
+    (``sections``; ``("agreed_goal",)`` for what the customer may see), objectives first, each by due date.
+
+    Index ``item_id``; columns section, text, owner_ours, owner_customer, due, status, overdue (due before the
+    quarter's last day and neither done nor dropped: a missed goal counts, it was not reached), days_overdue
+    (days from the due date to the quarter's last day), result, updated_on and due_in_period (due within the
+    quarter). Statuses are taken as recorded (like :func:`action_status`; they cannot be rolled back). Empty
+    (with these columns) when the data have no ``account_plans`` table or the account no such item.
+    """
+    q = check_period(data, period, account_id=account_id)
+    end = q.end_time.normalize()
+    order = {s: i for i, s in enumerate(sections)}
+    p = data.account_plans
+    p = p[(p["account_id"] == account_id) & p["section"].isin(list(sections))]
+    late = ~p["status"].isin(schemas.PLAN_CLOSED) & p["due"].notna() & (p["due"] < end)
+    out = p.assign(
+        overdue=late.astype(bool),
+        days_overdue=(end - p["due"]).dt.days.where(late).astype("Int64"),
+        due_in_period=_in(p["due"], q).astype(bool),
+        _s=p["section"].map(order),
+    )
+    out = out.sort_values(["_s", "due", "item_id"], kind="stable").set_index("item_id")
+    return out[_PROGRESS_COLUMNS]
+
+
+def plan_progress_line(progress: pd.DataFrame, lang: str = "en", *, data=None) -> str:
+    """One sentence per kind of item of :func:`plan_progress`: how many of the agreed goals and of our
+    objectives are done and how many overdue; without any, why (with ``data``: a missing table is named).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"section": ["agreed_goal"] * 3, "status": ["done", "open", "missed"],
+    ...                   "overdue": [False, False, True]})
+    >>> plan_progress_line(p, "de")
+    'Vereinbarte Ziele: 1 von 3 erledigt, 1 überfällig.'
+    """
+    i18n.check_lang(lang)
+    if not len(progress):
+        key = "plan_progress_no_table" if data is not None and not data.has("account_plans") else "plan_progress_none"
+        return text(key, lang)
+    parts = []
+    for section in ("agreed_goal", "objective"):
+        rows = progress[progress["section"] == section]
+        if len(rows):
+            parts.append(
+                text(
+                    f"plan_progress_{section}",
+                    lang,
+                    done=int((rows["status"] == "done").sum()),
+                    n=len(rows),
+                    overdue=int(rows["overdue"].sum()),
+                )
+            )
+    return " ".join(parts)
+
+
+def plan_progress_view(progress: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`plan_progress` for display: one row per item (its id as the index), section and status as words,
+    dates as 31.12.2025 (de) or 2025-12-31 (en), overdue as yes/no, missing values as '–'.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"section": ["agreed_goal"], "text": ["Audit"], "due": [pd.Timestamp("2025-12-15")],
+    ...                   "status": ["at_risk"], "overdue": [True]}, index=pd.Index(["g1"], name="item_id"))
+    >>> plan_progress_view(p, "de").loc["g1"].tolist()
+    ['Vereinbartes Ziel', 'Audit', '15.12.2025', 'gefährdet', 'ja']
+    """
+    shown = progress.drop(columns=[c for c in ("due_in_period",) if c in progress.columns])
+    return _view(
+        shown,
+        lang,
+        cols={
+            "section": "code",
+            "status": "code",
+            "due": "date",
+            "updated_on": "date",
+            "overdue": "bool",
+            "days_overdue": "int",
+        },
+        names={"section": "plan_section", "text": "goal", "overdue": "is_overdue"},
+    )
 
 
 def action_counts(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

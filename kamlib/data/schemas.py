@@ -61,6 +61,8 @@ PLAN_INTERNAL_SECTIONS = ("objective", "strategy", "usp")
 PLAN_CUSTOMER_SECTIONS = tuple(s for s in PLAN_SECTIONS if s not in PLAN_INTERNAL_SECTIONS)
 #: Progress of a plan item (an objective or agreed goal); done, missed and dropped are finished.
 PLAN_STATUS = ("open", "on_track", "at_risk", "done", "missed", "dropped")
+#: Statuses that close a plan item for good: done or dropped is never overdue (a missed goal was not reached).
+PLAN_CLOSED = ("done", "dropped")
 #: A pinned key-account decision says, per account, key account or not.
 DECISIONS = ("key", "not_key")
 #: A period is a year ("2025"), a quarter ("2025Q4") or a month ("2025-12").
