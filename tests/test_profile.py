@@ -797,3 +797,22 @@ def test_anonymised_plan_hides_contact_names(hand_data):
     text = "\n".join(_strings(p))
     assert "Dora Decider" not in text and "Bert Buyer" not in text
     assert kp.pseudonym("c1") in p.plan["owner_customer"].tolist()
+
+
+def test_internal_plan_sections_never_reach_the_customer_views(hand_data, make_data):
+    from kamlib import review as rv
+
+    # a marker planted in every field of the internal sections (objective, strategy, USP)
+    marker = "INTERNAL-7Q"
+    internal = plan_frame([
+        (f"i{i}", "A", s, f"{marker} {s}", f"{marker} owner", f"{marker} c", "2025-12-01", "at_risk",
+         f"{marker} result", "2025-12-01")
+        for i, s in enumerate(("objective", "strategy", "usp"))
+    ])
+    data = hand_data(account_plans=pd.concat([HAND_PLAN, internal], ignore_index=True))
+    p = kp.build_profile(data, "A")
+    assert marker in kp.account_plan_view(p, "en").to_html()  # the internal view shows them
+    for lang in ("en", "de"):
+        assert marker not in kp.account_plan_view(p, lang, internal=False).to_html()
+        shown = rv.plan_progress_view(rv.plan_progress(data, "A", "2025Q3", sections=("agreed_goal",)), lang)
+        assert marker not in shown.to_html() and len(shown) == 5
