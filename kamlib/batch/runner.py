@@ -25,7 +25,6 @@ import platform
 import re
 import shutil
 import tempfile
-import threading
 import time
 import unicodedata
 import uuid
@@ -166,56 +165,85 @@ def footer_html(run: dict, lang: str = "en") -> str:
     return pages.render("footer.html.j2", text=_footer_text(run, i18n.check_lang(lang)))
 
 
-#: nbconvert's lab template without MathJax: MathJax typesets ``$...$`` and ``\(...\)`` anywhere on the page,
-#: also in customer text of tables and printed lines (``$\href{http://…}{x}$`` would become a live link once
-#: the page is opened online); no notebook narrative uses math, and the report loads no script from a CDN for it.
-REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-"""
+#: The report page's nbconvert template and stylesheet live in ``kamlib/present/templates/`` (``nbconvert/
+#: report.html.j2``, ``report.css``): no MathJax (customer text is never typeset as math; ``$\\href{http://…}{x}$``
+#: would become a live link), no require.js, widget manager or JupyterLab CSS from a CDN (:mod:`kamlib.present.export`).
+REPORT_TEMPLATE = "kamlib/present/templates/nbconvert/report.html.j2"
 
 
-def to_html(ipynb: Path, target: Path, *, footer: str = "", lang: str = "en", exercises: bool = False) -> None:
+def to_html(
+    ipynb: Path,
+    target: Path,
+    *,
+    footer: str = "",
+    lang: str = "en",
+    exercises: bool = False,
+    title: str | None = None,
+    index_href: str = "index.html",
+) -> None:
     """Executed notebook -> standalone HTML without code cells, footer added; written atomically.
 
     The report follows ``lang`` (:func:`kamlib.present.report.report_notebook`: German headings and outputs,
-    no English prose in a German report) and leaves exercises out unless ``exercises``. No MathJax
-    (:data:`REPORT_TEMPLATE`): customer text is never typeset as math.
+    no English prose in a German report) and leaves exercises out unless ``exercises``. The page
+    (:func:`kamlib.present.export.export_notebook`) loads nothing from the internet, is titled ``title`` (by
+    default the report's name), links back to the index at ``index_href`` and has room for the links to the
+    account's other reports and documents (:func:`link_pages` fills it when the run is complete).
     """
     import nbformat
 
+    from kamlib.present import export
     from kamlib.present.report import report_notebook
 
     nb = report_notebook(nbformat.read(ipynb, as_version=4), lang, exercises=exercises)
-    body = _export_html(nb)
-    if footer:
-        body = body.replace("</body>", footer + "\n</body>", 1) if "</body>" in body else body + footer
-    atomic_write_text(target, body)
+    page = export.export_notebook(
+        nb,
+        title=title or export.report_name(Path(ipynb).stem, lang),
+        lang=lang,
+        index_href=index_href,
+        footer=footer,
+    )
+    atomic_write_text(target, page)
 
 
-_EXPORTER: dict = {}
-_EXPORTER_LOCK = threading.Lock()
+def _export_html(nb, *, title: str = "", lang: str = "en") -> str:
+    """``nb`` as a report page (no navigation filled in), with this process's one prepared exporter."""
+    from kamlib.present import export
 
-
-def _export_html(nb) -> str:
-    """``nb`` as HTML, with this process's one prepared exporter (loading and compiling its templates costs
-    more than most exports); a process pool forked after :func:`prepare_exporter` inherits it ready."""
-    with _EXPORTER_LOCK:  # threads of one Dask worker share it, one export at a time
-        exporter = _EXPORTER.get("html")
-        if exporter is None:
-            from nbconvert import HTMLExporter
-
-            exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-            exporter.raw_template = REPORT_TEMPLATE
-            _EXPORTER["html"] = exporter
-        body, _ = exporter.from_notebook_node(nb)
-    return body
+    return export.export_notebook(nb, title=title, lang=lang)
 
 
 def prepare_exporter() -> None:
     """Build the HTML exporter and compile its templates now (once, before the pool's workers are forked)."""
-    import nbformat
+    from kamlib.present import export
 
-    _export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]))
+    export.prepare()
+
+
+def report_title(task: Task, lang: str) -> str:
+    """What a report is, for its ``<title>`` and heading: account id and name (per-account reports), the
+    report's name in ``lang`` and its period (the review period, else the quarter of ``as_of``).
+
+    Examples
+    --------
+    >>> t = Task("notebooks/02_account_profile.ipynb", "accounts/ACC-0044/02_account_profile",
+    ...          {"as_of": "2025-12-31", "account_id": "ACC-0044"}, "ACC-0044", "Müller Antriebe GmbH")
+    >>> report_title(t, "en")
+    'ACC-0044 · Müller Antriebe GmbH · Account profile · 2025Q4'
+    >>> report_title(Task("nb/05_portfolio_review.ipynb", "05_portfolio_review", {"period": "2025Q3"}), "de")
+    'Portfolio-Bewertung · 2025Q3'
+    """
+    from kamlib.present import export
+
+    period = str(task.parameters.get("period") or "")
+    if not period and task.parameters.get("as_of"):
+        try:
+            day = datetime.fromisoformat(str(task.parameters["as_of"]))
+            period = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+        except ValueError:
+            period = str(task.parameters["as_of"])
+    parts = [task.account_id, task.account_name] if task.account_id else []
+    parts += [export.report_name(Path(task.notebook).stem, lang), period]
+    return " · ".join(str(p) for p in parts if p)
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None) -> None:
@@ -355,7 +383,15 @@ def execute_task(
         try:
             lang = params.get("lang", "en") if params.get("lang") in ("en", "de") else "en"
             if error is None:
-                to_html(out_ipynb, out_html, footer=footer_html(run, lang), lang=lang, exercises=not drop_tags)
+                to_html(
+                    out_ipynb,
+                    out_html,
+                    footer=footer_html(run, lang),
+                    lang=lang,
+                    exercises=not drop_tags,
+                    title=report_title(task, lang),
+                    index_href="../" * task.key.count("/") + "index.html",
+                )
             else:  # a reader gets what failed and what to do, not a traceback followed by empty sections
                 atomic_write_text(out_html, error_page(task, error, run, depth=task.key.count("/")))
             html_name = out_html.relative_to(root.resolve()).as_posix()
@@ -558,7 +594,7 @@ def _account_facts(table, ids: list[str]) -> dict[str, dict]:
 
     if table is None:
         return {}
-    facts = table.reindex(ids)[["kam_id", "revenue_12m", "quadrant", "type", "definitive"]]
+    facts = table.reindex(ids).reindex(columns=["kam_id", "revenue_12m", "quadrant", "type", "definitive", "rank"])
     out: dict[str, dict] = {}
     for acc_id, row in facts.iterrows():
         out[acc_id] = {
@@ -567,6 +603,7 @@ def _account_facts(table, ids: list[str]) -> dict[str, dict]:
             "quadrant": None if pd.isna(row["quadrant"]) else str(row["quadrant"]),
             "type": None if pd.isna(row["type"]) else str(row["type"]),
             "definitive": bool(row["definitive"]) if not pd.isna(row["definitive"]) else False,
+            "rank": None if pd.isna(row["rank"]) else int(row["rank"]),  # the selection's rank: the index's order
         }
     return out
 
@@ -871,6 +908,7 @@ def _run_workbook(
         "versions": _versions(),
     }
     atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    link_pages(manifest, run_dir)  # each report's links to the account's other reports and documents
     atomic_write_text(run_dir / "index.html", _index_html(manifest, run_dir))
     return RunResult(run_dir, ordered)
 
@@ -1061,17 +1099,84 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _index_html(manifest: dict, run_dir: Path) -> str:
-    """The run's index page, in the run's ``lang`` (every label from the catalogue's ``common.index`` and
-    ``common.values``), rendered from ``templates/index.html.j2`` with autoescaping."""
+def _document_label(doc: dict, lang: str) -> str:
+    """A document's name for a reader of ``lang``: "QBR page 2025Q4", "Jahresgespräch 2025", with the
+    document's language named when it is not the reader's ("Account brief (in German)")."""
     from kamlib import i18n
+    from kamlib.present import export
+
+    when = doc.get("period") or doc.get("year")
+    name = " ".join(str(x) for x in (export.report_name(str(doc.get("kind", "")), lang), when) if x)
+    if doc.get("lang") in i18n.LANGS and doc["lang"] != lang:
+        name = export.label("in_language", lang, name=name, language=export.label(f"language_{doc['lang']}", lang))
+    return name
+
+
+def _page_links(manifest: dict, run_dir: Path) -> dict[str | None, list[dict]]:
+    """Per account (None: the portfolio) the pages the run wrote, in the order a reader meets them: the
+    notebook reports, then the documents in the run's language, then in the other one. Only pages whose file
+    exists are listed (``{"path", "label", "report"}``; ``report``: a notebook report, not a document)."""
+    from kamlib.present import export
+
+    lang = _run_lang(manifest)
+    out: dict[str | None, list[dict]] = {}
+    for r in manifest.get("notebooks") or []:
+        if r.get("html") and (run_dir / r["html"]).is_file():
+            stem = str(r["notebook"]).removesuffix(".ipynb")
+            out.setdefault(r.get("account_id") or None, []).append(
+                {"path": r["html"], "label": export.report_name(stem, lang), "report": True, "ok": r["status"] == "ok"}
+            )
+    docs = [d for d in manifest.get("documents") or [] if d.get("html") and (run_dir / d["html"]).is_file()]
+    docs.sort(key=lambda d: d.get("lang") != lang)  # stable: the reader's language first
+    for d in docs:
+        out.setdefault(d.get("account_id") or None, []).append(
+            {"path": d["html"], "label": _document_label(d, lang), "report": False, "ok": True, "pdf": d.get("pdf")}
+        )
+    return out
+
+
+def link_pages(manifest: dict, run_dir: Path) -> int:
+    """Fill every report's navigation with the same account's (or the portfolio's) other reports and
+    documents, now that the run knows which it wrote; pages without the slot (error pages) are left as they
+    are. Returns the number of pages changed."""
+    from kamlib.present import export
+
+    lang = _run_lang(manifest)
+    names = {a["account_id"]: a.get("name", "") for a in manifest.get("accounts") or []}
+    changed = 0
+    for acc_id, pages_ in _page_links(manifest, run_dir).items():
+        who = f"{acc_id} · {names.get(acc_id, '')}".rstrip(" ·") if acc_id else export.label("portfolio", lang)
+        for page in pages_:
+            path = run_dir / page["path"]
+            here = Path(page["path"]).parent
+            links = [
+                {"href": Path(os.path.relpath(p["path"], here)).as_posix(), "label": p["label"], "current": p is page}
+                for p in pages_
+            ]
+            text = path.read_text(encoding="utf-8")
+            new = export.set_related(text, export.related_html(who, links, lang))
+            if new is not None and new != text:
+                atomic_write_text(path, new)
+                changed += 1
+    return changed
+
+
+def _index_html(manifest: dict, run_dir: Path) -> str:
+    """The run's index page, in the run's ``lang`` (every label from the catalogue's ``common.index``,
+    ``report.index`` and ``common.values``), rendered from ``templates/index.html.j2`` with autoescaping.
+
+    Reports and documents are linked by their names in the run's language; the key accounts are listed in
+    the rank order of the key-account selection, with the rank shown; a missing KAM is "–" with a legend."""
+    from kamlib import i18n
+    from kamlib.present import export
 
     lang = _run_lang(manifest)
     labels = {k: i18n.pick(pair, lang) for k, pair in i18n.INDEX.items()}
+    labels.update({k: i18n.pick(pair, lang) for k, pair in i18n.table("report.index").items()})
 
     def value(code: str | None) -> str:
         pair = i18n.VALUES.get(code) if code else None
-        return i18n.pick(pair, lang) if pair else (code or "")
+        return i18n.pick(pair, lang) if pair else (code or "–")
 
     portfolio: list[dict] = []
     per_account: dict[str, list[dict]] = {}
@@ -1080,7 +1185,7 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
     portfolio_rows = [
         {
             "html": r["html"],
-            "notebook": r["notebook"],
+            "notebook": export.report_name(r["notebook"].removesuffix(".ipynb"), lang),
             "ok": r["status"] == "ok",
             "error": r["error"] or "",
             "seconds": i18n.number(r["seconds"], lang, 1),
@@ -1088,24 +1193,34 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
         }
         for r in portfolio
     ]
+    documents = {
+        acc: [p for p in links if not p["report"]] for acc, links in _page_links(manifest, run_dir).items() if acc
+    }
     info = {a["account_id"]: a for a in manifest["accounts"]}
+    order = [a["account_id"] for a in manifest["accounts"]]
+    order += [acc for acc in [*per_account, *documents] if acc not in order]
+
+    def flag_text(f: dict) -> str:  # the linter's sentences are English; German shows the check's name
+        if lang == "en" or f["check"] not in i18n.CHECKS:
+            return f["message"]
+        return i18n.pick(i18n.CHECKS[f["check"]], lang)
+
     accounts = []
-    for acc_id, items in per_account.items():
+    for acc_id in dict.fromkeys(order):
+        items, docs = per_account.get(acc_id, []), documents.get(acc_id, [])
+        if not items and not docs:
+            continue
         a = info.get(acc_id, {})
         flags = a.get("flags") or []
         bad = [r for r in items if r["status"] != "ok"]
-
-        def flag_text(f: dict) -> str:  # the linter's sentences are English; German shows the check's name
-            if lang == "en" or f["check"] not in i18n.CHECKS:
-                return f["message"]
-            return i18n.pick(i18n.CHECKS[f["check"]], lang)
-
+        rank = a.get("rank")
         accounts.append(
             {
+                "rank": int(rank) if rank is not None and rank == rank else None,
                 "account_id": acc_id,
                 "name": a.get("name", ""),
                 "kam": a.get("kam_id") or "",
-                "revenue": i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else "",
+                "revenue": i18n.number(a["revenue_12m"], lang, 0) if a.get("revenue_12m") is not None else "–",
                 "quadrant": value(a.get("quadrant")),
                 "type": value(a.get("type")),
                 "band_code": a.get("band") or "",
@@ -1116,12 +1231,18 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
                     high=sum(f["severity"] == "high" for f in flags), n=len(flags)
                 ),
                 "reports": [
-                    {"html": r["html"], "label": r["notebook"].removesuffix(".ipynb"), "ok": r["status"] == "ok"}
+                    {
+                        "html": r["html"],
+                        "label": export.report_name(r["notebook"].removesuffix(".ipynb"), lang),
+                        "ok": r["status"] == "ok",
+                    }
                     for r in items
                 ],
+                "documents": [{"html": d["path"], "label": d["label"], "pdf": d.get("pdf")} for d in docs],
                 "failed": "; ".join(f"{r['notebook']}: {r['error']}" for r in bad),
             }
         )
+    accounts.sort(key=lambda x: (x["rank"] is None, x["rank"] or 0))  # stable: the decision's order otherwise
     causes = [{"message": m, "n": n} for m, n, _ in failure_causes(manifest["notebooks"])]
     skipped = [
         {"message": m, "n": n, "keys": ", ".join(keys[:12]), "more": len(keys) > 12}
@@ -1145,6 +1266,8 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
         decision=_decision_context(manifest.get("decision") or {}, lang, labels),
         portfolio=portfolio_rows,
         accounts=accounts,
+        ranked=any(x["rank"] is not None for x in accounts),
+        kam_missing=any(not x["kam"] for x in accounts),
         parameters=[(k, json.dumps(v, default=str)) for k, v in manifest["parameters"].items()],
         text=_footer_text(manifest, lang),
     )
