@@ -355,3 +355,37 @@ def test_a_full_qbr_page_stays_one_page(browser, make_data, tmp_path):
                  team=[{"heading": "Ihr Team", "items": ["Claudia Müller-Lang, Vorständin Produktion"] * D.MAX_ROWS["team"]},
                        {"heading": "Unser Team", "items": ["Dr. Katharina Weiß, Key Account Management"] * D.MAX_ROWS["team"]}])
         assert _pdf_pages(browser, D.render_qbr(v), tmp_path / f"full.{lang}.html") == 1
+
+
+def test_pdfs_of_the_documents(browser, make_data, tmp_path):
+    """``kam run --pdf``'s path: the documents printed to A4 PDFs next to their HTML, listed in the entries."""
+    from kamlib.batch import runner
+
+    data = _marked_data(make_data)
+    # the browser fixture holds Playwright in this thread, so the printer falls back to Chromium's command line
+    # (as it does where Playwright is not installed): the run passes runner.html_to_pdf the same way
+    entries = batch_docs.write_documents(data, tmp_path, [("ACC-1", "ACC-1")], kinds=["qbr", "brief"], langs=["de"],
+                                         pdf=True, pdf_fallback=runner.html_to_pdf)
+    assert all(e["status"] == "ok" for e in entries), [e["error"] for e in entries]
+    assert [(e["kind"], e["status"], e["pdf"]) for e in entries] == [
+        ("qbr", "ok", "accounts/ACC-1/qbr_2025Q4.de.pdf"), ("brief", "ok", "accounts/ACC-1/brief.de.pdf")]
+    pdf = (tmp_path / entries[0]["pdf"]).read_bytes()
+    assert pdf.startswith(b"%PDF") and _pages(pdf) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
+    assert box and abs(float(box[1]) - 595.3) < 1 and abs(float(box[2]) - 841.9) < 1  # A4: 210 x 297 mm in points
+
+
+def test_kam_run_only_annual_with_pdf(kam, tmp_path):
+    """``--pdf`` in a run of its own: Playwright prints with one Chromium (where it is installed)."""
+    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "a", "--only", "annual",
+            "--accounts", "ACC-0056", "--pdf", "--quiet")
+    assert r.returncode == 0, r.stderr + r.stdout
+    run = out / "a"
+    written = sorted(p.relative_to(run).as_posix() for p in (run / "accounts").rglob("*") if p.is_file())
+    assert written == [f"accounts/ACC-0056/annual_2025.{lang}.{ext}" for lang in ("de", "en") for ext in ("html", "pdf")]
+    docs = json.loads((run / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert [(d["year"], d["pdf"]) for d in docs] == [(2025, "accounts/ACC-0056/annual_2025.en.pdf"),
+                                                    (2025, "accounts/ACC-0056/annual_2025.de.pdf")]
+    assert _pages((run / docs[1]["pdf"]).read_bytes()) >= 1
