@@ -18,8 +18,16 @@ from kamlib.present import charts, summary, tables  # noqa: E402
 def _orders(rows):
     return pd.DataFrame(
         [
-            {"order_id": f"o{i}", "account_id": acc, "date": pd.Timestamp(date), "product_id": "P1", "quantity": 1.0,
-             "gross_revenue_eur": float(rev), "discount_eur": 0.0, "cogs_eur": rev * 0.5}
+            {
+                "order_id": f"o{i}",
+                "account_id": acc,
+                "date": pd.Timestamp(date),
+                "product_id": "P1",
+                "quantity": 1.0,
+                "gross_revenue_eur": float(rev),
+                "discount_eur": 0.0,
+                "cogs_eur": rev * 0.5,
+            }
             for i, (acc, date, rev) in enumerate(rows)
         ]
     )
@@ -79,18 +87,19 @@ def test_summary_shows_a_dash_with_a_footnote_when_nothing_to_compare(one_accoun
 
 
 def test_badges_meet_wcag_aa_and_the_old_amber_did_not():
-    for band, (bg, fg) in tables.BADGES.items():
-        assert tables.contrast(fg, bg) >= 4.5, band
+    for band, colours in tables.BADGES.items():
+        assert tables.contrast(colours["text"], colours["background"]) >= 4.5, band
     assert tables.contrast("#ffffff", "#f39c12") < 4.5  # the amber of the charts, as a badge, fails AA
 
 
 def test_one_table_style_caption_dash_footnote_badge_and_no_series_repr():
-    df = tables.captioned(pd.DataFrame({"Band": ["gelb", "red"], "share_bad": [None, "12.0%"]}), "Bänder",
-                          badges=("Band",))
+    df = tables.captioned(
+        pd.DataFrame({"Band": ["gelb", "red"], "share_bad": [None, "12.0%"]}), "Bänder", badges=("Band",)
+    )
     html = tables.to_html(df, lang="de")
     assert "<caption>Bänder</caption>" in html and 'class="kam-table' in html
     assert "kam-badge-amber" in html and "kam-badge-red" in html
-    assert "<th scope=\"col\">Share bad</th>" in html  # snake_case header as words
+    assert '<th scope="col">Share bad</th>' in html  # snake_case header as words
     assert "<td>–</td>" in html and "kein Wert" in html and "None" not in html
     s = pd.Series({"red": 3, "amber": 1}, name="count")
     out = tables.to_html(s)
@@ -109,8 +118,14 @@ def test_view_functions_render_ratio_as_percent_money_with_euro_and_missing_as_d
     small = rv.plan_view(pd.DataFrame({"actual": [12.5]}, index=["revenue"]), "en").iloc[0, 0]
     assert small == "€12.50"  # below 1,000 the cents stay
     workload = pd.DataFrame(
-        {"name": ["Anna"], "key_accounts": [2], "meetings": [3], "revenue": [1500.4], "capacity": [4],
-         "utilisation": [0.5]},
+        {
+            "name": ["Anna"],
+            "key_accounts": [2],
+            "meetings": [3],
+            "revenue": [1500.4],
+            "capacity": [4],
+            "utilisation": [0.5],
+        },
         index=pd.Index(["KAM-1"]),
     )
     shown = rv.workload_view(workload, "en")
@@ -133,8 +148,18 @@ def test_tick_labels_of_an_axis_never_repeat():
 def test_show_displays_png_with_alt_metadata(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append((a, k)))
-    b = pd.Series({"base_revenue": 1000.0, "volume": 100.0, "mix": -20.0, "price": 5.0, "new_lines": 0.0,
-                   "lost_lines": -85.0, "current_revenue": 1000.0}, name="2024Q4 -> 2025Q4")
+    b = pd.Series(
+        {
+            "base_revenue": 1000.0,
+            "volume": 100.0,
+            "mix": -20.0,
+            "price": 5.0,
+            "new_lines": 0.0,
+            "lost_lines": -85.0,
+            "current_revenue": 1000.0,
+        },
+        name="2024Q4 -> 2025Q4",
+    )
     ax = charts.bridge_chart(b, lang="de")
     alt = charts.show(ax.figure, alt=charts.bridge_alt(b, lang="de"), lang="de")
     (data,), kwargs = shown[0]
@@ -145,3 +170,15 @@ def test_show_displays_png_with_alt_metadata(monkeypatch):
     ax.set_title("Titel")
     assert charts.show(fig, lang="de").startswith("Diagramm: Titel; waagerechte Achse: A, B")
     assert not plt.get_fignums()  # closed
+
+
+def test_profile_summary_of_an_account_without_business_in_the_last_quarter(make_data):
+    # B bought only in 2024Q4 and 2025Q1: the profile (no period given) still opens with its figures, the
+    # quarter's health and changes are left out instead of failing; revenue 12 months 40, the year before 60
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "name": ["A", "B"], "status": ["active"] * 2})
+    data = make_data(accounts, _orders([("A", "2025-11-01", 10), ("B", "2024-11-01", 60), ("B", "2025-02-01", 40)]))
+    s = summary.account_summary(data, "B", proposals=False)
+    assert (s.revenue_12m, s.revenue_prev_12m, s.band) == (40.0, 60.0, "n/a")
+    assert s.changes("en") == [] and s.key_figures("en").iloc[:2, 0].tolist() == ["€40", "−33.3%"]
+    with pytest.raises(Exception, match="2025Q4"):
+        summary.account_summary(data, "B", "2025Q4", proposals=False)

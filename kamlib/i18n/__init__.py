@@ -88,12 +88,14 @@ def number(value: float, lang: str = "en", decimals: int = 2) -> str:
     --------
     >>> number(1234.5, "de"), number(1234.5, "en"), number(-0.5, "de", 1), number(2.675, "en")
     ('1.234,50', '1,234.50', '-0,5', '2.68')
-    >>> number(float("nan"), "de"), number(1234.4, "de", 0)
-    ('–', '1.234')
+    >>> number(float("nan"), "de"), number(1234.4, "de", 0), number(-0.0004, "en", 1)
+    ('–', '1.234', '0.0')
     """
     if value is None or value != value:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    if value and round(value, decimals) == 0:  # -0.0004 shown with one decimal: 0.0, not -0.0
+        value = 0.0
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 

@@ -152,8 +152,15 @@ class Table:
     """A table for a reader: ``frame`` holds the shown text (headers and cells in ``lang``); HTML escapes every
     cell and shows code columns (table and parameter names) as code."""
 
-    def __init__(self, frame: pd.DataFrame, code: Iterable[str] = (), index: bool = True):
-        self.frame, self.code, self.index = frame, tuple(code), index
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        code: Iterable[str] = (),
+        index: bool = True,
+        caption: str | None = None,
+        lang: str = "en",
+    ):
+        self.frame, self.code, self.index, self.caption, self.lang = frame, tuple(code), index, caption, lang
 
     def _repr_html_(self) -> str:
         f = self.frame
@@ -170,7 +177,18 @@ class Table:
                 [html.escape(str(i)) for i in f.index],
                 name=None if f.index.name is None else html.escape(str(f.index.name)),
             )
-        return shown.to_html(escape=False, index=self.index)
+        out = shown.to_html(escape=False, index=self.index, classes="kam-table", border=0)
+        if self.caption:  # the one table style (kamlib.present.tables): a caption, and a note under a '–'
+            out = out.replace(">", f"><caption>{html.escape(self.caption)}</caption>", 1)
+        if any((f[c] == "–").any() for c in f.columns):
+            from kamlib.present import tables
+
+            span = len(f.columns) + (1 if self.index else 0)
+            note = html.escape(tables.text("missing_note", self.lang))
+            out = out.replace(
+                "</table>", f'<tfoot><tr><td class="kam-note" colspan="{span}">– {note}</td></tr></tfoot></table>', 1
+            )
+        return out
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=self.index)
@@ -187,6 +205,7 @@ def view(
     percent: Iterable[str] = (),
     code: Iterable[str] = (),
     index: bool = True,
+    caption: str | None = None,
 ) -> Table:
     """``df`` as a :class:`Table` in ``lang``: headers by :func:`label`, code cells by :func:`value`, numbers
     in ``lang``'s format (``decimals`` per column, whole-numbered columns without decimals, ``percent``
@@ -234,7 +253,7 @@ def view(
         if name is not None or not isinstance(df.index, pd.RangeIndex):
             out.index = pd.Index(column(name, df.index.to_series()), name=None if name is None else label(name, lang))
     codes = tuple(label(c, lang) for c in df.columns if c in code)
-    return Table(out, codes, index=index and not isinstance(df.index, pd.RangeIndex))
+    return Table(out, codes, index=index and not isinstance(df.index, pd.RangeIndex), caption=caption, lang=lang)
 
 
 # --------------------------------------------------------------------------- 00: the data tour
@@ -465,20 +484,32 @@ def selection_summary(sel, lang: str = "en") -> str:
     )
 
 
-def selection_table(table: pd.DataFrame, lang: str = "en") -> Table:
-    """Rows of :attr:`kamlib.selection.Selection.table` (any columns) for a reader."""
+def selection_table(table: pd.DataFrame, lang: str = "en", caption: str | None = None) -> Table:
+    """Rows of :attr:`kamlib.selection.Selection.table` (any columns) for a reader; revenue growth (a ratio)
+    in percent."""
     return view(
         table,
         lang,
         decimals={
             "revenue_12m": 0,
             "score": 2,
-            "growth": 3,
             "attractiveness": 2,
             "strength": 2,
             **{c: 1 for c in selection.CRITERION_RULES},
         },
+        percent=("growth",),
+        caption=caption,
     )
+
+
+def key_account_list(sel, lang: str = "en") -> Table:
+    """The definitive key accounts of a selection, as a report opens with them: name, KAM, revenue of the last
+    12 months, quadrant, type and how the account got its place, in rank order."""
+    from kamlib.present import summary
+
+    d = sel.definitive
+    cols = [c for c in ("name", "kam_id", "revenue_12m", "quadrant", "type", "track") if c in d.columns]
+    return selection_table(d[cols], lang, caption=summary.say("key_accounts", lang, n=len(d)))
 
 
 def type_crosstab(sel, lang: str = "en") -> Table:

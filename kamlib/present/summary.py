@@ -19,6 +19,7 @@ import pandas as pd
 
 from kamlib import i18n
 from kamlib import review as rv
+from kamlib.errors import KamParameterError
 from kamlib.present import tables
 
 _S = i18n.table("tables.summary")
@@ -39,8 +40,8 @@ def change(current: float, previous: float, lang: str = "en") -> str:
         return "–"
     rate = current / previous - 1
     if abs(rate) < 0.0005:
-        return say("no_change", lang)
-    return say("change_up" if rate > 0 else "change_down", lang, pct=i18n.percent(abs(rate), lang, 1))
+        return "±" + i18n.percent(0.0, lang, 1)
+    return ("+" if rate > 0 else "−") + i18n.percent(abs(rate), lang, 1)
 
 
 @dataclass
@@ -90,8 +91,8 @@ class AccountSummary:
             say("revenue_vs", lang): change(self.revenue_12m, self.revenue_prev_12m, lang),
             say("db1_12m", lang): i18n.money(self.db1_12m, lang, 0),
             say("db1_margin", lang): "–" if i18n.missing(db1_margin) else i18n.percent(db1_margin, lang, 1),
-            say("health", lang, quarter=self.quarter): health,
-            rv.label("band", lang): rv.label(self.band, lang) if self.band != "n/a" else "–",
+            say("health", lang, quarter=self.quarter): health
+            + (f" ({rv.label(self.band, lang)})" if self.band != "n/a" and health != "–" else ""),
             say("reasons", lang): reasons,
             say("open_actions", lang): say("open_value", lang, open=self.open_actions, overdue=self.overdue_actions)
             + due,
@@ -111,18 +112,20 @@ class AccountSummary:
     def changes(self, lang: str | None = None) -> list[str]:
         lang = lang or self.lang
         q = pd.Period(self.quarter, freq="Q")
-        out = [
-            say(
-                "quarter_revenue",
-                lang,
-                quarter=self.quarter,
-                value=i18n.money(self.revenue_quarter, lang, 0),
-                yoy=change(self.revenue_quarter, self.revenue_last_year, lang),
-                last_year=str(q - 4),
-                qoq=change(self.revenue_quarter, self.revenue_previous_quarter, lang),
-                previous=str(q - 1),
+        out = []
+        if not i18n.missing(self.revenue_quarter):
+            out.append(
+                say(
+                    "quarter_revenue",
+                    lang,
+                    quarter=self.quarter,
+                    value=i18n.money(self.revenue_quarter, lang, 0),
+                    yoy=change(self.revenue_quarter, self.revenue_last_year, lang),
+                    last_year=str(q - 4),
+                    qoq=change(self.revenue_quarter, self.revenue_previous_quarter, lang),
+                    previous=str(q - 1),
+                )
             )
-        ]
         if not i18n.missing(self.health) and not i18n.missing(self.health_previous):
             out.append(
                 say(
@@ -235,56 +238,70 @@ def account_summary(
     actions (:func:`kamlib.review.next_actions`).
     """
     i18n.check_lang(lang)
-    q = rv.check_period(data, period, account_id=account_id)
-    period = str(q)
     as_of = pd.Timestamp(data.as_of)
     start = as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1)
     before = start - pd.DateOffset(years=1)
     o = data.orders[data.orders["account_id"] == account_id]
     rev12, db12 = _revenue(o, start, as_of + pd.Timedelta(hours=23, minutes=59))
     rev_prev, _ = _revenue(o, before, start - pd.Timedelta(seconds=1))
-    health = rv.health_score(data, account_id, period, weights=weights, cadence_days=cadence_days, rules=rules)
-    h = health.loc["health"]
-    assert isinstance(h, pd.Series)  # "health" is one row
-    findings = [c for c in str(h["findings"]).split(", ") if c]
-    comps = health.drop(index="health")
-    weak = {str(k): float(s) for k, s in comps["score"].sort_values().items() if not math.isnan(s) and s < 50}
-    actions = (
-        rv.action_status(data, account_id, period)
-        if data.has("actions")
-        else pd.DataFrame(columns=["action_id", "goal", "action", "owner", "due", "status", "state"])
-    )
+    try:
+        q = rv.check_period(data, period, account_id=account_id)
+    except KamParameterError:
+        if str(period or "").strip():
+            raise  # a quarter the caller asked for must exist
+        q = None  # the profile of an account without business in the last quarter: no quarter figures
+    nan = float("nan")
+    quarter = str(q) if q is not None else str(rv.last_complete_quarter(as_of))
+    score = previous = nan
+    band, findings, weak = "n/a", [], {}
+    actions = pd.DataFrame(columns=["action_id", "goal", "action", "owner", "due", "status", "state"])
+    kpis = pd.Series(dtype=object)
+    shown_proposals: list[str] = []
+    if q is not None:
+        period = str(q)
+        health = rv.health_score(data, account_id, period, weights=weights, cadence_days=cadence_days, rules=rules)
+        h = health.loc["health"]
+        assert isinstance(h, pd.Series)  # "health" is one row
+        score, previous, band = float(h["score"]), float(h["previous"]), str(h["band"])
+        findings = [c for c in str(h["findings"]).split(", ") if c]
+        comps = health.drop(index="health")
+        weak = {str(k): float(v) for k, v in comps["score"].sort_values().items() if not math.isnan(v) and v < 50}
+        if data.has("actions"):
+            actions = rv.action_status(data, account_id, period)
+        kpis = rv.account_kpis(data, account_id, period, cadence_days=cadence_days)
+        if proposals:
+            found = rv.next_actions(data, account_id, period, health=health, cadence_days=cadence_days, lang=lang)
+            shown_proposals = [str(p) for p in found["proposal"].head(5)]
+    elif data.has("actions"):
+        actions = data.actions[data.actions["account_id"] == account_id].assign(
+            state=lambda a: a["status"].map({"open": "open", "in_progress": "open"}).fillna(a["status"])
+        )
     is_open = actions["state"].isin(["open", "overdue"])
     dues = actions.loc[is_open & actions["due"].notna(), "due"]
     overdue = actions[actions["state"] == "overdue"]
-    kpis = rv.account_kpis(data, account_id, period, cadence_days=cadence_days)
-    shown_proposals: list[str] = []
-    if proposals:
-        found = rv.next_actions(data, account_id, period, health=health, cadence_days=cadence_days, lang=lang)
-        shown_proposals = [str(p) for p in found["proposal"].head(3)]
     name = data.accounts.set_index("account_id").loc[account_id, "name"]
     return AccountSummary(
         account_id=account_id,
         name=str(name),
-        quarter=period,
+        quarter=quarter,
         as_of=as_of,
         revenue_12m=rev12,
         revenue_prev_12m=rev_prev,
         db1_12m=db12,
-        health=float(h["score"]),
-        health_previous=float(h["previous"]),
-        band=str(h["band"]),
+        health=score,
+        health_previous=previous,
+        band=band,
         reasons=findings + list(weak),
         weak=weak,
         open_actions=int(is_open.sum()),
         overdue_actions=int(len(overdue)),
         next_due=pd.Timestamp(dues.min()) if len(dues) else None,
         overdue=[{"action": str(r["action"]), "owner": r["owner"], "due": r["due"]} for _, r in overdue.iterrows()],
-        revenue_quarter=float(kpis["revenue"]),
-        revenue_previous_quarter=float(kpis["revenue_previous_quarter"]),
-        revenue_last_year=float(kpis["revenue_last_year"]),
-        complaints_opened=float(kpis["complaints_opened"]),
-        complaints_open=float(kpis["complaints_open_at_end"]),
+        revenue_quarter=float(kpis.get("revenue", nan)),
+        revenue_previous_quarter=float(kpis.get("revenue_previous_quarter", nan)),
+        revenue_last_year=float(kpis.get("revenue_last_year", nan)),
+        complaints_opened=float(kpis.get("complaints_opened", nan)),
+        complaints_open=float(kpis.get("complaints_open_at_end", nan)),
         proposals=shown_proposals,
         lang=lang,
     )

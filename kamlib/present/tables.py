@@ -33,10 +33,10 @@ _TEXT = i18n.table("tables.text")
 
 #: Badge colours (background, text) per band: white text on dark fills, contrast >= 4.5:1 (WCAG AA).
 BADGES = {
-    "green": ("#1a7f37", "#ffffff"),
-    "amber": ("#8a4600", "#ffffff"),
-    "red": ("#b42318", "#ffffff"),
-    "n/a": ("#5f6368", "#ffffff"),
+    "green": {"background": "#1a7f37", "text": "#ffffff"},
+    "amber": {"background": "#8a4600", "text": "#ffffff"},
+    "red": {"background": "#b42318", "text": "#ffffff"},
+    "n/a": {"background": "#5f6368", "text": "#ffffff"},
 }
 
 #: The shown words of each band in both languages -> band code (a view shows the band in ``lang``).
@@ -81,7 +81,7 @@ def badge(value: object) -> str:
     code = _band_words().get(shown.strip())
     if code is None:
         return _html.escape(shown)
-    bg, fg = BADGES[code]
+    bg, fg = BADGES[code]["background"], BADGES[code]["text"]
     css = code.replace("/", "")
     return (
         f'<span class="kam-badge kam-badge-{css}" style="background:{bg};color:{fg};padding:0 .4em;'

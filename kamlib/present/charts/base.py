@@ -171,7 +171,7 @@ def _axis_text(ax: Axes, which: str, lang: str) -> str:
     numeric = all(any(ch.isdigit() for ch in t) for t in ticks)
     if numeric or len(ticks) > 8:
         return _alt("axis", lang, label=name, first=ticks[0], last=ticks[-1])
-    return _alt("axis_items", lang, label=name, items=", ".join(ticks))
+    return f"{name}: {', '.join(ticks)}"
 
 
 def describe(fig, lang: str = "en") -> str:
