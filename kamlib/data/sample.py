@@ -2241,14 +2241,15 @@ def _account_plans(
     """One account plan per account in ``accs`` (the accounts with a KAM), every section filled.
 
     ``story`` per account: 0 healthy, 1 in trouble (declining, or a rough patch still going on), 2 recovered
-    from a rough patch, 3 the model account (every goal due so far done). A plan in ``stale`` was last reviewed 190 to 330 days before ``last``: its goals keep the
-    status recorded then (so some are past their due date and still open). Finished goals have a result.
+    from a rough patch, 3 the model account (every goal due so far done). A plan in ``stale`` was last reviewed
+    190 to 300 days before ``last``: its goals keep the status recorded then (so some are past their due date and
+    still open). Finished goals have a result. No item was reviewed more than 360 days before ``last``.
     """
     rows: list[tuple] = []
     people = [f"{f} {lname}" for f in _KAM_FIRST for lname in _KAM_LAST]
     for j, a in enumerate(accs.tolist()):
         st = int(story[j])
-        reviewed = last - int(rng.integers(190, 331)) if stale[j] else last - int(rng.integers(0, 46))
+        reviewed = last - int(rng.integers(190, 301)) if stale[j] else last - int(rng.integers(0, 46))
 
         def upd(lo: int = 0, hi: int = 60, base: int = reviewed) -> int:
             return base - int(rng.integers(lo, hi + 1))
@@ -2310,7 +2311,9 @@ def _account_plans(
     acc = np.array([r[0] for r in rows], dtype=np.int64)
     sec = np.array([PLAN_SECTIONS.index(r[1]) for r in rows], dtype=np.int64)
     due_day = np.array([r[5] if r[5] is not None else np.iinfo(np.int64).min for r in rows], dtype=np.int64)
-    updated = np.minimum(np.array([r[8] for r in rows], dtype=np.int64), last)
+    # the plans were written in the year up to ``last``: no item was reviewed earlier (so the health score's
+    # backtest at past quarter ends sees no plan, as it sees no actions before they were recorded)
+    updated = np.clip(np.array([r[8] for r in rows], dtype=np.int64), last - 360, last)
     plan_status = schemas.PLAN_STATUS
     return pd.DataFrame(
         {
