@@ -1,7 +1,8 @@
 """The account documents of a run (:mod:`kamlib.present.documents`): written into each report account's folder in
 both languages, optionally printed to PDF, and listed for the manifest.
 
-Each account is computed once (:func:`kamlib.present.documents.prepare`) and rendered in every language. A
+Each account is computed once (:func:`kamlib.present.documents.prepare`) and rendered in every language, the
+accounts side by side in forked worker processes (the data is inherited, not copied through pickles). A
 document that fails is recorded (status ``failed`` with its error, and an error page under its name, so a link to
 it still opens) like a failed notebook; it never stops the run or the other documents.
 
@@ -119,6 +120,76 @@ def _error_page(what: str, error: str, lang: str, back: str, run_id: str) -> str
     )
 
 
+def _account_documents(
+    data,
+    run_dir: Path,
+    account_id: str,
+    folder: str,
+    kinds: Sequence[str],
+    langs: Sequence[str],
+    period: str | None,
+    year: int | None,
+) -> list[dict]:
+    """Compute one account once and write its documents in every language; their manifest entries."""
+    entries: list[dict] = []
+    (run_dir / "accounts" / folder).mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    try:
+        prep = documents.prepare(data, account_id, period=period, year=year)
+        p_period, p_year, error = prep.period, prep.year, None
+    except Exception as exc:  # one account's failure is recorded, the others go on
+        prep, error = None, f"{type(exc).__name__}: {exc}"
+        from kamlib import review
+
+        p_period = str(period or review.last_complete_quarter(data.as_of))
+        p_year = int(year or documents.annual_year(data.as_of))
+    prep_s = time.perf_counter() - t0
+    for kind in kinds:
+        for lang in langs:
+            t1 = time.perf_counter()
+            name = documents.document_name(
+                kind, lang, period=p_period if kind == "qbr" else None, year=p_year if kind == "annual" else None
+            )
+            entry: dict = {"account_id": account_id, "kind": kind, "lang": lang}
+            if kind == "qbr":
+                entry["period"] = p_period
+            elif kind == "annual":
+                entry["year"] = p_year
+            rel = f"accounts/{folder}/{name}"
+            entry.update(html=rel, pdf=None, title=name, status="ok", error=None)
+            try:
+                if prep is None:
+                    raise RuntimeError(error)
+                html, entry["title"] = documents.render_document(prep, kind, lang)
+                atomic_write_text(run_dir / rel, html)
+            except Exception as exc:
+                entry.update(status="failed", error=error or f"{type(exc).__name__}: {exc}")
+                atomic_write_text(
+                    run_dir / rel,
+                    _error_page(f"{account_id} {name}", entry["error"], lang, "../../index.html", run_dir.name),
+                )
+            entry["seconds"] = round(time.perf_counter() - t1 + prep_s / (len(kinds) * len(langs)), 3)
+            entries.append(entry)
+    return entries
+
+
+#: What the forked workers of :func:`write_documents` work on (inherited, never pickled).
+_JOB: dict = {}
+
+
+def _in_worker(account_id: str, folder: str) -> list[dict]:
+    return _account_documents(_JOB["data"], _JOB["run_dir"], account_id, folder, *_JOB["args"])
+
+
+def _fork_pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
 def write_documents(
     data,
     run_dir: Path,
@@ -130,68 +201,45 @@ def write_documents(
     period: str | None = None,
     year: int | None = None,
     pdf_fallback: Callable[[Path, Path], None] | None = None,
+    workers: int | None = None,
 ) -> list[dict]:
     """Write the documents ``kinds`` in ``langs`` for ``accounts`` ((account_id, folder) pairs) into
     ``run_dir/accounts/<folder>/`` and return their manifest entries (contract B): account_id, kind, lang,
     period or year, html and pdf (paths relative to ``run_dir``; pdf None without ``pdf``), title, status
-    (``ok`` or ``failed``), error and seconds."""
+    (``ok`` or ``failed``), error and seconds.
+
+    Accounts are computed in ``workers`` forked processes (default: one per core, at most 4; 1: in this
+    process); the PDFs are printed afterwards by one browser."""
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown document kind {', '.join(map(repr, unknown))}: use {', '.join(KINDS)}")
-    entries: list[dict] = []
-    written: list[tuple[dict, Path]] = []
-    for account_id, folder in accounts:
-        base = run_dir / "accounts" / folder
-        base.mkdir(parents=True, exist_ok=True)
-        t0 = time.perf_counter()
+    todo = list(accounts)
+    args = (tuple(kinds), tuple(langs), period, year)
+    n = max(1, min(workers or os.cpu_count() or 1, 4, len(todo)))
+    pool = _fork_pool(n) if n > 1 and kinds else None
+    per_account: list[list[dict]] = []
+    if pool is None:
+        per_account = [_account_documents(data, run_dir, a, f, *args) for a, f in todo]
+    else:
+        _JOB.update(data=data, run_dir=run_dir, args=args)
         try:
-            prep = documents.prepare(data, account_id, period=period, year=year)
-            p_period, p_year, error = prep.period, prep.year, None
-        except Exception as exc:  # one account's failure is recorded, the others go on
-            prep, error = None, f"{type(exc).__name__}: {exc}"
-            from kamlib import review
-
-            p_period = str(period or review.last_complete_quarter(data.as_of))
-            p_year = int(year or documents.annual_year(data.as_of))
-        prep_s = time.perf_counter() - t0
-        for kind in kinds:
-            for lang in langs:
-                t1 = time.perf_counter()
-                name = documents.document_name(
-                    kind,
-                    lang,
-                    period=p_period if kind == "qbr" else None,
-                    year=p_year if kind == "annual" else None,
-                )
-                entry: dict = {"account_id": account_id, "kind": kind, "lang": lang}
-                if kind == "qbr":
-                    entry["period"] = p_period
-                elif kind == "annual":
-                    entry["year"] = p_year
-                rel = f"accounts/{folder}/{name}"
-                entry.update(html=rel, pdf=None, title="", status="ok", error=None)
+            futures = [pool.submit(_in_worker, a, f) for a, f in todo]
+            for (a, f), fut in zip(todo, futures):
                 try:
-                    if prep is None:
-                        raise RuntimeError(error)
-                    html, title = documents.render_document(prep, kind, lang)
-                    entry["title"] = title
-                    atomic_write_text(run_dir / rel, html)
-                    written.append((entry, run_dir / rel))
-                except Exception as exc:
-                    entry.update(status="failed", error=error or f"{type(exc).__name__}: {exc}")
-                    entry["title"] = f"{documents.document_name(kind, lang, period=p_period, year=p_year)}"
-                    atomic_write_text(
-                        run_dir / rel,
-                        _error_page(f"{account_id} {name}", entry["error"], lang, "../../index.html", run_dir.name),
-                    )
-                entry["seconds"] = round(time.perf_counter() - t1 + prep_s / (len(kinds) * len(langs)), 3)
-                entries.append(entry)
+                    per_account.append(fut.result())
+                except Exception:  # the worker died: this account in this process instead
+                    per_account.append(_account_documents(data, run_dir, a, f, *args))
+        finally:
+            pool.shutdown()
+            _JOB.clear()
+    entries = [e for group in per_account for e in group]
+    written = [e for e in entries if e["status"] == "ok"]
     if pdf and written:
         with _Printer(pdf_fallback) as printer:
-            for entry, html_path in written:
-                pdf_path = html_path.with_suffix(".pdf")
+            for entry in written:
+                html_path = run_dir / entry["html"]
                 try:
-                    printer.print(html_path, pdf_path)
+                    printer.print(html_path, html_path.with_suffix(".pdf"))
                     entry["pdf"] = entry["html"][: -len(".html")] + ".pdf"
                 except Exception as exc:
                     entry.update(status="failed", error=f"PDF: {type(exc).__name__}: {exc}")
