@@ -1157,6 +1157,7 @@ def survival_view(survival: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
     )
     out = out.apply(lambda col: col.map(lambda v: "–" if pd.isna(v) else i18n.number(float(v), lang, 0)))
     out.columns = pd.Index(list(survival.columns), name=i18n.pick(i18n.table("clv.columns")["years_since_start"], lang))
+    out.attrs.update(caption=i18n.pick(i18n.table("tables.captions")["survival"], lang), lang=lang)
     return out
 
 

@@ -620,10 +620,12 @@ def show(
     decimals: int = 0,
     digits: dict | None = None,
     percent_decimals: int = 1,
+    caption: str | None = None,
 ) -> pd.DataFrame:
     """A display copy of ``df`` in ``lang``: headers and code values (:data:`CODE_COLUMNS`, the index) in
     ``lang``, numbers as text in its style (``decimals`` by default, ``digits`` per column, ``percent``
     columns as percentages), True/False as yes/no, missing values as '–'. Names are left as they are.
+    ``caption`` (a key of the catalogue's ``tables.captions``) goes into ``attrs`` for the report's table style.
 
     Examples
     --------
@@ -660,10 +662,19 @@ def show(
             [(_lookup(v, lang, quadrant=quadrant) or v) if isinstance(v, str) else v for v in df.index]
         )
     out.index.names = [header(n, lang) for n in df.index.names]
-    return out
+    return captioned(out, caption, lang)
 
 
-def statement_table(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+def captioned(frame: pd.DataFrame, caption: str | None, lang: str = "en") -> pd.DataFrame:
+    """``frame`` with the caption ``caption`` (a key of ``tables.captions``) in ``lang`` in its ``attrs``, read by
+    :mod:`kamlib.present.tables` when a report shows it."""
+    if caption is not None:
+        frame.attrs["caption"] = i18n.pick(i18n.table("tables.captions")[caption], lang)
+    frame.attrs["lang"] = lang
+    return frame
+
+
+def statement_table(values: pd.Series | pd.DataFrame, *, lang: str = "en", caption: str | None = None) -> pd.DataFrame:
     """:func:`statement` as a report shows it: the steps in ``lang``, EUR whole, the share of net revenue in %.
 
     Examples
@@ -675,20 +686,23 @@ def statement_table(values: pd.Series | pd.DataFrame, *, lang: str = "en") -> pd
     """
     st = statement(values, lang=lang)
     share = label("share_of_net", lang)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "EUR": [i18n.number(v, lang, 0) for v in st["EUR"]],
             share: ["–" if pd.isna(v) else i18n.number(v, lang, 1) for v in st[share]],
         },
         index=pd.Index(st[label("level", lang)].tolist(), name=label("level", lang)),
     )
+    return captioned(out, caption, lang)
 
 
 #: Figures that are shares of net revenue (shown as percentages in :func:`context_table`).
 SHARES = ("cts_ratio", "db1_margin", "db4_margin", "p_alive", "retention")
 
 
-def context_table(context: pd.DataFrame, *, lang: str = "en", shares=SHARES) -> pd.DataFrame:
+def context_table(
+    context: pd.DataFrame, *, lang: str = "en", shares=SHARES, caption: str | None = None
+) -> pd.DataFrame:
     """:meth:`kamlib.scope.Scope.context` (an account among the others) as a report shows it: figures and
     headers in ``lang``, EUR whole, shares as percentages, ranks and counts as whole numbers."""
     values = ("this_account", "peer_p25", "peer_median", "peer_p75")
@@ -711,13 +725,20 @@ def context_table(context: pd.DataFrame, *, lang: str = "en", shares=SHARES) -> 
         rows.append(out)
     t = pd.DataFrame(rows, index=pd.Index([header(f, lang) for f in context.index], name=header("figure", lang)))
     t.columns = [header(c, lang) for c in t.columns]
-    return t
+    return captioned(t, caption, lang)
 
 
-def describe_table(scope, frame: pd.DataFrame, columns, *, lang: str = "en") -> pd.DataFrame:
+def describe_table(
+    scope, frame: pd.DataFrame, columns, *, lang: str = "en", caption: str | None = None
+) -> pd.DataFrame:
     """``scope.describe(frame, columns)`` in ``lang``: the portfolio's describe() (counts whole, the rest with
     two decimals), or the account's :func:`context_table`."""
     view = scope.describe(frame, columns)
     if not scope.is_portfolio:
-        return context_table(view, lang=lang)
-    return show(view, lang, decimals=2, digits={"count": 0})
+        return context_table(view, lang=lang, caption=caption)
+    out = show(view, lang, decimals=2, digits={"count": 0}, caption=caption)
+    for j, col in enumerate(view.columns):  # amounts of 1,000 and more without cents
+        for i, v in enumerate(view[col]):
+            if isinstance(v, (int, float, np.integer, np.floating)) and not pd.isna(v) and abs(float(v)) >= 1000:
+                out.iat[i, j] = i18n.number(float(v), lang, 0)
+    return out

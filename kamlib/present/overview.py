@@ -197,6 +197,15 @@ class Table:
         return len(self.frame)
 
 
+def _view_captioned(key: str, lang: str):
+    """:func:`view` whose table gets the caption ``key``."""
+
+    def make(df, lang_, **options) -> Table:
+        return _captioned(view(df, lang_, **options), key, lang)
+
+    return make
+
+
 def view(
     df: pd.DataFrame,
     lang: str = "en",
@@ -256,6 +265,20 @@ def view(
     return Table(out, codes, index=index and not isinstance(df.index, pd.RangeIndex), caption=caption, lang=lang)
 
 
+def caption(key: str, lang: str = "en", **values) -> str:
+    """The caption of a table (catalogue ``tables.captions``) in ``lang``, filled with ``values``.
+
+    >>> caption("preview", "de", table="orders")
+    'Erste Zeilen der Tabelle orders'
+    """
+    return i18n.pick(i18n.table("tables.captions")[key], lang).format(**values)
+
+
+def _captioned(shown: Table, key: str, lang: str, **values) -> Table:
+    shown.caption = caption(key, lang, **values)
+    return shown
+
+
 # --------------------------------------------------------------------------- 00: the data tour
 
 
@@ -276,12 +299,12 @@ def data_tour(data: KamData, lang: str = "en") -> pd.DataFrame:
 
 def data_tour_table(data: KamData, lang: str = "en") -> Table:
     """:func:`data_tour` for a reader: headers in ``lang``, table names as code (they are the file names)."""
-    return view(data_tour(data, lang), lang, code=("table",))
+    return _captioned(view(data_tour(data, lang), lang, code=("table",)), "data_tour", lang)
 
 
 def preview(data: KamData, table: str, lang: str = "en", n: int = 5) -> Table:
     """The first ``n`` rows of one table of the data, headers, codes, numbers and dates in ``lang``."""
-    return view(getattr(data, table).head(n), lang, index=False)
+    return _captioned(view(getattr(data, table).head(n), lang, index=False), "preview", lang, table=table)
 
 
 # --------------------------------------------------------------------------- 00 and 01: concentration
@@ -321,7 +344,7 @@ def concentration_by_year(data: KamData, lang: str = "en") -> pd.DataFrame:
 def concentration_by_year_table(data: KamData, lang: str = "en") -> Table:
     """:func:`concentration_by_year` for a reader: amounts in whole EUR, the top-20 % share in percent."""
     df = concentration_by_year(data, lang)
-    return view(
+    return _view_captioned("concentration", lang)(
         df,
         lang,
         decimals={i18n.t("total_eur", lang): 0, i18n.t("gini", lang): 3, i18n.t("gini_normalised", lang): 3},
@@ -329,13 +352,14 @@ def concentration_by_year_table(data: KamData, lang: str = "en") -> Table:
     )
 
 
-def concentration_table(table: pd.DataFrame, lang: str = "en") -> Table:
-    """:func:`kamlib.selection.concentration_by_year` for a reader (shares in percent, changes in points)."""
+def concentration_table(table: pd.DataFrame, lang: str = "en", *, measure: str = "revenue") -> Table:
+    """:func:`kamlib.selection.concentration_by_year` for a reader (shares in percent, changes in points);
+    ``measure`` ('revenue' or 'margin') names it in the caption."""
     df = table.copy()
     for c in ("top20_change", "gini_change"):
         if c in df:
             df[c] = df[c] * (100 if c == "top20_change" else 1)
-    return view(
+    return _view_captioned("concentration_db1" if measure in ("margin", "db1") else "concentration", lang)(
         df,
         lang,
         decimals={
@@ -414,7 +438,7 @@ def criteria_table(chosen: Iterable[str], lang: str = "en") -> Table:
             "chosen": [c in chosen for c in selection.CRITERION_RULES],
         }
     )
-    return view(df, lang, code=("criterion_code",))
+    return _captioned(view(df, lang, code=("criterion_code",)), "criteria", lang)
 
 
 def selection_notes(sel, lang: str = "en") -> str:
@@ -429,7 +453,7 @@ def correlation_table(sel, lang: str = "en") -> Table:
     criteria by their names in ``lang``."""
     corr = sel.correlation.copy()
     corr.index = [label(c, lang) for c in corr.index]
-    return view(corr, lang, decimals=2)
+    return _captioned(view(corr, lang, decimals=2), "correlation", lang)
 
 
 def correlation_verdict(sel, threshold: float, lang: str = "en") -> str:
@@ -461,7 +485,7 @@ def rule_changes_table(changes: pd.DataFrame, lang: str = "en") -> Table | Line:
     """:func:`kamlib.selection.rule_changes` for a reader, or the sentence that no account moves."""
     if changes.empty:
         return Line(text("rules_agree", lang))
-    return view(changes, lang, decimals={"revenue_12m": 0})
+    return _captioned(view(changes, lang, decimals={"revenue_12m": 0}), "rule_changes", lang)
 
 
 def selection_summary(sel, lang: str = "en") -> str:
@@ -526,7 +550,7 @@ def type_crosstab(sel, lang: str = "en") -> Table:
     ]
     ct.index = [label("All", lang) if i == "All" else value(i, lang, "value") for i in ct.index]
     ct.index.name = label("type", lang)
-    return view(ct, lang)
+    return _captioned(view(ct, lang), "type_crosstab", lang)
 
 
 def definitive_summary(sel, lang: str = "en") -> str:
@@ -552,7 +576,7 @@ def quadrant_table(sel, lang: str = "en") -> Table:
             "definitive key accounts": [int((d["quadrant"] == q).sum()) for q in selection.QUADRANTS],
         }
     )
-    return view(df, lang)
+    return _captioned(view(df, lang), "quadrants", lang)
 
 
 def sensitivity_summary(sens: pd.DataFrame, lang: str = "en") -> str:
@@ -562,7 +586,9 @@ def sensitivity_summary(sens: pd.DataFrame, lang: str = "en") -> str:
 
 def sensitivity_table(sens: pd.DataFrame, lang: str = "en") -> Table:
     """Rows of :func:`kamlib.selection.weight_sensitivity`: probabilities in percent."""
-    return view(sens, lang, percent=[c for c in sens.columns if str(c).startswith("p_")])
+    return _captioned(
+        view(sens, lang, percent=[c for c in sens.columns if str(c).startswith("p_")]), "sensitivity", lang
+    )
 
 
 def agreement_tables(ratings: pd.DataFrame | None, lang: str = "en", top: int = 10) -> tuple:
@@ -575,6 +601,8 @@ def agreement_tables(ratings: pd.DataFrame | None, lang: str = "en", top: int = 
         ["range", "account_id", "criterion"], ascending=[False, True, True], kind="stable"
     ).reset_index(drop=True)
     return (
-        view(agreement, lang, decimals={"kendalls_w": 2}),
-        view(spread.head(top), lang, decimals={"mean": 2, "std": 2, "min": 1, "max": 1, "range": 1}),
+        _captioned(view(agreement, lang, decimals={"kendalls_w": 2}), "agreement", lang),
+        _captioned(
+            view(spread.head(top), lang, decimals={"mean": 2, "std": 2, "min": 1, "max": 1, "range": 1}), "spread", lang
+        ),
     )
