@@ -182,3 +182,17 @@ def test_profile_summary_of_an_account_without_business_in_the_last_quarter(make
     assert s.changes("en") == [] and s.key_figures("en").iloc[:2, 0].tolist() == ["€40", "−33.3%"]
     with pytest.raises(Exception, match="2025Q4"):
         summary.account_summary(data, "B", "2025Q4", proposals=False)
+
+
+def test_overview_and_value_tables_carry_caption_and_dash_note():
+    from kamlib import value
+    from kamlib.present import overview
+
+    t = overview.view(pd.DataFrame({"revenue_12m": [1234.5, None], "growth": [0.5, 3.0]}), "de", percent=("growth",),
+                      caption=overview.caption("emerging", "de"))
+    html = t._repr_html_()
+    # a ratio 3.0 is 300 %, a missing revenue '–' with the note under the table
+    assert "<caption>Aufstrebende Kunden, die besten zuerst</caption>" in html
+    assert "300,0\u00a0%" in html and "–" in html and "kein Wert" in html
+    shown = value.show(pd.DataFrame({"net_revenue": [1.5]}), "en", caption="statement")
+    assert tables.to_html(shown).count("<caption>Contribution margin scheme, last 12 months</caption>") == 1
