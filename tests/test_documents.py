@@ -317,6 +317,8 @@ def test_page_counts_for_every_key_account(browser, sample_data, tmp_path):
         for lang in i18n.LANGS:
             for kind in D.KINDS:
                 html, _ = D.render_document(prep, kind, lang)
+                shown = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+                assert not re.search(r"\b(NaN|nan|NaT|None|inf)\b", shown), (acc, kind, lang)  # missing is '–'
                 counts[(acc, kind, lang)] = _pdf_pages(browser, html, tmp_path / f"{acc}.{kind}.{lang}.html")
     wrong = {k: n for k, n in counts.items()
              if (k[1] == "qbr" and n != 1) or (k[1] == "brief" and not 1 <= n <= 2) or (k[1] == "annual" and n < 1)}
