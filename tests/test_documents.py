@@ -391,3 +391,23 @@ def test_kam_run_only_annual_with_pdf(kam, tmp_path):
     assert [(d["year"], d["pdf"]) for d in docs] == [(2025, "accounts/ACC-0056/annual_2025.en.pdf"),
                                                     (2025, "accounts/ACC-0056/annual_2025.de.pdf")]
     assert _pages((run / docs[1]["pdf"]).read_bytes()) >= 1
+
+
+def test_documents_of_thin_data(make_data, tmp_path):
+    """Only accounts and orders (as CDNOW): every document is written; the brief says what the data cannot show."""
+    from kamlib.data import schemas
+
+    accounts = pd.concat([schemas.empty_frame("accounts"),
+                          pd.DataFrame({"account_id": ["A1"], "name": ["Dünn GmbH"]})], ignore_index=True)
+    orders = pd.concat([schemas.empty_frame("orders"), pd.DataFrame({
+        "order_id": ["O1", "O2"], "account_id": ["A1", "A1"], "date": pd.to_datetime(["2024-05-01", "2025-11-01"]),
+        "gross_revenue_eur": [100.0, 250.0]})], ignore_index=True)
+    data = make_data(accounts, orders)
+    entries = batch_docs.write_documents(data, tmp_path, [("A1", "A1")], workers=1)
+    assert [(e["kind"], e["lang"], e["status"]) for e in entries] == [
+        (k, lang, "ok") for k in D.KINDS for lang in i18n.LANGS]
+    brief = (tmp_path / "accounts/A1/brief.de.html").read_text(encoding="utf-8")
+    assert "Was die Daten nicht zeigen können" in brief and "Ohne Produkttabelle" in brief
+    annual = (tmp_path / "accounts/A1/annual_2025.en.html").read_text(encoding="utf-8")
+    # 2025: 250 after 100 (+150 %, limited to +15 %): 287.5, below 10,000 rounded to whole euros: 288
+    assert "Proposed revenue target 2026: €288 (+15.2% on €250)." in annual and "No revenue plan was set for 2025." in annual

@@ -146,7 +146,7 @@ def propose_targets(
 ) -> dict:
     """Next year's revenue target: this year's revenue moved on by its trend (the change on the year before,
     limited to ``±cap``), plus the expected value (open potential x win probability) of the ``top`` best open
-    opportunities, rounded half up to whole thousand EUR.
+    opportunities, rounded half up to whole thousand EUR (below 10,000 EUR to whole euros).
 
     ``opportunities`` has columns product_line, gap_eur and win_probability, best first
     (:attr:`kamlib.profile.AccountProfile.opportunities`).
@@ -170,8 +170,11 @@ def propose_targets(
     gaps = pd.to_numeric(opp["gap_eur"], errors="coerce").fillna(0.0)
     extra = float((gaps * pd.to_numeric(opp["win_probability"], errors="coerce").fillna(0.0)).sum())
     total_gap = float(gaps.sum())
-    # whole thousands, half up, on the cent value (370,000 x 1.15 is 425,499.999... in floating point: 426,000)
-    proposal = float(math.floor(round(trend_eur + extra, 2) / 1000.0 + 0.5) * 1000.0)
+    # whole thousands (below 10,000: whole euros), half up, on the cent value (370,000 x 1.15 is 425,499.999...
+    # in floating point: 426,000)
+    cents = round(trend_eur + extra, 2)
+    step = 1000.0 if cents >= 10_000 else 1.0
+    proposal = float(math.floor(cents / step + 0.5) * step)
     return {
         "growth": growth,
         "applied": applied,
@@ -505,6 +508,7 @@ def brief_view(prep: Prepared, lang: str = "en") -> dict:
         "health": health,
         "health_heading": L["health"].format(period=quarter_text(prep.period, lang)),
         "plan": sections,
+        "notes": [str(n) for n in p.notes.values()],  # what the company's data cannot show for this account
     }
 
 
@@ -554,7 +558,8 @@ def _goal_rows(goals: pd.DataFrame, lang: str, *, result: bool = True) -> list[d
 def _lines(facts: CustomerFacts) -> pd.DataFrame:
     o = facts.tables["orders"]
     lines = facts.tables["products"].set_index("product_id")["product_line"]
-    return o.assign(line=o["product_id"].map(lines).fillna("–"), date=pd.to_datetime(o["date"]))
+    line = o["product_id"].map(lines).astype("object").where(lambda x: x.notna(), "–")  # no product line: '–'
+    return o.assign(line=line, date=pd.to_datetime(o["date"]))
 
 
 def _open_issues(facts: CustomerFacts, end: pd.Timestamp, lang: str) -> list[list[str]]:
