@@ -213,11 +213,12 @@ def test_reports_link_to_the_accounts_other_reports_and_documents_that_exist(tmp
     for r in manifest["notebooks"]:
         (run_dir / r["html"]).parent.mkdir(parents=True, exist_ok=True)
         runner.to_html(src, run_dir / r["html"], title=r["key"], index_href="../" * r["key"].count("/") + "index.html")
-    (run_dir / docs[0]["html"]).write_text("<html><body>QBR</body></html>", encoding="utf-8")  # no slot: untouched
+    qbr = "<html><head><title>QBR</title></head><body class=\"doc\"><h1>QBR</h1></body></html>"
+    (run_dir / docs[0]["html"]).write_text(qbr, encoding="utf-8")  # a document without navigation
     (run_dir / docs[1]["html"]).write_text(f"<html><body><nav>{runner_slot()}</nav></body></html>", encoding="utf-8")
-    # by hand: ACC-1 has 2 reports + 2 written documents with a slot in 2 of the 3 written pages ... the QBR page
-    # has none; ACC-2, ACC-3: 2 reports each; the portfolio: 1 report. Pages with a slot: 1 + 6 + 1 = 8
-    assert runner.link_pages(manifest, run_dir) == 8
+    # by hand: pages the run wrote: the portfolio's 1 report, 2 reports each for ACC-1, ACC-2, ACC-3, and the 2
+    # written documents of ACC-1 (the annual pack is listed but not written): 1 + 6 + 2 = 9 pages changed
+    assert runner.link_pages(manifest, run_dir) == 9
     page = (run_dir / "accounts/ACC-1/02_account_profile.html").read_text(encoding="utf-8")
     nav = page.split('<nav aria-label="Reports and documents" class="kam-nav">')[1].split("</nav>")[0]
     assert 'href="../../index.html"' in nav
@@ -231,8 +232,13 @@ def test_reports_link_to_the_accounts_other_reports_and_documents_that_exist(tmp
     other = (run_dir / "accounts/ACC-3/04_review_cycle.html").read_text(encoding="utf-8")
     assert "ACC-3 · Drei &amp; &lt;Co&gt;:" in other  # customer text escaped
     brief = (run_dir / docs[1]["html"]).read_text(encoding="utf-8")
-    assert '<a href="02_account_profile.html">Account profile</a>' in brief
-    assert (run_dir / docs[0]["html"]).read_text(encoding="utf-8") == "<html><body>QBR</body></html>"
+    # a document's navigation is in the document's language (the German brief in an English run)
+    assert '<a href="02_account_profile.html">Kundenprofil</a>' in brief
+    assert '<span aria-current="page">Kundenbriefing</span>' in brief
+    qbr_page = (run_dir / docs[0]["html"]).read_text(encoding="utf-8")
+    assert qbr_page.startswith('<html><head><title>QBR</title><style>') and "@media print{.kam-nav{display:none}}" in qbr_page
+    assert '<body class="doc"><nav class="kam-nav" aria-label="Reports and documents"><a href="../../index.html">' in qbr_page
+    assert '<span aria-current="page">QBR page 2025Q4</span>' in qbr_page and "<h1>QBR</h1>" in qbr_page
     assert runner.link_pages(manifest, run_dir) == 0  # idempotent: a second pass changes nothing
 
 
@@ -244,11 +250,14 @@ def runner_slot() -> str:
 
 def test_index_rows_in_rank_order_names_not_files_missing_kam_and_documents(tmp_path):
     run_dir = tmp_path / "run"
-    docs = [{"account_id": "ACC-1", "kind": "qbr", "lang": "en", "period": "2025Q4",
-             "html": "accounts/ACC-1/qbr_2025Q4.en.html", "pdf": "accounts/ACC-1/qbr_2025Q4.en.pdf", "title": "Q"}]
+    docs = [{"account_id": "ACC-1", "kind": "qbr", "lang": lang, "period": "2025Q4",
+             "html": f"accounts/ACC-1/qbr_2025Q4.{lang}.html", "pdf": f"accounts/ACC-1/qbr_2025Q4.{lang}.pdf",
+             "title": "Q"} for lang in ("en", "de")]
+    docs[1]["pdf"] = None
     manifest = _manifest(run_dir, docs)
     (run_dir / "accounts/ACC-1").mkdir(parents=True)
-    (run_dir / docs[0]["html"]).write_text("x", encoding="utf-8")
+    for d in docs:
+        (run_dir / d["html"]).write_text("x", encoding="utf-8")
     page = runner._index_html(manifest, run_dir)
     # the manifest lists ACC-3, ACC-1, ACC-2 (ranks 3, 1, 2): the index shows them by rank, rank shown
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td class="id">(ACC-\d)</td>', page)
@@ -262,10 +271,15 @@ def test_index_rows_in_rank_order_names_not_files_missing_kam_and_documents(tmp_
     assert '<a href="accounts/ACC-1/02_account_profile.html">Account profile</a>' in page
     assert '<a href="01_account_selection.html">Key account selection</a>' in page
     assert ">02_account_profile<" not in page and ">01_account_selection.ipynb<" not in page
-    assert '<a href="accounts/ACC-1/qbr_2025Q4.en.html">QBR page 2025Q4</a>' in page
-    assert '<a href="accounts/ACC-1/qbr_2025Q4.en.pdf">PDF</a>' in page
+    # a document: its name links to the version in the run's language, other languages follow as "DE"
+    assert '<a href="accounts/ACC-1/qbr_2025Q4.en.html">QBR page 2025Q4</a> (<a href="accounts/ACC-1/qbr_2025Q4.en.pdf">PDF</a>)' in page
+    assert ('· <a href="accounts/ACC-1/qbr_2025Q4.de.html" hreflang="de" title="QBR page 2025Q4 (in German)">DE</a>'
+            in page)
     de = runner._index_html({**manifest, "parameters": {"lang": "de"}}, run_dir)
-    assert ">Kundenprofil</a>" in de and ">Quartalsgespräch (QBR) 2025Q4 (auf Englisch)</a>" in de
+    assert ">Kundenprofil</a>" in de
+    assert ('<li><a href="accounts/ACC-1/qbr_2025Q4.de.html">Quartalsgespräch (QBR) 2025Q4</a> · '
+            '<a href="accounts/ACC-1/qbr_2025Q4.en.html" hreflang="en" title="Quartalsgespräch (QBR) 2025Q4 (auf '
+            'Englisch)">EN</a> (<a href="accounts/ACC-1/qbr_2025Q4.en.pdf"') in de
 
 
 # ---------------------------------------------------------------------------------------------- contrast
@@ -418,6 +432,9 @@ def test_index_has_no_horizontal_overflow_at_1024px(small_run, browser):
         ctx, page, _, _ = _open(browser, (small_run / "index.html").resolve().as_uri(), width=width)
         try:
             assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+            if width == 1024:  # the tables fit: none scrolls inside its box either
+                boxes = page.eval_on_selector_all(".wide", "els => els.map(e => e.scrollWidth - e.clientWidth)")
+                assert boxes and max(boxes) <= 0, boxes
             # ids do not wrap ("ACC-/0044"): one line each
             lines = page.eval_on_selector_all(
                 "td.id", "els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e);"

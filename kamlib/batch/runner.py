@@ -1112,13 +1112,14 @@ def _document_label(doc: dict, lang: str) -> str:
     return name
 
 
-def _page_links(manifest: dict, run_dir: Path) -> dict[str | None, list[dict]]:
+def _page_links(manifest: dict, run_dir: Path, lang: str | None = None) -> dict[str | None, list[dict]]:
     """Per account (None: the portfolio) the pages the run wrote, in the order a reader meets them: the
-    notebook reports, then the documents in the run's language, then in the other one. Only pages whose file
-    exists are listed (``{"path", "label", "report"}``; ``report``: a notebook report, not a document)."""
+    notebook reports, then the documents in the run's language, then in the other one, labelled in ``lang``
+    (default: the run's). Only pages whose file exists are listed (``{"path", "label", "report", "lang"}``;
+    ``report``: a notebook report, not a document)."""
     from kamlib.present import export
 
-    lang = _run_lang(manifest)
+    lang = lang or _run_lang(manifest)
     out: dict[str | None, list[dict]] = {}
     for r in manifest.get("notebooks") or []:
         if r.get("html") and (run_dir / r["html"]).is_file():
@@ -1130,35 +1131,82 @@ def _page_links(manifest: dict, run_dir: Path) -> dict[str | None, list[dict]]:
     docs.sort(key=lambda d: d.get("lang") != lang)  # stable: the reader's language first
     for d in docs:
         out.setdefault(d.get("account_id") or None, []).append(
-            {"path": d["html"], "label": _document_label(d, lang), "report": False, "ok": True, "pdf": d.get("pdf")}
+            {
+                "path": d["html"],
+                "label": _document_label(d, lang),
+                "report": False,
+                "ok": True,
+                "pdf": d.get("pdf"),
+                "lang": d.get("lang"),
+                "kind": d.get("kind"),
+                "when": d.get("period") or d.get("year"),
+            }
         )
     return out
 
 
 def link_pages(manifest: dict, run_dir: Path) -> int:
     """Fill every report's navigation with the same account's (or the portfolio's) other reports and
-    documents, now that the run knows which it wrote; pages without the slot (error pages) are left as they
-    are. Returns the number of pages changed."""
+    documents, now that the run knows which it wrote; an account document gets the navigation bar first
+    (shown on screen, not printed); error pages are left as they are. Returns the number of pages changed."""
+    from kamlib import i18n
     from kamlib.present import export
 
     lang = _run_lang(manifest)
     names = {a["account_id"]: a.get("name", "") for a in manifest.get("accounts") or []}
+    by_lang = {x: _page_links(manifest, run_dir, x) for x in i18n.LANGS}  # a document's bar in its language
     changed = 0
-    for acc_id, pages_ in _page_links(manifest, run_dir).items():
-        who = f"{acc_id} · {names.get(acc_id, '')}".rstrip(" ·") if acc_id else export.label("portfolio", lang)
+    for acc_id, pages_ in by_lang[lang].items():
         for page in pages_:
+            here_lang: str = page["lang"] if page.get("lang") in by_lang else lang
+            shown = by_lang[here_lang][acc_id]
+            who = f"{acc_id} · {names.get(acc_id, '')}".rstrip(" ·") if acc_id else export.label("portfolio", here_lang)
             path = run_dir / page["path"]
             here = Path(page["path"]).parent
             links = [
-                {"href": Path(os.path.relpath(p["path"], here)).as_posix(), "label": p["label"], "current": p is page}
-                for p in pages_
+                {
+                    "href": Path(os.path.relpath(p["path"], here)).as_posix(),
+                    "label": p["label"],
+                    "current": p["path"] == page["path"],
+                }
+                for p in shown
             ]
             text = path.read_text(encoding="utf-8")
-            new = export.set_related(text, export.related_html(who, links, lang))
+            if not page["report"]:  # an account document: navigation on screen, not on the printed page
+                depth = len(Path(page["path"]).parts) - 1
+                text = export.add_nav(text, lang=here_lang, index_href="../" * depth + "index.html")
+            new = export.set_related(text, export.related_html(who, links, here_lang))
             if new is not None and new != text:
                 atomic_write_text(path, new)
                 changed += 1
     return changed
+
+
+def _document_groups(docs: list[dict], lang: str) -> list[dict]:
+    """An account's documents for the index, one entry per document (kind and period) with its versions:
+    ``{"label", "html", "pdf", "others": [{"code", "html", "pdf", "title"}]}``: the name links to the version in
+    the run's language, the other languages follow as short links ("DE") titled with the full name."""
+    from kamlib.present import export
+
+    groups: dict[tuple, dict] = {}
+    for d in docs:
+        g = groups.setdefault(
+            (d.get("kind"), d.get("when")),
+            {
+                "label": " ".join(str(x) for x in (export.report_name(str(d.get("kind")), lang), d.get("when")) if x),
+                "html": None,
+                "pdf": None,
+                "others": [],
+            },
+        )
+        if d.get("lang") in (lang, None):
+            g["html"], g["pdf"] = d["path"], d.get("pdf")
+        else:
+            code = str(d["lang"]).upper()
+            g["others"].append(
+                {"code": code, "lang": d["lang"], "html": d["path"], "pdf": d.get("pdf"), "title": d["label"]}
+            )
+    return list(groups.values())
 
 
 def _index_html(manifest: dict, run_dir: Path) -> str:
@@ -1238,7 +1286,7 @@ def _index_html(manifest: dict, run_dir: Path) -> str:
                     }
                     for r in items
                 ],
-                "documents": [{"html": d["path"], "label": d["label"], "pdf": d.get("pdf")} for d in docs],
+                "documents": _document_groups(docs, lang),
                 "failed": "; ".join(f"{r['notebook']}: {r['error']}" for r in bad),
             }
         )

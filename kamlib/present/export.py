@@ -282,6 +282,32 @@ def related_html(who: str, links: list[dict], lang: str) -> str:
     return f'<span class="kam-who">{_esc(who)}:</span><ul>{items}</ul>' if items else ""
 
 
+#: The navigation of a page kamlib did not export from a notebook (an account document): shown on screen only,
+#: so that the printed A4 page stays as it was.
+_NAV_CSS = (
+    "<style>.kam-nav{font:14px/1.5 system-ui,sans-serif;display:flex;flex-wrap:wrap;gap:.2rem 1rem;"
+    "margin:.5rem 0 1rem}.kam-nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;"
+    "gap:.2rem .9rem}.kam-nav a{color:#1a55a8}.kam-nav .kam-who{color:#595959}.kam-nav [aria-current]"
+    "{font-weight:600}@media print{.kam-nav{display:none}}</style>"
+)
+
+
+def add_nav(page: str, *, lang: str, index_href: str) -> str:
+    """``page`` (a whole HTML page without navigation) with the navigation bar at the top of its body: back
+    to the index and the slot for :func:`set_related`. A page that has the slot is returned as it is."""
+    if RELATED_START in page:
+        return page
+    nav = (
+        f'<nav class="kam-nav" aria-label="{_attr(label("nav", lang))}"><a href="{_attr(index_href)}">&larr; '
+        f"{_esc(label('back', lang))}</a>{RELATED_START}{RELATED_END}</nav>"
+    )
+    body = re.search(r"<body[^>]*>", page)
+    if body is None:
+        return page
+    page = page[: body.end()] + nav + page[body.end() :]
+    return page.replace("</head>", _NAV_CSS + "</head>", 1) if "</head>" in page else _NAV_CSS + page
+
+
 def set_related(page: str, html: str) -> str | None:
     """``page`` with its related-links slot holding ``html`` (None when the page has no slot)."""
     start = page.find(RELATED_START)
