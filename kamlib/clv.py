@@ -337,7 +337,9 @@ def assumptions_table(
         ("timing", a("timing"), a("timing_value"), "Gupta & Lehmann 2003"),
     ]
     cols = [a(c) for c in ("symbol", "assumption", "value", "source")]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    out.attrs.update(caption=i18n.pick(i18n.table("tables.captions")["assumptions"], lang), lang=lang)
+    return out
 
 
 def annuity_factor(retention, discount_rate, *, horizon: int | None = None):

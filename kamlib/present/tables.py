@@ -197,3 +197,17 @@ def install(lang: str = "en") -> None:
     formatter.for_type(pd.Series, lambda s: to_html(s, lang=lang))
     plain = ip.display_formatter.formatters["text/plain"]
     plain.for_type(pd.Series, lambda s, p, cycle: p.text(s.to_frame().to_string()))
+
+
+def caption(key: str, lang: str = "en", **values: object) -> str:
+    """The caption ``key`` of the catalogue (``tables.captions``) in ``lang``, filled with ``values``.
+
+    >>> caption("basics", "de")
+    'Stammdaten des Kunden'
+    """
+    return i18n.pick(i18n.table("tables.captions")[key], lang).format(**values)
+
+
+def with_caption(frame: pd.DataFrame, key: str, lang: str = "en", **values: object) -> pd.DataFrame:
+    """``frame`` (a view of text) with the caption ``key`` of the catalogue, shown by :func:`to_html`."""
+    return captioned(frame, caption(key, lang, **values), lang=lang)
