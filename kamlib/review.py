@@ -2096,7 +2096,7 @@ def extracts_written(paths, lang: str = "en") -> str:
 
 
 def _fmt_eur(v: float, lang: str) -> str:
-    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{i18n.number(v, lang, 0)} EUR"
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else i18n.money(v, lang, 0)
 
 
 def _fmt_count(v, lang: str) -> str:
