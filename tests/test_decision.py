@@ -123,7 +123,9 @@ def test_notebook_default_source_works_from_any_working_directory(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     text = json.dumps([c.get("outputs", []) for c in nbformat.read(out, as_version=4).cells])
-    assert "Data: the sample company, as of 2025-12-31" in text and "quarterly business review (QBR) 2025Q4" in text
+    # the report opens with the summary of the sample's account (no line with the source's path: issue 14)
+    assert "kam-summary" in text and "(ACC-0071)" in text and "data as of 2025-12-31" in text
+    assert "quarterly business review (QBR) 2025Q4" in text
 
 
 def test_a_parameter_that_cannot_fit_is_refused_before_any_notebook(tmp_path):
