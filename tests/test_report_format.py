@@ -196,3 +196,14 @@ def test_overview_and_value_tables_carry_caption_and_dash_note():
     assert "300,0\u00a0%" in html and "–" in html and "kein Wert" in html
     shown = value.show(pd.DataFrame({"net_revenue": [1.5]}), "en", caption="statement")
     assert tables.to_html(shown).count("<caption>Contribution margin scheme, last 12 months</caption>") == 1
+
+
+def test_review_views_carry_captions_and_show_bands_as_badges():
+    portfolio = pd.DataFrame({"name": ["A AG"], "band": ["amber"], "health": [62.0], "attainment": [0.9]},
+                             index=pd.Index(["A"], name="account_id"))
+    shown = rv.portfolio_view(portfolio, "de")
+    html = tables.to_html(shown)
+    assert "<caption>Alle Key Accounts, die mit Handlungsbedarf zuerst</caption>" in html
+    assert 'kam-badge kam-badge-amber' in html and ">gelb</span>" in html and "90,0\u00a0%" in html
+    counts = tables.to_html(rv.band_counts(pd.DataFrame({"band": ["red", "red", "green"]}), "en"))
+    assert "kam-badge-red" in counts and "kam-badge-green" in counts and "<caption>Key accounts per band</caption>" in counts
