@@ -207,3 +207,15 @@ def test_review_views_carry_captions_and_show_bands_as_badges():
     assert 'kam-badge kam-badge-amber' in html and ">gelb</span>" in html and "90,0\u00a0%" in html
     counts = tables.to_html(rv.band_counts(pd.DataFrame({"band": ["red", "red", "green"]}), "en"))
     assert "kam-badge-red" in counts and "kam-badge-green" in counts and "<caption>Key accounts per band</caption>" in counts
+
+
+def test_alt_text_names_only_the_ticks_inside_the_axis():
+    fig, ax = plt.subplots()
+    ax.scatter([0, 150], [0.1, 0.9])
+    ax.set_xlim(0, 150)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(charts.tick_formatter("en", "percent"))
+    text = charts.describe(fig, "en")
+    # matplotlib also labels ticks beyond the limits (-20, 160): an alt text names the visible range only
+    assert "from 0 to 140" in text and "from 0% to 100%" in text and "-20" not in text and "160" not in text
+    plt.close(fig)

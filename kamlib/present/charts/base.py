@@ -165,7 +165,10 @@ def _ticks(labels, max_items: int = 8) -> list[str]:
 def _axis_text(ax: Axes, which: str, lang: str) -> str:
     axis = ax.xaxis if which == "x" else ax.yaxis
     name = axis.get_label().get_text().strip() or _alt(which, lang)
-    ticks = _ticks(axis.get_ticklabels())
+    lo, hi = sorted(axis.get_view_interval())
+    pad = 1e-9 * max(1.0, abs(lo), abs(hi))
+    shown = [t for loc, t in zip(axis.get_majorticklocs(), axis.get_ticklabels()) if lo - pad <= loc <= hi + pad]
+    ticks = _ticks(shown)  # only the ticks inside the axis' limits
     if not ticks:
         return ""
     numeric = all(any(ch.isdigit() for ch in t) for t in ticks)
@@ -184,9 +187,9 @@ def describe(fig, lang: str = "en") -> str:
     >>> fig, ax = plt.subplots()
     >>> _ = ax.bar(["2024", "2025"], [1.0, 2.0]); _ = ax.set_title("Revenue"); _ = ax.set_ylabel("EUR")
     >>> describe(fig, "en")
-    'Chart: Revenue; horizontal axis from 2024 to 2025; EUR from 0.00 to 2.25'
+    'Chart: Revenue; horizontal axis from 2024 to 2025; EUR from 0.00 to 2.00'
     >>> _ = ax.set_xticks([0, 1], ["north", "south"]); describe(fig, "de")
-    'Diagramm: Revenue; waagerechte Achse: north, south; EUR von 0.00 bis 2.25'
+    'Diagramm: Revenue; waagerechte Achse: north, south; EUR von 0.00 bis 2.00'
     >>> plt.close(fig)
     """
     i18n.check_lang(lang)
