@@ -351,11 +351,12 @@ def _browser_available() -> None:
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     """One small real run: notebook 01 (portfolio, charts, a widget) and 02 (per account) for one account,
-    with whatever account documents the run writes."""
+    and that account's documents (brief, QBR page, Jahresgespräch pack)."""
     _browser_available()
     out = tmp_path_factory.mktemp("pages")
     result = runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=out, run_id="p",
-                                 parameters={"as_of": AS_OF}, only=["01", "02"], accounts=["ACC-0044"], workers=2)
+                                 parameters={"as_of": AS_OF}, only=["01", "02", "brief", "qbr", "annual"],
+                                 accounts=["ACC-0044"], workers=2)
     assert not result.failed, [(r.key, r.error) for r in result.failed]
     return result.run_dir
 
@@ -410,7 +411,9 @@ def test_pages_offline_not_blank_no_console_error_and_axe_clean(small_run, brows
 
     axe = Axe()
     problems = []
-    for rel in _pages(small_run):
+    rels = _pages(small_run)
+    assert len(rels) == 3 + 3, rels  # index, 01, 02 and one document of each kind
+    for rel in rels:
         ctx, page, left, errors = _open(browser, (small_run / rel).resolve().as_uri())
         try:
             assert left == [], f"{rel} asked the network for {left}"

@@ -151,7 +151,7 @@ def finish_page(html: str, *, title: str, lang: str, index_href: str, footer: st
     if soup.title is not None:
         soup.title.string = title
     headings = _nest_headings(main)
-    _caption_tables(main)
+    _caption_tables(soup, main)
     _alt_text(main, lang)
     _drop_empty_cells(main)
     for th in main.find_all("th"):  # pandas' empty corner cells: no header without a text
@@ -207,15 +207,13 @@ def _nearest_heading(el) -> str:
     return _text(h) if h is not None else ""
 
 
-def _caption_tables(main) -> None:
+def _caption_tables(soup, main) -> None:
     for table in main.find_all("table"):
         if table.find("caption") is not None:
             continue
         text = _nearest_heading(table)
         if text:
-            cap = main.parent.new_tag("caption") if main.parent else None
-            if cap is None:
-                continue
+            cap = soup.new_tag("caption")
             cap["class"] = "kam-sr-only"
             cap.string = text
             table.insert(0, cap)
