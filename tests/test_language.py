@@ -215,8 +215,9 @@ def test_german_report_is_german(german_run, stem):
     assert not re.search(r"\d,\d{3}\.\d", text), f"{path.name}: English number format left"
     src = nbformat.read(ROOT / "notebooks" / ("workshop/" if stem in WORKSHOPS else "") / f"{stem}.ipynb",
                         as_version=4)
-    german = [c.source for c in src.cells if report.cell_lang(c) == "de"]
-    english = [c.source for c in src.cells if report.cell_lang(c) == "en"]
+    shown = [c for c in src.cells if "learning-path" not in c.get("metadata", {}).get("tags", [])]  # in the report
+    german = [c.source for c in shown if report.cell_lang(c) == "de"]
+    english = [c.source for c in shown if report.cell_lang(c) == "en"]
     first_de = next(ln for s in german for ln in s.splitlines() if len(ln) > 40 and not ln.startswith("#"))
     first_en = next(ln for s in english for ln in s.splitlines() if len(ln) > 40 and not ln.startswith("#"))
     plain = " ".join(visible_text(page, []).split())
