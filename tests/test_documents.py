@@ -407,7 +407,7 @@ def test_documents_of_thin_data(make_data, tmp_path):
     assert [(e["kind"], e["lang"], e["status"]) for e in entries] == [
         (k, lang, "ok") for k in D.KINDS for lang in i18n.LANGS]
     brief = (tmp_path / "accounts/A1/brief.de.html").read_text(encoding="utf-8")
-    assert "Was die Daten nicht zeigen können" in brief and "Ohne Produkttabelle" in brief
+    assert "Grenzen der Datenbasis" in brief and "Ohne Produkttabelle" in brief
     annual = (tmp_path / "accounts/A1/annual_2025.en.html").read_text(encoding="utf-8")
     # 2025: 250 after 100 (+150 %, limited to +15 %): 287.5, below 10,000 rounded to whole euros: 288
     assert "Proposed revenue target 2026: €288 (+15.2% on €250)." in annual and "No revenue plan was set for 2025." in annual

@@ -744,7 +744,7 @@ def test_plan_linter_incomplete_not_current_and_overdue_goals(hand_data):
     assert checks(de, "plan_incomplete")["message"].item() == (
         "Im Account-Plan fehlt noch: unser USP, Team des Kunden.")
     assert checks(de, "agreed_goal_overdue")["message"].iloc[0] == (
-        "Vereinbartes Ziel g2 (Sign frame contract) war am 30.09.2025 fällig (vor 92 Tagen) und ist verfehlt; "
+        "Vereinbartes Ziel g2 (Sign frame contract) war am 30.09.2025 fällig (vor 92 Tagen) und ist nicht erreicht; "
         "verantwortlich: Kim KAM (wir) und Bert Buyer (Kunde).")
     assert checks(de, "plan_not_current")["message"].item().startswith(
         "Der Account-Plan wurde zuletzt am 01.06.2025 überprüft (vor 213 Tagen)")
@@ -784,7 +784,7 @@ def test_account_plan_view_by_section_in_both_languages_and_without_internal_sec
                            "2025-05-20"]
     de = kp.account_plan_view(p, "de")
     assert de.index.tolist()[3] == "Strategie" and de.index.tolist()[-1] == "Vereinbartes Ziel"
-    assert de.loc[de["Inhalt"] == "Sign frame contract", "Status"].item() == "verfehlt"
+    assert de.loc[de["Inhalt"] == "Sign frame contract", "Status"].item() == "nicht erreicht"
     assert de.loc[de["Inhalt"] == "Sign frame contract", "Fällig"].item() == "30.09.2025"
     # for the customer: objectives, strategy and USP are left out
     shown = kp.account_plan_view(p, "en", internal=False)

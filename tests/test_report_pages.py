@@ -234,7 +234,7 @@ def test_reports_link_to_the_accounts_other_reports_and_documents_that_exist(tmp
     brief = (run_dir / docs[1]["html"]).read_text(encoding="utf-8")
     # a document's navigation is in the document's language (the German brief in an English run)
     assert '<a href="02_account_profile.html">Kundenprofil</a>' in brief
-    assert '<span aria-current="page">Kundenbriefing</span>' in brief
+    assert '<span aria-current="page">Account-Steckbrief</span>' in brief
     qbr_page = (run_dir / docs[0]["html"]).read_text(encoding="utf-8")
     assert qbr_page.startswith('<html><head><title>QBR</title><style>') and "@media print{.kam-nav{display:none}}" in qbr_page
     assert '<body class="doc"><nav class="kam-nav" aria-label="Reports and documents"><a href="../../index.html">' in qbr_page

@@ -98,7 +98,7 @@ def test_plan_progress_view_in_both_languages(make_data):
                                      "on track", "yes", "31", "–", "2025-10-01"]
     de = rv.plan_progress_view(p, "de")
     assert de.loc["g2"].tolist() == ["Vereinbartes Ziel", "Sign contract", "Kim KAM", "Bert Buyer", "30.09.2025",
-                                     "verfehlt", "ja", "92", "Budget cut", "01.10.2025"]
+                                     "nicht erreicht", "ja", "92", "Budget cut", "01.10.2025"]
     assert de.loc["o1", "Abschnitt"] == "Unser Ziel" and de.loc["o1", "Verantwortlich beim Kunden"] == "–"
 
 

@@ -2192,7 +2192,7 @@ _PLAN_USPS: tuple[str, ...] = (
     "Energieeffizienzberatung mit Einsparnachweis",
     "Genaue Kenntnis der Anlagen des Kunden aus über zehn Jahren Zusammenarbeit",
 )
-_PLAN_TEAM_ROLES: tuple[str, ...] = ("Anwendungstechnik", "Vertriebsinnendienst", "Service-Leitung")
+_PLAN_TEAM_ROLES: tuple[str, ...] = ("Anwendungstechnik", "Vertriebsinnendienst", "Serviceleitung")
 _PLAN_AGREED: tuple[str, ...] = (
     "Ausfallzeiten der Linie {n} durch Zustandsüberwachung halbieren",
     "Lieferzeit für Standardgetriebe auf 10 Arbeitstage senken",
@@ -2203,24 +2203,24 @@ _PLAN_AGREED: tuple[str, ...] = (
     "Konsignationslager für Verschleißteile einrichten",
     "Energieaudit der Antriebe in der Montage durchführen",
     "Reklamationsquote Sensorik unter 0,5 % senken",
-    "Technische Freigabe des Servoreglers SR-10 für die neue Baureihe",
+    "Servoregler SR-10 für die neue Baureihe technisch freigeben",
     "Quartalsgespräche (QBR) mit Einkauf und Technik fest einplanen",
 )
 _PLAN_RESULTS: dict[str, tuple[str, ...]] = {
     "done": (
-        "Erreicht, im Quartalsgespräch vom Kunden bestätigt",
-        "Erreicht; Einsparung beim Kunden dokumentiert",
-        "Abgeschlossen, Abnahmeprotokoll liegt vor",
+        "Erreicht, im Quartalsgespräch gemeinsam bestätigt",
+        "Erreicht, Ergebnis gemeinsam dokumentiert",
+        "Abgeschlossen und schriftlich bestätigt",
     ),
     "missed": (
         "Nicht erreicht: Termin wegen der offenen Reklamation verschoben",
-        "Nicht erreicht: Budget beim Kunden gestrichen",
-        "Nicht erreicht: kein Ansprechpartner beim Kunden verfügbar",
+        "Nicht erreicht: Budget für das Projekt gestrichen",
+        "Nicht erreicht: Abstimmungstermin kam nicht zustande",
     ),
     "dropped": (
-        "Vom Kunden zurückgestellt (Investitionsstopp)",
+        "Zurückgestellt wegen Investitionsstopp",
         "Entfallen, durch neues Projekt ersetzt",
-        "Entfallen: Anforderung beim Kunden weggefallen",
+        "Entfallen: Anforderung besteht nicht mehr",
     ),
 }
 
