@@ -411,3 +411,17 @@ def test_documents_of_thin_data(make_data, tmp_path):
     annual = (tmp_path / "accounts/A1/annual_2025.en.html").read_text(encoding="utf-8")
     # 2025: 250 after 100 (+150 %, limited to +15 %): 287.5, below 10,000 rounded to whole euros: 288
     assert "Proposed revenue target 2026: €288 (+15.2% on €250)." in annual and "No revenue plan was set for 2025." in annual
+
+
+def test_annual_pack_addresses_the_customer(make_data):
+    """The Jahresgespräch pack is read by the customer: their goals and plans are 'Ihre', not 'des Kunden'; the
+    internal brief keeps 'Ziele des Kunden' (it is about the customer, read by us)."""
+    prep = D.prepare(_marked_data(make_data), "ACC-1")
+    de = D.annual_view(prep.customer, "de")
+    en = D.annual_view(prep.customer, "en")
+    assert [s["heading"] for s in de["customer_plans"]][:1] == ["Ihre Ziele"]
+    assert [s["heading"] for s in en["customer_plans"]][:1] == ["Your goals"]
+    annual, _ = D.render_document(prep, "annual", "de")
+    assert "des Kunden" not in annual
+    brief, _ = D.render_document(prep, "brief", "de")
+    assert "Ziele des Kunden" in brief

@@ -2209,7 +2209,7 @@ _PLAN_AGREED: tuple[str, ...] = (
 _PLAN_RESULTS: dict[str, tuple[str, ...]] = {
     "done": (
         "Erreicht, im Quartalsgespräch gemeinsam bestätigt",
-        "Erreicht, Ergebnis gemeinsam dokumentiert",
+        "Erreicht und gemeinsam dokumentiert",
         "Abgeschlossen und schriftlich bestätigt",
     ),
     "missed": (

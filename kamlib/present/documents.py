@@ -687,7 +687,7 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
         potential = L["assume_no_potential"]
     customer = [
         {
-            "heading": _t("plan_sections", sec, lang),
+            "heading": _t("annual", sec, lang),  # addressed to the customer: "Ihre Ziele", "Ihre Vorhaben"
             "items": [_text(x) for x in plans.loc[plans["section"] == sec, "text"]],
         }
         for sec in ("customer_goal", "customer_plan")
