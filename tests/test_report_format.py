@@ -188,8 +188,12 @@ def test_overview_and_value_tables_carry_caption_and_dash_note():
     from kamlib import value
     from kamlib.present import overview
 
-    t = overview.view(pd.DataFrame({"revenue_12m": [1234.5, None], "growth": [0.5, 3.0]}), "de", percent=("growth",),
-                      caption=overview.caption("emerging", "de"))
+    t = overview.view(
+        pd.DataFrame({"revenue_12m": [1234.5, None], "growth": [0.5, 3.0]}),
+        "de",
+        percent=("growth",),
+        caption=overview.caption("emerging", "de"),
+    )
     html = t._repr_html_()
     # a ratio 3.0 is 300 %, a missing revenue '–' with the note under the table
     assert "<caption>Aufstrebende Kunden, die besten zuerst</caption>" in html
@@ -199,14 +203,20 @@ def test_overview_and_value_tables_carry_caption_and_dash_note():
 
 
 def test_review_views_carry_captions_and_show_bands_as_badges():
-    portfolio = pd.DataFrame({"name": ["A AG"], "band": ["amber"], "health": [62.0], "attainment": [0.9]},
-                             index=pd.Index(["A"], name="account_id"))
+    portfolio = pd.DataFrame(
+        {"name": ["A AG"], "band": ["amber"], "health": [62.0], "attainment": [0.9]},
+        index=pd.Index(["A"], name="account_id"),
+    )
     shown = rv.portfolio_view(portfolio, "de")
     html = tables.to_html(shown)
     assert "<caption>Alle Key Accounts, die mit Handlungsbedarf zuerst</caption>" in html
-    assert 'kam-badge kam-badge-amber' in html and ">gelb</span>" in html and "90,0\u00a0%" in html
+    assert "kam-badge kam-badge-amber" in html and ">gelb</span>" in html and "90,0\u00a0%" in html
     counts = tables.to_html(rv.band_counts(pd.DataFrame({"band": ["red", "red", "green"]}), "en"))
-    assert "kam-badge-red" in counts and "kam-badge-green" in counts and "<caption>Key accounts per band</caption>" in counts
+    assert (
+        "kam-badge-red" in counts
+        and "kam-badge-green" in counts
+        and "<caption>Key accounts per band</caption>" in counts
+    )
 
 
 def test_alt_text_names_only_the_ticks_inside_the_axis():
@@ -219,3 +229,23 @@ def test_alt_text_names_only_the_ticks_inside_the_axis():
     # matplotlib also labels ticks beyond the limits (-20, 160): an alt text names the visible range only
     assert "from 0 to 140" in text and "from 0% to 100%" in text and "-20" not in text and "160" not in text
     plt.close(fig)
+
+
+def test_summary_margin_is_db1_over_net_revenue_as_in_the_profile(make_data):
+    # with discounts gross and net revenue differ. Last 12 months (2025-01-01..2025-12-31):
+    # gross 100 + 50 = 150, discount 20 + 10 = 30 -> net 120; cost of goods 40 + 20 = 60 -> DB I 120 - 60 = 60;
+    # DB I margin = 60 / 120 = 50.0 % (the old summary divided by gross: 60 / 150 = 40.0 %)
+    from kamlib import profile
+
+    accounts = pd.DataFrame({"account_id": ["A"], "name": ["A"], "status": ["active"]})
+    orders = _orders([("A", "2024-11-01", 200), ("A", "2025-08-01", 100), ("A", "2025-11-01", 50)])
+    orders["discount_eur"] = [0.0, 20.0, 10.0]
+    orders["cogs_eur"] = [100.0, 40.0, 20.0]
+    data = make_data(accounts, orders)
+    s = summary.account_summary(data, "A", "2025Q4", proposals=False)
+    assert (s.revenue_12m, s.revenue_prev_12m, s.db1_12m) == (150.0, 200.0, 60.0)
+    assert s.key_figures("en").iloc[3, 0] == "50.0%"
+    assert s.key_figures("de").iloc[3, 0] == "50,0\u00a0%"
+    p = profile.build_profile(data, "A")
+    assert p.key_figures["db1_margin_12m"] == pytest.approx(0.5)
+    assert p.key_figures["revenue_12m_eur"] == s.revenue_12m and p.key_figures["db1_12m_eur"] == s.db1_12m

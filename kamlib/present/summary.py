@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kamlib import i18n
+from kamlib import i18n, periods, value
 from kamlib import review as rv
 from kamlib.errors import KamParameterError
 from kamlib.present import tables
@@ -55,6 +55,7 @@ class AccountSummary:
     revenue_12m: float
     revenue_prev_12m: float
     db1_12m: float
+    db1_margin_12m: float
     health: float
     health_previous: float
     band: str
@@ -78,7 +79,7 @@ class AccountSummary:
     def key_figures(self, lang: str | None = None) -> pd.DataFrame:
         """Figure -> value, as text in ``lang`` (money in EUR without cents, shares in %, '–' when missing)."""
         lang = lang or self.lang
-        db1_margin = self.db1_12m / self.revenue_12m if self.revenue_12m else float("nan")
+        db1_margin = self.db1_margin_12m  # DB I / net revenue, as in the profile and the value step
         health = (
             say("health_value", lang, score=i18n.cell(self.health, lang, "int"))
             if not i18n.missing(self.health)
@@ -210,11 +211,15 @@ class AccountSummary:
         return "\n".join(lines)
 
 
-def _revenue(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[float, float]:
-    o = orders[(orders["date"] >= start) & (orders["date"] <= end)]
-    gross = float(o["gross_revenue_eur"].sum())
-    db1 = float((o["gross_revenue_eur"] - o["discount_eur"].fillna(0.0) - o["cogs_eur"].fillna(0.0)).sum())
-    return gross, db1
+def _twelve_months(data, account_id: str, as_of: pd.Timestamp, years_back: int = 0) -> pd.Series:
+    """Gross and net revenue and DB I of ``account_id`` in the twelve months of
+    :func:`kamlib.periods.trailing_year` (the window the profile counts), from
+    :func:`kamlib.value.account_contribution` (DB I = net revenue - cost of goods, margin on net revenue)."""
+    start, end = periods.trailing_year(as_of, years_back)
+    t = value.account_contribution(data, start=start, end=end)
+    if account_id in t.index:
+        return t.loc[account_id]
+    return pd.Series({"gross_revenue": 0.0, "net_revenue": 0.0, "db1": 0.0, "db1_margin": float("nan")})
 
 
 def account_summary(
@@ -230,8 +235,9 @@ def account_summary(
 ) -> AccountSummary:
     """The opening block of one account's report for the quarter ``period`` (empty: the last complete one).
 
-    Revenue and DB I (net revenue minus cost of goods) of the 12 months up to the data date and of the 12
-    months before; the health score of :func:`kamlib.review.health_score` with its band, its findings
+    Revenue (gross, as in the profile) and DB I (net revenue minus cost of goods) with its margin on net revenue
+    of the 12 months up to the data date (:func:`kamlib.periods.trailing_year`) and the revenue of the 12 months
+    before, from :func:`kamlib.value.account_contribution`, the figures the profile (02) shows; the health score of :func:`kamlib.review.health_score` with its band, its findings
     (:func:`kamlib.review.health_findings`) and components below 50 as reasons; the account's actions
     (:func:`kamlib.review.action_status`): open, overdue and the next due date; the quarter's revenue
     against the quarter before and the same quarter last year; and, with ``proposals``, the proposed next
@@ -239,11 +245,7 @@ def account_summary(
     """
     i18n.check_lang(lang)
     as_of = pd.Timestamp(data.as_of)
-    start = as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1)
-    before = start - pd.DateOffset(years=1)
-    o = data.orders[data.orders["account_id"] == account_id]
-    rev12, db12 = _revenue(o, start, as_of + pd.Timedelta(hours=23, minutes=59))
-    rev_prev, _ = _revenue(o, before, start - pd.Timedelta(seconds=1))
+    cur, prev = _twelve_months(data, account_id, as_of), _twelve_months(data, account_id, as_of, 1)
     try:
         q = rv.check_period(data, period, account_id=account_id)
     except KamParameterError:
@@ -285,9 +287,10 @@ def account_summary(
         name=str(name),
         quarter=quarter,
         as_of=as_of,
-        revenue_12m=rev12,
-        revenue_prev_12m=rev_prev,
-        db1_12m=db12,
+        revenue_12m=float(cur["gross_revenue"]),
+        revenue_prev_12m=float(prev["gross_revenue"]),
+        db1_12m=float(cur["db1"]),
+        db1_margin_12m=float(cur["db1_margin"]),
         health=score,
         health_previous=previous,
         band=band,
