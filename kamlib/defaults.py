@@ -111,3 +111,16 @@ def selection_parameters(**given) -> dict:
 #: account plan none of whose items was reviewed (``account_plans.updated_on``) within this many days is flagged.
 #: Half a year: a plan is reviewed at least at every second quarterly business review.
 PLAN_STALE_DAYS = 180
+
+
+#: The Jahresgespräch pack's proposal for next year's revenue target (:func:`kamlib.present.documents.propose_targets`):
+#: this year's change on the year before is continued, limited to ``±trend_cap``; of the expected value (open
+#: potential x win probability) of the ``top`` best open opportunities only ``opportunity_share`` is counted for the
+#: coming year (winning a product line takes longer than a year); the total change is limited to ``+max_growth``
+#: (and never falls below ``-trend_cap``).
+TARGET_RULES: dict[str, float] = {
+    "trend_cap": 0.15,
+    "opportunity_share": 0.25,
+    "max_growth": 0.20,
+    "top": 3,
+}

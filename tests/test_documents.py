@@ -40,25 +40,64 @@ def test_annual_year_is_the_last_complete_calendar_year():
 
 
 def test_target_proposal_by_hand():
+    """TARGET_RULES: trend limited to +-15 %, 25 % of the top three opportunities' expected value, total +20 % at most,
+    rounding never across this year's revenue."""
+    assert D.TARGET_RULES == {"trend_cap": 0.15, "opportunity_share": 0.25, "max_growth": 0.20, "top": 3}
     opp = pd.DataFrame({"product_line": ["Motoren", "Getriebe", "Sensorik", "Motoren"],
                         "gap_eur": [100_000.0, 50_000.0, 30_000.0, 999_999.0],
                         "win_probability": [0.2, 0.4, 0.5, 0.9]})
+    # growing: 1,000,000 after 800,000 = +25 %, limited to +15 %: trend 1,150,000; the best three opportunities:
+    # 100,000 x 0.2 + 50,000 x 0.4 + 30,000 x 0.5 = 55,000 expected (the fourth is not counted); 25 % of it = 13,750;
+    # 1,163,750 -> 1,164,000 (+16.4 %), below the limit 1,200,000
     p = D.propose_targets(1_000_000.0, 800_000.0, opp)
-    # growth 1,000,000 / 800,000 - 1 = +25 %, limited to +15 %: trend 1,150,000;
-    # the best three opportunities: 100,000 x 0.2 + 50,000 x 0.4 + 30,000 x 0.5 = 20,000 + 20,000 + 15,000 = 55,000
-    # (the fourth is not counted); share 55,000 / 180,000 = 30.56 %; proposal 1,205,000 (+20.5 %)
     assert p["growth"] == pytest.approx(0.25) and p["applied"] == pytest.approx(0.15)
     assert p["trend_eur"] == pytest.approx(1_150_000.0)
-    assert p["extra_eur"] == pytest.approx(55_000.0)
+    assert p["expected_eur"] == pytest.approx(55_000.0) and p["extra_eur"] == pytest.approx(13_750.0)
     assert p["share"] == pytest.approx(55_000 / 180_000)
     assert p["lines"] == ["Motoren", "Getriebe", "Sensorik"]
-    assert p["proposal"] == 1_205_000.0 and p["change"] == pytest.approx(0.205)
-    # a fall of 25 % (600,000 after 800,000) is limited to -15 %: 510,000; no opportunities
-    down = D.propose_targets(600_000.0, 800_000.0, opp.iloc[0:0])
-    assert down["trend_eur"] == pytest.approx(510_000.0) and down["proposal"] == 510_000.0
-    # no year before: the year itself is the base (123,456 rounds to 123,000)
+    assert p["proposal"] == 1_164_000.0 and p["change"] == pytest.approx(0.164) and not p["capped"]
+    # large potential: 1,000,000 x 0.8 = 800,000 expected, 25 % = 200,000; 1,150,000 + 200,000 = 1,350,000 (+35 %)
+    # is limited to +20 %: 1,200,000
+    big = pd.DataFrame({"product_line": ["X"], "gap_eur": [1_000_000.0], "win_probability": [0.8]})
+    capped = D.propose_targets(1_000_000.0, 800_000.0, big)
+    assert capped["proposal"] == 1_200_000.0 and capped["capped"]
+    # declining: 600,000 after 800,000 = -25 %, limited to -15 %: 510,000; plus 25 % of 100,000 x 0.2 = 5,000:
+    # 515,000 (-14.2 %) -- a falling account gets no growth target from its potential
+    down = D.propose_targets(600_000.0, 800_000.0, opp.head(1))
+    assert down["trend_eur"] == pytest.approx(510_000.0) and down["proposal"] == 515_000.0
+    assert down["change"] == pytest.approx(515 / 600 - 1)
+    # flat: 47,005 after 47,005, no potential: the proposal is this year's revenue (0 %), not 47,000 (a fall)
+    flat = D.propose_targets(47_005.0, 47_005.0, opp.iloc[0:0])
+    assert flat["proposal"] == 47_005.0 and flat["change"] == 0.0
+    # flat plus 25 % of 1,000 x 0.4 = 100: 47,105 rounds to 47,000 -- below this year: up to 48,000 (+2.1 %)
+    small = pd.DataFrame({"product_line": ["X"], "gap_eur": [1_000.0], "win_probability": [0.4]})
+    up = D.propose_targets(47_005.0, 47_005.0, small)
+    assert up["proposal"] == 48_000.0 and up["change"] > 0
+    # a slight fall: 46,600 after 46,700: trend 46,600 x 46,600 / 46,700 = 46,500.2, rounds to 47,000 -- above this
+    # year: down to 46,000
+    assert D.propose_targets(46_600.0, 46_700.0, opp.iloc[0:0])["proposal"] == 46_000.0
+    # no year before: the year itself is the base (123,456 rounds to 123,000 -- a fall of 0.4 %? no: no change
+    # rounds to this year's revenue)
     new = D.propose_targets(123_456.0, 0.0, opp.iloc[0:0])
-    assert new["applied"] == 0.0 and new["proposal"] == 123_000.0
+    assert new["applied"] == 0.0 and new["proposal"] == 123_456.0
+
+
+def test_target_proposals_of_the_sample_stay_within_the_rules(sample_data):
+    """Every key account of the sample: the proposal lies within [-trend_cap, +max_growth] of this year's revenue."""
+    from kamlib.batch import runner
+
+    rules = D.TARGET_RULES
+    changes = []
+    for acc, _ in runner.select_accounts(sample_data, {}):
+        p = D.customer_facts(sample_data, acc).proposal
+        rev = p["revenue"]
+        assert rev * (1 - rules["trend_cap"]) - 1e-6 <= p["proposal"] <= rev * (1 + rules["max_growth"]) + 1e-6, acc
+        # rounding never turns the direction: the rounded change has the sign of the unrounded one
+        raw = min(p["trend_eur"] + p["extra_eur"], rev * (1 + rules["max_growth"]))
+        rev, raw = round(rev, 2), round(raw, 2)
+        assert (p["proposal"] > rev) == (raw > rev) and (p["proposal"] < rev) == (raw < rev), acc
+        changes.append(p["change"])
+    assert len(changes) >= 10
 
 
 # --------------------------------------------------------------------------- hand-made account with markers

@@ -99,14 +99,24 @@ def number(value: float, lang: str = "en", decimals: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
-def percent(value: float, lang: str = "en", decimals: int = 1) -> str:
+def percent(value: float, lang: str = "en", decimals: int = 1, *, signed: bool = False) -> str:
     """80.0% in English, 80,0 % in German (with the non-breaking space German style guides ask for).
+
+    ``signed``: a change, with '+' before a rise and a real minus sign (U+2212) before a fall; none when it
+    rounds to zero.
 
     Examples
     --------
     >>> percent(0.8, "en"), percent(0.8, "de")
     ('80.0%', '80,0\u00a0%')
+    >>> percent(-0.408, "de", signed=True), percent(0.05, "en", signed=True), percent(-0.00004, "en", signed=True)
+    ('\u221240,8\u00a0%', '+5.0%', '0.0%')
     """
+    if signed and value == value and value is not None:
+        body = percent(abs(value), lang, decimals)
+        if round(abs(value) * 100, decimals) == 0:
+            return body
+        return ("+" if value > 0 else "\u2212") + body
     text = number(value * 100, lang, decimals)
     return f"{text}\u00a0%" if lang == "de" else f"{text}%"
 

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from kamlib import i18n, profile, review
+from kamlib.defaults import TARGET_RULES  # noqa: F401 (re-exported for the tests)
 from kamlib.errors import KamParameterError
 from kamlib.present import pages
 
@@ -65,10 +66,11 @@ CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
     "account_plans": ("section", "text", "owner_ours", "owner_customer", "due", "status", "result"),
 }
 
-#: Proposal for next year's revenue target: the year's trend is continued, limited to this change either way.
-TREND_CAP = 0.15
-#: ... plus the expected value of this many of the best open opportunities (whitespace).
-TOP_OPPORTUNITIES = 3
+#: Proposal for next year's revenue target (:data:`kamlib.defaults.TARGET_RULES`): the year's trend is continued,
+#: limited to this change either way ...
+TREND_CAP = float(TARGET_RULES["trend_cap"])
+#: ... plus a share of the expected value of this many of the best open opportunities (whitespace).
+TOP_OPPORTUNITIES = int(TARGET_RULES["top"])
 #: Rows at most per table of a document (the QBR page must stay one A4 page, the brief two).
 MAX_ROWS = {
     "contacts": 8,
@@ -136,53 +138,90 @@ def plans_of(data) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the target proposal
 
 
+def _round_toward(raw: float, base: float, low: float, high: float) -> float:
+    """``raw`` rounded half up to whole thousands (below 10,000: whole euros), kept on ``raw``'s side of ``base``
+    (rounding never turns a rise into a fall or the reverse) and within ``[low, high]``."""
+    step = 1000.0 if raw >= 10_000 else 1.0
+    cents, base = round(raw, 2), round(base, 2)  # 370,000 x 1.15 is 425,499.999... in floating point
+    out = float(math.floor(cents / step + 0.5) * step)
+    if cents > base and out <= base:
+        out = math.floor(base / step) * step + step
+    elif cents < base and out >= base:
+        out = math.ceil(base / step) * step - step
+    elif cents == base:
+        return float(base)  # no change: this year's revenue itself (rounding would make it a change)
+    if out > high:
+        out = math.floor(high / step) * step
+    if out < low:
+        out = math.ceil(low / step) * step
+    return float(out)
+
+
 def propose_targets(
     revenue: float,
     revenue_before: float,
     opportunities: pd.DataFrame,
     *,
-    cap: float = TREND_CAP,
-    top: int = TOP_OPPORTUNITIES,
+    rules: dict | None = None,
 ) -> dict:
-    """Next year's revenue target: this year's revenue moved on by its trend (the change on the year before,
-    limited to ``±cap``), plus the expected value (open potential x win probability) of the ``top`` best open
-    opportunities, rounded half up to whole thousand EUR (below 10,000 EUR to whole euros).
+    """Next year's revenue target under :data:`kamlib.defaults.TARGET_RULES` (``rules`` overrides single values):
+
+    1. the trend: this year's revenue moved on by its change on the year before, limited to ``±trend_cap``;
+    2. plus ``opportunity_share`` of the expected value (open potential x win probability) of the ``top`` best open
+       opportunities;
+    3. the total change limited to ``+max_growth`` (the trend alone already keeps it above ``-trend_cap``);
+    4. rounded half up to whole thousand EUR (below 10,000 EUR to whole euros), but never across this year's
+       revenue (a rise stays a rise, a fall a fall) nor out of ``[-trend_cap, +max_growth]``.
 
     ``opportunities`` has columns product_line, gap_eur and win_probability, best first
     (:attr:`kamlib.profile.AccountProfile.opportunities`).
 
-    Returns a dict: growth (the measured change, NaN without a year before), applied (the change used),
-    trend_eur, extra_eur (from the opportunities), share (extra / their open potential), lines (their product
-    lines), proposal (rounded) and change (proposal against this year's revenue).
+    Returns a dict: growth (the measured change, NaN without a year before), applied (the change used), cap,
+    opportunity_share, max_growth, trend_eur, expected_eur (the opportunities' expected value), extra_eur (the
+    share counted), share (expected / their open potential), lines (their product lines), capped (the limit
+    applied), proposal (rounded) and change (proposal against this year's revenue).
 
     Examples
     --------
     >>> opp = pd.DataFrame({"product_line": ["A", "B"], "gap_eur": [100_000.0, 50_000.0],
     ...                     "win_probability": [0.2, 0.4]})
     >>> p = propose_targets(1_000_000, 800_000, opp)
-    >>> p["applied"], p["trend_eur"], p["extra_eur"], p["proposal"]
-    (0.15, 1150000.0, 40000.0, 1190000.0)
+    >>> p["applied"], p["trend_eur"], p["expected_eur"], p["extra_eur"], p["proposal"]
+    (0.15, 1150000.0, 40000.0, 10000.0, 1160000.0)
     """
+    r = {**TARGET_RULES, **(rules or {})}
+    cap, share_counted, max_growth, top = (
+        float(r["trend_cap"]),
+        float(r["opportunity_share"]),
+        float(r["max_growth"]),
+        int(r["top"]),
+    )
     growth = revenue / revenue_before - 1.0 if revenue_before > 0 else float("nan")
     applied = 0.0 if math.isnan(growth) else min(max(growth, -cap), cap)
     trend_eur = revenue * (1.0 + applied)
     opp = opportunities.head(top) if top > 0 else opportunities.iloc[0:0]
     gaps = pd.to_numeric(opp["gap_eur"], errors="coerce").fillna(0.0)
-    extra = float((gaps * pd.to_numeric(opp["win_probability"], errors="coerce").fillna(0.0)).sum())
+    expected = float((gaps * pd.to_numeric(opp["win_probability"], errors="coerce").fillna(0.0)).sum())
+    extra = share_counted * expected
     total_gap = float(gaps.sum())
-    # whole thousands (below 10,000: whole euros), half up, on the cent value (370,000 x 1.15 is 425,499.999...
-    # in floating point: 426,000)
-    cents = round(trend_eur + extra, 2)
-    step = 1000.0 if cents >= 10_000 else 1.0
-    proposal = float(math.floor(cents / step + 0.5) * step)
+    raw = trend_eur + extra
+    high, low = revenue * (1.0 + max_growth), revenue * (1.0 - cap)
+    capped = revenue > 0 and raw > high
+    if capped:
+        raw = high
+    proposal = _round_toward(raw, revenue, low, high) if revenue > 0 else float(round(raw))
     return {
         "growth": growth,
         "applied": applied,
         "cap": cap,
+        "opportunity_share": share_counted,
+        "max_growth": max_growth,
         "trend_eur": trend_eur,
+        "expected_eur": expected,
         "extra_eur": extra,
-        "share": extra / total_gap if total_gap > 0 else float("nan"),
+        "share": expected / total_gap if total_gap > 0 else float("nan"),
         "lines": list(dict.fromkeys(str(x) for x in opp["product_line"])),
+        "capped": bool(capped),
         "proposal": proposal,
         "change": proposal / revenue - 1.0 if revenue > 0 else float("nan"),
     }
@@ -290,11 +329,10 @@ def _money(v: object, lang: str) -> str:
     return "–" if i18n.missing(v) else i18n.money(float(v), lang, 0)  # type: ignore[arg-type]
 
 
-def _pct(v: object, lang: str, signed: bool = False) -> str:
+def _pct(v: object, lang: str, signed: bool = False, decimals: int = 1) -> str:
     if i18n.missing(v) or not math.isfinite(float(v)):  # type: ignore[arg-type]
         return "–"
-    text = i18n.percent(float(v), lang, 1)  # type: ignore[arg-type]
-    return ("+" + text) if signed and float(v) > 0 else text  # type: ignore[arg-type]
+    return i18n.percent(float(v), lang, decimals, signed=signed)  # type: ignore[arg-type]
 
 
 def _int(v: object, lang: str) -> str:
@@ -681,10 +719,18 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
         )
     if p["lines"] and p["extra_eur"] > 0:
         potential = L["assume_potential"].format(
-            lines=", ".join(p["lines"]), share=_pct(p["share"], lang), extra=_money(p["extra_eur"], lang)
+            lines=", ".join(p["lines"]),
+            expected=_money(p["expected_eur"], lang),
+            share=_pct(p["share"], lang),
+            next=year + 1,
+            counted=_pct(p["opportunity_share"], lang, decimals=0),
+            extra=_money(p["extra_eur"], lang),
         )
     else:
         potential = L["assume_no_potential"]
+    limit = L["assume_limit_applied" if p["capped"] else "assume_limit"].format(
+        year=year, max_growth=_pct(p["max_growth"], lang, decimals=0), cap=_pct(p["cap"], lang, decimals=0)
+    )
     customer = [
         {
             "heading": _t("annual", sec, lang),  # addressed to the customer: "Ihre Ziele", "Ihre Vorhaben"
@@ -720,7 +766,7 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
             change=_pct(p["change"], lang, signed=True),
             base=_money(rev, lang),
         ),
-        "assumptions": [trend, potential],
+        "assumptions": [trend, potential, limit],
         "agenda": [L[f"agenda_{i}"].format(year=year, next=nxt) for i in range(1, 7)],
         "goal_columns": [
             _t("qbr", "goal", lang),
