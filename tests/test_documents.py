@@ -464,3 +464,28 @@ def test_annual_pack_addresses_the_customer(make_data):
     assert "des Kunden" not in annual
     brief, _ = D.render_document(prep, "brief", "de")
     assert "Ziele des Kunden" in brief
+
+
+def test_an_overdue_agreed_goal_is_overdue_on_every_document(sample_data):
+    """ACC-0211's agreed goal 'Servoregler SR-10 ...' was due on 29.03.2025 and is still recorded as on_track: at the
+    end of 2025Q4 (and of the year 2025) it is overdue, on the QBR page, in the pack and in the brief -- never 'im
+    Plan'."""
+    prep = D.prepare(sample_data, "ACC-0211")
+    goal, shown = "Servoregler SR-10", "überfällig seit 29.03.2025"
+    qbr = D.qbr_view(prep.customer, "de")
+    rows = [r["cells"] for r in qbr["achieved"] if r["cells"][0].startswith(goal)]
+    assert rows and rows[0][3] == shown  # due before 2025Q4, not closed: it belongs to the quarter's review
+    annual = D.annual_view(prep.customer, "de")
+    rows = [r["cells"] for r in annual["agreed"] if r["cells"][0].startswith(goal)]
+    assert rows and rows[0][3] == shown
+    assert D.annual_view(prep.customer, "en")["agreed"][[r["cells"][0].startswith(goal)
+                                                         for r in annual["agreed"]].index(True)]["cells"][3] == (
+        "overdue since 2025-03-29")
+    brief = D.brief_view(prep, "de")
+    items = [x for s in brief["plan"] for x in s["items"] if x.startswith(goal)]
+    assert items and items[0].endswith(f"{shown})") and "im Plan" not in items[0]
+    assert items[0] == "Servoregler SR-10 für die neue Baureihe technisch freigeben (Kerstin Wendt, überfällig seit 29.03.2025)"
+    for kind in D.CUSTOMER_KINDS:
+        html, _ = D.render_document(prep, kind, "de")
+        line = html[html.index(goal): html.index(goal) + 400]
+        assert "im Plan" not in line.split("</tr>")[0], kind

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from kamlib import i18n, profile, review
+from kamlib.data import schemas
 from kamlib.defaults import TARGET_RULES  # noqa: F401 (re-exported for the tests)
 from kamlib.errors import KamParameterError
 from kamlib.present import pages
@@ -87,7 +88,9 @@ MAX_ROWS = {
 #: Characters at most of a goal's text and result on the customer pages (longer ones end in '…').
 MAX_CHARS = {"goal": 90, "result": 80}
 
-_OPEN_GOAL = ("open", "on_track", "at_risk")
+#: Columns of the agreed goals a customer page shows (:attr:`CustomerFacts.goals`): the plan columns of the
+#: whitelist and ``overdue`` (:func:`kamlib.review.plan_progress`: due before the period's end, not done or dropped).
+GOAL_COLUMNS = (*CUSTOMER_FIELDS["account_plans"], "overdue")
 
 
 # --------------------------------------------------------------------------- names and periods
@@ -242,6 +245,9 @@ class CustomerFacts:
     tables: dict[str, pd.DataFrame]
     plan_eur: float  # the revenue plan of ``year`` (NaN: none)
     proposal: dict
+    #: the agreed goals with ``overdue`` (:data:`GOAL_COLUMNS`) at the end of the QBR quarter ("qbr") and of the
+    #: Jahresgespräch year ("annual")
+    goals: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _rows(data, table: str, account_id: str) -> pd.DataFrame:
@@ -254,6 +260,20 @@ def _rows(data, table: str, account_id: str) -> pd.DataFrame:
         if c not in out.columns:
             out[c] = pd.Series([None] * len(out), dtype="object")
     return out
+
+
+def agreed_goals(data, account_id: str, period: str) -> pd.DataFrame:
+    """The account's agreed goals as the customer may see them (:data:`GOAL_COLUMNS`), ``overdue`` at the end of
+    ``period`` (:func:`kamlib.review.plan_progress`); empty without an account plan or any data for ``period``."""
+    try:
+        progress = review.plan_progress(data, account_id, period, sections=("agreed_goal",))
+    except (KamParameterError, AttributeError, KeyError):
+        progress = pd.DataFrame(columns=list(GOAL_COLUMNS))
+    out = progress.reset_index(drop=True)
+    for c in GOAL_COLUMNS:
+        if c not in out.columns:
+            out[c] = pd.Series([None] * len(out), dtype="object")
+    return out[list(GOAL_COLUMNS)].assign(overdue=out["overdue"].fillna(False).astype(bool))
 
 
 def customer_facts(
@@ -286,6 +306,7 @@ def customer_facts(
         tables=tables,
         plan_eur=float(sum(known)) if known else float("nan"),
         proposal=proposal,
+        goals={"qbr": agreed_goals(data, account_id, period), "annual": agreed_goals(data, account_id, f"{year}Q4")},
     )
 
 
@@ -343,7 +364,11 @@ def _text(v: object) -> str:
     return "–" if i18n.missing(v) or not str(v).strip() else str(v)
 
 
-def _goal_status(code: object, lang: str) -> str:
+def _goal_status(code: object, lang: str, *, overdue: bool = False, due: object = None) -> str:
+    """A goal's status in words; a goal past its due date and not closed is 'overdue since <due>' whatever its
+    recorded status says (a missed one stays 'not achieved')."""
+    if overdue and str(code) != "missed":
+        return _t("goal_status", "overdue_since", lang, date=i18n.date(due, lang))
     pairs = i18n.table("documents.goal_status")
     return i18n.pick(pairs[str(code)], lang) if str(code) in pairs else _text(code)
 
@@ -510,19 +535,24 @@ def brief_view(prep: Prepared, lang: str = "en") -> dict:
                 if not i18n.missing(r["weight"]) and float(r["weight"]) > 0
             ),
         }
-    plans = plans_of(prep.data)
-    plans = plans[plans["account_id"] == prep.account_id]
+    plans = p.plan  # the plan as of the data date, with ``overdue``
     sections = []
     for sec in ("objective", "strategy", "usp", "customer_goal", "agreed_goal"):
         rows = plans[plans["section"] == sec]
-        if sec == "agreed_goal":  # what is still to do; the achieved ones are on the QBR page
-            rows = rows[rows["status"].isin(_OPEN_GOAL)]
+        if sec == "agreed_goal":  # what is still to do (overdue first); the achieved ones are on the QBR page
+            rows = rows[~rows["status"].isin([*schemas.PLAN_CLOSED, "missed"])]
+            rows = rows.sort_values("overdue", ascending=False, kind="stable")
         if len(rows):
             items = [
                 _text(r["text"])
                 + (
-                    f" ({_text(r.get('owner_ours'))}, {i18n.date(r.get('due'), lang)}, "
-                    f"{_goal_status(r.get('status'), lang)})"
+                    f" ({_text(r.get('owner_ours'))}, "
+                    + (
+                        _goal_status(r.get("status"), lang, overdue=True, due=r.get("due"))
+                        if bool(r.get("overdue", False)) and r.get("status") != "missed"
+                        else f"{i18n.date(r.get('due'), lang)}, {_goal_status(r.get('status'), lang)}"
+                    )
+                    + ")"
                     if sec in ("objective", "agreed_goal")
                     else ""
                 )
@@ -586,7 +616,7 @@ def _goal_rows(goals: pd.DataFrame, lang: str, *, result: bool = True) -> list[d
             clip(_text(r["text"]), MAX_CHARS["goal"]),
             _owners(r),
             i18n.date(r["due"], lang),
-            _goal_status(r["status"], lang),
+            _goal_status(r["status"], lang, overdue=bool(r.get("overdue", False)), due=r["due"]),
         ]
         # the result goes under the goal (its own column would make every row three lines high)
         out.append({"cells": row, "result": clip(_text(r["result"]), MAX_CHARS["result"]) if result else ""})
@@ -620,9 +650,12 @@ def qbr_view(facts: CustomerFacts, lang: str = "en") -> dict:
     q = review.parse_period(facts.period)
     L = {key: i18n.pick(pair, lang) for key, pair in i18n.table("documents.qbr").items()}
     plans = facts.tables["account_plans"]
-    agreed = plans[plans["section"] == "agreed_goal"]
+    agreed = facts.goals["qbr"]
     due = pd.to_datetime(agreed["due"], errors="coerce")
-    this_q = agreed[_in_period(agreed["due"], q) | ((due < q.start_time) & agreed["status"].isin(_OPEN_GOAL))]
+    # due in the quarter, or due before it and still not closed (overdue; a missed one was reported before)
+    this_q = agreed[
+        _in_period(agreed["due"], q) | ((due < q.start_time) & agreed["overdue"] & (agreed["status"] != "missed"))
+    ]
     next_q = agreed[_in_period(agreed["due"], q + 1)]
     o = _lines(facts)
     now, before = o[_in_period(o["date"], q)], o[_in_period(o["date"], q - 4)]
@@ -709,7 +742,8 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
             attainment=_pct(rev / facts.plan_eur if facts.plan_eur > 0 else float("nan"), lang),
         )
     plans = facts.tables["account_plans"]
-    agreed = plans[(plans["section"] == "agreed_goal") & _in_period(plans["due"], pd.Period(str(year), freq="Y"))]
+    goals = facts.goals["annual"]
+    agreed = goals[_in_period(goals["due"], pd.Period(str(year), freq="Y"))]
     trend_eur = _money(p["trend_eur"], lang)
     if math.isnan(p["growth"]):
         trend = L["assume_no_trend"].format(year=year, trend=trend_eur)
