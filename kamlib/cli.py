@@ -136,6 +136,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except argparse.ArgumentTypeError as err:
         raise _UserError(f"as_of: {err}") from None
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
+    # --only brief,qbr,annual as well as --only brief --only qbr (like --accounts)
+    args.only = [o.strip() for o in ",".join(args.only).split(",") if o.strip()]
     documents_only = _check_only(args.only, Path(args.notebooks))
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
@@ -310,9 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         action="append",
         default=[],
-        metavar="PREFIX",
-        help="run only notebooks whose name starts with PREFIX (repeatable), e.g. --only 01; or only the account "
-        "documents brief, qbr, annual (no notebook runs unless a prefix is given too), e.g. --only qbr",
+        metavar="PREFIX[,PREFIX...]",
+        help="run only notebooks whose name starts with PREFIX (repeatable or comma-separated), e.g. --only 01; or "
+        "only the account documents brief, qbr, annual (no notebook runs unless a prefix is given too), e.g. "
+        "--only qbr,annual",
     )
     r.add_argument("--jobs", "--workers", type=int, default=None, help="notebooks run in parallel (default: cores)")
     r.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may take (default 600)")

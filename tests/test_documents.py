@@ -489,3 +489,16 @@ def test_an_overdue_agreed_goal_is_overdue_on_every_document(sample_data):
         html, _ = D.render_document(prep, kind, "de")
         line = html[html.index(goal): html.index(goal) + 400]
         assert "im Plan" not in line.split("</tr>")[0], kind
+
+
+def test_kam_run_only_accepts_commas(kam, tmp_path):
+    """``--only brief,qbr`` is read like ``--only brief --only qbr`` (as ``--accounts`` reads commas)."""
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "c", "--only", "brief,qbr",
+            "--accounts", "ACC-0135", "--quiet")
+    assert r.returncode == 0, r.stderr
+    run = out / "c"
+    written = sorted(p.relative_to(run).as_posix() for p in (run / "accounts").rglob("*") if p.is_file())
+    # one account, two kinds, two languages: 4 files, no notebook
+    assert written == ["accounts/ACC-0135/brief.de.html", "accounts/ACC-0135/brief.en.html",
+                       "accounts/ACC-0135/qbr_2025Q4.de.html", "accounts/ACC-0135/qbr_2025Q4.en.html"]
