@@ -1189,7 +1189,7 @@ def next_actions(
                 lang,
                 line=r["product_line"],
                 unit=r["business_unit"],
-                value=i18n.number(float(r["expected_value_eur"]), lang, 0),
+                value=i18n.money(float(r["expected_value_eur"]), lang, 0),
             ),
             _text("from_whitespace", lang),
             60,
@@ -1655,7 +1655,7 @@ def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
     return text(
         "bridge_adds_up",
         lang,
-        total=i18n.number(float(bridge["total"]), lang, 2),
+        total=i18n.money(float(bridge["total"]), lang, 2),
         ok=label("yes" if ok else "no", lang),
     )
 

@@ -249,3 +249,36 @@ def test_summary_margin_is_db1_over_net_revenue_as_in_the_profile(make_data):
     p = profile.build_profile(data, "A")
     assert p.key_figures["db1_margin_12m"] == pytest.approx(0.5)
     assert p.key_figures["revenue_12m_eur"] == s.revenue_12m and p.key_figures["db1_12m_eur"] == s.db1_12m
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_decisions_show_amounts_in_euro_like_every_other_amount(sample_data, lang):
+    # 04 'What needs a decision' said 'expected value 104,202 EUR' where every other amount reads €104,202
+    # (German 104.202 €): the offer's expected value is money of kamlib.i18n, not a number with 'EUR' after it
+    from kamlib import i18n, profile
+
+    p = profile.build_profile(sample_data, "ACC-0071", as_of="2025-12-31", lang=lang)
+    top = p.opportunities.iloc[0]
+    found = rv.next_actions(sample_data, "ACC-0071", "2025Q4", profile=p, lang=lang)["proposal"].tolist()
+    offers = [x for x in found if str(top["product_line"]) in x and str(top["business_unit"]) in x]
+    assert offers and all("EUR" not in x for x in found)
+    assert i18n.money(float(top["expected_value_eur"]), lang, 0) in offers[0]
+
+
+def test_review_sentences_leave_the_currency_to_the_money_formatter():
+    # a '{value} EUR' placeholder gives '104,202 EUR'; i18n.money writes €104,202 / 104.202 € itself
+    import re
+
+    from kamlib import i18n
+
+    texts = [t for name, tab in i18n.tables().items() if name.startswith("review.") for v in tab.values() for t in v]
+    assert len(texts) > 100 and not [t for t in texts if re.search(r"\}\s*EUR", t)]
+
+
+def test_summary_changes_come_from_the_one_signed_percent_formatter():
+    # 91.5 against 100: -8.5 % with a real minus; 100 against 100: no change, written as i18n writes it
+    from kamlib import i18n
+
+    for cur, lang in [(91.5, "en"), (91.5, "de"), (100.0, "en"), (105.0, "de")]:
+        assert summary.change(cur, 100.0, lang) == i18n.percent(cur / 100.0 - 1, lang, 1, signed=True)
+    assert summary.change(91.5, 100.0, "en") == "\u22128.5%"

@@ -324,11 +324,11 @@ def test_health_view_and_bridge_check_in_german(health_data):
     assert view.loc["Wachstum ggü. Plan", "Score"] == "50,0" and view.loc["Wachstum ggü. Plan", "Gewicht"] == "25,0\u00a0%"
     bridge = pd.Series({"base_revenue": 100.0, "current_revenue": 1334.5, "volume": 1000.0, "mix": 0.0, "price": 234.5,
                         "new_lines": 0.0, "lost_lines": 0.0, "total": 1234.5})
-    assert rv.bridge_check(bridge, "en").endswith("total change of 1,234.50 EUR: yes")
+    assert rv.bridge_check(bridge, "en").endswith("total change of €1,234.50: yes")
     assert rv.bridge_check(bridge, "de").endswith(": ja")
     broken = bridge.copy()
     broken["price"] = 0.0
-    assert rv.bridge_check(broken, "de").endswith("Gesamtänderung von 1.234,50 EUR: nein")
+    assert rv.bridge_check(broken, "de").endswith("Gesamtänderung von 1.234,50\u00a0€: nein")
     assert rv.bridge_view(bridge, "de").loc["Umsatz Basisquartal", "EUR"] == "100,00\u00a0€"  # below 1,000 the cents stay (issue 14)
 
 

@@ -31,17 +31,15 @@ def say(key: str, lang: str = "en", **values: object) -> str:
 
 
 def change(current: float, previous: float, lang: str = "en") -> str:
-    """A change as a signed percentage ('+5.0%', '−44.0%'); '–' when there is nothing to compare with.
+    """A change as a signed percentage ('+5.0%', '−44.0%', real minus sign) from :func:`kamlib.i18n.percent`;
+    '–' when there is nothing to compare with.
 
     >>> change(56.0, 100.0, "en"), change(105.0, 100.0, "de"), change(5.0, 0.0, "en")
     ('−44.0%', '+5,0\\xa0%', '–')
     """
     if i18n.missing(current) or i18n.missing(previous) or not previous:
         return "–"
-    rate = current / previous - 1
-    if abs(rate) < 0.0005:
-        return "±" + i18n.percent(0.0, lang, 1)
-    return ("+" if rate > 0 else "−") + i18n.percent(abs(rate), lang, 1)
+    return i18n.percent(current / previous - 1, lang, 1, signed=True)  # the one signed-percent formatter
 
 
 @dataclass
