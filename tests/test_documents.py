@@ -502,3 +502,22 @@ def test_kam_run_only_accepts_commas(kam, tmp_path):
     # one account, two kinds, two languages: 4 files, no notebook
     assert written == ["accounts/ACC-0135/brief.de.html", "accounts/ACC-0135/brief.en.html",
                        "accounts/ACC-0135/qbr_2025Q4.de.html", "accounts/ACC-0135/qbr_2025Q4.en.html"]
+
+
+def test_customer_documents_have_no_navigation_to_internal_pages(kam, tmp_path):
+    """After a run the QBR page and the pack link to no internal page (brief, notebooks 02/03/04) and do not show
+    the account id; the brief keeps its navigation and the index still lists the customer documents."""
+    out = tmp_path / "reports"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "n", "--only", "brief,qbr,annual",
+            "--accounts", "ACC-0135", "--quiet")
+    assert r.returncode == 0, r.stderr
+    acc = out / "n" / "accounts" / "ACC-0135"
+    for name in ("qbr_2025Q4.de.html", "qbr_2025Q4.en.html", "annual_2025.de.html", "annual_2025.en.html"):
+        html = (acc / name).read_text(encoding="utf-8")
+        hrefs = re.findall(r'href="([^"]+)"', html)
+        assert not [h for h in hrefs if re.search(r"brief|0[234]_|index", h)], (name, hrefs)
+        assert "ACC-0135" not in html, name
+    brief = (acc / "brief.de.html").read_text(encoding="utf-8")
+    assert "qbr_2025Q4.de.html" in brief  # the internal brief leads on to the documents
+    index = (out / "n" / "index.html").read_text(encoding="utf-8")
+    assert "accounts/ACC-0135/qbr_2025Q4.de.html" in index or "ACC-0135/qbr_2025Q4" in index

@@ -24,6 +24,8 @@ from kamlib.data.writers import atomic_write_text
 from kamlib.present import documents, pages
 
 KINDS = documents.KINDS
+#: The documents handed to the customer: no navigation to internal pages (:func:`kamlib.batch.runner.link_pages`).
+CUSTOMER_KINDS = documents.CUSTOMER_KINDS
 CHROMIUM = "/usr/bin/chromium"
 _CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 

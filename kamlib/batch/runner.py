@@ -1148,7 +1148,8 @@ def _page_links(manifest: dict, run_dir: Path, lang: str | None = None) -> dict[
 def link_pages(manifest: dict, run_dir: Path) -> int:
     """Fill every report's navigation with the same account's (or the portfolio's) other reports and
     documents, now that the run knows which it wrote; an account document gets the navigation bar first
-    (shown on screen, not printed); error pages are left as they are. Returns the number of pages changed."""
+    (shown on screen, not printed); the customer-facing documents (QBR page, Jahresgespräch pack) get none, they
+    must not lead to internal pages; error pages are left as they are. Returns the number of pages changed."""
     from kamlib import i18n
     from kamlib.present import export
 
@@ -1158,6 +1159,8 @@ def link_pages(manifest: dict, run_dir: Path) -> int:
     changed = 0
     for acc_id, pages_ in by_lang[lang].items():
         for page in pages_:
+            if page.get("kind") in account_documents.CUSTOMER_KINDS:
+                continue  # handed to the customer: no navigation to our internal pages (the index still links it)
             here_lang: str = page["lang"] if page.get("lang") in by_lang else lang
             shown = by_lang[here_lang][acc_id]
             who = f"{acc_id} · {names.get(acc_id, '')}".rstrip(" ·") if acc_id else export.label("portfolio", here_lang)
