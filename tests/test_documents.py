@@ -235,8 +235,8 @@ def test_annual_pack_figures_by_hand(make_data):
     assert rows["Getriebe"] == ["Getriebe", "€200,000", "€10,000", "+1,900.0%", "30", "10"]
     assert rows["Motoren"] == ["Motoren", "€170,000", "€0", "–", "60", "0"]
     assert rows["Total"] == ["Total", "€370,000", "€10,000", "+3,600.0%", "90", "10"]
-    # plan 2025: 50,000 x 3 + 250,000 = 400,000; 370,000 / 400,000 = 92.5 %
-    assert v["plan_line"] == "Revenue €370,000 against a plan of €400,000: 92.5% of plan."
+    # plan 2025: 50,000 x 3 + 250,000 = 400,000 in all four quarters; 370,000 / 400,000 = 92.5 %
+    assert v["plan_line"] == "Our planned revenue for 2025: €400,000; revenue in that period €370,000, 92.5% of our plan."
     # proposal: +3,600 % limited to +15 %: 370,000 x 1.15 = 425,500; no wallet, no opportunities -> 426,000 (rounded)
     assert v["proposal_line"] == "Proposed revenue target 2026: €426,000 (+15.1% on €370,000)."
     assert [r["cells"][0] for r in v["agreed"]] == ["Lieferzeit Getriebe unter 10 Tagen"]  # the goal due in 2025 only
@@ -449,7 +449,7 @@ def test_documents_of_thin_data(make_data, tmp_path):
     assert "Grenzen der Datenbasis" in brief and "Ohne Produkttabelle" in brief
     annual = (tmp_path / "accounts/A1/annual_2025.en.html").read_text(encoding="utf-8")
     # 2025: 250 after 100 (+150 %, limited to +15 %): 287.5, below 10,000 rounded to whole euros: 288
-    assert "Proposed revenue target 2026: €288 (+15.2% on €250)." in annual and "No revenue plan was set for 2025." in annual
+    assert "Proposed revenue target 2026: €288 (+15.2% on €250)." in annual and "We had no planned revenue for 2025." in annual
 
 
 def test_annual_pack_addresses_the_customer(make_data):
@@ -521,3 +521,24 @@ def test_customer_documents_have_no_navigation_to_internal_pages(kam, tmp_path):
     assert "qbr_2025Q4.de.html" in brief  # the internal brief leads on to the documents
     index = (out / "n" / "index.html").read_text(encoding="utf-8")
     assert "accounts/ACC-0135/qbr_2025Q4.de.html" in index or "ACC-0135/qbr_2025Q4" in index
+
+
+def test_annual_plan_compares_only_the_planned_quarters(make_data):
+    """Targets for 2025Q1 and 2025Q4 only (plus an order in Q3, which has none): the plan is compared with the revenue
+    of the planned quarters, not the whole year's, and worded as our plan (not as agreed with the customer)."""
+    data = _marked_data(make_data)
+    orders = data.orders.copy()
+    extra = orders.iloc[[0]].assign(order_id="O-5", date=pd.Timestamp("2025-07-15"), gross_revenue_eur=80_000.0)
+    object.__setattr__(data, "orders", pd.concat([orders, extra], ignore_index=True))
+    t = data.targets
+    object.__setattr__(data, "targets", t[t["period"].isin(["2025Q1", "2025Q4"])].reset_index(drop=True))
+    facts = D.customer_facts(data, "ACC-1")
+    # year 2025: 20,000 + 80,000 + 200,000 + 150,000 = 450,000; planned quarters Q1 + Q4: 20,000 + 350,000 = 370,000
+    assert facts.proposal["revenue"] == 450_000.0
+    assert facts.plan_eur == 300_000.0 and facts.plan_revenue_eur == 370_000.0
+    assert facts.plan_quarters == ("2025Q1", "2025Q4")
+    # 370,000 / 300,000 = 123.3 % (not 450,000 / 300,000 = 150 %)
+    assert D.annual_view(facts, "de")["plan_line"] == (
+        "Unser Planwert für 1. Quartal 2025, 4. Quartal 2025: 300.000\xa0€; Umsatz in diesem Zeitraum 370.000\xa0€, "
+        "123,3\xa0% des Planwerts.")
+    assert "vereinbart" not in D.annual_view(facts, "de")["plan_line"]

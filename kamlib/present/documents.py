@@ -243,7 +243,9 @@ class CustomerFacts:
     period: str
     year: int
     tables: dict[str, pd.DataFrame]
-    plan_eur: float  # the revenue plan of ``year`` (NaN: none)
+    plan_eur: float  # our revenue plan of ``year``: the sum over the quarters that have one (NaN: none)
+    plan_revenue_eur: float  # the revenue of just those quarters (what the plan is compared with)
+    plan_quarters: tuple[str, ...]  # the quarters of ``year`` with a revenue plan, e.g. ("2025Q1", "2025Q3")
     proposal: dict
     #: the agreed goals with ``overdue`` (:data:`GOAL_COLUMNS`) at the end of the QBR quarter ("qbr") and of the
     #: Jahresgespräch year ("annual")
@@ -287,10 +289,14 @@ def customer_facts(
     tables = {t: _rows(data, t, account_id) for t in CUSTOMER_FIELDS}
     plans = tables["account_plans"]
     tables["account_plans"] = plans[plans["section"].isin(CUSTOMER_SECTIONS)].reset_index(drop=True)
-    targets = [review.quarter_target(data, account_id, pd.Period(f"{year}Q{i}", freq="Q"))[0] for i in range(1, 5)]
-    known = [x for x in targets if not math.isnan(x)]
+    quarters = [pd.Period(f"{year}Q{i}", freq="Q") for i in range(1, 5)]
+    targets = {q: review.quarter_target(data, account_id, q)[0] for q in quarters}
+    known = {q: x for q, x in targets.items() if not math.isnan(x)}
     o = tables["orders"]
     years = pd.to_datetime(o["date"]).dt.year
+    # the plan is compared with the revenue of the quarters that have one (as notebook 04 does), not the whole year
+    in_planned = pd.to_datetime(o["date"]).dt.to_period("Q").isin(list(known))
+    plan_revenue = float(o.loc[in_planned, "gross_revenue_eur"].sum())
     rev = float(o.loc[years == year, "gross_revenue_eur"].sum())
     rev_before = float(o.loc[years == year - 1, "gross_revenue_eur"].sum())
     prof = prof or profile.build_profile(data, account_id, as_of=data.as_of)
@@ -304,7 +310,9 @@ def customer_facts(
         period=period,
         year=year,
         tables=tables,
-        plan_eur=float(sum(known)) if known else float("nan"),
+        plan_eur=float(sum(known.values())) if known else float("nan"),
+        plan_revenue_eur=plan_revenue if known else float("nan"),
+        plan_quarters=tuple(str(q) for q in known),
         proposal=proposal,
         goals={"qbr": agreed_goals(data, account_id, period), "annual": agreed_goals(data, account_id, f"{year}Q4")},
     )
@@ -735,11 +743,18 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
     rev = p["revenue"]
     if math.isnan(facts.plan_eur):
         plan_line = L["no_plan"].format(year=year)
-    else:
+    else:  # our planning, not agreed with the customer; compared with the revenue of the planned quarters only
+        planned = (
+            str(year)
+            if len(facts.plan_quarters) == 4
+            else ", ".join(quarter_text(q, lang) for q in facts.plan_quarters)
+        )
+        actual = facts.plan_revenue_eur
         plan_line = L["plan_line"].format(
-            actual=_money(rev, lang),
+            quarters=planned,
+            actual=_money(actual, lang),
             target=_money(facts.plan_eur, lang),
-            attainment=_pct(rev / facts.plan_eur if facts.plan_eur > 0 else float("nan"), lang),
+            attainment=_pct(actual / facts.plan_eur if facts.plan_eur > 0 else float("nan"), lang),
         )
     plans = facts.tables["account_plans"]
     goals = facts.goals["annual"]
