@@ -233,3 +233,13 @@ def _plain(markdown_line: str) -> str:
     """A Markdown line's words as the HTML shows them (no markup), first 30 characters."""
     text = re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", markdown_line).strip(" *-#>")
     return " ".join(text.split())[:30]
+
+
+def test_workshop_pages_have_german_names():
+    """A workshop page's name comes from the catalogue, not from its file name ('portfolio workshop' in a
+    German page is an English leftover: 'portfolio' is an English label of the catalogue)."""
+    from kamlib.present import export
+
+    for stem in WORKSHOPS:
+        name = export.report_name(stem, "de")
+        assert name.endswith("-Workshop") and english_leftovers(name) == [], name
