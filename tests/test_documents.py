@@ -542,3 +542,46 @@ def test_annual_plan_compares_only_the_planned_quarters(make_data):
         "Unser Planwert für 1. Quartal 2025, 4. Quartal 2025: 300.000\xa0€; Umsatz in diesem Zeitraum 370.000\xa0€, "
         "123,3\xa0% des Planwerts.")
     assert "vereinbart" not in D.annual_view(facts, "de")["plan_line"]
+
+
+def test_thin_data_leave_out_what_is_not_recorded(make_data, tmp_path):
+    """Only accounts and orders: the QBR page says nothing about complaints (no 'keine Reklamation', no 'keine offenen
+    Themen'), the brief says contacts are not recorded (not 'no gaps'), the product lines are one line 'Alle
+    Produkte' (no products table), not '–'."""
+    from kamlib.data import schemas
+
+    accounts = pd.concat([schemas.empty_frame("accounts"),
+                          pd.DataFrame({"account_id": ["A1"], "name": ["Dünn GmbH"]})], ignore_index=True)
+    orders = pd.concat([schemas.empty_frame("orders"), pd.DataFrame({
+        "order_id": ["O1", "O2", "O3"], "account_id": ["A1"] * 3, "product_id": ["P1", "P2", "P1"],
+        "date": pd.to_datetime(["2024-11-01", "2025-11-01", "2025-12-01"]), "quantity": [5, 2, 3],
+        "gross_revenue_eur": [100.0, 250.0, 50.0]})], ignore_index=True)
+    data = make_data(accounts, orders)
+    prep = D.prepare(data, "A1")
+    assert prep.customer.missing >= {"complaints", "products", "account_plans"}
+    qbr = D.qbr_view(prep.customer, "de")
+    # 2025Q4: orders O2 (2 units) and O3 (3 units): one line, 2 deliveries, 5 units; 2024Q4: O1, 5 units
+    assert qbr["value"] == [["Alle Produkte", "2", "5", "5"]]
+    html, _ = D.render_document(prep, "qbr", "de")
+    assert "Reklamation" not in html and "Keine offenen Themen" not in html and "Offene Themen" not in html
+    annual = D.annual_view(prep.customer, "en")
+    # 2025: 250 + 50 = 300 (5 units); 2024: 100 (5 units); +200 %
+    assert [r["cells"] for r in annual["figures"]][0] == ["All products", "€300", "€100", "+200.0%", "5", "5"]
+    brief, _ = D.render_document(prep, "brief", "de")
+    assert "Keine Lücken im Buying Center gefunden" not in brief
+    assert "Ansprechpartner sind in den Daten nicht erfasst" in brief
+    # an empty complaints table that exists is recorded: "no complaint in the quarter" is then true
+    empty = make_data(accounts, orders, complaints=schemas.empty_frame("complaints"))
+    assert "Reklamation" in D.render_document(D.prepare(empty, "A1"), "qbr", "de")[0]
+
+
+def test_annual_pack_has_the_section_of_agenda_item_4(make_data):
+    """Agenda item 4 (quality, delivery and service: open issues) has its section: the complaints still open at the
+    year's end by topic. _marked_data: C-1 (quality) opened 01.10., closed 11.10.2025 -- not open; C-2 (delivery)
+    opened 20.11.2025, still open -- one row 'Lieferung', 1, 20.11.2025."""
+    prep = D.prepare(_marked_data(make_data), "ACC-1")
+    v = D.annual_view(prep.customer, "de")
+    assert v["agenda"][3] == "Qualität, Liefertreue und Service: offene Themen"
+    assert [r[:3] for r in v["issues"]] == [["Lieferung", "1", "20.11.2025"]]
+    html, _ = D.render_document(prep, "annual", "de")
+    assert html.count("Qualität, Liefertreue und Service: offene Themen") == 2  # the agenda item and its heading

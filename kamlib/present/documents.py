@@ -250,6 +250,17 @@ class CustomerFacts:
     #: the agreed goals with ``overdue`` (:data:`GOAL_COLUMNS`) at the end of the QBR quarter ("qbr") and of the
     #: Jahresgespräch year ("annual")
     goals: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: tables of :data:`CUSTOMER_FIELDS` the source did not contain (a missing table is not an empty one: no
+    #: complaints table says nothing about complaints, so the customer pages leave that section out)
+    missing: frozenset[str] = frozenset()
+
+
+def recorded(data, table: str) -> bool:
+    """Whether the source contained ``table`` at all (possibly with no rows): :attr:`KamData.available`."""
+    available = getattr(data, "available", None)
+    if table == "account_plans" and getattr(data, "account_plans", None) is None:
+        return False
+    return True if available is None else table in available
 
 
 def _rows(data, table: str, account_id: str) -> pd.DataFrame:
@@ -315,6 +326,7 @@ def customer_facts(
         plan_quarters=tuple(str(q) for q in known),
         proposal=proposal,
         goals={"qbr": agreed_goals(data, account_id, period), "annual": agreed_goals(data, account_id, f"{year}Q4")},
+        missing=frozenset(t for t in CUSTOMER_FIELDS if not recorded(data, t)),
     )
 
 
@@ -577,6 +589,7 @@ def brief_view(prep: Prepared, lang: str = "en") -> dict:
         "chart": chart,
         "trend": trend,
         "contacts": contact_rows,
+        "contacts_recorded": recorded(prep.data, "contacts"),  # no table: the gaps cannot be judged
         "gaps": gaps,
         "opportunities": opp_rows,
         "risks": risks,
@@ -631,8 +644,12 @@ def _goal_rows(goals: pd.DataFrame, lang: str, *, result: bool = True) -> list[d
     return out
 
 
-def _lines(facts: CustomerFacts) -> pd.DataFrame:
+def _lines(facts: CustomerFacts, lang: str) -> pd.DataFrame:
+    """The account's orders with ``line``: the product line from the products table; without a products table one
+    line 'All products' (a product id alone means nothing to a reader); a product the table lacks: '–'."""
     o = facts.tables["orders"]
+    if "products" in facts.missing:
+        return o.assign(line=_t("titles", "all_products", lang), date=pd.to_datetime(o["date"]))
     lines = facts.tables["products"].set_index("product_id")["product_line"]
     line = o["product_id"].map(lines).astype("object").where(lambda x: x.notna(), "–")  # no product line: '–'
     return o.assign(line=line, date=pd.to_datetime(o["date"]))
@@ -665,7 +682,7 @@ def qbr_view(facts: CustomerFacts, lang: str = "en") -> dict:
         _in_period(agreed["due"], q) | ((due < q.start_time) & agreed["overdue"] & (agreed["status"] != "missed"))
     ]
     next_q = agreed[_in_period(agreed["due"], q + 1)]
-    o = _lines(facts)
+    o = _lines(facts, lang)
     now, before = o[_in_period(o["date"], q)], o[_in_period(o["date"], q - 4)]
     qty_before = before.groupby("line")["quantity"].sum()
     value_rows = [
@@ -679,7 +696,10 @@ def qbr_view(facts: CustomerFacts, lang: str = "en") -> dict:
     ][: MAX_ROWS["lines"]]
     c = facts.tables["complaints"]
     closed = c[_in_period(c["closed"], q)]
-    if len(closed):
+    complaints = "complaints" not in facts.missing  # no complaints table: no service line, no issues section
+    if not complaints:
+        service = ""
+    elif len(closed):
         days = (pd.to_datetime(closed["closed"]) - pd.to_datetime(closed["opened"])).dt.days.mean()
         service = L["service"].format(n=len(closed), days=i18n.number(float(days), lang, 1))
     else:
@@ -700,7 +720,8 @@ def qbr_view(facts: CustomerFacts, lang: str = "en") -> dict:
         "value_heading": L["value"].format(period=quarter_text(str(q), lang)),
         "value": value_rows,
         "service": service,
-        "issues": _open_issues(facts, q.end_time, lang),
+        "issues": _open_issues(facts, q.end_time, lang) if complaints else [],
+        "show_issues": complaints,
         "next_heading": L["next"].format(period=quarter_text(str(q + 1), lang)),
         "next": _goal_rows(next_q, lang, result=False),
         "team": team,
@@ -714,7 +735,7 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
     i18n.check_lang(lang)
     year = facts.year
     L = {key: i18n.pick(pair, lang) for key, pair in i18n.table("documents.annual").items()}
-    o = _lines(facts)
+    o = _lines(facts, lang)
     yr = o["date"].dt.year
     cur, prev = o[yr == year], o[yr == year - 1]
     lines = sorted(set(cur["line"]) | set(prev["line"]))
@@ -816,7 +837,19 @@ def annual_view(facts: CustomerFacts, lang: str = "en") -> dict:
             base=_money(rev, lang),
         ),
         "assumptions": [trend, potential, limit],
-        "agenda": [L[f"agenda_{i}"].format(year=year, next=nxt) for i in range(1, 7)],
+        # item 4 (quality, delivery, service) has its section only where complaints are recorded
+        "agenda": [
+            L[f"agenda_{i}"].format(year=year, next=nxt)
+            for i in range(1, 7)
+            if i != 4 or "complaints" not in facts.missing
+        ],
+        "issues_heading": L["agenda_4"],
+        "show_issues": "complaints" not in facts.missing,
+        "issues": _open_issues(facts, pd.Period(str(year), freq="Y").end_time, lang)
+        if "complaints" not in facts.missing
+        else [],
+        "issue_columns": [_t("qbr", k, lang) for k in ("category", "open_n", "since", "solution")],
+        "no_issues": _t("qbr", "no_issues", lang),
         "goal_columns": [
             _t("qbr", "goal", lang),
             _t("qbr", "owners", lang),
