@@ -585,3 +585,20 @@ def test_annual_pack_has_the_section_of_agenda_item_4(make_data):
     assert [r[:3] for r in v["issues"]] == [["Lieferung", "1", "20.11.2025"]]
     html, _ = D.render_document(prep, "annual", "de")
     assert html.count("Qualität, Liefertreue und Service: offene Themen") == 2  # the agenda item and its heading
+
+
+def test_brief_states_each_risk_once_and_uses_real_minus(sample_data, kam, tmp_path):
+    """ACC-0071: the single-threaded finding stands under gaps only; the overdue action ACT-0036 is named, so no
+    extra '1 Maßnahme(n) überfällig'. A negative change in the pack carries U+2212, not a hyphen."""
+    v = D.brief_view(D.prepare(sample_data, "ACC-0071"), "de")
+    assert not set(v["risks"]) & set(v["gaps"])
+    assert any("ACT-0036" in r for r in v["risks"]) and "1 Maßnahme(n) überfällig." not in v["risks"]
+    # the pack's change column uses this formatter (i18n.percent(signed=True)): -40.8 % as '−40,8 %'
+    assert D._pct(-0.408, "de", signed=True) == "\u221240,8\u00a0%" and D._pct(0.05, "en", signed=True) == "+5.0%"
+    # the brief's navigation names the QBR page's quarter as the page does
+    out = tmp_path / "r"
+    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "w", "--only", "brief,qbr",
+            "--accounts", "ACC-0135", "--quiet")
+    assert r.returncode == 0, r.stderr
+    brief = (out / "w/accounts/ACC-0135/brief.de.html").read_text(encoding="utf-8")
+    assert '<a href="qbr_2025Q4.de.html">Quartalsgespräch (QBR) 4. Quartal 2025</a>' in brief

@@ -1169,7 +1169,12 @@ def link_pages(manifest: dict, run_dir: Path) -> int:
             links = [
                 {
                     "href": Path(os.path.relpath(p["path"], here)).as_posix(),
-                    "label": p["label"],
+                    # a QBR page's quarter worded as on the page itself ("4. Quartal 2025", not "2025Q4")
+                    "label": str(p["label"]).replace(
+                        str(p["when"]), account_documents.documents.quarter_text(str(p["when"]), here_lang)
+                    )
+                    if p.get("kind") == "qbr" and p.get("when")
+                    else p["label"],
                     "current": p["path"] == page["path"],
                 }
                 for p in shown

@@ -522,11 +522,13 @@ def brief_view(prep: Prepared, lang: str = "en") -> dict:
     if prep.findings is not None and len(prep.findings):
         view = review.findings_view(prep.findings, lang)
         risks += [f"{idx}: {row.iloc[-1]}" for idx, row in view.iterrows()]
-    risks += [str(m) for m in p.findings.loc[p.findings["severity"] == "high", "message"]]
+    # each fact once: a coverage gap stands under "Gaps", not again under the risks
+    risks += [str(m) for m in p.findings.loc[p.findings["severity"] == "high", "message"] if str(m) not in gaps]
     oc = p.complaints[p.complaints["open"]] if len(p.complaints) else p.complaints
     if len(oc):
         risks.append(L["open_complaints"].format(n=len(oc), date=i18n.date(oc["opened"].min(), lang)))
-    if int(k["overdue_actions"] or 0):
+    named = int((p.findings["check"] == "overdue_action").sum()) if "check" in p.findings.columns else 0
+    if int(k["overdue_actions"] or 0) > named:  # the count only when the findings do not name each one already
         risks.append(L["overdue_actions"].format(n=int(k["overdue_actions"])))
     risks = risks[: MAX_ROWS["risks"]]
     action_rows = [
