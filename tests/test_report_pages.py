@@ -275,8 +275,13 @@ def test_index_rows_in_rank_order_names_not_files_missing_kam_and_documents(tmp_
     assert '<a href="accounts/ACC-1/qbr_2025Q4.en.html">QBR page 2025Q4</a> (<a href="accounts/ACC-1/qbr_2025Q4.en.pdf">PDF</a>)' in page
     assert ('· <a href="accounts/ACC-1/qbr_2025Q4.de.html" hreflang="de" title="QBR page 2025Q4 (in German)">DE</a>'
             in page)
+    # compact rows (the index was 4,484 px tall at 1,024 px): the reports inline, not one list item each, the
+    # documents folded into one details element per account, its summary counting them (one QBR page: 1)
+    acc1 = page.split('<td class="id">ACC-1</td>')[1].split("</tr>")[0]
+    assert '<li><a href="accounts/ACC-1/02_account_profile.html">' not in acc1
+    assert "<details><summary>Documents (1)</summary><ul><li>" in acc1 and acc1.count("qbr_2025Q4.en.html") == 1
     de = runner._index_html({**manifest, "parameters": {"lang": "de"}}, run_dir)
-    assert ">Kundenprofil</a>" in de
+    assert ">Kundenprofil</a>" in de and "<summary>Dokumente (1)</summary>" in de
     assert ('<li><a href="accounts/ACC-1/qbr_2025Q4.de.html">Quartalsgespräch (QBR) 2025Q4</a> · '
             '<a href="accounts/ACC-1/qbr_2025Q4.en.html" hreflang="en" title="Quartalsgespräch (QBR) 2025Q4 (auf '
             'Englisch)">EN</a> (<a href="accounts/ACC-1/qbr_2025Q4.en.pdf"') in de
@@ -443,5 +448,13 @@ def test_index_has_no_horizontal_overflow_at_1024px(small_run, browser):
                 "td.id", "els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e);"
                 " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })")
             assert lines and set(lines) == {1}, lines
+            if width == 1024:  # compact rows: ACC-0044 (02 and three documents in two languages) within 3.5 lines
+                # of text; the old row listed the report and each document on a line of its own (4+ lines)
+                tall, line = page.evaluate(
+                    "(() => { const td = document.querySelector('table.accounts tbody td:last-child');"
+                    " const lh = parseFloat(getComputedStyle(td).fontSize) * 1.5;"
+                    " return [Math.max(...[...document.querySelectorAll('table.accounts tbody tr')]"
+                    ".map(r => r.getBoundingClientRect().height)), lh]; })()")
+                assert tall <= 3.5 * line, (tall, line)
         finally:
             ctx.close()
