@@ -12,7 +12,7 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
 
-.PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop
+.PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop screenshots
 
 help:
 	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
@@ -21,6 +21,7 @@ help:
 	@echo "make notebooks  - re-execute notebooks/ in place to refresh nbval reference outputs"
 	@echo "make sample-data - regenerate data/sample from its seed"
 	@echo "make bench      - speed and memory ratios"
+	@echo "make screenshots - refresh docs/screenshots/*.png (the account documents) from the sample data"
 	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address"
 
 $(STAMP): pyproject.toml
@@ -60,6 +61,11 @@ sample-data: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# the README's screenshots of the account documents (the page-count test writes them; without KAM_SCREENSHOTS only
+# into reports/test-artifacts/)
+screenshots: $(STAMP)
+	KAM_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_documents.py -k page_counts -q -p no:cacheprovider
 
 # the workshop notebooks as a code-free web app on 127.0.0.1 (first free port from 8866)
 workshop: $(STAMP)
