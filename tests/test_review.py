@@ -320,8 +320,8 @@ def test_health_view_and_bridge_check_in_german(health_data):
     view = rv.health_view(health, "de")
     # no QBR in the 90 days up to 2025-12-31: a gap, so the total is at most 75 (here it is 60.75 anyway)
     assert view.loc["Health Score", "Regel"] == "gewichtete Summe, höchstens 75 wegen der Befunde Kein Review-Gespräch"
-    assert view.loc["Wachstum ggü. Plan", "Regel"].startswith("Umsatz/Plan: 50 % oder weniger")
-    assert view.loc["Wachstum ggü. Plan", "Score"] == "50,0" and view.loc["Wachstum ggü. Plan", "Gewicht"] == "25,0\u00a0%"
+    assert view.loc["Wachstum gegenüber Plan", "Regel"].startswith("Umsatz/Plan: 50 % oder weniger")
+    assert view.loc["Wachstum gegenüber Plan", "Score"] == "50,0" and view.loc["Wachstum gegenüber Plan", "Gewicht"] == "25,0\u00a0%"
     bridge = pd.Series({"base_revenue": 100.0, "current_revenue": 1334.5, "volume": 1000.0, "mix": 0.0, "price": 234.5,
                         "new_lines": 0.0, "lost_lines": 0.0, "total": 1234.5})
     assert rv.bridge_check(bridge, "en").endswith("total change of €1,234.50: yes")
@@ -348,7 +348,7 @@ def test_charts_label_themselves_in_german(health_data):
     assert [mcolors.to_hex(b.get_facecolor()) for b in ax.patches] == [
         "#c0392b", "#c0392b", "#27ae60", "#27ae60", "#c0392b", "#c0392b"]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Wachstum ggü. Plan", "Margenentwicklung (DB IV)", "Kontaktintensität", "Reklamationen",
+        "Wachstum gegenüber Plan", "Margenentwicklung (DB IV)", "Kontaktintensität", "Reklamationen",
         "Abdeckung Buying Center", "Maßnahmenumsetzung"]
     assert [line.get_xdata()[0] for line in ax.get_lines()] == [50.0, 75.0]  # the band limits
     assert ax.get_title() == "Health Score: 61 (gelb)"
