@@ -216,16 +216,17 @@ def test_reports_link_to_the_accounts_other_reports_and_documents_that_exist(tmp
     qbr = "<html><head><title>QBR</title></head><body class=\"doc\"><h1>QBR</h1></body></html>"
     (run_dir / docs[0]["html"]).write_text(qbr, encoding="utf-8")  # a document without navigation
     (run_dir / docs[1]["html"]).write_text(f"<html><body><nav>{runner_slot()}</nav></body></html>", encoding="utf-8")
-    # by hand: pages the run wrote: the portfolio's 1 report, 2 reports each for ACC-1, ACC-2, ACC-3, and the 2
-    # written documents of ACC-1 (the annual pack is listed but not written): 1 + 6 + 2 = 9 pages changed
-    assert runner.link_pages(manifest, run_dir) == 9
+    # by hand: pages the run wrote: the portfolio's 1 report, 2 reports each for ACC-1, ACC-2, ACC-3, and the
+    # brief of ACC-1 (the annual pack is listed but not written; the QBR page goes to the customer and gets no
+    # navigation): 1 + 6 + 1 = 8 pages changed
+    assert runner.link_pages(manifest, run_dir) == 8
     page = (run_dir / "accounts/ACC-1/02_account_profile.html").read_text(encoding="utf-8")
     nav = page.split('<nav aria-label="Reports and documents" class="kam-nav">')[1].split("</nav>")[0]
     assert 'href="../../index.html"' in nav
     assert "ACC-1 · Eins GmbH:" in nav
     assert '<span aria-current="page">Account profile</span>' in nav
     assert '<a href="04_review_cycle.html">Account review</a>' in nav
-    assert '<a href="qbr_2025Q4.en.html">QBR page 2025Q4</a>' in nav
+    assert '<a href="qbr_2025Q4.en.html">QBR page Q4 2025</a>' in nav  # the quarter as the page's title words it
     assert '<a href="brief.de.html">Account brief (in German)</a>' in nav
     assert "annual_2025" not in nav  # the run did not write it: no link
     assert "ACC-2" not in nav  # another account's reports are not this account's
@@ -236,9 +237,7 @@ def test_reports_link_to_the_accounts_other_reports_and_documents_that_exist(tmp
     assert '<a href="02_account_profile.html">Kundenprofil</a>' in brief
     assert '<span aria-current="page">Account-Steckbrief</span>' in brief
     qbr_page = (run_dir / docs[0]["html"]).read_text(encoding="utf-8")
-    assert qbr_page.startswith('<html><head><title>QBR</title><style>') and "@media print{.kam-nav{display:none}}" in qbr_page
-    assert '<body class="doc"><nav class="kam-nav" aria-label="Reports and documents"><a href="../../index.html">' in qbr_page
-    assert '<span aria-current="page">QBR page 2025Q4</span>' in qbr_page and "<h1>QBR</h1>" in qbr_page
+    assert qbr_page == qbr  # customer-facing: no navigation to internal pages, no account id
     assert runner.link_pages(manifest, run_dir) == 0  # idempotent: a second pass changes nothing
 
 
