@@ -730,10 +730,10 @@ def test_plan_linter_incomplete_not_current_and_overdue_goals(hand_data):
     overdue = checks(p, "agreed_goal_overdue")
     assert overdue["severity"].tolist() == ["high", "high"]
     assert overdue["message"].tolist() == [
-        "Agreed goal g2 (Sign frame contract) was due on 2025-09-30, 92 days ago, and is missed; owners Kim KAM "
-        "(us) and Bert Buyer (customer).",
-        "Agreed goal g1 (Halve downtime line 3) was due on 2025-11-30, 31 days ago, and is on track; owners Kim KAM "
-        "(us) and Dora Decider (customer).",
+        "Agreed goal g2 (Sign frame contract) was due on 2025-09-30, 92 days ago (status in the plan: missed); "
+        "owners Kim KAM (us) and Bert Buyer (customer).",
+        "Agreed goal g1 (Halve downtime line 3) was due on 2025-11-30, 31 days ago (status in the plan: on track); owners "
+        "Kim KAM (us) and Dora Decider (customer).",
     ]
     assert checks(p, "no_account_plan").empty
     # the window is a parameter: at 250 days the plan is current
@@ -744,7 +744,7 @@ def test_plan_linter_incomplete_not_current_and_overdue_goals(hand_data):
     assert checks(de, "plan_incomplete")["message"].item() == (
         "Im Account-Plan fehlt noch: unser USP, Team des Kunden.")
     assert checks(de, "agreed_goal_overdue")["message"].iloc[0] == (
-        "Vereinbartes Ziel g2 (Sign frame contract) war am 30.09.2025 fällig (vor 92 Tagen) und ist nicht erreicht; "
+        "Vereinbartes Ziel g2 (Sign frame contract) war am 30.09.2025 fällig (vor 92 Tagen; Stand im Plan: nicht erreicht); "
         "verantwortlich: Kim KAM (wir) und Bert Buyer (Kunde).")
     assert checks(de, "plan_not_current")["message"].item().startswith(
         "Der Account-Plan wurde zuletzt am 01.06.2025 überprüft (vor 213 Tagen)")
