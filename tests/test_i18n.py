@@ -25,6 +25,7 @@ SAME_IN_BOTH = {
     "Whitespace", "ok", "–", "P(alive)", "Buying Center", "Whitespace (EUR)", "DB I (EUR)",
     "kamlib: {call} = {x}", "{account}: m = {m}, r = {r}, d = {d}",
     "GRR", "NRR",  # exercise answers: gross and net revenue retention
+    "Agenda",  # the Jahresgespräch pack: what a Mittelstand KAM writes on a customer meeting (German review)
 }
 #: English words German KAM texts use as they are; stripped before looking for English leftovers.
 GERMAN_LOANWORDS = ("Key Account Management", "Key Accounts", "Key Account", "Health Score", "Share of Wallet",
