@@ -526,14 +526,20 @@ def selection_table(table: pd.DataFrame, lang: str = "en", caption: str | None =
     )
 
 
-def key_account_list(sel, lang: str = "en") -> Table:
+def key_account_list(sel, lang: str = "en", *, as_of=None) -> Table:
     """The definitive key accounts of a selection, as a report opens with them: name, KAM, revenue of the last
-    12 months, quadrant, type and how the account got its place, in rank order."""
+    12 months, quadrant, type and how the account got its place, in rank order; the caption names the data
+    date ``as_of`` when given (the list is only true for the data it was decided on)."""
     from kamlib.present import summary
 
     d = sel.definitive
     cols = [c for c in ("name", "kam_id", "revenue_12m", "quadrant", "type", "track") if c in d.columns]
-    return selection_table(d[cols], lang, caption=summary.say("key_accounts", lang, n=len(d)))
+    caption = (
+        summary.say("key_accounts", lang, n=len(d))
+        if as_of is None
+        else summary.say("key_accounts_as_of", lang, n=len(d), date=i18n.date(as_of, lang))
+    )
+    return selection_table(d[cols], lang, caption=caption)
 
 
 def type_crosstab(sel, lang: str = "en") -> Table:
