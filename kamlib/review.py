@@ -1648,7 +1648,7 @@ def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
     >>> b = pd.Series({"volume": 10.0, "mix": -2.5, "price": 0.5, "new_lines": 3.0, "lost_lines": -1.0,
     ...                "total": 10.0})
     >>> bridge_check(b, "de")
-    'Mengen-, Mix- und Preiseffekt der in beiden Quartalen gekauften Produktlinien und die nur in einem der Quartale gekauften Linien ergeben zusammen die Gesamtänderung von 10,00 EUR: ja'
+    'Mengen-, Mix- und Preiseffekt der in beiden Quartalen gekauften Produktlinien und die nur in einem der Quartale gekauften Linien ergeben zusammen die Gesamtänderung von 10,00\\xa0€: ja'
     """
     parts = bridge[["volume", "mix", "price", "new_lines", "lost_lines"]].sum()
     ok = round(float(parts), 2) == round(float(bridge["total"]), 2)

@@ -95,8 +95,12 @@ def _probe_notebook(folder):
     return folder
 
 
-def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path):
+def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path, monkeypatch):
     import tempfile
+
+    # a temporary folder of this test's own: a run of another test worker leaves its cache there meanwhile
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
 
     nb_dir = _probe_notebook(tmp_path / "nbs")
     reports = {}

@@ -282,3 +282,16 @@ def test_summary_changes_come_from_the_one_signed_percent_formatter():
     for cur, lang in [(91.5, "en"), (91.5, "de"), (100.0, "en"), (105.0, "de")]:
         assert summary.change(cur, 100.0, lang) == i18n.percent(cur / 100.0 - 1, lang, 1, signed=True)
     assert summary.change(91.5, 100.0, "en") == "\u22128.5%"
+
+
+def test_attention_list_names_quarter_and_data_date():
+    """05 opens with the attention list; its caption says which quarter and which data it was made on."""
+    portfolio = pd.DataFrame(
+        {"name": ["A AG", "B KG"], "band": ["amber", "green"], "health": [62.0, 90.0], "attainment": [0.9, 1.1]},
+        index=pd.Index(["A", "B"], name="account_id"),
+    )
+    html = tables.to_html(summary.attention_list(portfolio, "de", quarter="2025Q4", as_of=pd.Timestamp("2026-03-31")))
+    assert "<caption>Key Accounts mit Handlungsbedarf, 2025Q4 (Datenstand 31.03.2026)</caption>" in html
+    assert "A AG" in html and "B KG" not in html  # green accounts need no attention
+    html = tables.to_html(summary.attention_list(portfolio, "en", quarter="2025Q4"))
+    assert "<caption>Key accounts that need attention, 2025Q4</caption>" in html

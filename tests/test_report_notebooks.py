@@ -83,7 +83,7 @@ def test_profile_and_portfolio_reports_open_with_their_summary():
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         code = [c for c in _batch(nb).cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
         first[name] = code[1].source
-    assert "overview.key_account_list(sel, lang)" in first["01_account_selection"]
+    assert "overview.key_account_list(sel, lang, as_of=data.as_of)" in first["01_account_selection"]
     assert "summary.account_summary(" in first["02_account_profile"]
     assert "summary.attention_list(" in first["05_portfolio_review"]
 

@@ -308,9 +308,10 @@ def account_summary(
     )
 
 
-def attention_list(portfolio: pd.DataFrame, lang: str = "en", *, quarter: str = "") -> pd.DataFrame:
+def attention_list(portfolio: pd.DataFrame, lang: str = "en", *, quarter: str = "", as_of=None) -> pd.DataFrame:
     """The red and amber key accounts of :func:`kamlib.review.portfolio_review`, in its attention order: name,
-    KAM, band (a badge), health, findings in words, revenue against plan. Empty when every account is green."""
+    KAM, band (a badge), health, findings in words, revenue against plan. Empty when every account is green.
+    The caption names the quarter and, given ``as_of``, the data date."""
     i18n.check_lang(lang)
     flagged = portfolio[portfolio["band"].isin(["red", "amber"])]
     shown = rv.portfolio_view(
@@ -320,4 +321,6 @@ def attention_list(portfolio: pd.DataFrame, lang: str = "en", *, quarter: str = 
         lang,
     )
     caption = say("attention", lang, quarter=quarter) if quarter else say("attention", lang, quarter="").rstrip(", ")
+    if as_of is not None:
+        caption += say("as_of_suffix", lang, date=i18n.date(as_of, lang))
     return tables.captioned(shown, caption, badges=(rv.label("band", lang),), lang=lang)
