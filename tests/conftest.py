@@ -25,6 +25,17 @@ CDNOW_MASTER = CDNOW_DIR / "CDNOW_master.txt"
 CDNOW_SUMMARY = CDNOW_DIR / "cdnow_customers_summary_with_transactions.csv"
 
 
+def plan_frame(rows) -> pd.DataFrame:
+    """An ``account_plans`` table from rows (item_id, account_id, section, text, owner_ours, owner_customer, due,
+    status, result, updated_on), in the data model's column order, dates parsed (the tests' hand-made plans)."""
+    from kamlib.data import schemas
+
+    df = pd.DataFrame(rows, columns=schemas.columns("account_plans"))
+    for col in ("due", "updated_on"):
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
 def require_system(what: str, available: bool) -> None:
     """Skip when a system package is missing, except under KAM_REQUIRE_SYSTEM=1 (CI), where it fails."""
     if available:

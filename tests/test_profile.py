@@ -18,7 +18,7 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from conftest import AS_OF, ROOT, SAMPLE  # noqa: E402
+from conftest import AS_OF, ROOT, SAMPLE, plan_frame  # noqa: E402
 
 from kamlib import profile as kp  # noqa: E402
 from kamlib.errors import KamParameterError  # noqa: E402
@@ -676,16 +676,6 @@ def test_notebook_has_typed_commented_parameters_and_no_logic():
 
 # ----------------------------------------------------------------------------- the account plan (issue 14)
 
-PLAN_COLUMNS = ["item_id", "account_id", "section", "text", "owner_ours", "owner_customer", "due", "status",
-                "result", "updated_on"]
-
-
-def plan_frame(rows):
-    """rows: (item_id, account_id, section, text, owner_ours, owner_customer, due, status, result, updated_on)."""
-    df = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    for c in ("due", "updated_on"):
-        df[c] = pd.to_datetime(df[c])
-    return df
 
 
 #: A's plan as of 2025-12-31: every section but usp and team_customer; the latest review 2025-06-01, 213 days

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import plan_frame
 
 from kamlib import review as rv
 
 T = pd.Timestamp
 Q = "2025Q4"  # reviewed at its end, 2025-12-31
 
-PLAN_COLUMNS = ["item_id", "account_id", "section", "text", "owner_ours", "owner_customer", "due", "status",
-                "result", "updated_on"]
-
-
-def plan_frame(rows):
-    df = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    for c in ("due", "updated_on"):
-        df[c] = pd.to_datetime(df[c])
-    return df
 
 
 PLAN = plan_frame([

@@ -43,19 +43,7 @@ KINDS = ("brief", "qbr", "annual")
 #: Which documents may be handed to the customer (built from :class:`CustomerFacts` only).
 CUSTOMER_KINDS = ("qbr", "annual")
 
-PLAN_COLUMNS = (
-    "item_id",
-    "account_id",
-    "section",
-    "text",
-    "owner_ours",
-    "owner_customer",
-    "due",
-    "status",
-    "result",
-    "updated_on",
-)
-CUSTOMER_SECTIONS = ("customer_goal", "customer_plan", "team_ours", "team_customer", "agreed_goal")
+CUSTOMER_SECTIONS = schemas.PLAN_CUSTOMER_SECTIONS
 INTERNAL_SECTIONS = ("objective", "strategy", "usp")
 
 #: The whitelist: the only tables and columns a customer-facing document is built from (rows of the account).
@@ -130,12 +118,10 @@ def _t(section: str, key: str, lang: str, **values: object) -> str:
 
 
 def plans_of(data) -> pd.DataFrame:
-    """The ``account_plans`` table of ``data`` (contract A); an empty frame with its columns while the data
-    model has no such table."""
+    """The ``account_plans`` table of ``data``; an empty frame with its columns (the data model's) when ``data``
+    has no such attribute (hand-made data of the tests)."""
     plans = getattr(data, "account_plans", None)
-    if plans is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in PLAN_COLUMNS})
-    return plans
+    return schemas.empty_frame("account_plans") if plans is None else plans
 
 
 # --------------------------------------------------------------------------- the target proposal
