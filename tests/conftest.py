@@ -25,6 +25,22 @@ CDNOW_MASTER = CDNOW_DIR / "CDNOW_master.txt"
 CDNOW_SUMMARY = CDNOW_DIR / "cdnow_customers_summary_with_transactions.csv"
 
 
+def pytest_configure(config) -> None:
+    """The trainees' progress file (kamlib.teaching.progress) goes to a temporary folder for the whole session,
+    set in the environment so notebook kernels started by nbval and nbclient inherit it (never ~/.kam)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="kam-progress-"))
+    config._kam_progress_dir = folder
+    os.environ["KAM_PROGRESS_FILE"] = str(folder / "progress.json")
+
+
+def pytest_unconfigure(config) -> None:
+    folder = getattr(config, "_kam_progress_dir", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def plan_frame(rows) -> pd.DataFrame:
     """An ``account_plans`` table from rows (item_id, account_id, section, text, owner_ours, owner_customer, due,
     status, result, updated_on), in the data model's column order, dates parsed (the tests' hand-made plans)."""
