@@ -1,0 +1,280 @@
+"""The Rheinwerk case (kamlib.teaching.case): every designed-in story of the sample holds in the data, worked out
+by hand from the CSV files (the csv module, no kamlib), both in the bundled sample and in a sample regenerated
+from its seed, so a change of the generator that breaks a story fails here."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+import kamlib
+from kamlib.data import sample
+from kamlib.teaching import case
+
+AS_OF = "2025-12-31"
+
+
+def _rows(folder: Path, table: str) -> list[dict[str, str]]:
+    with open(folder / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _revenue_by_year(folder: Path) -> dict[str, dict[int, float]]:
+    """Gross revenue per account and calendar year (the sample's 12-month windows end on 31 December)."""
+    out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for r in _rows(folder, "orders"):
+        out[r["account_id"]][int(r["date"][:4])] += float(r["gross_revenue_eur"])
+    return out
+
+
+@pytest.fixture(scope="module", params=["bundled", "regenerated"])
+def case_data(request, tmp_path_factory):
+    """(folder, KamData, stories by key) of the bundled sample and of the sample regenerated from seed 2025."""
+    if request.param == "bundled":
+        folder = Path(kamlib.SAMPLE)
+    else:
+        folder = tmp_path_factory.mktemp("regenerated")
+        sample.write(sample.generate(seed=2025), folder)
+    data = kamlib.load(str(folder), as_of=AS_OF)
+    return folder, data, case.story_map(data)
+
+
+def test_every_story_is_told(case_data) -> None:
+    _, _, found = case_data
+    assert list(found) == list(case.STORY_KEYS)
+    for key, story in found.items():
+        assert story.facts, f"story {key} not found in the data"
+        if key not in ("supplier",):
+            assert story.account_ids, key
+
+
+def test_supplier_market_and_products(case_data) -> None:
+    folder, _, found = case_data
+    f = found["supplier"].facts
+    assert f["company"] == "Rheinwerk Antriebstechnik GmbH"
+    accounts = _rows(folder, "accounts")
+    assert f["accounts"] == len(accounts) == 240
+    assert f["active"] == sum(r["status"] == "active" for r in accounts)
+    lines = Counter(r["product_line"] for r in _rows(folder, "products"))
+    assert dict(f["product_lines"]) == dict(lines)
+    assert set(lines) == {"Getriebe", "Motoren", "Steuerungen", "Sensorik", "Service & Ersatzteile"}
+    # the last 12 months' gross revenue: the sum of the 2025 order lines (about 25 M EUR by design)
+    rev = sum(float(r["gross_revenue_eur"]) for r in _rows(folder, "orders") if r["date"].startswith("2025"))
+    assert f["revenue"] == pytest.approx(rev, abs=0.01)
+    assert 20e6 < rev < 30e6
+    # German-speaking home market: DE, AT, CH hold about three quarters of the accounts (60 % + 8 % + 7 % drawn)
+    dach = sum(r["country"] in ("DE", "AT", "CH") for r in accounts) / len(accounts)
+    assert f["dach_share"] == pytest.approx(dach) and dach > 0.6
+
+
+def test_revenue_concentration_top_fifth_holds_four_fifths(case_data) -> None:
+    folder, _, found = case_data
+    totals: Counter[str] = Counter()
+    for r in _rows(folder, "orders"):
+        totals[r["account_id"]] += float(r["gross_revenue_eur"])
+    values = sorted([totals.get(r["account_id"], 0.0) for r in _rows(folder, "accounts")], reverse=True)
+    n_top = math.ceil(0.2 * 240)  # 48 accounts
+    share = sum(values[:n_top]) / sum(values)
+    f = found["concentration"].facts
+    assert f["n_top"] == n_top == 48
+    assert f["share"] == pytest.approx(share, abs=1e-9)
+    assert share == pytest.approx(0.80, abs=0.01)  # calibrated by the generator
+
+
+def test_six_kams_and_their_accounts(case_data) -> None:
+    folder, _, found = case_data
+    kams = _rows(folder, "kams")
+    story = found["kams"]
+    assert story.facts["n"] == len(kams) == 6
+    assert [k["level"] for k in kams].count("ceo") == 1
+    by_kam: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(folder, "accounts"):
+        if r["kam_id"]:
+            by_kam[r["kam_id"]].add(r["account_id"])
+    for k in story.facts["kams"]:
+        assert set(k["accounts"]) == by_kam[k["kam_id"]]
+        assert len(k["accounts"]) >= 1
+    assert set(story.account_ids) == set().union(*by_kam.values())
+
+
+def test_model_account_is_the_largest_with_an_open_complaint_and_an_overdue_action(case_data) -> None:
+    folder, _, found = case_data
+    rev = _revenue_by_year(folder)
+    largest = max(rev, key=lambda a: rev[a][2025])
+    story = found["model_account"]
+    assert story.account_ids == (largest,)
+    assert story.facts["name"] == "Müller Maschinenbau GmbH"
+    open_complaints = [r for r in _rows(folder, "complaints") if r["account_id"] == largest and not r["closed"]]
+    overdue = [
+        r
+        for r in _rows(folder, "actions")
+        if r["account_id"] == largest and r["status"] in ("open", "in_progress") and r["due"] and r["due"] < AS_OF
+    ]
+    assert story.facts["open_complaints"] == len(open_complaints) >= 1
+    assert story.facts["overdue_actions"] == len(overdue) >= 1
+    # rows in every table that has an account_id column
+    tables = [t for t in sample.TABLES if "account_id" in sample.COLUMNS[t]]
+    assert all(any(r["account_id"] == largest for r in _rows(folder, t)) for t in tables)
+    assert story.facts["tables"] == len(tables)
+
+
+def test_big_account_without_decider(case_data) -> None:
+    folder, _, found = case_data
+    rev = _revenue_by_year(folder)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(folder, "contacts"):
+        roles[r["account_id"]].add(r["buying_role"])
+    without = [a for a in roles if "decider" not in roles[a]]
+    biggest = max(without, key=lambda a: rev[a][2025])
+    story = found["no_decider"]
+    assert story.account_ids[0] == biggest
+    assert "decider" not in story.facts["roles"] and story.facts["roles"] == sorted(roles[biggest])
+    ranking = sorted(rev, key=lambda a: -rev[a][2025])
+    assert ranking.index(biggest) + 1 == story.facts["revenue_rank"] == 2  # the second largest account
+
+
+def test_single_threaded_account(case_data) -> None:
+    folder, _, found = case_data
+    story = found["single_threaded"]
+    a = story.account_ids[0]
+    counts = Counter(
+        r["contact_id"]
+        for r in _rows(folder, "interactions")
+        if r["account_id"] == a and r["contact_id"] and r["date"].startswith("2025")
+    )
+    top, n_top = counts.most_common(1)[0]
+    share = n_top / sum(counts.values())
+    assert share > 0.5  # one contact carries more than half of the year's contacts (the profile's rule)
+    assert story.facts["share"] == pytest.approx(share)
+    n_contacts = sum(r["account_id"] == a for r in _rows(folder, "contacts"))
+    assert story.facts["contacts"] == n_contacts >= 4  # others exist, but are not met
+    assert story.facts["kam"] is not None
+
+
+def test_declining_key_account(case_data) -> None:
+    folder, _, found = case_data
+    story = found["declining"]
+    a = story.account_ids[0]
+    rev = _revenue_by_year(folder)[a]
+    # 2023 > 2024 > 2025, and 2025 at most 75 % of 2023 (bundled sample: 2,111,887.72 -> 1,378,361.55 -> 905,616.04,
+    # a fall of 905,616.04 / 2,111,887.72 - 1 = -57.1 %)
+    assert rev[2023] > rev[2024] > rev[2025]
+    assert story.facts["revenues"] == pytest.approx([rev[2023], rev[2024], rev[2025]], abs=0.01)
+    assert story.facts["fall"] == pytest.approx(rev[2025] / rev[2023] - 1)
+    assert story.facts["fall"] <= -0.25
+    account = next(r for r in _rows(folder, "accounts") if r["account_id"] == a)
+    assert account["kam_id"]  # a key account with a KAM
+    deciders = [r for r in _rows(folder, "contacts") if r["account_id"] == a and r["buying_role"] == "decider"]
+    assert deciders and all(r["attitude"] == "opponent" for r in deciders)
+    assert story.facts["decider_attitude"] == "opponent"
+    qbrs = [r for r in _rows(folder, "interactions") if r["account_id"] == a and r["type"] == "qbr"]
+    assert story.facts["qbrs_history"] == len(qbrs) == 0  # neglected: no QBR in the whole history
+    assert story.facts["rank_then"] <= 5  # among the largest accounts when the history begins
+
+
+def test_profit_destroyers(case_data) -> None:
+    folder, _, found = case_data
+    story = found["profit_destroyers"]
+    big = story.account_ids[0]
+    # DB IV of 2025 by hand: gross - discount - cogs - cost to serve of the quarters 2025Q1-Q4
+    net = db1 = gross = discount = 0.0
+    for r in _rows(folder, "orders"):
+        if r["account_id"] == big and r["date"].startswith("2025"):
+            g, d, c = float(r["gross_revenue_eur"]), float(r["discount_eur"]), float(r["cogs_eur"])
+            gross, discount, net, db1 = gross + g, discount + d, net + g - d, db1 + g - d - c
+    cts = sum(
+        float(r["cost_eur"])
+        for r in _rows(folder, "service_costs")
+        if r["account_id"] == big and r["period"].startswith("2025")
+    )
+    assert story.facts["net_revenue"] == pytest.approx(net, abs=0.01)
+    assert story.facts["db4"] == pytest.approx(db1 - cts, abs=0.01)
+    assert db1 - cts < 0
+    # heavy discounts: at least twice the average discount rate
+    assert story.facts["discount_share"] == pytest.approx(discount / gross)
+    assert story.facts["discount_share"] > 2 * story.facts["avg_discount_share"]
+    assert story.facts["revenue_rank"] <= 12  # a large account (rank 10 by run-rate in the generator)
+    assert story.facts["n"] == len(story.account_ids) > 3  # and a few (many small) others
+
+
+def test_rough_patch_accounts_lose_their_qbrs_and_recover(case_data) -> None:
+    folder, _, found = case_data
+    story = found["rough_patch"]
+    assert story.facts["n"] >= 2
+    quarters = [f"{y}Q{q}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)]
+    held: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(folder, "interactions"):
+        if r["type"] == "qbr":
+            held[r["account_id"]].add(f"{r['date'][:4]}Q{(int(r['date'][5:7]) - 1) // 3 + 1}")
+    rev = _revenue_by_year(folder)
+    for acc in story.facts["accounts"]:
+        a = acc["account_id"]
+        gap = quarters[quarters.index(acc["gap_from"]) : quarters.index(acc["gap_to"]) + 1]
+        assert len(gap) >= 3 and not (set(gap) & held[a])
+        before, after = quarters[: quarters.index(gap[0])], quarters[quarters.index(gap[-1]) + 1 :]
+        assert set(before) & held[a] and set(after) & held[a]  # QBRs before and again after the patch
+        # the patch shows in the revenue: the year 2024 below the better of 2023 and 2025
+        assert rev[a][2024] < max(rev[a][2023], rev[a][2025])
+
+
+def test_small_kam_accounts_lose_money(case_data) -> None:
+    folder, _, found = case_data
+    story = found["small_kam_accounts"]
+    rev = _revenue_by_year(folder)
+    values = sorted(v[2025] for v in rev.values() if v[2025] > 0)
+    median = (values[len(values) // 2] + values[(len(values) - 1) // 2]) / 2
+    assert story.facts["median"] == pytest.approx(median)
+    kam = {r["account_id"] for r in _rows(folder, "accounts") if r["kam_id"]}
+    assert set(story.account_ids) == {a for a in kam if rev[a][2025] < median}
+    assert story.facts["n"] >= 1 and story.facts["losses"] >= 1
+
+
+def test_emerging_newcomer_lost_and_prospects(case_data) -> None:
+    folder, _, found = case_data
+    rev = _revenue_by_year(folder)
+    accounts = {r["account_id"]: r for r in _rows(folder, "accounts")}
+    for a in found["emerging"].account_ids:
+        assert accounts[a]["since"] >= "2023-01-01"
+        assert rev[a][2025] >= 1.5 * rev[a][2024] > 0
+    assert found["emerging"].facts["n"] >= 5
+
+    new = found["newcomer"]
+    assert new.facts["name"] == "Nordlicht Robotik GmbH"
+    a = new.account_ids[0]
+    assert sum(r["account_id"] == a for r in _rows(folder, "orders")) == new.facts["orders"] == 5
+    assert not accounts[a]["kam_id"] and new.facts["contacts"] == 0
+    assert sum(r["account_id"] == a for r in _rows(folder, "interactions")) <= 2
+
+    lost = found["lost"]
+    no_2025 = {a for a in rev if rev[a][2025] == 0 and (rev[a][2023] + rev[a][2024]) > 0}
+    assert set(lost.account_ids) == no_2025
+    assert lost.facts["with_status_lost"] == sum(r["status"] == "lost" for r in accounts.values()) == lost.facts["n"]
+
+    pros = found["prospects"]
+    assert set(pros.account_ids) == {a for a, r in accounts.items() if r["status"] == "prospect"}
+    counts = Counter(r["account_id"] for r in _rows(folder, "orders"))
+    assert all(counts[a] <= 2 for a in pros.account_ids)
+
+
+def test_regenerated_sample_tells_the_same_stories(tmp_path) -> None:
+    """The stories of the sample regenerated from seed 2025 are those of data/sample (same accounts, same facts)."""
+    sample.write(sample.generate(seed=2025), tmp_path)
+    fresh = case.story_map(kamlib.load(str(tmp_path), as_of=AS_OF))
+    bundled = case.story_map(kamlib.load(kamlib.SAMPLE, as_of=AS_OF))
+    for key in case.STORY_KEYS:
+        assert fresh[key].account_ids == bundled[key].account_ids, key
+        assert fresh[key].facts.keys() == bundled[key].facts.keys(), key
+
+
+def test_stories_of_data_without_them_are_empty(tmp_path) -> None:
+    """Another company's data need not tell a story: the story comes back empty instead of failing."""
+    tables = sample.generate(seed=7, n_accounts=30)
+    tables["contacts"] = tables["contacts"].assign(buying_role="decider")
+    sample.write(tables, tmp_path)
+    found = case.story_map(kamlib.load(str(tmp_path), as_of=AS_OF))
+    assert found["no_decider"].account_ids == () and found["no_decider"].facts == {}
+    assert found["supplier"].facts["accounts"] == 30
