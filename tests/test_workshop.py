@@ -499,3 +499,104 @@ def test_template_accounts_are_the_places_and_as_many_runners_up():
     t = workshop.template_accounts(data, selection=sel)
     assert t["account_id"].tolist() == ["B", "D", "A", "C"]
     assert t["name"].tolist() == ["nB", "nD", "nA", "nC"]
+
+
+# ------------------------------------------------------------------------------------- screens (issue 17)
+
+
+def _four_criteria_ratings() -> pd.DataFrame:
+    crit = ["revenue_share", "lifetime_value", "growth_potential", "relationship"]
+    rows = [("GF", a, c, s) for a, base in (("A", 8), ("B", 6), ("C", 4)) for c, s in zip(crit, (base, 7, 5, 9))]
+    return pd.DataFrame(rows, columns=list(workshop.RATINGS_COLUMNS))
+
+
+def test_shares_hand_worked():
+    from kamlib.workshop.screen import share_texts, shares
+
+    # 0.45 + 0.25 + 0.2 + 0.2 = 1.10: 0.45/1.10 = 0.4091, 0.25/1.10 = 0.2273, 0.2/1.10 = 0.1818 (twice)
+    assert shares([0.45, 0.25, 0.2, 0.2]).round(4).tolist() == [0.4091, 0.2273, 0.1818, 0.1818]
+    assert share_texts([0.45, 0.25, 0.2, 0.2], "en") == ["41%", "23%", "18%", "18%"]
+    # 0.45 + 0.25 + 0.2 + 0.15 = 1.05: 0.4286, 0.2381, 0.1905, 0.1429 -> 43 %, 24 %, 19 %, 14 %
+    assert shares([0.45, 0.25, 0.2, 0.15]).round(4).tolist() == [0.4286, 0.2381, 0.1905, 0.1429]
+    assert share_texts([0.45, 0.25, 0.2, 0.15], "de") == ["43\u00a0%", "24\u00a0%", "19\u00a0%", "14\u00a0%"]
+    with pytest.raises(ValueError):
+        shares([0.5, -0.1])
+
+
+def test_screen_and_handout_show_the_same_normalised_weights():
+    # the room sets 0.45/0.25/0.2/0.2: the screen beside each slider and the handout both show 41/23/18/18 %
+    # (0.45/1.10, 0.25/1.10, 0.2/1.10), not the slider's raw 0.45
+    r = _four_criteria_ratings()
+    room = workshop.RatedWorkshop.from_ratings(r, {}, places=2)
+    ui = room.widget()
+    sliders = {s.description: s for s in _all(ui, "FloatSlider") if s.description != "≥"}
+    for c, v in zip(room.criteria, (0.45, 0.25, 0.2, 0.2)):
+        sliders[workshop.label(c)].value = v
+    shown = [room.share_labels[c].value for c in room.criteria]
+    assert [_strip_tags(s) for s in shown] == ["41%", "23%", "18%", "18%"]
+    assert all(not s.readout for s in sliders.values())  # no raw 0.45 on the screen
+    handout = workshop.HandoutPanel(room, r, {}, places=2).handout()
+    assert handout.weights["weight"].tolist() == ["41%", "23%", "18%", "18%"]
+    assert "<td>41%</td>" in handout.html()
+
+
+def _all(widget, kind: str) -> list:
+    """Every widget of class ``kind`` inside ``widget`` (depth first)."""
+    found = [widget] if type(widget).__name__ == kind else []
+    for child in getattr(widget, "children", ()):
+        found += _all(child, kind)
+    return found
+
+
+def _strip_tags(s: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "", s).strip()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_ranking_chart_image_has_the_figures_aspect(sample_data, names, lang):
+    from PIL import Image
+
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names, lang=lang)
+    ui = room.widget()
+    (image,) = _all(ui, "Image")
+    w_in, h_in = room._fig.get_size_inches()
+    png = Image.open(__import__("io").BytesIO(image.value))
+    # figure 5 x (0.25 k + 1) inches at 80 dpi is the PNG's size; the widget shows exactly that many pixels
+    assert png.size == (round(w_in * 80), round(h_in * 80))
+    assert image.layout.width == f"{png.size[0]}px" and image.layout.height == f"{png.size[1]}px"
+    assert image.layout.align_self == "flex-start" and image.layout.object_fit == "contain"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_slider_labels_are_whole_and_fit(sample_data, names, sel, lang):
+    from kamlib.workshop.screen import label_width
+
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names, lang=lang)
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel, lang=lang)
+    form = workshop.RatingForm(workshop.template_accounts(sample_data), lang=lang)
+    for ui in (room.widget(), board.widget(), form.widget()):
+        sliders = [s for s in _all(ui, "FloatSlider") + _all(ui, "IntSlider") if s.description != "≥"]
+        assert sliders
+        for s in sliders:
+            # the whole label is on the slider, and its column is as wide as the longest label of the group
+            assert s.description in _full_labels(lang), s.description
+            assert int(s.style.description_width.removesuffix("ch")) >= len(s.description) + 2
+    assert label_width(["Stärke der Beziehung"]) == "22ch"  # 20 characters + 2
+
+
+def _full_labels(lang: str) -> set[str]:
+    cut = workshop.label("cut", lang)
+    return {workshop.label(c, lang) for c in workshop.COMPONENTS} | {
+        f"{workshop.label(a, lang)}: {cut}" for a in ("attractiveness", "strength")}
+
+
+def test_cut_line_sliders_have_a_usable_track(sample_data, sel):
+    from kamlib.workshop.screen import TRACK_PX
+
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel)
+    cuts = [s for s in _all(board.widget(), "FloatSlider") if s.max == 10]
+    assert len(cuts) == 2 and TRACK_PX >= 250
+    for s in cuts:  # label column + track + readout: the track keeps TRACK_PX whatever the label
+        assert s.layout.width == f"calc({s.style.description_width} + {TRACK_PX + 70}px)"

@@ -59,6 +59,15 @@ from kamlib.selection import (
     rank_accounts,
     rating_agreement,
 )
+from kamlib.workshop.screen import (
+    READOUT_PX,
+    TRACK_PX,
+    image_layout,
+    label_width,
+    share_texts,
+    shares,
+    slider_width,
+)
 from kamlib.workshop.widgets import SelectionWorkshop
 
 if TYPE_CHECKING:
@@ -621,14 +630,15 @@ class RatingForm:
         rater = w.Text(description=label("rater", self.lang))
         options = [(f"{a} · {n}", a) for a, n in self.accounts.itertuples(index=False)]
         account = w.Dropdown(options=options, description=label("account", self.lang))
+        width = label_width(label(c, self.lang) for c in CRITERIA)
         sliders = {
             c: w.IntSlider(
                 value=5,
                 min=0,
                 max=10,
-                description=label(c, self.lang)[:22],
-                style={"description_width": "14em"},
-                layout=w.Layout(width="32em"),
+                description=label(c, self.lang),
+                style={"description_width": width},
+                layout=w.Layout(width=slider_width(width)),
             )
             for c in CRITERIA
         }
@@ -765,8 +775,7 @@ class RatedWorkshop(SelectionWorkshop):
     def agreed(self) -> tuple[dict[str, float], dict[str, float]]:
         """The weights and thresholds of the last slider position (normalised), else the starting ones."""
         w, t = self.current if self.current is not None else (self.weights, self.thresholds)
-        w = np.asarray(w, dtype=float)
-        w = w / w.sum() if w.sum() > 0 else w
+        w = shares(w)
         return dict(zip(self.criteria, map(float, w))), dict(zip(self.criteria, map(float, t)))
 
     def static(self) -> pd.DataFrame:
@@ -985,8 +994,12 @@ def build_handout(
         ratings, names, weights=weights, thresholds=thresholds, min_criteria=min_criteria, places=places
     )
     _, crit, w, t, _ = _rated_rule(ratings, weights, thresholds, min_criteria, places)
-    wt = pd.DataFrame(
-        {"criterion": [label(c, lang) for c in crit], "weight": w.round(3).to_numpy(), "threshold": t.to_numpy()}
+    wt = pd.DataFrame(  # the same shares, in the same words, as beside the room's sliders
+        {
+            "criterion": [label(c, lang) for c in crit],
+            "weight": share_texts(w.to_numpy(), lang),
+            "threshold": t.to_numpy(),
+        }
     )
     prov = table[table["provisional"]].reset_index()
     prov["criteria_met"] = [", ".join(label(c, lang) for c in v.split(", ")) if v else "" for v in prov["criteria_met"]]
@@ -1219,6 +1232,8 @@ class PortfolioWorkshop:
         self.definition = self.base
         self.scenario = scenario(selection, kams)
         self._fig: Figure | None = None
+        #: the shares shown beside the weight sliders, per axis and component (filled by :meth:`widget`)
+        self.share_labels: dict[str, dict] = {}
 
     @classmethod
     def from_data(cls, data, selection: Selection, *, lang: str = "en") -> PortfolioWorkshop:
@@ -1276,13 +1291,11 @@ class PortfolioWorkshop:
 
     def definition_table(self) -> pd.DataFrame:
         d = self.definition
-        rows = [
-            {
-                "component": label(c, self.lang),
-                "attractiveness": round(d.attractiveness.get(c, 0.0) / sum(d.attractiveness.values()), 3),
-                "strength": round(d.strength.get(c, 0.0) / sum(d.strength.values()), 3),
-            }
-            for c in COMPONENTS
+        att = share_texts([d.attractiveness.get(c, 0.0) for c in COMPONENTS], self.lang)
+        strg = share_texts([d.strength.get(c, 0.0) for c in COMPONENTS], self.lang)
+        rows: list[dict[str, object]] = [
+            {"component": label(c, self.lang), "attractiveness": a, "strength": s}
+            for c, a, s in zip(COMPONENTS, att, strg)
         ]
         rows.append(
             {"component": label("cut", self.lang), "attractiveness": d.attractiveness_cut, "strength": d.strength_cut}
@@ -1353,7 +1366,9 @@ class PortfolioWorkshop:
         import ipywidgets as w
 
         d = self.definition
-        lab = lambda c: label(c, self.lang)[:20]  # noqa: E731
+        cut = {a: f"{label(a, self.lang)}: {label('cut', self.lang)}" for a in ("attractiveness", "strength")}
+        # one description column for the whole panel, as wide as its longest label: nothing is cut
+        width = label_width([*(label(c, self.lang) for c in COMPONENTS), *cut.values()])
 
         def weight_slider(c: str, value: float) -> w.FloatSlider:
             return w.FloatSlider(
@@ -1361,31 +1376,39 @@ class PortfolioWorkshop:
                 min=0,
                 max=1,
                 step=0.05,
-                description=lab(c),
+                description=label(c, self.lang),
+                readout=False,  # relative: the share beside it is the weight (screen.share_texts)
                 continuous_update=False,
-                style={"description_width": "11em"},
+                style={"description_width": width},
+                layout=w.Layout(width=f"calc({width} + {TRACK_PX}px)"),
+            )
+
+        def cut_slider(axis: str, value: float) -> w.FloatSlider:
+            return w.FloatSlider(
+                value=value,
+                min=0,
+                max=10,
+                step=0.5,
+                continuous_update=False,
+                description=cut[axis],
+                style={"description_width": width},
+                layout=w.Layout(width=slider_width(width)),
             )
 
         att = {c: weight_slider(c, d.attractiveness.get(c, 0.0)) for c in COMPONENTS}
         strg = {c: weight_slider(c, d.strength.get(c, 0.0)) for c in COMPONENTS}
-        acut = w.FloatSlider(
-            value=d.attractiveness_cut,
-            min=0,
-            max=10,
-            step=0.5,
-            continuous_update=False,
-            description=f"{label('attractiveness', self.lang)}: {label('cut', self.lang)}"[:24],
-            style={"description_width": "14em"},
-        )
-        scut = w.FloatSlider(
-            value=d.strength_cut,
-            min=0,
-            max=10,
-            step=0.5,
-            continuous_update=False,
-            description=f"{label('strength', self.lang)}: {label('cut', self.lang)}"[:24],
-            style={"description_width": "14em"},
-        )
+        share = w.Layout(width=f"{READOUT_PX}px")
+        att_share = {c: w.HTML(layout=share) for c in COMPONENTS}
+        strg_share = {c: w.HTML(layout=share) for c in COMPONENTS}
+        self.share_labels = {"attractiveness": att_share, "strength": strg_share}
+        acut = cut_slider("attractiveness", d.attractiveness_cut)
+        scut = cut_slider("strength", d.strength_cut)
+
+        def show_shares() -> None:
+            for sliders, labels in ((att, att_share), (strg, strg_share)):
+                for c, t in zip(COMPONENTS, share_texts([sliders[c].value for c in COMPONENTS], self.lang)):
+                    labels[c].value = f"<b>{html.escape(t)}</b>"
+
         wide = w.Layout(width="auto")
         drop = w.Button(description=label("drop", self.lang).format(n=self.step), layout=wide)
         add = w.Button(description=label("add", self.lang).format(n=self.step), layout=wide)
@@ -1393,7 +1416,10 @@ class PortfolioWorkshop:
         image, tables, message = w.Image(format="png"), w.HTML(), w.HTML()
 
         def draw():
+            show_shares()
             png, body = self.render()
+            assert self._fig is not None  # drawn by render()
+            image.layout = w.Layout(**image_layout(self._fig))
             image.value, tables.value = png, body
 
         def refresh(_=None):
@@ -1429,10 +1455,21 @@ class PortfolioWorkshop:
         reset.on_click(on_reset)
         draw()
         head = lambda k: w.HTML(f"<b>{html.escape(label(k, self.lang))}</b>")  # noqa: E731
-        controls = w.HBox(
-            [w.VBox([head("attractiveness"), *att.values(), acut]), w.VBox([head("strength"), *strg.values(), scut])]
+        column = lambda axis, sliders, shares, cut_line: w.VBox(  # noqa: E731
+            [head(axis), *(w.HBox([sliders[c], shares[c]]) for c in COMPONENTS), cut_line]
         )
-        return w.VBox([controls, w.HBox([drop, add, reset]), message, w.HBox([image, tables])])
+        controls = w.HBox(
+            [column("attractiveness", att, att_share, acut), column("strength", strg, strg_share, scut)],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        return w.VBox(
+            [
+                controls,
+                w.HBox([drop, add, reset]),
+                message,
+                w.HBox([image, tables], layout=w.Layout(align_items="flex-start")),
+            ]
+        )
 
 
 # =========================================================================== reference outputs

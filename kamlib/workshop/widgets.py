@@ -42,6 +42,8 @@ class SelectionWorkshop:
     _fig: Figure | None = field(default=None, repr=False)
     _bars: BarContainer | None = field(default=None, repr=False)
     last: pd.DataFrame | None = field(default=None, repr=False)
+    #: the share (normalised weight) shown beside each weight slider, by criterion; filled by :meth:`widget`
+    share_labels: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_selection(cls, selection: Selection, *, lang: str = "en") -> SelectionWorkshop:
@@ -131,27 +133,51 @@ class SelectionWorkshop:
         """ipywidgets UI: one weight and one threshold slider per criterion, live chart and table."""
         import ipywidgets as w
 
+        from kamlib.workshop.screen import READOUT_PX, TRACK_PX, image_layout, label_width, share_texts, slider_width
+
+        labels = [i18n.criterion_label(c, self.lang) for c in self.criteria]
+        width = label_width(labels)
+        # a weight is relative: the slider has no number of its own, the share beside it is what the rule
+        # uses and the handout prints (screen.share_texts for both)
         wsl = [
             w.FloatSlider(
                 value=float(v),
                 min=0.0,
                 max=1.0,
                 step=0.05,
-                description=i18n.criterion_label(c, self.lang)[:18],
+                description=lab,
+                readout=False,
                 continuous_update=False,
-                style={"description_width": "10em"},
+                style={"description_width": width},
+                layout=w.Layout(width=f"calc({width} + {TRACK_PX}px)"),
             )
-            for c, v in zip(self.criteria, self.weights)
+            for lab, v in zip(labels, self.weights)
         ]
+        shares = {c: w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")) for c in self.criteria}
+        self.share_labels = shares
         tsl = [
-            w.FloatSlider(value=float(v), min=0.0, max=10.0, step=0.5, description="≥", continuous_update=False)
+            w.FloatSlider(
+                value=float(v),
+                min=0.0,
+                max=10.0,
+                step=0.5,
+                description="≥",
+                continuous_update=False,
+                style={"description_width": "3ch"},
+                layout=w.Layout(width=slider_width("3ch")),
+            )
             for v in self.thresholds
         ]
-        image = w.Image(format="png")
+        image = w.Image(format="png", layout=w.Layout(**image_layout(self._figure())))
         table = w.HTML()
         message = w.HTML()
 
+        def show_shares() -> None:
+            for c, text in zip(self.criteria, share_texts([s.value for s in wsl], self.lang)):
+                shares[c].value = f"<b>{html.escape(text)}</b>"
+
         def refresh(_=None):
+            show_shares()
             try:
                 png, html_table = self.update([s.value for s in wsl], [s.value for s in tsl])
             except ValueError as err:  # e.g. all weights 0: say so in the room, keep the last view
@@ -164,8 +190,8 @@ class SelectionWorkshop:
         for s in wsl + tsl:
             s.observe(refresh, names="value")
         refresh()
-        rows = [w.HBox([a, b]) for a, b in zip(wsl, tsl)]
-        return w.VBox([*rows, message, w.HBox([image, table])])
+        rows = [w.HBox([a, shares[c], b]) for a, c, b in zip(wsl, self.criteria, tsl)]
+        return w.VBox([*rows, message, w.HBox([image, table], layout=w.Layout(align_items="flex-start"))])
 
     def static(self) -> pd.DataFrame:
         """The ranking at the current weights, for batch runs where widgets do not render."""
