@@ -25,11 +25,25 @@ REQUIRED = {  # German term (as it starts) -> English term (as it starts)
     "Reklamation": "complaint",
     "Maßnahme": "action",
     "Kennzahl": "key figure",
+    # the terms of the course material (issue 17): the two meetings, the buying center's critic, the comparison
+    "Quartalsgespräch (QBR)": "quarterly business review",
+    "Kritiker": "opponent",
+    "Fürsprecher": "champion",
+    "Plan-Ist-Vergleich": "plan vs. actual",
+    "Gewinnvernichter": "profit destroyer",
+    "Account-Plan": "account plan",
+    "Ampel": "band",
+    "seit Jahresbeginn": "year to date",
+    "Rollenspiel": "role play",
+    "Fallstudie": "case study",
 }
 
 
 def test_at_least_thirty_terms_each_with_both_languages():
-    assert len(G.GLOSSARY) >= 30
+    # 48 terms before issue 17, 13 added for the course material (Kritiker, Fürsprecher, Nur ein Draht zum Kunden,
+    # Account-Plan, Account-Steckbrief, Gewinnvernichter, Betreuungslücke, Ampel, Umsatzbrücke, seit Jahresbeginn,
+    # Fallstudie, Rollenspiel, Bewertungsraster): 48 + 13 = 61 ('Plan / Ist' became 'Plan-Ist-Vergleich')
+    assert len(G.GLOSSARY) >= 61
     for term in G.GLOSSARY:
         assert all(part.strip() for part in term), term
         assert term.meaning_en != term.meaning_de, term.german

@@ -253,10 +253,10 @@ GLOSSARY: tuple[Term, ...] = (
         "Kapazität.",
     ),
     Term(
-        "provisorische / definitive Auswahl",
+        "vorläufige / definitive Auswahl",
         "provisional / definitive selection",
         "First a candidate list by the criteria, then the final list after a detailed review.",
-        "Zuerst eine Kandidatenliste nach den Kriterien, dann die endgültige Liste nach genauer Prüfung.",
+        "Zuerst eine vorläufige Liste nach den Kriterien, dann die definitive Liste nach genauer Prüfung.",
     ),
     Term(
         "Portfolio-Matrix",
@@ -268,7 +268,7 @@ GLOSSARY: tuple[Term, ...] = (
         "Beziehungsstufe",
         "relationship stage",
         "How deep the relationship is, from exploratory through basic, cooperative and interdependent to integrated.",
-        "Wie tief die Beziehung ist, von sondierend über einfach, kooperativ und wechselseitig abhängig bis integriert.",
+        "Wie tief die Beziehung ist, von sondierend über Basis, kooperativ und wechselseitig abhängig bis integriert.",
     ),
     Term(
         "Referenzwert",
@@ -314,10 +314,10 @@ GLOSSARY: tuple[Term, ...] = (
         "Die Anteile einer Umsatzänderung, die auf mehr oder weniger Stück und auf einen anderen Preis zurückgehen.",
     ),
     Term(
-        "Plan / Ist",
-        "plan / actual",
-        "The target set for a period against what was really achieved.",
-        "Das für eine Periode gesetzte Ziel gegenüber dem tatsächlich Erreichten.",
+        "Plan-Ist-Vergleich",
+        "plan vs. actual",
+        "The target set for a period against what was really achieved, with the gap and its causes.",
+        "Das für eine Periode gesetzte Ziel gegenüber dem tatsächlich Erreichten, mit Abweichung und ihren Ursachen.",
     ),
     Term(
         "Hunter und Farmer",
@@ -337,6 +337,90 @@ GLOSSARY: tuple[Term, ...] = (
         "top-management task",
         "KAM needs the backing and involvement of the management board, not only of sales.",
         "KAM braucht Rückhalt und Beteiligung der Geschäftsleitung, nicht nur des Vertriebs.",
+    ),
+    Term(
+        "Kritiker (im Buying Center)",
+        "opponent (in the buying center)",
+        "A contact who argues against us; to be won over by taking the objection seriously, never bypassed.",
+        "Ein Ansprechpartner, der gegen uns argumentiert; man gewinnt ihn, indem man seinen Einwand ernst nimmt, "
+        "nicht, indem man ihn umgeht.",
+    ),
+    Term(
+        "Fürsprecher",
+        "champion",
+        "A contact at the customer who argues for us inside the buying center.",
+        "Ein Ansprechpartner beim Kunden, der sich im Buying Center für uns einsetzt.",
+    ),
+    Term(
+        "Nur ein Draht zum Kunden",
+        "single-threaded account",
+        "An account whose relationship hangs on one contact; if that person leaves, the account is at risk.",
+        "Ein Kunde, bei dem die Beziehung an einem einzigen Ansprechpartner hängt; geht diese Person, ist der Kunde "
+        "gefährdet.",
+    ),
+    Term(
+        "Account-Plan",
+        "account plan",
+        "The written plan for one key account: the customer's goals, our objectives and strategy, the team, agreed goals.",
+        "Der schriftliche Plan für einen Key Account: Ziele des Kunden, unsere Ziele und Strategie, das Team, "
+        "vereinbarte Ziele.",
+    ),
+    Term(
+        "Account-Steckbrief",
+        "account brief",
+        "One page on one key account for internal use: key figures, risks, open actions, the next meeting.",
+        "Eine Seite zu einem Key Account für den internen Gebrauch: Kennzahlen, Risiken, offene Maßnahmen, nächster "
+        "Termin.",
+    ),
+    Term(
+        "Gewinnvernichter",
+        "profit destroyer",
+        "An account whose contribution after cost to serve (DB IV) is negative: it costs more than it earns.",
+        "Ein Kunde mit negativem Deckungsbeitrag nach Betreuungskosten (DB IV): Er kostet mehr, als er einbringt.",
+    ),
+    Term(
+        "Betreuungslücke",
+        "coverage gap",
+        "Something a key account should have and lacks: no KAM, no target, no plan, no review in the cadence.",
+        "Etwas, das ein Key Account haben sollte und nicht hat: kein KAM, kein Ziel, kein Plan, kein Gespräch im "
+        "Rhythmus.",
+    ),
+    Term(
+        "Ampel",
+        "band (red, amber, green)",
+        "The health score's traffic light: red up to 50, amber up to 75, green above.",
+        "Die Ampel des Health Scores: rot bis 50, gelb bis 75, grün darüber.",
+    ),
+    Term(
+        "Umsatzbrücke",
+        "revenue bridge",
+        "A revenue change split into volume, mix and price effects, from last year's revenue to this year's.",
+        "Eine Umsatzänderung, zerlegt in Mengen-, Mix- und Preiseffekt, vom Vorjahresumsatz zum Umsatz dieses Jahres.",
+    ),
+    Term(
+        "seit Jahresbeginn (lfd. Jahr)",
+        "year to date (YTD)",
+        "From the first day of the current year up to the data date.",
+        "Vom ersten Tag des laufenden Jahres bis zum Datenstand.",
+    ),
+    Term(
+        "Fallstudie",
+        "case study",
+        "The course's company, Rheinwerk Antriebstechnik GmbH, and the key-account stories its data tells.",
+        "Das Unternehmen des Seminars, die Rheinwerk Antriebstechnik GmbH, und die Key-Account-Geschichten in seinen Daten.",
+    ),
+    Term(
+        "Rollenspiel",
+        "role play",
+        "A practice meeting (QBR or Jahresgespräch) with a customer side and a KAM side, each with its own brief.",
+        "Ein geübtes Kundengespräch (Quartals- oder Jahresgespräch) mit Kunden- und KAM-Seite, jede mit eigenem Briefing.",
+    ),
+    Term(
+        "Bewertungsraster",
+        "rubric",
+        "The points a trainer judges in an open answer (criteria defended, plan complete, reason given).",
+        "Die Punkte, nach denen die Trainerin oder der Trainer eine offene Antwort beurteilt (Kriterien begründet, "
+        "Plan vollständig, Begründung gegeben).",
     ),
 )
 
