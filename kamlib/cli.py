@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
     r.set_defaults(func=_cmd_run)
     _add_workshop_commands(sub)
+    _add_trainee_commands(sub)
     return p
 
 
@@ -427,6 +428,65 @@ def _add_workshop_commands(sub) -> None:
     r.add_argument("--source", default=None, help="also check the account ids against this data source")
     r.add_argument("--as-of", type=_date, default=None, help="analysis date for --source (default: from the data)")
     r.set_defaults(func=_cmd_workshop_ratings)
+
+
+# ----------------------------------------------------------------------------- trainee commands
+# kam progress show / kam progress collect: a trainee's progress file and a room's overview
+# kam notebooks DEST --lang de: the trainee's own copies of the notebooks in one language (kamlib.teaching)
+
+
+def _cmd_progress_show(args: argparse.Namespace) -> int:
+    from kamlib.teaching import progress
+
+    df = progress.summary(args.lang, args.file)
+    print(f"{args.file or progress.path()}:")
+    print(df.to_string() if len(df) else "  -")
+    return EXIT_OK
+
+
+def _cmd_progress_collect(args: argparse.Namespace) -> int:
+    from kamlib.teaching import progress
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise _UserError(f"{out} exists; not overwriting (use --force)")
+    df = progress.collect(args.files, args.lang)
+    progress.write_room(args.files, out, args.lang)
+    print(f"wrote {out}: {len(df)} trainees, {len(df.columns) - 1} exercises")
+    return EXIT_OK
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from kamlib.teaching import trainee
+
+    dest = Path(args.dest)
+    if dest.exists() and any(dest.iterdir()) and not args.force:
+        raise _UserError(f"{dest} is not empty; not overwriting (use --force)")
+    written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=args.notebooks)
+    print(f"wrote {len(written)} notebooks to {dest} ({args.lang}); then: jupyter lab {dest}")
+    return EXIT_OK
+
+
+def _add_trainee_commands(sub) -> None:
+    p = sub.add_parser("progress", help="a trainee's exercise progress, or a room's overview for the trainer")
+    psub = p.add_subparsers(dest="progress_command", required=True)
+    s = psub.add_parser("show", help="print this trainee's progress (default file: KAM_PROGRESS_FILE or ~/.kam)")
+    s.add_argument("file", nargs="?", default=None, help="a progress file (default: this trainee's)")
+    s.add_argument("--lang", default="en", choices=["en", "de"], help="language of the headers")
+    s.set_defaults(func=_cmd_progress_show)
+    c = psub.add_parser("collect", help="the trainees' progress files as one HTML overview of the room")
+    c.add_argument("files", nargs="+", help="the trainees' progress.json files")
+    c.add_argument("--out", required=True, help="the HTML page to write (e.g. room.html)")
+    c.add_argument("--lang", default="en", choices=["en", "de"], help="language of the page")
+    c.add_argument("--force", action="store_true", help="overwrite an existing page")
+    c.set_defaults(func=_cmd_progress_collect)
+
+    n = sub.add_parser("notebooks", help="write a trainee's own copies of the notebooks in one language")
+    n.add_argument("dest", help="folder for the copies (e.g. my-course); then: jupyter lab DEST")
+    n.add_argument("--lang", default="en", choices=["en", "de"], help="language of the copies")
+    n.add_argument("--notebooks", default="notebooks", help="folder of the workbook's notebooks (default: notebooks)")
+    n.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    n.set_defaults(func=_cmd_notebooks)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,3 +86,114 @@ def test_a_damaged_file_is_kept_and_never_raises(pfile):
         progress.record("01.2", "hint")
     assert [str(w.message) for w in caught if "progress not saved" in str(w.message)]
     assert pfile.read_text(encoding="utf-8") == "{not json"  # the trainee's file is not overwritten
+
+
+# --------------------------------------------------------------------------- summary, show, collect, the room page
+
+
+def _write(path: Path, trainee: str, events: list[tuple]) -> Path:
+    rows = [{"id": i, "event": e, "correct": c, "key": "", "at": "2026-11-30T09:00:00+00:00"} for i, e, c in events]
+    path.write_text(json.dumps({"trainee": trainee, "events": rows}), encoding="utf-8")
+    return path
+
+
+ANNA = [
+    ("01.2", "check", False),
+    ("01.2", "hint", None),
+    ("01.2", "check", True),
+    ("00.10", "check", False),
+    ("00.2", "solution", None),
+    ("00.2", "hint", None),
+]
+BERND = [("01.2", "check", True)] + [("03.1", "check", False)] * 3 + [("03.1", "hint", None)] * 2
+
+
+def test_summary_counts_per_exercise_in_course_order(tmp_path):
+    f = _write(tmp_path / "anna.json", "Anna", ANNA)
+    df = progress.summary("en", f)
+    # 00.2 before 00.10 (numeric order, not text order); 01.2: two checks, the second right, one hint;
+    # 00.10: one wrong check; 00.2: no check, one hint, solution shown
+    assert df.index.name == "Exercise"
+    assert df.to_dict("index") == {
+        "00.2": {"Attempts": 0, "Solved": False, "Hints used": 1, "Solution shown": True},
+        "00.10": {"Attempts": 1, "Solved": False, "Hints used": 0, "Solution shown": False},
+        "01.2": {"Attempts": 2, "Solved": True, "Hints used": 1, "Solution shown": False},
+    }
+    assert list(progress.summary("de", f).columns) == ["Versuche", "Gelöst", "Tipps genutzt", "Lösung angesehen"]
+
+
+def test_summary_reads_the_trainees_own_file_by_default(pfile):
+    progress.record("02.1", "check", correct=False, key="x")
+    progress.record("02.1", "check", correct=False, key="x")
+    assert progress.summary("en").loc["02.1", "Attempts"] == 2
+
+
+def test_show_is_one_table_in_the_trainees_language(tmp_path):
+    f = _write(tmp_path / "anna.json", "Anna", ANNA)
+    html = progress.show("de", f)._repr_html_()
+    # solved: only 01.2 of the three exercises worked on
+    assert "Ihr Lernfortschritt: 1 von 3 bearbeiteten Aufgaben gelöst" in html
+    assert "Tipps genutzt" in html and "<td>ja</td>" in html and "Attempts" not in html
+    empty = progress.show("de", tmp_path / "none.json")._repr_html_()
+    assert "Noch nichts erfasst" in empty
+
+
+def test_collect_one_row_per_trainee_one_column_per_exercise(tmp_path):
+    a = _write(tmp_path / "a.json", "Anna", ANNA)
+    b = _write(tmp_path / "b.json", "Bernd", BERND)
+    df = progress.collect([a, b], "de")
+    assert df.index.name == "Teilnehmer"
+    assert list(df.columns) == ["00.2", "00.10", "01.2", "03.1", "Gelöst"]
+    assert df.loc["Anna"].tolist() == [
+        "Lösung angesehen, Tipps: 1",  # no check, solution shown, one hint
+        "noch nicht (Versuche: 1)",  # one wrong check
+        "gelöst, Tipps: 1",  # wrong, hint, right
+        "",  # not touched
+        1,  # solved: 01.2
+    ]
+    assert df.loc["Bernd"].tolist() == ["", "", "gelöst", "noch nicht (Versuche: 3), Tipps: 2", 1]
+
+
+def test_collect_tells_trainees_with_the_same_name_apart_and_refuses_other_files(tmp_path):
+    a = _write(tmp_path / "laptop1.json", "trainee", BERND)
+    b = _write(tmp_path / "laptop2.json", "trainee", ANNA)
+    assert progress.collect([a, b]).index.tolist() == ["trainee (laptop1.json)", "trainee (laptop2.json)"]
+    bad = tmp_path / "notes.json"
+    bad.write_text('["not", "progress"]', encoding="utf-8")
+    with pytest.raises(ValueError, match="notes.json"):
+        progress.collect([a, bad])
+    with pytest.raises(FileNotFoundError, match="missing.json"):
+        progress.collect([a, tmp_path / "missing.json"])
+
+
+def test_room_page_escapes_trainee_names(tmp_path):
+    a = _write(tmp_path / "a.json", "<script>alert(1)</script> & Co", BERND)
+    out = progress.write_room([a], tmp_path / "room.html", "de")
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert "Lernfortschritt der Gruppe" in page and '<html lang="de">' in page
+
+
+def test_kam_progress_collect_writes_the_room_page(tmp_path, kam):
+    a = _write(tmp_path / "a.json", "Anna", ANNA)
+    b = _write(tmp_path / "b.json", "Bernd", BERND)
+    out = tmp_path / "room.html"
+    r = kam("progress", "collect", str(a), str(b), "--out", str(out), "--lang", "de")
+    assert r.returncode == 0, r.stderr
+    assert "2 trainees, 4 exercises" in r.stdout  # 00.2, 00.10, 01.2, 03.1
+    page = out.read_text(encoding="utf-8")
+    assert "noch nicht (Versuche: 3), Tipps: 2" in page and "Bernd" in page
+    again = kam("progress", "collect", str(a), "--out", str(out))
+    assert again.returncode == 2 and "not overwriting" in again.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    r = kam("progress", "collect", str(bad), "--out", str(tmp_path / "x.html"))
+    assert r.returncode == 2 and "bad.json" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_kam_progress_show_prints_the_trainees_file(tmp_path, kam):
+    a = _write(tmp_path / "a.json", "Anna", ANNA)
+    r = kam("progress", "show", str(a), "--lang", "de")
+    assert r.returncode == 0, r.stderr
+    assert "Tipps genutzt" in r.stdout and "00.10" in r.stdout

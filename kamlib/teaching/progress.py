@@ -19,11 +19,15 @@ import os
 import warnings
 from pathlib import Path
 
+import pandas as pd
+
+from kamlib import i18n
 from kamlib.data.writers import atomic_write_text
 
 EVENTS = ("check", "hint", "solution")
 
 _warned = False
+_LABELS: dict[str, tuple[str, str]] = i18n.table("form.progress")
 
 
 def path() -> Path:
@@ -93,3 +97,127 @@ def record(exercise_id: str, event: str, *, correct: bool | None = None, key: st
         atomic_write_text(p, json.dumps(content, ensure_ascii=False, indent=1) + "\n")
     except (OSError, ValueError) as err:
         _warn_once(f"progress not saved to {p}: {err}")
+
+
+# --------------------------------------------------------------------------- what the trainee and the trainer see
+
+
+def _l(key: str, lang: str, **values: object) -> str:
+    text = i18n.pick(_LABELS[key], lang)
+    return text.format(**values) if values else text
+
+
+def _order(exercise_id: str) -> tuple:
+    """Exercise ids in course order: 00.2 before 00.10, 05.6 after 05.5."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in str(exercise_id).split("."))
+
+
+def _tally(events: list) -> dict[str, dict]:
+    """Per exercise id: attempts (checks), passed (a correct check), hints, solution (shown at least once)."""
+    out: dict[str, dict] = {}
+    for e in events:
+        if not isinstance(e, dict) or e.get("event") not in EVENTS:
+            continue  # an entry this version does not know: skipped, the rest still counts
+        row = out.setdefault(str(e.get("id")), {"attempts": 0, "passed": False, "hints": 0, "solution": False})
+        if e["event"] == "check":
+            row["attempts"] += 1
+            row["passed"] = row["passed"] or e.get("correct") is True
+        elif e["event"] == "hint":
+            row["hints"] += 1
+        else:
+            row["solution"] = True
+    return dict(sorted(out.items(), key=lambda kv: _order(kv[0])))
+
+
+def summary(lang: str = "en", file: str | Path | None = None) -> pd.DataFrame:
+    """Per exercise (rows, in course order) the trainee's attempts (answers checked), whether one was right,
+    the hints used and whether the solution was shown; headers in ``lang``. ``file``: default :func:`path`.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = f.write_text(json.dumps({"trainee": "Anna", "events": [
+    ...     {"id": "01.2", "event": "check", "correct": False, "key": "x", "at": ""},
+    ...     {"id": "01.2", "event": "check", "correct": True, "key": "correct", "at": ""}]}))
+    >>> summary("de", f).to_dict("index")
+    {'01.2': {'Versuche': 2, 'Gelöst': True, 'Tipps genutzt': 0, 'Lösung angesehen': False}}
+    """
+    lang = i18n.check_lang(lang)
+    tally = _tally(read(file)["events"])
+    columns = ["attempts", "passed", "hints", "solution"]
+    df = pd.DataFrame.from_dict(tally, orient="index", columns=columns) if tally else pd.DataFrame(columns=columns)
+    df = df.astype({"attempts": int, "passed": bool, "hints": int, "solution": bool})
+    df.columns = [_l(c, lang) for c in columns]
+    df.index.name = _l("exercise", lang)
+    return df
+
+
+def show(lang: str = "en", file: str | Path | None = None):
+    """The trainee's progress as a table in ``lang`` (one call in a notebook: ``progress.show("de")``); with
+    nothing recorded yet, a sentence saying how progress is recorded."""
+    from kamlib.present import overview
+
+    df = summary(lang, file)
+    done = int(df.iloc[:, 1].sum()) if len(df) else 0
+    caption = _l("caption", lang, passed=done, tried=len(df))
+    if not len(df):
+        return overview.Table(pd.DataFrame({_l("exercise", lang): [_l("nothing_yet", lang)]}), index=False, lang=lang)
+    return overview.view(df, lang, caption=caption)
+
+
+def _cell(row: dict, lang: str) -> str:
+    if row["passed"]:
+        text = _l("cell_passed", lang)
+    elif row["solution"]:
+        text = _l("cell_solution", lang)
+    elif row["attempts"]:
+        text = _l("cell_open", lang, n=row["attempts"])
+    else:
+        text = _l("cell_hint_only", lang)
+    return text + (_l("cell_hints", lang, n=row["hints"]) if row["hints"] else "")
+
+
+def collect(paths, lang: str = "en") -> pd.DataFrame:
+    """A room's overview from the trainees' progress files: one row per trainee (the file's name for the
+    trainee; the file name added when two files carry the same name), one column per exercise any of them
+    worked on (course order), then the number of exercises solved. A cell says solved / not yet (attempts) /
+    solution shown, plus the hints used; empty when the trainee did not touch the exercise.
+
+    Raises ``ValueError`` naming a file that is not a progress file, ``FileNotFoundError`` for a missing one.
+    """
+    lang = i18n.check_lang(lang)
+    files = [Path(p) for p in paths]
+    for f in files:
+        if not f.is_file():
+            raise FileNotFoundError(f"{f}: no such progress file")
+    records = [(f, read(f)) for f in files]
+    names = [str(r.get("trainee") or f.stem) for f, r in records]
+    shown = [n if names.count(n) == 1 else f"{n} ({f.name})" for n, (f, _) in zip(names, records)]
+    tallies = [_tally(r["events"]) for _, r in records]
+    ids = sorted({i for t in tallies for i in t}, key=_order)
+    rows = []
+    for tally in tallies:
+        row = {i: (_cell(tally[i], lang) if i in tally else "") for i in ids}
+        row[_l("solved_count", lang)] = sum(t["passed"] for t in tally.values())
+        rows.append(row)
+    df = pd.DataFrame(rows, index=pd.Index(shown, name=_l("trainee", lang)), columns=[*ids, _l("solved_count", lang)])
+    return df
+
+
+def write_room(paths, out: str | Path, lang: str = "en") -> Path:
+    """The room's overview (:func:`collect`) as one offline HTML page ``out``; names and ids escaped."""
+    from kamlib.present.pages import render
+
+    lang = i18n.check_lang(lang)
+    df = collect(paths, lang)
+    page = render(
+        "progress_room.html.j2",
+        lang=lang,
+        title=_l("room_title", lang),
+        note=_l("room_note", lang, n=len(df)),
+        index_name=df.index.name,
+        columns=[str(c) for c in df.columns],
+        rows=[(str(name), [str(v) for v in values]) for name, values in zip(df.index, df.itertuples(index=False))],
+    )
+    return atomic_write_text(out, page + "\n")

@@ -1,0 +1,150 @@
+"""A trainee's laptop without make: ``kam notebooks DEST --lang de`` writes the trainee's own notebooks (one
+language, the sample company next to them), and the documented set-up (README "On a trainee's laptop") uses
+only commands that exist: a venv or conda environment, ``pip install``, ``kam notebooks``, ``jupyter lab``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kamlib.present.report import cell_lang
+from kamlib.teaching import trainee
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "notebooks/workshop").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("course") / "mein-kurs"
+    trainee.write_trainee_notebooks(dest, "de", source_folder=ROOT / "notebooks")
+    return dest
+
+
+def _params(nb) -> str:
+    return next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+
+
+def test_every_notebook_is_copied_with_the_sample_next_to_it(german):
+    written = sorted(p.relative_to(german).as_posix() for p in german.rglob("*.ipynb"))
+    assert written == sorted(p.relative_to(ROOT / "notebooks").as_posix() for p in SOURCES)
+    assert len(written) == 8  # six step notebooks and two workshops
+    assert (german / "data/sample/accounts.csv").read_bytes() == (ROOT / "data/sample/accounts.csv").read_bytes()
+
+
+def test_a_german_copy_has_no_english_prose_and_every_german_cell(german):
+    for src in SOURCES:
+        copy = nbformat.read(german / src.relative_to(ROOT / "notebooks"), as_version=4)
+        original = nbformat.read(src, as_version=4)
+        md = [c for c in copy.cells if c.cell_type == "markdown"]
+        assert [c for c in md if cell_lang(c) == "en"] == [], src.name
+        # every German cell and every code cell of the original, in the original order (parameters aside)
+        def body(cells):
+            return [c.source for c in cells if "parameters" not in c.metadata.get("tags", [])]
+
+        kept = [c for c in original.cells if c.cell_type == "code" or cell_lang(c) in (None, "de")]
+        assert body(copy.cells) == body(kept), src.name
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in copy.cells if c.cell_type == "code")
+
+
+def test_the_parameters_cell_says_german_and_points_at_the_copied_sample(german):
+    top = _params(nbformat.read(german / "01_account_selection.ipynb", as_version=4))
+    assert re.search(r'^lang: str = "de"', top, re.M) and re.search(r'^source: str = "data/sample"', top, re.M)
+    assert "# language" in top  # the parameter's comment stays
+    ws = _params(nbformat.read(german / "workshop/criteria_workshop.ipynb", as_version=4))
+    assert re.search(r'^source: str = "\.\./data/sample"', ws, re.M)
+    assert (german / "workshop" / "../data/sample/orders.csv").is_file()
+
+
+def test_the_source_notebooks_are_not_changed(tmp_path):
+    before = {p: p.read_bytes() for p in SOURCES}
+    trainee.write_trainee_notebooks(tmp_path / "en", "en", source_folder=ROOT / "notebooks")
+    assert {p: p.read_bytes() for p in SOURCES} == before
+    en = nbformat.read(tmp_path / "en/00_start_here.ipynb", as_version=4)
+    assert not [c for c in en.cells if c.cell_type == "markdown" and cell_lang(c) == "de"]
+
+
+def test_a_german_copy_runs_from_its_own_folder(german, tmp_path):
+    """Notebook 00 of the German copy, executed with the copy's folder as working directory (as JupyterLab
+    does), from a copy of the course folder moved elsewhere: it reads the sample it carries and writes German."""
+    import shutil
+
+    from nbclient import NotebookClient
+
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(german, moved)
+    nb = nbformat.read(moved / "00_start_here.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(moved)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    shown = "\n".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "Umsatz" in shown  # German labels from lang = "de"
+
+
+def test_kam_notebooks_writes_the_copies_and_refuses_a_full_folder(tmp_path, kam):
+    # run from another folder than the workbook's: the workbook's own notebooks are found
+    r = kam("notebooks", str(tmp_path / "my-course"), "--lang", "de", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "wrote 8 notebooks" in r.stdout and "jupyter lab" in r.stdout
+    assert (tmp_path / "my-course/01_account_selection.ipynb").is_file()
+    again = kam("notebooks", str(tmp_path / "my-course"), "--lang", "de", cwd=tmp_path)
+    assert again.returncode == 2 and "not empty" in again.stderr and "Traceback" not in again.stderr
+
+
+# --------------------------------------------------------------------------- the documented set-up
+
+
+def _readme_setup() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"^## On a trainee's laptop.*?(?=^## )", text, re.M | re.S)
+    assert m, "README has no section '## On a trainee's laptop'"
+    return m.group(0)
+
+
+def test_the_readme_documents_a_setup_without_make():
+    section = _readme_setup()
+    for command in ("python -m venv", "pip install", "conda env create -f environment.yml", "kam notebooks",
+                    "jupyter lab"):
+        assert command in section, command
+    assert "make " not in section
+    assert "Scripts\\activate" in section  # the Windows way to activate the venv
+
+
+def test_the_documented_kam_commands_exist():
+    from kamlib.cli import build_parser
+
+    parser = build_parser()
+    for line in re.findall(r"^\s*(kam [^\n#]+)", _readme_setup(), re.M):
+        argv = line.split()[1:]
+        args = parser.parse_args(argv)  # exits (SystemExit) when a subcommand or option does not exist
+        assert callable(args.func), line
+
+
+def test_the_installed_packages_give_the_documented_commands():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["kam"] == "kamlib.cli:main"
+    # JupyterLab comes with the extra the README installs (and with environment.yml for conda)
+    section = _readme_setup()
+    assert 'pip install ".[lab]"' in section
+    assert any(d.startswith("jupyterlab") for d in pyproject["project"]["optional-dependencies"]["lab"])
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert re.search(r"^\s*- jupyterlab", env, re.M)  # tests/test_packaging.py checks the rest of the mirror
+
+
+def test_without_an_editable_install_the_sample_comes_from_the_workbook_folder(tmp_path, monkeypatch):
+    """``pip install ".[lab]"`` (not editable) puts kamlib into site-packages, where kamlib.SAMPLE does not
+    exist; run in the workbook's folder as documented, ``kam notebooks`` takes notebooks/ and data/sample there."""
+    import kamlib
+
+    monkeypatch.setattr(kamlib, "SAMPLE", str(tmp_path / "site-packages" / "data" / "sample"))
+    monkeypatch.chdir(ROOT)
+    written = trainee.write_trainee_notebooks(tmp_path / "course", "de")
+    assert len(written) == 8
+    assert (tmp_path / "course/data/sample/orders.csv").stat().st_size == (ROOT / "data/sample/orders.csv").stat().st_size
