@@ -12,7 +12,7 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # -n 2 --dist loadfile keeps all cells of one notebook on one worker (plain -n 2 splits them)
 XDIST  := -n 2 --dist loadfile
 
-.PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop screenshots
+.PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop screenshots course
 
 help:
 	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
@@ -22,6 +22,7 @@ help:
 	@echo "make sample-data - regenerate data/sample from its seed"
 	@echo "make bench      - speed and memory ratios"
 	@echo "make screenshots - refresh docs/screenshots/*.png (the account documents) from the sample data"
+	@echo "make course     - build the trainer pack (DE and EN) into course-pack/: agendas, guides, slides, worksheets, answer key"
 	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address"
 
 $(STAMP): pyproject.toml
@@ -70,6 +71,10 @@ screenshots: $(STAMP)
 # the workshop notebooks as a code-free web app on 127.0.0.1 (first free port from 8866)
 workshop: $(STAMP)
 	$(PY) -m kamlib.workshop.app
+
+# the trainer pack for a course, offline, in German and English (a trainer copies course-pack/ to a laptop)
+course: $(STAMP)
+	$(VENV)/bin/kam course course-pack
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
     r.set_defaults(func=_cmd_run)
     _add_workshop_commands(sub)
+    _add_course_commands(sub)
     _add_trainee_commands(sub)
     return p
 
@@ -487,6 +488,39 @@ def _add_trainee_commands(sub) -> None:
     n.add_argument("--notebooks", default="notebooks", help="folder of the workbook's notebooks (default: notebooks)")
     n.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     n.set_defaults(func=_cmd_notebooks)
+
+
+# ----------------------------------------------------------------------------- course command
+# kam course DEST [--lang de|en]: the trainer pack (kamlib.teaching.course): agendas, facilitator guides,
+# slides, worksheets, answer key, case booklet, role-plays and the trainees' notebooks, offline
+
+
+def _cmd_course(args: argparse.Namespace) -> int:
+    from kamlib.teaching import course
+
+    langs = (args.lang,) if args.lang else ("de", "en")
+    execute = {"auto": None, "yes": True, "no": False}[args.execute]
+    manifest = course.build_course(
+        Path(args.dest), source=args.source, langs=langs, notebooks=args.notebooks, execute=execute
+    )
+    for lang, entry in manifest.items():
+        print(f"wrote {entry['index']} ({lang}): {len(entry['guides'])} modules, {len(entry['roleplays'])} role-plays")
+    return EXIT_OK
+
+
+def _add_course_commands(sub) -> None:
+    c = sub.add_parser("course", help="build the trainer pack (agendas, guides, slides, worksheets, answer key)")
+    c.add_argument("dest", nargs="?", default="course-pack", help="folder to write into (default: course-pack)")
+    c.add_argument("--lang", default=None, choices=["en", "de"], help="one language only (default: de and en)")
+    c.add_argument("--source", default="data/sample", help="data of the case (default: data/sample)")
+    c.add_argument("--notebooks", default="notebooks", help="the workbook's notebooks the slides come from")
+    c.add_argument(
+        "--execute",
+        default="auto",
+        choices=["auto", "yes", "no"],
+        help="run the notebooks for the slides' outputs: auto = only where the stored outputs are in another language",
+    )
+    c.set_defaults(func=_cmd_course)
 
 
 def main(argv: list[str] | None = None) -> int:

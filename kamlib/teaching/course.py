@@ -1,0 +1,525 @@
+"""The trainer pack: everything a trainer needs to run the KAM course, built into one folder per language.
+
+:func:`build_course` writes ``dest/<lang>/`` for each language:
+
+* ``index.html`` – what is in the pack and how to use it;
+* ``agenda_1day.html`` and ``agenda_2day.html`` – timed sessions and breaks (9:00–17:00 a day), which module,
+  exercise, role-play or workshop when (the sessions are :data:`AGENDAS`, their titles catalogue text);
+* ``guides/<module>.html`` – the facilitator guide of each module of :data:`MODULES`: goal, timing, how to run
+  it, debrief questions, common misconceptions (catalogue ``course.guide_<module>``);
+* ``slides/<module>.slides.html`` – generated from the module's notebook at build time: the cells of the
+  language (exercises' solution cells left out), a slide per ``#``/``##`` heading, a sub-slide per ``###``
+  heading and per chart or table, a fragment per other output (Jupyter's slideshow metadata, added to a copy,
+  never to the notebook), exported with nbconvert's reveal.js exporter; reveal.js itself is copied from
+  ``kamlib/teaching/static/reveal.js`` into ``slides/reveal.js/``, so the slides need no internet;
+* ``worksheets/<module>.html`` – printable tasks without solutions, with room to write;
+* ``answer_key.html`` – every solution with its worked steps, and the points of evaluate/create tasks the
+  trainer judges (the rubric);
+* ``case_booklet.html`` and ``roleplays/`` – the Rheinwerk case (:mod:`kamlib.teaching.case`);
+* ``notebooks/`` – the trainees' notebooks in the language (:mod:`kamlib.teaching.trainee`).
+
+Outputs on the slides: the notebooks' stored outputs are in the language of their ``parameters`` cell
+("en"). A pack language whose outputs are not stored gets them by executing a copy of the notebook with
+``lang`` set (``execute=None``, the default); ``execute=False`` keeps only the prose for such a language (fast,
+for tests), ``execute=True`` executes every notebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kamlib import i18n
+from kamlib.present import pages
+
+MODULES: tuple[str, ...] = ("00", "01", "02", "03", "04", "05", "criteria_workshop", "portfolio_workshop")
+WORKSHOPS = ("criteria_workshop", "portfolio_workshop")
+#: Where a day starts (minutes after midnight): 9:00.
+DAY_START = 9 * 60
+
+
+@dataclass(frozen=True)
+class Session:
+    """One block of an agenda: ``key`` names its title (catalogue ``course.agenda``), ``minutes`` its length,
+    ``kind`` what happens (talk, exercise, workshop, roleplay, break, lunch, opening, close), ``module`` the
+    module it belongs to (or ""), ``exercises`` the exercise ids done in it."""
+
+    key: str
+    minutes: int
+    kind: str
+    module: str = ""
+    exercises: tuple[str, ...] = ()
+
+
+#: The agendas: one list of sessions per day. Each day runs from 9:00 to 17:00 (480 minutes, lunch included).
+AGENDAS: dict[str, tuple[tuple[Session, ...], ...]] = {
+    "1day": (
+        (
+            Session("welcome", 30, "opening", "00"),
+            Session("selection", 45, "talk", "01", ("01.1", "01.2")),
+            Session("break", 15, "break"),
+            Session("criteria_workshop", 60, "workshop", "criteria_workshop"),
+            Session("definitive_list", 30, "exercise", "01", ("01.4", "01.5")),
+            Session("lunch", 60, "lunch"),
+            Session("profile", 45, "exercise", "02", ("02.2", "02.5")),
+            Session("value", 45, "talk", "03", ("03.1", "03.2")),
+            Session("break", 15, "break"),
+            Session("qbr_roleplay", 60, "roleplay", "04", ("04.1",)),
+            Session("portfolio", 45, "workshop", "portfolio_workshop", ("05.1",)),
+            Session("close", 30, "close", "05"),
+        ),
+    ),
+    "2day": (
+        (
+            Session("welcome_long", 45, "opening", "00", ("00.1", "00.2")),
+            Session("concentration", 60, "talk", "01", ("01.1", "01.2", "01.3")),
+            Session("break", 15, "break"),
+            Session("criteria_workshop_long", 75, "workshop", "criteria_workshop"),
+            Session("lunch", 60, "lunch"),
+            Session("definitive_list_long", 60, "exercise", "01", ("01.4", "01.5")),
+            Session("profile_long", 60, "talk", "02", ("02.1", "02.2", "02.3")),
+            Session("break", 15, "break"),
+            Session("account_plan", 60, "exercise", "02", ("02.4", "02.5")),
+            Session("day_review", 30, "close"),
+        ),
+        (
+            Session("recap", 15, "opening"),
+            Session("margin", 60, "talk", "03", ("03.1", "03.2")),
+            Session("clv", 45, "exercise", "03", ("03.3", "03.4", "03.5")),
+            Session("break", 15, "break"),
+            Session("review", 60, "talk", "04", ("04.2", "04.3", "04.4")),
+            Session("lunch", 60, "lunch"),
+            Session("qbr_roleplay_long", 60, "roleplay", "04", ("04.5",)),
+            Session("portfolio_review", 45, "talk", "05", ("05.1", "05.2", "05.3")),
+            Session("break", 15, "break"),
+            Session("portfolio_workshop", 45, "workshop", "portfolio_workshop", ("05.6",)),
+            Session("annual_roleplay", 40, "roleplay", "05"),
+            Session("close_long", 20, "close"),
+        ),
+    ),
+}
+
+_LABELS = i18n.table("course.labels")
+_MODULE_TITLES = i18n.table("course.modules")
+_SESSIONS = i18n.table("course.agenda")
+_KINDS = i18n.table("course.kinds")
+GUIDE_PARTS = ("goal", "timing", "run", "debrief", "misconceptions")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_SKIP_TAGS = frozenset({"solution", "solutions", "parameters"})
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """The pack's text ``key`` (catalogue ``course.labels``) in ``lang``, filled with ``values``."""
+    return i18n.pick(_LABELS[key], lang).format(**values)
+
+
+def module_title(module: str, lang: str) -> str:
+    return i18n.pick(_MODULE_TITLES[module], lang)
+
+
+def guide_text(module: str, part: str, lang: str) -> str:
+    """Markdown of one part of a module's facilitator guide (catalogue ``course.guide_<module>``)."""
+    return i18n.pick(i18n.table(f"course.guide_{module}")[part], lang)
+
+
+def clock(minutes: int) -> str:
+    """'09:30' from 570 minutes after midnight.
+
+    >>> clock(570), clock(17 * 60)
+    ('09:30', '17:00')
+    """
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def timetable(agenda: str) -> list[list[tuple[str, str, Session]]]:
+    """Per day, (start, end, session) with the clock times: each day starts at :data:`DAY_START`.
+
+    >>> day = timetable("1day")[0]
+    >>> day[0][:2], day[-1][:2]
+    (('09:00', '09:30'), ('16:30', '17:00'))
+    """
+    days = []
+    for sessions in AGENDAS[agenda]:
+        t, rows = DAY_START, []
+        for s in sessions:
+            rows.append((clock(t), clock(t + s.minutes), s))
+            t += s.minutes
+        days.append(rows)
+    return days
+
+
+def _markdown(text: str):
+    """Markdown from the catalogue or the exercises (the workbook's own text, never customer data) as HTML."""
+    from markupsafe import Markup
+    from nbconvert.filters.markdown import markdown2html
+
+    return Markup(markdown2html(text))
+
+
+def notebook_path(module: str, folder: Path) -> Path:
+    """The notebook of ``module``: ``<folder>/<module>_*.ipynb`` or ``<folder>/workshop/<module>.ipynb``."""
+    if module in WORKSHOPS:
+        return folder / "workshop" / f"{module}.ipynb"
+    found = sorted(folder.glob(f"{module}_*.ipynb"))
+    if not found:
+        raise FileNotFoundError(f"no notebook for module {module} in {folder}")
+    return found[0]
+
+
+# --------------------------------------------------------------------------- slides
+
+
+def stored_lang(nb) -> str:
+    """The language of a notebook's stored outputs: its ``parameters`` cell's ``lang`` default ("en")."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            m = re.search(r"""^lang\s*(?::[^=]*)?=\s*["'](\w+)["']""", cell.source, flags=re.M)
+            if m:
+                return m.group(1)
+    return "en"
+
+
+def _split_at_headings(cell) -> list:
+    """A Markdown cell cut before each of its headings after the first line, so every heading opens a slide."""
+    lines = cell.source.splitlines()
+    cuts = [i for i, line in enumerate(lines) if i > 0 and _HEADING.match(line)]
+    if not cuts:
+        return [cell]
+    parts: list = []
+    start = 0
+    for cut in [*cuts, len(lines)]:
+        piece = "\n".join(lines[start:cut]).strip("\n")
+        if piece.strip():
+            new = copy.deepcopy(cell)
+            new.source = piece
+            if parts and "id" in new:
+                new["id"] = f"{cell['id']}-{len(parts)}"
+            parts.append(new)
+        start = cut
+    return parts
+
+
+def _is_big(output) -> bool:
+    data = output.get("data", {})
+    return any(k.startswith("image/") for k in data) or "<table" in str(data.get("text/html", ""))
+
+
+def slide_notebook(nb, lang: str, *, keep_outputs: bool = True):
+    """A copy of ``nb`` for the slides of ``lang``, with Jupyter's slideshow metadata.
+
+    Only Markdown cells of ``lang`` (and untagged ones) and code cells with outputs stay (the ``parameters``
+    cell and solution cells go). A Markdown cell whose first line is a ``#``/``##`` heading starts a slide,
+    ``###`` and deeper a sub-slide, other prose continues the slide. A code cell's outputs become a
+    sub-slide when they hold a chart or a table, otherwise a fragment. ``keep_outputs=False`` drops code
+    cells (their outputs are in another language)."""
+    from kamlib.present.report import cell_lang
+
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & _SKIP_TAGS:
+            continue
+        if cell.cell_type == "markdown":
+            if cell_lang(cell) not in (None, lang):
+                continue
+            for part in _split_at_headings(cell):
+                m = _HEADING.match(part.source.splitlines()[0]) if part.source else None
+                kind = ("slide" if len(m.group(1)) <= 2 else "subslide") if m else "-"
+                part.metadata["slideshow"] = {"slide_type": kind}
+                cells.append(part)
+        elif cell.cell_type == "code" and keep_outputs and cell.get("outputs"):
+            big = any(_is_big(o) for o in cell.outputs)
+            cell.metadata["slideshow"] = {"slide_type": "subslide" if big else "fragment"}
+            cells.append(cell)
+    if cells and cells[0].metadata["slideshow"]["slide_type"] != "slide":
+        cells[0].metadata["slideshow"]["slide_type"] = "slide"
+    out.cells = cells
+    out.metadata["language"] = lang
+    return out
+
+
+def _slides_exporter(lang: str):
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    from kamlib.present.export import DISPLAY_PRIORITY
+
+    config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+    exporter = SlidesExporter(
+        config=config,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        reveal_url_prefix="reveal.js",
+    )
+    exporter.raw_template = (
+        resources.files("kamlib.present").joinpath("templates", "course_slides.html.j2").read_text(encoding="utf-8")
+    )
+    exporter.language_code = lang
+    return exporter
+
+
+def slides_html(nb, *, title: str, lang: str) -> str:
+    """The reveal.js page of a slide notebook (:func:`slide_notebook`), reveal.js loaded from ``reveal.js/``."""
+    from kamlib.present.export import report_css
+
+    body, _ = _slides_exporter(lang).from_notebook_node(nb, resources={"kam": {"title": title, "css": report_css()}})
+    return body
+
+
+def execute_in(nb_path: Path, lang: str, source: str | Path | None) -> object:
+    """A copy of the notebook executed with ``lang`` (and ``source``) set after its parameters cell."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(nb_path, as_version=4)
+    lines = [f"lang = {lang!r}"] + ([f"source = {str(Path(source).resolve())!r}"] if source else [])
+    at = next(
+        (i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])),
+        0,
+    )
+    nb.cells.insert(at, nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]}))
+    NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}
+    ).execute()
+    return nb
+
+
+def write_slides(
+    module: str, dest: Path, lang: str, *, notebooks: Path, source: str | Path | None, execute: bool | None
+) -> Path:
+    import nbformat
+
+    path = notebook_path(module, notebooks)
+    nb = nbformat.read(path, as_version=4)
+    outputs_match = stored_lang(nb) == lang
+    keep = True
+    if execute or (execute is None and not outputs_match):
+        nb = execute_in(path, lang, source)
+    elif not outputs_match:
+        keep = False
+    html = slides_html(slide_notebook(nb, lang, keep_outputs=keep), title=module_title(module, lang), lang=lang)
+    target = dest / f"{module}.slides.html"
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def copy_reveal(dest: Path) -> Path:
+    """kamlib's copy of reveal.js into ``dest/reveal.js`` (the slides load it from there)."""
+    with resources.as_file(resources.files("kamlib.teaching").joinpath("static", "reveal.js")) as src:
+        shutil.copytree(src, dest / "reveal.js", dirs_exist_ok=True)
+    return dest / "reveal.js"
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _page(template: str, target: Path, *, lang: str, title: str, depth: int = 0, **context) -> Path:
+    up = "../" * depth
+    html = pages.render(
+        template, lang=lang, title=title, index_href=f"{up}index.html", back=label("back", lang), **context
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html + "\n", encoding="utf-8")
+    return target
+
+
+def _agenda_days(agenda: str, lang: str, *, has_worksheet: set[str]) -> list[dict]:
+    days = []
+    for n, rows in enumerate(timetable(agenda), start=1):
+        days.append(
+            {
+                "title": label("day_n", lang, n=n),
+                "rows": [
+                    {
+                        "start": start,
+                        "end": end,
+                        "minutes": s.minutes,
+                        "title": i18n.pick(_SESSIONS[s.key], lang),
+                        "kind": s.kind,
+                        "kind_label": i18n.pick(_KINDS[s.kind], lang),
+                        "module": s.module,
+                        "module_title": module_title(s.module, lang) if s.module else "",
+                        "exercises": ", ".join(s.exercises),
+                        "links": _module_links(s.module, lang, has_worksheet) if s.module else [],
+                    }
+                    for start, end, s in rows
+                ],
+            }
+        )
+    return days
+
+
+def _module_links(module: str, lang: str, has_worksheet: set[str]) -> list[tuple[str, str]]:
+    links = [(label("guide", lang), f"guides/{module}.html"), (label("slides", lang), f"slides/{module}.slides.html")]
+    if module in has_worksheet:
+        links.append((label("worksheet", lang), f"worksheets/{module}.html"))
+    return links
+
+
+def _exercise_ids(module: str) -> list[str]:
+    from kamlib.teaching import exercises
+
+    return exercises.ids(module) if module not in WORKSHOPS else []
+
+
+def _task_markdown(exercise_id: str, lang: str) -> str:
+    """The task without the last paragraph on how to check it in the notebook (paper has no ``check()``)."""
+    from kamlib.teaching import exercises
+
+    text = exercises.task(exercise_id, lang).markdown
+    paragraphs = text.split("\n\n")
+    kept = [p for p in paragraphs if "exercises.check" not in p and "form.ask" not in p]
+    return "\n\n".join(kept)
+
+
+def rubric(exercise_id: str, lang: str) -> list[str]:
+    """The points of an evaluate/create task the trainer judges: catalogue ``rubric_1``, ``rubric_2`` … of the
+    exercise's section (none for the other tasks)."""
+    section = i18n.tables().get(f"exercises.{exercise_id}", {})
+    points, n = [], 1
+    while f"rubric_{n}" in section:
+        points.append(i18n.pick(section[f"rubric_{n}"], lang))
+        n += 1
+    return points
+
+
+@contextlib.contextmanager
+def _private_progress() -> Iterator[None]:
+    """Showing solutions records a "solution" event in the trainee's progress file; building the answer key
+    is not a trainee looking at a solution, so its events go to a throw-away file."""
+    old = os.environ.get("KAM_PROGRESS_FILE")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["KAM_PROGRESS_FILE"] = str(Path(tmp) / "progress.json")
+        try:
+            yield
+        finally:
+            if old is None:
+                os.environ.pop("KAM_PROGRESS_FILE", None)
+            else:
+                os.environ["KAM_PROGRESS_FILE"] = old
+
+
+def build_course(
+    dest: Path,
+    *,
+    source: str | Path = "data/sample",
+    langs: tuple[str, ...] = ("de", "en"),
+    notebooks: str | Path = "notebooks",
+    execute: bool | None = None,
+) -> dict:
+    """Write the trainer pack into ``dest/<lang>/`` for each of ``langs``; return its manifest
+    ``{lang: {"index": path, "agenda_1day": path, ..., "guides": {module: path}, "slides": {...},
+    "worksheets": {...}, "roleplays": [...], "notebooks": [...]}}``.
+
+    ``source`` is the data of the case (the sample company), ``notebooks`` the folder of the workbook's
+    notebooks the slides come from; ``execute`` see the module docstring."""
+    from kamlib.data.readers import load
+    from kamlib.teaching import case, exercises, trainee
+
+    dest, folder = Path(dest), Path(notebooks)
+    data = load(source)
+    manifest: dict = {}
+    for lang in langs:
+        i18n.check_lang(lang)
+        out = dest / lang
+        out.mkdir(parents=True, exist_ok=True)
+        worksheets = {m for m in MODULES}
+        entry: dict = {"guides": {}, "slides": {}, "worksheets": {}}
+        for n_days in ("1day", "2day"):
+            entry[f"agenda_{n_days}"] = _page(
+                "course_pack_agenda.html.j2",
+                out / f"agenda_{n_days}.html",
+                lang=lang,
+                title=label(f"agenda_{n_days}", lang),
+                days=_agenda_days(n_days, lang, has_worksheet=worksheets),
+                labels={k: label(k, lang) for k in ("time", "session", "kind", "module", "exercises", "materials")},
+            )
+        for module in MODULES:
+            entry["guides"][module] = _page(
+                "course_pack_guide.html.j2",
+                out / "guides" / f"{module}.html",
+                depth=1,
+                lang=lang,
+                title=f"{label('guide', lang)}: {module_title(module, lang)}",
+                parts=[(label(part, lang), _markdown(guide_text(module, part, lang))) for part in GUIDE_PARTS],
+                links=[(t, f"../{h}") for t, h in _module_links(module, lang, worksheets)],
+            )
+            ids = _exercise_ids(module)
+            tasks = [_markdown(_task_markdown(i, lang)) for i in ids]
+            if not ids:  # the workshops: their tasks are in the guide's catalogue section
+                tasks = [_markdown(guide_text(module, "worksheet", lang))]
+            entry["worksheets"][module] = _page(
+                "course_pack_worksheet.html.j2",
+                out / "worksheets" / f"{module}.html",
+                depth=1,
+                lang=lang,
+                title=f"{label('worksheet', lang)}: {module_title(module, lang)}",
+                tasks=tasks,
+                name_line=label("name_line", lang),
+                answer_label=label("answer_space", lang),
+            )
+        slides_dir = out / "slides"
+        slides_dir.mkdir(exist_ok=True)
+        copy_reveal(slides_dir)
+        for module in MODULES:
+            entry["slides"][module] = write_slides(
+                module, slides_dir, lang, notebooks=folder, source=source, execute=execute
+            )
+        with _private_progress():
+            key = [
+                {
+                    "module": module_title(m, lang),
+                    "items": [
+                        {"solution": _markdown(exercises.show_solution(i, lang).markdown), "rubric": rubric(i, lang)}
+                        for i in _exercise_ids(m)
+                    ],
+                }
+                for m in MODULES
+                if _exercise_ids(m)
+            ]
+        entry["answer_key"] = _page(
+            "course_pack_answers.html.j2",
+            out / "answer_key.html",
+            lang=lang,
+            title=label("answer_key", lang),
+            modules=key,
+            rubric_heading=label("rubric_heading", lang),
+        )
+        booklet = Path(case.write_booklet(data, out / "case_booklet.html", lang))
+        if booklet != out / "case_booklet.html":
+            shutil.move(booklet, out / "case_booklet.html")
+        entry["case_booklet"] = out / "case_booklet.html"
+        entry["roleplays"] = [Path(p) for p in case.write_roleplays(data, out / "roleplays", lang)]
+        entry["notebooks"] = [
+            Path(p) for p in trainee.write_trainee_notebooks(out / "notebooks", lang, source_folder=str(folder))
+        ]
+        entry["index"] = _page(
+            "course_pack_index.html.j2",
+            out / "index.html",
+            lang=lang,
+            title=label("pack_title", lang),
+            intro=_markdown(label("intro", lang)),
+            how_to=_markdown(label("how_to", lang)),
+            modules=[{"title": module_title(m, lang), "links": _module_links(m, lang, worksheets)} for m in MODULES],
+            parts=[
+                (label("agenda_1day", lang), "agenda_1day.html"),
+                (label("agenda_2day", lang), "agenda_2day.html"),
+                (label("case_booklet", lang), "case_booklet.html"),
+                (label("answer_key", lang), "answer_key.html"),
+                *[(p.stem.replace("_", " "), f"roleplays/{p.name}") for p in entry["roleplays"]],
+                (label("notebooks", lang), "notebooks/"),
+            ],
+            labels={k: label(k, lang) for k in ("contents", "modules_heading", "how_to_heading")},
+        )
+        manifest[lang] = entry
+    return manifest

@@ -1,0 +1,313 @@
+"""The trainer pack (kamlib.teaching.course): every module has each part in both languages, the slides match
+their notebooks, nothing loads from the internet, and the agendas add up to real 9:00-17:00 days.
+
+The pack is built once for the module (both languages, ``execute=False``: the German slides keep the prose
+only, so no notebook runs here) into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from kamlib import cli
+from kamlib.present.report import cell_lang
+from kamlib.teaching import course
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("de", "en")
+OTHER = {"de": "en", "en": "de"}
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    """The pack in both languages, with the trainee's progress file watched: building the answer key shows
+    every solution, which must not count as the trainee looking at them."""
+    dest = tmp_path_factory.mktemp("course")
+    progress_file = dest.parent / "watched-progress.json"
+    progress_file.write_text(json.dumps({"trainee": "t", "events": []}), encoding="utf-8")
+    old = os.environ.get("KAM_PROGRESS_FILE")
+    os.environ["KAM_PROGRESS_FILE"] = str(progress_file)
+    try:
+        manifest = course.build_course(
+            dest, source=ROOT / "data" / "sample", langs=LANGS, notebooks=ROOT / "notebooks", execute=False
+        )
+    finally:
+        if old is None:
+            os.environ.pop("KAM_PROGRESS_FILE", None)
+        else:
+            os.environ["KAM_PROGRESS_FILE"] = old
+    return dest, manifest, progress_file
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _norm(text: str) -> str:
+    """Heading text without Markdown marks, anchors, punctuation and case: 'Die **Regel** ¶' -> 'die regel'."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](link) -> text
+    return " ".join(re.sub(r"[^\w]+", " ", text.replace("¶", "")).lower().split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_module_has_each_part(pack, lang):
+    dest, manifest, _ = pack
+    out = dest / lang
+    for name in ("index.html", "agenda_1day.html", "agenda_2day.html", "answer_key.html", "case_booklet.html"):
+        assert (out / name).stat().st_size > 500, name
+    for module in course.MODULES:
+        for part in (f"guides/{module}.html", f"slides/{module}.slides.html", f"worksheets/{module}.html"):
+            assert (out / part).is_file(), part
+    assert manifest[lang]["roleplays"] and all(Path(p).is_file() for p in manifest[lang]["roleplays"])
+    assert list((out / "roleplays").glob("*.html"))
+    assert manifest[lang]["notebooks"] and all(Path(p).suffix == ".ipynb" for p in manifest[lang]["notebooks"])
+    # every page says its language, and the index links to every part that exists
+    for page in out.rglob("*.html"):
+        if "reveal.js" not in page.parts:
+            assert _soup(page).html.get("lang") == lang, page
+    index = _soup(out / "index.html")
+    hrefs = {a["href"] for a in index.find_all("a")}
+    for module in course.MODULES:
+        assert {f"guides/{module}.html", f"slides/{module}.slides.html", f"worksheets/{module}.html"} <= hrefs
+    for href in hrefs:
+        assert (out / href).exists(), href
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_guide_has_its_five_parts_in_its_language(pack, lang):
+    dest, _, _ = pack
+    other = OTHER[lang]
+    for module in course.MODULES:
+        page = _soup(dest / lang / "guides" / f"{module}.html")
+        headings = [h.get_text(strip=True) for h in page.find_all("h2")]
+        assert headings == [course.label(p, lang) for p in course.GUIDE_PARTS], module
+        text = page.get_text(" ")
+        for part in course.GUIDE_PARTS:
+            body = course.guide_text(module, part, lang)
+            assert len(body) > 120, f"{module} {part}: too thin for a trainer"
+            # the other language's text of the same part is not on the page (first six words of it)
+            words = _norm(course.guide_text(module, part, other)).split()[:6]
+            assert " ".join(words) not in _norm(text), (module, part)
+
+
+def _notebook_headings(nb, lang: str) -> list[str]:
+    """Every heading of the notebook's Markdown cells of ``lang`` (and untagged ones), solution cells left out."""
+    found = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.cell_type != "markdown" or cell_lang(cell) not in (None, lang) or tags & {"solution", "solutions"}:
+            continue
+        found += [_norm(m.group(1)) for line in cell.source.splitlines() if (m := _HEADING.match(line))]
+    return found
+
+
+def _slide_headings(page: BeautifulSoup) -> list[tuple[str, bool]]:
+    """(heading, whether it opens its slide) for every heading of the slides' prose, in order (headings inside
+    an output, such as a report's page title, belong to that output)."""
+
+    def prose(h) -> bool:
+        return h.find_parent(class_="jp-OutputArea") is None
+
+    out = []
+    for h in filter(prose, page.select(".slides section :is(h1, h2, h3, h4, h5, h6)")):
+        section = h.find_parent("section")
+        first = next(filter(prose, section.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])), None)
+        out.append((_norm(h.get_text()), first is h))
+    return out
+
+
+@pytest.mark.parametrize("module", course.MODULES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_slides_match_their_notebook(pack, lang, module):
+    dest, _, _ = pack
+    nb = nbformat.read(course.notebook_path(module, ROOT / "notebooks"), as_version=4)
+    page = _soup(dest / lang / "slides" / f"{module}.slides.html")
+    expected = _notebook_headings(nb, lang)
+    shown = _slide_headings(page)
+    # every heading of the notebook's cells of this language is on the slides, in the notebook's order, and
+    # each one opens a slide (or sub-slide); outputs bring no headings of their own here
+    assert [h for h, _ in shown] == expected
+    assert all(opens for _, opens in shown), [h for h, opens in shown if not opens]
+    # nothing of the other language: none of its headings, none of its prose
+    theirs = set(_notebook_headings(nb, OTHER[lang])) - set(expected)
+    assert not theirs & {h for h, _ in shown}
+    text = _norm(page.get_text(" "))
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell_lang(cell) == OTHER[lang]:
+            prose = [line for line in cell.source.splitlines() if line.strip() and not _HEADING.match(line)]
+            words = _norm(" ".join(prose)).split()[:8]
+            if len(words) == 8:
+                assert " ".join(words) not in text, (module, words)
+    assert page.html.get("lang") == lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_slides_use_reveal_from_the_pack(pack, lang):
+    dest, _, _ = pack
+    slides = dest / lang / "slides"
+    for module in course.MODULES:
+        page = _soup(slides / f"{module}.slides.html")
+        scripts = [s["src"] for s in page.find_all("script", src=True)]
+        assert "reveal.js/dist/reveal.js" in scripts
+        for ref in scripts + [link["href"] for link in page.find_all("link", href=True)]:
+            assert (slides / ref).is_file(), ref
+        # the slideshow metadata became reveal.js sections: one per heading at least
+        assert len(page.select(".slides section")) >= len(page.select(".slides h1, .slides h2"))
+    assert "Reveal" in (slides / "reveal.js" / "dist" / "reveal.js").read_text(encoding="utf-8")[:2000]
+
+
+_EXTERNAL = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?\s*|url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.I)
+
+
+def test_the_finder_of_external_urls_finds_them():
+    bad = [
+        '<script src="https://cdn.x/y.js">',
+        "<link href='http://a/b.css'>",
+        "a{background:url(https://x/y.png)}",
+        '@import "//fonts.x/css";',
+        '<img src = "//cdn.x/p.png">',
+    ]
+    good = [
+        '<a href="guides/00.html">',
+        '<script src="reveal.js/dist/reveal.js">',
+        "see https://revealjs.com",
+        "url(data:image/png;base64,AAA)",
+    ]
+    assert all(_EXTERNAL.search(s) for s in bad)
+    assert not any(_EXTERNAL.search(s) for s in good)
+
+
+def test_no_file_of_the_pack_loads_from_the_internet(pack):
+    dest, _, _ = pack
+    found = []
+    for path in dest.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".css", ".js", ".svg"):
+            for m in _EXTERNAL.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                found.append(f"{path.relative_to(dest)}: {m.group(0)}")
+    assert found == []
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("agenda", "days"), [("1day", 1), ("2day", 2)])
+def test_agenda_timings_add_up_to_a_real_day(pack, lang, agenda, days):
+    dest, _, _ = pack
+    tables = _soup(dest / lang / f"agenda_{agenda}.html").select("table.agenda")
+    assert len(tables) == days
+    for table in tables:
+        rows = table.select("tbody tr")
+        spans = [tuple(map(_minutes, r.select_one("td.time").get_text().split("–"))) for r in rows]
+        durations = [int(r["data-minutes"]) for r in rows]
+        # 9:00 to 17:00 is 8 h = 480 minutes, lunch and breaks included
+        assert sum(durations) == 480
+        assert spans[0][0] == 9 * 60 and spans[-1][1] == 17 * 60
+        for (start, end), minutes in zip(spans, durations):
+            assert end - start == minutes
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            assert start == end  # no gap, no overlap
+        kinds = [r["class"][0] for r in rows]
+        assert kinds.count("lunch") == 1 and kinds.count("break") >= 2
+        assert all(d <= 75 for d, k in zip(durations, kinds) if k not in ("lunch",))  # no block longer than 75 min
+        lunch_start = spans[kinds.index("lunch")][0]
+        assert 11 * 60 + 30 <= lunch_start <= 13 * 60
+
+
+def test_the_agendas_cover_every_module():
+    for agenda, days in course.AGENDAS.items():
+        modules = {s.module for day in days for s in day}
+        assert set(course.MODULES) <= modules, agenda
+        assert any(s.kind == "roleplay" for day in days for s in day)
+        assert any(s.kind == "workshop" for day in days for s in day)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worksheets_have_the_tasks_and_the_answer_key_the_solutions(pack, lang):
+    from kamlib.teaching import exercises
+
+    dest, _, progress_file = pack
+    key = _norm(_soup(dest / lang / "answer_key.html").get_text(" "))
+    for module in course.MODULES:
+        sheet_page = _soup(dest / lang / "worksheets" / f"{module}.html")
+        sheet = _norm(sheet_page.get_text(" "))
+        ids = [] if module in course.WORKSHOPS else exercises.ids(module)
+        assert len(sheet_page.select(".space")) == max(len(ids), 1)  # room to write under every task
+        for exercise_id in ids:
+            task_title = _norm(exercises.task(exercise_id, lang).markdown.splitlines()[0])
+            solution_head = _norm(exercises.show_solution(exercise_id, lang).markdown.split(":**")[0])
+            assert task_title in sheet
+            assert solution_head not in sheet  # no solution on the worksheet
+            assert solution_head in key
+            assert "exercises check" not in sheet  # the notebook's check() line is not on paper
+            for point in course.rubric(exercise_id, lang):
+                assert _norm(point) in key
+    # building the answer key did not record "solution" events in the trainee's progress file
+    assert json.loads(progress_file.read_text(encoding="utf-8"))["events"] == []
+
+
+def test_rubric_reads_the_exercise_sections_rubric_points(monkeypatch):
+    fake = {"exercises.9.9": {"title": ("t", "T"), "rubric_1": ("one", "eins"), "rubric_2": ("two", "zwei")}}
+    monkeypatch.setattr(course.i18n, "tables", lambda: fake)
+    assert course.rubric("9.9", "de") == ["eins", "zwei"]
+    assert course.rubric("9.8", "en") == []
+
+
+def test_slide_notebook_sets_the_slideshow_metadata():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    table = {"output_type": "display_data", "data": {"text/html": "<table></table>"}, "metadata": {}}
+    text = {"output_type": "stream", "name": "stdout", "text": "12 %"}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("# Title", metadata={"tags": ["lang-en"]}),
+            md("# Titel", metadata={"tags": ["lang-de"]}),
+            code("x = 1", metadata={"tags": ["parameters"]}),
+            md("Intro\n\n### Detail\n\nmore", metadata={"tags": ["lang-en"]}),
+            md("Einführung\n\n### Einzelheit\n\nmehr", metadata={"tags": ["lang-de"]}),
+            nbformat.v4.new_code_cell("t", outputs=[nbformat.from_dict(table)]),
+            nbformat.v4.new_code_cell("s", outputs=[nbformat.from_dict(text)]),
+            code("no output"),
+            md("## Exercises", metadata={"tags": ["lang-en"]}),
+            code("solution", metadata={"tags": ["solution"]}),
+        ]
+    )
+    out = course.slide_notebook(nb, "en")
+    kinds = [(c.cell_type, c.source.splitlines()[0], c.metadata["slideshow"]["slide_type"]) for c in out.cells]
+    assert kinds == [
+        ("markdown", "# Title", "slide"),
+        ("markdown", "Intro", "-"),
+        ("markdown", "### Detail", "subslide"),
+        ("code", "t", "subslide"),
+        ("code", "s", "fragment"),
+        ("markdown", "## Exercises", "slide"),
+    ]
+    assert [c.source.splitlines()[0] for c in course.slide_notebook(nb, "de", keep_outputs=False).cells] == [
+        "# Titel",
+        "Einführung",
+        "### Einzelheit",
+    ]
+    assert len(nb.cells) == 10 and "slideshow" not in nb.cells[0].metadata  # the notebook itself is untouched
+
+
+def test_kam_course_passes_its_arguments(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake(dest, **kw):
+        seen.update(dest=dest, **kw)
+        return {lang: {"index": dest / lang / "index.html", "guides": {}, "roleplays": []} for lang in kw["langs"]}
+
+    monkeypatch.setattr(course, "build_course", fake)
+    assert cli.main(["course", str(tmp_path / "pack"), "--lang", "de", "--execute", "no"]) == 0
+    assert seen["dest"] == tmp_path / "pack" and seen["langs"] == ("de",) and seen["execute"] is False
+    assert cli.main(["course"]) == 0
+    assert seen["dest"] == Path("course-pack") and seen["langs"] == ("de", "en") and seen["execute"] is None
