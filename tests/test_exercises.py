@@ -63,6 +63,9 @@ def _solution_strings(ex) -> list[str]:
     elif ex.kind == "mapping":
         out.update(f"{k}: {v}" for k, v in sol.items())
         out.update(f"{k} {v}" for k, v in sol.items())
+    elif ex.kind == "text":  # the model answer's free texts, in both languages
+        texts = [t for k, f in ex.text_fields.items() if f.kind == "text" for t in ex.text(f"model_{k}")]
+        out.update(line.strip() for t in texts for line in t.splitlines() if line.strip())
     return sorted(out)
 
 
@@ -83,11 +86,12 @@ def test_three_to_six_exercises_per_notebook():
     assert all(re.fullmatch(r"0[0-5]\.\d", i) for i in IDS)
 
 
-def test_levels_go_from_recall_to_analysis():
+def test_levels_go_from_recall_to_create():
     levels = {E.get(i).level for i in IDS}
-    assert levels == {"recall", "apply", "analyse"}
-    for nb in NOTEBOOKS:  # every notebook has at least one computation or analysis, not only recall
-        assert {E.get(i).level for i in E.ids(nb)} - {"recall"}
+    assert levels == {"recall", "apply", "analyse", "evaluate", "create"}
+    for nb in NOTEBOOKS:  # every notebook has a computation or analysis, and an evaluate or create task
+        assert {E.get(i).level for i in E.ids(nb)} & {"apply", "analyse"}
+        assert {E.get(i).level for i in E.ids(nb)} & {"evaluate", "create"}
 
 
 def test_unknown_exercise_names_the_known_ones():
@@ -107,7 +111,8 @@ def test_bad_language_is_refused():
 def test_solution_passes_its_own_checker(exercise_id):
     for lang in ("en", "de"):
         fb = E.check(exercise_id, E.solution(exercise_id), lang=lang)
-        assert fb.correct and fb.key == "correct" and bool(fb)
+        # a text task's model answer passes what the computer checks; the rubric is left to the trainer
+        assert fb.correct and fb.key == ("rubric" if E.get(exercise_id).kind == "text" else "correct") and bool(fb)
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -116,7 +121,7 @@ def test_at_least_three_typical_mistakes_with_distinct_keys(exercise_id):
     keys = [m.key for m in ex.mistakes]
     assert len(keys) >= 3
     assert len(set(keys)) == len(keys)
-    assert not set(keys) & {"correct", "empty", "wrong_type", "wrong", "incomplete", "partly"}
+    assert not set(keys) & {"correct", "empty", "wrong_type", "wrong", "incomplete", "partly", "rubric", "extra_keys"}
 
 
 @pytest.mark.parametrize("exercise_id, mistake", list(_mistake_cases()))
@@ -193,7 +198,7 @@ def test_empty_answer_says_what_is_expected(exercise_id, empty):
 def test_wrong_type_is_named(exercise_id):
     ex = E.get(exercise_id)
     wrong = {"number": [1.0, 2.0], "share": {"x": 1}, "label": 3, "choice": 2, "ids": 12,
-             "mapping": ["A", "B"], "fields": 3.5}[ex.kind]
+             "mapping": ["A", "B"], "fields": 3.5, "text": 3.5}[ex.kind]
     fb = E.check(exercise_id, wrong)
     assert fb.key == "wrong_type" and not fb.correct
     assert "expects" in fb.message and E.answer_format(ex, "en") in fb.message
@@ -376,5 +381,5 @@ def test_feedback_renders_in_notebooks():
 
 def test_overview_lists_all_exercises():
     table = E.overview("de")
-    assert list(table.index) == IDS
-    assert set(table["level"]) == {"Wissen", "Anwenden", "Analysieren"}
+    assert list(table.index) == IDS == sorted(IDS)
+    assert set(table["level"]) == {"Wissen", "Anwenden", "Analysieren", "Bewerten", "Gestalten"}

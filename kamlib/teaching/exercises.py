@@ -44,9 +44,11 @@ import pandas as pd
 
 from kamlib import i18n, selection
 from kamlib.clv import contractual_clv
+from kamlib.data.schemas import PLAN_SECTIONS
 from kamlib.i18n import pick
 from kamlib.profile import win_probability
 from kamlib.review import band as health_band
+from kamlib.teaching import progress
 
 Pair = tuple[str, str]  # (English, German)
 
@@ -61,6 +63,8 @@ _FORMATS: dict[str, tuple[str, str]] = i18n.table("exercises.formats")
 #: Column headers of the tables in the tasks, and the names of the entries of a dict answer.
 _COLUMNS: dict[str, tuple[str, str]] = i18n.table("exercises.columns")
 _FIELD_LABELS: dict[str, tuple[str, str]] = i18n.table("exercises.field_labels")
+#: How the answer form shows the canonical labels of label answers (bands, quadrants, roles, axes).
+_LABEL_SHOWN: dict[str, tuple[str, str]] = i18n.table("exercises.label_shown")
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -78,10 +82,38 @@ def _col(key: str, lang: str) -> str:
 @dataclass(frozen=True)
 class Mistake:
     """A typical wrong approach: ``answer(inputs)`` is what a trainee making it would answer. What the checker
-    then says is the exercise's catalogue text ``mistake_<key>``."""
+    then says is the exercise's catalogue text ``mistake_<key>``.
+
+    Text tasks (kind ``text``) have no single right answer: there ``answer`` is an example answer showing the
+    mistake and ``detect(given, inputs)`` tells whether a (parsed) answer makes it."""
 
     key: str
     answer: Callable[[dict], Any]
+    detect: Callable[[dict, dict], bool] | None = None
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One named entry of a text task's answer: free ``text``, one ``choice`` of ``options``, several of them
+    (``ids``) or a ``number``. Its label is the catalogue text ``field_<key>``; a free text's model answer is
+    ``model_<key>``; with ``translated`` the options are shown by their catalogue texts ``option_<value>``."""
+
+    kind: str  # text, choice, ids, number
+    options: tuple[str, ...] = ()
+    translated: bool = False
+    tolerance: float = 0.0
+    label_table: str = ""  # options shown by the texts of this catalogue table instead (e.g. criterion labels)
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the answer form (kamlib.teaching.form builds a widget per field). ``key`` is None for a
+    single-value answer, else the dict key (the id of a mapping row, a field, a text task's entry)."""
+
+    key: str | None
+    kind: str  # number | share | choice | label | text | ids | mapping-row
+    label: str
+    options: tuple[tuple[str, str], ...] = ()  # (value, shown label)
 
 
 @dataclass(frozen=True)
@@ -104,7 +136,7 @@ class Exercise:
 
     id: str
     level: str
-    kind: str  # number, share, label, choice, ids, mapping, fields
+    kind: str  # number, share, label, choice, ids, mapping, fields, text
     inputs: Mapping[str, Any]
     solve: Callable[[dict], Any]
     mistakes: tuple[Mistake, ...]
@@ -117,6 +149,9 @@ class Exercise:
     ids: tuple[str, ...] = ()  # ids / mapping: the ids of the task
     classes: tuple[str, ...] = ()  # mapping: allowed classes
     tables: Callable[[dict, str], dict] = lambda x, lang: {}
+    text_fields: Mapping[str, TextField] = field(default_factory=dict)  # text: the named entries of the answer
+    rubric: int = 0  # text: the number of rubric points the trainer judges (texts rubric_1 ... rubric_<n>)
+    extra_texts: tuple[str, ...] = ()  # further catalogue texts the task's tables read
 
     @property
     def notebook(self) -> str:
@@ -135,6 +170,16 @@ class Exercise:
             "explanation",
             *(f"option_{o}" for o in self.options),
             *(f"mistake_{m.key}" for m in self.mistakes),
+            *(f"rubric_{n}" for n in range(1, self.rubric + 1)),
+            *(f"field_{k}" for k in self.text_fields),
+            *(f"model_{k}" for k, f in self.text_fields.items() if f.kind == "text"),
+            *(
+                f"option_{o}"
+                for f in self.text_fields.values()
+                if f.translated and not f.label_table
+                for o in f.options
+            ),
+            *self.extra_texts,
         }
 
     def solution(self) -> Any:
@@ -159,6 +204,7 @@ class Feedback:
     key: str
     message: str
     lang: str = "en"
+    rubric: tuple[str, ...] = ()  # text tasks: the points the trainer still judges, in lang
 
     def __bool__(self) -> bool:
         return self.correct
@@ -341,6 +387,72 @@ def _parse_fields(value: Any, ex: Exercise, lang: str) -> dict[str, Any]:
     return out
 
 
+def _text_key(name: Any, ex: Exercise) -> str | None:
+    folded = _fold(str(name)).replace(" ", "")
+    for key in ex.text_fields:
+        if folded == _fold(key).replace(" ", ""):
+            return key
+    return None
+
+
+def _extra_keys(ex: Exercise, answer: Any) -> list[str]:
+    """The keys of a dict answer that name no entry of the exercise, or an entry named before under another
+    name ({"db1": ..., "DB I": ...})."""
+    if isinstance(answer, pd.Series):
+        answer = answer.to_dict()
+    if ex.kind not in ("fields", "text") or not isinstance(answer, Mapping):
+        return []
+    seen: set[str] = set()
+    extra: list[str] = []
+    for k in answer:
+        key = _field_key(k, ex) if ex.kind == "fields" else _text_key(k, ex)
+        if key is None or key in seen:
+            extra.append(str(k))
+        else:
+            seen.add(key)
+    return extra
+
+
+def _items(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [s for s in re.split(r"[,;\s]+", value) if s]
+    if isinstance(value, (list, tuple, set, frozenset, pd.Index, pd.Series)):
+        return list(value)
+    raise _WrongType
+
+
+def _parse_text(value: Any, ex: Exercise, lang: str) -> dict[str, Any]:
+    """A text task's answer: a dict of its entries (a text alone when it has one entry). Free texts stay as
+    typed; choices and lists become their canonical values ('?' + the text for an unknown one)."""
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if isinstance(value, str) and len(ex.text_fields) == 1:
+        value = {next(iter(ex.text_fields)): value}
+    if not isinstance(value, Mapping):
+        raise _WrongType
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        key = _text_key(k, ex)
+        if key is None or _is_empty(v):
+            continue
+        spec = ex.text_fields[key]
+        if spec.kind == "number":
+            out[key] = _parse_number(v, lang)
+        elif spec.kind == "text":
+            if not isinstance(v, str):
+                raise _WrongType
+            out[key] = v.strip()
+        else:
+            by_fold = {_fold(o): o for o in spec.options}
+            if spec.kind == "choice":
+                if not isinstance(v, str):
+                    raise _WrongType
+                out[key] = by_fold.get(_fold(v), "?" + v.strip())
+            else:
+                out[key] = frozenset(by_fold.get(_fold(str(i)), "?" + str(i).strip()) for i in _items(v))
+    return out
+
+
 def _normalise(ex: Exercise, answer: Any, lang: str) -> Any:
     if ex.kind in ("number", "share"):
         return _parse_number(answer, lang)
@@ -354,6 +466,8 @@ def _normalise(ex: Exercise, answer: Any, lang: str) -> Any:
         return _parse_mapping(answer, ex)
     if ex.kind == "fields":
         return _parse_fields(answer, ex, lang)
+    if ex.kind == "text":
+        return _parse_text(answer, ex, lang)
     raise ValueError(f"unknown exercise kind {ex.kind!r}")
 
 
@@ -365,6 +479,15 @@ def _normalise_internal(ex: Exercise, value: Any) -> Any:
         return float(value)
     if ex.kind == "fields":
         return {k: (float(v) if ex.fields[k].kind != "label" else v) for k, v in value.items()}
+    if ex.kind == "text":
+        return {
+            k: frozenset(v)
+            if ex.text_fields[k].kind == "ids"
+            else float(v)
+            if ex.text_fields[k].kind == "number"
+            else v
+            for k, v in value.items()
+        }
     return value
 
 
@@ -414,6 +537,10 @@ def answer_format(ex: Exercise, lang: str = "en") -> str:
     if ex.kind == "fields":
         keys = ", ".join(f'"{k}"' for k in ex.fields)
         example = ", ".join(f'"{k}": ...' for k in ex.fields)
+        return template.format(keys=keys, example=example)
+    if ex.kind == "text":
+        keys = ", ".join(f'"{k}"' for k in ex.text_fields)
+        example = ", ".join(f'"{k}": ...' for k in list(ex.text_fields)[:2])
         return template.format(keys=keys, example=example)
     return template
 
@@ -474,6 +601,67 @@ def _choice(*, id: str, level: str, answer: str, wrong: Mapping[str, str]) -> Ex
     )
 
 
+# --------------------------------------------------------------------------- text tasks (evaluate, create)
+
+
+def _model_texts(exercise_id: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """The English model answers ``model_<key>`` of a text task (its solution; show_solution shows them in lang)."""
+    section = i18n.table(f"exercises.{exercise_id}")
+    return {k: section[f"model_{k}"][0] for k in keys}
+
+
+def _lines(text: str) -> list[str]:
+    """The items of a free text: one per line or separated by semicolons."""
+    return [p for p in re.split(r"[\n;]+", text) if p.strip(" -•*\t")]
+
+
+def _names(text: str) -> list[str]:
+    """The people a free text names: separated by commas, semicolons, line breaks, slashes or 'and'/'und'."""
+    return [p for p in re.split(r"[,;\n/]+|\s+(?:and|und|&)\s+", re.sub(r"\([^)]*\)", "", text)) if p.strip()]
+
+
+def _has_figure(text: str) -> bool:
+    """A goal is measurable when it states a figure or a date (at least one digit)."""
+    return re.search(r"\d", text) is not None
+
+
+def _text_task(
+    *,
+    id: str,
+    level: str,
+    inputs: Mapping[str, Any],
+    text_fields: Mapping[str, TextField],
+    solve: Callable[[dict], Any],
+    mistakes: tuple[Mistake, ...],
+    rubric: int,
+    tables: Callable[[dict, str], dict] = lambda x, lang: {},
+    extra_texts: tuple[str, ...] = (),
+) -> Exercise:
+    return Exercise(
+        id=id,
+        level=level,
+        kind="text",
+        inputs=inputs,
+        solve=solve,
+        mistakes=mistakes,
+        text_fields=text_fields,
+        rubric=rubric,
+        tables=tables,
+        extra_texts=extra_texts,
+    )
+
+
+def _shown(key: str, lang: str) -> str:
+    return pick(_LABEL_SHOWN[key], lang)
+
+
+def _attitude(key: str, lang: str) -> str:
+    return pick(_ATTITUDES[key], lang)
+
+
+_ATTITUDES: dict[str, tuple[str, str]] = i18n.table("exercises.attitudes")
+
+
 # --------------------------------------------------------------------------- 00 start here
 
 _register(
@@ -506,6 +694,66 @@ def _abc(
         else:
             out[key] = "C"
     return out
+
+
+_BC_00_5 = {  # contact: (buying role, attitude towards us)
+    name: (role, attitude)
+    for name, role, attitude in (
+        ("Dr. Heike Brandt", "decider", "critic"),
+        ("Markus Thiel", "buyer", "neutral"),
+        ("Laura Kemp", "influencer", "supporter"),
+        ("Sven Ober", "user", "supporter"),
+    )
+}
+
+
+def _with(x: dict, attitude: str) -> list[str]:
+    return [n for n, (role, att) in x["contacts"].items() if att == attitude]
+
+
+_register(
+    _text_task(
+        id="00.5",
+        level="create",
+        inputs={"contacts": _BC_00_5},
+        text_fields={
+            "critic": TextField("choice", tuple(_BC_00_5)),
+            "ally": TextField("choice", tuple(_BC_00_5)),
+            "concern": TextField("text"),
+            "steps": TextField("text"),
+            "signal": TextField("text"),
+        },
+        solve=lambda x: {
+            "critic": _with(x, "critic")[0],
+            "ally": "Laura Kemp",
+            **_model_texts("00.5", ("concern", "steps", "signal")),
+        },
+        mistakes=(
+            Mistake(
+                "wrong_critic",
+                lambda x: {**solution("00.5"), "critic": _with(x, "neutral")[0]},
+                lambda g, x: g["critic"] not in _with(x, "critic"),
+            ),
+            Mistake(
+                "ally_not_supporter",
+                lambda x: {**solution("00.5"), "ally": _with(x, "neutral")[0]},
+                lambda g, x: g["ally"] not in _with(x, "supporter"),
+            ),
+            Mistake(
+                "one_step",
+                lambda x: {**solution("00.5"), "steps": "Send her our best price."},
+                lambda g, x: len(_lines(g["steps"])) < 2,
+            ),
+        ),
+        rubric=3,
+        tables=lambda x, lang: {
+            "table": _md_table(
+                [_col("contact", lang), _col("buying_role", lang), _col("attitude", lang)],
+                [[n, _shown(role, lang), _attitude(att, lang)] for n, (role, att) in x["contacts"].items()],
+            )
+        },
+    )
+)
 
 
 _REV_00_2 = {
@@ -966,10 +1214,10 @@ _register(
 )
 
 
-def _finite(x: dict, *, discount_from_0=False, retention=True, discount=True) -> float:
-    """Σ_{t=1..T} m·r^t/(1+d)^t and the variants a trainee might compute by mistake."""
+def _finite(x: dict, *, discount_from_0=False, retention=True, discount=True, first: int = 1) -> float:
+    """Σ_{t=1..T} m·r^t/(1+d)^t and the variants a trainee might compute by mistake (``first=0``: a year-0 term)."""
     total = 0.0
-    for t in range(1, x["T"] + 1):
+    for t in range(first, x["T"] + 1):
         term = x["m"] * (x["r"] ** t if retention else 1.0)
         if discount:
             term /= (1 + x["d"]) ** (t - 1 if discount_from_0 else t)
@@ -991,6 +1239,7 @@ _register(
             Mistake("discount_from_0", lambda x: _finite(x, discount_from_0=True)),
             Mistake("retention_missing", lambda x: _finite(x, retention=False)),
             Mistake("no_discount", lambda x: _finite(x, discount=False)),
+            Mistake("year_0_included", lambda x: _finite(x, first=0)),
         ),
         steps=lambda x: {"terms": [round(x["m"] * x["r"] ** t / (1 + x["d"]) ** t, 2) for t in range(1, x["T"] + 1)]},
     )
@@ -1132,9 +1381,11 @@ _register(
 )
 
 
-def _bridge(x: dict, *, price_first=False, flip=False, both_current=False) -> dict:
+def _bridge(x: dict, *, price_first=False, flip=False, both_current=False, price_at_q0=False) -> dict:
     q0, p0, q1, p1 = x["q0"], x["p0"], x["q1"], x["p1"]
-    if price_first:
+    if price_at_q0:  # the volume effect right, the price change valued at last year's units
+        vol, price = (q1 - q0) * p0, (p1 - p0) * q0
+    elif price_first:
         vol, price = (q1 - q0) * p1, (p1 - p0) * q0
     elif both_current:
         vol, price = (q1 - q0) * p1, (p1 - p0) * q1
@@ -1160,6 +1411,7 @@ _register(
             Mistake("order_of_effects", lambda x: _bridge(x, price_first=True)),
             Mistake("sign", lambda x: _bridge(x, flip=True)),
             Mistake("does_not_add_up", lambda x: _bridge(x, both_current=True)),
+            Mistake("price_last_year_units", lambda x: _bridge(x, price_at_q0=True)),
         ),
     )
 )
@@ -1253,13 +1505,15 @@ _PROV_05_3 = {  # account: (weighted score, revenue in thousand EUR, KAM)
 }
 
 
-def _drop(x: dict, *, by: int = 0, top=False, per_kam=False) -> list[str]:
+def _drop(x: dict, *, by: int = 0, top=False, per_kam=False, kept=False) -> list[str]:
     acc = x["accounts"]
     excess = len(acc) - sum(x["capacity"].values())
+    if kept:  # the accounts that stay, listed instead of those that leave
+        return sorted(acc, key=lambda a: acc[a][0], reverse=True)[: len(acc) - excess]
     if per_kam:
         out = []
         for kam, cap in x["capacity"].items():
-            mine = sorted((a for a in acc if acc[a][2] == kam), key=lambda a: acc[a][0])
+            mine = sorted((a for a in acc if acc[a][2] == kam), key=lambda a: acc[a][by])
             out += mine[: max(0, len(mine) - cap)]
         return out
     return sorted(acc, key=lambda a: acc[a][by], reverse=top)[:excess]
@@ -1277,6 +1531,8 @@ _register(
             Mistake("lowest_revenue", lambda x: _drop(x, by=1)),
             Mistake("top_dropped", lambda x: _drop(x, top=True)),
             Mistake("per_kam", lambda x: _drop(x, per_kam=True)),
+            Mistake("per_kam_revenue", lambda x: _drop(x, per_kam=True, by=1)),
+            Mistake("kept_listed", lambda x: _drop(x, kept=True)),
         ),
         steps=lambda x: {"total": sum(x["capacity"].values())},
         tables=lambda x, lang: {
@@ -1323,13 +1579,283 @@ _register(
     )
 )
 
+# --------------------------------------------------------------------------- evaluate and create tasks of 01-05
+# (registered here, after the computed ones; ids() lists every notebook's exercises in the order of their ids)
+
+_CRITERIA = tuple(i18n.CRITERION_LABELS)
+
+_register(
+    _text_task(
+        id="01.5",
+        level="evaluate",
+        inputs={"low": 3, "high": 4},
+        text_fields={
+            "criteria": TextField("ids", _CRITERIA, label_table="common.criterion_labels"),
+            "reasons": TextField("text"),
+        },
+        solve=lambda x: {
+            "criteria": frozenset({"revenue_share", "lifetime_value", "growth_potential", "relationship"}),
+            **_model_texts("01.5", ("reasons",)),
+        },
+        mistakes=(
+            Mistake(
+                "too_few",
+                lambda x: {"criteria": ["revenue_share", "growth_potential"], "reasons": "Size.\nGrowth."},
+                lambda g, x: len(g["criteria"]) < x["low"],
+            ),
+            Mistake(
+                "too_many_criteria",
+                lambda x: {"criteria": list(_CRITERIA), "reasons": "\n".join(_CRITERIA)},
+                lambda g, x: len(g["criteria"]) > x["high"],
+            ),
+            Mistake(
+                "reason_missing",
+                lambda x: {"criteria": ["revenue_share", "lifetime_value", "relationship"], "reasons": "They matter."},
+                lambda g, x: len(_lines(g["reasons"])) < len(g["criteria"]),
+            ),
+        ),
+        rubric=3,
+        tables=lambda x, lang: {
+            "criteria_list": "\n".join(f"* `{c}`: {i18n.criterion_label(c, lang)}" for c in _CRITERIA)
+        },
+    )
+)
+
+_PROV_01_6 = {  # account: (criteria met of the selection rule, weighted score)
+    "D1": (3, 8.4),
+    "D2": (2, 7.9),
+    "D3": (2, 7.6),
+    "D4": (1, 7.5),
+    "D5": (2, 6.9),
+    "D6": (3, 6.5),
+}
+
+
+def _dropped(g: dict, x: dict) -> list[str]:
+    return [a for a in x["accounts"] if a not in g["definitive"]]
+
+
+_register(
+    _text_task(
+        id="01.6",
+        level="evaluate",
+        inputs={"accounts": _PROV_01_6, "capacity": 4, "min_met": 2},
+        text_fields={
+            "definitive": TextField("ids", tuple(_PROV_01_6)),
+            "reasons": TextField("text"),
+        },
+        solve=lambda x: {"definitive": frozenset({"D1", "D2", "D5", "D6"}), **_model_texts("01.6", ("reasons",))},
+        mistakes=(
+            Mistake(
+                "rule_broken",
+                lambda x: {"definitive": ["D1", "D2", "D4", "D5"], "reasons": "D3 insolvency. D6 lowest score."},
+                lambda g, x: any(x["accounts"][a][0] < x["min_met"] for a in g["definitive"]),
+            ),
+            Mistake(
+                "over_capacity",
+                lambda x: {"definitive": ["D1", "D2", "D3", "D5", "D6"], "reasons": "D4 meets one criterion."},
+                lambda g, x: len(g["definitive"]) > x["capacity"],
+            ),
+            Mistake(
+                "reason_missing",
+                lambda x: {"definitive": ["D1", "D2", "D5", "D6"], "reasons": "D4 meets one criterion only."},
+                lambda g, x: any(
+                    re.search(rf"\b{a}\b", g["reasons"], flags=re.IGNORECASE) is None for a in _dropped(g, x)
+                ),
+            ),
+        ),
+        rubric=3,
+        extra_texts=tuple(f"note_{a}" for a in _PROV_01_6),
+        tables=lambda x, lang: {
+            "table": _md_table(
+                [_col("account", lang), _col("criteria_met", lang), _col("weighted_score", lang), _col("note", lang)],
+                [
+                    [a, met, _fmt_number(score, lang), pick(i18n.table("exercises.01.6")[f"note_{a}"], lang)]
+                    for a, (met, score) in x["accounts"].items()
+                ],
+            )
+        },
+    )
+)
+
+_register(
+    _text_task(
+        id="02.5",
+        level="create",
+        inputs={},
+        text_fields={s: TextField("text") for s in PLAN_SECTIONS},
+        solve=lambda x: _model_texts("02.5", PLAN_SECTIONS),
+        mistakes=(
+            Mistake(
+                "agreed_goal_vague",
+                lambda x: {**solution("02.5"), "agreed_goal": "Work together more closely."},
+                lambda g, x: not _has_figure(g["agreed_goal"]),
+            ),
+            Mistake(
+                "objective_copied",
+                lambda x: {**solution("02.5"), "objective": solution("02.5")["customer_goal"]},
+                lambda g, x: _fold(g["objective"]) == _fold(g["customer_goal"]),
+            ),
+            Mistake(
+                "single_threaded_team",
+                lambda x: {**solution("02.5"), "team_customer": "Jens Hofmann (buyer)"},
+                lambda g, x: len(_names(g["team_customer"])) < 2,
+            ),
+        ),
+        rubric=4,
+    )
+)
+
+_CLAIM_03_5 = {"m": 60_000, "r": 0.9, "d": 0.08, "claim": 540_000, "discount": 150_000}
+
+_register(
+    _text_task(
+        id="03.5",
+        level="evaluate",
+        inputs=_CLAIM_03_5,
+        text_fields={
+            "verdict": TextField("choice", ("holds", "does_not_hold"), translated=True),
+            "clv": TextField("number", tolerance=1.0),
+            "reason": TextField("text"),
+        },
+        solve=lambda x: {
+            "verdict": "does_not_hold",
+            "clv": contractual_clv(x["m"], x["r"], x["d"]),
+            **_model_texts("03.5", ("reason",)),
+        },
+        mistakes=(
+            Mistake(
+                "colleague_number",
+                lambda x: {**solution("03.5"), "clv": x["claim"]},
+                lambda g, x: _close(g["clv"], x["claim"], 1.0),
+            ),
+            Mistake(
+                "clv_wrong",
+                lambda x: {**solution("03.5"), "clv": x["m"] * x["r"] / (1 + x["d"])},
+                lambda g, x: not _close(g["clv"], contractual_clv(x["m"], x["r"], x["d"]), 1.0),
+            ),
+            Mistake(
+                "accepted",
+                lambda x: {**solution("03.5"), "verdict": "holds"},
+                lambda g, x: g["verdict"] == "holds",
+            ),
+        ),
+        rubric=3,
+    )
+)
+
+_QBR_ITEMS = ("review", "kpis", "wins", "challenges", "next_goals", "price_increase", "margin", "product_show")
+_QBR_CORE = ("review", "kpis", "wins", "challenges", "next_goals")
+_QBR_INTERNAL = ("margin",)
+
+_register(
+    _text_task(
+        id="04.5",
+        level="create",
+        inputs={"health": 62, "nrr": 0.96},
+        text_fields={
+            "agenda": TextField("ids", _QBR_ITEMS, translated=True),
+            "opening": TextField("text"),
+            "goals": TextField("text"),
+        },
+        solve=lambda x: {"agenda": frozenset(_QBR_CORE), **_model_texts("04.5", ("opening", "goals"))},
+        mistakes=(
+            Mistake(
+                "core_missing",
+                lambda x: {**solution("04.5"), "agenda": ["review", "kpis", "wins", "next_goals", "product_show"]},
+                lambda g, x: not set(_QBR_CORE) <= g["agenda"],
+            ),
+            Mistake(
+                "internal_shown",
+                lambda x: {**solution("04.5"), "agenda": [*_QBR_CORE, "margin"]},
+                lambda g, x: bool(set(_QBR_INTERNAL) & g["agenda"]),
+            ),
+            Mistake(
+                "goals_vague",
+                lambda x: {**solution("04.5"), "goals": "Better deliveries."},
+                lambda g, x: not _has_figure(g["goals"]),
+            ),
+        ),
+        rubric=4,
+        tables=lambda x, lang: {
+            "items": "\n".join(
+                f"* `{i}`: {pick(i18n.table('exercises.04.5')[f'option_{i}'], lang)}" for i in _QBR_ITEMS
+            ),
+            "nrr_text": i18n.percent(x["nrr"], lang, 0),
+        },
+    )
+)
+
+_CUT_05_6 = {  # account: (weighted score, revenue in thousand EUR, revenue change against last year)
+    "Q1": (8.8, 1400, 0.05),
+    "Q2": (8.1, 900, -0.18),
+    "Q3": (7.7, 650, 0.02),
+    "Q4": (7.4, 300, 0.12),
+    "Q5": (7.2, 800, -0.04),
+    "Q6": (6.9, 500, 0.01),
+    "Q7": (6.4, 720, -0.06),
+    "Q8": (7.0, 410, 0.09),
+}
+
+
+def _cut(x: dict, col: int, *, largest: bool = False) -> str:
+    acc = x["accounts"]
+    return (max if largest else min)(acc, key=lambda a: acc[a][col])
+
+
+_register(
+    _text_task(
+        id="05.6",
+        level="evaluate",
+        inputs={"accounts": _CUT_05_6, "capacity": 7},
+        text_fields={
+            "drop": TextField("choice", tuple(_CUT_05_6)),
+            "after": TextField("choice", ("standard_care", "no_care"), translated=True),
+            "reason": TextField("text"),
+        },
+        solve=lambda x: {"drop": _cut(x, 0), "after": "standard_care", **_model_texts("05.6", ("reason",))},
+        mistakes=(
+            Mistake(
+                "cut_by_revenue",
+                lambda x: {**solution("05.6"), "drop": _cut(x, 2)},
+                lambda g, x: g["drop"] == _cut(x, 2) != _cut(x, 0),
+            ),
+            Mistake(
+                "cut_smallest",
+                lambda x: {**solution("05.6"), "drop": _cut(x, 1)},
+                lambda g, x: g["drop"] == _cut(x, 1) != _cut(x, 0),
+            ),
+            Mistake(
+                "not_by_rule",
+                lambda x: {**solution("05.6"), "drop": "Q5"},
+                lambda g, x: g["drop"] != _cut(x, 0),
+            ),
+            Mistake(
+                "neglect",
+                lambda x: {**solution("05.6"), "after": "no_care"},
+                lambda g, x: g["after"] == "no_care",
+            ),
+        ),
+        rubric=3,
+        tables=lambda x, lang: {
+            "table": _md_table(
+                [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), _col("change", lang)],
+                [
+                    [a, _fmt_number(s, lang), _fmt_number(r, lang), i18n.percent(c, lang, 0, signed=True)]
+                    for a, (s, r, c) in x["accounts"].items()
+                ],
+            )
+        },
+    )
+)
+
 
 # =========================================================================== public API
 
 
 def ids(notebook: str | None = None) -> list[str]:
     """All exercise ids, or those of one notebook ("00" ... "05")."""
-    return [k for k in _EXERCISES if notebook is None or k.startswith(f"{notebook}.")]
+    return sorted(k for k in _EXERCISES if notebook is None or k.startswith(f"{notebook}."))
 
 
 def get(exercise_id: str) -> Exercise:
@@ -1394,8 +1920,25 @@ def task(exercise_id: str, lang: str = "en") -> Text:
 show = task
 
 
+def _text_value(ex: Exercise, key: str, value: Any, lang: str) -> str:
+    spec = ex.text_fields[key]
+    if spec.kind == "number":
+        return _fmt_number(value, lang, 0 if float(value) == round(float(value)) else 2)
+    if spec.kind == "text":
+        lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+        return lines[0] if len(lines) == 1 else "".join(f"\n  - {line}" for line in lines)
+    values = [value] if isinstance(value, str) else sorted(value)
+    return ", ".join(dict(_options(ex, spec, lang)).get(v, v) for v in values)
+
+
 def _solution_text(ex: Exercise, lang: str) -> str:
     sol = ex.solution()
+    if ex.kind == "text":
+        model = {
+            k: pick(ex.text(f"model_{k}"), lang) if f.kind == "text" else sol[k] for k, f in ex.text_fields.items()
+        }
+        lines = [f"- **{_field_label(ex, k, lang)}:** {_text_value(ex, k, v, lang)}" for k, v in model.items()]
+        return _t("model_answer", lang) + "\n\n" + "\n".join(lines)
     if ex.kind == "share":
         return f"{_fmt_number(round(sol, 4), lang)} ({i18n.percent(sol, lang)})"
     if ex.kind == "number":
@@ -1428,9 +1971,87 @@ def show_solution(exercise_id: str, lang: str = "en") -> Text:
     """The solution with the worked steps (only here does the solution appear)."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
     explanation = _fill(ex, "explanation", lang, ex.steps(dict(ex.inputs)))
-    return Text(
-        f"**{_t('solution', lang)} {ex.id} · {pick(ex.text('title'), lang)}:** {_solution_text(ex, lang)}\n\n{explanation}"
-    )
+    progress.record(ex.id, "solution")
+    text = f"**{_t('solution', lang)} {ex.id} · {pick(ex.text('title'), lang)}:** {_solution_text(ex, lang)}\n\n{explanation}"
+    if ex.rubric:
+        points = "\n".join(f"{n}. {pick(ex.text(f'rubric_{n}'), lang)}" for n in range(1, ex.rubric + 1))
+        text += f"\n\n*{_t('rubric_head', lang)}*\n\n{points}"
+    return Text(text)
+
+
+def hint(exercise_id: str, lang: str = "en") -> Text:
+    """The exercise's hint (a nudge, not the solution); recorded in the trainee's progress file."""
+    ex, lang = get(exercise_id), i18n.check_lang(lang)
+    progress.record(ex.id, "hint")
+    return Text(f"💡 **{_t('hint', lang)} {ex.id}:** {_fill(ex, 'hint', lang)}")
+
+
+def _options(ex: Exercise, spec: TextField, lang: str) -> tuple[tuple[str, str], ...]:
+    """A text task's options as (value, shown label)."""
+    if spec.label_table:
+        return tuple((v, pick(i18n.table(spec.label_table)[v], lang)) for v in spec.options)
+    return tuple((v, pick(ex.text(f"option_{v}"), lang) if spec.translated else v) for v in spec.options)
+
+
+def form_fields(exercise_id: str, lang: str = "en") -> list[FormField]:
+    """The inputs of the answer form: one field for a single value (key None), one per id of a mapping, one per
+    entry of a dict answer or of a text task. Labels and option texts in ``lang``."""
+    ex, lang = get(exercise_id), i18n.check_lang(lang)
+    answer = _t("form_answer", lang)
+    if ex.kind in ("number", "share"):
+        return [FormField(None, ex.kind, answer)]
+    if ex.kind == "choice":
+        return [
+            FormField(
+                None, "choice", answer, tuple((o, f"({o}) {pick(ex.text(f'option_{o}'), lang)}") for o in ex.options)
+            )
+        ]
+    if ex.kind == "label":
+        return [FormField(None, "label", answer, tuple((c, _label_shown(c, ex.labels, lang)) for c in ex.labels))]
+    if ex.kind == "ids":
+        return [FormField(None, "ids", answer, tuple((i, i) for i in ex.ids))]
+    if ex.kind == "mapping":
+        return [FormField(i, "mapping-row", i, tuple((c, c) for c in ex.classes)) for i in ex.ids]
+    if ex.kind == "fields":
+        return [
+            FormField(
+                k,
+                spec.kind,
+                pick(_FIELD_LABELS[k], lang),
+                tuple((c, _label_shown(c, spec.labels, lang)) for c in spec.labels),
+            )
+            for k, spec in ex.fields.items()
+        ]
+    return [FormField(k, f.kind, _field_label(ex, k, lang), _options(ex, f, lang)) for k, f in ex.text_fields.items()]
+
+
+def _label_shown(canonical: str, labels: Mapping[str, tuple[str, ...]], lang: str) -> str:
+    """A label as the form shows it: the German word (the first synonym with an umlaut or the first one) in
+    German where the catalogue of labels has one, else the canonical word."""
+    shown = _LABEL_SHOWN.get(canonical)
+    return pick(shown, lang) if shown else canonical
+
+
+def from_form(exercise_id: str, values: Mapping[str | None, object]) -> Any:
+    """The answer :func:`check` accepts, from the form's values (keys as in :func:`form_fields`). Empty inputs are
+    left out, so an empty form gives None and a half-filled one an incomplete answer."""
+    ex = get(exercise_id)
+
+    def filled(v: object) -> bool:
+        return not _is_empty(v) and not (isinstance(v, (list, tuple, set, frozenset)) and not v)
+
+    def clean(v: object) -> object:
+        if isinstance(v, str):
+            return v.strip()
+        if isinstance(v, (set, frozenset, tuple)):
+            return list(v)
+        return v
+
+    if ex.kind in ("number", "share", "choice", "label", "ids"):
+        v = values.get(None)
+        return clean(v) if filled(v) else None
+    out = {k: clean(v) for k, v in values.items() if k is not None and filled(v)}
+    return out or None
 
 
 def solution(exercise_id: str) -> Any:
@@ -1442,17 +2063,68 @@ def check(exercise_id: str, answer: Any, lang: str = "en") -> Feedback:
     """Compare ``answer`` with the solution; diagnose the typical mistake when it is wrong. Never raises for an
     answer of the wrong shape (the feedback says what is expected); an unknown ``exercise_id`` is a KeyError."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
+    feedback = _check(ex, answer, lang)
+    progress.record(ex.id, "check", correct=feedback.correct, key=feedback.key)
+    return feedback
 
+
+def _field_label(ex: Exercise, key: str, lang: str) -> str:
+    if ex.kind == "text":
+        return pick(ex.text(f"field_{key}"), lang)
+    return pick(_FIELD_LABELS[key], lang)
+
+
+def _check_text(ex: Exercise, given: dict, lang: str) -> Feedback:
+    """A text task: what the computer can check (every entry given, values allowed, the task's rules), then the
+    rubric points the trainer judges."""
+
+    def fb(key: str, message: str, correct: bool = False, rubric: tuple[str, ...] = ()) -> Feedback:
+        return Feedback(ex.id, correct, key, message, lang, rubric)
+
+    missing = [k for k in ex.text_fields if k not in given]
+    if missing:
+        return fb("incomplete", _t("incomplete", lang, missing=", ".join(_field_label(ex, k, lang) for k in missing)))
+    for k, v in given.items():
+        values = [v] if isinstance(v, str) else list(v) if isinstance(v, frozenset) else []
+        unknown = sorted(x[1:] for x in values if x.startswith("?"))
+        if unknown:
+            return fb(
+                "unknown_value",
+                _t(
+                    "unknown_value",
+                    lang,
+                    given=", ".join(unknown),
+                    field=_field_label(ex, k, lang),
+                    allowed=", ".join(
+                        v if v == shown else f"{v} ({shown})" for v, shown in _options(ex, ex.text_fields[k], lang)
+                    ),
+                ),
+            )
+    inputs = dict(ex.inputs)
+    for m in ex.mistakes:
+        if m.detect is not None and m.detect(given, inputs):
+            return fb(m.key, _fill(ex, f"mistake_{m.key}", lang))
+    points = tuple(pick(ex.text(f"rubric_{n}"), lang) for n in range(1, ex.rubric + 1))
+    message = _t("rubric", lang) + "\n\n" + "\n".join(f"{n}. {p}" for n, p in enumerate(points, 1))
+    return fb("rubric", message, correct=True, rubric=points)
+
+
+def _check(ex: Exercise, answer: Any, lang: str) -> Feedback:
     def fb(key: str, message: str, correct: bool = False) -> Feedback:
         return Feedback(ex.id, correct, key, message, lang)
 
     fmt = answer_format(ex, lang)
     if _is_empty(answer):
         return fb("empty", _t("empty", lang, format=fmt))
+    extra = _extra_keys(ex, answer)
+    if extra:
+        return fb("extra_keys", _t("extra_keys", lang, keys=", ".join(f'"{k}"' for k in extra), format=fmt))
     try:
         given = _normalise(ex, answer, lang)
     except _WrongType:
         return fb("wrong_type", _t("wrong_type", lang, format=fmt, given=_describe_type(answer, lang)))
+    if ex.kind == "text":
+        return _check_text(ex, given, lang)
     sol = ex.solution()
     inputs = dict(ex.inputs)
 
@@ -1534,6 +2206,6 @@ def overview(lang: str = "en") -> pd.DataFrame:
             "level": pick(LEVELS[ex.level], lang),
             "title": pick(ex.text("title"), lang),
         }
-        for ex in _EXERCISES.values()
+        for ex in map(get, ids())
     ]
     return pd.DataFrame(rows).set_index("id")
