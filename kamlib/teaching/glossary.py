@@ -410,6 +410,13 @@ GLOSSARY: tuple[Term, ...] = (
         "Das Unternehmen des Seminars, die Rheinwerk Antriebstechnik GmbH, und die Key-Account-Geschichten in seinen Daten.",
     ),
     Term(
+        "Fallbuch",
+        "case booklet",
+        "The printed case of the course: the company, its six KAMs, the key-account stories and the tasks per module.",
+        "Die gedruckte Fallstudie des Seminars: das Unternehmen, seine sechs KAMs, die Key-Account-Geschichten und die "
+        "Aufgaben je Modul.",
+    ),
+    Term(
         "Rollenspiel",
         "role play",
         "A practice meeting (QBR or Jahresgespräch) with a customer side and a KAM side, each with its own brief.",
