@@ -23,7 +23,8 @@ help:
 	@echo "make bench      - speed and memory ratios"
 	@echo "make screenshots - refresh docs/screenshots/*.png (the account documents) from the sample data"
 	@echo "make course     - build the trainer pack (DE and EN) into course-pack/: agendas, guides, slides, worksheets, answer key"
-	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address"
+	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address and code"
+	@echo "make workshop ROOM=1 - the same for the participants' laptops on the room's network (ARGS=\"--lang de\")"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
@@ -68,9 +69,11 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	KAM_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_documents.py -k page_counts -q -p no:cacheprovider
 
-# the workshop notebooks as a code-free web app on 127.0.0.1 (first free port from 8866)
+# the workshop notebooks as a code-free web app (first free port from 8866) with a short access code:
+# on 127.0.0.1, or with ROOM=1 on the room's network (0.0.0.0) with the sentences to read out;
+# more options through ARGS, e.g. make workshop ROOM=1 ARGS="--lang de --token k7m2qp"
 workshop: $(STAMP)
-	$(PY) -m kamlib.workshop.app
+	$(PY) -m kamlib.workshop.app $(if $(ROOM),--bind 0.0.0.0 --instruction) $(ARGS)
 
 # the trainer pack for a course, offline, in German and English (a trainer copies course-pack/ to a laptop)
 course: $(STAMP)

@@ -430,6 +430,21 @@ def _add_workshop_commands(sub) -> None:
     r.add_argument("--as-of", type=_date, default=None, help="analysis date for --source (default: from the data)")
     r.set_defaults(func=_cmd_workshop_ratings)
 
+    from kamlib.workshop import app
+
+    w = sub.add_parser(
+        "workshop",
+        parents=[app.build_parser(add_help=False)],
+        help="start the room's workshop app (no code) and print the address and access code participants type",
+    )
+    w.set_defaults(func=_cmd_workshop)
+
+
+def _cmd_workshop(args: argparse.Namespace) -> int:
+    from kamlib.workshop import app
+
+    return app.run(args)
+
 
 # ----------------------------------------------------------------------------- trainee commands
 # kam progress show / kam progress collect: a trainee's progress file and a room's overview

@@ -182,9 +182,22 @@ def _ranking_table(scope):
 
 
 def _set_slider(scope, description: str, value: str) -> None:
-    """Type a value into the readout of the slider whose label starts with ``description`` (as a user can)."""
+    """Type a value into the readout of the slider labelled ``description`` (as a user can); a weight slider
+    has no readout (the share beside it is the number): "max" drags its handle past the end of the track."""
     exact = re.compile(rf"^{re.escape(description)}$")  # the form's sliders have longer labels
     slider = scope.locator(".widget-slider", has=scope.page.locator(".widget-label", has_text=exact)).first
+    if value == "max":  # the weight sliders are those with a share beside them (the rating form has the same labels)
+        row = scope.locator(".widget-hbox", has=scope.page.locator(".kam-share"))
+        slider = row.locator(".widget-slider", has=scope.page.locator(".widget-label", has_text=exact)).first
+        handle = slider.locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        box, track = handle.bounding_box(), slider.locator(".slider-container").bounding_box()
+        mouse = scope.page.mouse
+        mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        mouse.down()
+        mouse.move(track["x"] + track["width"] + 40, box["y"] + box["height"] / 2, steps=8)
+        mouse.up()
+        return
     readout = slider.locator(".widget-readout")
     readout.scroll_into_view_if_needed()
     readout.click()
@@ -216,7 +229,7 @@ def _move_and_check(page, scope, name: str) -> Path:
     table.scroll_into_view_if_needed()
     before = table.inner_text()
     assert _names(table) == _expected_names(1 / 6)  # equal weights to start with
-    _set_slider(scope, "Strength of relati", "1")  # the relationship weight from 0.17 to 1
+    _set_slider(scope, "Strength of relationship", "max")  # the relationship weight from 1/6 to 1
     _wait_until(lambda: table.inner_text() != before)
     after = _names(table)
     assert after != _expected_names(1 / 6)
@@ -283,13 +296,13 @@ def test_voila_app_shows_workshop_without_code_and_slider_reranks(voila, page):
     body = page.locator("body").inner_text()
     assert "import kamlib" not in body and "workshop.show(" not in body  # participants see no code
     assert "Traceback" not in body
-    # the handout follows the sliders as the room sees them: the other five stand at 0.17 (1/6 at the slider's
-    # step of 0.01), so relationship 1 is 1 / (1 + 5 * 0.17) = 0.54 after normalising
+    # the handout follows the sliders as the room sees them: the other five stand at 1/6, so relationship 1 is
+    # 1 / (1 + 5/6) = 6/11 = 0.545 -> 55 % and each other (1/6) / (11/6) = 1/11 = 0.091 -> 9 %, as beside the sliders
     page.locator("button", has_text="Handout").click()
     link = page.locator("a[download='workshop_handout.html']")
     link.wait_for(timeout=30_000)
     weights = page.locator("table", has=page.locator("th", has_text="Weight")).first.inner_text()
-    assert "Strength of relationship\t0.54" in weights
+    assert "Strength of relationship\t55%" in weights and weights.count("\t9%\t") == 5
     print(f"Voila: render + slider in {time.monotonic() - t0:.1f} s ({shot.name})")
 
 

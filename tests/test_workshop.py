@@ -600,3 +600,79 @@ def test_cut_line_sliders_have_a_usable_track(sample_data, sel):
     assert len(cuts) == 2 and TRACK_PX >= 250
     for s in cuts:  # label column + track + readout: the track keeps TRACK_PX whatever the label
         assert s.layout.width == f"calc({s.style.description_width} + {TRACK_PX + 70}px)"
+
+
+# ------------------------------------------------------------------------------------- the room's app (issue 17)
+
+
+def test_room_app_command_line_for_bind_and_token(tmp_path):
+    from kamlib.workshop import app
+
+    local = app.voila_command(8866, tmp_path, bind="127.0.0.1", token="k7m2qp")
+    assert "--Voila.ip=127.0.0.1" in local and "--Voila.token=k7m2qp" in local and "--port=8866" in local
+    room = app.voila_command(8870, tmp_path, bind="0.0.0.0", token="ab3x9z")
+    assert "--Voila.ip=0.0.0.0" in room and "--Voila.token=ab3x9z" in room
+    assert "--show_tracebacks=False" in room and "--no-browser" in room
+    args = app.parse_args(["--bind", "0.0.0.0", "--token", "abc123", "--lang", "de"])
+    assert (args.bind, args.token, args.lang) == ("0.0.0.0", "abc123", "de")
+    assert app.parse_args([]).bind == "127.0.0.1"  # the loopback unless the facilitator opens the room
+    with pytest.raises(SystemExit):  # a bind address that is not an IP address
+        app.parse_args(["--bind", "room-1"])
+    with pytest.raises(SystemExit):  # a token too short to keep a neighbouring room out
+        app.parse_args(["--token", "ab"])
+
+
+def test_room_token_is_short_typeable_and_new_each_time():
+    from kamlib.workshop import app
+
+    tokens = {app.new_token() for _ in range(50)}
+    assert len(tokens) == 50  # 31**6 = 887,503,681 possibilities: 50 draws collide with p < 2e-6
+    for t in tokens:
+        assert len(t) == 6 and set(t) <= set(app.TOKEN_ALPHABET)
+    assert not set("0O1lI") & set(app.TOKEN_ALPHABET)  # nothing a participant can mistype from the projector
+
+
+def test_room_address_uses_the_lan_ip_when_bound_to_all(monkeypatch):
+    from kamlib.workshop import app
+
+    monkeypatch.setattr(app, "lan_ip", lambda: "192.168.10.23")
+    assert app.address("0.0.0.0", 8866, "k7m2qp") == "http://192.168.10.23:8866/?token=k7m2qp"
+    assert app.address("127.0.0.1", 8866, "k7m2qp") == "http://127.0.0.1:8866/?token=k7m2qp"
+    assert app.address("10.0.0.5", 9000, "") == "http://10.0.0.5:9000/"
+
+
+def test_room_instruction_in_the_facilitators_language():
+    from kamlib.workshop import app
+
+    url = "http://192.168.10.23:8866/?token=k7m2qp"
+    de = app.instruction(url, "de")
+    en = app.instruction(url, "en")
+    assert url in de and url in en and de != en
+    assert "Browser" in de and "WLAN" in de and "browser" in en
+
+
+def test_room_notebooks_keep_one_language_and_set_it(tmp_path):
+    import nbformat
+
+    from kamlib.workshop import app
+
+    made = app.room_notebooks(tmp_path, langs=("de", "en"))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in made) == [
+        "de/criteria_workshop.ipynb", "de/portfolio_workshop.ipynb",
+        "en/criteria_workshop.ipynb", "en/portfolio_workshop.ipynb"]
+    nb = nbformat.read(tmp_path / "de" / "criteria_workshop.ipynb", as_version=4)
+    tags = [t for c in nb.cells for t in c.metadata.get("tags", [])]
+    assert "lang-de" in tags and "lang-en" not in tags
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'lang: str = "de"' in params.source
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_kam_workshop_subcommand_reaches_the_app(monkeypatch):
+    from kamlib.workshop import app
+
+    seen = {}
+    monkeypatch.setattr(app, "run", lambda args: seen.setdefault("args", args) and 0)
+    assert kam_main(["workshop", "--bind", "0.0.0.0", "--token", "abc123", "--lang", "de"]) == 0
+    args = seen["args"]
+    assert (args.bind, args.token, args.lang, args.instruction) == ("0.0.0.0", "abc123", "de", False)

@@ -1398,8 +1398,8 @@ class PortfolioWorkshop:
         att = {c: weight_slider(c, d.attractiveness.get(c, 0.0)) for c in COMPONENTS}
         strg = {c: weight_slider(c, d.strength.get(c, 0.0)) for c in COMPONENTS}
         share = w.Layout(width=f"{READOUT_PX}px")
-        att_share = {c: w.HTML(layout=share) for c in COMPONENTS}
-        strg_share = {c: w.HTML(layout=share) for c in COMPONENTS}
+        att_share = {c: w.HTML(layout=share).add_class("kam-share") for c in COMPONENTS}
+        strg_share = {c: w.HTML(layout=share).add_class("kam-share") for c in COMPONENTS}
         self.share_labels = {"attractiveness": att_share, "strength": strg_share}
         acut = cut_slider("attractiveness", d.attractiveness_cut)
         scut = cut_slider("strength", d.strength_cut)

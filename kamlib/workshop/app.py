@@ -1,25 +1,57 @@
-"""``make workshop``: the workshop notebooks as a web app without code (Voilà) on 127.0.0.1.
+"""The room's workshop app, started with one command: ``kam workshop`` (or ``make workshop``).
 
-Participants see text, tables, charts and sliders, never code or tracebacks. The app listens on the
-loopback address only, on the first free port from 8866 on, and prints the address to open.
+The workshop notebooks become a web app without code (Voilà): participants see text, tables, charts and
+sliders, never code or tracebacks. One command starts it and prints the address to type:
+
+* ``kam workshop`` – on this computer only (127.0.0.1), e.g. for the facilitator's projector;
+* ``kam workshop --bind 0.0.0.0`` (``make workshop ROOM=1``) – for the participants' laptops on the room's
+  network; the address printed is this machine's LAN address with the port and a short access code
+  (``?token=k7m2qp``), generated each time unless ``--token`` sets it;
+* ``--lang de`` prints everything for the facilitator in German, ``--instruction`` adds the two sentences
+  to read out or write on the flip chart.
+
+The app serves a copy of the workshop notebooks per language (``de/`` and ``en/``), each with only its own
+prose and its ``lang`` parameter set, so a German room never meets the English text. Voilà takes the bind
+address as ``Voila.ip`` and the access code as ``Voila.token`` (jupyter_server's identity provider: without
+the code a request is refused or sent to the login page; the first visit with ``?token=`` sets a cookie).
 
 Examples
 --------
 >>> port = free_port(8866)
 >>> 1024 <= port <= 65535
 True
+>>> address("127.0.0.1", 8866, "k7m2qp")
+'http://127.0.0.1:8866/?token=k7m2qp'
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import re
+import secrets
 import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
+from kamlib import i18n
+
 HOST = "127.0.0.1"
+ALL = "0.0.0.0"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
+#: Letters and digits a participant cannot confuse when typing from a projector (no 0/O, 1/l/I).
+TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TOKEN_LENGTH = 6
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("workshop.app")
+
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """A sentence of the app (catalogue ``workshop.app``) in ``lang``."""
+    return i18n.pick(_TEXTS[key], lang).format(**values)
 
 
 def free_port(start: int = 8866, *, host: str = HOST, tries: int = 100) -> int:
@@ -34,40 +66,169 @@ def free_port(start: int = 8866, *, host: str = HOST, tries: int = 100) -> int:
     raise OSError(f"no free port in {start}-{start + tries - 1} on {host}")
 
 
-def voila_command(port: int, folder: Path = NOTEBOOKS) -> list[str]:
-    """The Voilà command line: tree of ``folder``, loopback only, no browser, no tracebacks, code hidden."""
-    return [
+def new_token(length: int = TOKEN_LENGTH) -> str:
+    """A fresh access code of ``length`` characters from :data:`TOKEN_ALPHABET`."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(length))
+
+
+def lan_ip() -> str:
+    """This machine's address on the local network (the interface its default route leaves by).
+
+    Connecting a UDP socket sends nothing; it only asks the system which local address it would use.
+    Without a network the loopback address.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            ip = s.getsockname()[0]
+        except OSError:
+            ip = ""
+    if ip and not ip.startswith("127.") and ip != ALL:
+        return ip
+    try:
+        ip = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        ip = ""
+    return ip if ip and not ip.startswith("127.") else HOST
+
+
+def address(bind: str, port: int, token: str) -> str:
+    """The address participants type: the LAN address when the app listens on every interface."""
+    host = lan_ip() if bind in (ALL, "") else bind
+    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+
+
+def instruction(url: str, lang: str = "en") -> str:
+    """Two sentences for the room (read out, or written on the flip chart): how to join, no QR code."""
+    return text("instruction", lang, url=url)
+
+
+def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, token: str = "") -> list[str]:
+    """The Voilà command line: tree of ``folder`` on ``bind``:``port``, access code ``token`` (none when
+    empty), no browser, no tracebacks, code hidden."""
+    cmd = [
         sys.executable,
         "-m",
         "voila",
         str(folder),
         f"--port={port}",
-        f"--Voila.ip={HOST}",
+        f"--Voila.ip={bind}",
         "--no-browser",
         "--show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
     ]
+    return cmd + ([f"--Voila.token={token}"] if token else [])
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m kamlib.workshop.app", description=__doc__.split("\n")[0])
+_LANG_LINE = re.compile(r'^lang(\s*:\s*str)?\s*=\s*"[a-z]+"', re.MULTILINE)
+_SOURCE_LINE = re.compile(r'^source(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
+
+
+def room_notebooks(
+    dest: str | Path, *, langs: Sequence[str] = ("de", "en"), source: Path = NOTEBOOKS, data: str = ""
+) -> list[Path]:
+    """Copies of the workshop notebooks in ``dest/<lang>/``: only that language's prose (cells tagged
+    ``lang-<other>`` left out), the ``lang`` parameter set (and ``source`` when ``data`` is given), no outputs."""
+    import nbformat
+
+    made = []
+    for lang in langs:
+        i18n.check_lang(lang)
+        folder = Path(dest) / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in sorted(Path(source).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            keep = []
+            for cell in nb.cells:
+                tags = cell.metadata.get("tags", [])
+                if any(t.startswith("lang-") and t != f"lang-{lang}" for t in tags):
+                    continue
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+                    if "parameters" in tags:
+                        cell.source = _LANG_LINE.sub(f'lang: str = "{lang}"', cell.source)
+                        if data:
+                            cell.source = _SOURCE_LINE.sub(f"source: str = {str(Path(data).resolve())!r}", cell.source)
+                keep.append(cell)
+            nb.cells = keep
+            nb.metadata.pop("widgets", None)
+            out = folder / path.name
+            nbformat.write(nb, out)
+            made.append(out)
+    return made
+
+
+def _bind(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)") from None
+    return value
+
+
+def _token(value: str) -> str:
+    if not _TOKEN_RE.match(value):
+        raise argparse.ArgumentTypeError("use 4-64 letters, digits, '-' or '_'")
+    return value
+
+
+def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argparse.ArgumentParser:
+    """The app's options (``kam workshop`` takes them as its parents)."""
+    p = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0], add_help=add_help)
+    p.add_argument(
+        "--bind",
+        type=_bind,
+        default=HOST,
+        help="address to listen on: 127.0.0.1 (default, this computer only) or 0.0.0.0 (the room's network)",
+    )
     p.add_argument("--port", type=int, default=8866, help="first port to try (default 8866; 0: any free port)")
+    p.add_argument("--token", type=_token, default=None, help="access code (default: a new 6-character code)")
+    p.add_argument("--lang", default="en", choices=list(i18n.LANGS), help="the facilitator's language")
+    p.add_argument("--instruction", action="store_true", help="also print how participants join, to read out")
+    p.add_argument("--source", default="", help="data source for the workshops (default: the bundled sample)")
     p.add_argument("--folder", default=str(NOTEBOOKS), help="folder with the workshop notebooks")
-    args = p.parse_args(argv)
+    return p
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the app with parsed options (``kam workshop``, ``make workshop``) and print the address."""
+    lang = args.lang
     folder = Path(args.folder)
     if not folder.is_dir():
-        print(f"workshop: {folder} is not a folder", file=sys.stderr)
+        print(text("no_folder", lang, folder=folder), file=sys.stderr)
         return 2
-    port = free_port(args.port)
-    base = f"http://{HOST}:{port}"
-    print(f"Workshop app: {base}/  (Ctrl+C stops it)")
-    for nb in sorted(folder.glob("*.ipynb")):
-        print(f"  {nb.stem}: {base}/voila/render/{nb.name}")
-    sys.stdout.flush()
-    try:
-        return subprocess.call(voila_command(port, folder))
-    except KeyboardInterrupt:
-        return 0
+    port = free_port(args.port, host=args.bind)
+    token = args.token or new_token()
+    url = address(args.bind, port, token)
+    with tempfile.TemporaryDirectory(prefix="kam-workshop-") as tmp:
+        made = room_notebooks(tmp, langs=(lang, *(x for x in i18n.LANGS if x != lang)), source=folder, data=args.source)
+        print(text("started", lang, url=url))
+        print(text("token", lang, token=token))
+        if args.bind == HOST:
+            print(text("local_only", lang))
+        print(text("direct", lang))
+        base = url.split("?")[0].rstrip("/")
+        for nb in made:
+            rel = nb.relative_to(tmp).as_posix()
+            print(f"  {rel}: {base}/voila/render/{rel}?token={token}")
+        if args.instruction:
+            print()
+            print(instruction(url, lang))
+            print()
+        print(text("stop", lang))
+        sys.stdout.flush()
+        try:
+            return subprocess.call(voila_command(port, Path(tmp), bind=args.bind, token=token), cwd=tmp)
+        except KeyboardInterrupt:
+            return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -153,7 +153,7 @@ class SelectionWorkshop:
             )
             for lab, v in zip(labels, self.weights)
         ]
-        shares = {c: w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")) for c in self.criteria}
+        shares = {c: w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")).add_class("kam-share") for c in self.criteria}
         self.share_labels = shares
         tsl = [
             w.FloatSlider(
