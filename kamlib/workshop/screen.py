@@ -1,0 +1,101 @@
+"""What makes a workshop screen readable on a projector: normalised weights, true-aspect charts, full labels.
+
+Pure helpers the widgets of :mod:`kamlib.workshop` and :mod:`kamlib.workshop.widgets` share, so the screen and
+the handout can never disagree:
+
+* :func:`shares` turns the sliders' raw weights into the weights the rule uses (sum 1), :func:`share_texts`
+  shows them as whole percent; the handout's weight column is built with the same two functions.
+* :func:`image_layout` gives an ``ipywidgets.Image`` the figure's own pixel size and keeps the flex box
+  around it from stretching it (a table beside a chart is often taller than the chart).
+* :func:`label_width` sizes the description column of a group of sliders to its longest label, so no label
+  is cut; :data:`TRACK_PX` is the width of a slider's track.
+
+Examples
+--------
+>>> shares([0.45, 0.25, 0.2, 0.2]).round(4).tolist()
+[0.4091, 0.2273, 0.1818, 0.1818]
+>>> share_texts([0.45, 0.25, 0.2, 0.2], "de")
+['41\\xa0%', '23\\xa0%', '18\\xa0%', '18\\xa0%']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kamlib import i18n
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Width of a slider's track in pixels: wide enough to set a value to a step on a projector.
+TRACK_PX = 300
+#: Room for the readout (the number right of the track) in pixels.
+READOUT_PX = 70
+
+
+def shares(raw: Sequence[float] | np.ndarray | Mapping[str, float]) -> np.ndarray:
+    """The weights as the rule uses them: each raw weight divided by their sum (all zero stays zero).
+
+    A mapping gives its values in its order. Negative or non-finite weights are refused.
+
+    Examples
+    --------
+    >>> shares({"a": 3, "b": 1}).tolist(), shares([0, 0]).tolist()
+    ([0.75, 0.25], [0.0, 0.0])
+    """
+    values = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+    w = np.asarray(values, dtype=float)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("weights must be finite and 0 or more")
+    total = w.sum()
+    return w / total if total > 0 else np.zeros_like(w)
+
+
+def share_texts(raw: Sequence[float] | np.ndarray | Mapping[str, float], lang: str = "en") -> list[str]:
+    """The normalised weights as whole percent in ``lang`` (43% in English, 43 % in German)."""
+    return [i18n.percent(float(s), lang, 0) for s in shares(raw)]
+
+
+def figure_pixels(fig: Figure) -> tuple[int, int]:
+    """The figure's size in pixels as its PNG is written (inches x dpi)."""
+    w, h = fig.get_size_inches()
+    return round(float(w) * fig.dpi), round(float(h) * fig.dpi)
+
+
+def image_layout(fig: Figure) -> dict[str, str]:
+    """Layout of the ``ipywidgets.Image`` that shows ``fig``: its own size in pixels, never stretched.
+
+    A flex box stretches its children to the tallest one (``align-items: stretch``); the image keeps its
+    height (``align_self: flex-start``) and, should a narrow screen squeeze it, its aspect (``object_fit``).
+    """
+    w, h = figure_pixels(fig)
+    return {
+        "width": f"{w}px",
+        "height": f"{h}px",
+        "max_width": "100%",
+        "object_fit": "contain",
+        "align_self": "flex-start",
+        "flex": "0 0 auto",
+    }
+
+
+def label_width(labels: Iterable[str]) -> str:
+    """CSS width of the description column for sliders labelled ``labels``: the longest label plus room.
+
+    ``ch`` is the width of a digit in the page's font; letters of running text are narrower on average, so
+    a label of n characters fits into n + 2 ch in any sans-serif font the browser picks.
+
+    Examples
+    --------
+    >>> label_width(["Revenue share", "Strength of relationship"])
+    '26ch'
+    """
+    return f"{max((len(s) for s in labels), default=1) + 2}ch"
+
+
+def slider_width(description_width: str) -> str:
+    """CSS width of a slider whose description column is ``description_width``: label, track and readout."""
+    return f"calc({description_width} + {TRACK_PX + READOUT_PX}px)"
