@@ -5,13 +5,16 @@ from its seed, so a change of the generator that breaks a story fails here."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
 import kamlib
+from kamlib import i18n
 from kamlib.data import sample
 from kamlib.teaching import case
 
@@ -278,3 +281,139 @@ def test_stories_of_data_without_them_are_empty(tmp_path) -> None:
     found = case.story_map(kamlib.load(str(tmp_path), as_of=AS_OF))
     assert found["no_decider"].account_ids == () and found["no_decider"].facts == {}
     assert found["supplier"].facts["accounts"] == 30
+
+
+# --------------------------------------------------------------------------- the booklet and the role plays
+
+
+@pytest.fixture(scope="module")
+def sample_case():
+    data = kamlib.load(kamlib.SAMPLE, as_of=AS_OF)
+    return data, case.story_map(data)
+
+
+def _evil(data, account_id: str, text: str):
+    """``data`` with the name of ``account_id`` replaced by ``text`` (markup a customer name must never become)."""
+    acc = data.accounts.copy()
+    acc.loc[acc["account_id"] == account_id, "name"] = text
+    return dataclasses.replace(data, accounts=acc)
+
+
+EVIL = "<script>alert(1)</script> *Evil* [link](http://evil.example) &amp; Co"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_booklet_tells_company_kams_stories_and_tasks(sample_case, lang) -> None:
+    data, found = sample_case
+    text = case.booklet_markdown(data, lang)
+    folder = Path(kamlib.SAMPLE)
+    assert "Rheinwerk Antriebstechnik GmbH" in text
+    for kam in _rows(folder, "kams"):
+        assert kam["name"] in text
+    # the declining account's revenue per year, summed by hand from orders.csv and formatted as the booklet does
+    a = found["declining"].account_ids[0]
+    rev = _revenue_by_year(folder)[a]
+    for year in (2023, 2024, 2025):
+        assert i18n.money(rev[year], lang, 0) in text
+    assert i18n.percent(1 - rev[2025] / rev[2023], lang, 1) in text  # 57.1 % in the bundled sample
+    for key in ("model_account", "no_decider", "single_threaded", "declining", "profit_destroyers", "newcomer"):
+        assert found[key].facts["name"] in text, key
+    for module in case.MODULES:
+        heading = i18n.pick(i18n.table("case.modules")[module], lang)
+        assert f"### {heading}" in text
+        section = text.split(f"### {heading}")[1].split("###")[0]
+        assert section.count("\n1. ") == 1 and "\n2. " in section, module  # at least two tasks per module
+    assert "{" not in text and "}" not in text  # every placeholder filled
+
+
+def test_german_booklet_has_no_english_sentence(sample_case) -> None:
+    data, _ = sample_case
+    de = case.booklet_markdown(data, "de")
+    english = [en for name, rows in i18n.tables().items() if name.startswith("case.") for en, d in rows.values()]
+    chunks = [max(re.split(r"\{\w+\}", en), key=len).strip() for en in english]  # longest text between placeholders
+    leftovers = [c for c in chunks if len(c) >= 20 and c in de]
+    assert len([c for c in chunks if len(c) >= 20]) > 100  # the check reads the case's English sentences
+    assert leftovers == []
+    for term in ("Quartalsgespräch", "Jahresgespräch", "Deckungsbeitrag", "Buying Center", "Kundenwert"):
+        assert term in de or term == "Deckungsbeitrag" and "DB IV" in de, term
+
+
+def test_booklet_html_is_offline_printable_and_escapes_names(sample_case, tmp_path) -> None:
+    data, found = sample_case
+    a = found["declining"].account_ids[0]
+    page = case.write_booklet(_evil(data, a, EVIL), tmp_path, "de")
+    assert page == tmp_path / "case_booklet.html"
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="de">' in html and "@page" in html
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "<em>Evil</em>" not in html and 'href="http://evil.example"' not in html
+    assert "&amp;amp; Co" in html  # the entity stays text: the reader sees '&amp; Co' as written
+    assert "<table>" in html and "<h1>Die Fallstudie Rheinwerk</h1>" in html
+    assert not [m for m in ('src="http', 'href="http', "@import") if m in html]  # offline: nothing from elsewhere
+
+
+@pytest.mark.skipif(not any(Path(p).exists() for p in ("/usr/bin/chromium",)), reason="PDF needs Chromium")
+def test_booklet_pdf(sample_case, tmp_path) -> None:
+    data, _ = sample_case
+    page = case.write_booklet(data, tmp_path / "fallbuch.html", "de", pdf=True)
+    pdf = tmp_path / "fallbuch.pdf"
+    assert page.exists() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+
+
+def _quarter_revenue(folder: Path, account_id: str, months: tuple[str, ...]) -> float:
+    return sum(
+        float(r["gross_revenue_eur"])
+        for r in _rows(folder, "orders")
+        if r["account_id"] == account_id and r["date"][:7] in months
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_roleplays_have_both_sides_and_the_data_figures(sample_case, lang) -> None:
+    data, found = sample_case
+    folder = Path(kamlib.SAMPLE)
+    briefs = case.roleplays(data, lang)
+    assert set(briefs) == {"qbr", "annual"}
+    a = found["declining"].account_ids[0]
+    name = found["declining"].facts["name"]
+    labels = i18n.table("case.roleplay")
+    for kind, text in briefs.items():
+        for part in ("h_customer", "h_kam", "h_observer", "h_wants", "h_pressure", "h_pushback", "h_goals", "h_keep"):
+            assert i18n.pick(labels[part], lang) in text, (kind, part)
+        assert name in text and "{" not in text
+    # QBR: the last quarter's revenue (orders of October-December 2025) against the plan in targets.csv
+    actual = _quarter_revenue(folder, a, ("2025-10", "2025-11", "2025-12"))
+    target = next(
+        float(r["revenue_target_eur"])
+        for r in _rows(folder, "targets")
+        if r["account_id"] == a and r["period"] == "2025Q4"
+    )
+    qbr = briefs["qbr"]
+    assert i18n.money(actual, lang, 0) in qbr and i18n.money(target, lang, 0) in qbr
+    assert i18n.percent(actual / target, lang, 1) in qbr
+    # the customer side is played by the account's most influential buyer; the decider is named for the annual one
+    contacts = [r for r in _rows(folder, "contacts") if r["account_id"] == a]
+    buyer = max(
+        (r for r in contacts if r["buying_role"] == "buyer"), key=lambda r: int(r["influence"])
+    )  # first of equals: lowest id
+    decider = next(r for r in contacts if r["buying_role"] == "decider")
+    assert buyer["name"] in qbr and decider["name"] in briefs["annual"]
+    # Jahresgespräch: share of wallet = revenue 2025 / the wallet potential summed from wallet.csv
+    potential = sum(float(r["potential_eur"]) for r in _rows(folder, "wallet") if r["account_id"] == a)
+    rev_2025 = _revenue_by_year(folder)[a][2025]
+    annual = briefs["annual"]
+    assert i18n.money(potential, lang, 0) in annual and i18n.percent(rev_2025 / potential, lang, 1) in annual
+    # the quarterly review is never called Jahresgespräch in German, nor the other way round
+    if lang == "de":
+        assert "Quartalsgespräch (QBR)" in qbr.splitlines()[0] and "Jahresgespräch" in annual.splitlines()[0]
+
+
+def test_roleplay_pages_escape_customer_names(sample_case, tmp_path) -> None:
+    data, found = sample_case
+    a = found["declining"].account_ids[0]
+    paths = case.write_roleplays(_evil(data, a, EVIL), tmp_path / "roleplays", "de")
+    assert [p.name for p in paths] == ["roleplay_qbr.html", "roleplay_annual.html"]
+    for p in paths:
+        html = p.read_text(encoding="utf-8")
+        assert "<script" not in html and "&lt;script&gt;" in html and "<em>Evil</em>" not in html
+        assert "Kundenseite" in html and "Seite des Key Account Managers" in html

@@ -19,12 +19,16 @@ templates' autoescaping.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from kamlib import periods, profile, selection, value
+from kamlib import i18n, periods, profile, selection, value
 from kamlib.data import sample
+from kamlib.data.writers import atomic_write_text
 
 #: The stories in the order the booklet tells them.
 STORY_KEYS: tuple[str, ...] = (
@@ -325,7 +329,7 @@ def _declining(ctx: _Context) -> Story:
     plan = _with_account(data.account_plans, a)
     goals = plan[plan["section"] == "agreed_goal"]
     reviewed = plan["updated_on"].max() if len(plan) else pd.NaT
-    rev = [float(v) for v in y.loc[a].astype(float).tolist()]
+    rev = [float(v) for v in y.loc[[a]].to_numpy(dtype=float)[0]]
     return Story(
         "declining",
         tuple(str(i) for i in cands.index),
@@ -554,3 +558,660 @@ def stories(data) -> list[Story]:
 def story_map(data) -> dict[str, Story]:
     """:func:`stories` keyed by story."""
     return {s.key: s for s in stories(data)}
+
+
+# =========================================================================== text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?=\s|$)")
+
+
+def _md(text: object) -> str:
+    """Customer text (a name, a title) as literal Markdown: markup characters escaped, so a name never becomes a
+    link, emphasis, table cell or HTML tag (markdown-it renders raw HTML as text anyway)."""
+    out = _MD_SPECIAL.sub(r"\\\1", str(text))
+    out = _ENTITY.sub(r"\\&", out)
+    return " ".join(out.split())
+
+
+def _num(value: Any) -> float:
+    """A cell of a pandas table as a float (pandas' stubs type cells loosely)."""
+    return float(value)
+
+
+def _tx(section: str, key: str, lang: str, /, **values: object) -> str:
+    """The catalogue sentence ``case.<section>.<key>`` in ``lang``, its placeholders filled."""
+    text = i18n.pick(i18n.table(f"case.{section}")[key], lang).format(**values)
+    return _DOUBLE_STOP.sub(".", text)  # a name ending in a full stop ("Inc.") at the end of a sentence
+
+
+def _label(section: str, code: object, lang: str) -> str:
+    """A code (industry, product line, buying role, cost category, KAM level) in ``lang``; unknown codes as they are."""
+    pair = i18n.table(f"case.{section}").get(str(code))
+    return i18n.pick(pair, lang) if pair else str(code)
+
+
+def _money(v: float, lang: str) -> str:
+    return i18n.money(v, lang, 0)
+
+
+def _pct(v: float, lang: str) -> str:
+    return i18n.percent(v, lang, 1)
+
+
+def _and(items: list[str], lang: str, *, word: str = "and") -> str:
+    """'a, b and c' / 'a, b und c' (``word="or"`` for a choice)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {_tx('labels', word, lang)} " + items[-1]
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (cells escaped by the caller); numeric columns end in a number, so keep them right."""
+    head = "| " + " | ".join(headers) + " |"
+    rule = "|" + "|".join("---" for _ in headers) + "|"
+    return "\n".join([head, rule, *("| " + " | ".join(r) + " |" for r in rows)])
+
+
+def _series(revenues: list[float], years: list[int], lang: str) -> str:
+    return _and(
+        [_tx("roleplay", "year_value", lang, year=y, value=_money(v, lang)) for y, v in zip(years, revenues)], lang
+    )
+
+
+def _quarter(period: pd.Period, lang: str) -> str:
+    return _tx("roleplay", "quarter", lang, q=period.quarter, year=period.year)
+
+
+# =========================================================================== the booklet
+
+
+def _story_section(s: Story, found: dict[str, Story], lang: str) -> list[str]:
+    """Heading, text and discussion question of one account story (nothing for a story the data do not tell)."""
+    f = s.facts
+    if not f:
+        return []
+    name = _md(f.get("name", ""))
+    common = {
+        "name": name,
+        "industry": _label("industries", f.get("industry", ""), lang),
+        "city": _md(f.get("city", "")),
+        "revenue": _money(f.get("revenue", float("nan")), lang),
+        "rank": f.get("revenue_rank", "–"),
+        "kam": _md(f["kam"]) if f.get("kam") else _tx("labels", "none", lang),
+    }
+    k = s.key
+    extra: dict[str, object] = {}
+    table = ""
+    if k == "model_account":
+        extra = {
+            "share": _pct(f["share"], lang),
+            "tables": f["tables"],
+            "goals_due": f["goals_due"],
+            "open_complaints": f["open_complaints"],
+            "overdue_actions": f["overdue_actions"],
+        }
+    elif k == "no_decider":
+        extra = {
+            "contacts": f["contacts"],
+            "roles": _and([_label("roles", r, lang) for r in f["roles"]], lang),
+            "top_contact": _md(f["top_contact"]),
+            "top_title": _md(f["top_title"]),
+            "top_role": _label("roles", f["top_role"], lang),
+            "others": f["others"],
+        }
+    elif k == "single_threaded":
+        extra = {
+            "share": _pct(f["share"], lang),
+            "contact": _md(f["contact"]),
+            "title": _md(f["title"]),
+            "contacts": f["contacts"],
+        }
+    elif k == "declining":
+        extra = {
+            "rank_then": f["rank_then"],
+            "first_year": f["years"][0],
+            "last_year": f["years"][-1],
+            "rev_first": _money(f["revenues"][0], lang),
+            "rev_last": _money(f["revenues"][-1], lang),
+            "fall": _pct(abs(f["fall"]), lang),
+            "series": _series(f["revenues"], f["years"], lang),
+            "decider": _md(f["decider"] or "–"),
+            "decider_title": _md(f["decider_title"] or "–"),
+            "quarters": f["quarters"],
+            "plan_reviewed": i18n.date(f["plan_reviewed"], lang),
+            "goals_at_risk": f["goals_at_risk"],
+            "goals": f["goals"],
+        }
+    elif k == "profit_destroyers":
+        extra = {
+            "n": f["n"],
+            "accounts": f["accounts"],
+            "loss": _money(abs(f["loss"]), lang),
+            "net_revenue": _money(f["net_revenue"], lang),
+            "db1": _money(f["db1"], lang),
+            "cts": _money(f["cost_to_serve"], lang),
+            "main_cost": _label("costs", f["main_cost"], lang),
+            "db4": _money(f["db4"], lang),
+            "discount": _pct(f["discount_share"], lang),
+            "avg_discount": _pct(f["avg_discount_share"], lang),
+            "small": f["small"],
+        }
+    elif k == "rough_patch":
+        extra = {"n": f["n"], "gap_min": QBR_GAP_MIN}
+        rows = [
+            [
+                _md(a["name"]),
+                _md(a["kam"] or "–"),
+                f"{_quarter(pd.Period(a['gap_from'], 'Q'), lang)} – {_quarter(pd.Period(a['gap_to'], 'Q'), lang)}",
+                "; ".join(_money(v, lang) for v in a["revenues"]),
+            ]
+            for a in f["accounts"]
+        ]
+        years = "/".join(str(y) for y in f["years"])
+        table = _table(
+            [
+                _tx("labels", "customer", lang),
+                _tx("labels", "kam_now", lang),
+                _tx("labels", "qbr_gap", lang),
+                f"{_tx('labels', 'revenue_years', lang)} ({years})",
+            ],
+            rows,
+        )
+    elif k == "small_kam_accounts":
+        extra = {
+            "n": f["n"],
+            "median": _money(f["median"], lang),
+            "names": _and([_md(n) for n in f["names"]], lang),
+            "revenue": _money(f["revenue"], lang),
+            "db4": _money(f["db4"], lang),
+            "losses": f["losses"],
+        }
+    elif k == "emerging":
+        items = [
+            _tx(
+                "stories",
+                "emerging_item",
+                lang,
+                name=_md(t["name"]),
+                previous=_money(t["previous"], lang),
+                revenue=_money(t["revenue"], lang),
+            )
+            for t in f["top"]
+        ]
+        extra = {"n": f["n"], "items": _and(items, lang)}
+    elif k == "newcomer":
+        extra = {"since": i18n.date(f["since"], lang), "orders": f["orders"]}
+    elif k == "lost":
+        extra = {
+            "n": f["n"],
+            "last_order": i18n.date(f["last_order"], lang),
+            "revenue_before": _money(f["revenue_before"], lang),
+        }
+    elif k == "prospects":
+        extra = {"n": f["n"], "max_orders": f["max_orders"], "with_orders": f["with_orders"]}
+    values = {**common, **extra}
+    out = [
+        f"### {_tx('stories', k + '_h', lang, **values)}",
+        _tx("stories", k, lang, **values),
+    ]
+    if table:
+        out.append(table)
+    out.append(f"**{_tx('labels', 'question', lang)}:** {_tx('stories', k + '_q', lang, **values)}")
+    return out
+
+
+def _task_values(found: dict[str, Story], lang: str) -> dict[str, object]:
+    """The names and figures the case tasks refer to ('–' where the data do not tell the story)."""
+
+    def name(key: str) -> str:
+        f = found[key].facts
+        return _md(f["name"]) if f.get("name") else "–"
+
+    emerging = found["emerging"].facts.get("top") or [{"name": "–", "previous": float("nan"), "revenue": float("nan")}]
+    kams = found["kams"].facts.get("kams", [])
+    busiest = (
+        max(kams, key=lambda k: (len(k["accounts"]) / max(k["capacity"], 1), len(k["accounts"]))) if kams else None
+    )
+    small = found["small_kam_accounts"].facts.get("names", [])
+    rough = found["rough_patch"].facts.get("accounts", [])
+    sup = found["supplier"].facts
+    return {
+        "accounts": sup.get("accounts", "–"),
+        "active": sup.get("active", "–"),
+        "lines": len(sup.get("product_lines", [])),
+        "n_kam": found["kams"].facts.get("accounts", "–"),
+        "small": _and([_md(n) for n in small], lang) or "–",
+        "emerging": _md(emerging[0]["name"]),
+        "previous": _money(emerging[0]["previous"], lang),
+        "revenue": _money(emerging[0]["revenue"], lang),
+        "no_decider": name("no_decider"),
+        "single": name("single_threaded"),
+        "contact": _md(found["single_threaded"].facts.get("contact", "–")),
+        "destroyer": name("profit_destroyers"),
+        "n": found["profit_destroyers"].facts.get("n", "–"),
+        "declining": name("declining"),
+        "rough": _and([_md(a["name"]) for a in rough], lang, word="or") or "–",
+        "model": name("model_account"),
+        "busiest": _md(busiest["name"]) if busiest else "–",
+        "busiest_n": len(busiest["accounts"]) if busiest else "–",
+        "busiest_capacity": busiest["capacity"] if busiest else "–",
+    }
+
+
+def booklet_markdown(data, lang: str = "en") -> str:
+    """The case booklet in Markdown: the company, its market, its key account managers, the stories of the key
+    accounts (figures from ``data``) and the case tasks of every module (:data:`MODULES`).
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> text = booklet_markdown(kamlib.load(kamlib.SAMPLE, as_of="2025-12-31"), "de")
+    >>> text.splitlines()[0]
+    '# Die Fallstudie Rheinwerk'
+    """
+    i18n.check_lang(lang)
+    found = story_map(data)
+    sup, con, kam = found["supplier"].facts, found["concentration"].facts, found["kams"].facts
+    buyers = int((selection.account_revenue(data.orders, start=_windows(data)[-1][0], end=data.as_of) > 0).sum())
+    parts = [
+        f"# {_tx('labels', 'title', lang)}",
+        f"*{_tx('labels', 'subtitle', lang, date=i18n.date(sup['as_of'], lang))}*",
+        _tx("booklet", "use", lang),
+        f"## {_tx('labels', 'h_company', lang)}",
+        _tx(
+            "booklet",
+            "company",
+            lang,
+            company=_md(sup["company"]),
+            revenue=_money(sup["revenue"], lang),
+            net=_money(sup["net_revenue"], lang),
+            buyers=buyers,
+            accounts=sup["accounts"],
+            active=sup["active"],
+        ),
+        _tx("booklet", "products", lang, products=sup["products"], lines=len(sup["product_lines"])),
+        _table(
+            [_tx("labels", "line", lang), _tx("labels", "products", lang)],
+            [[_md(_label("lines", line, lang)), str(n)] for line, n in sup["product_lines"]],
+        ),
+        _tx(
+            "booklet",
+            "market",
+            lang,
+            countries=sup["countries"],
+            dach=_pct(sup["dach_share"], lang),
+            industries=_and(
+                [f"{_label('industries', i, lang)} ({n})" for i, n in sup["industries"][:4]],
+                lang,
+            ),
+        ),
+        f"## {_tx('labels', 'h_market', lang)}",
+        _tx(
+            "booklet",
+            "concentration",
+            lang,
+            years=sup["years"],
+            n_top=con["n_top"],
+            accounts=con["accounts"],
+            share=_pct(con["share"], lang),
+            share_current=_pct(con["share_current"], lang),
+            gini=i18n.number(con["gini"], lang, 2),
+        ),
+        f"## {_tx('labels', 'h_kams', lang)}",
+    ]
+    ceo = next((k for k in kam["kams"] if k["level"] == "ceo"), None)
+    parts.append(
+        _tx(
+            "booklet",
+            "kams",
+            lang,
+            n=kam["n"],
+            accounts=kam["accounts"],
+            share=_pct(kam["revenue_share"], lang),
+            ceo=_md(ceo["name"]) if ceo else "–",
+        )
+    )
+    parts.append(
+        _table(
+            [
+                _tx("labels", "kam", lang),
+                _tx("labels", "level", lang),
+                _tx("labels", "capacity", lang),
+                _tx("labels", "n_accounts", lang),
+                _tx("labels", "revenue_12m", lang),
+                _tx("labels", "customers", lang),
+            ],
+            [
+                [
+                    _md(k["name"]),
+                    _label("levels", k["level"], lang),
+                    str(k["capacity"]),
+                    str(len(k["accounts"])),
+                    _money(k["revenue"], lang),
+                    "; ".join(_md(n) for n in k["account_names"]),
+                ]
+                for k in kam["kams"]
+            ],
+        )
+    )
+    over = [
+        _tx("booklet", "overload", lang, name=_md(k["name"]), n=len(k["accounts"]), capacity=k["capacity"])
+        for k in kam["kams"]
+        if len(k["accounts"]) > k["capacity"]
+    ]
+    if over:
+        parts.append(" ".join(over))
+    parts += [f"## {_tx('labels', 'h_stories', lang)}", _tx("booklet", "stories", lang)]
+    for key in STORY_KEYS[3:]:
+        parts += _story_section(found[key], found, lang)
+    parts += [f"## {_tx('labels', 'h_tasks', lang)}", _tx("booklet", "tasks", lang)]
+    values = _task_values(found, lang)
+    tasks = i18n.table("case.tasks")
+    for module in MODULES:
+        parts.append(f"### {_tx('modules', module, lang)}")
+        keys = sorted(k for k in tasks if k.rsplit("_", 1)[0] == module)
+        parts.append("\n".join(f"{i}. {_tx('tasks', k, lang, **values)}" for i, k in enumerate(keys, 1)))
+    return "\n\n".join(parts) + "\n"
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML with markdown-it-py (CommonMark and tables); raw HTML in the text is shown as text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+
+
+def _page(markdown: str, lang: str, title: str) -> str:
+    from kamlib.present import pages
+
+    return pages.render(
+        "course_case.html.j2",
+        lang=lang,
+        title=title,
+        body=markdown_html(markdown),
+        hint=_tx("labels", "print_hint", lang),
+    )
+
+
+def _target(dest: Path, name: str) -> Path:
+    dest = Path(dest)
+    if dest.suffix.lower() == ".html":
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return dest
+    dest.mkdir(parents=True, exist_ok=True)
+    return dest / name
+
+
+def write_booklet(data, dest: Path, lang: str = "en", *, pdf: bool = False) -> Path:
+    """Write the case booklet as one offline HTML page (print CSS for A4) and return its path.
+
+    ``dest`` is a folder (the page is ``case_booklet.html`` in it) or an ``.html`` file. With ``pdf=True`` a PDF
+    of the page is printed next to it with headless Chromium (FileNotFoundError when Chromium is missing).
+    """
+    text = booklet_markdown(data, lang)
+    path = _target(dest, "case_booklet.html")
+    atomic_write_text(path, _page(text, lang, _tx("labels", "title", lang)))
+    if pdf:
+        print_pdf(path, path.with_suffix(".pdf"))
+    return path
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print an HTML page to an A4 PDF with headless Chromium, offline and atomically.
+
+    The same command line as the runner's ``kamlib.batch.runner.html_to_pdf``, which the teaching layer may not
+    import (the layer rule: batch sits above teaching).
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = next(
+        (
+            p
+            for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+            if p and os.access(p, os.X_OK)
+        ),
+        None,
+    )
+    if exe is None:
+        raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium'")
+    tmp = pdf.with_name(f".{pdf.name}.tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory() as profile_dir:
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile_dir}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            Path(html).resolve().as_uri(),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    os.replace(tmp, pdf)
+
+
+# =========================================================================== role plays
+
+#: The two role-play briefs: the quarterly business review and the annual review.
+ROLEPLAYS: tuple[str, ...] = ("qbr", "annual")
+
+
+def roleplay_figures(data, account_id: str) -> dict:
+    """The figures both briefs quote for ``account_id``, computed with kamlib (raw values, not yet formatted).
+
+    Revenue per 12-month window, the last complete quarter's plan-actual comparison and health score, the
+    complaints of the last twelve months, the competitors, the wallet potential and the next quarter's plan.
+    """
+    from kamlib import review
+
+    ctx = _Context(data)
+    q = review.last_complete_quarter(data.as_of)
+    pva = review.plan_vs_actual(data, account_id, str(q))
+    health = review.health_score(data, account_id, str(q)).loc["health"]
+    start, end = ctx.windows[-1]
+    comp = _with_account(data.complaints, account_id)
+    comp = comp[(comp["opened"] >= start) & (comp["opened"] <= end)]
+    competitors = _with_account(data.competitors, account_id).sort_values(
+        ["share", "competitor"], ascending=[False, True], kind="stable"
+    )
+    potential = float(_with_account(data.wallet, account_id)["potential_eur"].sum())
+    nxt = profile.coming_period(data.as_of)
+    targets = _with_account(data.targets, account_id)
+    plan_next = targets.loc[targets["period"].astype(str) == str(nxt), "revenue_target_eur"]
+    revenues = [float(v) for v in ctx.yearly.loc[[account_id]].to_numpy(dtype=float)[0]]
+    return {
+        "quarter": q,
+        "next_quarter": nxt,
+        "revenues": revenues,
+        "years": [e.year for _, e in ctx.windows],
+        "actual": _num(pva.at["revenue", "actual"]),
+        "target": _num(pva.at["revenue", "target"]),
+        "attainment": _num(pva.at["revenue", "attainment"]),
+        "ytd_attainment": _num(pva.at["revenue", "ytd_attainment"]),
+        "health": _num(health["score"]),
+        "health_previous": _num(health["previous"]),
+        "band": str(health["band"]),
+        "complaints": len(comp),
+        "severe": int(comp["severity"].isin(["high", "critical"]).sum()),
+        "competitors": [
+            (str(r.competitor), str(r.product_line), _num(r.share)) for r in competitors.itertuples(index=False)
+        ],
+        "potential": potential,
+        "plan_next": _num(plan_next.iloc[0]) if len(plan_next) else float("nan"),
+    }
+
+
+def _person(data, account_id: str, roles: tuple[str, ...]) -> tuple[str, str]:
+    """(name, title) of the account's most influential contact in one of ``roles`` (the first role found wins)."""
+    c = _with_account(data.contacts, account_id)
+    for role in roles:
+        mine = c[c["buying_role"] == role].sort_values(["influence", "contact_id"], ascending=[False, True])
+        if len(mine):
+            return str(mine.iloc[0]["name"]), str(mine.iloc[0]["title"])
+    return "N. N.", _label("roles", roles[0], "en")
+
+
+def roleplays(data, lang: str = "en") -> dict[str, str]:
+    """The two role-play briefs as Markdown, keyed ``"qbr"`` and ``"annual"``, on the declining key account.
+
+    Each brief has the setting, what both sides know, a customer side (what the customer wants, where they are
+    under pressure, what they push back on), a key account manager side (goals, the figures to bring, what not to
+    give away) and notes for the observer. Figures come from :func:`roleplay_figures`.
+    """
+    i18n.check_lang(lang)
+    story = story_map(data)["declining"]
+    if not story.account_ids:
+        return {
+            k: f"# {_tx('roleplay', 'title_' + k, lang, name='–')}\n\n{_tx('roleplay', 'no_role_play', lang)}\n"
+            for k in ROLEPLAYS
+        }
+    a = story.account_ids[0]
+    f = story.facts
+    fig = roleplay_figures(data, a)
+    name = _md(f["name"])
+    decider, decider_title = _person(data, a, ("decider",))
+    buyer, buyer_title = _person(data, a, ("buyer", "approver", "influencer"))
+    comps = fig["competitors"]
+    top = comps[0] if comps else ("–", "–", float("nan"))
+    both = [
+        "- " + _tx("roleplay", "both_revenue", lang, series=_series(fig["revenues"], fig["years"], lang)),
+        "- " + _tx("roleplay", "both_complaints", lang, n=fig["complaints"], severe=fig["severe"]),
+    ]
+    if comps:
+        items = [
+            _tx(
+                "roleplay",
+                "competitor_item",
+                lang,
+                competitor=_md(c),
+                line=_md(_label("lines", line, lang)),
+                share=_pct(s, lang),
+            )
+            for c, line, s in comps[:3]
+        ]
+        both.append("- " + _tx("roleplay", "both_competitors", lang, items=_and(items, lang)))
+    change = (
+        fig["revenues"][-1] / fig["revenues"][-2] - 1
+        if len(fig["revenues"]) >= 2 and fig["revenues"][-2]
+        else float("nan")
+    )
+    band = _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in ("red", "amber", "green") else fig["band"]
+    health = _tx(
+        "roleplay",
+        "fig_health",
+        lang,
+        score=i18n.number(fig["health"], lang, 0),
+        band=band,
+        previous=i18n.number(fig["health_previous"], lang, 0),
+    )
+    values = {"name": name, "decider": _md(decider), "decider_title": _md(decider_title), "city": _md(f["city"])}
+    out: dict[str, str] = {}
+    for kind in ROLEPLAYS:
+        if kind == "qbr":
+            customer, title = buyer, buyer_title
+            setting = _tx("roleplay", "setting_qbr", lang, quarter=_quarter(fig["quarter"], lang), **values)
+            figures = [
+                _tx(
+                    "roleplay",
+                    "fig_revenue",
+                    lang,
+                    revenue=_money(fig["revenues"][-1], lang),
+                    change=i18n.percent(change, lang, 1, signed=True),
+                ),
+                _tx(
+                    "roleplay",
+                    "fig_quarter",
+                    lang,
+                    quarter=_quarter(fig["quarter"], lang),
+                    actual=_money(fig["actual"], lang),
+                    target=_money(fig["target"], lang),
+                    attainment=_pct(fig["attainment"], lang),
+                    ytd_attainment=_pct(fig["ytd_attainment"], lang),
+                ),
+                health,
+                _tx("roleplay", "fig_qbrs", lang, qbrs=f["qbrs_last_year"]),
+                _tx("roleplay", "fig_goals", lang, at_risk=f["goals_at_risk"], goals=f["goals"]),
+            ]
+            wants = _tx(
+                "roleplay",
+                "qbr_wants",
+                lang,
+                competitor=_md(top[0]),
+                line=_md(_label("lines", top[1], lang)),
+                share=_pct(top[2], lang),
+            )
+        else:
+            customer, title = decider, decider_title
+            setting = _tx("roleplay", "setting_annual", lang, **values)
+            sow = fig["revenues"][-1] / fig["potential"] if fig["potential"] else float("nan")
+            figures = [
+                _tx("roleplay", "fig_series", lang, series=_series(fig["revenues"], fig["years"], lang)),
+                _tx(
+                    "roleplay",
+                    "fig_wallet",
+                    lang,
+                    revenue=_money(fig["revenues"][-1], lang),
+                    potential=_money(fig["potential"], lang),
+                    share=_pct(sow, lang),
+                ),
+                _tx(
+                    "roleplay",
+                    "fig_plan_next",
+                    lang,
+                    quarter=_quarter(fig["next_quarter"], lang),
+                    target=_money(fig["plan_next"], lang),
+                ),
+                health,
+            ]
+            wants = _tx("roleplay", "annual_wants", lang)
+        parts = [
+            f"# {_tx('roleplay', 'title_' + kind, lang, name=name)}",
+            f"## {_tx('roleplay', 'h_setting', lang)}",
+            f"{_tx('roleplay', 'setting', lang)} {setting}",
+            f"## {_tx('roleplay', 'h_both', lang)}",
+            "\n".join(both),
+            f"## {_tx('roleplay', 'h_customer', lang)}",
+            _tx("roleplay", "you_are", lang, person=_md(customer), title=_md(title), name=name),
+            f"### {_tx('roleplay', 'h_wants', lang)}",
+            wants,
+            f"### {_tx('roleplay', 'h_pressure', lang)}",
+            _tx("roleplay", f"{kind}_pressure", lang, **values),
+            f"### {_tx('roleplay', 'h_pushback', lang)}",
+            _tx("roleplay", f"{kind}_pushback", lang),
+            f"## {_tx('roleplay', 'h_kam', lang)}",
+            _tx("roleplay", "you_are_kam", lang, kam=_md(f["kam"] or "–"), name=name),
+            f"### {_tx('roleplay', 'h_goals', lang)}",
+            _tx("roleplay", f"{kind}_goals", lang, **values),
+            f"### {_tx('roleplay', 'h_figures', lang)}",
+            "\n".join(f"- {x}" for x in figures),
+            f"### {_tx('roleplay', 'h_keep', lang)}",
+            _tx("roleplay", f"{kind}_keep", lang),
+            f"## {_tx('roleplay', 'h_observer', lang)}",
+            _tx("roleplay", f"{kind}_observer", lang, **values),
+        ]
+        out[kind] = "\n\n".join(parts) + "\n"
+    return out
+
+
+def write_roleplays(data, dest: Path, lang: str = "en") -> list[Path]:
+    """Write the two role-play briefs as offline HTML pages ``roleplay_qbr.html`` and ``roleplay_annual.html`` into
+    the folder ``dest``; returns their paths."""
+    folder = Path(dest)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, text in roleplays(data, lang).items():
+        path = folder / f"roleplay_{kind}.html"
+        title = text.splitlines()[0].lstrip("# ").replace("\\", "")
+        atomic_write_text(path, _page(text, lang, title))
+        paths.append(path)
+    return paths
