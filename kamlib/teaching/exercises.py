@@ -1029,7 +1029,7 @@ _register(
         tables=lambda x, lang: {
             "table": _md_table(
                 [_col("contact", lang), _col("buying_role", lang)],
-                [[k, v] for k, v in x["contacts"].items()],
+                [[k, _shown(v, lang)] for k, v in x["contacts"].items()],
             ),
             **{f"{role}_contact": name for name, role in x["contacts"].items()},
         },
@@ -1557,8 +1557,8 @@ _register(
 )
 
 _AXES = {
-    "attractiveness": ("attraktivitaet", "attractiveness to us", "attraktivitaet fuer uns"),
-    "strength": ("staerke", "relationship strength", "relationship", "beziehung", "beziehungsstaerke"),
+    "attractiveness": ("Attraktivität", "attraktivitaet", "attractiveness to us", "attraktivitaet fuer uns"),
+    "strength": ("Stärke", "staerke", "relationship strength", "relationship", "beziehung", "beziehungsstaerke"),
     "both": ("beide", "both axes"),
     "neither": ("keine", "none", "keine von beiden"),
 }
@@ -1570,6 +1570,10 @@ _register(
         kind="label",
         inputs={"before": "strategic", "after": "status"},
         labels=_AXES,
+        tables=lambda x, lang: {
+            "before": i18n.quadrant_label(x["before"], lang),
+            "after": i18n.quadrant_label(x["after"], lang),
+        },
         solve=lambda x: "attractiveness",
         mistakes=(
             Mistake("strength", lambda x: "strength"),
@@ -1945,6 +1949,8 @@ def _solution_text(ex: Exercise, lang: str) -> str:
         return _fmt_number(sol, lang, ex.decimals)
     if ex.kind == "choice":
         return f"({sol}) {pick(ex.text(f'option_{sol}'), lang)}"
+    if ex.kind == "label":
+        return _label_shown(sol, ex.labels, lang)
     if ex.kind == "ids":
         return ", ".join(sorted(sol))
     if ex.kind == "mapping":
@@ -1954,7 +1960,7 @@ def _solution_text(ex: Exercise, lang: str) -> str:
         for k, v in sol.items():
             spec = ex.fields[k]
             shown = (
-                v
+                _label_shown(v, spec.labels, lang)
                 if spec.kind == "label"
                 else (
                     f"{_fmt_number(round(v, 4), lang)} ({i18n.percent(v, lang)})"
@@ -2026,9 +2032,9 @@ def form_fields(exercise_id: str, lang: str = "en") -> list[FormField]:
 
 
 def _label_shown(canonical: str, labels: Mapping[str, tuple[str, ...]], lang: str) -> str:
-    """A label as the form shows it: the German word (the first synonym with an umlaut or the first one) in
-    German where the catalogue of labels has one, else the canonical word."""
-    shown = _LABEL_SHOWN.get(canonical)
+    """A label as the form shows it in ``lang``: the catalogue's ``exercises.label_shown`` entry (bands, roles,
+    axes) or the portfolio quadrant's label, else the canonical word."""
+    shown = _LABEL_SHOWN.get(canonical) or i18n.QUADRANT_LABELS.get(canonical)
     return pick(shown, lang) if shown else canonical
 
 
