@@ -27,7 +27,7 @@ AVOID = {
 def _german_texts():
     for name, table in i18n.tables().items():
         if name.startswith("exercises."):
-            for key, (en, de) in table.items():
+            for key, (_en, de) in table.items():
                 yield f"{name}:{key}", de
 
 
