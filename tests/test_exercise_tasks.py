@@ -38,6 +38,8 @@ def test_model_answer_passes_with_the_rubric_for_the_trainer(exercise_id):
         points = tuple(i18n.pick(ex.text(f"rubric_{n}"), lang) for n in range(1, ex.rubric + 1))
         assert fb.rubric == points
         assert all(p in fb.message for p in points)
+        head = "Checks passed." if lang == "en" else "Prüfung bestanden."
+        assert str(fb).split(": ", 1)[1].startswith(head)  # not "Correct.": the trainer still judges the rubric
 
 
 def _model(exercise_id, **changes):

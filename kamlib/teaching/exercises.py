@@ -209,16 +209,20 @@ class Feedback:
     def __bool__(self) -> bool:
         return self.correct
 
+    def _head(self) -> str:
+        """'Correct.', 'Not yet.', or for a text task whose checks passed 'Checks passed.' (the trainer judges on)."""
+        return _t("checked" if self.key == "rubric" else "correct" if self.correct else "not_yet", self.lang)
+
     def __str__(self) -> str:
-        head = _t("correct" if self.correct else "not_yet", self.lang)
+        head = self._head()
         return f"{_t('exercise', self.lang)} {self.exercise_id}: {head} {self.message}".rstrip()
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_markdown_(self) -> str:
-        mark = "✅" if self.correct else ("✏️" if self.key == "empty" else "❌")
-        head = _t("correct" if self.correct else "not_yet", self.lang)
+        mark = "📝" if self.key == "rubric" else "✅" if self.correct else ("✏️" if self.key == "empty" else "❌")
+        head = self._head()
         return f"{mark} **{_t('exercise', self.lang)} {self.exercise_id}: {head}** {self.message}".rstrip()
 
 
@@ -1674,7 +1678,7 @@ _register(
             "table": _md_table(
                 [_col("account", lang), _col("criteria_met", lang), _col("weighted_score", lang), _col("note", lang)],
                 [
-                    [a, met, _fmt_number(score, lang), pick(i18n.table("exercises.01.6")[f"note_{a}"], lang)]
+                    [a, met, _fmt_number(score, lang, 1), pick(i18n.table("exercises.01.6")[f"note_{a}"], lang)]
                     for a, (met, score) in x["accounts"].items()
                 ],
             )
@@ -1845,7 +1849,7 @@ _register(
             "table": _md_table(
                 [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), _col("change", lang)],
                 [
-                    [a, _fmt_number(s, lang), _fmt_number(r, lang), i18n.percent(c, lang, 0, signed=True)]
+                    [a, _fmt_number(s, lang, 1), _fmt_number(r, lang), i18n.percent(c, lang, 0, signed=True)]
                     for a, (s, r, c) in x["accounts"].items()
                 ],
             )
