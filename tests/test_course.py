@@ -311,3 +311,15 @@ def test_kam_course_passes_its_arguments(monkeypatch, tmp_path):
     assert seen["dest"] == tmp_path / "pack" and seen["langs"] == ("de",) and seen["execute"] is False
     assert cli.main(["course"]) == 0
     assert seen["dest"] == Path("course-pack") and seen["langs"] == ("de", "en") and seen["execute"] is None
+
+
+def test_the_agendas_name_real_exercises_and_the_two_days_cover_them_all():
+    from kamlib.teaching import exercises
+
+    known = set(exercises.ids())
+    for agenda, days in course.AGENDAS.items():
+        named = [e for day in days for s in day for e in s.exercises]
+        assert set(named) <= known, (agenda, sorted(set(named) - known))
+        assert len(named) == len(set(named)), agenda  # no exercise twice in one agenda
+    two_days = {e for day in course.AGENDAS["2day"] for s in day for e in s.exercises}
+    assert two_days == known, sorted(known - two_days)
