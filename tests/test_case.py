@@ -417,3 +417,4 @@ def test_roleplay_pages_escape_customer_names(sample_case, tmp_path) -> None:
         html = p.read_text(encoding="utf-8")
         assert "<script" not in html and "&lt;script&gt;" in html and "<em>Evil</em>" not in html
         assert "Kundenseite" in html and "Seite des Key Account Managers" in html
+        assert "break-before: page" in html  # printed, every side starts on a sheet of its own

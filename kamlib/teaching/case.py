@@ -924,7 +924,7 @@ def markdown_html(text: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
 
 
-def _page(markdown: str, lang: str, title: str) -> str:
+def _page(markdown: str, lang: str, title: str, *, sides: bool = False) -> str:
     from kamlib.present import pages
 
     return pages.render(
@@ -932,7 +932,8 @@ def _page(markdown: str, lang: str, title: str) -> str:
         lang=lang,
         title=title,
         body=markdown_html(markdown),
-        hint=_tx("labels", "print_hint", lang),
+        hint=_tx("labels", "print_sides" if sides else "print_hint", lang),
+        sides=sides,
     )
 
 
@@ -1212,6 +1213,6 @@ def write_roleplays(data, dest: Path, lang: str = "en") -> list[Path]:
     for kind, text in roleplays(data, lang).items():
         path = folder / f"roleplay_{kind}.html"
         title = text.splitlines()[0].lstrip("# ").replace("\\", "")
-        atomic_write_text(path, _page(text, lang, title))
+        atomic_write_text(path, _page(text, lang, title, sides=True))
         paths.append(path)
     return paths
