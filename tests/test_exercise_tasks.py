@@ -53,6 +53,10 @@ def test_00_5_the_critic_and_the_ally_are_checked():
     assert E.check("00.5", _model("00.5", ally="Markus Thiel")).key == "ally_not_supporter"
     assert E.check("00.5", _model("00.5", steps="Send her our best price.")).key == "one_step"
     assert E.check("00.5", _model("00.5", ally="Sven Ober")).key == "rubric"
+    # steps numbered on one line, or separated by semicolons, count one by one
+    assert E.check("00.5", _model("00.5", steps="1. Ask Laura Kemp. 2. Meet Dr. Brandt.")).key == "rubric"
+    assert E.check("00.5", _model("00.5", steps="Ask Laura Kemp; meet Dr. Brandt")).key == "rubric"
+    assert E.check("00.5", _model("00.5", steps="Meet her by 30. June.")).key == "one_step"
     fb = E.check("00.5", _model("00.5", concern=""))
     assert fb.key == "incomplete"
 

@@ -8,7 +8,16 @@ It never shows the solution; :func:`show_solution` does, on request.
 * :func:`show` (alias :func:`task`) -- the task with its inputs and the expected answer format;
 * :func:`check` -- a :class:`Feedback` (``correct``, ``key`` of the diagnosis, ``message``);
 * :func:`show_solution` -- the solution with the worked steps;
+* :func:`hint` -- the exercise's hint;
+* :func:`form_fields` / :func:`from_form` -- the inputs of an answer form and the answer they make
+  (kamlib.teaching.form builds the widgets);
 * :func:`overview` -- all exercises as a table.
+
+Levels run from recall through apply and analyse to evaluate and create. Evaluate and create tasks (kind
+``text``) have no single right answer: the checker applies what a computer can (counts, allowed values,
+consistency with a rule, every entry filled, a figure in a goal) and then returns ``key="rubric"`` with the
+points the trainer judges (:attr:`Feedback.rubric`). :func:`check`, :func:`hint` and :func:`show_solution`
+record an event in the trainee's progress file (:mod:`kamlib.teaching.progress`).
 
 Every text an exercise shows (title, task, options, hint, worked explanation, one text per typical mistake) is
 in the catalogue ``kamlib/i18n/catalogue/exercises.toml``, one section per exercise (``["03.2"]``), in English and
@@ -615,8 +624,8 @@ def _model_texts(exercise_id: str, keys: tuple[str, ...]) -> dict[str, str]:
 
 
 def _lines(text: str) -> list[str]:
-    """The items of a free text: one per line or separated by semicolons."""
-    return [p for p in re.split(r"[\n;]+", text) if p.strip(" -•*\t")]
+    """The items of a free text: one per line, separated by semicolons or bullets, or numbered ("1. ... 2. ...")."""
+    return [p for p in re.split(r"[\n;•]+|(?<=[.!?:])\s+(?=\d{1,2}[.)]\s+\D)", text) if p.strip(" -•*\t")]
 
 
 def _names(text: str) -> list[str]:
