@@ -108,6 +108,7 @@ def test_03_5_the_clv_argument_is_judged_with_the_right_number():
     assert E.check("03.5", _model("03.5", clv=50_000)).key == "clv_wrong"  # 54,000 / 1.08
     assert E.check("03.5", _model("03.5", verdict="holds")).key == "accepted"
     assert E.check("03.5", _model("03.5", clv="300.000", verdict="does_not_hold"), lang="de").key == "rubric"
+    assert "300.000\n" in E.show_solution("03.5", "de").markdown  # shown as a whole number, not 300.000,00
 
 
 def test_04_5_qbr_agenda():

@@ -1940,7 +1940,8 @@ show = task
 def _text_value(ex: Exercise, key: str, value: Any, lang: str) -> str:
     spec = ex.text_fields[key]
     if spec.kind == "number":
-        return _fmt_number(value, lang, 0 if float(value) == round(float(value)) else 2)
+        value = round(float(value), 2)
+        return _fmt_number(value, lang, 0 if value == round(value) else 2)
     if spec.kind == "text":
         lines = [line.strip() for line in str(value).splitlines() if line.strip()]
         return lines[0] if len(lines) == 1 else "".join(f"\n  - {line}" for line in lines)
