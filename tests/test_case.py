@@ -323,6 +323,8 @@ def test_booklet_tells_company_kams_stories_and_tasks(sample_case, lang) -> None
         assert f"### {heading}" in text
         section = text.split(f"### {heading}")[1].split("###")[0]
         assert section.count("\n1. ") == 1 and "\n2. " in section, module  # at least two tasks per module
+    for key in case.STORY_KEYS[3:]:  # every account story with what it teaches and a question for the room
+        assert i18n.pick(i18n.table("case.stories")[key + "_lesson"], lang) in text, key
     assert "{" not in text and "}" not in text  # every placeholder filled
 
 
@@ -418,3 +420,17 @@ def test_roleplay_pages_escape_customer_names(sample_case, tmp_path) -> None:
         assert "<script" not in html and "&lt;script&gt;" in html and "<em>Evil</em>" not in html
         assert "Kundenseite" in html and "Seite des Key Account Managers" in html
         assert "break-before: page" in html  # printed, every side starts on a sheet of its own
+
+
+def test_a_company_without_the_stories_still_gets_its_booklet(tmp_path) -> None:
+    """30 accounts (seed 7): no declining key account, no single-threaded one: the booklet leaves those stories out
+    and the role plays say that the case account is missing, in the reader's language."""
+    sample.write(sample.generate(seed=7, n_accounts=30), tmp_path)
+    data = kamlib.load(str(tmp_path), as_of=AS_OF)
+    found = case.story_map(data)
+    assert found["declining"].account_ids == () and found["single_threaded"].account_ids == ()
+    text = case.booklet_markdown(data, "de")
+    assert "Sinkflug:" not in text and "Am seidenen Faden" not in text and "### Modul 05" in text
+    briefs = case.roleplays(data, "de")
+    missing = i18n.pick(i18n.table("case.roleplay")["no_role_play"], "de")
+    assert all(missing in b for b in briefs.values())

@@ -759,6 +759,7 @@ def _story_section(s: Story, found: dict[str, Story], lang: str) -> list[str]:
     ]
     if table:
         out.append(table)
+    out.append(f"**{_tx('labels', 'lesson', lang)}:** {_tx('stories', k + '_lesson', lang)}")
     out.append(f"**{_tx('labels', 'question', lang)}:** {_tx('stories', k + '_q', lang, **values)}")
     return out
 
