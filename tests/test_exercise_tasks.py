@@ -215,6 +215,14 @@ def test_check_hint_and_solution_are_recorded(tmp_path, monkeypatch):
     assert "Nenner" in text.markdown and text._repr_markdown_() == text.markdown
 
 
+def test_an_answer_key_is_no_trainee_event(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAM_PROGRESS_FILE", str(tmp_path / "p.json"))
+    E.show_solution("03.2", "de", record=False)
+    assert not (tmp_path / "p.json").exists()
+    E.show_solution("03.2", "de")
+    assert [e["event"] for e in _events(tmp_path)] == ["solution"]
+
+
 def test_hint_exists_for_every_exercise():
     for i in E.ids():
         for lang in ("en", "de"):

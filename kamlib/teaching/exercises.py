@@ -1987,11 +1987,13 @@ def _solution_text(ex: Exercise, lang: str) -> str:
     return str(sol)
 
 
-def show_solution(exercise_id: str, lang: str = "en") -> Text:
-    """The solution with the worked steps (only here does the solution appear)."""
+def show_solution(exercise_id: str, lang: str = "en", *, record: bool = True) -> Text:
+    """The solution with the worked steps (only here does the solution appear). Recorded in the trainee's progress
+    file unless ``record=False`` (a trainer building an answer key is no trainee looking up a solution)."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
     explanation = _fill(ex, "explanation", lang, ex.steps(dict(ex.inputs)))
-    progress.record(ex.id, "solution")
+    if record:
+        progress.record(ex.id, "solution")
     text = f"**{_t('solution', lang)} {ex.id} · {pick(ex.text('title'), lang)}:** {_solution_text(ex, lang)}\n\n{explanation}"
     if ex.rubric:
         points = "\n".join(f"{n}. {pick(ex.text(f'rubric_{n}'), lang)}" for n in range(1, ex.rubric + 1))
