@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
 import re
 import shutil
@@ -247,7 +248,9 @@ def slide_notebook(nb, lang: str, *, keep_outputs: bool = True):
     return out
 
 
-def _slides_exporter(lang: str):
+@functools.cache
+def _slides_exporter():
+    """One exporter per process: loading and compiling nbconvert's templates costs more than an export."""
     from nbconvert import SlidesExporter
     from traitlets.config import Config
 
@@ -264,7 +267,6 @@ def _slides_exporter(lang: str):
     exporter.raw_template = (
         resources.files("kamlib.present").joinpath("templates", "course_slides.html.j2").read_text(encoding="utf-8")
     )
-    exporter.language_code = lang
     return exporter
 
 
@@ -272,7 +274,9 @@ def slides_html(nb, *, title: str, lang: str) -> str:
     """The reveal.js page of a slide notebook (:func:`slide_notebook`), reveal.js loaded from ``reveal.js/``."""
     from kamlib.present.export import report_css
 
-    body, _ = _slides_exporter(lang).from_notebook_node(nb, resources={"kam": {"title": title, "css": report_css()}})
+    exporter = _slides_exporter()
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(nb, resources={"kam": {"title": title, "css": report_css()}})
     return body
 
 
@@ -304,7 +308,16 @@ def write_slides(
     outputs_match = stored_lang(nb) == lang
     keep = True
     if execute or (execute is None and not outputs_match):
-        nb = execute_in(path, lang, source)
+        from nbclient.exceptions import CellExecutionError
+
+        try:
+            nb = execute_in(path, lang, source)
+        except CellExecutionError as exc:
+            first = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
+            raise RuntimeError(
+                f"slides of {module} ({lang}): {path.name} failed when run in {lang} "
+                f"({first[-1] if first else exc}); fix the notebook or build with --execute no"
+            ) from exc
     elif not outputs_match:
         keep = False
     html = slides_html(slide_notebook(nb, lang, keep_outputs=keep), title=module_title(module, lang), lang=lang)
@@ -364,6 +377,14 @@ def _module_links(module: str, lang: str, has_worksheet: set[str]) -> list[tuple
     if module in has_worksheet:
         links.append((label("worksheet", lang), f"worksheets/{module}.html"))
     return links
+
+
+def _title_of(page: Path) -> str:
+    """The ``<title>`` of an HTML page (its file name when it has none): how the index names a role-play."""
+    import html
+
+    m = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), flags=re.S | re.I)
+    return html.unescape(m.group(1)).strip() if m and m.group(1).strip() else page.stem.replace("_", " ")
 
 
 def _exercise_ids(module: str) -> list[str]:
@@ -518,7 +539,7 @@ def build_course(
                 (label("agenda_2day", lang), "agenda_2day.html"),
                 (label("case_booklet", lang), "case_booklet.html"),
                 (label("answer_key", lang), "answer_key.html"),
-                *[(p.stem.replace("_", " "), f"roleplays/{p.name}") for p in entry["roleplays"]],
+                *[(_title_of(p), f"roleplays/{p.name}") for p in entry["roleplays"]],
                 (label("notebooks", lang), "notebooks/"),
             ],
             labels={k: label(k, lang) for k in ("contents", "modules_heading", "how_to_heading")},
