@@ -311,3 +311,29 @@ def test_hand_worked_mistake_gets_its_specific_hint(exercise_id, answer, key):
         fb = E.check(exercise_id, answer, lang=lang)
         assert not fb.correct and fb.key == key, f"{exercise_id}: {answer!r} diagnosed {fb.key}, expected {key}"
         assert fb.message == E._fill(ex, f"mistake_{key}", lang)
+
+
+# the computable parts of the text tasks' model answers, worked out by hand
+HAND_TEXT = {
+    "00.5": {"critic": "Dr. Heike Brandt", "ally": "Laura Kemp"},  # the one critic; a supporter with access to her
+    "01.5": {"criteria": {"revenue_share", "lifetime_value", "growth_potential", "relationship"}},  # 4 of 6
+    # D4 meets 1 criterion (< 2), D3 is insolvent: D1, D2, D5, D6 fill the 4 places
+    "01.6": {"definitive": {"D1", "D2", "D5", "D6"}},
+    # 60,000 · 0.9 / (1 + 0.08 - 0.9) = 54,000 / 0.18 = 300,000, not the colleague's 540,000
+    "03.5": {"verdict": "does_not_hold", "clv": 300_000},
+    "04.5": {"agenda": {"review", "kpis", "wins", "challenges", "next_goals"}},  # the five parts, nothing internal
+    # lowest weighted score: Q7 6.4 (Q6 6.9, Q8 7.0, ...); it keeps standard care
+    "05.6": {"drop": "Q7", "after": "standard_care"},
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(HAND_TEXT))
+def test_text_model_answers_equal_the_hand_values(exercise_id):
+    sol = E.solution(exercise_id)
+    for k, v in HAND_TEXT[exercise_id].items():
+        if isinstance(v, set):
+            assert set(sol[k]) == v, k
+        elif isinstance(v, (int, float)):
+            assert sol[k] == pytest.approx(v, abs=1.0), k
+        else:
+            assert sol[k] == v, k
