@@ -608,10 +608,10 @@ def _and(items: list[str], lang: str, *, word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {_tx('labels', word, lang)} " + items[-1]
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table (cells escaped by the caller); numeric columns end in a number, so keep them right."""
+def _table(headers: list[str], rows: list[list[str]], *, right: tuple[int, ...] = ()) -> str:
+    """A Markdown table (cells escaped by the caller); the columns in ``right`` (numbers) are right-aligned."""
     head = "| " + " | ".join(headers) + " |"
-    rule = "|" + "|".join("---" for _ in headers) + "|"
+    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"
     return "\n".join([head, rule, *("| " + " | ".join(r) + " |" for r in rows)])
 
 
@@ -837,6 +837,7 @@ def booklet_markdown(data, lang: str = "en") -> str:
         _table(
             [_tx("labels", "line", lang), _tx("labels", "products", lang)],
             [[_md(_label("lines", line, lang)), str(n)] for line, n in sup["product_lines"]],
+            right=(1,),
         ),
         _tx(
             "booklet",
@@ -896,6 +897,7 @@ def booklet_markdown(data, lang: str = "en") -> str:
                 ]
                 for k in kam["kams"]
             ],
+            right=(2, 3, 4),
         )
     )
     over = [
@@ -1116,6 +1118,14 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
         band=band,
         previous=i18n.number(fig["health_previous"], lang, 0),
     )
+    revenue_line = _tx(
+        "roleplay",
+        "fig_revenue",
+        lang,
+        revenue=_money(fig["revenues"][-1], lang),
+        change=i18n.percent(change, lang, 1, signed=True),
+    )
+    goals_line = _tx("roleplay", "fig_goals", lang, at_risk=f["goals_at_risk"], goals=f["goals"])
     values = {"name": name, "decider": _md(decider), "decider_title": _md(decider_title), "city": _md(f["city"])}
     out: dict[str, str] = {}
     for kind in ROLEPLAYS:
@@ -1123,13 +1133,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
             customer, title = buyer, buyer_title
             setting = _tx("roleplay", "setting_qbr", lang, quarter=_quarter(fig["quarter"], lang), **values)
             figures = [
-                _tx(
-                    "roleplay",
-                    "fig_revenue",
-                    lang,
-                    revenue=_money(fig["revenues"][-1], lang),
-                    change=i18n.percent(change, lang, 1, signed=True),
-                ),
+                revenue_line,
                 _tx(
                     "roleplay",
                     "fig_quarter",
@@ -1142,7 +1146,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
                 ),
                 health,
                 _tx("roleplay", "fig_qbrs", lang, qbrs=f["qbrs_last_year"]),
-                _tx("roleplay", "fig_goals", lang, at_risk=f["goals_at_risk"], goals=f["goals"]),
+                goals_line,
             ]
             wants = _tx(
                 "roleplay",
@@ -1157,7 +1161,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
             setting = _tx("roleplay", "setting_annual", lang, **values)
             sow = fig["revenues"][-1] / fig["potential"] if fig["potential"] else float("nan")
             figures = [
-                _tx("roleplay", "fig_series", lang, series=_series(fig["revenues"], fig["years"], lang)),
+                revenue_line,
                 _tx(
                     "roleplay",
                     "fig_wallet",
@@ -1173,6 +1177,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
                     quarter=_quarter(fig["next_quarter"], lang),
                     target=_money(fig["plan_next"], lang),
                 ),
+                goals_line,
                 health,
             ]
             wants = _tx("roleplay", "annual_wants", lang)
