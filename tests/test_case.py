@@ -177,6 +177,11 @@ def test_declining_key_account(case_data) -> None:
     qbrs = [r for r in _rows(folder, "interactions") if r["account_id"] == a and r["type"] == "qbr"]
     assert story.facts["qbrs_history"] == len(qbrs) == 0  # neglected: no QBR in the whole history
     assert story.facts["rank_then"] <= 5  # among the largest accounts when the history begins
+    # its account plan is neglected: last reviewed more than six months (183 days: before 2025-07-01) before the data date
+    reviewed = max(r["updated_on"] for r in _rows(folder, "account_plans") if r["account_id"] == a)
+    assert reviewed < "2025-07-01" and story.facts["plan_reviewed"] == reviewed
+    goals = [r for r in _rows(folder, "account_plans") if r["account_id"] == a and r["section"] == "agreed_goal"]
+    assert story.facts["goals_at_risk"] == sum(r["status"] in ("at_risk", "missed") for r in goals) >= 1
 
 
 def test_profit_destroyers(case_data) -> None:
