@@ -122,6 +122,17 @@ def test_summary_counts_per_exercise_in_course_order(tmp_path):
     assert list(progress.summary("de", f).columns) == ["Versuche", "Gelöst", "Tipps genutzt", "Lösung angesehen"]
 
 
+def test_a_check_without_an_answer_is_no_attempt(tmp_path):
+    # running the notebook's literal cell "answer = None; exercises.check(...)" records a check with key "empty"
+    rows = [{"id": "01.3", "event": "check", "correct": False, "key": k, "at": ""} for k in ("empty", "empty", "x")]
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps({"trainee": "Anna", "events": rows}), encoding="utf-8")
+    assert progress.summary("en", f).loc["01.3", "Attempts"] == 1  # three checks, two of them empty
+    rows = rows[:2]
+    f.write_text(json.dumps({"trainee": "Anna", "events": rows}), encoding="utf-8")
+    assert len(progress.summary("en", f)) == 0 and list(progress.collect([f]).columns) == ["Solved"]
+
+
 def test_summary_reads_the_trainees_own_file_by_default(pfile):
     progress.record("02.1", "check", correct=False, key="x")
     progress.record("02.1", "check", correct=False, key="x")

@@ -28,10 +28,11 @@ _LABELS: dict[str, tuple[str, str]] = i18n.table("form.form")
 
 #: Lets long option texts wrap instead of being cut (JupyterLab's widget labels do not wrap by default).
 _CSS = (
-    "<style>.kam-form .widget-radio-box label,.kam-form .widget-checkbox label,.kam-form .widget-label,"
-    ".kam-form .widget-html-content{white-space:normal;overflow:visible;text-overflow:clip;height:auto;"
-    "line-height:1.35}.kam-form .widget-radio-box{height:auto;width:100%}"
-    ".kam-form .widget-radio-box label{margin:.2em 0}.kam-feedback{margin-top:.4em}</style>"
+    "<style>.kam-form .widget-radio-box label,.kam-form .widget-checkbox label{display:flex;flex-direction:row;align-items:flex-start;"
+    "gap:.45em;white-space:normal;overflow:visible;text-overflow:clip;height:auto;line-height:1.35;margin:.2em 0}"
+    ".kam-form .widget-radio-box input,.kam-form .widget-checkbox input{flex:none;order:-1;margin:.2em 0 0 0}"
+    ".kam-form .widget-label,.kam-form .widget-html-content{white-space:normal;overflow:visible;height:auto;"
+    "line-height:1.35}.kam-form .widget-radio-box{height:auto;width:100%}.kam-feedback{margin-top:.4em}</style>"
 )
 
 

@@ -113,11 +113,15 @@ def _order(exercise_id: str) -> tuple:
 
 
 def _tally(events: list) -> dict[str, dict]:
-    """Per exercise id: attempts (checks), passed (a correct check), hints, solution (shown at least once)."""
+    """Per exercise id: attempts (checks of an answer), passed (a correct check), hints, solution (shown at least
+    once). A check without an answer (key ``empty``: the notebook's ``answer = None`` cell run as it is) is no
+    attempt and does not count."""
     out: dict[str, dict] = {}
     for e in events:
         if not isinstance(e, dict) or e.get("event") not in EVENTS:
             continue  # an entry this version does not know: skipped, the rest still counts
+        if e["event"] == "check" and e.get("key") == "empty":
+            continue
         row = out.setdefault(str(e.get("id")), {"attempts": 0, "passed": False, "hints": 0, "solution": False})
         if e["event"] == "check":
             row["attempts"] += 1
