@@ -301,6 +301,7 @@ def _evil(data, account_id: str, text: str):
     """``data`` with the name of ``account_id`` replaced by ``text`` (markup a customer name must never become)."""
     acc = data.accounts.copy()
     acc.loc[acc["account_id"] == account_id, "name"] = text
+    acc.loc[acc["account_id"] == account_id, "industry"] = "<i>" + text  # a company's own industry code: data too
     return dataclasses.replace(data, accounts=acc)
 
 

@@ -590,7 +590,7 @@ def _tx(section: str, key: str, lang: str, /, **values: object) -> str:
 def _label(section: str, code: object, lang: str) -> str:
     """A code (industry, product line, buying role, cost category, KAM level) in ``lang``; unknown codes as they are."""
     pair = i18n.table(f"case.{section}").get(str(code))
-    return i18n.pick(pair, lang) if pair else str(code)
+    return i18n.pick(pair, lang) if pair else _md(code)  # a company's own code is data: escaped like a name
 
 
 def _money(v: float, lang: str) -> str:
@@ -836,7 +836,7 @@ def booklet_markdown(data, lang: str = "en") -> str:
         _tx("booklet", "products", lang, products=sup["products"], lines=len(sup["product_lines"])),
         _table(
             [_tx("labels", "line", lang), _tx("labels", "products", lang)],
-            [[_md(_label("lines", line, lang)), str(n)] for line, n in sup["product_lines"]],
+            [[_label("lines", line, lang), str(n)] for line, n in sup["product_lines"]],
             right=(1,),
         ),
         _tx(
@@ -1098,7 +1098,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
                 "competitor_item",
                 lang,
                 competitor=_md(c),
-                line=_md(_label("lines", line, lang)),
+                line=_label("lines", line, lang),
                 share=_pct(s, lang),
             )
             for c, line, s in comps[:3]
@@ -1153,7 +1153,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
                 "qbr_wants",
                 lang,
                 competitor=_md(top[0]),
-                line=_md(_label("lines", top[1], lang)),
+                line=_label("lines", top[1], lang),
                 share=_pct(top[2], lang),
             )
         else:
