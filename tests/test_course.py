@@ -161,6 +161,10 @@ def test_slides_use_reveal_from_the_pack(pack, lang):
             assert (slides / ref).is_file(), ref
         # the slideshow metadata became reveal.js sections: one per heading at least
         assert len(page.select(".slides section")) >= len(page.select(".slides h1, .slides h2"))
+        # the first slide carries the guide's goal as speaker notes (reveal.js speaker view, key S)
+        notes = page.select(".slides section aside.notes")
+        assert len(notes) == 1 and notes[0].find_parent("section") is page.select_one(".slides section section")
+        assert _norm(course.guide_text(module, "goal", lang))[:60] in _norm(notes[0].get_text(" "))
     assert "Reveal" in (slides / "reveal.js" / "dist" / "reveal.js").read_text(encoding="utf-8")[:2000]
 
 

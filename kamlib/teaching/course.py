@@ -320,10 +320,21 @@ def write_slides(
             ) from exc
     elif not outputs_match:
         keep = False
-    html = slides_html(slide_notebook(nb, lang, keep_outputs=keep), title=module_title(module, lang), lang=lang)
+    slides = slide_notebook(nb, lang, keep_outputs=keep)
+    slides.cells.insert(1, speaker_notes(module, lang))
+    html = slides_html(slides, title=module_title(module, lang), lang=lang)
     target = dest / f"{module}.slides.html"
     target.write_text(html, encoding="utf-8")
     return target
+
+
+def speaker_notes(module: str, lang: str):
+    """The facilitator guide's goal and timing as the speaker notes of a deck's first slide (reveal.js shows
+    them in the speaker view, key S)."""
+    import nbformat
+
+    text = "\n\n".join(f"**{label(part, lang)}.** {guide_text(module, part, lang)}" for part in ("goal", "timing"))
+    return nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}})
 
 
 def copy_reveal(dest: Path) -> Path:
