@@ -454,9 +454,12 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
 def _cmd_progress_show(args: argparse.Namespace) -> int:
     from kamlib.teaching import progress
 
-    df = progress.summary(args.lang, args.file)
-    print(f"{args.file or progress.path()}:")
-    print(df.to_string() if len(df) else "  -")
+    table = progress.show(args.lang, args.file)  # cells as the notebook shows them (ja/nein, in lang)
+    print(args.file or progress.path())
+    if table.caption:
+        print(f"{table.caption}\n{table.frame.to_string()}")
+    else:  # nothing recorded yet: the sentence saying how progress gets recorded
+        print(table.frame.iloc[0, 0])
     return EXIT_OK
 
 

@@ -152,3 +152,30 @@ def test_free_text_gets_a_text_area(live):
     assert areas and all(type(f.inputs[k]).__name__ == "Textarea" for k in areas)
     f.check_button.click()
     assert "Bitte zuerst Ihre Antwort eingeben" in f.feedback.value
+
+
+def _enter(f: form.Form, field, value) -> None:
+    """Enter ``value`` (in the solution's shape) into the widget of ``field`` the way a German trainee types it."""
+    box = f.inputs[field.key]
+    if field.kind in ("number", "share"):
+        box.value = f"{float(value):.6f}".replace(".", ",")  # German decimal comma, e.g. 184782,608696
+    elif field.kind == "ids":
+        for v in value:
+            box[v].value = True
+    else:  # choice, label, mapping row: the option's value; text: the text
+        box.value = value
+
+
+@pytest.mark.parametrize("exercise_id", exercises.ids())
+def test_every_exercise_can_be_answered_right_in_the_form(live, exercise_id):
+    """The solution entered through the widgets (numbers as German text) is checked as right: every kind of
+    field has its input, and what the inputs hold becomes the answer the checker accepts."""
+    f = form.ask(exercise_id, "de")
+    fields = exercises.form_fields(exercise_id, "de")
+    solution = exercises.solution(exercise_id)
+    assert set(f.inputs) == {field.key for field in fields}
+    for field in fields:
+        _enter(f, field, solution if field.key is None else solution[field.key])
+    fb = f.check()
+    assert fb is not None and fb.correct, (exercise_id, fb)
+    assert "Noch nicht" not in f.feedback.value

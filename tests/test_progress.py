@@ -208,3 +208,4 @@ def test_kam_progress_show_prints_the_trainees_file(tmp_path, kam):
     r = kam("progress", "show", str(a), "--lang", "de")
     assert r.returncode == 0, r.stderr
     assert "Tipps genutzt" in r.stdout and "00.10" in r.stdout
+    assert "1 von 3 bearbeiteten Aufgaben gelöst" in r.stdout and "ja" in r.stdout and "True" not in r.stdout
