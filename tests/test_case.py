@@ -440,3 +440,42 @@ def test_a_company_without_the_stories_still_gets_its_booklet(tmp_path) -> None:
     briefs = case.roleplays(data, "de")
     missing = i18n.pick(i18n.table("case.roleplay")["no_role_play"], "de")
     assert all(missing in b for b in briefs.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_trainer_copy_has_the_expected_figures(sample_case, lang) -> None:
+    data, found = sample_case
+    folder = Path(kamlib.SAMPLE)
+    plain = case.booklet_markdown(data, lang)
+    text = case.booklet_markdown(data, lang, trainer=True)
+    heading = i18n.pick(i18n.table("case.trainer")["heading"], lang)
+    assert heading not in plain and text.count(f"> **{heading}:**") == len(case.MODULES)
+    notes = case.trainer_notes(data, lang)
+    assert set(notes) == set(case.MODULES)
+    # 03: the largest loss-maker breaks even when its cost to serve falls by -DB IV (DB IV by hand from the CSV)
+    big = found["profit_destroyers"].account_ids[0]
+    db1 = sum(
+        float(r["gross_revenue_eur"]) - float(r["discount_eur"]) - float(r["cogs_eur"])
+        for r in _rows(folder, "orders")
+        if r["account_id"] == big and r["date"].startswith("2025")
+    )
+    cts = sum(
+        float(r["cost_eur"])
+        for r in _rows(folder, "service_costs")
+        if r["account_id"] == big and r["period"].startswith("2025")
+    )
+    assert i18n.money(cts - db1, lang, 0) in notes["03"]  # 302,372.57 - 169,277.74 = 133,094.83 in the sample
+    # 03: five years of the declining account's DB I at retention 0.9 and 0.6, discount rate 10 %:
+    # sum over t = 1..5 of m * r^t / 1.1^t
+    a = found["declining"].account_ids[0]
+    m = sum(
+        float(r["gross_revenue_eur"]) - float(r["discount_eur"]) - float(r["cogs_eur"])
+        for r in _rows(folder, "orders")
+        if r["account_id"] == a and r["date"].startswith("2025")
+    )
+    for r in (0.9, 0.6):
+        clv = sum(m * r**t / 1.1**t for t in range(1, 6))
+        assert i18n.money(clv, lang, 0) in notes["03"], r
+    # 04: the last quarter's plan-actual comparison of the declining account
+    actual = _quarter_revenue(folder, a, ("2025-10", "2025-11", "2025-12"))
+    assert i18n.money(actual, lang, 0) in notes["04"]

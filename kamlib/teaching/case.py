@@ -802,9 +802,12 @@ def _task_values(found: dict[str, Story], lang: str) -> dict[str, object]:
     }
 
 
-def booklet_markdown(data, lang: str = "en") -> str:
+def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
     """The case booklet in Markdown: the company, its market, its key account managers, the stories of the key
     accounts (figures from ``data``) and the case tasks of every module (:data:`MODULES`).
+
+    ``trainer=True``: the trainer's copy, each module's tasks followed by the figures expected in the answers
+    (:func:`trainer_notes`).
 
     Examples
     --------
@@ -912,11 +915,14 @@ def booklet_markdown(data, lang: str = "en") -> str:
         parts += _story_section(found[key], found, lang)
     parts += [f"## {_tx('labels', 'h_tasks', lang)}", _tx("booklet", "tasks", lang)]
     values = _task_values(found, lang)
+    notes = trainer_notes(data, lang) if trainer else {}
     tasks = i18n.table("case.tasks")
     for module in MODULES:
         parts.append(f"### {_tx('modules', module, lang)}")
         keys = sorted(k for k in tasks if k.rsplit("_", 1)[0] == module)
         parts.append("\n".join(f"{i}. {_tx('tasks', k, lang, **values)}" for i, k in enumerate(keys, 1)))
+        if notes:
+            parts.append(f"> **{_tx('trainer', 'heading', lang)}:** {notes[module]}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -949,14 +955,16 @@ def _target(dest: Path, name: str) -> Path:
     return dest / name
 
 
-def write_booklet(data, dest: Path, lang: str = "en", *, pdf: bool = False) -> Path:
+def write_booklet(data, dest: Path, lang: str = "en", *, pdf: bool = False, trainer: bool = False) -> Path:
     """Write the case booklet as one offline HTML page (print CSS for A4) and return its path.
 
     ``dest`` is a folder (the page is ``case_booklet.html`` in it) or an ``.html`` file. With ``pdf=True`` a PDF
     of the page is printed next to it with headless Chromium (FileNotFoundError when Chromium is missing).
+    ``trainer=True`` writes the trainer's copy (expected figures after each module's tasks; default name
+    ``case_booklet_trainer.html``).
     """
-    text = booklet_markdown(data, lang)
-    path = _target(dest, "case_booklet.html")
+    text = booklet_markdown(data, lang, trainer=trainer)
+    path = _target(dest, "case_booklet_trainer.html" if trainer else "case_booklet.html")
     atomic_write_text(path, _page(text, lang, _tx("labels", "title", lang)))
     if pdf:
         print_pdf(path, path.with_suffix(".pdf"))
@@ -1005,6 +1013,9 @@ def print_pdf(html: Path, pdf: Path) -> None:
 
 
 # =========================================================================== role plays
+
+#: The health score's bands (kamlib.review.band), named in the catalogue's roleplay section.
+_BANDS = ("red", "amber", "green")
 
 #: The two role-play briefs: the quarterly business review and the annual review.
 ROLEPLAYS: tuple[str, ...] = ("qbr", "annual")
@@ -1109,7 +1120,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
         if len(fig["revenues"]) >= 2 and fig["revenues"][-2]
         else float("nan")
     )
-    band = _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in ("red", "amber", "green") else fig["band"]
+    band = _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in _BANDS else fig["band"]
     health = _tx(
         "roleplay",
         "fig_health",
@@ -1222,3 +1233,123 @@ def write_roleplays(data, dest: Path, lang: str = "en") -> list[Path]:
         atomic_write_text(path, _page(text, lang, title, sides=True))
         paths.append(path)
     return paths
+
+
+# =========================================================================== notes for the trainer
+
+#: The retention rates and the horizon of the customer-value figure in the trainer's note on module 03.
+CLV_RETENTION: tuple[float, float] = (0.9, 0.6)
+CLV_YEARS = 5
+
+
+def trainer_notes(data, lang: str = "en") -> dict[str, str]:
+    """Per module (:data:`MODULES`) the figures a trainer expects in the answers to the case tasks, and what a
+    good answer does with them (computed from ``data``; the evaluate and create tasks have no single answer)."""
+    from kamlib import clv, defaults
+
+    i18n.check_lang(lang)
+    found = story_map(data)
+    v = _task_values(found, lang)
+    con, kam = found["concentration"].facts, found["kams"].facts
+    small, emerging = found["small_kam_accounts"].facts, found["emerging"].facts.get("top", [])
+    nd, st = found["no_decider"].facts, found["single_threaded"].facts
+    pdf, dec = found["profit_destroyers"].facts, found["declining"].facts
+    ctx = _Context(data)
+    start, end = ctx.windows[-1]
+    contribution = value.account_contribution(data, start=start, end=end)
+    whale = value.whale_summary(value.whale_curve(contribution["db4"]))
+    rate = float(defaults.SELECTION["discount_rate"])
+    notes: dict[str, str] = {}
+    notes["00"] = _tx(
+        "trainer",
+        "00",
+        lang,
+        share_current=_pct(con["share_current"], lang),
+        share=_pct(con["share"], lang),
+        years=found["supplier"].facts["years"],
+    )
+    growth = emerging[0]["revenue"] / emerging[0]["previous"] - 1 if emerging else float("nan")
+    notes["01"] = _tx(
+        "trainer",
+        "01",
+        lang,
+        small_revenue=_money(small.get("revenue", float("nan")), lang),
+        small_db4=_money(small.get("db4", float("nan")), lang),
+        emerging=v["emerging"],
+        growth=_pct(growth, lang),
+    )
+    notes["02"] = _tx(
+        "trainer",
+        "02",
+        lang,
+        no_decider=v["no_decider"],
+        contacts=nd.get("contacts", "–"),
+        roles=_and([_label("roles", r, lang) for r in nd.get("roles", [])], lang),
+        top_contact=_md(nd.get("top_contact", "–")),
+        single=v["single"],
+        share=_pct(st.get("share", float("nan")), lang),
+        contact=v["contact"],
+    )
+    gap = -pdf["db4"] if pdf else float("nan")
+    margin = float(contribution["db1"].get(dec["account_id"], float("nan"))) if dec else float("nan")
+    high, low = (float(clv.clv_finite(margin, r, rate, CLV_YEARS)) for r in CLV_RETENTION)
+    notes["03"] = _tx(
+        "trainer",
+        "03",
+        lang,
+        destroyer=v["destroyer"],
+        db1=_money(pdf.get("db1", float("nan")), lang),
+        cts=_money(pdf.get("cost_to_serve", float("nan")), lang),
+        db4=_money(pdf.get("db4", float("nan")), lang),
+        gap=_money(gap, lang),
+        gap_share=_pct(gap / pdf["cost_to_serve"] if pdf else float("nan"), lang),
+        destroyed=_money(whale["destroyed"], lang),
+        peak=_money(whale["peak"], lang),
+        peak_accounts=whale["peak_accounts"],
+        total=_money(whale["total"], lang),
+        declining=v["declining"],
+        margin=_money(margin, lang),
+        rate=_pct(rate, lang),
+        r_high=_pct(CLV_RETENTION[0], lang),
+        r_low=_pct(CLV_RETENTION[1], lang),
+        clv_high=_money(high, lang),
+        clv_low=_money(low, lang),
+    )
+    rough = [
+        _tx(
+            "trainer",
+            "rough_item",
+            lang,
+            name=_md(a["name"]),
+            start=_quarter(pd.Period(a["gap_from"], "Q"), lang),
+            end=_quarter(pd.Period(a["gap_to"], "Q"), lang),
+        )
+        for a in found["rough_patch"].facts.get("accounts", [])
+    ]
+    q4: dict[str, object] = {"quarter": "–", "actual": "–", "target": "–", "attainment": "–", "score": "–", "band": "–"}
+    if dec:
+        fig = roleplay_figures(data, dec["account_id"])
+        q4 = {
+            "quarter": _quarter(fig["quarter"], lang),
+            "actual": _money(fig["actual"], lang),
+            "target": _money(fig["target"], lang),
+            "attainment": _pct(fig["attainment"], lang),
+            "score": i18n.number(fig["health"], lang, 0),
+            "band": _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in _BANDS else fig["band"],
+        }
+    notes["04"] = _tx("trainer", "04", lang, declining=v["declining"], rough=_and(rough, lang) or "–", **q4)
+    ceo = next((k for k in kam.get("kams", []) if k["level"] == "ceo"), None)
+    notes["05"] = _tx(
+        "trainer",
+        "05",
+        lang,
+        busiest=v["busiest"],
+        busiest_n=v["busiest_n"],
+        busiest_capacity=v["busiest_capacity"],
+        ceo=_md(ceo["name"]) if ceo else "–",
+        ceo_n=len(ceo["accounts"]) if ceo else "–",
+        ceo_capacity=ceo["capacity"] if ceo else "–",
+    )
+    for workshop in ("criteria_workshop", "portfolio_workshop"):
+        notes[workshop] = _tx("trainer", workshop, lang, **v)
+    return notes
