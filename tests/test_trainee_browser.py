@@ -194,9 +194,14 @@ def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterl
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
                  ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
                                                                                   timeout=WAIT_S * 1000)
-    # the German copy: German prose, no English Markdown cell
-    assert "Kundenauswahl" in page.locator(".jp-Notebook").inner_text() or "Key Account" in page.locator(
-        ".jp-Notebook").inner_text()
+    # the German copy: the notebook's first heading in German, not in English
+    from kamlib.present.report import cell_lang
+
+    source = nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4)
+    first = {lang: next(c.source.splitlines()[0].lstrip("# ").strip() for c in source.cells
+                        if c.cell_type == "markdown" and cell_lang(c) == lang) for lang in ("en", "de")}
+    page.locator(".jp-MarkdownCell", has_text=first["de"]).first.wait_for(timeout=30_000)
+    assert first["en"] not in page.locator(".jp-Notebook").inner_text()
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
