@@ -486,7 +486,7 @@ def build_course(
                 lang=lang,
                 title=f"{label('guide', lang)}: {module_title(module, lang)}",
                 parts=[(label(part, lang), _markdown(guide_text(module, part, lang))) for part in GUIDE_PARTS],
-                links=[(t, f"../{h}") for t, h in _module_links(module, lang, worksheets)],
+                links=[(t, f"../{h}") for t, h in _module_links(module, lang, worksheets) if "guides/" not in h],
             )
             ids = _exercise_ids(module)
             tasks = [_markdown(_task_markdown(i, lang)) for i in ids]
