@@ -209,3 +209,22 @@ def test_kam_progress_show_prints_the_trainees_file(tmp_path, kam):
     assert r.returncode == 0, r.stderr
     assert "Tipps genutzt" in r.stdout and "00.10" in r.stdout
     assert "1 von 3 bearbeiteten Aufgaben gelöst" in r.stdout and "ja" in r.stdout and "True" not in r.stdout
+
+
+def test_two_notebooks_recording_at_once_lose_no_event(tmp_path, monkeypatch):
+    """A trainee with two notebooks open: two kernels append to the same file at the same moment. Each
+    process here records 30 events; all 4 x 30 = 120 must be in the file."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "progress.json"
+    code = (
+        "import sys\nfrom kamlib.teaching import progress\n"
+        "for i in range(30):\n    progress.record(f'0{sys.argv[1]}.{i}', 'hint')\n"
+    )
+    env = {**os.environ, "KAM_PROGRESS_FILE": str(f)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env) for n in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    events = json.loads(f.read_text(encoding="utf-8"))["events"]
+    assert len(events) == 120
+    assert not list(tmp_path.glob("*.lock"))  # no lock left behind

@@ -16,7 +16,10 @@ import datetime as dt
 import getpass
 import json
 import os
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -82,21 +85,60 @@ def record(exercise_id: str, event: str, *, correct: bool | None = None, key: st
         raise ValueError(f"event must be one of {', '.join(EVENTS)}, not {event!r}")
     p = path()
     try:
-        content = read(p)
-        if os.environ.get("KAM_TRAINEE", "").strip():
-            content["trainee"] = trainee_name()
-        content["events"].append(
-            {
-                "id": str(exercise_id),
-                "event": event,
-                "correct": None if correct is None else bool(correct),
-                "key": str(key),
-                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            }
-        )
-        atomic_write_text(p, json.dumps(content, ensure_ascii=False, indent=1) + "\n")
+        with _locked(p):
+            _append(p, exercise_id, event, correct, key)
     except (OSError, ValueError) as err:
         _warn_once(f"progress not saved to {p}: {err}")
+
+
+#: How long a writer waits for another one (two notebooks of one trainee), and when a lock counts as left over.
+LOCK_WAIT_S, LOCK_STALE_S = 5.0, 30.0
+
+
+@contextmanager
+def _locked(p: Path) -> Iterator[None]:
+    """Only one writer at a time: a lock file next to ``p`` made with O_EXCL (works on Windows too). A lock older
+    than ``LOCK_STALE_S`` (a kernel killed while writing) is removed; after ``LOCK_WAIT_S`` the write goes ahead."""
+    lock = p.with_name(f".{p.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = None
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while fd is None:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                if time.time() - lock.stat().st_mtime > LOCK_STALE_S:
+                    lock.unlink(missing_ok=True)
+                    continue
+            except FileNotFoundError:
+                continue
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+            lock.unlink(missing_ok=True)
+
+
+def _append(p: Path, exercise_id: str, event: str, correct: bool | None, key: str) -> None:
+    """Read the file, add one event, write it back in one step (under the lock of :func:`_locked`)."""
+    content = read(p)
+    if os.environ.get("KAM_TRAINEE", "").strip():
+        content["trainee"] = trainee_name()
+    content["events"].append(
+        {
+            "id": str(exercise_id),
+            "event": event,
+            "correct": None if correct is None else bool(correct),
+            "key": str(key),
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    atomic_write_text(p, json.dumps(content, ensure_ascii=False, indent=1) + "\n")
 
 
 # --------------------------------------------------------------------------- what the trainee and the trainer see
