@@ -64,10 +64,11 @@ sample-data: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
-# the README's screenshots of the account documents (the page-count test writes them; without KAM_SCREENSHOTS only
-# into reports/test-artifacts/)
+# the README's screenshots of the account documents and of the trainee's answer form in JupyterLab (the page-count
+# and trainee browser tests write them; without KAM_SCREENSHOTS only into reports/test-artifacts/)
 screenshots: $(STAMP)
-	KAM_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_documents.py -k page_counts -q -p no:cacheprovider
+	KAM_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_documents.py tests/test_trainee_browser.py \
+		-k "page_counts or german_trainee" -q -p no:cacheprovider
 
 # the workshop notebooks as a code-free web app (first free port from 8866) with a short access code:
 # on 127.0.0.1, or with ROOM=1 on the room's network (0.0.0.0) with the sentences to read out;
