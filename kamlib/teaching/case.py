@@ -8,8 +8,10 @@ kamlib's own functions (revenue windows, the profile's single-thread rule, the c
 from stored account ids, so a change of the generator that breaks a story shows up in ``tests/test_case.py``.
 
 * :func:`stories` -- the stories as :class:`Story` (key, accounts, facts);
-* :func:`booklet_markdown` / :func:`write_booklet` -- the case booklet (Markdown, HTML, optionally PDF);
-* :func:`roleplays` / :func:`write_roleplays` -- the briefs for the Quartalsgespräch (QBR) and the Jahresgespräch.
+* :func:`booklet_markdown` / :func:`write_booklet` -- the case booklet (Markdown, HTML, optionally PDF), with
+  ``trainer=True`` the trainer's copy that adds the figures expected in the answers (:func:`trainer_notes`);
+* :func:`roleplays` / :func:`write_roleplays` -- the briefs for the Quartalsgespräch (QBR) and the Jahresgespräch,
+  each with a customer side, a key account manager side and observer notes (printed on separate sheets).
 
 Every sentence a reader sees comes from ``kamlib/i18n/catalogue/case.toml`` (English and German); numbers are
 formatted with :mod:`kamlib.i18n`. Customer text (names, titles) is escaped for Markdown here and for HTML by the
@@ -915,7 +917,7 @@ def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
         parts += _story_section(found[key], found, lang)
     parts += [f"## {_tx('labels', 'h_tasks', lang)}", _tx("booklet", "tasks", lang)]
     values = _task_values(found, lang)
-    notes = trainer_notes(data, lang) if trainer else {}
+    notes = _notes(data, found, lang) if trainer else {}
     tasks = i18n.table("case.tasks")
     for module in MODULES:
         parts.append(f"### {_tx('modules', module, lang)}")
@@ -1245,10 +1247,13 @@ CLV_YEARS = 5
 def trainer_notes(data, lang: str = "en") -> dict[str, str]:
     """Per module (:data:`MODULES`) the figures a trainer expects in the answers to the case tasks, and what a
     good answer does with them (computed from ``data``; the evaluate and create tasks have no single answer)."""
+    i18n.check_lang(lang)
+    return _notes(data, story_map(data), lang)
+
+
+def _notes(data, found: dict[str, Story], lang: str) -> dict[str, str]:
     from kamlib import clv, defaults
 
-    i18n.check_lang(lang)
-    found = story_map(data)
     v = _task_values(found, lang)
     con, kam = found["concentration"].facts, found["kams"].facts
     small, emerging = found["small_kam_accounts"].facts, found["emerging"].facts.get("top", [])
