@@ -341,3 +341,60 @@ def for_notebook(data, decision: str = "", **parameters) -> Decision:
     """What a notebook starts from: the run's decision file when ``decision`` names one, else the
     decision made here with :func:`decide` (same function, same defaults as ``kam run``)."""
     return read(decision, data) if decision else decide(data, parameters)
+
+
+# ----------------------------------------------------------------------------- the room's decision (workshops)
+#: The decision register of a data source (the ``key_account_decisions`` table as a CSV file).
+REGISTER_NAME = "key_account_decisions.csv"
+#: Where a workshop puts its provisional list: a decision folder (:func:`write`) beside the register.
+PROVISIONAL_DIR = "provisional_decision"
+STAGES = ("provisional", "definitive")
+
+
+def room_decision(
+    data, ids: list[str], *, parameters: dict | None = None, stage: str = "provisional", decided_by="", decided_on=None
+) -> Decision:
+    """A list a room decided (criteria workshop): today's selection under the room's ``parameters`` with
+    exactly ``ids`` as key accounts; ``source`` is the stage (provisional or definitive)."""
+    if stage not in STAGES:
+        raise KamParameterError("stage", f"{stage!r}: choose {' or '.join(STAGES)}")
+    d = override(decide(data, parameters), [str(i) for i in ids])
+    on = None if decided_on is None else str(pd.Timestamp(decided_on).date())
+    return dataclasses.replace(d, source=stage, decided_by=decided_by or None, decided_on=on)
+
+
+def register_rows(
+    ids: list[str],
+    *,
+    decided_on,
+    decided_by: str,
+    parameters: dict | None = None,
+    note: str = "",
+    not_key: list[str] | tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Rows of the decision register for one decision: ``key`` for ``ids``, ``not_key`` for ``not_key``
+    (e.g. provisional accounts the room did not keep); the room's ``note`` as every row's reason and the
+    agreed selection parameters as JSON (what :func:`decide` reads back)."""
+    on = str(pd.Timestamp(decided_on).date())
+    params = json.dumps(parameters, sort_keys=True) if parameters else ""
+    rows = [(on, decided_by, str(a), "key", note, params) for a in ids]
+    rows += [(on, decided_by, str(a), "not_key", note, params) for a in not_key if str(a) not in set(map(str, ids))]
+    return pd.DataFrame(rows, columns=["decided_on", "decided_by", "account_id", "decision", "reason", "parameters"])
+
+
+def record(register: str | Path, rows: pd.DataFrame) -> Path:
+    """Put one decision's ``rows`` (:func:`register_rows`) into the register CSV of a data-source folder
+    (``register`` is the folder or the CSV itself): rows of other days stay, rows of the same ``decided_on``
+    are replaced (a room that decides again the same day corrects itself). Text neutralised, written atomically."""
+    from kamlib.data.writers import write_csv
+
+    p = Path(register)
+    if p.suffix.lower() != ".csv":
+        p = p / REGISTER_NAME
+    day = set(rows["decided_on"].astype(str))
+    if p.exists():
+        old = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        old = old[~old["decided_on"].astype(str).str[:10].isin(day)]
+        rows = pd.concat([old, rows], ignore_index=True)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return write_csv(rows, p, index=False, overwrite=True)

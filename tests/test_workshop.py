@@ -666,6 +666,10 @@ def test_room_notebooks_keep_one_language_and_set_it(tmp_path):
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'lang: str = "de"' in params.source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    app.room_notebooks(tmp_path / "reg", langs=("en",), register=str(tmp_path / "source"))
+    nb = nbformat.read(tmp_path / "reg" / "en" / "criteria_workshop.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert f"register: str = {str(tmp_path / 'source')!r}" in params.source and 'lang: str = "en"' in params.source
 
 
 def test_kam_workshop_subcommand_reaches_the_app(monkeypatch):
@@ -676,3 +680,86 @@ def test_kam_workshop_subcommand_reaches_the_app(monkeypatch):
     assert kam_main(["workshop", "--bind", "0.0.0.0", "--token", "abc123", "--lang", "de"]) == 0
     args = seen["args"]
     assert (args.bind, args.token, args.lang, args.instruction) == ("0.0.0.0", "abc123", "de", False)
+
+
+# ------------------------------------------------------------------------------------- the room's decision (issue 17)
+
+
+def test_the_rooms_decision_is_recorded_and_read_back(tmp_path, sample_data, names, sample_copy):
+    import json
+
+    import kamlib
+    from kamlib import decision
+
+    ratings = sample_data.ratings
+    room = workshop.RatedWorkshop.from_ratings(ratings, names, places=8)
+    panel = workshop.DecidePanel(room, ratings, names, sample_data, register=str(sample_copy), places=8)
+    provisional = panel.provisional_ids()
+    # the provisional list is the rated accounts meeting the rule, best 8 by the agreed weights
+    rated = workshop.provisional_from_ratings(ratings, names, places=8)
+    assert provisional == rated.index[rated["provisional"]].tolist() and len(provisional) == 8
+    # the room drops the last two provisional accounts after discussing them
+    definitive = provisional[:6]
+    p_path = panel.record("provisional", provisional, decided_by="Workshop 1", decided_on=AS_OF, note="first pass")
+    d_path = panel.record("definitive", definitive, decided_by="Workshop 1", decided_on=AS_OF,
+                          note="=two dropped: capacity")
+    # the provisional list: a decision file notebook 01 can start from (decision parameter)
+    back = decision.read(p_path, sample_data)
+    assert back.ids and set(back.ids) == set(provisional) and back.source == "provisional"
+    assert json.loads(Path(p_path).read_text())["note"] == "first pass"
+    # the definitive list: the register of the data source; every later run pins it
+    assert d_path == sample_copy / "key_account_decisions.csv"
+    data = kamlib.load(sample_copy, as_of=AS_OF)
+    pinned = decision.for_notebook(data, "")
+    assert pinned.source == "pinned" and pinned.decided_on == AS_OF and pinned.decided_by == "Workshop 1"
+    assert set(pinned.ids) == set(definitive)
+    reg = data.key_account_decisions
+    assert sorted(reg.loc[reg["decision"] == "not_key", "account_id"]) == sorted(provisional[6:])
+    assert (reg["reason"] == "'=two dropped: capacity").all()  # the room's note, neutralised against formulas
+    params = json.loads(reg["parameters"].iloc[0])
+    w, _ = room.agreed()
+    assert params["criteria"] == list(room.criteria) and params["weights"] == pytest.approx(w)
+    assert params["min_criteria"] == room.min_criteria
+    # deciding again the same day replaces the day's rows (a room corrects itself), other days stay
+    panel.record("definitive", definitive[:5], decided_by="Workshop 1", decided_on=AS_OF, note="")
+    again = decision.for_notebook(kamlib.load(sample_copy, as_of=AS_OF), "")
+    assert set(again.ids) == set(definitive[:5])
+
+
+def test_recording_refuses_a_definitive_list_outside_the_provisional(sample_data, names, tmp_path):
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names, places=8)
+    panel = workshop.DecidePanel(room, sample_data.ratings, names, sample_data, register=str(tmp_path), places=8)
+    provisional = panel.provisional_ids()
+    outside = [a for a in sample_data.accounts["account_id"] if a not in set(provisional)][:1]
+    with pytest.raises(KamParameterError, match="not on the provisional list"):
+        panel.record("definitive", provisional[:3] + outside, decided_by="Workshop", decided_on=AS_OF)
+    with pytest.raises(KamParameterError, match="decided_by"):
+        panel.record("definitive", provisional[:3], decided_by=" ", decided_on=AS_OF)
+    assert not (tmp_path / "key_account_decisions.csv").exists()
+
+
+def test_decide_panel_buttons_record_what_the_room_ticked(sample_data, names, sample_copy):
+    import datetime
+
+    from kamlib import decision
+
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names, places=8)
+    panel = workshop.DecidePanel(room, sample_data.ratings, names, sample_data, register=str(sample_copy), places=8,
+                                 lang="de")
+    ui = panel.widget()
+    (by,) = _all(ui, "Text")
+    (on,) = _all(ui, "DatePicker")
+    by.value, on.value = "Workshop Vertrieb", datetime.date(2025, 12, 31)
+    first, second = _all(ui, "Button")
+    assert (first.description, second.description) == ("Vorläufige Liste festhalten", "Definitive Liste beschließen")
+    first.click()
+    boxes = _all(ui, "Checkbox")
+    assert len(boxes) == 8 and all(b.value for b in boxes)
+    boxes[-1].value = False  # the room drops the eighth account
+    second.click()
+    message = _all(ui, "HTML")[-1].value
+    assert message.startswith("7 Key Accounts im Beschlussregister") and "31.12.2025" in message
+    import kamlib
+
+    d = decision.for_notebook(kamlib.load(sample_copy, as_of=AS_OF), "")
+    assert set(d.ids) == set(panel.provisional_ids()[:7]) and d.decided_by == "Workshop Vertrieb"

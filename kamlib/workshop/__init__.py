@@ -836,6 +836,166 @@ class HandoutPanel:
         return w.VBox([button, message, preview])
 
 
+class DecidePanel:
+    """The criteria workshop's *decide* step: the provisional list at the agreed weights, the accounts the room
+    keeps, and the two records in the decision register of the data source (``register``, a folder):
+
+    * *provisional*: a decision folder (:func:`kamlib.decision.write`) in ``register/provisional_decision/``
+      that notebook 01 can start from (``decision`` parameter) to check status, revenue and capacity;
+    * *definitive*: rows in ``register/key_account_decisions.csv`` (:func:`kamlib.decision.record`) with the
+      agreed criteria and weights, the date, who decided and the room's note; every later run pins this list
+      (:func:`kamlib.decision.decide`).
+
+    A batch run records nothing (:meth:`static` shows the provisional list).
+    """
+
+    def __init__(
+        self,
+        workshop: RatedWorkshop,
+        ratings: pd.DataFrame,
+        names,
+        data,
+        *,
+        register: str = "",
+        places: int | None = None,
+        lang: str = "en",
+    ):
+        self.workshop, self.ratings, self.names, self.data = workshop, ratings, names, data
+        self.register, self.places, self.lang = register, places, i18n.check_lang(lang)
+
+    def parameters(self) -> dict:
+        """The agreed rule as selection parameters (what the register keeps with the decision)."""
+        w, t = self.workshop.agreed()
+        return {
+            "criteria": list(self.workshop.criteria),
+            "weights": w,
+            "thresholds": t,
+            "min_criteria": int(self.workshop.min_criteria),
+        }
+
+    def provisional_ids(self) -> list[str]:
+        """The provisional list at the agreed weights, best first."""
+        p = self.parameters()
+        table = provisional_from_ratings(
+            self.ratings,
+            self.names,
+            weights=p["weights"],
+            thresholds=p["thresholds"],
+            min_criteria=p["min_criteria"],
+            places=self.places,
+        )
+        return [str(i) for i in table.index[table["provisional"]]]
+
+    def record(self, stage: str, ids: Sequence[str], *, decided_by: str, decided_on=None, note: str = "") -> Path:
+        """Record ``ids`` as the room's ``stage`` (provisional or definitive) list; returns the file written."""
+        import json
+
+        from kamlib import decision
+
+        ids = [str(i) for i in ids]
+        if stage not in decision.STAGES:
+            raise KamParameterError("stage", f"{stage!r}: choose {' or '.join(decision.STAGES)}")
+        if not str(decided_by).strip():
+            raise KamParameterError("decided_by", "enter who decided (e.g. the workshop's name)")
+        if not ids:
+            raise KamParameterError("accounts", "the list is empty")
+        if not self.register:
+            raise KamParameterError("register", text("no_register", "en"))
+        provisional = self.provisional_ids()
+        outside = [i for i in ids if i not in set(provisional)]
+        if stage == "definitive" and outside:
+            raise KamParameterError("accounts", f"{', '.join(outside)} not on the provisional list")
+        on = pd.Timestamp(decided_on if decided_on is not None else pd.Timestamp.now().date()).date()
+        if stage == "provisional":
+            d = decision.room_decision(
+                self.data, ids, parameters=self.parameters(), stage=stage, decided_by=decided_by, decided_on=on
+            )
+            _, path = decision.write(d, Path(self.register) / decision.PROVISIONAL_DIR, as_of=self.data.as_of)
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            payload["note"] = note
+            atomic_write_text(path, json.dumps(payload, indent=2, default=str))
+            return path
+        rows = decision.register_rows(
+            ids,
+            decided_on=on,
+            decided_by=str(decided_by).strip(),
+            parameters=self.parameters(),
+            note=note,
+            not_key=[i for i in provisional if i not in set(ids)],
+        )
+        return decision.record(self.register, rows)
+
+    def _names(self, ids: Sequence[str]) -> str:
+        return ", ".join(f"{i} {self.names.get(i, '')}".strip() for i in ids) or "–"
+
+    def static(self) -> _HTML:
+        sentence = text("decide_static", self.lang, accounts=self._names(self.provisional_ids()))
+        return _HTML(f"<p>{html.escape(sentence)}</p>", sentence)
+
+    def widget(self):
+        import datetime
+
+        import ipywidgets as w
+
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        wide = {"description_width": label_width([L("decided_by"), L("decided_on"), L("room_note")])}
+        by = w.Text(description=L("decided_by"), style=wide, layout=w.Layout(width="40em"))
+        on = w.DatePicker(description=L("decided_on"), value=datetime.date.today(), style=wide)
+        note = w.Textarea(description=L("room_note"), style=wide, layout=w.Layout(width="40em", height="4em"))
+        boxes: dict[str, w.Checkbox] = {}
+        keep = w.VBox()
+        message = w.HTML()
+
+        def fill() -> None:
+            boxes.clear()
+            for i in self.provisional_ids():
+                boxes[i] = w.Checkbox(
+                    value=True,
+                    description=f"{i} · {self.names.get(i, '')}",
+                    indent=False,
+                    layout=w.Layout(width="auto"),
+                )
+            keep.children = [w.HTML(f"<b>{html.escape(L('keep'))}</b>"), *boxes.values()]
+
+        def done(stage: str, path: Path, n: int) -> None:
+            key = "recorded_" + stage
+            on_text = i18n.date(str(on.value), self.lang) if on.value else ""
+            message.value = html.escape(text(key, self.lang, n=n, path=path, on=on_text, by=by.value.strip()))
+
+        def on_provisional(_):
+            fill()
+            try:
+                ids = list(boxes)
+                done(
+                    "provisional",
+                    self.record("provisional", ids, decided_by=by.value, decided_on=on.value, note=note.value),
+                    len(ids),
+                )
+            except (KamParameterError, OSError, ValueError) as err:
+                message.value = f"<b>{html.escape(str(err))}</b>"
+
+        def on_definitive(_):
+            ids = [i for i, b in boxes.items() if b.value]
+            try:
+                done(
+                    "definitive",
+                    self.record("definitive", ids, decided_by=by.value, decided_on=on.value, note=note.value),
+                    len(ids),
+                )
+            except (KamParameterError, OSError, ValueError) as err:
+                message.value = f"<b>{html.escape(str(err))}</b>"
+
+        fill()
+        first = w.Button(description=L("record_provisional"), layout=w.Layout(width="auto"))
+        second = w.Button(description=L("record_definitive"), button_style="primary", layout=w.Layout(width="auto"))
+        first.on_click(on_provisional)
+        second.on_click(on_definitive)
+        parts = [by, on, note, keep, w.HBox([first, second]), message]
+        if not self.register:
+            parts.insert(0, w.HTML(f"<i>{html.escape(text('no_register', self.lang))}</i>"))
+        return w.VBox(parts)
+
+
 # =========================================================================== the handout
 
 

@@ -122,13 +122,20 @@ def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, toke
 
 _LANG_LINE = re.compile(r'^lang(\s*:\s*str)?\s*=\s*"[a-z]+"', re.MULTILINE)
 _SOURCE_LINE = re.compile(r'^source(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
+_REGISTER_LINE = re.compile(r'^register(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
 
 
 def room_notebooks(
-    dest: str | Path, *, langs: Sequence[str] = ("de", "en"), source: Path = NOTEBOOKS, data: str = ""
+    dest: str | Path,
+    *,
+    langs: Sequence[str] = ("de", "en"),
+    source: Path = NOTEBOOKS,
+    data: str = "",
+    register: str = "",
 ) -> list[Path]:
     """Copies of the workshop notebooks in ``dest/<lang>/``: only that language's prose (cells tagged
-    ``lang-<other>`` left out), the ``lang`` parameter set (and ``source`` when ``data`` is given), no outputs."""
+    ``lang-<other>`` left out), the ``lang`` parameter set (``source`` when ``data`` is given, ``register``
+    when ``register`` is), no outputs."""
     import nbformat
 
     made = []
@@ -149,6 +156,10 @@ def room_notebooks(
                         cell.source = _LANG_LINE.sub(f'lang: str = "{lang}"', cell.source)
                         if data:
                             cell.source = _SOURCE_LINE.sub(f"source: str = {str(Path(data).resolve())!r}", cell.source)
+                        if register:
+                            cell.source = _REGISTER_LINE.sub(
+                                f"register: str = {str(Path(register).resolve())!r}", cell.source
+                            )
                 keep.append(cell)
             nb.cells = keep
             nb.metadata.pop("widgets", None)
@@ -186,6 +197,12 @@ def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argpar
     p.add_argument("--lang", default="en", choices=list(i18n.LANGS), help="the facilitator's language")
     p.add_argument("--instruction", action="store_true", help="also print how participants join, to read out")
     p.add_argument("--source", default="", help="data source for the workshops (default: the bundled sample)")
+    p.add_argument(
+        "--register",
+        default="",
+        help="folder of the decision register (key_account_decisions.csv) the room's decision is recorded in "
+        "(default: none, nothing recorded)",
+    )
     p.add_argument("--folder", default=str(NOTEBOOKS), help="folder with the workshop notebooks")
     return p
 
@@ -209,7 +226,13 @@ def run(args: argparse.Namespace) -> int:
     token = args.token or new_token()
     url = address(args.bind, port, token)
     with tempfile.TemporaryDirectory(prefix="kam-workshop-") as tmp:
-        made = room_notebooks(tmp, langs=(lang, *(x for x in i18n.LANGS if x != lang)), source=folder, data=args.source)
+        made = room_notebooks(
+            tmp,
+            langs=(lang, *(x for x in i18n.LANGS if x != lang)),
+            source=folder,
+            data=args.source,
+            register=args.register,
+        )
         print(text("started", lang, url=url))
         print(text("token", lang, token=token))
         if args.bind == HOST:
