@@ -70,3 +70,21 @@ def test_03_marks_its_optional_depth_in_the_headings():
     marked = {lang: [h[:6] for h in hs if h.endswith("(optional depth)" if lang == "en" else "(Vertiefung)")]
               for lang, hs in headings.items()}
     assert marked == {"en": ["## 3 ·", "## 4 ·"], "de": ["## 3 ·", "## 4 ·"]}  # sBG; BG/NBD + Gamma-Gamma
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_is_asked_through_the_form_and_checked(path):
+    """Each exercise of the notebook's module (kamlib.teaching.exercises.ids, the new evaluate/create tasks
+    included) has a task cell ``form.ask`` and a literal-route cell ``exercises.check``, in the order of the ids,
+    both tagged learning-path (left out of batch reports)."""
+    from kamlib.teaching import exercises
+
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    asked = [(m, c) for c in code for m in re.findall(r'form\.ask\("([\d.]+)", lang=lang\)', c.source)]
+    checked = [(m, c) for c in code for m in re.findall(r'exercises\.check\("([\d.]+)", answer', c.source)]
+    ids = exercises.ids(path.name[:2])
+    assert [m for m, _ in asked] == ids and [m for m, _ in checked] == ids
+    assert all("learning-path" in c.metadata.get("tags", []) for _, c in asked + checked)
+    assert not any("exercises.show(" in c.source for c in code)
+    assert any(line == "from kamlib.teaching import exercises, form" for c in code for line in c.source.splitlines())
