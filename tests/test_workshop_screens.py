@@ -46,7 +46,7 @@ def _voila_installed() -> bool:
 class _App:
     """``python -m kamlib.workshop.app`` in its own process group; stopped by our PID's group."""
 
-    def __init__(self, folder: Path, home: Path):
+    def __init__(self, folder: Path, home: Path, register: Path):
         self.log = home / "app.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "KAM_WORKSHOP_LIVE"))}
         env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
@@ -54,7 +54,7 @@ class _App:
         self._fh = open(self.log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kamlib.workshop.app", "--bind", "127.0.0.1", "--port", "0", "--token", TOKEN,
-             "--folder", str(folder)],
+             "--folder", str(folder), "--register", str(register)],
             cwd=home, stdout=self._fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
     def url(self, timeout: float) -> str:
@@ -103,7 +103,10 @@ def room(tmp_path_factory):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     home = root / "home"
     home.mkdir()
-    app = _App(root / "notebooks", home)
+    register = root / "register"
+    shutil.copytree(ROOT / "data" / "sample", register)  # the room's own data folder: its register is written
+    app = _App(root / "notebooks", home, register)
+    app.register = register
     try:
         yield app.url(START_S), app
     finally:
@@ -254,3 +257,33 @@ def test_portfolio_workshop_on_a_projector(room, page, lang):
     assert len(_shares_on_screen(page)) == 2 * len(workshop.COMPONENTS)
     page.locator(".widget-image").first.scroll_into_view_if_needed()
     _shot(page, f"portfolio_{lang}")
+
+
+def test_the_room_decides_in_the_browser(room, page):
+    """Record the provisional list, untick the last account, record the definitive list: the register of the
+    room's data folder then pins exactly the ticked accounts for every later run."""
+    import kamlib
+    from kamlib import decision
+
+    base, app = room
+    _open(page, base, "de", "criteria_workshop.ipynb")
+    by = page.locator(".widget-text", has=page.locator(".widget-label", has_text="Beschlossen von")).locator("input")
+    by.fill("Workshop Vertrieb")
+    by.press("Enter")
+    page.locator("button", has_text="Vorläufige Liste festhalten").click()
+    message = page.locator(".widget-html", has_text="als vorläufige Liste").first
+    message.wait_for(timeout=60_000)
+    boxes = page.locator(".widget-checkbox input[type=checkbox]")
+    n = boxes.count()
+    assert n >= 2
+    names = page.locator(".widget-checkbox").all_inner_texts()
+    boxes.nth(n - 1).uncheck()
+    page.locator("button", has_text="Definitive Liste beschließen").click()
+    page.locator(".widget-html", has_text="im Beschlussregister").first.wait_for(timeout=60_000)
+    register = app.register / decision.REGISTER_NAME
+    assert register.is_file()
+    kept = {t.split(" · ")[0].strip() for t in names[:-1]}
+    # the register counts decisions up to the data date: read the data as of today's decision
+    d = decision.for_notebook(kamlib.load(app.register, as_of=str(__import__("datetime").date.today())), "")
+    assert d.source == "pinned" and d.decided_by == "Workshop Vertrieb" and set(d.ids) == kept
+    _shot(page, "decide_de")
