@@ -56,24 +56,15 @@ def _imports_form(nb) -> bool:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory) -> tuple[Path, str]:
-    """The German trainee copy; (folder, how the form got there: "notebook" or "inserted")."""
+def course(tmp_path_factory) -> Path:
+    """The German trainee copy, as ``kam notebooks DEST --lang de`` writes it; 01 asks its exercises with the form."""
     from kamlib.teaching import trainee
 
     dest = tmp_path_factory.mktemp("trainee") / "mein-kurs"
     trainee.write_trainee_notebooks(dest, "de", source_folder=ROOT / "notebooks")
-    path = dest / NOTEBOOK
-    nb = nbformat.read(path, as_version=4)
-    if _imports_form(nb) and _asks(nb, EXERCISE) and _asks(nb, CHOICE):
-        return dest, "notebook"
-    # the notebook does not ask with the form yet: the two form cells go right after the parameters cell
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
-    nb.cells[at:at] = [
-        nbformat.v4.new_code_cell(f'from kamlib.teaching import form\n\nform.ask("{CHOICE}", lang=lang)'),
-        nbformat.v4.new_code_cell(f'form.ask("{EXERCISE}", lang=lang)'),
-    ]
-    nbformat.write(nb, path)
-    return dest, "inserted"
+    nb = nbformat.read(dest / NOTEBOOK, as_version=4)
+    assert _imports_form(nb) and _asks(nb, EXERCISE) and _asks(nb, CHOICE), f"{NOTEBOOK} does not ask with form.ask"
+    return dest
 
 
 def _free_port() -> int:
@@ -84,7 +75,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def jupyterlab(course, chromium, tmp_path_factory):
-    folder, _how = course
+    folder = course
     home = tmp_path_factory.mktemp("lab")
     token, port = uuid.uuid4().hex, _free_port()
     settings = home / "settings"
@@ -178,7 +169,7 @@ def _answer(form, text: str, expected: str):
     return feedback.inner_text()
 
 
-def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterlab, page, course):
+def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterlab, page):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     base, token, progress = jupyterlab
@@ -219,7 +210,7 @@ def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterl
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "trainee_form.de.png"
     form.screenshot(path=str(shot))
-    print(f"screenshot: {shot} (form cells: {course[1]}; {time.monotonic() - t0:.1f} s)")
+    print(f"screenshot: {shot} ({time.monotonic() - t0:.1f} s)")
     if os.environ.get("KAM_SCREENSHOTS"):
         target = ROOT / os.environ["KAM_SCREENSHOTS"]
         target.mkdir(parents=True, exist_ok=True)
