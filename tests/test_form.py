@@ -57,9 +57,10 @@ def test_a_german_number_is_checked_and_the_mistake_named(live):
     box.value = "39.351,85"
     f.check_button.click()
     assert "Noch nicht" in f.feedback.value and "r/(1+d) statt r/(1+d−r)" in f.feedback.value
+    assert 'class="kam-mark kam-wrong">✘' in f.feedback.value
     box.value = "184.782,61"
     f.check_button.click()
-    assert "✅" in f.feedback.value and "Richtig" in f.feedback.value
+    assert 'class="kam-mark kam-ok">✔' in f.feedback.value and "Richtig" in f.feedback.value
     assert _events(live) == [("03.2", "check", False, "no_minus_r"), ("03.2", "check", True, "correct")]
 
 

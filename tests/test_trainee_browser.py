@@ -204,12 +204,12 @@ def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterl
     # S = 0,35·8 + 0,25·6 + 0,2·9 + 0,2·4 = 2,8 + 1,5 + 1,8 + 0,8 = 6,9; the plain mean (8+6+9+4)/4 = 6,75
     wrong = _answer(form, "6,75", "Noch nicht")
     assert "einfache Mittelwert der Scores" in wrong
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "trainee_form.de.png"  # the diagnosis of the mistake: what the form is for
+    form.screenshot(path=str(shot))
     right = _answer(form, "6,9", "Richtig")
     assert "Übung 01.3" in right
-    form.locator(".kam-form").first.scroll_into_view_if_needed()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "trainee_form.de.png"
-    form.screenshot(path=str(shot))
+    form.screenshot(path=str(ARTIFACTS / "trainee_form_right.de.png"))
     print(f"screenshot: {shot} ({time.monotonic() - t0:.1f} s)")
     if os.environ.get("KAM_SCREENSHOTS"):
         target = ROOT / os.environ["KAM_SCREENSHOTS"]

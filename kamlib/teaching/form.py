@@ -32,7 +32,9 @@ _CSS = (
     "gap:.45em;white-space:normal;overflow:visible;text-overflow:clip;height:auto;line-height:1.35;margin:.2em 0}"
     ".kam-form .widget-radio-box input,.kam-form .widget-checkbox input{flex:none;order:-1;margin:.2em 0 0 0}"
     ".kam-form .widget-label,.kam-form .widget-html-content{white-space:normal;overflow:visible;height:auto;"
-    "line-height:1.35}.kam-form .widget-radio-box{height:auto;width:100%}.kam-feedback{margin-top:.4em}</style>"
+    "line-height:1.35}.kam-form .widget-radio-box{height:auto;width:100%}.kam-feedback{margin-top:.4em}"
+    ".kam-mark{font-weight:bold;margin-right:.3em}.kam-ok{color:#1e6b24}.kam-wrong{color:#b3261e}.kam-empty{color:#595959}"
+    "</style>"
 )
 
 
@@ -66,6 +68,27 @@ def to_html(markdown: str) -> str:
     '<p><strong>Richtig!</strong> &lt;b&gt;x&lt;/b&gt; <code>r/(1+d)</code></p>'
     """
     return str(_markdown()(markdown)).strip()
+
+
+#: The checker's marks (emoji, which some browsers lack a font for) as plain symbols every system font has.
+_MARKS = (("✅", "✔", "ok"), ("❌", "✘", "wrong"), ("✏️", "✎", "empty"))
+
+
+def feedback_html(markdown: str) -> str:
+    """The checker's verdict (``Feedback`` Markdown) as HTML: its leading mark as a coloured symbol, the text
+    escaped (:func:`to_html`).
+
+    Examples
+    --------
+    >>> feedback_html("✅ **Übung 01.3: Richtig.**")
+    '<p><span class="kam-mark kam-ok">✔</span><strong>Übung 01.3: Richtig.</strong></p>'
+    """
+    for emoji, symbol, kind in _MARKS:
+        if markdown.startswith(emoji):
+            body = to_html(markdown[len(emoji) :].lstrip())
+            mark = f'<span class="kam-mark kam-{kind}">{symbol}</span>'
+            return body.replace("<p>", f"<p>{mark}", 1) if body.startswith("<p>") else mark + body
+    return to_html(markdown)
 
 
 class Form:
@@ -143,10 +166,10 @@ class Form:
             self.feedback.value = to_html(_l("unreadable", self.lang, error=err))
             return None
         if answer is None:  # nothing entered: no attempt, a reminder in the form's words
-            self.feedback.value = to_html("✏️ " + _l("empty", self.lang))
+            self.feedback.value = feedback_html("✏️ " + _l("empty", self.lang))
             return None
         fb = exercises.check(self.exercise_id, answer, self.lang)
-        self.feedback.value = to_html(fb._repr_markdown_())
+        self.feedback.value = feedback_html(fb._repr_markdown_())
         return fb
 
     def hint(self):
