@@ -112,7 +112,7 @@ def test_ids_are_ticked_in_check_boxes(live):
     # the solution is K1, K3, K5 (each meets at least two thresholds); ticking K1 and K3: one missing, none extra
     boxes["K1"].value = boxes["K3"].value = True
     f.check_button.click()
-    assert "fehlen 1 Kunde(n), 0 gehören nicht hinein" in f.feedback.value
+    assert "in Ihrer Antwort fehlen: 1; Kunden, die nicht hineingehören: 0" in f.feedback.value
     boxes["K5"].value = True
     f.check_button.click()
     assert "Richtig" in f.feedback.value

@@ -143,7 +143,7 @@ def test_show_is_one_table_in_the_trainees_language(tmp_path):
     f = _write(tmp_path / "anna.json", "Anna", ANNA)
     html = progress.show("de", f)._repr_html_()
     # solved: only 01.2 of the three exercises worked on
-    assert "Ihr Lernfortschritt: 1 von 3 bearbeiteten Aufgaben gelöst" in html
+    assert "Ihr Lernfortschritt: 1 von 3 bearbeiteten Übungen gelöst" in html
     assert "Tipps genutzt" in html and "<td>ja</td>" in html and "Attempts" not in html
     empty = progress.show("de", tmp_path / "none.json")._repr_html_()
     assert "Noch nichts erfasst" in empty
@@ -208,7 +208,7 @@ def test_kam_progress_show_prints_the_trainees_file(tmp_path, kam):
     r = kam("progress", "show", str(a), "--lang", "de")
     assert r.returncode == 0, r.stderr
     assert "Tipps genutzt" in r.stdout and "00.10" in r.stdout
-    assert "1 von 3 bearbeiteten Aufgaben gelöst" in r.stdout and "ja" in r.stdout and "True" not in r.stdout
+    assert "1 von 3 bearbeiteten Übungen gelöst" in r.stdout and "ja" in r.stdout and "True" not in r.stdout
 
 
 def test_two_notebooks_recording_at_once_lose_no_event(tmp_path, monkeypatch):
