@@ -682,6 +682,84 @@ def test_kam_workshop_subcommand_reaches_the_app(monkeypatch):
     assert (args.bind, args.token, args.lang, args.instruction) == ("0.0.0.0", "abc123", "de", False)
 
 
+def _run_room(monkeypatch, tmp_path, argv):
+    """``kam workshop ARGV`` up to the point where Voilà would start: what it prints and the notebooks it serves."""
+    import io
+
+    import nbformat
+
+    from kamlib.workshop import app
+
+    seen: dict = {}
+
+    def fake_call(cmd, cwd=None):  # instead of Voilà: read the parameters of the notebooks it would serve
+        nb = nbformat.read(Path(cwd) / "de" / "criteria_workshop.ipynb", as_version=4)
+        seen["params"] = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        return 0
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(app.subprocess, "call", fake_call)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert app.run(app.parse_args(["--port", "0", "--token", "k7m2qp", *argv])) == 0
+    return out.getvalue(), seen["params"]
+
+
+def test_room_instruction_never_gives_participants_a_loopback_address(monkeypatch, tmp_path):
+    from kamlib.workshop import app
+
+    # the function itself: a loopback URL is never read out; the facilitator is told how to open the room
+    for lang in ("de", "en"):
+        said = app.instruction("http://127.0.0.1:8866/?token=k7m2qp", lang)
+        assert "127.0.0.1" not in said and "--bind 0.0.0.0" in said
+    assert "nicht teilnehmen" in app.instruction("http://127.0.0.1:8866/?token=k7m2qp", "de")
+    assert "cannot join" in app.instruction("http://127.0.0.1:8866/?token=k7m2qp", "en")
+    # kam workshop --lang de --instruction on the default bind address (127.0.0.1): the read-out block
+    # (between the blank lines) holds no loopback address and names the option
+    printed, _ = _run_room(monkeypatch, tmp_path, ["--lang", "de", "--instruction"])
+    block = printed.split("\n\n")[1]
+    assert "127.0.0.1" not in block and "nicht teilnehmen" in block and "--bind 0.0.0.0" in block
+    # on the room's network: the LAN address with the port and the code
+    monkeypatch.setattr(app, "lan_ip", lambda: "192.168.10.23")
+    printed, _ = _run_room(monkeypatch, tmp_path, ["--bind", "0.0.0.0", "--lang", "de", "--instruction"])
+    block = printed.split("\n\n")[1]
+    assert "http://192.168.10.23:" in block and "?token=k7m2qp" in block and "WLAN" in block
+    # bound to every interface but no network found: still no loopback address for the room
+    monkeypatch.setattr(app, "lan_ip", lambda: "127.0.0.1")
+    printed, _ = _run_room(monkeypatch, tmp_path, ["--bind", "0.0.0.0", "--instruction"])
+    block = printed.split("\n\n")[1]
+    assert "127.0.0.1" not in block and "network" in block
+
+
+def test_room_app_states_its_language(monkeypatch, tmp_path):
+    printed, params = _run_room(monkeypatch, tmp_path, [])
+    assert "Language: English" in printed and "--lang de" in printed  # the default, said out loud
+    printed, _ = _run_room(monkeypatch, tmp_path, ["--lang", "de"])
+    assert "Sprache: Deutsch" in printed and "--lang en" in printed
+
+
+def test_kam_workshop_help_describes_the_command(capsys):
+    with pytest.raises(SystemExit):
+        kam_main(["workshop", "-h"])
+    helptext = capsys.readouterr().out
+    # a description line between the usage and the options, as kam sample-data has
+    assert "start the room's workshop app" in helptext.split("options:")[0]
+
+
+def test_the_rooms_decision_is_recorded_by_default(monkeypatch, tmp_path):
+    from kamlib.workshop import app
+
+    assert app.parse_args([]).register == app.DEFAULT_REGISTER == "workshop-decisions"
+    printed, params = _run_room(monkeypatch, tmp_path, ["--lang", "de"])
+    folder = tmp_path / "workshop-decisions"
+    # the served notebook's register parameter is that folder (absolute: Voilà runs in a temporary folder)
+    assert f"register: str = {str(folder.resolve())!r}" in params
+    assert folder.is_dir() and str(folder.resolve()) in printed and "Entscheidungsregister" in printed
+    other = tmp_path / "reg"
+    printed, params = _run_room(monkeypatch, tmp_path, ["--register", str(other)])
+    assert f"register: str = {str(other.resolve())!r}" in params and str(other.resolve()) in printed
+
+
 # ------------------------------------------------------------------------------------- the room's decision (issue 17)
 
 
@@ -758,7 +836,7 @@ def test_decide_panel_buttons_record_what_the_room_ticked(sample_data, names, sa
     boxes[-1].value = False  # the room drops the eighth account
     second.click()
     message = _all(ui, "HTML")[-1].value
-    assert message.startswith("7 Key Accounts im Beschlussregister") and "31.12.2025" in message
+    assert message.startswith("7 Key Accounts im Entscheidungsregister") and "31.12.2025" in message
     import kamlib
 
     d = decision.for_notebook(kamlib.load(sample_copy, as_of=AS_OF), "")

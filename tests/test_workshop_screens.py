@@ -279,7 +279,7 @@ def test_the_room_decides_in_the_browser(room, page):
     names = page.locator(".widget-checkbox").all_inner_texts()
     boxes.nth(n - 1).uncheck()
     page.locator("button", has_text="Definitive Liste beschließen").click()
-    page.locator(".widget-html", has_text="im Beschlussregister").first.wait_for(timeout=60_000)
+    page.locator(".widget-html", has_text="im Entscheidungsregister").first.wait_for(timeout=60_000)
     register = app.register / decision.REGISTER_NAME
     assert register.is_file()
     kept = {t.split(" · ")[0].strip() for t in names[:-1]}
