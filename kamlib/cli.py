@@ -436,6 +436,9 @@ def _add_workshop_commands(sub) -> None:
         "workshop",
         parents=[app.build_parser(add_help=False)],
         help="start the room's workshop app (no code) and print the address and access code participants type",
+        description="Start the room's workshop app (Voilà: no code on screen) and print the address and access "
+        "code participants type. For the participants' laptops: kam workshop --bind 0.0.0.0 --lang de "
+        "--instruction. The room's decision goes to the register folder (--register).",
     )
     w.set_defaults(func=_cmd_workshop)
 

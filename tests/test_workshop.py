@@ -743,7 +743,7 @@ def test_kam_workshop_help_describes_the_command(capsys):
         kam_main(["workshop", "-h"])
     helptext = capsys.readouterr().out
     # a description line between the usage and the options, as kam sample-data has
-    assert "start the room's workshop app" in helptext.split("options:")[0]
+    assert "start the room's workshop app" in helptext.split("options:")[0].lower()
 
 
 def test_the_rooms_decision_is_recorded_by_default(monkeypatch, tmp_path):

@@ -7,8 +7,11 @@ sliders, never code or tracebacks. One command starts it and prints the address 
 * ``kam workshop --bind 0.0.0.0`` (``make workshop ROOM=1``) – for the participants' laptops on the room's
   network; the address printed is this machine's LAN address with the port and a short access code
   (``?token=k7m2qp``), generated each time unless ``--token`` sets it;
-* ``--lang de`` prints everything for the facilitator in German, ``--instruction`` adds the two sentences
-  to read out or write on the flip chart.
+* ``--lang de`` prints everything for the facilitator in German (the first line says which language),
+  ``--instruction`` adds the two sentences to read out or write on the flip chart – never a loopback address:
+  on 127.0.0.1 it says instead that other laptops cannot join and names ``--bind 0.0.0.0``;
+* the room's decision (the criteria workshop's decide step) is recorded in the decision register folder
+  ``--register`` (default ``workshop-decisions/`` in the current folder, printed at start).
 
 The app serves a copy of the workshop notebooks per language (``de/`` and ``en/``), each with only its own
 prose and its ``lang`` parameter set, so a German room never meets the English text. Voilà takes the bind
@@ -41,6 +44,8 @@ from kamlib import i18n
 
 HOST = "127.0.0.1"
 ALL = "0.0.0.0"
+#: The decision register folder (relative to the current folder) when ``--register`` is not given.
+DEFAULT_REGISTER = "workshop-decisions"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
 #: Letters and digits a participant cannot confuse when typing from a projector (no 0/O, 1/l/I).
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -98,8 +103,25 @@ def address(bind: str, port: int, token: str) -> str:
     return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
 
 
-def instruction(url: str, lang: str = "en") -> str:
-    """Two sentences for the room (read out, or written on the flip chart): how to join, no QR code."""
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return ipaddress.ip_address(urlsplit(url).hostname or "").is_loopback
+    except ValueError:
+        return (urlsplit(url).hostname or "") == "localhost"
+
+
+def instruction(url: str, lang: str = "en", *, bind: str = HOST) -> str:
+    """Two sentences for the room (read out, or written on the flip chart): how to join, no QR code.
+
+    A loopback address (127.x, localhost) is never given to the room: other laptops cannot reach it. Instead the
+    facilitator reads that participants cannot join yet and how to open the room (``--bind 0.0.0.0``), or, when
+    the app listens on every interface (``bind`` 0.0.0.0) but this computer has no network address, to connect
+    it to the room's network first.
+    """
+    if _loopback(url):
+        return text("no_network" if bind in (ALL, "") else "instruction_local", lang)
     return text("instruction", lang, url=url)
 
 
@@ -194,14 +216,16 @@ def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argpar
     )
     p.add_argument("--port", type=int, default=8866, help="first port to try (default 8866; 0: any free port)")
     p.add_argument("--token", type=_token, default=None, help="access code (default: a new 6-character code)")
-    p.add_argument("--lang", default="en", choices=list(i18n.LANGS), help="the facilitator's language")
+    p.add_argument(
+        "--lang", default="en", choices=list(i18n.LANGS), help="the facilitator's language (default en; printed first)"
+    )
     p.add_argument("--instruction", action="store_true", help="also print how participants join, to read out")
     p.add_argument("--source", default="", help="data source for the workshops (default: the bundled sample)")
     p.add_argument(
         "--register",
-        default="",
+        default=DEFAULT_REGISTER,
         help="folder of the decision register (key_account_decisions.csv) the room's decision is recorded in "
-        "(default: none, nothing recorded)",
+        f"(default: {DEFAULT_REGISTER}/ in the current folder; '' records nothing)",
     )
     p.add_argument("--folder", default=str(NOTEBOOKS), help="folder with the workshop notebooks")
     return p
@@ -225,14 +249,21 @@ def run(args: argparse.Namespace) -> int:
     port = free_port(args.port, host=args.bind)
     token = args.token or new_token()
     url = address(args.bind, port, token)
+    register = ""
+    if args.register:
+        register = str(Path(args.register).resolve())
+        Path(register).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kam-workshop-") as tmp:
         made = room_notebooks(
             tmp,
             langs=(lang, *(x for x in i18n.LANGS if x != lang)),
             source=folder,
             data=args.source,
-            register=args.register,
+            register=register,
         )
+        print(text("language", lang))
+        if register:
+            print(text("register", lang, path=register))
         print(text("started", lang, url=url))
         print(text("token", lang, token=token))
         if args.bind == HOST:
@@ -244,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {rel}: {base}/voila/render/{rel}?token={token}")
         if args.instruction:
             print()
-            print(instruction(url, lang))
+            print(instruction(url, lang, bind=args.bind))
             print()
         print(text("stop", lang))
         sys.stdout.flush()
