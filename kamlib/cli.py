@@ -470,11 +470,18 @@ def _cmd_progress_collect(args: argparse.Namespace) -> int:
     from kamlib.teaching import progress
 
     out = Path(args.out)
+    lang = args.lang
     if out.exists() and not args.force:
-        raise _UserError(f"{out} exists; not overwriting (use --force)")
-    df = progress.collect(args.files, args.lang)
-    progress.write_room(args.files, out, args.lang)
-    print(f"wrote {out}: {len(df)} trainees, {len(df.columns) - 1} exercises")
+        raise _UserError(progress.label("not_overwriting", lang, out=out))
+    problems = {f: progress.file_problem(f) for f in args.files}
+    for f, key in problems.items():  # the page still comes, the file as a marked row
+        if key:
+            print(progress.label("file_warning", lang, file=f, problem=progress.label(key, lang)), file=sys.stderr)
+    df = progress.collect(args.files, lang)
+    progress.write_room(args.files, out, lang)
+    exercises = len(df.columns) - (2 if any(problems.values()) else 1)  # without "Solved" (and "Note")
+    trainees = sum(1 for key in problems.values() if not key)
+    print(progress.label("room_written", lang, out=out, n=trainees, m=exercises))
     return EXIT_OK
 
 

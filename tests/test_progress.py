@@ -165,16 +165,29 @@ def test_collect_one_row_per_trainee_one_column_per_exercise(tmp_path):
     assert df.loc["Bernd"].tolist() == ["", "", "gelöst", "noch nicht (Versuche: 3), Tipps: 2", 1]
 
 
-def test_collect_tells_trainees_with_the_same_name_apart_and_refuses_other_files(tmp_path):
+def test_collect_tells_trainees_with_the_same_name_apart(tmp_path):
     a = _write(tmp_path / "laptop1.json", "trainee", BERND)
     b = _write(tmp_path / "laptop2.json", "trainee", ANNA)
     assert progress.collect([a, b]).index.tolist() == ["trainee (laptop1.json)", "trainee (laptop2.json)"]
+    assert "Note" not in progress.collect([a, b]).columns  # no file problem: no note column
+
+
+def test_collect_shows_a_missing_or_damaged_file_as_a_marked_row(tmp_path):
+    # one trainee's laptop sent nothing, another sent a file that is no progress file: the room page still
+    # comes, with one marked row per such file (named by the file) and the others counted as usual
+    a = _write(tmp_path / "a.json", "Anna", ANNA)
     bad = tmp_path / "notes.json"
     bad.write_text('["not", "progress"]', encoding="utf-8")
-    with pytest.raises(ValueError, match="notes.json"):
-        progress.collect([a, bad])
-    with pytest.raises(FileNotFoundError, match="missing.json"):
-        progress.collect([a, tmp_path / "missing.json"])
+    missing = tmp_path / "missing.json"
+    df = progress.collect([a, bad, missing], "de")
+    assert df.index.tolist() == ["Anna", "notes.json", "missing.json"]
+    assert list(df.columns) == ["00.2", "00.10", "01.2", "Gelöst", "Hinweis"]
+    assert df.loc["Anna"].tolist() == ["Lösung angesehen, Tipps: 1", "noch nicht (Versuche: 1)", "gelöst, Tipps: 1", 1, ""]
+    assert df.loc["notes.json"].tolist() == ["", "", "", "", "Datei beschädigt (keine Fortschrittsdatei)"]
+    assert df.loc["missing.json"].tolist() == ["", "", "", "", "Datei fehlt"]
+    assert progress.collect([missing], "en").loc["missing.json", "Note"] == "file missing"
+    page = progress.write_room([a, bad, missing], tmp_path / "room.html", "de").read_text(encoding="utf-8")
+    assert page.count('<tr class="problem">') == 2 and "Datei fehlt" in page and "Anna" in page
 
 
 def test_room_page_escapes_trainee_names(tmp_path):
@@ -192,15 +205,22 @@ def test_kam_progress_collect_writes_the_room_page(tmp_path, kam):
     out = tmp_path / "room.html"
     r = kam("progress", "collect", str(a), str(b), "--out", str(out), "--lang", "de")
     assert r.returncode == 0, r.stderr
-    assert "2 trainees, 4 exercises" in r.stdout  # 00.2, 00.10, 01.2, 03.1
+    assert "2 Teilnehmer, 4 Übungen" in r.stdout  # 00.2, 00.10, 01.2, 03.1; German under --lang de
     page = out.read_text(encoding="utf-8")
     assert "noch nicht (Versuche: 3), Tipps: 2" in page and "Bernd" in page
     again = kam("progress", "collect", str(a), "--out", str(out))
     assert again.returncode == 2 and "not overwriting" in again.stderr
+    again = kam("progress", "collect", str(a), "--out", str(out), "--lang", "de")
+    assert again.returncode == 2 and "nicht überschrieben" in again.stderr and "--force" in again.stderr
+    # a damaged and a missing file: the page is still written, each file named in German on stderr
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
-    r = kam("progress", "collect", str(bad), "--out", str(tmp_path / "x.html"))
-    assert r.returncode == 2 and "bad.json" in r.stderr and "Traceback" not in r.stderr
+    page = tmp_path / "x.html"
+    r = kam("progress", "collect", str(a), str(bad), str(tmp_path / "gone.json"), "--out", str(page), "--lang", "de")
+    assert r.returncode == 0, r.stderr
+    assert "bad.json: Datei beschädigt" in r.stderr and "gone.json: Datei fehlt" in r.stderr
+    assert "Traceback" not in r.stderr and "1 Teilnehmer, 3 Übungen" in r.stdout  # Anna: 00.2, 00.10, 01.2
+    assert page.read_text(encoding="utf-8").count('<tr class="problem">') == 2
 
 
 def test_kam_progress_show_prints_the_trainees_file(tmp_path, kam):

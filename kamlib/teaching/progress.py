@@ -224,31 +224,53 @@ def _cell(row: dict, lang: str) -> str:
     return text + (_l("cell_hints", lang, n=row["hints"]) if row["hints"] else "")
 
 
+def file_problem(file: str | Path) -> str | None:
+    """``"file_missing"`` or ``"file_damaged"`` (not a progress file) for a trainee's file the room page cannot
+    read, else ``None``; the key's text in a language is ``label(key, lang)``."""
+    f = Path(file)
+    if not f.is_file():
+        return "file_missing"
+    try:
+        read(f)
+    except (OSError, ValueError):
+        return "file_damaged"
+    return None
+
+
+def label(key: str, lang: str = "en", **values: object) -> str:
+    """A text of the progress catalogue (``form.progress``) in ``lang``, e.g. the words for a
+    :func:`file_problem` key (``"Datei fehlt"``) or the command line's messages."""
+    return _l(key, i18n.check_lang(lang), **values)
+
+
 def collect(paths, lang: str = "en") -> pd.DataFrame:
     """A room's overview from the trainees' progress files: one row per trainee (the file's name for the
     trainee; the file name added when two files carry the same name), one column per exercise any of them
     worked on (course order), then the number of exercises solved. A cell says solved / not yet (attempts) /
     solution shown, plus the hints used; empty when the trainee did not touch the exercise.
 
-    Raises ``ValueError`` naming a file that is not a progress file, ``FileNotFoundError`` for a missing one.
+    A missing or damaged file does not stop the overview: it gets a row named by the file, with empty cells
+    and a last column *Note* saying what is wrong (that column only appears when some file has a problem).
     """
     lang = i18n.check_lang(lang)
     files = [Path(p) for p in paths]
-    for f in files:
-        if not f.is_file():
-            raise FileNotFoundError(f"{f}: no such progress file")
-    records = [(f, read(f)) for f in files]
+    problems = {i: file_problem(f) for i, f in enumerate(files)}
+    empty: dict = {"events": []}
+    records = [(f, read(f) if problems[i] is None else {**empty, "trainee": f.name}) for i, f in enumerate(files)]
     names = [str(r.get("trainee") or f.stem) for f, r in records]
     shown = [n if names.count(n) == 1 else f"{n} ({f.name})" for n, (f, _) in zip(names, records)]
     tallies = [_tally(r["events"]) for _, r in records]
     ids = sorted({i for t in tallies for i in t}, key=_order)
+    solved, note = _l("solved_count", lang), _l("note", lang)
     rows = []
-    for tally in tallies:
-        row = {i: (_cell(tally[i], lang) if i in tally else "") for i in ids}
-        row[_l("solved_count", lang)] = sum(t["passed"] for t in tally.values())
+    for n, tally in enumerate(tallies):
+        row: dict[str, object] = {i: (_cell(tally[i], lang) if i in tally else "") for i in ids}
+        key = problems[n]
+        row[solved] = "" if key else sum(t["passed"] for t in tally.values())
+        row[note] = _l(key, lang) if key else ""
         rows.append(row)
-    df = pd.DataFrame(rows, index=pd.Index(shown, name=_l("trainee", lang)), columns=[*ids, _l("solved_count", lang)])
-    return df
+    columns = [*ids, solved] + ([note] if any(problems.values()) else [])
+    return pd.DataFrame(rows, index=pd.Index(shown, name=_l("trainee", lang)), columns=columns)
 
 
 def write_room(paths, out: str | Path, lang: str = "en") -> Path:
@@ -256,6 +278,7 @@ def write_room(paths, out: str | Path, lang: str = "en") -> Path:
     from kamlib.present.pages import render
 
     lang = i18n.check_lang(lang)
+    paths = [Path(p) for p in paths]
     df = collect(paths, lang)
     page = render(
         "progress_room.html.j2",
@@ -264,6 +287,9 @@ def write_room(paths, out: str | Path, lang: str = "en") -> Path:
         note=_l("room_note", lang, n=len(df)),
         index_name=df.index.name,
         columns=[str(c) for c in df.columns],
-        rows=[(str(name), [str(v) for v in values]) for name, values in zip(df.index, df.itertuples(index=False))],
+        rows=[
+            (str(name), [str(v) for v in values], file_problem(f) is not None)
+            for name, values, f in zip(df.index, df.itertuples(index=False), paths)
+        ],
     )
     return atomic_write_text(out, page + "\n")
