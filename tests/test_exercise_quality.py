@@ -223,6 +223,7 @@ HAND_MISTAKES = [
     ("01.2", ["K1", "K2", "K3", "K4", "K5"], "at_least_one"),
     # weighted scores: K1 0.35·9 + 0.25·8 + 0.2·3 + 0.2·5 = 6.75; K3 2.1 + 1.75 + 1.4 + 1.8 = 7.05 only
     ("01.2", ["K3"], "weighted_score"),
+    ("01.2", ["K1", "K3", "K5", "K6"], "rounded_up"),  # K6 6,5/6,9/6/6,8 rounded: 7, 7, 6, 7 -> three criteria
     ("01.3", 27 / 4, "unweighted_mean"),  # (8 + 6 + 9 + 4) / 4 = 6.75
     ("01.3", 690, "percent_weights"),
     ("01.3", 27, "sum_of_scores"),
@@ -255,18 +256,21 @@ HAND_MISTAKES = [
     ("03.2", 50_000 / 0.23, "numerator_r"),
     ("03.2", 50_000 * 1.08 / 0.23, "timing_start"),
     ("03.2", 42_500 / (1 + 8 - 0.85), "percent_inputs"),
+    ("03.2", 42_500 / 0.15, "no_discount"),  # m·r/(1 − r) = 283.333,33
     ("03.3", 42_500 / 0.23, "closed_form"),
     # discounted from t - 1: 42,500 + 36,125/1.08 + 30,706.25/1.1664
     ("03.3", 42_500 + 36_125 / 1.08 + 30_706.25 / 1.1664, "discount_from_0"),
     ("03.3", 50_000 / 1.08 + 50_000 / 1.1664 + 50_000 / 1.259712, "retention_missing"),
     ("03.3", 42_500 + 36_125 + 30_706.25, "no_discount"),
     ("03.3", 50_000 + 94_698.83, "year_0_included"),
+    ("03.3", 50_000 * 3, "m_times_t"),  # m·T = 150.000
     ("03.4", ["C5"], "db1_only"),
     ("03.4", ["C4", "C1", "C2"], "highest_cost"),  # 260k, 150k, 95k
     ("03.4", ["C3", "C5", "C6"], "smallest_revenue"),  # 60k, 120k, 200k
     ("04.1", {"grr": 0.99, "nrr": 0.99}, "expansion_in_grr"),
     ("04.1", {"grr": 0.95, "nrr": 1.07}, "churn_forgotten"),
     ("04.1", {"grr": 0.92, "nrr": 1.04}, "contraction_forgotten"),
+    ("04.1", {"grr": 0.99, "nrr": 0.87}, "swapped"),  # GRR 0,87 and NRR 0,99 swapped
     ("04.2", {"score": 63.75, "band": "amber"}, "missing_as_zero"),
     ("04.2", {"score": 76.5, "band": "green"}, "unweighted_mean"),  # (60 + 70 + 100 + 60 + 92.5) / 5
     ("04.2", {"score": 75.0, "band": "green"}, "band_boundary"),

@@ -548,11 +548,11 @@ def answer_format(ex: Exercise, lang: str = "en") -> str:
     if ex.kind in ("ids", "mapping"):
         return template.format(example=ex.ids[0])
     if ex.kind == "fields":
-        keys = ", ".join(f'"{k}"' for k in ex.fields)
+        keys = ", ".join(f'`"{k}"`' for k in ex.fields)
         example = ", ".join(f'"{k}": ...' for k in ex.fields)
         return template.format(keys=keys, example=example)
     if ex.kind == "text":
-        keys = ", ".join(f'"{k}"' for k in ex.text_fields)
+        keys = ", ".join(f'`"{k}"`' for k in ex.text_fields)
         example = ", ".join(f'"{k}": ...' for k in list(ex.text_fields)[:2])
         return template.format(keys=keys, example=example)
     return template
@@ -662,6 +662,13 @@ def _text_task(
         tables=tables,
         extra_texts=extra_texts,
     )
+
+
+_ITEM_LABELS: dict[str, tuple[str, str]] = i18n.table("exercises.item_labels")
+
+
+def _item(key: str, lang: str) -> str:
+    return pick(_ITEM_LABELS[key], lang)
 
 
 def _shown(key: str, lang: str) -> str:
@@ -915,6 +922,17 @@ def _met(x: dict, *, strict=False, at_least=2) -> list[str]:
     return [k for k, s in x["scores"].items() if sum((v > t) if strict else (v >= t - 1e-9) for v in s) >= at_least]
 
 
+def _rounded_scores(x: dict) -> dict[str, list[float]]:
+    """The scores rounded half up to whole points (the mistake of 01.2: 6.5 counted as 7)."""
+    return {k: [float(math.floor(v + 0.5)) for v in s] for k, s in x["scores"].items()}
+
+
+def _only_by_rounding(x: dict, lang: str) -> str:
+    """The accounts that meet the rule only with rounded scores, with their scores (e.g. "K6 (6,5; 6,9; 6; 6,8)")."""
+    extra = [k for k in _met({**x, "scores": _rounded_scores(x)}) if k not in _met(x)]
+    return ", ".join(f"{k} ({'; '.join(_fmt_number(v, lang) for v in x['scores'][k])})" for k in extra)
+
+
 def _scores_table(x: dict, lang: str) -> str:
     head = [_col("account", lang)] + [i18n.criterion_label(c, lang) for c in _CRIT]
     return _md_table(head, [[k, *(_fmt_number(v, lang) for v in s)] for k, s in x["scores"].items()])
@@ -931,6 +949,7 @@ _register(
         mistakes=(
             Mistake("strict", lambda x: _met(x, strict=True)),
             Mistake("at_least_one", lambda x: _met(x, at_least=1)),
+            Mistake("rounded_up", lambda x: _met({**x, "scores": _rounded_scores(x)})),
             Mistake(
                 "weighted_score",
                 lambda x: [
@@ -941,7 +960,7 @@ _register(
             ),
         ),
         steps=lambda x: {"counts": {k: sum(v >= x["threshold"] for v in s) for k, s in x["scores"].items()}},
-        tables=lambda x, lang: {"table": _scores_table(x, lang)},
+        tables=lambda x, lang: {"table": _scores_table(x, lang), "rounded": _only_by_rounding(x, lang)},
     )
 )
 
@@ -969,7 +988,11 @@ _register(
             Mistake("percent_weights", lambda x: sum(100 * x["weights"][c] * v for c, v in x["scores"].items())),
             Mistake("sum_of_scores", lambda x: sum(x["scores"].values())),
         ),
-        steps=lambda x: {"terms": " + ".join(f"{x['weights'][c]}·{v}" for c, v in x["scores"].items())},
+        steps=lambda x: {
+            "terms": lambda lang: " + ".join(
+                f"{_fmt_number(x['weights'][c], lang)}·{_fmt_number(v, lang)}" for c, v in x["scores"].items()
+            )
+        },
         tables=lambda x, lang: {"weights_text": _weights_text(x, lang), "scores_text": _account_scores_text(x, lang)},
     )
 )
@@ -1038,7 +1061,9 @@ _register(
             Mistake("initiator", lambda x: "initiator"),
             *(Mistake(f"present_{r}", _answers(r)) for r in ("user", "influencer", "buyer", "gatekeeper")),
         ),
-        steps=lambda x: {"covered": ", ".join(sorted(set(x["contacts"].values())))},
+        steps=lambda x: {
+            "covered": lambda lang: ", ".join(sorted(_shown(r, lang) for r in set(x["contacts"].values())))
+        },
         tables=lambda x, lang: {
             "table": _md_table(
                 [_col("contact", lang), _col("buying_role", lang)],
@@ -1065,13 +1090,13 @@ _register(
     )
 )
 
-_CELLS_02_3 = {  # (product line, business unit): (potential, our revenue)
-    ("Drives", "Plant A"): (200_000, 150_000),
-    ("Drives", "Plant B"): (100_000, 0),
-    ("Sensors", "Plant A"): (50_000, 60_000),
-    ("Sensors", "Plant B"): (0, 0),
-    ("Controls", "Plant A"): (80_000, 0),
-    ("Controls", "Plant B"): (120_000, 30_000),
+_CELLS_02_3 = {  # (product line, business unit): (potential, our revenue); shown by exercises.item_labels
+    ("drives", "plant_a"): (200_000, 150_000),
+    ("drives", "plant_b"): (100_000, 0),
+    ("sensors", "plant_a"): (50_000, 60_000),
+    ("sensors", "plant_b"): (0, 0),
+    ("controls", "plant_a"): (80_000, 0),
+    ("controls", "plant_b"): (120_000, 30_000),
 }
 
 
@@ -1118,7 +1143,7 @@ _register(
             "table": _md_table(
                 [_col(c, lang) for c in ("product_line", "business_unit", "potential", "our_revenue")],
                 [
-                    [line, unit, _fmt_number(p, lang), _fmt_number(c, lang)]
+                    [_item(line, lang), _item(unit, lang), _fmt_number(p, lang), _fmt_number(c, lang)]
                     for (line, unit), (p, c) in x["cells"].items()
                 ],
             )
@@ -1204,7 +1229,6 @@ _register(
     )
 )
 
-_ITEM_LABELS: dict[str, tuple[str, str]] = i18n.table("exercises.item_labels")
 
 _CLV_INPUTS = {"m": 50_000, "r": 0.85, "d": 0.08}
 
@@ -1222,6 +1246,7 @@ _register(
             Mistake("numerator_r", lambda x: x["m"] / (1 + x["d"] - x["r"])),
             Mistake("timing_start", lambda x: contractual_clv(x["m"], x["r"], x["d"], timing="start")),
             Mistake("percent_inputs", lambda x: x["m"] * x["r"] / (1 + 100 * x["d"] - x["r"])),
+            Mistake("no_discount", lambda x: x["m"] * x["r"] / (1 - x["r"])),
         ),
     )
 )
@@ -1253,6 +1278,7 @@ _register(
             Mistake("retention_missing", lambda x: _finite(x, retention=False)),
             Mistake("no_discount", lambda x: _finite(x, discount=False)),
             Mistake("year_0_included", lambda x: _finite(x, first=0)),
+            Mistake("m_times_t", lambda x: _finite(x, retention=False, discount=False)),
         ),
         steps=lambda x: {"terms": [round(x["m"] * x["r"] ** t / (1 + x["d"]) ** t, 2) for t in range(1, x["T"] + 1)]},
     )
@@ -1325,6 +1351,7 @@ _register(
             Mistake("expansion_in_grr", lambda x: _grr_nrr(x, expansion_in_grr=True)),
             Mistake("churn_forgotten", lambda x: _grr_nrr(x, no_churn=True)),
             Mistake("contraction_forgotten", lambda x: _grr_nrr(x, no_contraction=True)),
+            Mistake("swapped", lambda x: {"grr": _grr_nrr(x)["nrr"], "nrr": _grr_nrr(x)["grr"]}),
         ),
     )
 )
@@ -1376,7 +1403,11 @@ _register(
             "table": _md_table(
                 [_col(c, lang) for c in ("component", "score", "weight")],
                 [
-                    [k, "–" if s is None else _fmt_number(s, lang), _fmt_number(w, lang)]
+                    [
+                        pick(i18n.table("review.labels")[k], lang),
+                        "–" if s is None else _fmt_number(s, lang),
+                        _fmt_number(w, lang),
+                    ]
                     for k, (s, w) in x["components"].items()
                 ],
             )
@@ -1887,7 +1918,7 @@ def _fill(ex: Exercise, key: str, lang: str, extra: dict | None = None) -> str:
     """The exercise's text ``key`` in ``lang``, filled with its formatted inputs (and ``extra`` values)."""
     values = ex.values(lang)
     for k, v in (extra or {}).items():
-        values[k] = _fmt_value(v, lang)
+        values[k] = v(lang) if callable(v) else _fmt_value(v, lang)
     return pick(ex.text(key), lang).format(**values)
 
 
@@ -1903,8 +1934,23 @@ def _fmt_value(v: Any, lang: str) -> str:
     return str(v)
 
 
-def task(exercise_id: str, lang: str = "en") -> Text:
-    """The task as Markdown: title, level, the task with its inputs, the answer format and how to check."""
+def _paper_lines(ex: Exercise, lang: str) -> list[str]:
+    """The answer lines of a printed worksheet: one per input of the answer form, with the choices to mark."""
+    blank = "______________________"
+    lines = []
+    for f in form_fields(ex.id, lang):
+        if f.kind in ("choice", "mapping-row") or (f.kind in ("label", "ids") and f.options):
+            choices = " ☐ ".join(o[0] if f.key is None and f.kind == "choice" else o[1] for o in f.options)
+            lines.append(f"- {f.label}: ☐ {choices}")
+        else:
+            lines.append(f"- {f.label}: {blank}")
+    return lines
+
+
+def task(exercise_id: str, lang: str = "en", *, paper: bool = False) -> Text:
+    """The task as Markdown: title, level, the task with its inputs, the answer format and how to check. With
+    ``paper=True`` (a printed worksheet) the answer-format line and the code line give way to answer lines, one per
+    input of the answer form (:func:`form_fields`)."""
     ex, lang = get(exercise_id), i18n.check_lang(lang)
     parts = [
         f"**{_t('exercise', lang)} {ex.id} · {pick(ex.text('title'), lang)}** ({_t('level', lang)}: "
@@ -1912,8 +1958,12 @@ def task(exercise_id: str, lang: str = "en") -> Text:
         "",
         _fill(ex, "prompt", lang),
         "",
-        f"*{_t('answer_format', lang)}:* {answer_format(ex, lang)}",
     ]
+    parts += (
+        [f"*{_t('answer_format', lang)}:*", "", *_paper_lines(ex, lang), ""]
+        if paper
+        else [f"*{_t('answer_format', lang)}:* {answer_format(ex, lang)}"]
+    )
     if ex.kind in ("number", "share"):
         parts.append(_t("tolerance", lang, tol=_fmt_number(ex.tolerance, lang)))
     elif ex.kind == "fields":
@@ -1926,11 +1976,14 @@ def task(exercise_id: str, lang: str = "en") -> Text:
                     "tolerance",
                     lang,
                     tol=", ".join(
-                        f"{_fmt_number(s.tolerance, lang)} ({k})" for k, s in ex.fields.items() if s.kind != "label"
+                        f"{_fmt_number(s.tolerance, lang)} ({pick(_FIELD_LABELS[k], lang)})"
+                        for k, s in ex.fields.items()
+                        if s.kind != "label"
                     ),
                 )
             )
-    parts += ["", _t("how_to", lang, id=ex.id)]
+    if not paper:
+        parts += ["", _t("how_to", lang, id=ex.id)]
     return Text("\n".join(parts))
 
 
@@ -2047,6 +2100,11 @@ def form_fields(exercise_id: str, lang: str = "en") -> list[FormField]:
     return [FormField(k, f.kind, _field_label(ex, k, lang), _options(ex, f, lang)) for k, f in ex.text_fields.items()]
 
 
+def _labels_text(labels: Mapping[str, tuple[str, ...]], lang: str) -> str:
+    """The possible answers of a label answer as the feedback lists them, in ``lang``."""
+    return ", ".join(_label_shown(c, labels, lang) for c in labels)
+
+
 def _label_shown(canonical: str, labels: Mapping[str, tuple[str, ...]], lang: str) -> str:
     """A label as the form shows it in ``lang``: the catalogue's ``exercises.label_shown`` entry (bands, roles,
     axes) or the portfolio quadrant's label, else the canonical word."""
@@ -2118,7 +2176,8 @@ def _check_text(ex: Exercise, given: dict, lang: str) -> Feedback:
                     given=", ".join(unknown),
                     field=_field_label(ex, k, lang),
                     allowed=", ".join(
-                        v if v == shown else f"{v} ({shown})" for v, shown in _options(ex, ex.text_fields[k], lang)
+                        f"`{v}`" if v == shown else f"`{v}` ({shown})"
+                        for v, shown in _options(ex, ex.text_fields[k], lang)
                     ),
                 ),
             )
@@ -2140,7 +2199,7 @@ def _check(ex: Exercise, answer: Any, lang: str) -> Feedback:
         return fb("empty", _t("empty", lang, format=fmt))
     extra = _extra_keys(ex, answer)
     if extra:
-        return fb("extra_keys", _t("extra_keys", lang, keys=", ".join(f'"{k}"' for k in extra), format=fmt))
+        return fb("extra_keys", _t("extra_keys", lang, keys=", ".join(f'`"{k}"`' for k in extra), format=fmt))
     try:
         given = _normalise(ex, answer, lang)
     except _WrongType:
@@ -2153,7 +2212,7 @@ def _check(ex: Exercise, answer: Any, lang: str) -> Feedback:
     # answers that name things outside the task
     if ex.kind in ("label", "choice") and isinstance(given, str) and given.startswith("?"):
         if ex.kind == "label":
-            return fb("unknown_label", _t("unknown_label", lang, given=given[1:], labels=", ".join(ex.labels)))
+            return fb("unknown_label", _t("unknown_label", lang, given=given[1:], labels=_labels_text(ex.labels, lang)))
         return fb("unknown_option", _t("unknown_option", lang, given=given[1:], options=", ".join(ex.options)))
     if ex.kind == "ids":
         unknown = sorted(i[1:] for i in given if i.startswith("?"))
@@ -2172,11 +2231,14 @@ def _check(ex: Exercise, answer: Any, lang: str) -> Feedback:
     if ex.kind == "fields":
         missing = [k for k in ex.fields if k not in given]
         if missing:
-            return fb("incomplete", _t("incomplete", lang, missing=", ".join(f'"{k}"' for k in missing)))
+            return fb(
+                "incomplete", _t("incomplete", lang, missing=", ".join(_field_label(ex, k, lang) for k in missing))
+            )
         for k, v in given.items():
             if ex.fields[k].kind == "label" and isinstance(v, str) and v.startswith("?"):
                 return fb(
-                    "unknown_label", _t("unknown_label", lang, given=v[1:], labels=", ".join(ex.fields[k].labels))
+                    "unknown_label",
+                    _t("unknown_label", lang, given=v[1:], labels=_labels_text(ex.fields[k].labels, lang)),
                 )
 
     if _same(ex, given, sol):
@@ -2200,7 +2262,14 @@ def _check(ex: Exercise, answer: Any, lang: str) -> Feedback:
         if right:
             return fb(
                 "partly",
-                _t("partly", lang, right=", ".join(right), wrong=", ".join(wrong)) + " " + _fill(ex, "hint", lang),
+                _t(
+                    "partly",
+                    lang,
+                    right=", ".join(_field_label(ex, k, lang) for k in right),
+                    wrong=", ".join(_field_label(ex, k, lang) for k in wrong),
+                )
+                + " "
+                + _fill(ex, "hint", lang),
             )
     if ex.kind in ("number", "share"):
         if ex.kind == "share" and _close(given, 100 * sol, 100 * ex.tolerance):
