@@ -38,6 +38,7 @@ from kamlib.batch import documents as account_documents
 from kamlib.batch import kernels, products
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pages
+from kamlib.present import pdf as pdf_print
 
 NOTEBOOK_TIMEOUT_S = 600
 PASSWORD_ENV = "KAM_DB_PASSWORD"  # the same name kamlib.data.readers reads
@@ -247,32 +248,8 @@ def report_title(task: Task, lang: str) -> str:
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None) -> None:
-    """Print an HTML report to PDF with headless Chromium (offline); atomic."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    exe = chromium or shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if not exe:
-        raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium' (apt-get install chromium)")
-    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp-{os.getpid()}")
-    with tempfile.TemporaryDirectory() as profile:
-        cmd = [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp}",
-            html_path.resolve().as_uri(),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-    os.replace(tmp, pdf_path)
+    """Print an HTML report to PDF with headless Chromium (offline); atomic. See :mod:`kamlib.present.pdf`."""
+    pdf_print.html_to_pdf(html_path, pdf_path, chromium_exe=chromium)
 
 
 # --------------------------------------------------------------------------- executing

@@ -1,0 +1,50 @@
+"""Print an HTML page to an A4 PDF with headless Chromium: offline (no network, no profile left behind) and
+atomic (the PDF appears whole or not at all). One home for the command line that the runner's reports, the
+account documents and the course's case booklet all print with."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def chromium() -> str | None:
+    """The Chromium executable that prints PDFs (None when there is none)."""
+    for candidate in (
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: str | None = None) -> None:
+    """Print ``html_path`` to ``pdf_path``; FileNotFoundError names the Debian package when Chromium is missing."""
+    exe = chromium_exe or chromium()
+    if not exe:
+        raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium' (apt-get install chromium)")
+    pdf_path = Path(pdf_path)
+    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            Path(html_path).resolve().as_uri(),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    os.replace(tmp, pdf_path)
