@@ -490,9 +490,9 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 
     dest = Path(args.dest)
     if dest.exists() and any(dest.iterdir()) and not args.force:
-        raise _UserError(f"{dest} is not empty; not overwriting (use --force)")
+        raise _UserError(trainee.text("not_empty", args.lang, dest=dest))
     written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=args.notebooks)
-    print(f"wrote {len(written)} notebooks to {dest} ({args.lang}); then: jupyter lab {dest}")
+    print(trainee.text("written", args.lang, n=len(written), dest=dest, language=args.lang))
     return EXIT_OK
 
 

@@ -35,7 +35,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "reports" / "test-artifacts"
-NOTEBOOK = "01_account_selection.ipynb"
+NOTEBOOK = "01_account_selection.ipynb"  # the workbook notebook
+COPY = "01_Kundenauswahl.ipynb"  # its German trainee copy (kamlib.teaching.trainee.copy_name)
 EXERCISE, CHOICE = "01.3", "01.1"
 WAIT_S = 120  # server start, and the notebook's cells up to the form
 
@@ -62,8 +63,8 @@ def course(tmp_path_factory) -> Path:
 
     dest = tmp_path_factory.mktemp("trainee") / "mein-kurs"
     trainee.write_trainee_notebooks(dest, "de", source_folder=ROOT / "notebooks")
-    nb = nbformat.read(dest / NOTEBOOK, as_version=4)
-    assert _imports_form(nb) and _asks(nb, EXERCISE) and _asks(nb, CHOICE), f"{NOTEBOOK} does not ask with form.ask"
+    nb = nbformat.read(dest / COPY, as_version=4)
+    assert _imports_form(nb) and _asks(nb, EXERCISE) and _asks(nb, CHOICE), f"{COPY} does not ask with form.ask"
     return dest
 
 
@@ -174,7 +175,7 @@ def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterl
 
     base, token, progress = jupyterlab
     t0 = time.monotonic()
-    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
+    page.goto(f"{base}/lab/tree/{COPY}?token={token}", wait_until="domcontentloaded")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT_S * 1000)
     select = page.locator(".jp-Dialog button", has_text="Select")  # kernel dialog, if Lab still asks
     try:

@@ -33,6 +33,36 @@ from kamlib.present.report import cell_lang
 
 #: The sample company's folder inside a trainee's course folder.
 DATA_FOLDER = Path("data") / "sample"
+#: The copies' file names by the workbook notebook's name (catalogue ``form.trainee_files``): German in German.
+_FILE_NAMES: dict[str, tuple[str, str]] = i18n.table("form.trainee_files")
+_TEXTS: dict[str, tuple[str, str]] = i18n.table("form.trainee")
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """A message of ``kam notebooks`` (catalogue ``form.trainee``) in ``lang``."""
+    return i18n.pick(_TEXTS[key], lang).format(**values)
+
+
+def copy_name(rel: str | Path, lang: str) -> Path:
+    """Where the trainee's copy of the workbook notebook ``rel`` (relative to the notebooks folder) goes in a
+    course folder of ``lang``: the same folder, the name in the trainee's language (``01_Kundenauswahl.ipynb``);
+    a notebook the catalogue does not name keeps its name.
+
+    >>> copy_name("workshop/criteria_workshop.ipynb", "de").as_posix()
+    'workshop/Kriterien-Workshop.ipynb'
+    >>> copy_name("01_account_selection.ipynb", "en").as_posix()
+    '01_account_selection.ipynb'
+    """
+    rel = Path(rel)
+    pair = _FILE_NAMES.get(rel.stem)
+    return rel if pair is None else rel.with_name(i18n.pick(pair, lang) + rel.suffix)
+
+
+def _rename_links(source: str, lang: str) -> str:
+    """Markdown naming another workbook notebook (``**Weiter:** `01_account_selection.ipynb```) names its copy."""
+    for stem, pair in _FILE_NAMES.items():
+        source = source.replace(f"{stem}.ipynb", f"{i18n.pick(pair, lang)}.ipynb")
+    return source
 
 
 def _set_parameter(source: str, name: str, value: str) -> str:
@@ -47,7 +77,7 @@ def _set_parameter(source: str, name: str, value: str) -> str:
 
 def trainee_notebook(nb, lang: str, *, source: str | None = None):
     """A copy of notebook ``nb`` for a trainee in ``lang``: Markdown cells of the other language dropped (cells
-    without a language tag kept), the ``parameters`` cell's ``lang`` (and ``source`` when given) set, outputs,
+    without a language tag kept, names of other notebooks as their copies' names), the ``parameters`` cell's ``lang`` (and ``source`` when given) set, outputs,
     execution counts and saved widget states cleared. ``nb`` itself is not changed."""
     lang = i18n.check_lang(lang)
     out = copy.deepcopy(nb)
@@ -55,6 +85,8 @@ def trainee_notebook(nb, lang: str, *, source: str | None = None):
     for cell in out.cells:
         if cell.cell_type == "markdown" and cell_lang(cell) not in (None, lang):
             continue
+        if cell.cell_type == "markdown":
+            cell.source = _rename_links(cell.source, lang)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -88,7 +120,8 @@ def _sample_folder(notebooks: Path) -> Path:
 
 
 def write_trainee_notebooks(dest: Path, lang: str, *, source_folder: str | Path = "notebooks") -> list[Path]:
-    """Write a trainee's course folder ``dest`` in ``lang``: the six step notebooks (``dest/0*.ipynb``), the
+    """Write a trainee's course folder ``dest`` in ``lang``: the six step notebooks (``dest/0*.ipynb``, named in
+    ``lang``: :func:`copy_name`), the
     workshop notebooks (``dest/workshop/``) and a copy of the sample company (``dest/data/sample``) the
     notebooks read. ``source_folder``: the workbook's notebooks (relative to the current folder, else to the
     workbook's own folder). Returns the notebooks written."""
@@ -104,7 +137,7 @@ def write_trainee_notebooks(dest: Path, lang: str, *, source_folder: str | Path 
         rel = src.relative_to(notebooks)
         up = "../" * (len(rel.parts) - 1)  # workshop/ notebooks read ../data/sample
         nb = trainee_notebook(nbformat.read(src, as_version=4), lang, source=f"{up}{DATA_FOLDER.as_posix()}")
-        target = dest / rel
+        target = dest / copy_name(rel, lang)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
         written.append(target)
