@@ -973,18 +973,12 @@ def write_booklet(data, dest: Path, lang: str = "en", *, pdf: bool = False, trai
     return path
 
 
-def print_pdf(html: Path, pdf: Path) -> None:
-    """Print an HTML page to an A4 PDF with headless Chromium, offline and atomically.
-
-    The same command line as the runner's ``kamlib.batch.runner.html_to_pdf``, which the teaching layer may not
-    import (the layer rule: batch sits above teaching).
-    """
+def chromium() -> str | None:
+    """The Chromium executable that prints PDFs (None when there is none)."""
     import os
     import shutil
-    import subprocess
-    import tempfile
 
-    exe = next(
+    return next(
         (
             p
             for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
@@ -992,6 +986,19 @@ def print_pdf(html: Path, pdf: Path) -> None:
         ),
         None,
     )
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print an HTML page to an A4 PDF with headless Chromium, offline and atomically.
+
+    The same command line as the runner's ``kamlib.batch.runner.html_to_pdf``, which the teaching layer may not
+    import (the layer rule: batch sits above teaching).
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    exe = chromium()
     if exe is None:
         raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium'")
     tmp = pdf.with_name(f".{pdf.name}.tmp-{os.getpid()}")

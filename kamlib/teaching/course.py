@@ -210,17 +210,175 @@ def _split_at_headings(cell) -> list:
 
 def _is_big(output) -> bool:
     data = output.get("data", {})
-    return any(k.startswith("image/") for k in data) or "<table" in str(data.get("text/html", ""))
+    return any(k.startswith("image/") for k in data) or "text/html" in data
+
+
+#: At most this many rows of a table go on a slide; a note says how many more the notebook has.
+MAX_ROWS = 10
+#: At most this many lines of printed text (a stream output) go on a slide.
+MAX_TEXT_LINES = 8
+#: Prose that talks about the code or the tooling rather than about KAM: not for the room's screen.
+_TOOLING = re.compile(
+    r"papermill|nbval|nbconvert|nbclient|kamlib|output_dir|\bimport\b|\bkam [a-z][\w-]*|\bmake [a-z]|jupyter"
+    r"|\.ipynb|pip install|\bparameters? cell|Parameterzelle|`[^`\n]*[_.(=\[{][^`\n]*`",
+    re.I,
+)
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _blocks(text: str) -> list[str]:
+    """Markdown cut into blocks at blank lines."""
+    return [b.strip("\n") for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
+def _cut_markdown_table(block: str, lang: str) -> str:
+    """A Markdown table cut to its header and :data:`MAX_ROWS` rows, with a note on how many more there are."""
+    lines = block.splitlines()
+    if not all(_TABLE_ROW.match(line) for line in lines) or len(lines) <= MAX_ROWS + 2:
+        return block
+    more = len(lines) - 2 - MAX_ROWS
+    return "\n".join(lines[: MAX_ROWS + 2]) + "\n\n" + label("more_rows", lang, n=more)
+
+
+def slide_markdown(text: str, lang: str, *, whole: bool = False) -> str:
+    """What of a Markdown cell goes on a slide: its heading and its first block (a paragraph, a bullet list or a
+    table) that does not talk about code or tooling (:data:`_TOOLING`); ``whole=True`` (a cell tagged
+    ``slide``) keeps every block but those. Tables are cut to :data:`MAX_ROWS` rows. No heading and no clean
+    block: "" (the cell stays off the slides)."""
+    blocks = _blocks(text)
+    head = []
+    if blocks and _HEADING.match(blocks[0].splitlines()[0]):
+        first, *rest = blocks[0].splitlines()
+        head = [first]
+        blocks = ["\n".join(rest)] + blocks[1:] if rest else blocks[1:]
+    clean = [_cut_markdown_table(b, lang) for b in blocks if b.strip() and not _TOOLING.search(b)]
+    if not whole:
+        clean = clean[:1]
+        if not head:
+            return ""
+    return "\n\n".join(head + clean)
+
+
+def _cut_html_tables(html: str, lang: str) -> str:
+    """Every table of an HTML output cut to :data:`MAX_ROWS` body rows, with a note on how many more there are."""
+    if "<table" not in html:
+        return html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for table in soup.find_all("table"):
+        body = table.find("tbody") or table
+        rows = list(body.find_all("tr", recursive=False))
+        if body is table:
+            rows = [r for r in rows if not r.find("th") or r.find("td")]
+        if len(rows) > MAX_ROWS:
+            for row in rows[MAX_ROWS:]:
+                row.decompose()
+            note = soup.new_tag("p", attrs={"class": "more-rows"})
+            note.string = label("more_rows", lang, n=len(rows) - MAX_ROWS)
+            table.insert_after(note)
+    return str(soup)
+
+
+_BODY_TAGS = frozenset({"table", "ul", "ol", "img", "svg", "figure", "pre"})
+
+
+def _html_parts(html: str) -> list[str]:
+    """An HTML output that is a page of several parts (a report: heading, table, heading, table; a summary card:
+    title and figures, then lists under bold lead lines) cut into its parts, one a slide: a new part starts at a
+    heading or a bold lead line once the part so far has a table, list or chart. One part: ``[html]``."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(html, "html.parser")
+    top = [c for c in soup.contents if isinstance(c, Tag)]
+    wrapper = top[0] if len(top) == 1 and top[0].name == "div" else None
+    blocks = [c for c in (wrapper.contents if wrapper else soup.contents) if isinstance(c, Tag) or str(c).strip()]
+
+    def lead(tag) -> bool:
+        if not isinstance(tag, Tag):
+            return False
+        if tag.name in ("h1", "h2", "h3", "h4"):
+            return True
+        kids = [c for c in tag.contents if isinstance(c, Tag) or str(c).strip()]
+        return tag.name == "p" and bool(kids) and all(isinstance(c, Tag) and c.name in ("strong", "b") for c in kids)
+
+    def body(tag) -> bool:
+        return isinstance(tag, Tag) and (tag.name in _BODY_TAGS or tag.find(list(_BODY_TAGS)) is not None)
+
+    parts: list[list] = [[]]
+    for block in blocks:
+        if lead(block) and any(body(b) for b in parts[-1]):
+            parts.append([])
+        parts[-1].append(block)
+    if len(parts) == 1:
+        return [html]
+    out = []
+    for part in parts:
+        inner = "".join(str(b) for b in part)
+        if wrapper is not None:
+            attrs = "".join(f' {k}="{" ".join(v) if isinstance(v, list) else v}"' for k, v in wrapper.attrs.items())
+            inner = f"<div{attrs}>{inner}</div>"
+        out.append(inner)
+    return out
+
+
+def _slide_outputs(output, lang: str) -> list:
+    """An output made fit for slides: an HTML page cut into its parts (:func:`_html_parts`), each its own
+    output; nothing when it has nothing for the room."""
+    shown = _slide_output(output, lang)
+    if shown is None:
+        return []
+    html = shown.get("data", {}).get("text/html")
+    if html is None:
+        return [shown]
+    pieces = []
+    for part in _html_parts(str(html)):
+        piece = copy.deepcopy(shown)
+        piece["data"] = {"text/html": part}
+        pieces.append(piece)
+    return pieces
+
+
+def _slide_output(output, lang: str):
+    """One output made fit for a slide, or None when it has nothing for the room (tooling talk, empty)."""
+    out = copy.deepcopy(output)
+    if out.get("output_type") == "stream":
+        lines = [line for line in str(out.get("text", "")).splitlines() if line.strip()]
+        if not lines or _TOOLING.search("\n".join(lines)) or out.get("name") == "stderr":
+            return None
+        out["text"] = "\n".join(lines[:MAX_TEXT_LINES]) + "\n"
+        return out
+    if out.get("output_type") == "error":
+        return None
+    data = out.get("data", {})
+    if "text/html" in data:
+        data["text/html"] = _cut_html_tables(str(data["text/html"]), lang)
+    elif "text/markdown" in data:
+        blocks = [_cut_markdown_table(b, lang) for b in _blocks(str(data["text/markdown"])) if not _TOOLING.search(b)]
+        if not blocks:
+            return None
+        data["text/markdown"] = "\n\n".join(blocks[:2])
+    elif set(data) <= {"text/plain"}:
+        text = str(data.get("text/plain", ""))
+        if not text.strip() or _TOOLING.search(text):
+            return None
+        data["text/plain"] = "\n".join(text.splitlines()[:MAX_TEXT_LINES])
+    elif not any(k.startswith("image/") for k in data):
+        return None  # widgets and the like: nothing a projector shows
+    return out
 
 
 def slide_notebook(nb, lang: str, *, keep_outputs: bool = True):
     """A copy of ``nb`` for the slides of ``lang``, with Jupyter's slideshow metadata.
 
-    Only Markdown cells of ``lang`` (and untagged ones) and code cells with outputs stay (the ``parameters``
-    cell and solution cells go). A Markdown cell whose first line is a ``#``/``##`` heading starts a slide,
-    ``###`` and deeper a sub-slide, other prose continues the slide. A code cell's outputs become a
-    sub-slide when they hold a chart or a table, otherwise a fragment. ``keep_outputs=False`` drops code
-    cells (their outputs are in another language)."""
+    Slides are slides, not the notebook: from the Markdown cells of ``lang`` (and untagged ones) each heading
+    keeps its first paragraph, bullet list or table (:func:`slide_markdown`; a cell tagged ``slide`` keeps all
+    of it), prose about code or tooling stays off, tables are cut to :data:`MAX_ROWS` rows. A ``#``/``##``
+    heading starts a slide, ``###`` and deeper a sub-slide. Of the code cells only outputs stay (the
+    ``parameters`` cell, solution cells and the learning path's cells on how to work through the notebook go):
+    a chart or an HTML table becomes a sub-slide of its own, short text a fragment. ``keep_outputs=False`` drops code cells (their outputs are in another language)."""
+    import nbformat
+
     from kamlib.present.report import cell_lang
 
     out = copy.deepcopy(nb)
@@ -233,14 +391,23 @@ def slide_notebook(nb, lang: str, *, keep_outputs: bool = True):
             if cell_lang(cell) not in (None, lang):
                 continue
             for part in _split_at_headings(cell):
-                m = _HEADING.match(part.source.splitlines()[0]) if part.source else None
+                text = slide_markdown(part.source, lang, whole="slide" in tags)
+                if not text:
+                    continue
+                part.source = text
+                m = _HEADING.match(text.splitlines()[0])
                 kind = ("slide" if len(m.group(1)) <= 2 else "subslide") if m else "-"
                 part.metadata["slideshow"] = {"slide_type": kind}
                 cells.append(part)
-        elif cell.cell_type == "code" and keep_outputs and cell.get("outputs"):
-            big = any(_is_big(o) for o in cell.outputs)
-            cell.metadata["slideshow"] = {"slide_type": "subslide" if big else "fragment"}
-            cells.append(cell)
+        elif cell.cell_type == "code" and keep_outputs and cell.get("outputs") and "learning-path" not in tags:
+            shown_all = [o for output in cell.outputs for o in _slide_outputs(output, lang)]
+            for n, shown in enumerate(shown_all):
+                piece = nbformat.v4.new_code_cell(cell.source, metadata={"tags": sorted(tags)})
+                piece.outputs = [shown]
+                if "id" in cell:
+                    piece["id"] = f"{cell['id']}-o{n}"
+                piece.metadata["slideshow"] = {"slide_type": "subslide" if _is_big(shown) else "fragment"}
+                cells.append(piece)
     if cells and cells[0].metadata["slideshow"]["slide_type"] != "slide":
         cells[0].metadata["slideshow"]["slide_type"] = "slide"
     out.cells = cells
@@ -405,13 +572,40 @@ def _exercise_ids(module: str) -> list[str]:
 
 
 def _task_markdown(exercise_id: str, lang: str) -> str:
-    """The task without the last paragraph on how to check it in the notebook (paper has no ``check()``)."""
+    """The task as it goes on paper: without the paragraph on how to check it in the notebook (paper has no
+    ``check()``) and without the answer format written for code (``answer = {...}``); in its place the
+    answer's parts as the answer form names them (``exercises.form_fields``), with the options to tick, and the
+    criteria's code keys in a list left out (```revenue_share`: Umsatzanteil`` -> ``Umsatzanteil``)."""
     from kamlib.teaching import exercises
 
     text = exercises.task(exercise_id, lang).markdown
-    paragraphs = text.split("\n\n")
-    kept = [p for p in paragraphs if "exercises.check" not in p and "form.ask" not in p]
+    answer_head = f"*{i18n.pick(i18n.table('exercises.texts')['answer_format'], lang)}:*"
+    kept = []
+    for p in text.split("\n\n"):
+        if "exercises.check" in p or "form.ask" in p:
+            continue
+        if p.lstrip().startswith(answer_head):
+            kept.append(_paper_answer(exercise_id, lang))
+            continue
+        kept.append(re.sub(r"^([*-] )`[\w.]+`: ", r"\1", p, flags=re.M))
     return "\n\n".join(kept)
+
+
+def _paper_answer(exercise_id: str, lang: str) -> str:
+    """The answer's parts for paper: a line per named part, a box per option to tick."""
+    from kamlib.teaching import exercises
+
+    lines = []
+    for f in exercises.form_fields(exercise_id, lang):
+        if f.kind == "mapping-row":
+            lines.append(f"- **{f.label}:** " + "   ".join(f"☐ {shown}" for _, shown in f.options))
+            continue
+        head = f"**{f.label}:**" if f.key is not None else f"**{label('answer_space', lang)}:**"
+        if f.options and f.kind != "choice":
+            lines.append(f"- {head} " + "   ".join(f"☐ {shown}" for _, shown in f.options))
+        elif f.key is not None:
+            lines.append(f"- {head} ____________________")
+    return "\n".join(lines) if lines else ""
 
 
 def rubric(exercise_id: str, lang: str) -> list[str]:
@@ -448,18 +642,22 @@ def build_course(
     langs: tuple[str, ...] = ("de", "en"),
     notebooks: str | Path = "notebooks",
     execute: bool | None = None,
+    pdf: bool | None = None,
 ) -> dict:
     """Write the trainer pack into ``dest/<lang>/`` for each of ``langs``; return its manifest
     ``{lang: {"index": path, "agenda_1day": path, ..., "guides": {module: path}, "slides": {...},
     "worksheets": {...}, "roleplays": [...], "notebooks": [...]}}``.
 
     ``source`` is the data of the case (the sample company), ``notebooks`` the folder of the workbook's
-    notebooks the slides come from; ``execute`` see the module docstring."""
+    notebooks the slides come from; ``execute`` see the module docstring. ``pdf``: also print both case
+    booklets to PDF (None, the default: when Chromium is there)."""
     from kamlib.data.readers import load
     from kamlib.teaching import case, exercises, trainee
 
     dest, folder = Path(dest), Path(notebooks)
     data = load(source)
+    if pdf is None:
+        pdf = case.chromium() is not None
     manifest: dict = {}
     for lang in langs:
         i18n.check_lang(lang)
@@ -514,7 +712,7 @@ def build_course(
                 {
                     "module": module_title(m, lang),
                     "items": [
-                        {"solution": _markdown(exercises.show_solution(i, lang).markdown), "rubric": rubric(i, lang)}
+                        {"solution": _markdown(exercises.show_solution(i, lang, record=False).markdown)}
                         for i in _exercise_ids(m)
                     ],
                 }
@@ -527,12 +725,15 @@ def build_course(
             lang=lang,
             title=label("answer_key", lang),
             modules=key,
-            rubric_heading=label("rubric_heading", lang),
         )
-        booklet = Path(case.write_booklet(data, out / "case_booklet.html", lang))
-        if booklet != out / "case_booklet.html":
-            shutil.move(booklet, out / "case_booklet.html")
-        entry["case_booklet"] = out / "case_booklet.html"
+        for name, trainer in (("case_booklet", False), ("case_booklet_trainer", True)):
+            target = out / f"{name}.html"
+            booklet = Path(case.write_booklet(data, target, lang, trainer=trainer, pdf=pdf))
+            if booklet != target:
+                shutil.move(booklet, target)
+            entry[name] = target
+            if pdf and target.with_suffix(".pdf").is_file():
+                entry[f"{name}_pdf"] = target.with_suffix(".pdf")
         entry["roleplays"] = [Path(p) for p in case.write_roleplays(data, out / "roleplays", lang)]
         entry["notebooks"] = [
             Path(p) for p in trainee.write_trainee_notebooks(out / "notebooks", lang, source_folder=str(folder))
@@ -549,7 +750,14 @@ def build_course(
                 (label("agenda_1day", lang), "agenda_1day.html"),
                 (label("agenda_2day", lang), "agenda_2day.html"),
                 (label("case_booklet", lang), "case_booklet.html"),
+                *([(label("case_booklet_pdf", lang), "case_booklet.pdf")] if "case_booklet_pdf" in entry else []),
                 (label("answer_key", lang), "answer_key.html"),
+                (label("case_booklet_trainer", lang), "case_booklet_trainer.html"),
+                *(
+                    [(label("case_booklet_trainer_pdf", lang), "case_booklet_trainer.pdf")]
+                    if "case_booklet_trainer_pdf" in entry
+                    else []
+                ),
                 *[(_title_of(p), f"roleplays/{p.name}") for p in entry["roleplays"]],
                 (label("notebooks", lang), "notebooks/"),
             ],
