@@ -1039,6 +1039,21 @@ class ShiftedBetaGeometric:
         value = np.asarray(margin, dtype=float) * factor
         return _like(margin, value, "clv_eur")
 
+    def describe(self, lang: str = "en") -> str:
+        """The fitted model in one sentence in ``lang``: α, β, the mean yearly churn α/(α+β) and the data."""
+        a, b = self._ab()
+        return text(
+            "sbg_fitted",
+            lang,
+            alpha=a,
+            beta=b,
+            churn=a / (a + b),
+            accounts=self.n_accounts_,
+            cohorts=self.n_cohorts_,
+            periods=self.n_periods_,
+            lost=self.n_lost_,
+        )
+
     def __repr__(self) -> str:
         if self.params_ is None:
             return "ShiftedBetaGeometric(not fitted)"

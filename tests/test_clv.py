@@ -745,3 +745,17 @@ def test_published_example_and_holdout_table():
     assert t.index.tolist() == [8, 9, 10, 11, 12] and t.index.name == "Jahr"
     assert t["Premiumkunden: beobachtet"].tolist() == ["468", "445", "427", "409", "394"]
     assert list(t.columns)[-1] == "Premiumkunden: r_t" and "," in t.iloc[0, -1]
+
+
+def test_sbg_describe_says_the_fit_in_the_runs_language():
+    # α = 1, β = 3: mean yearly churn α/(α+β) = 1/4 = 25 %; 1,200 accounts, 150 lost (set by hand, no fit needed)
+    model = clv.ShiftedBetaGeometric()
+    model.params_ = pd.Series([1.0, 3.0], index=["alpha", "beta"])
+    model.n_accounts_, model.n_cohorts_, model.n_periods_, model.n_lost_ = 1200, 4, 3, 150
+    assert model.describe("de") == (
+        "sBG geschätzt: α = 1,000, β = 3,000, im Mittel gehen also 25,0\u00a0% der Kunden pro Jahr verloren; "
+        "1.200 Kunden in 4 Kohorten über 3 Jahre, 150 verloren."
+    )
+    assert "25.0%" in model.describe("en") and "1,200 accounts" in model.describe("en")
+    with pytest.raises(clv.KamModelError):
+        clv.ShiftedBetaGeometric().describe("de")
