@@ -754,7 +754,7 @@ def test_sbg_describe_says_the_fit_in_the_runs_language():
     model.n_accounts_, model.n_cohorts_, model.n_periods_, model.n_lost_ = 1200, 4, 3, 150
     assert model.describe("de") == (
         "sBG geschätzt: α = 1,000, β = 3,000, im Mittel gehen also 25,0\u00a0% der Kunden pro Jahr verloren; "
-        "1.200 Kunden in 4 Kohorten über 3 Jahre, 150 verloren."
+        "1.200 Kunden (Kohorten: 4) über 3 Jahre, 150 verloren."
     )
     assert "25.0%" in model.describe("en") and "1,200 accounts" in model.describe("en")
     with pytest.raises(clv.KamModelError):
