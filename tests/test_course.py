@@ -468,3 +468,84 @@ def test_slide_outputs_cut_tables_and_split_report_pages():
     assert len(parts) == 2 and "One" in parts[0] and "Two" in parts[1] and "Two" not in parts[0]
     stream = {"output_type": "stream", "name": "stdout", "text": "output_dir is empty (kam run sets it)\n"}
     assert course._slide_outputs(stream, "en") == []
+
+
+# --------------------------------------------------------------------------- M6: one source of timings
+
+_STEP_MIN = re.compile(r"(\d+) (?:min|Min\.)(?!\w)")  # a step's minutes; the role-play phases say "minutes"/"Minuten"
+_IDS = re.compile(r"\b\d\d\.\d\b")
+
+
+def test_every_session_of_a_module_has_steps_that_fill_its_slot():
+    """The steps of each session add up to its minutes, and a role-play step lasts as long as the brief's phases."""
+    from kamlib.teaching import case
+
+    for agenda, days in course.AGENDAS.items():
+        for day in days:
+            for s in day:
+                if s.module:
+                    assert sum(n for _, n in s.steps) == s.minutes, (agenda, s.key)
+                for step, n in s.steps:
+                    if step.startswith("roleplay:"):
+                        assert n == sum(m for _, m in case.ROLEPLAY_PHASES[step.split(":")[1]]), (agenda, s.key)
+
+
+def _agenda_rows(out: Path, agenda: str) -> list[tuple[str, int, set[str]]]:
+    rows = []
+    for r in _soup(out / f"agenda_{agenda}.html").select("table.agenda tbody tr"):
+        cells = r.find_all("td")
+        rows.append((cells[0].get_text(), int(r["data-minutes"]), set(_IDS.findall(cells[3].get_text())), r))
+    return rows
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_guide_timings_fill_the_agenda_slots_and_name_its_exercises(pack, lang):
+    """Each line of a guide's timing is one agenda row of its module: same clock times, its steps' minutes add up
+    to the row's minutes, and it names exactly the row's exercises (guide 00 once named 00.1-00.2 where the
+    agenda had 00.1-00.3)."""
+    dest, _, _ = pack
+    out = dest / lang
+    rows = {a: _agenda_rows(out, a) for a in ("1day", "2day")}
+    for module in course.MODULES:
+        page = _soup(out / "guides" / f"{module}.html")
+        heading = next(h for h in page.find_all("h2") if h.get_text(strip=True) == course.label("timing", lang))
+        items = heading.find_next("ul").find_all("li")
+        linked = [
+            (a, r)
+            for a in ("1day", "2day")
+            for r in rows[a]
+            if any(href.endswith(f"guides/{module}.html") for href in (x["href"] for x in r[3].find_all("a")))
+        ]
+        assert len(items) == len(linked) > 0, module
+        for li, (agenda, (span, minutes, ids, _)) in zip(items, linked):
+            head = li.find("strong").get_text()
+            assert span.replace("–", "") in head.replace("–", "") and f"({minutes} " in head, (module, head)
+            body = li.get_text().replace(head, "", 1)
+            assert sum(int(n) for n in _STEP_MIN.findall(body)) == minutes, (module, agenda, body)
+            assert set(_IDS.findall(body)) == ids, (module, agenda)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_roleplay_briefs_phases_are_the_guides_phases(pack, lang):
+    """The QBR brief's phases add up to the role-play step of the QBR sessions (45 = 10 + 15 + 5 + 10 + 5), the
+    annual brief's to the annual role play (40 = 10 + 20 + 10), and guide 04 prints the same phases."""
+    from kamlib.teaching import case
+
+    dest, manifest, _ = pack
+    briefs = {p.stem: _soup(p).get_text(" ") for p in manifest[lang]["roleplays"]}
+    guide_04 = _soup(dest / lang / "guides" / "04.html").get_text(" ")
+    for kind, total in (("qbr", 45), ("annual", 40)):
+        phases = case.roleplay_phases(kind, lang)
+        brief = next(text for stem, text in briefs.items() if kind in stem)
+        assert phases in brief, kind
+        assert sum(int(n) for n in re.findall(r"\d+", phases)) == total
+        steps = [
+            n
+            for days in course.AGENDAS.values()
+            for d in days
+            for s in d
+            for st, n in s.steps
+            if st == f"roleplay:{kind}"
+        ]
+        assert steps and set(steps) == {total}
+    assert case.roleplay_phases("qbr", lang) in guide_04

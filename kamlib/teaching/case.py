@@ -1029,6 +1029,20 @@ _BANDS = ("red", "amber", "green")
 #: The two role-play briefs: the quarterly business review and the annual review.
 ROLEPLAYS: tuple[str, ...] = ("qbr", "annual")
 
+#: The phases of each role play and their minutes (catalogue ``case.roleplay.phase_<key>``). The one source of
+#: these numbers: the briefs print them, and the course's agendas and facilitator guides
+#: (:mod:`kamlib.teaching.course`) build the role-play sessions from them. The QBR is played twice, with the
+#: roles swapped; the annual review once, with an observer.
+ROLEPLAY_PHASES: dict[str, tuple[tuple[str, int], ...]] = {
+    "qbr": (("prepare", 10), ("talk", 15), ("feedback", 5), ("swap", 10), ("feedback", 5)),
+    "annual": (("prepare", 10), ("talk", 20), ("feedback", 10)),
+}
+
+
+def roleplay_phases(kind: str, lang: str) -> str:
+    """The phases of a role play as the brief and the guide print them: '10 min to prepare, 15 min …'."""
+    return ", ".join(_tx("roleplay", f"phase_{key}", lang, n=minutes) for key, minutes in ROLEPLAY_PHASES[kind])
+
 
 def roleplay_figures(data, account_id: str) -> dict:
     """The figures both briefs quote for ``account_id``, computed with kamlib (raw values, not yet formatted).
@@ -1204,7 +1218,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
         parts = [
             f"# {_tx('roleplay', 'title_' + kind, lang, name=name)}",
             f"## {_tx('roleplay', 'h_setting', lang)}",
-            f"{_tx('roleplay', 'setting', lang)} {setting}",
+            f"{_tx('roleplay', 'setting', lang, phases=roleplay_phases(kind, lang))} {setting}",
             f"## {_tx('roleplay', 'h_both', lang)}",
             "\n".join(both),
             f"## {_tx('roleplay', 'h_customer', lang)}",

@@ -51,59 +51,164 @@ DAY_START = 9 * 60
 class Session:
     """One block of an agenda: ``key`` names its title (catalogue ``course.agenda``), ``minutes`` its length,
     ``kind`` what happens (talk, exercise, workshop, roleplay, break, lunch, opening, close), ``module`` the
-    module it belongs to (or ""), ``exercises`` the exercise ids done in it."""
+    module it belongs to (or ""), ``exercises`` the exercise ids done in it, ``steps`` its parts as (step,
+    minutes) (catalogue ``course.steps``; ``roleplay:<kind>`` is a role play whose phases and minutes are
+    :data:`kamlib.teaching.case.ROLEPLAY_PHASES`). The steps add up to ``minutes`` (a test checks it); the
+    facilitator guides print them, so the agenda, the guides and the role-play briefs share one set of numbers."""
 
     key: str
     minutes: int
     kind: str
     module: str = ""
     exercises: tuple[str, ...] = ()
+    steps: tuple[tuple[str, int], ...] = ()
+
+
+def _roleplay(kind: str) -> tuple[str, int]:
+    from kamlib.teaching.case import ROLEPLAY_PHASES
+
+    return (f"roleplay:{kind}", sum(m for _, m in ROLEPLAY_PHASES[kind]))
 
 
 #: The agendas: one list of sessions per day. Each day runs from 9:00 to 17:00 (480 minutes, lunch included).
 AGENDAS: dict[str, tuple[tuple[Session, ...], ...]] = {
     "1day": (
         (
-            Session("welcome", 30, "opening", "00", ("00.1",)),
-            Session("selection", 45, "talk", "01", ("01.1", "01.2", "01.3")),
+            Session("welcome", 30, "opening", "00", ("00.1",), (("welcome", 10), ("input", 10), ("case", 10))),
+            Session(
+                "selection",
+                45,
+                "talk",
+                "01",
+                ("01.1", "01.2", "01.3"),
+                (("input", 20), ("exercises", 20), ("debrief", 5)),
+            ),
             Session("break", 15, "break"),
-            Session("criteria_workshop", 60, "workshop", "criteria_workshop", ("01.5",)),
-            Session("definitive_list", 30, "exercise", "01", ("01.6",)),
+            Session(
+                "criteria_workshop",
+                60,
+                "workshop",
+                "criteria_workshop",
+                ("01.5",),
+                (
+                    ("crit_choose", 10),
+                    ("crit_rate", 15),
+                    ("crit_disagree", 10),
+                    ("crit_weights", 15),
+                    ("crit_list", 10),
+                ),
+            ),
+            Session("definitive_list", 30, "exercise", "01", ("01.6",), (("exercises", 20), ("debrief", 10))),
             Session("lunch", 60, "lunch"),
-            Session("profile", 45, "exercise", "02", ("02.1", "02.5")),
-            Session("value", 45, "talk", "03", ("03.1", "03.2", "03.4")),
+            Session(
+                "profile", 45, "exercise", "02", ("02.1", "02.5"), (("input", 15), ("exercises", 25), ("debrief", 5))
+            ),
+            Session(
+                "value", 45, "talk", "03", ("03.1", "03.2", "03.4"), (("input", 20), ("exercises", 20), ("debrief", 5))
+            ),
             Session("break", 15, "break"),
-            Session("qbr_roleplay", 60, "roleplay", "04", ("04.4", "04.5")),
-            Session("portfolio", 45, "workshop", "portfolio_workshop", ("05.6",)),
-            Session("close", 30, "close", "05", ("05.4",)),
+            Session("qbr_roleplay", 60, "roleplay", "04", ("04.4", "04.5"), (("input", 15), _roleplay("qbr"))),
+            Session(
+                "portfolio",
+                45,
+                "workshop",
+                "portfolio_workshop",
+                ("05.6",),
+                (("input", 10), ("port_define", 10), ("port_example", 5), ("port_scenarios", 10), ("port_decide", 10)),
+            ),
+            Session("close", 30, "close", "05", ("05.4",), (("transfer", 20), ("feedback", 10))),
         ),
     ),
     "2day": (
         (
-            Session("welcome_long", 45, "opening", "00", ("00.1", "00.2", "00.3")),
-            Session("concentration", 60, "talk", "01", ("00.4", "01.1", "01.2", "01.3")),
+            Session(
+                "welcome_long",
+                45,
+                "opening",
+                "00",
+                ("00.1", "00.2", "00.3"),
+                (("welcome", 15), ("input", 10), ("case", 10), ("exercises", 10)),
+            ),
+            Session(
+                "concentration",
+                60,
+                "talk",
+                "01",
+                ("00.4", "01.1", "01.2", "01.3"),
+                (("input", 25), ("exercises", 30), ("debrief", 5)),
+            ),
             Session("break", 15, "break"),
-            Session("criteria_workshop_long", 75, "workshop", "criteria_workshop", ("01.5",)),
+            Session(
+                "criteria_workshop_long",
+                75,
+                "workshop",
+                "criteria_workshop",
+                ("01.5",),
+                (
+                    ("crit_choose", 10),
+                    ("crit_rate", 15),
+                    ("crit_disagree", 25),
+                    ("crit_weights", 15),
+                    ("crit_list", 10),
+                ),
+            ),
             Session("lunch", 60, "lunch"),
-            Session("definitive_list_long", 60, "exercise", "01", ("01.4", "01.6")),
-            Session("profile_long", 60, "talk", "02", ("02.1", "02.2", "02.3", "02.4")),
+            Session(
+                "definitive_list_long",
+                60,
+                "exercise",
+                "01",
+                ("01.4", "01.6"),
+                (("input", 15), ("exercises", 35), ("debrief", 10)),
+            ),
+            Session(
+                "profile_long",
+                60,
+                "talk",
+                "02",
+                ("02.1", "02.2", "02.3", "02.4"),
+                (("input", 25), ("exercises", 30), ("debrief", 5)),
+            ),
             Session("break", 15, "break"),
-            Session("account_plan", 60, "exercise", "02", ("02.5", "00.5")),
+            Session("account_plan", 60, "exercise", "02", ("02.5", "00.5"), (("exercises", 50), ("debrief", 10))),
             Session("day_review", 30, "close"),
         ),
         (
             Session("recap", 15, "opening"),
-            Session("margin", 60, "talk", "03", ("03.1", "03.4")),
-            Session("clv", 45, "exercise", "03", ("03.2", "03.3", "03.5")),
+            Session("margin", 60, "talk", "03", ("03.1", "03.4"), (("input", 25), ("exercises", 30), ("debrief", 5))),
+            Session(
+                "clv",
+                45,
+                "exercise",
+                "03",
+                ("03.2", "03.3", "03.5"),
+                (("input", 15), ("exercises", 25), ("debrief", 5)),
+            ),
             Session("break", 15, "break"),
-            Session("review", 60, "talk", "04", ("04.1", "04.2", "04.4")),
+            Session(
+                "review", 60, "talk", "04", ("04.1", "04.2", "04.4"), (("input", 25), ("exercises", 30), ("debrief", 5))
+            ),
             Session("lunch", 60, "lunch"),
-            Session("qbr_roleplay_long", 60, "roleplay", "04", ("04.5",)),
-            Session("portfolio_review", 45, "talk", "05", ("05.1", "05.2", "05.3", "05.5")),
+            Session("qbr_roleplay_long", 60, "roleplay", "04", ("04.5",), (("qbr_agenda", 15), _roleplay("qbr"))),
+            Session(
+                "portfolio_review",
+                45,
+                "talk",
+                "05",
+                ("05.1", "05.2", "05.3", "05.5"),
+                (("input", 20), ("exercises", 20), ("debrief", 5)),
+            ),
             Session("break", 15, "break"),
-            Session("portfolio_workshop", 45, "workshop", "portfolio_workshop", ("05.6",)),
-            Session("annual_roleplay", 40, "roleplay", "05", ("04.3",)),
-            Session("close_long", 20, "close", "", ("05.4",)),
+            Session(
+                "portfolio_workshop",
+                45,
+                "workshop",
+                "portfolio_workshop",
+                ("05.6",),
+                (("port_define", 10), ("port_example", 10), ("port_scenarios", 10), ("port_decide", 15)),
+            ),
+            Session("annual_roleplay", 40, "roleplay", "05", ("04.3",), (_roleplay("annual"),)),
+            Session("close_long", 20, "close", "", ("05.4",), (("transfer", 15), ("feedback", 5))),
         ),
     ),
 }
@@ -127,8 +232,50 @@ def module_title(module: str, lang: str) -> str:
 
 
 def guide_text(module: str, part: str, lang: str) -> str:
-    """Markdown of one part of a module's facilitator guide (catalogue ``course.guide_<module>``)."""
+    """Markdown of one part of a module's facilitator guide (catalogue ``course.guide_<module>``); the timing
+    comes from the agendas (:func:`guide_timing`)."""
+    if part == "timing":
+        return guide_timing(module, lang)
     return i18n.pick(i18n.table(f"course.guide_{module}")[part], lang)
+
+
+def module_sessions(module: str) -> list[tuple[str, str, str, Session]]:
+    """(agenda, start, end, session) of every session of ``module`` in the agendas, in their order."""
+    return [
+        (agenda, start, end, s)
+        for agenda in AGENDAS
+        for day in timetable(agenda)
+        for start, end, s in day
+        if s.module == module
+    ]
+
+
+def step_text(step: str, minutes: int, lang: str, exercises: tuple[str, ...] = ()) -> str:
+    """One step of a session as the guide prints it: '15 min Input with the slides' (a role play with its
+    phases, the exercises step with the session's exercise ids)."""
+    if step.startswith("roleplay:"):
+        from kamlib.teaching.case import roleplay_phases
+
+        kind = step.split(":", 1)[1]
+        return label(
+            "step_roleplay", lang, n=minutes, title=label(f"roleplay_{kind}", lang), phases=roleplay_phases(kind, lang)
+        )
+    text = i18n.pick(i18n.table("course.steps")[step], lang)
+    return label("step", lang, n=minutes, text=text.format(ids=", ".join(exercises)))
+
+
+def guide_timing(module: str, lang: str) -> str:
+    """The guide's timing: per agenda and session of the module the clock times and the steps with their
+    minutes (:attr:`Session.steps`), the exercises named as the agenda names them."""
+    lines = []
+    for agenda, start, end, s in module_sessions(module):
+        steps = "; ".join(step_text(step, n, lang, s.exercises) for step, n in s.steps)
+        head = label("timing_line", lang, agenda=label(f"agenda_{agenda}", lang), start=start, end=end, n=s.minutes)
+        named = any("{ids}" in i18n.pick(i18n.table("course.steps").get(step, ("", "")), lang) for step, _ in s.steps)
+        ids = f" {label('exercises', lang)}: {', '.join(s.exercises)}." if s.exercises and not named else ""
+        title = i18n.pick(_SESSIONS[s.key], lang)
+        lines.append(f"* **{head}** {title}{'' if title.endswith(('?', '!', '.')) else '.'} {steps}.{ids}")
+    return "\n".join(lines)
 
 
 def clock(minutes: int) -> str:
@@ -500,7 +647,7 @@ def speaker_notes(module: str, lang: str):
     them in the speaker view, key S)."""
     import nbformat
 
-    text = "\n\n".join(f"**{label(part, lang)}.** {guide_text(module, part, lang)}" for part in ("goal", "timing"))
+    text = "\n\n".join(f"**{label(part, lang)}.**\n\n{guide_text(module, part, lang)}" for part in ("goal", "timing"))
     return nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}})
 
 
