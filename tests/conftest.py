@@ -7,8 +7,10 @@ Helpers are handed to tests as fixtures (``make_data``, ``write_case``, ``with_o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +195,71 @@ def lifetimes():
     except ImportError:
         require_system("lifetimes (test-only dependency: pip install -e '.[dev]')", False)
     return lifetimes
+
+
+# ---------------------------------------------------------------------------------------------- browser tests
+#: Debian's Chromium (no ``playwright install``), its flags for a headless run without network side traffic,
+#: and where browser tests keep their screenshots (gitignored).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "reports" / "test-artifacts"
+
+
+def require_chromium() -> str:
+    """Chromium's path; skips without it (fails under KAM_REQUIRE_SYSTEM=1)."""
+    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
+    return CHROMIUM
+
+
+@contextlib.contextmanager
+def loopback_page(*, viewport: dict, locale: str | None = None, last_shot: str | None = None):
+    """A Playwright page in Chromium that may only reach 127.0.0.1 / localhost (every other request is aborted);
+    with ``last_shot`` what the page showed at the end is saved to ARTIFACTS, for a failing run."""
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    exe = require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=60_000)
+        page = None
+        try:
+            context = browser.new_context(viewport=viewport, **({"locale": locale} if locale else {}))
+
+            def loopback_only(route):
+                host = urlparse(route.request.url).hostname
+                if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+                    route.continue_()
+                else:
+                    route.abort()
+
+            context.route("**/*", loopback_only)
+            context.set_default_timeout(60_000)
+            page = context.new_page()
+            yield page
+        finally:
+            if last_shot and page is not None:
+                try:
+                    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / last_shot), full_page=False, timeout=10_000)
+                except Exception:
+                    pass
+            browser.close()
+
+
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """Stop a server started with ``start_new_session=True`` and the kernels it started: its process group,
+    TERM then KILL (and KILL when the leader is already gone, for kernels left in the group)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -12,22 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, require_system
+from conftest import ARTIFACTS, ROOT, loopback_page, require_chromium, stop_process_group
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "reports" / "test-artifacts"
 NOTEBOOK = "criteria_workshop.ipynb"
 SERVER_START_S = 120
 RUN_S = int(os.environ.get("KAM_BROWSER_TIMEOUT", 180))
@@ -35,8 +29,7 @@ RUN_S = int(os.environ.get("KAM_BROWSER_TIMEOUT", 180))
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -80,18 +73,7 @@ class _Server:
     def stop(self) -> None:
         """Stop the server and its kernels: the process group led by our PID, TERM then KILL."""
         try:
-            if self.proc.poll() is None:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                try:
-                    self.proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                    self.proc.wait(timeout=10)
-            else:  # leader gone: kernels it started may still be in its group
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            stop_process_group(self.proc)
         finally:
             self._fh.close()
 
@@ -146,31 +128,8 @@ def voila(workdir, chromium):
 
 @pytest.fixture()
 def page(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-            def loopback_only(route):
-                host = urlparse(route.request.url).hostname
-                if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-                    route.continue_()
-                else:
-                    route.abort()
-
-            context.route("**/*", loopback_only)
-            context.set_default_timeout(60_000)
-            pg = context.new_page()
-            yield pg
-        finally:
-            try:  # what the browser showed at the end, for a failing run
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(ARTIFACTS / "last_page.png"), full_page=False, timeout=10_000)
-            except Exception:
-                pass
-            browser.close()
+    with loopback_page(viewport={"width": 1400, "height": 1000}, last_shot="last_page.png") as pg:
+        yield pg
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,16 +24,11 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
-from conftest import ROOT, require_system
+from conftest import ARTIFACTS, ROOT, loopback_page, require_chromium, stop_process_group
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "reports" / "test-artifacts"
 NOTEBOOK = "01_account_selection.ipynb"  # the workbook notebook
 COPY = "01_Kundenauswahl.ipynb"  # its German trainee copy (kamlib.teaching.trainee.copy_name)
 EXERCISE, CHOICE = "01.3", "01.1"
@@ -43,8 +37,7 @@ WAIT_S = 120  # server start, and the notebook's cells up to the form
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
-    return CHROMIUM
+    return require_chromium()
 
 
 def _asks(nb, exercise_id: str) -> bool:
@@ -117,43 +110,13 @@ def jupyterlab(course, chromium, tmp_path_factory):
             time.sleep(0.5)
         yield f"http://127.0.0.1:{port}", token, progress
     finally:  # the server and its kernels: our process group, TERM then KILL
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_process_group(proc)
 
 
 @pytest.fixture()
 def page(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-
-            def loopback_only(route):
-                host = urlparse(route.request.url).hostname
-                if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-                    route.continue_()
-                else:
-                    route.abort()
-
-            context.route("**/*", loopback_only)
-            context.set_default_timeout(60_000)
-            pg = context.new_page()
-            yield pg
-        finally:
-            try:  # what the browser showed at the end, for a failing run
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(ARTIFACTS / "trainee_last_page.png"), full_page=False, timeout=10_000)
-            except Exception:
-                pass
-            browser.close()
+    with loopback_page(viewport={"width": 1400, "height": 1000}, locale="de-DE", last_shot="trainee_last_page.png") as pg:
+        yield pg
 
 
 def _form(page, exercise_id: str):

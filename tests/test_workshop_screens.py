@@ -15,22 +15,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, require_system
+from conftest import ARTIFACTS, ROOT, loopback_page, require_system, stop_process_group
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "reports" / "test-artifacts"
 TOKEN = "k7m2qp"
 START_S = 60
 RUN_S = int(os.environ.get("KAM_BROWSER_TIMEOUT", 180))
@@ -79,18 +73,7 @@ class _App:
 
     def stop(self) -> None:
         try:
-            if self.proc.poll() is None:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                try:
-                    self.proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                    self.proc.wait(timeout=10)
-            else:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            stop_process_group(self.proc)
         finally:
             self._fh.close()
 
@@ -145,26 +128,8 @@ def test_room_app_needs_the_token(room):
 
 @pytest.fixture()
 def page():
-    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            context = browser.new_context(viewport=PROJECTOR)
-
-            def loopback_only(route):
-                host = urlparse(route.request.url).hostname
-                if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-                    route.continue_()
-                else:
-                    route.abort()
-
-            context.route("**/*", loopback_only)
-            context.set_default_timeout(60_000)
-            yield context.new_page()
-        finally:
-            browser.close()
+    with loopback_page(viewport=PROJECTOR) as pg:
+        yield pg
 
 
 _MEASURE = """() => {
