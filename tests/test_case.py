@@ -479,3 +479,71 @@ def test_trainer_copy_has_the_expected_figures(sample_case, lang) -> None:
     # 04: the last quarter's plan-actual comparison of the declining account
     actual = _quarter_revenue(folder, a, ("2025-10", "2025-11", "2025-12"))
     assert i18n.money(actual, lang, 0) in notes["04"]
+
+
+# --------------------------------------------------------------------------- review of issue 17: M3, m5
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return kamlib.load(kamlib.SAMPLE)
+
+
+def test_booklet_figures_are_the_notebooks_figures(bundled) -> None:
+    """M3: the top-20 % shares and customer counts are computed as notebooks 00 and 01 compute them (their very
+    calls, repeated here), and the booklet's key accounts are 01's decided list. By hand from orders.csv: the
+    last twelve months have 226 buyers, ceil(0.2 * 226) = 46 of them bring 78.04 %; the whole history has 236
+    buyers, ceil(0.2 * 236) = 48. Notebook 01 decides 22 key accounts."""
+    import pandas as pd
+
+    from kamlib import decision, selection
+
+    data = bundled
+    facts = case.story_map(data)["concentration"].facts
+    whole = selection.account_revenue(data.orders)  # notebook 00
+    last_start = data.as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1)  # notebook 01
+    revenue_12m = selection.account_revenue(data.orders, start=last_start, end=data.as_of)
+    assert facts["accounts"] == len(whole) == 236 and facts["n_top"] == 48
+    assert facts["accounts_current"] == len(revenue_12m) == 226 and facts["n_top_current"] == 46
+    assert facts["share"] == pytest.approx(selection.top_share(whole, fraction=0.2))
+    assert facts["share_current"] == pytest.approx(selection.top_share(revenue_12m, fraction=0.2))
+    assert round(facts["share_current"], 3) == 0.780
+    key = list(decision.decide(data).selection.definitive.index)
+    assert case.key_accounts(data) == [str(k) for k in key] and len(key) == 22
+    kams = case.story_map(data)["kams"].facts
+    assert kams["key_accounts"] == 22 and kams["accounts"] == 23
+    share = revenue_12m.reindex(key).fillna(0).sum() / revenue_12m.sum()
+    assert kams["key_share"] == pytest.approx(share)
+    for lang, digits in (("de", "78,0"), ("en", "78.0")):
+        text = case.booklet_markdown(data, lang, trainer=True)
+        shown = i18n.percent(facts["share_current"], lang)
+        assert shown.startswith(digits) and shown in text
+        assert (
+            case._tx(
+                "booklet",
+                "kams_key",
+                lang,
+                key=22,
+                key_share=case._pct(share, lang),
+                both=kams["key_with_kam"],
+                kam_not_key=kams["kam_not_key"],
+            )
+            in text
+        )
+        assert "79,0" not in text and "79.0" not in text  # the old base (240 accounts, zeros included)
+
+
+def test_booklet_plot_is_consistent(bundled) -> None:
+    """m5: the prospects' trial orders are the same number in section 1 and in their story; 'n of n lose money'
+    reads 'all'; the annual brief's customer does not ask for Rheinwerk's management when the KAM is its
+    managing director; the stories are not all key accounts."""
+    found = case.story_map(bundled)
+    max_orders = found["prospects"].facts["max_orders"]
+    de = case.booklet_markdown(bundled, "de")
+    assert "einem Probeauftrag" not in de and f"höchstens {max_orders} Probeaufträge" in de
+    small = found["small_kam_accounts"].facts
+    if small["losses"] == small["n"]:
+        assert f"{small['n']} davon machen Verlust" not in de and "alle machen Verlust" in de
+    assert "Die Geschichten der Key Accounts" not in de
+    annual = case.roleplays(bundled, "de")["annual"]
+    assert "Geschäftsleitung von Rheinwerk" not in annual

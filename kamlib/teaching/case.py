@@ -163,17 +163,34 @@ def _supplier(ctx: _Context) -> Story:
     )
 
 
+def revenue_whole(data) -> pd.Series:
+    """Revenue per customer over the whole order history, as notebook 00 computes it: every customer with an
+    order (customers that never ordered are not in the base)."""
+    return selection.account_revenue(data.orders)
+
+
+def revenue_12m(data) -> pd.Series:
+    """Revenue per customer in the last twelve months, as notebook 01 computes it: the twelve months up to the
+    data date, every customer with an order in them."""
+    as_of = pd.Timestamp(data.as_of)
+    return selection.account_revenue(
+        data.orders, start=as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1), end=as_of
+    )
+
+
 def _concentration(ctx: _Context) -> Story:
-    whole = selection.account_revenue(ctx.data.orders, accounts=ctx.accounts.reset_index())
+    whole, current = revenue_whole(ctx.data), revenue_12m(ctx.data)
     n_top = math.ceil(0.2 * len(whole))
     return Story(
         "concentration",
         tuple(whole.index[:n_top]),
         {
             "share": float(selection.top_share(whole, fraction=0.2)),
-            "share_current": float(selection.top_share(ctx.current, fraction=0.2)),
+            "share_current": float(selection.top_share(current, fraction=0.2)),
             "n_top": n_top,
             "accounts": len(whole),
+            "n_top_current": math.ceil(0.2 * len(current)),
+            "accounts_current": len(current),
             "gini": float(selection.gini(whole)),
             "revenue": float(whole.sum()),
         },
@@ -195,6 +212,8 @@ def _kams(ctx: _Context) -> Story:
                 "revenue": float(ctx.current.reindex(mine).sum()),
             }
         )
+    key = key_accounts(ctx.data)
+    current = revenue_12m(ctx.data)
     return Story(
         "kams",
         tuple(ctx.kam_accounts),
@@ -203,8 +222,21 @@ def _kams(ctx: _Context) -> Story:
             "n": len(rows),
             "accounts": len(ctx.kam_accounts),
             "revenue_share": float(ctx.current.reindex(ctx.kam_accounts).sum() / ctx.current.sum()),
+            "key_accounts": len(key),
+            "key_share": float(current.reindex(key).fillna(0).sum() / current.sum()),
+            "key_with_kam": len(set(key) & set(ctx.kam_accounts)),
+            "kam_not_key": len(set(ctx.kam_accounts) - set(key)),
         },
     )
+
+
+def key_accounts(data) -> list[str]:
+    """The key accounts as notebook 01 decides them (:func:`kamlib.decision.decide` with the workbook's default
+    selection): the definitive list."""
+    from kamlib import decision
+
+    sel = decision.decide(data).selection
+    return [str(i) for i in sel.definitive.index]
 
 
 def _with_account(frame: pd.DataFrame, account_id: str) -> pd.DataFrame:
@@ -729,7 +761,7 @@ def _story_section(s: Story, found: dict[str, Story], lang: str) -> list[str]:
             "names": _and([_md(n) for n in f["names"]], lang),
             "revenue": _money(f["revenue"], lang),
             "db4": _money(f["db4"], lang),
-            "losses": f["losses"],
+            "losses": _tx("stories", "losses_all" if f["losses"] == f["n"] else "losses_some", lang, n=f["losses"]),
         }
     elif k == "emerging":
         items = [
@@ -837,6 +869,7 @@ def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
             buyers=buyers,
             accounts=sup["accounts"],
             active=sup["active"],
+            max_orders=found["prospects"].facts.get("max_orders", 0),
         ),
         _tx("booklet", "products", lang, products=sup["products"], lines=len(sup["product_lines"])),
         _table(
@@ -863,6 +896,8 @@ def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
             years=sup["years"],
             n_top=con["n_top"],
             accounts=con["accounts"],
+            n_top_current=con["n_top_current"],
+            accounts_current=con["accounts_current"],
             share=_pct(con["share"], lang),
             share_current=_pct(con["share_current"], lang),
             gini=i18n.number(con["gini"], lang, 2),
@@ -879,6 +914,16 @@ def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
             accounts=kam["accounts"],
             share=_pct(kam["revenue_share"], lang),
             ceo=_md(ceo["name"]) if ceo else "–",
+        )
+        + " "
+        + _tx(
+            "booklet",
+            "kams_key",
+            lang,
+            key=kam["key_accounts"],
+            key_share=_pct(kam["key_share"], lang),
+            both=kam["key_with_kam"],
+            kam_not_key=kam["kam_not_key"],
         )
     )
     parts.append(
