@@ -735,7 +735,7 @@ def _task_markdown(exercise_id: str, lang: str) -> str:
             kept.append(_paper_answer(exercise_id, lang))
             continue
         kept.append(re.sub(r"^([*-] )`[\w.]+`: ", r"\1", p, flags=re.M))
-    return "\n\n".join(kept)
+    return "\n\n".join(p for p in kept if p.strip())
 
 
 def _paper_answer(exercise_id: str, lang: str) -> str:
