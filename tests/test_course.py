@@ -343,7 +343,7 @@ def test_the_pack_gives_the_one_command_that_starts_the_room(pack, lang):
 
     dest, _, _ = pack
     parser = cli.build_parser()
-    for page in ("index.html", "guides/criteria_workshop.html"):
+    for page in ("index.html", "guides/criteria_workshop.html", "guides/portfolio_workshop.html"):
         soup = _soup(dest / lang / page)
         found = _commands(soup, "kam workshop ")
         assert found, page
