@@ -9,16 +9,10 @@ except under KAM_REQUIRE_SYSTEM=1 (CI).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from conftest import ROOT, require_system
+from conftest import CHROMIUM_ARGS, ROOT, require_chromium
 
 from kamlib.teaching import course
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 #: Every leaf slide (a section without sections inside), shown one after the other: the ones whose content is
 #: taller than the slide's height (reveal.js config, 760), with their indices and first words.
@@ -35,7 +29,7 @@ _TOO_TALL = """() => {
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_no_slide_is_taller_than_the_slide(tmp_path, lang):
-    require_system("chromium", Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))
+    chromium = require_chromium()
     pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
@@ -44,7 +38,7 @@ def test_no_slide_is_taller_than_the_slide(tmp_path, lang):
         "01", tmp_path, lang, notebooks=ROOT / "notebooks", source=ROOT / "data" / "sample", execute=False
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=60_000)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(deck.resolve().as_uri())
