@@ -719,40 +719,13 @@ def _exercise_ids(module: str) -> list[str]:
 
 
 def _task_markdown(exercise_id: str, lang: str) -> str:
-    """The task as it goes on paper: without the paragraph on how to check it in the notebook (paper has no
-    ``check()``) and without the answer format written for code (``answer = {...}``); in its place the
-    answer's parts as the answer form names them (``exercises.form_fields``), with the options to tick, and the
-    criteria's code keys in a list left out (```revenue_share`: Umsatzanteil`` -> ``Umsatzanteil``)."""
+    """The task as it goes on paper: ``exercises.task(..., paper=True)`` (answer lines and boxes to tick instead of
+    the code line), with the criteria's code keys in a list left out (```revenue_share`: Umsatzanteil`` ->
+    ``Umsatzanteil``): paper answers name the criterion, not its key."""
     from kamlib.teaching import exercises
 
-    text = exercises.task(exercise_id, lang).markdown
-    answer_head = f"*{i18n.pick(i18n.table('exercises.texts')['answer_format'], lang)}:*"
-    kept = []
-    for p in text.split("\n\n"):
-        if "exercises.check" in p or "form.ask" in p:
-            continue
-        if p.lstrip().startswith(answer_head):
-            kept.append(_paper_answer(exercise_id, lang))
-            continue
-        kept.append(re.sub(r"^([*-] )`[\w.]+`: ", r"\1", p, flags=re.M))
-    return "\n\n".join(p for p in kept if p.strip())
-
-
-def _paper_answer(exercise_id: str, lang: str) -> str:
-    """The answer's parts for paper: a line per named part, a box per option to tick."""
-    from kamlib.teaching import exercises
-
-    lines = []
-    for f in exercises.form_fields(exercise_id, lang):
-        if f.kind == "mapping-row":
-            lines.append(f"- **{f.label}:** " + "   ".join(f"☐ {shown}" for _, shown in f.options))
-            continue
-        head = f"**{f.label}:**" if f.key is not None else f"**{label('answer_space', lang)}:**"
-        if f.options and f.kind != "choice":
-            lines.append(f"- {head} " + "   ".join(f"☐ {shown}" for _, shown in f.options))
-        elif f.key is not None:
-            lines.append(f"- {head} ____________________")
-    return "\n".join(lines) if lines else ""
+    text = exercises.task(exercise_id, lang, paper=True).markdown
+    return re.sub(r"^([*-] )`[\w.]+`: ", r"\1", text, flags=re.M)
 
 
 def rubric(exercise_id: str, lang: str) -> list[str]:
