@@ -31,6 +31,7 @@ import pandas as pd
 from kamlib import i18n, periods, profile, selection, value
 from kamlib.data import sample
 from kamlib.data.writers import atomic_write_text
+from kamlib.present import pdf as pdf_print
 
 #: The stories in the order the booklet tells them.
 STORY_KEYS: tuple[str, ...] = (
@@ -1018,53 +1019,10 @@ def write_booklet(data, dest: Path, lang: str = "en", *, pdf: bool = False, trai
     return path
 
 
-def chromium() -> str | None:
-    """The Chromium executable that prints PDFs (None when there is none)."""
-    import os
-    import shutil
-
-    return next(
-        (
-            p
-            for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-            if p and os.access(p, os.X_OK)
-        ),
-        None,
-    )
-
-
-def print_pdf(html: Path, pdf: Path) -> None:
-    """Print an HTML page to an A4 PDF with headless Chromium, offline and atomically.
-
-    The same command line as the runner's ``kamlib.batch.runner.html_to_pdf``, which the teaching layer may not
-    import (the layer rule: batch sits above teaching).
-    """
-    import os
-    import subprocess
-    import tempfile
-
-    exe = chromium()
-    if exe is None:
-        raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium'")
-    tmp = pdf.with_name(f".{pdf.name}.tmp-{os.getpid()}")
-    with tempfile.TemporaryDirectory() as profile_dir:
-        cmd = [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile_dir}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp}",
-            Path(html).resolve().as_uri(),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-    os.replace(tmp, pdf)
-
+#: The Chromium that prints PDFs and the printing itself live in :mod:`kamlib.present.pdf` (one command line for
+#: reports, account documents and the booklet).
+chromium = pdf_print.chromium
+print_pdf = pdf_print.html_to_pdf
 
 # =========================================================================== role plays
 
