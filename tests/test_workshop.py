@@ -13,7 +13,7 @@ import pytest
 from conftest import AS_OF, SAMPLE
 from openpyxl import load_workbook
 
-from kamlib import KamDataError, selection, workshop
+from kamlib import KamDataError, i18n, selection, workshop
 from kamlib.cli import main as kam_main
 from kamlib.errors import KamParameterError
 
@@ -538,6 +538,29 @@ def test_screen_and_handout_show_the_same_normalised_weights():
     handout = workshop.HandoutPanel(room, r, {}, places=2).handout()
     assert handout.weights["weight"].tolist() == ["41%", "23%", "18%", "18%"]
     assert "<td>41%</td>" in handout.html()
+
+
+def test_german_screens_show_german_numbers(sample_data, names, sel):
+    # the ranking table, the thresholds (≥ 7 -> "7,0") and the cut lines (5 -> "5,0") in the language of the room:
+    # ipywidgets' own readout only knows the decimal point, so the sliders show their value as text beside them
+    room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names, lang="de")
+    ui = room.widget()
+    thresholds = [s for s in _all(ui, "FloatSlider") if s.description == "≥"]
+    assert thresholds and all(not s.readout for s in thresholds)
+    shown = {_strip_tags(h.value) for h in _all(ui, "HTML")}
+    assert {i18n.number(s.value, "de", 1) for s in thresholds} <= shown
+    thresholds[0].value = 6.5
+    assert "6,5" in {_strip_tags(h.value) for h in _all(ui, "HTML")}
+    (table,) = [h for h in _all(ui, "HTML") if "<table" in h.value]
+    scores = [float(x.replace(",", ".")) for x in __import__("re").findall(r"<td>(\d+,\d\d)</td>", table.value)]
+    assert scores == sorted(scores, reverse=True) and len(scores) == len(room.last)
+    assert not __import__("re").search(r"<td>\d+\.\d\d</td>", table.value)
+    board = workshop.PortfolioWorkshop.from_data(sample_data, sel, lang="de")
+    bui = board.widget()
+    cuts = [s for s in _all(bui, "FloatSlider") if s.max == 10]
+    assert len(cuts) == 2 and all(not s.readout for s in cuts)
+    texts = {_strip_tags(h.value) for h in _all(bui, "HTML")}
+    assert {i18n.number(s.value, "de", 1) for s in cuts} <= texts
 
 
 def _all(widget, kind: str) -> list:

@@ -67,6 +67,7 @@ from kamlib.workshop.screen import (
     share_texts,
     shares,
     slider_width,
+    value_text,
 )
 from kamlib.workshop.widgets import SelectionWorkshop
 
@@ -1549,6 +1550,7 @@ class PortfolioWorkshop:
                 min=0,
                 max=10,
                 step=0.5,
+                readout=False,  # the value beside it in the room's language (screen.value_text)
                 continuous_update=False,
                 description=cut[axis],
                 style={"description_width": width},
@@ -1563,8 +1565,13 @@ class PortfolioWorkshop:
         self.share_labels = {"attractiveness": att_share, "strength": strg_share}
         acut = cut_slider("attractiveness", d.attractiveness_cut)
         scut = cut_slider("strength", d.strength_cut)
+        cut_readouts = {
+            axis: w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")) for axis in ("attractiveness", "strength")
+        }
 
         def show_shares() -> None:
+            for axis, slider in (("attractiveness", acut), ("strength", scut)):
+                cut_readouts[axis].value = html.escape(value_text(slider.value, self.lang))
             for sliders, labels in ((att, att_share), (strg, strg_share)):
                 for c, t in zip(COMPONENTS, share_texts([sliders[c].value for c in COMPONENTS], self.lang)):
                     labels[c].value = f"<b>{html.escape(t)}</b>"
@@ -1619,7 +1626,10 @@ class PortfolioWorkshop:
             [head(axis), *(w.HBox([sliders[c], shares[c]]) for c in COMPONENTS), cut_line]
         )
         controls = w.HBox(
-            [column("attractiveness", att, att_share, acut), column("strength", strg, strg_share, scut)],
+            [
+                column("attractiveness", att, att_share, w.HBox([acut, cut_readouts["attractiveness"]])),
+                column("strength", strg, strg_share, w.HBox([scut, cut_readouts["strength"]])),
+            ],
             layout=w.Layout(flex_flow="row wrap"),
         )
         return w.VBox(

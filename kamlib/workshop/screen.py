@@ -99,3 +99,15 @@ def label_width(labels: Iterable[str]) -> str:
 def slider_width(description_width: str) -> str:
     """CSS width of a slider whose description column is ``description_width``: label, track and readout."""
     return f"calc({description_width} + {TRACK_PX + READOUT_PX}px)"
+
+
+def value_text(value: float, lang: str = "en", decimals: int = 1) -> str:
+    """A slider's value as the room reads it (7.0 in English, 7,0 in German): ipywidgets' readout only knows the
+    decimal point, so sliders on a German screen show this text beside them instead.
+
+    Examples
+    --------
+    >>> value_text(7, "de"), value_text(6.5, "en")
+    ('7,0', '6.5')
+    """
+    return i18n.number(float(value), lang, decimals)

@@ -117,7 +117,7 @@ class SelectionWorkshop:
         buf = io.BytesIO()
         fig.canvas.print_png(buf)
         rows = "".join(
-            f"<tr><td>{r}</td><td>{html.escape(str(nm))}</td><td>{s:.2f}</td></tr>"
+            f"<tr><td>{r}</td><td>{html.escape(str(nm))}</td><td>{i18n.number(s, self.lang)}</td></tr>"
             for r, nm, s in ranking[["rank", "name", "score"]].itertuples(index=False)
         )
         table = f"<table><tr><th>#</th><th>{html.escape(i18n.t('accounts', self.lang))}</th><th>Score</th></tr>{rows}</table>"
@@ -133,7 +133,15 @@ class SelectionWorkshop:
         """ipywidgets UI: one weight and one threshold slider per criterion, live chart and table."""
         import ipywidgets as w
 
-        from kamlib.workshop.screen import READOUT_PX, TRACK_PX, image_layout, label_width, share_texts, slider_width
+        from kamlib.workshop.screen import (
+            READOUT_PX,
+            TRACK_PX,
+            image_layout,
+            label_width,
+            share_texts,
+            slider_width,
+            value_text,
+        )
 
         labels = [i18n.criterion_label(c, self.lang) for c in self.criteria]
         width = label_width(labels)
@@ -162,12 +170,14 @@ class SelectionWorkshop:
                 max=10.0,
                 step=0.5,
                 description="≥",
+                readout=False,  # the value beside it in the room's language (screen.value_text)
                 continuous_update=False,
                 style={"description_width": "3ch"},
                 layout=w.Layout(width=slider_width("3ch")),
             )
             for v in self.thresholds
         ]
+        treadouts = [w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")) for _ in tsl]
         image = w.Image(format="png", layout=w.Layout(**image_layout(self._figure())))
         table = w.HTML()
         message = w.HTML()
@@ -178,6 +188,8 @@ class SelectionWorkshop:
 
         def refresh(_=None):
             show_shares()
+            for s, r in zip(tsl, treadouts):
+                r.value = html.escape(value_text(s.value, self.lang))
             try:
                 png, html_table = self.update([s.value for s in wsl], [s.value for s in tsl])
             except ValueError as err:  # e.g. all weights 0: say so in the room, keep the last view
@@ -190,7 +202,7 @@ class SelectionWorkshop:
         for s in wsl + tsl:
             s.observe(refresh, names="value")
         refresh()
-        rows = [w.HBox([a, shares[c], b]) for a, c, b in zip(wsl, self.criteria, tsl)]
+        rows = [w.HBox([a, shares[c], b, r]) for a, c, b, r in zip(wsl, self.criteria, tsl, treadouts)]
         return w.VBox([*rows, message, w.HBox([image, table], layout=w.Layout(align_items="flex-start"))])
 
     def static(self) -> pd.DataFrame:
