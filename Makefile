@@ -68,7 +68,7 @@ bench: $(STAMP)
 # and trainee browser tests write them; without KAM_SCREENSHOTS only into reports/test-artifacts/)
 screenshots: $(STAMP)
 	KAM_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_documents.py tests/test_trainee_browser.py \
-		-k "page_counts or german_trainee" -q -p no:cacheprovider
+		tests/test_workshop_screens.py -k "page_counts or german_trainee or projector" -q -p no:cacheprovider
 
 # the workshop notebooks as a code-free web app (first free port from 8866) with a short access code:
 # on 127.0.0.1, or with ROOM=1 on the room's network (0.0.0.0) with the sentences to read out;
