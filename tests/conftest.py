@@ -263,3 +263,21 @@ def stop_process_group(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def open_in_lab(page, url: str, timeout_s: float) -> None:
+    """Open a notebook in JupyterLab at ``url`` and wait until its kernel is idle (confirming the kernel dialog
+    when Lab still asks which kernel to use)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout_s * 1000)
+    select = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        select.wait_for(timeout=5_000)
+        select.click()
+    except PlaywrightTimeout:
+        pass
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
+                 ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
+                                                                                  timeout=timeout_s * 1000)

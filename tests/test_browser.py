@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, ROOT, loopback_page, require_chromium, stop_process_group
+from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group
 
 NOTEBOOK = "criteria_workshop.ipynb"
 SERVER_START_S = 120
@@ -232,22 +232,11 @@ def _assert_not_blank(path: Path) -> None:
 
 
 def test_jupyterlab_runs_workshop_and_slider_reranks(jupyterlab, page):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     base, token = jupyterlab
     t0 = time.monotonic()
-    page.goto(f"{base}/lab/tree/notebooks/workshop/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
     # wait until the notebook is open and its kernel is idle, then Run > Run All Cells
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=SERVER_START_S * 1000)
-    select = page.locator(".jp-Dialog button", has_text="Select")  # kernel dialog, if Lab still asks
-    try:
-        select.wait_for(timeout=5_000)
-        select.click()
-    except PlaywrightTimeout:
-        pass
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
-                 ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
-                                                                                  timeout=SERVER_START_S * 1000)
+    open_in_lab(page, f"{base}/lab/tree/notebooks/workshop/{NOTEBOOK}?token={token}", SERVER_START_S)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     _move_and_check(page, page.locator(".jp-Notebook"), "lab")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ARTIFACTS, ROOT, loopback_page, require_chromium, stop_process_group
+from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group
 
 NOTEBOOK = "01_account_selection.ipynb"  # the workbook notebook
 COPY = "01_Kundenauswahl.ipynb"  # its German trainee copy (kamlib.teaching.trainee.copy_name)
@@ -134,21 +134,10 @@ def _answer(form, text: str, expected: str):
 
 
 def test_a_german_trainee_answers_in_the_form_and_reads_german_feedback(jupyterlab, page):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     base, token, progress = jupyterlab
     t0 = time.monotonic()
-    page.goto(f"{base}/lab/tree/{COPY}?token={token}", wait_until="domcontentloaded")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT_S * 1000)
-    select = page.locator(".jp-Dialog button", has_text="Select")  # kernel dialog, if Lab still asks
-    try:
-        select.wait_for(timeout=5_000)
-        select.click()
-    except PlaywrightTimeout:
-        pass
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
-                 ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
-                                                                                  timeout=WAIT_S * 1000)
+    open_in_lab(page, f"{base}/lab/tree/{COPY}?token={token}", WAIT_S)
     # the German copy: the notebook's first heading in German, not in English
     from kamlib.present.report import cell_lang
 
