@@ -532,7 +532,11 @@ def _cmd_course(args: argparse.Namespace) -> int:
         Path(args.dest), source=args.source, langs=langs, notebooks=args.notebooks, execute=execute
     )
     for lang, entry in manifest.items():
-        print(f"wrote {entry['index']} ({lang}): {len(entry['guides'])} modules, {len(entry['roleplays'])} role-plays")
+        print(
+            course.label(
+                "written", lang, index=entry["index"], modules=len(entry["guides"]), roleplays=len(entry["roleplays"])
+            )
+        )
     return EXIT_OK
 
 

@@ -443,6 +443,10 @@ def test_slide_markdown_keeps_the_heading_and_its_first_block_without_tooling_ta
     assert course.slide_markdown("Just prose.\n\nMore.", "en", whole=True) == "Just prose.\n\nMore."
     for talk in ("Set `output_dir` first.", "from kamlib import x", "Run `make course`.", "kam run writes it"):
         assert course.slide_markdown(f"# H\n\n{talk}", "en") == "# H", talk
+    # prose about KAM is not command-line talk: "KAM" and "make" as words stay on the slide
+    for prose in ("Jeder KAM betreut höchstens acht Key Accounts.", "KAM began with a few accounts.",
+                  "Make the case for the account in one sentence."):
+        assert course.slide_markdown(f"# H\n\n{prose}", "en") == f"# H\n\n{prose}", prose
     # a table of 13 rows: header, rule and 10 rows stay, the note says 3 more (13 - 10)
     table = "| a |\n|---|\n" + "\n".join(f"| {i} |" for i in range(13))
     cut = course.slide_markdown(f"### T\n\n{table}", "de")
@@ -549,3 +553,15 @@ def test_roleplay_briefs_phases_are_the_guides_phases(pack, lang):
         ]
         assert steps and set(steps) == {total}
     assert case.roleplay_phases("qbr", lang) in guide_04
+
+
+def test_kam_course_reports_in_the_packs_language(monkeypatch, capsys, tmp_path):
+    # the CLI's closing line per language comes from the catalogue: German for the German pack (no build here:
+    # build_course is replaced by a manifest of 8 guides and 2 role-plays)
+    from kamlib import cli
+
+    manifest = {"de": {"index": tmp_path / "de" / "index.html", "guides": [0] * 8, "roleplays": [0, 1]}}
+    monkeypatch.setattr(course, "build_course", lambda *a, **k: manifest)
+    assert cli.main(["course", str(tmp_path), "--lang", "de", "--execute", "no"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == f"geschrieben: {tmp_path / 'de' / 'index.html'} (8 Module, 2 Rollenspiele)"

@@ -864,3 +864,36 @@ def test_decide_panel_buttons_record_what_the_room_ticked(sample_data, names, sa
 
     d = decision.for_notebook(kamlib.load(sample_copy, as_of=AS_OF), "")
     assert set(d.ids) == set(panel.provisional_ids()[:7]) and d.decided_by == "Workshop Vertrieb"
+
+
+def test_room_app_says_what_is_missing_before_it_prints_an_address(monkeypatch, capsys):
+    # a laptop set up without Voilà (an extra) gets one clear message in the room's language and exit 2, not an
+    # address and an access code for an app that then fails to start
+    import importlib.util
+
+    from kamlib.workshop import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a))
+    monkeypatch.setattr(app.subprocess, "call", lambda *a, **k: pytest.fail("the app started without Voilà"))
+    assert app.main(["--lang", "de", "--register", ""]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Voilà" in err and 'pip install ".[lab]"' in err and "fehlt" in err
+
+
+def test_room_app_finds_notebooks_and_sample_next_to_an_installed_package(monkeypatch, tmp_path):
+    # pip install . (not editable): kamlib's own folder has no notebooks/ and no data/sample next to it; the app
+    # then uses the workbook folder it is started in, as the trainee copies do
+    from kamlib.workshop import app
+
+    monkeypatch.setattr(app, "NOTEBOOKS", tmp_path / "site-packages" / "notebooks" / "workshop")
+    monkeypatch.setattr("kamlib.SAMPLE", str(tmp_path / "site-packages" / "data" / "sample"))
+    (tmp_path / "wb" / "notebooks" / "workshop").mkdir(parents=True)
+    (tmp_path / "wb" / "data" / "sample").mkdir(parents=True)
+    (tmp_path / "wb" / "data" / "sample" / "accounts.csv").write_text("account_id\n")
+    monkeypatch.chdir(tmp_path / "wb")
+    assert app.default_folder() == Path("notebooks/workshop").resolve()
+    assert app.default_source() == str(Path("data/sample").resolve())
+    monkeypatch.setattr(app, "NOTEBOOKS", tmp_path / "wb" / "notebooks" / "workshop")
+    monkeypatch.setattr("kamlib.SAMPLE", str(tmp_path / "wb" / "data" / "sample"))
+    assert app.default_source() == ""  # the installed sample is found by the notebooks themselves

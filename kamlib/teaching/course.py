@@ -366,7 +366,10 @@ MAX_ROWS = 10
 MAX_TEXT_LINES = 8
 #: Prose that talks about the code or the tooling rather than about KAM: not for the room's screen.
 _TOOLING = re.compile(
-    r"papermill|nbval|nbconvert|nbclient|kamlib|output_dir|\bimport\b|\bkam [a-z][\w-]*|\bmake [a-z]|jupyter"
+    r"papermill|nbval|nbconvert|nbclient|kamlib|output_dir|\bimport\b|jupyter"
+    # the commands, case-sensitive: "Jeder KAM betreut ..." and "Make the case ..." are prose about KAM
+    r"|(?-i:\bkam (?:run|notebooks|course|workshop|progress|validate|sample-data|public-data|workshop-[a-z]+)\b)"
+    r"|(?-i:\bmake (?:workbook|test|course|workshop|notebooks|screenshots|bench|sample-data|lint|unit|nbval)\b)"
     r"|\.ipynb|pip install|\bparameters? cell|Parameterzelle|`[^`\n]*[_.(=\[{][^`\n]*`",
     re.I,
 )

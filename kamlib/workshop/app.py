@@ -191,6 +191,23 @@ def room_notebooks(
     return made
 
 
+def default_folder() -> Path:
+    """The workshop notebooks: next to the kamlib package (the repository, an editable install), else in the
+    workbook folder the app is started in (``pip install .`` puts only the package into site-packages)."""
+    return NOTEBOOKS if NOTEBOOKS.is_dir() else Path("notebooks/workshop").resolve()
+
+
+def default_source() -> str:
+    """The data source to hand the notebooks: "" when the bundled sample is where the notebooks look for it
+    (``kamlib.SAMPLE``), else the workbook folder's ``data/sample`` when there is one."""
+    import kamlib
+
+    if (Path(kamlib.SAMPLE) / "accounts.csv").is_file():
+        return ""
+    local = Path("data/sample").resolve()
+    return str(local) if (local / "accounts.csv").is_file() else ""
+
+
 def _bind(value: str) -> str:
     try:
         ipaddress.ip_address(value)
@@ -227,7 +244,7 @@ def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argpar
         help="folder of the decision register (key_account_decisions.csv) the room's decision is recorded in "
         f"(default: {DEFAULT_REGISTER}/ in the current folder; '' records nothing)",
     )
-    p.add_argument("--folder", default=str(NOTEBOOKS), help="folder with the workshop notebooks")
+    p.add_argument("--folder", default=None, help="folder with the workshop notebooks (default: the workbook's)")
     return p
 
 
@@ -241,8 +258,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Start the app with parsed options (``kam workshop``, ``make workshop``) and print the address."""
+    import importlib.util
+
     lang = args.lang
-    folder = Path(args.folder)
+    if importlib.util.find_spec("voila") is None:  # before any address is printed: the room must not wait for nothing
+        print(text("no_voila", lang), file=sys.stderr)
+        return 2
+    folder = Path(args.folder) if args.folder else default_folder()
     if not folder.is_dir():
         print(text("no_folder", lang, folder=folder), file=sys.stderr)
         return 2
@@ -258,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
             tmp,
             langs=(lang, *(x for x in i18n.LANGS if x != lang)),
             source=folder,
-            data=args.source,
+            data=args.source or default_source(),
             register=register,
         )
         print(text("language", lang))
