@@ -281,3 +281,22 @@ def open_in_lab(page, url: str, timeout_s: float) -> None:
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
                  ".jp-Toolbar-kernelStatus[data-status='idle']").first.wait_for(state="attached",
                                                                                   timeout=timeout_s * 1000)
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's log when it exits or does not answer in time."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")

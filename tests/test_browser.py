@@ -15,12 +15,11 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group
+from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group, wait_http
 
 NOTEBOOK = "criteria_workshop.ipynb"
 SERVER_START_S = 120
@@ -46,21 +45,6 @@ def _free_port() -> int:
     from kamlib.workshop.app import free_port
 
     return free_port(0)
-
-
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 class _Server:
@@ -105,7 +89,7 @@ def jupyterlab(workdir, chromium):
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None"]
     server = _Server(cmd, workdir, home / "server.log", _env(home))
     try:
-        _wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", server.proc, server.log, SERVER_START_S)
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", server.proc, server.log, SERVER_START_S)
         yield f"http://127.0.0.1:{port}", token
     finally:
         server.stop()
@@ -120,7 +104,7 @@ def voila(workdir, chromium):
     home.mkdir()
     server = _Server(voila_command(port, workdir / "notebooks" / "workshop"), workdir, home / "server.log", _env(home))
     try:
-        _wait_http(f"http://127.0.0.1:{port}/", server.proc, server.log, SERVER_START_S)
+        wait_http(f"http://127.0.0.1:{port}/", server.proc, server.log, SERVER_START_S)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()

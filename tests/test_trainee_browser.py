@@ -21,13 +21,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group
+from conftest import ARTIFACTS, ROOT, loopback_page, open_in_lab, require_chromium, stop_process_group, wait_http
 
 NOTEBOOK = "01_account_selection.ipynb"  # the workbook notebook
 COPY = "01_Kundenauswahl.ipynb"  # its German trainee copy (kamlib.teaching.trainee.copy_name)
@@ -97,17 +96,7 @@ def jupyterlab(course, chromium, tmp_path_factory):
         proc = subprocess.Popen(cmd, cwd=folder, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/api/status?token={token}"
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            assert proc.poll() is None, f"JupyterLab exited:\n{log.read_text(errors='replace')[-3000:]}"
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"JupyterLab did not start:\n{log.read_text(errors='replace')[-3000:]}"
-            time.sleep(0.5)
+        wait_http(url, proc, log, WAIT_S)
         yield f"http://127.0.0.1:{port}", token, progress
     finally:  # the server and its kernels: our process group, TERM then KILL
         stop_process_group(proc)

@@ -963,28 +963,18 @@ class DecidePanel:
             on_text = i18n.date(str(on.value), self.lang) if on.value else ""
             message.value = html.escape(text(key, self.lang, n=n, path=path, on=on_text, by=by.value.strip()))
 
-        def on_provisional(_):
-            fill()
+        def decide(kind: str, ids: list[str]) -> None:
             try:
-                ids = list(boxes)
-                done(
-                    "provisional",
-                    self.record("provisional", ids, decided_by=by.value, decided_on=on.value, note=note.value),
-                    len(ids),
-                )
+                done(kind, self.record(kind, ids, decided_by=by.value, decided_on=on.value, note=note.value), len(ids))
             except (KamParameterError, OSError, ValueError) as err:
                 message.value = f"<b>{html.escape(str(err))}</b>"
 
+        def on_provisional(_):
+            fill()
+            decide("provisional", list(boxes))
+
         def on_definitive(_):
-            ids = [i for i, b in boxes.items() if b.value]
-            try:
-                done(
-                    "definitive",
-                    self.record("definitive", ids, decided_by=by.value, decided_on=on.value, note=note.value),
-                    len(ids),
-                )
-            except (KamParameterError, OSError, ValueError) as err:
-                message.value = f"<b>{html.escape(str(err))}</b>"
+            decide("definitive", [i for i, b in boxes.items() if b.value])
 
         fill()
         first = w.Button(description=L("record_provisional"), layout=w.Layout(width="auto"))
