@@ -735,13 +735,13 @@ def test_room_instruction_never_gives_participants_a_loopback_address(monkeypatc
     for lang in ("de", "en"):
         said = app.instruction("http://127.0.0.1:8866/?token=k7m2qp", lang)
         assert "127.0.0.1" not in said and "--bind 0.0.0.0" in said
-    assert "nicht teilnehmen" in app.instruction("http://127.0.0.1:8866/?token=k7m2qp", "de")
+    assert "nicht verbinden" in app.instruction("http://127.0.0.1:8866/?token=k7m2qp", "de")
     assert "cannot join" in app.instruction("http://127.0.0.1:8866/?token=k7m2qp", "en")
     # kam workshop --lang de --instruction on the default bind address (127.0.0.1): the read-out block
     # (between the blank lines) holds no loopback address and names the option
     printed, _ = _run_room(monkeypatch, tmp_path, ["--lang", "de", "--instruction"])
     block = printed.split("\n\n")[1]
-    assert "127.0.0.1" not in block and "nicht teilnehmen" in block and "--bind 0.0.0.0" in block
+    assert "127.0.0.1" not in block and "nicht verbinden" in block and "--bind 0.0.0.0" in block
     # on the room's network: the LAN address with the port and the code
     monkeypatch.setattr(app, "lan_ip", lambda: "192.168.10.23")
     printed, _ = _run_room(monkeypatch, tmp_path, ["--bind", "0.0.0.0", "--lang", "de", "--instruction"])
