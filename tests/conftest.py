@@ -197,6 +197,71 @@ def lifetimes():
     return lifetimes
 
 
+# ---------------------------------------------------------------------------------------------- shared runs
+#: ``kam run`` on the sample, done once per test session and shared by the xdist workers (issue 16): the first
+#: worker that asks runs it under a file lock, the others wait on the lock and reuse the folder. Read-only for
+#: tests (a test that must change outputs copies them); a changed file fails the fixture's teardown.
+SHARED_RUNS = {
+    # the default run: every step notebook, every definitive key account, their documents, English
+    "sample_run": (str(SAMPLE), "--as-of", AS_OF),
+}
+
+
+def _shared_runs_dir(tmp_path_factory) -> Path:
+    """A folder every worker of this session sees: under xdist each worker's basetemp is ``pytest-N/popen-gwK``,
+    so their parent ``pytest-N`` (new for each session, or the cleared ``--basetemp``); else the basetemp."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "shared-runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _fingerprint(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def _shared_run(tmp_path_factory, name: str):
+    """Run ``kam run`` for ``SHARED_RUNS[name]`` once per session; yield the run folder, check it is unchanged."""
+    import fcntl
+    import json
+
+    base = _shared_runs_dir(tmp_path_factory) / name
+    base.mkdir(exist_ok=True)
+    record = base / "kam-run.json"  # the command, its exit code and output, next to the run folder
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (also if this worker dies)
+        if not record.is_file():
+            shutil.rmtree(base / "out", ignore_errors=True)  # a run interrupted before its record
+            args = [*SHARED_RUNS[name], "--out", str(base / "out"), "--run-id", "run", "--quiet"]
+            r = _kam("run", *args, cwd=ROOT)
+            tmp = record.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"args": args, "returncode": r.returncode, "stdout": r.stdout,
+                                       "stderr": r.stderr}), encoding="utf-8")
+            tmp.replace(record)
+    info = json.loads(record.read_text(encoding="utf-8"))
+    if info["returncode"] != 0:
+        pytest.fail(f"kam run {' '.join(info['args'])} exited with {info['returncode']}:\n"
+                    f"{info['stdout'][-2000:]}\n{info['stderr'][-3000:]}")
+    run_dir = base / "out" / "run"
+    before = _fingerprint(run_dir)
+    yield run_dir
+    after = _fingerprint(run_dir)
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, f"{name} is read-only for tests (copy what you change); changed: {changed[:10]}"
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The run folder (``reports/<run-id>/`` layout, manifest.json inside) of ``kam run data/sample --as-of
+    2025-12-31``: notebooks 00-05, 02-04 for every definitive key account, their documents, English. One run per
+    session, shared by the xdist workers; ``kam-run.json`` beside the folder holds the exit code and output.
+    Read-only."""
+    yield from _shared_run(tmp_path_factory, "sample_run")
+
+
 # ---------------------------------------------------------------------------------------------- browser tests
 #: Debian's Chromium (no ``playwright install``), its flags for a headless run without network side traffic,
 #: and where browser tests keep their screenshots (gitignored).
