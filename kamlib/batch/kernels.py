@@ -74,8 +74,9 @@ MUST_NOT_PRELOAD = ("matplotlib_inline.backend_inline", "tqdm.auto", "tqdm.auton
 #: elsewhere). The template imports them first, with a stand-in that answers as a kernel's shell would.
 ASKS_IF_IN_A_KERNEL = ("pandas",)
 #: Environment variables a forked kernel may get with another value than the template had: read at run time
-#: only (the run cache folder, a database password, Jupyter's own). Any other difference starts a cold kernel.
-ENV_MAY_DIFFER = ("KAM_", "JPY_", "PYDEVD_")
+#: only (the run cache folder, a database password, Jupyter's own, the test pytest runs now, which it sets per
+#: test while nbval runs notebooks on forked kernels). Any other difference starts a cold kernel.
+ENV_MAY_DIFFER = ("KAM_", "JPY_", "PYDEVD_", "PYTEST_CURRENT_TEST")
 NO_FORK_ENV = "KAM_NO_FORK"
 #: How long a fork request waits for the template (its imports included) before the kernel starts cold.
 READY_TIMEOUT_S = 120.0
@@ -279,8 +280,13 @@ def kernel_manager_class(
     cwd: str | None = None,
     log: Path | None = None,
     template: str | None = None,
+    *,
+    blocking: bool = False,
 ):
     """A kernel manager class whose kernels start in ``cwd`` with ``env`` added to this process's environment.
+
+    The class is an ``AsyncKernelManager`` (what papermill and nbclient drive), or with ``blocking`` a
+    ``KernelManager`` with blocking methods (what nbval drives; see the repository's root ``conftest.py``).
 
     With ``template`` (the address of a :class:`KernelTemplate`) kernels are forked from it where that is
     possible, else started cold; the class attribute ``started`` lists how each kernel started ("forked",
@@ -288,7 +294,7 @@ def kernel_manager_class(
     stderr (ipykernel's "running over TCP without encryption", a "KeyboardInterrupt caught in kernel" at
     shutdown) are appended to that file instead of reaching the terminal.
     """
-    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     extra = dict(env)
@@ -330,13 +336,15 @@ def kernel_manager_class(
                     await asyncio.sleep(0.01)
             return await super().wait()
 
-    class RunKernelManager(AsyncKernelManager):
+    base: Any = KernelManager if blocking else AsyncKernelManager
+
+    class RunKernelManager(base):
         async def _async_pre_start_kernel(self, **kw):
             kw["env"] = {**kw.get("env", os.environ), **extra}
             if cwd:
                 kw["cwd"] = cwd
-            if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            if self.provisioner is None:  # type: ignore[has-type]
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())  # type: ignore[has-type]
                 self.provisioner = ForkedProvisioner(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
                 )
@@ -346,16 +354,28 @@ def kernel_manager_class(
             # look every 10 ms whether the kernel has ended (jupyter_client: 100 ms); the report waits for it
             return await super()._async_finish_shutdown(waittime, min(pollinterval, 0.01), restart)
 
-        async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
+        async def shutdown_kernel(self, *a, **kw):
             t0 = time.perf_counter()
             try:
                 return await super().shutdown_kernel(*a, **kw)
             finally:
                 stop_seconds.append(time.perf_counter() - t0)
 
-    RunKernelManager.started = started  # type: ignore[attr-defined]
-    RunKernelManager.stop_seconds = stop_seconds  # type: ignore[attr-defined]
-    return RunKernelManager
+    manager = RunKernelManager
+    if blocking:
+
+        class BlockingRunKernelManager(RunKernelManager):
+            def shutdown_kernel(self, *a, **kw):  # the blocking shutdown, timed the same way
+                t0 = time.perf_counter()
+                try:
+                    return KernelManager.shutdown_kernel(self, *a, **kw)
+                finally:
+                    stop_seconds.append(time.perf_counter() - t0)
+
+        manager = BlockingRunKernelManager
+    manager.started = started
+    manager.stop_seconds = stop_seconds
+    return manager
 
 
 # --------------------------------------------------------------------------- the template (its own process)
