@@ -4,7 +4,11 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.kam-installed
+# what is installed into .venv, one stamp each: runtime only (make workbook), + JupyterLab and Voila (make
+# workshop), + the test and lint tools (make test; it includes both others)
+RUNTIME := $(VENV)/.kam-runtime
+LAB     := $(VENV)/.kam-lab
+STAMP   := $(VENV)/.kam-dev
 SOURCE ?= data/sample
 AS_OF  ?=
 # empty AS_OF: the date comes from the data (its last order date), as everywhere else
@@ -15,7 +19,7 @@ XDIST  := -n 2 --dist loadfile
 .PHONY: venv workbook test lint unit nbval notebooks sample-data bench clean help workshop screenshots course
 
 help:
-	@echo "make workbook   - install into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
+	@echo "make workbook   - install (runtime only) into .venv and run every notebook on $(SOURCE) into reports/<run-id>/"
 	@echo "make test       - install dev tools, lint (ruff, mypy, import layers), unit tests, nbval on the notebooks"
 	@echo "make lint       - ruff, mypy and the import-layer contracts alone"
 	@echo "make notebooks  - re-execute notebooks/ in place to refresh nbval reference outputs"
@@ -26,16 +30,31 @@ help:
 	@echo "make workshop   - start the workshop app (Voila, no code) on 127.0.0.1 and print its address and code"
 	@echo "make workshop ROOM=1 - the same for the participants' laptops on the room's network (ARGS=\"--lang de\")"
 
-$(STAMP): pyproject.toml
+# a fresh venv's own pip is used as it is: only one older than 21.3 (no editable installs from
+# pyproject.toml) is upgraded first
+define install
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@$(PY) -c 'import pip, sys; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))' \
+		|| $(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '$(1)'
+endef
+
+$(RUNTIME): pyproject.toml
+	$(call install,.)
+	@touch $(RUNTIME)
+
+$(LAB): pyproject.toml
+	$(call install,.[lab])
+	@touch $(RUNTIME) $(LAB)
+
+$(STAMP): pyproject.toml
+	$(call install,.[dev])
+	@touch $(RUNTIME) $(LAB) $(STAMP)
 
 venv: $(STAMP)
 
-workbook: $(STAMP)
+workbook: $(RUNTIME)
 	$(VENV)/bin/kam run $(SOURCE) $(if $(AS_OF),--as-of $(AS_OF))
 
 test: $(STAMP) lint
@@ -54,11 +73,11 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(PY) -m pytest notebooks $(NBVAL) $(XDIST)
 
-notebooks: $(STAMP)
+notebooks: $(RUNTIME)
 	$(PY) -c 'from kamlib.batch.runner import refresh_notebooks; print(*refresh_notebooks(), sep="\n")'
 	$(PY) -c 'from kamlib.workshop import refresh_workshop_notebooks; print(*refresh_workshop_notebooks(), sep="\n")'
 
-sample-data: $(STAMP)
+sample-data: $(RUNTIME)
 	$(VENV)/bin/kam sample-data data/sample --force
 
 bench: $(STAMP)
@@ -73,11 +92,11 @@ screenshots: $(STAMP)
 # the workshop notebooks as a code-free web app (first free port from 8866) with a short access code:
 # on 127.0.0.1, or with ROOM=1 on the room's network (0.0.0.0) with the sentences to read out;
 # more options through ARGS, e.g. make workshop ROOM=1 ARGS="--lang de --token k7m2qp"
-workshop: $(STAMP)
+workshop: $(LAB)
 	$(PY) -m kamlib.workshop.app $(if $(ROOM),--bind 0.0.0.0 --instruction) $(ARGS)
 
 # the trainer pack for a course, offline, in German and English (a trainer copies course-pack/ to a laptop)
-course: $(STAMP)
+course: $(RUNTIME)
 	$(VENV)/bin/kam course course-pack
 
 clean:

@@ -59,3 +59,44 @@ def test_paths_kamlib_finds_from_its_own_location_exist():
     assert (Path(kamlib.SAMPLE) / "accounts.csv").is_file()
     assert (app.NOTEBOOKS / "criteria_workshop.ipynb").is_file()
     assert glossary.DOCS_FILE == Path(__file__).resolve().parents[1] / "docs" / "glossary.md"
+
+
+def _make_n(target: str, venv: Path) -> list[str]:
+    """The commands ``make TARGET`` would run with ``VENV=venv`` (``make -n``: nothing is run)."""
+    import subprocess
+
+    proc = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), target, f"VENV={venv}"], capture_output=True, text=True, check=True
+    )
+    return [line for line in proc.stdout.splitlines() if not line.startswith("make")]
+
+
+def test_make_workbook_installs_the_runtime_only_and_make_test_the_dev_tools(tmp_path):
+    # on a fresh clone (no venv yet): the workbook needs `pip install -e .` and nothing of the dev extra
+    workbook = _make_n("workbook", tmp_path / "venv")
+    installs = [c for c in workbook if "pip install" in c and "--upgrade pip" not in c]
+    assert installs == [f"{tmp_path / 'venv'}/bin/python -m pip install --quiet -e '.'"], workbook
+    assert workbook[-1].startswith(f"{tmp_path / 'venv'}/bin/kam run ")
+    # pip is upgraded only when the venv's own is too old for an editable install (the check guards it)
+    assert all(" || " in c for c in workbook if "--upgrade pip" in c), workbook
+    test = _make_n("test", tmp_path / "venv")
+    assert [c for c in test if "pip install" in c and "--upgrade pip" not in c] == [
+        f"{tmp_path / 'venv'}/bin/python -m pip install --quiet -e '.[dev]'"
+    ], test
+    # after `make test` (its stamps newer than pyproject.toml) the workbook installs nothing again
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    for stamp in (".kam-runtime", ".kam-lab", ".kam-dev"):
+        (venv / stamp).touch()
+    again = _make_n("workbook", venv)
+    assert [c for c in again if "pip" in c] == [], again
+    # ... while a workbook-only venv still gets the dev tools for `make test`
+    (venv / ".kam-dev").unlink()
+    assert any("-e '.[dev]'" in c for c in _make_n("test", venv))
+
+
+def test_the_dev_only_tools_are_extras_not_runtime_dependencies():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_normalise(r)[0] for r in meta["dependencies"]}
+    for tool in ("pytest", "nbval", "playwright", "lifetimes", "distributed", "voila", "jupyterlab", "ruff", "mypy"):
+        assert tool not in runtime, tool
