@@ -206,7 +206,9 @@ def _window_costs(service_costs: pd.DataFrame, start, end) -> pd.DataFrame:
     sc = service_costs
     if start is None and end is None:
         return sc
-    ends = sc["period"].astype(str).map(_period_end)
+    periods = sc["period"].astype(str)
+    uniq = periods.unique()  # a few dozen quarters and months among thousands of rows: each worked out once
+    ends = periods.map(dict(zip(uniq, (_period_end(u) for u in uniq), strict=True)))
     mask = pd.Series(True, index=sc.index)
     if start is not None:
         mask &= ends >= pd.Timestamp(start)
