@@ -173,7 +173,8 @@ def cost_period(periods: pd.Series, freq: str = "Y") -> pd.Series:
     _check_freq(freq)
     p = periods.astype(str)
     order = {"Y": 0, "Q": 1, "M": 2}
-    gran = p.map(_cost_period_granularity)
+    uniq = p.unique()  # few distinct periods among many rows: each classified once
+    gran = p.map(dict(zip(uniq, map(_cost_period_granularity, uniq), strict=True)))
     too_coarse = gran.map(order) < order[freq]
     if too_coarse.any():
         example = p[too_coarse].iloc[0]
@@ -221,19 +222,21 @@ def _window_costs(service_costs: pd.DataFrame, start, end) -> pd.DataFrame:
 
 
 def _with_levels(df: pd.DataFrame) -> pd.DataFrame:
-    """Add subtotals and cost to serve to a frame holding gross_revenue, discount, cogs and the cost categories."""
-    out = df.copy()
+    """Add subtotals and cost to serve to a frame holding gross_revenue, discount, cogs and the cost categories.
+
+    Worked out on NumPy columns and built into one frame at the end (a frame built column by column costs
+    about 1 ms per column, and the health review works this out for every account and quarter)."""
+    v: dict[str, np.ndarray] = {}
     for c in ("gross_revenue", "discount", "cogs", *COST_CATEGORIES):
-        if c not in out:
-            out[c] = 0.0
-        out[c] = out[c].astype(float).fillna(0.0)
-    out["net_revenue"] = out["gross_revenue"] - out["discount"]
-    out["db1"] = out["net_revenue"] - out["cogs"]
-    out["db2"] = out["db1"] - out["marketing"]
-    out["db3"] = out["db2"] - out["sales"]
-    out["db4"] = out["db3"] - out["service"] - out["logistics"]
-    out["cost_to_serve"] = out[list(COST_CATEGORIES)].sum(axis=1)
-    return out[[*LEVELS, "cost_to_serve"]].round(2)
+        x = df[c].astype(float).to_numpy() if c in df else np.zeros(len(df))
+        v[c] = np.where(np.isnan(x), 0.0, x)
+    v["net_revenue"] = v["gross_revenue"] - v["discount"]
+    v["db1"] = v["net_revenue"] - v["cogs"]
+    v["db2"] = v["db1"] - v["marketing"]
+    v["db3"] = v["db2"] - v["sales"]
+    v["db4"] = v["db3"] - v["service"] - v["logistics"]
+    v["cost_to_serve"] = v["marketing"] + v["sales"] + v["service"] + v["logistics"]
+    return pd.DataFrame({c: np.round(v[c], 2) for c in (*LEVELS, "cost_to_serve")}, index=df.index)
 
 
 @portfolio_memo
@@ -279,9 +282,17 @@ def contribution_margins(data, *, freq: str = "Y", start=None, end=None) -> pd.D
     )
     if data.has("service_costs"):
         sc = _window_costs(data.service_costs, start, end)
-        costs = sc.assign(account_id=sc["account_id"].astype(str), period=cost_period(sc["period"], freq)).pivot_table(
-            index=["account_id", "period"], columns="category", values="cost_eur", aggfunc="sum"
+        keys = pd.DataFrame(
+            {
+                "account_id": sc["account_id"].astype(str),
+                "period": cost_period(sc["period"], freq),
+                "category": sc["category"],
+                "cost_eur": sc["cost_eur"],
+            }
         )
+        # the sums per account, period and category, categories side by side (a pivot table, without its
+        # overhead)
+        costs = keys.groupby(["account_id", "period", "category"])["cost_eur"].sum().unstack("category")
         costs = costs.reindex(columns=list(COST_CATEGORIES))
         table = rev.join(costs, how="outer")
     else:

@@ -26,3 +26,65 @@ def test_window_costs_work_out_each_period_end_once_with_the_same_result(monkeyp
     # one call per distinct period (a few dozen quarters and months), not one per row (thousands)
     assert sorted(calls) == sorted(sc["period"].astype(str).unique())
     assert len(calls) < len(sc) / 10
+
+
+def _margins_written_out(data, freq, start=None, end=None) -> pd.DataFrame:
+    """The contribution-margin scheme as value.contribution_margins computed it before it was made lean
+    (a pivot table, then every level added column by column): the reference for the same numbers."""
+    o = data.orders
+    if start is not None:
+        o = o[o["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        o = o[o["date"] <= pd.Timestamp(end)]
+    rev = (
+        pd.DataFrame(
+            {
+                "account_id": o["account_id"].astype(str),
+                "period": value.period_of(o["date"], freq),
+                "gross_revenue": o["gross_revenue_eur"].astype(float),
+                "discount": o["discount_eur"].fillna(0.0).astype(float),
+                "cogs": o["cogs_eur"].fillna(0.0).astype(float),
+            }
+        )
+        .groupby(["account_id", "period"])
+        .sum()
+    )
+    sc = value._window_costs(data.service_costs, start, end)
+    costs = sc.assign(account_id=sc["account_id"].astype(str), period=value.cost_period(sc["period"], freq))
+    costs = costs.pivot_table(index=["account_id", "period"], columns="category", values="cost_eur", aggfunc="sum")
+    out = rev.join(costs.reindex(columns=list(value.COST_CATEGORIES)), how="outer")
+    for c in ("gross_revenue", "discount", "cogs", *value.COST_CATEGORIES):
+        out[c] = out[c].astype(float).fillna(0.0)
+    out["net_revenue"] = out["gross_revenue"] - out["discount"]
+    out["db1"] = out["net_revenue"] - out["cogs"]
+    out["db2"] = out["db1"] - out["marketing"]
+    out["db3"] = out["db2"] - out["sales"]
+    out["db4"] = out["db3"] - out["service"] - out["logistics"]
+    out["cost_to_serve"] = out[list(value.COST_CATEGORIES)].sum(axis=1)
+    out = out[[*value.LEVELS, "cost_to_serve"]].round(2)
+    out.index.names = ["account_id", "period"]
+    return out.sort_index()
+
+
+def test_contribution_margins_are_the_scheme_written_out(sample_data):
+    import dataclasses
+
+    one = sample_data.accounts["account_id"].iloc[0]
+    only_one = dataclasses.replace(
+        sample_data,
+        orders=sample_data.orders[sample_data.orders["account_id"] == one],
+        service_costs=sample_data.service_costs[sample_data.service_costs["account_id"] == one],
+    )
+    costs_only = dataclasses.replace(only_one, orders=only_one.orders.iloc[:0])  # costs but no orders
+    for data, freq, start, end in [
+        (sample_data, "Y", None, None),
+        (sample_data, "Q", "2024-04-01", "2025-03-31"),
+        (only_one, "Q", None, None),  # what the health review asks for, per account and quarter
+        (costs_only, "Q", None, None),
+    ]:
+        got = value.contribution_margins(data, freq=freq, start=start, end=end)
+        pd.testing.assert_frame_equal(got, _margins_written_out(data, freq, start, end))
+        assert len(got)
+    # an account with costs and no orders costs money without earning any: zero revenue, negative DB IV
+    alone = value.contribution_margins(costs_only, freq="Q")
+    assert (alone["net_revenue"] == 0).all() and (alone["db4"] == -alone["cost_to_serve"]).all()
