@@ -88,3 +88,47 @@ def test_contribution_margins_are_the_scheme_written_out(sample_data):
     # an account with costs and no orders costs money without earning any: zero revenue, negative DB IV
     alone = value.contribution_margins(costs_only, freq="Q")
     assert (alone["net_revenue"] == 0).all() and (alone["db4"] == -alone["cost_to_serve"]).all()
+
+
+def test_a_forked_kernel_is_ready_at_its_idle_status_not_after_a_silent_wait(tmp_path):
+    """jupyter_client's wait_for_ready ends after 0.2 s without any IOPub message (every notebook paid it);
+    the run's client ends at the kernel's "idle" for the kernel_info request it got the reply to."""
+    import asyncio
+    import time
+    from queue import Empty
+
+    from kamlib.batch import kernels
+
+    preload = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")  # enough for a kernel
+    calls: list[str] = []  # what each IOPub read gave: a message type, or "silence" (Empty after its timeout)
+
+    async def start_and_wait(manager_class) -> float:
+        km = manager_class(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        get_msg = kc.iopub_channel.get_msg
+
+        async def recording_get_msg(*a, **kw):
+            try:
+                msg = await get_msg(*a, **kw)
+            except Empty:
+                calls.append("silence")
+                raise
+            calls.append(msg["msg_type"])
+            return msg
+
+        kc.iopub_channel.get_msg = recording_get_msg
+        try:
+            t0 = time.perf_counter()
+            await kc.wait_for_ready(timeout=60)
+            return time.perf_counter() - t0
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    with kernels.KernelTemplate(cwd=str(tmp_path), preload=preload).start() as template:
+        manager = kernels.kernel_manager_class({}, template=template.address)
+        asyncio.run(start_and_wait(manager))
+    assert manager.started == ["forked"]
+    assert calls and calls[-1] == "status", calls  # ended on the kernel's status, not on 0.2 s of silence
