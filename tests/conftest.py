@@ -365,3 +365,57 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> No
             pass
         time.sleep(0.5)
     raise AssertionError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+# --------------------------------------------------------------------------- small slices of the sample (H-B)
+
+
+def _slice_accounts(n_accounts: int, accounts: tuple[str, ...]) -> list[str]:
+    """``accounts`` plus every k-th of the sample's accounts ranked by gross revenue (largest first, ties by id,
+    accounts without orders last), so a slice keeps big, middling, small, lost and prospect accounts alike."""
+    acc = pd.read_csv(SAMPLE / "accounts.csv", dtype=str)["account_id"]
+    revenue = pd.read_csv(SAMPLE / "orders.csv", usecols=["account_id", "gross_revenue_eur"]).groupby(
+        "account_id")["gross_revenue_eur"].sum()
+    ranked = sorted(acc, key=lambda a: (-revenue.get(a, 0.0), a))
+    orders = pd.read_csv(SAMPLE / "orders.csv", usecols=["account_id", "date"], dtype=str)
+    last = orders.sort_values(["date", "account_id"]).iloc[-1]["account_id"]  # keeps the sample's as_of
+    chosen = list(dict.fromkeys([*accounts, last]))
+    step = len(ranked) / max(n_accounts, 1)
+    for a in [ranked[int(i * step)] for i in range(min(n_accounts, len(ranked)))] + ranked:
+        if len(chosen) >= max(n_accounts, len(accounts)):
+            break
+        if a not in chosen:
+            chosen.append(a)
+    return chosen
+
+
+def _write_slice(folder: Path, keep: list[str], tables: tuple[str, ...] | None = None) -> Path:
+    """The sample's CSV files restricted to the accounts ``keep`` (every table with an account_id column; KAMs
+    and products whole, as they belong to no account); ``tables`` limits which files are written."""
+    folder.mkdir(parents=True)
+    for path in sorted(SAMPLE.glob("*.csv")):
+        if tables is not None and path.stem not in tables:
+            continue
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "account_id" in df.columns:
+            df = df[df["account_id"].isin(keep)]
+        df.to_csv(folder / path.name, index=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_slice(tmp_path_factory):
+    """``sample_slice(n_accounts=30, accounts=(), tables=None) -> Path``: a data folder with the sample's tables
+    restricted to ``accounts`` plus evenly spread accounts by revenue up to ``n_accounts`` and everything that
+    belongs to them (orders, plans, contacts, interactions, ...). Made once per session and arguments;
+    read-only for tests (copy it to change it)."""
+    made: dict[tuple, Path] = {}
+
+    def make(n_accounts: int = 30, accounts=(), tables=None) -> Path:
+        key = (n_accounts, tuple(accounts), None if tables is None else tuple(sorted(tables)))
+        if key not in made:
+            keep = _slice_accounts(n_accounts, tuple(accounts))
+            made[key] = _write_slice(tmp_path_factory.mktemp("slice") / "data", keep, key[2])
+        return made[key]
+
+    return make

@@ -369,22 +369,31 @@ def test_kam_run_default_source_is_the_sample_from_any_folder(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["accounts_and_orders_only", "cdnow_slice"])
-def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which, cdnow_master):
+def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which, cdnow_master, sample_slice):
     """Issue 12, point 4: no failed notebook on the sample reduced to accounts + orders, and on a slice of
-    the real CDNOW data (18 months, zero-value orders, no other table), with every default from the data."""
-    src = tmp_path / "data"
+    the real CDNOW data (18 months, zero-value orders, no other table), with every default from the data.
+
+    Issue 16: 12 of the sample's accounts (spread by revenue, sample_slice) instead of 240, and the first 500
+    CDNOW customers instead of 1500 (customer 00455 has a zero-value order, so the slice still has one)."""
     if which == "cdnow_slice":
         from kamlib.data import public as public_data
 
-        public_data.write(public_data.cdnow(cdnow_master, n_customers=1500), src)
+        src = tmp_path / "data"
+        public_data.write(public_data.cdnow(cdnow_master, n_customers=500), src)
     else:
-        src.mkdir()
-        for t in ("accounts", "orders"):
-            shutil.copy(SAMPLE / f"{t}.csv", src)
+        src = sample_slice(12, tables=("accounts", "orders"))
+    assert sorted(p.name for p in src.iterdir()) == ["accounts.csv", "orders.csv"]  # no other table
+    orders = pd.read_csv(src / "orders.csv")
+    if which == "cdnow_slice":
+        assert (orders["gross_revenue_eur"] == 0).any()  # the zero-value orders are part of the property
     res = runner.run_workbook(str(src), notebooks_dir=ROOT / "notebooks", out=tmp_path / "r", workers=2)
     manifest = json.loads((res.run_dir / "manifest.json").read_text())
     assert manifest["failures"] == [], [r.error for r in res.failed]
     assert len(manifest["report_accounts"]) >= 5
+    # every per-account notebook ran for every report account (02, 03 and 04 for each one that has them)
+    done = {r.key for r in res.results if not r.error}
+    for a in manifest["report_accounts"]:
+        assert f"accounts/{runner.safe_name(a)}/02_account_profile" in done, a
     assert manifest["as_of"] == ("1998-06-30" if which == "cdnow_slice" else "2025-12-31")
 
 

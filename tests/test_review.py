@@ -220,20 +220,31 @@ def _errors(path):
             if o.get("output_type") == "error"]
 
 
-def test_review_notebooks_run_with_other_period_and_german(tmp_path):
+def _text(path) -> str:
+    """Every output of a notebook as one JSON text (to look for a label or figure in it)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return json.dumps([c.get("outputs", []) for c in nb["cells"] if c["cell_type"] == "code"], ensure_ascii=False)
+
+
+def test_review_notebooks_run_with_other_period_and_german(tmp_path, sample_slice):
+    """04 (German) and 05 for 2025Q3, not the default quarter. Issue 16: on 12 of the sample's accounts with
+    ACC-0013 and all its rows (sample_slice) instead of all 240; 05 now runs in German too."""
     import papermill as pm  # a dependency of kamlib (kam run): missing is an error, no skip
     nbdir = ROOT / "notebooks"
+    src = str(sample_slice(12, accounts=["ACC-0013"]))
     out4 = tmp_path / "04.ipynb"
     pm.execute_notebook(str(nbdir / "04_review_cycle.ipynb"), str(out4), cwd=str(nbdir), kernel_name="python3",
-                        parameters={"period": "2025Q3", "lang": "de", "account_id": "ACC-0013",
+                        parameters={"source": src, "period": "2025Q3", "lang": "de", "account_id": "ACC-0013",
                                     "output_dir": str(tmp_path / "out")}, progress_bar=False)
     assert not _errors(out4)
     assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == [
         "review_2025Q3_health.csv", "review_2025Q3_next_actions.csv", "review_2025Q3_plan_vs_actual.csv"]
+    assert "2025Q3" in _text(out4)  # the quarter asked for
     out5 = tmp_path / "05.ipynb"
     pm.execute_notebook(str(nbdir / "05_portfolio_review.ipynb"), str(out5), cwd=str(nbdir), kernel_name="python3",
-                        parameters={"period": "2025Q3"}, progress_bar=False)
+                        parameters={"source": src, "period": "2025Q3", "lang": "de"}, progress_bar=False)
     assert not _errors(out5)
+    assert "2025Q3" in _text(out5)
 
 
 def test_fiscal_year_start_moves_the_year_to_date():
