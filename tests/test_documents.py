@@ -511,14 +511,14 @@ def test_kam_run_only_accepts_commas(kam, tmp_path):
                        "accounts/ACC-0135/qbr_2025Q4.de.html", "accounts/ACC-0135/qbr_2025Q4.en.html"]
 
 
-def test_customer_documents_have_no_navigation_to_internal_pages(kam, tmp_path):
-    """After a run the QBR page and the pack link to no internal page (brief, notebooks 02/03/04) and do not show
-    the account id; the brief keeps its navigation and the index still lists the customer documents."""
-    out = tmp_path / "reports"
-    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "n", "--only", "brief,qbr,annual",
-            "--accounts", "ACC-0135", "--quiet")
-    assert r.returncode == 0, r.stderr
-    acc = out / "n" / "accounts" / "ACC-0135"
+def test_customer_documents_have_no_navigation_to_internal_pages(sample_run):
+    """After a full run (conftest ``sample_run``: reports 02/03/04 and the documents of every key account, ACC-0135
+    the first) the QBR page and the pack link to no internal page (brief, notebooks 02/03/04, the index) and do not
+    show the account id, though the account's internal pages exist beside them; the brief keeps its navigation and
+    the index still lists the customer documents."""
+    acc = sample_run / "accounts" / "ACC-0135"
+    assert {p.name for p in acc.glob("0[234]_*.html")} == {
+        "02_account_profile.html", "03_customer_value.html", "04_review_cycle.html"}  # there is something to link to
     for name in ("qbr_2025Q4.de.html", "qbr_2025Q4.en.html", "annual_2025.de.html", "annual_2025.en.html"):
         html = (acc / name).read_text(encoding="utf-8")
         hrefs = re.findall(r'href="([^"]+)"', html)
@@ -526,7 +526,7 @@ def test_customer_documents_have_no_navigation_to_internal_pages(kam, tmp_path):
         assert "ACC-0135" not in html, name
     brief = (acc / "brief.de.html").read_text(encoding="utf-8")
     assert "qbr_2025Q4.de.html" in brief  # the internal brief leads on to the documents
-    index = (out / "n" / "index.html").read_text(encoding="utf-8")
+    index = (sample_run / "index.html").read_text(encoding="utf-8")
     assert "accounts/ACC-0135/qbr_2025Q4.de.html" in index or "ACC-0135/qbr_2025Q4" in index
 
 
@@ -594,7 +594,7 @@ def test_annual_pack_has_the_section_of_agenda_item_4(make_data):
     assert html.count("Qualität, Liefertreue und Service: offene Themen") == 2  # the agenda item and its heading
 
 
-def test_brief_states_each_risk_once_and_uses_real_minus(sample_data, kam, tmp_path):
+def test_brief_states_each_risk_once_and_uses_real_minus(sample_data, sample_run):
     """ACC-0071: the single-threaded finding stands under gaps only; the overdue action ACT-0036 is named, so no
     extra '1 Maßnahme(n) überfällig'. A negative change in the pack carries U+2212, not a hyphen."""
     v = D.brief_view(D.prepare(sample_data, "ACC-0071"), "de")
@@ -602,10 +602,6 @@ def test_brief_states_each_risk_once_and_uses_real_minus(sample_data, kam, tmp_p
     assert any("ACT-0036" in r for r in v["risks"]) and "1 Maßnahme(n) überfällig." not in v["risks"]
     # the pack's change column uses this formatter (i18n.percent(signed=True)): -40.8 % as '−40,8 %'
     assert D._pct(-0.408, "de", signed=True) == "\u221240,8\u00a0%" and D._pct(0.05, "en", signed=True) == "+5.0%"
-    # the brief's navigation names the QBR page's quarter as the page does
-    out = tmp_path / "r"
-    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "w", "--only", "brief,qbr",
-            "--accounts", "ACC-0135", "--quiet")
-    assert r.returncode == 0, r.stderr
-    brief = (out / "w/accounts/ACC-0135/brief.de.html").read_text(encoding="utf-8")
+    # the brief's navigation names the QBR page's quarter as the page does (the shared run, conftest sample_run)
+    brief = (sample_run / "accounts/ACC-0135/brief.de.html").read_text(encoding="utf-8")
     assert '<a href="qbr_2025Q4.de.html">Quartalsgespräch (QBR) 4. Quartal 2025</a>' in brief

@@ -1,7 +1,8 @@
 """Account profile (kamlib.profile and notebooks/02_account_profile.ipynb).
 
 Rules are checked on small hand-made data with hand-computed numbers; the sample company checks the lookup,
-anonymisation, the thin and the full account; one test runs the notebook for every sample key account.
+anonymisation, the thin and the full account; the notebook's run for every sample key account is read from the
+session's shared run (conftest ``sample_run``), its other parameters are run here.
 """
 
 from __future__ import annotations
@@ -622,40 +623,54 @@ def _run_notebook(args: tuple[str, dict, str]) -> tuple[str, list[str], str]:
     account, params, out = args
     pm.execute_notebook(str(NOTEBOOK), out, parameters=params, cwd=str(NOTEBOOK.parent), progress_bar=False,
                         kernel_name="python3", request_save_on_cell_execute=False)
-    nb = nbformat.read(out, as_version=4)
+    errors, text = _notebook_text(nbformat.read(out, as_version=4))
+    return account, errors, text
+
+
+def _notebook_text(nb) -> tuple[list[str], str]:
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("data", {}).get("text/html", "")
                    for o in outputs)
-    return account, errors, text
+    return errors, text
 
 
-def test_notebook_runs_for_every_key_account_and_the_thin_one(sample_data, tmp_path):
+def test_notebook_runs_for_every_key_account(sample_data, sample_run):
+    """The session's shared default run (conftest ``sample_run``) executed notebook 02 for every definitive key
+    account, English, default parameters: each without an error and headed with its account."""
     from kamlib.selection import select_key_accounts
 
     accounts = list(select_key_accounts(sample_data).definitive.index)
     assert "ACC-0044" in accounts and len(accounts) >= 10
-    jobs = []
-    for i, acc in enumerate([*accounts, "Nordlicht Robotik GmbH"]):
-        params = {"source": str(SAMPLE), "as_of": AS_OF, "account_id": acc, "lang": "de" if i % 2 else "en",
-                  "anonymise": i % 3 == 0, "cadence_days": 60 if i % 4 == 1 else 90}
-        if acc.startswith("Nordlicht"):
-            params.update(lang="de", anonymise=True)
-        if i == 1:
-            params["output_dir"] = str(tmp_path / "out")
-        jobs.append((acc, params, str(tmp_path / f"{i:02d}.ipynb")))
+    ran = sorted(p.parent.name for p in (sample_run / "accounts").glob("*/02_account_profile.ipynb"))
+    assert ran == sorted(accounts)  # safe_name(id) is the id for the sample's ids
+    for acc in accounts:
+        errors, text = _notebook_text(nbformat.read(sample_run / "accounts" / acc / NOTEBOOK.name, as_version=4))
+        assert errors == [], (acc, errors)
+        assert re.search(rf"Account profile {acc} · ", text), acc
+
+
+def test_notebook_runs_with_other_parameters_and_for_the_thin_account_by_name(sample_data, tmp_path):
+    """The parameters the shared run leaves at their defaults: German, anonymised, a 60-day cadence and an
+    output_dir for a key account with contacts; the thin account named by its name (German, anonymised)."""
+    from kamlib.selection import select_key_accounts
+
+    key = list(select_key_accounts(sample_data).definitive.index)[1]
+    jobs = [(key, {"source": str(SAMPLE), "as_of": AS_OF, "account_id": key, "lang": "de", "anonymise": True,
+                   "cadence_days": 60, "output_dir": str(tmp_path / "out")}, str(tmp_path / "key.ipynb")),
+            ("Nordlicht Robotik GmbH", {"source": str(SAMPLE), "as_of": AS_OF, "account_id": "Nordlicht Robotik GmbH",
+                                        "lang": "de", "anonymise": True}, str(tmp_path / "thin.ipynb"))]
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_run_notebook, jobs))
     contacts = sample_data.contacts
-    for (acc, params, _), (_, errors, text) in zip(jobs, results):
+    for (acc, _, _), (_, errors, text) in zip(jobs, results):
         assert errors == [], (acc, errors)
         acc_id = "ACC-0110" if acc.startswith("Nordlicht") else acc
-        assert re.search(rf"(Account profile|Kundenprofil) {acc_id} · ", text), acc
-        if params["anonymise"]:
-            real = contacts.loc[contacts["account_id"] == acc_id, "name"]
-            assert not [n for n in real if n in text], acc
-        if params["lang"] == "de":
-            assert "Umsatz, letzte 12 Monate (EUR)" in text
+        assert re.search(rf"Kundenprofil {acc_id} · ", text), acc
+        assert "Umsatz, letzte 12 Monate (EUR)" in text
+        real = contacts.loc[contacts["account_id"] == acc_id, "name"]
+        assert len(real) > 0 or acc_id == "ACC-0110", acc  # the key account has named contacts to hide
+        assert not [n for n in real if n in text], acc
     thin = results[-1][2]
     assert "keine Ansprechpartner erfasst" in thin and "keine Potenzialschätzung" in thin
     written = sorted(p.name for p in (tmp_path / "out").iterdir())

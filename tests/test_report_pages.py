@@ -1,9 +1,9 @@
 """The report pages of a run: offline, lean, titled, navigable, accessible (issue 14, part 6).
 
 Unit tests run the exporter (kamlib.present.export through runner.to_html) on small hand-made notebooks and
-the index renderer on a hand-made manifest. The browser tests open one small real run in Chromium with
-every request that is not a file aborted and recorded, and run axe-core (bundled by axe-playwright-python) on
-the index and one report of each type; they skip on a machine without Chromium or the package, and fail
+the index renderer on a hand-made manifest. The browser tests open the session's shared real run (conftest
+``sample_run``) in Chromium with every request that is not a file aborted and recorded, and run axe-core
+(bundled by axe-playwright-python) on the index and one report of each type; they skip on a machine without Chromium or the package, and fail
 under KAM_REQUIRE_SYSTEM=1 (CI).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import AS_OF, ROOT, SAMPLE, require_system
+from conftest import AS_OF, ROOT, require_system
 
 from kamlib.batch import runner
 
@@ -354,21 +354,16 @@ def _browser_available() -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory):
-    """One small real run: one report of each notebook (00 start, 01 selection with charts and a widget, 02
-    profile, 03 customer value, 04 review, 05 portfolio review) for one account, and that account's documents
-    (brief, QBR page, Jahresgespräch pack)."""
-    _browser_available()
-    out = tmp_path_factory.mktemp("pages")
-    result = runner.run_workbook(str(SAMPLE), notebooks_dir=ROOT / "notebooks", out=out, run_id="p",
-                                 parameters={"as_of": AS_OF}, only=["00", "01", "02", "03", "04", "05", "brief", "qbr", "annual"],
-                                 accounts=["ACC-0044"], workers=2)
-    assert not result.failed, [(r.key, r.error) for r in result.failed]
-    return result.run_dir
+def real_run(sample_run):
+    """The session's shared default run (conftest ``sample_run``): a report of each notebook (00 start, 01
+    selection with charts and a widget, 02 profile, 03 customer value, 04 review, 05 portfolio review) and the
+    documents (brief, QBR page, Jahresgespräch pack) of every key account. Read-only."""
+    return sample_run
 
 
 @pytest.fixture(scope="module")
-def browser(small_run):
+def browser():
+    _browser_available()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -417,15 +412,15 @@ def _pages(run_dir: Path) -> list[str]:
     return rels
 
 
-def test_pages_offline_not_blank_no_console_error_and_axe_clean(small_run, browser):
+def test_pages_offline_not_blank_no_console_error_and_axe_clean(real_run, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems = []
-    rels = _pages(small_run)
+    rels = _pages(real_run)
     assert len(rels) == 1 + 6 + 3, rels  # index, one report of each of 00-05 and one document of each kind
     for rel in rels:
-        ctx, page, left, errors = _open(browser, (small_run / rel).resolve().as_uri())
+        ctx, page, left, errors = _open(browser, (real_run / rel).resolve().as_uri())
         try:
             assert left == [], f"{rel} asked the network for {left}"
             assert errors == [], f"{rel}: console errors {errors}"
@@ -441,9 +436,9 @@ def test_pages_offline_not_blank_no_console_error_and_axe_clean(small_run, brows
     assert problems == []
 
 
-def test_index_has_no_horizontal_overflow_at_1024px(small_run, browser):
+def test_index_has_no_horizontal_overflow_at_1024px(real_run, browser):
     for width in (1024, 800):
-        ctx, page, _, _ = _open(browser, (small_run / "index.html").resolve().as_uri(), width=width)
+        ctx, page, _, _ = _open(browser, (real_run / "index.html").resolve().as_uri(), width=width)
         try:
             assert page.evaluate("document.scrollingElement.scrollWidth") <= width
             if width == 1024:  # the tables fit: none scrolls inside its box either
@@ -454,7 +449,7 @@ def test_index_has_no_horizontal_overflow_at_1024px(small_run, browser):
                 "td.id", "els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e);"
                 " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })")
             assert lines and set(lines) == {1}, lines
-            if width == 1024:  # compact rows: ACC-0044's reports (02, 03, 04) and its three documents in two
+            if width == 1024:  # compact rows: the first account's reports (02, 03, 04) and its three documents in two
                 # languages take at most 4 lines of text (the closed details' content is not shown: only lines inside
                 # the cell count); the old cell gave each report and each document a line of its own (6+)
                 lines = page.evaluate(
@@ -489,14 +484,14 @@ class _Cells(HTMLParser):
             self._open[-1].append(data)
 
 
-def test_no_table_cell_of_the_run_shows_a_missing_value_marker(small_run):
+def test_no_table_cell_of_the_run_shows_a_missing_value_marker(real_run):
     # a missing value reads '–' (with a footnote); pandas' markers must never reach a reader
     markers = {"nan", "none", "nat", "<na>", "null"}
-    pages = sorted(p for p in small_run.rglob("*.html"))
+    pages = sorted(p for p in real_run.rglob("*.html"))
     assert len(pages) >= 10, pages  # index, 00-05 and the documents in two languages
     shown = []
     for page in pages:
         cells = _Cells()
         cells.feed(page.read_text(encoding="utf-8"))
-        shown += [f"{page.relative_to(small_run)}: {c!r}" for c in cells.cells if c.lower() in markers]
+        shown += [f"{page.relative_to(real_run)}: {c!r}" for c in cells.cells if c.lower() in markers]
     assert shown == []
