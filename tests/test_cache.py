@@ -95,7 +95,8 @@ def _probe_notebook(folder):
     return folder
 
 
-def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path, monkeypatch):
+def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path, monkeypatch, sample_slice):
+    """Issue 16: on a slice of the sample with ACC-0001 and ACC-0002 (sample_slice), not all 240 accounts."""
     import tempfile
 
     # a temporary folder of this test's own: a run of another test worker leaves its cache there meanwhile
@@ -103,11 +104,12 @@ def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
 
     nb_dir = _probe_notebook(tmp_path / "nbs")
+    small = sample_slice(5, accounts=["ACC-0001", "ACC-0002"])
     reports = {}
     before = set(Path(tempfile.gettempdir()).glob("kam-run-cache-*"))
     for use_cache in (True, False):
         out = tmp_path / ("cached" if use_cache else "plain")
-        res = runner.run_workbook(str(SAMPLE), notebooks_dir=nb_dir, out=out, run_id="r", workers=2,
+        res = runner.run_workbook(str(small), notebooks_dir=nb_dir, out=out, run_id="r", workers=2,
                                   parameters={"as_of": AS_OF}, accounts=["ACC-0001", "ACC-0002"], cache=use_cache)
         assert not res.failed, [r.error for r in res.failed]
         text = (res.run_dir / "accounts" / "ACC-0002" / "20_probe.ipynb").read_text()
@@ -156,8 +158,9 @@ def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
     assert os.getcwd() == here  # nor the worker's working directory (papermill's cwd= would chdir it)
 
 
-def test_kam_run_on_a_local_dask_cluster(tmp_path):
-    """--scheduler: the same run through a Dask distributed cluster (two worker processes on 127.0.0.1)."""
+def test_kam_run_on_a_local_dask_cluster(tmp_path, sample_slice):
+    """--scheduler: the same run through a Dask distributed cluster (two worker processes on 127.0.0.1).
+    Issue 16: on a slice of the sample with the three accounts (sample_slice), not all 240."""
     from distributed import Client, LocalCluster
 
     from kamlib import cli
@@ -167,7 +170,8 @@ def test_kam_run_on_a_local_dask_cluster(tmp_path):
         with Client(cluster) as client:
             worker_pids = set(client.run(os.getpid).values())
         assert len(worker_pids) == 2
-        code = cli.main(["run", str(SAMPLE), "--notebooks", str(FIXTURES), "--out", str(tmp_path), "--run-id", "dask",
+        src = sample_slice(5, accounts=["ACC-0001", "ACC-0002", "ACC-0003"])
+        code = cli.main(["run", str(src), "--notebooks", str(FIXTURES), "--out", str(tmp_path), "--run-id", "dask",
                          "--accounts", "ACC-0001,ACC-0002,ACC-0003", "--scheduler", cluster.scheduler_address,
                          "--quiet"])
     assert code == 0
@@ -180,14 +184,26 @@ def test_kam_run_on_a_local_dask_cluster(tmp_path):
     assert not (tmp_path / "dask" / ".cache").exists()
 
 
-def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
+def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys, monkeypatch):
+    import distributed
+
     from kamlib import cli
+
+    # issue 16: the client gives up after 1 s instead of kam's 10 s (a refused port is retried until then)
+    real, asked = distributed.Client, []
+
+    def quick(address, timeout=None, **kwargs):
+        asked.append(timeout)
+        return real(address, timeout=1, **kwargs)
+
+    monkeypatch.setattr(distributed, "Client", quick)
 
     code = cli.main(["run", str(SAMPLE), "--notebooks", str(FIXTURES), "--out", str(tmp_path),
                      "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and "Traceback" not in err
     assert not any(tmp_path.iterdir())  # nothing written
+    assert len(asked) == 1  # the message came from kam's one attempt through the client
 
 
 def test_run_password_is_used_only_for_its_own_url(monkeypatch):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import AS_OF, SAMPLE
+from conftest import AS_OF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -225,13 +225,14 @@ def test_reports_do_not_typeset_customer_text_as_math(tmp_path):
 # --------------------------------------------------------------------------- a real run (slow, once)
 
 
-def _hostile_copy(folder: Path) -> tuple[str, str]:
+def _hostile_copy(folder: Path, accounts: tuple[str, str]) -> tuple[str, str]:
     """Give two definitive key accounts of the sample in ``folder`` hostile texts; returns their ids."""
     import kamlib
     from kamlib.batch import runner
 
     data = kamlib.load(folder, as_of=AS_OF)
-    a, b = [acc for acc, _ in runner.select_accounts(data, {})[:2]]
+    a, b = accounts
+    assert {a, b} <= {acc for acc, _ in runner.select_accounts(data, {})}, "both must be definitive key accounts"
 
     def read(name):
         return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
@@ -264,14 +265,20 @@ def _hostile_copy(folder: Path) -> tuple[str, str]:
     return a, b
 
 
+#: The sample's first two key accounts (each with contacts, competitors, actions and complaints to make hostile).
+HOSTILE_ACCOUNTS = ("ACC-0135", "ACC-0071")
+
+
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory):
+def hostile_run(tmp_path_factory, sample_slice):
+    """Issue 16: the run is made on a 30-account slice of the sample holding the two accounts and all their rows
+    (sample_slice), not on all 240: the same notebooks and documents, the portfolio notebooks on less data."""
     from kamlib.batch import runner
 
     tmp = tmp_path_factory.mktemp("escaping")
     folder = tmp / "sample"
-    shutil.copytree(SAMPLE, folder)
-    a, b = _hostile_copy(folder)
+    shutil.copytree(sample_slice(30, accounts=HOSTILE_ACCOUNTS), folder)
+    a, b = _hostile_copy(folder, HOSTILE_ACCOUNTS)
     result = runner.run_workbook(str(folder), out=tmp / "reports", parameters={"as_of": AS_OF}, accounts=[a, b],
                                  quiet=True)
     return result, a, b
