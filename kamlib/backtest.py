@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib import defaults, i18n
+from kamlib.data.cache import memo_scope
 from kamlib.errors import KamParameterError
 from kamlib.review import check_rules, check_weights, health_score, last_complete_quarter, parse_period, snapshot
 from kamlib.selection import select_key_accounts
@@ -206,44 +207,47 @@ def health_backtest(
     oq = pd.PeriodIndex(o["date"], freq="Q")
     rows = []
     not_scored = 0
-    for q in qs:
-        base_mask = (oq >= q - (horizon - 1)) & (oq <= q)
-        next_mask = (oq > q) & (oq <= q + horizon)
-        base = o[base_mask].groupby("account_id")["gross_revenue_eur"].sum()
-        nxt = o[next_mask].groupby("account_id")["gross_revenue_eur"].agg(["sum", "size"])
-        then = as_of_quarter(data, q)
-        if key_accounts_then:
-            chosen = select_key_accounts(then, **defaults.selection_parameters(**selection_params))
-            accounts = [str(a) for a in chosen.definitive.index]
-        for a in accounts:
-            b = float(base.get(a, 0.0))
-            if b <= 0:
-                continue  # not an active customer in the base window
-            try:
-                scored = health_score(then, a, str(q), weights=weights, cadence_days=cadence_days, rules=rules)
-            except KamParameterError:  # the review refuses a quarter without orders or a target of the account
-                not_scored += 1
-                continue
-            score = float(scored["score"].astype(float)["health"])
-            if math.isnan(score):
-                not_scored += 1
-                continue
-            n_next = int(nxt["size"].get(a, 0)) if len(nxt) else 0
-            r_next = float(nxt["sum"].get(a, 0.0)) if len(nxt) else 0.0
-            outcome = "lost" if n_next == 0 else ("fell" if r_next < (1 - fall) * b else "held")
-            rows.append(
-                {
-                    "account_id": a,
-                    "period": str(q),
-                    "score": score,
-                    "band": scored.at["health", "band"],
-                    "base_revenue": b,
-                    "next_revenue": r_next,
-                    "next_orders": n_next,
-                    "change": r_next / b - 1,
-                    "outcome": outcome,
-                }
-            )
+    # every score of a quarter asks for the same portfolio tables (contribution margins) of that quarter's data:
+    # computed once per quarter, not once per account
+    with memo_scope():
+        for q in qs:
+            base_mask = (oq >= q - (horizon - 1)) & (oq <= q)
+            next_mask = (oq > q) & (oq <= q + horizon)
+            base = o[base_mask].groupby("account_id")["gross_revenue_eur"].sum()
+            nxt = o[next_mask].groupby("account_id")["gross_revenue_eur"].agg(["sum", "size"])
+            then = as_of_quarter(data, q)
+            if key_accounts_then:
+                chosen = select_key_accounts(then, **defaults.selection_parameters(**selection_params))
+                accounts = [str(a) for a in chosen.definitive.index]
+            for a in accounts:
+                b = float(base.get(a, 0.0))
+                if b <= 0:
+                    continue  # not an active customer in the base window
+                try:
+                    scored = health_score(then, a, str(q), weights=weights, cadence_days=cadence_days, rules=rules)
+                except KamParameterError:  # the review refuses a quarter without orders or a target of the account
+                    not_scored += 1
+                    continue
+                score = float(scored["score"].astype(float)["health"])
+                if math.isnan(score):
+                    not_scored += 1
+                    continue
+                n_next = int(nxt["size"].get(a, 0)) if len(nxt) else 0
+                r_next = float(nxt["sum"].get(a, 0.0)) if len(nxt) else 0.0
+                outcome = "lost" if n_next == 0 else ("fell" if r_next < (1 - fall) * b else "held")
+                rows.append(
+                    {
+                        "account_id": a,
+                        "period": str(q),
+                        "score": score,
+                        "band": scored.at["health", "band"],
+                        "base_revenue": b,
+                        "next_revenue": r_next,
+                        "next_orders": n_next,
+                        "change": r_next / b - 1,
+                        "outcome": outcome,
+                    }
+                )
     cols = ["account_id", "period", "score", "band", "base_revenue", "next_revenue", "next_orders", "change"]
     table = pd.DataFrame(rows, columns=[*cols, "outcome"])
     table["flagged"] = table["band"].isin(FLAGGED)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from kamlib import defaults, i18n, periods, retention
 from kamlib.data import schemas
+from kamlib.data.cache import memo_scoped
 from kamlib.data.writers import md_escape
 from kamlib.errors import KamParameterError
 
@@ -856,14 +857,23 @@ def has_account_plan(data, account_id: str, period: str) -> bool:
 
 def db4_figures(data, account_id: str) -> pd.DataFrame:
     """DB IV and net revenue of one account per quarter (index: the quarter as text, e.g. '2025Q4')."""
+    from kamlib.data.cache import memo_active
     from kamlib.value import contribution_margins
 
-    sub = dataclasses.replace(
-        data,
-        orders=data.orders[data.orders["account_id"] == account_id],
-        service_costs=data.service_costs[data.service_costs["account_id"] == account_id],
-    )
-    cm = contribution_margins(sub, freq="Q")
+    cm = None
+    if memo_active(data):  # the portfolio's table is computed once and remembered: take the account's rows
+        try:
+            whole = contribution_margins(data, freq="Q")
+            cm = whole[whole.index.get_level_values(0) == str(account_id)]
+        except KamParameterError:  # another account's costs are booked per year only: this one's may not be
+            cm = None
+    if cm is None:
+        sub = dataclasses.replace(
+            data,
+            orders=data.orders[data.orders["account_id"] == account_id],
+            service_costs=data.service_costs[data.service_costs["account_id"] == account_id],
+        )
+        cm = contribution_margins(sub, freq="Q")
     if not len(cm):
         return pd.DataFrame(columns=["db4", "net_revenue"], dtype=float)
     return cm.droplevel(0)[["db4", "net_revenue"]].astype(float)
@@ -1226,6 +1236,7 @@ def _finding_codes(health: pd.DataFrame | None) -> list[str]:
 # --------------------------------------------------------------------------- portfolio
 
 
+@memo_scoped  # each account's health asks for the portfolio's quarterly contribution margins: computed once
 def portfolio_review(
     data,
     period: str,

@@ -20,12 +20,16 @@ Every file is written under a temporary name and renamed, so parallel notebooks 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import copy
 import functools
 import hashlib
 import inspect
 import os
 import pickle
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from kamlib.data.writers import atomic_path
@@ -115,26 +119,88 @@ def _canonical(value) -> str:
     return repr(value)
 
 
+#: The in-process memo of :func:`memo_scope`: key -> (data object, result); None outside a scope.
+_SCOPE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kam_memo_scope", default=None)
+
+
+@contextlib.contextmanager
+def memo_scope() -> Iterator[None]:
+    """Within this block, each :func:`portfolio_memo` function computes once per data object, content and
+    arguments, in this process (and hands out copies).
+
+    For loops that ask the same portfolio question many times about the same data, such as a backtest that
+    scores every account at every past quarter, each score needing the whole portfolio's contribution
+    margins of that quarter. Results are kept for the same data *object* only (another object with equal
+    content may come from elsewhere) and dropped when the outermost scope ends. The block must not change
+    its data in place: the key is the object and the arguments, not a digest of the content (a digest costs
+    more than many of the answers it would guard), so open a scope only around code that builds or owns the
+    data it passes, as the backtest does with each quarter's data.
+    """
+    if _SCOPE.get() is not None:  # nested: the outer scope already memoises
+        yield
+        return
+    token = _SCOPE.set({})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def memo_scoped(fn):
+    """Run ``fn`` within a :func:`memo_scope` (for a function that loops over accounts and never changes the
+    data it is given)."""
+
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        with memo_scope():
+            return fn(*args, **kwargs)
+
+    return inner
+
+
+def memo_active(data) -> bool:
+    """Whether :func:`portfolio_memo` functions remember their results for ``data`` here: within a
+    :func:`memo_scope`, or for the run cache's data in a ``kam run``. A caller that needs one account's slice
+    of a portfolio table can then ask for the whole (computed once) instead of computing the slice."""
+    return _SCOPE.get() is not None or (getattr(data, _TOKEN, None) is not None and cache_dir() is not None)
+
+
+def _scoped_call(memo: dict, key: str, fn, data, args, kwargs):
+    hit = memo.get(key)
+    if hit is None or hit[0] is not data:
+        result = fn(data, *args, **kwargs)
+        memo[key] = (data, result)  # the data object is kept alive so its id is not reused within the scope
+    else:
+        result = hit[1]
+    return copy.deepcopy(result)  # the caller may change what it gets; the memo keeps its own
+
+
 def portfolio_memo(fn):
     """Compute ``fn(data, ...)`` once per run and share it between the run's notebooks.
 
-    Only active when ``data`` came from the run cache (see the module docstring); otherwise the call
-    goes straight through. The key is the function and its bound arguments with defaults applied, so
+    Active when ``data`` came from the run cache (see the module docstring), and within a
+    :func:`memo_scope` (in this process only); otherwise the call goes straight through. The key is the function and its bound arguments with defaults applied, so
     ``f(data)`` and ``f(data, x=<default>)`` share one entry.
     """
     sig = inspect.signature(fn)
+
+    def key_of(data, args, kwargs, origin: str, content: bool) -> str:
+        bound = sig.bind(data, *args, **kwargs)
+        bound.apply_defaults()
+        parts = [fn.__module__, fn.__qualname__, origin, fingerprint(data) if content else ""]
+        parts += [f"{k}={_canonical(v)}" for k, v in list(bound.arguments.items())[1:]]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
 
     @functools.wraps(fn)
     def wrapper(data, *args, **kwargs):
         token = getattr(data, _TOKEN, None)
         folder = cache_dir() if token else None
         if folder is None:
-            return fn(data, *args, **kwargs)
-        bound = sig.bind(data, *args, **kwargs)
-        bound.apply_defaults()
-        parts = [fn.__module__, fn.__qualname__, token, fingerprint(data)]
-        parts += [f"{k}={_canonical(v)}" for k, v in list(bound.arguments.items())[1:]]
-        key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
+            memo = _SCOPE.get()
+            if memo is None:
+                return fn(data, *args, **kwargs)
+            return _scoped_call(memo, key_of(data, args, kwargs, f"id:{id(data)}", False), fn, data, args, kwargs)
+        key = key_of(data, args, kwargs, str(token), True)
         path = folder / f"memo-{fn.__name__}-{key}.pkl"
         if path.is_file():
             try:
