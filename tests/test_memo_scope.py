@@ -101,3 +101,23 @@ def test_portfolio_review_is_the_same_with_the_memo(sample_data):
     scoped = review.portfolio_review(sample_data, "2025Q4")
     plain = review.portfolio_review.__wrapped__(sample_data, "2025Q4")  # the function without its scope
     pd.testing.assert_frame_equal(scoped, plain)
+
+
+def test_in_a_run_a_scope_reads_the_runs_cache_once(make_data, tmp_path, monkeypatch):
+    """Within kam run (data from the run cache), a scope asks the cache on disk once per question; every
+    later call is answered in the process (no digest of the data, no file read)."""
+    totals, calls = _counting()
+    data = _data(make_data)
+    folder = tmp_path / "cache"
+    cache.store_data(data, "src", "2025-12-31", folder)
+    monkeypatch.setenv(cache.ENV, str(folder))
+    run_data = cache.cached_data("src", "2025-12-31")
+    digests = []
+    real = cache.fingerprint
+    monkeypatch.setattr(cache, "fingerprint", lambda d: digests.append(1) or real(d))
+    totals(run_data)  # outside a scope: computed and stored in the run's cache
+    with cache.memo_scope():
+        for _ in range(3):
+            assert totals(run_data).to_dict() == {"A": 150.0, "B": 30.0}
+    assert calls == [1]  # the three scoped calls read the stored result once
+    assert len(digests) == 2  # one for storing, one for the scope's single read of the run's cache

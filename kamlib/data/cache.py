@@ -159,10 +159,11 @@ def memo_scoped(fn):
 
 
 def memo_active(data) -> bool:
-    """Whether :func:`portfolio_memo` functions remember their results for ``data`` here: within a
-    :func:`memo_scope`, or for the run cache's data in a ``kam run``. A caller that needs one account's slice
-    of a portfolio table can then ask for the whole (computed once) instead of computing the slice."""
-    return _SCOPE.get() is not None or (getattr(data, _TOKEN, None) is not None and cache_dir() is not None)
+    """Whether :func:`portfolio_memo` functions remember their results in this process (within a
+    :func:`memo_scope`). A caller that needs one account's slice of a portfolio table can then ask for the
+    whole (computed once) instead of computing the slice. (The run cache on disk does not count: reading a
+    portfolio table back costs more than computing one account's slice.)"""
+    return _SCOPE.get() is not None
 
 
 def _scoped_call(memo: dict, key: str, fn, data, args, kwargs):
@@ -191,15 +192,11 @@ def portfolio_memo(fn):
         parts += [f"{k}={_canonical(v)}" for k, v in list(bound.arguments.items())[1:]]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
 
-    @functools.wraps(fn)
-    def wrapper(data, *args, **kwargs):
+    def shared(data, *args, **kwargs):  # the run's cache on disk, or the computation itself
         token = getattr(data, _TOKEN, None)
         folder = cache_dir() if token else None
         if folder is None:
-            memo = _SCOPE.get()
-            if memo is None:
-                return fn(data, *args, **kwargs)
-            return _scoped_call(memo, key_of(data, args, kwargs, f"id:{id(data)}", False), fn, data, args, kwargs)
+            return fn(data, *args, **kwargs)
         key = key_of(data, args, kwargs, str(token), True)
         path = folder / f"memo-{fn.__name__}-{key}.pkl"
         if path.is_file():
@@ -214,6 +211,14 @@ def portfolio_memo(fn):
         except Exception:  # an unpicklable result is simply not shared
             pass
         return result
+
+    @functools.wraps(fn)
+    def wrapper(data, *args, **kwargs):
+        memo = _SCOPE.get()
+        if memo is None:
+            return shared(data, *args, **kwargs)
+        # within a scope: this process's memo first (no digest of the data: see memo_scope), then the run's
+        return _scoped_call(memo, key_of(data, args, kwargs, f"id:{id(data)}", False), shared, data, args, kwargs)
 
     wrapper.__wrapped__ = fn
     return wrapper
