@@ -12,10 +12,10 @@ import kamlib
 
 
 @pytest.fixture(scope="module")
-def workbook_run(kam, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    r = kam("run", str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--run-id", "t1", cwd=ROOT)
-    return r, out / "t1"
+def workbook_run(sample_run):
+    """The session's shared default run (conftest ``sample_run``: ``kam run data/sample --as-of 2025-12-31``) and
+    the record of its command (exit code, output). Read-only."""
+    return json.loads((sample_run.parent.parent / "kam-run.json").read_text(encoding="utf-8")), sample_run
 
 
 def test_each_notebook_writes_exactly_its_declared_products(workbook_run):
@@ -41,7 +41,7 @@ def test_each_notebook_writes_exactly_its_declared_products(workbook_run):
 
 def test_run_produces_index_html_and_manifest(workbook_run, sample_data):
     r, run_dir = workbook_run
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r["returncode"] == 0, r["stdout"] + r["stderr"]
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks, "no step notebooks found"
     manifest = json.loads((run_dir / "manifest.json").read_text())
@@ -109,23 +109,31 @@ def test_existing_run_id_is_not_overwritten(kam, tmp_path):
     assert (out / "keep" / "index.html").read_text() == "old"
 
 
-def test_notebooks_run_with_non_default_parameters(tmp_path, sample_data):
-    """Every notebook under papermill with German labels, a later as_of and an Excel source."""
-    import papermill as pm
-
+def test_notebooks_run_with_non_default_parameters(kam, tmp_path, sample_data):
+    """Every notebook, every cell (--with-exercises keeps the trainee cells), under papermill through kam run
+    (forked kernels, two at a time) with German labels, a later as_of and an Excel source that every notebook loads
+    itself (--no-cache); 02-04 for ACC-0044, their defaults' account, and 03 for the portfolio too."""
     book = kamlib.export(sample_data, tmp_path / "sample.xlsx")
-    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        out = tmp_path / nb.name
-        pm.execute_notebook(str(nb), str(out), parameters={"source": str(book), "as_of": "2026-03-31", "lang": "de"},
-                            cwd=str(nb.parent), progress_bar=False, kernel_name="python3")
-        executed = nbformat.read(out, as_version=4)
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    out = tmp_path / "reports"
+    r = kam("run", str(book), "--as-of", "2026-03-31", "--lang", "de", "--accounts", "ACC-0044", "--no-cache",
+            "--with-exercises", "--only", ",".join(nb[:2] for nb in notebooks), "--out", str(out), "--run-id", "x",
+            "--quiet", cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    manifest = json.loads((out / "x" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failures"] == [] and manifest["skipped"] == []
+    assert manifest["parameters"]["as_of"] == "2026-03-31" and manifest["parameters"]["source"].endswith(".xlsx")
+    ran = sorted({rec["notebook"] for rec in manifest["notebooks"]})
+    assert ran == notebooks  # every step notebook ran
+    for rec in manifest["notebooks"]:
+        executed = nbformat.read(out / "x" / rec["ipynb"], as_version=4)
         texts = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("data", {}).get("text/html", "")
                         for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []))
         # the data date shows the parameter took effect: in German, in the data's repr (notebook 00), or as the
         # quarter it makes the review period (05 opens with the attention list of 2026Q1)
-        assert "31.03.2026" in texts or "as_of=2026-03-31" in texts or "2026Q1" in texts, nb.name
+        assert "31.03.2026" in texts or "as_of=2026-03-31" in texts or "2026Q1" in texts, rec["key"]
         assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
-        if nb.name.startswith("00_"):
+        if rec["notebook"].startswith("00_"):
             assert "Die besten 20 % der Kunden" in texts and "80,0\u00a0%" in texts
 
 
