@@ -45,7 +45,7 @@ def _nbval(folder: Path, *args: str, env: dict | None = None) -> tuple[dict[str,
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-rA", "-q", *args, str(folder)],
         cwd=folder,
-        env={**os.environ, **(env or {})},
+        env={**{k: v for k, v in os.environ.items() if k != "KAM_NO_FORK"}, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
