@@ -147,11 +147,12 @@ def _dropped(sample_data) -> str:
     return str(t[t["definitive"] & (t["track"] == "criteria")].sort_values("rank").index[-1])
 
 
-def _pinned_sample(tmp_path, sample_data):
-    """The sample with a register: 2024-12-31 pinned 3 accounts; 2025-12-15 pins today's list with
-    :func:`_dropped` dropped and ACC-0018 (not selected today) kept as a strategic reference."""
+def _pinned_sample(tmp_path, sample_data, source=SAMPLE):
+    """The sample (or ``source``, a slice of it whose data is ``sample_data``) with a register: 2024-12-31 pinned
+    3 accounts; 2025-12-15 pins today's list with :func:`_dropped` dropped and ACC-0018 (not selected today) kept
+    as a strategic reference."""
     src = tmp_path / "pinned"
-    shutil.copytree(SAMPLE, src)
+    shutil.copytree(source, src)
     today = decision.decide(sample_data).ids
     dropped = _dropped(sample_data)
     assert "ACC-0018" not in today
@@ -232,23 +233,41 @@ def _probe(folder):
     return folder
 
 
-@pytest.mark.parametrize("params", [{}, {"criteria": ["revenue_share", "credibility", "relationship"],
-                                         "min_criteria": 1, "max_key_accounts": 7}], ids=["default", "custom"])
-def test_account_folders_are_the_definitive_list_of_the_runs_key_accounts_csv(tmp_path, params):
-    nbs = _probe(tmp_path / "nbs")
-    res = runner.run_workbook(str(SAMPLE), notebooks_dir=nbs, out=tmp_path / "r", parameters=params, workers=2)
-    assert not res.failed, [r.error for r in res.failed]
-    table = pd.read_csv(res.run_dir / "key_accounts.csv", encoding="utf-8-sig")
+def _check_folders_are_the_decision(run_dir, n: int) -> set:
+    """The run's account folders are exactly the definitive key accounts of its key_accounts.csv, ``n`` of them;
+    01 and the manifest name the same decision. Returns the definitive set."""
+    table = pd.read_csv(run_dir / "key_accounts.csv", encoding="utf-8-sig")
     definitive = set(table.loc[table["definitive"], "account_id"])
-    folders = {p.name for p in (res.run_dir / "accounts").iterdir()}
+    folders = {p.name for p in (run_dir / "accounts").iterdir()}
     assert folders == {runner.safe_name(a) for a in definitive}
-    assert len(definitive) == (7 if params else 22)
+    assert len(definitive) == n
     # 01 ran with the run's parameters and read the same decision
     nb01 = json.dumps([c.get("outputs", []) for c in
-                       nbformat.read(res.run_dir / "01_account_selection.ipynb", as_version=4).cells])
+                       nbformat.read(run_dir / "01_account_selection.ipynb", as_version=4).cells])
     assert f"{len(definitive)} key accounts, computed from the data" in nb01
-    manifest = json.loads((res.run_dir / "manifest.json").read_text())
+    manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["decision"]["source"] == "computed" and set(manifest["decision"]["key_accounts"]) == definitive
+    return definitive
+
+
+def test_account_folders_are_the_definitive_list_of_the_runs_key_accounts_csv(tmp_path):
+    """Custom parameters: 01 and a probe per account (which asserts, in its kernel, that the decision it was handed
+    holds its account). The default parameters: the shared run, below (issue 16)."""
+    params = {"criteria": ["revenue_share", "credibility", "relationship"], "min_criteria": 1, "max_key_accounts": 7}
+    nbs = _probe(tmp_path / "nbs")
+    res = runner.run_workbook(str(SAMPLE), notebooks_dir=nbs, out=tmp_path / "r", parameters=params,
+                              workers=2)
+    assert not res.failed, [r.error for r in res.failed]
+    _check_folders_are_the_decision(res.run_dir, 7)
+    assert len([r for r in res.results if r.key.endswith("/02_probe")]) == 7
+
+
+def test_the_default_runs_account_folders_are_its_22_key_accounts(sample_run):
+    """The default run on the sample (the shared run, issue 16: was a run of its own with probes): its folders
+    are the 22 definitive key accounts, as many as the KAMs' capacity in kams.csv: 8 + 5 + 3 + 2 + 2 + 2 = 22."""
+    definitive = _check_folders_are_the_decision(sample_run, 22)
+    for a in definitive:
+        assert (sample_run / "accounts" / runner.safe_name(a) / "02_account_profile.html").is_file(), a
 
 
 def test_accounts_option_overrides_and_the_index_says_so(tmp_path):
@@ -272,7 +291,7 @@ def test_accounts_option_overrides_and_the_index_says_so(tmp_path):
 # --------------------------------------------------------------------------- failures a user can act on
 
 
-def test_many_failures_of_one_cause_are_named_once_and_link_a_short_error_page(tmp_path):
+def test_many_failures_of_one_cause_are_named_once_and_link_a_short_error_page(tmp_path, sample_slice):
     folder = tmp_path / "nbs"
     folder.mkdir()
     nb = nbformat.v4.new_notebook()
@@ -283,7 +302,8 @@ def test_many_failures_of_one_cause_are_named_once_and_link_a_short_error_page(t
         nbformat.v4.new_markdown_cell("## Section after the failure")]
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, folder / "09_fails.ipynb")
-    res = runner.run_workbook(str(SAMPLE), notebooks_dir=folder, out=tmp_path / "r", parameters={"as_of": AS_OF},
+    small = sample_slice(5, accounts=["ACC-0071", "ACC-0136", "ACC-0135"])  # issue 16: not all 240 accounts
+    res = runner.run_workbook(str(small), notebooks_dir=folder, out=tmp_path / "r", parameters={"as_of": AS_OF},
                               accounts=["ACC-0071", "ACC-0136", "ACC-0135"])
     assert len(res.failed) == 3
     index = (res.run_dir / "index.html").read_text(encoding="utf-8")
@@ -295,8 +315,9 @@ def test_many_failures_of_one_cause_are_named_once_and_link_a_short_error_page(t
     assert 'href="../../index.html"' in page and "Traceback" not in page and "\x1b[" not in page
 
 
-def test_kernel_messages_go_to_the_run_log_not_the_terminal(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "kamlib.cli", "run", str(SAMPLE), "--only", "04", "--accounts",
+def test_kernel_messages_go_to_the_run_log_not_the_terminal(tmp_path, sample_slice):
+    small = sample_slice(5, accounts=["ACC-0071"])  # issue 16: a slice with the account, not all 240
+    r = subprocess.run([sys.executable, "-m", "kamlib.cli", "run", str(small), "--only", "04", "--accounts",
                         "ACC-0071", "--out", str(tmp_path), "--run-id", "q"], capture_output=True, text=True,
                        cwd=ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -397,12 +418,16 @@ def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which, cdnow_master
     assert manifest["as_of"] == ("1998-06-30" if which == "cdnow_slice" else "2025-12-31")
 
 
-def test_a_pinned_run_shows_the_decision_escaped_and_in_the_runs_language(tmp_path, sample_data):
-    src, _, latest = _pinned_sample(tmp_path, sample_data)
+def test_a_pinned_run_shows_the_decision_escaped_and_in_the_runs_language(tmp_path, sample_slice):
+    """Issue 16: on a 12-account slice of the sample with the register's accounts ACC-0071, ACC-0136 and ACC-0018
+    (sample_slice): 4 probes, not 22; the register is made from the slice's own decision as on the sample."""
+    small = sample_slice(12, accounts=["ACC-0071", "ACC-0136", "ACC-0018"])
+    data = kamlib.load(small, as_of=AS_OF)
+    src, _, latest = _pinned_sample(tmp_path, data, small)
     reg = pd.read_csv(src / "key_account_decisions.csv")
     reg.loc[reg["decided_on"] == "2025-12-15", "decided_by"] = "<script>alert(1)</script>"
     reg.loc[reg["account_id"] == "ACC-0018", "reason"] = '=HYPERLINK("http://evil.example","x")'
-    reg.loc[(reg["account_id"] == _dropped(sample_data)) & (reg["decided_on"] == "2025-12-15"), "reason"] = \
+    reg.loc[(reg["account_id"] == _dropped(data)) & (reg["decided_on"] == "2025-12-15"), "reason"] = \
         "<img src=x onerror=alert(1)>"
     reg.to_csv(src / "key_account_decisions.csv", index=False)
     nbs = _probe(tmp_path / "nbs")
@@ -421,3 +446,21 @@ def test_a_pinned_run_shows_the_decision_escaped_and_in_the_runs_language(tmp_pa
         cells = [c for row in csv.reader(fh) for c in row]
     assert any("decision of 2025-12-15: =HYPERLINK" in c for c in cells)  # inside the text, not a formula
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_sample_slice_holds_exactly_the_samples_rows_of_its_accounts(sample_slice):
+    """The slices the slow tests run on (tests/conftest.py sample_slice, issue 16) are the sample cut to a few
+    accounts: every row of those accounts, no row of another, KAMs and products whole, valid, the same as_of."""
+    folder = sample_slice(12, accounts=["ACC-0018"])
+    assert sample_slice(12, accounts=["ACC-0018"]) == folder  # made once per session
+    ids = set(pd.read_csv(folder / "accounts.csv", dtype=str)["account_id"])
+    assert len(ids) == 12 and "ACC-0018" in ids
+    for path in sorted(SAMPLE.glob("*.csv")):
+        whole = pd.read_csv(path, dtype=str, keep_default_na=False)
+        part = pd.read_csv(folder / path.name, dtype=str, keep_default_na=False)
+        if "account_id" in whole.columns:
+            whole = whole[whole["account_id"].isin(ids)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, whole, obj=path.name)
+    assert str(kamlib.load(folder).as_of.date()) == AS_OF  # valid, and the date taken from the data is the sample's
+    thin = sample_slice(12, tables=("accounts", "orders"))
+    assert sorted(p.name for p in thin.iterdir()) == ["accounts.csv", "orders.csv"]
