@@ -201,6 +201,7 @@ def lifetimes():
 #: ``kam run`` on the sample, done once per test session and shared by the xdist workers (issue 16): the first
 #: worker that asks runs it under a file lock, the others wait on the lock and reuse the folder. Read-only for
 #: tests (a test that must change outputs copies them); a changed file fails the fixture's teardown.
+SHARED_RUN_TIMEOUT_S = 1800
 SHARED_RUNS = {
     # the default run: every step notebook, every definitive key account, their documents, English
     "sample_run": (str(SAMPLE), "--as-of", AS_OF),
@@ -236,10 +237,21 @@ def _shared_run(tmp_path_factory, name: str):
         if not record.is_file():
             shutil.rmtree(base / "out", ignore_errors=True)  # a run interrupted before its record
             args = [*SHARED_RUNS[name], "--out", str(base / "out"), "--run-id", "run", "--quiet"]
-            r = _kam("run", *args, cwd=ROOT)
+            # its own process group: a timeout or Ctrl-C stops the run with its pool workers and kernels
+            proc = subprocess.Popen([sys.executable, "-m", "kamlib.cli", "run", *args], cwd=ROOT, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            try:  # the whole workbook: 70 notebooks, minutes on a busy machine
+                stdout, stderr = proc.communicate(timeout=SHARED_RUN_TIMEOUT_S)
+                done = {"returncode": proc.returncode, "stdout": stdout, "stderr": stderr}
+            except subprocess.TimeoutExpired:  # recorded, so the other workers fail too instead of running it again
+                stop_process_group(proc)
+                stdout, stderr = proc.communicate()
+                done = {"returncode": None, "stdout": stdout,
+                        "stderr": f"{stderr}\ntimed out after {SHARED_RUN_TIMEOUT_S} s"}
+            finally:
+                stop_process_group(proc)  # nothing left of it (a no-op once it has ended and its group is gone)
             tmp = record.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"args": args, "returncode": r.returncode, "stdout": r.stdout,
-                                       "stderr": r.stderr}), encoding="utf-8")
+            tmp.write_text(json.dumps({"args": args, **done}), encoding="utf-8")
             tmp.replace(record)
     info = json.loads(record.read_text(encoding="utf-8"))
     if info["returncode"] != 0:
