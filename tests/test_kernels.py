@@ -77,17 +77,24 @@ def dirty_then_clean(tmp_path: Path) -> Path:
     return folder
 
 
-def _run(folder: Path, out: Path, **kw) -> runner.RunResult:
-    r = runner.run_workbook(str(SAMPLE), notebooks_dir=folder, out=out, parameters={"as_of": AS_OF}, **kw)
+@pytest.fixture()
+def source(sample_slice) -> Path:
+    """The data of the runs here: issue 16, a 5-account slice of the sample (sample_slice) with the accounts the
+    reports are made for; the runner loads it before any notebook, and notebook 02 reads it (not 240 accounts)."""
+    return sample_slice(5, accounts=["ACC-0044", "ACC-0001"])
+
+
+def _run(folder: Path, out: Path, source: Path = SAMPLE, **kw) -> runner.RunResult:
+    r = runner.run_workbook(str(source), notebooks_dir=folder, out=out, parameters={"as_of": AS_OF}, **kw)
     assert isinstance(r, runner.RunResult)
     return r
 
 
 @pytest.mark.parametrize("fork", [True, False])
-def test_a_notebook_sees_nothing_of_the_one_before_it_on_the_same_worker(dirty_then_clean, tmp_path, fork):
+def test_a_notebook_sees_nothing_of_the_one_before_it_on_the_same_worker(source, dirty_then_clean, tmp_path, fork):
     if fork:
         _fork_available()
-    r = _run(dirty_then_clean, tmp_path / "reports", workers=1, fork=fork)
+    r = _run(dirty_then_clean, tmp_path / "reports", source=source, workers=1, fork=fork)
     by_key = {x.key: x for x in r.results}
     assert [x.status for x in r.results] == ["ok", "ok"], [x.error for x in r.results]
     assert by_key["10_dirty"].worker == by_key["20_clean"].worker  # one worker ran both, one after the other
@@ -127,7 +134,7 @@ def _normalised(path: Path, run_id: str) -> str:
     return text
 
 
-def test_reports_from_forked_and_cold_kernels_are_identical(tmp_path, sample_data):
+def test_reports_from_forked_and_cold_kernels_are_identical(source, tmp_path, sample_data):
     _fork_available()
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -138,7 +145,7 @@ def test_reports_from_forked_and_cold_kernels_are_identical(tmp_path, sample_dat
     runs = {}
     for fork in (True, False):
         name = "forked" if fork else "cold"
-        r = _run(folder, tmp_path / "reports", run_id=f"run-{name}", accounts=accounts, workers=2, fork=fork)
+        r = _run(folder, tmp_path / "reports", source=source, run_id=f"run-{name}", accounts=accounts, workers=2, fork=fork)
         assert not r.failed, [x.error for x in r.failed]
         assert {x.kernel.split(":")[0] for x in r.results} == {name}
         runs[name] = r.run_dir
@@ -174,27 +181,27 @@ def _stream(ipynb: Path) -> str:
     return next(o.text for o in outputs if o.output_type == "stream")
 
 
-def test_forked_kernels_draw_different_random_numbers(tmp_path):
+def test_forked_kernels_draw_different_random_numbers(source, tmp_path):
     _fork_available()
     folder = tmp_path / "notebooks"
     _notebook(folder, "30_probe.ipynb", PROBE)
     _notebook(folder, "31_probe.ipynb", PROBE)
-    r = _run(folder, tmp_path / "reports", workers=2)
+    r = _run(folder, tmp_path / "reports", source=source, workers=2)
     draws = {json.loads(_stream(r.run_dir / x.ipynb))["random"] for x in r.results if x.ipynb}
     assert {x.kernel for x in r.results} == {"forked"} and len(draws) == 2
 
 
-def test_a_template_that_cannot_import_falls_back_to_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+def test_a_template_that_cannot_import_falls_back_to_cold_kernels(source, dirty_then_clean, tmp_path, monkeypatch):
     _fork_available()
     monkeypatch.setattr(kernels, "PRELOAD", ("ipykernel.kernelapp", "kam_no_such_module"))
-    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    r = _run(dirty_then_clean, tmp_path / "reports", source=source, workers=1)
     assert [x.status for x in r.results] == ["ok", "ok"], [x.error for x in r.results]
     assert all(x.kernel.startswith("cold: kernel template could not import kam_no_such_module") for x in r.results)
 
 
-def test_kam_no_fork_in_the_environment_starts_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+def test_kam_no_fork_in_the_environment_starts_cold_kernels(source, dirty_then_clean, tmp_path, monkeypatch):
     monkeypatch.setenv(kernels.NO_FORK_ENV, "1")
-    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    r = _run(dirty_then_clean, tmp_path / "reports", source=source, workers=1)
     assert not r.failed and {x.kernel for x in r.results} == {"cold"}
     assert json.loads((r.run_dir / "manifest.json").read_text())["kernels"] == "cold: KAM_NO_FORK is set"
 
@@ -227,14 +234,14 @@ def test_a_template_that_ended_or_a_changed_environment_gives_a_cold_kernel(tmp_
     assert set(ok.timings) == {"kernel_start", "execute", "kernel_stop", "export"}
 
 
-def test_a_template_that_cannot_start_gives_cold_kernels(dirty_then_clean, tmp_path, monkeypatch):
+def test_a_template_that_cannot_start_gives_cold_kernels(source, dirty_then_clean, tmp_path, monkeypatch):
     _fork_available()
     monkeypatch.setenv("TMPDIR", str(tmp_path / ("x" * 120)))  # a Unix socket path is at most 107 bytes
     (tmp_path / ("x" * 120)).mkdir()
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
-    r = _run(dirty_then_clean, tmp_path / "reports", workers=1)
+    r = _run(dirty_then_clean, tmp_path / "reports", source=source, workers=1)
     manifest = json.loads((r.run_dir / "manifest.json").read_text())
     assert not r.failed and {x.kernel for x in r.results} == {"cold"}
     assert manifest["kernels"].startswith("cold: the kernel template could not start")
