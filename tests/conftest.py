@@ -231,7 +231,7 @@ def _shared_run(tmp_path_factory, name: str):
 
     base = _shared_runs_dir(tmp_path_factory) / name
     base.mkdir(exist_ok=True)
-    record = base / "kam-run.json"  # the command, its exit code and output, next to the run folder
+    record = base / "kam-run.json"  # the command, its exit code and output; the run folder is base/out/run
     with open(base / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (also if this worker dies)
         if not record.is_file():
@@ -269,8 +269,8 @@ def _shared_run(tmp_path_factory, name: str):
 def sample_run(tmp_path_factory):
     """The run folder (``reports/<run-id>/`` layout, manifest.json inside) of ``kam run data/sample --as-of
     2025-12-31``: notebooks 00-05, 02-04 for every definitive key account, their documents, English. One run per
-    session, shared by the xdist workers; ``kam-run.json`` beside the folder holds the exit code and output.
-    Read-only."""
+    session, shared by the xdist workers; ``sample_run.parent.parent / "kam-run.json"`` holds the exit code and
+    output. Read-only."""
     yield from _shared_run(tmp_path_factory, "sample_run")
 
 
