@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import nbformat as nbf
-
 from conftest import ROOT
 
 # a forked kernel's parent is the template (its command line names it) and it has the template's imports
