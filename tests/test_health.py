@@ -485,6 +485,7 @@ def test_sample_key_accounts_without_kam_or_target_are_in_the_top_third(sample_p
 def test_sample_loss_making_accounts_are_flagged_red(sample_portfolio):
     # every account of the sample whose DB IV of the quarter is below zero (key account or not: the profit
     # destroyer left the key-account list once lifetime value came from DB IV) carries the loss flag and is red
+    from kamlib.data.cache import memo_scope
     from kamlib.value import contribution_margins
 
     data, period, sel, p = sample_portfolio
@@ -493,10 +494,11 @@ def test_sample_loss_making_accounts_are_flagged_red(sample_portfolio):
     losing = sorted(a for a, v in db4.items() if v < 0)
     assert len(losing) >= 5, "the sample is meant to hold loss-making accounts (issue 13)"
     net = cm["net_revenue"].xs(period, level="period")
-    for a in losing:  # an account with costs but no order in the quarter loses money too
-        assert "loss" in rv.health_findings(data, a, period, require_account_data=False).index, a
-        if net.get(a, 0.0) > 0:  # the score needs the account's figures of the quarter
-            assert rv.health_score(data, a, period).loc["health", "band"] == "red", a
+    with memo_scope():  # as the portfolio review asks: the portfolio's margins once, not once per account
+        for a in losing:  # an account with costs but no order in the quarter loses money too
+            assert "loss" in rv.health_findings(data, a, period, require_account_data=False).index, a
+            if net.get(a, 0.0) > 0:  # the score needs the account's figures of the quarter
+                assert rv.health_score(data, a, period).loc["health", "band"] == "red", a
 
 
 def test_sample_no_flagged_key_account_is_green(sample_portfolio):
