@@ -324,6 +324,8 @@ def execute_task(
                     execution_timeout=timeout,
                     kernel_name="python3",
                     kernel_manager_class=manager,
+                    # the notebook has run and its outputs are in: no reason to wait for the kernel's own exit
+                    shutdown_kernel="immediate",
                     on_cell_start=lambda **_: first_cell.append(time.perf_counter()) if not first_cell else None,
                 )
                 break
