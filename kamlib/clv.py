@@ -1839,6 +1839,34 @@ def fit_bgnbd(
     raise last
 
 
+def fit_gamma_gamma(
+    summary: pd.DataFrame, *, exclude_nonpositive: bool = True, penalizers: tuple[float, ...] = (0.0, 0.001, 0.01)
+) -> tuple[GammaGamma, list[str]]:
+    """Fit the Gamma-Gamma spend model as :func:`fit_bgnbd` fits the BG/NBD: plain maximum likelihood first,
+    then with growing penalizers if that does not converge (a small company's few repeat buyers can leave
+    the likelihood flat).
+
+    Returns (model, notes); every fallback is in ``notes``. Raises the last :class:`KamModelError` when no
+    penalizer gives a converged fit, or at once for impossible input.
+    """
+    notes: list[str] = []
+    last: KamModelError | None = None
+    for pen in penalizers:
+        try:
+            model = GammaGamma(penalizer=pen, exclude_nonpositive=exclude_nonpositive).fit(summary)
+        except KamModelError as exc:
+            if exc.at is None:  # impossible input: a penalizer does not help
+                raise
+            last = exc
+            notes.append(Message("gg_failed", pen=pen, error=str(exc)))
+            continue
+        if pen > 0:
+            notes.append(Message("gg_refitted", pen=pen))
+        return model, notes
+    assert last is not None
+    raise last
+
+
 def expected_clv(
     bgnbd: BetaGeo,
     gamma_gamma: GammaGamma,
