@@ -212,7 +212,7 @@ def _shared_runs_dir(tmp_path_factory) -> Path:
     """A folder every worker of this session sees: under xdist each worker's basetemp is ``pytest-N/popen-gwK``,
     so their parent ``pytest-N`` (new for each session, or the cleared ``--basetemp``); else the basetemp."""
     base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if base.name.startswith("popen-gw"):  # this process is an xdist worker (not a pytest started inside one)
         base = base.parent
     folder = base / "shared-runs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -383,15 +383,19 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> No
 
 
 def _slice_accounts(n_accounts: int, accounts: tuple[str, ...]) -> list[str]:
-    """``accounts`` plus every k-th of the sample's accounts ranked by gross revenue (largest first, ties by id,
-    accounts without orders last), so a slice keeps big, middling, small, lost and prospect accounts alike."""
-    acc = pd.read_csv(SAMPLE / "accounts.csv", dtype=str)["account_id"]
+    """``accounts``, the account of the sample's last order (so the data date stays), one prospect without any
+    order and one lost account, then every k-th of the sample's accounts ranked by gross revenue (largest
+    first, ties by id), so a slice keeps big, middling, small, lost and prospect accounts alike."""
+    table = pd.read_csv(SAMPLE / "accounts.csv", dtype=str)
+    acc = table["account_id"]
     revenue = pd.read_csv(SAMPLE / "orders.csv", usecols=["account_id", "gross_revenue_eur"]).groupby(
         "account_id")["gross_revenue_eur"].sum()
     ranked = sorted(acc, key=lambda a: (-revenue.get(a, 0.0), a))
     orders = pd.read_csv(SAMPLE / "orders.csv", usecols=["account_id", "date"], dtype=str)
     last = orders.sort_values(["date", "account_id"]).iloc[-1]["account_id"]  # keeps the sample's as_of
-    chosen = list(dict.fromkeys([*accounts, last]))
+    no_orders = sorted(set(acc) - set(orders["account_id"]))  # prospects: accounts without any order
+    lost = sorted(table.loc[table["status"] == "lost", "account_id"])
+    chosen = list(dict.fromkeys([*accounts, last, *no_orders[:1], *lost[:1]]))
     step = len(ranked) / max(n_accounts, 1)
     for a in [ranked[int(i * step)] for i in range(min(n_accounts, len(ranked)))] + ranked:
         if len(chosen) >= max(n_accounts, len(accounts)):
@@ -417,16 +421,17 @@ def _write_slice(folder: Path, keep: list[str], tables: tuple[str, ...] | None =
 
 @pytest.fixture(scope="session")
 def sample_slice(tmp_path_factory):
-    """``sample_slice(n_accounts=30, accounts=(), tables=None) -> Path``: a data folder with the sample's tables
-    restricted to ``accounts`` plus evenly spread accounts by revenue up to ``n_accounts`` and everything that
+    """``sample_slice(n_accounts=30, accounts=(), tables=None, exact=False) -> Path``: a data folder with the
+    sample's tables restricted to ``accounts`` plus the accounts :func:`_slice_accounts` adds up to
+    ``n_accounts`` (``exact``: the named accounts only, for a test that pins a composition) and everything that
     belongs to them (orders, plans, contacts, interactions, ...). Made once per session and arguments;
     read-only for tests (copy it to change it)."""
     made: dict[tuple, Path] = {}
 
-    def make(n_accounts: int = 30, accounts=(), tables=None) -> Path:
-        key = (n_accounts, tuple(accounts), None if tables is None else tuple(sorted(tables)))
+    def make(n_accounts: int = 30, accounts=(), tables=None, exact: bool = False) -> Path:
+        key = (n_accounts, tuple(accounts), None if tables is None else tuple(sorted(tables)), exact)
         if key not in made:
-            keep = _slice_accounts(n_accounts, tuple(accounts))
+            keep = list(accounts) if exact else _slice_accounts(n_accounts, tuple(accounts))
             made[key] = _write_slice(tmp_path_factory.mktemp("slice") / "data", keep, key[2])
         return made[key]
 

@@ -394,15 +394,15 @@ def test_the_workbook_runs_clean_on_thin_real_data(tmp_path, which, cdnow_master
     """Issue 12, point 4: no failed notebook on the sample reduced to accounts + orders, and on a slice of
     the real CDNOW data (18 months, zero-value orders, no other table), with every default from the data.
 
-    Issue 16: 12 of the sample's accounts (spread by revenue, sample_slice) instead of 240, and the first 500
-    CDNOW customers instead of 1500 (customer 00455 has a zero-value order, so the slice still has one)."""
+    Issue 16: 15 of the sample's accounts (sample_slice: spread by revenue, a prospect and a lost account among them) instead of 240; CDNOW keeps its
+    first 1500 customers (its cost is the notebooks of its key accounts, not the data size)."""
     if which == "cdnow_slice":
         from kamlib.data import public as public_data
 
         src = tmp_path / "data"
-        public_data.write(public_data.cdnow(cdnow_master, n_customers=500), src)
+        public_data.write(public_data.cdnow(cdnow_master, n_customers=1500), src)
     else:
-        src = sample_slice(12, tables=("accounts", "orders"))
+        src = sample_slice(15, tables=("accounts", "orders"))
     assert sorted(p.name for p in src.iterdir()) == ["accounts.csv", "orders.csv"]  # no other table
     orders = pd.read_csv(src / "orders.csv")
     if which == "cdnow_slice":
@@ -455,6 +455,9 @@ def test_sample_slice_holds_exactly_the_samples_rows_of_its_accounts(sample_slic
     assert sample_slice(12, accounts=["ACC-0018"]) == folder  # made once per session
     ids = set(pd.read_csv(folder / "accounts.csv", dtype=str)["account_id"])
     assert len(ids) == 12 and "ACC-0018" in ids
+    status = pd.read_csv(folder / "accounts.csv", dtype=str).set_index("account_id")["status"]
+    with_orders = set(pd.read_csv(folder / "orders.csv", dtype=str)["account_id"])
+    assert (status == "lost").any() and any(s == "prospect" and a not in with_orders for a, s in status.items())
     for path in sorted(SAMPLE.glob("*.csv")):
         whole = pd.read_csv(path, dtype=str, keep_default_na=False)
         part = pd.read_csv(folder / path.name, dtype=str, keep_default_na=False)
@@ -462,5 +465,5 @@ def test_sample_slice_holds_exactly_the_samples_rows_of_its_accounts(sample_slic
             whole = whole[whole["account_id"].isin(ids)].reset_index(drop=True)
         pd.testing.assert_frame_equal(part, whole, obj=path.name)
     assert str(kamlib.load(folder).as_of.date()) == AS_OF  # valid, and the date taken from the data is the sample's
-    thin = sample_slice(12, tables=("accounts", "orders"))
+    thin = sample_slice(15, tables=("accounts", "orders"))
     assert sorted(p.name for p in thin.iterdir()) == ["accounts.csv", "orders.csv"]
