@@ -207,10 +207,11 @@ def health_backtest(
     oq = pd.PeriodIndex(o["date"], freq="Q")
     rows = []
     not_scored = 0
-    # every score of a quarter asks for the same portfolio tables (contribution margins) of that quarter's data:
-    # computed once per quarter, not once per account
-    with memo_scope():
-        for q in qs:
+    for q in qs:
+        # every score of the quarter asks for the same portfolio tables (contribution margins) of the quarter's
+        # data: computed once per quarter, not once per account; the scope ends with the quarter, so no
+        # quarter's data outlives its turn
+        with memo_scope():
             base_mask = (oq >= q - (horizon - 1)) & (oq <= q)
             next_mask = (oq > q) & (oq <= q + horizon)
             base = o[base_mask].groupby("account_id")["gross_revenue_eur"].sum()
