@@ -215,3 +215,21 @@ def test_a_kernel_that_dies_before_its_first_reply_is_started_once_more(tmp_path
     res = runner.execute_task(runner.Task(str(tmp_path / "10_x.ipynb"), "10_x", {}), str(tmp_path / "run"),
                               str(tmp_path), run)
     assert (len(seen), res.status) == (calls, status), res.error
+
+
+def test_a_notebook_run_by_hand_decides_its_key_accounts_itself(tmp_path, sample_data):
+    """As a user runs one notebook by hand (plain papermill, no kam run): no run decision is handed in, so
+    notebook 04 works out the key accounts from the Excel source at a later as_of itself, in German."""
+    import papermill as pm
+
+    book = kamlib.export(sample_data, tmp_path / "sample.xlsx")
+    out = tmp_path / "04.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "04_review_cycle.ipynb"), str(out), cwd=str(ROOT / "notebooks"),
+                        parameters={"source": str(book), "as_of": "2026-03-31", "lang": "de",
+                                    "account_id": "ACC-0044"}, progress_bar=False, kernel_name="python3")
+    executed = nbformat.read(out, as_version=4)
+    assert "decision_file" not in executed.metadata.get("papermill", {}).get("parameters", {})
+    texts = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("data", {}).get("text/html", "")
+                    for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "2026Q1" in texts and "ACC-0044" in texts
+    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
