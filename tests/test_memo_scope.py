@@ -85,8 +85,13 @@ def test_an_accounts_quarterly_margins_are_the_same_from_the_portfolio_table(sam
     """db4_figures takes the account's rows of the remembered portfolio table inside a scope and computes the
     account alone outside one: the same figures either way (contribution margins are sums per account)."""
     from kamlib import review
+    from kamlib.value import contribution_margins
 
-    accounts = list(sample_data.accounts["account_id"][:12])
+    q4 = contribution_margins(sample_data, freq="Q")["db4"].xs("2025Q4", level="period")
+    losing = sorted(a for a, v in q4.items() if v < 0)[:10]  # the accounts the loss flag is about
+    no_orders = sorted(set(sample_data.accounts["account_id"]) - set(sample_data.orders["account_id"]))
+    assert len(losing) == 10 and no_orders
+    accounts = [*sample_data.accounts["account_id"][:6], *losing, *no_orders]
     alone = {a: review.db4_figures(sample_data, a) for a in accounts}
     with cache.memo_scope():
         shared = {a: review.db4_figures(sample_data, a) for a in accounts}
