@@ -324,7 +324,9 @@ def execute_task(
                     execution_timeout=timeout,
                     kernel_name="python3",
                     kernel_manager_class=manager,
-                    # the notebook has run and its outputs are in: no reason to wait for the kernel's own exit
+                    # the notebook has run and its outputs are in (each cell, and what it writes, finishes before
+                    # the next): no reason to wait for the kernel's own exit. Not waited for: atexit handlers and
+                    # background threads a notebook leaves running; kamlib's notebooks have neither
                     shutdown_kernel="immediate",
                     on_cell_start=lambda **_: first_cell.append(time.perf_counter()) if not first_cell else None,
                 )
