@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -1813,6 +1815,33 @@ class _GGObjective:
 # =========================================================================== fitting helpers and expected CLV
 
 
+_Model = TypeVar("_Model")
+
+
+def _fit_with_penalizers(
+    fit: Callable[[float], _Model], penalizers: tuple[float, ...], model: str
+) -> tuple[_Model, list[str]]:
+    """``fit(penalizer)`` for each penalizer in turn until one converges; every fallback in the notes
+    (``<model>_failed``, ``<model>_refitted``). Raises the last :class:`KamModelError` when none converges, or at
+    once for impossible input (a penalizer does not help there)."""
+    notes: list[str] = []
+    last: KamModelError | None = None
+    for pen in penalizers:
+        try:
+            fitted = fit(pen)
+        except KamModelError as exc:
+            if exc.at is None:  # impossible input: a penalizer does not help
+                raise
+            last = exc
+            notes.append(Message(f"{model}_failed", pen=pen, error=str(exc)))
+            continue
+        if pen > 0:
+            notes.append(Message(f"{model}_refitted", pen=pen))
+        return fitted, notes
+    assert last is not None
+    raise last
+
+
 def fit_bgnbd(
     summary: pd.DataFrame, *, time_unit: str = "W", penalizers: tuple[float, ...] = (0.0, 0.001, 0.01)
 ) -> tuple[BetaGeo, list[str]]:
@@ -1821,22 +1850,9 @@ def fit_bgnbd(
     Returns (model, notes). Every fallback is written into ``notes`` -- never silent. Raises the last
     :class:`KamModelError` when no penalizer gives a converged fit.
     """
-    notes: list[str] = []
-    last: KamModelError | None = None
-    for pen in penalizers:
-        try:
-            model = BetaGeo(time_unit=time_unit, penalizer=pen).fit(summary)
-        except KamModelError as exc:
-            if exc.at is None:  # impossible input: a penalizer does not help
-                raise
-            last = exc
-            notes.append(Message("bgnbd_failed", pen=pen, error=str(exc)))
-            continue
-        if pen > 0:
-            notes.append(Message("bgnbd_refitted", pen=pen))
-        return model, notes
-    assert last is not None
-    raise last
+    return _fit_with_penalizers(
+        lambda pen: BetaGeo(time_unit=time_unit, penalizer=pen).fit(summary), penalizers, "bgnbd"
+    )
 
 
 def fit_gamma_gamma(
@@ -1849,22 +1865,9 @@ def fit_gamma_gamma(
     Returns (model, notes); every fallback is in ``notes``. Raises the last :class:`KamModelError` when no
     penalizer gives a converged fit, or at once for impossible input.
     """
-    notes: list[str] = []
-    last: KamModelError | None = None
-    for pen in penalizers:
-        try:
-            model = GammaGamma(penalizer=pen, exclude_nonpositive=exclude_nonpositive).fit(summary)
-        except KamModelError as exc:
-            if exc.at is None:  # impossible input: a penalizer does not help
-                raise
-            last = exc
-            notes.append(Message("gg_failed", pen=pen, error=str(exc)))
-            continue
-        if pen > 0:
-            notes.append(Message("gg_refitted", pen=pen))
-        return model, notes
-    assert last is not None
-    raise last
+    return _fit_with_penalizers(
+        lambda pen: GammaGamma(penalizer=pen, exclude_nonpositive=exclude_nonpositive).fit(summary), penalizers, "gg"
+    )
 
 
 def expected_clv(
