@@ -155,6 +155,13 @@ def period_of(dates: pd.Series, freq: str = "Y") -> pd.Series:
     return out.astype(str)
 
 
+def _per_distinct(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` with ``fn`` called once per distinct value (a few dozen periods among thousands of
+    cost rows)."""
+    uniq = values.unique()
+    return values.map(dict(zip(uniq, map(fn, uniq), strict=True)))
+
+
 def _cost_period_granularity(period: str) -> str:
     return "Q" if "Q" in period else ("M" if "-" in period else "Y")
 
@@ -173,8 +180,7 @@ def cost_period(periods: pd.Series, freq: str = "Y") -> pd.Series:
     _check_freq(freq)
     p = periods.astype(str)
     order = {"Y": 0, "Q": 1, "M": 2}
-    uniq = p.unique()  # few distinct periods among many rows: each classified once
-    gran = p.map(dict(zip(uniq, map(_cost_period_granularity, uniq), strict=True)))
+    gran = _per_distinct(p, _cost_period_granularity)
     too_coarse = gran.map(order) < order[freq]
     if too_coarse.any():
         example = p[too_coarse].iloc[0]
@@ -207,9 +213,7 @@ def _window_costs(service_costs: pd.DataFrame, start, end) -> pd.DataFrame:
     sc = service_costs
     if start is None and end is None:
         return sc
-    periods = sc["period"].astype(str)
-    uniq = periods.unique()  # a few dozen quarters and months among thousands of rows: each worked out once
-    ends = periods.map(dict(zip(uniq, (_period_end(u) for u in uniq), strict=True)))
+    ends = _per_distinct(sc["period"].astype(str), _period_end)
     mask = pd.Series(True, index=sc.index)
     if start is not None:
         mask &= ends >= pd.Timestamp(start)
