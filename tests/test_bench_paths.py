@@ -132,3 +132,86 @@ def test_a_forked_kernel_is_ready_at_its_idle_status_not_after_a_silent_wait(tmp
         asyncio.run(start_and_wait(manager))
     assert manager.started == ["forked"]
     assert calls and calls[-1] == "status", calls  # ended on the kernel's status, not on 0.2 s of silence
+
+
+def _scripted_client(iopub_script):
+    """The run's ready client with channels played from a script: each kernel_info request gets its reply on
+    shell; ``iopub_script(n, msg_id)`` gives what IOPub delivers for the n-th request (0-based)."""
+    import asyncio
+    from queue import Empty
+
+    from kamlib.batch import kernels
+
+    class Channel:
+        def __init__(self):
+            self.queue: list[dict] = []
+            self.reads: list[str] = []
+
+        async def get_msg(self, timeout=None):
+            await asyncio.sleep(0)
+            if not self.queue:
+                self.reads.append("silence")
+                raise Empty
+            msg = self.queue.pop(0)
+            self.reads.append(msg["msg_type"])
+            return msg
+
+    class Scripted(kernels.ready_client_class()):
+        def __init__(self):
+            super().__init__()
+            self.requests: list[str] = []
+            self.shell, self.iopub = Channel(), Channel()
+
+        @property
+        def shell_channel(self):
+            return self.shell
+
+        @property
+        def iopub_channel(self):
+            return self.iopub
+
+        async def _async_is_alive(self):
+            return True
+
+        def _handle_kernel_info_reply(self, msg):
+            pass
+
+        def kernel_info(self):
+            msg_id = f"req{len(self.requests)}"
+            self.shell.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id}})
+            self.iopub.queue.extend(iopub_script(len(self.requests), msg_id))
+            self.requests.append(msg_id)
+            return msg_id
+
+    return Scripted()
+
+
+def _status(state, msg_id):
+    return {"msg_type": "status", "content": {"execution_state": state}, "parent_header": {"msg_id": msg_id}}
+
+
+def test_a_welcome_after_the_answered_request_asks_once_more_instead_of_waiting_for_silence():
+    """CI saw ['iopub_welcome', 'silence']: IOPub's subscription became live after the first kernel_info was
+    answered, so that request's busy/idle were never heard and the wait ended on 0.2 s of silence."""
+    import asyncio
+
+    welcome = {"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}
+    # request 0: its statuses lost, only the welcome arrives; request 1: heard in full
+    client = _scripted_client(lambda n, mid: [welcome] if n == 0 else [_status("busy", mid), _status("idle", mid)])
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.requests == ["req0", "req1"]
+    assert client.iopub.reads == ["iopub_welcome", "status", "status"]  # ended on req1's idle, no silence
+
+
+def test_ready_without_asking_again_when_the_statuses_are_heard():
+    import asyncio
+
+    welcome = {"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}
+    # an older ipykernel: no welcome, the first IOPub message is the request's own busy
+    client = _scripted_client(lambda n, mid: [_status("busy", mid), _status("idle", mid)])
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.requests == ["req0"] and client.iopub.reads == ["status", "status"]
+    # a welcome between the first request's busy and idle: that idle still ends the wait
+    client = _scripted_client(lambda n, mid: [_status("busy", mid), welcome, _status("idle", mid)] if n == 0 else [])
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.iopub.reads[-1] == "status" and "silence" not in client.iopub.reads
