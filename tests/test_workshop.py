@@ -418,9 +418,19 @@ def test_rating_form_adds_replaces_and_saves(tmp_path):
 
 
 def test_live_frontend_detection(monkeypatch):
-    for var in ("KAM_WORKSHOP_LIVE", "SERVER_SOFTWARE", "JPY_SESSION_NAME"):
+    for var in ("KAM_WORKSHOP_LIVE", "SERVER_SOFTWARE", "JPY_SESSION_NAME", "VOILA_PREHEAT", "VOILA_SERVER_URL"):
         monkeypatch.delenv(var, raising=False)
     assert workshop.live_frontend() is False  # papermill, nbclient, nbval
+    # a kernel Voilà prepares for its pool (kam workshop --participants) runs before any request, so without
+    # SERVER_SOFTWARE; Voilà marks it with its own variables. It showed the room static tables, no sliders.
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_SERVER_URL", "http://127.0.0.1:8866/")
+    assert workshop.live_frontend() is True
+    from kamlib.teaching import form
+
+    assert form.live_frontend is workshop.live_frontend  # one rule for exercises and workshops
+    monkeypatch.delenv("VOILA_PREHEAT")
+    monkeypatch.delenv("VOILA_SERVER_URL")
     monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
     assert workshop.live_frontend() is True
     monkeypatch.setenv("KAM_WORKSHOP_LIVE", "0")
@@ -715,7 +725,7 @@ def _run_room(monkeypatch, tmp_path, argv):
 
     seen: dict = {}
 
-    def fake_call(cmd, cwd=None):  # instead of Voilà: read the parameters of the notebooks it would serve
+    def fake_call(cmd, cwd=None, **kw):  # instead of Voilà: read the parameters of the notebooks it would serve
         nb = nbformat.read(Path(cwd) / "de" / "criteria_workshop.ipynb", as_version=4)
         seen["params"] = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         return 0

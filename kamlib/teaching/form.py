@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 from typing import Any
 
 from kamlib import i18n
+from kamlib.present.frontend import live_frontend
 from kamlib.teaching import exercises
 
 _LABELS: dict[str, tuple[str, str]] = i18n.table("form.form")
@@ -41,15 +41,6 @@ _CSS = (
 def _l(key: str, lang: str, **values: object) -> str:
     text = i18n.pick(_LABELS[key], lang)
     return text.format(**values) if values else text
-
-
-def live_frontend() -> bool:
-    """True when a person is looking: a kernel started by JupyterLab/Jupyter Server or by Voilà (the rule of
-    :func:`kamlib.workshop.live_frontend`). ``KAM_WORKSHOP_LIVE=1`` or ``=0`` overrides the guess."""
-    forced = os.environ.get("KAM_WORKSHOP_LIVE")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila") or bool(os.environ.get("JPY_SESSION_NAME"))
 
 
 @functools.cache

@@ -48,6 +48,7 @@ import pandas as pd
 from kamlib import i18n
 from kamlib.data.writers import atomic_path, atomic_write_text, neutralise, safe_frame
 from kamlib.errors import Finding, KamDataError, KamParameterError
+from kamlib.present.frontend import live_frontend
 from kamlib.selection import (
     CRITERION_RULES,
     QUADRANTS,
@@ -99,18 +100,6 @@ def label(key: str, lang: str = "en") -> str:
 
 
 # =========================================================================== live or batch
-
-
-def live_frontend() -> bool:
-    """True when a person is looking: a kernel started by JupyterLab/Jupyter Server or by Voilà.
-
-    papermill, nbclient and nbval start kernels without these variables, so batch runs get the static
-    rendering. ``KAM_WORKSHOP_LIVE=1`` or ``=0`` overrides the guess.
-    """
-    forced = os.environ.get("KAM_WORKSHOP_LIVE")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila") or bool(os.environ.get("JPY_SESSION_NAME"))
 
 
 def show(workshop) -> None:

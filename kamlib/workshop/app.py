@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import re
 import secrets
 import socket
@@ -41,6 +42,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kamlib import i18n
+from kamlib.workshop import room
 
 HOST = "127.0.0.1"
 ALL = "0.0.0.0"
@@ -138,6 +140,7 @@ def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, toke
         "--no-browser",
         "--show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
+        "--template=kam",  # Voilà's lab page saying "preparing your workspace" (kamlib.workshop.room.TEMPLATES)
     ]
     return cmd + ([f"--Voila.token={token}"] if token else [])
 
@@ -145,6 +148,7 @@ def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, toke
 _LANG_LINE = re.compile(r'^lang(\s*:\s*str)?\s*=\s*"[a-z]+"', re.MULTILINE)
 _SOURCE_LINE = re.compile(r'^source(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
 _REGISTER_LINE = re.compile(r'^register(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
+_AS_OF_LINE = re.compile(r'^as_of(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
 
 
 def room_notebooks(
@@ -154,10 +158,12 @@ def room_notebooks(
     source: Path = NOTEBOOKS,
     data: str = "",
     register: str = "",
+    as_of: str = "",
 ) -> list[Path]:
     """Copies of the workshop notebooks in ``dest/<lang>/``: only that language's prose (cells tagged
     ``lang-<other>`` left out), the ``lang`` parameter set (``source`` when ``data`` is given, ``register``
-    when ``register`` is), no outputs."""
+    when ``register`` is, ``as_of`` when ``as_of`` is), no outputs; the room page's texts in the notebook's
+    metadata (``kam_room``: what the loading screen says while a workspace is prepared)."""
     import nbformat
 
     made = []
@@ -182,9 +188,16 @@ def room_notebooks(
                             cell.source = _REGISTER_LINE.sub(
                                 f"register: str = {str(Path(register).resolve())!r}", cell.source
                             )
+                        if as_of:
+                            cell.source = _AS_OF_LINE.sub(f"as_of: str = {as_of!r}", cell.source)
                 keep.append(cell)
             nb.cells = keep
             nb.metadata.pop("widgets", None)
+            nb.metadata["kam_room"] = {
+                "lang": lang,
+                "preparing": text("preparing", lang),
+                "step": i18n.pick(_TEXTS["step"], lang),
+            }
             out = folder / path.name
             nbformat.write(nb, out)
             made.append(out)
@@ -245,7 +258,30 @@ def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argpar
         f"(default: {DEFAULT_REGISTER}/ in the current folder; '' records nothing)",
     )
     p.add_argument("--folder", default=None, help="folder with the workshop notebooks (default: the workbook's)")
+    p.add_argument(
+        "--participants",
+        type=_participants,
+        default=0,
+        help="prepare a workspace for each of N participants before they open the link (the data and the "
+        "workshop computed once for the room; default 0: each workspace starts when its page is opened)",
+    )
+    p.add_argument(
+        "--workshop",
+        choices=list(room.WORKSHOPS),
+        default="criteria",
+        help="the workshop the room opens first, whose workspaces --participants prepares (default criteria)",
+    )
     return p
+
+
+def _participants(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 0 <= n <= room.MAX_PARTICIPANTS:
+        raise argparse.ArgumentTypeError(f"use 0 to {room.MAX_PARTICIPANTS} participants, not {n}")
+    return n
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -276,12 +312,20 @@ def run(args: argparse.Namespace) -> int:
         register = str(Path(args.register).resolve())
         Path(register).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kam-workshop-") as tmp:
+        source = args.source or default_source()
+        env = dict(os.environ)
+        as_of = ""
+        if args.participants:  # the room's data once, validated, in the room's cache (see kamlib.workshop.room)
+            print(text("preparing_room", lang, n=args.participants + room.SPARE), flush=True)
+            as_of, cache = room.room_cache(source, Path(tmp) / ".room-cache")
+            env.update(cache)
         made = room_notebooks(
             tmp,
             langs=(lang, *(x for x in i18n.LANGS if x != lang)),
             source=folder,
-            data=args.source or default_source(),
+            data=source,
             register=register,
+            as_of=as_of,
         )
         print(text("language", lang))
         if register:
@@ -301,8 +345,16 @@ def run(args: argparse.Namespace) -> int:
             print()
         print(text("stop", lang))
         sys.stdout.flush()
+        cmd = voila_command(port, Path(tmp), bind=args.bind, token=token)
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(room.TEMPLATES), env.get("JUPYTER_PATH", "")]))
+        if args.participants:
+            pooled = room.notebook_name(args.workshop, lang)
+            room.prepare(Path(tmp) / pooled, {k: v for k, v in env.items() if k.startswith("KAM_")})
+            cmd = room.launcher_command(
+                cmd, participants=args.participants, notebook=pooled, ready_line=i18n.pick(_TEXTS["room_ready"], lang)
+            )
         try:
-            return subprocess.call(voila_command(port, Path(tmp), bind=args.bind, token=token), cwd=tmp)
+            return subprocess.call(cmd, cwd=tmp, env=env)
         except KeyboardInterrupt:
             return 0
 

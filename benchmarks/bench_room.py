@@ -1,0 +1,279 @@
+"""A workshop room at full load: N participants open the criteria workshop at once (issue 18).
+
+The room's app (``python -m kamlib.workshop.app --participants N``) is started on 127.0.0.1 with a known access
+code and left to prepare its workspaces (it prints when they are ready). Then one Chromium (Debian's, through
+Playwright) opens N pages at the same moment, each in its own browser context (its own cookies: a participant's
+laptop), and measures for each
+
+* the time from opening the link to the first usable weight slider: the slider on screen and the shares beside
+  it filled in by the participant's kernel (the page is connected and the widgets are live);
+* the time from moving that slider (one arrow key on its handle) to the updated ranking table on the page;
+
+and, every 0.2 s while the room is open, the app's memory: the proportional set size (PSS: shared pages
+divided among the processes sharing them) summed over the app and every kernel it started.
+
+Only 127.0.0.1 is contacted (every other request is aborted); the app is stopped at the end, also on failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "bench7"
+PARTICIPANTS = int(os.environ.get("KAM_ROOM_PARTICIPANTS", 25))
+GOAL_FIRST_SLIDER_S = 10.0
+GOAL_SLIDER_TO_RANKING_S = 1.0
+GOAL_PEAK_GB = 6.0
+CHROMIUM = "/usr/bin/chromium"
+#: the handle of the first weight slider (a row with a share beside it; the rating form's sliders come first)
+WEIGHT_HANDLE = ".widget-hbox:has(.kam-share) .widget-slider .noUi-handle"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class Room:
+    """The app in its own process group, its output in a log file."""
+
+    def __init__(self, participants: int, home: Path, lang: str = "en"):
+        self.home, self.log = home, home / "app.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+        env.update(
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            IPYTHONDIR=str(home / "ipython"),
+            MPLBACKEND="Agg",
+        )
+        self._fh = open(self.log, "wb")
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kamlib.workshop.app",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--token",
+                TOKEN,
+                "--lang",
+                lang,
+                "--register",
+                "",
+                "--participants",
+                str(participants),
+            ],
+            cwd=home,
+            stdout=self._fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self, pattern: str, timeout: float) -> str:
+        """The app's address once the log matches ``pattern`` (its "ready" line)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {self.proc.returncode}:\n{self.text()[-3000:]}")
+            text = self.text()
+            m = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=" + TOKEN, text)
+            if m and re.search(pattern, text):
+                return m.group(1)
+            time.sleep(0.2)
+        raise RuntimeError(f"the app was not ready within {timeout:.0f} s:\n{self.text()[-3000:]}")
+
+    def pss_bytes(self) -> int:
+        """PSS of the app and all its descendants (kernels), now."""
+        import psutil
+
+        try:
+            procs = [psutil.Process(self.proc.pid)]
+            procs += procs[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            return 0
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def stop(self) -> None:
+        try:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait(timeout=10)
+            else:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        finally:
+            self._fh.close()
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the room's PSS every ``every`` seconds until stopped; keeps the peak."""
+
+    def __init__(self, room: Room, every: float = 0.2):
+        super().__init__(daemon=True)
+        self.room, self.every, self.peak = room, every, 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.room.pss_bytes())
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self.join(timeout=30)
+        return self.peak
+
+
+# the first weight slider is usable when its share (filled in by the kernel) is on the page
+_USABLE = """() => {
+  const s = document.querySelector('.widget-hbox:has(.kam-share) .widget-slider .noUi-handle');
+  const share = document.querySelector('.kam-share');
+  return !!(s && share && share.textContent.trim() && s.getBoundingClientRect().width > 0);
+}"""
+_TABLE = """() => { const t = [...document.querySelectorAll('.widget-html table')].map(x => x.outerHTML);
+                    return t.length ? t[t.length - 1] : ''; }"""
+
+
+async def _participant(browser, url: str, i: int, results: list, gate: asyncio.Event, timeout_s: float):
+    from urllib.parse import urlparse
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+
+    async def loopback_only(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            await route.continue_()
+        else:
+            await route.abort()
+
+    await context.route("**/*", loopback_only)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await gate.wait()
+    t0 = time.monotonic()
+    await page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    await page.wait_for_function(_USABLE, timeout=timeout_s * 1000, polling=50)
+    first = time.monotonic() - t0
+    before = await page.evaluate(_TABLE)
+    handle = page.locator(WEIGHT_HANDLE).first
+    await handle.focus()
+    t1 = time.monotonic()
+    await page.keyboard.press("ArrowRight")
+    await page.wait_for_function(
+        f"() => ({_TABLE})() !== {before!r}".replace("\n", " "), timeout=timeout_s * 1000, polling=20
+    )
+    move = time.monotonic() - t1
+    body = await page.inner_text("body")
+    results.append(
+        {
+            "participant": i,
+            "first_slider_s": first,
+            "slider_to_ranking_s": move,
+            "traceback": "Traceback" in body,
+            "page_errors": errors,
+        }
+    )
+    return context
+
+
+async def _open_room(base: str, n: int, path: str, timeout_s: float) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    url = f"{base}/voila/render/{path}?token={TOKEN}"
+    results: list[dict] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            gate = asyncio.Event()
+            tasks = [asyncio.create_task(_participant(browser, url, i, results, gate, timeout_s)) for i in range(n)]
+            await asyncio.sleep(1.0)  # every context made, every page waiting at the gate
+            gate.set()
+            done = await asyncio.gather(*tasks, return_exceptions=True)
+            failed = [d for d in done if isinstance(d, BaseException)]
+            if failed:
+                raise RuntimeError(f"{len(failed)} of {n} participants failed: {failed[0]!r}")
+        finally:
+            await browser.close()
+    return results
+
+
+def bench_room(n: int = PARTICIPANTS, lang: str = "en") -> list[tuple[str, float, float]]:
+    """The room's figures as (what, measured, goal) rows; prints the details."""
+    home = Path(tempfile.mkdtemp(prefix="kam-bench-room-"))
+    room = Room(n, home, lang)
+    try:
+        base = room.wait_ready(r"The room is ready: \d+|Der Raum ist bereit: \d+", timeout=900)
+        prepared = time.monotonic() - room.started
+        print(
+            f"  room of {n}: app started and {n} workspaces prepared in {prepared:.1f} s; "
+            f"PSS before the room arrives {room.pss_bytes() / 2**30:.2f} GB"
+        )
+        watch = MemoryWatch(room)
+        watch.start()
+        try:
+            results = asyncio.run(_open_room(base, n, f"{lang}/criteria_workshop.ipynb", timeout_s=180))
+        finally:
+            peak = watch.stop()
+    finally:
+        room.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    first = sorted(r["first_slider_s"] for r in results)
+    move = sorted(r["slider_to_ranking_s"] for r in results)
+    bad = [r for r in results if r["traceback"] or r["page_errors"]]
+    print(
+        f"  first usable slider: median {statistics.median(first):.1f} s, worst {first[-1]:.1f} s "
+        f"(best {first[0]:.1f} s)"
+    )
+    print(f"  slider move -> ranking: median {statistics.median(move):.2f} s, worst {move[-1]:.2f} s")
+    print(
+        f"  peak PSS of the app and its kernels: {peak / 2**30:.2f} GB; pages with a traceback or script error: "
+        f"{len(bad)}"
+    )
+    return [
+        (f"room of {n}: first usable slider, worst, seconds", first[-1], GOAL_FIRST_SLIDER_S),
+        (f"room of {n}: first usable slider, median, seconds", statistics.median(first), GOAL_FIRST_SLIDER_S),
+        (f"room of {n}: slider move -> ranking, worst, seconds", move[-1], GOAL_SLIDER_TO_RANKING_S),
+        (f"room of {n}: peak memory (PSS), GB", peak / 2**30, GOAL_PEAK_GB),
+        (f"room of {n}: pages with a traceback or script error", float(len(bad)), 0.0),
+    ]
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else PARTICIPANTS
+    for what, value, goal in bench_room(n):
+        print(f"{what}: {value:.2f} (goal {goal:g})")

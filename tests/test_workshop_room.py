@@ -1,0 +1,295 @@
+"""A room at full load (issue 18): workspaces prepared before the room arrives, work done once per room.
+
+The parts without a server: the pool's size and refill rule (on a stand-in for Voilà's pooling manager that
+fills the way Voilà's does), the option and its limits, the room cache every kernel reads, and the texts of
+the page a late participant sees. The browser test with three participants is at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+
+from kamlib.workshop import app, room
+
+
+class _VoilaLikePool:
+    """What Voilà's ``fill_if_needed`` does: start ``pool_size - len(pool)`` kernels for the notebook, the size
+    read from ``kernel_pools_config`` (the notebook's entry, else "default")."""
+
+    def __init__(self, **kwargs):
+        self.kernel_pools_config = kwargs["config"]
+        self._pools: dict[str, list] = {}
+        self.started = 0
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        loop = asyncio.get_event_loop()
+        for _ in range(size - len(pool)):
+            self.started += 1
+            fut = loop.create_future()
+            fut.set_result({"task": _done(loop), "kernel_id": f"k{self.started}"})
+            pool.append(fut)
+
+    def take(self, notebook_name):  # what get_rendered_notebook does: pop one, then refill
+        self._pools[notebook_name].pop(0)
+        self.fill_if_needed(notebook_name=notebook_name)
+
+
+def _done(loop):
+    fut = loop.create_future()
+    fut.set_result(None)
+    return fut
+
+
+def test_the_pool_is_filled_for_the_room_once_then_kept_at_the_spares(capsys):
+    """25 participants + 2 spares = 27 kernels at the start. Voilà refills every used kernel to the full size,
+    so 25 arrivals would start 25 more kernels while the room works; the room's rule keeps 2 instead:
+    after 25 taken, 27 - 25 = 2 are left and nothing new starts; the 26th and 27th arrivals each take one
+    and one new kernel starts per arrival (2 - 1 = 1 missing), so 27 + 2 = 29 kernels in all."""
+    nb = room.notebook_name("criteria", "en")
+
+    async def scenario():
+        cls = room.room_manager_class(_VoilaLikePool, spare=2, ready_line="ready: {n}")
+        pool = cls(config=room.pools(25, nb))
+        pool.fill_if_needed(delay=0, notebook_name=nb)
+        assert pool.started == 27
+        await asyncio.sleep(0.01)  # the "ready" line once every pooled notebook has run
+        for _ in range(25):
+            pool.take(nb)
+        assert pool.started == 27 and len(pool._pools[nb]) == 2
+        pool.take(nb)
+        pool.take(nb)
+        assert pool.started == 29 and len(pool._pools[nb]) == 2
+        pool.fill_if_needed(delay=0, notebook_name="en/portfolio_workshop.ipynb")  # not the room's: none
+        assert pool.started == 29
+        assert pool.kernel_pools_config[nb]["pool_size"] == 27  # the configured size itself is unchanged
+
+    asyncio.run(scenario())
+    assert capsys.readouterr().out.strip() == "ready: 27"
+
+
+def test_a_kernel_still_starting_is_not_offered_to_a_participant():
+    """Voilà sends a pooled page only once that kernel has started, so a participant handed a kernel still
+    starting waits on a blank page. Pool: [starting, started, starting] -> 1 counts; the started one is taken
+    first, and the starting ones stay for later arrivals."""
+
+    async def scenario():
+        loop = asyncio.get_event_loop()
+
+        class Base(_VoilaLikePool):
+            async def get_rendered_notebook(self, notebook_name, **kwargs):
+                return await self._pools[notebook_name].pop(0)
+
+        cls = room.room_manager_class(Base, spare=2)
+        pool = cls(config=room.pools(1, "nb"))
+        starting = [loop.create_future(), loop.create_future()]
+        started = loop.create_future()
+        started.set_result({"task": _done(loop), "kernel_id": "ready"})
+        pool._pools["nb"] = [starting[0], started, starting[1]]
+        assert pool.get_pool_size("nb") == 1
+        assert (await pool.get_rendered_notebook("nb"))["kernel_id"] == "ready"
+        assert pool._pools["nb"] == starting and pool.get_pool_size("nb") == 0
+
+    asyncio.run(scenario())
+
+
+def test_the_participants_option_and_its_limits(capsys):
+    assert app.parse_args([]).participants == 0  # without it: each workspace starts when its page is opened
+    args = app.parse_args(["--participants", "25", "--workshop", "portfolio"])
+    assert (args.participants, args.workshop) == (25, "portfolio")
+    for bad in ("-1", "41", "many"):
+        with pytest.raises(SystemExit) as exc:
+            app.parse_args(["--participants", bad])
+        assert exc.value.code == 2
+        assert "--participants" in capsys.readouterr().err
+    with pytest.raises(ValueError):
+        room.pools(0, "en/criteria_workshop.ipynb")
+    with pytest.raises(ValueError):
+        room.notebook_name("pricing", "en")
+
+
+def test_the_launcher_runs_voila_with_the_rooms_pool():
+    cmd = app.voila_command(8866, room.TEMPLATES, token="k7m2qp")
+    assert "--template=kam" in cmd
+    assert (room.TEMPLATES / "voila" / "templates" / "kam" / "index.html.j2").is_file()
+    launched = room.launcher_command(
+        cmd, participants=25, notebook="de/criteria_workshop.ipynb", ready_line="bereit: {n}"
+    )
+    assert launched[:3] == [sys.executable, "-m", "kamlib.workshop.room"]
+    parsed = room.build_parser().parse_args(launched[3:])
+    assert (parsed.participants, parsed.spare, parsed.notebook) == (25, 2, "de/criteria_workshop.ipynb")
+    assert parsed.voila[1:] == cmd[3:]  # Voilà's own options passed on unchanged
+
+
+def test_the_room_cache_is_what_every_kernel_loads(tmp_path, monkeypatch):
+    """The data is validated once; a kernel's ``kamlib.load`` with the notebook's parameters gets the cached
+    object (marked as coming from the cache), so the portfolio results are shared too."""
+    import kamlib
+    from kamlib.data import cache
+
+    as_of, env = room.room_cache("", tmp_path / "cache")
+    assert as_of == str(kamlib.load(kamlib.SAMPLE).as_of.date())
+    monkeypatch.setenv(cache.ENV, env[cache.ENV])
+    data = kamlib.load("" or kamlib.SAMPLE, as_of=as_of)  # the notebook's call with the room's parameters
+    assert getattr(data, cache._TOKEN, None)
+    assert len(data.accounts) == len(kamlib.load(kamlib.SAMPLE).accounts)
+
+
+def test_the_room_notebooks_carry_the_date_and_the_page_texts(tmp_path):
+    import nbformat
+
+    made = app.room_notebooks(tmp_path, langs=("de",), as_of="2025-12-31")
+    nb = nbformat.read(made[0], as_version=4)
+    params = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "as_of: str = '2025-12-31'" in params
+    texts = nb.metadata["kam_room"]
+    assert texts == {"lang": "de", "preparing": "Ihr Arbeitsplatz wird vorbereitet …", "step": "Schritt {i} von {n}"}
+
+
+# ---------------------------------------------------------------------------------- three participants, live
+
+TOKEN = "room42"
+#: the handle of the first weight slider (a row with a share beside it; the rating form's sliders come first)
+WEIGHT_HANDLE = ".widget-hbox:has(.kam-share) .widget-slider .noUi-handle"
+_SHARES = "() => [...document.querySelectorAll('.kam-share')].map(s => s.textContent.trim())"
+_USABLE = """() => { const h = document.querySelector('.widget-hbox:has(.kam-share) .widget-slider .noUi-handle');
+                     const s = document.querySelector('.kam-share');
+                     return !!(h && s && s.textContent.trim() && h.getBoundingClientRect().width > 0); }"""
+_LOADING = "() => (document.getElementById('loading_text') || {}).textContent || ''"
+
+
+@pytest.fixture(scope="module")
+def small_room(tmp_path_factory):
+    """``kam workshop --participants 1`` (1 + 2 spare = 3 kernels) on 127.0.0.1, English, nothing recorded;
+    yields the criteria workshop's address once the app says the room is ready."""
+    import importlib.util
+    import os
+    import re
+    import shutil
+    import subprocess
+    import time
+
+    from conftest import ROOT, require_system, stop_process_group
+
+    require_system("voila", importlib.util.find_spec("voila") is not None)
+    home = tmp_path_factory.mktemp("room-home")
+    shutil.copytree(
+        ROOT / "notebooks" / "workshop", home / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "KAM_RUN_CACHE"))}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        MPLBACKEND="Agg",
+        TMPDIR=str(home),
+    )
+    log = home / "app.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kamlib.workshop.app",
+                "--port",
+                "0",
+                "--token",
+                TOKEN,
+                "--register",
+                "",
+                "--folder",
+                str(home / "notebooks"),
+                "--participants",
+                "1",
+            ],
+            cwd=home,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            text = log.read_text(errors="replace")
+            m = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=" + TOKEN, text)
+            if m and "The room is ready: 3 workspaces prepared" in text:
+                break
+            assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
+            assert time.monotonic() < deadline, f"the room was not ready within 300 s:\n{text[-3000:]}"
+            time.sleep(0.3)
+        yield f"{m.group(1)}/voila/render/en/criteria_workshop.ipynb?token={TOKEN}", log
+    finally:
+        stop_process_group(proc)
+
+
+def test_three_participants_each_see_only_their_own_sliders_and_late_arrivals_get_a_working_page(small_room):
+    """A, B and C open at once (3 prepared kernels). A moves the first weight slider four steps (0.05 each):
+    A's shares change, B's and C's stay as they were. Then D and E arrive with no prepared kernel left (the
+    spares are still starting): their page says "Preparing your workspace" and then works. Nobody sees a
+    traceback."""
+    import json
+    import time
+    from urllib.parse import urlparse
+
+    from conftest import CHROMIUM_ARGS, require_chromium
+    from playwright.sync_api import sync_playwright
+
+    url, log = small_room
+    exe = require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+
+            def participant():
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                ctx.route(
+                    "**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort()
+                )
+                ctx.set_default_timeout(120_000)
+                return ctx.new_page()
+
+            a, b, c = participant(), participant(), participant()
+            for pg in (a, b, c):
+                pg.goto(url, wait_until="commit")
+            for pg in (a, b, c):
+                pg.wait_for_function(_USABLE, polling=100)
+            start = {id(pg): pg.evaluate(_SHARES) for pg in (a, b, c)}
+            assert start[id(a)] == start[id(b)] == start[id(c)] and len(start[id(a)]) == 6
+            a.locator(WEIGHT_HANDLE).first.focus()
+            for _ in range(4):
+                a.keyboard.press("ArrowRight")
+            a.wait_for_function(
+                f"before => JSON.stringify(({_SHARES})()) !== before",
+                arg=json.dumps(start[id(a)], separators=(",", ":"), ensure_ascii=False),
+            )
+            moved = a.evaluate(_SHARES)
+            assert moved != start[id(a)]
+            time.sleep(2)  # time enough for a leak to show: the kernels answer within a second
+            assert b.evaluate(_SHARES) == start[id(b)] and c.evaluate(_SHARES) == start[id(c)]
+
+            d, e = participant(), participant()
+            seen = {id(d): set(), id(e): set()}
+            for pg in (d, e):
+                pg.goto(url, wait_until="commit")
+            deadline = time.monotonic() + 180
+            while not all(pg.evaluate(_USABLE) for pg in (d, e)):
+                assert time.monotonic() < deadline, "a late participant's page never became usable"
+                for pg in (d, e):
+                    try:
+                        seen[id(pg)].add(pg.evaluate(_LOADING))
+                    except Exception:  # the page is between documents
+                        pass
+                time.sleep(0.05)
+            said = seen[id(d)] | seen[id(e)]
+            assert any(t.startswith("Preparing your workspace") for t in said), said
+            for pg in (a, b, c, d, e):
+                body = pg.inner_text("body")
+                assert "Traceback" not in body and "Error" not in body.split("\n")[0]
+            assert d.evaluate(_SHARES) == start[id(b)]  # a fresh workspace: the room's starting weights
+        finally:
+            browser.close()
