@@ -78,6 +78,12 @@ def _benches():
     yield bench_load
     yield bench_sample
     yield bench_runner.bench_runner
+    from . import bench_room
+
+    if bench_room.available():
+        yield bench_room.bench_room
+    else:
+        print("  room of 25 (bench_room): skipped, it needs Voilà and Debian's /usr/bin/chromium")
     try:
         from . import bench_clv
     except ImportError:

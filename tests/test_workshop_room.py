@@ -293,3 +293,46 @@ def test_three_participants_each_see_only_their_own_sliders_and_late_arrivals_ge
             assert d.evaluate(_SHARES) == start[id(b)]  # a fresh workspace: the room's starting weights
         finally:
             browser.close()
+
+
+def test_bad_data_stops_the_room_before_any_kernel_starts(tmp_path, monkeypatch, capsys):
+    """--participants validates the data once before the server starts: a bad cell is one clear error naming
+    file, row and column (exit 2, no traceback), and Voilà is never started."""
+    import shutil
+
+    import kamlib
+    from kamlib.cli import main as kam_main
+
+    src = tmp_path / "data"
+    shutil.copytree(kamlib.SAMPLE, src)
+    lines = (src / "orders.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col = header.index("gross_revenue_eur")
+    row = lines[3].split(",")
+    row[col] = "viel"  # not a number, data row 3
+    lines[3] = ",".join(row)
+    (src / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(app.subprocess, "call", lambda *a, **k: pytest.fail("Voilà started on bad data"))
+    monkeypatch.chdir(tmp_path)
+    code = kam_main(["workshop", "--source", str(src), "--participants", "3", "--register", "", "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "orders.csv" in err and "gross_revenue_eur" in err and "Traceback" not in err
+
+
+def test_the_room_cache_is_not_used_once_the_source_changes(tmp_path, monkeypatch):
+    """A room whose decision register lives in its data folder (--register = --source) records a decision; the
+    next workspace must see the folder as it is now, not the data validated when the app started."""
+    import shutil
+
+    import kamlib
+    from kamlib.data import cache
+
+    src = tmp_path / "data"
+    shutil.copytree(kamlib.SAMPLE, src)
+    as_of, env = room.room_cache(str(src), tmp_path / "cache")
+    monkeypatch.setenv(cache.ENV, env[cache.ENV])
+    assert getattr(kamlib.load(str(src), as_of=as_of), cache._TOKEN, None)  # from the room cache
+    accounts = src / "accounts.csv"
+    accounts.write_text(accounts.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the folder changed
+    assert getattr(kamlib.load(str(src), as_of=as_of), cache._TOKEN, None) is None  # loaded afresh

@@ -60,11 +60,31 @@ def _atomic_pickle(obj, path: Path) -> None:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _files_stamp(source) -> str:
+    """Name, size and modification time of the files a local source consists of (the folder's files, or the
+    workbook itself); "" for a database URL. A cached load is valid only while this stays the same."""
+    text = str(source)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", text):
+        return ""
+    path = Path(text).expanduser()
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    stamp = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        stamp.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(stamp)
+
+
 def store_data(data, source, as_of, folder: Path) -> Path:
-    """Pickle validated ``data`` as the answer to ``load(source, as_of=as_of)`` within a run."""
+    """Pickle validated ``data`` as the answer to ``load(source, as_of=as_of)`` within a run, with the stamp
+    of the source's files (:func:`cached_data` loads afresh once they change, e.g. a workshop room's decision
+    register in its data folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"data-{_source_key(source, as_of)}.pkl"
-    _atomic_pickle(data, path)
+    _atomic_pickle((_files_stamp(source), data), path)
     return path
 
 
@@ -77,8 +97,10 @@ def cached_data(source, as_of):
     path = folder / f"data-{key}.pkl"
     try:
         with open(path, "rb") as fh:
-            data = pickle.load(fh)
+            stamp, data = pickle.load(fh)
     except Exception:  # missing, damaged, or written by another pandas/kamlib (a remote worker): load afresh
+        return None
+    if stamp != _files_stamp(source):  # the source changed since the run (or room) validated it
         return None
     object.__setattr__(data, _TOKEN, key)  # KamData is frozen; the token only marks its origin
     return data

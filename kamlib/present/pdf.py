@@ -24,6 +24,18 @@ def chromium() -> str | None:
     return None
 
 
+#: Chromium without a display, a sandbox (root in CI containers) or any network side traffic of its own; also
+#: the flags of the browser tests and of the workshop room's load benchmark.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: str | None = None) -> None:
     """Print ``html_path`` to ``pdf_path``; FileNotFoundError names the Debian package when Chromium is missing."""
     exe = chromium_exe or chromium()
@@ -35,12 +47,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: st
         cmd = [
             exe,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={tmp}",

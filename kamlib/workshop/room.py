@@ -24,7 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -159,19 +161,44 @@ def launcher_command(
     ]
 
 
+def socket_dir() -> str | None:
+    """A new, short folder for the kernels' Unix sockets, or None where there are none (Windows: TCP).
+
+    Kernels started together over TCP sometimes drew the same free port ("Address already in use") and the
+    kernel restarted after that never finished its notebook; Unix sockets named after each kernel cannot
+    collide. Their paths are limited to about 100 characters, so the folder is made directly in /tmp (a long
+    TMPDIR, as on macOS or under pytest, would not fit)."""
+    if os.name != "posix":
+        return None
+    base = "/tmp" if os.access("/tmp", os.W_OK) else None
+    return tempfile.mkdtemp(prefix="kam-", dir=base)
+
+
 def prepare(notebook: Path, env: dict, timeout: float = 600) -> None:
     """Run the room's ``notebook`` once in a kernel with the room's environment ``env`` (its cache): the data and
     every portfolio result the participants' notebooks ask for are then computed once and read by all."""
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
-        ).execute()
+        sockets = socket_dir()  # as the room's kernels (see socket_dir)
+        km = (
+            AsyncKernelManager(
+                kernel_name="python3", transport="ipc", connection_file=str(Path(sockets) / "kernel-prepare.json")
+            )
+            if sockets
+            else AsyncKernelManager(kernel_name="python3")
+        )
+        try:
+            client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(notebook.parent)}})
+            client.execute()
+        finally:
+            if sockets:
+                shutil.rmtree(sockets, ignore_errors=True)
     finally:
         for k, v in old.items():
             if v is None:
@@ -219,7 +246,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jupyter_core.paths import jupyter_config_path
 
     rest += [f"--Voila.config_file_paths={p}" for p in [str(folder), *jupyter_config_path()]]
-    voila.app.main(argv=rest)
+    sockets = socket_dir()
+    if sockets:
+        rest += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={sockets}"]
+    try:
+        voila.app.main(argv=rest)
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
     return 0
 
 
