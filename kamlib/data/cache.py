@@ -60,6 +60,9 @@ def _atomic_pickle(obj, path: Path) -> None:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+_SOURCE_SUFFIXES = (".csv", ".parquet", ".txt", ".xlsx")
+
+
 def _files_stamp(source) -> str:
     """Name, size and modification time of the files a local source consists of (the folder's files, or the
     workbook itself); "" for a database URL. A cached load is valid only while this stays the same."""
@@ -67,7 +70,12 @@ def _files_stamp(source) -> str:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", text):
         return ""
     path = Path(text).expanduser()
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    if path.is_dir():  # the files a folder source is read from; not an editor's lock file or .DS_Store
+        files = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SOURCE_SUFFIXES and p.name[0] not in ".~"
+        )
+    else:
+        files = [path]
     stamp = []
     for f in files:
         try:

@@ -140,7 +140,7 @@ def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, toke
         "--no-browser",
         "--show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
-        "--template=kam",  # Voilà's lab page saying "preparing your workspace" (kamlib.workshop.room.TEMPLATES)
+        "--Voila.port_retries=0",  # the address printed is the one it serves, or it stops with an error
     ]
     return cmd + ([f"--Voila.token={token}"] if token else [])
 
@@ -315,6 +315,9 @@ def run(args: argparse.Namespace) -> int:
         source = args.source or default_source()
         env = dict(os.environ)
         as_of = ""
+        if args.participants and os.name != "posix":  # Voilà names its pools with "\\" there (see room.pools)
+            print(text("room_not_here", lang), flush=True)
+            args.participants = 0
         if args.participants:  # the room's data once, validated, in the room's cache (see kamlib.workshop.room)
             print(text("preparing_room", lang, n=args.participants + room.SPARE), flush=True)
             as_of, cache = room.room_cache(source, Path(tmp) / ".room-cache")
@@ -346,6 +349,8 @@ def run(args: argparse.Namespace) -> int:
         print(text("stop", lang))
         sys.stdout.flush()
         cmd = voila_command(port, Path(tmp), bind=args.bind, token=token)
+        # the app's page template: Voilà's lab page saying "preparing your workspace" (kamlib.workshop.room)
+        cmd.append("--template=kam")
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(room.TEMPLATES), env.get("JUPYTER_PATH", "")]))
         if args.participants:
             pooled = room.notebook_name(args.workshop, lang)

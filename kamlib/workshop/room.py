@@ -5,8 +5,9 @@ kernel imports pandas and kamlib, loads the data and computes the ranking, all a
 laptop: a room of 12 waited a minute. With ``--participants N`` the app instead
 
 1. loads and validates the data once, and runs the room's workshop once, before the server starts: the data and
-   the portfolio results every participant's notebook asks for (the key-account selection, the rating summary)
-   land in a room cache that each kernel reads instead of computing (:mod:`kamlib.data.cache`, as ``kam run``);
+   the portfolio results every participant's notebook asks for (those marked ``portfolio_memo``, e.g. the
+   key-account selection) land in a room cache that each kernel reads instead of computing
+   (:mod:`kamlib.data.cache`, as ``kam run``);
 2. starts Voilà with a pool of N + ``spare`` kernels for that workshop in the room's language, each of which has
    already run the notebook (Voilà's ``preheat_kernel``): a participant's page is sent at once, and the kernel
    behind it is theirs alone (their sliders and ratings live only there);
@@ -81,7 +82,18 @@ def room_manager_class(base: Any, *, spare: int, ready_line: str = "", on_ready=
             self._kam_filled: set = set()
             super().__init__(**kwargs)
 
+        def _kam_purge(self, notebook_name) -> None:
+            """Drop kernels whose start failed or was cancelled: Voilà would keep them in the pool for good (no
+            refill, and its shutdown of any kernel would raise on them)."""
+            pool = self._pools.get(notebook_name)
+            if pool:
+                failed = [f for f in pool if f.done() and (f.cancelled() or f.exception() is not None)]
+                for f in failed:
+                    pool.remove(f)
+                    self.log.warning("A prepared kernel for %s failed to start and was dropped", notebook_name)
+
         def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+            self._kam_purge(notebook_name)
             first = notebook_name not in self._kam_filled
             self._kam_filled.add(notebook_name)
             config: dict = dict(getattr(self, "kernel_pools_config", {}))  # a trait of Voilà's manager
@@ -105,11 +117,13 @@ def room_manager_class(base: Any, *, spare: int, ready_line: str = "", on_ready=
             """Only kernels already started count: a participant who would otherwise wait for a kernel still
             starting, on a blank page, gets Voilà's ordinary path instead, whose page says at once that their
             workspace is being prepared (the kernel still starting stays in the pool for the next one)."""
-            return sum(1 for f in self._pools.get(notebook_name, ()) if f.done() and not f.exception())
+            self._kam_purge(notebook_name)
+            return sum(1 for f in self._pools.get(notebook_name, ()) if f.done())
 
         async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+            self._kam_purge(notebook_name)
             pool = self._pools.get(notebook_name, [])
-            ready = [f for f in pool if f.done() and not f.exception()]
+            ready = [f for f in pool if f.done()]
             if ready and pool[0] is not ready[0]:  # Voilà takes the first: make it one that has started
                 pool.remove(ready[0])
                 pool.insert(0, ready[0])
@@ -118,9 +132,14 @@ def room_manager_class(base: Any, *, spare: int, ready_line: str = "", on_ready=
         async def _kam_announce(self, pool) -> None:
             contents = await asyncio.gather(*pool, return_exceptions=True)
             tasks = [c["task"] for c in contents if isinstance(c, dict)]
-            await asyncio.gather(*tasks, return_exceptions=True)  # every notebook has run
+            done = await asyncio.gather(*tasks, return_exceptions=True)  # every notebook has run
+            ok = sum(1 for d in done if not isinstance(d, BaseException))
+            if ok < len(pool):
+                self.log.warning(
+                    "%d of %d prepared kernels failed to start or run the notebook", len(pool) - ok, len(pool)
+                )
             if ready_line:
-                print(ready_line.format(n=len(tasks)), flush=True)
+                print(ready_line.format(n=ok), flush=True)
             if on_ready is not None:
                 on_ready()
 
@@ -179,9 +198,11 @@ def prepare(notebook: Path, env: dict, timeout: float = 600) -> None:
     every portfolio result the participants' notebooks ask for are then computed once and read by all."""
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
+    env = {**env, "KAM_WORKSHOP_LIVE": "1"}  # the widgets' path, as in the participants' kernels
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -197,6 +218,8 @@ def prepare(notebook: Path, env: dict, timeout: float = 600) -> None:
             client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(notebook.parent)}})
             client.execute()
         finally:
+            if km.has_kernel:  # nbclient leaves a kernel it was handed running
+                run_sync(km.shutdown_kernel)(now=True)
             if sockets:
                 shutil.rmtree(sockets, ignore_errors=True)
     finally:
