@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kamlib.present.pdf import CHROMIUM_FLAGS
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 AS_OF = "2025-12-31"
@@ -278,8 +280,7 @@ def sample_run(tmp_path_factory):
 #: Debian's Chromium (no ``playwright install``), its flags for a headless run without network side traffic,
 #: and where browser tests keep their screenshots (gitignored).
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = CHROMIUM_FLAGS  # one list for PDFs, browser tests and the room benchmark
 ARTIFACTS = ROOT / "reports" / "test-artifacts"
 
 

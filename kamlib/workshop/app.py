@@ -145,10 +145,15 @@ def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, toke
     return cmd + ([f"--Voila.token={token}"] if token else [])
 
 
-_LANG_LINE = re.compile(r'^lang(\s*:\s*str)?\s*=\s*"[a-z]+"', re.MULTILINE)
-_SOURCE_LINE = re.compile(r'^source(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
-_REGISTER_LINE = re.compile(r'^register(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
-_AS_OF_LINE = re.compile(r'^as_of(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
+def _set_param(source: str, name: str, literal: str) -> str:
+    """The parameters cell ``source`` with the string parameter ``name`` (``name: str = "..."``) set to
+    ``literal`` (Python source of the new value).
+
+    >>> _set_param('lang: str = "en"  # language', "lang", '"de"')
+    'lang: str = "de"  # language'
+    """
+    pattern = re.compile(rf'^{name}(\s*:\s*str)?\s*=\s*"[^"\n]*"', re.MULTILINE)
+    return pattern.sub(lambda _: f"{name}: str = {literal}", source)
 
 
 def room_notebooks(
@@ -181,15 +186,13 @@ def room_notebooks(
                 if cell.cell_type == "code":
                     cell.outputs, cell.execution_count = [], None
                     if "parameters" in tags:
-                        cell.source = _LANG_LINE.sub(f'lang: str = "{lang}"', cell.source)
+                        cell.source = _set_param(cell.source, "lang", f'"{lang}"')
                         if data:
-                            cell.source = _SOURCE_LINE.sub(f"source: str = {str(Path(data).resolve())!r}", cell.source)
+                            cell.source = _set_param(cell.source, "source", repr(str(Path(data).resolve())))
                         if register:
-                            cell.source = _REGISTER_LINE.sub(
-                                f"register: str = {str(Path(register).resolve())!r}", cell.source
-                            )
+                            cell.source = _set_param(cell.source, "register", repr(str(Path(register).resolve())))
                         if as_of:
-                            cell.source = _AS_OF_LINE.sub(f"as_of: str = {as_of!r}", cell.source)
+                            cell.source = _set_param(cell.source, "as_of", repr(as_of))
                 keep.append(cell)
             nb.cells = keep
             nb.metadata.pop("widgets", None)
