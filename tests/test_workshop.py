@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import AS_OF, SAMPLE
+from conftest import AS_OF, ROOT, SAMPLE
 from openpyxl import load_workbook
 
 from kamlib import KamDataError, i18n, selection, workshop
@@ -907,3 +907,41 @@ def test_room_app_finds_notebooks_and_sample_next_to_an_installed_package(monkey
     monkeypatch.setattr(app, "NOTEBOOKS", tmp_path / "wb" / "notebooks" / "workshop")
     monkeypatch.setattr("kamlib.SAMPLE", str(tmp_path / "wb" / "data" / "sample"))
     assert app.default_source() == ""  # the installed sample is found by the notebooks themselves
+
+
+def _criteria_setup(ratings_file: str, capsys) -> tuple[dict, str]:
+    """Run the criteria workshop's parameters cell and its setup cell (the one that reads the ratings) on the
+    sample with ``ratings_file``: the names they define and what they print."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "workshop" / "criteria_workshop.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    params = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    setup = next(s for s in code if "ratings_summary" in s)
+    ns: dict = {}
+    capsys.readouterr()
+    with pd.option_context("display.float_format", None):  # the cell sets it; keep it out of the other tests
+        exec(params, ns)
+        ns.update(source=str(SAMPLE), as_of=AS_OF, ratings_file=ratings_file)
+        exec(setup, ns)
+    return ns, capsys.readouterr().out
+
+
+def test_criteria_notebook_gathers_the_rooms_hand_ins(tmp_path, capsys, sample_data):
+    from kamlib.workshop import gather
+
+    folder = tmp_path / "room" / gather.HAND_INS
+    ns, out = _criteria_setup(str(folder), capsys)  # no one has handed in yet: the source's ratings, and it says so
+    assert len(ns["ratings"]) == len(sample_data.ratings) == 414
+    assert out.splitlines()[0] == "No one has handed in ratings yet: the ratings of the data source are shown."
+    gather.hand_in(folder, "Anna Müller", {"ACC-0013": {"credibility": 8, "relationship": 6}})
+    gather.hand_in(folder, "Bernd", {"ACC-0013": {"credibility": 4}, "ACC-0020": {"credibility": 9}})
+    ns, out = _criteria_setup(str(folder), capsys)
+    # 2 + 2 = 4 ratings by 2 participants on 2 accounts
+    assert ns["ratings"][["rater", "account_id", "score"]].astype(object).values.tolist() == [
+        ["Anna Müller", "ACC-0013", 8.0], ["Anna Müller", "ACC-0013", 6.0],
+        ["Bernd", "ACC-0013", 4.0], ["Bernd", "ACC-0020", 9.0]]
+    assert out.splitlines()[0] == "4 ratings handed in by 2 participants: these are shown, not the ratings of the data source."
+    assert out.splitlines()[1].startswith("4 ratings by 2 raters on 2 accounts")
+    ns, out = _criteria_setup("", capsys)  # as before: the source's ratings, only the summary
+    assert len(ns["ratings"]) == 414 and out.splitlines()[0].startswith("414 ratings by 4 raters")
