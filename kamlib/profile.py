@@ -1432,44 +1432,13 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
     return targets, out, info
 
 
-_PLAN_COLUMNS = [
-    "item_id",
-    "section",
-    "text",
-    "owner_ours",
-    "owner_customer",
-    "due",
-    "status",
-    "result",
-    "updated_on",
-    "overdue",
-    "days_overdue",
-]
-
-
-def plan_overdue(plan: pd.DataFrame, *, as_of: str | pd.Timestamp) -> pd.Series:
-    """True for plan items due strictly before ``as_of`` that are neither done nor dropped (a missed goal stays
-    overdue: it was not reached).
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"status": ["on_track", "missed", "done", "open", None],
-    ...                   "due": pd.to_datetime(["2025-12-30", "2025-06-30", "2025-01-01", "2026-01-31", "2025-01-01"])})
-    >>> plan_overdue(p, as_of="2025-12-31").tolist()
-    [True, True, False, False, True]
-    """
-    ts = pd.Timestamp(as_of)
-    return (~plan["status"].isin(PLAN_CLOSED) & plan["due"].notna() & (plan["due"] < ts)).astype(bool)
+#: The columns of a profile's plan: the table's own (without the account) and the overdue flag and days.
+_PLAN_COLUMNS = [c for c in schemas.columns("account_plans") if c != "account_id"] + ["overdue", "days_overdue"]
 
 
 def _plan_frame(items: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """The items of one account's plan in the order of the sections, then due date and id, with the overdue flag."""
-    order = {s: i for i, s in enumerate(schemas.PLAN_SECTIONS)}
-    late = plan_overdue(items, as_of=as_of) if as_of is not None else pd.Series(False, index=items.index)
-    days = (as_of - items["due"]).dt.days if as_of is not None else pd.Series(np.nan, index=items.index)
-    out = items.assign(overdue=late, days_overdue=days.where(late).astype("Int64"))
-    out = out.assign(_s=out["section"].map(order)).sort_values(["_s", "due", "item_id"], kind="stable")
-    return out[_PLAN_COLUMNS].reset_index(drop=True)
+    return schemas.plan_items(items, as_of)[_PLAN_COLUMNS]
 
 
 def _plan(ctx: _Context, notes: dict, findings: list, *, stale_days: int) -> pd.DataFrame:

@@ -1876,18 +1876,9 @@ def plan_progress(data, account_id: str, period: str, *, sections=PROGRESS_SECTI
     """
     q = check_period(data, period, account_id=account_id)
     end = q.end_time.normalize()
-    order = {s: i for i, s in enumerate(sections)}
     p = data.account_plans
-    p = p[(p["account_id"] == account_id) & p["section"].isin(list(sections))]
-    late = ~p["status"].isin(schemas.PLAN_CLOSED) & p["due"].notna() & (p["due"] < end)
-    out = p.assign(
-        overdue=late.astype(bool),
-        days_overdue=(end - p["due"]).dt.days.where(late).astype("Int64"),
-        due_in_period=_in(p["due"], q).astype(bool),
-        _s=p["section"].map(order),
-    )
-    out = out.sort_values(["_s", "due", "item_id"], kind="stable").set_index("item_id")
-    return out[_PROGRESS_COLUMNS]
+    p = schemas.plan_items(p[(p["account_id"] == account_id) & p["section"].isin(list(sections))], end, sections)
+    return p.assign(due_in_period=_in(p["due"], q).astype(bool)).set_index("item_id")[_PROGRESS_COLUMNS]
 
 
 def plan_progress_line(progress: pd.DataFrame, lang: str = "en", *, data=None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -366,3 +367,31 @@ def empty_frame(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes (for an optional table that is absent)."""
     dtypes = {"date": "datetime64[ns]", "integer": "Int64", "number": "float64", "text": "str"}
     return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, (k, _, _) in column_kinds(table).items()})
+
+
+def plan_overdue(plan: pd.DataFrame, *, as_of: str | pd.Timestamp) -> pd.Series:
+    """True for plan items due strictly before ``as_of`` that are neither done nor dropped (a missed goal stays
+    overdue: it was not reached).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"status": ["on_track", "missed", "done", "open", None],
+    ...                   "due": pd.to_datetime(["2025-12-30", "2025-06-30", "2025-01-01", "2026-01-31", "2025-01-01"])})
+    >>> plan_overdue(p, as_of="2025-12-31").tolist()
+    [True, True, False, False, True]
+    """
+    ts = pd.Timestamp(as_of)
+    return (~plan["status"].isin(PLAN_CLOSED) & plan["due"].notna() & (plan["due"] < ts)).astype(bool)
+
+
+def plan_items(
+    items: pd.DataFrame, as_of: pd.Timestamp | None, sections: tuple[str, ...] = PLAN_SECTIONS
+) -> pd.DataFrame:
+    """The items of an account plan in the order of ``sections``, then by due date and id (index 0, 1, ...), with
+    ``overdue`` (:func:`plan_overdue` at ``as_of``; all False without a date) and ``days_overdue`` (days from the
+    due date to ``as_of`` for an overdue item, else missing)."""
+    order = {s: i for i, s in enumerate(sections)}
+    late = plan_overdue(items, as_of=as_of) if as_of is not None else pd.Series(False, index=items.index)
+    days = (as_of - items["due"]).dt.days if as_of is not None else pd.Series(np.nan, index=items.index)
+    out = items.assign(overdue=late, days_overdue=days.where(late).astype("Int64"), _s=items["section"].map(order))
+    return out.sort_values(["_s", "due", "item_id"], kind="stable").drop(columns="_s").reset_index(drop=True)
