@@ -36,18 +36,14 @@ def test_valid_case_loads(write_case, tmp_path):
 
 @pytest.mark.parametrize("encoding,bom", [("cp1252", b""), ("utf-8", b"\xef\xbb\xbf")])
 def test_german_excel_csv_loads_with_right_numbers_and_dates(tmp_path, encoding, bom):
-    accounts = (
-        "account_id;name;industry;country;kam_id;since;reference_value;status\r\n"
-        "ACC-1;Müller GmbH;automotive;DE;KAM-1;15.01.2020;4;active\r\n"
-        "ACC-2;Größler Antriebe KG;chemicals;AT;;01.06.2021;2;active\r\n"
-        'ACC-3;"Dupont; Fils";food;FR;KAM-1;01.03.2022;3;active\r\n'
-    )
-    orders = (
-        "order_id;account_id;date;product_id;quantity;gross_revenue_eur;discount_eur;cogs_eur\r\n"
-        "O-1;ACC-1;31.12.2024;P-1;1.200;1.234,56;34,56;600,00\r\n"
-        "O-2;ACC-2;02.01.2025;P-2;3;987,5;0;400\r\n"
-        "O-3;ACC-3;28.02.2025;P-1;2;12.345.678,90;1.000,00;7.000.000,10\r\n"
-    )
+    accounts = ("account_id;name;industry;country;kam_id;since;reference_value;status\r\n"
+                "ACC-1;Müller GmbH;automotive;DE;KAM-1;15.01.2020;4;active\r\n"
+                "ACC-2;Größler Antriebe KG;chemicals;AT;;01.06.2021;2;active\r\n"
+                "ACC-3;\"Dupont; Fils\";food;FR;KAM-1;01.03.2022;3;active\r\n")
+    orders = ("order_id;account_id;date;product_id;quantity;gross_revenue_eur;discount_eur;cogs_eur\r\n"
+              "O-1;ACC-1;31.12.2024;P-1;1.200;1.234,56;34,56;600,00\r\n"
+              "O-2;ACC-2;02.01.2025;P-2;3;987,5;0;400\r\n"
+              "O-3;ACC-3;28.02.2025;P-1;2;12.345.678,90;1.000,00;7.000.000,10\r\n")
     kams = "kam_id;name;level;capacity\r\nKAM-1;Anna Weiß;senior;4\r\n"
     products = "product_id;name;product_line\r\nP-1;Getriebe;gearboxes\r\nP-2;Motor;motors\r\n"
     folder = tmp_path / "de"
@@ -66,16 +62,16 @@ def test_german_excel_csv_loads_with_right_numbers_and_dates(tmp_path, encoding,
 
 
 def test_english_thousands_separator_and_tabs(write_case, tmp_path):
-    orders = "\n".join([ORDER_HEADER.replace(",", "\t"), "O-1\tACC-1\t2025-01-02\tP-1\t1\t1,234.50\t0.5\t600"]) + "\n"
+    orders = "\n".join([ORDER_HEADER.replace(",", "\t"),
+                        "O-1\tACC-1\t2025-01-02\tP-1\t1\t1,234.50\t0.5\t600"]) + "\n"
     data = kamlib.load(write_case(tmp_path / "en", orders=orders), as_of=AS_OF)
     assert data.orders["gross_revenue_eur"].tolist() == [1234.5]
     assert data.orders["discount_eur"].tolist() == [0.5]
 
 
 def test_unknown_extra_column_and_file_are_warnings_not_errors(write_case, tmp_path):
-    folder = write_case(
-        tmp_path / "extra", accounts=ACCOUNTS.replace("status\n", "status,notes\n", 1).replace("active\n", "active,x\n")
-    )
+    folder = write_case(tmp_path / "extra",
+                        accounts=ACCOUNTS.replace("status\n", "status,notes\n", 1).replace("active\n", "active,x\n"))
     (folder / "customers.csv").write_text("a,b\n1,2\n")
     with pytest.warns(KamDataWarning) as rec:
         data = kamlib.load(folder, as_of=AS_OF)
@@ -87,12 +83,8 @@ def test_unknown_extra_column_and_file_are_warnings_not_errors(write_case, tmp_p
 
 
 def test_header_names_are_matched_loosely(write_case, tmp_path):
-    orders = (
-        "\n".join(
-            ["Order ID,Account_ID,Date,product-id,Quantity,Gross Revenue EUR,discount_eur,cogs_eur", *ORDER_LINES]
-        )
-        + "\n"
-    )
+    orders = "\n".join(["Order ID,Account_ID,Date,product-id,Quantity,Gross Revenue EUR,discount_eur,cogs_eur",
+                        *ORDER_LINES]) + "\n"
     data = kamlib.load(write_case(tmp_path / "hdr", orders=orders), as_of=AS_OF)
     assert len(data.orders) == 16
 
@@ -116,12 +108,8 @@ def test_missing_required_file(tmp_path, write_case):
 
 
 def test_missing_required_column(write_case, tmp_path):
-    orders = "\n".join(
-        [
-            ORDER_HEADER.replace(",gross_revenue_eur", ""),
-            *[",".join(p for j, p in enumerate(line.split(",")) if j != 5) for line in ORDER_LINES],
-        ]
-    )
+    orders = "\n".join([ORDER_HEADER.replace(",gross_revenue_eur", ""),
+                        *[",".join(p for j, p in enumerate(line.split(",")) if j != 5) for line in ORDER_LINES]])
     assert findings_of(write_case(tmp_path / "c", orders=orders)) == [
         "orders.csv, column gross_revenue_eur: required column is missing (the header has: order_id, account_id, "
         "date, product_id, quantity, discount_eur, cogs_eur)"
@@ -301,12 +289,8 @@ def test_sql_errors_name_the_table(sample_data, tmp_path):
     kamlib.export(sample_data, url, tables=["accounts", "orders"])
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE orders SET gross_revenue_eur = -1 WHERE order_id = "
-                "(SELECT order_id FROM orders ORDER BY rowid LIMIT 1 OFFSET 4)"
-            )
-        )
+        conn.execute(sa.text("UPDATE orders SET gross_revenue_eur = -1 WHERE order_id = "
+                             "(SELECT order_id FROM orders ORDER BY rowid LIMIT 1 OFFSET 4)"))
     engine.dispose()
     found = findings_of(url)
     assert len(found) == 1
@@ -337,9 +321,8 @@ def test_excel_sheet_rows_are_numbered_like_excel(sample_data, tmp_path):
         o.loc[6, "quantity"] = "viele"
         o.to_excel(xw, sheet_name="orders", index=False)
     found = findings_of(book)
-    assert found == [
-        f"b.xlsx, sheet orders row 8 (order_id {o.loc[6, 'order_id']}), column quantity: 'viele' is not a number"
-    ]
+    assert found == [f"b.xlsx, sheet orders row 8 (order_id {o.loc[6, 'order_id']}), column quantity: "
+                     "'viele' is not a number"]
 
 
 def test_kamdata_is_frozen(make_data):
@@ -365,23 +348,10 @@ def test_validate_returns_findings(write_case, with_order, tmp_path):
 
 def test_absent_optional_columns_exist_empty(write_case, tmp_path):
     orders = "order_id,account_id,date,gross_revenue_eur\nO-1,ACC-1,2025-01-02,10\n"
-    data = kamlib.load(
-        write_case(
-            tmp_path / "min", orders=orders, kams=None, products=None, accounts="account_id,name\nACC-1,Solo GmbH\n"
-        ),
-        as_of=AS_OF,
-    )
-    assert list(data.orders.columns[:9]) == [
-        "order_id",
-        "account_id",
-        "date",
-        "product_id",
-        "business_unit",
-        "quantity",
-        "gross_revenue_eur",
-        "discount_eur",
-        "cogs_eur",
-    ]
+    data = kamlib.load(write_case(tmp_path / "min", orders=orders, kams=None, products=None,
+                                  accounts="account_id,name\nACC-1,Solo GmbH\n"), as_of=AS_OF)
+    assert list(data.orders.columns[:9]) == ["order_id", "account_id", "date", "product_id", "business_unit",
+                                             "quantity", "gross_revenue_eur", "discount_eur", "cogs_eur"]
     assert data.orders["discount_eur"].isna().all() and data.orders["discount_eur"].dtype == "float64"
     assert data.accounts["since"].dtype.kind == "M"
 
@@ -409,11 +379,8 @@ def test_duplicate_header_is_an_error(write_case, tmp_path):
 
 
 def test_empty_optional_file_is_a_warning_and_na_rows_are_not_blank(write_case, tmp_path):
-    folder = write_case(
-        tmp_path / "c",
-        kams="",
-        accounts=ACCOUNTS.replace("ACC-1,Müller GmbH,automotive,DE,KAM-1", "ACC-1,Müller GmbH,automotive,DE,"),
-    )
+    folder = write_case(tmp_path / "c", kams="", accounts=ACCOUNTS.replace("ACC-1,Müller GmbH,automotive,DE,KAM-1",
+                                                                           "ACC-1,Müller GmbH,automotive,DE,"))
     with pytest.warns(KamDataWarning, match="kams.csv: the file is empty; the optional table kams is treated"):
         data = kamlib.load(folder, as_of=AS_OF)
     assert not data.has("kams") and "kams" not in data.available
@@ -435,7 +402,7 @@ PLAN_HEADER = "item_id,account_id,section,text,owner_ours,owner_customer,due,sta
 PLAN_LINES = (
     "PLAN-1,ACC-1,customer_goal,Werk Süd bis 2027 verdoppeln,,,,,,2025-11-03",
     "PLAN-2,ACC-1,agreed_goal,Ausfallzeiten Linie 3 halbieren,Anna Weiß,Jens Koch,2026-03-31,on_track,,2025-12-01",
-    'PLAN-3,ACC-3,strategy,"Service zuerst, dann Motoren",,,,,,2025-10-10',
+    "PLAN-3,ACC-3,strategy,\"Service zuerst, dann Motoren\",,,,,,2025-10-10",
 )
 
 
