@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -187,8 +188,8 @@ _LOADING = "() => (document.getElementById('loading_text') || {}).textContent ||
 
 @pytest.fixture(scope="module")
 def small_room(tmp_path_factory):
-    """``kam workshop --participants 1`` (1 + 2 spare = 3 kernels) on 127.0.0.1, English, nothing recorded;
-    yields the criteria workshop's address once the app says the room is ready."""
+    """``kam workshop --participants 1 --workshop portfolio`` (1 + 2 spare = 3 kernels) on 127.0.0.1, English,
+    nothing recorded; yields the portfolio workshop's address once the app says the room is ready."""
     import importlib.util
     import os
     import re
@@ -228,6 +229,8 @@ def small_room(tmp_path_factory):
                 str(home / "notebooks"),
                 "--participants",
                 "1",
+                "--workshop",
+                "portfolio",
             ],
             cwd=home,
             stdout=fh,
@@ -245,12 +248,12 @@ def small_room(tmp_path_factory):
             assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
             assert time.monotonic() < deadline, f"the room was not ready within 300 s:\n{text[-3000:]}"
             time.sleep(0.3)
-        yield f"{m.group(1)}/voila/render/en/criteria_workshop.ipynb?token={TOKEN}", log
+        yield f"{m.group(1)}/voila/render/en/portfolio_workshop.ipynb?token={TOKEN}", log
     finally:
         stop_process_group(proc)
 
 
-def test_five_participants_each_see_only_their_own_sliders_and_late_arrivals_get_a_working_page(small_room):
+def test_five_portfolio_participants_see_only_their_own_sliders_and_late_arrivals_get_a_working_page(small_room):
     """Five open at once with three kernels prepared (1 participant + 2 spares): three get the prepared ones, the
     other two arrive after the pool is used and get kernels started for them (refilled spares, or Voilà's
     ordinary path when none has started yet: which one depends on a second's timing), while the pages say
@@ -295,7 +298,7 @@ def test_five_participants_each_see_only_their_own_sliders_and_late_arrivals_get
             text = log.read_text(errors="replace")
             assert text.count("Kernel started") >= 5  # 3 prepared + at least 2 started after the room arrived
             start = [pg.evaluate(_SHARES) for pg in pages]
-            assert all(x == start[0] for x in start) and len(start[0]) == 6  # everyone: the room's starting weights
+            assert all(x == start[0] for x in start) and len(start[0]) >= 2  # everyone: the room's starting weights
             a.locator(WEIGHT_HANDLE).first.focus()
             for _ in range(4):
                 a.keyboard.press("ArrowRight")
@@ -354,3 +357,208 @@ def test_the_room_cache_is_not_used_once_the_source_changes(tmp_path, monkeypatc
     accounts = src / "accounts.csv"
     accounts.write_text(accounts.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the folder changed
     assert getattr(kamlib.load(str(src), as_of=as_of), cache._TOKEN, None) is None  # loaded afresh
+
+
+# ------------------------------------------------------------------- the criteria workshop: the participants' page
+
+
+def test_the_criteria_room_serves_the_page_and_keeps_the_facilitators_notebooks_on_this_computer(
+    tmp_path, monkeypatch, capsys
+):
+    """--participants N for the criteria workshop: the participants' page on the room's address, the facilitator's
+    Voilà on 127.0.0.1 and another port, its notebook gathering the hand-in folder (which lies outside the app's
+    temporary folder, so that nothing handed in is lost when the app stops)."""
+    import nbformat
+
+    seen: dict = {}
+
+    def fake_call(cmd, cwd=None, **kw):
+        seen["cmd"] = cmd
+        nb = nbformat.read(Path(cwd) / "en" / "criteria_workshop.ipynb", as_version=4)
+        seen["params"] = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        return 0
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(app.subprocess, "call", fake_call)
+    monkeypatch.setattr(app, "lan_ip", lambda: "192.168.10.23")
+    argv = ["--bind", "0.0.0.0", "--port", "0", "--token", "k7m2qp", "--register", "", "--participants", "12"]
+    assert app.run(app.parse_args([*argv, "--instruction"])) == 0
+    out = capsys.readouterr().out
+    cmd = seen["cmd"]
+    assert cmd[:3] == [sys.executable, "-m", "kamlib.workshop.page"]
+    parsed = page_parser().parse_args(cmd[3:])
+    voila = parsed.child[1:]
+    assert parsed.bind == "0.0.0.0" and parsed.token == "k7m2qp" and parsed.lang == "en"
+    assert parsed.hand_ins == str(tmp_path / "workshop-ratings")
+    assert "--Voila.ip=127.0.0.1" in voila  # the decide step is not on the room's network
+    nb_port = int(next(a for a in voila if a.startswith("--port=")).split("=")[1])
+    assert nb_port != parsed.port
+    assert f"ratings_file: str = {str(tmp_path / 'workshop-ratings')!r}" in seen["params"]
+    assert f"The participants' page: http://192.168.10.23:{parsed.port}/?token=k7m2qp" in out
+    assert f"http://127.0.0.1:{nb_port}/voila/render/en/criteria_workshop.ipynb?token=k7m2qp" in out
+    assert "then click on today's workshop" not in out and "type http://192.168.10.23:" in out
+    # the portfolio workshop keeps Voilà's prepared kernels for every participant
+    monkeypatch.setattr(room, "prepare", lambda nb, env: seen.setdefault("prepared", nb.name))
+    assert app.run(app.parse_args([*argv, "--workshop", "portfolio"])) == 0
+    assert seen["cmd"][:3] == [sys.executable, "-m", "kamlib.workshop.room"]
+    assert seen["prepared"] == "portfolio_workshop.ipynb"
+
+
+def page_parser():
+    from kamlib.workshop import page
+
+    return page.build_parser()
+
+
+_PAGE_USABLE = """() => document.body && document.body.dataset.ready === '1'
+                 && document.querySelectorAll('input.kam-weight').length > 0
+                 && document.querySelectorAll('#kam-ranking tbody tr').length > 0"""
+_PAGE_SHARES = "() => [...document.querySelectorAll('output.share')].map(s => s.textContent.trim())"
+_PAGE_RANKING = "() => document.getElementById('kam-ranking').innerText"
+
+
+@pytest.fixture(scope="module")
+def page_room(tmp_path_factory):
+    """``kam workshop --participants 3`` (criteria) on 127.0.0.1 with its own hand-in folder; yields the page's
+    address, the hand-in folder, the app's process and its home (TMPDIR) once the room is ready."""
+    import os
+    import re
+    import subprocess
+    import time
+
+    from conftest import stop_process_group
+
+    home = tmp_path_factory.mktemp("page-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "KAM_RUN_CACHE"))}
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"), TMPDIR=str(home))
+    log = home / "app.log"
+    token = "page" + str(os.getpid())
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kamlib.workshop.app", "--port", "0", "--token", token, "--register", ""]
+            + ["--participants", "3", "--hand-ins", str(home / "hand-ins")],
+            cwd=home,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            text = log.read_text(errors="replace")
+            m = re.search(r"The participants' page: (http://127\.0\.0\.1:\d+/\?token=" + token + ")", text)
+            if m and "The room is ready." in text:
+                break
+            assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
+            assert time.monotonic() < deadline, f"the room was not ready within 180 s:\n{text[-3000:]}"
+            time.sleep(0.2)
+        yield {"url": m.group(1), "hand_ins": home / "hand-ins", "proc": proc, "home": home, "token": token}
+    finally:
+        stop_process_group(proc)
+
+
+def test_three_participants_on_the_page_work_privately_and_a_late_arrival_starts_fresh(page_room):
+    """Three open the page at once: each is usable with the room's starting weights and a ranking. A moves the first
+    weight slider four steps: A's shares and ranking change, B's and C's do not. A fourth arrives late and starts
+    from the room's weights, not A's. A hands in ratings: one file in the hand-in folder, the thanks on A's page
+    only. No page asks anything of a host other than the app; no page shows a traceback."""
+    import time
+
+    from conftest import CHROMIUM_ARGS, require_chromium
+    from playwright.sync_api import sync_playwright
+
+    url = page_room["url"]
+    exe = require_chromium()
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+
+            def participant():
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+
+                def route(r):
+                    if r.request.url.startswith(url.split("?")[0]):
+                        r.continue_()
+                    else:
+                        outside.append(r.request.url)
+                        r.abort()
+
+                ctx.route("**/*", route)
+                ctx.set_default_timeout(30_000)
+                return ctx.new_page()
+
+            pages = [participant() for _ in range(3)]
+            a, b, c = pages
+            for pg in pages:
+                pg.goto(url, wait_until="commit")
+            for pg in pages:
+                pg.wait_for_function(_PAGE_USABLE)
+            start = [pg.evaluate(_PAGE_SHARES) for pg in pages]
+            ranking = [pg.evaluate(_PAGE_RANKING) for pg in pages]
+            assert start[0] == start[1] == start[2] and len(start[0]) == 6
+            assert ranking[0] == ranking[1] == ranking[2]
+            a.locator("input.kam-weight").first.focus()
+            for _ in range(4):
+                a.keyboard.press("ArrowRight")
+            a.wait_for_function(f"before => JSON.stringify(({_PAGE_SHARES})()) !== before", arg=_json(start[0]))
+            a.wait_for_function("() => document.body.dataset.ranked")
+            assert a.evaluate(_PAGE_RANKING) != ranking[0]
+            time.sleep(1)  # time enough for a leak to show: an answer takes milliseconds
+            assert [b.evaluate(_PAGE_SHARES), c.evaluate(_PAGE_SHARES)] == start[1:]
+            assert [b.evaluate(_PAGE_RANKING), c.evaluate(_PAGE_RANKING)] == ranking[1:]
+            late = participant()
+            late.goto(url)
+            late.wait_for_function(_PAGE_USABLE)
+            assert late.evaluate(_PAGE_SHARES) == start[0]
+            # A hands in two ratings
+            a.fill("#kam-rater", "Participant A")
+            a.locator("#kam-rate input[type=number]").nth(0).fill("8")
+            a.locator("#kam-rate input[type=number]").nth(1).fill("3")
+            a.click("#kam-hand-in")
+            a.wait_for_function("() => document.getElementById('kam-hand-in-msg').textContent.startsWith('Thank you')")
+            assert "Participant A: 2 ratings" in a.inner_text("#kam-hand-in-msg")
+            assert len(list(page_room["hand_ins"].glob("*.csv"))) == 1
+            assert b.inner_text("#kam-hand-in-msg") == ""
+            for pg in [*pages, late]:
+                assert "Traceback" not in pg.inner_text("body")
+            assert outside == []
+        finally:
+            browser.close()
+
+
+def test_a_stopped_room_leaves_no_copies_of_the_data_and_no_servers(page_room):
+    """SIGTERM to the app (a closed terminal, a system shutdown): the app's temporary folder (the notebooks' copies
+    and the room cache: customer data) is removed, the page and the facilitator's Voilà stop, and the hand-ins
+    stay."""
+    import json
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    proc, home = page_room["proc"], page_room["home"]
+    assert list(home.glob("kam-workshop-*"))  # while it runs
+    request = urllib.request.Request(
+        page_room["url"].split("?")[0] + "hand-in",
+        data=json.dumps({"rater": "Stop test", "scores": {}}).encode(),
+        headers={"Content-Type": "application/json", "X-Room-Token": page_room["token"]},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # no scores: refused, nothing written
+        assert json.loads(answer.read())["ok"] is False
+    before = sorted(p.name for p in page_room["hand_ins"].glob("*.csv"))
+    proc.send_signal(signal.SIGTERM)  # the app alone, not its process group
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while subprocess.run(["pgrep", "-f", page_room["token"]], capture_output=True).stdout.strip():
+        assert time.monotonic() < deadline, "a server of the room still runs after the app stopped"
+        time.sleep(0.3)
+    assert not list(home.glob("kam-workshop-*"))
+    assert sorted(p.name for p in page_room["hand_ins"].glob("*.csv")) == before  # the room's, never removed
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

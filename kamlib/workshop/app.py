@@ -34,6 +34,7 @@ import ipaddress
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,8 @@ HOST = "127.0.0.1"
 ALL = "0.0.0.0"
 #: The decision register folder (relative to the current folder) when ``--register`` is not given.
 DEFAULT_REGISTER = "workshop-decisions"
+#: The folder (relative to the current folder) a room's participants hand their ratings in to (``--hand-ins``).
+DEFAULT_HAND_INS = "workshop-ratings"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
 #: Letters and digits a participant cannot confuse when typing from a projector (no 0/O, 1/l/I).
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -114,7 +117,7 @@ def _loopback(url: str) -> bool:
         return (urlsplit(url).hostname or "") == "localhost"
 
 
-def instruction(url: str, lang: str = "en", *, bind: str = HOST) -> str:
+def instruction(url: str, lang: str = "en", *, bind: str = HOST, page: bool = False) -> str:
     """Two sentences for the room (read out, or written on the flip chart): how to join, no QR code.
 
     A loopback address (127.x, localhost) is never given to the room: other laptops cannot reach it. Instead the
@@ -124,7 +127,7 @@ def instruction(url: str, lang: str = "en", *, bind: str = HOST) -> str:
     """
     if _loopback(url):
         return text("no_network" if bind in (ALL, "") else "instruction_local", lang)
-    return text("instruction", lang, url=url)
+    return text("instruction_page" if page else "instruction", lang, url=url)
 
 
 def voila_command(port: int, folder: Path = NOTEBOOKS, *, bind: str = HOST, token: str = "") -> list[str]:
@@ -164,10 +167,12 @@ def room_notebooks(
     data: str = "",
     register: str = "",
     as_of: str = "",
+    ratings_file: str = "",
 ) -> list[Path]:
     """Copies of the workshop notebooks in ``dest/<lang>/``: only that language's prose (cells tagged
     ``lang-<other>`` left out), the ``lang`` parameter set (``source`` when ``data`` is given, ``register``
-    when ``register`` is, ``as_of`` when ``as_of`` is), no outputs; the room page's texts in the notebook's
+    when ``register`` is, ``as_of`` when ``as_of`` is, ``ratings_file`` when that is: a room's hand-in folder), no
+    outputs; the room page's texts in the notebook's
     metadata (``kam_room``: what the loading screen says while a workspace is prepared)."""
     import nbformat
 
@@ -193,6 +198,10 @@ def room_notebooks(
                             cell.source = _set_param(cell.source, "register", repr(str(Path(register).resolve())))
                         if as_of:
                             cell.source = _set_param(cell.source, "as_of", repr(as_of))
+                        if ratings_file:
+                            cell.source = _set_param(
+                                cell.source, "ratings_file", repr(str(Path(ratings_file).resolve()))
+                            )
                 keep.append(cell)
             nb.cells = keep
             nb.metadata.pop("widgets", None)
@@ -269,6 +278,12 @@ def build_parser(prog: str = "kam workshop", *, add_help: bool = True) -> argpar
         "workshop computed once for the room; default 0: each workspace starts when its page is opened)",
     )
     p.add_argument(
+        "--hand-ins",
+        default=DEFAULT_HAND_INS,
+        help="with --participants (criteria workshop): the folder the participants' ratings are handed in to, one "
+        f"file each, gathered by the facilitator's notebook (default: {DEFAULT_HAND_INS}/ in the current folder)",
+    )
+    p.add_argument(
         "--workshop",
         choices=list(room.WORKSHOPS),
         default="criteria",
@@ -314,6 +329,27 @@ def run(args: argparse.Namespace) -> int:
     if args.register:
         register = str(Path(args.register).resolve())
         Path(register).mkdir(parents=True, exist_ok=True)
+    page = bool(args.participants) and args.workshop == "criteria" and os.name == "posix"
+    hand_ins = str(Path(args.hand_ins).resolve()) if page else ""
+    # a stopped app (SIGTERM) removes its copies and the room cache (customer data) as Ctrl+C does
+    before = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _serve(args, lang, folder, port, token, url, register, page, hand_ins)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _serve(
+    args: argparse.Namespace,
+    lang: str,
+    folder: Path,
+    port: int,
+    token: str,
+    url: str,
+    register: str,
+    page: bool,
+    hand_ins: str,
+) -> int:
     with tempfile.TemporaryDirectory(prefix="kam-workshop-") as tmp:
         source = args.source or default_source()
         env = dict(os.environ)
@@ -322,7 +358,8 @@ def run(args: argparse.Namespace) -> int:
             print(text("room_not_here", lang), flush=True)
             args.participants = 0
         if args.participants:  # the room's data once, validated, in the room's cache (see kamlib.workshop.room)
-            print(text("preparing_room", lang, n=args.participants + room.SPARE), flush=True)
+            n = args.participants if page else args.participants + room.SPARE
+            print(text("preparing_page" if page else "preparing_room", lang, n=n), flush=True)
             as_of, cache = room.room_cache(source, Path(tmp) / ".room-cache")
             env.update(cache)
         made = room_notebooks(
@@ -332,30 +369,49 @@ def run(args: argparse.Namespace) -> int:
             data=source,
             register=register,
             as_of=as_of,
+            ratings_file=hand_ins,
         )
+        # the facilitator's notebooks: with the participants' page they stay on this computer, on the next port
+        nb_bind, nb_port = (HOST, free_port(port + 1)) if page else (args.bind, port)
+        nb_base = address(nb_bind, nb_port, "").rstrip("/")
         print(text("language", lang))
         if register:
             print(text("register", lang, path=register))
-        print(text("started", lang, url=url))
+        if page:
+            print(text("hand_ins", lang, path=hand_ins))
+            print(text("page", lang, url=url))
+        else:
+            print(text("started", lang, url=url))
         print(text("token", lang, token=token))
         if args.bind == HOST:
             print(text("local_only", lang))
-        print(text("direct", lang))
-        base = url.split("?")[0].rstrip("/")
+        print(text("facilitator" if page else "direct", lang))
         for nb in made:
             rel = nb.relative_to(tmp).as_posix()
-            print(f"  {rel}: {base}/voila/render/{rel}?token={token}")
+            print(f"  {rel}: {nb_base}/voila/render/{rel}?token={token}")
         if args.instruction:
             print()
-            print(instruction(url, lang, bind=args.bind))
+            print(instruction(url, lang, bind=args.bind, page=page))
             print()
         print(text("stop", lang))
         sys.stdout.flush()
-        cmd = voila_command(port, Path(tmp), bind=args.bind, token=token)
+        cmd = voila_command(nb_port, Path(tmp), bind=nb_bind, token=token)
         # the app's page template: Voilà's lab page saying "preparing your workspace" (kamlib.workshop.room)
         cmd.append("--template=kam")
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(room.TEMPLATES), env.get("JUPYTER_PATH", "")]))
-        if args.participants:
+        if page:  # the participants' page (kamlib.workshop.page), the facilitator's Voilà beside it
+            cmd = page_command(
+                cmd,
+                port=port,
+                bind=args.bind,
+                token=token,
+                lang=lang,
+                source=source,
+                as_of=as_of,
+                hand_ins=hand_ins,
+                ready_line=text("page_ready", lang),
+            )
+        elif args.participants:
             pooled = room.notebook_name(args.workshop, lang)
             room.prepare(Path(tmp) / pooled, {k: v for k, v in env.items() if k.startswith("KAM_")})
             cmd = room.launcher_command(
@@ -365,6 +421,42 @@ def run(args: argparse.Namespace) -> int:
             return subprocess.call(cmd, cwd=tmp, env=env)
         except KeyboardInterrupt:
             return 0
+
+
+def _stop(signum, frame) -> None:
+    """SIGTERM ends the app as Ctrl+C does: the child server is stopped and the temporary folder removed."""
+    raise KeyboardInterrupt
+
+
+def page_command(
+    voila: list[str],
+    *,
+    port: int,
+    bind: str,
+    token: str,
+    lang: str,
+    source: str,
+    as_of: str,
+    hand_ins: str,
+    ready_line: str,
+) -> list[str]:
+    """The participants' page (:mod:`kamlib.workshop.page`) on ``bind``:``port``, running ``voila`` (the
+    facilitator's notebooks) beside it."""
+    return [
+        voila[0],
+        "-m",
+        "kamlib.workshop.page",
+        f"--port={port}",
+        f"--bind={bind}",
+        f"--token={token}",
+        f"--lang={lang}",
+        f"--source={source}",
+        f"--as-of={as_of}",
+        f"--hand-ins={hand_ins}",
+        f"--ready-line={ready_line}",
+        "--",
+        *voila,
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover
