@@ -295,3 +295,32 @@ def test_attention_list_names_quarter_and_data_date():
     assert "A AG" in html and "B KG" not in html  # green accounts need no attention
     html = tables.to_html(summary.attention_list(portfolio, "en", quarter="2025Q4"))
     assert "<caption>Key accounts that need attention, 2025Q4</caption>" in html
+
+
+def _summary(**kw):
+    base = dict(account_id="A", name="Bäcker & Söhne AG", quarter="2025Q4", as_of=pd.Timestamp("2025-12-31"),
+                revenue_12m=400.0, revenue_prev_12m=500.0, db1_12m=200.0, db1_margin_12m=0.5, health=72.0,
+                health_previous=80.0, band="amber", revenue_quarter=120.0, revenue_previous_quarter=100.0,
+                revenue_last_year=150.0, complaints_opened=3, complaints_open=1)
+    return summary.AccountSummary(**{**base, **kw})
+
+
+def test_summary_changes_one_sentence_per_known_fact_and_one_heading():
+    s = _summary()
+    # 120 against 150 (2024Q4): 120/150 - 1 = -20.0 %; against 100 (2025Q3): 120/100 - 1 = +20.0 %
+    assert s.changes("en") == [
+        "Revenue 2025Q4: €120, \u221220.0% against 2024Q4 and +20.0% against 2025Q3",
+        "Health score 72 in 2025Q4 after 80 in 2025Q3",
+        "Complaints in 2025Q4: 3 opened, 1 still open at its end",
+    ]
+    assert s.changes("de")[2] == "Reklamationen in 2025Q4: 3 eröffnet, 1 am Quartalsende noch offen"
+    # a fact not known gives no sentence: no health the quarter before, no complaints table
+    nan = float("nan")
+    assert _summary(health_previous=nan, complaints_opened=nan).changes("en") == [s.changes("en")[0]]
+    assert _summary(revenue_quarter=nan, health=nan, complaints_opened=nan).changes("en") == []
+    # the heading is the same in the text and the HTML form (the name escaped in HTML)
+    heading = "Bäcker & Söhne AG (A) · 2025Q4 · Datenstand 31.12.2025"
+    de = _summary(lang="de")
+    assert de.heading() == heading and s.heading("de") == heading
+    assert repr(de).splitlines()[0] == heading
+    assert f"<strong>{heading.replace('&', '&amp;')}</strong>" in de._repr_html_()

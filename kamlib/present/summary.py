@@ -109,44 +109,43 @@ class AccountSummary:
         return out[:4]
 
     def changes(self, lang: str | None = None) -> list[str]:
+        """One sentence per fact of the quarter that is known: revenue against the year before and the quarter
+        before, the health score against the quarter before, complaints opened and still open."""
         lang = lang or self.lang
         q = pd.Period(self.quarter, freq="Q")
-        out = []
-        if not i18n.missing(self.revenue_quarter):
-            out.append(
-                say(
-                    "quarter_revenue",
-                    lang,
-                    quarter=self.quarter,
-                    value=i18n.money(self.revenue_quarter, lang, 0),
-                    yoy=change(self.revenue_quarter, self.revenue_last_year, lang),
-                    last_year=str(q - 4),
-                    qoq=change(self.revenue_quarter, self.revenue_previous_quarter, lang),
-                    previous=str(q - 1),
-                )
-            )
-        if not i18n.missing(self.health) and not i18n.missing(self.health_previous):
-            out.append(
-                say(
-                    "health_trend",
-                    lang,
-                    now=i18n.cell(self.health, lang, "int"),
-                    quarter=self.quarter,
-                    before=i18n.cell(self.health_previous, lang, "int"),
-                    previous=str(q - 1),
-                )
-            )
-        if not i18n.missing(self.complaints_opened):
-            out.append(
-                say(
-                    "complaints",
-                    lang,
-                    n=i18n.cell(self.complaints_opened, lang, "int"),
-                    quarter=self.quarter,
-                    open=i18n.cell(self.complaints_open, lang, "int"),
-                )
-            )
-        return out
+        quarters = {"quarter": self.quarter, "previous": str(q - 1), "last_year": str(q - 4)}
+
+        def known(*values: float) -> bool:
+            return not any(i18n.missing(v) for v in values)
+
+        facts: dict[str, dict[str, str] | None] = {
+            "quarter_revenue": {
+                "value": i18n.money(self.revenue_quarter, lang, 0),
+                "yoy": change(self.revenue_quarter, self.revenue_last_year, lang),
+                "qoq": change(self.revenue_quarter, self.revenue_previous_quarter, lang),
+            }
+            if known(self.revenue_quarter)
+            else None,
+            "health_trend": {
+                "now": i18n.cell(self.health, lang, "int"),
+                "before": i18n.cell(self.health_previous, lang, "int"),
+            }
+            if known(self.health, self.health_previous)
+            else None,
+            "complaints": {
+                "n": i18n.cell(self.complaints_opened, lang, "int"),
+                "open": i18n.cell(self.complaints_open, lang, "int"),
+            }
+            if known(self.complaints_opened)
+            else None,
+        }
+        return [say(key, lang, **quarters, **values) for key, values in facts.items() if values]
+
+    def heading(self, lang: str | None = None) -> str:
+        """The block's first line: name, id, quarter and the date of the data."""
+        lang = lang or self.lang
+        q, as_of = self.quarter, i18n.date(self.as_of, lang)
+        return say("heading", lang, name=self.name, account_id=self.account_id, quarter=q, as_of=as_of)
 
     def decisions(self, lang: str | None = None) -> list[str]:
         lang = lang or self.lang
@@ -165,14 +164,7 @@ class AccountSummary:
             shown = lines or [say("nothing", lang)]
             return "<ul>" + "".join(f"<li>{_html.escape(x)}</li>" for x in shown) + "</ul>"
 
-        heading = say(
-            "heading",
-            lang,
-            name=self.name,
-            account_id=self.account_id,
-            quarter=self.quarter,
-            as_of=i18n.date(self.as_of, lang),
-        )
+        heading = self.heading(lang)
         return (
             '<div class="kam-summary">'
             f"<p><strong>{_html.escape(heading)}</strong> {band}</p>"
@@ -192,14 +184,7 @@ class AccountSummary:
     def __repr__(self) -> str:
         lang = self.lang
         lines = [
-            say(
-                "heading",
-                lang,
-                name=self.name,
-                account_id=self.account_id,
-                quarter=self.quarter,
-                as_of=i18n.date(self.as_of, lang),
-            ),
+            self.heading(lang),
             self.key_figures(lang).to_string(),
             say("what_changed", lang) + ":",
             *[f"- {x}" for x in self.changes(lang)],
