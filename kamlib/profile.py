@@ -575,6 +575,13 @@ def _finding(rows: list, severity: str, section: str, check: str, message: str) 
     rows.append({"severity": severity, "section": section, "check": check, "message": message})
 
 
+def _overdue_values(row: pd.Series, lang: str, **owners: str) -> dict[str, object]:
+    """How a finding names an overdue action or plan item: ``{due}`` (the date in ``lang``), ``{days}`` overdue,
+    and each of ``owners`` (placeholder -> column) by its value, a dash when not recorded."""
+    named = {k: row[c] if pd.notna(row[c]) else _DASH for k, c in owners.items()}
+    return {"due": _date_text(row["due"], lang), "days": int(row["days_overdue"]), **named}
+
+
 def _contact_values(row: pd.Series, lang: str) -> dict[str, object]:
     """How a finding names a contact: ``{name}``, ``{role}`` (the label in ``lang``), ``{influence}`` (a dash when
     not rated)."""
@@ -1420,9 +1427,7 @@ def _actions(ctx: _Context, notes: dict, findings: list) -> tuple[pd.DataFrame, 
                 lang,
                 action_id=r["action_id"],
                 action=r["action"],
-                due=_date_text(r["due"], lang),
-                days=int(r["days_overdue"]),
-                owner=r["owner"] if pd.notna(r["owner"]) else _DASH,
+                **_overdue_values(r, lang, owner="owner"),
             ),
         )
     if ctx.has("targets"):
@@ -1487,11 +1492,8 @@ def _plan(ctx: _Context, notes: dict, findings: list, *, stale_days: int) -> pd.
                 lang,
                 item_id=r["item_id"],
                 text=r["text"],
-                due=_date_text(r["due"], lang),
-                days=int(r["days_overdue"]),
                 status=value_label(r["status"], lang) if pd.notna(r["status"]) else _DASH,
-                owner_ours=r["owner_ours"] if pd.notna(r["owner_ours"]) else _DASH,
-                owner_customer=r["owner_customer"] if pd.notna(r["owner_customer"]) else _DASH,
+                **_overdue_values(r, lang, owner_ours="owner_ours", owner_customer="owner_customer"),
             ),
         )
     return plan

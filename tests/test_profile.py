@@ -821,3 +821,16 @@ def test_internal_plan_sections_never_reach_the_customer_views(hand_data, make_d
         assert marker not in kp.account_plan_view(p, lang, internal=False).to_html()
         shown = rv.plan_progress_view(rv.plan_progress(data, "A", "2025Q3", sections=("agreed_goal",)), lang)
         assert marker not in shown.to_html() and len(shown) == 5
+
+
+def test_overdue_values_name_due_date_days_and_owners_with_a_dash_when_missing():
+    """_overdue_values: how a finding names an overdue action or plan item (shared by both findings)."""
+    row = pd.Series({"due": pd.Timestamp("2025-06-30"), "days_overdue": 184, "owner": None, "cust": "Frau Weiß"})
+    # the date as the language writes it; days as a whole number; a missing owner is a dash (U+2013)
+    assert kp._overdue_values(row, "de", owner="owner", owner_customer="cust") == {
+        "due": "30.06.2025",
+        "days": 184,
+        "owner": "\u2013",
+        "owner_customer": "Frau Weiß",
+    }
+    assert kp._overdue_values(row, "en") == {"due": "2025-06-30", "days": 184}
