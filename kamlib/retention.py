@@ -160,26 +160,6 @@ def window_revenues(
     return out
 
 
-def account_revenues(
-    orders: pd.DataFrame,
-    base: tuple[pd.Timestamp, pd.Timestamp],
-    current: tuple[pd.Timestamp, pd.Timestamp],
-    *,
-    account_ids=None,
-    revenue: str = "gross_revenue_eur",
-) -> pd.DataFrame:
-    """Per account (index account_id): ``base_revenue`` and ``current_revenue`` (the sums of
-    :func:`window_revenues`) and ``bought_before`` (an order line before the base window)."""
-    w = window_revenues(orders, [base, current], account_ids=account_ids, revenue=revenue)
-    return pd.DataFrame(
-        {
-            "base_revenue": w[0],
-            "current_revenue": w[1],
-            "bought_before": (w["first_order"] < pd.Timestamp(base[0])).fillna(False).astype(bool),
-        }
-    )
-
-
 def between(
     orders: pd.DataFrame,
     base: tuple[pd.Timestamp, pd.Timestamp],
@@ -189,6 +169,8 @@ def between(
     revenue: str = "gross_revenue_eur",
 ) -> pd.Series:
     """:func:`summary` of the accounts' revenue in the window ``base`` against the window ``current``
-    (each a (start, end) pair of timestamps, both included; see :func:`account_revenues`)."""
-    r = account_revenues(orders, base, current, account_ids=account_ids, revenue=revenue)
-    return summary(r["base_revenue"], r["current_revenue"], bought_before=r["bought_before"])
+    (each a (start, end) pair of timestamps, both included; the sums of :func:`window_revenues`); an account
+    bought before when it has an order line before the base window."""
+    w = window_revenues(orders, [base, current], account_ids=account_ids, revenue=revenue)
+    bought_before = (w["first_order"] < pd.Timestamp(base[0])).fillna(False).astype(bool)
+    return summary(w[0], w[1], bought_before=bought_before)

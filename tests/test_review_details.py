@@ -287,3 +287,23 @@ def test_heading_and_one_pager_call_the_quarterly_review_a_qbr(make_data):
     assert rv.review_heading(data, "A", "2025Q4", "de").startswith("A A: Quartalsgespräch (QBR) 2025Q4")
     assert rv.review_heading(data, "A", "2025Q4", "en").startswith("A A: quarterly business review (QBR) 2025Q4")
     assert "Jahresgespräch" not in (rv.qbr_summary.__doc__ or "").split("\n")[0]
+
+
+def test_retention_between_two_windows_of_order_lines_worked_by_hand():
+    from kamlib import retention
+
+    # base window 2024, current 2025. A 120 -> 90 (contraction 30), D 40 -> 80 (expansion 40); B 0 -> 50 and
+    # bought in 2023 (returned); C bought only in 2023, E only a 0-revenue sample in 2024 (not in the start set)
+    orders = pd.DataFrame(
+        [("A", "2023-03-01", 100), ("A", "2024-03-01", 120), ("A", "2025-03-01", 90), ("B", "2023-01-01", 200),
+         ("B", "2025-03-01", 50), ("C", "2023-03-01", 50), ("D", "2024-03-01", 40), ("D", "2025-03-01", 80),
+         ("E", "2024-05-01", 0)],
+        columns=["account_id", "date", "gross_revenue_eur"],
+    ).assign(date=lambda o: pd.to_datetime(o["date"]))
+    y2024 = (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    y2025 = (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"))
+    k = retention.between(orders, y2024, y2025, account_ids=list("ABCDEF"))
+    assert (k["start_accounts"], k["retained_accounts"], k["returned_accounts"], k["new_accounts"]) == (2, 2, 1, 0)
+    assert (k["start_revenue"], k["expansion"], k["contraction"], k["churned_revenue"]) == (160, 40, 30, 0)
+    assert k["grr"] == pytest.approx((160 - 30) / 160)  # 0.8125
+    assert k["nrr"] == pytest.approx((160 + 40 - 30) / 160)  # 1.0625
