@@ -341,3 +341,21 @@ def test_text_model_answers_equal_the_hand_values(exercise_id):
             assert sol[k] == pytest.approx(v, abs=1.0), k
         else:
             assert sol[k] == v, k
+
+
+def test_answer_entries_by_the_entry_each_key_names():
+    """_entries: a dict answer's values by the entry each key names, for fields tasks (keys or aliases, case,
+    accents and spaces aside) and text tasks (keys only); unknown keys and empty values are left out."""
+    import pandas as pd
+
+    db = E.get("03.1")  # fields db1..db4, aliases such as "db i", "db_1"
+    # "DB I" -> alias "db i" -> db1; "db 3" -> db3; "db_2" is empty; "foo" names no field
+    assert E._entries({"DB I": 5, "db_2": " ", "foo": 1, "db 3": 7}, db) == {"db1": 5, "db3": 7}
+    assert E._entries(pd.Series({"DB_IV": 9}), db) == {"db4": 9}
+    text = E.get("00.5")  # entries critic, ally, concern, steps, signal
+    assert E._entries({"Critic": "Dr. Roth", "ally": "", "ALLY ": "Frau Weiß", "x": "?"}, text) == {
+        "critic": "Dr. Roth",
+        "ally": "Frau Weiß",
+    }
+    with pytest.raises(E._WrongType):
+        E._entries(["Dr. Roth"], text)

@@ -384,17 +384,10 @@ def _field_key(name: Any, ex: Exercise) -> str | None:
 
 
 def _parse_fields(value: Any, ex: Exercise, lang: str) -> dict[str, Any]:
-    if isinstance(value, pd.Series):
-        value = value.to_dict()
     if isinstance(value, (list, tuple)) and len(value) == len(ex.fields):  # values in the order of the keys
         value = dict(zip(ex.fields, value))
-    if not isinstance(value, Mapping):
-        raise _WrongType
     out: dict[str, Any] = {}
-    for k, v in value.items():
-        key = _field_key(k, ex)
-        if key is None or _is_empty(v):
-            continue
+    for key, v in _entries(value, ex).items():
         spec = ex.fields[key]
         out[key] = _parse_label(v, spec.labels) if spec.kind == "label" else _parse_number(v, lang)
     return out
@@ -408,6 +401,26 @@ def _text_key(name: Any, ex: Exercise) -> str | None:
     return None
 
 
+def _entry_key(name: Any, ex: Exercise) -> str | None:
+    """The entry of a fields or text task that a key of a dict answer names (None: none)."""
+    return _field_key(name, ex) if ex.kind == "fields" else _text_key(name, ex)
+
+
+def _entries(value: Any, ex: Exercise) -> dict[str, Any]:
+    """A dict answer (or Series) of a fields or text task: its values by the entry each key names; keys that
+    name no entry and empty values are left out. Anything else is the wrong type."""
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise _WrongType
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        key = _entry_key(k, ex)
+        if key is not None and not _is_empty(v):
+            out[key] = v
+    return out
+
+
 def _extra_keys(ex: Exercise, answer: Any) -> list[str]:
     """The keys of a dict answer that name no entry of the exercise, or an entry named before under another
     name ({"db1": ..., "DB I": ...})."""
@@ -418,7 +431,7 @@ def _extra_keys(ex: Exercise, answer: Any) -> list[str]:
     seen: set[str] = set()
     extra: list[str] = []
     for k in answer:
-        key = _field_key(k, ex) if ex.kind == "fields" else _text_key(k, ex)
+        key = _entry_key(k, ex)
         if key is None or key in seen:
             extra.append(str(k))
         else:
@@ -437,17 +450,10 @@ def _items(value: Any) -> list[Any]:
 def _parse_text(value: Any, ex: Exercise, lang: str) -> dict[str, Any]:
     """A text task's answer: a dict of its entries (a text alone when it has one entry). Free texts stay as
     typed; choices and lists become their canonical values ('?' + the text for an unknown one)."""
-    if isinstance(value, pd.Series):
-        value = value.to_dict()
     if isinstance(value, str) and len(ex.text_fields) == 1:
         value = {next(iter(ex.text_fields)): value}
-    if not isinstance(value, Mapping):
-        raise _WrongType
     out: dict[str, Any] = {}
-    for k, v in value.items():
-        key = _text_key(k, ex)
-        if key is None or _is_empty(v):
-            continue
+    for key, v in _entries(value, ex).items():
         spec = ex.text_fields[key]
         if spec.kind == "number":
             out[key] = _parse_number(v, lang)
