@@ -565,3 +565,18 @@ def test_kam_course_reports_in_the_packs_language(monkeypatch, capsys, tmp_path)
     assert cli.main(["course", str(tmp_path), "--lang", "de", "--execute", "no"]) == 0
     out = capsys.readouterr().out
     assert out.strip() == f"geschrieben: {tmp_path / 'de' / 'index.html'} (8 Module, 2 Rollenspiele)"
+
+
+def test_a_module_page_has_its_place_title_and_way_back(tmp_path):
+    """course._module_page: a module's guide or worksheet at <kind>s/<module>.html, titled '<kind>: <module>',
+    linking back to the pack's index one folder up."""
+    path = course._module_page(
+        "worksheet", tmp_path, "01", "de", tasks=["<p>Aufgabe</p>"], name_line="Name:", answer_label="Antwort"
+    )
+    assert path == tmp_path / "worksheets" / "01.html"
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    # label 'worksheet' (de) + ': ' + the title of module 01 (de)
+    assert soup.h1.get_text() == "Arbeitsblatt: 01 · Kundenauswahl"
+    assert soup.title.get_text() == soup.h1.get_text()
+    assert soup.select_one("nav.back a")["href"] == "../index.html"
+    assert soup.select_one("nav.back a").get_text() == "← Trainerunterlagen"

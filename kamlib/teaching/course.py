@@ -674,6 +674,14 @@ def _page(template: str, target: Path, *, lang: str, title: str, depth: int = 0,
     return target
 
 
+def _module_page(kind: str, out: Path, module: str, lang: str, **context) -> Path:
+    """A module's page of ``kind`` (guide, worksheet): ``out/<kind>s/<module>.html`` from the template
+    ``course_pack_<kind>.html.j2``, titled '<kind>: <module title>' in ``lang``."""
+    title = f"{label(kind, lang)}: {module_title(module, lang)}"
+    target = out / f"{kind}s" / f"{module}.html"
+    return _page(f"course_pack_{kind}.html.j2", target, depth=1, lang=lang, title=title, **context)
+
+
 def _agenda_days(agenda: str, lang: str, *, has_worksheet: set[str]) -> list[dict]:
     days = []
     for n, rows in enumerate(timetable(agenda), start=1):
@@ -800,12 +808,11 @@ def build_course(
                 },
             )
         for module in MODULES:
-            entry["guides"][module] = _page(
-                "course_pack_guide.html.j2",
-                out / "guides" / f"{module}.html",
-                depth=1,
-                lang=lang,
-                title=f"{label('guide', lang)}: {module_title(module, lang)}",
+            entry["guides"][module] = _module_page(
+                "guide",
+                out,
+                module,
+                lang,
                 parts=[(label(part, lang), _markdown(guide_text(module, part, lang))) for part in GUIDE_PARTS],
                 links=[(t, f"../{h}") for t, h in _module_links(module, lang, worksheets) if "guides/" not in h],
             )
@@ -813,12 +820,11 @@ def build_course(
             tasks = [_markdown(_task_markdown(i, lang)) for i in ids]
             if not ids:  # the workshops: their tasks are in the guide's catalogue section
                 tasks = [_markdown(guide_text(module, "worksheet", lang))]
-            entry["worksheets"][module] = _page(
-                "course_pack_worksheet.html.j2",
-                out / "worksheets" / f"{module}.html",
-                depth=1,
-                lang=lang,
-                title=f"{label('worksheet', lang)}: {module_title(module, lang)}",
+            entry["worksheets"][module] = _module_page(
+                "worksheet",
+                out,
+                module,
+                lang,
                 tasks=tasks,
                 name_line=label("name_line", lang),
                 answer_label=label("answer_space", lang),
