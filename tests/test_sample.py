@@ -526,3 +526,11 @@ def test_plan_statuses_follow_the_account_story(default: dict[str, pd.DataFrame]
     assert len(troubled) >= 1
     for a in troubled:
         assert (AS_OF - plans.loc[plans["account_id"] == a, "updated_on"].max()).days > 183
+
+
+def test_sorted_by_reorders_parallel_arrays_stably():
+    from kamlib.data import sample
+
+    # key 3, 1, 2, 1 -> ascending and stable (the first 1 before the second): positions 1, 3, 2, 0
+    acc, name = sample._sorted_by(np.array([3, 1, 2, 1]), np.array([10, 20, 30, 40]), np.array(["a", "b", "c", "d"]))
+    assert acc.tolist() == [20, 40, 30, 10] and name.tolist() == ["b", "d", "c", "a"]

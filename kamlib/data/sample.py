@@ -956,6 +956,13 @@ def _quarter_labels(aq: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 
 
+def _sorted_by(key: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``arrays`` (each as long as ``key``) reordered by ``key`` ascending; stable, so ties keep their order (the
+    tables' rows by day, then account: ``key = day * n + account``)."""
+    order = np.argsort(key, kind="stable")
+    return tuple(a[order] for a in arrays)
+
+
 def generate(
     seed: int = 2025,
     n_accounts: int = 240,
@@ -1310,9 +1317,9 @@ def generate(
     local_unit = np.minimum((n_units[acc] * r_ord.random(M) ** 1.6).astype(np.int64), n_units[acc] - 1)
     unit = unit_rank[acc, local_unit]
 
-    o_sort = np.argsort(day * n + acc, kind="stable")
-    acc, day, product, unit, quantity = (acc[o_sort], day[o_sort], product[o_sort], unit[o_sort], quantity[o_sort])
-    gross, discount, cogs, line = gross[o_sort], discount[o_sort], cogs[o_sort], line[o_sort]
+    acc, day, product, unit, quantity, gross, discount, cogs, line = _sorted_by(
+        day * n + acc, acc, day, product, unit, quantity, gross, discount, cogs, line
+    )
 
     # ------------------------------------------------------------------- names etc.
     name_obj = np.empty(n, dtype=object)
@@ -1507,14 +1514,7 @@ def generate(
         grp_of_acc = np.full(n, -1, dtype=np.int64)
         grp_of_acc[c_accs] = np.arange(len(c_accs))
         i_contact[with_c] = _choose_in_groups(r_int, w, n_c, grp_of_acc[i_acc[with_c]])
-    i_sort = np.argsort(i_day * n + i_acc, kind="stable")
-    i_acc, i_day, i_type, i_kam, i_contact = (
-        i_acc[i_sort],
-        i_day[i_sort],
-        i_type[i_sort],
-        i_kam[i_sort],
-        i_contact[i_sort],
-    )
+    i_acc, i_day, i_type, i_kam, i_contact = _sorted_by(i_day * n + i_acc, i_acc, i_day, i_type, i_kam, i_contact)
     # trouble: from the onset the account goes quiet: the decider is no longer met, three in four other
     # contacts do not happen; in a rough patch the KAM has left, and the inside sales team keeps in touch
     after = troubled[i_acc] & (i_day >= onset[i_acc]) & (i_day < quiet_to[i_acc])
@@ -1553,8 +1553,7 @@ def generate(
             (i_contact, b_contact),
         )
     )
-    i_sort = np.argsort(i_day * n + i_acc, kind="stable")
-    i_acc, i_day, i_type, i_kam, i_contact = (x[i_sort] for x in (i_acc, i_day, i_type, i_kam, i_contact))
+    i_acc, i_day, i_type, i_kam, i_contact = _sorted_by(i_day * n + i_acc, i_acc, i_day, i_type, i_kam, i_contact)
     n_interactions = len(i_acc)
 
     # ---------------------------------------------------------------- complaints
@@ -1593,14 +1592,7 @@ def generate(
     severity = np.concatenate([severity, 2 + (r_trb.random(len(t_acc)) < 0.4)])
     k_cat = np.concatenate([k_cat, r_trb.integers(0, 4, len(t_acc))])
     K = len(k_acc)
-    k_sort = np.argsort(opened * n + k_acc, kind="stable")
-    k_acc, opened, closed, severity, k_cat = (
-        k_acc[k_sort],
-        opened[k_sort],
-        closed[k_sort],
-        severity[k_sort],
-        k_cat[k_sort],
-    )
+    k_acc, opened, closed, severity, k_cat = _sorted_by(opened * n + k_acc, k_acc, opened, closed, severity, k_cat)
 
     # ---------------------------------------------------------------- service costs
     aq_start = int(_quarter_index(start, np.array([0]))[0])
