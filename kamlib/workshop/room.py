@@ -1,5 +1,10 @@
 """A room of participants: workspaces prepared before they arrive (``kam workshop --participants N``).
 
+The criteria workshop's room needs no kernel per participant: its participants get a light page
+(:mod:`kamlib.workshop.page`) and only the room's data is prepared here (:func:`room_cache`). This module's pool
+serves the portfolio workshop (``--workshop portfolio``), whose sliders redraw a chart in each participant's own
+kernel:
+
 When the facilitator says "open the link now", everyone asks for a kernel at the same second. Started cold, each
 kernel imports pandas and kamlib, loads the data and computes the ranking, all at once on the facilitator's
 laptop: a room of 12 waited a minute. With ``--participants N`` the app instead
