@@ -941,7 +941,7 @@ def test_criteria_notebook_gathers_the_rooms_hand_ins(tmp_path, capsys, sample_d
     assert ns["ratings"][["rater", "account_id", "score"]].astype(object).values.tolist() == [
         ["Anna Müller", "ACC-0013", 8.0], ["Anna Müller", "ACC-0013", 6.0],
         ["Bernd", "ACC-0013", 4.0], ["Bernd", "ACC-0020", 9.0]]
-    assert out.splitlines()[0] == "4 ratings handed in by 2 participants: these are shown, not the ratings of the data source."
+    assert out.splitlines()[0] == "2 participants have handed in 4 ratings; these are shown instead of the ratings of the data source."
     assert out.splitlines()[1].startswith("4 ratings by 2 raters on 2 accounts")
     ns, out = _criteria_setup("", capsys)  # as before: the source's ratings, only the summary
     assert len(ns["ratings"]) == 414 and out.splitlines()[0].startswith("414 ratings by 4 raters")

@@ -158,13 +158,13 @@ def test_room_ratings_says_whether_it_shows_hand_ins_or_the_source(tmp_path):
     frame, en = gather.room_ratings(tmp_path / "ratings", fallback, "en")
     _, de = gather.room_ratings(tmp_path / "ratings", fallback, "de")
     assert _rows(frame) == ANNA_ROWS + BERND_ROWS  # 3 + 2 = 5 ratings by 2 raters, none of the fallback
-    assert en == "5 ratings handed in by 2 participants: these are shown, not the ratings of the data source."
-    assert de == "5 Bewertungen von 2 Teilnehmenden abgegeben: Angezeigt werden diese, nicht die Bewertungen aus der Datenquelle."
+    assert en == "2 participants have handed in 5 ratings; these are shown instead of the ratings of the data source."
+    assert de == "2 Teilnehmende haben 5 Bewertungen abgegeben; angezeigt werden diese statt der Bewertungen aus der Datenquelle."
     gather.hand_in(tmp_path / "one", "Bernd", BERND)
     assert gather.room_ratings(tmp_path / "one", fallback, "de")[1] == (
-        "2 Bewertungen von einer Person abgegeben: Angezeigt werden diese, nicht die Bewertungen aus der Datenquelle.")
+        "Eine Person hat bisher Bewertungen abgegeben (2); angezeigt werden diese statt der Bewertungen aus der Datenquelle.")
     assert gather.room_ratings(tmp_path / "one", fallback, "en")[1] == (
-        "2 ratings handed in by one participant: these are shown, not the ratings of the data source.")
+        "One participant has handed in ratings so far (2); these are shown instead of the ratings of the data source.")
 
 
 def test_formula_text_is_neutralised_in_the_file_and_read_back_unchanged(tmp_path):
@@ -190,6 +190,6 @@ def test_ratings_for_the_notebook_takes_a_csv_or_a_folder(tmp_path):
     assert frame is fallback and said.startswith("Noch hat niemand")
     gather.hand_in(room, "Anna Müller", ANNA)
     frame, said = gather.ratings_for(str(room), fallback, "en")
-    assert _rows(frame) == ANNA_ROWS and said.startswith("3 ratings handed in by one participant")
+    assert _rows(frame) == ANNA_ROWS and said.startswith("One participant has handed in ratings so far (3)")
     with pytest.raises(KamDataError, match="file not found"):  # a CSV that is not there stays an error
         gather.ratings_for(str(tmp_path / "missing.csv"), fallback, "en")

@@ -20,7 +20,7 @@ Examples
 'anna-muller-94666c8824.csv'
 >>> ratings, said = room_ratings(folder, pd.DataFrame(), "de")
 >>> said
-'2 Bewertungen von einer Person abgegeben: Angezeigt werden diese, nicht die Bewertungen aus der Datenquelle.'
+'Eine Person hat bisher Bewertungen abgegeben (2); angezeigt werden diese statt der Bewertungen aus der Datenquelle.'
 """
 
 from __future__ import annotations

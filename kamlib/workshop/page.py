@@ -187,6 +187,8 @@ class CriteriaRoom:
             basis=self.basis(lang),
             max_name=MAX_NAME,
             account_label=_wl("account", lang),
+            weight_heading=_wl("weight", lang),
+            threshold_heading=_wl("threshold", lang),
             config={"token": token, "lang": lang, "criteria": [c["key"] for c in criteria]},
         )
 
