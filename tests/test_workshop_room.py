@@ -518,7 +518,7 @@ def test_three_participants_on_the_page_work_privately_and_a_late_arrival_starts
             a.locator("#kam-rate input[type=number]").nth(1).fill("3")
             a.click("#kam-hand-in")
             a.wait_for_function("() => document.getElementById('kam-hand-in-msg').textContent.startsWith('Thank you')")
-            assert "Participant A: 2 ratings" in a.inner_text("#kam-hand-in-msg")
+            assert a.inner_text("#kam-hand-in-msg").startswith("Thank you, Participant A! Ratings handed in: 2.")
             assert len(list(page_room["hand_ins"].glob("*.csv"))) == 1
             assert b.inner_text("#kam-hand-in-msg") == ""
             for pg in [*pages, late]:
