@@ -731,7 +731,7 @@ def _run_room(monkeypatch, tmp_path, argv):
         return 0
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(app.subprocess, "call", fake_call)
+    monkeypatch.setattr(app, "_call", fake_call)
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     assert app.run(app.parse_args(["--port", "0", "--token", "k7m2qp", *argv])) == 0
@@ -885,7 +885,7 @@ def test_room_app_says_what_is_missing_before_it_prints_an_address(monkeypatch, 
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a))
-    monkeypatch.setattr(app.subprocess, "call", lambda *a, **k: pytest.fail("the app started without Voilà"))
+    monkeypatch.setattr(app, "_call", lambda *a, **k: pytest.fail("the app started without Voilà"))
     assert app.main(["--lang", "de", "--register", ""]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "Voilà" in err and 'pip install ".[lab]"' in err and "fehlt" in err

@@ -58,6 +58,9 @@ class PageTest(AsyncHTTPTestCase):
         self.room = page.CriteriaRoom(sample(), self.folder, lang=self.lang)
         return page.make_app(self.room, TOKEN)
 
+    def get_http_server(self):  # the page's own server, with its request size limit
+        return page.server(self.room, TOKEN)
+
     def post(self, path: str, body, *, token: str | None = TOKEN, raw: bytes | None = None):
         headers = {"Content-Type": "application/json"}
         if token is not None:
@@ -81,6 +84,8 @@ class TestAccess(PageTest):
         assert body == page.text("no_access", "en") and "Traceback" not in body
         r = self.fetch(f"/?token={TOKEN}")
         assert r.code == 200 and "kam_room=" in r.headers.get("Set-Cookie", "")
+        flags = r.headers["Set-Cookie"].lower()
+        assert "httponly" in flags and "samesite=strict" in flags  # no script reads it, no other site sends it
         cookie = r.headers["Set-Cookie"].split(";")[0]
         assert self.fetch("/", headers={"Cookie": cookie}).code == 200  # the cookie opens the page again
         # the cookie alone does not move a slider: a form on another site would send it, not the header
@@ -118,7 +123,7 @@ class TestHandIns(PageTest):
 
     def test_a_hand_in_is_the_participants_own_file_and_the_ranking_uses_the_room_s_ratings(self):
         page_before = self.fetch(f"/?token={TOKEN}").body.decode()
-        assert page.text("source_ratings", "de") in page_before
+        assert page.text("source_ratings", "de", m=2) in page_before
         assert page_before.count('class="kam-weight"') == 6  # the source's ratings cover all six criteria
         x, y = self.room.candidates["account_id"].iloc[:2]
         r = self.post(
@@ -133,16 +138,39 @@ class TestHandIns(PageTest):
         assert sorted(got[["account_id", "criterion", "score"]].itertuples(index=False, name=None)) == sorted(
             [(x, "credibility", 8.0), (y, "relationship", 3.0)]
         )
-        # a page opened before the hand-in still has six sliders: it is told to reload, not given a wrong ranking
+        # one participant's scores alone would show the room exactly what Anna entered: still the source's ratings
+        assert self.fetch(f"/?token={TOKEN}").body.decode() == page_before
+        self.post("/hand-in", {"rater": "Bo", "scores": {x: {"credibility": 6, "relationship": 5}}})
+        # a page opened before the second hand-in still has six sliders: it is told to reload, not given a wrong
+        # ranking
         stale = self.rank([1] * 6, [0] * 6, criteria=CRITERIA)
         assert stale == {"message": page.text("changed", "de")}
         after = self.fetch(f"/?token={TOKEN}").body.decode()
-        assert page.text("room_ratings", "de", n=1) in after
+        assert page.text("room_ratings", "de", n=2) in after
         assert after.count('class="kam-weight"') == 2
         # handing in again replaces only Anna's own file
         self.post("/hand-in", {"rater": "Anna", "scores": {x: {"credibility": 9}}})
-        assert len(list(self.folder.glob("*.csv"))) == 1
-        assert gather.read_hand_ins(self.folder)["score"].tolist() == [9.0]
+        assert len(list(self.folder.glob("*.csv"))) == 2
+        anna = gather.read_hand_ins(self.folder).query("rater == 'Anna'")
+        assert anna[["account_id", "criterion", "score"]].values.tolist() == [[x, "credibility", 9.0]]
+
+    def test_hand_ins_on_too_few_criteria_leave_the_room_on_the_source_s_ratings(self):
+        """The rule needs two criteria (min_criteria 2): two participants who both rate only credibility cannot be
+        ranked by it; the room goes on with the source's ratings and the facilitator's console says why."""
+        import contextlib
+        import io
+
+        x = self.room.candidates["account_id"].iloc[0]
+        before = self.fetch(f"/?token={TOKEN}").body.decode()
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            for rater in ("Anna", "Bo"):
+                assert json.loads(self.post("/hand-in", {"rater": rater, "scores": {x: {"credibility": 7}}}).body)["ok"]
+            now = self.fetch(f"/?token={TOKEN}")
+            moved = self.rank([1] * 6, [0] * 6, criteria=CRITERIA)
+        assert now.code == 200 and now.body.decode() == before
+        assert "shares" in moved and moved["message"] == ""
+        assert err.getvalue().strip() == "parameter criteria: choose at least 2 criteria (source 004 suggests 3-4); got 1"
 
     def test_bad_input_gets_one_sentence_in_the_page_s_language(self):
         x = self.room.candidates["account_id"].iloc[0]
@@ -168,6 +196,17 @@ class TestHandIns(PageTest):
             "name_too_long", "de", n=80
         )
         assert hand({"rater": "Bo", "scores": {x: {"credibility": ""}}})["message"] == page.text("no_scores", "de")
+        assert hand({"rater": ["Bo"], "scores": {x: {"credibility": 5}}})["message"] == page.text("bad_request", "de")
+        for name in ("Bo\rEve", "'=Bo"):  # a line break splits the CSV row; the apostrophe merges with "=Bo"
+            assert hand({"rater": name, "scores": {x: {"credibility": 5}}})["message"] == page.text("bad_name", "de")
+        assert self.rank([True] + [1] * 5, [0] * 6, criteria=six) == {"message": page.text("bad_request", "de")}
+        r = self.post("/rank", {"criteria": 5, "weights": [], "thresholds": []})
+        assert json.loads(r.body) == {"message": page.text("bad_request", "de")}
+        padded = {"criteria": list(six), "weights": [1] * 6, "thresholds": [0] * 6, "pad": "x" * page.MAX_BODY}
+        r = self.post("/rank", padded)  # a valid move, but larger than the page's limit
+        assert r.code in (400, 413, 599)  # refused by the server before reading (Tornado answers 400 or closes)
+        r = self.post("/rank", None, raw=b"[" * 20_000 + b"]" * 20_000)  # within it, nested too deep for Python
+        assert r.code == 400 and r.body.decode() == page.text("bad_request", "de")
         assert not self.folder.exists() or not list(self.folder.glob("*.csv"))  # nothing written
 
     def test_a_broken_file_in_the_hand_in_folder_is_told_to_the_facilitator_and_the_room_goes_on(self):

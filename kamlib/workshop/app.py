@@ -331,12 +331,24 @@ def run(args: argparse.Namespace) -> int:
         Path(register).mkdir(parents=True, exist_ok=True)
     page = bool(args.participants) and args.workshop == "criteria" and os.name == "posix"
     hand_ins = str(Path(args.hand_ins).resolve()) if page else ""
-    # a stopped app (SIGTERM) removes its copies and the room cache (customer data) as Ctrl+C does
-    before = signal.signal(signal.SIGTERM, _stop)
+    if page:
+        try:
+            Path(hand_ins).mkdir(parents=True, exist_ok=True)
+            probe = Path(hand_ins) / ".kam-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            print(text("no_hand_ins", lang, path=hand_ins, error=err.strerror or err), file=sys.stderr)
+            return 2
+    # a stopped app (SIGTERM, or SIGHUP: its terminal closed) removes its copies and the room cache (customer
+    # data) as Ctrl+C does, and lets its server stop its own children
+    stops = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    before = {s: signal.signal(s, _stop) for s in stops}
     try:
         return _serve(args, lang, folder, port, token, url, register, page, hand_ins)
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
 
 
 def _serve(
@@ -417,14 +429,27 @@ def _serve(
             cmd = room.launcher_command(
                 cmd, participants=args.participants, notebook=pooled, ready_line=i18n.pick(_TEXTS["room_ready"], lang)
             )
+        return _call(cmd, cwd=tmp, env=env)
+
+
+def _call(cmd: list[str], *, cwd: str, env: dict) -> int:
+    """Run the server ``cmd`` until it ends or the app is stopped; a stopped app asks the server to stop (SIGTERM:
+    Voilà shuts its kernels down, the page stops Voilà) and waits for it, so nothing is left running."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
         try:
-            return subprocess.call(cmd, cwd=tmp, env=env)
-        except KeyboardInterrupt:
-            return 0
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return 0
 
 
 def _stop(signum, frame) -> None:
-    """SIGTERM ends the app as Ctrl+C does: the child server is stopped and the temporary folder removed."""
+    """SIGTERM or SIGHUP ends the app as Ctrl+C does: the server is stopped and the temporary folder removed."""
     raise KeyboardInterrupt
 
 

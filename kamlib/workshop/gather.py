@@ -97,12 +97,18 @@ def hand_in(folder: str | Path, rater: str, scores: Mapping[str, Mapping[str, fl
     ``None`` score means "not judged". Scores may come as text from a form ("7,5"). The file (see
     :func:`hand_in_name`) replaces only this rater's earlier hand-in, atomically: a reader sees the old file or
     the new one, never half of one. Refuses (:class:`~kamlib.errors.KamParameterError`, nothing written) an empty
-    rater, an empty or repeated account, an unknown criterion, a score outside 0-10 or not a number, and a
-    hand-in without any score.
+    rater (or one that is not text, holds a control character or starts with an apostrophe), an empty or repeated
+    account, an unknown criterion, a score outside 0-10 or not a number, and a hand-in without any score.
     """
+    if not isinstance(rater, str):
+        raise KamParameterError("rater", "the rater's name must be text")
     name = _rater_name(rater)
     if not name:
         raise KamParameterError("rater", "enter the rater's name")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):  # a line break would split the CSV row
+        raise KamParameterError("rater", "the name holds a control character (line break, tab)")
+    if name.startswith("'"):  # read back without it (the CSV's formula guard): it would merge with another name
+        raise KamParameterError("rater", "the name must not start with an apostrophe")
     if not isinstance(scores, Mapping):
         raise KamParameterError("scores", "expected account -> criterion -> score")
     rows: list[tuple[str, str, str, float]] = []
@@ -135,7 +141,7 @@ def hand_in(folder: str | Path, rater: str, scores: Mapping[str, Mapping[str, fl
     return write_csv(frame, target, overwrite=True, index=False)
 
 
-def _hand_in_files(folder: Path) -> list[Path]:
+def hand_in_files(folder: Path) -> list[Path]:
     """The hand-ins in ``folder``: every ``*.csv`` but hidden and temporary files ('.' or '~' first), sorted."""
     return sorted(
         p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith((".", "~"))
@@ -170,7 +176,7 @@ def read_hand_ins(folder: str | Path) -> pd.DataFrame:
     findings: list[Finding] = []
     frames: list[pd.DataFrame] = []
     first_file: dict[str, Path] = {}  # rater -> the file that holds their ratings
-    for path in _hand_in_files(folder):
+    for path in hand_in_files(folder):
         try:
             ratings = workshop.load_ratings(path)
         except KamDataError as err:

@@ -51,6 +51,9 @@ MAX_NAME = 80
 #: Requests larger than this are refused before they are read (a hand-in of 40 accounts x 6 criteria is ~3 KB).
 MAX_BODY = 64 * 1024
 COOKIE = "kam_room"
+#: The room ranks on the hand-ins once this many participants have handed in: one participant's scores alone
+#: would show the whole room exactly what that person entered.
+MIN_RATERS = 2
 _TEXTS: dict[str, tuple[str, str]] = i18n.table("room.page")
 _WORKSHOP: dict[str, tuple[str, str]] = i18n.table("workshop.l")
 
@@ -66,18 +69,20 @@ def _wl(key: str, lang: str) -> str:
 
 
 def _stamp(folder: Path) -> tuple:
-    """What identifies the hand-in folder's content: its CSV files' names, sizes and change times."""
+    """What identifies the hand-in folder's content: its hand-ins' names, sizes, change times and inodes (a file
+    replaced within the clock's tick still gets a new inode)."""
     try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
+        files = gather.hand_in_files(folder)
+    except OSError:  # no folder yet (nobody has handed in), or it cannot be read
         return ()
-    return tuple(
-        sorted(
-            (e.name, e.stat().st_size, e.stat().st_mtime_ns)
-            for e in entries
-            if e.name.endswith(".csv") and not e.name.startswith((".", "~"))
-        )
-    )
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:  # removed between the listing and now
+            continue
+        out.append((f.name, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
 
 
 class CriteriaRoom:
@@ -98,37 +103,38 @@ class CriteriaRoom:
             data.ratings[list(RATINGS_COLUMNS)] if data.has("ratings") else pd.DataFrame(columns=list(RATINGS_COLUMNS))
         )
         self.candidates = template_accounts(data)
-        self._stamp: tuple | None = None
+        self._stamp: tuple = ()
+        self._built = False
         self._workshop: RatedWorkshop | None = None
         self.raters = 0  # participants whose hand-ins the ranking uses (0: the data source's ratings)
 
     def workshop(self) -> RatedWorkshop | None:
-        """The ranking rule over the room's ratings now: the hand-ins if any, else the source's (None: no ratings)."""
+        """The ranking rule over the room's ratings now: the hand-ins once at least :data:`MIN_RATERS` participants
+        have handed in and they cover enough criteria for the rule, else the data source's (None: no ratings)."""
         stamp = _stamp(self.folder)
-        if stamp != self._stamp or self._workshop is None:
-            try:
-                handed = gather.read_hand_ins(self.folder)
-            except KamDataError as err:  # a file put into the folder by hand: the facilitator is told, the room
-                self._stamp = stamp  # goes on with the ratings it had
-                print(err, file=sys.stderr, flush=True)
-                if self._workshop is not None:
-                    return self._workshop
-                handed = pd.DataFrame(columns=list(RATINGS_COLUMNS))
-            ratings = handed if len(handed) else self.source_ratings
-            self.raters = int(handed["rater"].nunique()) if len(handed) else 0
-            self._workshop = (
-                RatedWorkshop.from_ratings(
-                    ratings, self.names, min_criteria=self.min_criteria, places=self.places, lang=self.lang
-                )
-                if len(ratings)
-                else None
-            )
-            self._stamp = stamp
+        if stamp == self._stamp and self._built:
+            return self._workshop
+        self._stamp, self._built = stamp, True
+        try:
+            handed = gather.read_hand_ins(self.folder)
+            if handed["rater"].nunique() >= MIN_RATERS:
+                built = self._rule(handed)
+                self._workshop, self.raters = built, int(handed["rater"].nunique())
+                return built
+        except (KamDataError, KamParameterError) as err:  # a file put in by hand, or too few criteria rated yet:
+            print(err, file=sys.stderr, flush=True)  # the facilitator is told, the room goes on
+        if self.raters == 0 or self._workshop is None:  # never ranked on hand-ins yet: the source's ratings
+            self._workshop = self._rule(self.source_ratings) if len(self.source_ratings) else None
         return self._workshop
+
+    def _rule(self, ratings: pd.DataFrame) -> RatedWorkshop:
+        return RatedWorkshop.from_ratings(
+            ratings, self.names, min_criteria=self.min_criteria, places=self.places, lang=self.lang
+        )
 
     # ------------------------------------------------------------------ what the page shows
     def basis(self, lang: str) -> str:
-        return text("room_ratings", lang, n=self.raters) if self.raters else text("source_ratings", lang)
+        return text("room_ratings", lang, n=self.raters) if self.raters else text("source_ratings", lang, m=MIN_RATERS)
 
     def ranking_html(self, ranking: pd.DataFrame, lang: str) -> str:
         top = float(ranking["score"].max()) if len(ranking) else 0.0
@@ -195,7 +201,9 @@ class CriteriaRoom:
     def rank(self, body: Mapping[str, Any], lang: str) -> dict[str, Any]:
         """The answer to a slider move: the ranking for exactly the weights and thresholds sent (kept nowhere)."""
         ws = self.workshop()
-        sent = list(body.get("criteria", []))
+        sent = body.get("criteria")
+        if not isinstance(sent, list):
+            return {"message": text("bad_request", lang)}
         if ws is None or sent != list(ws.criteria):
             return {"message": text("changed", lang)}
         weights = _numbers(body.get("weights"), len(sent), 0.0, 1.0)
@@ -215,34 +223,42 @@ class CriteriaRoom:
 
     def hand_in(self, body: Mapping[str, Any], lang: str) -> dict[str, Any]:
         """A participant's ratings into their own file of the hand-in folder; a sentence to show them."""
-        rater = str(body.get("rater", "")).strip()
+
+        def refused(key: str, **values: object) -> dict[str, Any]:
+            return {"ok": False, "message": text(key, lang, **values)}
+
+        rater = body.get("rater", "")
+        if not isinstance(rater, str):
+            return refused("bad_request")
+        rater = rater.strip()
+        if not rater:
+            return refused("no_name")
         if len(rater) > MAX_NAME:
-            return {"ok": False, "message": text("name_too_long", lang, n=MAX_NAME)}
+            return refused("name_too_long", n=MAX_NAME)
         raw = body.get("scores")
-        known = set(self.candidates["account_id"])
-        if not isinstance(raw, Mapping) or not set(raw) <= known:
-            return {"ok": False, "message": text("bad_request", lang)}
-        scores: dict[str, dict[str, float]] = {}
+        if not isinstance(raw, Mapping) or not set(raw) <= set(self.candidates["account_id"]):
+            return refused("bad_request")
+        scores: dict[str, dict[str, object]] = {}
         for account, given in raw.items():
             if not isinstance(given, Mapping):
-                return {"ok": False, "message": text("bad_request", lang)}
-            scores[str(account)] = {str(c): v for c, v in given.items() if v not in (None, "")}
-        if not any(scores.values()):
-            return {"ok": False, "message": text("no_scores", lang)}
+                return refused("bad_request")
+            judged = {str(c): v for c, v in given.items() if v not in (None, "")}
+            if judged:
+                scores[str(account)] = judged
+        if not scores:
+            return refused("no_scores")
         try:
-            gather.hand_in(self.folder, rater, {a: s for a, s in scores.items() if s})
+            gather.hand_in(self.folder, rater, scores)  # type: ignore[arg-type]  # gather checks every score
         except KamParameterError as err:  # said in the page's language: the parameter names what is wrong
-            return {
-                "ok": False,
-                "message": text("no_name", lang) if err.parameter == "rater" else _wl("score_error", lang),
-            }
-        n = sum(len(s) for s in scores.values())
-        return {"ok": True, "message": text("handed_in", lang, rater=rater, n=n)}
+            return (
+                refused("bad_name") if err.parameter == "rater" else {"ok": False, "message": _wl("score_error", lang)}
+            )
+        return {"ok": True, "message": text("handed_in", lang, rater=rater, n=sum(map(len, scores.values())))}
 
 
 def _numbers(values: object, n: int, low: float, high: float) -> list[float] | None:
     """``values`` as ``n`` finite numbers within [low, high], else None."""
-    if not isinstance(values, list) or len(values) != n:
+    if not isinstance(values, list) or len(values) != n or any(isinstance(v, bool) for v in values):
         return None
     try:
         out = [float(v) for v in values]
@@ -274,6 +290,10 @@ def make_app(room: CriteriaRoom, token: str = ""):
             q = self.get_query_argument("lang", room.lang)
             return q if q in i18n.LANGS else room.lang
 
+        def log_exception(self, typ, value, tb) -> None:  # one line on the facilitator's console, no traceback
+            if not isinstance(value, tornado.web.HTTPError):
+                print(f"room page: {self.request.method} {self.request.path}: {typ.__name__}: {value}", file=sys.stderr)
+
         def write_error(self, status_code: int, **kwargs: Any) -> None:  # a short sentence, never a traceback
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             key = "no_access" if status_code == 403 else "bad_request"
@@ -291,7 +311,7 @@ def make_app(room: CriteriaRoom, token: str = ""):
         def body(self) -> dict:
             try:
                 content = json.loads(self.request.body or b"{}")
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 raise tornado.web.HTTPError(400) from None
             if not isinstance(content, dict):
                 raise tornado.web.HTTPError(400)
@@ -316,42 +336,66 @@ def make_app(room: CriteriaRoom, token: str = ""):
             self.finish(room.hand_in(self.body(), self.lang()))
 
     return tornado.web.Application(
-        [(r"/", Page), (r"/rank", Rank), (r"/hand-in", HandIn)], xsrf_cookies=False, compress_response=True
+        [(r"/", Page), (r"/rank", Rank), (r"/hand-in", HandIn)],
+        xsrf_cookies=False,
+        compress_response=True,
+        log_function=lambda handler: None,  # no access log on the facilitator's console (errors: log_exception)
     )
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: the facilitator's Voilà ends when the page's process ends, even when that one is killed."""
+def _parent_death_signal():
+    """Linux: a function for the child (between fork and exec) that makes it get SIGTERM when this process ends,
+    even when it is killed; the library call is looked up here, in the parent (a child of a process with threads
+    must not load libraries). None elsewhere."""
+    if sys.platform != "linux":
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+    parent = os.getpid()
+
+    def set_signal() -> None:  # pragma: no cover - runs in the child
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent ended before this line
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return set_signal
+
+
+def server(room: CriteriaRoom, token: str):
+    """The page's HTTP server (requests over :data:`MAX_BODY` refused before they are read)."""
+    from tornado.httpserver import HTTPServer
+
+    return HTTPServer(make_app(room, token), max_body_size=MAX_BODY)
 
 
 async def serve(room: CriteriaRoom, port: int, bind: str, token: str, ready_line: str = "", child: Sequence[str] = ()):
-    """Serve the page until SIGINT or SIGTERM; ``child`` (the facilitator's Voilà) runs alongside and is stopped
-    with it."""
-    from tornado.httpserver import HTTPServer
-
-    server = HTTPServer(make_app(room, token), max_body_size=MAX_BODY)
-    server.listen(port, address=bind)
-    proc = (
-        subprocess.Popen(list(child), preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-        if child
-        else None
-    )
+    """Serve the page until SIGINT, SIGTERM or SIGHUP; ``child`` (the facilitator's Voilà) runs alongside, is
+    watched (the facilitator is told when it ends) and is stopped with the page."""
+    http = server(room, token)
+    http.listen(port, address=bind)
+    proc = subprocess.Popen(list(child), preexec_fn=_parent_death_signal()) if child else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            loop.add_signal_handler(getattr(signal, name), stop.set)
     if ready_line:
         print(ready_line, flush=True)
     try:
-        await stop.wait()
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), 1.0)
+            except TimeoutError:
+                pass
+            if proc is not None and proc.poll() is not None:
+                print(text("notebooks_stopped", room.lang, code=proc.returncode), file=sys.stderr, flush=True)
+                proc = None
     finally:
-        server.stop()
+        http.stop()
         if proc is not None:
             proc.terminate()
             try:
@@ -364,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kamlib.workshop.page", description=__doc__.split("\n")[0])
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--bind", default="127.0.0.1")
-    p.add_argument("--token", default="")
+    p.add_argument("--token", required=True, help="the access code every request needs")
     p.add_argument("--lang", default="en", choices=list(i18n.LANGS))
     p.add_argument("--source", default="", help="the room's data (empty: the bundled sample)")
     p.add_argument("--as-of", default="", help="the data's date (the room cache's key)")
