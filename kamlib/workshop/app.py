@@ -11,7 +11,11 @@ sliders, never code or tracebacks. One command starts it and prints the address 
   ``--instruction`` adds the two sentences to read out or write on the flip chart – never a loopback address:
   on 127.0.0.1 it says instead that other laptops cannot join and names ``--bind 0.0.0.0``;
 * the room's decision (the criteria workshop's decide step) is recorded in the decision register folder
-  ``--register`` (default ``workshop-decisions/`` in the current folder, printed at start).
+  ``--register`` (default ``workshop-decisions/`` in the current folder, printed at start);
+* ``--participants N`` prepares the room before it arrives: for the criteria workshop the participants get a light
+  page (:mod:`kamlib.workshop.page`) whose ratings are handed in to ``--hand-ins`` (default
+  ``workshop-ratings/``), and the facilitator's notebooks stay on 127.0.0.1 on the next port; for the portfolio
+  workshop Voilà's kernels are prepared for each participant (:mod:`kamlib.workshop.room`).
 
 The app serves a copy of the workshop notebooks per language (``de/`` and ``en/``), each with only its own
 prose and its ``lang`` parameter set, so a German room never meets the English text. Voilà takes the bind
