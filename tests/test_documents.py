@@ -612,3 +612,36 @@ def test_brief_states_each_risk_once_and_uses_real_minus(sample_data, sample_run
     # the brief's navigation names the QBR page's quarter as the page does (the shared run, conftest sample_run)
     brief = (sample_run / "accounts/ACC-0135/brief.de.html").read_text(encoding="utf-8")
     assert '<a href="qbr_2025Q4.de.html">Quartalsgespräch (QBR) 4. Quartal 2025</a>' in brief
+
+
+def test_a_failed_pdf_print_leaves_neither_half_a_file_nor_a_temporary_one(tmp_path, monkeypatch):
+    """html_to_pdf prints next to the target and moves the file into place: a Chromium that writes part of the
+    PDF and then fails leaves the folder as it was (before: a hidden '.report.pdf.tmp-<pid>' stayed behind), and
+    a good print replaces an older PDF in one step."""
+    import stat
+    import subprocess
+
+    from kamlib.present.pdf import html_to_pdf
+
+    fake = tmp_path / "chromium"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done\n'
+        'printf "%%PDF-1.4 half" > "$out"\n'
+        'exit "${FAKE_EXIT:-0}"\n'
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    html = tmp_path / "report.html"
+    html.write_text("<p>x</p>")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF-1.4 the old one")
+    monkeypatch.setenv("FAKE_EXIT", "1")
+    with pytest.raises(subprocess.CalledProcessError):
+        html_to_pdf(html, out / "report.pdf", chromium_exe=str(fake))
+    monkeypatch.delenv("FAKE_EXIT")
+    assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
+    assert (out / "report.pdf").read_bytes() == b"%PDF-1.4 the old one"
+    html_to_pdf(html, out / "report.pdf", chromium_exe=str(fake))
+    assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
+    assert (out / "report.pdf").read_bytes() == b"%PDF-1.4 half"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kamlib import i18n
-from kamlib.data.writers import atomic_write_text
+from kamlib.data.writers import atomic_path, atomic_write_text
 from kamlib.present import documents, pages
 
 KINDS = documents.KINDS
@@ -103,9 +103,8 @@ class _Printer:
             self.fallback(html, pdf)
             return
         self._page.goto(html.resolve().as_uri(), wait_until="load")
-        tmp = pdf.with_name(f".{pdf.name}.tmp-{os.getpid()}")
-        self._page.pdf(path=str(tmp), format="A4", prefer_css_page_size=True, print_background=True)
-        os.replace(tmp, pdf)
+        with atomic_path(pdf) as tmp:  # a reader never sees half a PDF
+            self._page.pdf(path=str(tmp), format="A4", prefer_css_page_size=True, print_background=True)
 
 
 def _error_page(what: str, error: str, lang: str, back: str, run_id: str) -> str:

@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from kamlib.data.writers import atomic_path
+
 
 def chromium() -> str | None:
     """The Chromium executable that prints PDFs (None when there is none)."""
@@ -41,9 +43,8 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: st
     exe = chromium_exe or chromium()
     if not exe:
         raise FileNotFoundError("PDF needs Chromium: install the Debian package 'chromium' (apt-get install chromium)")
-    pdf_path = Path(pdf_path)
-    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp-{os.getpid()}")
-    with tempfile.TemporaryDirectory() as profile:
+    # written next to the target and moved into place: a reader never sees half a PDF, a failed print leaves nothing
+    with atomic_path(pdf_path) as tmp, tempfile.TemporaryDirectory() as profile:
         cmd = [
             exe,
             "--headless",
@@ -54,4 +55,3 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: st
             Path(html_path).resolve().as_uri(),
         ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
-    os.replace(tmp, pdf_path)
