@@ -150,12 +150,9 @@ class KernelTemplate:
                     proc.stdin.close()
                 proc.wait(timeout=0.2)  # an idle template ends at once
             except (OSError, subprocess.TimeoutExpired):  # still importing (a run that failed early): end it
-                proc.terminate()
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                from kamlib import processes  # here, not at the top: the template runs this file itself, before kamlib
+
+                processes.stop(proc, 5)
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> KernelTemplate:

@@ -62,11 +62,11 @@ from kamlib.selection import (
 )
 from kamlib.workshop.screen import (
     READOUT_PX,
-    TRACK_PX,
     image_layout,
     label_width,
     share_texts,
     shares,
+    slider,
     slider_width,
     value_text,
 )
@@ -1510,31 +1510,11 @@ class PortfolioWorkshop:
         # one description column for the whole panel, as wide as its longest label: nothing is cut
         width = label_width([*(label(c, self.lang) for c in COMPONENTS), *cut.values()])
 
-        def weight_slider(c: str, value: float) -> w.FloatSlider:
-            return w.FloatSlider(
-                value=value,
-                min=0,
-                max=1,
-                step=0.05,
-                description=label(c, self.lang),
-                readout=False,  # relative: the share beside it is the weight (screen.share_texts)
-                continuous_update=False,
-                style={"description_width": width},
-                layout=w.Layout(width=f"calc({width} + {TRACK_PX}px)"),
-            )
+        def weight_slider(c: str, value: float) -> w.FloatSlider:  # relative: the share beside it is the weight
+            return slider("weight", value, label(c, self.lang), width)
 
-        def cut_slider(axis: str, value: float) -> w.FloatSlider:
-            return w.FloatSlider(
-                value=value,
-                min=0,
-                max=10,
-                step=0.5,
-                readout=False,  # the value beside it in the room's language (screen.value_text)
-                continuous_update=False,
-                description=cut[axis],
-                style={"description_width": width},
-                layout=w.Layout(width=slider_width(width)),
-            )
+        def cut_slider(axis: str, value: float) -> w.FloatSlider:  # the value beside it (screen.value_text)
+            return slider("score", value, cut[axis], width)
 
         att = {c: weight_slider(c, d.attractiveness.get(c, 0.0)) for c in COMPONENTS}
         strg = {c: weight_slider(c, d.strength.get(c, 0.0)) for c in COMPONENTS}
@@ -1549,8 +1529,8 @@ class PortfolioWorkshop:
         }
 
         def show_shares() -> None:
-            for axis, slider in (("attractiveness", acut), ("strength", scut)):
-                cut_readouts[axis].value = html.escape(value_text(slider.value, self.lang))
+            for axis, cut_s in (("attractiveness", acut), ("strength", scut)):
+                cut_readouts[axis].value = html.escape(value_text(cut_s.value, self.lang))
             for sliders, labels in ((att, att_share), (strg, strg_share)):
                 for c, t in zip(COMPONENTS, share_texts([sliders[c].value for c in COMPONENTS], self.lang)):
                     labels[c].value = f"<b>{html.escape(t)}</b>"

@@ -46,7 +46,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamlib import i18n
+from kamlib import i18n, processes
 from kamlib.workshop import room
 
 HOST = "127.0.0.1"
@@ -443,12 +443,7 @@ def _call(cmd: list[str], *, cwd: str, env: dict) -> int:
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        processes.stop(proc, 30)
         return 0
 
 

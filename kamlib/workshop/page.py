@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from kamlib import i18n
+from kamlib import i18n, processes
 from kamlib.errors import KamDataError, KamParameterError
 from kamlib.present.pages import render
 from kamlib.workshop import CRITERIA, RATINGS_COLUMNS, RatedWorkshop, gather, template_accounts
@@ -397,11 +397,7 @@ async def serve(room: CriteriaRoom, port: int, bind: str, token: str, ready_line
     finally:
         http.stop()
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            processes.stop(proc, 20)
 
 
 def build_parser() -> argparse.ArgumentParser:

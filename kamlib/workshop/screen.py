@@ -111,3 +111,41 @@ def value_text(value: float, lang: str = "en", decimals: int = 1) -> str:
     ('7,0', '6.5')
     """
     return i18n.number(float(value), lang, decimals)
+
+
+#: The two kinds of workshop slider: (largest value, step, whether the value is shown beside it as text).
+SLIDER_KINDS = {"weight": (1.0, 0.05, False), "score": (10.0, 0.5, True)}
+
+
+def slider(kind: str, value: float, description: str, description_width: str):
+    """An ``ipywidgets.FloatSlider`` of a workshop screen.
+
+    ``kind`` ``"weight"``: 0-1 in steps of 0.05, relative, so the share beside it (:func:`share_texts`) is its number;
+    ``"score"``: 0-10 in steps of 0.5 (a threshold or a portfolio cut), its value beside it in the room's language
+    (:func:`value_text`; ipywidgets' own readout knows only the decimal point). Neither shows a readout of its own;
+    both update when released, so a drag re-ranks once.
+
+    Examples
+    --------
+    >>> s = slider("score", 7, "≥", "3ch")
+    >>> (s.min, s.max, s.step, s.readout, s.continuous_update, s.layout.width)
+    (0.0, 10.0, 0.5, False, False, 'calc(3ch + 370px)')
+    """
+    import ipywidgets as w
+
+    if kind not in SLIDER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(SLIDER_KINDS)}, not {kind!r}")
+    top, step, text_beside = SLIDER_KINDS[kind]
+    return w.FloatSlider(
+        value=float(value),
+        min=0.0,
+        max=top,
+        step=step,
+        description=description,
+        readout=False,
+        continuous_update=False,
+        style={"description_width": description_width},
+        layout=w.Layout(
+            width=slider_width(description_width) if text_beside else f"calc({description_width} + {TRACK_PX}px)"
+        ),
+    )

@@ -133,50 +133,16 @@ class SelectionWorkshop:
         """ipywidgets UI: one weight and one threshold slider per criterion, live chart and table."""
         import ipywidgets as w
 
-        from kamlib.workshop.screen import (
-            READOUT_PX,
-            TRACK_PX,
-            image_layout,
-            label_width,
-            share_texts,
-            slider_width,
-            value_text,
-        )
+        from kamlib.workshop.screen import READOUT_PX, image_layout, label_width, share_texts, slider, value_text
 
         labels = [i18n.criterion_label(c, self.lang) for c in self.criteria]
         width = label_width(labels)
         # a weight is relative: the slider has no number of its own, the share beside it is what the rule
         # uses and the handout prints (screen.share_texts for both)
-        wsl = [
-            w.FloatSlider(
-                value=float(v),
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                description=lab,
-                readout=False,
-                continuous_update=False,
-                style={"description_width": width},
-                layout=w.Layout(width=f"calc({width} + {TRACK_PX}px)"),
-            )
-            for lab, v in zip(labels, self.weights)
-        ]
+        wsl = [slider("weight", v, lab, width) for lab, v in zip(labels, self.weights)]
         shares = {c: w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")).add_class("kam-share") for c in self.criteria}
         self.share_labels = shares
-        tsl = [
-            w.FloatSlider(
-                value=float(v),
-                min=0.0,
-                max=10.0,
-                step=0.5,
-                description="≥",
-                readout=False,  # the value beside it in the room's language (screen.value_text)
-                continuous_update=False,
-                style={"description_width": "3ch"},
-                layout=w.Layout(width=slider_width("3ch")),
-            )
-            for v in self.thresholds
-        ]
+        tsl = [slider("score", v, "≥", "3ch") for v in self.thresholds]  # the value beside it: screen.value_text
         treadouts = [w.HTML(layout=w.Layout(width=f"{READOUT_PX}px")) for _ in tsl]
         image = w.Image(format="png", layout=w.Layout(**image_layout(self._figure())))
         table = w.HTML()
