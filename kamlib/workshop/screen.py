@@ -127,9 +127,12 @@ def slider(kind: str, value: float, description: str, description_width: str):
 
     Examples
     --------
-    >>> s = slider("score", 7, "≥", "3ch")
+    >>> s = slider("score", 7, "≥", "3ch")  # track 300 px + the value beside it 70 px
     >>> (s.min, s.max, s.step, s.readout, s.continuous_update, s.layout.width)
     (0.0, 10.0, 0.5, False, False, 'calc(3ch + 370px)')
+    >>> s = slider("weight", 0.25, "Umsatzanteil", "14ch")  # track only: the share is its own widget
+    >>> (s.value, s.max, s.step, s.description, s.style.description_width, s.layout.width)
+    (0.25, 1.0, 0.05, 'Umsatzanteil', '14ch', 'calc(14ch + 300px)')
     """
     import ipywidgets as w
 
