@@ -186,16 +186,48 @@ _USABLE = """() => { const h = document.querySelector('.widget-hbox:has(.kam-sha
 _LOADING = "() => (document.getElementById('loading_text') || {}).textContent || ''"
 
 
+def _app(home, argv: list[str], env: dict):
+    """``python -m kamlib.workshop.app`` with ``argv`` in ``home``, in its own process group (so that the test can
+    stop it with everything it started), its output in ``home/app.log``."""
+    import subprocess
+
+    log = home / "app.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kamlib.workshop.app", *argv],
+            cwd=home,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    return proc, log
+
+
+def _wait_ready(proc, log, address: str, ready: str, timeout: float):
+    """The match of ``address`` in the app's output once the line ``ready`` is there too; fails with the output's
+    end when the app exits or ``timeout`` seconds pass first."""
+    import re
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        text = log.read_text(errors="replace")
+        m = re.search(address, text)
+        if m and ready in text:
+            return m
+        assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
+        assert time.monotonic() < deadline, f"the room was not ready within {timeout:.0f} s:\n{text[-3000:]}"
+        time.sleep(0.2)
+
+
 @pytest.fixture()
 def small_room(tmp_path_factory):
     """``kam workshop --participants 1 --workshop portfolio`` (1 + 2 spare = 3 kernels) on 127.0.0.1, English,
     nothing recorded; yields the portfolio workshop's address once the app says the room is ready."""
     import importlib.util
     import os
-    import re
     import shutil
-    import subprocess
-    import time
 
     from conftest import ROOT, require_system, stop_process_group
 
@@ -212,42 +244,10 @@ def small_room(tmp_path_factory):
         MPLBACKEND="Agg",
         TMPDIR=str(home),
     )
-    log = home / "app.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kamlib.workshop.app",
-                "--port",
-                "0",
-                "--token",
-                TOKEN,
-                "--register",
-                "",
-                "--folder",
-                str(home / "notebooks"),
-                "--participants",
-                "1",
-                "--workshop",
-                "portfolio",
-            ],
-            cwd=home,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
+    argv = ["--port", "0", "--token", TOKEN, "--register", "", "--folder", str(home / "notebooks")]
+    proc, log = _app(home, [*argv, "--participants", "1", "--workshop", "portfolio"], env)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            text = log.read_text(errors="replace")
-            m = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=" + TOKEN, text)
-            if m and "The room is ready: 3 workspaces prepared" in text:
-                break
-            assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
-            assert time.monotonic() < deadline, f"the room was not ready within 300 s:\n{text[-3000:]}"
-            time.sleep(0.3)
+        m = _wait_ready(proc, log, r"(http://127\.0\.0\.1:\d+)/\?token=" + TOKEN, "The room is ready: 3 workspaces", 300)
         yield f"{m.group(1)}/voila/render/en/portfolio_workshop.ipynb?token={TOKEN}", log
     finally:
         stop_process_group(proc)
@@ -426,9 +426,6 @@ def page_room(tmp_path_factory):
     address, the hand-in folder, the app's process and its home (TMPDIR) once the room is ready."""
     import importlib.util
     import os
-    import re
-    import subprocess
-    import time
 
     from conftest import require_system, stop_process_group
 
@@ -438,28 +435,11 @@ def page_room(tmp_path_factory):
     home = tmp_path_factory.mktemp("page-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_", "KAM_RUN_CACHE"))}
     env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"), TMPDIR=str(home))
-    log = home / "app.log"
     token = "page" + str(os.getpid())
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kamlib.workshop.app", "--port", "0", "--token", token, "--register", ""]
-            + ["--participants", "3", "--hand-ins", str(home / "hand-ins")],
-            cwd=home,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
+    argv = ["--port", "0", "--token", token, "--register", "", "--participants", "3"]
+    proc, log = _app(home, [*argv, "--hand-ins", str(home / "hand-ins")], env)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            text = log.read_text(errors="replace")
-            m = re.search(r"The participants' page: (http://127\.0\.0\.1:\d+/\?token=" + token + ")", text)
-            if m and "The room is ready." in text:
-                break
-            assert proc.poll() is None, f"the app exited with {proc.returncode}:\n{text[-3000:]}"
-            assert time.monotonic() < deadline, f"the room was not ready within 180 s:\n{text[-3000:]}"
-            time.sleep(0.2)
+        m = _wait_ready(proc, log, r"The participants' page: (http://127\.0\.0\.1:\d+/\?token=" + token + ")", "The room is ready.", 180)
         yield {"url": m.group(1), "hand_ins": home / "hand-ins", "proc": proc, "home": home, "token": token}
     finally:
         stop_process_group(proc)
