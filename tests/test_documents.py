@@ -627,7 +627,7 @@ def test_a_failed_pdf_print_leaves_neither_half_a_file_nor_a_temporary_one(tmp_p
     fake.write_text(
         "#!/bin/sh\n"
         'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done\n'
-        'printf "%%PDF-1.4 half" > "$out"\n'
+        '[ -n "$FAKE_NOTHING" ] || printf "%%PDF-1.4 half" > "$out"\n'
         'exit "${FAKE_EXIT:-0}"\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
@@ -640,6 +640,12 @@ def test_a_failed_pdf_print_leaves_neither_half_a_file_nor_a_temporary_one(tmp_p
     with pytest.raises(subprocess.CalledProcessError):
         html_to_pdf(html, out / "report.pdf", chromium_exe=str(fake))
     monkeypatch.delenv("FAKE_EXIT")
+    monkeypatch.setenv("FAKE_NOTHING", "1")  # exits 0 but prints nothing: an error, the old PDF stays
+    with pytest.raises(RuntimeError, match="printed no PDF"):
+        html_to_pdf(html, out / "report.pdf", chromium_exe=str(fake))
+    assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
+    assert (out / "report.pdf").read_bytes() == b"%PDF-1.4 the old one"
+    monkeypatch.delenv("FAKE_NOTHING")
     assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
     assert (out / "report.pdf").read_bytes() == b"%PDF-1.4 the old one"
     html_to_pdf(html, out / "report.pdf", chromium_exe=str(fake))

@@ -19,7 +19,12 @@ def _child(ignore_term: bool) -> subprocess.Popen:
         code += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
     code += "print('ready', flush=True)\ntime.sleep(60)\n"
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"  # its handler is in place
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"  # its handler is in place
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
     return proc
 
 

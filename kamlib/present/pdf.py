@@ -54,4 +54,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium_exe: st
             f"--print-to-pdf={tmp}",
             Path(html_path).resolve().as_uri(),
         ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        if not tmp.is_file() or tmp.stat().st_size == 0:  # Chromium said yes but printed nothing: keep the old PDF
+            said = done.stderr.decode(errors="replace").strip()[-500:]
+            raise RuntimeError(f"Chromium printed no PDF for {html_path}" + (f": {said}" if said else ""))
