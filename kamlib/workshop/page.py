@@ -43,7 +43,7 @@ from markupsafe import Markup
 from kamlib import i18n, processes
 from kamlib.errors import KamDataError, KamParameterError
 from kamlib.present.pages import render
-from kamlib.workshop import CRITERIA, RATINGS_COLUMNS, RatedWorkshop, gather, template_accounts
+from kamlib.workshop import CRITERIA, RATINGS_COLUMNS, RatedWorkshop, gather, label, template_accounts
 from kamlib.workshop.screen import share_texts, value_text
 
 #: A rater's name longer than this is refused (it names a file and a column in the handout).
@@ -55,17 +55,11 @@ COOKIE = "kam_room"
 #: would show the whole room exactly what that person entered.
 MIN_RATERS = 2
 _TEXTS: dict[str, tuple[str, str]] = i18n.table("room.page")
-_WORKSHOP: dict[str, tuple[str, str]] = i18n.table("workshop.l")
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
     """A sentence of the page (catalogue ``room.page``) in ``lang``."""
     return i18n.pick(_TEXTS[key], lang).format(**values)
-
-
-def _wl(key: str, lang: str) -> str:
-    """A label of the workshop's handout (catalogue ``workshop.l``), so page and handout say the same."""
-    return i18n.pick(_WORKSHOP[key], lang)
 
 
 def _stamp(folder: Path) -> tuple:
@@ -150,10 +144,10 @@ class CriteriaRoom:
         return render(
             "room_ranking.html.j2",
             rows=rows,
-            rank=_wl("rank", lang),
-            account=_wl("account", lang),
-            score=_wl("score", lang),
-            none=_wl("none", lang),
+            rank=label("rank", lang),
+            account=label("account", lang),
+            score=label("score", lang),
+            none=label("none", lang),
         )
 
     def page(self, lang: str, token: str) -> str:
@@ -165,7 +159,7 @@ class CriteriaRoom:
         if ws is not None:
             shares = share_texts(ws.weights, lang)
             for i, c in enumerate(ws.criteria):
-                name = i18n.criterion_label(c, lang)
+                name = label(c, lang)
                 criteria.append(
                     {
                         "key": c,
@@ -187,14 +181,14 @@ class CriteriaRoom:
             weights_help=text("weights_help", lang, k=self.min_criteria),
             token=token,
             candidates=[{"id": a, "name": n} for a, n in self.candidates.itertuples(index=False)],
-            rate=[{"key": c, "label": i18n.criterion_label(c, lang)} for c in CRITERIA],
+            rate=[{"key": c, "label": label(c, lang)} for c in CRITERIA],
             criteria=criteria,
             ranking=ranking,
             basis=self.basis(lang),
             max_name=MAX_NAME,
-            account_label=_wl("account", lang),
-            weight_heading=_wl("weight", lang),
-            threshold_heading=_wl("threshold", lang),
+            account_label=label("account", lang),
+            weight_heading=label("weight", lang),
+            threshold_heading=label("threshold", lang),
             config={"token": token, "lang": lang, "criteria": [c["key"] for c in criteria]},
         )
 
@@ -251,7 +245,9 @@ class CriteriaRoom:
             gather.hand_in(self.folder, rater, scores)  # type: ignore[arg-type]  # gather checks every score
         except KamParameterError as err:  # said in the page's language: the parameter names what is wrong
             return (
-                refused("bad_name") if err.parameter == "rater" else {"ok": False, "message": _wl("score_error", lang)}
+                refused("bad_name")
+                if err.parameter == "rater"
+                else {"ok": False, "message": label("score_error", lang)}
             )
         return {"ok": True, "message": text("handed_in", lang, rater=rater, n=sum(map(len, scores.values())))}
 
