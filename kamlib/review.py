@@ -21,6 +21,9 @@ import copy
 import dataclasses
 import math
 import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -1585,37 +1588,27 @@ def _cell(v, kind: str, lang: str) -> str:
     return str(v)
 
 
-def _view(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    cols: dict | None = None,
-    rows: dict | None = None,
-    default: str = "text",
-    names: dict | None = None,
-    caption: str | None = None,
-) -> pd.DataFrame:
-    """``frame`` as text in ``lang``: the kind of a cell (see :func:`_cell`) is ``cols[column]``, else
-    ``rows[index]``, else ``default``; column and index labels through :func:`label` (``names`` overrides
-    a label key: code -> other key). ``caption`` (a key of the catalogue's ``tables.captions``) and the
-    columns of kind ``band`` (shown as coloured badges) go into ``attrs`` for the report's table style
+def _view(frame: pd.DataFrame, lang: str, view: str) -> pd.DataFrame:
+    """``frame`` as text in ``lang``, as the entry ``view`` of :data:`VIEWS` shows it: the kind of a cell (see
+    :func:`_cell`) is ``cols[column]``, else ``rows[index]``, else ``default``; column and index labels through
+    :func:`label` (``names`` overrides a label key: code -> other key). The caption and the columns of kind
+    ``band`` (shown as coloured badges) go into ``attrs`` for the report's table style
     (:mod:`kamlib.present.tables`)."""
     i18n.check_lang(lang)
-    cols, rows, names = cols or {}, rows or {}, names or {}
+    fmt = VIEWS[view]
+    cols, rows, default, names = fmt.cols, fmt.rows, fmt.default, fmt.names
 
     def head(k):
         return label(names.get(k, k), lang)
 
-    out = pd.DataFrame(
-        {
-            head(c): [_cell(v, cols.get(c) or rows.get(r) or default, lang) for r, v in frame[c].items()]
-            for c in frame.columns
-        }
-    )
+    def kind(column, row):
+        return cols.get(column) or rows.get(row) or default
+
+    out = pd.DataFrame({head(c): [_cell(v, kind(c, r), lang) for r, v in frame[c].items()] for c in frame.columns})
     out.index = pd.Index([head(r) for r in frame.index], name=head(frame.index.name) if frame.index.name else None)
     if isinstance(frame.columns.name, str):
         out.columns.name = head(frame.columns.name)
-    return _styled(out, lang, caption, badges=[head(c) for c in frame.columns if cols.get(c) == "band"])
+    return _styled(out, lang, fmt.caption, badges=[head(c) for c in frame.columns if cols.get(c) == "band"])
 
 
 #: The caption of each table of the reports (catalogue ``tables.captions``).
@@ -1631,6 +1624,65 @@ def _styled(out: pd.DataFrame, lang: str, caption: str | None, *, badges=(), bad
     return out
 
 
+#: The kinds of cell :func:`_cell` shows.
+CELL_KINDS = ("eur", "eur0", "int", "dec1", "dec2", "pct", "pp", "date", "code", "band", "quadrant", "bool", "text")
+#: The file (package data of kamlib) that says how each table of this module shows its cells.
+VIEWS_FILE = "review_views.toml"
+
+
+@dataclasses.dataclass(frozen=True)
+class ViewFormat:
+    """How :func:`_view` shows one table: an entry of :data:`VIEWS_FILE` (its comment explains the keys)."""
+
+    cols: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    rows: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    default: str = "text"
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    caption: str | None = None
+
+
+def _view_problems(entry: dict) -> list[str]:
+    """What is wrong with one entry of :data:`VIEWS_FILE`, each as 'key: problem'."""
+    keys = [f.name for f in dataclasses.fields(ViewFormat)]
+    problems = [f"{k}: not a key of a view; choose from {', '.join(keys)}" for k in entry if k not in keys]
+    tables = {part: entry.get(part, {}) for part in ("cols", "rows", "names")}
+    problems += [f"{part}: not a table" for part, t in tables.items() if not isinstance(t, dict)]
+    tables = {part: t for part, t in tables.items() if isinstance(t, dict)}
+    kinds = {f"{part}.{k}": v for part in ("cols", "rows") for k, v in tables.get(part, {}).items()}
+    kinds["default"] = entry.get("default", "text")
+    problems += [
+        f"{k}: {v!r} is not a kind of cell; choose from {', '.join(CELL_KINDS)}"
+        for k, v in kinds.items()
+        if v not in CELL_KINDS
+    ]
+    problems += [
+        f"names.{k}: {v!r} is not a label key" for k, v in tables.get("names", {}).items() if not isinstance(v, str)
+    ]
+    if "caption" in entry and entry["caption"] not in CAPTIONS:
+        problems.append(f"caption: {entry['caption']!r} is not in the catalogue's tables.captions")
+    return problems
+
+
+def parse_views(source: str, name: str = VIEWS_FILE) -> dict[str, ViewFormat]:
+    """The view formats of the TOML text ``source`` (read from the file ``name``), by view; a malformed entry
+    is a ValueError that names the file, the view and the key."""
+    try:
+        parsed = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{name}: {err}") from err
+    views = {}
+    for view, entry in parsed.items():
+        problems = _view_problems(entry) if isinstance(entry, dict) else ["not a table"]
+        if problems:
+            raise ValueError(f"{name} [{view}] " + "; ".join(problems))
+        views[view] = ViewFormat(**entry)
+    return views
+
+
+#: How each table of this module shows its cells, by view (:data:`VIEWS_FILE`).
+VIEWS: dict[str, ViewFormat] = parse_views(resources.files("kamlib").joinpath(VIEWS_FILE).read_text(encoding="utf-8"))
+
+
 def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`plan_vs_actual` for display: amounts in EUR, attainment and growth as percentages.
 
@@ -1640,14 +1692,13 @@ def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     >>> plan_view(plan, "de").to_dict("index")
     {'Umsatz': {'Ist': '1.234\\xa0€', 'Zielerreichung': '104,0\\xa0%'}}
     """
-    pct = ("attainment", "qoq_growth", "yoy_growth", "ytd_attainment")
-    return _view(plan, lang, cols={c: "pct" for c in pct}, default="eur", caption="plan")
+    return _view(plan, lang, "plan")
 
 
 def bridge_view(bridge: pd.Series, lang: str = "en") -> pd.DataFrame:
     """:func:`variance_bridge` for display: one row per step from the base quarter's revenue to the reviewed
     quarter's, in EUR."""
-    return _view(bridge.to_frame("effect"), lang, default="eur", caption="bridge")
+    return _view(bridge.to_frame("effect"), lang, "bridge")
 
 
 def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
@@ -1672,17 +1723,7 @@ def bridge_check(bridge: pd.Series, lang: str = "en") -> str:
 
 
 #: How each KPI of :func:`account_kpis` is shown (kind of :func:`_cell`).
-KPI_KINDS = {
-    "revenue": "eur",
-    "revenue_previous_quarter": "eur",
-    "revenue_last_year": "eur",
-    "grr_yoy": "pct",
-    "nrr_yoy": "pct",
-    "db4_margin": "pct",
-    "db4_margin_previous": "pct",
-    "db4_margin_change": "pp",
-    "mean_resolution_days": "dec1",
-}
+KPI_KINDS = VIEWS["kpis"].rows
 
 
 def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
@@ -1697,14 +1738,7 @@ def kpi_view(kpis: pd.Series, lang: str = "en") -> pd.DataFrame:
     >>> kpi_view(kpi, "en")["Value"].to_dict()
     {'DB IV margin': '36.0%', 'Change of DB IV margin': '-1.2 pp', 'Calls': '1'}
     """
-    return _view(
-        kpis.to_frame("value"),
-        lang,
-        rows=KPI_KINDS,
-        default="int",
-        names={"meetings": "meetings_visits"},
-        caption="kpis",
-    )
+    return _view(kpis.to_frame("value"), lang, "kpis")
 
 
 def health_view(health: pd.DataFrame, lang: str = "en", *, rules: dict | None = None) -> pd.DataFrame:
@@ -1722,21 +1756,7 @@ def health_view(health: pd.DataFrame, lang: str = "en", *, rules: dict | None = 
         total_rule = i18n.pick(RULE_LABELS["total"], lang)
     shown = health.drop(columns=[c for c in ("cap", "findings") if c in health.columns])
     shown = shown.assign(rule=[texts.get(str(k), total_rule) for k in health.index])
-    return _view(
-        shown,
-        lang,
-        cols={
-            "score": "dec1",
-            "weight": "pct",
-            "contribution": "dec1",
-            "band": "band",
-            "previous": "dec1",
-            "trend": "dec1",
-            "rule": "text",
-        },
-        names={"previous": "previous_score"},
-        caption="health",
-    )
+    return _view(shown, lang, "health")
 
 
 def _cap_text(cap: float, lang: str) -> str:
@@ -1924,19 +1944,7 @@ def plan_progress_view(progress: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     ['Vereinbartes Ziel', 'Audit', '15.12.2025', 'gefährdet', 'ja']
     """
     shown = progress.drop(columns=[c for c in ("due_in_period",) if c in progress.columns])
-    return _view(
-        shown,
-        lang,
-        cols={
-            "section": "code",
-            "status": "code",
-            "due": "date",
-            "updated_on": "date",
-            "overdue": "bool",
-            "days_overdue": "int",
-        },
-        names={"section": "plan_section", "text": "goal", "overdue": "is_overdue"},
-    )
+    return _view(shown, lang, "plan_progress")
 
 
 def action_counts(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1949,20 +1957,18 @@ def action_counts(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     counts = actions["state"].value_counts().reindex(list(STATES), fill_value=0)
     counts.index.name = "state"
-    return _view(counts.to_frame("count"), lang, default="int", caption="action_counts")
+    return _view(counts.to_frame("count"), lang, "action_counts")
 
 
 def actions_view(actions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`action_status` for display, one row per action (its id as the index)."""
-    return _view(
-        actions.set_index("action_id"), lang, cols={"due": "date", "status": "code", "state": "code"}, caption="actions"
-    )
+    return _view(actions.set_index("action_id"), lang, "actions")
 
 
 def proposals_view(proposals: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`next_actions` for display, numbered from 1 (the proposals are already in ``lang``)."""
     shown = proposals.set_axis(pd.RangeIndex(1, len(proposals) + 1), axis=0)
-    return _view(shown, lang, cols={"due": "date"}, caption="proposals")
+    return _view(shown, lang, "proposals")
 
 
 def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -1971,26 +1977,7 @@ def portfolio_view(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if "findings" in portfolio:
         words = [", ".join(label(c, lang) for c in str(f).split(", ") if c) for f in portfolio["findings"]]
         shown = portfolio.assign(findings=words)
-    return _view(
-        shown,
-        lang,
-        cols={
-            "quadrant": "quadrant",
-            "revenue": "eur0",
-            "target": "eur0",
-            "attainment": "pct",
-            "yoy_growth": "pct",
-            "health": "dec1",
-            "band": "band",
-            "findings": "text",
-            "weighted": "dec1",
-            "previous": "dec1",
-            "trend": "dec1",
-            "attention": "int",
-        },
-        names={"previous": "health_previous"},
-        caption="portfolio",
-    )
+    return _view(shown, lang, "portfolio")
 
 
 def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -2000,22 +1987,12 @@ def band_counts(portfolio: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if na:
         counts["n/a"] = na
     counts.index.name = "band"
-    out = _view(counts.to_frame("count"), lang, default="int", caption="band_counts")
+    out = _view(counts.to_frame("count"), lang, "band_counts")
     return _styled(out, lang, "band_counts", badge_index=True)
 
 
 #: How each figure of :func:`retention_kpis` is shown.
-RETENTION_KINDS = {
-    "base_period": "text",
-    "logo_retention": "pct",
-    "churn_rate": "pct",
-    "grr": "pct",
-    "nrr": "pct",
-    "start_revenue": "eur0",
-    "expansion": "eur0",
-    "contraction": "eur0",
-    "churned_revenue": "eur0",
-}
+RETENTION_KINDS = VIEWS["retention"].rows
 
 
 def retention_view(retention: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -2027,7 +2004,7 @@ def retention_view(retention: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     >>> retention_view(r, "de").to_dict()
     {'Key Accounts': {'Kunden zu Beginn': '1.200', 'Brutto-Umsatzbindung (GRR)': '95,1\\xa0%'}}
     """
-    return _view(retention, lang, rows=RETENTION_KINDS, default="int", caption="retention")
+    return _view(retention, lang, "retention")
 
 
 def transition_view(transitions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -2044,46 +2021,22 @@ def moves_view(moves: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The key accounts of :func:`quadrant_migration` that changed quadrant, with the quadrants in ``lang`` and
     the value of the move (the account's own lifetime value before and now) in whole euros."""
     moved = moves[moves["previous"] != moves["current"]]
-    return _view(
-        moved,
-        lang,
-        cols={
-            "previous": "quadrant",
-            "current": "quadrant",
-            "clv_before": "eur0",
-            "clv_now": "eur0",
-            "move_value": "eur0",
-        },
-        names={"previous": "moved_from", "current": "moved_to"},
-        caption="moves",
-    )
+    return _view(moved, lang, "moves")
 
 
 def workload_view(workload: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`kam_workload` for display: counts, whole euros, utilisation as a percentage."""
     shown = workload.rename_axis("kam").rename(columns={"name": i18n.pick(CAPTIONS["kam_name"], lang)})
-    return _view(
-        shown,
-        lang,
-        cols={"key_accounts": "int", "meetings": "int", "revenue": "eur0", "capacity": "int", "utilisation": "pct"},
-        caption="workload",
-    )
+    return _view(shown, lang, "workload")
 
 
 #: How the values of each check of :func:`pitfall_checks` are shown.
-PITFALL_KINDS = {
-    "key_accounts_vs_capacity": "int",
-    "kams_over_capacity": "int",
-    "non_key_interactions_per_account": "dec2",
-    "non_key_complaints_per_account": "dec2",
-    "non_key_resolution_days": "dec1",
-    "non_key_logo_churn": "pct",
-}
+PITFALL_KINDS = VIEWS["pitfalls"].rows
 
 
 def pitfall_view(pitfalls: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`pitfall_checks` for display: before, now and limit in the unit of each check, the flag as yes/no."""
-    return _view(pitfalls.rename_axis(None), lang, rows=PITFALL_KINDS, cols={"flag": "bool"}, caption="pitfalls")
+    return _view(pitfalls.rename_axis(None), lang, "pitfalls")
 
 
 def extracts_written(paths, lang: str = "en") -> str:
