@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kamlib import cli
+from kamlib.data.datafile import DataFileError
 from kamlib.present.report import cell_lang
 from kamlib.teaching import course
 
@@ -580,3 +581,55 @@ def test_a_module_page_has_its_place_title_and_way_back(tmp_path):
     assert soup.title.get_text() == soup.h1.get_text()
     assert soup.select_one("nav.back a")["href"] == "../index.html"
     assert soup.select_one("nav.back a").get_text() == "← Trainerunterlagen"
+
+
+# --- the agenda file (kamlib/teaching/agendas.toml) -------------------------------------------------------------
+
+_ONE_DAY = """
+[[1day]]
+sessions = [
+    { key = "welcome", minutes = 30, kind = "opening", module = "00", exercises = ["00.1"], steps = [["input", 30]] },
+    { key = "qbr_roleplay", minutes = 60, kind = "roleplay", module = "04", steps = [["input", 15], ["roleplay:qbr"]] },
+    { key = "lunch", minutes = 60, kind = "lunch" },
+]
+"""
+
+
+def test_the_agenda_file_reads_into_sessions():
+    parsed = course.AGENDA_FILE.parse(_ONE_DAY)
+    (day,) = course.agendas(parsed)["1day"]
+    welcome, roleplay, lunch = day
+    assert welcome == course.Session("welcome", 30, "opening", "00", ("00.1",), (("input", 30),))
+    # a role play step takes the minutes of its phases: qbr = prepare 10 + talk 15 + feedback 5 + swap 10 + feedback 5
+    assert roleplay.steps == (("input", 15), ("roleplay:qbr", 45))
+    assert lunch == course.Session("lunch", 60, "lunch")  # module, exercises and steps may be left out
+
+
+@pytest.mark.parametrize(
+    "bad, key, problem",
+    [
+        ('minutes = 30', "1day[0].sessions[1].minutes", "expected int, got '30'"),
+        ('kind = "opening"', "1day[0].sessions[1].kind", "missing"),
+        ('["roleplay:qbr"]', "1day[0].sessions[1].steps[1]", "got ['roleplay:talkshow']"),
+        ('["input", 15]', "1day[0].sessions[1].steps[0]", "got ['input']"),
+    ],
+)
+def test_a_malformed_agenda_entry_names_the_file_and_the_key(bad, key, problem):
+    broken = {
+        'minutes = 30': _ONE_DAY.replace('"qbr_roleplay", minutes = 60', '"qbr_roleplay", minutes = "30"'),
+        'kind = "opening"': _ONE_DAY.replace('minutes = 60, kind = "roleplay", ', "minutes = 60, "),
+        '["roleplay:qbr"]': _ONE_DAY.replace('["roleplay:qbr"]', '["roleplay:talkshow"]'),
+        '["input", 15]': _ONE_DAY.replace('[["input", 15], ', '[["input"], '),
+    }[bad]
+    with pytest.raises(DataFileError) as err:
+        course.agendas(course.AGENDA_FILE.parse(broken))
+    message = str(err.value)
+    assert message.startswith(f"kamlib/teaching/agendas.toml: {key}: "), message
+    assert problem in message
+
+
+def test_the_shipped_agenda_file_is_the_one_read():
+    """AGENDAS is the packaged file as read: its 1-day agenda has the twelve sessions of the file."""
+    parsed = course.AGENDA_FILE.read()
+    assert len(parsed.values["1day"][0]["sessions"]) == 12
+    assert course.AGENDAS == course.agendas(parsed)

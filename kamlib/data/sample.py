@@ -7,7 +7,9 @@ components (gearboxes, motors, controls, sensors, service & spare parts).
 :func:`generate` builds 14 tables of the project's data model as pandas
 DataFrames; :func:`write` stores them as CSV files with a fixed, byte-stable
 format. Everything is drawn from ``numpy.random.default_rng(seed)`` and is
-vectorised, so ``generate(n_accounts=100_000)`` stays fast.
+vectorised, so ``generate(n_accounts=100_000)`` stays fast. What it draws from (the names, places,
+products, titles and plan texts of the company and its customers) is master data in ``sample.toml`` next to this
+module (:data:`MASTER_FILE`), read and checked by :func:`master_data`.
 
 Designed-in stories (ranks refer to the current yearly run-rate, 1 = largest):
 
@@ -66,6 +68,7 @@ drawn anew for every account (their draws follow the wallet cells of all account
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -75,10 +78,9 @@ import pyarrow.compute as pc
 
 from kamlib import periods
 from kamlib.data import schemas, writers
+from kamlib.data.datafile import DataFile, Entry
 
 __all__ = ["COMPANY", "TABLES", "COLUMNS", "generate", "write"]
-
-COMPANY = "Rheinwerk Antriebstechnik GmbH"
 
 #: Table names in canonical order (also the order of :func:`generate`'s dict).
 TABLES: tuple[str, ...] = (
@@ -102,653 +104,133 @@ TABLES: tuple[str, ...] = (
 COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(schemas.columns(t)) for t in TABLES}
 
 # --------------------------------------------------------------------------------------
-# Master data
+# Master data: the names, places, products and sentences the generator draws from (sample.toml)
 # --------------------------------------------------------------------------------------
 
-PRODUCT_LINES: tuple[str, ...] = (
-    "Getriebe",
-    "Motoren",
-    "Steuerungen",
-    "Sensorik",
-    "Service & Ersatzteile",
-)
-_L_SENS, _L_SERV = 3, 4
-_LINE_COGS = np.array([0.58, 0.62, 0.52, 0.48, 0.47])  # share of net revenue
+#: The sample company's master data, next to this module.
+MASTER_FILE = DataFile("kamlib.data", "sample.toml")
 
-# (name, line index, list price EUR)
-_PRODUCTS: tuple[tuple[str, int, float], ...] = (
-    ("Planetengetriebe PG-25", 0, 480.0),
-    ("Planetengetriebe PG-50", 0, 1150.0),
-    ("Stirnradgetriebe SG-40", 0, 890.0),
-    ("Stirnradgetriebe SG-80", 0, 2350.0),
-    ("Kegelradgetriebe KG-60", 0, 1780.0),
-    ("Kegelradgetriebe KG-120", 0, 4900.0),
-    ("Schneckengetriebe SN-30", 0, 640.0),
-    ("Flachgetriebe FG-70", 0, 3150.0),
-    ("Industriegetriebe IG-400", 0, 18500.0),
-    ("Drehstrommotor IE3 0,75 kW", 1, 290.0),
-    ("Drehstrommotor IE3 5,5 kW", 1, 820.0),
-    ("Getriebemotor GM 2,2 kW", 1, 1240.0),
-    ("Synchronmotor SY-11 kW IE4", 1, 2680.0),
-    ("Servomotor SM-3", 1, 960.0),
-    ("Servomotor SM-8", 1, 1890.0),
-    ("Explosionsgeschützter Motor EX-4 kW", 1, 3400.0),
-    ("Torquemotor TM-200", 1, 7200.0),
-    ("Frequenzumrichter FU-0,75 kW", 2, 420.0),
-    ("Frequenzumrichter FU-22 kW", 2, 2450.0),
-    ("Servoregler SR-10", 2, 1380.0),
-    ("Kompaktsteuerung KS-200", 2, 1950.0),
-    ("Bedienpanel HMI-7", 2, 780.0),
-    ("Bedienpanel HMI-15", 2, 1640.0),
-    ("Motion-Controller MC-8", 2, 3900.0),
-    ("Antriebsschrank AS-300", 2, 14800.0),
-    ("Induktiver Näherungsschalter NS-12", 3, 45.0),
-    ("Temperaturfühler TS-PT100", 3, 68.0),
-    ("Lichtschranke LS-20", 3, 135.0),
-    ("Drehgeber DG-1024", 3, 240.0),
-    ("Absolutwertgeber AG-17", 3, 520.0),
-    ("Schwingungssensor VS-3", 3, 610.0),
-    ("Drehmomentsensor DS-500", 3, 1850.0),
-    ("Condition-Monitoring-Box CM-1", 3, 2900.0),
-    ("Lagerset Wälzlager", 4, 60.0),
-    ("Ersatzteilpaket Getriebe", 4, 380.0),
-    ("Ersatzteilpaket Motor", 4, 290.0),
-    ("Reparatur-Pauschale", 4, 850.0),
-    ("Schulung Antriebstechnik", 4, 1200.0),
-    ("Inbetriebnahme vor Ort", 4, 1600.0),
-    ("Wartungsvertrag Basis", 4, 2400.0),
-    ("Wartungsvertrag Premium", 4, 6800.0),
-    ("Retrofit-Paket", 4, 12500.0),
+_Account = tuple[str, int, str, str]  # name, industry index, country, city
+#: The kinds of account-plan texts in ``[account_plans]`` (besides ``strategy_trouble`` and ``results``).
+_PLAN_TEXTS = (
+    "customer_goals",
+    "customer_plans",
+    "objectives",
+    "objectives_trouble",
+    "strategies",
+    "usps",
+    "team_roles",
+    "agreed_goals",
 )
 
-INDUSTRIES: tuple[str, ...] = (
-    "Automotive",
-    "Machine Building",
-    "Food & Beverage",
-    "Chemicals",
-    "Logistics",
-    "Energy",
-    "Medical Technology",
-)
-_IND_P = np.array([0.18, 0.30, 0.12, 0.12, 0.10, 0.10, 0.08])
-# Dirichlet base of product-line affinity per industry
-_IND_LINES = np.array(
-    [
-        [3.0, 3.0, 2.0, 2.0, 2.0],
-        [4.0, 3.0, 3.0, 2.0, 2.0],
-        [2.0, 3.0, 2.0, 2.0, 3.0],
-        [2.0, 3.0, 2.0, 3.0, 3.0],
-        [2.0, 3.0, 3.0, 2.0, 2.0],
-        [3.0, 2.0, 2.0, 3.0, 3.0],
-        [1.0, 2.0, 3.0, 3.0, 2.0],
-    ]
-)
 
-# country -> (language group, weight, [(city, IANA timezone), ...])
-_COUNTRIES: tuple[tuple[str, str, float, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "DE",
-        "de",
-        0.60,
-        tuple(
-            (c, "Europe/Berlin")
-            for c in (
-                "Stuttgart",
-                "München",
-                "Köln",
-                "Düsseldorf",
-                "Hamburg",
-                "Nürnberg",
-                "Mannheim",
-                "Augsburg",
-                "Bielefeld",
-                "Dortmund",
-                "Essen",
-                "Chemnitz",
-                "Dresden",
-                "Leipzig",
-                "Hannover",
-                "Braunschweig",
-                "Ulm",
-                "Würzburg",
-                "Regensburg",
-                "Göttingen",
-                "Lüdenscheid",
-                "Gütersloh",
-                "Paderborn",
-                "Wolfsburg",
-                "Ingolstadt",
-                "Saarbrücken",
-                "Freiburg im Breisgau",
-                "Osnabrück",
-                "Kassel",
-                "Siegen",
-                "Bremen",
-                "Heilbronn",
-                "Schweinfurt",
-                "Fürth",
-                "Tuttlingen",
-                "Friedrichshafen",
-                "Mülheim an der Ruhr",
-            )
-        ),
-    ),
-    (
-        "AT",
-        "de",
-        0.08,
-        tuple(
-            (c, "Europe/Vienna")
-            for c in (
-                "Wien",
-                "Linz",
-                "Graz",
-                "Salzburg",
-                "Steyr",
-                "Wels",
-                "Innsbruck",
-                "Dornbirn",
-            )
-        ),
-    ),
-    (
-        "CH",
-        "de",
-        0.07,
-        tuple(
-            (c, "Europe/Zurich")
-            for c in (
-                "Zürich",
-                "Basel",
-                "Winterthur",
-                "St. Gallen",
-                "Schaffhausen",
-                "Aarau",
-            )
-        ),
-    ),
-    (
-        "FR",
-        "fr",
-        0.04,
-        tuple(
-            (c, "Europe/Paris")
-            for c in (
-                "Lyon",
-                "Strasbourg",
-                "Mulhouse",
-                "Toulouse",
-                "Grenoble",
-            )
-        ),
-    ),
-    (
-        "IT",
-        "it",
-        0.05,
-        tuple(
-            (c, "Europe/Rome")
-            for c in (
-                "Milano",
-                "Torino",
-                "Bologna",
-                "Brescia",
-                "Bergamo",
-                "Vicenza",
-            )
-        ),
-    ),
-    (
-        "NL",
-        "nl",
-        0.04,
-        tuple(
-            (c, "Europe/Amsterdam")
-            for c in (
-                "Eindhoven",
-                "Rotterdam",
-                "Venlo",
-                "Utrecht",
-            )
-        ),
-    ),
-    (
-        "PL",
-        "pl",
-        0.04,
-        tuple(
-            (c, "Europe/Warsaw")
-            for c in (
-                "Wrocław",
-                "Poznań",
-                "Katowice",
-                "Łódź",
-            )
-        ),
-    ),
-    ("CZ", "cz", 0.02, tuple((c, "Europe/Prague") for c in ("Plzeň", "Brno", "Ostrava"))),
-    ("SE", "se", 0.01, tuple((c, "Europe/Stockholm") for c in ("Göteborg", "Västerås"))),
-    (
-        "US",
-        "en",
-        0.03,
-        (
-            ("Chicago", "America/Chicago"),
-            ("Detroit", "America/Detroit"),
-            ("Charlotte", "America/New_York"),
-            ("Houston", "America/Chicago"),
-            ("San Jose", "America/Los_Angeles"),
-            ("Milwaukee", "America/Chicago"),
-        ),
-    ),
-    (
-        "CN",
-        "cn",
-        0.02,
-        tuple(
-            (c, "Asia/Shanghai")
-            for c in (
-                "Shanghai",
-                "Suzhou",
-                "Shenzhen",
-                "Tianjin",
-                "Ningbo",
-            )
-        ),
-    ),
-)
+@dataclass(frozen=True)
+class MasterData:
+    """``sample.toml`` in the shapes the generator draws from: names in tuples, codes as positions."""
 
-# German surnames shared by company-name stems and contact persons (two runs, in this order in both)
-_DE_SURNAMES_A: tuple[str, ...] = (
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-    "Schäfer",
-    "Koch",
-    "Bauer",
-    "Richter",
-    "Klein",
-    "Wolf",
-    "Schröder",
-    "Neumann",
-    "Schwarz",
-    "Zimmermann",
-    "Braun",
-    "Krüger",
-    "Hofmann",
-    "Hartmann",
-    "Lange",
-)
-_DE_SURNAMES_B: tuple[str, ...] = ("Jäger", "Böhm", "Günther", "Fröhlich", "Vogt", "Kühn")
+    company: str
+    ceo: str
+    product_lines: tuple[str, ...]
+    line_cogs: np.ndarray  # cost of goods sold as a share of net revenue, per product line
+    competitors: tuple[tuple[str, ...], ...]  # per product line
+    products: tuple[tuple[str, int, float], ...]  # (name, product line, list price EUR)
+    industries: tuple[str, ...]
+    industry_p: np.ndarray
+    industry_lines: np.ndarray  # Dirichlet base of product-line affinity, per industry
+    regions: tuple[str, ...]
+    curated: dict[int, _Account]  # by rank, 0 = the largest account
+    newcomer: _Account
+    units: tuple[str, ...]
+    unit_w: np.ndarray
+    goals: tuple[tuple[str, str], ...]  # (goal, action)
+    owner_roles: tuple[str, ...]
+    kam_first: tuple[str, ...]
+    kam_last: tuple[str, ...]
+    countries: tuple[tuple[str, str, float, tuple[tuple[str, str], ...]], ...]  # code, language, weight, (city, tz)
+    forms: dict[str, tuple[str, ...]]  # legal forms per country
+    stems: dict[str, tuple[str, ...]]  # per language
+    persons: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # per language: first names, last names
+    sectors: dict[str, tuple[tuple[str, ...], ...]]  # per language, per industry
+    role_p: np.ndarray  # per buying role of the data model
+    role_infl: tuple[tuple[int, ...], ...]  # influence range (low, high), inclusive
+    titles_de: tuple[tuple[tuple[str, ...], ...], ...]  # (male, female)
+    titles_en: tuple[tuple[str, ...], ...]
+    plans: dict[str, tuple[str, ...]]  # the account plans' texts by kind (customer_goals, ..., agreed_goals)
+    plan_strategy_trouble: str
+    plan_results: dict[str, tuple[str, ...]]  # by the status of a finished goal
 
-_STEMS: dict[str, tuple[str, ...]] = {
-    "de": (
-        *_DE_SURNAMES_A,
-        "Schmitt",
-        "Werner",
-        "Krause",
-        "Meier",
-        "Lehmann",
-        "Köhler",
-        "Weiß",
-        "Groß",
-        "Größler",
-        *_DE_SURNAMES_B,
-        "Hörmann",
-        "Bäumer",
-        "Stöcker",
-        "Lößl",
-        "Süß",
-        "Strauß",
-        "Haßler",
-        "Rheinland",
-        "Allgäu",
-        "Schwaben",
-        "Westfalen",
-        "Lausitz",
-        "Harz",
-        "Eifel",
-        "Spessart",
-        "Bodensee",
-        "Donau",
-        "Elbe",
-        "Main",
-        "Neckar",
-        "Alb",
-        "Ruhr",
-        "Saar",
-        "Weser",
-        "Taunus",
-        "Odenwald",
-        "Märkische",
-        "Fränkische",
-        "Thüringer",
-        "Münsterländer",
-    ),
-    "fr": (
-        "Durand",
-        "Lefèvre",
-        "Moreau",
-        "Girard",
-        "Bérard",
-        "Rhône",
-        "Alsace",
-        "Lorraine",
-        "Dauphiné",
-        "Savoie",
-        "Rousseau",
-        "Dubois",
-    ),
-    "it": (
-        "Bianchi",
-        "Rossi",
-        "Ferrari",
-        "Lombarda",
-        "Brambilla",
-        "Galli",
-        "Padana",
-        "Veneta",
-        "Colombo",
-        "Marchetti",
-        "Ricci",
-        "Emiliana",
-    ),
-    "nl": ("Van Dijk", "De Vries", "Bakker", "Janssen", "Brabant", "Limburg", "Visser", "Smit", "Maas", "Kempen"),
-    "pl": (
-        "Nowak",
-        "Kowalski",
-        "Wiśniewski",
-        "Śląsk",
-        "Wielkopolska",
-        "Zieliński",
-        "Mazur",
-        "Kamiński",
-        "Odra",
-        "Wisła",
-    ),
-    "cz": ("Novák", "Dvořák", "Svoboda", "Morava", "Plzeňská", "Černý", "Procházka", "Vltava"),
-    "se": ("Lindqvist", "Bergström", "Svea", "Norrland", "Åkerlund", "Vänern"),
-    "en": (
-        "Great Lakes",
-        "Midwest",
-        "Carolina",
-        "Summit",
-        "Keystone",
-        "Lone Star",
-        "Pioneer",
-        "Bay Area",
-        "Hudson",
-        "Appalachian",
-        "Prairie",
-        "Gulf Coast",
-    ),
-    "cn": ("Huaxin", "Jinling", "Zhongda", "Hengtai", "Tianyu", "Haida", "Ruifeng", "Dongli", "Xinhua", "Changjiang"),
-}
-_SECTORS: dict[str, tuple[tuple[str, ...], ...]] = {  # per language, per industry
-    "de": (
-        ("Fahrzeugteile", "Automotive", "Karosseriebau", "Zulieferteile", "Fahrzeugtechnik"),
-        (
-            "Maschinenbau",
-            "Anlagenbau",
-            "Werkzeugmaschinen",
-            "Sondermaschinen",
-            "Verpackungsmaschinen",
-            "Präzisionstechnik",
+
+def _country(c: Entry, languages: dict[str, Entry]) -> tuple[str, float, tuple[tuple[str, str], ...]]:
+    """A country's language, weight and cities with their time zones (the country's, unless the city has its own)."""
+    zone = c.text("timezone")
+    own = c.table("city_timezones") if "city_timezones" in c.values else Entry(c.file, c.key, {})
+    cities = tuple((city, own.text(city, zone)) for city in c.texts("cities"))
+    return c.one_of("language", languages), c.number("weight"), cities
+
+
+def master_data(top: Entry) -> MasterData:
+    """The master data of the parsed ``sample.toml``, checked: a missing key, a wrong type or a product line,
+    industry, country or language the file does not define is a :class:`DataFileError` naming the key."""
+    lines, industries, units = top.rows("product_lines"), top.rows("industries"), top.rows("business_units")
+    line_names = tuple(e.text("name") for e in lines)
+    industry_names = tuple(e.text("name") for e in industries)
+    countries, languages, roles = top.tables("countries"), top.tables("languages"), top.tables("buying_roles")
+    if tuple(roles) != schemas.BUYING_ROLES:
+        raise top.error("buying_roles", f"expected the data model's roles {list(schemas.BUYING_ROLES)}")
+
+    def account(e: Entry) -> _Account:
+        industry = industry_names.index(e.one_of("industry", industry_names))
+        return e.text("name"), industry, e.one_of("country", countries), e.text("city")
+
+    plans = top.table("account_plans")
+    results = plans.table("results")
+    return MasterData(
+        company=top.text("company"),
+        ceo=top.text("ceo"),
+        product_lines=line_names,
+        line_cogs=np.array([e.number("cogs") for e in lines]),
+        competitors=tuple(e.texts("competitors") for e in lines),
+        products=tuple(
+            (e.text("name"), line_names.index(e.one_of("line", line_names)), e.number("price"))
+            for e in top.rows("products")
         ),
-        ("Brauerei", "Lebensmittelwerke", "Getränke", "Molkerei", "Backwaren", "Süßwaren", "Fleischwaren"),
-        ("Chemie", "Kunststoffwerke", "Lackfabrik", "Spezialchemie", "Verfahrenstechnik"),
-        ("Logistik", "Fördertechnik", "Intralogistik", "Lagertechnik", "Spedition"),
-        ("Energietechnik", "Windkraft", "Kraftwerkstechnik", "Wasserkraft", "Solartechnik"),
-        ("Medizintechnik", "Labortechnik", "Dentaltechnik", "Orthopädietechnik", "Pharmatechnik"),
-    ),
-    "fr": (
-        ("Automobile", "Équipements Auto"),
-        ("Mécanique", "Machines Spéciales"),
-        ("Agroalimentaire", "Laiterie", "Boissons"),
-        ("Chimie", "Plastiques"),
-        ("Logistique", "Manutention"),
-        ("Énergie", "Hydraulique"),
-        ("Médical", "Biotech"),
-    ),
-    "it": (
-        ("Automotive", "Componenti Auto"),
-        ("Meccanica", "Macchine Utensili"),
-        ("Alimentari", "Caseificio", "Bevande"),
-        ("Chimica", "Plastica"),
-        ("Logistica", "Movimentazione"),
-        ("Energia", "Idroelettrica"),
-        ("Medicale", "Biomedica"),
-    ),
-    "en": (
-        ("Automotive", "Auto Parts", "Vehicle Systems"),
-        ("Machinery", "Industrial Systems", "Machine Works"),
-        ("Foods", "Beverages", "Dairy"),
-        ("Chemicals", "Polymers", "Coatings"),
-        ("Logistics", "Material Handling", "Warehousing"),
-        ("Energy", "Power Systems", "Wind Power"),
-        ("Medical", "Life Sciences", "Diagnostics"),
-    ),
-}
-_FORMS: dict[str, tuple[str, ...]] = {
-    "DE": ("GmbH", "GmbH", "GmbH", "GmbH & Co. KG", "GmbH & Co. KG", "KG", "AG", "e.K."),
-    "AT": ("GmbH", "GmbH", "Ges.m.b.H.", "KG", "AG"),
-    "CH": ("AG", "AG", "GmbH", "SA"),
-    "FR": ("S.A.S.", "S.A.", "SARL"),
-    "IT": ("S.p.A.", "S.r.l.", "S.r.l."),
-    "NL": ("B.V.", "B.V.", "N.V."),
-    "PL": ("Sp. z o.o.", "S.A."),
-    "CZ": ("s.r.o.", "a.s."),
-    "SE": ("AB",),
-    "US": ("Inc.", "LLC", "Corp."),
-    "CN": ("Co., Ltd.",),
-}
-_REGIONS = (
-    "Nord",
-    "Süd",
-    "West",
-    "Ost",
-    "Mitte",
-    "Rhein-Main",
-    "Sachsen",
-    "Franken",
-    "Thüringen",
-    "Württemberg",
-    "Oberpfalz",
-    "Niederrhein",
-    "Emsland",
-    "Ostalb",
-)
+        industries=industry_names,
+        industry_p=np.array([e.number("weight") for e in industries]),
+        industry_lines=np.array([e.numbers("line_affinity") for e in industries]),
+        regions=top.texts("regions"),
+        curated={e.integer("rank") - 1: account(e) for e in top.rows("curated")},
+        newcomer=account(top.table("newcomer")),
+        units=tuple(e.text("name") for e in units),
+        unit_w=np.array([e.number("weight") for e in units]),
+        goals=tuple((e.text("goal"), e.text("action")) for e in top.rows("actions")),
+        owner_roles=top.texts("action_owners"),
+        kam_first=top.texts("kam_first_names"),
+        kam_last=top.texts("kam_last_names"),
+        countries=tuple((code, *_country(c, languages)) for code, c in countries.items()),
+        forms={code: c.texts("legal_forms") for code, c in countries.items()},
+        stems={lg: c.texts("stems") for lg, c in languages.items()},
+        persons={lg: (c.texts("first_names"), c.texts("last_names")) for lg, c in languages.items()},
+        sectors={lg: c.arrays("sectors", str) for lg, c in languages.items() if "sectors" in c.values},
+        role_p=np.array([r.number("weight") for r in roles.values()]),
+        role_infl=tuple(r.array("influence", int, 2) for r in roles.values()),
+        titles_de=tuple(r.arrays("titles_de", str, 2) for r in roles.values()),
+        titles_en=tuple(r.texts("titles_en") for r in roles.values()),
+        plans={kind: plans.texts(kind) for kind in _PLAN_TEXTS},
+        plan_strategy_trouble=plans.text("strategy_trouble"),
+        plan_results={status: results.texts(status) for status in results.values},
+    )
 
-# rank -> (name, industry index, country, city); rank 0 is the largest account
-_CURATED: dict[int, tuple[str, int, str, str]] = {
-    0: ("Müller Maschinenbau GmbH", 1, "DE", "Stuttgart"),
-    1: ("Größler Antriebe KG", 1, "DE", "Würzburg"),
-    2: ("Bäcker & Söhne AG", 2, "DE", "Köln"),
-    3: ("Weißenburger Fahrzeugtechnik GmbH & Co. KG", 0, "DE", "Ingolstadt"),
-    4: ("Chemiepark Rhein-Ruhr AG", 3, "DE", "Essen"),
-    5: ("Alpenländische Molkerei Ges.m.b.H.", 2, "AT", "Salzburg"),
-    6: ("Süßwarenfabrik Lößnitz GmbH", 2, "DE", "Dresden"),
-    8: ("Hanseatische Intralogistik GmbH", 4, "DE", "Hamburg"),
-    9: ("Great Lakes Packaging Systems Inc.", 1, "US", "Chicago"),
-    11: ('Brauerei "Zum Löwen" Maier, Söhne & Co. KG', 2, "DE", "München"),
-    13: ("Suzhou Huadong Precision Co., Ltd.", 0, "CN", "Suzhou"),
-    15: ("Präzisionsmedizin Jäger AG", 6, "CH", "Basel"),
-    17: ("Windpark-Service Küste GmbH", 5, "DE", "Bremen"),
-}
-_SPARSE_NAME = ("Nordlicht Robotik GmbH", 1, "DE", "Bremen")
 
-_UNITS: tuple[str, ...] = (
-    "Produktion",
-    "Instandhaltung",
-    "Einkauf Zentral",
-    "Entwicklung",
-    "Werk Süd",
-    "Werk Nord",
-    "Logistik",
-    "Qualitätssicherung",
-    "Technischer Service",
-)
-_UNIT_W = np.array([3.0, 2.5, 2.0, 1.5, 1.0, 1.0, 0.8, 0.6, 0.6])
+_MASTER = master_data(MASTER_FILE.read())
 
-_PERSONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "de": (
-        # first half male, second half female (German titles are gendered)
-        (
-            "Jürgen",
-            "Thomas",
-            "Michael",
-            "Andreas",
-            "Jörg",
-            "Matthias",
-            "Björn",
-            "Sören",
-            "Tobias",
-            "Felix",
-            "Günter",
-            "Hans-Peter",
-            "Mehmet",
-            "Dirk",
-            "Uwe",
-            "Maximilian",
-            "Ümit",
-            "Jens",
-            "Frank",
-            "Holger",
-            "Sabine",
-            "Anja",
-            "Stefanie",
-            "Claudia",
-            "Özlem",
-            "Kerstin",
-            "Lena",
-            "Bärbel",
-            "Ann-Kathrin",
-            "Agnieszka",
-            "Heike",
-            "Svenja",
-            "Sophie",
-            "Nadine",
-            "Petra",
-            "Katrin",
-            "Anna",
-            "Käthe",
-            "Jana",
-            "Małgorzata",
-        ),
-        (
-            *_DE_SURNAMES_A,
-            "Köhler",
-            "Weiß",
-            "Groß",
-            *_DE_SURNAMES_B,
-            "Heß",
-            "Strauß",
-            "Möller",
-            "Schüler",
-            "Dörr",
-            "Özdemir",
-            "Nowak",
-            "Yılmaz",
-            "Kößler",
-            "Bühler",
-        ),
-    ),
-    "fr": (
-        ("Jean", "Marie", "François", "Hélène", "Luc", "Céline", "Stéphane", "Amélie"),
-        ("Durand", "Lefèvre", "Moreau", "Girard", "Bérard", "Dubois", "Rousseau", "Fabre"),
-    ),
-    "it": (
-        ("Marco", "Giulia", "Luca", "Francesca", "Alessandro", "Chiara", "Matteo"),
-        ("Bianchi", "Rossi", "Ferrari", "Colombo", "Ricci", "Marino", "Galli"),
-    ),
-    "nl": (
-        ("Jan", "Sanne", "Pieter", "Anouk", "Bram", "Femke"),
-        ("de Vries", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "de Jong"),
-    ),
-    "pl": (
-        ("Piotr", "Małgorzata", "Krzysztof", "Agnieszka", "Tomasz", "Katarzyna"),
-        ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamińska", "Zieliński"),
-    ),
-    "cz": (
-        ("Jiří", "Petra", "Tomáš", "Lenka", "Jan", "Kateřina"),
-        ("Novák", "Dvořák", "Svoboda", "Černý", "Procházka", "Král"),
-    ),
-    "se": (
-        ("Erik", "Anna", "Lars", "Karin", "Björn", "Ingrid"),
-        ("Lindqvist", "Bergström", "Andersson", "Åkesson", "Nilsson"),
-    ),
-    "en": (
-        ("John", "Sarah", "Michael", "Jennifer", "David", "Emily", "Robert", "Ashley"),
-        ("Smith", "Johnson", "Miller", "Brown", "Davis", "Garcia", "Wilson", "Anderson"),
-    ),
-    "cn": (
-        ("Wei", "Na", "Jun", "Xiaoling", "Hao", "Mei", "Lei", "Yan"),
-        ("Zhang", "Wang", "Li", "Liu", "Chen", "Yang", "Zhao", "Huang"),
-    ),
-}
-_LANGS: tuple[str, ...] = tuple(_PERSONS)
+COMPANY = _MASTER.company
+PRODUCT_LINES = _MASTER.product_lines
+_L_SENS, _L_SERV = PRODUCT_LINES.index("Sensorik"), PRODUCT_LINES.index("Service & Ersatzteile")  # the cheap lines
+INDUSTRIES = _MASTER.industries
+_LANGS: tuple[str, ...] = tuple(_MASTER.persons)
 
 BUYING_ROLES = schemas.BUYING_ROLES  # the data model's vocabulary (one home: kamlib.data.schemas)
-_R_DECIDER, _R_APPROVER = 3, 6
-_ROLE_P = np.array([0.22, 0.24, 0.20, 0.04, 0.10, 0.10, 0.10])
-_ROLE_INFL = ((1, 3), (2, 4), (3, 4), (4, 5), (1, 2), (2, 4), (3, 5))  # inclusive
-_TITLES_DE = (  # per role: (male, female) forms
-    (
-        ("Instandhaltungsleiter", "Instandhaltungsleiterin"),
-        ("Schichtleiter Produktion", "Schichtleiterin Produktion"),
-        ("Betriebsingenieur", "Betriebsingenieurin"),
-        ("Meister Instandhaltung", "Meisterin Instandhaltung"),
-    ),
-    (
-        ("Leiter Konstruktion", "Leiterin Konstruktion"),
-        ("Entwicklungsingenieur", "Entwicklungsingenieurin"),
-        ("Projektingenieur", "Projektingenieurin"),
-        ("Leiter Automatisierung", "Leiterin Automatisierung"),
-    ),
-    (
-        ("Leiter Einkauf", "Leiterin Einkauf"),
-        ("Strategischer Einkäufer", "Strategische Einkäuferin"),
-        ("Einkäufer", "Einkäuferin"),
-        ("Leiter Beschaffung", "Leiterin Beschaffung"),
-    ),
-    (
-        ("Geschäftsführer", "Geschäftsführerin"),
-        ("Werkleiter", "Werkleiterin"),
-        ("Technischer Geschäftsführer", "Technische Geschäftsführerin"),
-        ("Vorstand Produktion", "Vorständin Produktion"),
-    ),
-    (
-        ("Assistent der Geschäftsführung", "Assistentin der Geschäftsführung"),
-        ("Sachbearbeiter Einkauf", "Sachbearbeiterin Einkauf"),
-        ("Office Manager", "Office Managerin"),
-    ),
-    (
-        ("Produktionsleiter", "Produktionsleiterin"),
-        ("Leiter Qualitätssicherung", "Leiterin Qualitätssicherung"),
-        ("Leiter Technik", "Leiterin Technik"),
-    ),
-    (
-        ("Kaufmännischer Leiter", "Kaufmännische Leiterin"),
-        ("Leiter Controlling", "Leiterin Controlling"),
-        ("Finanzvorstand", "Finanzvorständin"),
-    ),
-)
-_TITLES_EN = (
-    ("Maintenance Manager", "Production Supervisor", "Plant Engineer"),
-    ("Head of Engineering", "Design Engineer", "Automation Engineer"),
-    ("Head of Procurement", "Strategic Buyer", "Purchasing Manager"),
-    ("Managing Director", "Plant Manager", "General Manager"),
-    ("Executive Assistant", "Purchasing Assistant"),
-    ("Production Manager", "Quality Manager", "Technical Lead"),
-    ("CFO", "Finance Director", "Head of Controlling"),
-)
+_R_DECIDER, _R_APPROVER = BUYING_ROLES.index("decider"), BUYING_ROLES.index("approver")
 ATTITUDES = schemas.ATTITUDES  # the data model's vocabulary (one home: kamlib.data.schemas)
 STAGES = schemas.RELATIONSHIP_STAGES  # the data model's vocabulary (one home: kamlib.data.schemas)
 STATUSES = schemas.ACCOUNT_STATUS  # the data model's vocabulary (one home: kamlib.data.schemas)
@@ -760,79 +242,6 @@ COST_CATEGORIES = schemas.COST_CATEGORIES  # the data model's vocabulary (one ho
 ACTION_STATUSES = schemas.ACTION_STATUS  # the data model's vocabulary (one home: kamlib.data.schemas)
 RATERS: tuple[str, ...] = ("GF", "Vertrieb", "Controlling", "Service")
 CRITERIA = schemas.CRITERIA  # the data model's vocabulary (one home: kamlib.data.schemas)
-_COMPETITORS: tuple[tuple[str, ...], ...] = (  # per product line
-    ("Hansa Getriebebau AG", "Alpin Drives AG", "Vogt & Reuter Getriebe GmbH", "Dongfang Precision Motion Co., Ltd."),
-    ("Nordmotion A/S", "Elektromotorenwerk Zwickau GmbH", "Voltrana S.p.A.", "Alpin Drives AG"),
-    ("Kessler Automation GmbH", "Dongfang Precision Motion Co., Ltd.", "Alpin Drives AG", "Voltrana S.p.A."),
-    ("Sensotec Rhein GmbH", "Optelis S.A.S.", "Kessler Automation GmbH", "Nordmotion A/S"),
-    ("Industrieservice Lenz GmbH", "Hansa Getriebebau AG", "Nordmotion A/S", "Kundeneigene Instandhaltung"),
-)
-_GOALS: tuple[tuple[str, str], ...] = (
-    ("Share of Wallet Steuerungen erhöhen", "Cross-Selling-Workshop mit der Konstruktion"),
-    ("Beziehung zum Entscheider ausbauen", "Termin mit der Geschäftsführung vereinbaren"),
-    ("Reklamationsquote senken", "8D-Report zur Lieferverzögerung abschließen"),
-    ("Rahmenvertrag verlängern", "Angebot für 3-Jahres-Rahmenvertrag erstellen"),
-    ("Servicegeschäft ausbauen", "Wartungsvertrag Premium anbieten"),
-    ("Wettbewerber verdrängen", "Vergleichstest Getriebe beim Kunden organisieren"),
-    ("Neues Werk erschließen", "Kontakt zur Werkleitung Süd aufbauen"),
-    ("Preisniveau stabilisieren", "Preisgleitklausel verhandeln"),
-    ("Account-Plan aktualisieren", "Quartalsgespräch (QBR) vorbereiten"),
-    ("Kundenzufriedenheit messen", "Zufriedenheitsbefragung durchführen"),
-    ("Multi-Threading verbessern", "Zweiten Ansprechpartner im Einkauf gewinnen"),
-    ("Innovationspartnerschaft", "Pilotprojekt Condition Monitoring starten"),
-    ("Lieferperformance sichern", "Konsignationslager für Ersatzteile einrichten"),
-)
-_OWNER_ROLES = ("Vertriebsinnendienst", "Service-Leitung", "Geschäftsführung", "Anwendungstechnik")
-_KAM_FIRST = (
-    "Jürgen",
-    "Sabine",
-    "Thomas",
-    "Anja",
-    "Michael",
-    "Stefanie",
-    "Andreas",
-    "Claudia",
-    "Matthias",
-    "Björn",
-    "Özlem",
-    "Sören",
-    "Kerstin",
-    "Tobias",
-    "Lena",
-    "Felix",
-    "Marta",
-    "Dragan",
-    "Elif",
-    "Jan",
-    "Svenja",
-    "Ralf",
-    "Ute",
-    "Nils",
-    "Jörg",
-)
-_KAM_LAST = (
-    "Brückner",
-    "Hoffmann",
-    "Kowalczyk",
-    "Lübke",
-    "Öztürk",
-    "Straßburger",
-    "Neumann",
-    "Wendt",
-    "Krämer",
-    "Yılmaz",
-    "Vogel",
-    "Dörr",
-    "Engel",
-    "Baumgärtner",
-    "Heß",
-    "Kaiser",
-    "Roth",
-    "Sommer",
-    "Fuchs",
-    "Schäfer",
-)
-_CEO_NAME = "Dr. Katharina Weiß"
 
 _KEY, _NORMAL, _EMERGING, _DECLINING, _LOST, _PROSPECT = range(6)
 _TOP_SHARE_TARGET = 0.80
@@ -1156,17 +565,17 @@ def generate(
     runrate = size0 * np.where(np.isnan(fac), med_fac, fac)
 
     # industry / country (curated names for some top accounts fix both)
-    industry = r_acc.choice(len(INDUSTRIES), size=n, p=_IND_P)
-    c_codes = np.array([c[0] for c in _COUNTRIES])
-    c_p = np.array([c[2] for c in _COUNTRIES])
-    country = r_acc.choice(len(_COUNTRIES), size=n, p=c_p / c_p.sum())
+    industry = r_acc.choice(len(INDUSTRIES), size=n, p=_MASTER.industry_p)
+    c_codes = np.array([c[0] for c in _MASTER.countries])
+    c_p = np.array([c[2] for c in _MASTER.countries])
+    country = r_acc.choice(len(_MASTER.countries), size=n, p=c_p / c_p.sum())
     city_u = r_acc.random(n)
     curated_by_acc: dict[int, tuple[str, int, str, str]] = {}
-    for rk in sorted(_CURATED):
+    for rk in sorted(_MASTER.curated):
         if rk < n and int(order[rk]) != sparse:
-            curated_by_acc[int(order[rk])] = _CURATED[rk]
-    curated_by_acc[sparse] = _SPARSE_NAME
-    cidx = {c[0]: i for i, c in enumerate(_COUNTRIES)}
+            curated_by_acc[int(order[rk])] = _MASTER.curated[rk]
+    curated_by_acc[sparse] = _MASTER.newcomer
+    cidx = {c[0]: i for i, c in enumerate(_MASTER.countries)}
     for a, (_nm, ind, cc, _city) in curated_by_acc.items():
         industry[a] = ind
         country[a] = cidx[cc]
@@ -1249,7 +658,7 @@ def generate(
         day[m_re] = np.clip(d_new, lo_day[a_r], hi_day[a_r])
 
     # product lines: industry affinity, white space for smaller accounts
-    aff = r_acc.gamma(_IND_LINES[industry] * 1.5)
+    aff = r_acc.gamma(_MASTER.industry_lines[industry] * 1.5)
     keep_p = np.clip(0.45 + 0.5 * (1 - rank / n), 0.3, 0.97)
     keep = r_acc.random((n, 5)) < keep_p[:, None]
     keep[np.arange(n), np.argmax(aff, axis=1)] = True
@@ -1265,8 +674,8 @@ def generate(
     for k in range(4):
         line += u_line > cum_aff[acc, k]
     line = np.minimum(line, 4)
-    prod_line = np.array([p[1] for p in _PRODUCTS])
-    prod_price = np.array([p[2] for p in _PRODUCTS])
+    prod_line = np.array([p[1] for p in _MASTER.products])
+    prod_price = np.array([p[2] for p in _MASTER.products])
     min_price = np.array([prod_price[prod_line == k].min() for k in range(5)])
     cheap = value < 0.7 * min_price[line]
     line[cheap] = np.where(r_ord.random(int(cheap.sum())) < 0.5, _L_SENS, _L_SERV)
@@ -1302,12 +711,12 @@ def generate(
     disc[disc < 0.005] = 0.0
     discount = np.minimum(np.round(gross * disc, 2), gross)
     net = gross - discount
-    cogs_rate = np.clip(_LINE_COGS[line] + r_ord.normal(0, 0.03, M), 0.42, 0.72)
+    cogs_rate = np.clip(_MASTER.line_cogs[line] + r_ord.normal(0, 0.03, M), 0.42, 0.72)
     cogs = np.round(net * cogs_rate, 2)
 
-    unit_rank = np.argsort(-(np.log(_UNIT_W)[None, :] + r_acc.gumbel(size=(n, len(_UNITS)))), axis=1, kind="stable")[
-        :, :4
-    ]
+    unit_rank = np.argsort(
+        -(np.log(_MASTER.unit_w)[None, :] + r_acc.gumbel(size=(n, len(_MASTER.units)))), axis=1, kind="stable"
+    )[:, :4]
     n_units = np.where(
         rank < 0.1 * n,
         r_acc.integers(3, 5, n),
@@ -1326,12 +735,12 @@ def generate(
     city_obj = np.empty(n, dtype=object)
     tz_obj = np.empty(n, dtype=object)
     for i in range(n):
-        cities = _COUNTRIES[country[i]][3]
+        cities = _MASTER.countries[country[i]][3]
         city_obj[i], tz_obj[i] = cities[int(city_u[i] * len(cities))]
     for a, (_name, _industry, cc, city) in curated_by_acc.items():
-        tzs = dict(_COUNTRIES[cidx[cc]][3])
+        tzs = dict(_MASTER.countries[cidx[cc]][3])
         city_obj[a], tz_obj[a] = city, tzs[city]
-    lang = np.array([_COUNTRIES[c][1] for c in country.tolist()], dtype=object)
+    lang = np.array([_MASTER.countries[c][1] for c in country.tolist()], dtype=object)
     name_obj[:] = _company_names(r_name, industry, country, c_codes, lang)
     cur_idx = np.array(sorted(curated_by_acc), dtype=np.int64)
     name_obj[cur_idx] = [curated_by_acc[a][0] for a in cur_idx.tolist()]
@@ -1390,8 +799,8 @@ def generate(
     n_sen = max(1, round(0.4 * (n_kam - 1)))
     level = np.array([2] + [1] * n_sen + [0] * (n_kam - 1 - n_sen))  # 0 jr, 1 sr, 2 ceo
     capacity = np.where(level == 2, 8, np.where(level == 1, r_kam.integers(3, 6, n_kam), r_kam.integers(2, 4, n_kam)))
-    kam_names = [_CEO_NAME]
-    combos = [f"{first} {last}" for first in _KAM_FIRST for last in _KAM_LAST]
+    kam_names = [_MASTER.ceo]
+    combos = [f"{first} {last}" for first in _MASTER.kam_first for last in _MASTER.kam_last]
     perm = r_kam.permutation(len(combos))
     kam_names += [combos[i] for i in perm[: n_kam - 1]]
 
@@ -1430,14 +839,14 @@ def generate(
     C = int(n_c.sum())
     con_acc = np.repeat(c_accs, n_c)
     con_j = _local_index(n_c)
-    role = np.searchsorted(np.cumsum(_ROLE_P), r_con.random(C), side="right")
+    role = np.searchsorted(np.cumsum(_MASTER.role_p), r_con.random(C), side="right")
     role = np.minimum(role, len(BUYING_ROLES) - 1)
     first_dec = r_con.random(C) < 0.85
     role = np.where((con_j == 0) & first_dec, _R_DECIDER, role)
     role[(con_acc == top) & (con_j == 0)] = _R_DECIDER
     role[(con_acc == no_decider) & (role == _R_DECIDER)] = _R_APPROVER
-    lo_i = np.array([r[0] for r in _ROLE_INFL])
-    hi_i = np.array([r[1] for r in _ROLE_INFL])
+    lo_i = np.array([r[0] for r in _MASTER.role_infl])
+    hi_i = np.array([r[1] for r in _MASTER.role_infl])
     influence = lo_i[role] + (r_con.random(C) * (hi_i[role] - lo_i[role] + 1)).astype(np.int64)
     att_p = np.where(arch[con_acc] == _KEY, 0, 1)
     u_att = r_con.random(C)
@@ -1456,7 +865,7 @@ def generate(
         in_lg = np.flatnonzero(con_lang == lg)
         if not len(in_lg):
             continue
-        firsts, lasts = _PERSONS[lg]
+        firsts, lasts = _MASTER.persons[lg]
         fi = (u_f[in_lg] * len(firsts)).astype(np.int64)
         li = (u_l[in_lg] * len(lasts)).astype(np.int64)
         if lg == "cn":
@@ -1466,12 +875,13 @@ def generate(
         if lg == "de":
             female = (fi >= len(firsts) // 2).tolist()
             titles[in_lg] = [
-                _TITLES_DE[r][int(v * len(_TITLES_DE[r]))][f]
+                _MASTER.titles_de[r][int(v * len(_MASTER.titles_de[r]))][f]
                 for r, v, f in zip(role[in_lg].tolist(), u_t[in_lg].tolist(), female)
             ]
         else:
             titles[in_lg] = [
-                _TITLES_EN[r][int(v * len(_TITLES_EN[r]))] for r, v in zip(role[in_lg].tolist(), u_t[in_lg].tolist())
+                _MASTER.titles_en[r][int(v * len(_MASTER.titles_en[r]))]
+                for r, v in zip(role[in_lg].tolist(), u_t[in_lg].tolist())
             ]
     unit_pick = (r_con.random(C) * n_units[con_acc]).astype(np.int64)
     con_unit = unit_rank[con_acc, unit_pick]
@@ -1654,8 +1064,10 @@ def generate(
     # ---------------------------------------------------------------- wallet
     l12 = day > last - 365
     wal_accs = c_accs
-    cellw = (acc[l12] * 5 + line[l12]) * len(_UNITS) + unit[l12]
-    rev12 = np.bincount(cellw, weights=gross[l12], minlength=n * 5 * len(_UNITS)).reshape(n, 5, len(_UNITS))
+    cellw = (acc[l12] * 5 + line[l12]) * len(_MASTER.units) + unit[l12]
+    rev12 = np.bincount(cellw, weights=gross[l12], minlength=n * 5 * len(_MASTER.units)).reshape(
+        n, 5, len(_MASTER.units)
+    )
     # candidate cells: every product line x every unit of the account
     wa = np.repeat(wal_accs, 5 * n_units[wal_accs])
     per = 5 * n_units[wal_accs]
@@ -1695,7 +1107,7 @@ def generate(
     cp_acc = ca[rows[0]]
     cp_line = cl[rows[0]]
     cp_name = np.array(
-        [_COMPETITORS[li][ci] for li, ci in zip(cp_line.tolist(), comp_pick[rows].tolist())], dtype=object
+        [_MASTER.competitors[li][ci] for li, ci in zip(cp_line.tolist(), comp_pick[rows].tolist())], dtype=object
     )
     cp_share = shares[rows]
 
@@ -1747,7 +1159,7 @@ def generate(
     A = int(act_base.sum())
     a_acc = np.repeat(np.arange(n), act_base)
     a_j = _local_index(act_base)
-    goal_i = (r_act.random(A) * len(_GOALS)).astype(np.int64)
+    goal_i = (r_act.random(A) * len(_MASTER.goals)).astype(np.int64)
     due = last + r_act.integers(-240, 181, A)
     due[(a_acc == top) & (a_j == 0)] = last - 21  # an overdue open action at the top
     u_st = r_act.random(A)
@@ -1759,10 +1171,10 @@ def generate(
     st = np.minimum(st, 3)
     st[(a_acc == top) & (a_j == 0)] = 0
     own_kam = (kam_of[a_acc] >= 0) & (r_act.random(A) < 0.75)
-    role_i = (r_act.random(A) * len(_OWNER_ROLES)).astype(np.int64)
+    role_i = (r_act.random(A) * len(_MASTER.owner_roles)).astype(np.int64)
     owner = np.array(
         [
-            kam_names[kam_of[a]] if ok else _OWNER_ROLES[ri]
+            kam_names[kam_of[a]] if ok else _MASTER.owner_roles[ri]
             for a, ok, ri in zip(a_acc.tolist(), own_kam.tolist(), role_i.tolist())
         ],
         dtype=object,
@@ -1859,8 +1271,8 @@ def generate(
     )
     tables["products"] = pd.DataFrame(
         {
-            "product_id": _str(_ids("P-", len(_PRODUCTS), 3)),
-            "name": _str([p[0] for p in _PRODUCTS]),
+            "product_id": _str(_ids("P-", len(_MASTER.products), 3)),
+            "name": _str([p[0] for p in _MASTER.products]),
             "product_line": _take(PRODUCT_LINES, prod_line),
         }
     )
@@ -1869,8 +1281,8 @@ def generate(
             "order_id": _str(_ids("ORD-", M, 7)),
             "account_id": acc_col(acc),
             "date": _dates(start, day),
-            "product_id": _take(_ids("P-", len(_PRODUCTS), 3), product),
-            "business_unit": _take(_UNITS, unit),
+            "product_id": _take(_ids("P-", len(_MASTER.products), 3), product),
+            "business_unit": _take(_MASTER.units, unit),
             "quantity": quantity.astype(np.int64),
             "gross_revenue_eur": gross,
             "discount_eur": discount,
@@ -1911,7 +1323,7 @@ def generate(
             "account_id": acc_col(con_acc),
             "name": _str(con_names),
             "title": _str(titles),
-            "business_unit": _take(_UNITS, con_unit),
+            "business_unit": _take(_MASTER.units, con_unit),
             "buying_role": _take(BUYING_ROLES, role),
             "influence": influence.astype(np.int64),
             "attitude": _take(ATTITUDES, attitude),
@@ -1921,7 +1333,7 @@ def generate(
         {
             "account_id": acc_col(wa),
             "product_line": _take(PRODUCT_LINES, wl),
-            "business_unit": _take(_UNITS, wu),
+            "business_unit": _take(_MASTER.units, wu),
             "potential_eur": pot.astype(float),
         }
     )
@@ -1945,8 +1357,8 @@ def generate(
         {
             "action_id": _str(_ids("ACT-", A, 4)),
             "account_id": acc_col(a_acc),
-            "goal": _take([g_[0] for g_ in _GOALS], goal_i),
-            "action": _take([g_[1] for g_ in _GOALS], goal_i),
+            "goal": _take([g_[0] for g_ in _MASTER.goals], goal_i),
+            "action": _take([g_[1] for g_ in _MASTER.goals], goal_i),
             "owner": _str(owner),
             "due": _dates(start, due),
             "status": _take(ACTION_STATUSES, st),
@@ -1981,9 +1393,9 @@ def _company_names(
     for i in range(k):
         lg = lang[i]
         cc = c_codes[country[i]]
-        stems = _STEMS[lg]
-        sectors = _SECTORS.get(lg, _SECTORS["en"])[industry[i]]
-        forms = _FORMS[cc]
+        stems = _MASTER.stems[lg]
+        sectors = _MASTER.sectors.get(lg, _MASTER.sectors["en"])[industry[i]]
+        forms = _MASTER.forms[cc]
         s1 = stems[int(u[i, 0] * len(stems))]
         j2 = int(u[i, 1] * (len(stems) - 1))
         s2 = stems[j2 + 1] if stems[j2] == s1 else stems[j2]
@@ -1998,18 +1410,18 @@ def _company_names(
             elif p < 0.78:
                 nm = f"{s1} & {s2} {sec} {form}"
             else:
-                nm = f"{s1} {sec} {_REGIONS[int((p - 0.78) / 0.22 * len(_REGIONS))]} {form}"
+                nm = f"{s1} {sec} {_MASTER.regions[int((p - 0.78) / 0.22 * len(_MASTER.regions))]} {form}"
         elif lg == "fr":
             nm = f"{sec} {s1} {form}" if p < 0.5 else f"{sec} {s1} & {s2} {form}"
         elif lg == "cn":
-            city = _COUNTRIES[country[i]][3][int(u[i, 1] * 5) % 5][0]
+            city = _MASTER.countries[country[i]][3][int(u[i, 1] * 5) % 5][0]
             nm = f"{city} {s1} {sec} {form}" if p < 0.6 else f"{city} {s1} {s2} {sec} {form}"
         elif p < 0.4:
             nm = f"{s1} {sec} {form}"
         elif p < 0.75:
             nm = f"{s1} & {s2} {sec} {form}"
         else:
-            cities = _COUNTRIES[country[i]][3]
+            cities = _MASTER.countries[country[i]][3]
             nm = f"{s1} {sec} {cities[int((p - 0.75) / 0.25 * len(cities))][0]} {form}"
         out.append(nm)
     return out
@@ -2134,87 +1546,6 @@ def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
 # --------------------------------------------------------------------------------------
 
 PLAN_SECTIONS = schemas.PLAN_SECTIONS  # the data model's vocabulary (one home: kamlib.data.schemas)
-_PLAN_CUSTOMER_GOALS: tuple[str, ...] = (
-    "Produktionskapazität bis 2027 um 20 % erhöhen",
-    "Energieverbrauch der Fertigung bis 2027 um 15 % senken",
-    "Ungeplante Stillstände der Linien halbieren",
-    "Neue Maschinenbaureihe bis Ende 2026 in Serie bringen",
-    "Lieferantenbasis auf wenige strategische Partner konsolidieren",
-    "Neues Werk in Osteuropa bis 2027 hochfahren",
-    "Ersatzteilbestand um ein Drittel reduzieren",
-    "Anteil vernetzter Anlagen mit Zustandsüberwachung ausbauen",
-    "Durchlaufzeit in der Montage um 10 % verkürzen",
-)
-_PLAN_CUSTOMER_PLANS: tuple[str, ...] = (
-    "Investitionsprogramm 2026: Modernisierung von drei Montagelinien",
-    "Retrofit der Altanlagen in Halle 2 ab dem zweiten Quartal 2026",
-    "Lieferantenbewertung nach Gesamtkosten (TCO) ab 2026",
-    "Neues Logistikzentrum mit fahrerlosen Transportsystemen 2026/27",
-    "Umstellung auf IE4-Motoren im Zuge der Ökodesign-Verordnung",
-    "Ausschreibung eines Rahmenvertrags Antriebstechnik für 2027",
-    "Einführung einer zentralen Instandhaltungssoftware 2026",
-)
-_PLAN_OBJECTIVES: tuple[str, ...] = (
-    "Umsatz 2026 um 8 % gegenüber 2025 steigern",
-    "Share of Wallet in der Produktlinie {line} ausbauen",
-    "Rahmenvertrag 2026-2028 verlängern",
-    "Serviceverträge für alle Bestandsanlagen abschließen",
-    "Zugang zur Geschäftsführung des Kunden sichern",
-    "Als Systemlieferant für die neue Baureihe gelistet werden",
-)
-_PLAN_OBJECTIVES_TROUBLE: tuple[str, ...] = (
-    "Umsatzrückgang stoppen: 2026 mindestens auf Vorjahresniveau",
-    "Vertrauen nach der offenen Reklamation zurückgewinnen",
-    "Entscheider für ein Klärungsgespräch gewinnen",
-)
-_PLAN_STRATEGIES: tuple[str, ...] = (
-    "Vom Komponentenlieferanten zum Systempartner: Antriebspakete aus Getriebe, Motor und Umrichter anbieten",
-    "Über Service und Ersatzteile die installierte Basis sichern und daraus Neugeschäft entwickeln",
-    "Beziehung auf mehreren Ebenen aufbauen: Technik, Einkauf und Geschäftsführung parallel betreuen",
-    "Gemeinsame Entwicklungsprojekte für die nächste Maschinengeneration anstoßen",
-    "Mit Energieeffizienz punkten: Einsparungen beim Kunden messen und belegen",
-)
-_PLAN_STRATEGY_TROUBLE = (
-    "Stabilisieren: offene Reklamation mit Vorrang lösen, den Entscheider zurückgewinnen, Preisgespräche erst danach"
-)
-_PLAN_USPS: tuple[str, ...] = (
-    "Anwendungstechnik vor Ort innerhalb von 48 Stunden",
-    "Ersatzteile zu 98 % ab Lager Deutschland lieferbar, Versand in 24 Stunden",
-    "Antriebspakete aus einer Hand, vormontiert und geprüft",
-    "Energieeffizienzberatung mit Einsparnachweis",
-    "Genaue Kenntnis der Anlagen des Kunden aus über zehn Jahren Zusammenarbeit",
-)
-_PLAN_TEAM_ROLES: tuple[str, ...] = ("Anwendungstechnik", "Vertriebsinnendienst", "Serviceleitung")
-_PLAN_AGREED: tuple[str, ...] = (
-    "Ausfallzeiten der Linie {n} durch Zustandsüberwachung halbieren",
-    "Lieferzeit für Standardgetriebe auf 10 Arbeitstage senken",
-    "Pilotprojekt IE4-Synchronmotoren in Halle {n} abschließen",
-    "Gemeinsame Ersatzteilliste für alle Bestandsanlagen erstellen",
-    "Schulung der Instandhaltung zu Frequenzumrichtern durchführen",
-    "Rahmenvertrag für 2026 unterschreiben",
-    "Konsignationslager für Verschleißteile einrichten",
-    "Energieaudit der Antriebe in der Montage durchführen",
-    "Reklamationsquote Sensorik unter 0,5 % senken",
-    "Servoregler SR-10 für die neue Baureihe technisch freigeben",
-    "Quartalsgespräche (QBR) mit Einkauf und Technik fest einplanen",
-)
-_PLAN_RESULTS: dict[str, tuple[str, ...]] = {
-    "done": (
-        "Erreicht, im Quartalsgespräch gemeinsam bestätigt",
-        "Erreicht und gemeinsam dokumentiert",
-        "Abgeschlossen und schriftlich bestätigt",
-    ),
-    "missed": (
-        "Nicht erreicht: Termin wegen der offenen Reklamation verschoben",
-        "Nicht erreicht: Budget für das Projekt gestrichen",
-        "Nicht erreicht: Abstimmungstermin kam nicht zustande",
-    ),
-    "dropped": (
-        "Zurückgestellt wegen Investitionsstopp",
-        "Entfallen, durch neues Projekt ersetzt",
-        "Entfallen: Anforderung besteht nicht mehr",
-    ),
-}
 
 
 def _account_plans(
@@ -2238,7 +1569,7 @@ def _account_plans(
     still open). Finished goals have a result. No item was reviewed more than 360 days before ``last``.
     """
     rows: list[tuple] = []
-    people = [f"{f} {lname}" for f in _KAM_FIRST for lname in _KAM_LAST]
+    people = [f"{f} {lname}" for f in _MASTER.kam_first for lname in _MASTER.kam_last]
     for j, a in enumerate(accs.tolist()):
         st = int(story[j])
         reviewed = last - int(rng.integers(190, 301)) if stale[j] else last - int(rng.integers(0, 46))
@@ -2247,11 +1578,11 @@ def _account_plans(
             return base - int(rng.integers(lo, hi + 1))
 
         items: list[tuple] = []  # section, text, owner_ours, owner_customer, due, status, result, updated_on
-        for k in rng.choice(len(_PLAN_CUSTOMER_GOALS), int(rng.integers(2, 4)), replace=False).tolist():
-            items.append(("customer_goal", _PLAN_CUSTOMER_GOALS[k], None, None, None, None, None, upd()))
-        for k in rng.choice(len(_PLAN_CUSTOMER_PLANS), int(rng.integers(1, 3)), replace=False).tolist():
-            items.append(("customer_plan", _PLAN_CUSTOMER_PLANS[k], None, None, None, None, None, upd()))
-        pool = _PLAN_OBJECTIVES_TROUBLE if st == 1 else _PLAN_OBJECTIVES
+        for k in rng.choice(len(_MASTER.plans["customer_goals"]), int(rng.integers(2, 4)), replace=False).tolist():
+            items.append(("customer_goal", _MASTER.plans["customer_goals"][k], None, None, None, None, None, upd()))
+        for k in rng.choice(len(_MASTER.plans["customer_plans"]), int(rng.integers(1, 3)), replace=False).tolist():
+            items.append(("customer_plan", _MASTER.plans["customer_plans"][k], None, None, None, None, None, upd()))
+        pool = _MASTER.plans["objectives_trouble"] if st == 1 else _MASTER.plans["objectives"]
         for k in rng.choice(len(pool), int(rng.integers(1, 3)), replace=False).tolist():
             due = last + int(rng.integers(60, 366))  # our objectives run to the end of next year
             status = (
@@ -2261,22 +1592,37 @@ def _account_plans(
             )
             text = pool[k].format(line=line_name[j])
             items.append(("objective", text, kam_name[j], None, due, status, None, upd()))
-        strategy = _PLAN_STRATEGY_TROUBLE if st == 1 else _PLAN_STRATEGIES[int(rng.integers(len(_PLAN_STRATEGIES)))]
+        strategy = (
+            _MASTER.plan_strategy_trouble
+            if st == 1
+            else _MASTER.plans["strategies"][int(rng.integers(len(_MASTER.plans["strategies"])))]
+        )
         items.append(("strategy", strategy, None, None, None, None, None, upd()))
-        items.append(("usp", _PLAN_USPS[int(rng.integers(len(_PLAN_USPS)))], None, None, None, None, None, upd()))
+        items.append(
+            (
+                "usp",
+                _MASTER.plans["usps"][int(rng.integers(len(_MASTER.plans["usps"])))],
+                None,
+                None,
+                None,
+                None,
+                None,
+                upd(),
+            )
+        )
         ours = [kam_name[j]]
         items.append(("team_ours", f"{kam_name[j]}, Key Account Management", None, None, None, None, None, upd()))
-        for r in rng.choice(len(_PLAN_TEAM_ROLES), int(rng.integers(1, 3)), replace=False).tolist():
+        for r in rng.choice(len(_MASTER.plans["team_roles"]), int(rng.integers(1, 3)), replace=False).tolist():
             who = people[int(rng.integers(len(people)))]
             ours.append(who)
-            items.append(("team_ours", f"{who}, {_PLAN_TEAM_ROLES[r]}", None, None, None, None, None, upd()))
+            items.append(("team_ours", f"{who}, {_MASTER.plans['team_roles'][r]}", None, None, None, None, None, upd()))
         theirs = contacts[j][:3] if contacts[j] else [("N. N.", "Einkauf")]
         for name, title in theirs:
             items.append(("team_customer", f"{name}, {title}", None, None, None, None, None, upd()))
         n_goals = int(rng.integers(3, 6))
-        for g, k in enumerate(rng.choice(len(_PLAN_AGREED), n_goals, replace=False).tolist()):
+        for g, k in enumerate(rng.choice(len(_MASTER.plans["agreed_goals"]), n_goals, replace=False).tolist()):
             due = last + int(rng.integers(-365, 91))
-            text = _PLAN_AGREED[k].format(n=int(rng.integers(1, 6)))
+            text = _MASTER.plans["agreed_goals"][k].format(n=int(rng.integers(1, 6)))
             owner_ours = ours[g % len(ours)]
             owner_customer = theirs[int(rng.integers(len(theirs)))][0]
             u = float(rng.random())
@@ -2293,8 +1639,8 @@ def _account_plans(
             else:
                 status = "done" if u < 0.85 else ("dropped" if u < 0.93 else "on_track")
             result = None
-            if status in _PLAN_RESULTS:
-                choices = _PLAN_RESULTS[status]
+            if status in _MASTER.plan_results:
+                choices = _MASTER.plan_results[status]
                 result = choices[int(rng.integers(len(choices)))]
             items.append(("agreed_goal", text, owner_ours, owner_customer, due, status, result, seen))
         rows += [(a, *it) for it in items]

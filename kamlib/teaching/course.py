@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 from kamlib import i18n
+from kamlib.data.datafile import DataFile, Entry
 from kamlib.present import pages
 
 MODULES: tuple[str, ...] = ("00", "01", "02", "03", "04", "05", "criteria_workshop", "portfolio_workshop")
@@ -64,154 +65,53 @@ class Session:
     steps: tuple[tuple[str, int], ...] = ()
 
 
-def _roleplay(kind: str) -> tuple[str, int]:
+AGENDA_FILE = DataFile("kamlib.teaching", "agendas.toml")
+
+
+def _steps(session: Entry) -> tuple[tuple[str, int], ...]:
+    """A session's steps from the agenda file: ``[step, minutes]`` each, or ``["roleplay:<kind>"]`` whose minutes
+    are the role play's phases (:data:`kamlib.teaching.case.ROLEPLAY_PHASES`)."""
     from kamlib.teaching.case import ROLEPLAY_PHASES
 
-    return (f"roleplay:{kind}", sum(m for _, m in ROLEPLAY_PHASES[kind]))
+    steps = []
+    for i, step in enumerate(session.get("steps", list, [])):
+        match step:
+            case [str(name), int(minutes)] if not name.startswith("roleplay:"):
+                steps.append((name, minutes))
+            case [str(name)] if name.startswith("roleplay:") and name.removeprefix("roleplay:") in ROLEPLAY_PHASES:
+                steps.append((name, sum(m for _, m in ROLEPLAY_PHASES[name.removeprefix("roleplay:")])))
+            case _:
+                raise session.error(
+                    f"steps[{i}]",
+                    f'expected [step, minutes] or ["roleplay:<kind>"] of {list(ROLEPLAY_PHASES)}, got {step!r}',
+                )
+    return tuple(steps)
 
 
-#: The agendas: one list of sessions per day. Each day runs from 9:00 to 17:00 (480 minutes, lunch included).
-AGENDAS: dict[str, tuple[tuple[Session, ...], ...]] = {
-    "1day": (
-        (
-            Session("welcome", 30, "opening", "00", ("00.1",), (("welcome", 10), ("input", 10), ("case", 10))),
-            Session(
-                "selection",
-                45,
-                "talk",
-                "01",
-                ("01.1", "01.2", "01.3"),
-                (("input", 20), ("exercises", 20), ("debrief", 5)),
-            ),
-            Session("break", 15, "break"),
-            Session(
-                "criteria_workshop",
-                60,
-                "workshop",
-                "criteria_workshop",
-                ("01.5",),
-                (
-                    ("crit_choose", 10),
-                    ("crit_rate", 15),
-                    ("crit_disagree", 10),
-                    ("crit_weights", 15),
-                    ("crit_list", 10),
-                ),
-            ),
-            Session("definitive_list", 30, "exercise", "01", ("01.6",), (("exercises", 20), ("debrief", 10))),
-            Session("lunch", 60, "lunch"),
-            Session(
-                "profile", 45, "exercise", "02", ("02.1", "02.5"), (("input", 15), ("exercises", 25), ("debrief", 5))
-            ),
-            Session(
-                "value", 45, "talk", "03", ("03.1", "03.2", "03.4"), (("input", 20), ("exercises", 20), ("debrief", 5))
-            ),
-            Session("break", 15, "break"),
-            Session("qbr_roleplay", 60, "roleplay", "04", ("04.4", "04.5"), (("input", 15), _roleplay("qbr"))),
-            Session(
-                "portfolio",
-                45,
-                "workshop",
-                "portfolio_workshop",
-                ("05.6",),
-                (("input", 10), ("port_define", 10), ("port_example", 5), ("port_scenarios", 10), ("port_decide", 10)),
-            ),
-            Session("close", 30, "close", "05", ("05.4",), (("transfer", 20), ("feedback", 10))),
-        ),
-    ),
-    "2day": (
-        (
-            Session(
-                "welcome_long",
-                45,
-                "opening",
-                "00",
-                ("00.1", "00.2", "00.3"),
-                (("welcome", 15), ("input", 10), ("case", 10), ("exercises", 10)),
-            ),
-            Session(
-                "concentration",
-                60,
-                "talk",
-                "01",
-                ("00.4", "01.1", "01.2", "01.3"),
-                (("input", 25), ("exercises", 30), ("debrief", 5)),
-            ),
-            Session("break", 15, "break"),
-            Session(
-                "criteria_workshop_long",
-                75,
-                "workshop",
-                "criteria_workshop",
-                ("01.5",),
-                (
-                    ("crit_choose", 10),
-                    ("crit_rate", 15),
-                    ("crit_disagree", 25),
-                    ("crit_weights", 15),
-                    ("crit_list", 10),
-                ),
-            ),
-            Session("lunch", 60, "lunch"),
-            Session(
-                "definitive_list_long",
-                60,
-                "exercise",
-                "01",
-                ("01.4", "01.6"),
-                (("input", 15), ("exercises", 35), ("debrief", 10)),
-            ),
-            Session(
-                "profile_long",
-                60,
-                "talk",
-                "02",
-                ("02.1", "02.2", "02.3", "02.4"),
-                (("input", 25), ("exercises", 30), ("debrief", 5)),
-            ),
-            Session("break", 15, "break"),
-            Session("account_plan", 60, "exercise", "02", ("02.5", "00.5"), (("exercises", 50), ("debrief", 10))),
-            Session("day_review", 30, "close"),
-        ),
-        (
-            Session("recap", 15, "opening"),
-            Session("margin", 60, "talk", "03", ("03.1", "03.4"), (("input", 25), ("exercises", 30), ("debrief", 5))),
-            Session(
-                "clv",
-                45,
-                "exercise",
-                "03",
-                ("03.2", "03.3", "03.5"),
-                (("input", 15), ("exercises", 25), ("debrief", 5)),
-            ),
-            Session("break", 15, "break"),
-            Session(
-                "review", 60, "talk", "04", ("04.1", "04.2", "04.4"), (("input", 25), ("exercises", 30), ("debrief", 5))
-            ),
-            Session("lunch", 60, "lunch"),
-            Session("qbr_roleplay_long", 60, "roleplay", "04", ("04.5",), (("qbr_agenda", 15), _roleplay("qbr"))),
-            Session(
-                "portfolio_review",
-                45,
-                "talk",
-                "05",
-                ("05.1", "05.2", "05.3", "05.5"),
-                (("input", 20), ("exercises", 20), ("debrief", 5)),
-            ),
-            Session("break", 15, "break"),
-            Session(
-                "portfolio_workshop",
-                45,
-                "workshop",
-                "portfolio_workshop",
-                ("05.6",),
-                (("port_define", 10), ("port_example", 10), ("port_scenarios", 10), ("port_decide", 15)),
-            ),
-            Session("annual_roleplay", 40, "roleplay", "05", ("04.3",), (_roleplay("annual"),)),
-            Session("close_long", 20, "close", "", ("05.4",), (("transfer", 15), ("feedback", 5))),
-        ),
-    ),
-}
+def agendas(parsed: Entry) -> dict[str, tuple[tuple[Session, ...], ...]]:
+    """The agendas of the parsed agenda file (:data:`AGENDA_FILE`), checked: agenda -> days -> sessions."""
+    return {
+        agenda: tuple(
+            tuple(
+                Session(
+                    s.text("key"),
+                    s.integer("minutes"),
+                    s.text("kind"),
+                    s.text("module", ""),
+                    s.texts("exercises", ()),
+                    _steps(s),
+                )
+                for s in day.rows("sessions")
+            )
+            for day in parsed.rows(agenda)
+        )
+        for agenda in parsed.values
+    }
+
+
+#: The agendas: one tuple of sessions per day (``kamlib/teaching/agendas.toml``). Each day runs from 9:00 to 17:00
+#: (480 minutes, lunch included).
+AGENDAS: dict[str, tuple[tuple[Session, ...], ...]] = agendas(AGENDA_FILE.read())
 
 _LABELS = i18n.table("course.labels")
 _MODULE_TITLES = i18n.table("course.modules")
