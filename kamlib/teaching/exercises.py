@@ -21,8 +21,11 @@ record an event in the trainee's progress file (:mod:`kamlib.teaching.progress`)
 
 Every text an exercise shows (title, task, options, hint, worked explanation, one text per typical mistake) is
 in the catalogue ``kamlib/i18n/catalogue/exercises.toml``, one section per exercise (``["03.2"]``), in English and
-German; this module holds the inputs, the solution, the typical mistakes and the checker, and reads the texts by
-key (:meth:`Exercise.text`). Registering an exercise whose section lacks a text, or has one it does not read, fails.
+German. What each exercise is (level, kind, inputs, answer entries, tolerances, its typical mistakes in order) is in
+the data file ``kamlib/teaching/exercises.toml``, one table per exercise. This module holds what each computes, its
+:class:`Logic` registered by id (solution, the typical mistakes' answers, worked steps, the tables of its task), and
+the checker; it reads the texts by key (:meth:`Exercise.text`). An entry of the data file without its logic, logic
+without its entry, or a catalogue section that lacks a text or has one the exercise does not read, fails at import.
 
 Tolerance: a number counts as correct when it lies within 0.5 % of the solution or within the exercise's
 absolute tolerance (stated in the task), whichever is larger. Shares may be given as fractions (0.25) or as
@@ -53,6 +56,7 @@ import pandas as pd
 
 from kamlib import i18n, selection
 from kamlib.clv import contractual_clv
+from kamlib.data.datafile import DataFile, Entry
 from kamlib.data.schemas import PLAN_SECTIONS
 from kamlib.i18n import pick
 from kamlib.profile import win_probability
@@ -566,6 +570,10 @@ def answer_format(ex: Exercise, lang: str = "en") -> str:
 
 # =========================================================================== the catalogue
 
+#: The data file of the exercises, next to this module: per exercise its level, kind, inputs, answer entries,
+#: tolerances and typical mistakes (see its head). This module holds what each computes: its :class:`Logic`.
+DATA_FILE = DataFile("kamlib.teaching", "exercises.toml")
+
 _EXERCISES: dict[str, Exercise] = {}
 
 
@@ -587,6 +595,195 @@ def _register(ex: Exercise) -> Exercise:
     return ex
 
 
+Answer = Callable[[dict], Any]
+Detect = Callable[[dict, dict], bool]
+
+
+def _no_steps(x: dict) -> dict:
+    return {}
+
+
+def _no_tables(x: dict, lang: str) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Logic:
+    """What one exercise computes from its inputs: the answer it ``solve``-s for, per typical mistake of its own the
+    answer of whoever makes it (in a text task an example answer and how to detect the mistake in a given one), the
+    worked ``steps`` of its explanation and the ``tables`` its texts show. A mistake the data file gives as flags is
+    ``variant(inputs, **flags)``: the same computation with that one step done wrong."""
+
+    solve: Answer
+    mistakes: Mapping[str, Answer | tuple[Answer, Detect]] = field(default_factory=dict)
+    variant: Callable[..., Any] | None = None
+    steps: Callable[[dict], dict] = _no_steps
+    tables: Callable[[dict, str], dict] = _no_tables
+
+
+#: The logic of every exercise but the multiple-choice ones (their answer and wrong letters are all data), by id.
+_LOGIC: dict[str, Logic] = {}
+
+
+def _logic(
+    exercise_id: str,
+    solve: Answer,
+    *,
+    mistakes: Mapping[str, Answer | tuple[Answer, Detect]] | None = None,
+    variant: Callable[..., Any] | None = None,
+    steps: Callable[[dict], dict] = _no_steps,
+    tables: Callable[[dict, str], dict] = _no_tables,
+) -> None:
+    """Register the :class:`Logic` of the exercise ``exercise_id`` (its entry in the data file says the rest)."""
+    if exercise_id in _LOGIC:
+        raise ValueError(f"exercise {exercise_id}: logic registered twice")
+    _LOGIC[exercise_id] = Logic(solve, mistakes or {}, variant, steps, tables)
+
+
+# --------------------------------------------------------------------------- reading the data file
+
+#: The entries an exercise's table may have (what each means: the head of the data file).
+_ENTRIES = (
+    *("level", "kind", "inputs", "tolerance", "decimals", "ids_of", "classes", "labels", "fields", "text_fields"),
+    *("rubric", "extra_texts", "mistakes", "answer", "wrong"),
+)
+
+
+def _known(entry: Entry, allowed: tuple[str, ...]) -> Entry:
+    """``entry`` when it has none but the ``allowed`` values (a misspelt name would otherwise be left unread)."""
+    for name in entry.values:
+        if name not in allowed:
+            raise entry.error(name, f"unknown entry (allowed: {', '.join(allowed)})")
+    return entry
+
+
+def _keys_of(entry: Entry, name: str, inputs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys of the input table that the value ``name`` of ``entry`` names (the ids of a task, a field's options)."""
+    table = entry.text(name)
+    if not isinstance(inputs.get(table), dict):
+        raise entry.error(name, f"no input table {table!r}")
+    return tuple(inputs[table])
+
+
+def _synonyms(labels: Entry) -> dict[str, tuple[str, ...]]:
+    return {canonical: labels.texts(canonical) for canonical in labels.values}
+
+
+def _with_flags(variant: Callable[..., Any], flags: dict) -> Answer:
+    return lambda x: variant(x, **flags)
+
+
+def _mistakes(entry: Entry, logic: Logic) -> tuple[Mistake, ...]:
+    """The typical mistakes in the data file's order: a variant of the computation (flags) or a function of the
+    logic's own (no flags); every mistake of the logic must be named."""
+    mistakes = entry.tables("mistakes")
+    unnamed = sorted(set(logic.mistakes) - set(mistakes))
+    if unnamed:
+        raise entry.error("mistakes", f"the logic's mistakes {unnamed} are not listed")
+    out = []
+    for name, flags in mistakes.items():
+        if flags.values:
+            if logic.variant is None:
+                raise flags.file.error(flags.key, "flags, but the logic has no variant to give them to")
+            out.append(Mistake(name, _with_flags(logic.variant, flags.values)))
+        elif name in logic.mistakes:
+            own = logic.mistakes[name]
+            answer, detect = own if isinstance(own, tuple) else (own, None)
+            out.append(Mistake(name, answer, detect))
+        else:
+            raise flags.file.error(flags.key, "no flags and no function in the logic")
+    return tuple(out)
+
+
+def _choice(entry: Entry, exercise_id: str) -> Exercise:
+    """A multiple-choice exercise: the letter of the right ``answer`` and, per ``wrong`` letter, the mistake that
+    choosing it shows. Its options are these letters in order; their texts (``option_<letter>``) are listed where
+    the prompt says ``{options}``."""
+    answer, wrong = entry.text("answer"), entry.table("wrong")
+    options = tuple(sorted({answer, *wrong.values}))
+    return Exercise(
+        id=exercise_id,
+        level=entry.text("level"),
+        kind="choice",
+        inputs={},
+        options=options,
+        solve=_answers(answer),
+        mistakes=tuple(Mistake(wrong.text(letter), _answers(letter)) for letter in wrong.values),
+        tables=lambda x, lang: {"options": _choice_table(exercise_id, options, lang)},
+    )
+
+
+def _text_field(spec: Entry, inputs: Mapping[str, Any]) -> TextField:
+    _known(spec, ("kind", "options", "options_of", "label_table", "translated", "tolerance"))
+    label_table = spec.text("label_table", "")
+    if "options_of" in spec.values:
+        options = _keys_of(spec, "options_of", inputs)
+    elif label_table and "options" not in spec.values:
+        options = tuple(i18n.table(label_table))
+    else:
+        options = spec.texts("options", ())
+    return TextField(
+        spec.text("kind"),
+        options,
+        translated=spec.get("translated", bool, False),
+        tolerance=spec.get("tolerance", float, 0.0),
+        label_table=label_table,
+    )
+
+
+def _field(spec: Entry) -> FieldSpec:
+    _known(spec, ("kind", "aliases", "tolerance", "labels"))
+    return FieldSpec(
+        spec.text("kind"),
+        spec.texts("aliases", ()),
+        tolerance=spec.get("tolerance", float, 0.0),
+        labels=_synonyms(spec.table("labels")) if "labels" in spec.values else {},
+    )
+
+
+def _exercise(exercise_id: str, entry: Entry) -> Exercise:
+    """The exercise ``exercise_id`` from its table ``entry`` of the data file and its logic."""
+    _known(entry, _ENTRIES)
+    if entry.text("kind") == "choice":
+        return _choice(entry, exercise_id)
+    logic = _LOGIC.get(exercise_id)
+    if logic is None:
+        raise entry.file.error(entry.key, f"no logic in exercises.py (_logic({exercise_id!r}, ...))")
+
+    def tables(name: str) -> dict[str, Entry]:
+        return entry.tables(name) if name in entry.values else {}
+
+    inputs = entry.get("inputs", dict, {})
+    return Exercise(
+        id=exercise_id,
+        level=entry.text("level"),
+        kind=entry.text("kind"),
+        inputs=inputs,
+        solve=logic.solve,
+        mistakes=_mistakes(entry, logic),
+        steps=logic.steps,
+        tolerance=entry.get("tolerance", float, 0.0),
+        decimals=entry.get("decimals", int, 2),
+        labels=_synonyms(entry.table("labels")) if "labels" in entry.values else {},
+        fields={k: _field(spec) for k, spec in tables("fields").items()},
+        ids=_keys_of(entry, "ids_of", inputs) if "ids_of" in entry.values else (),
+        classes=entry.texts("classes", ()),
+        tables=logic.tables,
+        text_fields={k: _text_field(spec, inputs) for k, spec in tables("text_fields").items()},
+        rubric=entry.get("rubric", int, 0),
+        extra_texts=entry.texts("extra_texts", ()),
+    )
+
+
+def _exercises(data: Entry) -> list[Exercise]:
+    """The exercises of the data file (as read or parsed) joined with their logic. Every exercise with logic needs
+    an entry and every entry but a multiple-choice one needs logic."""
+    without_entry = sorted(set(_LOGIC) - set(data.values))
+    if without_entry:
+        raise data.file.error("", f"no entry for the exercises {without_entry} that exercises.py has logic for")
+    return [_exercise(exercise_id, data.table(exercise_id)) for exercise_id in data.values]
+
+
 def _md_table(headers: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
@@ -601,23 +798,6 @@ def _choice_table(exercise_id: str, letters: tuple[str, ...], lang: str) -> str:
 def _answers(letter: str) -> Callable[[dict], str]:
     """The answer of whoever picks ``letter``, whatever the inputs."""
     return lambda x: letter
-
-
-def _choice(*, id: str, level: str, answer: str, wrong: Mapping[str, str]) -> Exercise:
-    """A multiple-choice exercise: the letter of the right ``answer`` and, per wrong letter, the key of the mistake
-    that choosing it shows. The options are these letters in order; their texts (``option_<letter>``) are listed
-    where the prompt says ``{options}``."""
-    options = tuple(sorted({answer, *wrong}))
-    return Exercise(
-        id=id,
-        level=level,
-        kind="choice",
-        inputs={},
-        options=options,
-        solve=_answers(answer),
-        mistakes=tuple(Mistake(key, _answers(letter)) for letter, key in wrong.items()),
-        tables=lambda x, lang: {"options": _choice_table(id, options, lang)},
-    )
 
 
 # --------------------------------------------------------------------------- text tasks (evaluate, create)
@@ -644,32 +824,6 @@ def _has_figure(text: str) -> bool:
     return re.search(r"\d", text) is not None
 
 
-def _text_task(
-    *,
-    id: str,
-    level: str,
-    inputs: Mapping[str, Any],
-    text_fields: Mapping[str, TextField],
-    solve: Callable[[dict], Any],
-    mistakes: tuple[Mistake, ...],
-    rubric: int,
-    tables: Callable[[dict, str], dict] = lambda x, lang: {},
-    extra_texts: tuple[str, ...] = (),
-) -> Exercise:
-    return Exercise(
-        id=id,
-        level=level,
-        kind="text",
-        inputs=inputs,
-        solve=solve,
-        mistakes=mistakes,
-        text_fields=text_fields,
-        rubric=rubric,
-        tables=tables,
-        extra_texts=extra_texts,
-    )
-
-
 _ITEM_LABELS: dict[str, tuple[str, str]] = i18n.table("exercises.item_labels")
 
 
@@ -689,15 +843,6 @@ _ATTITUDES: dict[str, tuple[str, str]] = i18n.table("exercises.attitudes")
 
 
 # --------------------------------------------------------------------------- 00 start here
-
-_register(
-    _choice(
-        id="00.1",
-        level="recall",
-        answer="b",
-        wrong={"a": "hunter_only", "c": "discounts", "d": "max_care"},
-    )
-)
 
 
 def _abc(
@@ -722,76 +867,38 @@ def _abc(
     return out
 
 
-_BC_00_5 = {  # contact: (buying role, attitude towards us)
-    name: (role, attitude)
-    for name, role, attitude in (
-        ("Dr. Heike Brandt", "decider", "critic"),
-        ("Markus Thiel", "buyer", "neutral"),
-        ("Laura Kemp", "influencer", "supporter"),
-        ("Sven Ober", "user", "supporter"),
-    )
-}
-
-
 def _with(x: dict, attitude: str) -> list[str]:
     return [n for n, (role, att) in x["contacts"].items() if att == attitude]
 
 
-_register(
-    _text_task(
-        id="00.5",
-        level="create",
-        inputs={"contacts": _BC_00_5},
-        text_fields={
-            "critic": TextField("choice", tuple(_BC_00_5)),
-            "ally": TextField("choice", tuple(_BC_00_5)),
-            "concern": TextField("text"),
-            "steps": TextField("text"),
-            "signal": TextField("text"),
-        },
-        solve=lambda x: {
-            "critic": _with(x, "critic")[0],
-            "ally": "Laura Kemp",
-            **_model_texts("00.5", ("concern", "steps", "signal")),
-        },
-        mistakes=(
-            Mistake(
-                "wrong_critic",
-                lambda x: {**solution("00.5"), "critic": _with(x, "neutral")[0]},
-                lambda g, x: g["critic"] not in _with(x, "critic"),
-            ),
-            Mistake(
-                "ally_not_supporter",
-                lambda x: {**solution("00.5"), "ally": _with(x, "neutral")[0]},
-                lambda g, x: g["ally"] not in _with(x, "supporter"),
-            ),
-            Mistake(
-                "one_step",
-                lambda x: {**solution("00.5"), "steps": "Send her our best price."},
-                lambda g, x: len(_lines(g["steps"])) < 2,
-            ),
+_logic(
+    "00.5",
+    solve=lambda x: {
+        "critic": _with(x, "critic")[0],
+        "ally": "Laura Kemp",
+        **_model_texts("00.5", ("concern", "steps", "signal")),
+    },
+    mistakes={
+        "wrong_critic": (
+            lambda x: {**solution("00.5"), "critic": _with(x, "neutral")[0]},
+            lambda g, x: g["critic"] not in _with(x, "critic"),
         ),
-        rubric=3,
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("contact", lang), _col("buying_role", lang), _col("attitude", lang)],
-                [[n, _shown(role, lang), _attitude(att, lang)] for n, (role, att) in x["contacts"].items()],
-            )
-        },
-    )
+        "ally_not_supporter": (
+            lambda x: {**solution("00.5"), "ally": _with(x, "neutral")[0]},
+            lambda g, x: g["ally"] not in _with(x, "supporter"),
+        ),
+        "one_step": (
+            lambda x: {**solution("00.5"), "steps": "Send her our best price."},
+            lambda g, x: len(_lines(g["steps"])) < 2,
+        ),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("contact", lang), _col("buying_role", lang), _col("attitude", lang)],
+            [[n, _shown(role, lang), _attitude(att, lang)] for n, (role, att) in x["contacts"].items()],
+        )
+    },
 )
-
-
-_REV_00_2 = {
-    "K1": 400_000,
-    "K2": 250_000,
-    "K3": 150_000,
-    "K4": 80_000,
-    "K5": 50_000,
-    "K6": 40_000,
-    "K7": 20_000,
-    "K8": 10_000,
-}
 
 
 def _revenue_table(x: dict, lang: str, key: str = "revenue") -> str:
@@ -799,42 +906,17 @@ def _revenue_table(x: dict, lang: str, key: str = "revenue") -> str:
     return _md_table(head, [[k, _fmt_number(v, lang)] for k, v in x[key].items()])
 
 
-_register(
-    Exercise(
-        id="00.2",
-        level="apply",
-        kind="mapping",
-        inputs={"revenue": _REV_00_2},
-        ids=tuple(_REV_00_2),
-        classes=("A", "B", "C"),
-        solve=lambda x: selection.abc_classes(pd.Series(x["revenue"], dtype=float))["abc"].to_dict(),
-        mistakes=(
-            Mistake("ascending", lambda x: _abc(x["revenue"], ascending=True)),
-            Mistake("cum_before", lambda x: _abc(x["revenue"], before=True)),
-            Mistake("strict_cutoff", lambda x: _abc(x["revenue"], strict=True)),
-        ),
-        steps=lambda x: {
-            "total": sum(x["revenue"].values()),
-            "cum": selection.abc_classes(pd.Series(x["revenue"], dtype=float))["cum_share"].to_dict(),
-        },
-        tables=lambda x, lang: {"table": _revenue_table(x, lang)},
-    )
-)
+def _abc_classes(x: dict) -> pd.DataFrame:
+    return selection.abc_classes(pd.Series(x["revenue"], dtype=float))
 
-_REV_00_3 = {
-    "K01": 520_000,
-    "K02": 310_000,
-    "K03": 150_000,
-    "K04": 120_000,
-    "K05": 90_000,
-    "K06": 80_000,
-    "K07": 60_000,
-    "K08": 40_000,
-    "K09": 30_000,
-    "K10": 20_000,
-    "K11": 15_000,
-    "K12": 5_000,
-}
+
+_logic(
+    "00.2",
+    solve=lambda x: _abc_classes(x)["abc"].to_dict(),
+    variant=lambda x, **flags: _abc(x["revenue"], **flags),
+    steps=lambda x: {"total": sum(x["revenue"].values()), "cum": _abc_classes(x)["cum_share"].to_dict()},
+    tables=lambda x, lang: {"table": _revenue_table(x, lang)},
+)
 
 
 def _top(values: dict, k: int, *, largest: bool = True) -> float:
@@ -842,29 +924,21 @@ def _top(values: dict, k: int, *, largest: bool = True) -> float:
     return sum(s[:k]) / sum(s)
 
 
-_register(
-    Exercise(
-        id="00.3",
-        level="apply",
-        kind="share",
-        inputs={"revenue": _REV_00_3},
-        tolerance=0.002,
-        solve=lambda x: selection.top_share(pd.Series(x["revenue"], dtype=float), fraction=0.2),
-        mistakes=(
-            Mistake("rounded_down", lambda x: _top(x["revenue"], 2)),
-            Mistake("bottom", lambda x: _top(x["revenue"], 3, largest=False)),
-            Mistake("ratio_to_rest", lambda x: (lambda s: s / (1 - s))(_top(x["revenue"], 3))),
-        ),
-        steps=lambda x: {
-            "k": 3,
-            "top": sum(sorted(x["revenue"].values(), reverse=True)[:3]),
-            "total": sum(x["revenue"].values()),
-        },
-        tables=lambda x, lang: {"table": _revenue_table(x, lang)},
-    )
+_logic(
+    "00.3",
+    solve=lambda x: selection.top_share(pd.Series(x["revenue"], dtype=float), fraction=0.2),
+    mistakes={
+        "rounded_down": lambda x: _top(x["revenue"], 2),
+        "bottom": lambda x: _top(x["revenue"], 3, largest=False),
+        "ratio_to_rest": lambda x: (lambda s: s / (1 - s))(_top(x["revenue"], 3)),
+    },
+    steps=lambda x: {
+        "k": 3,
+        "top": sum(sorted(x["revenue"].values(), reverse=True)[:3]),
+        "total": sum(x["revenue"].values()),
+    },
+    tables=lambda x, lang: {"table": _revenue_table(x, lang)},
 )
-
-_REV_00_4 = {"K1": 60, "K2": 25, "K3": 10, "K4": 5}
 
 
 def _gini_variant(values: dict, *, ascending=False, constant=True, raw=False) -> float:
@@ -875,52 +949,23 @@ def _gini_variant(values: dict, *, ascending=False, constant=True, raw=False) ->
     return ((n + 1) / n if constant else 1.0) - 2.0 / n * weighted
 
 
-_register(
-    Exercise(
-        id="00.4",
-        level="apply",
-        kind="share",
-        inputs={"revenue": _REV_00_4},
-        tolerance=0.005,
-        solve=lambda x: selection.gini(pd.Series(x["revenue"], dtype=float)),
-        mistakes=(
-            Mistake("normalised", lambda x: selection.gini(pd.Series(x["revenue"], dtype=float), normalised=True)),
-            Mistake("ascending", lambda x: _gini_variant(x["revenue"], ascending=True)),
-            Mistake("constant", lambda x: _gini_variant(x["revenue"], constant=False)),
-            Mistake("raw_values", lambda x: _gini_variant(x["revenue"], raw=True)),
+_logic(
+    "00.4",
+    solve=lambda x: selection.gini(pd.Series(x["revenue"], dtype=float)),
+    mistakes={"normalised": lambda x: selection.gini(pd.Series(x["revenue"], dtype=float), normalised=True)},
+    variant=lambda x, **flags: _gini_variant(x["revenue"], **flags),
+    steps=lambda x: {
+        "shares": [v / sum(x["revenue"].values()) for v in x["revenue"].values()],
+        "sum": sum(
+            (i + 1) * v / sum(x["revenue"].values()) for i, v in enumerate(sorted(x["revenue"].values(), reverse=True))
         ),
-        steps=lambda x: {
-            "shares": [v / sum(x["revenue"].values()) for v in x["revenue"].values()],
-            "sum": sum(
-                (i + 1) * v / sum(x["revenue"].values())
-                for i, v in enumerate(sorted(x["revenue"].values(), reverse=True))
-            ),
-        },
-        tables=lambda x, lang: {"revenue": ", ".join(f"{k} {v}" for k, v in x["revenue"].items())},
-    )
+    },
+    tables=lambda x, lang: {"revenue": ", ".join(f"{k} {v}" for k, v in x["revenue"].items())},
 )
 
 # --------------------------------------------------------------------------- 01 account selection
 
-_register(
-    _choice(
-        id="01.1",
-        level="recall",
-        answer="b",
-        wrong={"a": "all_criteria", "c": "revenue_only", "d": "too_many"},
-    )
-)
-
 _CRIT = ("revenue_share", "lifetime_value", "growth_potential", "relationship")
-_SCORES_01_2 = {
-    "K1": (9.0, 8.0, 3.0, 5.0),
-    "K2": (7.0, 4.0, 6.0, 2.0),
-    "K3": (6.0, 7.0, 7.0, 9.0),
-    "K4": (5.0, 6.0, 9.0, 4.0),
-    "K5": (8.0, 3.0, 2.0, 7.0),
-    "K6": (6.5, 6.9, 6.0, 6.8),
-}
-_WEIGHTS = {"revenue_share": 0.35, "lifetime_value": 0.25, "growth_potential": 0.2, "relationship": 0.2}
 
 
 def _met(x: dict, *, strict=False, at_least=2) -> list[str]:
@@ -944,33 +989,20 @@ def _scores_table(x: dict, lang: str) -> str:
     return _md_table(head, [[k, *(_fmt_number(v, lang) for v in s)] for k, s in x["scores"].items()])
 
 
-_register(
-    Exercise(
-        id="01.2",
-        level="apply",
-        kind="ids",
-        inputs={"scores": _SCORES_01_2, "threshold": 7.0, "weights": _WEIGHTS},
-        ids=tuple(_SCORES_01_2),
-        solve=lambda x: _met(x),
-        mistakes=(
-            Mistake("strict", lambda x: _met(x, strict=True)),
-            Mistake("at_least_one", lambda x: _met(x, at_least=1)),
-            Mistake("rounded_up", lambda x: _met({**x, "scores": _rounded_scores(x)})),
-            Mistake(
-                "weighted_score",
-                lambda x: [
-                    k
-                    for k, s in x["scores"].items()
-                    if sum(w * v for w, v in zip(x["weights"].values(), s)) >= x["threshold"]
-                ],
-            ),
-        ),
-        steps=lambda x: {"counts": {k: sum(v >= x["threshold"] for v in s) for k, s in x["scores"].items()}},
-        tables=lambda x, lang: {"table": _scores_table(x, lang), "rounded": _only_by_rounding(x, lang)},
-    )
-)
+def _weighted_met(x: dict) -> list[str]:
+    """The accounts whose weighted score reaches the threshold (the rule asks for criteria met, not a score)."""
+    weights = x["weights"].values()
+    return [k for k, s in x["scores"].items() if sum(w * v for w, v in zip(weights, s)) >= x["threshold"]]
 
-_SCORES_01_3 = {"revenue_share": 8.0, "lifetime_value": 6.0, "growth_potential": 9.0, "relationship": 4.0}
+
+_logic(
+    "01.2",
+    solve=_met,
+    mistakes={"rounded_up": lambda x: _met({**x, "scores": _rounded_scores(x)}), "weighted_score": _weighted_met},
+    variant=_met,
+    steps=lambda x: {"counts": {k: sum(v >= x["threshold"] for v in s) for k, s in x["scores"].items()}},
+    tables=lambda x, lang: {"table": _scores_table(x, lang), "rounded": _only_by_rounding(x, lang)},
+)
 
 
 def _weights_text(x: dict, lang: str) -> str:
@@ -981,26 +1013,20 @@ def _account_scores_text(x: dict, lang: str) -> str:
     return ", ".join(f"{i18n.criterion_label(c, lang)} {_fmt_number(v, lang)}" for c, v in x["scores"].items())
 
 
-_register(
-    Exercise(
-        id="01.3",
-        level="apply",
-        kind="number",
-        inputs={"weights": _WEIGHTS, "scores": _SCORES_01_3},
-        tolerance=0.02,
-        solve=lambda x: float(selection.weighted_score(pd.DataFrame([x["scores"]]), pd.Series(x["weights"])).iloc[0]),
-        mistakes=(
-            Mistake("unweighted_mean", lambda x: sum(x["scores"].values()) / len(x["scores"])),
-            Mistake("percent_weights", lambda x: sum(100 * x["weights"][c] * v for c, v in x["scores"].items())),
-            Mistake("sum_of_scores", lambda x: sum(x["scores"].values())),
-        ),
-        steps=lambda x: {
-            "terms": lambda lang: " + ".join(
-                f"{_fmt_number(x['weights'][c], lang)}·{_fmt_number(v, lang)}" for c, v in x["scores"].items()
-            )
-        },
-        tables=lambda x, lang: {"weights_text": _weights_text(x, lang), "scores_text": _account_scores_text(x, lang)},
-    )
+_logic(
+    "01.3",
+    solve=lambda x: float(selection.weighted_score(pd.DataFrame([x["scores"]]), pd.Series(x["weights"])).iloc[0]),
+    mistakes={
+        "unweighted_mean": lambda x: sum(x["scores"].values()) / len(x["scores"]),
+        "percent_weights": lambda x: sum(100 * x["weights"][c] * v for c, v in x["scores"].items()),
+        "sum_of_scores": lambda x: sum(x["scores"].values()),
+    },
+    steps=lambda x: {
+        "terms": lambda lang: " + ".join(
+            f"{_fmt_number(x['weights'][c], lang)}·{_fmt_number(v, lang)}" for c, v in x["scores"].items()
+        )
+    },
+    tables=lambda x, lang: {"weights_text": _weights_text(x, lang), "scores_text": _account_scores_text(x, lang)},
 )
 
 
@@ -1010,104 +1036,56 @@ def _quadrant(attractiveness: float, strength: float, split: float = 5.0) -> str
     return "strategic" if high and strong else "star" if high else "status" if strong else "streamline"
 
 
-_QUADRANT_SYNONYMS = {
-    "strategic": ("strategisch", "strategic account", "strategischer Kunde"),
-    "star": ("stern",),
-    "status": ("halten", "maintain"),
-    "streamline": ("straffen", "streamlining"),
-}
-
-_register(
-    Exercise(
-        id="01.4",
-        level="analyse",
-        kind="label",
-        inputs={"attractiveness": 7.2, "strength": 3.5, "split": 5.0},
-        labels=_QUADRANT_SYNONYMS,
-        solve=lambda x: _quadrant(x["attractiveness"], x["strength"], x["split"]),
-        mistakes=(
-            Mistake("axes_swapped", lambda x: _quadrant(x["strength"], x["attractiveness"], x["split"])),
-            Mistake("attractiveness_only", lambda x: _quadrant(x["attractiveness"], 10.0, x["split"])),
-            Mistake("strength_only", lambda x: _quadrant(0.0, x["strength"], x["split"])),
-        ),
-    )
+_logic(
+    "01.4",
+    solve=lambda x: _quadrant(x["attractiveness"], x["strength"], x["split"]),
+    mistakes={
+        "axes_swapped": lambda x: _quadrant(x["strength"], x["attractiveness"], x["split"]),
+        "attractiveness_only": lambda x: _quadrant(x["attractiveness"], 10.0, x["split"]),
+        "strength_only": lambda x: _quadrant(0.0, x["strength"], x["split"]),
+    },
 )
 
 # --------------------------------------------------------------------------- 02 account profile
 
-_ROLES = {
-    "user": ("users", "Anwender", "Nutzer", "Verwender"),
-    "influencer": ("influencers", "Beeinflusser", "Einflussnehmer"),
-    "buyer": ("buyers", "Einkäufer", "Käufer"),
-    "decider": ("deciders", "decision maker", "Entscheider", "Entscheidungsträger"),
-    "gatekeeper": ("gatekeepers", "Informationsselektierer", "Torwächter"),
-    "initiator": ("initiators", "Initiator", "Initiatoren"),
-    "approver": ("approvers", "Genehmiger", "Freigeber"),
-}
 _CLASSIC = ("user", "influencer", "buyer", "decider", "gatekeeper")
-_CONTACTS_02_1 = {
-    "Anna Berger": "user",
-    "Ben Krause": "buyer",
-    "Carla Roth": "influencer",
-    "Dieter Vogel": "gatekeeper",
-    "Eva Lang": "initiator",
-}
 
-
-_register(
-    Exercise(
-        id="02.1",
-        level="analyse",
-        kind="label",
-        inputs={"contacts": _CONTACTS_02_1},
-        labels=_ROLES,
-        solve=lambda x: next(r for r in _CLASSIC if r not in x["contacts"].values()),
-        mistakes=(
-            Mistake("not_classic", lambda x: "approver"),
-            Mistake("initiator", lambda x: "initiator"),
-            *(Mistake(f"present_{r}", _answers(r)) for r in ("user", "influencer", "buyer", "gatekeeper")),
+_logic(
+    "02.1",
+    solve=lambda x: next(r for r in _CLASSIC if r not in x["contacts"].values()),
+    mistakes={
+        "not_classic": _answers("approver"),
+        "initiator": _answers("initiator"),
+        **{f"present_{r}": _answers(r) for r in ("user", "influencer", "buyer", "gatekeeper")},
+    },
+    steps=lambda x: {"covered": lambda lang: ", ".join(sorted(_shown(r, lang) for r in set(x["contacts"].values())))},
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("contact", lang), _col("buying_role", lang)],
+            [[k, _shown(v, lang)] for k, v in x["contacts"].items()],
         ),
-        steps=lambda x: {
-            "covered": lambda lang: ", ".join(sorted(_shown(r, lang) for r in set(x["contacts"].values())))
-        },
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("contact", lang), _col("buying_role", lang)],
-                [[k, _shown(v, lang)] for k, v in x["contacts"].items()],
-            ),
-            **{f"{role}_contact": name for name, role in x["contacts"].items()},
-        },
-    )
+        **{f"{role}_contact": name for name, role in x["contacts"].items()},
+    },
 )
 
-_register(
-    Exercise(
-        id="02.2",
-        level="apply",
-        kind="share",
-        inputs={"wallet": 480_000, "ours": 120_000, "company": 6_000_000},
-        tolerance=0.002,
-        solve=lambda x: x["ours"] / x["wallet"],
-        mistakes=(
-            Mistake("inverted", lambda x: x["wallet"] / x["ours"]),
-            Mistake("added_ours", lambda x: x["ours"] / (x["wallet"] + x["ours"])),
-            Mistake("own_revenue_base", lambda x: x["ours"] / x["company"]),
-        ),
-    )
+_logic(
+    "02.2",
+    solve=lambda x: x["ours"] / x["wallet"],
+    mistakes={
+        "inverted": lambda x: x["wallet"] / x["ours"],
+        "added_ours": lambda x: x["ours"] / (x["wallet"] + x["ours"]),
+        "own_revenue_base": lambda x: x["ours"] / x["company"],
+    },
 )
 
-_CELLS_02_3 = {  # (product line, business unit): (potential, our revenue); shown by exercises.item_labels
-    ("drives", "plant_a"): (200_000, 150_000),
-    ("drives", "plant_b"): (100_000, 0),
-    ("sensors", "plant_a"): (50_000, 60_000),
-    ("sensors", "plant_b"): (0, 0),
-    ("controls", "plant_a"): (80_000, 0),
-    ("controls", "plant_b"): (120_000, 30_000),
-}
+
+def _cells(x: dict) -> list[tuple[str, str, float, float]]:
+    """The cells of the product line × business unit grid as (line, unit, potential, our revenue)."""
+    return [(line, unit, p, c) for line, units in x["cells"].items() for unit, (p, c) in units.items()]
 
 
 def _whitespace(x: dict, *, net_negative=False, potential_only=False, gaps_only=False, all_cells=False) -> dict:
-    cells = x["cells"].values()
+    cells = [(p, c) for _, _, p, c in _cells(x)]
     eligible = [(p, c) for p, c in cells if p > 0 or c > 0]
     if potential_only:
         ws = sum(p for p, c in eligible)
@@ -1116,75 +1094,41 @@ def _whitespace(x: dict, *, net_negative=False, potential_only=False, gaps_only=
     else:
         ws = sum((p - c) if net_negative else max(p - c, 0) for p, c in eligible)
     owned = sum(1 for p, c in cells if c > 0)
-    return {"whitespace": ws, "penetration": owned / (len(x["cells"]) if all_cells else len(eligible))}
+    return {"whitespace": ws, "penetration": owned / (len(cells) if all_cells else len(eligible))}
 
 
-_register(
-    Exercise(
-        id="02.3",
-        level="apply",
-        kind="fields",
-        inputs={"cells": _CELLS_02_3},
-        fields={
-            "whitespace": FieldSpec(
-                "number",
-                ("whitespace_eur", "gap", "weisser fleck", "luecke"),
-                tolerance=500.0,
-            ),
-            "penetration": FieldSpec("share", ("penetration_rate", "durchdringung"), tolerance=0.005),
-        },
-        solve=lambda x: _whitespace(x),
-        mistakes=(
-            Mistake("negative_gap_netted", lambda x: _whitespace(x, net_negative=True)),
-            Mistake("potential_not_gap", lambda x: _whitespace(x, potential_only=True)),
-            Mistake("gaps_only", lambda x: _whitespace(x, gaps_only=True)),
-            Mistake("not_eligible_counted", lambda x: _whitespace(x, all_cells=True)),
-        ),
-        steps=lambda x: {
-            "gaps": [max(p - c, 0) for p, c in x["cells"].values()],
-            "owned": sum(1 for p, c in x["cells"].values() if c > 0),
-            "eligible": sum(1 for p, c in x["cells"].values() if p > 0 or c > 0),
-        },
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col(c, lang) for c in ("product_line", "business_unit", "potential", "our_revenue")],
-                [
-                    [_item(line, lang), _item(unit, lang), _fmt_number(p, lang), _fmt_number(c, lang)]
-                    for (line, unit), (p, c) in x["cells"].items()
-                ],
-            )
-        },
-    )
+_logic(
+    "02.3",
+    solve=_whitespace,
+    variant=_whitespace,
+    steps=lambda x: {
+        "gaps": [max(p - c, 0) for _, _, p, c in _cells(x)],
+        "owned": sum(1 for _, _, p, c in _cells(x) if c > 0),
+        "eligible": sum(1 for _, _, p, c in _cells(x) if p > 0 or c > 0),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col(c, lang) for c in ("product_line", "business_unit", "potential", "our_revenue")],
+            [
+                [_item(line, lang), _item(unit, lang), _fmt_number(p, lang), _fmt_number(c, lang)]
+                for line, unit, p, c in _cells(x)
+            ],
+        )
+    },
 )
 
-_register(
-    Exercise(
-        id="02.4",
-        level="analyse",
-        kind="number",
-        inputs={"gap": 40_000, "peers": 10, "owners": 3},
-        tolerance=1.0,
-        solve=lambda x: x["gap"] * float(win_probability(x["owners"], x["peers"])),
-        mistakes=(
-            Mistake("raw_share", lambda x: x["gap"] * x["owners"] / x["peers"]),
-            Mistake("laplace_denominator", lambda x: x["gap"] * (x["owners"] + 1) / (x["peers"] + 1)),
-            Mistake("probability_only", lambda x: float(win_probability(x["owners"], x["peers"]))),
-            Mistake("gap_only", lambda x: float(x["gap"])),
-        ),
-    )
+_logic(
+    "02.4",
+    solve=lambda x: x["gap"] * float(win_probability(x["owners"], x["peers"])),
+    mistakes={
+        "raw_share": lambda x: x["gap"] * x["owners"] / x["peers"],
+        "laplace_denominator": lambda x: x["gap"] * (x["owners"] + 1) / (x["peers"] + 1),
+        "probability_only": lambda x: float(win_probability(x["owners"], x["peers"])),
+        "gap_only": lambda x: float(x["gap"]),
+    },
 )
 
 # --------------------------------------------------------------------------- 03 customer value
-
-_ACC_03_1 = {
-    "gross_revenue": 500_000,
-    "discount": 40_000,
-    "cogs": 300_000,
-    "marketing": 8_000,
-    "sales": 25_000,
-    "service": 12_000,
-    "logistics": 9_000,
-}
 
 
 def _db(x: dict, *, no_discount=False, logistics_in_db2=False, service_in_db3=False, swap_ms=False) -> dict:
@@ -1198,63 +1142,32 @@ def _db(x: dict, *, no_discount=False, logistics_in_db2=False, service_in_db3=Fa
     return {"db1": db1, "db2": db2, "db3": db3, "db4": db4}
 
 
-_DB_FIELDS = {
-    f"db{i}": FieldSpec(
-        "number",
-        (f"db {r}", f"db_{r}", f"db{r}", f"db_{i}", f"db {i}"),
-        tolerance=1.0,
-    )
-    for i, r in ((1, "i"), (2, "ii"), (3, "iii"), (4, "iv"))
-}
-
-_register(
-    Exercise(
-        id="03.1",
-        level="apply",
-        kind="fields",
-        inputs={"account": _ACC_03_1},
-        fields=_DB_FIELDS,
-        solve=lambda x: _db(x),
-        mistakes=(
-            Mistake("discount_forgotten", lambda x: _db(x, no_discount=True)),
-            Mistake("logistics_in_db2", lambda x: _db(x, logistics_in_db2=True)),
-            Mistake("service_in_db3", lambda x: _db(x, service_in_db3=True)),
-            Mistake("marketing_sales_swapped", lambda x: _db(x, swap_ms=True)),
-        ),
-        steps=lambda x: {
-            "net": x["account"]["gross_revenue"] - x["account"]["discount"],
-            **x["account"],
-            "cts": sum(x["account"][c] for c in ("marketing", "sales", "service", "logistics")),
-        },
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("item", lang), "EUR"],
-                [[pick(_ITEM_LABELS[k], lang), _fmt_number(v, lang)] for k, v in x["account"].items()],
-            )
-        },
-    )
+_logic(
+    "03.1",
+    solve=_db,
+    variant=_db,
+    steps=lambda x: {
+        "net": x["account"]["gross_revenue"] - x["account"]["discount"],
+        **x["account"],
+        "cts": sum(x["account"][c] for c in ("marketing", "sales", "service", "logistics")),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("item", lang), "EUR"], [[_item(k, lang), _fmt_number(v, lang)] for k, v in x["account"].items()]
+        )
+    },
 )
 
-
-_CLV_INPUTS = {"m": 50_000, "r": 0.85, "d": 0.08}
-
-_register(
-    Exercise(
-        id="03.2",
-        level="apply",
-        kind="number",
-        inputs=_CLV_INPUTS,
-        tolerance=1.0,
-        decimals=0,
-        solve=lambda x: contractual_clv(x["m"], x["r"], x["d"]),
-        mistakes=(
-            Mistake("no_minus_r", lambda x: x["m"] * x["r"] / (1 + x["d"])),
-            Mistake("numerator_r", lambda x: x["m"] / (1 + x["d"] - x["r"])),
-            Mistake("timing_start", lambda x: contractual_clv(x["m"], x["r"], x["d"], timing="start")),
-            Mistake("percent_inputs", lambda x: x["m"] * x["r"] / (1 + 100 * x["d"] - x["r"])),
-            Mistake("no_discount", lambda x: x["m"] * x["r"] / (1 - x["r"])),
-        ),
-    )
+_logic(
+    "03.2",
+    solve=lambda x: contractual_clv(x["m"], x["r"], x["d"]),
+    mistakes={
+        "no_minus_r": lambda x: x["m"] * x["r"] / (1 + x["d"]),
+        "numerator_r": lambda x: x["m"] / (1 + x["d"] - x["r"]),
+        "timing_start": lambda x: contractual_clv(x["m"], x["r"], x["d"], timing="start"),
+        "percent_inputs": lambda x: x["m"] * x["r"] / (1 + 100 * x["d"] - x["r"]),
+        "no_discount": lambda x: x["m"] * x["r"] / (1 - x["r"]),
+    },
 )
 
 
@@ -1269,67 +1182,37 @@ def _finite(x: dict, *, discount_from_0=False, retention=True, discount=True, fi
     return total
 
 
-_register(
-    Exercise(
-        id="03.3",
-        level="apply",
-        kind="number",
-        inputs={**_CLV_INPUTS, "T": 3},
-        tolerance=1.0,
-        decimals=0,
-        solve=lambda x: contractual_clv(x["m"], x["r"], x["d"], horizon=x["T"]),
-        mistakes=(
-            Mistake("closed_form", lambda x: contractual_clv(x["m"], x["r"], x["d"])),
-            Mistake("discount_from_0", lambda x: _finite(x, discount_from_0=True)),
-            Mistake("retention_missing", lambda x: _finite(x, retention=False)),
-            Mistake("no_discount", lambda x: _finite(x, discount=False)),
-            Mistake("year_0_included", lambda x: _finite(x, first=0)),
-            Mistake("m_times_t", lambda x: _finite(x, retention=False, discount=False)),
-        ),
-        steps=lambda x: {"terms": [round(x["m"] * x["r"] ** t / (1 + x["d"]) ** t, 2) for t in range(1, x["T"] + 1)]},
-    )
+_logic(
+    "03.3",
+    solve=lambda x: contractual_clv(x["m"], x["r"], x["d"], horizon=x["T"]),
+    mistakes={"closed_form": lambda x: contractual_clv(x["m"], x["r"], x["d"])},
+    variant=_finite,
+    steps=lambda x: {"terms": [round(x["m"] * x["r"] ** t / (1 + x["d"]) ** t, 2) for t in range(1, x["T"] + 1)]},
 )
-
-_ACC_03_4 = {  # account: (net revenue, DB I, cost to serve)
-    "C1": (900_000, 270_000, 150_000),
-    "C2": (400_000, 80_000, 95_000),
-    "C3": (60_000, 15_000, 40_000),
-    "C4": (1_500_000, 300_000, 260_000),
-    "C5": (120_000, -5_000, 4_000),
-    "C6": (200_000, 70_000, 30_000),
-}
 
 
 def _largest(x: dict, col: int, k: int, *, smallest=False) -> list[str]:
     return sorted(x["accounts"], key=lambda a: x["accounts"][a][col], reverse=not smallest)[:k]
 
 
-_register(
-    Exercise(
-        id="03.4",
-        level="analyse",
-        kind="ids",
-        inputs={"accounts": _ACC_03_4},
-        ids=tuple(_ACC_03_4),
-        solve=lambda x: [a for a, (n, db1, cts) in x["accounts"].items() if db1 - cts < 0],
-        mistakes=(
-            Mistake("db1_only", lambda x: [a for a, (n, db1, cts) in x["accounts"].items() if db1 < 0]),
-            Mistake("highest_cost", lambda x: _largest(x, 2, 3)),
-            Mistake("smallest_revenue", lambda x: _largest(x, 0, 3, smallest=True)),
-        ),
-        steps=lambda x: {"db4": {a: db1 - cts for a, (n, db1, cts) in x["accounts"].items()}},
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("account", lang), _col("net_revenue", lang), "DB I", _col("cost_to_serve", lang)],
-                [[a, *(_fmt_number(v, lang) for v in vals)] for a, vals in x["accounts"].items()],
-            )
-        },
-    )
+_logic(
+    "03.4",
+    solve=lambda x: [a for a, (n, db1, cts) in x["accounts"].items() if db1 - cts < 0],
+    mistakes={
+        "db1_only": lambda x: [a for a, (n, db1, cts) in x["accounts"].items() if db1 < 0],
+        "highest_cost": lambda x: _largest(x, 2, 3),
+        "smallest_revenue": lambda x: _largest(x, 0, 3, smallest=True),
+    },
+    steps=lambda x: {"db4": {a: db1 - cts for a, (n, db1, cts) in x["accounts"].items()}},
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("account", lang), _col("net_revenue", lang), "DB I", _col("cost_to_serve", lang)],
+            [[a, *(_fmt_number(v, lang) for v in vals)] for a, vals in x["accounts"].items()],
+        )
+    },
 )
 
 # --------------------------------------------------------------------------- 04 review cycle
-
-_RET_04_1 = {"start": 1_000_000, "expansion": 120_000, "contraction": 50_000, "churn": 80_000}
 
 
 def _grr_nrr(x: dict, *, expansion_in_grr=False, no_churn=False, no_contraction=False) -> dict:
@@ -1340,43 +1223,23 @@ def _grr_nrr(x: dict, *, expansion_in_grr=False, no_churn=False, no_contraction=
     return {"grr": grr, "nrr": (s + e - c - ch) / s}
 
 
-_RR_FIELDS = {
-    "grr": FieldSpec("share", ("gross revenue retention", "gross_revenue_retention"), tolerance=0.002),
-    "nrr": FieldSpec("share", ("net revenue retention", "net_revenue_retention"), tolerance=0.002),
-}
-
-_register(
-    Exercise(
-        id="04.1",
-        level="apply",
-        kind="fields",
-        inputs=_RET_04_1,
-        fields=_RR_FIELDS,
-        solve=lambda x: _grr_nrr(x),
-        mistakes=(
-            Mistake("expansion_in_grr", lambda x: _grr_nrr(x, expansion_in_grr=True)),
-            Mistake("churn_forgotten", lambda x: _grr_nrr(x, no_churn=True)),
-            Mistake("contraction_forgotten", lambda x: _grr_nrr(x, no_contraction=True)),
-            Mistake("swapped", lambda x: {"grr": _grr_nrr(x)["nrr"], "nrr": _grr_nrr(x)["grr"]}),
-        ),
-    )
+_logic(
+    "04.1",
+    solve=_grr_nrr,
+    mistakes={"swapped": lambda x: {"grr": _grr_nrr(x)["nrr"], "nrr": _grr_nrr(x)["grr"]}},
+    variant=_grr_nrr,
 )
 
-_HEALTH_04_2 = {  # component: (score 0-100 or None for no data, weight)
-    "growth_vs_plan": (60.0, 0.25),
-    "margin": (70.0, 0.15),
-    "engagement": (100.0, 0.20),
-    "complaints": (60.0, 0.15),
-    "coverage": (None, 0.15),
-    "action_completion": (92.5, 0.10),
-}
-_BANDS = {"red": ("rot",), "amber": ("gelb", "orange", "bernstein"), "green": ("gruen", "grün")}
+
+def _components(x: dict) -> list[tuple[str, float | None, float]]:
+    """The components of the health score as (component, score or None for no data, weight)."""
+    return [(k, c.get("score"), c["weight"]) for k, c in x["components"].items()]
 
 
 def _health(x: dict, *, missing_as_zero=False, unweighted=False) -> float:
-    comps = [(s, w) for s, w in x["components"].values() if s is not None or missing_as_zero]
+    comps = [(s, w) for _, s, w in _components(x) if s is not None or missing_as_zero]
     if unweighted:
-        return round(sum(s for s, w in comps) / len(comps), 9)
+        return round(sum((s or 0.0) for s, w in comps) / len(comps), 9)
     total = sum((s or 0.0) * w for s, w in comps)
     return round(total if missing_as_zero else total / sum(w for s, w in comps), 9)
 
@@ -1385,49 +1248,28 @@ def _health_answer(score: float, band: str | None = None) -> dict:
     return {"score": score, "band": band or health_band(score)}
 
 
-_register(
-    Exercise(
-        id="04.2",
-        level="apply",
-        kind="fields",
-        inputs={"components": _HEALTH_04_2},
-        fields={
-            "score": FieldSpec("number", ("health", "health_score", "h", "wert"), tolerance=0.1),
-            "band": FieldSpec("label", ("ampel", "farbe", "colour", "color"), labels=_BANDS),
-        },
-        solve=lambda x: _health_answer(_health(x)),
-        mistakes=(
-            Mistake("missing_as_zero", lambda x: _health_answer(_health(x, missing_as_zero=True))),
-            Mistake("unweighted_mean", lambda x: _health_answer(_health(x, unweighted=True))),
-            Mistake("band_boundary", lambda x: _health_answer(_health(x), "green")),
-        ),
-        steps=lambda x: {
-            "total": sum(s * w for s, w in x["components"].values() if s is not None),
-            "weights": round(sum(w for s, w in x["components"].values() if s is not None), 6),
-        },
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col(c, lang) for c in ("component", "score", "weight")],
+_logic(
+    "04.2",
+    solve=lambda x: _health_answer(_health(x)),
+    mistakes={"band_boundary": lambda x: _health_answer(_health(x), "green")},
+    variant=lambda x, **flags: _health_answer(_health(x, **flags)),
+    steps=lambda x: {
+        "total": sum(s * w for _, s, w in _components(x) if s is not None),
+        "weights": round(sum(w for _, s, w in _components(x) if s is not None), 6),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col(c, lang) for c in ("component", "score", "weight")],
+            [
                 [
-                    [
-                        pick(i18n.table("review.labels")[k], lang),
-                        "–" if s is None else _fmt_number(s, lang),
-                        _fmt_number(w, lang),
-                    ]
-                    for k, (s, w) in x["components"].items()
-                ],
-            )
-        },
-    )
-)
-
-_register(
-    _choice(
-        id="04.3",
-        level="recall",
-        answer="b",
-        wrong={"a": "looking_back", "c": "price_only", "d": "nothing_written"},
-    )
+                    pick(i18n.table("review.labels")[k], lang),
+                    "–" if s is None else _fmt_number(s, lang),
+                    _fmt_number(w, lang),
+                ]
+                for k, s, w in _components(x)
+            ],
+        )
+    },
 )
 
 
@@ -1446,54 +1288,20 @@ def _bridge(x: dict, *, price_first=False, flip=False, both_current=False, price
     return {"volume": vol, "price": price}
 
 
-_register(
-    Exercise(
-        id="04.4",
-        level="analyse",
-        kind="fields",
-        inputs={"q0": 100, "p0": 50.0, "q1": 110, "p1": 48.0},
-        fields={
-            "volume": FieldSpec("number", ("volume_effect", "menge", "mengeneffekt"), tolerance=1.0),
-            "price": FieldSpec("number", ("price_effect", "preis", "preiseffekt"), tolerance=1.0),
-        },
-        solve=lambda x: _bridge(x),
-        mistakes=(
-            Mistake("order_of_effects", lambda x: _bridge(x, price_first=True)),
-            Mistake("sign", lambda x: _bridge(x, flip=True)),
-            Mistake("does_not_add_up", lambda x: _bridge(x, both_current=True)),
-            Mistake("price_last_year_units", lambda x: _bridge(x, price_at_q0=True)),
-        ),
-    )
-)
+_logic("04.4", solve=_bridge, variant=_bridge)
 
 # --------------------------------------------------------------------------- 05 portfolio review
 
-_register(
-    Exercise(
-        id="05.1",
-        level="apply",
-        kind="share",
-        inputs={"start": 20, "kept": 17, "returned": 1, "new": 2},
-        tolerance=0.002,
-        solve=lambda x: x["kept"] / x["start"],
-        mistakes=(
-            Mistake("returned_counted", lambda x: (x["kept"] + x["returned"]) / x["start"]),
-            Mistake("new_counted", lambda x: (x["kept"] + x["returned"] + x["new"]) / x["start"]),
-            Mistake("churn_given", lambda x: 1 - x["kept"] / x["start"]),
-            Mistake("denominator_now", lambda x: x["kept"] / (x["start"] + x["returned"] + x["new"])),
-        ),
-    )
+_logic(
+    "05.1",
+    solve=lambda x: x["kept"] / x["start"],
+    mistakes={
+        "returned_counted": lambda x: (x["kept"] + x["returned"]) / x["start"],
+        "new_counted": lambda x: (x["kept"] + x["returned"] + x["new"]) / x["start"],
+        "churn_given": lambda x: 1 - x["kept"] / x["start"],
+        "denominator_now": lambda x: x["kept"] / (x["start"] + x["returned"] + x["new"]),
+    },
 )
-
-_ACC_05_2 = {  # account: (revenue 2024Q4, revenue 2025Q4)
-    "A1": (100_000, 130_000),
-    "A2": (200_000, 150_000),
-    "A3": (150_000, 0),
-    "A4": (250_000, 250_000),
-    "A5": (300_000, 340_000),
-    "A6": (0, 60_000),
-    "A7": (0, 40_000),
-}
 
 
 def _rr_accounts(x: dict, *, count_new=False, expansion_in_grr=False, churn_as_zero=False) -> dict:
@@ -1513,46 +1321,23 @@ def _rr_accounts(x: dict, *, count_new=False, expansion_in_grr=False, churn_as_z
     return _grr_nrr(totals, expansion_in_grr=expansion_in_grr)
 
 
-_register(
-    Exercise(
-        id="05.2",
-        level="analyse",
-        kind="fields",
-        inputs={"accounts": _ACC_05_2},
-        fields=_RR_FIELDS,
-        solve=lambda x: _rr_accounts(x),
-        mistakes=(
-            Mistake("new_counted", lambda x: _rr_accounts(x, count_new=True)),
-            Mistake("expansion_in_grr", lambda x: _rr_accounts(x, expansion_in_grr=True)),
-            Mistake("churn_forgotten", lambda x: _rr_accounts(x, churn_as_zero=True)),
-        ),
-        steps=lambda x: {
-            "start": sum(a for a, b in x["accounts"].values()),
-            "expansion": sum(b - a for a, b in x["accounts"].values() if a > 0 and b > a),
-            "contraction": sum(a - b for a, b in x["accounts"].values() if 0 < b < a),
-            "churn": sum(a for a, b in x["accounts"].values() if a > 0 and b == 0),
-        },
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("account", lang), "2024Q4", "2025Q4"],
-                [[k, _fmt_number(a, lang), _fmt_number(b, lang)] for k, (a, b) in x["accounts"].items()],
-            )
-        },
-    )
+_logic(
+    "05.2",
+    solve=_rr_accounts,
+    variant=_rr_accounts,
+    steps=lambda x: {
+        "start": sum(a for a, b in x["accounts"].values()),
+        "expansion": sum(b - a for a, b in x["accounts"].values() if a > 0 and b > a),
+        "contraction": sum(a - b for a, b in x["accounts"].values() if 0 < b < a),
+        "churn": sum(a for a, b in x["accounts"].values() if a > 0 and b == 0),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("account", lang), "2024Q4", "2025Q4"],
+            [[k, _fmt_number(a, lang), _fmt_number(b, lang)] for k, (a, b) in x["accounts"].items()],
+        )
+    },
 )
-
-_PROV_05_3 = {  # account: (weighted score, revenue in thousand EUR, KAM)
-    "P01": (9.1, 900, "Weber"),
-    "P02": (8.7, 300, "Weber"),
-    "P03": (8.2, 1200, "Yilmaz"),
-    "P04": (7.9, 80, "Weber"),
-    "P05": (7.5, 700, "Yilmaz"),
-    "P06": (7.3, 350, "Weber"),
-    "P07": (7.0, 500, "Yilmaz"),
-    "P08": (6.8, 200, "Weber"),
-    "P09": (6.6, 650, "Novak"),
-    "P10": (6.1, 90, "Novak"),
-}
 
 
 def _drop(x: dict, *, by: int = 0, top=False, per_kam=False, kept=False) -> list[str]:
@@ -1569,287 +1354,160 @@ def _drop(x: dict, *, by: int = 0, top=False, per_kam=False, kept=False) -> list
     return sorted(acc, key=lambda a: acc[a][by], reverse=top)[:excess]
 
 
-_register(
-    Exercise(
-        id="05.3",
-        level="analyse",
-        kind="ids",
-        inputs={"accounts": _PROV_05_3, "capacity": {"Weber": 3, "Yilmaz": 3, "Novak": 2}},
-        ids=tuple(_PROV_05_3),
-        solve=lambda x: _drop(x),
-        mistakes=(
-            Mistake("lowest_revenue", lambda x: _drop(x, by=1)),
-            Mistake("top_dropped", lambda x: _drop(x, top=True)),
-            Mistake("per_kam", lambda x: _drop(x, per_kam=True)),
-            Mistake("per_kam_revenue", lambda x: _drop(x, per_kam=True, by=1)),
-            Mistake("kept_listed", lambda x: _drop(x, kept=True)),
+_logic(
+    "05.3",
+    solve=_drop,
+    variant=_drop,
+    steps=lambda x: {"total": sum(x["capacity"].values())},
+    tables=lambda x, lang: {
+        "capacity_text": " + ".join(f"{v} ({k})" for k, v in x["capacity"].items())
+        + " = "
+        + str(sum(x["capacity"].values())),
+        "table": _md_table(
+            [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), "KAM"],
+            [[a, _fmt_number(s, lang), _fmt_number(r, lang), k] for a, (s, r, k) in x["accounts"].items()],
         ),
-        steps=lambda x: {"total": sum(x["capacity"].values())},
-        tables=lambda x, lang: {
-            "capacity_text": " + ".join(f"{v} ({k})" for k, v in x["capacity"].items())
-            + " = "
-            + str(sum(x["capacity"].values())),
-            "table": _md_table(
-                [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), "KAM"],
-                [[a, _fmt_number(s, lang), _fmt_number(r, lang), k] for a, (s, r, k) in x["accounts"].items()],
-            ),
-        },
-    )
+    },
 )
 
-_register(
-    _choice(
-        id="05.4",
-        level="recall",
-        answer="d",
-        wrong={"a": "neglect", "b": "rigid", "c": "unprepared"},
-    )
-)
-
-_AXES = {
-    "attractiveness": ("Attraktivität", "attraktivitaet", "attractiveness to us", "attraktivitaet fuer uns"),
-    "strength": ("Stärke", "staerke", "relationship strength", "relationship", "beziehung", "beziehungsstaerke"),
-    "both": ("beide", "both axes"),
-    "neither": ("keine", "none", "keine von beiden"),
-}
-
-_register(
-    Exercise(
-        id="05.5",
-        level="analyse",
-        kind="label",
-        inputs={"before": "strategic", "after": "status"},
-        labels=_AXES,
-        tables=lambda x, lang: {
-            "before": i18n.quadrant_label(x["before"], lang),
-            "after": i18n.quadrant_label(x["after"], lang),
-        },
-        solve=lambda x: "attractiveness",
-        mistakes=(
-            Mistake("strength", lambda x: "strength"),
-            Mistake("both", lambda x: "both"),
-            Mistake("neither", lambda x: "neither"),
-        ),
-    )
+_logic(
+    "05.5",
+    solve=lambda x: "attractiveness",
+    mistakes={"strength": _answers("strength"), "both": _answers("both"), "neither": _answers("neither")},
+    tables=lambda x, lang: {
+        "before": i18n.quadrant_label(x["before"], lang),
+        "after": i18n.quadrant_label(x["after"], lang),
+    },
 )
 
 # --------------------------------------------------------------------------- evaluate and create tasks of 01-05
-# (registered here, after the computed ones; ids() lists every notebook's exercises in the order of their ids)
 
 _CRITERIA = tuple(i18n.CRITERION_LABELS)
 
-_register(
-    _text_task(
-        id="01.5",
-        level="evaluate",
-        inputs={"low": 3, "high": 4},
-        text_fields={
-            "criteria": TextField("ids", _CRITERIA, label_table="common.criterion_labels"),
-            "reasons": TextField("text"),
-        },
-        solve=lambda x: {
-            "criteria": frozenset({"revenue_share", "lifetime_value", "growth_potential", "relationship"}),
-            **_model_texts("01.5", ("reasons",)),
-        },
-        mistakes=(
-            Mistake(
-                "too_few",
-                lambda x: {"criteria": ["revenue_share", "growth_potential"], "reasons": "Size.\nGrowth."},
-                lambda g, x: len(g["criteria"]) < x["low"],
-            ),
-            Mistake(
-                "too_many_criteria",
-                lambda x: {"criteria": list(_CRITERIA), "reasons": "\n".join(_CRITERIA)},
-                lambda g, x: len(g["criteria"]) > x["high"],
-            ),
-            Mistake(
-                "reason_missing",
-                lambda x: {"criteria": ["revenue_share", "lifetime_value", "relationship"], "reasons": "They matter."},
-                lambda g, x: len(_lines(g["reasons"])) < len(g["criteria"]),
-            ),
+_logic(
+    "01.5",
+    solve=lambda x: {
+        "criteria": frozenset({"revenue_share", "lifetime_value", "growth_potential", "relationship"}),
+        **_model_texts("01.5", ("reasons",)),
+    },
+    mistakes={
+        "too_few": (
+            lambda x: {"criteria": ["revenue_share", "growth_potential"], "reasons": "Size.\nGrowth."},
+            lambda g, x: len(g["criteria"]) < x["low"],
         ),
-        rubric=3,
-        tables=lambda x, lang: {
-            "criteria_list": "\n".join(f"* `{c}`: {i18n.criterion_label(c, lang)}" for c in _CRITERIA)
-        },
-    )
+        "too_many_criteria": (
+            lambda x: {"criteria": list(_CRITERIA), "reasons": "\n".join(_CRITERIA)},
+            lambda g, x: len(g["criteria"]) > x["high"],
+        ),
+        "reason_missing": (
+            lambda x: {"criteria": ["revenue_share", "lifetime_value", "relationship"], "reasons": "They matter."},
+            lambda g, x: len(_lines(g["reasons"])) < len(g["criteria"]),
+        ),
+    },
+    tables=lambda x, lang: {"criteria_list": "\n".join(f"* `{c}`: {i18n.criterion_label(c, lang)}" for c in _CRITERIA)},
 )
-
-_PROV_01_6 = {  # account: (criteria met of the selection rule, weighted score)
-    "D1": (3, 8.4),
-    "D2": (2, 7.9),
-    "D3": (2, 7.6),
-    "D4": (1, 7.5),
-    "D5": (2, 6.9),
-    "D6": (3, 6.5),
-}
 
 
 def _dropped(g: dict, x: dict) -> list[str]:
     return [a for a in x["accounts"] if a not in g["definitive"]]
 
 
-_register(
-    _text_task(
-        id="01.6",
-        level="evaluate",
-        inputs={"accounts": _PROV_01_6, "capacity": 4, "min_met": 2},
-        text_fields={
-            "definitive": TextField("ids", tuple(_PROV_01_6)),
-            "reasons": TextField("text"),
-        },
-        solve=lambda x: {"definitive": frozenset({"D1", "D2", "D5", "D6"}), **_model_texts("01.6", ("reasons",))},
-        mistakes=(
-            Mistake(
-                "rule_broken",
-                lambda x: {"definitive": ["D1", "D2", "D4", "D5"], "reasons": "D3 insolvency. D6 lowest score."},
-                lambda g, x: any(x["accounts"][a][0] < x["min_met"] for a in g["definitive"]),
-            ),
-            Mistake(
-                "over_capacity",
-                lambda x: {"definitive": ["D1", "D2", "D3", "D5", "D6"], "reasons": "D4 meets one criterion."},
-                lambda g, x: len(g["definitive"]) > x["capacity"],
-            ),
-            Mistake(
-                "reason_missing",
-                lambda x: {"definitive": ["D1", "D2", "D5", "D6"], "reasons": "D4 meets one criterion only."},
-                lambda g, x: any(
-                    re.search(rf"\b{a}\b", g["reasons"], flags=re.IGNORECASE) is None for a in _dropped(g, x)
-                ),
-            ),
+_logic(
+    "01.6",
+    solve=lambda x: {"definitive": frozenset({"D1", "D2", "D5", "D6"}), **_model_texts("01.6", ("reasons",))},
+    mistakes={
+        "rule_broken": (
+            lambda x: {"definitive": ["D1", "D2", "D4", "D5"], "reasons": "D3 insolvency. D6 lowest score."},
+            lambda g, x: any(x["accounts"][a][0] < x["min_met"] for a in g["definitive"]),
         ),
-        rubric=3,
-        extra_texts=tuple(f"note_{a}" for a in _PROV_01_6),
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("account", lang), _col("criteria_met", lang), _col("weighted_score", lang), _col("note", lang)],
-                [
-                    [a, met, _fmt_number(score, lang, 1), pick(i18n.table("exercises.01.6")[f"note_{a}"], lang)]
-                    for a, (met, score) in x["accounts"].items()
-                ],
-            )
-        },
-    )
+        "over_capacity": (
+            lambda x: {"definitive": ["D1", "D2", "D3", "D5", "D6"], "reasons": "D4 meets one criterion."},
+            lambda g, x: len(g["definitive"]) > x["capacity"],
+        ),
+        "reason_missing": (
+            lambda x: {"definitive": ["D1", "D2", "D5", "D6"], "reasons": "D4 meets one criterion only."},
+            lambda g, x: any(re.search(rf"\b{a}\b", g["reasons"], flags=re.IGNORECASE) is None for a in _dropped(g, x)),
+        ),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("account", lang), _col("criteria_met", lang), _col("weighted_score", lang), _col("note", lang)],
+            [
+                [a, met, _fmt_number(score, lang, 1), pick(i18n.table("exercises.01.6")[f"note_{a}"], lang)]
+                for a, (met, score) in x["accounts"].items()
+            ],
+        )
+    },
 )
 
-_register(
-    _text_task(
-        id="02.5",
-        level="create",
-        inputs={},
-        text_fields={s: TextField("text") for s in PLAN_SECTIONS},
-        solve=lambda x: _model_texts("02.5", PLAN_SECTIONS),
-        mistakes=(
-            Mistake(
-                "agreed_goal_vague",
-                lambda x: {**solution("02.5"), "agreed_goal": "Work together more closely."},
-                lambda g, x: not _has_figure(g["agreed_goal"]),
-            ),
-            Mistake(
-                "objective_copied",
-                lambda x: {**solution("02.5"), "objective": solution("02.5")["customer_goal"]},
-                lambda g, x: _fold(g["objective"]) == _fold(g["customer_goal"]),
-            ),
-            Mistake(
-                "single_threaded_team",
-                lambda x: {**solution("02.5"), "team_customer": "Jens Hofmann (buyer)"},
-                lambda g, x: len(_names(g["team_customer"])) < 2,
-            ),
+_logic(
+    "02.5",
+    solve=lambda x: _model_texts("02.5", PLAN_SECTIONS),
+    mistakes={
+        "agreed_goal_vague": (
+            lambda x: {**solution("02.5"), "agreed_goal": "Work together more closely."},
+            lambda g, x: not _has_figure(g["agreed_goal"]),
         ),
-        rubric=4,
-    )
+        "objective_copied": (
+            lambda x: {**solution("02.5"), "objective": solution("02.5")["customer_goal"]},
+            lambda g, x: _fold(g["objective"]) == _fold(g["customer_goal"]),
+        ),
+        "single_threaded_team": (
+            lambda x: {**solution("02.5"), "team_customer": "Jens Hofmann (buyer)"},
+            lambda g, x: len(_names(g["team_customer"])) < 2,
+        ),
+    },
 )
 
-_CLAIM_03_5 = {"m": 60_000, "r": 0.9, "d": 0.08, "claim": 540_000, "discount": 150_000}
-
-_register(
-    _text_task(
-        id="03.5",
-        level="evaluate",
-        inputs=_CLAIM_03_5,
-        text_fields={
-            "verdict": TextField("choice", ("holds", "does_not_hold"), translated=True),
-            "clv": TextField("number", tolerance=1.0),
-            "reason": TextField("text"),
-        },
-        solve=lambda x: {
-            "verdict": "does_not_hold",
-            "clv": contractual_clv(x["m"], x["r"], x["d"]),
-            **_model_texts("03.5", ("reason",)),
-        },
-        mistakes=(
-            Mistake(
-                "colleague_number",
-                lambda x: {**solution("03.5"), "clv": x["claim"]},
-                lambda g, x: _close(g["clv"], x["claim"], 1.0),
-            ),
-            Mistake(
-                "clv_wrong",
-                lambda x: {**solution("03.5"), "clv": x["m"] * x["r"] / (1 + x["d"])},
-                lambda g, x: not _close(g["clv"], contractual_clv(x["m"], x["r"], x["d"]), 1.0),
-            ),
-            Mistake(
-                "accepted",
-                lambda x: {**solution("03.5"), "verdict": "holds"},
-                lambda g, x: g["verdict"] == "holds",
-            ),
+_logic(
+    "03.5",
+    solve=lambda x: {
+        "verdict": "does_not_hold",
+        "clv": contractual_clv(x["m"], x["r"], x["d"]),
+        **_model_texts("03.5", ("reason",)),
+    },
+    mistakes={
+        "colleague_number": (
+            lambda x: {**solution("03.5"), "clv": x["claim"]},
+            lambda g, x: _close(g["clv"], x["claim"], 1.0),
         ),
-        rubric=3,
-    )
+        "clv_wrong": (
+            lambda x: {**solution("03.5"), "clv": x["m"] * x["r"] / (1 + x["d"])},
+            lambda g, x: not _close(g["clv"], contractual_clv(x["m"], x["r"], x["d"]), 1.0),
+        ),
+        "accepted": (lambda x: {**solution("03.5"), "verdict": "holds"}, lambda g, x: g["verdict"] == "holds"),
+    },
 )
 
-_QBR_ITEMS = ("review", "kpis", "wins", "challenges", "next_goals", "price_increase", "margin", "product_show")
 _QBR_CORE = ("review", "kpis", "wins", "challenges", "next_goals")
 _QBR_INTERNAL = ("margin",)
 
-_register(
-    _text_task(
-        id="04.5",
-        level="create",
-        inputs={"health": 62, "nrr": 0.96},
-        text_fields={
-            "agenda": TextField("ids", _QBR_ITEMS, translated=True),
-            "opening": TextField("text"),
-            "goals": TextField("text"),
-        },
-        solve=lambda x: {"agenda": frozenset(_QBR_CORE), **_model_texts("04.5", ("opening", "goals"))},
-        mistakes=(
-            Mistake(
-                "core_missing",
-                lambda x: {**solution("04.5"), "agenda": ["review", "kpis", "wins", "next_goals", "product_show"]},
-                lambda g, x: not set(_QBR_CORE) <= g["agenda"],
-            ),
-            Mistake(
-                "internal_shown",
-                lambda x: {**solution("04.5"), "agenda": [*_QBR_CORE, "margin"]},
-                lambda g, x: bool(set(_QBR_INTERNAL) & g["agenda"]),
-            ),
-            Mistake(
-                "goals_vague",
-                lambda x: {**solution("04.5"), "goals": "Better deliveries."},
-                lambda g, x: not _has_figure(g["goals"]),
-            ),
-        ),
-        rubric=4,
-        tables=lambda x, lang: {
-            "items": "\n".join(
-                f"* `{i}`: {pick(i18n.table('exercises.04.5')[f'option_{i}'], lang)}" for i in _QBR_ITEMS
-            ),
-            "nrr_text": i18n.percent(x["nrr"], lang, 0),
-        },
-    )
-)
 
-_CUT_05_6 = {  # account: (weighted score, revenue in thousand EUR, revenue change against last year)
-    "Q1": (8.8, 1400, 0.05),
-    "Q2": (8.1, 900, -0.18),
-    "Q3": (7.7, 650, 0.02),
-    "Q4": (7.4, 300, 0.12),
-    "Q5": (7.2, 800, -0.04),
-    "Q6": (6.9, 500, 0.01),
-    "Q7": (6.4, 720, -0.06),
-    "Q8": (7.0, 410, 0.09),
-}
+def _agenda_items(lang: str) -> str:
+    """The items a QBR agenda of 04.5 may hold, with their texts."""
+    items = get("04.5").text_fields["agenda"].options
+    return "\n".join(f"* `{i}`: {pick(i18n.table('exercises.04.5')[f'option_{i}'], lang)}" for i in items)
+
+
+_logic(
+    "04.5",
+    solve=lambda x: {"agenda": frozenset(_QBR_CORE), **_model_texts("04.5", ("opening", "goals"))},
+    mistakes={
+        "core_missing": (
+            lambda x: {**solution("04.5"), "agenda": ["review", "kpis", "wins", "next_goals", "product_show"]},
+            lambda g, x: not set(_QBR_CORE) <= g["agenda"],
+        ),
+        "internal_shown": (
+            lambda x: {**solution("04.5"), "agenda": [*_QBR_CORE, "margin"]},
+            lambda g, x: bool(set(_QBR_INTERNAL) & g["agenda"]),
+        ),
+        "goals_vague": (
+            lambda x: {**solution("04.5"), "goals": "Better deliveries."},
+            lambda g, x: not _has_figure(g["goals"]),
+        ),
+    },
+    tables=lambda x, lang: {"items": _agenda_items(lang), "nrr_text": i18n.percent(x["nrr"], lang, 0)},
+)
 
 
 def _cut(x: dict, col: int, *, largest: bool = False) -> str:
@@ -1857,51 +1515,35 @@ def _cut(x: dict, col: int, *, largest: bool = False) -> str:
     return (max if largest else min)(acc, key=lambda a: acc[a][col])
 
 
-_register(
-    _text_task(
-        id="05.6",
-        level="evaluate",
-        inputs={"accounts": _CUT_05_6, "capacity": 7},
-        text_fields={
-            "drop": TextField("choice", tuple(_CUT_05_6)),
-            "after": TextField("choice", ("standard_care", "no_care"), translated=True),
-            "reason": TextField("text"),
-        },
-        solve=lambda x: {"drop": _cut(x, 0), "after": "standard_care", **_model_texts("05.6", ("reason",))},
-        mistakes=(
-            Mistake(
-                "cut_by_revenue",
-                lambda x: {**solution("05.6"), "drop": _cut(x, 2)},
-                lambda g, x: g["drop"] == _cut(x, 2) != _cut(x, 0),
-            ),
-            Mistake(
-                "cut_smallest",
-                lambda x: {**solution("05.6"), "drop": _cut(x, 1)},
-                lambda g, x: g["drop"] == _cut(x, 1) != _cut(x, 0),
-            ),
-            Mistake(
-                "not_by_rule",
-                lambda x: {**solution("05.6"), "drop": "Q5"},
-                lambda g, x: g["drop"] != _cut(x, 0),
-            ),
-            Mistake(
-                "neglect",
-                lambda x: {**solution("05.6"), "after": "no_care"},
-                lambda g, x: g["after"] == "no_care",
-            ),
+_logic(
+    "05.6",
+    solve=lambda x: {"drop": _cut(x, 0), "after": "standard_care", **_model_texts("05.6", ("reason",))},
+    mistakes={
+        "cut_by_revenue": (
+            lambda x: {**solution("05.6"), "drop": _cut(x, 2)},
+            lambda g, x: g["drop"] == _cut(x, 2) != _cut(x, 0),
         ),
-        rubric=3,
-        tables=lambda x, lang: {
-            "table": _md_table(
-                [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), _col("change", lang)],
-                [
-                    [a, _fmt_number(s, lang, 1), _fmt_number(r, lang), i18n.percent(c, lang, 0, signed=True)]
-                    for a, (s, r, c) in x["accounts"].items()
-                ],
-            )
-        },
-    )
+        "cut_smallest": (
+            lambda x: {**solution("05.6"), "drop": _cut(x, 1)},
+            lambda g, x: g["drop"] == _cut(x, 1) != _cut(x, 0),
+        ),
+        "not_by_rule": (lambda x: {**solution("05.6"), "drop": "Q5"}, lambda g, x: g["drop"] != _cut(x, 0)),
+        "neglect": (lambda x: {**solution("05.6"), "after": "no_care"}, lambda g, x: g["after"] == "no_care"),
+    },
+    tables=lambda x, lang: {
+        "table": _md_table(
+            [_col("account", lang), _col("weighted_score", lang), _col("revenue_keur", lang), _col("change", lang)],
+            [
+                [a, _fmt_number(s, lang, 1), _fmt_number(r, lang), i18n.percent(c, lang, 0, signed=True)]
+                for a, (s, r, c) in x["accounts"].items()
+            ],
+        )
+    },
 )
+
+
+for _ex in _exercises(DATA_FILE.read()):
+    _register(_ex)
 
 
 # =========================================================================== public API
