@@ -235,6 +235,25 @@ def test_rated_workshop_reads_the_rule_as_the_provisional_list_does():
             call(r, {}, weights={"revenue_share": 1.0})
 
 
+def test_the_three_rated_calls_share_one_rule_and_refuse_a_misspelt_keyword():
+    r = pd.DataFrame([("A", "X", "revenue_share", 9), ("A", "X", "credibility", 8),
+                      ("A", "Y", "revenue_share", 10), ("A", "Y", "credibility", 2),
+                      ("A", "Z", "revenue_share", 7), ("A", "Z", "credibility", 7)],
+                     columns=["rater", "account_id", "criterion", "score"])
+    # the rule's keywords are one dataclass: a typo is an error in all three, never silently the default
+    for call in (workshop.RatedWorkshop.from_ratings, workshop.provisional_from_ratings, workshop.build_handout):
+        with pytest.raises(TypeError, match="min_critera"):
+            call(r, {}, min_critera=1)
+    # min_criteria=1: Y (10 >= 7 on revenue_share only) now ranks too, in all three. Equal default weights:
+    # X 0.5*9+0.5*8 = 8.5, Z 0.5*7+0.5*7 = 7.0, Y 0.5*10+0.5*2 = 6.0, so X, Z, Y; places=2 keeps X and Z
+    rule = {"min_criteria": 1, "places": 2}
+    table = workshop.provisional_from_ratings(r, {}, **rule)
+    assert table["rank"].tolist() == [1, 2, 3] and table.index[table["provisional"]].tolist() == ["X", "Z"]
+    room = workshop.RatedWorkshop.from_ratings(r, {}, **rule)
+    assert (room.min_criteria, room.k) == (1, 2)
+    assert workshop.build_handout(r, {}, **rule).min_criteria == 1
+
+
 def test_rated_workshop_sliders_rerank_and_remember(sample_data, names):
     room = workshop.RatedWorkshop.from_ratings(sample_data.ratings, names)
     start = room.static()["name"].tolist()

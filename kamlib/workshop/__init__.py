@@ -40,7 +40,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -669,41 +669,53 @@ def rated_scores(ratings: pd.DataFrame) -> pd.DataFrame:
     return mean.reindex(columns=[c for c in CRITERIA if c in mean.columns]).astype(float)
 
 
-def _rated_rule(
-    ratings: pd.DataFrame, weights, thresholds, min_criteria: int, places: int | None
-) -> tuple[pd.DataFrame, tuple[str, ...], pd.Series, pd.Series, int]:
-    """The raters' mean scores and the rule on them: the rated criteria, their checked weights and thresholds
-    (when given by criterion, those of unrated criteria are left out) and the number of provisional places (every
-    rated account when ``places`` is None or not positive)."""
-    scores = rated_scores(ratings)
-    crit = tuple(scores.columns)
-    weights = {c: weights[c] for c in crit if c in weights} if isinstance(weights, Mapping) else weights
-    thresholds = {c: thresholds[c] for c in crit if c in thresholds} if isinstance(thresholds, Mapping) else thresholds
-    crit, w, t, _ = check_selection_parameters(crit, weights, thresholds, min_criteria=min_criteria)
-    n = len(scores)
-    return scores, crit, w, t, n if places is None or places <= 0 else min(n, int(places))
+@dataclass(frozen=True)
+class RatingRule:
+    """The rule of source 004 as a room sets it on the raters' mean scores: ``weights`` and ``thresholds`` by
+    criterion or in the order of the rated criteria (None: the defaults), at least ``min_criteria`` thresholds
+    reached, the top ``places`` provisional (every rated account when None or not positive).
+
+    :func:`provisional_from_ratings`, :meth:`RatedWorkshop.from_ratings` and :func:`build_handout` take these
+    four as keywords.
+    """
+
+    weights: Mapping[str, float] | Sequence[float] | None = None
+    thresholds: Mapping[str, float] | Sequence[float] | None = None
+    min_criteria: int = 2
+    places: int | None = None
+
+    def apply(self, ratings: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...], pd.Series, pd.Series, int]:
+        """The raters' mean scores and the rule on them: the rated criteria, their checked weights and thresholds
+        (when given by criterion, those of unrated criteria are left out) and the number of provisional places."""
+        scores = rated_scores(ratings)
+        crit = tuple(scores.columns)
+
+        def rated(given):
+            return {c: given[c] for c in crit if c in given} if isinstance(given, Mapping) else given
+
+        crit, w, t, _ = check_selection_parameters(
+            crit, rated(self.weights), rated(self.thresholds), min_criteria=self.min_criteria
+        )
+        n, places = len(scores), self.places
+        return scores, crit, w, t, n if places is None or places <= 0 else min(n, int(places))
 
 
 def provisional_from_ratings(
-    ratings: pd.DataFrame,
-    names: Mapping[str, str] | pd.Series | None = None,
-    *,
-    weights=None,
-    thresholds=None,
-    min_criteria: int = 2,
-    places: int | None = None,
+    ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series | None = None, **parameters: Any
 ) -> pd.DataFrame:
-    """The rule of source 004 on the raters' mean scores: at least ``min_criteria`` thresholds reached,
-    ranked by the weighted mean (ties by account id); the top ``places`` are provisional.
+    """The rule of source 004 on the raters' mean scores (``parameters``: the keywords of :class:`RatingRule`): at
+    least ``min_criteria`` thresholds reached, ranked by the weighted mean (ties by account id); the top ``places``
+    are provisional.
 
     Returns every rated account with name, the mean scores, score, criteria met, rank, provisional and
     the largest disagreement between raters (max - min over its criteria).
     """
-    scores, crit, w, t, places = _rated_rule(ratings, weights, thresholds, min_criteria, places)
+    rule = RatingRule(**parameters)
+    scores, crit, w, t, places = rule.apply(ratings)
     met = scores.ge(t, axis=1) & scores.notna()
     n_met = met.sum(axis=1)
     score = (scores.fillna(0.0) * w).sum(axis=1)
-    rank = rank_accounts(score, n_met >= min_criteria)
+    rank = rank_accounts(score, n_met >= rule.min_criteria)
     g = ratings.groupby(["account_id", "criterion"])["score"]
     spread = (g.max() - g.min()).groupby(level=0).max()
     out = scores.round(2)
@@ -731,24 +743,18 @@ class RatedWorkshop(SelectionWorkshop):
 
     @classmethod
     def from_ratings(
-        cls,
-        ratings: pd.DataFrame,
-        names: Mapping[str, str] | pd.Series,
-        *,
-        weights=None,
-        thresholds=None,
-        min_criteria: int = 2,
-        places: int | None = None,
-        lang: str = "en",
+        cls, ratings: pd.DataFrame, names: Mapping[str, str] | pd.Series, *, lang: str = "en", **parameters: Any
     ) -> RatedWorkshop:
-        scores, crit, w, t, k = _rated_rule(ratings, weights, thresholds, min_criteria, places)
+        """The room's sliders starting at the rule's ``parameters`` (the keywords of :class:`RatingRule`)."""
+        rule = RatingRule(**parameters)
+        scores, crit, w, t, k = rule.apply(ratings)
         return cls(
             names=np.array([str(names.get(a, a)) for a in scores.index]),
             scores=scores.fillna(0.0).to_numpy(dtype=float),
             criteria=crit,
             weights=w.to_numpy(dtype=float),
             thresholds=t.to_numpy(dtype=float),
-            min_criteria=min_criteria,
+            min_criteria=rule.min_criteria,
             k=k,
             lang=lang,
             ids=scores.index.to_numpy(),
@@ -1119,21 +1125,18 @@ def build_handout(
     ratings: pd.DataFrame,
     names: Mapping[str, str] | pd.Series,
     *,
-    weights=None,
-    thresholds=None,
-    min_criteria: int = 2,
-    places: int | None = None,
     as_of: str = "",
     lang: str = "en",
     disputed: int = 10,
     title: str = "",
+    **parameters: Any,
 ) -> Handout:
-    """Everything the handout shows, computed from the ratings and the agreed weights."""
+    """Everything the handout shows, computed from the ratings and the agreed rule (``parameters``: the keywords
+    of :class:`RatingRule`)."""
     i18n.check_lang(lang)
-    table = provisional_from_ratings(
-        ratings, names, weights=weights, thresholds=thresholds, min_criteria=min_criteria, places=places
-    )
-    _, crit, w, t, _ = _rated_rule(ratings, weights, thresholds, min_criteria, places)
+    rule = RatingRule(**parameters)
+    table = provisional_from_ratings(ratings, names, **parameters)
+    _, crit, w, t, _ = rule.apply(ratings)
     wt = pd.DataFrame(  # the same shares, in the same words, as beside the room's sliders
         {
             "criterion": [label(c, lang) for c in crit],
@@ -1159,7 +1162,7 @@ def build_handout(
         }
     )
     raters = tuple(sorted(ratings["rater"].astype(str).unique()))
-    return Handout(wt, prov, agreement, top, raters, min_criteria, str(as_of), lang, title)
+    return Handout(wt, prov, agreement, top, raters, rule.min_criteria, str(as_of), lang, title)
 
 
 # =========================================================================== portfolio workshop
