@@ -396,6 +396,67 @@ def test_column_kinds_table_matches_the_pandera_models():
         assert schemas.column_kinds(table) == schemas._kinds_from_models(table), table
 
 
+_MODEL_FILE = """
+[accounts]
+required = true
+key = "account_id"
+
+[accounts.columns]
+account_id = { kind = "text", unique = true }
+stage = { kind = "text", optional = true, allowed = "relationship_stages" }
+
+[wallet]
+foreign_keys = { account_id = "accounts" }
+unique = ["account_id", "product_line"]
+
+[wallet.columns]
+account_id = { kind = "text" }
+product_line = { kind = "text" }
+potential_eur = { kind = "number", min = 0 }
+"""
+
+
+def test_the_data_model_file_builds_the_tables_models_and_specs():
+    from pandera.errors import SchemaErrors
+
+    from kamlib.data import schemas
+
+    specs = schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE))
+    wallet = specs["wallet"]
+    assert wallet.model.__name__ == "Wallet" and not wallet.required and wallet.key is None
+    assert wallet.foreign_keys == (schemas.ForeignKey("account_id", "accounts", "account_id"),)
+    assert specs["accounts"].required and specs["accounts"].key == "account_id"
+    frame = pd.DataFrame({"account_id": ["A", "A", "B"], "product_line": ["x", "x", "x"], "potential_eur": [1.0, -2.0, 0.0]})
+    with pytest.raises(SchemaErrors) as err:
+        wallet.model.validate(frame, lazy=True)
+    checks = set(err.value.failure_cases["check"].astype(str))
+    # row 1: -2.0 is below min = 0; rows 0 and 1 repeat (A, x), the unique combination
+    assert checks == {"greater_than_or_equal_to(0)", "multiple_fields_uniqueness"}
+
+
+@pytest.mark.parametrize(
+    "old, new, key, problem",
+    [
+        ('allowed = "relationship_stages"', 'allowed = "stages"', "accounts.columns.stage.allowed", "'stages'"),
+        ('kind = "number", min = 0', 'kind = "money", min = 0', "wallet.columns.potential_eur.kind", "'money'"),
+        ("min = 0", 'min = "0"', "wallet.columns.potential_eur.min", "expected int, got '0'"),
+        ('account_id = "accounts"', 'account_id = "customers"', "wallet.foreign_keys.account_id", "'customers'"),
+        ('account_id = { kind = "text", unique = true }', 'account_id = "text"', "accounts.columns.account_id",
+         "expected dict, got 'text'"),
+    ],
+)
+def test_a_malformed_data_model_entry_names_the_file_and_the_key(old, new, key, problem):
+    from kamlib.data import schemas
+    from kamlib.data.datafile import DataFileError
+
+    assert old in _MODEL_FILE
+    with pytest.raises(DataFileError) as err:
+        schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE.replace(old, new, 1)))
+    message = str(err.value)
+    assert message.startswith(f"kamlib/data/schemas.toml: {key}: "), message
+    assert problem in message
+
+
 # ----------------------------------------------------------------------------- the account plan (issue 14)
 
 PLAN_HEADER = "item_id,account_id,section,text,owner_ours,owner_customer,due,status,result,updated_on"

@@ -135,8 +135,11 @@ class Entry:
 
     def tables(self, name: str) -> dict[str, Entry]:
         """A table of tables (``[countries.DE]``, ``[countries.AT]``, ...) by their names, in the file's order."""
-        parent = self.table(name)
-        return {k: parent.table(k) for k in parent.values}
+        return self.table(name).entries()
+
+    def entries(self) -> dict[str, Entry]:
+        """Every value of this table as a table (a file of ``[section]`` tables), by name, in the file's order."""
+        return {k: self.table(k) for k in self.values}
 
     def rows(self, name: str) -> list[Entry]:
         """An array of tables (``[[day]]`` or ``[{...}, {...}]``), in the file's order."""

@@ -1,4 +1,5 @@
-"""Pandera contracts for the KAM data model: one ``DataFrameModel`` per table.
+"""Pandera contracts for the KAM data model: one ``DataFrameModel`` per table, built from the data model file
+``schemas.toml`` next to this module (every table's columns in order, their kinds and checks, keys and foreign keys).
 
 The loader (:mod:`kamlib.data.readers`) parses raw cells into these types first (so that a cell
 that is not a number or not a date is reported with its row and column), then validates
@@ -19,6 +20,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from kamlib import i18n
+from kamlib.data.datafile import DataFile, Entry
 
 #: Allowed values, shared by the schemas, the sample generator and the notebooks.
 RELATIONSHIP_STAGES = ("exploratory", "basic", "cooperative", "interdependent", "integrated")
@@ -71,6 +74,34 @@ PERIOD_PATTERN = r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
 Date = pd.Timestamp
 
+#: The data model's file: every table's columns, keys and checks (next to this module).
+SCHEMA_FILE = DataFile("kamlib.data", "schemas.toml")
+#: A column's kind -> its pandera annotation.
+_TYPES: dict[str, Any] = {
+    "text": Series[str],
+    "number": Series[float],
+    "integer": Series[pd.Int64Dtype],
+    "date": Series[Date],
+}
+#: The vocabularies a column's ``allowed`` names.
+_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "relationship_stages": RELATIONSHIP_STAGES,
+    "account_status": ACCOUNT_STATUS,
+    "kam_levels": KAM_LEVELS,
+    "cost_categories": COST_CATEGORIES,
+    "interaction_types": INTERACTION_TYPES,
+    "severities": SEVERITIES,
+    "buying_roles": BUYING_ROLES,
+    "attitudes": ATTITUDES,
+    "action_status": ACTION_STATUS,
+    "criteria": CRITERIA,
+    "plan_sections": PLAN_SECTIONS,
+    "plan_status": PLAN_STATUS,
+    "decisions": DECISIONS,
+}
+#: The patterns a column's ``format`` names.
+_FORMATS: dict[str, str] = {"period": PERIOD_PATTERN, "country": r"^[A-Z]{2}$"}
+
 
 class _Base(pa.DataFrameModel):
     class Config:
@@ -78,182 +109,30 @@ class _Base(pa.DataFrameModel):
         coerce = False  # the loader parses types itself, with row numbers in its messages
 
 
-class Accounts(_Base):
-    account_id: Series[str] = pa.Field(unique=True)
-    name: Series[str]
-    industry: Series[str] | None = pa.Field(nullable=True)
-    country: Series[str] | None = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
-    city: Series[str] | None = pa.Field(nullable=True)
-    timezone: Series[str] | None = pa.Field(nullable=True)
-    employees: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, ge=0)
-    customer_revenue_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
-    kam_id: Series[str] | None = pa.Field(nullable=True)
-    since: Series[Date] | None = pa.Field(nullable=True)
-    reference_value: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
-    relationship_stage: Series[str] | None = pa.Field(nullable=True, isin=RELATIONSHIP_STAGES)
-    status: Series[str] | None = pa.Field(nullable=True, isin=ACCOUNT_STATUS)
+# The checks across columns that a table's ``row_checks`` names (their messages: catalogue
+# schemas.row_check_messages). pandera calls each as a classmethod of the table's model, with the frame; True marks
+# a good row.
 
 
-class Kams(_Base):
-    kam_id: Series[str] = pa.Field(unique=True)
-    name: Series[str]
-    level: Series[str] | None = pa.Field(nullable=True, isin=KAM_LEVELS)
-    capacity: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, ge=0)
+def discount_not_above_gross(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+    if "discount_eur" not in df:
+        return pd.Series(True, index=df.index)
+    # a negative gross revenue is reported by its own check; don't repeat it here
+    return ~((df["discount_eur"] > df["gross_revenue_eur"]) & (df["gross_revenue_eur"] >= 0))
 
 
-class Products(_Base):
-    product_id: Series[str] = pa.Field(unique=True)
-    name: Series[str] | None = pa.Field(nullable=True)
-    product_line: Series[str]
+def closed_not_before_opened(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+    if "closed" not in df:
+        return pd.Series(True, index=df.index)
+    return ~(df["closed"] < df["opened"])
 
 
-class Orders(_Base):
-    order_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    date: Series[Date]
-    product_id: Series[str] | None = pa.Field(nullable=True)
-    business_unit: Series[str] | None = pa.Field(nullable=True)
-    quantity: Series[float] | None = pa.Field(nullable=True, ge=0)
-    gross_revenue_eur: Series[float] = pa.Field(ge=0)
-    discount_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
-    cogs_eur: Series[float] | None = pa.Field(nullable=True, ge=0)
-
-    @pa.dataframe_check
-    @classmethod
-    def discount_not_above_gross(cls, df: pd.DataFrame) -> pd.Series[bool]:
-        if "discount_eur" not in df:
-            return pd.Series(True, index=df.index)
-        # a negative gross revenue is reported by its own check; don't repeat it here
-        return ~((df["discount_eur"] > df["gross_revenue_eur"]) & (df["gross_revenue_eur"] >= 0))
+def shares_sum_to_at_most_one(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+    total = df.groupby(["account_id", "product_line"])["share"].transform("sum")
+    return ~(total > 1.0 + 1e-6)
 
 
-class ServiceCosts(_Base):
-    account_id: Series[str]
-    period: Series[str] = pa.Field(str_matches=PERIOD_PATTERN)
-    category: Series[str] = pa.Field(isin=COST_CATEGORIES)
-    cost_eur: Series[float] = pa.Field(ge=0)
-
-
-class Interactions(_Base):
-    interaction_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    date: Series[Date]
-    type: Series[str] = pa.Field(isin=INTERACTION_TYPES)
-    kam_id: Series[str] | None = pa.Field(nullable=True)
-    contact_id: Series[str] | None = pa.Field(nullable=True)
-
-
-class Complaints(_Base):
-    complaint_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    opened: Series[Date]
-    closed: Series[Date] | None = pa.Field(nullable=True)
-    severity: Series[str] | None = pa.Field(nullable=True, isin=SEVERITIES)
-    category: Series[str] | None = pa.Field(nullable=True)
-
-    @pa.dataframe_check
-    @classmethod
-    def closed_not_before_opened(cls, df: pd.DataFrame) -> pd.Series[bool]:
-        if "closed" not in df:
-            return pd.Series(True, index=df.index)
-        return ~(df["closed"] < df["opened"])
-
-
-class Contacts(_Base):
-    contact_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    name: Series[str]
-    title: Series[str] | None = pa.Field(nullable=True)
-    business_unit: Series[str] | None = pa.Field(nullable=True)
-    buying_role: Series[str] = pa.Field(isin=BUYING_ROLES)
-    influence: Series[pd.Int64Dtype] | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 5})
-    attitude: Series[str] | None = pa.Field(nullable=True, isin=ATTITUDES)
-
-
-class Wallet(_Base):
-    account_id: Series[str]
-    product_line: Series[str]
-    business_unit: Series[str]
-    potential_eur: Series[float] = pa.Field(ge=0)
-
-    class Config:
-        unique = ["account_id", "product_line", "business_unit"]
-
-
-class Competitors(_Base):
-    account_id: Series[str]
-    competitor: Series[str]
-    product_line: Series[str]
-    share: Series[float] = pa.Field(in_range={"min_value": 0, "max_value": 1})
-
-    @pa.dataframe_check
-    @classmethod
-    def shares_sum_to_at_most_one(cls, df: pd.DataFrame) -> pd.Series[bool]:
-        total = df.groupby(["account_id", "product_line"])["share"].transform("sum")
-        return ~(total > 1.0 + 1e-6)
-
-
-class Targets(_Base):
-    account_id: Series[str]
-    period: Series[str] = pa.Field(str_matches=PERIOD_PATTERN)
-    revenue_target_eur: Series[float] = pa.Field(ge=0)
-    margin_target_eur: Series[float] | None = pa.Field(nullable=True)
-
-    class Config:
-        unique = ["account_id", "period"]
-
-
-class Actions(_Base):
-    action_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    goal: Series[str] | None = pa.Field(nullable=True)
-    action: Series[str]
-    owner: Series[str] | None = pa.Field(nullable=True)
-    due: Series[Date] | None = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=ACTION_STATUS)
-
-
-class Ratings(_Base):
-    rater: Series[str]
-    account_id: Series[str]
-    criterion: Series[str] = pa.Field(isin=CRITERIA)
-    score: Series[float] = pa.Field(in_range={"min_value": 0, "max_value": 10})
-
-    class Config:
-        unique = ["rater", "account_id", "criterion"]
-
-
-class KeyAccountDecisions(_Base):
-    """The decision register: the definitive key-account list as management pinned it, one row per
-    account and decision date. The rows of the latest ``decided_on`` (up to ``as_of``) are the pinned
-    decision; earlier dates are the history notebook 05 compares with."""
-
-    decided_on: Series[Date]
-    decided_by: Series[str]
-    account_id: Series[str]
-    decision: Series[str] = pa.Field(isin=DECISIONS)
-    reason: Series[str] | None = pa.Field(nullable=True)
-    parameters: Series[str] | None = pa.Field(nullable=True)
-
-    class Config:
-        unique = ["decided_on", "account_id"]
-
-
-class AccountPlans(_Base):
-    """The account plan, one row per item: the customer's goals and plans, our objectives, strategy and USP
-    (internal), the account team on both sides and the goals agreed with the customer (owners, due, status)."""
-
-    item_id: Series[str] = pa.Field(unique=True)
-    account_id: Series[str]
-    section: Series[str] = pa.Field(isin=PLAN_SECTIONS)
-    text: Series[str]
-    owner_ours: Series[str] | None = pa.Field(nullable=True)
-    owner_customer: Series[str] | None = pa.Field(nullable=True)
-    due: Series[Date] | None = pa.Field(nullable=True)
-    status: Series[str] | None = pa.Field(nullable=True, isin=PLAN_STATUS)
-    result: Series[str] | None = pa.Field(nullable=True)
-    updated_on: Series[Date]
-
+_ROW_CHECKS = {f.__name__: f for f in (discount_not_above_gross, closed_not_before_opened, shares_sum_to_at_most_one)}
 
 #: Messages for dataframe-level checks, keyed by the check's name.
 ROW_CHECK_MESSAGES: dict[str, tuple[str, str]] = i18n.table("schemas.row_check_messages")
@@ -279,59 +158,74 @@ class TableSpec:
     past_dates: tuple[str, ...] = ()
 
 
-def _fk(column: str, table: str, target: str | None = None) -> ForeignKey:
-    return ForeignKey(column, table, target or column)
+def _column(column: Entry) -> tuple[Any, Any]:
+    """A column of the data model file as its pandera annotation and field (None: a required column, no checks)."""
+    annotation = _TYPES[column.one_of("kind", _TYPES)]
+    optional = column.get("optional", bool, False)
+    checks: dict[str, Any] = {}
+    if column.get("unique", bool, False):
+        checks["unique"] = True
+    if "min" in column.values:
+        checks["ge"] = column.integer("min")
+    if "range" in column.values:
+        low, high = column.array("range", int, 2)
+        checks["in_range"] = {"min_value": low, "max_value": high}
+    if "allowed" in column.values:
+        checks["isin"] = _VOCABULARIES[column.one_of("allowed", _VOCABULARIES)]
+    if "format" in column.values:
+        checks["str_matches"] = _FORMATS[column.one_of("format", _FORMATS)]
+    if optional:
+        return annotation | None, pa.Field(nullable=True, **checks)
+    return annotation, pa.Field(**checks) if checks else None
 
 
-_ACC = _fk("account_id", "accounts")
-
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec("accounts", Accounts, True, "account_id", (_fk("kam_id", "kams"),), ("since",)),
-        TableSpec("kams", Kams, False, "kam_id"),
-        TableSpec("products", Products, False, "product_id"),
-        TableSpec("orders", Orders, True, "order_id", (_ACC, _fk("product_id", "products")), ("date",)),
-        TableSpec("service_costs", ServiceCosts, False, None, (_ACC,)),
-        TableSpec(
-            "interactions",
-            Interactions,
-            False,
-            "interaction_id",
-            (_ACC, _fk("kam_id", "kams"), _fk("contact_id", "contacts")),
-            ("date",),
-        ),
-        TableSpec("complaints", Complaints, False, "complaint_id", (_ACC,), ("opened", "closed")),
-        TableSpec("contacts", Contacts, False, "contact_id", (_ACC,)),
-        TableSpec("wallet", Wallet, False, None, (_ACC,)),
-        TableSpec("competitors", Competitors, False, None, (_ACC,)),
-        TableSpec("targets", Targets, False, None, (_ACC,)),
-        TableSpec("actions", Actions, False, "action_id", (_ACC,)),
-        TableSpec("ratings", Ratings, False, None, (_ACC,)),
-        TableSpec("key_account_decisions", KeyAccountDecisions, False, None, (_ACC,)),
-        TableSpec("account_plans", AccountPlans, False, "item_id", (_ACC,), ("updated_on",)),
-    )
-}
+def _model(name: str, table: Entry) -> type[pa.DataFrameModel]:
+    """The pandera model of a table of the data model file (class ``ServiceCosts`` for ``service_costs``)."""
+    namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": {}}
+    for column, entry in table.tables("columns").items():
+        namespace["__annotations__"][column], field = _column(entry)
+        if field is not None:
+            namespace[column] = field
+    for check in table.texts("row_checks", ()):
+        if check not in _ROW_CHECKS:
+            raise table.error("row_checks", f"{check!r} is not one of {list(_ROW_CHECKS)}")
+        namespace[check] = pa.dataframe_check(_ROW_CHECKS[check])
+    if "unique" in table.values:
+        namespace["Config"] = type("Config", (), {"unique": list(table.texts("unique"))})
+    return type("".join(part.title() for part in name.split("_")), (_Base,), namespace)
 
 
-#: The kind of a column by the type in its annotation.
-_KINDS: dict[object, str] = {str: "text", float: "number", pd.Int64Dtype: "integer", Date: "date"}
+def table_specs(model: Entry) -> dict[str, TableSpec]:
+    """The tables of the parsed data model file, checked: a wrong type, a missing kind, an unknown vocabulary,
+    pattern, row check or foreign table is a :class:`DataFileError` naming the file and the key."""
+    specs = {}
+    for name, table in model.entries().items():
+        foreign = table.table("foreign_keys") if "foreign_keys" in table.values else Entry(model.file, name, {})
+        specs[name] = TableSpec(
+            name,
+            _model(name, table),
+            table.get("required", bool, False),
+            table.text("key") if "key" in table.values else None,
+            tuple(ForeignKey(column, foreign.one_of(column, model.values), column) for column in foreign.values),
+            table.texts("past_dates", ()),
+        )
+    return specs
 
 
-def _kinds_declared(model: type[pa.DataFrameModel]) -> dict[str, tuple[str, bool, bool]]:
-    """Column name -> (kind, required, nullable) as the model declares them: the annotation gives the kind
-    (``| None``: not required), the ``pa.Field`` whether it is nullable. Read from the declarations that pandera
-    collects when the class is made, without building the schema (about a second of imports in a fresh kernel);
-    a test checks that it equals what the built schema says (``_kinds_from_models``)."""
-    return {
-        name: (_KINDS[annotation.arg], not annotation.optional, bool(field is not None and field.nullable))
-        for name, (annotation, field) in model.__fields__.items()
-    }
+def _kinds(table: Entry) -> dict[str, tuple[str, bool, bool]]:
+    """Column name -> (kind, required, nullable): an optional column may be absent and its cells empty."""
+    out = {}
+    for column, entry in table.tables("columns").items():
+        optional = entry.get("optional", bool, False)
+        out[column] = (entry.text("kind"), not optional, optional)
+    return out
 
 
+_MODEL = SCHEMA_FILE.read()
+TABLES: dict[str, TableSpec] = table_specs(_MODEL)
 #: Column name -> (kind, required, nullable) per table, in the order of the data model.
 COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
-    name: _kinds_declared(spec.model) for name, spec in TABLES.items()
+    name: _kinds(table) for name, table in _MODEL.entries().items()
 }
 
 
