@@ -547,3 +547,64 @@ def test_booklet_plot_is_consistent(bundled) -> None:
     assert "Die Geschichten der Key Accounts" not in de
     annual = case.roleplays(bundled, "de")["annual"]
     assert "Geschäftsleitung von Rheinwerk" not in annual
+
+
+# --- the fills file (kamlib/teaching/case_fills.toml): which fact fills which placeholder, in which format --------
+
+_FILLS = """
+[stories.demo]
+loss = { format = "money", abs = true }
+last = { format = "plain", fact = "years", item = -1 }
+db1 = { format = "money", fact = "profit.db1", missing = nan }
+kam = { format = "text", missing_label = "none" }
+name = "text"
+"""
+
+
+def test_a_fill_takes_its_fact_by_path_item_and_sign_and_stands_in_for_a_missing_one():
+    sentence = case.fills(case.FILLS_FILE.parse(_FILLS))["stories"]["demo"]
+    facts = {"loss": -1234.0, "years": [2023, 2024, 2025], "kam": None, "name": "A*B", "profit": {}}
+    values = {p: fill.value(facts, "en") for p, fill in sentence.items()}
+    assert values["loss"] == "€1,234"  # abs(-1234.0) as money, no decimals
+    assert values["last"] == 2025  # the last item of the list, as it is
+    assert values["db1"] == "–"  # profit has no db1: missing = nan, and money of nan is a dash
+    assert values["kam"] == "none"  # None: the catalogue's case.labels.none
+    assert values["name"] == r"A\*B"  # customer text escaped for Markdown
+    with pytest.raises(KeyError, match="name"):  # an absent fact without a stand-in is an error
+        sentence["name"].value({}, "en")
+
+
+@pytest.mark.parametrize(
+    "old, new, key, problem",
+    [
+        ('name = "text"', 'name = "txt"', "stories.demo.name", "'txt' is not one of"),
+        ("abs = true", 'facts = "loss"', "stories.demo.loss.facts", "is not one of"),
+        ("item = -1", 'item = "last"', "stories.demo.last.item", "expected int, got 'last'"),
+        ('missing_label = "none"', "missing_label = 0", "stories.demo.kam.missing_label", "expected str, got 0"),
+    ],
+)
+def test_a_malformed_fill_names_the_file_and_the_key(old, new, key, problem):
+    from kamlib.data.datafile import DataFileError
+
+    assert old in _FILLS
+    with pytest.raises(DataFileError) as err:
+        case.fills(case.FILLS_FILE.parse(_FILLS.replace(old, new, 1)))
+    message = str(err.value)
+    assert message.startswith(f"kamlib/teaching/case_fills.toml: {key}: "), message
+    assert problem in message
+
+
+def test_every_fill_names_a_placeholder_of_its_catalogue_sentence_in_both_languages():
+    """The fills file and the catalogue agree: each filled placeholder appears in the sentence's English and
+    German text (a fill for a placeholder the sentence lost would be silently ignored)."""
+    for section, sentences in case._FILLS.items():
+        for key, placeholders in sentences.items():
+            if (section, key) == ("stories", "common"):
+                continue  # the account's facts every story may name
+            table = i18n.table(f"case.{section}")
+            # a story's placeholders may stand in its heading (_h) or discussion question (_q) too
+            family = [table[k] for k in (key, f"{key}_h", f"{key}_q") if k in table]
+            for lang in (0, 1):
+                text = " ".join(pair[lang] for pair in family)
+                for p in placeholders:
+                    assert "{" + p + "}" in text, (section, key, p, ("en", "de")[lang])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import pandas as pd
 
 from kamlib import i18n, periods, profile, selection, value
 from kamlib.data import sample
+from kamlib.data.datafile import DataFile, Entry
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pdf as pdf_print
 
@@ -660,6 +662,117 @@ def _quarter(period: pd.Period, lang: str) -> str:
     return _tx("roleplay", "quarter", lang, q=period.quarter, year=period.year)
 
 
+# =========================================================================== how figures fill the sentences
+
+#: How the figures fill the case's sentences: per sentence, each placeholder's format and fact (next to this module).
+FILLS_FILE = DataFile("kamlib.teaching", "case_fills.toml")
+
+#: The formats a fill names: (value, lang) -> what the sentence shows.
+_FORMATS: dict[str, Callable[[Any, str], object]] = {
+    "plain": lambda v, lang: v,
+    "text": lambda v, lang: _md(v),
+    "money": _money,
+    "percent": _pct,
+    "signed_percent": lambda v, lang: i18n.percent(v, lang, 1, signed=True),
+    "number0": lambda v, lang: i18n.number(v, lang, 0),
+    "number2": lambda v, lang: i18n.number(v, lang, 2),
+    "date": i18n.date,
+    "quarter": lambda v, lang: _quarter(pd.Period(v, "Q"), lang),
+    "industry": lambda v, lang: _label("industries", v, lang),
+    "role": lambda v, lang: _label("roles", v, lang),
+    "line": lambda v, lang: _label("lines", v, lang),
+    "cost": lambda v, lang: _label("costs", v, lang),
+    "level": lambda v, lang: _label("levels", v, lang),
+    "roles": lambda v, lang: _and([_label("roles", r, lang) for r in v], lang),
+    "names": lambda v, lang: _and([_md(n) for n in v], lang),
+}
+_REQUIRED: Any = object()
+
+
+@dataclass(frozen=True)
+class Fill:
+    """How one placeholder of a sentence is filled: the ``fact`` it shows (a path into the facts, ``a.b`` for
+    ``facts["a"]["b"]``; its ``item`` of a list; its amount without the sign with ``absolute``) in ``format``. Where
+    the fact is absent, None or empty, ``missing`` stands instead (formatted), or ``missing_text`` (as it is), or the
+    label ``missing_label``; without any of them an absent fact is an error."""
+
+    fact: str
+    format: str
+    item: int | None = None
+    absolute: bool = False
+    missing: Any = _REQUIRED
+    missing_text: str | None = None
+    missing_label: str | None = None
+
+    def value(self, facts: dict, lang: str) -> object:
+        v: Any = facts
+        absent = False
+        for part in self.fact.split("."):
+            if not isinstance(v, dict) or part not in v:
+                absent, v = True, None
+                break
+            v = v[part]
+        if absent or v is None or (isinstance(v, str) and not v):
+            if self.missing_label is not None:
+                return _tx("labels", self.missing_label, lang)
+            if self.missing_text is not None:
+                return self.missing_text
+            if self.missing is not _REQUIRED:
+                v = self.missing
+            elif absent:
+                raise KeyError(f"case fill: no fact {self.fact!r}")
+        if self.item is not None:
+            v = v[self.item]
+        if self.absolute:
+            v = abs(v)
+        return _FORMATS[self.format](v, lang)
+
+
+_FILL_OPTIONS = ("format", "fact", "item", "abs", "missing", "missing_text", "missing_label")
+
+
+def _fill(sentence: Entry, placeholder: str) -> Fill:
+    if isinstance(sentence.values[placeholder], str):
+        return Fill(placeholder, sentence.one_of(placeholder, _FORMATS))
+    spec = sentence.table(placeholder)
+    unknown = [k for k in spec.values if k not in _FILL_OPTIONS]
+    if unknown:
+        raise spec.error(unknown[0], f"is not one of {list(_FILL_OPTIONS)}")
+    return Fill(
+        spec.text("fact", placeholder),
+        spec.one_of("format", _FORMATS),
+        spec.integer("item") if "item" in spec.values else None,
+        spec.get("abs", bool, False),
+        spec.values.get("missing", _REQUIRED),
+        spec.text("missing_text") if "missing_text" in spec.values else None,
+        spec.text("missing_label") if "missing_label" in spec.values else None,
+    )
+
+
+def fills(parsed: Entry) -> dict[str, dict[str, dict[str, Fill]]]:
+    """The parsed fills file, checked (an unknown format or option, a wrong type names the file and the key):
+    catalogue section -> sentence -> placeholder -> :class:`Fill`."""
+    return {
+        section: {
+            key: {p: _fill(sentence, p) for p in sentence.values} for key, sentence in sentences.entries().items()
+        }
+        for section, sentences in parsed.entries().items()
+    }
+
+
+_FILLS = fills(FILLS_FILE.read())
+
+
+def _values(section: str, key: str, facts: dict, lang: str) -> dict[str, object]:
+    """The placeholders of the sentence ``case.<section>.<key>`` filled from ``facts`` as the fills file says."""
+    return {placeholder: fill.value(facts, lang) for placeholder, fill in _FILLS[section][key].items()}
+
+
+def _say(section: str, key: str, lang: str, facts: dict) -> str:
+    """The sentence ``case.<section>.<key>`` in ``lang``, filled from ``facts`` (:data:`FILLS_FILE`)."""
+    return _tx(section, key, lang, **_values(section, key, facts, lang))
+
+
 # =========================================================================== the booklet
 
 
@@ -668,74 +781,13 @@ def _story_section(s: Story, found: dict[str, Story], lang: str) -> list[str]:
     f = s.facts
     if not f:
         return []
-    name = _md(f.get("name", ""))
-    common = {
-        "name": name,
-        "industry": _label("industries", f.get("industry", ""), lang),
-        "city": _md(f.get("city", "")),
-        "revenue": _money(f.get("revenue", float("nan")), lang),
-        "rank": f.get("revenue_rank", "–"),
-        "kam": _md(f["kam"]) if f.get("kam") else _tx("labels", "none", lang),
-    }
     k = s.key
-    extra: dict[str, object] = {}
+    facts = dict(f)  # the story's facts and the parts of its sentences built here
     table = ""
-    if k == "model_account":
-        extra = {
-            "share": _pct(f["share"], lang),
-            "tables": f["tables"],
-            "goals_due": f["goals_due"],
-            "open_complaints": f["open_complaints"],
-            "overdue_actions": f["overdue_actions"],
-        }
-    elif k == "no_decider":
-        extra = {
-            "contacts": f["contacts"],
-            "roles": _and([_label("roles", r, lang) for r in f["roles"]], lang),
-            "top_contact": _md(f["top_contact"]),
-            "top_title": _md(f["top_title"]),
-            "top_role": _label("roles", f["top_role"], lang),
-            "others": f["others"],
-        }
-    elif k == "single_threaded":
-        extra = {
-            "share": _pct(f["share"], lang),
-            "contact": _md(f["contact"]),
-            "title": _md(f["title"]),
-            "contacts": f["contacts"],
-        }
-    elif k == "declining":
-        extra = {
-            "rank_then": f["rank_then"],
-            "first_year": f["years"][0],
-            "last_year": f["years"][-1],
-            "rev_first": _money(f["revenues"][0], lang),
-            "rev_last": _money(f["revenues"][-1], lang),
-            "fall": _pct(abs(f["fall"]), lang),
-            "series": _series(f["revenues"], f["years"], lang),
-            "decider": _md(f["decider"] or "–"),
-            "decider_title": _md(f["decider_title"] or "–"),
-            "quarters": f["quarters"],
-            "plan_reviewed": i18n.date(f["plan_reviewed"], lang),
-            "goals_at_risk": f["goals_at_risk"],
-            "goals": f["goals"],
-        }
-    elif k == "profit_destroyers":
-        extra = {
-            "n": f["n"],
-            "accounts": f["accounts"],
-            "loss": _money(abs(f["loss"]), lang),
-            "net_revenue": _money(f["net_revenue"], lang),
-            "db1": _money(f["db1"], lang),
-            "cts": _money(f["cost_to_serve"], lang),
-            "main_cost": _label("costs", f["main_cost"], lang),
-            "db4": _money(f["db4"], lang),
-            "discount": _pct(f["discount_share"], lang),
-            "avg_discount": _pct(f["avg_discount_share"], lang),
-            "small": f["small"],
-        }
+    if k == "declining":
+        facts["series"] = _series(f["revenues"], f["years"], lang)
     elif k == "rough_patch":
-        extra = {"n": f["n"], "gap_min": QBR_GAP_MIN}
+        facts["gap_min"] = QBR_GAP_MIN
         rows = [
             [
                 _md(a["name"]),
@@ -756,38 +808,10 @@ def _story_section(s: Story, found: dict[str, Story], lang: str) -> list[str]:
             rows,
         )
     elif k == "small_kam_accounts":
-        extra = {
-            "n": f["n"],
-            "median": _money(f["median"], lang),
-            "names": _and([_md(n) for n in f["names"]], lang),
-            "revenue": _money(f["revenue"], lang),
-            "db4": _money(f["db4"], lang),
-            "losses": _tx("stories", "losses_all" if f["losses"] == f["n"] else "losses_some", lang, n=f["losses"]),
-        }
+        facts["losses"] = _tx("stories", "losses_all" if f["losses"] == f["n"] else "losses_some", lang, n=f["losses"])
     elif k == "emerging":
-        items = [
-            _tx(
-                "stories",
-                "emerging_item",
-                lang,
-                name=_md(t["name"]),
-                previous=_money(t["previous"], lang),
-                revenue=_money(t["revenue"], lang),
-            )
-            for t in f["top"]
-        ]
-        extra = {"n": f["n"], "items": _and(items, lang)}
-    elif k == "newcomer":
-        extra = {"since": i18n.date(f["since"], lang), "orders": f["orders"]}
-    elif k == "lost":
-        extra = {
-            "n": f["n"],
-            "last_order": i18n.date(f["last_order"], lang),
-            "revenue_before": _money(f["revenue_before"], lang),
-        }
-    elif k == "prospects":
-        extra = {"n": f["n"], "max_orders": f["max_orders"], "with_orders": f["with_orders"]}
-    values = {**common, **extra}
+        facts["items"] = _and([_say("stories", "emerging_item", lang, t) for t in f["top"]], lang)
+    values = {**_values("stories", "common", f, lang), **_values("stories", k, facts, lang)}
     out = [
         f"### {_tx('stories', k + '_h', lang, **values)}",
         _tx("stories", k, lang, **values),
@@ -855,77 +879,30 @@ def booklet_markdown(data, lang: str = "en", *, trainer: bool = False) -> str:
     found = story_map(data)
     sup, con, kam = found["supplier"].facts, found["concentration"].facts, found["kams"].facts
     buyers = int((selection.account_revenue(data.orders, start=_windows(data)[-1][0], end=data.as_of) > 0).sum())
+    prospects = found["prospects"].facts
+    industries = [f"{_label('industries', i, lang)} ({n})" for i, n in sup["industries"][:4]]
     parts = [
         f"# {_tx('labels', 'title', lang)}",
         f"*{_tx('labels', 'subtitle', lang, date=i18n.date(sup['as_of'], lang))}*",
         _tx("booklet", "use", lang),
         f"## {_tx('labels', 'h_company', lang)}",
-        _tx(
-            "booklet",
-            "company",
-            lang,
-            company=_md(sup["company"]),
-            revenue=_money(sup["revenue"], lang),
-            net=_money(sup["net_revenue"], lang),
-            buyers=buyers,
-            accounts=sup["accounts"],
-            active=sup["active"],
-            max_orders=found["prospects"].facts.get("max_orders", 0),
-        ),
+        _say("booklet", "company", lang, {**sup, "buyers": buyers, "max_orders": prospects.get("max_orders", 0)}),
         _tx("booklet", "products", lang, products=sup["products"], lines=len(sup["product_lines"])),
         _table(
             [_tx("labels", "line", lang), _tx("labels", "products", lang)],
             [[_label("lines", line, lang), str(n)] for line, n in sup["product_lines"]],
             right=(1,),
         ),
-        _tx(
-            "booklet",
-            "market",
-            lang,
-            countries=sup["countries"],
-            dach=_pct(sup["dach_share"], lang),
-            industries=_and(
-                [f"{_label('industries', i, lang)} ({n})" for i, n in sup["industries"][:4]],
-                lang,
-            ),
-        ),
+        _say("booklet", "market", lang, {**sup, "industries": _and(industries, lang)}),
         f"## {_tx('labels', 'h_market', lang)}",
-        _tx(
-            "booklet",
-            "concentration",
-            lang,
-            years=sup["years"],
-            n_top=con["n_top"],
-            accounts=con["accounts"],
-            n_top_current=con["n_top_current"],
-            accounts_current=con["accounts_current"],
-            share=_pct(con["share"], lang),
-            share_current=_pct(con["share_current"], lang),
-            gini=i18n.number(con["gini"], lang, 2),
-        ),
+        _say("booklet", "concentration", lang, {**con, "years": sup["years"]}),
         f"## {_tx('labels', 'h_kams', lang)}",
     ]
     ceo = next((k for k in kam["kams"] if k["level"] == "ceo"), None)
     parts.append(
-        _tx(
-            "booklet",
-            "kams",
-            lang,
-            n=kam["n"],
-            accounts=kam["accounts"],
-            share=_pct(kam["revenue_share"], lang),
-            ceo=_md(ceo["name"]) if ceo else "–",
-        )
+        _say("booklet", "kams", lang, {**kam, "ceo": ceo["name"] if ceo else None})
         + " "
-        + _tx(
-            "booklet",
-            "kams_key",
-            lang,
-            key=kam["key_accounts"],
-            key_share=_pct(kam["key_share"], lang),
-            both=kam["key_with_kam"],
-            kam_not_key=kam["kam_not_key"],
-        )
+        + _say("booklet", "kams_key", lang, kam)
     )
     parts.append(
         _table(
@@ -1130,14 +1107,7 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
     ]
     if comps:
         items = [
-            _tx(
-                "roleplay",
-                "competitor_item",
-                lang,
-                competitor=_md(c),
-                line=_label("lines", line, lang),
-                share=_pct(s, lang),
-            )
+            _say("roleplay", "competitor_item", lang, {"competitor": c, "line": line, "share": s})
             for c, line, s in comps[:3]
         ]
         both.append("- " + _tx("roleplay", "both_competitors", lang, items=_and(items, lang)))
@@ -1147,21 +1117,8 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
         else float("nan")
     )
     band = _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in _BANDS else fig["band"]
-    health = _tx(
-        "roleplay",
-        "fig_health",
-        lang,
-        score=i18n.number(fig["health"], lang, 0),
-        band=band,
-        previous=i18n.number(fig["health_previous"], lang, 0),
-    )
-    revenue_line = _tx(
-        "roleplay",
-        "fig_revenue",
-        lang,
-        revenue=_money(fig["revenues"][-1], lang),
-        change=i18n.percent(change, lang, 1, signed=True),
-    )
+    health = _say("roleplay", "fig_health", lang, {**fig, "band": band})
+    revenue_line = _say("roleplay", "fig_revenue", lang, {**fig, "change": change})
     goals_line = _tx("roleplay", "fig_goals", lang, at_risk=f["goals_at_risk"], goals=f["goals"])
     values = {"name": name, "decider": _md(decider), "decider_title": _md(decider_title), "city": _md(f["city"])}
     out: dict[str, str] = {}
@@ -1171,49 +1128,21 @@ def roleplays(data, lang: str = "en") -> dict[str, str]:
             setting = _tx("roleplay", "setting_qbr", lang, quarter=_quarter(fig["quarter"], lang), **values)
             figures = [
                 revenue_line,
-                _tx(
-                    "roleplay",
-                    "fig_quarter",
-                    lang,
-                    quarter=_quarter(fig["quarter"], lang),
-                    actual=_money(fig["actual"], lang),
-                    target=_money(fig["target"], lang),
-                    attainment=_pct(fig["attainment"], lang),
-                    ytd_attainment=_pct(fig["ytd_attainment"], lang),
-                ),
+                _say("roleplay", "fig_quarter", lang, fig),
                 health,
                 _tx("roleplay", "fig_qbrs", lang, qbrs=f["qbrs_last_year"]),
                 goals_line,
             ]
-            wants = _tx(
-                "roleplay",
-                "qbr_wants",
-                lang,
-                competitor=_md(top[0]),
-                line=_label("lines", top[1], lang),
-                share=_pct(top[2], lang),
-            )
+            competitor, line, share = top
+            wants = _say("roleplay", "qbr_wants", lang, {"competitor": competitor, "line": line, "share": share})
         else:
             customer, title = decider, decider_title
             setting = _tx("roleplay", "setting_annual", lang, **values)
             sow = fig["revenues"][-1] / fig["potential"] if fig["potential"] else float("nan")
             figures = [
                 revenue_line,
-                _tx(
-                    "roleplay",
-                    "fig_wallet",
-                    lang,
-                    revenue=_money(fig["revenues"][-1], lang),
-                    potential=_money(fig["potential"], lang),
-                    share=_pct(sow, lang),
-                ),
-                _tx(
-                    "roleplay",
-                    "fig_plan_next",
-                    lang,
-                    quarter=_quarter(fig["next_quarter"], lang),
-                    target=_money(fig["plan_next"], lang),
-                ),
+                _say("roleplay", "fig_wallet", lang, {**fig, "share": sow}),
+                _say("roleplay", "fig_plan_next", lang, fig),
                 goals_line,
                 health,
             ]
@@ -1278,107 +1207,33 @@ def trainer_notes(data, lang: str = "en") -> dict[str, str]:
 def _notes(data, found: dict[str, Story], lang: str) -> dict[str, str]:
     from kamlib import clv, defaults
 
-    v = _task_values(found, lang)
-    con, kam = found["concentration"].facts, found["kams"].facts
-    small, emerging = found["small_kam_accounts"].facts, found["emerging"].facts.get("top", [])
-    nd, st = found["no_decider"].facts, found["single_threaded"].facts
+    emerging = found["emerging"].facts.get("top", [])
     pdf, dec = found["profit_destroyers"].facts, found["declining"].facts
     ctx = _Context(data)
     start, end = ctx.windows[-1]
     contribution = value.account_contribution(data, start=start, end=end)
     whale = value.whale_summary(value.whale_curve(contribution["db4"]))
     rate = float(defaults.SELECTION["discount_rate"])
-    notes: dict[str, str] = {}
-    notes["00"] = _tx(
-        "trainer",
-        "00",
-        lang,
-        share_current=_pct(con["share_current"], lang),
-        share=_pct(con["share"], lang),
-        years=found["supplier"].facts["years"],
+    # the facts the notes show (case_fills.toml, section trainer): every story's by its key, the tasks' values, the
+    # whale curve's summary, the declining account's role-play figures and what is computed here
+    facts: dict[str, Any] = {key: story.facts for key, story in found.items()}
+    facts.update(tasks=_task_values(found, lang), whale=whale, retention=CLV_RETENTION, rate=rate)
+    facts["growth"] = emerging[0]["revenue"] / emerging[0]["previous"] - 1 if emerging else float("nan")
+    facts["gap"] = -pdf["db4"] if pdf else float("nan")
+    facts["gap_share"] = facts["gap"] / pdf["cost_to_serve"] if pdf else float("nan")
+    facts["margin"] = float(contribution["db1"].get(dec["account_id"], float("nan"))) if dec else float("nan")
+    facts["clv_high"], facts["clv_low"] = (
+        float(clv.clv_finite(facts["margin"], r, rate, CLV_YEARS)) for r in CLV_RETENTION
     )
-    growth = emerging[0]["revenue"] / emerging[0]["previous"] - 1 if emerging else float("nan")
-    notes["01"] = _tx(
-        "trainer",
-        "01",
-        lang,
-        small_revenue=_money(small.get("revenue", float("nan")), lang),
-        small_db4=_money(small.get("db4", float("nan")), lang),
-        emerging=v["emerging"],
-        growth=_pct(growth, lang),
+    facts["rough"] = _and(
+        [_say("trainer", "rough_item", lang, a) for a in found["rough_patch"].facts.get("accounts", [])], lang
     )
-    notes["02"] = _tx(
-        "trainer",
-        "02",
-        lang,
-        no_decider=v["no_decider"],
-        contacts=nd.get("contacts", "–"),
-        roles=_and([_label("roles", r, lang) for r in nd.get("roles", [])], lang),
-        top_contact=_md(nd.get("top_contact", "–")),
-        single=v["single"],
-        share=_pct(st.get("share", float("nan")), lang),
-        contact=v["contact"],
-    )
-    gap = -pdf["db4"] if pdf else float("nan")
-    margin = float(contribution["db1"].get(dec["account_id"], float("nan"))) if dec else float("nan")
-    high, low = (float(clv.clv_finite(margin, r, rate, CLV_YEARS)) for r in CLV_RETENTION)
-    notes["03"] = _tx(
-        "trainer",
-        "03",
-        lang,
-        destroyer=v["destroyer"],
-        db1=_money(pdf.get("db1", float("nan")), lang),
-        cts=_money(pdf.get("cost_to_serve", float("nan")), lang),
-        db4=_money(pdf.get("db4", float("nan")), lang),
-        gap=_money(gap, lang),
-        gap_share=_pct(gap / pdf["cost_to_serve"] if pdf else float("nan"), lang),
-        destroyed=_money(whale["destroyed"], lang),
-        peak=_money(whale["peak"], lang),
-        peak_accounts=whale["peak_accounts"],
-        total=_money(whale["total"], lang),
-        declining=v["declining"],
-        margin=_money(margin, lang),
-        rate=_pct(rate, lang),
-        r_high=_pct(CLV_RETENTION[0], lang),
-        r_low=_pct(CLV_RETENTION[1], lang),
-        clv_high=_money(high, lang),
-        clv_low=_money(low, lang),
-    )
-    rough = [
-        _tx(
-            "trainer",
-            "rough_item",
-            lang,
-            name=_md(a["name"]),
-            start=_quarter(pd.Period(a["gap_from"], "Q"), lang),
-            end=_quarter(pd.Period(a["gap_to"], "Q"), lang),
-        )
-        for a in found["rough_patch"].facts.get("accounts", [])
-    ]
-    q4: dict[str, object] = {"quarter": "–", "actual": "–", "target": "–", "attainment": "–", "score": "–", "band": "–"}
     if dec:
-        fig = roleplay_figures(data, dec["account_id"])
-        q4 = {
-            "quarter": _quarter(fig["quarter"], lang),
-            "actual": _money(fig["actual"], lang),
-            "target": _money(fig["target"], lang),
-            "attainment": _pct(fig["attainment"], lang),
-            "score": i18n.number(fig["health"], lang, 0),
-            "band": _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in _BANDS else fig["band"],
-        }
-    notes["04"] = _tx("trainer", "04", lang, declining=v["declining"], rough=_and(rough, lang) or "–", **q4)
-    ceo = next((k for k in kam.get("kams", []) if k["level"] == "ceo"), None)
-    notes["05"] = _tx(
-        "trainer",
-        "05",
-        lang,
-        busiest=v["busiest"],
-        busiest_n=v["busiest_n"],
-        busiest_capacity=v["busiest_capacity"],
-        ceo=_md(ceo["name"]) if ceo else "–",
-        ceo_n=len(ceo["accounts"]) if ceo else "–",
-        ceo_capacity=ceo["capacity"] if ceo else "–",
-    )
+        fig = facts["fig"] = roleplay_figures(data, dec["account_id"])
+        facts["band"] = _tx("roleplay", f"band_{fig['band']}", lang) if fig["band"] in _BANDS else fig["band"]
+    ceo = facts["ceo"] = next((k for k in found["kams"].facts.get("kams", []) if k["level"] == "ceo"), None)
+    facts["ceo_n"] = len(ceo["accounts"]) if ceo else None
+    notes = {module: _say("trainer", module, lang, facts) for module in ("00", "01", "02", "03", "04", "05")}
     for workshop in ("criteria_workshop", "portfolio_workshop"):
-        notes[workshop] = _tx("trainer", workshop, lang, **v)
+        notes[workshop] = _tx("trainer", workshop, lang, **facts["tasks"])
     return notes
