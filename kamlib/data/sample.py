@@ -1240,7 +1240,12 @@ def generate(
     con_ids = _ids("CON-", C, 5)
 
     def acc_col(idx: np.ndarray) -> pd.Series:
+        """Account codes (positions) as the accounts' ids."""
         return _take(acc_ids, idx)
+
+    def date_col(days: np.ndarray) -> pd.Series:
+        """The generator's days (counted from ``start``) as dates."""
+        return _dates(start, days)
 
     tables: dict[str, pd.DataFrame] = {}
     tables["accounts"] = pd.DataFrame(
@@ -1254,7 +1259,7 @@ def generate(
             "employees": employees,
             "customer_revenue_eur": cust_rev.astype(float),
             "kam_id": _take(kam_ids, kam_of),
-            "since": _dates(start, since),
+            "since": date_col(since),
             "reference_value": ref.astype(np.int64),
             "relationship_stage": _take(STAGES, stage),
             "status": _take(STATUSES, status),
@@ -1280,7 +1285,7 @@ def generate(
         {
             "order_id": _str(_ids("ORD-", M, 7)),
             "account_id": acc_col(acc),
-            "date": _dates(start, day),
+            "date": date_col(day),
             "product_id": _take(_ids("P-", len(_MASTER.products), 3), product),
             "business_unit": _take(_MASTER.units, unit),
             "quantity": quantity.astype(np.int64),
@@ -1301,7 +1306,7 @@ def generate(
         {
             "interaction_id": _str(_ids("INT-", n_interactions, 6)),
             "account_id": acc_col(i_acc),
-            "date": _dates(start, i_day),
+            "date": date_col(i_day),
             "type": _take(INTERACTION_TYPES, i_type),
             "kam_id": _take(kam_ids, i_kam),
             "contact_id": _take(con_ids, i_contact),
@@ -1311,8 +1316,8 @@ def generate(
         {
             "complaint_id": _str(_ids("CMP-", K, 5)),
             "account_id": acc_col(k_acc),
-            "opened": _dates(start, opened),
-            "closed": _dates(start, closed),
+            "opened": date_col(opened),
+            "closed": date_col(closed),
             "severity": _take(SEVERITIES, severity),
             "category": _take(COMPLAINT_CATEGORIES, k_cat),
         }
@@ -1360,7 +1365,7 @@ def generate(
             "goal": _take([g_[0] for g_ in _MASTER.goals], goal_i),
             "action": _take([g_[1] for g_ in _MASTER.goals], goal_i),
             "owner": _str(owner),
-            "due": _dates(start, due),
+            "due": date_col(due),
             "status": _take(ACTION_STATUSES, st),
         }
     )
