@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -100,3 +102,13 @@ def test_the_dev_only_tools_are_extras_not_runtime_dependencies():
     runtime = {_normalise(r)[0] for r in meta["dependencies"]}
     for tool in ("pytest", "nbval", "playwright", "lifetimes", "distributed", "voila", "jupyterlab", "ruff", "mypy"):
         assert tool not in runtime, tool
+
+
+def test_importing_nbformat_compiles_no_iri_grammars():
+    """Every kam run, nbval worker and Voila server imports nbformat, which imports jsonschema. jsonschema 4.25+
+    then imports rfc3987-syntax, which builds 39 Earley parsers at import (1.5-5 s a process on this machine). The
+    dev environment keeps a jsonschema that does not (pyproject's dev extra says why)."""
+    code = "import sys, nbformat; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark')))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
