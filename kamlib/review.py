@@ -21,9 +21,7 @@ import copy
 import dataclasses
 import math
 import re
-import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +30,7 @@ import pandas as pd
 from kamlib import defaults, i18n, periods, retention
 from kamlib.data import schemas
 from kamlib.data.cache import memo_scoped
+from kamlib.data.datafile import DataFile, Entry
 from kamlib.data.writers import md_escape
 from kamlib.errors import KamParameterError
 
@@ -1626,13 +1625,13 @@ def _styled(out: pd.DataFrame, lang: str, caption: str | None, *, badges=(), bad
 
 #: The kinds of cell :func:`_cell` shows.
 CELL_KINDS = ("eur", "eur0", "int", "dec1", "dec2", "pct", "pp", "date", "code", "band", "quadrant", "bool", "text")
-#: The file (package data of kamlib) that says how each table of this module shows its cells.
-VIEWS_FILE = "review_views.toml"
+#: The file (package data) that says how each table of this module shows its cells; its comment explains the keys.
+VIEWS_FILE = DataFile("kamlib", "review_views.toml")
 
 
 @dataclasses.dataclass(frozen=True)
 class ViewFormat:
-    """How :func:`_view` shows one table: an entry of :data:`VIEWS_FILE` (its comment explains the keys)."""
+    """How :func:`_view` shows one table: an entry of :data:`VIEWS_FILE`."""
 
     cols: Mapping[str, str] = dataclasses.field(default_factory=dict)
     rows: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -1641,46 +1640,33 @@ class ViewFormat:
     caption: str | None = None
 
 
-def _view_problems(entry: dict) -> list[str]:
-    """What is wrong with one entry of :data:`VIEWS_FILE`, each as 'key: problem'."""
+def _view_format(entry: Entry) -> ViewFormat:
+    """One entry of :data:`VIEWS_FILE`, every value checked (an error names the file and the key)."""
     keys = [f.name for f in dataclasses.fields(ViewFormat)]
-    problems = [f"{k}: not a key of a view; choose from {', '.join(keys)}" for k in entry if k not in keys]
-    tables = {part: entry.get(part, {}) for part in ("cols", "rows", "names")}
-    problems += [f"{part}: not a table" for part, t in tables.items() if not isinstance(t, dict)]
-    tables = {part: t for part, t in tables.items() if isinstance(t, dict)}
-    kinds = {f"{part}.{k}": v for part in ("cols", "rows") for k, v in tables.get(part, {}).items()}
-    kinds["default"] = entry.get("default", "text")
-    problems += [
-        f"{k}: {v!r} is not a kind of cell; choose from {', '.join(CELL_KINDS)}"
-        for k, v in kinds.items()
-        if v not in CELL_KINDS
-    ]
-    problems += [
-        f"names.{k}: {v!r} is not a label key" for k, v in tables.get("names", {}).items() if not isinstance(v, str)
-    ]
-    if "caption" in entry and entry["caption"] not in CAPTIONS:
-        problems.append(f"caption: {entry['caption']!r} is not in the catalogue's tables.captions")
-    return problems
+    for key in entry.values:
+        if key not in keys:
+            raise entry.error(key, f"not a key of a view; choose from {', '.join(keys)}")
+
+    def part(key: str) -> Entry:  # a table of the entry, empty where it is left out
+        return entry.table(key) if key in entry.values else Entry(entry.file, entry.where(key), {})
+
+    cols, rows, names = part("cols"), part("rows"), part("names")
+    return ViewFormat(
+        cols={c: cols.one_of(c, CELL_KINDS) for c in cols.values},
+        rows={r: rows.one_of(r, CELL_KINDS) for r in rows.values},
+        default=entry.one_of("default", CELL_KINDS) if "default" in entry.values else "text",
+        names={k: names.text(k) for k in names.values},
+        caption=entry.one_of("caption", CAPTIONS) if "caption" in entry.values else None,
+    )
 
 
-def parse_views(source: str, name: str = VIEWS_FILE) -> dict[str, ViewFormat]:
-    """The view formats of the TOML text ``source`` (read from the file ``name``), by view; a malformed entry
-    is a ValueError that names the file, the view and the key."""
-    try:
-        parsed = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{name}: {err}") from err
-    views = {}
-    for view, entry in parsed.items():
-        problems = _view_problems(entry) if isinstance(entry, dict) else ["not a table"]
-        if problems:
-            raise ValueError(f"{name} [{view}] " + "; ".join(problems))
-        views[view] = ViewFormat(**entry)
-    return views
+def parse_views(text: str) -> dict[str, ViewFormat]:
+    """The view formats of ``text`` read as :data:`VIEWS_FILE`, by view (the tests feed malformed text here)."""
+    return {view: _view_format(entry) for view, entry in VIEWS_FILE.parse(text).entries().items()}
 
 
 #: How each table of this module shows its cells, by view (:data:`VIEWS_FILE`).
-VIEWS: dict[str, ViewFormat] = parse_views(resources.files("kamlib").joinpath(VIEWS_FILE).read_text(encoding="utf-8"))
+VIEWS: dict[str, ViewFormat] = {view: _view_format(entry) for view, entry in VIEWS_FILE.read().entries().items()}
 
 
 def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

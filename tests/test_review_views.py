@@ -3,6 +3,7 @@
 import pytest
 
 from kamlib import review as rv
+from kamlib.data.datafile import DataFileError
 
 
 def test_every_view_of_the_package_file_is_read_and_checked():
@@ -14,7 +15,7 @@ def test_every_view_of_the_package_file_is_read_and_checked():
 
 
 def test_a_view_entry_as_written_becomes_its_format():
-    views = rv.parse_views('[t]\ncaption = "plan"\ndefault = "eur"\ncols = { attainment = "pct" }\n', "x.toml")
+    views = rv.parse_views('[t]\ncaption = "plan"\ndefault = "eur"\ncols = { attainment = "pct" }\n')
     assert views == {"t": rv.ViewFormat(cols={"attainment": "pct"}, default="eur", caption="plan")}
 
 
@@ -22,24 +23,24 @@ def test_a_view_entry_as_written_becomes_its_format():
     ("source", "named"),
     [
         # an unknown kind of cell: the file, the view and the column
-        ('[health]\ncols = { score = "dec3" }\n', r"views\.toml \[health\] cols\.score: 'dec3' is not a kind"),
-        ('[kpis]\nrows = { revenue = "euro" }\n', r"views\.toml \[kpis\] rows\.revenue: 'euro' is not a kind"),
-        ('[plan]\ndefault = "money"\n', r"views\.toml \[plan\] default: 'money' is not a kind"),
+        ('[health]\ncols = { score = "dec3" }\n', r"review_views\.toml: health\.cols\.score: 'dec3' is not one of"),
+        ('[kpis]\nrows = { revenue = "euro" }\n', r"review_views\.toml: kpis\.rows\.revenue: 'euro' is not one of"),
+        ('[plan]\ndefault = "money"\n', r"review_views\.toml: plan\.default: 'money' is not one of"),
         # a key the format does not have (a typo of cols)
-        ('[plan]\ncolumns = { a = "pct" }\n', r"views\.toml \[plan\] columns: not a key of a view"),
+        ('[plan]\ncolumns = { a = "pct" }\n', r"review_views\.toml: plan\.columns: not a key of a view"),
         # a caption the catalogue does not have
-        ('[plan]\ncaption = "plann"\n', r"views\.toml \[plan\] caption: 'plann' is not in the catalogue"),
+        ('[plan]\ncaption = "plann"\n', r"review_views\.toml: plan\.caption: 'plann' is not one of"),
         # a label key that is not text
-        ("[moves]\nnames = { previous = 1 }\n", r"views\.toml \[moves\] names\.previous: 1 is not a label key"),
+        ("[moves]\nnames = { previous = 1 }\n", r"review_views\.toml: moves\.names\.previous: expected str, got 1"),
         # a part that is not a table, a view that is not a table, and text that is not TOML
-        ('[plan]\ncols = "pct"\n', r"views\.toml \[plan\] cols: not a table"),
-        ('plan = "eur"\n', r"views\.toml \[plan\] not a table"),
-        ("[plan\n", r"views\.toml: "),
+        ('[plan]\ncols = "pct"\n', r"review_views\.toml: plan\.cols: expected dict"),
+        ('plan = "eur"\n', r"review_views\.toml: plan: expected dict"),
+        ("[plan\n", r"review_views\.toml: "),
     ],
 )
 def test_a_malformed_entry_names_the_file_and_the_key(source, named):
-    with pytest.raises(ValueError, match=named):
-        rv.parse_views(source, "review_views.toml")
+    with pytest.raises(DataFileError, match=named):
+        rv.parse_views(source)
 
 
 def test_the_views_file_is_package_data():
@@ -50,5 +51,5 @@ def test_the_views_file_is_package_data():
 
     root = Path(__file__).resolve().parents[1]
     data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
-    assert (root / "kamlib" / rv.VIEWS_FILE).is_file()
-    assert any(fnmatch.fnmatch(rv.VIEWS_FILE, pattern) for pattern in data.get("kamlib", []))
+    assert (root / "kamlib" / rv.VIEWS_FILE.name).is_file()
+    assert any(fnmatch.fnmatch(rv.VIEWS_FILE.name, pattern) for pattern in data.get(rv.VIEWS_FILE.package, []))
