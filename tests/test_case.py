@@ -574,26 +574,6 @@ def test_a_fill_takes_its_fact_by_path_item_and_sign_and_stands_in_for_a_missing
         sentence["name"].value({}, "en")
 
 
-@pytest.mark.parametrize(
-    "old, new, key, problem",
-    [
-        ('name = "text"', 'name = "txt"', "stories.demo.name", "'txt' is not one of"),
-        ("abs = true", 'facts = "loss"', "stories.demo.loss.facts", "is not one of"),
-        ("item = -1", 'item = "last"', "stories.demo.last.item", "expected int, got 'last'"),
-        ('missing_label = "none"', "missing_label = 0", "stories.demo.kam.missing_label", "expected str, got 0"),
-    ],
-)
-def test_a_malformed_fill_names_the_file_and_the_key(old, new, key, problem):
-    from kamlib.data.datafile import DataFileError
-
-    assert old in _FILLS
-    with pytest.raises(DataFileError) as err:
-        case.fills(case.FILLS_FILE.parse(_FILLS.replace(old, new, 1)))
-    message = str(err.value)
-    assert message.startswith(f"kamlib/teaching/case_fills.toml: {key}: "), message
-    assert problem in message
-
-
 def test_every_fill_names_a_placeholder_of_its_catalogue_sentence_in_both_languages():
     """The fills file and the catalogue agree: each filled placeholder appears in the sentence's English and
     German text (a fill for a placeholder the sentence lost would be silently ignored)."""

@@ -434,29 +434,6 @@ def test_the_data_model_file_builds_the_tables_models_and_specs():
     assert checks == {"greater_than_or_equal_to(0)", "multiple_fields_uniqueness"}
 
 
-@pytest.mark.parametrize(
-    "old, new, key, problem",
-    [
-        ('allowed = "relationship_stages"', 'allowed = "stages"', "accounts.columns.stage.allowed", "'stages'"),
-        ('kind = "number", min = 0', 'kind = "money", min = 0', "wallet.columns.potential_eur.kind", "'money'"),
-        ("min = 0", 'min = "0"', "wallet.columns.potential_eur.min", "expected int, got '0'"),
-        ('account_id = "accounts"', 'account_id = "customers"', "wallet.foreign_keys.account_id", "'customers'"),
-        ('account_id = { kind = "text", unique = true }', 'account_id = "text"', "accounts.columns.account_id",
-         "expected dict, got 'text'"),
-    ],
-)
-def test_a_malformed_data_model_entry_names_the_file_and_the_key(old, new, key, problem):
-    from kamlib.data import schemas
-    from kamlib.data.datafile import DataFileError
-
-    assert old in _MODEL_FILE
-    with pytest.raises(DataFileError) as err:
-        schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE.replace(old, new, 1)))
-    message = str(err.value)
-    assert message.startswith(f"kamlib/data/schemas.toml: {key}: "), message
-    assert problem in message
-
-
 # ----------------------------------------------------------------------------- the account plan (issue 14)
 
 PLAN_HEADER = "item_id,account_id,section,text,owner_ours,owner_customer,due,status,result,updated_on"

@@ -42,9 +42,13 @@ class DataFile:
     def __str__(self) -> str:
         return f"{self.package.replace('.', '/')}/{self.name}"
 
+    def text(self) -> str:
+        """The file as shipped."""
+        return resources.files(self.package).joinpath(self.name).read_text(encoding="utf-8")
+
     def read(self) -> Entry:
         """The whole file, parsed (a TOML syntax error is a :class:`DataFileError` too)."""
-        return self.parse(resources.files(self.package).joinpath(self.name).read_text(encoding="utf-8"))
+        return self.parse(self.text())
 
     def parse(self, text: str) -> Entry:
         """``text`` parsed as this file (the tests feed malformed text through here)."""
