@@ -112,3 +112,19 @@ def test_importing_nbformat_compiles_no_iri_grammars():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_every_data_file_in_kamlib_is_package_data():
+    """A TOML file beside kamlib's modules (read with importlib.resources) is listed in pyproject's package-data, so a
+    non-editable install ships it: the file matches a pattern of its package, or of a package above it."""
+    import fnmatch
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    files = sorted((ROOT / "kamlib").rglob("*.toml"))
+    assert files
+    for path in files:
+        rel = path.relative_to(ROOT)
+        owners = [(".".join(rel.parts[:i]), "/".join(rel.parts[i:])) for i in range(1, len(rel.parts))]
+        assert any(
+            fnmatch.fnmatch(inner, pattern) for package, inner in owners for pattern in package_data.get(package, [])
+        ), f"{rel} is not in pyproject.toml's package-data"
