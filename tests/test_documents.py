@@ -265,6 +265,31 @@ def test_one_failing_account_is_recorded_not_raised(make_data, tmp_path, monkeyp
     assert batch_docs.failed_keys(entries) == ["accounts/ACC-X/qbr_2025Q4.en", "accounts/ACC-X/qbr_2025Q4.de"]
 
 
+
+def test_a_failed_document_and_a_failed_notebook_get_one_error_page(make_data, tmp_path, monkeypatch):
+    # one page (kamlib.present.pages.error_page) for both: the document's in its language, the cause escaped,
+    # the link two folders up to the index, the run's id in the re-run command; the notebook's the same page
+    from kamlib.batch import runner
+    from kamlib.present import pages
+
+    def broken(data, account_id, **kw):
+        raise RuntimeError("<b>boom</b>")
+
+    data = _marked_data(make_data)
+    monkeypatch.setattr(D, "prepare", broken)
+    batch_docs.write_documents(data, tmp_path, [("ACC-X", "ACC-X")], kinds=["qbr"], langs=["de"])
+    page = (tmp_path / "accounts/ACC-X/qbr_2025Q4.de.html").read_text(encoding="utf-8")
+    assert "Dieser Bericht konnte nicht erstellt werden: ACC-X qbr_2025Q4.de.html" in page
+    assert "RuntimeError: &lt;b&gt;boom&lt;/b&gt;" in page and "<b>boom" not in page
+    assert '<a href="../../index.html">' in page and f"--resume {tmp_path.name}</code>" in page
+    task = runner.Task("notebooks/04_review_cycle.ipynb", "accounts/ACC-X/04_review_cycle", {}, "ACC-X")
+    run = {"run_id": "R1", "parameters": {"lang": "de"}}
+    assert runner.error_page(task, "RuntimeError: x", run, depth=2) == pages.error_page(
+        "de", what="04_review_cycle · ACC-X", error="RuntimeError: x", back="../../index.html", run_id="R1",
+        text=runner._footer_text(run, "de"),
+    )
+
+
 # --------------------------------------------------------------------------- kam run --only qbr
 
 

@@ -107,20 +107,6 @@ class _Printer:
             self._page.pdf(path=str(tmp), format="A4", prefer_css_page_size=True, print_background=True)
 
 
-def _error_page(what: str, error: str, lang: str, back: str, run_id: str) -> str:
-    labels = {k: i18n.pick(v, lang) for k, v in i18n.table("pages.error").items()}
-    return pages.render(
-        "error.html.j2",
-        lang=lang,
-        L=labels,
-        what=what,
-        error=error,
-        back=back,
-        run_id=run_id,
-        text="",
-    )
-
-
 def _account_documents(
     data,
     run_dir: Path,
@@ -165,10 +151,14 @@ def _account_documents(
                 atomic_write_text(run_dir / rel, html)
             except Exception as exc:
                 entry.update(status="failed", error=error or f"{type(exc).__name__}: {exc}")
-                atomic_write_text(
-                    run_dir / rel,
-                    _error_page(f"{account_id} {name}", entry["error"], lang, "../../index.html", run_dir.name),
+                page = pages.error_page(
+                    lang,
+                    what=f"{account_id} {name}",
+                    error=entry["error"],
+                    back="../../index.html",
+                    run_id=run_dir.name,
                 )
+                atomic_write_text(run_dir / rel, page)
             entry["seconds"] = round(time.perf_counter() - t1 + prep_s / (len(kinds) * len(langs)), 3)
             entries.append(entry)
     return entries

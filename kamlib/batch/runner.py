@@ -402,18 +402,13 @@ def execute_task(
 def error_page(task: Task, error: str, run: dict, *, depth: int = 0) -> str:
     """A short HTML page for a report that failed, in the run's language: which report, the cause (escaped),
     what to do next."""
-    from kamlib import i18n
-
     lang = _run_lang(run)
-    labels = {k: i18n.pick(pair, lang) for k, pair in i18n.table("pages.error").items()}
-    return pages.render(
-        "error.html.j2",
-        lang=lang,
-        L=labels,
-        run_id=run.get("run_id", "RUN_ID"),
+    return pages.error_page(
+        lang,
         what=Path(task.notebook).stem + (f" · {task.account_id}" if task.account_id else ""),
-        back="../" * depth + "index.html",
         error=_plain(error),
+        back="../" * depth + "index.html",
+        run_id=run.get("run_id", "RUN_ID"),
         text=_footer_text(run, lang),
     )
 

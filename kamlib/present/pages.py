@@ -16,6 +16,8 @@ import functools
 
 import jinja2
 
+from kamlib import i18n
+
 
 @functools.cache
 def _environment() -> jinja2.Environment:
@@ -32,3 +34,10 @@ def _environment() -> jinja2.Environment:
 def render(template: str, **context) -> str:
     """Template ``template`` filled with ``context`` (autoescaped; a missing name is an error, not a blank)."""
     return _environment().get_template(template).render(**context).rstrip("\n")
+
+
+def error_page(lang: str, *, what: str, error: str, back: str, run_id: str, text: str = "") -> str:
+    """The page of a report or document that failed, in ``lang``: which one (``what``), the cause (``error``), the
+    link ``back`` to the index, how to re-run it (``run_id``) and the footer ``text``."""
+    labels = {k: i18n.pick(v, lang) for k, v in i18n.table("pages.error").items()}
+    return render("error.html.j2", lang=lang, L=labels, what=what, error=error, back=back, run_id=run_id, text=text)
