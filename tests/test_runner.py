@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -109,11 +110,13 @@ def test_existing_run_id_is_not_overwritten(kam, tmp_path):
     assert (out / "keep" / "index.html").read_text() == "old"
 
 
-def test_notebooks_run_with_non_default_parameters(kam, tmp_path, sample_data):
+def test_notebooks_run_with_non_default_parameters(kam, tmp_path, sample_slice):
     """Every notebook, every cell (--with-exercises keeps the trainee cells), under papermill through kam run
     (forked kernels, two at a time) with German labels, a later as_of and an Excel source that every notebook loads
-    itself (--no-cache); 02-04 for ACC-0044, their defaults' account, and 03 for the portfolio too."""
-    book = kamlib.export(sample_data, tmp_path / "sample.xlsx")
+    itself (--no-cache); 02-04 for ACC-0044, their defaults' account, and 03 for the portfolio too. On a slice of
+    30 of the sample's accounts (issue 16): what is checked is that the parameters reach every notebook and that
+    every cell runs, not the whole company's figures."""
+    book = kamlib.export(kamlib.load(sample_slice(30, accounts=["ACC-0044"]), as_of=AS_OF), tmp_path / "slice.xlsx")
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     out = tmp_path / "reports"
     r = kam("run", str(book), "--as-of", "2026-03-31", "--lang", "de", "--accounts", "ACC-0044", "--no-cache",
@@ -133,8 +136,9 @@ def test_notebooks_run_with_non_default_parameters(kam, tmp_path, sample_data):
         # quarter it makes the review period (05 opens with the attention list of 2026Q1)
         assert "31.03.2026" in texts or "as_of=2026-03-31" in texts or "2026Q1" in texts, rec["key"]
         assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
-        if rec["notebook"].startswith("00_"):
-            assert "Die besten 20 % der Kunden" in texts and "80,0\u00a0%" in texts
+        if rec["notebook"].startswith("00_"):  # the concentration sentence in German, its share in German format
+            assert re.search(r"Die besten 20 % der Kunden \(\d+ von \d+\) bringen \d+,\d\u00a0% des Bruttoumsatzes",
+                             texts), texts[:2000]
 
 
 def test_every_parameter_line_is_understood_by_papermill():
