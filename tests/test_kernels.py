@@ -245,3 +245,32 @@ def test_a_template_that_cannot_start_gives_cold_kernels(source, dirty_then_clea
     manifest = json.loads((r.run_dir / "manifest.json").read_text())
     assert not r.failed and {x.kernel for x in r.results} == {"cold"}
     assert manifest["kernels"].startswith("cold: the kernel template could not start")
+
+
+@pytest.mark.parametrize("blocking", [False, True], ids=["papermill", "nbval"])
+def test_a_kernel_stopped_at_once_is_looked_at_every_10_ms(tmp_path, monkeypatch, blocking):
+    """``shutdown_kernel(now=True)`` (kam run's "immediate") kills the kernel and then waits for it to be gone.
+    jupyter_client looks every 100 ms, so each notebook paid about 0.11 s to stop (1 look too early, then 100 ms
+    of sleep); both of our managers look every 10 ms."""
+    import asyncio
+
+    _fork_available()
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay, *a, **kw):
+        slept.append(delay)
+        return await real_sleep(delay, *a, **kw)
+
+    with kernels.KernelTemplate(cwd=str(tmp_path)).start() as template:
+        manager = kernels.kernel_manager_class({}, str(tmp_path), None, template.address, blocking=blocking)
+        km = manager(kernel_name="python3")
+
+        async def start_and_stop():
+            await km._async_start_kernel()
+            monkeypatch.setattr(asyncio, "sleep", sleep)
+            await km._async_shutdown_kernel(now=True)
+
+        asyncio.run(start_and_stop())
+    assert manager.started == ["forked"]
+    assert slept and max(slept) <= 0.01, slept
