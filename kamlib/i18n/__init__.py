@@ -20,7 +20,7 @@ import tomllib
 from importlib import resources
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 LANGS = ("en", "de")
 #: The Babel locale of each language: number, money and date formats come from CLDR through Babel.
@@ -93,10 +93,16 @@ def number(value: float, lang: str = "en", decimals: int = 2) -> str:
     """
     if value is None or value != value:
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     if value and round(value, decimals) == 0:  # -0.0004 shown with one decimal: 0.0, not -0.0
         value = 0.0
-    return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
+    return _decimal_pattern(decimals).apply(value, LOCALES[check_lang(lang)])
+
+
+@functools.lru_cache(maxsize=16)
+def _decimal_pattern(decimals: int) -> NumberPattern:
+    """Babel's pattern for ``decimals`` places, parsed once (``format_decimal`` parses it on every call: a
+    chart's tick labels and a table's cells call :func:`number` thousands of times)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 def percent(value: float, lang: str = "en", decimals: int = 1, *, signed: bool = False) -> str:
