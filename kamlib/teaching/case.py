@@ -13,8 +13,9 @@ from stored account ids, so a change of the generator that breaks a story shows 
 * :func:`roleplays` / :func:`write_roleplays` -- the briefs for the Quartalsgespräch (QBR) and the Jahresgespräch,
   each with a customer side, a key account manager side and observer notes (printed on separate sheets).
 
-Every sentence a reader sees comes from ``kamlib/i18n/catalogue/case.toml`` (English and German); numbers are
-formatted with :mod:`kamlib.i18n`. Customer text (names, titles) is escaped for Markdown here and for HTML by the
+Every sentence a reader sees comes from ``kamlib/i18n/catalogue/case.toml`` (English and German); which fact fills
+which placeholder, and in which format, is ``case_fills.toml`` next to this module (:data:`FILLS_FILE`, read by
+:func:`fills`; :func:`_say` fills a sentence); numbers are formatted with :mod:`kamlib.i18n`. Customer text (names, titles) is escaped for Markdown here and for HTML by the
 templates' autoescaping.
 """
 

@@ -4,7 +4,8 @@
 
 * ``index.html`` – what is in the pack and how to use it;
 * ``agenda_1day.html`` and ``agenda_2day.html`` – timed sessions and breaks (9:00–17:00 a day), which module,
-  exercise, role-play or workshop when (the sessions are :data:`AGENDAS`, their titles catalogue text);
+  exercise, role-play or workshop when (the sessions are :data:`AGENDAS`, read from ``agendas.toml`` next to this
+  module; their titles catalogue text);
 * ``guides/<module>.html`` – the facilitator guide of each module of :data:`MODULES`: goal, timing, how to run
   it, debrief questions, common misconceptions (catalogue ``course.guide_<module>``);
 * ``slides/<module>.slides.html`` – generated from the module's notebook at build time: the cells of the
@@ -65,6 +66,7 @@ class Session:
     steps: tuple[tuple[str, int], ...] = ()
 
 
+#: The agendas' sessions, minutes and steps (next to this module).
 AGENDA_FILE = DataFile("kamlib.teaching", "agendas.toml")
 
 
