@@ -416,6 +416,18 @@ potential_eur = { kind = "number", min = 0 }
 """
 
 
+def test_the_tables_models_keep_their_class_names_in_the_module():
+    """README: a user validates a DataFrame with ``kamlib.data.schemas.Orders.validate(df)``."""
+    from pandera.errors import SchemaError
+
+    from kamlib.data import schemas
+
+    assert schemas.Orders is schemas.TABLES["orders"].model
+    assert schemas.KeyAccountDecisions is schemas.TABLES["key_account_decisions"].model
+    with pytest.raises(SchemaError, match="gross_revenue_eur"):  # -5.0 is below the minimum 0
+        schemas.Orders.validate(pd.DataFrame({"order_id": ["O1"], "account_id": ["A"], "date": pd.to_datetime(["2025-01-02"]), "gross_revenue_eur": [-5.0]}))
+
+
 def test_the_data_model_file_builds_the_tables_models_and_specs():
     from pandera.errors import SchemaErrors
 

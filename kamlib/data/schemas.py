@@ -223,6 +223,9 @@ def _kinds(table: Entry) -> dict[str, tuple[str, bool, bool]]:
 
 _MODEL = SCHEMA_FILE.read()
 TABLES: dict[str, TableSpec] = table_specs(_MODEL)
+# each table's model by its class name as well, for a user who validates a DataFrame with it (README:
+# ``schemas.Orders.validate(df)``)
+globals().update({spec.model.__name__: spec.model for spec in TABLES.values()})
 #: Column name -> (kind, required, nullable) per table, in the order of the data model.
 COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     name: _kinds(table) for name, table in _MODEL.entries().items()
