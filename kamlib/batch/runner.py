@@ -149,6 +149,17 @@ def plan_run(
     return tasks
 
 
+def execution_order(tasks: list[Task]) -> list[Task]:
+    """The order in which a run's pool starts ``tasks``: the portfolio notebooks first, then the per-account
+    ones, each in plan order.
+
+    A portfolio notebook covers every account and takes the longest (05's review backtest is a quarter of the
+    sample run); started last, it runs alone while the other workers have nothing left. Longest first keeps
+    them all busy to the end. Only the start order changes: the notebooks are independent of each other, and
+    the manifest and the index keep the plan's order."""
+    return [t for t in tasks if t.account_id is None] + [t for t in tasks if t.account_id is not None]
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -1032,7 +1043,7 @@ def _execute(
     try:
         futures = {
             pool.submit(execute_task, t, str(run_dir), cwd, run, timeout, pdf, env, drop_tags, template): t
-            for t in tasks
+            for t in execution_order(tasks)
         }
         bar = tqdm(total=len(tasks), disable=quiet, unit="nb", desc="kam run")
         for fut in as_completed(futures):
