@@ -63,7 +63,12 @@ class DataFile:
     def need(self, value: object, kind: type[T], key: str) -> T:
         """``value`` if it is a ``kind`` (a TOML integer is not a float here, a boolean is not an integer)."""
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise self.error(key, f"expected {kind.__name__}, got {value!r}")
+            hint = (
+                f" (write {value}.0)"
+                if kind is float and isinstance(value, int) and not isinstance(value, bool)
+                else ""
+            )
+            raise self.error(key, f"expected {kind.__name__}, got {value!r}{hint}")
         return value
 
     def all(self, value: object, kind: type[T], key: str, length: int | None = None) -> tuple[T, ...]:
@@ -88,6 +93,21 @@ class Entry:
 
     def error(self, name: str, problem: str) -> DataFileError:
         return self.file.error(self.where(name), problem)
+
+    def only(self, *names: str) -> Entry:
+        """This entry, when it holds none but the values ``names``: a misspelt name (``uniqe = true``) would
+        otherwise be left unread and its check silently off.
+
+        >>> f = DataFile("kamlib.data", "schemas.toml")
+        >>> f.parse("orders = { uniqe = true }").table("orders").only("unique", "key")
+        Traceback (most recent call last):
+        ...
+        kamlib.data.datafile.DataFileError: kamlib/data/schemas.toml: orders.uniqe: unknown entry (allowed: unique, key)
+        """
+        for name in self.values:
+            if name not in names:
+                raise self.error(name, f"unknown entry (allowed: {', '.join(names)})")
+        return self
 
     def get(self, name: str, kind: type[T], default: T = _REQUIRED) -> T:
         """The value ``name``, checked to be a ``kind``; ``default`` where the table leaves it out (without a
