@@ -3,13 +3,11 @@ and each logic its entry, and an entry that does not fit fails with an error nam
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
 from importlib import resources
 
 import pytest
-from conftest import ROOT
 
 from kamlib.data.datafile import DataFileError
 from kamlib.teaching import exercises as E
@@ -56,18 +54,45 @@ def test_every_exercise_of_the_data_file_has_its_logic_and_every_logic_its_entry
         assert logic.variant is not None or own == set(entry["mistakes"]), exercise_id
 
 
-def test_the_data_file_builds_the_registered_exercises():
-    built = E._exercises(E.DATA_FILE.parse(_text()))
-    assert [ex.id for ex in built] == E.ids()
-    for ex in built:
-        registered = E.get(ex.id)
-        assert (ex.level, ex.kind, ex.tolerance, ex.decimals) == (
-            registered.level,
-            registered.kind,
-            registered.tolerance,
-            registered.decimals,
-        )
-        assert [m.key for m in ex.mistakes] == [m.key for m in registered.mistakes]
+def test_the_data_file_builds_its_exercises_as_written():
+    """Three entries of the data file, their values copied from it by hand (not from the loader)."""
+    built = {ex.id: ex for ex in E._exercises(E.DATA_FILE.parse(_text()))}
+    assert list(built) == E.ids()
+    # 00.2: a mapping with no tolerance or decimals given (defaults 0.0 and 2); its ids are the keys of its input
+    # table revenue, its classes as listed, its three mistakes all flags of the variant, in the file's order
+    ex = built["00.2"]
+    assert (ex.level, ex.kind, ex.tolerance, ex.decimals) == ("apply", "mapping", 0.0, 2)
+    assert ex.ids == ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8") and ex.classes == ("A", "B", "C")
+    assert ex.inputs["revenue"]["K1"] == 400_000 and ex.inputs["revenue"]["K8"] == 10_000
+    assert [m.key for m in ex.mistakes] == ["ascending", "cum_before", "strict_cutoff"]
+    # 03.1: four number fields, each with tolerance 1.0 and five aliases
+    ex = built["03.1"]
+    assert (ex.level, ex.kind, ex.tolerance, ex.decimals) == ("apply", "fields", 0.0, 2)
+    assert list(ex.fields) == ["db1", "db2", "db3", "db4"]
+    assert ex.fields["db3"] == E.FieldSpec("number", ("db iii", "db_iii", "dbiii", "db_3", "db 3"), tolerance=1.0)
+    assert [m.key for m in ex.mistakes] == [
+        "discount_forgotten",
+        "logistics_in_db2",
+        "service_in_db3",
+        "marketing_sales_swapped",
+    ]
+    # 05.3: ids of the ten accounts P01..P10, capacity 3 + 3 + 2 = 8 places, five mistakes
+    ex = built["05.3"]
+    assert (ex.level, ex.kind) == ("analyse", "ids")
+    assert ex.ids == tuple(f"P{i:02d}" for i in range(1, 11))
+    assert sum(ex.inputs["capacity"].values()) == 8
+    assert [m.key for m in ex.mistakes] == [
+        "lowest_revenue",
+        "top_dropped",
+        "per_kam",
+        "per_kam_revenue",
+        "kept_listed",
+    ]
+    # 00.1: a multiple-choice entry: the right letter b, options a to d, one mistake per wrong letter
+    ex = built["00.1"]
+    assert (ex.level, ex.kind, ex.options) == ("recall", "choice", ("a", "b", "c", "d"))
+    assert ex.solution() == "b"
+    assert [(m.key, m.answer({})) for m in ex.mistakes] == [("hunter_only", "a"), ("discounts", "c"), ("max_care", "d")]
 
 
 def test_a_mistake_given_as_flags_is_the_variant_of_the_computation():
@@ -101,12 +126,56 @@ BROKEN = [
     ("03.2", "no_minus_r = {}\n", "", "03.2.mistakes: the logic's mistakes ['no_minus_r'] are not listed"),
     ("03.2", "no_minus_r = {}", "no_minus_r = {swap = true}", "03.2.mistakes.no_minus_r: flags, but the logic has no"),
     ("03.2", "no_minus_r = {}", "no_minus_r = true", "03.2.mistakes.no_minus_r: expected dict, got True"),
+    # a mistake's flags must be flags of the variant, of the type the variant expects (its default's)
+    (
+        "03.1",
+        "{no_discount = true}",
+        "{no_discont = true}",
+        "03.1.mistakes.discount_forgotten.no_discont: unknown entry (allowed: no_discount, logistics_in_db2,",
+    ),
+    (
+        "03.1",
+        "{no_discount = true}",
+        "{no_discount = 1}",
+        "03.1.mistakes.discount_forgotten.no_discount: expected bool, got 1",
+    ),
+    (
+        "05.3",
+        "{per_kam = true, by = 1}",
+        "{per_kam = true, by = true}",
+        "05.3.mistakes.per_kam_revenue.by: expected int, got True",
+    ),
+    # 00.2: the variant _abc of the revenue table (before: a lambda passing any flag on)
+    (
+        "00.2",
+        "{ascending = true}",
+        "{ascendng = true}",
+        "00.2.mistakes.ascending.ascendng: unknown entry (allowed: ascending, strict, before)",
+    ),
+    # a flag that is no keyword of the variant's (the inputs x, 00.2's cutoffs) is no flag either
+    (
+        "00.2",
+        "{before = true}",
+        "{cutoffs = [0.7, 0.9]}",
+        "00.2.mistakes.cum_before.cutoffs: unknown entry (allowed: ascending,",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("exercise_id", "old", "new", "says"), BROKEN, ids=[b[3] for b in BROKEN])
 def test_an_entry_that_does_not_fit_names_the_file_the_exercise_and_the_entry(exercise_id, old, new, says):
     assert _error(_edited(exercise_id, old, new)).startswith(f"{SOURCE}: {says}")
+
+
+@pytest.mark.parametrize(
+    "variant", [lambda x, **flags: 0, lambda x, *, swap: 0], ids=["takes **flags", "a flag without default"]
+)
+def test_a_variant_names_its_flags_with_their_defaults(monkeypatch, variant):
+    """The data file's flags are checked against the variant's keyword-only parameters and their defaults' types:
+    a variant taking any flag (**flags) or one without a default could not be checked."""
+    monkeypatch.setattr(E, "_LOGIC", {})
+    with pytest.raises(ValueError, match=r"^exercise 09\.1: the variant must name each flag, keyword-only with a"):
+        E._logic("09.1", solve=lambda x: 0, variant=variant)
 
 
 def test_an_entry_without_logic_and_logic_without_an_entry_are_refused():
@@ -120,10 +189,3 @@ def test_an_entry_without_logic_and_logic_without_an_entry_are_refused():
 
 def test_a_file_that_is_no_toml_names_the_file():
     assert _error('["03.2"\nlevel = "apply"').startswith(f"{SOURCE}: ")
-
-
-def test_the_data_file_is_package_data():
-    """A non-editable install carries the data file: pyproject's package-data of kamlib.teaching matches it."""
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    patterns = setuptools["package-data"]["kamlib.teaching"]
-    assert any(fnmatch.fnmatch(E.DATA_FILE.name, p) for p in patterns), patterns

@@ -46,6 +46,7 @@ True
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -634,9 +635,16 @@ def _logic(
     steps: Callable[[dict], dict] = _no_steps,
     tables: Callable[[dict, str], dict] = _no_tables,
 ) -> None:
-    """Register the :class:`Logic` of the exercise ``exercise_id`` (its entry in the data file says the rest)."""
+    """Register the :class:`Logic` of the exercise ``exercise_id`` (its entry in the data file says the rest). A
+    ``variant`` names its flags as keyword-only parameters with defaults (no ``**flags``: the data file's flags
+    are checked against them)."""
     if exercise_id in _LOGIC:
         raise ValueError(f"exercise {exercise_id}: logic registered twice")
+    if variant is not None and any(
+        p.kind is p.VAR_KEYWORD or (p.kind is p.KEYWORD_ONLY and p.default is p.empty)
+        for p in inspect.signature(variant).parameters.values()
+    ):
+        raise ValueError(f"exercise {exercise_id}: the variant must name each flag, keyword-only with a default")
     _LOGIC[exercise_id] = Logic(solve, mistakes or {}, variant, steps, tables)
 
 
@@ -647,14 +655,6 @@ _ENTRIES = (
     *("level", "kind", "inputs", "tolerance", "decimals", "ids_of", "classes", "labels", "fields", "text_fields"),
     *("rubric", "extra_texts", "mistakes", "answer", "wrong"),
 )
-
-
-def _known(entry: Entry, allowed: tuple[str, ...]) -> Entry:
-    """``entry`` when it has none but the ``allowed`` values (a misspelt name would otherwise be left unread)."""
-    for name in entry.values:
-        if name not in allowed:
-            raise entry.error(name, f"unknown entry (allowed: {', '.join(allowed)})")
-    return entry
 
 
 def _keys_of(entry: Entry, name: str, inputs: Mapping[str, Any]) -> tuple[str, ...]:
@@ -669,8 +669,13 @@ def _synonyms(labels: Entry) -> dict[str, tuple[str, ...]]:
     return {canonical: labels.texts(canonical) for canonical in labels.values}
 
 
-def _with_flags(variant: Callable[..., Any], flags: dict) -> Answer:
-    return lambda x: variant(x, **flags)
+def _with_flags(variant: Callable[..., Any], flags: Entry) -> Answer:
+    """The answer of the mistake ``flags``: ``variant(inputs, **flags)``, each flag checked to be a keyword-only
+    parameter of the variant and of the type of its default (``by = true`` where it counts ``by = 1`` is refused)."""
+    params = inspect.signature(variant).parameters.values()
+    defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+    values = {name: flags.get(name, type(defaults[name])) for name in flags.only(*defaults).values}
+    return lambda x: variant(x, **values)
 
 
 def _mistakes(entry: Entry, logic: Logic) -> tuple[Mistake, ...]:
@@ -685,7 +690,7 @@ def _mistakes(entry: Entry, logic: Logic) -> tuple[Mistake, ...]:
         if flags.values:
             if logic.variant is None:
                 raise flags.file.error(flags.key, "flags, but the logic has no variant to give them to")
-            out.append(Mistake(name, _with_flags(logic.variant, flags.values)))
+            out.append(Mistake(name, _with_flags(logic.variant, flags)))
         elif name in logic.mistakes:
             own = logic.mistakes[name]
             answer, detect = own if isinstance(own, tuple) else (own, None)
@@ -714,7 +719,7 @@ def _choice(entry: Entry, exercise_id: str) -> Exercise:
 
 
 def _text_field(spec: Entry, inputs: Mapping[str, Any]) -> TextField:
-    _known(spec, ("kind", "options", "options_of", "label_table", "translated", "tolerance"))
+    spec.only("kind", "options", "options_of", "label_table", "translated", "tolerance")
     label_table = spec.text("label_table", "")
     if "options_of" in spec.values:
         options = _keys_of(spec, "options_of", inputs)
@@ -732,7 +737,7 @@ def _text_field(spec: Entry, inputs: Mapping[str, Any]) -> TextField:
 
 
 def _field(spec: Entry) -> FieldSpec:
-    _known(spec, ("kind", "aliases", "tolerance", "labels"))
+    spec.only("kind", "aliases", "tolerance", "labels")
     return FieldSpec(
         spec.text("kind"),
         spec.texts("aliases", ()),
@@ -743,7 +748,7 @@ def _field(spec: Entry) -> FieldSpec:
 
 def _exercise(exercise_id: str, entry: Entry) -> Exercise:
     """The exercise ``exercise_id`` from its table ``entry`` of the data file and its logic."""
-    _known(entry, _ENTRIES)
+    entry.only(*_ENTRIES)
     if entry.text("kind") == "choice":
         return _choice(entry, exercise_id)
     logic = _LOGIC.get(exercise_id)
@@ -845,18 +850,17 @@ _ATTITUDES: dict[str, tuple[str, str]] = i18n.table("exercises.attitudes")
 # --------------------------------------------------------------------------- 00 start here
 
 
-def _abc(
-    values: dict[str, float], cutoffs=(0.8, 0.95), *, ascending=False, strict=False, before=False
-) -> dict[str, str]:
-    """ABC classes the way a trainee might compute them (the mistakes); the solution uses selection.abc_classes."""
-    s = pd.Series(values, dtype=float).sort_values(ascending=ascending, kind="stable")
+def _abc(x: dict, cutoffs=(0.8, 0.95), *, ascending=False, strict=False, before=False) -> dict[str, str]:
+    """ABC classes of the input ``revenue`` the way a trainee might compute them (the mistakes); the solution uses
+    selection.abc_classes."""
+    s = pd.Series(x["revenue"], dtype=float).sort_values(ascending=ascending, kind="stable")
     cum = s.cumsum() / s.sum()
     if before:
         cum = cum - s / s.sum()
     a, b = cutoffs
     out: dict[str, str] = {}
     for k, c in cum.items():
-        key = str(k)  # the account ids, the keys of values
+        key = str(k)  # the account ids, the keys of the revenue table
         c = round(float(c), 12)
         if (c < a) if strict else (c <= a):
             out[key] = "A"
@@ -913,7 +917,7 @@ def _abc_classes(x: dict) -> pd.DataFrame:
 _logic(
     "00.2",
     solve=lambda x: _abc_classes(x)["abc"].to_dict(),
-    variant=lambda x, **flags: _abc(x["revenue"], **flags),
+    variant=_abc,
     steps=lambda x: {"total": sum(x["revenue"].values()), "cum": _abc_classes(x)["cum_share"].to_dict()},
     tables=lambda x, lang: {"table": _revenue_table(x, lang)},
 )
@@ -941,8 +945,8 @@ _logic(
 )
 
 
-def _gini_variant(values: dict, *, ascending=False, constant=True, raw=False) -> float:
-    s = sorted(values.values(), reverse=not ascending)
+def _gini_variant(x: dict, *, ascending=False, constant=True, raw=False) -> float:
+    s = sorted(x["revenue"].values(), reverse=not ascending)
     n, total = len(s), sum(s)
     shares = s if raw else [v / total for v in s]
     weighted = sum((i + 1) * v for i, v in enumerate(shares))
@@ -953,7 +957,7 @@ _logic(
     "00.4",
     solve=lambda x: selection.gini(pd.Series(x["revenue"], dtype=float)),
     mistakes={"normalised": lambda x: selection.gini(pd.Series(x["revenue"], dtype=float), normalised=True)},
-    variant=lambda x, **flags: _gini_variant(x["revenue"], **flags),
+    variant=_gini_variant,
     steps=lambda x: {
         "shares": [v / sum(x["revenue"].values()) for v in x["revenue"].values()],
         "sum": sum(
@@ -1248,11 +1252,15 @@ def _health_answer(score: float, band: str | None = None) -> dict:
     return {"score": score, "band": band or health_band(score)}
 
 
+def _health_variant(x: dict, *, missing_as_zero=False, unweighted=False) -> dict:
+    return _health_answer(_health(x, missing_as_zero=missing_as_zero, unweighted=unweighted))
+
+
 _logic(
     "04.2",
     solve=lambda x: _health_answer(_health(x)),
     mistakes={"band_boundary": lambda x: _health_answer(_health(x), "green")},
-    variant=lambda x, **flags: _health_answer(_health(x, **flags)),
+    variant=_health_variant,
     steps=lambda x: {
         "total": sum(s * w for _, s, w in _components(x) if s is not None),
         "weights": round(sum(w for _, s, w in _components(x) if s is not None), 6),
