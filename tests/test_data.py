@@ -12,6 +12,7 @@ from conftest import ACCOUNTS, AS_OF, KAMS, ORDER_HEADER, ORDER_LINES, SAMPLE
 
 import kamlib
 from kamlib import KamDataError, KamDataWarning
+from kamlib.data.datafile import DataFileError
 
 
 def findings_of(folder: Path | str) -> list[str]:
@@ -426,6 +427,47 @@ def test_the_tables_models_keep_their_class_names_in_the_module():
     assert schemas.KeyAccountDecisions is schemas.TABLES["key_account_decisions"].model
     with pytest.raises(SchemaError, match="gross_revenue_eur"):  # -5.0 is below the minimum 0
         schemas.Orders.validate(pd.DataFrame({"order_id": ["O1"], "account_id": ["A"], "date": pd.to_datetime(["2025-01-02"]), "gross_revenue_eur": [-5.0]}))
+
+
+def test_the_tables_models_are_written_out_in_the_module():
+    """schemas.py names each table's model in a line of its own (``Orders = TABLES["orders"].model``), so mypy and an
+    editor see it, and a table called ``date`` or ``entry`` could not replace ``Date`` or ``Entry`` (as
+    ``globals().update`` could)."""
+    import ast
+
+    from kamlib.data import schemas
+
+    tree = ast.parse(Path(schemas.__file__).read_text(encoding="utf-8"))
+    assigned = {
+        target.id: ast.unparse(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for name, spec in schemas.TABLES.items():
+        assert assigned.get(spec.model.__name__) == f"TABLES['{name}'].model", name
+        assert getattr(schemas, spec.model.__name__) is spec.model
+    assert "globals()" not in Path(schemas.__file__).read_text(encoding="utf-8")
+
+
+def test_the_decision_register_and_the_account_plan_keep_their_docstrings():
+    """schemas.toml's ``doc``: the models' descriptions as before the move to TOML (0ccfa8d's class docstrings,
+    their line breaks and indentation joined to single spaces); a table without ``doc`` has none."""
+    from kamlib.data import schemas
+
+    assert schemas.KeyAccountDecisions.to_schema().description == (
+        "The decision register: the definitive key-account list as management pinned it, one row per account and "
+        "decision date. The rows of the latest ``decided_on`` (up to ``as_of``) are the pinned decision; earlier "
+        "dates are the history notebook 05 compares with."
+    )
+    assert schemas.AccountPlans.to_schema().description == (
+        "The account plan, one row per item: the customer's goals and plans, our objectives, strategy and USP "
+        "(internal), the account team on both sides and the goals agreed with the customer (owners, due, status)."
+    )
+    assert schemas.Orders.to_schema().description is None
+    with pytest.raises(DataFileError, match=r"^kamlib/data/schemas.toml: wallet.doc: expected str, got 1$"):
+        schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE.replace("[wallet]\n", "[wallet]\ndoc = 1\n")))
 
 
 def test_the_data_model_file_builds_the_tables_models_and_specs():

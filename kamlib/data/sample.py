@@ -68,6 +68,7 @@ drawn anew for every account (their draws follow the wallet cells of all account
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,19 +163,89 @@ class MasterData:
 
 def _country(c: Entry, languages: dict[str, Entry]) -> tuple[str, float, tuple[tuple[str, str], ...]]:
     """A country's language, weight and cities with their time zones (the country's, unless the city has its own)."""
+    c.only("language", "weight", "timezone", "city_timezones", "legal_forms", "cities")
     zone = c.text("timezone")
     own = c.table("city_timezones") if "city_timezones" in c.values else Entry(c.file, c.key, {})
     cities = tuple((city, own.text(city, zone)) for city in c.texts("cities"))
+    own.only(*(city for city, _ in cities))
     return c.one_of("language", languages), c.number("weight"), cities
 
 
+def _sectors(lg: Entry, industries: int) -> tuple[tuple[str, ...], ...]:
+    """A language's sector words of company names: one non-empty list per industry, in the order of industries."""
+    sectors = lg.arrays("sectors", str)
+    if len(sectors) != industries:
+        raise lg.error("sectors", f"expected one list per industry ({industries}), got {len(sectors)}")
+    for i, words in enumerate(sectors):
+        if not words:
+            raise lg.error(f"sectors[{i}]", "expected at least one word, got []")
+    return sectors
+
+
+def _curated(rows: list[Entry], account: Callable[[Entry], _Account]) -> dict[int, _Account]:
+    """The curated accounts by rank - 1 (0 = the largest): each rank at least 1 and given once."""
+    curated: dict[int, _Account] = {}
+    for e in rows:
+        e.only("rank", "name", "industry", "country", "city")
+        rank = e.integer("rank")
+        if rank < 1 or rank - 1 in curated:
+            raise e.error("rank", f"{rank} is {'below 1' if rank < 1 else 'given twice'}")
+        curated[rank - 1] = account(e)
+    return curated
+
+
+#: What the top of ``sample.toml`` and each of its tables hold (a misspelt name is refused, not left unread).
+_MASTER_ENTRIES: dict[str, tuple[str, ...]] = {
+    "": (
+        "company",
+        "ceo",
+        "product_lines",
+        "products",
+        "industries",
+        "regions",
+        "curated",
+        "newcomer",
+        "business_units",
+        "actions",
+        "action_owners",
+        "kam_first_names",
+        "kam_last_names",
+        "countries",
+        "languages",
+        "buying_roles",
+        "account_plans",
+    ),
+    "product_lines": ("name", "cogs", "competitors"),
+    "products": ("name", "line", "price"),
+    "industries": ("name", "weight", "line_affinity"),
+    "newcomer": ("name", "industry", "country", "city"),
+    "business_units": ("name", "weight"),
+    "actions": ("goal", "action"),
+    "languages": ("stems", "first_names", "last_names", "sectors"),
+    "buying_roles": ("weight", "influence", "titles_en", "titles_de"),
+    "account_plans": (*_PLAN_TEXTS, "strategy_trouble", "results"),
+}
+
+
 def master_data(top: Entry) -> MasterData:
-    """The master data of the parsed ``sample.toml``, checked: a missing key, a wrong type or a product line,
-    industry, country or language the file does not define is a :class:`DataFileError` naming the key."""
-    lines, industries, units = top.rows("product_lines"), top.rows("industries"), top.rows("business_units")
+    """The master data of the parsed ``sample.toml``, checked: an unknown entry, a missing key, a wrong type, a
+    product line, industry, country or language the file does not define, a line affinity that is not one number per
+    product line, a curated rank given twice, sectors that are not one list per industry is a :class:`DataFileError`
+    naming the key."""
+    known = _MASTER_ENTRIES
+    top.only(*known[""])
+    rows = {
+        name: [e.only(*known[name]) for e in top.rows(name)]
+        for name in ("product_lines", "products", "industries", "business_units", "actions")
+    }
+    lines, industries, units = rows["product_lines"], rows["industries"], rows["business_units"]
     line_names = tuple(e.text("name") for e in lines)
     industry_names = tuple(e.text("name") for e in industries)
     countries, languages, roles = top.tables("countries"), top.tables("languages"), top.tables("buying_roles")
+    for lg in languages.values():
+        lg.only(*known["languages"])
+    for role in roles.values():
+        role.only(*known["buying_roles"])
     if tuple(roles) != schemas.BUYING_ROLES:
         raise top.error("buying_roles", f"expected the data model's roles {list(schemas.BUYING_ROLES)}")
 
@@ -182,8 +253,11 @@ def master_data(top: Entry) -> MasterData:
         industry = industry_names.index(e.one_of("industry", industry_names))
         return e.text("name"), industry, e.one_of("country", countries), e.text("city")
 
-    plans = top.table("account_plans")
-    results = plans.table("results")
+    plans = top.table("account_plans").only(*known["account_plans"])
+    results = plans.table("results").only("done", "missed", "dropped")  # the statuses of a finished goal
+    english = languages["en"].values if "en" in languages else {}
+    if any("sectors" not in c.values for c in languages.values()) and "sectors" not in english:
+        raise top.error("languages.en.sectors", "missing (a language without sectors uses the English ones)")
     return MasterData(
         company=top.text("company"),
         ceo=top.text("ceo"),
@@ -192,17 +266,17 @@ def master_data(top: Entry) -> MasterData:
         competitors=tuple(e.texts("competitors") for e in lines),
         products=tuple(
             (e.text("name"), line_names.index(e.one_of("line", line_names)), e.number("price"))
-            for e in top.rows("products")
+            for e in rows["products"]
         ),
         industries=industry_names,
         industry_p=np.array([e.number("weight") for e in industries]),
-        industry_lines=np.array([e.numbers("line_affinity") for e in industries]),
+        industry_lines=np.array([e.array("line_affinity", float, len(lines)) for e in industries]),
         regions=top.texts("regions"),
-        curated={e.integer("rank") - 1: account(e) for e in top.rows("curated")},
-        newcomer=account(top.table("newcomer")),
+        curated=_curated(top.rows("curated"), account),
+        newcomer=account(top.table("newcomer").only(*known["newcomer"])),
         units=tuple(e.text("name") for e in units),
         unit_w=np.array([e.number("weight") for e in units]),
-        goals=tuple((e.text("goal"), e.text("action")) for e in top.rows("actions")),
+        goals=tuple((e.text("goal"), e.text("action")) for e in rows["actions"]),
         owner_roles=top.texts("action_owners"),
         kam_first=top.texts("kam_first_names"),
         kam_last=top.texts("kam_last_names"),
@@ -210,7 +284,7 @@ def master_data(top: Entry) -> MasterData:
         forms={code: c.texts("legal_forms") for code, c in countries.items()},
         stems={lg: c.texts("stems") for lg, c in languages.items()},
         persons={lg: (c.texts("first_names"), c.texts("last_names")) for lg, c in languages.items()},
-        sectors={lg: c.arrays("sectors", str) for lg, c in languages.items() if "sectors" in c.values},
+        sectors={lg: _sectors(c, len(industries)) for lg, c in languages.items() if "sectors" in c.values},
         role_p=np.array([r.number("weight") for r in roles.values()]),
         role_infl=tuple(r.array("influence", int, 2) for r in roles.values()),
         titles_de=tuple(r.arrays("titles_de", str, 2) for r in roles.values()),

@@ -160,6 +160,7 @@ class TableSpec:
 
 def _column(column: Entry) -> tuple[Any, Any]:
     """A column of the data model file as its pandera annotation and field (None: a required column, no checks)."""
+    column.only("kind", "optional", "unique", "min", "range", "allowed", "format")
     annotation = _TYPES[column.one_of("kind", _TYPES)]
     optional = column.get("optional", bool, False)
     checks: dict[str, Any] = {}
@@ -181,7 +182,9 @@ def _column(column: Entry) -> tuple[Any, Any]:
 
 def _model(name: str, table: Entry) -> type[pa.DataFrameModel]:
     """The pandera model of a table of the data model file (class ``ServiceCosts`` for ``service_costs``)."""
-    namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": {}}
+    namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": {}, "__doc__": None}
+    if "doc" in table.values:
+        namespace["__doc__"] = table.text("doc")
     for column, entry in table.tables("columns").items():
         namespace["__annotations__"][column], field = _column(entry)
         if field is not None:
@@ -191,23 +194,60 @@ def _model(name: str, table: Entry) -> type[pa.DataFrameModel]:
             raise table.error("row_checks", f"{check!r} is not one of {list(_ROW_CHECKS)}")
         namespace[check] = pa.dataframe_check(_ROW_CHECKS[check])
     if "unique" in table.values:
-        namespace["Config"] = type("Config", (), {"unique": list(table.texts("unique"))})
+        namespace["Config"] = type("Config", (), {"unique": list(_names(table, "unique"))})
     return type("".join(part.title() for part in name.split("_")), (_Base,), namespace)
 
 
+#: What a table of the data model file may hold (a misspelt name is refused, not silently left unread).
+_TABLE_ENTRIES = ("doc", "required", "key", "foreign_keys", "past_dates", "unique", "row_checks", "columns")
+
+
+def _names(table: Entry, name: str) -> tuple[str, ...]:
+    """The column names of the array ``name`` of ``table``, each one of the table's ``[columns]``."""
+    columns = table.tables("columns")
+    for i, column in enumerate(table.texts(name)):
+        if column not in columns:
+            raise table.error(f"{name}[{i}]", f"{column!r} is not one of the table's columns {list(columns)}")
+    return table.texts(name)
+
+
+def _foreign_keys(model: Entry, table: Entry) -> tuple[ForeignKey, ...]:
+    """The table's foreign keys: a column of the table = a table whose column of the same name it refers to."""
+    if "foreign_keys" not in table.values:
+        return ()
+    foreign, columns = table.table("foreign_keys"), table.tables("columns")
+    keys = []
+    for column in foreign.values:
+        if column not in columns:
+            raise foreign.error(column, f"{column!r} is not one of the table's columns {list(columns)}")
+        target = foreign.one_of(column, model.values)
+        if column not in model.table(target).tables("columns"):
+            raise foreign.error(column, f"the table {target!r} has no column {column!r}")
+        keys.append(ForeignKey(column, target, column))
+    return tuple(keys)
+
+
 def table_specs(model: Entry) -> dict[str, TableSpec]:
-    """The tables of the parsed data model file, checked: a wrong type, a missing kind, an unknown vocabulary,
-    pattern, row check or foreign table is a :class:`DataFileError` naming the file and the key."""
+    """The tables of the parsed data model file, checked: an unknown entry, a wrong type, a missing kind, an unknown
+    vocabulary, pattern, row check, column or foreign table, a past date that is not a date column is a
+    :class:`DataFileError` naming the file and the key."""
     specs = {}
     for name, table in model.entries().items():
-        foreign = table.table("foreign_keys") if "foreign_keys" in table.values else Entry(model.file, name, {})
+        table.only(*_TABLE_ENTRIES)
+        key = table.text("key", "")
+        if key and key not in table.tables("columns"):
+            raise table.error("key", f"{key!r} is not one of the table's columns {list(table.tables('columns'))}")
+        past = _names(table, "past_dates") if "past_dates" in table.values else ()
+        for i, column in enumerate(past):
+            if table.tables("columns")[column].text("kind") != "date":
+                raise table.error(f"past_dates[{i}]", f"{column!r} is not a date column")
         specs[name] = TableSpec(
             name,
             _model(name, table),
             table.get("required", bool, False),
-            table.text("key") if "key" in table.values else None,
-            tuple(ForeignKey(column, foreign.one_of(column, model.values), column) for column in foreign.values),
-            table.texts("past_dates", ()),
+            key or None,
+            _foreign_keys(model, table),
+            past,
         )
     return specs
 
@@ -223,9 +263,24 @@ def _kinds(table: Entry) -> dict[str, tuple[str, bool, bool]]:
 
 _MODEL = SCHEMA_FILE.read()
 TABLES: dict[str, TableSpec] = table_specs(_MODEL)
-# each table's model by its class name as well, for a user who validates a DataFrame with it (README:
-# ``schemas.Orders.validate(df)``)
-globals().update({spec.model.__name__: spec.model for spec in TABLES.values()})
+# Each table's model by its class name as well, for a user who validates a DataFrame with it (README:
+# ``schemas.Orders.validate(df)``), written out so that mypy and an editor see them (a test checks every table has
+# its line here).
+Accounts = TABLES["accounts"].model
+Kams = TABLES["kams"].model
+Products = TABLES["products"].model
+Orders = TABLES["orders"].model
+ServiceCosts = TABLES["service_costs"].model
+Interactions = TABLES["interactions"].model
+Complaints = TABLES["complaints"].model
+Contacts = TABLES["contacts"].model
+Wallet = TABLES["wallet"].model
+Competitors = TABLES["competitors"].model
+Targets = TABLES["targets"].model
+Actions = TABLES["actions"].model
+Ratings = TABLES["ratings"].model
+KeyAccountDecisions = TABLES["key_account_decisions"].model
+AccountPlans = TABLES["account_plans"].model
 #: Column name -> (kind, required, nullable) per table, in the order of the data model.
 COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     name: _kinds(table) for name, table in _MODEL.entries().items()

@@ -78,7 +78,7 @@ def _steps(session: Entry) -> tuple[tuple[str, int], ...]:
     steps = []
     for i, step in enumerate(session.get("steps", list, [])):
         match step:
-            case [str(name), int(minutes)] if not name.startswith("roleplay:"):
+            case [str(name), int(minutes)] if not name.startswith("roleplay:") and not isinstance(minutes, bool):
                 steps.append((name, minutes))
             case [str(name)] if name.startswith("roleplay:") and name.removeprefix("roleplay:") in ROLEPLAY_PHASES:
                 steps.append((name, sum(m for _, m in ROLEPLAY_PHASES[name.removeprefix("roleplay:")])))
@@ -90,8 +90,13 @@ def _steps(session: Entry) -> tuple[tuple[str, int], ...]:
     return tuple(steps)
 
 
+#: What a session of the agenda file may hold (a misspelt name is refused, not left unread).
+_SESSION_ENTRIES = ("key", "minutes", "kind", "module", "exercises", "steps")
+
+
 def agendas(parsed: Entry) -> dict[str, tuple[tuple[Session, ...], ...]]:
-    """The agendas of the parsed agenda file (:data:`AGENDA_FILE`), checked: agenda -> days -> sessions."""
+    """The agendas of the parsed agenda file (:data:`AGENDA_FILE`), checked: agenda -> days -> sessions (a day holds
+    its ``sessions`` only, a session :data:`_SESSION_ENTRIES` only)."""
     return {
         agenda: tuple(
             tuple(
@@ -103,7 +108,7 @@ def agendas(parsed: Entry) -> dict[str, tuple[tuple[Session, ...], ...]]:
                     s.texts("exercises", ()),
                     _steps(s),
                 )
-                for s in day.rows("sessions")
+                for s in (s.only(*_SESSION_ENTRIES) for s in day.only("sessions").rows("sessions"))
             )
             for day in parsed.rows(agenda)
         )
