@@ -114,6 +114,14 @@ BROKEN = [
     ("03.2", 'kind = "number"\n', "", "03.2.kind: missing"),
     ("03.2", "tolerance = 1.0", "tolerence = 1.0", "03.2.tolerence: unknown entry (allowed: level, kind, inputs,"),
     ("03.2", "tolerance = 1.0", 'tolerance = "1"', "03.2.tolerance: expected float, got '1'"),
+    # a multiple-choice entry is its letters only; a computed one has no letters
+    (
+        "00.1",
+        'answer = "b"',
+        'answer = "b"\ntolerance = 1.0',
+        "00.1.tolerance: unknown entry (allowed: level, kind, answer, wrong)",
+    ),
+    ("03.2", "tolerance = 1.0", 'tolerance = 1.0\nanswer = "b"', "03.2.answer: unknown entry (allowed: level, kind,"),
     ("02.3", 'kind = "share"', "kind = true", "02.3.fields.penetration.kind: expected str, got True"),
     ("00.2", 'ids_of = "revenue"', 'ids_of = "revenues"', "00.2.ids_of: no input table 'revenues'"),
     # the mistakes of the data file and of the logic must match

@@ -650,11 +650,13 @@ def _logic(
 
 # --------------------------------------------------------------------------- reading the data file
 
-#: The entries an exercise's table may have (what each means: the head of the data file).
+#: The entries an exercise's table may have (what each means: the head of the data file); a multiple-choice one
+#: has its letters instead of inputs and mistakes.
 _ENTRIES = (
     *("level", "kind", "inputs", "tolerance", "decimals", "ids_of", "classes", "labels", "fields", "text_fields"),
-    *("rubric", "extra_texts", "mistakes", "answer", "wrong"),
+    *("rubric", "extra_texts", "mistakes"),
 )
+_CHOICE_ENTRIES = ("level", "kind", "answer", "wrong")
 
 
 def _keys_of(entry: Entry, name: str, inputs: Mapping[str, Any]) -> tuple[str, ...]:
@@ -748,9 +750,9 @@ def _field(spec: Entry) -> FieldSpec:
 
 def _exercise(exercise_id: str, entry: Entry) -> Exercise:
     """The exercise ``exercise_id`` from its table ``entry`` of the data file and its logic."""
-    entry.only(*_ENTRIES)
     if entry.text("kind") == "choice":
-        return _choice(entry, exercise_id)
+        return _choice(entry.only(*_CHOICE_ENTRIES), exercise_id)
+    entry.only(*_ENTRIES)
     logic = _LOGIC.get(exercise_id)
     if logic is None:
         raise entry.file.error(entry.key, f"no logic in exercises.py (_logic({exercise_id!r}, ...))")
