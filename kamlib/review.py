@@ -1642,10 +1642,7 @@ class ViewFormat:
 
 def _view_format(entry: Entry) -> ViewFormat:
     """One entry of :data:`VIEWS_FILE`, every value checked (an error names the file and the key)."""
-    keys = [f.name for f in dataclasses.fields(ViewFormat)]
-    for key in entry.values:
-        if key not in keys:
-            raise entry.error(key, f"not a key of a view; choose from {', '.join(keys)}")
+    entry.only(*(f.name for f in dataclasses.fields(ViewFormat)))
 
     def part(key: str) -> Entry:  # a table of the entry, empty where it is left out
         return entry.table(key) if key in entry.values else Entry(entry.file, entry.where(key), {})
@@ -1666,7 +1663,7 @@ def parse_views(text: str) -> dict[str, ViewFormat]:
 
 
 #: How each table of this module shows its cells, by view (:data:`VIEWS_FILE`).
-VIEWS: dict[str, ViewFormat] = {view: _view_format(entry) for view, entry in VIEWS_FILE.read().entries().items()}
+VIEWS: dict[str, ViewFormat] = parse_views(VIEWS_FILE.text())
 
 
 def plan_view(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
