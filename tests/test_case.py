@@ -16,6 +16,7 @@ import pytest
 import kamlib
 from kamlib import i18n
 from kamlib.data import sample
+from kamlib.data.datafile import DataFileError
 from kamlib.teaching import case
 
 AS_OF = "2025-12-31"
@@ -572,6 +573,44 @@ def test_a_fill_takes_its_fact_by_path_item_and_sign_and_stands_in_for_a_missing
     assert values["name"] == r"A\*B"  # customer text escaped for Markdown
     with pytest.raises(KeyError, match="name"):  # an absent fact without a stand-in is an error
         sentence["name"].value({}, "en")
+
+
+def test_a_fact_that_is_there_but_none_shows_as_a_dash_without_a_stand_in():
+    """None is the data's "no value" (no plan review, no decider): without missing/missing_text/missing_label it shows
+    as the dash that money, numbers and dates show for no value; before, text showed 'None' and percent, roles or an
+    item of it raised TypeError. An absent fact (a misspelt path) stays an error."""
+    parsed = case.FILLS_FILE.parse(
+        '[s.t]\ntitle = "text"\nshare = "percent"\nroles = "roles"\nfirst = { format = "plain", fact = "years", item = 0 }'
+        '\nreviewed = "date"\n'
+    )
+    sentence = case.fills(parsed)["s"]["t"]
+    facts = {"title": None, "share": None, "roles": None, "years": None, "reviewed": None}
+    assert {p: fill.value(facts, "de") for p, fill in sentence.items()} == dict.fromkeys(
+        ["title", "share", "roles", "first", "reviewed"], "–"
+    )
+    with pytest.raises(KeyError, match="'title'"):
+        sentence["title"].value({}, "en")
+
+
+@pytest.mark.parametrize(
+    ("fill", "says"),
+    [
+        # an option the fill does not have: the options it has
+        (
+            'loss = { format = "money", sign = false }',
+            "s.t.loss.sign: unknown entry (allowed: format, fact, item, abs, missing, missing_text, missing_label)",
+        ),
+        # a stand-in value for a list's item would be indexed itself (nan[0]): missing_text or missing_label instead
+        (
+            'first = { format = "money", fact = "revenues", item = 0, missing = nan }',
+            "s.t.first.missing: not with item (the stand-in would be indexed; use missing_text or missing_label)",
+        ),
+    ],
+)
+def test_a_fill_that_cannot_work_names_the_file_and_the_key(fill, says):
+    with pytest.raises(DataFileError) as err:
+        case.fills(case.FILLS_FILE.parse(f"[s.t]\n{fill}\n"))
+    assert str(err.value) == f"kamlib/teaching/case_fills.toml: {says}"
 
 
 def test_every_fill_names_a_placeholder_of_its_catalogue_sentence_in_both_languages():

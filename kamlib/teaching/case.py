@@ -32,7 +32,7 @@ import pandas as pd
 
 from kamlib import i18n, periods, profile, selection, value
 from kamlib.data import sample
-from kamlib.data.datafile import DataFile, Entry
+from kamlib.data.datafile import _REQUIRED, DataFile, Entry
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pdf as pdf_print
 
@@ -687,15 +687,16 @@ _FORMATS: dict[str, Callable[[Any, str], object]] = {
     "roles": lambda v, lang: _and([_label("roles", r, lang) for r in v], lang),
     "names": lambda v, lang: _and([_md(n) for n in v], lang),
 }
-_REQUIRED: Any = object()
 
 
 @dataclass(frozen=True)
 class Fill:
     """How one placeholder of a sentence is filled: the ``fact`` it shows (a path into the facts, ``a.b`` for
     ``facts["a"]["b"]``; its ``item`` of a list; its amount without the sign with ``absolute``) in ``format``. Where
-    the fact is absent, None or empty, ``missing`` stands instead (formatted), or ``missing_text`` (as it is), or the
-    label ``missing_label``; without any of them an absent fact is an error."""
+    the fact is absent, None or empty, ``missing`` stands instead (formatted; not with ``item``), or ``missing_text``
+    (as it is), or the label ``missing_label``. Without any of them a fact that is there but None (the data has no
+    value: no plan review, no decider) shows as "–", as money, numbers and dates show no value; an empty text shows
+    as it is; an absent fact (a misspelt path) is an error."""
 
     fact: str
     format: str
@@ -722,6 +723,8 @@ class Fill:
                 v = self.missing
             elif absent:
                 raise KeyError(f"case fill: no fact {self.fact!r}")
+            elif v is None:
+                return "–"
         if self.item is not None:
             v = v[self.item]
         if self.absolute:
@@ -735,10 +738,9 @@ _FILL_OPTIONS = ("format", "fact", "item", "abs", "missing", "missing_text", "mi
 def _fill(sentence: Entry, placeholder: str) -> Fill:
     if isinstance(sentence.values[placeholder], str):
         return Fill(placeholder, sentence.one_of(placeholder, _FORMATS))
-    spec = sentence.table(placeholder)
-    unknown = [k for k in spec.values if k not in _FILL_OPTIONS]
-    if unknown:
-        raise spec.error(unknown[0], f"is not one of {list(_FILL_OPTIONS)}")
+    spec = sentence.table(placeholder).only(*_FILL_OPTIONS)
+    if "item" in spec.values and "missing" in spec.values:
+        raise spec.error("missing", "not with item (the stand-in would be indexed; use missing_text or missing_label)")
     return Fill(
         spec.text("fact", placeholder),
         spec.one_of("format", _FORMATS),
