@@ -489,18 +489,23 @@ def test_three_participants_on_the_page_work_privately_and_a_late_arrival_starts
             a.locator("input.kam-weight").first.focus()
             for _ in range(4):
                 a.keyboard.press("ArrowRight")
-            a.wait_for_function(f"before => JSON.stringify(({_PAGE_SHARES})()) !== before", arg=_json(start[0]))
-            a.wait_for_function("() => document.body.dataset.ranked")
-            assert a.evaluate(_PAGE_RANKING) != ranking[0]
             # the starting weights are 1/6 each, on the slider's 0.01 grid 0.17; four steps make 0.21:
-            # 0.21 / (5 * 0.17 + 0.21) = 19.8 % -> 20 %, 0.17 / 1.06 = 16.0 % -> 16 %
-            assert a.evaluate(_PAGE_SHARES) == ["20%", "16%", "16%", "16%", "16%", "16%"]
+            # 0.21 / (5 * 0.17 + 0.21) = 19.8 % -> 20 %, 0.17 / 1.06 = 16.0 % -> 16 %. Waited for, not read at
+            # once: the answer to the third step may come before the fourth is pressed (then 19 % shows until
+            # the fourth's answer arrives); a page that never shows 20 % fails after the 30 s timeout
+            a_moved = ["20%", "16%", "16%", "16%", "16%", "16%"]
+            a.wait_for_function(f"want => JSON.stringify(({_PAGE_SHARES})()) === want", arg=_json(a_moved))
+            a.wait_for_function("() => document.body.dataset.ranked === '4'")  # the answer to the 4th move
+            assert a.evaluate(_PAGE_RANKING) != ranking[0]
+            assert a.evaluate(_PAGE_SHARES) == a_moved
             # B then moves the second slider: B's answer is for B's weights alone, A's move is not in it
             b.locator("input.kam-weight").nth(1).focus()
             for _ in range(4):
                 b.keyboard.press("ArrowRight")
-            b.wait_for_function("() => document.body.dataset.ranked")
-            assert b.evaluate(_PAGE_SHARES) == ["16%", "20%", "16%", "16%", "16%", "16%"]
+            b_moved = ["16%", "20%", "16%", "16%", "16%", "16%"]
+            b.wait_for_function(f"want => JSON.stringify(({_PAGE_SHARES})()) === want", arg=_json(b_moved))
+            b.wait_for_function("() => document.body.dataset.ranked === '4'")
+            assert b.evaluate(_PAGE_SHARES) == b_moved
             assert a.evaluate(_PAGE_SHARES) == ["20%", "16%", "16%", "16%", "16%", "16%"]
             assert c.evaluate(_PAGE_SHARES) == start[2] and c.evaluate(_PAGE_RANKING) == ranking[2]
             late = participant()
