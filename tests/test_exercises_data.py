@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -109,64 +110,12 @@ def test_a_mistake_given_as_flags_is_the_variant_of_the_computation():
     assert per_kam.answer(dict(ex.inputs)) == ["P04", "P08"]
 
 
-#: (exercise, text of its tables, replaced by, what the error says after the file's name)
+#: (exercise, text of its tables, replaced by, what the error says after the file's name), from a data file
 BROKEN = [
-    ("03.2", 'kind = "number"\n', "", "03.2.kind: missing"),
-    ("03.2", "tolerance = 1.0", "tolerence = 1.0", "03.2.tolerence: unknown entry (allowed: level, kind, inputs,"),
-    ("03.2", "tolerance = 1.0", 'tolerance = "1"', "03.2.tolerance: expected float, got '1'"),
-    # a multiple-choice entry is its letters only; a computed one has no letters
-    (
-        "00.1",
-        'answer = "b"',
-        'answer = "b"\ntolerance = 1.0',
-        "00.1.tolerance: unknown entry (allowed: level, kind, answer, wrong)",
-    ),
-    ("03.2", "tolerance = 1.0", 'tolerance = 1.0\nanswer = "b"', "03.2.answer: unknown entry (allowed: level, kind,"),
-    ("02.3", 'kind = "share"', "kind = true", "02.3.fields.penetration.kind: expected str, got True"),
-    ("00.2", 'ids_of = "revenue"', 'ids_of = "revenues"', "00.2.ids_of: no input table 'revenues'"),
-    # the mistakes of the data file and of the logic must match
-    (
-        "03.2",
-        "no_discount = {}\n",
-        "no_discount = {}\nmade_up = {}\n",
-        "03.2.mistakes.made_up: no flags and no function",
-    ),
-    ("03.2", "no_minus_r = {}\n", "", "03.2.mistakes: the logic's mistakes ['no_minus_r'] are not listed"),
-    ("03.2", "no_minus_r = {}", "no_minus_r = {swap = true}", "03.2.mistakes.no_minus_r: flags, but the logic has no"),
-    ("03.2", "no_minus_r = {}", "no_minus_r = true", "03.2.mistakes.no_minus_r: expected dict, got True"),
-    # a mistake's flags must be flags of the variant, of the type the variant expects (its default's)
-    (
-        "03.1",
-        "{no_discount = true}",
-        "{no_discont = true}",
-        "03.1.mistakes.discount_forgotten.no_discont: unknown entry (allowed: no_discount, logistics_in_db2,",
-    ),
-    (
-        "03.1",
-        "{no_discount = true}",
-        "{no_discount = 1}",
-        "03.1.mistakes.discount_forgotten.no_discount: expected bool, got 1",
-    ),
-    (
-        "05.3",
-        "{per_kam = true, by = 1}",
-        "{per_kam = true, by = true}",
-        "05.3.mistakes.per_kam_revenue.by: expected int, got True",
-    ),
-    # 00.2: the variant _abc of the revenue table (before: a lambda passing any flag on)
-    (
-        "00.2",
-        "{ascending = true}",
-        "{ascendng = true}",
-        "00.2.mistakes.ascending.ascendng: unknown entry (allowed: ascending, strict, before)",
-    ),
-    # a flag that is no keyword of the variant's (the inputs x, 00.2's cutoffs) is no flag either
-    (
-        "00.2",
-        "{before = true}",
-        "{cutoffs = [0.7, 0.9]}",
-        "00.2.mistakes.cum_before.cutoffs: unknown entry (allowed: ascending,",
-    ),
+    (c["exercise"], c["old"], c["new"], c["says"])
+    for c in tomllib.loads((Path(__file__).parent / "data" / "malformed_exercises.toml").read_text(encoding="utf-8"))[
+        "cases"
+    ]
 ]
 
 
