@@ -368,6 +368,9 @@ def kernel_manager_class(
     if not blocking:  # nbval drives a blocking client with its own wait for IOPub
         RunKernelManager.client_factory = ready_client_class()
     else:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        RunKernelManager.client_factory = quick_reconnect(BlockingKernelClient)
 
         class BlockingRunKernelManager(RunKernelManager):
             def shutdown_kernel(self, *a, **kw):  # the blocking shutdown, timed the same way
@@ -383,6 +386,26 @@ def kernel_manager_class(
     return manager
 
 
+#: How soon a kernel client tries again to reach a kernel port that refused it (ZMQ's default: 100 ms). A client
+#: connects the moment its kernel is started, and a forked kernel opens its ports about 30 ms later: the first
+#: try is refused, and the default interval cost a tenth of a second before every notebook's first cell.
+RECONNECT_MS = 10
+
+
+def quick_reconnect(client_class: type) -> type:
+    """``client_class`` (a jupyter_client kernel client) whose sockets try a refused port again after
+    :data:`RECONNECT_MS`. Each client makes its own ZMQ context; the option is set on that one only."""
+    import zmq
+
+    class QuickReconnectClient(client_class):
+        def _context_default(self):
+            context = super()._context_default()
+            context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+            return context
+
+    return QuickReconnectClient
+
+
 def ready_client_class():
     """jupyter_client's ``AsyncKernelClient`` whose ``wait_for_ready`` ends when the kernel has answered.
 
@@ -395,7 +418,7 @@ def ready_client_class():
     from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import KernelManager
 
-    class ReadyKernelClient(AsyncKernelClient):
+    class ReadyKernelClient(quick_reconnect(AsyncKernelClient)):  # type: ignore[misc]
         async def wait_for_ready(self, timeout: float | None = None) -> None:
             end = time.time() + (float("inf") if timeout is None else timeout)
             if not isinstance(self.parent, KernelManager):  # as jupyter_client: a kernel it did not start
