@@ -41,3 +41,43 @@ def test_quadrant_names_sit_in_their_corners():
         "Streamline": ((0.5, 0.5), "left", "bottom", "#000004"),
     }
     plt.close(fig)
+
+
+def _drawn_then_described(make) -> tuple[str, str]:
+    """describe() of a chart as built, and of the same chart once matplotlib has drawn it (what its PNG shows)."""
+    from kamlib.present.charts.base import describe
+
+    fig = make()
+    before = describe(fig, "en")
+    fig.canvas.draw()
+    after = describe(fig, "en")
+    plt.close(fig)
+    return before, after
+
+
+def test_the_alt_text_reads_the_axes_as_they_are_drawn_without_drawing_them():
+    """The alt text reads each axis' limits and tick labels without rendering the chart (it used to render every
+    chart once more). What only takes effect when a figure is drawn must be applied first: an equal aspect that
+    widens the data limits (0-10 in data, -9.8 to 19.8 on an 8 x 3 inch chart) and a constrained layout."""
+
+    def aspect():
+        fig, ax = plt.subplots(figsize=(8, 3))
+        ax.plot([0, 10], [0, 10])
+        ax.set_aspect("equal", adjustable="datalim")
+        return fig
+
+    def constrained():
+        fig, ax = plt.subplots(figsize=(3, 2.2), layout="constrained")
+        ax.plot([0, 5], [0, 2.5])
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        return fig
+
+    # by hand: the axes are 0.775 * 8 = 6.2 in wide and 0.77 * 3 = 2.31 in high; y shows 0-10 with 5 % margins,
+    # -0.5 to 10.5 (11 units on 2.31 in); equal aspect makes x 6.2 / 2.31 * 11 = 29.5 units around 5: -9.8 to
+    # 19.8, whose ticks inside the limits (step 5) run from -5 to 15; as built, x showed 0 to 10
+    before, after = _drawn_then_described(aspect)
+    assert "horizontal axis from −5 to 15; vertical axis from 0 to 10" in after.replace("-", "−")
+    assert before == after
+    before, after = _drawn_then_described(constrained)
+    assert before == after
