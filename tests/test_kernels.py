@@ -294,7 +294,7 @@ def test_a_client_tries_a_kernel_that_is_not_listening_yet_again_after_10_ms(tmp
         async def connect():
             await km._async_start_kernel()
             kc = km.client()
-            kc.start_channels()
+            kc.start_channels(hb=False)  # no heartbeat thread: it is not what is checked, and it may outlive us
             try:
                 return [kc.shell_channel.socket.getsockopt(zmq.RECONNECT_IVL),
                         kc.iopub_channel.socket.getsockopt(zmq.RECONNECT_IVL)]

@@ -401,6 +401,7 @@ def quick_reconnect(client_class: type) -> type:
         def _context_default(self):
             context = super()._context_default()
             context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+            context.setsockopt(zmq.RECONNECT_IVL_MAX, 100)  # a kernel that died: back off to ZMQ's usual 100 ms
             return context
 
     return QuickReconnectClient
