@@ -1072,15 +1072,10 @@ def health_score(
     """
     w, _ = check_weights(weights)
     r = check_rules(rules)
-    comps = health_components(data, account_id, period, cadence_days=cadence_days, rules=r)
-    findings = health_findings(data, account_id, period, cadence_days=cadence_days, rules=r)
-    weighted = _total(comps, w)
-    total, cap = _capped(weighted, findings)
+    comps, findings, weighted, total, cap = _scored(data, account_id, period, w, r, cadence_days)
     q = parse_period(period)
     try:
-        prev_f = health_findings(data, account_id, str(q - 1), cadence_days=cadence_days, rules=r)
-        prev_c = health_components(data, account_id, str(q - 1), cadence_days=cadence_days, rules=r)
-        prev = _capped(_total(prev_c, w), prev_f)[0]
+        prev = _scored(data, account_id, str(q - 1), w, r, cadence_days)[3]
     except KamParameterError:
         prev = float("nan")
     ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
@@ -1093,10 +1088,7 @@ def health_score(
     if len(findings):
         rule = i18n.pick(RULE_LABELS["total_capped"], "en").format(cap=i18n.number(cap, "en", 0), findings=codes)
     out.loc["health"] = {"score": total, "weight": float(ww.sum()), "contribution": weighted, "rule": rule}
-    band_of = [band(v) for v in out["score"]]
-    if math.isnan(total) and not math.isnan(cap):  # nothing to score, but a finding: at most the cap's band
-        band_of[-1] = band(cap)
-    out["band"] = band_of
+    out["band"] = [band(v) for v in out["score"].iloc[:-1]] + [_total_band(total, cap)]
     out["previous"] = float("nan")
     out.loc["health", "previous"] = prev
     out["trend"] = out["score"] - out["previous"]
@@ -1105,6 +1097,48 @@ def health_score(
     out["findings"] = ""
     out.loc["health", "findings"] = codes
     return out
+
+
+def health_now(
+    data,
+    account_id: str,
+    period: str,
+    *,
+    weights: dict | None = None,
+    cadence_days: int = 90,
+    rules: dict | None = None,
+) -> tuple[float, str]:
+    """The health score of one account in ``period`` and its band: the ``health`` row's score and band of
+    :func:`health_score`, without the previous quarter that :func:`health_score` computes for the trend (half
+    its work). For a caller that needs the score alone, many times: the backtest scores every account at
+    every past quarter end.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data = kamlib.load(kamlib.SAMPLE)
+    >>> h = health_score(data, "ACC-0071", "2025Q4").loc["health"]
+    >>> health_now(data, "ACC-0071", "2025Q4") == (h["score"], h["band"])
+    True
+    """
+    w, _ = check_weights(weights)
+    total, cap = _scored(data, account_id, period, w, check_rules(rules), cadence_days)[3:]
+    return total, _total_band(total, cap)
+
+
+def _scored(data, account_id: str, period: str, w: dict[str, float], r: dict, cadence_days: int):
+    """(components, findings, weighted sum, score after the caps, the lowest cap) of one account and quarter,
+    for weights and rules already checked."""
+    comps = health_components(data, account_id, period, cadence_days=cadence_days, rules=r)
+    findings = health_findings(data, account_id, period, cadence_days=cadence_days, rules=r)
+    weighted = _total(comps, w)
+    total, cap = _capped(weighted, findings)
+    return comps, findings, weighted, total, cap
+
+
+def _total_band(total: float, cap: float) -> str:
+    """The band of the total: of the score, or with nothing to score but a finding, at most the cap's band."""
+    return band(cap) if math.isnan(total) and not math.isnan(cap) else band(total)
 
 
 def _total(comps: pd.Series, w: dict[str, float]) -> float:

@@ -63,9 +63,9 @@ def stub(monkeypatch):
         rv.check_period(data, period, account_id=account_id)
         seen.append((account_id, period, data.orders["date"].max(), data.as_of))
         s = SCORES[account_id]
-        return pd.DataFrame({"score": [s], "band": [rv.band(s)]}, index=["health"])
+        return s, rv.band(s)
 
-    monkeypatch.setattr(bt, "health_score", fake)
+    monkeypatch.setattr(bt, "health_now", fake)
     return seen
 
 
@@ -85,6 +85,24 @@ def test_outcomes_hit_rate_precision_and_auc_by_hand(case, stub):
     # risk = 100 - score: bad B 60, E 30, F 10; good A 20, C 40. Pairs won by the bad case:
     # (60,20) (60,40) (30,20) = 3 of 6 -> 0.5
     assert s["auc"] == pytest.approx(0.5)
+
+
+def test_each_account_quarter_is_scored_once(sample_data, monkeypatch):
+    """The backtest needs the score at the quarter's end, not the previous quarter's that health_score adds for
+    the trend: one health_components call per account and quarter (three accounts at 2024Q2: 3 calls; before,
+    each was scored for 2024Q1 too: 6)."""
+    calls = []
+    real = rv.health_components
+
+    def counted(data, account_id, period, **kwargs):
+        calls.append((account_id, period))
+        return real(data, account_id, period, **kwargs)
+
+    monkeypatch.setattr(rv, "health_components", counted)
+    accounts = ["ACC-0071", "ACC-0084", "ACC-0135"]
+    r = bt.health_backtest(sample_data, account_ids=accounts, quarters=["2024Q2"])
+    assert sorted(calls) == [(a, "2024Q2") for a in accounts]
+    assert r.summary["rows"] == 3
 
 
 def test_auc_counts_ties_half():
