@@ -61,6 +61,7 @@ import pandas as pd
 
 from kamlib import defaults, i18n, periods
 from kamlib.data import schemas
+from kamlib.data.cache import portfolio_memo
 from kamlib.data.readers import KamData
 from kamlib.errors import KamParameterError
 
@@ -674,6 +675,44 @@ def build_profile(
             "as_of",
             f"{ts.date()} lies after the data's as_of {data.as_of.date()}; the data cannot describe a later date",
         )
+    return _profile(
+        data,
+        account_id,
+        as_of=ts,
+        cadence_days=cadence_days,
+        anonymise=bool(anonymise),
+        lang=lang,
+        our_timezone=our_timezone,
+        business_hours=tuple(business_hours),
+        trend_band=trend_band,
+        single_thread_share=single_thread_share,
+        high_influence=high_influence,
+        salt=salt,
+        plan_stale_days=int(plan_stale_days),
+    )
+
+
+# several notebooks of a run ask for the same profile (02 shows it; the summaries of 02 and 04 and the proposals
+# of 04 read it as of the same date): the run computes it once; the arguments are checked and spelt out above
+@portfolio_memo
+def _profile(
+    data: KamData,
+    account_id: str,
+    *,
+    as_of: pd.Timestamp,
+    cadence_days: int,
+    anonymise: bool,
+    lang: str,
+    our_timezone: str,
+    business_hours: tuple[float, float],
+    trend_band: float,
+    single_thread_share: float,
+    high_influence: int,
+    salt: str,
+    plan_stale_days: int,
+) -> AccountProfile:
+    """:func:`build_profile` for arguments already checked, ``as_of`` a normalised date."""
+    ts = as_of
     acc_id = resolve_account(data, account_id)
     ctx = _Context.create(data, acc_id, ts, lang=lang, cadence_days=cadence_days, anonymise=anonymise, salt=salt)
     findings: list[dict] = []

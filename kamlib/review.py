@@ -29,7 +29,7 @@ import pandas as pd
 
 from kamlib import defaults, i18n, periods, retention
 from kamlib.data import schemas
-from kamlib.data.cache import memo_scoped
+from kamlib.data.cache import memo_scoped, portfolio_memo
 from kamlib.data.datafile import DataFile, Entry
 from kamlib.data.writers import md_escape
 from kamlib.errors import KamParameterError
@@ -1068,8 +1068,19 @@ def health_score(
     the previous quarter's score in ``previous`` (trend = score - previous), the ``cap`` the findings of
     :func:`health_findings` put on it and those ``findings`` (codes, comma-separated). The total's
     contribution is the weighted sum; its score is that sum capped (a gap: at most amber, a red flag: red),
-    computed the same way for the previous quarter.
+    computed the same way for the previous quarter. An empty ``period`` is the default quarter of
+    :func:`check_period`, as everywhere in the review.
     """
+    check_weights(weights)
+    check_rules(rules)
+    quarter = str(check_period(data, period, account_id=account_id))  # an empty period: the default quarter
+    return _health_score(data, account_id, quarter, weights=weights, cadence_days=cadence_days, rules=rules)
+
+
+# the summaries of 02 and 04 and the review in 04 score the same account and quarter: a run computes it once
+@portfolio_memo
+def _health_score(data, account_id: str, period: str, *, weights, cadence_days: int, rules) -> pd.DataFrame:
+    """:func:`health_score` for a quarter already checked (weights and rules checked too)."""
     w, _ = check_weights(weights)
     r = check_rules(rules)
     comps, findings, weighted, total, cap = _scored(data, account_id, period, w, r, cadence_days)

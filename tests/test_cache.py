@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import AS_OF, ROOT, SAMPLE
 
@@ -74,6 +75,32 @@ def test_portfolio_memo_computes_once_per_run_and_only_for_cached_data(run_cache
     assert changed.table.loc["ACC-0044", "revenue_12m"] > 50 * first.table.loc["ACC-0044", "revenue_12m"]
     assert memo(kamlib.load(SAMPLE, as_of=AS_OF)).table.equals(first.table)  # a fresh load: the unchanged entry
     assert len(calls) == 5
+
+
+def test_a_runs_notebooks_build_an_accounts_profile_and_health_score_once(run_cache, sample_data, monkeypatch):
+    """02 builds ACC-0071's profile; the summaries of 02 and 04 and 04's proposals build it again as of the
+    data's date, spelt out; 04 scores the health the summary scored. Within a run each is computed once (one
+    profile history, the health of 2025Q4 and of 2025Q3 for its trend); before, every call computed afresh."""
+    from kamlib import profile as kp
+    from kamlib import review as rv
+    from kamlib.present import summary
+
+    histories, scored = [], []
+    real_history, real_scored = kp._history, rv._scored
+    monkeypatch.setattr(kp, "_history", lambda *a, **k: histories.append(1) or real_history(*a, **k))
+    monkeypatch.setattr(rv, "_scored", lambda *a, **k: scored.append(a[2]) or real_scored(*a, **k))
+    in_02 = kamlib.load(SAMPLE, as_of=AS_OF)
+    shown = kp.build_profile(in_02, "ACC-0071")
+    summary.account_summary(in_02, "ACC-0071")
+    in_04 = kamlib.load(SAMPLE, as_of=AS_OF)  # the next notebook's own load
+    summary.account_summary(in_04, "ACC-0071", "2025Q4")
+    health = rv.health_score(in_04, "ACC-0071", "")  # empty: the default quarter, 2025Q4
+    rv.next_actions(in_04, "ACC-0071", "2025Q4", health=health)
+    assert len(histories) == 1 and scored == ["2025Q4", "2025Q3"]
+    # the same results as computed outside a run
+    pd.testing.assert_frame_equal(health, rv.health_score(sample_data, "ACC-0071", "2025Q4"))
+    assert shown.key_figures.equals(kp.build_profile(sample_data, "ACC-0071", as_of=AS_OF).key_figures)
+    assert len(histories) == 2 and len(scored) == 4  # outside the run's data: computed, not remembered
 
 
 def _probe_notebook(folder):
