@@ -96,6 +96,19 @@ def test_report_loads_nothing_from_the_internet_and_carries_a_small_stylesheet(t
     assert _style_bytes(page) < STYLE_BOUND, _style_bytes(page)
 
 
+def test_a_cells_printed_lines_are_one_block_however_the_kernel_sent_them(tmp_path):
+    """A cell that prints two lines reaches the notebook as one stream output or as two, as the kernel's
+    messages happened to be timed (seen: the same run twice gave the same report once as one <pre>, once as
+    two); the report shows them as one block either way."""
+    stream = nbformat.v4.new_output
+    two = _page(tmp_path, [_code(stream("stream", name="stdout", text="Share: 19.5%\n"),
+                                 stream("stream", name="stdout", text="whitespace: 1,491,630 EUR\n"))])
+    one = _page(tmp_path, [_code(stream("stream", name="stdout", text="Share: 19.5%\nwhitespace: 1,491,630 EUR\n"))])
+    assert re.findall(r"<pre>(.*?)</pre>", two, re.S) == ["Share: 19.5%\nwhitespace: 1,491,630 EUR\n"]
+    ids = re.compile(r"cell-id=[0-9a-f-]+")  # each hand-made cell gets a random id
+    assert ids.sub("", two) == ids.sub("", one)
+
+
 # ---------------------------------------------------------------------------------------------- title, headings
 
 

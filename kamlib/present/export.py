@@ -97,7 +97,11 @@ def _exporter():
             )
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
-    config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+    # a cell's printed lines are one block: the kernel sends them as one stream message or several, as its
+    # timing happens to be, and the report must not depend on that (the same run gave one <pre> or two)
+    config = Config(
+        {"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}, "CoalesceStreamsPreprocessor": {"enabled": True}}
+    )
     exporter = ReportExporter(config=config, exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.raw_template = _template()
     return exporter
