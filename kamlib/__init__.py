@@ -20,6 +20,9 @@ from kamlib.errors import Finding, KamDataError, KamDataWarning
 #: The bundled sample company, found from kamlib's own location (not the working directory), so a
 #: notebook's empty ``source`` works wherever papermill or Jupyter was started.
 SAMPLE = str(_Path(__file__).resolve().parent.parent / "data" / "sample")
+#: The workbook's own step notebooks, found the same way: ``kam`` started in an analyst's own folder runs them
+#: (a ``notebooks/`` folder in the working directory, e.g. a trainee's copies, is taken first).
+NOTEBOOKS = str(_Path(__file__).resolve().parent.parent / "notebooks")
 
-__all__ = ["SAMPLE", "KamData", "KamDataError", "KamDataWarning", "Finding", "load", "validate", "export"]
+__all__ = ["SAMPLE", "NOTEBOOKS", "KamData", "KamDataError", "KamDataWarning", "Finding", "load", "validate", "export"]
 __version__ = "0.1.0"

@@ -138,14 +138,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
     # --only brief,qbr,annual as well as --only brief --only qbr (like --accounts)
     args.only = [o.strip() for o in ",".join(args.only).split(",") if o.strip()]
-    documents_only = _check_only(args.only, Path(args.notebooks))
+    args.notebooks = _notebooks(args.notebooks)
+    documents_only = _check_only(args.only, args.notebooks)
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = run_workbook(
             args.source or SAMPLE,
-            notebooks_dir=Path(args.notebooks),
+            notebooks_dir=args.notebooks,
             out=Path(args.out),
             run_id=args.run_id,
             parameters=params,
@@ -180,6 +181,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     docs_failed = _report_documents(result.run_dir, quiet=args.quiet)
     print(f"report: {result.run_dir / 'index.html'} ({len(result.results)} notebooks, {len(result.failed)} failed)")
     return EXIT_FAILED if result.failed or docs_failed else EXIT_OK
+
+
+def _notebooks(given: str | None) -> Path:
+    """The notebook folder: ``--notebooks`` as given; without it ``notebooks/`` in the working directory when
+    there is one (the project folder, a trainee's copies), else the workbook's own (:data:`kamlib.NOTEBOOKS`),
+    so that kam started in any folder runs the workbook."""
+    from kamlib import NOTEBOOKS
+
+    if given is not None:
+        return Path(given)
+    return Path("notebooks") if Path("notebooks").is_dir() else Path(NOTEBOOKS)
 
 
 def _check_only(only: list[str], notebooks: Path) -> bool:
@@ -351,7 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the notebooks on a Dask distributed cluster instead of the local pool "
         "(its workers must see the notebooks, the data and --out under the same paths)",
     )
-    r.add_argument("--notebooks", default="notebooks", help="folder with the step notebooks")
+    r.add_argument(
+        "--notebooks",
+        default=None,
+        help="folder with the step notebooks (default: notebooks/ here if there is one, else the workbook's own)",
+    )
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
     r.set_defaults(func=_cmd_run)
@@ -491,7 +507,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     dest = Path(args.dest)
     if dest.exists() and any(dest.iterdir()) and not args.force:
         raise _UserError(trainee.text("not_empty", args.lang, dest=dest))
-    written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=args.notebooks)
+    written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=_notebooks(args.notebooks))
     print(trainee.text("written", args.lang, n=len(written), dest=dest, language=args.lang))
     return EXIT_OK
 
@@ -513,7 +529,11 @@ def _add_trainee_commands(sub) -> None:
     n = sub.add_parser("notebooks", help="write a trainee's own copies of the notebooks in one language")
     n.add_argument("dest", help="folder for the copies (e.g. my-course); then: jupyter lab DEST")
     n.add_argument("--lang", default="en", choices=["en", "de"], help="language of the copies")
-    n.add_argument("--notebooks", default="notebooks", help="folder of the workbook's notebooks (default: notebooks)")
+    n.add_argument(
+        "--notebooks",
+        default=None,
+        help="folder of the workbook's notebooks (default: notebooks/ here if there is one, else the workbook's own)",
+    )
     n.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     n.set_defaults(func=_cmd_notebooks)
 
@@ -524,12 +544,17 @@ def _add_trainee_commands(sub) -> None:
 
 
 def _cmd_course(args: argparse.Namespace) -> int:
+    from kamlib import SAMPLE
     from kamlib.teaching import course
 
     langs = (args.lang,) if args.lang else ("de", "en")
     execute = {"auto": None, "yes": True, "no": False}[args.execute]
     manifest = course.build_course(
-        Path(args.dest), source=args.source, langs=langs, notebooks=args.notebooks, execute=execute
+        Path(args.dest),
+        source=args.source or SAMPLE,
+        langs=langs,
+        notebooks=_notebooks(args.notebooks),
+        execute=execute,
     )
     for lang, entry in manifest.items():
         print(
@@ -544,8 +569,12 @@ def _add_course_commands(sub) -> None:
     c = sub.add_parser("course", help="build the trainer pack (agendas, guides, slides, worksheets, answer key)")
     c.add_argument("dest", nargs="?", default="course-pack", help="folder to write into (default: course-pack)")
     c.add_argument("--lang", default=None, choices=["en", "de"], help="one language only (default: de and en)")
-    c.add_argument("--source", default="data/sample", help="data of the case (default: data/sample)")
-    c.add_argument("--notebooks", default="notebooks", help="the workbook's notebooks the slides come from")
+    c.add_argument("--source", default=None, help="data of the case (default: the bundled sample company)")
+    c.add_argument(
+        "--notebooks",
+        default=None,
+        help="the workbook's notebooks the slides come from (default: notebooks/ here if there is one, else the workbook's own)",
+    )
     c.add_argument(
         "--execute",
         default="auto",

@@ -86,3 +86,26 @@ def test_bad_dates_and_values_in_run_parameters_are_messages(capsys, tmp_path):
         assert "Traceback" not in err and err.startswith("kam run: "), (args, err)  # one message
     code, err = _main(capsys, "sample-data", str(tmp_path / "s"), "--n-accounts", "5")
     assert code == 2 and "Traceback" not in err and err.startswith("kam sample-data: "), err
+
+
+def test_kam_run_in_another_folder_runs_the_workbooks_notebooks(kam, tmp_path, sample_slice):
+    """An analyst runs kam in their own folder, which has no notebooks/: the workbook's own notebooks run, as
+    from the project folder (the sample is found the same way). Before: 'no notebooks matching 00 in
+    notebooks', and without --only a run of the documents alone that said '0 notebooks' and exited 0."""
+    import json
+
+    r = kam("run", str(sample_slice(10)), "--only", "00", "--out", "out", "--run-id", "r", "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    manifest = json.loads((tmp_path / "out" / "r" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(n["key"], n["status"]) for n in manifest["notebooks"]] == [("00_start_here", "ok")]
+
+
+def test_a_notebook_folder_without_notebooks_is_one_clear_error(kam, tmp_path, sample_slice):
+    """A --notebooks folder with no notebook in it (a typo, the wrong folder) is refused, not a run of the
+    documents alone that exits 0."""
+    empty = tmp_path / "my-notebooks"
+    empty.mkdir()
+    r = kam("run", str(sample_slice(10)), "--notebooks", str(empty), "--out", str(tmp_path / "out"), "--quiet")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert f"no notebooks matching [0-9][0-9]_*.ipynb in {empty}" in r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))

@@ -743,7 +743,7 @@ def _run_workbook(
     doc_kinds, prefixes = account_documents.split_only(only)  # --only qbr/brief/annual: documents (see below)
     if prefixes is not None:
         nbs = [p for p in nbs if p.name.startswith(tuple(prefixes))]
-    if not nbs and not doc_kinds:
+    if not nbs and prefixes != []:  # notebooks were asked for (all, or by --only), none found: not a run of documents
         raise FileNotFoundError(
             f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} in {notebooks_dir}"
         )
