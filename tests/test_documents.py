@@ -266,6 +266,16 @@ def test_one_failing_account_is_recorded_not_raised(make_data, tmp_path, monkeyp
 
 
 
+def test_no_document_asked_for_computes_and_writes_nothing(make_data, tmp_path, monkeypatch):
+    """kam run --only 02 asks for no document: no account is prepared (a profile and a health score each; on
+    the sample's 22 report accounts about 4 s in one process) and no account folder is made. Before, every
+    account was prepared and its folder made, for nothing written."""
+    prepared = []
+    monkeypatch.setattr(D, "prepare", lambda data, account_id, **kw: prepared.append(account_id))
+    entries = batch_docs.write_documents(_marked_data(make_data), tmp_path, [("ACC-1", "ACC-1")], kinds=[])
+    assert entries == [] and prepared == [] and list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_document_and_a_failed_notebook_get_one_error_page(make_data, tmp_path, monkeypatch):
     # one page (kamlib.present.pages.error_page) for both: the document's in its language, the cause escaped,
     # the link two folders up to the index, the run's id in the re-run command; the notebook's the same page

@@ -204,10 +204,12 @@ def write_documents(
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown document kind {', '.join(map(repr, unknown))}: use {', '.join(KINDS)}")
+    if not kinds or not langs:  # kam run --only 02: no document, so nothing to compute for any account
+        return []
     todo = list(accounts)
     args = (tuple(kinds), tuple(langs), period, year)
     n = max(1, min(workers or os.cpu_count() or 1, 4, len(todo)))
-    pool = _fork_pool(n) if n > 1 and kinds else None
+    pool = _fork_pool(n) if n > 1 else None
     per_account: list[list[dict]] = []
     if pool is None:
         per_account = [_account_documents(data, run_dir, a, f, *args) for a, f in todo]
