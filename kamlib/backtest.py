@@ -2,8 +2,9 @@
 
 For each account and past quarter end the health score is computed as it would have been on that day
 (:func:`kamlib.review.health_now`, the score of :func:`kamlib.review.health_score`, on the data cut at the
-quarter's end, see :func:`as_of_quarter`), and set against the following ``horizon`` quarters: did revenue fall by more than ``fall`` against the ``horizon``
-quarters up to the quarter, or did the account order nothing at all (lost)? :func:`health_backtest` returns
+quarter's end, see :func:`as_of_quarter`), and set against the following ``horizon`` quarters: did revenue
+fall by more than ``fall`` against the ``horizon`` quarters up to the quarter, or did the account order nothing
+at all (lost)? :func:`health_backtest` returns
 one row per account and quarter and a summary: how many of the bad outcomes were flagged red or amber (hit
 rate), how many of the flagged accounts went bad (precision), and the AUC of the risk (100 - score) against
 the outcome.

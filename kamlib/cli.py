@@ -12,6 +12,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from kamlib import notebooks_folder
+
 EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
 
 
@@ -138,7 +140,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     accounts = [a.strip() for a in ",".join(args.accounts).split(",") if a.strip()] if args.accounts else None
     # --only brief,qbr,annual as well as --only brief --only qbr (like --accounts)
     args.only = [o.strip() for o in ",".join(args.only).split(",") if o.strip()]
-    args.notebooks = _notebooks(args.notebooks)
+    args.notebooks = notebooks_folder(args.notebooks)
     documents_only = _check_only(args.only, args.notebooks)
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
@@ -181,17 +183,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     docs_failed = _report_documents(result.run_dir, quiet=args.quiet)
     print(f"report: {result.run_dir / 'index.html'} ({len(result.results)} notebooks, {len(result.failed)} failed)")
     return EXIT_FAILED if result.failed or docs_failed else EXIT_OK
-
-
-def _notebooks(given: str | None) -> Path:
-    """The notebook folder: ``--notebooks`` as given; without it ``notebooks/`` in the working directory when
-    there is one (the project folder, a trainee's copies), else the workbook's own (:data:`kamlib.NOTEBOOKS`),
-    so that kam started in any folder runs the workbook."""
-    from kamlib import NOTEBOOKS
-
-    if given is not None:
-        return Path(given)
-    return Path("notebooks") if Path("notebooks").is_dir() else Path(NOTEBOOKS)
 
 
 def _check_only(only: list[str], notebooks: Path) -> bool:
@@ -366,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--notebooks",
         default=None,
-        help="folder with the step notebooks (default: notebooks/ here if there is one, else the workbook's own)",
+        help="folder with the step notebooks (default: notebooks/ here if it holds the step notebooks, else the workbook's own)",
     )
     r.add_argument("--out", default="reports", help="where run folders are created")
     r.add_argument("--run-id", default=None, help="name of the run folder (default: UTC timestamp)")
@@ -507,7 +498,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     dest = Path(args.dest)
     if dest.exists() and any(dest.iterdir()) and not args.force:
         raise _UserError(trainee.text("not_empty", args.lang, dest=dest))
-    written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=_notebooks(args.notebooks))
+    written = trainee.write_trainee_notebooks(dest, args.lang, source_folder=notebooks_folder(args.notebooks))
     print(trainee.text("written", args.lang, n=len(written), dest=dest, language=args.lang))
     return EXIT_OK
 
@@ -532,7 +523,7 @@ def _add_trainee_commands(sub) -> None:
     n.add_argument(
         "--notebooks",
         default=None,
-        help="folder of the workbook's notebooks (default: notebooks/ here if there is one, else the workbook's own)",
+        help="folder of the workbook's notebooks (default: notebooks/ here if it holds the step notebooks, else the workbook's own)",
     )
     n.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     n.set_defaults(func=_cmd_notebooks)
@@ -553,7 +544,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
         Path(args.dest),
         source=args.source or SAMPLE,
         langs=langs,
-        notebooks=_notebooks(args.notebooks),
+        notebooks=notebooks_folder(args.notebooks),
         execute=execute,
     )
     for lang, entry in manifest.items():
@@ -573,7 +564,7 @@ def _add_course_commands(sub) -> None:
     c.add_argument(
         "--notebooks",
         default=None,
-        help="the workbook's notebooks the slides come from (default: notebooks/ here if there is one, else the workbook's own)",
+        help="the workbook's notebooks the slides come from (default: notebooks/ here if it holds the step notebooks, else the workbook's own)",
     )
     c.add_argument(
         "--execute",

@@ -683,7 +683,7 @@ def build_profile(
         anonymise=bool(anonymise),
         lang=lang,
         our_timezone=our_timezone,
-        business_hours=tuple(business_hours),
+        business_hours=business_hours,
         trend_band=trend_band,
         single_thread_share=single_thread_share,
         high_influence=high_influence,

@@ -103,6 +103,29 @@ def test_a_runs_notebooks_build_an_accounts_profile_and_health_score_once(run_ca
     assert len(histories) == 2 and len(scored) == 4  # outside the run's data: computed, not remembered
 
 
+def test_the_fingerprint_sees_every_change_in_place_and_nothing_else(sample_data):
+    """The memo's key holds a fingerprint of the data as they are now: any change a notebook makes in place must
+    change it, or the notebook reads (and shares) results of data it no longer has. Before, only 256 evenly
+    spaced rows of each table and the sums of number columns counted: a buying role changed in contact row 1
+    (not among contacts' sampled rows 0, 2, 4, ...) or a date moved by a day left it the same."""
+    import copy
+    import pickle
+
+    d = copy.deepcopy(sample_data)
+    before = cache.fingerprint(d)
+    assert cache.fingerprint(pickle.loads(pickle.dumps(d))) == before  # what every kernel of a run unpickles
+    second = d.contacts.index[1]
+    d.contacts.loc[second, "buying_role"] = "user" if d.contacts.at[second, "buying_role"] != "user" else "buyer"
+    role = cache.fingerprint(d)
+    d.interactions.loc[d.interactions.index[1], "date"] += pd.Timedelta(days=1)
+    day = cache.fingerprint(d)
+    d.orders.loc[d.orders.index[1], "gross_revenue_eur"] += 0.01
+    cent = cache.fingerprint(d)
+    d.complaints.loc[d.complaints.index[1], "closed"] = pd.NaT
+    reopened = cache.fingerprint(d)
+    assert len({before, role, day, cent, reopened}) == 5
+
+
 def _probe_notebook(folder):
     """A per-account notebook that reports whether its data came from the run cache, and a stale output."""
     import nbformat
@@ -150,6 +173,41 @@ def test_a_run_uses_one_load_leaves_no_cache_and_gives_the_same_reports(tmp_path
         assert not any(p.name.startswith(".") for p in res.run_dir.rglob("*"))  # no temporary files left
     assert reports[True] == reports[False] and reports[True].strip()
     assert set(Path(tempfile.gettempdir()).glob("kam-run-cache-*")) == before  # the cache is gone
+
+
+def test_a_runs_documents_read_the_runs_data_and_results_and_come_out_the_same(tmp_path, monkeypatch, sample_slice):
+    """The documents of a run are written while its cache is still there, from the data the notebooks read: the
+    profiles and health scores the notebooks computed are read back, not computed again (before: the cache was
+    gone and the documents got the runner's own data, so every account's profile and health score were computed
+    once more). The documents are the same with and without the cache, and nothing of the cache is left."""
+    import tempfile
+
+    from kamlib.batch import documents as batch_docs
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    seen = []
+    real = batch_docs.write_documents
+
+    def recording(data, *args, **kwargs):
+        seen.append((getattr(data, cache._TOKEN, None), cache.cache_dir()))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(batch_docs, "write_documents", recording)
+    nb_dir = _probe_notebook(tmp_path / "nbs")
+    small = sample_slice(5, accounts=["ACC-0001", "ACC-0002"])
+    pages = {}
+    for use_cache in (True, False):
+        res = runner.run_workbook(str(small), notebooks_dir=nb_dir, out=tmp_path / str(use_cache), run_id="r",
+                                  parameters={"as_of": AS_OF}, accounts=["ACC-0002"], only=["20", "brief"],
+                                  cache=use_cache)
+        assert not res.failed, [r.error for r in res.failed]
+        pages[use_cache] = (res.run_dir / "accounts" / "ACC-0002" / "brief.de.html").read_text(encoding="utf-8")
+    (token, folder), (no_token, no_folder) = seen
+    assert token and folder is not None and folder.name.startswith("kam-run-cache-")
+    assert no_token is None and no_folder is None
+    assert pages[True] == pages[False] and "ACC-0002" in pages[True]
+    assert cache.cache_dir() is None and not list((tmp_path / "tmp").glob("kam-run-cache-*"))
 
 
 def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):

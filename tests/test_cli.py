@@ -107,5 +107,20 @@ def test_a_notebook_folder_without_notebooks_is_one_clear_error(kam, tmp_path, s
     empty.mkdir()
     r = kam("run", str(sample_slice(10)), "--notebooks", str(empty), "--out", str(tmp_path / "out"), "--quiet")
     assert r.returncode != 0 and "Traceback" not in r.stderr
-    assert f"no notebooks matching [0-9][0-9]_*.ipynb in {empty}" in r.stderr
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+    assert f"no notebooks matching [0-9][0-9]_*.ipynb in {empty} (--notebooks names the folder)" in r.stderr
+    assert not (tmp_path / "out").exists()  # refused before the data were read: no run folder
+
+
+def test_a_notebooks_folder_here_without_step_notebooks_is_not_the_workbook(tmp_path, monkeypatch):
+    """An analyst's own notebooks/ (no NN_*.ipynb in it) is not taken for the workbook's; the project folder's is."""
+    from pathlib import Path
+
+    import kamlib
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "my analysis.ipynb").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert kamlib.notebooks_folder() == Path(kamlib.NOTEBOOKS)
+    (tmp_path / "notebooks" / "02_account_profile.ipynb").write_text("{}", encoding="utf-8")
+    assert kamlib.notebooks_folder() == Path("notebooks")
+    assert kamlib.notebooks_folder("elsewhere") == Path("elsewhere")

@@ -18,6 +18,7 @@ notebooks in place on the sample data so that nbval has reference outputs (``mak
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -629,7 +630,7 @@ def _account_signals(run_dir: Path, folder: str) -> dict:
 def run_workbook(
     source: str,
     *,
-    notebooks_dir: Path = Path("notebooks"),
+    notebooks_dir: Path | None = None,
     out: Path = Path("reports"),
     run_id: str | None = None,
     parameters: dict | None = None,
@@ -663,7 +664,11 @@ def run_workbook(
     :class:`concurrent.futures.Executor` (a process pool by default, or a Dask cluster's
     ``client.get_executor()``) whose workers see the run folder under the same path. Trainee cells
     (exercises, glossary; tag ``learning-path``) are left out of the reports unless ``exercises``.
+    ``notebooks_dir`` defaults to :func:`kamlib.notebooks_folder` (the project's, or the workbook's own).
     """
+    from kamlib import notebooks_folder
+
+    notebooks_dir = notebooks_folder(notebooks_dir)
     why_cold = kernels.fork_unavailable_reason() if fork else "--no-fork"
     template = None
     if why_cold is None and not dry_run:
@@ -732,6 +737,15 @@ def _run_workbook(
     from kamlib.data.readers import absolute_database_path
 
     src = absolute_database_path(source) if "://" in source else str(Path(source).resolve())
+    nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
+    doc_kinds, prefixes = account_documents.split_only(only)  # --only qbr/brief/annual: documents (see below)
+    if prefixes is not None:
+        nbs = [p for p in nbs if p.name.startswith(tuple(prefixes))]
+    if not nbs and (prefixes is None or prefixes):  # notebooks asked for, none there: not a run of documents alone
+        raise FileNotFoundError(
+            f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} in {notebooks_dir}"
+            " (--notebooks names the folder)"
+        )
     data = load(src, as_of=params.get("as_of") or None, warn=False)  # fail early, write nothing
     # notebooks get the URL without its password (it would be saved in every executed notebook);
     # their kernels get it in the environment instead
@@ -739,14 +753,6 @@ def _run_workbook(
     params["source"] = nb_src
     params["as_of"] = str(data.as_of.date())  # the date the runner validated (given or from the data), for all
     params.setdefault("output_dir", "")
-    nbs = sorted(p for p in notebooks_dir.glob(pattern) if ".ipynb_checkpoints" not in p.parts)
-    doc_kinds, prefixes = account_documents.split_only(only)  # --only qbr/brief/annual: documents (see below)
-    if prefixes is not None:
-        nbs = [p for p in nbs if p.name.startswith(tuple(prefixes))]
-    if not nbs and prefixes != []:  # notebooks were asked for (all, or by --only), none found: not a run of documents
-        raise FileNotFoundError(
-            f"no notebooks matching {pattern}{' and ' + ', '.join(only) if only else ''} in {notebooks_dir}"
-        )
     names = data.accounts.set_index("account_id")["name"].astype(str)
     declared = {nb: declared_parameters(nb) for nb in nbs}
     check_parameters(data, params)  # refuse what cannot fit, before any notebook
@@ -859,13 +865,27 @@ def _run_workbook(
             drop_tags=() if exercises else (TRAINEE_TAG,),
             template=template.address if template is not None else None,
         )
+        # the account documents (brief, QBR page, Jahresgespräch pack) of every report account, both languages;
+        # with the cache, from the data the notebooks read, reading back the profiles and health scores they computed
+        doc_data = data
+        with contextlib.ExitStack() as reading_cache:
+            if cache_folder is not None:
+                from kamlib.data.cache import cached_data, reading
+
+                reading_cache.enter_context(reading(cache_folder))
+                cached = cached_data(nb_src, params["as_of"])
+                doc_data = cached if cached is not None else data
+            docs = account_documents.write_documents(
+                doc_data,
+                run_dir,
+                [(a, safe_name(a)) for a, _ in acc_list],
+                kinds=doc_kinds,
+                pdf=pdf,
+                pdf_fallback=html_to_pdf,
+            )
     finally:
         if cache_folder is not None:
             shutil.rmtree(cache_folder, ignore_errors=True)
-    # the account documents (brief, QBR page, Jahresgespräch pack) of every report account, both languages
-    docs = account_documents.write_documents(
-        data, run_dir, [(a, safe_name(a)) for a, _ in acc_list], kinds=doc_kinds, pdf=pdf, pdf_fallback=html_to_pdf
-    )
     by_key = {k: NotebookResult(**v) for k, v in previous.items()}
     by_key.update({r.key: r for r in results})
     ordered = [by_key[t.key] for t in tasks if t.key in by_key]
