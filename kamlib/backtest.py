@@ -1,13 +1,12 @@
 """Backtest of the health score: what the score said at past quarter ends, against what happened next.
 
 For each account and past quarter end the health score is computed as it would have been on that day
-(:func:`kamlib.review.health_now`, the score of :func:`kamlib.review.health_score`, on the data cut at the
-quarter's end, see :func:`as_of_quarter`), and set against the following ``horizon`` quarters: did revenue
-fall by more than ``fall`` against the ``horizon`` quarters up to the quarter, or did the account order nothing
-at all (lost)? :func:`health_backtest` returns
-one row per account and quarter and a summary: how many of the bad outcomes were flagged red or amber (hit
-rate), how many of the flagged accounts went bad (precision), and the AUC of the risk (100 - score) against
-the outcome.
+(:func:`kamlib.review.health_score` without the trend, on the data cut at the quarter's end, see
+:func:`as_of_quarter`), and set against the following ``horizon`` quarters: did revenue fall by more than
+``fall`` against the ``horizon`` quarters up to the quarter, or did the account order nothing at all (lost)?
+:func:`health_backtest` returns one row per account and quarter and a summary: how many of the bad outcomes
+were flagged red or amber (hit rate), how many of the flagged accounts went bad (precision), and the AUC of the
+risk (100 - score) against the outcome.
 
 Only quarters with ``horizon`` complete quarters of data after them and ``horizon`` quarters of order history
 up to them are used; an account counts for a quarter when it had revenue in the ``horizon`` quarters up to it
@@ -29,7 +28,7 @@ import pandas as pd
 from kamlib import defaults, i18n
 from kamlib.data.cache import memo_scope
 from kamlib.errors import KamParameterError
-from kamlib.review import check_rules, check_weights, health_now, last_complete_quarter, parse_period, snapshot
+from kamlib.review import check_rules, check_weights, health_score, last_complete_quarter, parse_period, snapshot
 from kamlib.selection import select_key_accounts
 
 __all__ = ["Backtest", "as_of_quarter", "auc", "backtest_quarters", "health_backtest", "label", "summary_view"]
@@ -176,7 +175,7 @@ def health_backtest(
     horizon : int, default 4
         Quarters looked back for the base and ahead for the outcome.
     weights, cadence_days, rules
-        Passed on to :func:`kamlib.review.health_now` (the score of :func:`kamlib.review.health_score`).
+        Passed on to :func:`kamlib.review.health_score`.
     """
     if isinstance(fall, bool) or not isinstance(fall, (int, float)) or not 0 < float(fall) < 1:
         raise KamParameterError("fall", f"must be a share between 0 and 1 (0.2 = revenue fell by 20 %), not {fall!r}")
@@ -225,14 +224,14 @@ def health_backtest(
                 b = float(base.get(a, 0.0))
                 if b <= 0:
                     continue  # not an active customer in the base window
-                try:  # the score at the quarter's end (health_score's, without the previous quarter for the trend)
-                    score, scored_band = health_now(
-                        then, a, str(q), weights=weights, cadence_days=cadence_days, rules=rules
+                try:  # the score at the quarter's end; its trend (the quarter before) is not needed here
+                    scored = health_score(
+                        then, a, str(q), weights=weights, cadence_days=cadence_days, rules=rules, trend=False
                     )
                 except KamParameterError:  # the review refuses a quarter without orders or a target of the account
                     not_scored += 1
                     continue
-                score = float(score)
+                score = float(scored["score"].astype(float)["health"])
                 if math.isnan(score):
                     not_scored += 1
                     continue
@@ -244,7 +243,7 @@ def health_backtest(
                         "account_id": a,
                         "period": str(q),
                         "score": score,
-                        "band": scored_band,
+                        "band": scored.at["health", "band"],
                         "base_revenue": b,
                         "next_revenue": r_next,
                         "next_orders": n_next,

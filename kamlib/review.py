@@ -1060,6 +1060,7 @@ def health_score(
     weights: dict | None = None,
     cadence_days: int = 90,
     rules: dict | None = None,
+    trend: bool = True,
 ) -> pd.DataFrame:
     """Health score of one account: one row per component plus a ``health`` total row.
 
@@ -1069,26 +1070,44 @@ def health_score(
     :func:`health_findings` put on it and those ``findings`` (codes, comma-separated). The total's
     contribution is the weighted sum; its score is that sum capped (a gap: at most amber, a red flag: red),
     computed the same way for the previous quarter. An empty ``period`` is the default quarter of
-    :func:`check_period`, as everywhere in the review.
+    :func:`check_period`, as everywhere in the review. ``trend=False`` leaves the previous quarter out
+    (``previous`` and ``trend`` NaN): half the work, for a caller that needs the score alone, such as the
+    backtest that scores every account at every past quarter end.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> data = kamlib.load(kamlib.SAMPLE)
+    >>> h = health_score(data, "ACC-0071", "2025Q4").loc["health"]
+    >>> round(float(h["score"]), 1), h["band"], round(float(h["previous"]), 1)
+    (52.1, 'amber', 75.5)
+    >>> h = health_score(data, "ACC-0071", "", trend=False).loc["health"]  # "": the last complete quarter
+    >>> round(float(h["score"]), 1), h["band"], float(h["previous"])
+    (52.1, 'amber', nan)
     """
     check_weights(weights)
     check_rules(rules)
     quarter = str(check_period(data, period, account_id=account_id))  # an empty period: the default quarter
-    return _health_score(data, account_id, quarter, weights=weights, cadence_days=cadence_days, rules=rules)
+    return _health_score(
+        data, account_id, quarter, weights=weights, cadence_days=cadence_days, rules=rules, trend=bool(trend)
+    )
 
 
 # the summaries of 02 and 04 and the review in 04 score the same account and quarter: a run computes it once
 @portfolio_memo
-def _health_score(data, account_id: str, period: str, *, weights, cadence_days: int, rules) -> pd.DataFrame:
+def _health_score(
+    data, account_id: str, period: str, *, weights, cadence_days: int, rules, trend: bool
+) -> pd.DataFrame:
     """:func:`health_score` for a quarter already checked (weights and rules checked too)."""
     w, _ = check_weights(weights)
     r = check_rules(rules)
     comps, findings, weighted, total, cap = _scored(data, account_id, period, w, r, cadence_days)
-    q = parse_period(period)
-    try:
-        prev = _scored(data, account_id, str(q - 1), w, r, cadence_days)[3]
-    except KamParameterError:
-        prev = float("nan")
+    prev = float("nan")
+    if trend:
+        try:
+            prev = _scored(data, account_id, str(parse_period(period) - 1), w, r, cadence_days)[3]
+        except KamParameterError:
+            pass
     ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
     ww = ww / ww.sum() if ww.sum() else ww
     out = pd.DataFrame(
@@ -1108,33 +1127,6 @@ def _health_score(data, account_id: str, period: str, *, weights, cadence_days: 
     out["findings"] = ""
     out.loc["health", "findings"] = codes
     return out
-
-
-def health_now(
-    data,
-    account_id: str,
-    period: str,
-    *,
-    weights: dict | None = None,
-    cadence_days: int = 90,
-    rules: dict | None = None,
-) -> tuple[float, str]:
-    """The health score of one account in ``period`` and its band: the ``health`` row's score and band of
-    :func:`health_score`, without the previous quarter that :func:`health_score` computes for the trend (half
-    its work). For a caller that needs the score alone, many times: the backtest scores every account at
-    every past quarter end.
-
-    Examples
-    --------
-    >>> import kamlib
-    >>> data = kamlib.load(kamlib.SAMPLE)
-    >>> h = health_score(data, "ACC-0071", "2025Q4").loc["health"]
-    >>> health_now(data, "ACC-0071", "2025Q4") == (h["score"], h["band"])
-    True
-    """
-    w, _ = check_weights(weights)
-    total, cap = _scored(data, account_id, period, w, check_rules(rules), cadence_days)[3:]
-    return total, _total_band(total, cap)
 
 
 def _scored(data, account_id: str, period: str, w: dict[str, float], r: dict, cadence_days: int):

@@ -63,9 +63,9 @@ def stub(monkeypatch):
         rv.check_period(data, period, account_id=account_id)
         seen.append((account_id, period, data.orders["date"].max(), data.as_of))
         s = SCORES[account_id]
-        return s, rv.band(s)
+        return pd.DataFrame({"score": [s], "band": [rv.band(s)]}, index=["health"])
 
-    monkeypatch.setattr(bt, "health_now", fake)
+    monkeypatch.setattr(bt, "health_score", fake)
     return seen
 
 
