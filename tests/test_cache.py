@@ -126,6 +126,38 @@ def test_the_fingerprint_sees_every_change_in_place_and_nothing_else(sample_data
     assert len({before, role, day, cent, reopened}) == 5
 
 
+def test_the_fingerprint_sees_what_is_kept_outside_the_values_buffers(sample_data):
+    """Changes a notebook could make that live beside the values in memory (found by review): an Arrow
+    dictionary column's dictionary, an object column's types (1, True and "1"; None and NaN), a categorical's
+    order, a MultiIndex (it crashed), names of the index and of the columns."""
+    import copy
+
+    import pyarrow as pa
+
+    d = copy.deepcopy(sample_data)
+    a = d.accounts
+    digests = [cache.fingerprint(d)]
+
+    def changed(step):
+        step()
+        digests.append(cache.fingerprint(d))
+
+    changed(lambda: a.__setitem__("status", a["status"].astype(pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())))))
+    changed(lambda: a.__setitem__("status", a["status"].replace({"active": "lost", "lost": "active"})))
+    changed(lambda: a.__setitem__("key", pd.Series([1] * len(a), dtype=object, index=a.index)))
+    changed(lambda: a.__setitem__("key", a["key"].where(a.index != a.index[5], True)))
+    changed(lambda: a.__setitem__("key", a["key"].where(a.index != a.index[6], "1")))
+    changed(lambda: a.__setitem__("key", a["key"].where(a.index != a.index[7], None)))
+    changed(lambda: a.__setitem__("key", a["key"].where(a.index != a.index[7], float("nan"))))
+    changed(lambda: a.__setitem__("relationship_stage", a["relationship_stage"].astype("category")))
+    stages = a["relationship_stage"].cat.categories
+    changed(lambda: a.__setitem__("relationship_stage", a["relationship_stage"].cat.reorder_categories(stages[::-1])))
+    changed(lambda: setattr(d.orders, "index", pd.MultiIndex.from_frame(d.orders[["account_id", "order_id"]])))
+    changed(lambda: d.orders.index.set_names(["acc", "order"], inplace=True))
+    changed(lambda: setattr(a.columns, "name", "field"))
+    assert len(set(digests)) == len(digests) == 13
+
+
 def _probe_notebook(folder):
     """A per-account notebook that reports whether its data came from the run cache, and a stale output."""
     import nbformat

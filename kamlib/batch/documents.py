@@ -222,8 +222,8 @@ def write_documents(
                     per_account.append(fut.result())
                 except Exception:  # the worker died: this account in this process instead
                     per_account.append(_account_documents(data, run_dir, a, f, *args))
-        finally:
-            pool.shutdown()
+        finally:  # interrupted: the accounts not started yet are dropped, not waited for
+            pool.shutdown(cancel_futures=True)
             _JOB.clear()
     entries = [e for group in per_account for e in group]
     written = [e for e in entries if e["status"] == "ok"]

@@ -869,7 +869,7 @@ def _run_workbook(
         # with the cache, from the data the notebooks read, reading back the profiles and health scores they computed
         doc_data = data
         with contextlib.ExitStack() as reading_cache:
-            if cache_folder is not None:
+            if cache_folder is not None and doc_kinds and acc_list:
                 from kamlib.data.cache import cached_data, reading
 
                 reading_cache.enter_context(reading(cache_folder))

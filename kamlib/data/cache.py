@@ -130,49 +130,62 @@ def cached_data(source, as_of):
 
 
 def fingerprint(data) -> str:
-    """A digest of what ``data`` holds now: per table its column names and types, its index and every value.
-    Any change a notebook makes to its loaded data in place (a what-if) changes the fingerprint, so it never
-    reads or writes the results of the unchanged data.
+    """A digest of what ``data`` holds now: per table its column labels, types and names, its index and every
+    value. Any change a notebook makes to its loaded data in place (a what-if) changes the fingerprint, so it
+    never reads or writes the results of the unchanged data.
 
-    Each column is hashed from its memory (the Arrow buffers of text and nullable columns, the NumPy array of
-    the others), not value by value: the sample's 14 tables in a few milliseconds. Two equal tables held in
-    memory differently (another chunking) may get different digests: a memo entry computed again, never a
-    wrong one. Every kernel of a run unpickles the same data and gets the same digest.
+    Each column is hashed from its memory (the Arrow buffers of text and nullable columns, dictionaries and
+    categoricals with their dictionary, the NumPy array of numbers and dates), objects value by value with
+    their type: the sample's 14 tables in a few milliseconds. Two equal tables held in memory differently
+    (another chunking) may get different digests: a memo entry computed again, never a wrong one. Every kernel
+    of a run unpickles the same data and gets the same digest.
     """
     h = hashlib.blake2b(digest_size=12)
     for name in sorted(getattr(data, "available", ())) or ():
         df = getattr(data, name)
-        h.update(f"\x00{name}:{df.shape}:{list(map(str, df.columns))}:{list(map(str, df.dtypes))}".encode())
-        _hash_values(h, df.index)
+        head = (name, df.shape, list(df.columns), list(df.dtypes), df.columns.names, df.index.names)
+        h.update(f"\x00{head!r}".encode())
+        index = df.index
+        for level in range(index.nlevels):  # a MultiIndex level by level
+            _hash_values(h, index.get_level_values(level) if index.nlevels > 1 else index)
         for col in range(df.shape[1]):
             _hash_values(h, df.iloc[:, col])
     return h.hexdigest()
 
 
 def _hash_values(h, values) -> None:
-    """Feed one column's (or index's) values, as held in memory, into ``h``."""
+    """Feed one column's (or index level's) values, as held in memory, into ``h``."""
     import numpy as np
-    import pandas as pd
 
+    h.update(f"|{values.dtype!r}".encode())  # a categorical's categories and order, a time zone
     arr = values.array
-    if hasattr(arr, "__arrow_array__"):  # text (pyarrow strings), nullable integers and booleans
+    if hasattr(arr, "__arrow_array__"):  # text (pyarrow strings), nullable numbers and booleans, categoricals
         import pyarrow as pa
 
-        chunked = pa.chunked_array(arr.__arrow_array__())
-        for chunk in chunked.chunks:
-            h.update(f"|{chunk.offset}:{len(chunk)}:{chunk.null_count}".encode())
-            buffers = chunk.buffers()
-            if not chunk.null_count:  # no nulls: a validity bitmap of all ones or none at all, the same
-                buffers = buffers[1:]
-            for buf in buffers:
-                h.update(b"-" if buf is None else memoryview(buf))
+        for chunk in pa.chunked_array(arr.__arrow_array__()).chunks:
+            _hash_arrow(h, chunk)
         return
     raw = np.asarray(arr)
     if raw.dtype.kind in "biufcmM":  # numbers, booleans, dates
         h.update(f"|{raw.dtype.str}:{len(raw)}".encode())
         h.update(np.ascontiguousarray(raw).view(np.uint8).data)
-    else:  # objects: value by value
-        h.update(pd.util.hash_pandas_object(pd.Series(raw), index=False).to_numpy().tobytes())
+    else:  # objects: value by value, with the type (1, 1.0, True and "1" differ, None and NaN too)
+        h.update(repr([(type(v).__qualname__, v) for v in raw]).encode())
+
+
+def _hash_arrow(h, chunk) -> None:
+    import pyarrow as pa
+
+    h.update(f"|{chunk.type}:{chunk.offset}:{len(chunk)}:{chunk.null_count}".encode())
+    if pa.types.is_dictionary(chunk.type):  # the indices' buffers leave out the dictionary they point into
+        _hash_arrow(h, chunk.indices)
+        _hash_arrow(h, chunk.dictionary)
+        return
+    buffers = chunk.buffers()
+    if not chunk.null_count:  # no nulls: a validity bitmap of all ones or none at all, the same
+        buffers = buffers[1:]
+    for buf in buffers:
+        h.update(b"-" if buf is None else memoryview(buf))
 
 
 def _canonical(value) -> str:
