@@ -143,7 +143,7 @@ def fingerprint(data) -> str:
     h = hashlib.blake2b(digest_size=12)
     for name in sorted(getattr(data, "available", ())) or ():
         df = getattr(data, name)
-        head = (name, df.shape, list(df.columns), list(df.dtypes), df.columns.names, df.index.names)
+        head = (name, df.shape, list(df.columns), df.columns.names, df.index.names)  # each column's type: below
         h.update(f"\x00{head!r}".encode())
         index = df.index
         for level in range(index.nlevels):  # a MultiIndex level by level
