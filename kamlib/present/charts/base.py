@@ -31,6 +31,7 @@ __all__ = [
     "quadrant_names",
     "show",
     "describe",
+    "tight_png",
     "change_text",
     "alt",
 ]
@@ -226,18 +227,52 @@ def show(fig=None, *, alt: str | None = None, lang: str = "en") -> str:
     and legend. Returns the alt text.
     """
     import base64
-    import io
 
     from IPython.display import display
 
     fig = fig if fig is not None else plt.gcf()
     text = (alt or "").strip() or describe(fig, lang)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    png_bytes = tight_png(fig)
     plt.close(fig)
-    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    png = base64.b64encode(png_bytes).decode("ascii")
     display({"image/png": png, "text/plain": text}, raw=True, metadata={"image/png": {"alt": text}})
     return text
+
+
+def tight_png(fig) -> bytes:
+    """``fig`` as PNG bytes cut to its drawn content plus ``savefig.pad_inches``, as ``savefig(bbox_inches=
+    "tight")`` writes it, but drawn once instead of twice.
+
+    savefig's tight box draws the whole figure to measure it and then again to print it (about 0.1 s of a
+    chart's 0.13 s). Here the figure is drawn once on its Agg canvas, measured with that renderer and its
+    pixels cut to the box. Where that cannot give the same picture (not an Agg canvas, or something drawn
+    outside the figure that the tight box would take in, such as a legend placed beside it), savefig does it.
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = fig.canvas
+    if isinstance(canvas, FigureCanvasAgg):
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        dpi = fig.dpi
+        box = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
+        full_w, full_h = canvas.get_width_height()
+        # savefig prints on a canvas of the box's whole pixels (as FigureCanvasBase.get_width_height counts
+        # them), the figure moved by the box's corner
+        w, h = (int(size * dpi + 1e-8) for size in box.size)
+        left, top = round(box.x0 * dpi), round(full_h - box.y0 * dpi - h)
+        fits = 0 <= left and left + w <= full_w and 0 <= top and top + h <= full_h and w > 0 and h > 0
+        if fits and plt.rcParams["savefig.dpi"] in ("figure", dpi):
+            pixels = Image.frombuffer("RGBA", (full_w, full_h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+            buf = io.BytesIO()
+            pixels.crop((left, top, left + w, top + h)).save(buf, format="png", dpi=(dpi, dpi))
+            return buf.getvalue()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
 
 
 def change_text(current: float, previous: float, lang: str = "en") -> str:
