@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import AS_OF, SAMPLE, require_system
+from conftest import AS_OF, ROOT, SAMPLE, require_system
 
 from kamlib.batch import kernels, runner
 
@@ -303,3 +303,64 @@ def test_a_client_tries_a_kernel_that_is_not_listening_yet_again_after_10_ms(tmp
                 await km._async_shutdown_kernel(now=True)
 
         assert asyncio.run(connect()) == [10, 10]
+
+
+def _kernel_run(km, code: str) -> str:
+    """Run ``code`` in ``km``'s kernel; its printed output."""
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        out: list[str] = []
+        client.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")))
+        return "".join(out).strip()
+    finally:
+        client.stop_channels()
+
+
+def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_when_told(monkeypatch):
+    """Issue 16: the kernelspec the workshop app gives Voilà names kamlib's provisioner ``kam-forked``; through it
+    jupyter_client's own kernel manager (what Voilà and JupyterLab use) gets kernels forked from one template of
+    this process: both kernels' parent is that template, and what one kernel sets the next does not see. With
+    KAM_NO_FORK=1 the kernel starts cold, as jupyter_client's local provisioner starts it (its parent is this
+    process), and the reason is recorded."""
+    import os
+
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    from kamlib.batch import provisioner
+
+    specs = KernelSpecManager(kernel_dirs=[str(ROOT / "kamlib" / "workshop" / "templates" / "kernels")])
+    spec = specs.get_kernel_spec("python3")
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == "kam-forked"
+    monkeypatch.delenv(kernels.NO_FORK_ENV, raising=False)
+    provisioner.close()
+    try:
+        parents, leaked = [], []
+        for _ in range(2):
+            km = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+            km.start_kernel()
+            try:
+                assert type(km.provisioner).__name__ == "TemplateProvisioner"
+                leaked.append(_kernel_run(km, "print(globals().get('LEFT_BEHIND', 'clean'))"))
+                parents.append(int(_kernel_run(km, "import os; LEFT_BEHIND = 'dirty'; print(os.getppid())")))
+            finally:
+                km.shutdown_kernel(now=True)
+        address, why = provisioner.template_address()
+        template_pid = provisioner._template.process.pid
+        assert why is None and address and parents == [template_pid, template_pid] != [os.getpid()] * 2
+        assert leaked == ["clean", "clean"] and provisioner.started[-2:] == ["forked", "forked"]
+    finally:
+        provisioner.close()
+    monkeypatch.setenv(kernels.NO_FORK_ENV, "1")
+    try:
+        km = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+        km.start_kernel()
+        try:
+            assert int(_kernel_run(km, "import os; print(os.getppid())")) == os.getpid()
+        finally:
+            km.shutdown_kernel(now=True)
+        assert provisioner.started[-1] == f"cold: {kernels.NO_FORK_ENV} is set"
+    finally:
+        provisioner.close()

@@ -224,7 +224,8 @@ def _wait_ready(proc, log, address: str, ready: str, timeout: float):
 @pytest.fixture()
 def small_room(tmp_path_factory):
     """``kam workshop --participants 1 --workshop portfolio`` (1 + 2 spare = 3 kernels) on 127.0.0.1, English,
-    nothing recorded; yields the portfolio workshop's address once the app says the room is ready."""
+    nothing recorded; yields the portfolio workshop's address, the app's log and its process once the app says the
+    room is ready."""
     import importlib.util
     import os
     import shutil
@@ -248,13 +249,34 @@ def small_room(tmp_path_factory):
     proc, log = _app(home, [*argv, "--participants", "1", "--workshop", "portfolio"], env)
     try:
         m = _wait_ready(proc, log, r"(http://127\.0\.0\.1:\d+)/\?token=" + TOKEN, "The room is ready: 3 workspaces", 300)
-        yield f"{m.group(1)}/voila/render/en/portfolio_workshop.ipynb?token={TOKEN}", log
+        yield f"{m.group(1)}/voila/render/en/portfolio_workshop.ipynb?token={TOKEN}", log, proc
     finally:
         stop_process_group(proc)
 
 
+def _kernels_of(pid: int) -> tuple[list, list]:
+    """The app ``pid``'s kernel templates (kamlib.batch.kernels) and the kernels it started cold
+    (``ipykernel_launcher`` processes), among its live descendants."""
+    import psutil  # ipykernel's own dependency
+
+    templates, cold = [], []
+    for p in psutil.Process(pid).children(recursive=True):
+        try:
+            cmd = " ".join(p.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "kam_kernel_template" in cmd and p.parent() is not None and "kam_kernel_template" not in " ".join(
+            p.parent().cmdline()
+        ):
+            templates.append(p)
+        elif "ipykernel_launcher" in cmd:
+            cold.append(p)
+    return templates, cold
+
+
 def test_five_portfolio_participants_see_only_their_own_sliders_and_late_arrivals_get_a_working_page(small_room):
-    """Five open at once with three kernels prepared (1 participant + 2 spares): three get the prepared ones, the
+    """Five open at once with three kernels prepared (1 participant + 2 spares), every one forked from Voilà's one
+    kernel template (issue 16): three get the prepared ones, the
     other two arrive after the pool is used and get kernels started for them (refilled spares, or Voilà's
     ordinary path when none has started yet: which one depends on a second's timing), while the pages say
     "Preparing your workspace". Every page becomes usable with the room's starting weights. A then moves the first weight slider four steps (0.05 each): A's shares change, nobody
@@ -266,7 +288,7 @@ def test_five_portfolio_participants_see_only_their_own_sliders_and_late_arrival
     from conftest import CHROMIUM_ARGS, require_chromium
     from playwright.sync_api import sync_playwright
 
-    url, log = small_room
+    url, log, app = small_room
     exe = require_chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=60_000)
@@ -297,6 +319,10 @@ def test_five_portfolio_participants_see_only_their_own_sliders_and_late_arrival
             assert any(t.startswith("Preparing your workspace") for t in seen), seen
             text = log.read_text(errors="replace")
             assert text.count("Kernel started") >= 5  # 3 prepared + at least 2 started after the room arrived
+            # issue 16: every kernel forked from one template of Voilà's (kamlib.batch.provisioner), none cold
+            templates, cold = _kernels_of(app.pid)
+            assert len(templates) == 1 and not cold, (templates, cold)
+            assert len(templates[0].children()) >= 5  # the five participants' kernels, the refilled spares
             start = [pg.evaluate(_SHARES) for pg in pages]
             from kamlib.workshop import COMPONENTS
 

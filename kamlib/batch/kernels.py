@@ -9,7 +9,8 @@ jupyter_client kernel provisioner) asks the template to fork; the child becomes 
 own connection file, working directory and environment, exactly as the kernelspec's command would start
 it (``ipykernel_launcher -f <connection file>``). Every notebook starts from the same clean state, and
 nothing of one notebook reaches another: they are separate processes, and the template never runs notebook
-code. The same idea as Python's ``multiprocessing`` forkserver.
+code. The same idea as Python's ``multiprocessing`` forkserver. A Jupyter server (the workshop app's Voilà) gets
+the same through the provisioner ``kam-forked`` of :mod:`kamlib.batch.provisioner`, with one template per server.
 
 Where fork is not available or not safe (not Linux, a kernelspec that is not this interpreter's ipykernel,
 an environment that differs from the template's in a variable a preloaded library reads at import, a
@@ -74,10 +75,22 @@ MUST_NOT_PRELOAD = ("matplotlib_inline.backend_inline", "tqdm.auto", "tqdm.auton
 #: a default by the answer (pandas: ``display.max_columns`` is 20 in a kernel, 0 = "fit the terminal"
 #: elsewhere). The template imports them first, with a stand-in that answers as a kernel's shell would.
 ASKS_IF_IN_A_KERNEL = ("pandas",)
+#: What Voilà adds to a kernel's environment (voila.utils.ENV_VARIABLE): the page's request, read by a notebook
+#: at run time.
+VOILA_ENV = (
+    "VOILA_",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SERVER_SOFTWARE",
+    "SERVER_PROTOCOL",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
 #: Environment variables a forked kernel may get with another value than the template had: read at run time
 #: only (the run cache folder, a database password, Jupyter's own, the test pytest runs now, which it sets per
-#: test while nbval runs notebooks on forked kernels). Any other difference starts a cold kernel.
-ENV_MAY_DIFFER = ("KAM_", "JPY_", "PYDEVD_", "PYTEST_CURRENT_TEST")
+#: test while nbval runs notebooks on forked kernels, Voilà's request). Any other difference starts a cold kernel.
+ENV_MAY_DIFFER = ("KAM_", "JPY_", "PYDEVD_", "PYTEST_CURRENT_TEST", *VOILA_ENV)
 NO_FORK_ENV = "KAM_NO_FORK"
 #: How long a fork request waits for the template (its imports included) before the kernel starts cold.
 READY_TIMEOUT_S = 120.0
@@ -273,6 +286,35 @@ def _env_difference(env: dict, template_env: dict) -> list[str]:
     return sorted(k for k in keys if env.get(k) != template_env.get(k) and not k.startswith(ENV_MAY_DIFFER))
 
 
+def launch_forked(provisioner: Any, cmd: list[str], kw: dict, template: str | None, log: str | None) -> str | None:
+    """For a jupyter_client ``LocalProvisioner`` about to launch ``cmd``: ask ``template`` (an address) for a forked
+    kernel and make it the provisioner's process. None when it was forked, else why not (the caller starts it
+    cold, as the local provisioner does)."""
+    if not template:
+        return "no template"
+    if not _forkable(cmd):
+        return "the kernelspec is not this interpreter's ipykernel"
+    try:
+        # synchronously, as the local provisioner's Popen: a worker's event loop may have been inherited through
+        # fork, and a thread's wake-up of it (asyncio.to_thread) can get lost
+        forked = fork_kernel(template, cmd, kw["env"], kw.get("cwd"), log)
+    except TemplateUnavailable as err:
+        return str(err)
+    provisioner.process = forked  # the part of Popen a provisioner uses
+    provisioner.pid = provisioner.pgid = forked.pid  # the child called setsid(): its own process group
+    provisioner.cwd = kw.get("cwd")
+    return None
+
+
+async def wait_forked(provisioner: Any) -> None:
+    """Before the local provisioner's ``wait``: look every 10 ms, not 100 ms, whether a forked kernel has ended;
+    its exit is known the moment the template has reaped it, and a notebook's report waits for it."""
+    process = provisioner.process
+    if process is not None and isinstance(process, ForkedProcess):
+        while process.poll() is None:
+            await asyncio.sleep(0.01)
+
+
 def kernel_manager_class(
     env: dict,
     cwd: str | None = None,
@@ -303,18 +345,7 @@ def kernel_manager_class(
         """jupyter_client's local provisioner, with the process forked from the template where possible."""
 
         async def launch_kernel(self, cmd: list[str], **kw: Any):
-            why = None if template else "no template"
-            if why is None and not _forkable(cmd):
-                why = "the kernelspec is not this interpreter's ipykernel"
-            if why is None:
-                assert template is not None
-                try:
-                    # synchronously, as the local provisioner's Popen: a worker's event loop may have been
-                    # inherited through fork, and a thread's wake-up of it (asyncio.to_thread) can get lost
-                    forked = fork_kernel(template, cmd, kw["env"], kw.get("cwd"), str(log) if log else None)
-                    self.process = forked  # type: ignore[assignment]  # the part of Popen a provisioner uses
-                except TemplateUnavailable as err:
-                    why = str(err)
+            why = launch_forked(self, cmd, kw, template, str(log) if log else None)
             if why is not None:
                 started.append(f"cold: {why}" if template else "cold")
                 if log is None:
@@ -322,16 +353,10 @@ def kernel_manager_class(
                 with open(log, "ab") as fh:  # the child keeps its own copy of the descriptor
                     return await super().launch_kernel(cmd, **{**kw, "stdout": fh, "stderr": fh})
             started.append("forked")
-            self.pid = self.pgid = forked.pid  # the child called setsid(): its own process group
-            self.cwd = kw.get("cwd")
             return self.connection_info
 
         async def wait(self) -> int | None:
-            """As the local provisioner's, but looking every 10 ms, not 100 ms: a forked kernel's exit is
-            known the moment the template has reaped it, and a notebook's report waits for it."""
-            if self.process is not None and isinstance(self.process, ForkedProcess):
-                while self.process.poll() is None:
-                    await asyncio.sleep(0.01)
+            await wait_forked(self)
             return await super().wait()
 
     base: Any = KernelManager if blocking else AsyncKernelManager
