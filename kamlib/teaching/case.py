@@ -32,6 +32,7 @@ import pandas as pd
 
 from kamlib import i18n, periods, profile, selection, value
 from kamlib.data import sample
+from kamlib.data.cache import portfolio_memo
 from kamlib.data.datafile import _REQUIRED, DataFile, Entry
 from kamlib.data.writers import atomic_write_text
 from kamlib.present import pdf as pdf_print
@@ -575,6 +576,7 @@ _FINDERS = {
 }
 
 
+@portfolio_memo  # the course pack asks for them once per document and language
 def stories(data) -> list[Story]:
     """The sample's designed-in stories, found in ``data`` (a :class:`kamlib.KamData`), in :data:`STORY_KEYS` order.
 

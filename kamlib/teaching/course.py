@@ -40,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 
 from kamlib import i18n
+from kamlib.data.cache import memo_scoped
 from kamlib.data.datafile import DataFile, Entry
 from kamlib.present import pages
 
@@ -558,7 +559,9 @@ def speaker_notes(module: str, lang: str):
     import nbformat
 
     text = "\n\n".join(f"**{label(part, lang)}.**\n\n{guide_text(module, part, lang)}" for part in ("goal", "timing"))
-    return nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}})
+    cell = nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}})
+    cell["id"] = f"speaker-notes-{module}"  # not nbformat's random id: the same pack from the same sources
+    return cell
 
 
 def copy_reveal(dest: Path) -> Path:
@@ -673,6 +676,7 @@ def _private_progress() -> Iterator[None]:
                 os.environ["KAM_PROGRESS_FILE"] = old
 
 
+@memo_scoped  # the case's stories and the portfolio tables are computed once for all documents and languages
 def build_course(
     dest: Path,
     *,
