@@ -103,11 +103,13 @@ def _png(fig_maker, via_show: bool):
 
 def test_show_draws_a_chart_once_and_gives_savefigs_tight_picture():
     """Issue 16: ``savefig(bbox_inches="tight")`` drew every chart twice (once to measure, once to print);
-    :func:`charts.show` now draws it once and cuts its pixels to the same box. The picture has the same size and,
-    for these three, the same pixels: a two-panel bar chart, a chart with a legend placed beside the axes (its
-    tight box reaches beyond the figure, so savefig prints it) and a small line chart. (Where the box's corner
-    falls between two pixels, savefig draws everything moved by that fraction and rounds each line and letter
-    anew, so a line can sit one pixel apart; of the sample run's charts, 2 of 45 compared.)"""
+    :func:`charts.show` now draws a laid-out chart once and cuts its pixels to the same box. Where the cut cannot
+    give savefig's picture, savefig prints it from the box already measured (two draws, as before): a legend
+    placed beside the axes (the box reaches beyond the figure), tick labels at the figure's edge (no layout),
+    ``savefig.facecolor`` of its own; a constrained layout goes to savefig at once. Every picture has savefig's
+    size and, for these, its pixels. (Where the box's corner falls between two pixels, savefig draws everything
+    moved by that fraction and rounds each line and letter anew, so a line can sit one pixel apart; of the
+    sample run's charts, 2 of 45 compared.)"""
     import io
     from unittest import mock
 
@@ -127,29 +129,41 @@ def test_show_draws_a_chart_once_and_gives_savefigs_tight_picture():
     def legend_outside():
         fig, ax = plt.subplots(figsize=(4, 3))
         ax.plot([0, 1], [0, 1], label="a long series name")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))  # no layout: it stays outside the figure
         return fig
 
-    def small():
+    def no_layout():
         fig, ax = plt.subplots(figsize=(3, 2))
         ax.plot([0, 1], [1, 0])
         return fig
 
-    draws = []
+    def constrained():
+        fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("Revenue")
+        return fig
+
+    def yellow():
+        with plt.rc_context({"savefig.facecolor": "yellow"}):
+            return bars()
+
     real_draw = Figure.draw
+    for make, draws_now in ((bars, 1), (legend_outside, 2), (no_layout, 2), (constrained, 2), (yellow, 2)):
+        rc = {"savefig.facecolor": "yellow"} if make is yellow else {}
+        draws = []
 
-    def counting(self, renderer):
-        draws.append(self)
-        return real_draw(self, renderer)
+        def counting(self, renderer, draws=draws):
+            draws.append(self)
+            return real_draw(self, renderer)
 
-    with mock.patch.object(Figure, "draw", counting):
-        _png(bars, via_show=True)
-    assert len(draws) == 1  # it was 2
-
-    for make in (bars, legend_outside, small):
-        new = Image.open(io.BytesIO(_png(make, via_show=True)))
-        old = Image.open(io.BytesIO(_png(make, via_show=False)))
+        with plt.rc_context(rc):
+            with mock.patch.object(Figure, "draw", counting):
+                new = Image.open(io.BytesIO(_png(make, via_show=True)))
+            old = Image.open(io.BytesIO(_png(make, via_show=False)))
+        assert len(draws) == draws_now, make.__name__  # bars: it was 2
         assert new.size == old.size, make.__name__
         assert np.array_equal(np.asarray(new.convert("RGBA")), np.asarray(old.convert("RGBA"))), make.__name__
-    # the legend beside the axes is in the picture: wider than the 4-inch figure at 100 dpi
+    # the legend beside the axes is in the picture: wider than the 4-inch figure at 100 dpi; the face is yellow
     assert Image.open(io.BytesIO(_png(legend_outside, via_show=True))).size[0] > 400
+    with plt.rc_context({"savefig.facecolor": "yellow"}):
+        assert Image.open(io.BytesIO(_png(bars, via_show=True))).convert("RGB").getpixel((0, 0)) == (255, 255, 0)
