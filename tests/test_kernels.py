@@ -321,7 +321,8 @@ def _kernel_run(km, code: str) -> str:
 def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_when_told(monkeypatch):
     """Issue 16: the kernelspec the workshop app gives Voilà names kamlib's provisioner ``kam-forked``; through it
     jupyter_client's own kernel manager (what Voilà and JupyterLab use) gets kernels forked from one template of
-    this process: both kernels' parent is that template, and what one kernel sets the next does not see. With
+    this process: both kernels' parent is that template, and what one kernel sets the next does not see; a template
+    that was killed is replaced by a new one for the next kernel. With
     KAM_NO_FORK=1 the kernel starts cold, as jupyter_client's local provisioner starts it (its parent is this
     process), and the reason is recorded."""
     import os
@@ -351,6 +352,18 @@ def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_w
         template_pid = provisioner._template.process.pid
         assert why is None and address and parents == [template_pid, template_pid] != [os.getpid()] * 2
         assert leaked == ["clean", "clean"] and provisioner.started[-2:] == ["forked", "forked"]
+        # a template that ended (killed) is replaced: the next kernel is forked from a new one, not started cold
+        import signal
+
+        os.kill(template_pid, signal.SIGKILL)
+        provisioner._template.process.wait(10)
+        km = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+        km.start_kernel()
+        try:
+            parent = int(_kernel_run(km, "import os; print(os.getppid())"))
+        finally:
+            km.shutdown_kernel(now=True)
+        assert parent == provisioner._template.process.pid != template_pid and provisioner.started[-1] == "forked"
     finally:
         provisioner.close()
     monkeypatch.setenv(kernels.NO_FORK_ENV, "1")

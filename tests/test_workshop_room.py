@@ -263,11 +263,11 @@ def _kernels_of(pid: int) -> tuple[list, list]:
     for p in psutil.Process(pid).children(recursive=True):
         try:
             cmd = " ".join(p.cmdline())
-        except psutil.NoSuchProcess:
+            parent = p.parent()
+            forked = parent is not None and "kam_kernel_template" in " ".join(parent.cmdline())
+        except psutil.NoSuchProcess:  # a kernel that ended meanwhile
             continue
-        if "kam_kernel_template" in cmd and p.parent() is not None and "kam_kernel_template" not in " ".join(
-            p.parent().cmdline()
-        ):
+        if "kam_kernel_template" in cmd and not forked:
             templates.append(p)
         elif "ipykernel_launcher" in cmd:
             cold.append(p)

@@ -127,8 +127,9 @@ class KernelTemplate:
     :meth:`fork` waits for them. ``close`` ends the template and any kernel it forked that is still alive.
     """
 
-    def __init__(self, cwd: str | None = None, preload: tuple[str, ...] | None = None):
+    def __init__(self, cwd: str | None = None, preload: tuple[str, ...] | None = None, *, output: bool = False):
         self.cwd = cwd
+        self.output = output  # the template's and its kernels' stdout and stderr: this process's, or /dev/null
         self.preload = tuple(PRELOAD if preload is None else preload)
         self._dir = Path(tempfile.mkdtemp(prefix="kam-kernels-"))  # 0700: only this user may ask for a fork
         self.address = str(self._dir / "template.sock")
@@ -146,8 +147,10 @@ class KernelTemplate:
             [*cmd, str(listener.fileno()), json.dumps(self.preload)],
             pass_fds=[listener.fileno()],
             stdin=subprocess.PIPE,  # the template ends when this pipe closes (this process ended)
-            stdout=subprocess.DEVNULL,  # its kernels write to the run's kernels.log; its own errors reach
-            stderr=subprocess.DEVNULL,  # each notebook's entry as the reason its kernel started cold
+            # a run's kernels write to its kernels.log, the template's own errors reach each notebook's entry as
+            # the reason its kernel started cold; a Jupyter server's go to its console, as cold kernels' do
+            stdout=None if self.output else subprocess.DEVNULL,
+            stderr=None if self.output else subprocess.DEVNULL,
             cwd=self.cwd,
             env=self.env,
             start_new_session=True,  # a Ctrl-C in the terminal reaches the run, not the template

@@ -16,6 +16,7 @@ it; the server's log says why, once per reason.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import threading
@@ -29,19 +30,26 @@ _lock = threading.Lock()
 _template: kernels.KernelTemplate | None = None
 _why_not: str | None = None
 _said: set[str] = set()
+_atexit = False
 #: how each kernel of this process started: "forked" or "cold: <why>" (read by the tests)
 started: list[str] = []
 
 
 def template_address() -> tuple[str | None, str | None]:
-    """The address of this process's kernel template, started on the first call; or None and why there is none."""
-    global _template, _why_not
+    """The address of this process's kernel template, started on the first call (and again if it has ended);
+    or None and why there is none."""
+    global _template, _why_not, _atexit
     with _lock:
+        if _template is not None and (_template.process is None or _template.process.poll() is not None):
+            _template.close()  # it ended (killed, out of memory): a new one for the next kernels
+            _template = None
         if _template is None and _why_not is None:
             _why_not = kernels.fork_unavailable_reason()
             if _why_not is None:
-                _template = kernels.KernelTemplate().start()
-                atexit.register(close)
+                _template = kernels.KernelTemplate(output=True).start()
+                if not _atexit:
+                    atexit.register(close)
+                    _atexit = True
         return (_template.address if _template else None), _why_not
 
 
@@ -59,7 +67,10 @@ class TemplateProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kw: Any):
         address, why = template_address()
-        why = why or kernels.launch_forked(self, cmd, kw, address, None)
+        if why is None:
+            # in a thread: the first request waits for the template's imports, and the server's event loop
+            # (other participants' pages) must not wait with it
+            why = await asyncio.to_thread(kernels.launch_forked, self, cmd, kw, address, None)
         if why is None:
             started.append("forked")
             return self.connection_info
