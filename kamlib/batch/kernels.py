@@ -298,8 +298,9 @@ def launch_forked(provisioner: Any, cmd: list[str], kw: dict, template: str | No
     if not _forkable(cmd):
         return "the kernelspec is not this interpreter's ipykernel"
     try:
-        # synchronously, as the local provisioner's Popen: a worker's event loop may have been inherited through
-        # fork, and a thread's wake-up of it (asyncio.to_thread) can get lost
+        # kam run's provisioner calls this synchronously, as the local provisioner's Popen (a worker's event loop
+        # may have been inherited through fork, and a thread's wake-up of it can get lost); a Jupyter server's
+        # (kamlib.batch.provisioner) in a thread, so that its event loop does not wait for the template
         forked = fork_kernel(template, cmd, kw["env"], kw.get("cwd"), log)
     except TemplateUnavailable as err:
         return str(err)

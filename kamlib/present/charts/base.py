@@ -248,8 +248,8 @@ def tight_png(fig) -> bytes:
     pixels cut to the box. Where that cannot give the same picture, savefig prints it: not an Agg canvas, a
     screen's device pixel ratio, ``savefig.*`` settings of its own (dpi, face or edge colour, transparency), a
     constrained layout, or something drawn outside the figure that the tight box takes in (a legend placed
-    beside it, tick labels at the very edge); savefig then gets the box already measured, so it draws once
-    more, not twice.
+    beside it, tick labels at the very edge). In that last case savefig gets the box already measured, so it
+    draws once more, not twice.
     """
     import io
 
