@@ -104,10 +104,11 @@ def _png(fig_maker, via_show: bool):
 def test_show_draws_a_chart_once_and_gives_savefigs_tight_picture():
     """Issue 16: ``savefig(bbox_inches="tight")`` drew every chart twice (once to measure, once to print);
     :func:`charts.show` now draws a laid-out chart once and cuts its pixels to the same box. Where the cut cannot
-    give savefig's picture, savefig prints it from the box already measured (two draws, as before): a legend
-    placed beside the axes (the box reaches beyond the figure), tick labels at the figure's edge (no layout),
-    ``savefig.facecolor`` of its own; a constrained layout goes to savefig at once. Every picture has savefig's
-    size and, for these, its pixels. (Where the box's corner falls between two pixels, savefig draws everything
+    give savefig's picture, it takes two draws, as before: the box reaches beyond the figure (a legend placed
+    beside the axes, tick labels at the figure's edge without a layout, a note beyond the edge of a laid-out
+    chart: drawn once more on the measured box, as savefig prints it), or savefig prints it (a screen's device
+    pixel ratio, ``savefig.facecolor`` of its own, a constrained layout). Every picture has savefig's size and,
+    for these, its pixels. (Where the box's corner falls between two pixels, savefig draws everything
     moved by that fraction and rounds each line and letter anew, so a line can sit one pixel apart; of the
     sample run's charts, 2 of 45 compared.)"""
     import io
@@ -137,6 +138,16 @@ def test_show_draws_a_chart_once_and_gives_savefigs_tight_picture():
         ax.plot([0, 1], [1, 0])
         return fig
 
+    def text_outside():  # laid out, then a note placed right of the axes, beyond the figure's edge
+        fig = bars()
+        fig.axes[1].text(1.1, 0.5, "a note beside the chart", transform=fig.axes[1].transAxes)
+        return fig
+
+    def hidpi():  # a screen's canvas with two device pixels to a pixel (Qt, ipympl on a retina screen)
+        fig = bars()
+        fig.canvas._set_device_pixel_ratio(2)
+        return fig
+
     def constrained():
         fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
         ax.plot([0, 1], [0, 1])
@@ -148,7 +159,9 @@ def test_show_draws_a_chart_once_and_gives_savefigs_tight_picture():
             return bars()
 
     real_draw = Figure.draw
-    for make, draws_now in ((bars, 1), (legend_outside, 2), (no_layout, 2), (constrained, 2), (yellow, 2)):
+    cases = ((bars, 1), (legend_outside, 2), (no_layout, 2), (text_outside, 2), (hidpi, 2), (constrained, 2),
+             (yellow, 2))
+    for make, draws_now in cases:
         rc = {"savefig.facecolor": "yellow"} if make is yellow else {}
         draws = []
 

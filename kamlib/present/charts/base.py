@@ -248,8 +248,8 @@ def tight_png(fig) -> bytes:
     pixels cut to the box. Where that cannot give the same picture, savefig prints it: not an Agg canvas, a
     screen's device pixel ratio, ``savefig.*`` settings of its own (dpi, face or edge colour, transparency), a
     constrained layout, or something drawn outside the figure that the tight box takes in (a legend placed
-    beside it, tick labels at the very edge). In that last case savefig gets the box already measured, so it
-    draws once more, not twice.
+    beside it, tick labels at the very edge). In that last case the figure is drawn once more on the box, as
+    savefig does it (savefig itself would draw it twice more).
     """
     import io
 
@@ -289,7 +289,22 @@ def tight_png(fig) -> bytes:
             pixels.crop((left, top, left + w, top + h)).save(buf, format="png", dpi=(dpi, dpi))
             return buf.getvalue()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight" if box is None else box)
+    if box is not None:
+        try:  # what savefig does with a box: the figure moved and cut to it, drawn once more
+            from matplotlib._tight_bbox import adjust_bbox
+        except ImportError:  # a matplotlib that moved it: savefig below
+            pass
+        else:
+            restore = adjust_bbox(fig, box, canvas.get_renderer(), None)
+            try:
+                canvas.draw()
+                size = canvas.get_width_height()
+                pixels = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+                pixels.save(buf, format="png", dpi=(fig.dpi, fig.dpi))
+            finally:
+                restore()
+            return buf.getvalue()
+    fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
 
 
