@@ -647,6 +647,7 @@ def test_the_same_sources_give_the_same_pack_and_the_case_is_worked_out_once(pac
     second = tmp_path / "again"
     course.build_course(second, source=ROOT / "data" / "sample", langs=LANGS, notebooks=ROOT / "notebooks", execute=False)
     assert len(worked_out) == 1  # it was 6
+    assert json.loads(progress_file.read_text(encoding="utf-8"))["events"] == []  # the answer key shows, not records
     files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
     differ = [f for f in files if not f.endswith(".pdf") and (first / f).read_bytes() != (second / f).read_bytes()]

@@ -322,7 +322,7 @@ def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_w
     """Issue 16: the kernelspec the workshop app gives Voilà names kamlib's provisioner ``kam-forked``; through it
     jupyter_client's own kernel manager (what Voilà and JupyterLab use) gets kernels forked from one template of
     this process: both kernels' parent is that template, and what one kernel sets the next does not see; a template
-    that was killed is replaced by a new one for the next kernel. With
+    that was killed is replaced by a new one for the next kernel, but not a third time if it never forked. With
     KAM_NO_FORK=1 the kernel starts cold, as jupyter_client's local provisioner starts it (its parent is this
     process), and the reason is recorded."""
     import os
@@ -375,5 +375,16 @@ def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_w
         finally:
             km.shutdown_kernel(now=True)
         assert provisioner.started[-1] == f"cold: {kernels.NO_FORK_ENV} is set"
+    finally:
+        provisioner.close()
+    # a template that ends twice before forking anything (it cannot start here) is not started a third time
+    monkeypatch.delenv(kernels.NO_FORK_ENV)
+    try:
+        for _ in range(2):
+            address, why = provisioner.template_address()
+            assert address and why is None
+            provisioner._template.process.kill()
+            provisioner._template.process.wait(10)
+        assert provisioner.template_address() == (None, "the kernel template ended twice before forking a kernel")
     finally:
         provisioner.close()

@@ -212,6 +212,7 @@ def german_run(tmp_path_factory, sample_slice):
                                 parameters={"lang": "de"}, progress_bar=False, cwd=str(ROOT),
                                 kernel_manager_class=manager)
             runner.to_html(target, target.with_suffix(".html"), lang="de")
+        assert manager.started == ["forked", "forked"]
     return run
 
 

@@ -135,6 +135,7 @@ class KernelTemplate:
         self.address = str(self._dir / "template.sock")
         self.process: subprocess.Popen | None = None
         self.env = dict(os.environ)
+        self.forked = False  # set by a caller once a kernel was forked from it
 
     def start(self) -> KernelTemplate:
         # this file alone, not the kamlib package: nothing may be imported before the preload decides how

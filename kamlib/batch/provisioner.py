@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import logging
 import threading
 from typing import Any
@@ -31,6 +32,9 @@ _template: kernels.KernelTemplate | None = None
 _why_not: str | None = None
 _said: set[str] = set()
 _atexit = False
+_ended = 0  # templates that ended before any kernel was forked from them, in a row
+#: the threads that wait for forks (not the event loop's default executor, which the server uses for its files)
+_forks = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="kam-fork")
 #: how each kernel of this process started: "forked" or "cold: <why>" (read by the tests)
 started: list[str] = []
 
@@ -38,11 +42,14 @@ started: list[str] = []
 def template_address() -> tuple[str | None, str | None]:
     """The address of this process's kernel template, started on the first call (and again if it has ended);
     or None and why there is none."""
-    global _template, _why_not, _atexit
+    global _template, _why_not, _atexit, _ended
     with _lock:
         if _template is not None and (_template.process is None or _template.process.poll() is not None):
             _template.close()  # it ended (killed, out of memory): a new one for the next kernels
+            _ended = 0 if _template.forked else _ended + 1
             _template = None
+            if _ended >= 2:  # it cannot start here: cold kernels, without paying its imports each time
+                _why_not = "the kernel template ended twice before forking a kernel"
         if _template is None and _why_not is None:
             _why_not = kernels.fork_unavailable_reason()
             if _why_not is None:
@@ -55,9 +62,9 @@ def template_address() -> tuple[str | None, str | None]:
 
 def close() -> None:
     """End this process's template and the kernels it forked; the next kernel asks again (a new template)."""
-    global _template, _why_not
+    global _template, _why_not, _ended
     with _lock:
-        template, _template, _why_not = _template, None, None
+        template, _template, _why_not, _ended = _template, None, None, 0
     if template is not None:
         template.close()
 
@@ -70,8 +77,11 @@ class TemplateProvisioner(LocalProvisioner):
         if why is None:
             # in a thread: the first request waits for the template's imports, and the server's event loop
             # (other participants' pages) must not wait with it
-            why = await asyncio.to_thread(kernels.launch_forked, self, cmd, kw, address, None)
+            loop = asyncio.get_running_loop()
+            why = await loop.run_in_executor(_forks, kernels.launch_forked, self, cmd, kw, address, None)
         if why is None:
+            if _template is not None:
+                _template.forked = True
             started.append("forked")
             return self.connection_info
         started.append(f"cold: {why}")
