@@ -332,7 +332,7 @@ def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_w
 
     from kamlib.batch import provisioner
 
-    specs = KernelSpecManager(kernel_dirs=[str(ROOT / "kamlib" / "workshop" / "templates" / "kernels")])
+    specs = KernelSpecManager(kernel_dirs=[str(ROOT / "kamlib" / "workshop" / "kernelspecs" / "kernels")])
     spec = specs.get_kernel_spec("python3")
     assert spec.metadata["kernel_provisioner"]["provisioner_name"] == "kam-forked"
     monkeypatch.delenv(kernels.NO_FORK_ENV, raising=False)

@@ -136,6 +136,24 @@ def test_the_participants_option_and_its_limits(capsys):
         room.notebook_name("pricing", "en")
 
 
+def test_voila_gets_the_forked_kernelspec_only_where_its_provisioner_is_installed(monkeypatch):
+    """Issue 16: the app's JUPYTER_PATH holds kamlib's page templates and, where kamlib's installation registers
+    the provisioner ``kam-forked``, the ``python3`` kernelspec that names it: jupyter_client then finds that spec
+    first. Without the entry point (kamlib imported from a folder, not installed) jupyter_client would refuse
+    the spec (NoSuchKernel) and Voilà would start no kernel, so the spec is left out and ipykernel's own serves."""
+    import importlib.metadata
+    import os
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    path = room.jupyter_path("/elsewhere").split(os.pathsep)
+    assert path == [str(room.TEMPLATES), str(room.KERNELSPECS), "/elsewhere"]
+    specs = KernelSpecManager(kernel_dirs=[os.path.join(path[1], "kernels")])
+    assert specs.get_kernel_spec("python3").metadata["kernel_provisioner"]["provisioner_name"] == "kam-forked"
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: [])
+    assert room.jupyter_path("").split(os.pathsep) == [str(room.TEMPLATES)]
+
+
 def test_the_launcher_runs_voila_with_the_rooms_pool():
     cmd = app.voila_command(8866, room.TEMPLATES, token="k7m2qp")
     assert "--Voila.port_retries=0" in cmd  # never a different port than the address printed

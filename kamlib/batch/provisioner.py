@@ -2,7 +2,7 @@
 
 jupyter_client picks a kernel's provisioner by name from its kernelspec (``metadata.kernel_provisioner``) among
 the ``jupyter_client.kernel_provisioners`` entry points; kamlib registers this one. The workshop app gives its
-Voilà a ``python3`` kernelspec that names it (``kamlib/workshop/templates/kernels``), so each participant's
+Voilà a ``python3`` kernelspec that names it (``kamlib/workshop/kernelspecs``), so each participant's
 kernel is forked from a template that has imported ipykernel, pandas, matplotlib and kamlib once
 (:mod:`kamlib.batch.kernels`), instead of importing them again in every kernel: a room of 25 prepares 27 kernels.
 

@@ -414,7 +414,7 @@ def _serve(
         cmd = voila_command(nb_port, Path(tmp), bind=nb_bind, token=token)
         # the app's page template: Voilà's lab page saying "preparing your workspace" (kamlib.workshop.room)
         cmd.append("--template=kam")
-        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(room.TEMPLATES), env.get("JUPYTER_PATH", "")]))
+        env["JUPYTER_PATH"] = room.jupyter_path(env.get("JUPYTER_PATH", ""))  # page template, forked kernels
         if page:  # the participants' page (kamlib.workshop.page), the facilitator's Voilà beside it
             cmd = page_command(
                 cmd,

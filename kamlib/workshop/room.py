@@ -44,6 +44,19 @@ MAX_PARTICIPANTS = 40
 WORKSHOPS = ("criteria", "portfolio")
 #: Voilà page templates shipped with kamlib (``kam``: Voilà's ``lab`` with the room's "preparing" text).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: A Jupyter data folder with the ``python3`` kernelspec whose kernels are forked (provisioner ``kam-forked``).
+KERNELSPECS = Path(__file__).resolve().parent / "kernelspecs"
+
+
+def jupyter_path(current: str = "") -> str:
+    """The app's Voilà's ``JUPYTER_PATH``: kamlib's page templates, and its forked ``python3`` kernelspec where
+    the provisioner it names is installed (an entry point of kamlib's installation; without it jupyter_client
+    would refuse the kernelspec and Voilà would start no kernel at all), before ``current``."""
+    from importlib.metadata import entry_points
+
+    forked = any(e.name == "kam-forked" for e in entry_points(group="jupyter_client.kernel_provisioners"))
+    parts = [str(TEMPLATES), *([str(KERNELSPECS)] if forked else []), current]
+    return os.pathsep.join(p for p in parts if p)
 
 
 def notebook_name(workshop: str, lang: str) -> str:
