@@ -255,7 +255,6 @@ def tight_png(fig) -> bytes:
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.layout_engine import ConstrainedLayoutEngine
-    from PIL import Image
 
     rc = plt.rcParams
     canvas = fig.canvas
@@ -284,11 +283,7 @@ def tight_png(fig) -> bytes:
         w, h = (int(size * dpi + 1e-8) for size in box.size)
         left, top = round(box.x0 * dpi), round(full_h - box.y0 * dpi - h)
         if 0 <= left and left + w <= full_w and 0 <= top and top + h <= full_h and w > 0 and h > 0:
-            pixels = Image.frombuffer("RGBA", (full_w, full_h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-            buf = io.BytesIO()
-            pixels.crop((left, top, left + w, top + h)).save(buf, format="png", dpi=(dpi, dpi))
-            return buf.getvalue()
-    buf = io.BytesIO()
+            return _canvas_png(fig, (left, top, left + w, top + h))
     if box is not None:
         try:  # what savefig does with a box: the figure moved and cut to it, drawn once more
             from matplotlib._tight_bbox import adjust_bbox
@@ -298,13 +293,25 @@ def tight_png(fig) -> bytes:
             restore = adjust_bbox(fig, box, canvas.get_renderer(), None)
             try:
                 canvas.draw()
-                size = canvas.get_width_height()
-                pixels = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-                pixels.save(buf, format="png", dpi=(fig.dpi, fig.dpi))
+                return _canvas_png(fig)
             finally:
                 restore()
-            return buf.getvalue()
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _canvas_png(fig, crop: tuple[int, int, int, int] | None = None) -> bytes:
+    """The pixels ``fig``'s Agg canvas holds from its last draw (cut to ``crop``: left, top, right, bottom) as PNG
+    bytes with the figure's dpi, as savefig writes them."""
+    import io
+
+    from PIL import Image
+
+    canvas = fig.canvas
+    pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    (pixels if crop is None else pixels.crop(crop)).save(buf, format="png", dpi=(fig.dpi, fig.dpi))
     return buf.getvalue()
 
 
