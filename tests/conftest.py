@@ -45,6 +45,40 @@ def pytest_unconfigure(config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: Set by pytest itself for each phase of a test.
+_ENV_SET_BY_PYTEST = ("PYTEST_CURRENT_TEST",)
+
+
+@pytest.fixture(autouse=True)
+def _environment_left_as_found():
+    """Every test leaves ``os.environ`` as it found it: a variable left behind reaches every later test on this
+    worker, and every kernel it starts. A kernel forked from a template that imported numpy without it would
+    not be the kernel asked for, so it starts cold instead (kamlib.batch.kernels): one test's Dask cluster (its
+    nanny sets ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS``, ``MALLOC_TRIM_THRESHOLD_`` in this process) made the
+    later notebooks of nbval on that worker start cold. A test that changes it fails, and the change is undone."""
+    before = {k: v for k, v in os.environ.items() if k not in _ENV_SET_BY_PYTEST}
+    yield
+    after = {k: v for k, v in os.environ.items() if k not in _ENV_SET_BY_PYTEST}
+    if after != before:
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        for k in changed:
+            if k in before:
+                os.environ[k] = before[k]
+            else:
+                os.environ.pop(k, None)
+        pytest.fail(f"the test left os.environ changed: {changed} (use monkeypatch, or restore it)", pytrace=False)
+
+
+@pytest.fixture
+def restored_environ():
+    """For a test whose third-party code sets variables in this process's environment (a Dask ``LocalCluster``'s
+    nannies): ``os.environ`` is put back as it was after the test."""
+    before = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(before)
+
+
 def plan_frame(rows) -> pd.DataFrame:
     """An ``account_plans`` table from rows (item_id, account_id, section, text, owner_ours, owner_customer, due,
     status, result, updated_on), in the data model's column order, dates parsed (the tests' hand-made plans)."""

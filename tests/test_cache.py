@@ -275,9 +275,10 @@ def test_kernel_environment_is_per_task_and_never_the_workers(tmp_path):
     assert os.getcwd() == here  # nor the worker's working directory (papermill's cwd= would chdir it)
 
 
-def test_kam_run_on_a_local_dask_cluster(tmp_path, sample_slice):
+def test_kam_run_on_a_local_dask_cluster(tmp_path, sample_slice, restored_environ):
     """--scheduler: the same run through a Dask distributed cluster (two worker processes on 127.0.0.1).
-    Issue 16: on a slice of the sample with the three accounts (sample_slice), not all 240."""
+    Issue 16: on a slice of the sample with the three accounts (sample_slice), not all 240. The cluster's nannies
+    set their workers' variables (OMP_NUM_THREADS, PYTHONHASHSEED, ...) in this process: restored_environ."""
     from distributed import Client, LocalCluster
 
     from kamlib import cli
