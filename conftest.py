@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 _state: dict[str, Any] = {}
 
 
@@ -59,13 +61,36 @@ def pytest_collection_finish(session) -> None:
         _start_template()
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
+def _started() -> list[str]:
+    """How this process's nbval kernels started: "forked" or "cold: <why>" each."""
     manager = _state.get("manager")
-    if manager is not None and manager.started:
-        forked = sum(s == "forked" for s in manager.started)
-        cold = sorted({s for s in manager.started if s != "forked"})
+    return list(manager.started) if manager is not None else []
+
+
+def pytest_sessionfinish(session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its kernels are reported by the controller (below)
+        workeroutput["nbval_kernels"] = _started()
+        workeroutput["nbval_why_cold"] = _state.get("why_cold")
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent without it (-p no:xdist)
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist, in the controller: collect each worker's kernels for the summary."""
+    output = getattr(node, "workeroutput", None) or {}
+    _state.setdefault("worker_kernels", []).extend(output.get("nbval_kernels", []))
+    if output.get("nbval_why_cold"):
+        _state["why_cold"] = output["nbval_why_cold"]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line: how nbval's kernels started, across the xdist workers too (a cold one says why)."""
+    started = _started() + _state.get("worker_kernels", [])
+    if started:
+        forked = sum(s == "forked" for s in started)
+        cold = sorted({s for s in started if s != "forked"})
         terminalreporter.write_line(
-            f"nbval kernels: {forked} forked, {len(manager.started) - forked} cold{' (' + '; '.join(cold) + ')' if cold else ''}"
+            f"nbval kernels: {forked} forked, {len(started) - forked} cold{' (' + '; '.join(cold) + ')' if cold else ''}"
         )
     elif _state.get("why_cold"):
         terminalreporter.write_line(f"nbval kernels: cold ({_state['why_cold']})")
