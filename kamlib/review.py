@@ -716,9 +716,9 @@ def check_weights(weights: dict | None, *, lang: str = "en") -> tuple[dict[str, 
     s = sum(w.values())
     if s <= 0:
         raise KamParameterError("weights", "at least one weight must be positive")
-    note = None
-    if abs(s - 1.0) > 1e-9:
-        note = text("weights_normalised", lang, total=i18n.number(s, lang, 6).rstrip("0").rstrip(".,"))
+    if abs(s - 1.0) <= 1e-9:  # already normalised: as given (the defaults spelt out stay the defaults, to the bit)
+        return w, None
+    note = text("weights_normalised", lang, total=i18n.number(s, lang, 6).rstrip("0").rstrip(".,"))
     return {k: v / s for k, v in w.items()}, note
 
 
@@ -1085,12 +1085,11 @@ def health_score(
     >>> round(float(h["score"]), 1), h["band"], float(h["previous"])
     (52.1, 'amber', nan)
     """
-    check_weights(weights)
-    check_rules(rules)
+    w, _ = check_weights(weights)
+    r = check_rules(rules)
     quarter = str(check_period(data, period, account_id=account_id))  # an empty period: the default quarter
-    return _health_score(
-        data, account_id, quarter, weights=weights, cadence_days=cadence_days, rules=rules, trend=bool(trend)
-    )
+    # the checked weights and rules, not as given: left out (None) and the defaults spelt out are one score
+    return _health_score(data, account_id, quarter, weights=w, cadence_days=cadence_days, rules=r, trend=bool(trend))
 
 
 # the summaries of 02 and 04 and the review in 04 score the same account and quarter: a run computes it once

@@ -103,6 +103,38 @@ def test_a_runs_notebooks_build_an_accounts_profile_and_health_score_once(run_ca
     assert len(histories) == 2 and len(scored) == 4  # outside the run's data: computed, not remembered
 
 
+def test_the_health_score_is_one_entry_whether_weights_and_rules_are_left_out_or_spelt_out(run_cache, monkeypatch):
+    """02's summary scores the health with weights and rules left out (None); 04 first checks its parameters
+    (rv.check_weights, rv.check_rules: the defaults spelt out) and scores with those, as its summary does. Within
+    a run that is one score, computed once; before, 04 computed it again for every account (0.2 s each)."""
+    from kamlib import review as rv
+    from kamlib.present import summary
+
+    scored = []
+    real_scored = rv._scored
+    monkeypatch.setattr(rv, "_scored", lambda *a, **k: scored.append(a[2]) or real_scored(*a, **k))
+    in_02 = kamlib.load(SAMPLE, as_of=AS_OF)
+    summary.account_summary(in_02, "ACC-0071")
+    assert scored == ["2025Q4", "2025Q3"]
+    in_04 = kamlib.load(SAMPLE, as_of=AS_OF)  # as notebook 04's cells do
+    weights, note = rv.check_weights(None)
+    rules = rv.check_rules(None)
+    summary.account_summary(in_04, "ACC-0071", "", weights=weights, rules=rules)
+    health = rv.health_score(in_04, "ACC-0071", "", weights=weights, rules=rules)
+    assert scored == ["2025Q4", "2025Q3"] and note is None
+    # the defaults spelt out are the defaults: the same weights, not ones a rounding error apart
+    assert rv.check_weights(dict(rv.DEFAULT_WEIGHTS)) == (rv.DEFAULT_WEIGHTS, None)
+    pd.testing.assert_frame_equal(health, rv.health_score(in_02, "ACC-0071", "2025Q4"))
+    # other weights are another score; weights that need normalising are scored with their normalised form
+    other = {**weights, "margin": 0.65}
+    rv.health_score(in_04, "ACC-0071", "", weights=other)
+    assert scored == ["2025Q4", "2025Q3"] * 2
+    normalised, note = rv.check_weights(other)
+    assert note is not None and abs(sum(normalised.values()) - 1) < 1e-12
+    rv.health_score(in_04, "ACC-0071", "", weights=normalised)
+    assert scored == ["2025Q4", "2025Q3"] * 2
+
+
 def test_the_fingerprint_sees_every_change_in_place_and_nothing_else(sample_data):
     """The memo's key holds a fingerprint of the data as they are now: any change a notebook makes in place must
     change it, or the notebook reads (and shares) results of data it no longer has. Before, only 256 evenly
