@@ -390,11 +390,26 @@ def test_empty_optional_file_is_a_warning_and_na_rows_are_not_blank(write_case, 
     assert "NA" in data2.accounts["account_id"].tolist()  # an account literally called NA is kept
 
 
-def test_column_kinds_table_matches_the_pandera_models():
+def test_loading_data_imports_no_other_dataframe_library():
+    """Validating the tables is pandas only: pandera's ``DataFrameModel.to_schema`` imported every dataframe
+    library it supports that is installed (Dask: 0.4 s, in every ``kam run``, ``kam validate`` and cold kernel
+    with the dask extra or the dev tools installed)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    assert importlib.util.find_spec("dask") is not None  # installed here (dev extra), so the check can fail
+    code = ("import sys, kamlib; kamlib.load(kamlib.SAMPLE); "
+            "print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('dask', 'modin', 'pyspark', 'polars')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_column_kinds_table_matches_the_pandera_schemas():
     from kamlib.data import schemas
 
     for table in schemas.TABLES:
-        assert schemas.column_kinds(table) == schemas._kinds_from_models(table), table
+        assert schemas.column_kinds(table) == schemas._kinds_from_schemas(table), table
 
 
 _MODEL_FILE = """
@@ -417,20 +432,20 @@ potential_eur = { kind = "number", min = 0 }
 """
 
 
-def test_the_tables_models_keep_their_class_names_in_the_module():
+def test_the_tables_schemas_keep_their_names_in_the_module():
     """README: a user validates a DataFrame with ``kamlib.data.schemas.Orders.validate(df)``."""
     from pandera.errors import SchemaError
 
     from kamlib.data import schemas
 
-    assert schemas.Orders is schemas.TABLES["orders"].model
-    assert schemas.KeyAccountDecisions is schemas.TABLES["key_account_decisions"].model
+    assert schemas.Orders is schemas.TABLES["orders"].schema and schemas.Orders.name == "Orders"
+    assert schemas.KeyAccountDecisions is schemas.TABLES["key_account_decisions"].schema
     with pytest.raises(SchemaError, match="gross_revenue_eur"):  # -5.0 is below the minimum 0
         schemas.Orders.validate(pd.DataFrame({"order_id": ["O1"], "account_id": ["A"], "date": pd.to_datetime(["2025-01-02"]), "gross_revenue_eur": [-5.0]}))
 
 
-def test_the_tables_models_are_written_out_in_the_module():
-    """schemas.py names each table's model in a line of its own (``Orders = TABLES["orders"].model``), so mypy and an
+def test_the_tables_schemas_are_written_out_in_the_module():
+    """schemas.py names each table's schema in a line of its own (``Orders = TABLES["orders"].schema``), so mypy and an
     editor see it, and a table called ``date`` or ``entry`` could not replace ``Date`` or ``Entry`` (as
     ``globals().update`` could)."""
     import ast
@@ -446,43 +461,43 @@ def test_the_tables_models_are_written_out_in_the_module():
         if isinstance(target, ast.Name)
     }
     for name, spec in schemas.TABLES.items():
-        assert assigned.get(spec.model.__name__) == f"TABLES['{name}'].model", name
-        assert getattr(schemas, spec.model.__name__) is spec.model
+        assert assigned.get(spec.schema.name) == f"TABLES['{name}'].schema", name
+        assert getattr(schemas, spec.schema.name) is spec.schema
     assert "globals()" not in Path(schemas.__file__).read_text(encoding="utf-8")
 
 
 def test_the_decision_register_and_the_account_plan_keep_their_docstrings():
-    """schemas.toml's ``doc``: the models' descriptions as before the move to TOML (0ccfa8d's class docstrings,
+    """schemas.toml's ``doc``: the schemas' descriptions as before the move to TOML (0ccfa8d's class docstrings,
     their line breaks and indentation joined to single spaces); a table without ``doc`` has none."""
     from kamlib.data import schemas
 
-    assert schemas.KeyAccountDecisions.to_schema().description == (
+    assert schemas.KeyAccountDecisions.description == (
         "The decision register: the definitive key-account list as management pinned it, one row per account and "
         "decision date. The rows of the latest ``decided_on`` (up to ``as_of``) are the pinned decision; earlier "
         "dates are the history notebook 05 compares with."
     )
-    assert schemas.AccountPlans.to_schema().description == (
+    assert schemas.AccountPlans.description == (
         "The account plan, one row per item: the customer's goals and plans, our objectives, strategy and USP "
         "(internal), the account team on both sides and the goals agreed with the customer (owners, due, status)."
     )
-    assert schemas.Orders.to_schema().description is None
+    assert schemas.Orders.description is None
     with pytest.raises(DataFileError, match=r"^kamlib/data/schemas.toml: wallet.doc: expected str, got 1$"):
         schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE.replace("[wallet]\n", "[wallet]\ndoc = 1\n")))
 
 
-def test_the_data_model_file_builds_the_tables_models_and_specs():
+def test_the_data_model_file_builds_the_tables_schemas_and_specs():
     from pandera.errors import SchemaErrors
 
     from kamlib.data import schemas
 
     specs = schemas.table_specs(schemas.SCHEMA_FILE.parse(_MODEL_FILE))
     wallet = specs["wallet"]
-    assert wallet.model.__name__ == "Wallet" and not wallet.required and wallet.key is None
+    assert wallet.schema.name == "Wallet" and not wallet.required and wallet.key is None
     assert wallet.foreign_keys == (schemas.ForeignKey("account_id", "accounts", "account_id"),)
     assert specs["accounts"].required and specs["accounts"].key == "account_id"
     frame = pd.DataFrame({"account_id": ["A", "A", "B"], "product_line": ["x", "x", "x"], "potential_eur": [1.0, -2.0, 0.0]})
     with pytest.raises(SchemaErrors) as err:
-        wallet.model.validate(frame, lazy=True)
+        wallet.schema.validate(frame, lazy=True)
     checks = set(err.value.failure_cases["check"].astype(str))
     # row 1: -2.0 is below min = 0; rows 0 and 1 repeat (A, x), the unique combination
     assert checks == {"greater_than_or_equal_to(0)", "multiple_fields_uniqueness"}

@@ -689,7 +689,7 @@ def _check_message(check: str, value: object, col: str) -> str:
 def _pandera_findings(raw: _Raw, frame: pd.DataFrame, findings: list[Finding]) -> None:
     spec = schemas.TABLES[raw.table]
     try:
-        spec.model.validate(frame, lazy=True)
+        spec.schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         seen_row_checks: set[tuple[str, object]] = set()
@@ -706,7 +706,7 @@ def _pandera_findings(raw: _Raw, frame: pd.DataFrame, findings: list[Finding]) -
             if check.startswith("dtype(") or check == "column_in_dataframe":
                 continue  # reported by the parser with the offending cell
             if check == "multiple_fields_uniqueness":
-                unique = spec.model.Config.unique
+                unique = spec.schema.unique
                 cols = ", ".join([unique] if isinstance(unique, str) else unique or [])
                 msg = f"duplicate combination of {cols}"
                 findings.append(Finding(raw.label, row, None, msg))

@@ -1,9 +1,9 @@
-"""Pandera contracts for the KAM data model: one ``DataFrameModel`` per table, built from the data model file
+"""Pandera contracts for the KAM data model: one ``DataFrameSchema`` per table, built from the data model file
 ``schemas.toml`` next to this module (every table's columns in order, their kinds and checks, keys and foreign keys).
 
 The loader (:mod:`kamlib.data.readers`) parses raw cells into these types first (so that a cell
 that is not a number or not a date is reported with its row and column), then validates
-each table with its model here, then checks the foreign keys across tables. Steps after
+each table with its schema here, then checks the foreign keys across tables. Steps after
 the loader trust :class:`kamlib.KamData` and do not re-validate.
 
 Only ``accounts`` and ``orders`` are required; every other table is optional.
@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from kamlib import i18n
 from kamlib.data.datafile import DataFile, Entry
@@ -76,12 +75,13 @@ Date = pd.Timestamp
 
 #: The data model's file: every table's columns, keys and checks (next to this module).
 SCHEMA_FILE = DataFile("kamlib.data", "schemas.toml")
-#: A column's kind -> its pandera annotation.
+#: A column's kind -> its pandera data type. A schema, not a ``DataFrameModel``: a model's ``to_schema`` imports every
+#: dataframe library pandera supports that is installed (Dask: 0.4 s in each process that validates data).
 _TYPES: dict[str, Any] = {
-    "text": Series[str],
-    "number": Series[float],
-    "integer": Series[pd.Int64Dtype],
-    "date": Series[Date],
+    "text": str,
+    "number": float,
+    "integer": pd.Int64Dtype,
+    "date": Date,
 }
 #: The vocabularies a column's ``allowed`` names.
 _VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -103,31 +103,24 @@ _VOCABULARIES: dict[str, tuple[str, ...]] = {
 _FORMATS: dict[str, str] = {"period": PERIOD_PATTERN, "country": r"^[A-Z]{2}$"}
 
 
-class _Base(pa.DataFrameModel):
-    class Config:
-        strict = False  # unknown extra columns are a warning (raised by the loader), not an error
-        coerce = False  # the loader parses types itself, with row numbers in its messages
-
-
 # The checks across columns that a table's ``row_checks`` names (their messages: catalogue
-# schemas.row_check_messages). pandera calls each as a classmethod of the table's model, with the frame; True marks
-# a good row.
+# schemas.row_check_messages). pandera calls each with the frame; True marks a good row.
 
 
-def discount_not_above_gross(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+def discount_not_above_gross(df: pd.DataFrame) -> pd.Series[bool]:
     if "discount_eur" not in df:
         return pd.Series(True, index=df.index)
     # a negative gross revenue is reported by its own check; don't repeat it here
     return ~((df["discount_eur"] > df["gross_revenue_eur"]) & (df["gross_revenue_eur"] >= 0))
 
 
-def closed_not_before_opened(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+def closed_not_before_opened(df: pd.DataFrame) -> pd.Series[bool]:
     if "closed" not in df:
         return pd.Series(True, index=df.index)
     return ~(df["closed"] < df["opened"])
 
 
-def shares_sum_to_at_most_one(model: type, df: pd.DataFrame) -> pd.Series[bool]:
+def shares_sum_to_at_most_one(df: pd.DataFrame) -> pd.Series[bool]:
     total = df.groupby(["account_id", "product_line"])["share"].transform("sum")
     return ~(total > 1.0 + 1e-6)
 
@@ -150,7 +143,7 @@ class TableSpec:
     """What the loader needs to know about one table."""
 
     name: str
-    model: type[pa.DataFrameModel]
+    schema: pa.DataFrameSchema
     required: bool
     key: str | None  # the id column shown next to the row number in messages
     foreign_keys: tuple[ForeignKey, ...] = ()
@@ -158,44 +151,42 @@ class TableSpec:
     past_dates: tuple[str, ...] = ()
 
 
-def _column(column: Entry) -> tuple[Any, Any]:
-    """A column of the data model file as its pandera annotation and field (None: a required column, no checks)."""
+def _column(column: Entry) -> pa.Column:
+    """A column of the data model file as its pandera column: an optional one may be absent and its cells empty."""
     column.only("kind", "optional", "unique", "min", "range", "allowed", "format")
-    annotation = _TYPES[column.one_of("kind", _TYPES)]
+    dtype = _TYPES[column.one_of("kind", _TYPES)]
     optional = column.get("optional", bool, False)
-    checks: dict[str, Any] = {}
-    if column.get("unique", bool, False):
-        checks["unique"] = True
+    checks = []
     if "min" in column.values:
-        checks["ge"] = column.integer("min")
+        checks.append(pa.Check.greater_than_or_equal_to(column.integer("min")))
     if "range" in column.values:
         low, high = column.array("range", int, 2)
-        checks["in_range"] = {"min_value": low, "max_value": high}
+        checks.append(pa.Check.in_range(min_value=low, max_value=high))
     if "allowed" in column.values:
-        checks["isin"] = _VOCABULARIES[column.one_of("allowed", _VOCABULARIES)]
+        checks.append(pa.Check.isin(_VOCABULARIES[column.one_of("allowed", _VOCABULARIES)]))
     if "format" in column.values:
-        checks["str_matches"] = _FORMATS[column.one_of("format", _FORMATS)]
-    if optional:
-        return annotation | None, pa.Field(nullable=True, **checks)
-    return annotation, pa.Field(**checks) if checks else None
+        checks.append(pa.Check.str_matches(_FORMATS[column.one_of("format", _FORMATS)]))
+    return pa.Column(
+        dtype, checks, nullable=optional, required=not optional, unique=column.get("unique", bool, False), coerce=False
+    )
 
 
-def _model(name: str, table: Entry) -> type[pa.DataFrameModel]:
-    """The pandera model of a table of the data model file (class ``ServiceCosts`` for ``service_costs``)."""
-    namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": {}, "__doc__": None}
-    if "doc" in table.values:
-        namespace["__doc__"] = table.text("doc")
-    for column, entry in table.tables("columns").items():
-        namespace["__annotations__"][column], field = _column(entry)
-        if field is not None:
-            namespace[column] = field
+def _schema(name: str, table: Entry) -> pa.DataFrameSchema:
+    """The pandera schema of a table of the data model file (named ``ServiceCosts`` for ``service_costs``)."""
+    checks = []
     for check in table.texts("row_checks", ()):
         if check not in _ROW_CHECKS:
             raise table.error("row_checks", f"{check!r} is not one of {list(_ROW_CHECKS)}")
-        namespace[check] = pa.dataframe_check(_ROW_CHECKS[check])
-    if "unique" in table.values:
-        namespace["Config"] = type("Config", (), {"unique": list(_names(table, "unique"))})
-    return type("".join(part.title() for part in name.split("_")), (_Base,), namespace)
+        checks.append(pa.Check(_ROW_CHECKS[check], name=check))
+    return pa.DataFrameSchema(
+        {column: _column(entry) for column, entry in table.tables("columns").items()},
+        checks=checks,
+        unique=list(_names(table, "unique")) if "unique" in table.values else None,
+        strict=False,  # unknown extra columns are a warning (raised by the loader), not an error
+        coerce=False,  # the loader parses types itself, with row numbers in its messages
+        name="".join(part.title() for part in name.split("_")),
+        description=table.text("doc") if "doc" in table.values else None,
+    )
 
 
 #: What a table of the data model file may hold (a misspelt name is refused, not silently left unread).
@@ -243,7 +234,7 @@ def table_specs(model: Entry) -> dict[str, TableSpec]:
                 raise table.error(f"past_dates[{i}]", f"{column!r} is not a date column")
         specs[name] = TableSpec(
             name,
-            _model(name, table),
+            _schema(name, table),
             table.get("required", bool, False),
             key or None,
             _foreign_keys(model, table),
@@ -263,24 +254,24 @@ def _kinds(table: Entry) -> dict[str, tuple[str, bool, bool]]:
 
 _MODEL = SCHEMA_FILE.read()
 TABLES: dict[str, TableSpec] = table_specs(_MODEL)
-# Each table's model by its class name as well, for a user who validates a DataFrame with it (README:
+# Each table's schema by its name as well, for a user who validates a DataFrame with it (README:
 # ``schemas.Orders.validate(df)``), written out so that mypy and an editor see them (a test checks every table has
 # its line here).
-Accounts = TABLES["accounts"].model
-Kams = TABLES["kams"].model
-Products = TABLES["products"].model
-Orders = TABLES["orders"].model
-ServiceCosts = TABLES["service_costs"].model
-Interactions = TABLES["interactions"].model
-Complaints = TABLES["complaints"].model
-Contacts = TABLES["contacts"].model
-Wallet = TABLES["wallet"].model
-Competitors = TABLES["competitors"].model
-Targets = TABLES["targets"].model
-Actions = TABLES["actions"].model
-Ratings = TABLES["ratings"].model
-KeyAccountDecisions = TABLES["key_account_decisions"].model
-AccountPlans = TABLES["account_plans"].model
+Accounts = TABLES["accounts"].schema
+Kams = TABLES["kams"].schema
+Products = TABLES["products"].schema
+Orders = TABLES["orders"].schema
+ServiceCosts = TABLES["service_costs"].schema
+Interactions = TABLES["interactions"].schema
+Complaints = TABLES["complaints"].schema
+Contacts = TABLES["contacts"].schema
+Wallet = TABLES["wallet"].schema
+Competitors = TABLES["competitors"].schema
+Targets = TABLES["targets"].schema
+Actions = TABLES["actions"].schema
+Ratings = TABLES["ratings"].schema
+KeyAccountDecisions = TABLES["key_account_decisions"].schema
+AccountPlans = TABLES["account_plans"].schema
 #: Column name -> (kind, required, nullable) per table, in the order of the data model.
 COLUMN_KINDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     name: _kinds(table) for name, table in _MODEL.entries().items()
@@ -292,9 +283,9 @@ def column_kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
     return dict(COLUMN_KINDS[table])
 
 
-def _kinds_from_models(table: str) -> dict[str, tuple[str, bool, bool]]:
-    """The same, derived from the pandera model (slow in a fresh process; used by the test of COLUMN_KINDS)."""
-    schema = TABLES[table].model.to_schema()
+def _kinds_from_schemas(table: str) -> dict[str, tuple[str, bool, bool]]:
+    """The same, derived from the pandera schema (used by the test of COLUMN_KINDS)."""
+    schema = TABLES[table].schema
     out: dict[str, tuple[str, bool, bool]] = {}
     for name, col in schema.columns.items():
         dtype = str(col.dtype).lower()
