@@ -78,14 +78,15 @@ def pytest_sessionfinish(session) -> None:
 def pytest_testnodedown(node, error) -> None:
     """pytest-xdist, in the controller: collect each worker's kernels for the summary."""
     output = getattr(node, "workeroutput", None) or {}
-    _state.setdefault("worker_kernels", []).extend(output.get("nbval_kernels", []))
+    # by worker: xdist may report a worker twice (after Ctrl-C)
+    _state.setdefault("worker_kernels", {})[node.gateway.id] = output.get("nbval_kernels", [])
     if output.get("nbval_why_cold"):
         _state["why_cold"] = output["nbval_why_cold"]
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """One line: how nbval's kernels started, across the xdist workers too (a cold one says why)."""
-    started = _started() + _state.get("worker_kernels", [])
+    started = _started() + [s for kernels in _state.get("worker_kernels", {}).values() for s in kernels]
     if started:
         forked = sum(s == "forked" for s in started)
         cold = sorted({s for s in started if s != "forked"})

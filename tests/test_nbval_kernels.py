@@ -97,3 +97,13 @@ def test_without_fork_nbval_kernels_start_cold(tmp_path):
     outcomes, out = _nbval(tmp_path, env={"KAM_NO_FORK": "1"})
     assert outcomes == {"a_forked.ipynb::Cell 0": "FAILED", "a_forked.ipynb::Cell 1": "PASSED"}, out
     assert "nbval kernels: cold (KAM_NO_FORK is set)" in out, out
+
+
+def test_the_summary_counts_the_kernels_of_every_xdist_worker(tmp_path):
+    """make test runs nbval on two xdist workers: the summary line counts the kernels both started (before, under -n
+    it was missing, and 2 of 8 notebooks starting cold went unseen)."""
+    for name in ("a_one.ipynb", "b_two.ipynb"):
+        _notebook(tmp_path / name, (IS_FORKED, None), ("print(1 + 1)", "2\n"))
+    outcomes, out = _nbval(tmp_path, "-n", "2", "--dist", "loadfile")
+    assert set(outcomes.values()) == {"PASSED"} and len(outcomes) == 4, out
+    assert "nbval kernels: 2 forked, 0 cold" in out, out
