@@ -691,7 +691,8 @@ def db4_margins(data, account_id: str) -> pd.Series:
 
 
 def check_weights(weights: dict | None, *, lang: str = "en") -> tuple[dict[str, float], str | None]:
-    """Validate and normalise health weights; returns (weights summing to 1, note in ``lang`` or None).
+    """Validate and normalise health weights; returns (weights summing to 1, note in ``lang`` or None). Weights
+    that already sum to 1 (within 1e-9, as the defaults do) are returned as given, and without a note.
 
     Unknown components, negative, non-numeric or all-zero weights raise KamParameterError("weights", ...).
     Components left out get weight 0.
