@@ -1098,9 +1098,9 @@ def health_score(
 def _health_score(
     data, account_id: str, period: str, *, weights, cadence_days: int, rules, trend: bool
 ) -> pd.DataFrame:
-    """:func:`health_score` for a quarter already checked (weights and rules checked too)."""
-    w, _ = check_weights(weights)
-    r = check_rules(rules)
+    """:func:`health_score` for a quarter, weights and rules already checked (``check_weights``' weights, the full
+    rules of ``check_rules``)."""
+    w, r = weights, rules
     comps, findings, weighted, total, cap = _scored(data, account_id, period, w, r, cadence_days)
     prev = float("nan")
     if trend:

@@ -283,24 +283,6 @@ def column_kinds(table: str) -> dict[str, tuple[str, bool, bool]]:
     return dict(COLUMN_KINDS[table])
 
 
-def _kinds_from_schemas(table: str) -> dict[str, tuple[str, bool, bool]]:
-    """The same, derived from the pandera schema (used by the test of COLUMN_KINDS)."""
-    schema = TABLES[table].schema
-    out: dict[str, tuple[str, bool, bool]] = {}
-    for name, col in schema.columns.items():
-        dtype = str(col.dtype).lower()
-        if "datetime" in dtype:
-            kind = "date"
-        elif "int" in dtype:
-            kind = "integer"
-        elif "float" in dtype:
-            kind = "number"
-        else:
-            kind = "text"
-        out[name] = (kind, bool(col.required), bool(col.nullable))
-    return out
-
-
 def columns(table: str) -> list[str]:
     """Column names of ``table`` in the order of the data model."""
     return list(column_kinds(table))
