@@ -9,13 +9,52 @@ Public API::
     kamlib.decision.decide(data, params) -> the run's key-account decision
     kamlib.defaults                      -> the one home of the workbook's default parameters
 
-Importing kamlib changes no global state (no pandas options, no warning filters, no plot styles).
+Importing kamlib changes no global state (no pandas options, no warning filters, no plot styles), and imports
+no dataframe library: the names above and kamlib's submodules are imported when first used (``kamlib.load``,
+``kamlib.data.sample``), so that ``kam run`` starts its kernel template before it imports pandas.
 """
 
-from pathlib import Path as _Path
+from __future__ import annotations
 
-from kamlib.data.readers import KamData, export, load, validate
-from kamlib.errors import Finding, KamDataError, KamDataWarning
+import importlib as _importlib
+import importlib.util as _importlib_util
+from pathlib import Path as _Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and IDEs
+    from kamlib.data.readers import KamData, export, load, validate
+    from kamlib.errors import Finding, KamDataError, KamDataWarning
+
+#: The public names imported on first use (PEP 562), and the module each lives in.
+_LAZY = {
+    "KamData": "kamlib.data.readers",
+    "export": "kamlib.data.readers",
+    "load": "kamlib.data.readers",
+    "validate": "kamlib.data.readers",
+    "Finding": "kamlib.errors",
+    "KamDataError": "kamlib.errors",
+    "KamDataWarning": "kamlib.errors",
+}
+
+
+def __getattr__(name: str) -> object:
+    """``kamlib.load`` and the other public names, and ``kamlib.<submodule>``, imported when first asked for.
+
+    A hand-written PEP 562 hook rather than a lazy-loading library: seven names and the submodules, nothing
+    else to configure."""
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(_LAZY[name]), name)
+    elif not name.startswith("_") and _importlib_util.find_spec(f"{__name__}.{name}") is not None:
+        value = _importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # once: later lookups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 #: The bundled sample company, found from kamlib's own location (not the working directory), so a
 #: notebook's empty ``source`` works wherever papermill or Jupyter was started.

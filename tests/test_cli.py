@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import AS_OF, SAMPLE
 
 
@@ -124,3 +125,25 @@ def test_a_notebooks_folder_here_without_step_notebooks_is_not_the_workbook(tmp_
     (tmp_path / "notebooks" / "02_account_profile.ipynb").write_text("{}", encoding="utf-8")
     assert kamlib.notebooks_folder() == Path("notebooks")
     assert kamlib.notebooks_folder("elsewhere") == Path("elsewhere")
+
+
+def test_importing_kamlib_or_its_command_line_imports_no_dataframe_library():
+    """Issue 16: ``import kamlib`` imported pandas and pandera (0.6 s), so ``kam run`` could start its kernel
+    template only after them. Its public API and its submodules are still there when used."""
+    import subprocess
+    import sys
+
+    code = ("import sys, kamlib, kamlib.cli; "
+            "print(sorted(m for m in ('pandas', 'pandera', 'numpy', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    code = ("import kamlib; from kamlib import KamData, KamDataError, load; "
+            "d = kamlib.load(kamlib.SAMPLE, as_of='2025-12-31', warn=False); "
+            "print(isinstance(d, KamData), load is kamlib.load, kamlib.validate.__module__, "
+            "kamlib.data.readers.__name__, kamlib.i18n.__name__, 'load' in dir(kamlib), issubclass(KamDataError, Exception))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "kamlib.data.readers", "kamlib.data.readers", "kamlib.i18n", "True", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
+        import kamlib
+
+        kamlib.no_such_thing  # noqa: B018
