@@ -11,8 +11,12 @@ import signal
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamlib import notebooks_folder
+
+if TYPE_CHECKING:
+    from kamlib.batch.kernels import KernelTemplate
 
 EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
 
@@ -142,6 +146,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     args.only = [o.strip() for o in ",".join(args.only).split(",") if o.strip()]
     args.notebooks = notebooks_folder(args.notebooks)
     documents_only = _check_only(args.only, args.notebooks)
+    template = args.early_template  # started by main() for this run, unless it needs none or another
+    if template is not None and (documents_only or template.cwd != str(args.notebooks.resolve())):
+        template.close()  # documents alone need no kernel
+        template = None
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
     signal.signal(signal.SIGTERM, _interrupt)
@@ -165,6 +173,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             fork=not args.no_fork and not documents_only,  # documents alone need no kernel
             exercises=args.with_exercises,
             executor=client.get_executor(pure=False) if client else None,
+            template=template,
         )
     finally:
         if client is not None:
@@ -575,10 +584,48 @@ def _add_course_commands(sub) -> None:
     c.set_defaults(func=_cmd_course)
 
 
+def _early_template(argv: list[str]) -> KernelTemplate | None:
+    """For ``kam run``: its kernel template, started before anything heavy is imported (building the parser imports
+    the workshop app, and with it pandas; the run imports pandera, papermill and nbconvert: about 1 s), so that the
+    template's own imports are done by the time the first notebook asks for a kernel. None for any other command,
+    ``--help``, ``--dry-run``, ``--no-fork`` or where kernels cannot be forked (the runner then says why they start
+    cold). Only an early start: :func:`_cmd_run` drops it where the parsed arguments need none."""
+    from kamlib.batch import kernels  # standard library only
+
+    if argv[:1] != ["run"] or kernels.fork_unavailable_reason() is not None:
+        return None
+    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    for flag in ("-h", "--help", "--dry-run", "--no-fork"):
+        pre.add_argument(flag, action="store_true")
+    pre.add_argument("--notebooks")
+    try:
+        known, _ = pre.parse_known_args(argv[1:])
+    except (argparse.ArgumentError, SystemExit):  # the real parser says what is wrong
+        return None
+    if known.h or known.help or known.dry_run or known.no_fork:
+        return None
+    template = kernels.KernelTemplate(cwd=str(notebooks_folder(known.notebooks).resolve()))
+    try:
+        return template.start()
+    except OSError:  # e.g. a temporary folder whose path is too long for a Unix socket: the runner tries and says
+        template.close()
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    template = _early_template(list(sys.argv[1:] if argv is None else argv))
+    try:
+        return _main(argv, template)
+    finally:
+        if template is not None:
+            template.close()
+
+
+def _main(argv: list[str] | None, template: KernelTemplate | None) -> int:
     from kamlib.errors import KamDataError, KamParameterError
 
     args = build_parser().parse_args(argv)
+    args.early_template = template
     try:
         return args.func(args)
     except (KamDataError, KamParameterError) as err:

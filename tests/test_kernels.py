@@ -4,6 +4,7 @@ the fallback to cold kernels where forking is not possible."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -234,6 +235,26 @@ def test_a_template_that_ended_or_a_changed_environment_gives_a_cold_kernel(tmp_
     assert set(ok.timings) == {"kernel_start", "execute", "kernel_stop", "export"}
 
 
+def test_a_variable_the_templates_imports_set_forks_when_the_kernel_has_it_with_that_value(tmp_path, monkeypatch):
+    """A preloaded library may set a variable where it is unset (pandera: ``SPARK_LOCAL_IP``); a process that has
+    imported it passes the variable on to its kernels. With the value the import set, a cold kernel's imports
+    end up where the template is, so the kernel forks; with another value it starts cold."""
+    _fork_available()
+    (tmp_path / "mods").mkdir()
+    (tmp_path / "mods" / "kam_sets_a_variable.py").write_text(
+        'import os\nos.environ.setdefault("SET_AT_IMPORT", "as the library sets it")\n')
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "mods"))
+    monkeypatch.delenv("SET_AT_IMPORT", raising=False)
+    monkeypatch.setattr(kernels, "PRELOAD", ("ipykernel.kernelapp", "kam_sets_a_variable"))
+    with kernels.KernelTemplate(cwd=str(tmp_path)).start() as template:
+        unset = _one_task(tmp_path, template.address)
+        same = _one_task(tmp_path, template.address, env={"SET_AT_IMPORT": "as the library sets it"})
+        other = _one_task(tmp_path, template.address, env={"SET_AT_IMPORT": "the user's own"})
+    assert [x.status for x in (unset, same, other)] == ["ok"] * 3
+    assert [unset.kernel, same.kernel] == ["forked", "forked"]
+    assert other.kernel == "cold: environment differs from the kernel template's (SET_AT_IMPORT)"
+
+
 def test_a_template_that_cannot_start_gives_cold_kernels(source, dirty_then_clean, tmp_path, monkeypatch):
     _fork_available()
     monkeypatch.setenv("TMPDIR", str(tmp_path / ("x" * 120)))  # a Unix socket path is at most 107 bytes
@@ -388,3 +409,58 @@ def test_a_jupyter_servers_kernels_are_forked_from_one_template_and_start_cold_w
         assert provisioner.template_address() == (None, "the kernel template ended twice before forking a kernel")
     finally:
         provisioner.close()
+
+
+PARENT = 'import os\nprint("parent", os.getppid())'
+
+
+def test_a_run_forks_its_kernels_from_the_callers_template_and_leaves_it_running(source, tmp_path):
+    """Issue 16: ``run_workbook(template=...)`` forks from a template the caller started (and closes): two runs,
+    one template; the run neither starts another nor ends it."""
+    _fork_available()
+    folder = tmp_path / "notebooks"
+    _notebook(folder, "10_parent.ipynb", PARENT)
+    with kernels.KernelTemplate(cwd=str(folder.resolve())).start() as template:
+        parents = []
+        for n in (1, 2):
+            r = _run(folder, tmp_path / f"reports{n}", source=source, workers=1, template=template)
+            assert [x.kernel for x in r.results] == ["forked"], [x.error for x in r.results]
+            nb = nbformat.read(r.run_dir / "10_parent.ipynb", as_version=4)
+            parents.append(int(nb.cells[-1].outputs[0]["text"].split()[1]))
+            assert template.process is not None and template.process.poll() is None  # still there, still ours
+        assert parents == [template.process.pid] * 2
+    assert template.process is None
+
+
+def test_kam_run_starts_its_kernel_template_before_it_imports_pandas(source, tmp_path):
+    """Issue 16: ``kam run`` started its kernel template inside ``run_workbook``, after importing pandas, pandera,
+    papermill and nbconvert (about 1 s), and the first notebook waited for the template's imports that much
+    longer. The template now starts first, while the command imports and validates."""
+    import subprocess
+    import sys
+
+    _fork_available()
+    folder = tmp_path / "notebooks"
+    _notebook(folder, "10_parent.ipynb", PARENT)
+    script = f'''
+import json, sys
+from kamlib.batch import kernels
+seen = []
+start = kernels.KernelTemplate.start
+def recording_start(self):
+    seen.append(sorted(m for m in ("pandas", "pandera", "papermill", "nbconvert") if m in sys.modules))
+    return start(self)
+kernels.KernelTemplate.start = recording_start
+from kamlib import cli
+code = cli.main(["run", {str(source)!r}, "--notebooks", {str(folder)!r}, "--as-of", {AS_OF!r},
+                 "--out", {str(tmp_path / "out")!r}, "--run-id", "r", "--quiet"])
+print(json.dumps({{"code": code, "seen": seen}}))
+'''
+    # as from a terminal: without what pandera's import set in this process (the command's import of pandera, now
+    # after the template's start, sets them; the kernels still fork)
+    env = {k: v for k, v in os.environ.items() if k not in ("SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE")}
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == {"code": 0, "seen": [[]]}
+    manifest = json.loads((tmp_path / "out" / "r" / "manifest.json").read_text())
+    assert [x["kernel"] for x in manifest["notebooks"]] == ["forked"]

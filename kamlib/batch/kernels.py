@@ -56,6 +56,7 @@ PRELOAD = (
     "matplotlib.backends.backend_agg",
     "pandera",
     "kamlib",
+    "kamlib.data.readers",  # kamlib.load: `import kamlib` alone imports none of it
     "kamlib.i18n",
     "kamlib.profile",
     "kamlib.selection",
@@ -285,9 +286,16 @@ def _forkable(argv: list[str]) -> bool:
         return False
 
 
-def _env_difference(env: dict, template_env: dict) -> list[str]:
-    keys = set(env) | set(template_env)
-    return sorted(k for k in keys if env.get(k) != template_env.get(k) and not k.startswith(ENV_MAY_DIFFER))
+def _env_difference(env: dict, before: dict, after: dict | None = None) -> list[str]:
+    """The variables of a kernel's ``env`` that its imports would not have seen in the template: each must be as
+    it was ``before`` the template's imports, or as they left it (``after``: pandera sets ``SPARK_LOCAL_IP`` and
+    ``PYARROW_IGNORE_TIMEZONE`` where they are unset; a process that has imported pandera passes them on, and a
+    cold kernel importing pandera with them ends up where the template is)."""
+    after = before if after is None else after
+    keys = set(env) | set(before) | set(after)
+    return sorted(
+        k for k in keys if env.get(k) not in (before.get(k), after.get(k)) and not k.startswith(ENV_MAY_DIFFER)
+    )
 
 
 def launch_forked(provisioner: Any, cmd: list[str], kw: dict, template: str | None, log: str | None) -> str | None:
@@ -517,6 +525,7 @@ def template_main() -> None:
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     error = _preload(preload)
+    after_env = dict(os.environ)  # what the imports left (a library may set a variable where it is unset)
     wake_r, wake_w = socket.socketpair()
     wake_r.setblocking(False)
     wake_w.setblocking(False)
@@ -554,7 +563,7 @@ def template_main() -> None:
                     if (
                         why is None
                         and request is not None
-                        and (diff := _env_difference(request.get("env") or {}, base_env))
+                        and (diff := _env_difference(request.get("env") or {}, base_env, after_env))
                     ):
                         why = f"environment differs from the kernel template's ({', '.join(diff[:3])})"
                     if why is not None or request is None:

@@ -648,12 +648,15 @@ def run_workbook(
     cache: bool = True,
     exercises: bool = False,
     fork: bool = True,
+    template: kernels.KernelTemplate | None = None,
 ) -> RunResult | list[Task]:
     """Execute the workbook on ``source`` into a fresh ``out/<run-id>/`` folder (or resume one).
 
     With ``fork`` (the default, where :func:`kamlib.batch.kernels.fork_unavailable_reason` allows it) the
     notebooks' kernels are forked from one kernel template for the run, started first so that its imports
     run while the source is validated; without it every kernel starts cold. The results are the same.
+    ``template``: a started :class:`kamlib.batch.kernels.KernelTemplate` to fork from instead (``kam run``
+    starts it before importing anything heavy; several runs may share one); the caller closes it.
 
     The source is validated before anything is written (a bad source raises
     :class:`kamlib.KamDataError` and leaves no run folder behind). With ``dry_run`` the plan (a list of
@@ -670,8 +673,10 @@ def run_workbook(
 
     notebooks_dir = notebooks_folder(notebooks_dir)
     why_cold = kernels.fork_unavailable_reason() if fork else "--no-fork"
-    template = None
-    if why_cold is None and not dry_run:
+    own = template is None  # the run starts and ends its own template, or uses the caller's
+    if why_cold is not None or dry_run:
+        template = None
+    elif template is None:
         template = kernels.KernelTemplate(cwd=str(notebooks_dir.resolve()))
         try:
             template.start()
@@ -702,7 +707,7 @@ def run_workbook(
             why_cold=why_cold,
         )
     finally:
-        if template is not None:
+        if template is not None and own:
             template.close()
 
 
