@@ -2,12 +2,14 @@
 
 * naive: ``papermill nb out -p account_id X && jupyter nbconvert --to html --no-input out`` per task, one
   after the other (what a shell script would do);
-* ours: :func:`kamlib.batch.runner.run_workbook` with the same tasks in its worker pool (kernels forked from a
-  template, HTML in the worker), and the same with cold kernels (``--no-fork``) for comparison;
+* ours: the ``kam run`` command with the same tasks and the same outputs (``--only`` the notebook: no account
+  documents, which the naive loop does not write either) in its worker pool (kernels forked from a template,
+  HTML in the worker), and the same with cold kernels (``--no-fork``) for comparison; a command of its own, as
+  the naive loop's, so that its start (Python, imports, the kernel template) counts;
 * compute floor: the same notebooks' code cells executed one after the other in this one, already warm
   Python process (an IPython shell, no kernel; figures rendered, outputs kept) plus their HTML export: what
   the work itself costs;
-* empty-notebook floor: the same number of empty notebooks (parameters cell only) through the same pool.
+* empty-notebook floor: the same number of empty notebooks (parameters cell only) through the same command.
 
 Each notebook's time is broken down (kernel start, execution, kernel stop, export) from the run manifests.
 """
@@ -49,6 +51,22 @@ def _empty_notebook(folder: Path) -> Path:
     path = folder / "50_empty.ipynb"
     nbf.write(nb, path)
     return path
+
+
+def _kam_run(nb: Path, out: Path, run_id: str, accounts: list[str], *extra: str) -> tuple[float, Path, list[dict]]:
+    """``kam run`` of the one notebook ``nb`` (its folder, ``--only`` its number) for ``accounts`` on the sample, 2
+    workers: its seconds, run folder and the manifest's notebook rows (each checked to have run)."""
+    cmd = [sys.executable, "-m", "kamlib.cli", "run", str(ROOT / "data" / "sample"), "--notebooks", str(nb.parent),
+           "--only", nb.name.split("_")[0], "--accounts", ",".join(accounts), "--as-of", "2025-12-31", "--jobs", "2",
+           "--out", str(out), "--run-id", run_id, "--quiet", *extra]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+    seconds = time.perf_counter() - t0
+    run_dir = out / run_id
+    rows = json.loads((run_dir / "manifest.json").read_text())["notebooks"]
+    assert all(r["status"] == "ok" for r in rows), rows
+    assert sorted(r["account_id"] for r in rows if r["account_id"]) == sorted(accounts), rows
+    return seconds, run_dir, rows
 
 
 def _breakdown(run_dir: Path) -> dict[str, float]:
@@ -156,7 +174,7 @@ def _compute_floor(executed: list[Path], work: Path, data, source: str, as_of: s
 
 def bench_runner() -> list[tuple[str, float, float]]:
     import kamlib
-    from kamlib.batch.runner import run_workbook, select_accounts
+    from kamlib.batch.runner import select_accounts
 
     sample = ROOT / "data" / "sample"
     data = kamlib.load(sample, as_of="2025-12-31", warn=False)
@@ -180,36 +198,26 @@ def bench_runner() -> list[tuple[str, float, float]]:
         nb_dir = tmp / "one"
         nb_dir.mkdir()
         (nb_dir / nb.name).write_bytes(nb.read_bytes())
-        seconds, runs, setup = {}, {}, {}
-        for label, fork in (("cold", False), ("forked", True)):
-            t0 = time.perf_counter()
-            r = run_workbook(str(sample), notebooks_dir=nb_dir, out=tmp / "ours", parameters={"as_of": "2025-12-31"},
-                             accounts=accounts, workers=2, fork=fork, run_id=label)
-            seconds[label] = time.perf_counter() - t0
-            pool = json.loads((r.run_dir / "manifest.json").read_text())["seconds"]
-            setup[label] = seconds[label] - pool
-            assert not r.failed, [x.error for x in r.failed]
-            assert {x.kernel.split(":")[0] for x in r.results} == {label}, [x.kernel for x in r.results]
-            runs[label] = r
+        seconds, run_dirs, setup = {}, {}, {}
+        for label, extra in (("cold", ["--no-fork"]), ("forked", [])):
+            seconds[label], run_dirs[label], rows = _kam_run(nb_dir / nb.name, tmp / "ours", label, accounts, *extra)
+            setup[label] = seconds[label] - json.loads((run_dirs[label] / "manifest.json").read_text())["seconds"]
+            assert {r["kernel"].split(":")[0] for r in rows} == {label}, [r["kernel"] for r in rows]
         ours = seconds["forked"]
 
-        empty_dir = tmp / "empty"
-        _empty_notebook(empty_dir)
-        t0 = time.perf_counter()
-        r = run_workbook(str(sample), notebooks_dir=empty_dir, out=tmp / "floor", parameters={},
-                         accounts=accounts, workers=2)
-        empty = time.perf_counter() - t0
+        empty, _, _ = _kam_run(_empty_notebook(tmp / "empty"), tmp / "floor", "empty", accounts)
 
-        executed = [runs["forked"].run_dir / x.ipynb for x in runs["forked"].results if x.ipynb]
+        executed = [run_dirs["forked"] / r["ipynb"] for r in rows if r["account_id"]]
         compute, floor_phases = _compute_floor(executed, tmp, data, str(sample), "2025-12-31")
-        phases = {"forked": _breakdown(runs["forked"].run_dir), "cold (--no-fork)": _breakdown(runs["cold"].run_dir),
+        phases = {"forked": _breakdown(run_dirs["forked"]), "cold (--no-fork)": _breakdown(run_dirs["cold"]),
                   "compute floor": floor_phases}
 
     print(f"  {nb.name} for {n} key accounts, 2 workers: naive CLI loop {naive:.1f} s, kam run {ours:.1f} s "
           f"(cold kernels: {seconds['cold']:.1f} s), compute floor {compute:.1f} s (one warm process, no kernel), "
           f"{n} empty notebooks through the pool {empty:.1f} s")
-    print(f"  of kam run's {ours:.1f} s, {setup['forked']:.1f} s go before the first notebook (load and validate the "
-          f"source, the key-account decision, plan) and {ours - setup['forked']:.1f} s to the notebooks in the pool")
+    print(f"  of kam run's {ours:.1f} s, {setup['forked']:.1f} s go before the first notebook (start the command, load "
+          f"and validate the source, the key-account decision, plan) and {ours - setup['forked']:.1f} s to the "
+          "notebooks in the pool")
     print(f"  per notebook, mean seconds: {'':18}" + "".join(f"{p:>13}" for p in PHASES))
     for label, row in phases.items():
         print(f"    {label:<44}" + "".join(f"{row[p]:13.2f}" for p in PHASES))
