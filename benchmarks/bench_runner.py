@@ -60,8 +60,10 @@ def _kam_run(nb: Path, out: Path, run_id: str, accounts: list[str], *extra: str)
            "--only", nb.name.split("_")[0], "--accounts", ",".join(accounts), "--as-of", "2025-12-31", "--jobs", "2",
            "--out", str(out), "--run-id", run_id, "--quiet", *extra]
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited with {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
     run_dir = out / run_id
     rows = json.loads((run_dir / "manifest.json").read_text())["notebooks"]
     assert all(r["status"] == "ok" for r in rows), rows
@@ -198,16 +200,17 @@ def bench_runner() -> list[tuple[str, float, float]]:
         nb_dir = tmp / "one"
         nb_dir.mkdir()
         (nb_dir / nb.name).write_bytes(nb.read_bytes())
-        seconds, run_dirs, setup = {}, {}, {}
+        seconds, run_dirs, setup, rows = {}, {}, {}, {}
         for label, extra in (("cold", ["--no-fork"]), ("forked", [])):
-            seconds[label], run_dirs[label], rows = _kam_run(nb_dir / nb.name, tmp / "ours", label, accounts, *extra)
+            seconds[label], run_dirs[label], rows[label] = _kam_run(nb_dir / nb.name, tmp / "ours", label, accounts,
+                                                                    *extra)
             setup[label] = seconds[label] - json.loads((run_dirs[label] / "manifest.json").read_text())["seconds"]
-            assert {r["kernel"].split(":")[0] for r in rows} == {label}, [r["kernel"] for r in rows]
+            assert {r["kernel"].split(":")[0] for r in rows[label]} == {label}, [r["kernel"] for r in rows[label]]
         ours = seconds["forked"]
 
         empty, _, _ = _kam_run(_empty_notebook(tmp / "empty"), tmp / "floor", "empty", accounts)
 
-        executed = [run_dirs["forked"] / r["ipynb"] for r in rows if r["account_id"]]
+        executed = [run_dirs["forked"] / r["ipynb"] for r in rows["forked"] if r["account_id"]]
         compute, floor_phases = _compute_floor(executed, tmp, data, str(sample), "2025-12-31")
         phases = {"forked": _breakdown(run_dirs["forked"]), "cold (--no-fork)": _breakdown(run_dirs["cold"]),
                   "compute floor": floor_phases}

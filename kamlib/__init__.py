@@ -10,18 +10,16 @@ Public API::
     kamlib.defaults                      -> the one home of the workbook's default parameters
 
 Importing kamlib changes no global state (no pandas options, no warning filters, no plot styles), and imports
-no dataframe library: the names above and kamlib's submodules are imported when first used (``kamlib.load``,
-``kamlib.data.sample``), so that ``kam run`` starts its kernel template before it imports pandas.
+no dataframe library: the names above and kamlib's modules are imported when first used (``kamlib.load``,
+``kamlib.decision``), so that ``kam run`` starts its kernel template before it imports pandas.
 """
-
-from __future__ import annotations
 
 import importlib as _importlib
 import importlib.util as _importlib_util
 from pathlib import Path as _Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-if TYPE_CHECKING:  # what the lazy names below are, for type checkers and IDEs
+if _TYPE_CHECKING:  # what the lazy names below are, for type checkers and IDEs
     from kamlib.data.readers import KamData, export, load, validate
     from kamlib.errors import Finding, KamDataError, KamDataWarning
 
@@ -37,19 +35,23 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """``kamlib.load`` and the other public names, and ``kamlib.<submodule>``, imported when first asked for.
+def _lazy(name: str) -> object:
+    """``kamlib.load`` and the other public names, and ``kamlib.<module>``, imported when first asked for (PEP 562).
 
-    A hand-written PEP 562 hook rather than a lazy-loading library: seven names and the submodules, nothing
-    else to configure."""
+    A hand-written hook rather than a lazy-loading library: seven names and the modules, nothing else to
+    configure."""
     if name in _LAZY:
         value = getattr(_importlib.import_module(_LAZY[name]), name)
-    elif not name.startswith("_") and _importlib_util.find_spec(f"{__name__}.{name}") is not None:
+    elif name.isidentifier() and not name.startswith("_") and _importlib_util.find_spec(f"{__name__}.{name}"):
         value = _importlib.import_module(f"{__name__}.{name}")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # once: later lookups do not come here
     return value
+
+
+if not _TYPE_CHECKING:  # type checkers see the imports above, not a hook that would accept any name
+    __getattr__ = _lazy
 
 
 def __dir__() -> list[str]:

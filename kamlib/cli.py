@@ -11,7 +11,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kamlib import notebooks_folder
 
@@ -146,13 +146,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     args.only = [o.strip() for o in ",".join(args.only).split(",") if o.strip()]
     args.notebooks = notebooks_folder(args.notebooks)
     documents_only = _check_only(args.only, args.notebooks)
-    template = args.early_template  # started by main() for this run, unless it needs none or another
+    template = getattr(args, "early_template", None)  # started by main() for this run, unless it needs none or another
     if template is not None and (documents_only or template.cwd != str(args.notebooks.resolve())):
         template.close()  # documents alone need no kernel
         template = None
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
-    # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so the run cache is removed
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = run_workbook(
             args.source or SAMPLE,
@@ -594,28 +592,44 @@ def _early_template(argv: list[str]) -> KernelTemplate | None:
 
     if argv[:1] != ["run"] or kernels.fork_unavailable_reason() is not None:
         return None
-    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    pre = _QuietParser(add_help=False, exit_on_error=False)
     for flag in ("-h", "--help", "--dry-run", "--no-fork"):
         pre.add_argument(flag, action="store_true")
     pre.add_argument("--notebooks")
     try:
         known, _ = pre.parse_known_args(argv[1:])
-    except (argparse.ArgumentError, SystemExit):  # the real parser says what is wrong
+    except argparse.ArgumentError:  # the real parser says what is wrong
         return None
     if known.h or known.help or known.dry_run or known.no_fork:
         return None
-    template = kernels.KernelTemplate(cwd=str(notebooks_folder(known.notebooks).resolve()))
+    template = None
     try:
+        template = kernels.KernelTemplate(cwd=str(notebooks_folder(known.notebooks).resolve()))
         return template.start()
     except OSError:  # e.g. a temporary folder whose path is too long for a Unix socket: the runner tries and says
-        template.close()
+        if template is not None:
+            template.close()
         return None
 
 
+class _QuietParser(argparse.ArgumentParser):
+    """A parser that raises its errors (an ambiguous ``--no``) instead of printing them and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
 def main(argv: list[str] | None = None) -> int:
-    template = _early_template(list(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["run"]:  # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C: the run cache
+        signal.signal(signal.SIGTERM, _interrupt)  # and the kernel template are removed
+    template = None
     try:
+        template = _early_template(words)
         return _main(argv, template)
+    except KeyboardInterrupt:  # before the command started (its own handler says the same)
+        print("interrupted", file=sys.stderr)
+        return EXIT_USER_ERROR
     finally:
         if template is not None:
             template.close()

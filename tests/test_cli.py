@@ -137,6 +137,11 @@ def test_importing_kamlib_or_its_command_line_imports_no_dataframe_library():
             "print(sorted(m for m in ('pandas', 'pandera', 'numpy', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+    # before any public name is used: the modules, dir(), and a name that is no module
+    code = ("import kamlib; print(kamlib.decision.__name__, kamlib.defaults.__name__, 'load' in dir(kamlib), "
+            "hasattr(kamlib, 'no_such_module'), hasattr(kamlib, 'a.b'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["kamlib.decision", "kamlib.defaults", "True", "False", "False"]
     code = ("import kamlib; from kamlib import KamData, KamDataError, load; "
             "d = kamlib.load(kamlib.SAMPLE, as_of='2025-12-31', warn=False); "
             "print(isinstance(d, KamData), load is kamlib.load, kamlib.validate.__module__, "

@@ -464,3 +464,36 @@ print(json.dumps({{"code": code, "seen": seen}}))
     assert json.loads(r.stdout.strip().splitlines()[-1]) == {"code": 0, "seen": [[]]}
     manifest = json.loads((tmp_path / "out" / "r" / "manifest.json").read_text())
     assert [x["kernel"] for x in manifest["notebooks"]] == ["forked"]
+
+
+def test_kam_run_leaves_no_kernel_template_behind_when_it_stops_early(tmp_path, monkeypatch):
+    """The template ``kam run`` starts before parsing its arguments ends with the command: after a usage error
+    (argparse exits) and after a source that cannot be read, its process is gone and its folder removed."""
+    import shutil
+    import tempfile
+
+    from kamlib import cli
+
+    _fork_available()
+    short = Path(tempfile.mkdtemp(prefix="kam-t-"))  # a Unix socket's path is at most 107 bytes: not under tmp_path
+    monkeypatch.setenv("TMPDIR", str(short))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    pids = []
+    start = kernels.KernelTemplate.start
+
+    def recording_start(self):
+        started = start(self)
+        pids.append(self.process.pid)
+        return started
+
+    monkeypatch.setattr(kernels.KernelTemplate, "start", recording_start)
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--no-such-option"])
+    assert cli.main(["run", str(tmp_path / "no-such-folder"), "--out", str(tmp_path / "out")]) == 2
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):  # ended and reaped (close waits for it)
+            os.kill(pid, 0)
+    left = sorted(p.name for p in short.iterdir())
+    shutil.rmtree(short)
+    assert left == []

@@ -288,14 +288,18 @@ def _forkable(argv: list[str]) -> bool:
 
 def _env_difference(env: dict, before: dict, after: dict | None = None) -> list[str]:
     """The variables of a kernel's ``env`` that its imports would not have seen in the template: each must be as
-    it was ``before`` the template's imports, or as they left it (``after``: pandera sets ``SPARK_LOCAL_IP`` and
-    ``PYARROW_IGNORE_TIMEZONE`` where they are unset; a process that has imported pandera passes them on, and a
-    cold kernel importing pandera with them ends up where the template is)."""
+    it was ``before`` the template's imports, or, where they added it, as they set it (``after``: pandera sets
+    ``SPARK_LOCAL_IP`` and ``PYARROW_IGNORE_TIMEZONE`` where they are unset; a process that has imported pandera
+    passes them on, and a cold kernel importing pandera with them ends up where the template is). A variable the
+    imports changed or removed must be as it was before. (Assumed: no module preloaded before the one that adds
+    a variable reads it at import; none does.)"""
     after = before if after is None else after
+
+    def seen(k: str) -> bool:
+        return env.get(k) == before.get(k) or (k not in before and env.get(k) == after.get(k))
+
     keys = set(env) | set(before) | set(after)
-    return sorted(
-        k for k in keys if env.get(k) not in (before.get(k), after.get(k)) and not k.startswith(ENV_MAY_DIFFER)
-    )
+    return sorted(k for k in keys if not seen(k) and not k.startswith(ENV_MAY_DIFFER))
 
 
 def launch_forked(provisioner: Any, cmd: list[str], kw: dict, template: str | None, log: str | None) -> str | None:
