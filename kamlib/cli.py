@@ -148,7 +148,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     documents_only = _check_only(args.only, args.notebooks)
     template = getattr(args, "early_template", None)  # started by main() for this run, unless it needs none or another
     if template is not None and (documents_only or template.cwd != str(args.notebooks.resolve())):
-        template.close()  # documents alone need no kernel
+        template.close()  # documents alone need no kernel; another notebook folder: the runner starts its own
         template = None
     client = _scheduler_client(args.scheduler) if args.scheduler and not args.dry_run else None
     try:
