@@ -135,7 +135,8 @@ def _render_markdown(md: str) -> str:
 @pytest.mark.parametrize("payload", PAYLOADS + ["*bold* _em_ `code` ~~s~~ $x$ | a | b", "# not a heading",
                                                 "- not a list", "1. not a list", "<https://evil.example>",
                                                 "www.evil.example http://evil.example/x", "a\\", "&amp; &lt;b&gt;",
-                                                "![img](http://evil.example/x.png)", "Müller & Söhne (Co.) KG"])
+                                                "![img](http://evil.example/x.png)", "Müller & Söhne (Co.) KG",
+                                                "\\(x\\) \\(\\) \\[y\\]"])
 def test_md_escape_renders_as_the_literal_text(payload):
     for md in (reporting.md_escape(payload), f"## Title: {reporting.md_escape(payload)} (ACC-1)",
                f"| a | b |\n|---|---|\n| {reporting.md_escape(payload)} | x |"):

@@ -56,11 +56,12 @@ def html_escape(value: object) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-# backslash-escaped anywhere: emphasis, code, links/images/footnotes, tables, strikethrough, math, escapes
-_MD_INLINE = frozenset("\\`*_[]|~$")
-# HTML special characters as entities (raw HTML in Markdown is passed through); the ':' of '://' as an entity
-# so that no 'http://...' becomes an automatic link
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# backslash-escaped anywhere: emphasis, code, links/images/footnotes, tables, strikethrough, math
+_MD_INLINE = frozenset("`*_[]|~$")
+# HTML special characters as entities (raw HTML in Markdown is passed through), and the backslash: escaped as
+# "\\" it would turn a customer's "\(x\)" into Jupyter's inline math "\\(x\\)" (shown as "$x$"); the ':' of
+# '://' as an entity so that no 'http://...' becomes an automatic link
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;"}
 # a heading, list item, rule or ordered list if it starts a line ("-5", "# 1", "1. x"; not "12.5")
 _MD_BLOCK_START = re.compile(r"^(?:([#+\-=])|\d{1,9}([.)])(?=\s|$))")
 _MD_SPACE = re.compile(r" {2,}")
@@ -69,10 +70,11 @@ _MD_SPACE = re.compile(r" {2,}")
 def md_escape(value: object) -> str:
     r"""Customer text for Markdown: renders as exactly this text, never as markup, a link or a new block.
 
-    HTML special characters become entities (``<script>`` stays text); Markdown syntax (emphasis, code,
-    links, images, tables, strikethrough, ``$`` math) is backslash-escaped; the ``:`` of ``://`` becomes
-    ``&#58;`` so that no address is turned into a link; line breaks and runs of spaces become one space, so
-    the text can not start a heading, list or code block, and can go into a table cell or a heading.
+    HTML special characters and the backslash become entities (``<script>`` stays text, ``\(x\)`` is no math);
+    Markdown syntax (emphasis, code, links, images, tables, strikethrough, ``$`` math) is backslash-escaped; the
+    ``:`` of ``://`` becomes ``&#58;`` so that no address is turned into a link; line breaks and runs of spaces
+    become one space, so the text can not start a heading, list or code block, and can go into a table cell or a
+    heading.
     ``None`` is empty.
 
     Examples
