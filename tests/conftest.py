@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from kamlib.present.pdf import CHROMIUM_FLAGS
 
@@ -27,6 +28,14 @@ AS_OF = "2025-12-31"
 CDNOW_DIR = Path(__file__).resolve().parent / "data" / "cdnow"
 CDNOW_MASTER = CDNOW_DIR / "CDNOW_master.txt"
 CDNOW_SUMMARY = CDNOW_DIR / "cdnow_customers_summary_with_transactions.csv"
+
+
+# Property tests (Hypothesis): on a CI run (``CI`` set, as ``.ci/run`` on a clean clone is) each draws the same
+# examples every time, so that a red CI means the change broke something; elsewhere they draw new ones each run and
+# keep a failing example in .hypothesis/ for the next.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_configure(config) -> None:
