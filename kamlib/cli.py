@@ -621,8 +621,9 @@ class _QuietParser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    if words[:1] == ["run"]:  # a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C: the run cache
-        signal.signal(signal.SIGTERM, _interrupt)  # and the kernel template are removed
+    # kam run: a plain `kill` (SIGTERM, e.g. from cron or CI) unwinds like Ctrl-C, so that the run cache and the
+    # kernel template are removed; the caller's handler is back afterwards (main called from Python, a test)
+    previous = signal.signal(signal.SIGTERM, _interrupt) if words[:1] == ["run"] else None
     template = None
     try:
         template = _early_template(words)
@@ -633,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if template is not None:
             template.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _main(argv: list[str] | None, template: KernelTemplate | None) -> int:

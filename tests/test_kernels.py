@@ -468,8 +468,10 @@ print(json.dumps({{"code": code, "seen": seen}}))
 
 def test_kam_run_leaves_no_kernel_template_behind_when_it_stops_early(tmp_path, monkeypatch):
     """The template ``kam run`` starts before parsing its arguments ends with the command: after a usage error
-    (argparse exits) and after a source that cannot be read, its process is gone and its folder removed."""
+    (argparse exits) and after a source that cannot be read, its process is gone and its folder removed; and the
+    caller's SIGTERM handler is back."""
     import shutil
+    import signal
     import tempfile
 
     from kamlib import cli
@@ -487,9 +489,11 @@ def test_kam_run_leaves_no_kernel_template_behind_when_it_stops_early(tmp_path, 
         return started
 
     monkeypatch.setattr(kernels.KernelTemplate, "start", recording_start)
+    handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises(SystemExit):
         cli.main(["run", "--no-such-option"])
     assert cli.main(["run", str(tmp_path / "no-such-folder"), "--out", str(tmp_path / "out")]) == 2
+    assert signal.getsignal(signal.SIGTERM) is handler  # kam run's own SIGTERM handler is gone with it
     assert len(pids) == 2
     for pid in pids:
         with pytest.raises(ProcessLookupError):  # ended and reaped (close waits for it)
