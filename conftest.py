@@ -75,7 +75,7 @@ def pytest_sessionfinish(session) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent without it (-p no:xdist)
-def pytest_testnodedown(node, error) -> None:
+def pytest_testnodedown(node) -> None:
     """pytest-xdist, in the controller: collect each worker's kernels for the summary."""
     output = getattr(node, "workeroutput", None) or {}
     # by worker: xdist may report a worker twice (after Ctrl-C)

@@ -53,9 +53,9 @@ def _empty_notebook(folder: Path) -> Path:
     return path
 
 
-def _kam_run(nb: Path, out: Path, run_id: str, accounts: list[str], *extra: str) -> tuple[float, Path, list[dict]]:
+def _kam_run(nb: Path, out: Path, run_id: str, accounts: list[str], *extra: str) -> tuple[float, Path, dict]:
     """``kam run`` of the one notebook ``nb`` (its folder, ``--only`` its number) for ``accounts`` on the sample, 2
-    workers: its seconds, run folder and the manifest's notebook rows (each checked to have run)."""
+    workers: its seconds, run folder and manifest (each notebook checked to have run)."""
     cmd = [sys.executable, "-m", "kamlib.cli", "run", str(ROOT / "data" / "sample"), "--notebooks", str(nb.parent),
            "--only", nb.name.split("_")[0], "--accounts", ",".join(accounts), "--as-of", "2025-12-31", "--jobs", "2",
            "--out", str(out), "--run-id", run_id, "--quiet", *extra]
@@ -65,15 +65,15 @@ def _kam_run(nb: Path, out: Path, run_id: str, accounts: list[str], *extra: str)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited with {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
     run_dir = out / run_id
-    rows = json.loads((run_dir / "manifest.json").read_text())["notebooks"]
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    rows = manifest["notebooks"]
     assert all(r["status"] == "ok" for r in rows), rows
     assert sorted(r["account_id"] for r in rows if r["account_id"]) == sorted(accounts), rows
-    return seconds, run_dir, rows
+    return seconds, run_dir, manifest
 
 
-def _breakdown(run_dir: Path) -> dict[str, float]:
-    """Mean seconds per notebook and phase, from a run's manifest."""
-    rows = json.loads((run_dir / "manifest.json").read_text())["notebooks"]
+def _breakdown(rows: list[dict]) -> dict[str, float]:
+    """Mean seconds per notebook and phase, from the notebook rows of a run's manifest."""
     return {p: statistics.mean(r["timings"].get(p, 0.0) for r in rows) for p in PHASES}
 
 
@@ -202,9 +202,10 @@ def bench_runner() -> list[tuple[str, float, float]]:
         (nb_dir / nb.name).write_bytes(nb.read_bytes())
         seconds, run_dirs, setup, rows = {}, {}, {}, {}
         for label, extra in (("cold", ["--no-fork"]), ("forked", [])):
-            seconds[label], run_dirs[label], rows[label] = _kam_run(nb_dir / nb.name, tmp / "ours", label, accounts,
-                                                                    *extra)
-            setup[label] = seconds[label] - json.loads((run_dirs[label] / "manifest.json").read_text())["seconds"]
+            seconds[label], run_dirs[label], manifest = _kam_run(nb_dir / nb.name, tmp / "ours", label, accounts,
+                                                                 *extra)
+            setup[label] = seconds[label] - manifest["seconds"]
+            rows[label] = manifest["notebooks"]
             assert {r["kernel"].split(":")[0] for r in rows[label]} == {label}, [r["kernel"] for r in rows[label]]
         ours = seconds["forked"]
 
@@ -212,7 +213,7 @@ def bench_runner() -> list[tuple[str, float, float]]:
 
         executed = [run_dirs["forked"] / r["ipynb"] for r in rows["forked"] if r["account_id"]]
         compute, floor_phases = _compute_floor(executed, tmp, data, str(sample), "2025-12-31")
-        phases = {"forked": _breakdown(run_dirs["forked"]), "cold (--no-fork)": _breakdown(run_dirs["cold"]),
+        phases = {"forked": _breakdown(rows["forked"]), "cold (--no-fork)": _breakdown(rows["cold"]),
                   "compute floor": floor_phases}
 
     print(f"  {nb.name} for {n} key accounts, 2 workers: naive CLI loop {naive:.1f} s, kam run {ours:.1f} s "

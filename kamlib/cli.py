@@ -592,24 +592,19 @@ def _early_template(argv: list[str]) -> KernelTemplate | None:
 
     if argv[:1] != ["run"] or kernels.fork_unavailable_reason() is not None:
         return None
-    pre = _QuietParser(add_help=False, exit_on_error=False)
-    for flag in ("-h", "--help", "--dry-run", "--no-fork"):
+    pre = _QuietParser(add_help=False)
+    pre.add_argument("-h", "--help", action="store_true")
+    for flag in ("--dry-run", "--no-fork"):
         pre.add_argument(flag, action="store_true")
     pre.add_argument("--notebooks")
     try:
         known, _ = pre.parse_known_args(argv[1:])
     except argparse.ArgumentError:  # the real parser says what is wrong
         return None
-    if known.h or known.help or known.dry_run or known.no_fork:
+    if known.help or known.dry_run or known.no_fork:
         return None
-    template = None
-    try:
-        template = kernels.KernelTemplate(cwd=str(notebooks_folder(known.notebooks).resolve()))
-        return template.start()
-    except OSError:  # e.g. a temporary folder whose path is too long for a Unix socket: the runner tries and says
-        if template is not None:
-            template.close()
-        return None
+    template, _ = kernels.KernelTemplate.started(str(notebooks_folder(known.notebooks).resolve()))
+    return template  # None if it could not start: the runner tries again and says why
 
 
 class _QuietParser(argparse.ArgumentParser):
@@ -628,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         template = _early_template(words)
         return _main(argv, template)
-    except KeyboardInterrupt:  # before the command started (its own handler says the same)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM during kam run
         print("interrupted", file=sys.stderr)
         return EXIT_USER_ERROR
     finally:
@@ -651,8 +646,6 @@ def _main(argv: list[str] | None, template: KernelTemplate | None) -> int:
         print(f"kam {args.command}: {err}", file=sys.stderr)
     except ValueError as err:  # remaining bad values (e.g. sample-data --n-accounts 5): a message, not a traceback
         print(f"kam {args.command}: {err}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
     return EXIT_USER_ERROR
 
 

@@ -1100,18 +1100,17 @@ def _health_score(
 ) -> pd.DataFrame:
     """:func:`health_score` for a quarter, weights and rules already checked (``check_weights``' weights, the full
     rules of ``check_rules``)."""
-    w, r = weights, rules
-    comps, findings, weighted, total, cap = _scored(data, account_id, period, w, r, cadence_days)
+    comps, findings, weighted, total, cap = _scored(data, account_id, period, weights, rules, cadence_days)
     prev = float("nan")
     if trend:
         try:
-            prev = _scored(data, account_id, str(parse_period(period) - 1), w, r, cadence_days)[3]
+            prev = _scored(data, account_id, str(parse_period(period) - 1), weights, rules, cadence_days)[3]
         except KamParameterError:
             pass
-    ww = pd.Series({k: (w[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
+    ww = pd.Series({k: (weights[k] if not math.isnan(comps[k]) else 0.0) for k in comps.index})
     ww = ww / ww.sum() if ww.sum() else ww
     out = pd.DataFrame(
-        {"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww, "rule": pd.Series(rule_texts(r, "en"))}
+        {"score": comps, "weight": ww, "contribution": comps.fillna(0) * ww, "rule": pd.Series(rule_texts(rules, "en"))}
     )
     codes = ", ".join(findings.index)
     rule = i18n.pick(RULE_LABELS["total"], "en")

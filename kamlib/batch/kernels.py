@@ -173,6 +173,19 @@ class KernelTemplate:
                 processes.stop(proc, 5)
         shutil.rmtree(self._dir, ignore_errors=True)
 
+    @classmethod
+    def started(cls, cwd: str) -> tuple[KernelTemplate | None, str | None]:
+        """A started template for kernels working in ``cwd``, or (None, why not) when it cannot start (e.g. a
+        temporary folder whose path is too long for a Unix socket)."""
+        template = None
+        try:
+            template = cls(cwd=cwd)
+            return template.start(), None
+        except OSError as err:
+            if template is not None:
+                template.close()
+            return None, f"the kernel template could not start ({err})"
+
     def __enter__(self) -> KernelTemplate:
         return self
 
@@ -286,14 +299,13 @@ def _forkable(argv: list[str]) -> bool:
         return False
 
 
-def _env_difference(env: dict, before: dict, after: dict | None = None) -> list[str]:
+def _env_difference(env: dict, before: dict, after: dict) -> list[str]:
     """The variables of a kernel's ``env`` that its imports would not have seen in the template: each must be as
     it was ``before`` the template's imports, or, where they added it, as they set it (``after``: pandera sets
     ``SPARK_LOCAL_IP`` and ``PYARROW_IGNORE_TIMEZONE`` where they are unset; a process that has imported pandera
     passes them on, and a cold kernel importing pandera with them ends up where the template is). A variable the
     imports changed or removed must be as it was before. (Assumed: no module preloaded before the one that adds
     a variable reads it at import; none does.)"""
-    after = before if after is None else after
 
     def seen(k: str) -> bool:
         return env.get(k) == before.get(k) or (k not in before and env.get(k) == after.get(k))

@@ -677,12 +677,7 @@ def run_workbook(
     if why_cold is not None or dry_run:
         template = None
     elif template is None:
-        template = kernels.KernelTemplate(cwd=str(notebooks_dir.resolve()))
-        try:
-            template.start()
-        except OSError as err:  # e.g. a temporary folder whose path is too long for a Unix socket
-            template.close()
-            template, why_cold = None, f"the kernel template could not start ({err})"
+        template, why_cold = kernels.KernelTemplate.started(str(notebooks_dir.resolve()))
     try:
         return _run_workbook(
             source,

@@ -706,8 +706,7 @@ def _pandera_findings(raw: _Raw, frame: pd.DataFrame, findings: list[Finding]) -
             if check.startswith("dtype(") or check == "column_in_dataframe":
                 continue  # reported by the parser with the offending cell
             if check == "multiple_fields_uniqueness":
-                unique = spec.schema.unique
-                cols = ", ".join([unique] if isinstance(unique, str) else unique or [])
+                cols = ", ".join(spec.schema.unique or [])  # pandera keeps it as a list
                 msg = f"duplicate combination of {cols}"
                 findings.append(Finding(raw.label, row, None, msg))
                 continue
